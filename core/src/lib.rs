@@ -1,0 +1,11 @@
+//! Tuilu core: everything the apps and the CLI share.
+//!
+//! - [`rules`]: rule packs (data), validation, and plan evaluation.
+//! - [`text`]: bilingual user-facing text.
+//!
+//! Functions that depend on the current time take `now` as an argument.
+
+pub mod rules;
+pub mod text;
+
+pub use text::{Lang, Text};

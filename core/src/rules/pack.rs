@@ -1,0 +1,330 @@
+//! The rule-pack file format (TOML), as plain serde types.
+//!
+//! A pack is data, not code: one file per scenario, bundled into the binary and also
+//! loadable from a file. See `docs/rule-packs.md` for the format reference.
+//! Parsing a pack only checks its shape; `validate` checks its meaning.
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::Text;
+
+/// One scenario's rules, as written in its TOML file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    /// Stable id, `platform.scenario`, e.g. `douyin.guild-exit`.
+    pub id: String,
+    /// Platform key: `douyin`, `kuaishou`, `wechat-channels`, ...
+    pub platform: String,
+    /// Pack version (semantic version). Cases remember the version they were planned with.
+    pub version: String,
+    /// Date the pack as a whole was last reviewed, `YYYY-MM-DD`.
+    pub last_reviewed: String,
+    pub title: Text,
+    #[serde(default)]
+    pub summary: Text,
+    /// Questions asked of the user.
+    #[serde(default)]
+    pub facts: Vec<FactDef>,
+    /// Conditions that block the exit until remedied.
+    #[serde(default)]
+    pub preconditions: Vec<Precondition>,
+    /// The checklist.
+    #[serde(default)]
+    pub steps: Vec<StepDef>,
+    /// General warnings (not tied to one step).
+    #[serde(default)]
+    pub warnings: Vec<Notice>,
+    /// What happens as a result of leaving (penalties, loss of status, data kept...).
+    #[serde(default)]
+    pub consequences: Vec<Notice>,
+    /// Amounts computed from facts (compensation, tax...).
+    #[serde(default)]
+    pub formulas: Vec<Formula>,
+}
+
+/// The type of a fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FactType {
+    Bool,
+    Integer,
+    /// An amount in yuan (CNY), with at most two decimals.
+    Money,
+    /// A calendar date, `YYYY-MM-DD`.
+    Date,
+    /// An instant, RFC 3339.
+    Datetime,
+    /// One of `options`.
+    Enum,
+    Text,
+}
+
+impl FactType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactType::Bool => "bool",
+            FactType::Integer => "integer",
+            FactType::Money => "money",
+            FactType::Date => "date",
+            FactType::Datetime => "datetime",
+            FactType::Enum => "enum",
+            FactType::Text => "text",
+        }
+    }
+}
+
+/// A question the plan may depend on.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactDef {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: FactType,
+    pub prompt: Text,
+    /// Allowed values of an enum fact.
+    #[serde(default)]
+    pub options: Vec<FactOption>,
+    /// Value used when the user has not answered. Written as the fact's TOML type
+    /// (bool, integer, float or string for money, string otherwise).
+    #[serde(default)]
+    pub default: Option<toml::Value>,
+    /// Optional lower bound for integer and money facts.
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub help: Text,
+}
+
+/// One allowed value of an enum fact, with its label.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactOption {
+    pub value: String,
+    pub label: Text,
+}
+
+/// Where a rule comes from, and how far it can be trusted.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Seed file name, e.g. `000_f01062346a503d99.txt`.
+    #[serde(default)]
+    pub seed: String,
+    /// The passage quoted verbatim from the seed.
+    #[serde(default)]
+    pub quote: String,
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub last_reviewed: String,
+    /// Reviewer's remark: doubts, conflicts with other sources, the article's opinion.
+    #[serde(default)]
+    pub note: Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    High,
+    Medium,
+    Low,
+}
+
+impl Confidence {
+    pub fn label(self) -> Text {
+        match self {
+            Confidence::High => Text::new("高", "high"),
+            Confidence::Medium => Text::new("中", "medium"),
+            Confidence::Low => Text::new("低", "low"),
+        }
+    }
+}
+
+/// A condition that blocks the exit while its `blocks_when` expression is true.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Precondition {
+    pub id: String,
+    /// Expression over facts; the exit is blocked while it is true.
+    pub blocks_when: String,
+    pub title: Text,
+    pub remedy: Text,
+    pub source: Option<Source>,
+}
+
+/// How a step is carried out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    App,
+    Pc,
+    Web,
+    CustomerService,
+    Hotline,
+    Email,
+    Offline,
+}
+
+impl Channel {
+    pub fn label(self) -> Text {
+        match self {
+            Channel::App => Text::new("手机App", "app"),
+            Channel::Pc => Text::new("电脑端", "PC"),
+            Channel::Web => Text::new("网页", "web"),
+            Channel::CustomerService => Text::new("客服", "customer service"),
+            Channel::Hotline => Text::new("客服热线", "hotline"),
+            Channel::Email => Text::new("邮件", "e-mail"),
+            Channel::Offline => Text::new("线下", "offline"),
+        }
+    }
+}
+
+/// What kind of step this is, which decides how reminders treat it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// Something the user does; a duration is the other side's response time.
+    #[default]
+    Action,
+    /// A waiting period (cooldown, notice period, transition); its end matters.
+    Wait,
+    /// A short window that closes (e.g. accept within 24 hours).
+    Window,
+}
+
+/// The unit a duration counts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DurationUnit {
+    /// Working days under the China calendar (public holidays and make-up days).
+    WorkingDays,
+    /// Calendar days.
+    NaturalDays,
+    /// Exact hours.
+    Hours,
+}
+
+impl DurationUnit {
+    pub fn label(self) -> Text {
+        match self {
+            DurationUnit::WorkingDays => Text::new("个工作日", " working days"),
+            DurationUnit::NaturalDays => Text::new("个自然日", " natural days"),
+            DurationUnit::Hours => Text::new("小时", " hours"),
+        }
+    }
+}
+
+/// How long something takes once its clock starts: `min`..=`max` units.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DurationDef {
+    pub unit: DurationUnit,
+    /// Earliest, in units. Equal to `max` when the source gives one figure.
+    pub min: u32,
+    pub max: u32,
+    /// The event that starts the clock (shown to the user). In a case the clock starts
+    /// when the step is marked submitted.
+    pub starts_on: Text,
+}
+
+/// Evidence a step should leave behind.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceHint {
+    /// `screenshot`, `screen_recording`, `chat_export`, `contract`, `receipt`, `document`, `sms`, `other`.
+    pub kind: String,
+    pub description: Text,
+}
+
+/// An alternative way to carry out a step (another channel or path).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteDef {
+    pub id: String,
+    pub title: Text,
+    pub channel: Channel,
+    pub instructions: Text,
+    /// Overrides the step's duration when this route is taken.
+    #[serde(default)]
+    pub duration: Option<DurationDef>,
+    pub source: Option<Source>,
+}
+
+/// One checklist step.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepDef {
+    pub id: String,
+    #[serde(default)]
+    pub kind: StepKind,
+    pub title: Text,
+    pub instructions: Text,
+    pub channel: Channel,
+    /// Other ways to do the same step; the step's own fields are the main route.
+    #[serde(default)]
+    pub alternatives: Vec<RouteDef>,
+    /// Steps that must be done (or skipped) first.
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    /// Expression over facts; the step applies when true. Absent: always applies.
+    #[serde(default)]
+    pub when: Option<String>,
+    #[serde(default)]
+    pub duration: Option<DurationDef>,
+    #[serde(default)]
+    pub evidence: Vec<EvidenceHint>,
+    #[serde(default)]
+    pub tips: Vec<Text>,
+    #[serde(default)]
+    pub warnings: Vec<Text>,
+    /// What to do when the deadline passes without an answer.
+    #[serde(default)]
+    pub escalation: Option<Text>,
+    pub source: Option<Source>,
+}
+
+/// A warning or a consequence, shown when its condition holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notice {
+    pub id: String,
+    #[serde(default)]
+    pub when: Option<String>,
+    #[serde(default)]
+    pub severity: Severity,
+    pub text: Text,
+    pub source: Option<Source>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    #[default]
+    Info,
+    Warning,
+    Danger,
+}
+
+/// An amount computed from facts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Formula {
+    pub id: String,
+    pub label: Text,
+    /// Expression giving a number (yuan for `CNY`).
+    pub value: String,
+    /// `CNY` (rounded to the fen) or a unit name for other quantities.
+    #[serde(default = "default_currency")]
+    pub currency: String,
+    #[serde(default)]
+    pub when: Option<String>,
+    #[serde(default)]
+    pub explanation: Text,
+    pub source: Option<Source>,
+}
+
+fn default_currency() -> String {
+    "CNY".to_string()
+}

@@ -1,0 +1,68 @@
+//! Bilingual user-facing text. Simplified Chinese first, English second.
+
+use serde::{Deserialize, Serialize};
+
+/// Display language for user-facing text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Simplified Chinese (zh-Hans), the default.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Parses `zh`, `zh-Hans`, `zh-CN`, `en`, `en-US`... Unknown values give `None`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        let lower = s.to_ascii_lowercase();
+        if lower == "zh" || lower.starts_with("zh-") || lower.starts_with("zh_") {
+            Some(Lang::Zh)
+        } else if lower == "en" || lower.starts_with("en-") || lower.starts_with("en_") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+}
+
+/// A piece of user-facing text in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Text {
+    #[serde(default)]
+    pub zh: String,
+    #[serde(default)]
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Text {
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The text in `lang`, falling back to the other language when empty.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh if !self.zh.is_empty() => &self.zh,
+            Lang::En if !self.en.is_empty() => &self.en,
+            Lang::Zh => &self.en,
+            Lang::En => &self.zh,
+        }
+    }
+
+    /// Which languages are missing (empty after trimming).
+    pub fn missing(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.zh.trim().is_empty() {
+            out.push("zh");
+        }
+        if self.en.trim().is_empty() {
+            out.push("en");
+        }
+        out
+    }
+}
