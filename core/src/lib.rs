@@ -9,3 +9,8 @@ pub mod rules;
 pub mod text;
 
 pub use text::{Lang, Text};
+
+pub use rules::{
+    evaluate_plan, load_bundled, FactError, FactValue, Facts, Pack, PackError, PackIssue, Plan,
+    RuleBook, Scenario,
+};

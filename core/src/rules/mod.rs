@@ -1,3 +1,14 @@
 //! The exit-rule engine: packs, expressions over facts, validation, plans.
 
+pub mod bundled;
+pub mod expr;
+pub mod facts;
 pub mod pack;
+pub mod plan;
+pub mod validate;
+
+pub use bundled::{load_bundled, load_pack_file, RuleBook};
+pub use facts::{FactError, FactValue, Facts};
+pub use pack::Pack;
+pub use plan::{evaluate_plan, Plan};
+pub use validate::{PackError, PackIssue, Scenario};

@@ -1,0 +1,426 @@
+//! `tuilu scenarios`, `tuilu plan`, `tuilu rules check`.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Context};
+use clap::{Args, Subcommand};
+use serde_json::json;
+use tuilu_core::rules::pack::{Severity, Source};
+use tuilu_core::rules::plan::{Applicability, Plan, PlanStep};
+use tuilu_core::rules::{load_pack_file, Facts};
+use tuilu_core::{evaluate_plan, load_bundled, Lang, RuleBook, Scenario, Text};
+
+use crate::output::{print_json, Globals};
+
+#[derive(Args)]
+pub struct ScenariosArgs {}
+
+#[derive(Args)]
+pub struct PlanArgs {
+    /// 场景 id，例如 douyin.guild-exit / scenario id.
+    pub scenario: String,
+    /// 已知事实 name=value，可重复 / a known fact, repeatable.
+    #[arg(long = "fact", value_name = "NAME=VALUE")]
+    pub facts: Vec<String>,
+    /// 从 JSON 文件读取事实 / read facts from a JSON object file.
+    #[arg(long, value_name = "FILE")]
+    pub facts_file: Option<PathBuf>,
+    /// 显示每条规则的来源与可信度 / show each rule's source and confidence.
+    #[arg(long)]
+    pub sources: bool,
+    /// 使用此规则包文件代替内置规则 / use this pack file instead of the bundled pack.
+    #[arg(long, value_name = "PACK.toml")]
+    pub pack: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum RulesCommand {
+    /// 校验规则包文件 / validate a rule-pack file; exit 0 when valid.
+    Check {
+        /// 规则包 TOML 文件 / pack file.
+        file: PathBuf,
+    },
+}
+
+/// Loads the bundled rule book; a broken bundle is a bug, reported with every issue.
+pub fn rule_book() -> anyhow::Result<RuleBook> {
+    load_bundled().map_err(|e| anyhow!("内置规则包无效 / bundled rule packs are invalid: {e}"))
+}
+
+pub fn scenarios(g: &Globals, _args: ScenariosArgs) -> anyhow::Result<ExitCode> {
+    let book = rule_book()?;
+    if g.json {
+        let list: Vec<_> = book
+            .scenarios()
+            .iter()
+            .map(|s| {
+                json!({
+                    "id": s.id(),
+                    "platform": s.pack.platform,
+                    "version": s.pack.version,
+                    "last_reviewed": s.pack.last_reviewed,
+                    "title": s.pack.title,
+                    "summary": s.pack.summary,
+                })
+            })
+            .collect();
+        print_json(&list)?;
+    } else {
+        for s in book.scenarios() {
+            println!("{:<34} {}", s.id(), s.title().get(g.lang));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Collects facts from `--facts-file` then `--fact` (later wins).
+pub fn collect_facts(
+    scenario: &Scenario,
+    pairs: &[String],
+    file: Option<&PathBuf>,
+) -> anyhow::Result<Facts> {
+    let mut facts = Facts::new();
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("无法读取 / cannot read {}", path.display()))?;
+        let json: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("不是有效的 JSON / not valid JSON: {}", path.display()))?;
+        facts.extend(scenario.facts_from_json(&json)?);
+    }
+    for pair in pairs {
+        let (k, v) = pair.split_once('=').ok_or_else(|| {
+            anyhow!("--fact 需要 name=value 格式 / --fact expects name=value, got `{pair}`")
+        })?;
+        facts.insert(k.trim().to_string(), scenario.parse_fact(k.trim(), v)?);
+    }
+    Ok(facts)
+}
+
+pub fn find_scenario<'a>(book: &'a RuleBook, id: &str) -> anyhow::Result<&'a Scenario> {
+    book.get(id).ok_or_else(|| {
+        let ids: Vec<&str> = book.scenarios().iter().map(|s| s.id()).collect();
+        anyhow!(
+            "未知场景 / unknown scenario `{id}` (known: {})",
+            ids.join(", ")
+        )
+    })
+}
+
+pub fn plan(g: &Globals, args: PlanArgs) -> anyhow::Result<ExitCode> {
+    let mut book = rule_book()?;
+    if let Some(path) = &args.pack {
+        book.insert(load_pack_file(path)?);
+    }
+    let scenario = find_scenario(&book, &args.scenario)?;
+    let facts = collect_facts(scenario, &args.facts, args.facts_file.as_ref())?;
+    let plan = evaluate_plan(scenario, &facts)?;
+    if g.json {
+        print_json(&plan)?;
+    } else {
+        print!("{}", render_plan(&plan, g.lang, args.sources));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn rules(g: &Globals, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        RulesCommand::Check { file } => match load_pack_file(&file) {
+            Ok(s) => {
+                if g.json {
+                    print_json(&json!({"valid": true, "pack": s.id(), "issues": []}))?;
+                } else {
+                    println!(
+                        "有效 / valid: {} v{} ({} steps, {} facts)",
+                        s.id(),
+                        s.pack.version,
+                        s.pack.steps.len(),
+                        s.pack.facts.len()
+                    );
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                if g.json {
+                    print_json(&json!({"valid": false, "pack": e.pack, "issues": e.issues}))?;
+                } else {
+                    eprintln!(
+                        "无效 / invalid: {} ({} 个问题 / problem(s))",
+                        file.display(),
+                        e.issues.len()
+                    );
+                    for issue in &e.issues {
+                        eprintln!("  - {issue}");
+                    }
+                }
+                Ok(ExitCode::FAILURE)
+            }
+        },
+    }
+}
+
+fn t(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+fn source_line(lang: Lang, s: &Option<Source>) -> String {
+    match s {
+        None => t(lang, "来源：无", "source: none"),
+        Some(s) => {
+            let conf = s
+                .confidence
+                .map(|c| c.label().get(lang).to_string())
+                .unwrap_or_default();
+            let mut line = match lang {
+                Lang::Zh => format!(
+                    "来源：{}「{}」 可信度：{} 最近审核：{}",
+                    s.seed, s.quote, conf, s.last_reviewed
+                ),
+                Lang::En => format!(
+                    "source: {} “{}” confidence: {} last reviewed: {}",
+                    s.seed, s.quote, conf, s.last_reviewed
+                ),
+            };
+            let note = s.note.get(lang);
+            if !note.is_empty() {
+                let _ = write!(line, " — {note}");
+            }
+            line
+        }
+    }
+}
+
+fn duration_text(lang: Lang, d: &tuilu_core::rules::pack::DurationDef) -> String {
+    let range = if d.min == d.max {
+        d.max.to_string()
+    } else {
+        format!("{}–{}", d.min, d.max)
+    };
+    match lang {
+        Lang::Zh => format!("{range}{}（自{}起算）", d.unit.label().zh, d.starts_on.zh),
+        Lang::En => format!("{range}{} (from {})", d.unit.label().en, d.starts_on.en),
+    }
+}
+
+fn pending(lang: Lang, open: &[String]) -> String {
+    match lang {
+        Lang::Zh => format!("〔待确认：取决于 {}〕", open.join("、")),
+        Lang::En => format!("[undetermined: depends on {}]", open.join(", ")),
+    }
+}
+
+fn render_step(out: &mut String, lang: Lang, s: &PlanStep, sources: bool) {
+    let _ = write!(
+        out,
+        "{:>2}. {} [{}]",
+        s.number,
+        s.title.get(lang),
+        s.channel.label().get(lang)
+    );
+    if s.applicability == Applicability::Undetermined {
+        let _ = write!(out, " {}", pending(lang, &s.open_facts));
+    }
+    out.push('\n');
+    let ind = "    ";
+    let _ = writeln!(out, "{ind}{}", s.instructions.get(lang));
+    for r in &s.alternatives {
+        let _ = writeln!(
+            out,
+            "{ind}{} {} [{}]：{}",
+            t(lang, "或者：", "Or:"),
+            r.title.get(lang),
+            r.channel.label().get(lang),
+            r.instructions.get(lang)
+        );
+        if let Some(d) = &r.duration {
+            let _ = writeln!(
+                out,
+                "{ind}  {}{}",
+                t(lang, "时限：", "Time: "),
+                duration_text(lang, d)
+            );
+        }
+        if sources {
+            let _ = writeln!(out, "{ind}  {}", source_line(lang, &r.source));
+        }
+    }
+    if !s.depends_on.is_empty() {
+        let _ = writeln!(
+            out,
+            "{ind}{}{}",
+            t(lang, "先完成：", "After: "),
+            s.depends_on.join(", ")
+        );
+    }
+    if let Some(d) = &s.duration {
+        let _ = writeln!(
+            out,
+            "{ind}{}{}",
+            t(lang, "时限：", "Time: "),
+            duration_text(lang, d)
+        );
+    }
+    for e in &s.evidence {
+        let _ = writeln!(
+            out,
+            "{ind}{}{}",
+            t(lang, "留证：", "Keep: "),
+            e.description.get(lang)
+        );
+    }
+    for tip in &s.tips {
+        let _ = writeln!(out, "{ind}{}{}", t(lang, "提示：", "Tip: "), tip.get(lang));
+    }
+    for w in &s.warnings {
+        let _ = writeln!(
+            out,
+            "{ind}{}{}",
+            t(lang, "注意：", "Warning: "),
+            w.get(lang)
+        );
+    }
+    if let Some(e) = &s.escalation {
+        let _ = writeln!(
+            out,
+            "{ind}{}{}",
+            t(lang, "逾期未果：", "If no answer: "),
+            e.get(lang)
+        );
+    }
+    if sources {
+        let _ = writeln!(out, "{ind}{}", source_line(lang, &s.source));
+    }
+}
+
+fn severity_mark(s: Severity) -> &'static str {
+    match s {
+        Severity::Info => "·",
+        Severity::Warning => "!",
+        Severity::Danger => "‼",
+    }
+}
+
+/// The human-readable checklist.
+pub fn render_plan(plan: &Plan, lang: Lang, sources: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}  ({} v{})",
+        plan.title.get(lang),
+        plan.scenario,
+        plan.pack_version
+    );
+    if !plan.blockers.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            t(
+                lang,
+                "【阻碍】先解决以下问题：",
+                "BLOCKERS — resolve these first:"
+            )
+        );
+        for b in &plan.blockers {
+            let mut line = format!("  ✗ {}", b.title.get(lang));
+            if b.applicability == Applicability::Undetermined {
+                let _ = write!(line, " {}", pending(lang, &b.open_facts));
+            }
+            let _ = writeln!(out, "{line}");
+            let _ = writeln!(
+                out,
+                "    {}{}",
+                t(lang, "解决办法：", "Remedy: "),
+                b.remedy.get(lang)
+            );
+            if sources {
+                let _ = writeln!(out, "    {}", source_line(lang, &b.source));
+            }
+        }
+    }
+    let _ = writeln!(out, "\n{}", t(lang, "【步骤】", "STEPS"));
+    for s in &plan.steps {
+        render_step(&mut out, lang, s, sources);
+    }
+    for (title, list) in [
+        (t(lang, "【注意】", "WARNINGS"), &plan.warnings),
+        (t(lang, "【后果】", "CONSEQUENCES"), &plan.consequences),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{title}");
+        for n in list {
+            let mut line = format!("  {} {}", severity_mark(n.severity), n.text.get(lang));
+            if n.applicability == Applicability::Undetermined {
+                let _ = write!(line, " {}", pending(lang, &n.open_facts));
+            }
+            let _ = writeln!(out, "{line}");
+            if sources {
+                let _ = writeln!(out, "    {}", source_line(lang, &n.source));
+            }
+        }
+    }
+    if !plan.amounts.is_empty() {
+        let _ = writeln!(out, "\n{}", t(lang, "【金额】", "AMOUNTS"));
+        for a in &plan.amounts {
+            let value = match a.value {
+                Some(v) if a.currency == "CNY" => format!("¥{v:.2}"),
+                Some(v) => format!("{v:.2} {}", a.currency),
+                None => pending(lang, &a.open_facts),
+            };
+            let _ = writeln!(out, "  {}：{value}", a.label.get(lang));
+            let ex = a.explanation.get(lang);
+            if !ex.is_empty() {
+                let _ = writeln!(out, "    {ex}");
+            }
+            if sources {
+                let _ = writeln!(out, "    {}", source_line(lang, &a.source));
+            }
+        }
+    }
+    if !plan.questions.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            t(
+                lang,
+                "【待回答的问题】用 --fact 名称=值 回答：",
+                "OPEN QUESTIONS — answer with --fact name=value:"
+            )
+        );
+        for q in &plan.questions {
+            let mut line = format!("  ? {} ({}): {}", q.id, q.kind.as_str(), q.prompt.get(lang));
+            if !q.options.is_empty() {
+                let opts: Vec<String> = q
+                    .options
+                    .iter()
+                    .map(|o| format!("{}={}", o.value, o.label.get(lang)))
+                    .collect();
+                let _ = write!(line, " [{}]", opts.join(" | "));
+            }
+            if !q.needed_by.is_empty() {
+                let _ = write!(
+                    line,
+                    " {}{}",
+                    t(lang, "影响：", "affects: "),
+                    q.needed_by.join(", ")
+                );
+            }
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        Text::new(
+            "规则来自网络文章整理，可能过时；用 --sources 查看每条规则的出处与可信度。",
+            "Rules come from second-hand web articles and may be out of date; use --sources to see each rule's source and confidence."
+        )
+        .get(lang)
+    );
+    out
+}

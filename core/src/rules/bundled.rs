@@ -1,0 +1,71 @@
+//! The rule book: bundled packs plus packs loaded from files.
+
+use std::path::Path;
+
+use super::validate::{PackError, PackIssue, Scenario};
+
+// Packs compiled into the binary, one file per scenario (`core/rules/*.toml`).
+include!(concat!(env!("OUT_DIR"), "/bundled_packs.rs"));
+
+/// A set of validated scenarios, in a stable order.
+#[derive(Debug, Clone, Default)]
+pub struct RuleBook {
+    scenarios: Vec<Scenario>,
+}
+
+/// Loads and validates every bundled pack. An error lists every problem in every pack.
+pub fn load_bundled() -> Result<RuleBook, PackError> {
+    let mut book = RuleBook::default();
+    let mut issues: Vec<PackIssue> = Vec::new();
+    for (name, src) in BUNDLED_PACKS {
+        match Scenario::from_toml_str(name, src) {
+            Ok(s) => book.scenarios.push(s),
+            Err(e) => issues.extend(e.issues),
+        }
+    }
+    if issues.is_empty() {
+        Ok(book)
+    } else {
+        Err(PackError {
+            pack: "bundled".into(),
+            issues,
+        })
+    }
+}
+
+impl RuleBook {
+    pub fn scenarios(&self) -> &[Scenario] {
+        &self.scenarios
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Scenario> {
+        self.scenarios.iter().find(|s| s.id() == id)
+    }
+
+    /// Adds or replaces a scenario (a pack update loaded from a file).
+    pub fn insert(&mut self, scenario: Scenario) {
+        match self.scenarios.iter_mut().find(|s| s.id() == scenario.id()) {
+            Some(slot) => *slot = scenario,
+            None => self.scenarios.push(scenario),
+        }
+    }
+}
+
+/// Loads and validates one pack file.
+pub fn load_pack_file(path: &Path) -> Result<Scenario, PackError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let src = std::fs::read_to_string(path).map_err(|e| PackError {
+        pack: name.clone(),
+        issues: vec![PackIssue {
+            pack: name.clone(),
+            path: String::new(),
+            message: format!("cannot read file: {e}"),
+            line: None,
+            column: None,
+        }],
+    })?;
+    Scenario::from_toml_str(&name, &src)
+}

@@ -1,0 +1,447 @@
+//! Plan evaluation: facts in, an ordered checklist with blockers, warnings, consequences
+//! and amounts out.
+//!
+//! Facts not yet given do not stop planning. A rule whose condition depends on an
+//! unanswered fact is evaluated for every value that fact can take (bool and enum facts):
+//! when all agree the rule is decided; otherwise it is listed as *undetermined* with the
+//! open questions it waits on.
+
+use serde::Serialize;
+
+use super::expr::{Expr, ExprValue, FactContext};
+use super::facts::{expected_for, FactError, FactValue, Facts};
+use super::pack::{
+    Channel, DurationDef, EvidenceHint, FactOption, FactType, Severity, Source, StepKind,
+};
+use super::validate::{for_each_combination, sample_values, Scenario};
+use crate::text::Text;
+
+/// Whether a rule applies given the facts known so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Applicability {
+    Applies,
+    /// Depends on facts not yet given; see `open_facts`.
+    Undetermined,
+}
+
+/// One way to carry out a step.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanRoute {
+    pub id: String,
+    pub title: Text,
+    pub channel: Channel,
+    pub instructions: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<DurationDef>,
+    pub source: Option<Source>,
+}
+
+/// One checklist step in the plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanStep {
+    pub id: String,
+    /// 1-based position in the checklist.
+    pub number: usize,
+    pub kind: StepKind,
+    pub applicability: Applicability,
+    /// Unanswered facts this step's condition waits on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub open_facts: Vec<String>,
+    pub title: Text,
+    pub instructions: Text,
+    pub channel: Channel,
+    /// Other routes to the same result; any one of them completes the step.
+    pub alternatives: Vec<PlanRoute>,
+    /// Dependencies that are part of this plan.
+    pub depends_on: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<DurationDef>,
+    pub evidence: Vec<EvidenceHint>,
+    pub tips: Vec<Text>,
+    pub warnings: Vec<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<Text>,
+    pub source: Option<Source>,
+}
+
+/// A precondition that currently blocks the exit (or might, pending answers).
+#[derive(Debug, Clone, Serialize)]
+pub struct Blocker {
+    pub id: String,
+    pub applicability: Applicability,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub open_facts: Vec<String>,
+    pub title: Text,
+    pub remedy: Text,
+    pub source: Option<Source>,
+}
+
+/// A warning or consequence in the plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanNotice {
+    pub id: String,
+    pub applicability: Applicability,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub open_facts: Vec<String>,
+    pub severity: Severity,
+    pub text: Text,
+    pub source: Option<Source>,
+}
+
+/// A computed amount. `value` is `None` while facts it needs are unanswered.
+#[derive(Debug, Clone, Serialize)]
+pub struct Amount {
+    pub id: String,
+    pub label: Text,
+    /// Rounded to the fen for CNY, to two decimals otherwise.
+    pub value: Option<f64>,
+    pub currency: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub open_facts: Vec<String>,
+    pub explanation: Text,
+    pub source: Option<Source>,
+}
+
+/// An unanswered question and what waits on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: FactType,
+    pub prompt: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<FactOption>,
+    /// Ids of the steps, blockers, notices and amounts that depend on the answer.
+    pub needed_by: Vec<String>,
+}
+
+/// The plan for one scenario and one set of facts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub scenario: String,
+    pub pack_version: String,
+    pub title: Text,
+    /// Facts in effect: given ones plus pack defaults.
+    pub facts: Facts,
+    pub steps: Vec<PlanStep>,
+    pub blockers: Vec<Blocker>,
+    pub warnings: Vec<PlanNotice>,
+    pub consequences: Vec<PlanNotice>,
+    pub amounts: Vec<Amount>,
+    /// Ids of unanswered facts (without defaults).
+    pub missing_facts: Vec<String>,
+    pub questions: Vec<Question>,
+}
+
+impl Plan {
+    pub fn step(&self, id: &str) -> Option<&PlanStep> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+
+    pub fn amount(&self, id: &str) -> Option<&Amount> {
+        self.amounts.iter().find(|a| a.id == id)
+    }
+}
+
+/// Three-valued result of a condition.
+enum Tri {
+    True,
+    False,
+    Unknown(Vec<String>),
+}
+
+/// Cap on combinations of unanswered facts explored for one condition.
+const MAX_OPEN_COMBINATIONS: usize = 256;
+
+struct Evaluator<'a> {
+    scenario: &'a Scenario,
+    ctx: FactContext,
+}
+
+impl Evaluator<'_> {
+    fn missing<'e>(&self, expr: &'e Expr) -> Vec<&'e String> {
+        expr.identifiers()
+            .iter()
+            .filter(|id| !self.ctx.contains(id))
+            .collect()
+    }
+
+    fn condition(&self, expr: Option<&Expr>) -> Tri {
+        let Some(expr) = expr else {
+            return Tri::True;
+        };
+        let missing = self.missing(expr);
+        if missing.is_empty() {
+            // Validated at load time; an evaluation error here means "does not apply".
+            return if expr.eval_bool(&self.ctx).unwrap_or(false) {
+                Tri::True
+            } else {
+                Tri::False
+            };
+        }
+        let open: Vec<String> = missing.iter().map(|s| s.to_string()).collect();
+        let defs: Vec<_> = missing
+            .iter()
+            .filter_map(|id| self.scenario.fact(id))
+            .collect();
+        if defs
+            .iter()
+            .any(|d| !matches!(d.kind, FactType::Bool | FactType::Enum))
+        {
+            return Tri::Unknown(open);
+        }
+        let samples: Vec<Vec<ExprValue>> = defs.iter().map(|d| sample_values(d, &[])).collect();
+        let (mut seen_true, mut seen_false) = (false, false);
+        for_each_combination(&samples, MAX_OPEN_COMBINATIONS, |combo| {
+            let mut ctx = self.ctx.clone();
+            for (d, v) in defs.iter().zip(combo) {
+                ctx.set(&d.id, v.clone());
+            }
+            if expr.eval_bool(&ctx).unwrap_or(false) {
+                seen_true = true;
+            } else {
+                seen_false = true;
+            }
+        });
+        match (seen_true, seen_false) {
+            (true, false) => Tri::True,
+            (false, _) => Tri::False,
+            (true, true) => Tri::Unknown(open),
+        }
+    }
+}
+
+/// Checks given facts against the scenario: every name known, every value of its type.
+pub fn check_facts(scenario: &Scenario, facts: &Facts) -> Result<(), FactError> {
+    for (id, value) in facts {
+        let Some(def) = scenario.fact(id) else {
+            return Err(FactError::Unknown {
+                scenario: scenario.id().to_string(),
+                fact: id.clone(),
+                known: scenario
+                    .pack
+                    .facts
+                    .iter()
+                    .map(|f| f.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        };
+        let ok = value.fact_type() == def.kind
+            && match value {
+                FactValue::Enum(v) => def.options.iter().any(|o| &o.value == v),
+                _ => true,
+            };
+        if !ok {
+            return Err(FactError::WrongType {
+                fact: id.clone(),
+                expected: expected_for(def),
+                got: value.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Evaluates the plan for `facts`. Unknown fact names and values of the wrong type are
+/// errors naming the fact; unanswered facts are listed in the plan.
+pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactError> {
+    check_facts(scenario, facts)?;
+    let pack = &scenario.pack;
+    let mut effective = scenario.defaults.clone();
+    for (k, v) in facts {
+        effective.insert(k.clone(), v.clone());
+    }
+    let mut ctx = FactContext::new();
+    for (k, v) in &effective {
+        ctx.set(k, v.to_expr());
+    }
+    let ev = Evaluator { scenario, ctx };
+    let mut needed_by: Vec<(String, String)> = Vec::new(); // (fact, rule id)
+    let mut note_open = |open: &[String], rule: &str| {
+        for f in open {
+            needed_by.push((f.clone(), rule.to_string()));
+        }
+    };
+
+    let mut blockers = Vec::new();
+    for (p, expr) in pack.preconditions.iter().zip(&scenario.precondition_exprs) {
+        let (applicability, open) = match ev.condition(Some(expr)) {
+            Tri::False => continue,
+            Tri::True => (Applicability::Applies, vec![]),
+            Tri::Unknown(open) => (Applicability::Undetermined, open),
+        };
+        note_open(&open, &p.id);
+        blockers.push(Blocker {
+            id: p.id.clone(),
+            applicability,
+            open_facts: open,
+            title: p.title.clone(),
+            remedy: p.remedy.clone(),
+            source: p.source.clone(),
+        });
+    }
+
+    // Steps in dependency order; only steps that apply or may apply.
+    let mut included = vec![false; pack.steps.len()];
+    let mut steps = Vec::new();
+    for &i in &scenario.step_order {
+        let s = &pack.steps[i];
+        let (applicability, open) = match ev.condition(scenario.step_exprs[i].as_ref()) {
+            Tri::False => continue,
+            Tri::True => (Applicability::Applies, vec![]),
+            Tri::Unknown(open) => (Applicability::Undetermined, open),
+        };
+        included[i] = true;
+        note_open(&open, &s.id);
+        steps.push(PlanStep {
+            id: s.id.clone(),
+            number: steps.len() + 1,
+            kind: s.kind,
+            applicability,
+            open_facts: open,
+            title: s.title.clone(),
+            instructions: s.instructions.clone(),
+            channel: s.channel,
+            alternatives: s
+                .alternatives
+                .iter()
+                .map(|r| PlanRoute {
+                    id: r.id.clone(),
+                    title: r.title.clone(),
+                    channel: r.channel,
+                    instructions: r.instructions.clone(),
+                    duration: r.duration.clone(),
+                    source: r.source.clone(),
+                })
+                .collect(),
+            depends_on: s.depends_on.clone(),
+            duration: s.duration.clone(),
+            evidence: s.evidence.clone(),
+            tips: s.tips.clone(),
+            warnings: s.warnings.clone(),
+            escalation: s.escalation.clone(),
+            source: s.source.clone(),
+        });
+    }
+    // Keep only dependencies on steps in the plan.
+    let in_plan: std::collections::HashSet<String> = steps.iter().map(|s| s.id.clone()).collect();
+    for s in &mut steps {
+        s.depends_on.retain(|d| in_plan.contains(d));
+    }
+
+    let mut notices = |list: &[super::pack::Notice], exprs: &[Option<Expr>]| {
+        let mut out = Vec::new();
+        for (n, expr) in list.iter().zip(exprs) {
+            let (applicability, open) = match ev.condition(expr.as_ref()) {
+                Tri::False => continue,
+                Tri::True => (Applicability::Applies, vec![]),
+                Tri::Unknown(open) => (Applicability::Undetermined, open),
+            };
+            note_open(&open, &n.id);
+            out.push(PlanNotice {
+                id: n.id.clone(),
+                applicability,
+                open_facts: open,
+                severity: n.severity,
+                text: n.text.clone(),
+                source: n.source.clone(),
+            });
+        }
+        out
+    };
+    let warnings = notices(&pack.warnings, &scenario.warning_exprs);
+    let consequences = notices(&pack.consequences, &scenario.consequence_exprs);
+
+    let mut amounts = Vec::new();
+    for ((f, value), when) in pack
+        .formulas
+        .iter()
+        .zip(&scenario.formula_value_exprs)
+        .zip(&scenario.formula_when_exprs)
+    {
+        let mut open = match ev.condition(when.as_ref()) {
+            Tri::False => continue,
+            Tri::True => vec![],
+            Tri::Unknown(open) => open,
+        };
+        for m in ev.missing(value) {
+            if !open.contains(m) {
+                open.push(m.clone());
+            }
+        }
+        let computed = if open.is_empty() {
+            value.eval_number(&ev.ctx).ok().map(|v| round2(v))
+        } else {
+            None
+        };
+        note_open(&open, &f.id);
+        amounts.push(Amount {
+            id: f.id.clone(),
+            label: f.label.clone(),
+            value: computed,
+            currency: f.currency.clone(),
+            open_facts: open,
+            explanation: f.explanation.clone(),
+            source: f.source.clone(),
+        });
+    }
+
+    let mut missing_facts = Vec::new();
+    let mut questions = Vec::new();
+    for def in &pack.facts {
+        if effective.contains_key(&def.id) {
+            continue;
+        }
+        missing_facts.push(def.id.clone());
+        let mut by: Vec<String> = needed_by
+            .iter()
+            .filter(|(f, _)| f == &def.id)
+            .map(|(_, r)| r.clone())
+            .collect();
+        by.dedup();
+        questions.push(Question {
+            id: def.id.clone(),
+            kind: def.kind,
+            prompt: def.prompt.clone(),
+            options: def.options.clone(),
+            needed_by: by,
+        });
+    }
+
+    Ok(Plan {
+        scenario: pack.id.clone(),
+        pack_version: pack.version.clone(),
+        title: pack.title.clone(),
+        facts: effective,
+        steps,
+        blockers,
+        warnings,
+        consequences,
+        amounts,
+        missing_facts,
+        questions,
+    })
+}
+
+/// Rounds half away from zero to two decimals (the fen, for yuan).
+fn round2(v: f64) -> f64 {
+    // Nudge by a tiny epsilon so 617.285 (stored as 617.28499...) rounds up as written.
+    let scaled = v * 100.0;
+    let nudged = scaled + scaled.signum() * 1e-7;
+    nudged.round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round2;
+
+    #[test]
+    fn rounds_to_the_fen() {
+        assert_eq!(round2(617.285), 617.29);
+        assert_eq!(round2(0.0), 0.0);
+        assert_eq!(round2(-1.005), -1.01);
+        assert_eq!(round2(100.0 * 0.2), 20.0);
+    }
+}

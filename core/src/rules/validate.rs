@@ -1,0 +1,931 @@
+//! Loading and validating a pack into a [`Scenario`].
+//!
+//! Validation reports every problem at once, each with the pack, the path inside it
+//! (`steps[3].depends_on[0]`) and what was expected. A pack loaded from a file goes through
+//! exactly the same checks as a bundled one.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::expr::{describe, Expr, ExprValue, FactContext};
+use super::facts::{FactError, FactValue, Facts};
+use super::pack::{FactDef, FactType, Pack, Source};
+use crate::text::Text;
+
+/// One problem found in a pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PackIssue {
+    /// Pack id (or file name when the id is unknown).
+    pub pack: String,
+    /// Path inside the pack, e.g. `steps[3].depends_on[0]`; empty for the whole file.
+    pub path: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+    /// 1-based line and column, for syntax errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl fmt::Display for PackIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.pack)?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, ":{l}:{c}")?;
+        }
+        if !self.path.is_empty() {
+            write!(f, ": {}", self.path)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// A pack that failed to load, with every problem found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("规则包无效 invalid rule pack `{pack}`: {} problem(s)\n{}", issues.len(), issues.iter().map(|i| format!("  - {i}")).collect::<Vec<_>>().join("\n"))]
+pub struct PackError {
+    pub pack: String,
+    pub issues: Vec<PackIssue>,
+}
+
+/// A compiled condition or formula, with the path it came from.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub path: String,
+    pub expr: Expr,
+}
+
+/// A validated pack, ready to evaluate. Expressions are parsed once here.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub pack: Pack,
+    /// Index of facts by id.
+    pub(crate) fact_index: HashMap<String, usize>,
+    /// Defaults converted to typed values.
+    pub(crate) defaults: BTreeMap<String, FactValue>,
+    pub(crate) precondition_exprs: Vec<Expr>,
+    pub(crate) step_exprs: Vec<Option<Expr>>,
+    pub(crate) warning_exprs: Vec<Option<Expr>>,
+    pub(crate) consequence_exprs: Vec<Option<Expr>>,
+    pub(crate) formula_value_exprs: Vec<Expr>,
+    pub(crate) formula_when_exprs: Vec<Option<Expr>>,
+    /// Step indices in a valid order (dependencies first, pack order otherwise).
+    pub(crate) step_order: Vec<usize>,
+}
+
+impl Scenario {
+    pub fn id(&self) -> &str {
+        &self.pack.id
+    }
+
+    pub fn title(&self) -> &Text {
+        &self.pack.title
+    }
+
+    pub fn fact(&self, id: &str) -> Option<&FactDef> {
+        self.fact_index.get(id).map(|&i| &self.pack.facts[i])
+    }
+
+    fn unknown_fact(&self, id: &str) -> FactError {
+        FactError::Unknown {
+            scenario: self.pack.id.clone(),
+            fact: id.to_string(),
+            known: self
+                .pack
+                .facts
+                .iter()
+                .map(|f| f.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
+    /// Parses one `name=value` answer typed by a person (CLI, shells).
+    pub fn parse_fact(&self, id: &str, raw: &str) -> Result<FactValue, FactError> {
+        let def = self.fact(id).ok_or_else(|| self.unknown_fact(id))?;
+        FactValue::parse_str(def, raw)
+    }
+
+    /// Parses `name=value` pairs into facts; the first bad one is an error naming it.
+    pub fn parse_fact_pairs<'a>(
+        &self,
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Facts, FactError> {
+        let mut facts = Facts::new();
+        for (k, v) in pairs {
+            facts.insert(k.to_string(), self.parse_fact(k, v)?);
+        }
+        Ok(facts)
+    }
+
+    /// Converts a JSON object `{ "fact": value, ... }` into facts. `null` means unanswered.
+    pub fn facts_from_json(&self, json: &serde_json::Value) -> Result<Facts, FactError> {
+        let obj = json.as_object().ok_or_else(|| FactError::WrongType {
+            fact: "(facts)".into(),
+            expected: "a JSON object of fact ids to values".into(),
+            got: json.to_string(),
+        })?;
+        let mut facts = Facts::new();
+        for (k, v) in obj {
+            let def = self.fact(k).ok_or_else(|| self.unknown_fact(k))?;
+            if v.is_null() {
+                continue;
+            }
+            facts.insert(k.clone(), FactValue::from_json(def, v)?);
+        }
+        Ok(facts)
+    }
+
+    /// Parses and validates TOML text. `origin` names the file in messages when the pack
+    /// id cannot be read.
+    pub fn from_toml_str(origin: &str, source: &str) -> Result<Scenario, PackError> {
+        let mut v = Validator::new(origin);
+        let pack = match parse_pack(origin, source) {
+            Ok(p) => p,
+            Err(issues) => {
+                return Err(PackError {
+                    pack: issues.first().map(|i| i.pack.clone()).unwrap_or_default(),
+                    issues,
+                })
+            }
+        };
+        v.pack_name = pack.id.clone();
+        v.check(&pack);
+        if v.issues.is_empty() {
+            Ok(v.build(pack))
+        } else {
+            Err(PackError {
+                pack: v.pack_name.clone(),
+                issues: v.issues,
+            })
+        }
+    }
+}
+
+/// Converts a byte span into 1-based line and column (in characters).
+fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..source.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+/// Parses TOML into a [`Pack`], collecting every shape error (each section element is
+/// decoded separately so one bad step does not hide the others).
+fn parse_pack(origin: &str, source: &str) -> Result<Pack, Vec<PackIssue>> {
+    let table: toml::Table = match source.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            let (line, column) = e
+                .span()
+                .map(|s| line_col(source, s.start))
+                .map(|(l, c)| (Some(l), Some(c)))
+                .unwrap_or((None, None));
+            return Err(vec![PackIssue {
+                pack: origin.to_string(),
+                path: String::new(),
+                message: format!("unparsable TOML: {}", e.message()),
+                line,
+                column,
+            }]);
+        }
+    };
+    let name = table
+        .get("id")
+        .and_then(|v| v.as_str())
+        .unwrap_or(origin)
+        .to_string();
+    let mut issues = Vec::new();
+    // Decode each array element on its own to report all shape errors.
+    for section in [
+        "facts",
+        "preconditions",
+        "steps",
+        "warnings",
+        "consequences",
+        "formulas",
+    ] {
+        let Some(value) = table.get(section) else {
+            continue;
+        };
+        let Some(items) = value.as_array() else {
+            issues.push(PackIssue {
+                pack: name.clone(),
+                path: section.to_string(),
+                message: "expected an array of tables ([[...]])".into(),
+                line: None,
+                column: None,
+            });
+            continue;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let result = match section {
+                "facts" => item.clone().try_into::<FactDef>().map(|_| ()),
+                "preconditions" => item
+                    .clone()
+                    .try_into::<super::pack::Precondition>()
+                    .map(|_| ()),
+                "steps" => item.clone().try_into::<super::pack::StepDef>().map(|_| ()),
+                "formulas" => item.clone().try_into::<super::pack::Formula>().map(|_| ()),
+                _ => item.clone().try_into::<super::pack::Notice>().map(|_| ()),
+            };
+            if let Err(e) = result {
+                issues.push(PackIssue {
+                    pack: name.clone(),
+                    path: format!("{section}[{i}]"),
+                    message: e.message().trim().to_string(),
+                    line: None,
+                    column: None,
+                });
+            }
+        }
+    }
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    toml::from_str::<Pack>(source).map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map(|s| line_col(source, s.start))
+            .map(|(l, c)| (Some(l), Some(c)))
+            .unwrap_or((None, None));
+        vec![PackIssue {
+            pack: name,
+            path: String::new(),
+            message: e.message().trim().to_string(),
+            line,
+            column,
+        }]
+    })
+}
+
+struct Validator {
+    pack_name: String,
+    issues: Vec<PackIssue>,
+}
+
+/// What an expression must produce.
+#[derive(Clone, Copy, PartialEq)]
+enum Want {
+    Bool,
+    Number,
+}
+
+/// Cap on the number of fact combinations tried per expression.
+const MAX_COMBINATIONS: usize = 4096;
+
+impl Validator {
+    fn new(origin: &str) -> Validator {
+        Validator {
+            pack_name: origin.to_string(),
+            issues: Vec::new(),
+        }
+    }
+
+    fn issue(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.issues.push(PackIssue {
+            pack: self.pack_name.clone(),
+            path: path.into(),
+            message: message.into(),
+            line: None,
+            column: None,
+        });
+    }
+
+    fn text(&mut self, path: &str, t: &Text) {
+        let missing = t.missing();
+        if !missing.is_empty() {
+            self.issue(
+                path,
+                format!(
+                    "missing translation: {} (every text needs zh and en)",
+                    missing.join(", ")
+                ),
+            );
+        }
+    }
+
+    fn optional_text(&mut self, path: &str, t: &Text) {
+        if !(t.zh.trim().is_empty() && t.en.trim().is_empty()) {
+            self.text(path, t);
+        }
+    }
+
+    fn date(&mut self, path: &str, s: &str) {
+        if NaiveDate::parse_from_str(s, "%Y-%m-%d").is_err() {
+            self.issue(path, format!("expected a date YYYY-MM-DD, got `{s}`"));
+        }
+    }
+
+    fn source(&mut self, path: &str, s: &Option<Source>) {
+        let Some(s) = s else {
+            self.issue(
+                format!("{path}.source"),
+                "missing source: every rule needs { seed, quote, confidence, last_reviewed }",
+            );
+            return;
+        };
+        if s.seed.trim().is_empty() {
+            self.issue(format!("{path}.source.seed"), "missing source file name");
+        }
+        if s.quote.trim().is_empty() {
+            self.issue(format!("{path}.source.quote"), "missing quoted passage");
+        }
+        if s.confidence.is_none() {
+            self.issue(
+                format!("{path}.source.confidence"),
+                "missing confidence: expected high, medium or low",
+            );
+        }
+        if s.last_reviewed.trim().is_empty() {
+            self.issue(
+                format!("{path}.source.last_reviewed"),
+                "missing last-reviewed date",
+            );
+        } else {
+            self.date(&format!("{path}.source.last_reviewed"), &s.last_reviewed);
+        }
+        self.optional_text(&format!("{path}.source.note"), &s.note);
+    }
+
+    fn unique_id(&mut self, seen: &mut HashMap<String, String>, path: &str, id: &str) {
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            self.issue(
+                format!("{path}.id"),
+                format!("expected a snake_case ASCII id, got `{id}`"),
+            );
+        }
+        if let Some(first) = seen.get(id) {
+            self.issue(
+                format!("{path}.id"),
+                format!("duplicate id `{id}` (first used at {first})"),
+            );
+        } else {
+            seen.insert(id.to_string(), path.to_string());
+        }
+    }
+
+    fn check(&mut self, pack: &Pack) {
+        // Header.
+        let id_ok = pack.id.split_once('.').is_some_and(|(p, s)| {
+            !p.is_empty()
+                && !s.is_empty()
+                && pack
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-._".contains(c))
+        });
+        if !id_ok {
+            self.issue(
+                "id",
+                format!(
+                    "expected `platform.scenario` in lowercase ASCII, got `{}`",
+                    pack.id
+                ),
+            );
+        }
+        if pack.platform.trim().is_empty() {
+            self.issue("platform", "missing platform");
+        }
+        let parts: Vec<&str> = pack.version.split('.').collect();
+        if parts.len() != 3 || parts.iter().any(|p| p.parse::<u32>().is_err()) {
+            self.issue(
+                "version",
+                format!("expected a version like 1.2.0, got `{}`", pack.version),
+            );
+        }
+        self.date("last_reviewed", &pack.last_reviewed);
+        self.text("title", &pack.title);
+        self.optional_text("summary", &pack.summary);
+
+        // Facts.
+        let mut fact_ids = HashMap::new();
+        for (i, f) in pack.facts.iter().enumerate() {
+            let path = format!("facts[{i}]");
+            self.unique_id(&mut fact_ids, &path, &f.id);
+            self.text(&format!("{path}.prompt"), &f.prompt);
+            self.optional_text(&format!("{path}.help"), &f.help);
+            if f.kind == FactType::Enum {
+                if f.options.is_empty() {
+                    self.issue(
+                        format!("{path}.options"),
+                        "an enum fact needs at least one option",
+                    );
+                }
+                let mut seen = HashSet::new();
+                for (j, o) in f.options.iter().enumerate() {
+                    if !seen.insert(o.value.as_str()) {
+                        self.issue(
+                            format!("{path}.options[{j}].value"),
+                            format!("duplicate option `{}`", o.value),
+                        );
+                    }
+                    self.text(&format!("{path}.options[{j}].label"), &o.label);
+                }
+            } else if !f.options.is_empty() {
+                self.issue(
+                    format!("{path}.options"),
+                    format!(
+                        "only enum facts take options, this one is {}",
+                        f.kind.as_str()
+                    ),
+                );
+            }
+            if let Some(d) = &f.default {
+                if let Err(e) = FactValue::from_toml(f, d) {
+                    self.issue(format!("{path}.default"), e.to_string());
+                }
+            }
+        }
+
+        // Rules with ids: one namespace per section; steps and routes share one.
+        let mut pre_ids = HashMap::new();
+        for (i, p) in pack.preconditions.iter().enumerate() {
+            let path = format!("preconditions[{i}]");
+            self.unique_id(&mut pre_ids, &path, &p.id);
+            self.text(&format!("{path}.title"), &p.title);
+            self.text(&format!("{path}.remedy"), &p.remedy);
+            self.source(&path, &p.source);
+            self.expression(
+                pack,
+                &format!("{path}.blocks_when"),
+                &p.blocks_when,
+                Want::Bool,
+                false,
+            );
+        }
+
+        let mut step_ids = HashMap::new();
+        for (i, s) in pack.steps.iter().enumerate() {
+            let path = format!("steps[{i}]");
+            self.unique_id(&mut step_ids, &path, &s.id);
+            self.text(&format!("{path}.title"), &s.title);
+            self.text(&format!("{path}.instructions"), &s.instructions);
+            self.source(&path, &s.source);
+            if let Some(d) = &s.duration {
+                self.duration(&format!("{path}.duration"), d);
+            }
+            for (j, e) in s.evidence.iter().enumerate() {
+                self.text(&format!("{path}.evidence[{j}].description"), &e.description);
+                const KINDS: &[&str] = &[
+                    "screenshot",
+                    "screen_recording",
+                    "chat_export",
+                    "contract",
+                    "receipt",
+                    "document",
+                    "sms",
+                    "other",
+                ];
+                if !KINDS.contains(&e.kind.as_str()) {
+                    self.issue(
+                        format!("{path}.evidence[{j}].kind"),
+                        format!("expected one of {}, got `{}`", KINDS.join(", "), e.kind),
+                    );
+                }
+            }
+            for (j, t) in s.tips.iter().enumerate() {
+                self.text(&format!("{path}.tips[{j}]"), t);
+            }
+            for (j, t) in s.warnings.iter().enumerate() {
+                self.text(&format!("{path}.warnings[{j}]"), t);
+            }
+            if let Some(t) = &s.escalation {
+                self.text(&format!("{path}.escalation"), t);
+            }
+            for (j, r) in s.alternatives.iter().enumerate() {
+                let rpath = format!("{path}.alternatives[{j}]");
+                self.unique_id(&mut step_ids, &rpath, &r.id);
+                self.text(&format!("{rpath}.title"), &r.title);
+                self.text(&format!("{rpath}.instructions"), &r.instructions);
+                self.source(&rpath, &r.source);
+                if let Some(d) = &r.duration {
+                    self.duration(&format!("{rpath}.duration"), d);
+                }
+            }
+            if let Some(w) = &s.when {
+                self.expression(pack, &format!("{path}.when"), w, Want::Bool, true);
+            }
+        }
+        // Dependencies: known, not self, no cycles.
+        let index: HashMap<&str, usize> = pack
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        for (i, s) in pack.steps.iter().enumerate() {
+            for (j, d) in s.depends_on.iter().enumerate() {
+                let path = format!("steps[{i}].depends_on[{j}]");
+                match index.get(d.as_str()) {
+                    None => self.issue(
+                        path,
+                        format!("unknown step `{d}`: expected the id of a step in this pack"),
+                    ),
+                    Some(&k) if k == i => self.issue(path, "a step cannot depend on itself"),
+                    Some(_) => {}
+                }
+            }
+        }
+        if let Err(cycle) = topo_order(pack) {
+            let names: Vec<&str> = cycle.iter().map(|&i| pack.steps[i].id.as_str()).collect();
+            self.issue(
+                format!("steps[{}].depends_on", cycle[0]),
+                format!("dependency cycle: {} → {}", names.join(" → "), names[0]),
+            );
+        }
+
+        for (section, list) in [
+            ("warnings", &pack.warnings),
+            ("consequences", &pack.consequences),
+        ] {
+            let mut ids = HashMap::new();
+            for (i, n) in list.iter().enumerate() {
+                let path = format!("{section}[{i}]");
+                self.unique_id(&mut ids, &path, &n.id);
+                self.text(&format!("{path}.text"), &n.text);
+                self.source(&path, &n.source);
+                if let Some(w) = &n.when {
+                    self.expression(pack, &format!("{path}.when"), w, Want::Bool, false);
+                }
+            }
+        }
+
+        let mut formula_ids = HashMap::new();
+        for (i, f) in pack.formulas.iter().enumerate() {
+            let path = format!("formulas[{i}]");
+            self.unique_id(&mut formula_ids, &path, &f.id);
+            self.text(&format!("{path}.label"), &f.label);
+            self.optional_text(&format!("{path}.explanation"), &f.explanation);
+            self.source(&path, &f.source);
+            if f.currency.trim().is_empty() {
+                self.issue(format!("{path}.currency"), "missing currency or unit");
+            }
+            self.expression(
+                pack,
+                &format!("{path}.value"),
+                &f.value,
+                Want::Number,
+                false,
+            );
+            if let Some(w) = &f.when {
+                self.expression(pack, &format!("{path}.when"), w, Want::Bool, false);
+            }
+        }
+    }
+
+    fn duration(&mut self, path: &str, d: &super::pack::DurationDef) {
+        if d.max == 0 {
+            self.issue(format!("{path}.max"), "expected a duration of at least 1");
+        }
+        if d.min > d.max {
+            self.issue(
+                format!("{path}.min"),
+                format!("min ({}) must not exceed max ({})", d.min, d.max),
+            );
+        }
+        self.text(&format!("{path}.starts_on"), &d.starts_on);
+    }
+
+    /// Parses and statically checks an expression: known facts, allowed operators, literal
+    /// types, result type over sample values, and (for step conditions) satisfiability.
+    fn expression(
+        &mut self,
+        pack: &Pack,
+        path: &str,
+        src: &str,
+        want: Want,
+        must_be_satisfiable: bool,
+    ) {
+        let expr = match Expr::parse(src) {
+            Ok(e) => e,
+            Err(e) => {
+                self.issue(path, format!("cannot parse expression `{src}`: {e}"));
+                return;
+            }
+        };
+        for p in expr.structural_problems() {
+            self.issue(path, p);
+        }
+        let mut defs: Vec<&FactDef> = Vec::new();
+        let mut unknown = false;
+        for id in expr.identifiers() {
+            match pack.facts.iter().find(|f| &f.id == id) {
+                Some(f) => defs.push(f),
+                None => {
+                    unknown = true;
+                    self.issue(
+                        path,
+                        format!(
+                            "unknown fact `{id}`: expected one of the pack's facts ({})",
+                            fact_list(pack)
+                        ),
+                    )
+                }
+            }
+        }
+        if unknown {
+            return;
+        }
+        // Literal comparisons must match the fact's type (and enum options).
+        let mut literal_error = false;
+        for cmp in expr.literal_comparisons() {
+            let Some(def) = defs.iter().find(|d| d.id == cmp.identifier) else {
+                continue;
+            };
+            let ok = match (def.kind, &cmp.literal) {
+                (FactType::Bool, ExprValue::Boolean(_)) => true,
+                (FactType::Integer | FactType::Money, ExprValue::Int(_) | ExprValue::Float(_)) => {
+                    true
+                }
+                (FactType::Enum, ExprValue::String(s)) => {
+                    if def.options.iter().any(|o| &o.value == s) {
+                        true
+                    } else {
+                        literal_error = true;
+                        self.issue(
+                            path,
+                            format!(
+                                "type error: `{}` is compared with \"{s}\", which is not one of its options ({})",
+                                def.id,
+                                def.options.iter().map(|o| o.value.as_str()).collect::<Vec<_>>().join(", ")
+                            ),
+                        );
+                        continue;
+                    }
+                }
+                (FactType::Date | FactType::Datetime | FactType::Text, ExprValue::String(_)) => {
+                    true
+                }
+                _ => false,
+            };
+            if !ok {
+                literal_error = true;
+                self.issue(
+                    path,
+                    format!(
+                        "type error: `{}` is a {} fact but is compared with {}",
+                        def.id,
+                        def.kind.as_str(),
+                        describe(&cmp.literal)
+                    ),
+                );
+            }
+        }
+        if literal_error {
+            return;
+        }
+        // Evaluate over sample values to find type errors and unsatisfiable conditions.
+        let literals = expr.numeric_literals();
+        let samples: Vec<Vec<ExprValue>> =
+            defs.iter().map(|d| sample_values(d, &literals)).collect();
+        let mut any_true = false;
+        let mut first_error: Option<String> = None;
+        for_each_combination(&samples, MAX_COMBINATIONS, |combo| {
+            let mut ctx = FactContext::new();
+            for (d, v) in defs.iter().zip(combo) {
+                ctx.set(&d.id, v.clone());
+            }
+            let result = match want {
+                Want::Bool => expr.eval_bool(&ctx).map(|b| b),
+                Want::Number => expr.eval_number(&ctx).map(|n| n.is_finite()),
+            };
+            match result {
+                Ok(true) => any_true = true,
+                Ok(false) if want == Want::Number => {
+                    first_error.get_or_insert_with(|| {
+                        "the formula can produce a non-finite number (division by zero?)".into()
+                    });
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    let values: Vec<String> = defs
+                        .iter()
+                        .zip(combo)
+                        .map(|(d, v)| format!("{}={}", d.id, show(v)))
+                        .collect();
+                    first_error.get_or_insert_with(|| format!("{e} (with {})", values.join(", ")));
+                }
+            }
+        });
+        if let Some(e) = first_error {
+            self.issue(path, format!("type error in `{src}`: {e}"));
+            return;
+        }
+        if must_be_satisfiable && want == Want::Bool && !any_true {
+            let used: Vec<&str> = defs.iter().map(|d| d.id.as_str()).collect();
+            self.issue(
+                path,
+                format!(
+                    "condition `{src}` is false for every combination of the facts it uses ({}): the step can never apply",
+                    if used.is_empty() { "none".to_string() } else { used.join(", ") }
+                ),
+            );
+        }
+    }
+
+    fn build(self, pack: Pack) -> Scenario {
+        let parse = |s: &str| Expr::parse(s).expect("validated expression parses");
+        let fact_index = pack
+            .facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.clone(), i))
+            .collect();
+        let defaults = pack
+            .facts
+            .iter()
+            .filter_map(|f| {
+                f.default.as_ref().map(|d| {
+                    (
+                        f.id.clone(),
+                        FactValue::from_toml(f, d).expect("validated default"),
+                    )
+                })
+            })
+            .collect();
+        let step_order = topo_order(&pack).expect("validated: no cycles");
+        Scenario {
+            fact_index,
+            defaults,
+            precondition_exprs: pack
+                .preconditions
+                .iter()
+                .map(|p| parse(&p.blocks_when))
+                .collect(),
+            step_exprs: pack
+                .steps
+                .iter()
+                .map(|s| s.when.as_deref().map(parse))
+                .collect(),
+            warning_exprs: pack
+                .warnings
+                .iter()
+                .map(|n| n.when.as_deref().map(parse))
+                .collect(),
+            consequence_exprs: pack
+                .consequences
+                .iter()
+                .map(|n| n.when.as_deref().map(parse))
+                .collect(),
+            formula_value_exprs: pack.formulas.iter().map(|f| parse(&f.value)).collect(),
+            formula_when_exprs: pack
+                .formulas
+                .iter()
+                .map(|f| f.when.as_deref().map(parse))
+                .collect(),
+            step_order,
+            pack,
+        }
+    }
+}
+
+fn fact_list(pack: &Pack) -> String {
+    if pack.facts.is_empty() {
+        return "none declared".into();
+    }
+    pack.facts
+        .iter()
+        .map(|f| f.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn show(v: &ExprValue) -> String {
+    match v {
+        ExprValue::String(s) => format!("\"{s}\""),
+        other => other.to_string(),
+    }
+}
+
+/// Representative values of a fact for static checks: every bool and enum value; for
+/// numbers zero, the literals in the expression and their neighbours.
+pub(crate) fn sample_values(def: &FactDef, literals: &[f64]) -> Vec<ExprValue> {
+    match def.kind {
+        FactType::Bool => vec![ExprValue::Boolean(false), ExprValue::Boolean(true)],
+        FactType::Enum => def
+            .options
+            .iter()
+            .map(|o| ExprValue::String(o.value.clone()))
+            .collect(),
+        FactType::Integer => {
+            let mut v: Vec<i64> = vec![0, 1];
+            for l in literals {
+                let l = l.round() as i64;
+                v.extend([l - 1, l, l + 1]);
+            }
+            v.sort();
+            v.dedup();
+            v.into_iter().map(ExprValue::Int).collect()
+        }
+        FactType::Money => {
+            let mut v: Vec<f64> = vec![0.0, 100.0];
+            for l in literals {
+                v.extend([l - 0.01, *l, l + 0.01]);
+            }
+            v.sort_by(|a, b| a.total_cmp(b));
+            v.dedup();
+            v.into_iter().map(ExprValue::Float).collect()
+        }
+        FactType::Date => vec![ExprValue::String("2026-01-01".into())],
+        FactType::Datetime => vec![ExprValue::String("2026-01-01T00:00:00Z".into())],
+        FactType::Text => vec![ExprValue::String(String::new())],
+    }
+}
+
+/// Calls `f` with each combination (mixed-radix counter), at most `cap` of them.
+pub(crate) fn for_each_combination(
+    samples: &[Vec<ExprValue>],
+    cap: usize,
+    mut f: impl FnMut(&[ExprValue]),
+) {
+    if samples.iter().any(|s| s.is_empty()) {
+        return;
+    }
+    let mut idx = vec![0usize; samples.len()];
+    let mut combo: Vec<ExprValue> = samples.iter().map(|s| s[0].clone()).collect();
+    for _ in 0..cap {
+        f(&combo);
+        // Increment.
+        let mut k = 0;
+        loop {
+            if k == samples.len() {
+                return;
+            }
+            idx[k] += 1;
+            if idx[k] < samples[k].len() {
+                combo[k] = samples[k][idx[k]].clone();
+                break;
+            }
+            idx[k] = 0;
+            combo[k] = samples[k][0].clone();
+            k += 1;
+        }
+    }
+}
+
+/// Kahn's algorithm, preferring pack order. Unknown dependencies are ignored here (they are
+/// reported separately). On a cycle, returns the steps on one cycle.
+fn topo_order(pack: &Pack) -> Result<Vec<usize>, Vec<usize>> {
+    let n = pack.steps.len();
+    let index: HashMap<&str, usize> = pack
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let deps: Vec<Vec<usize>> = pack
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            s.depends_on
+                .iter()
+                .filter_map(|d| index.get(d.as_str()).copied())
+                .filter(|&d| d != i)
+                .collect()
+        })
+        .collect();
+    let mut done = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    while order.len() < n {
+        let next = (0..n).find(|&i| !done[i] && deps[i].iter().all(|&d| done[d]));
+        match next {
+            Some(i) => {
+                done[i] = true;
+                order.push(i);
+            }
+            None => {
+                // Walk from any remaining step along unfinished dependencies to find a cycle.
+                let start = (0..n).find(|&i| !done[i]).unwrap_or(0);
+                let mut path = vec![start];
+                let mut cur = start;
+                loop {
+                    let Some(&d) = deps[cur].iter().find(|&&d| !done[d]) else {
+                        return Err(path);
+                    };
+                    if let Some(pos) = path.iter().position(|&p| p == d) {
+                        return Err(path[pos..].to_vec());
+                    }
+                    path.push(d);
+                    cur = d;
+                }
+            }
+        }
+    }
+    Ok(order)
+}
