@@ -372,7 +372,7 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
             }
         }
         let computed = if open.is_empty() {
-            value.eval_number(&ev.ctx).ok().map(|v| round2(v))
+            value.eval_number(&ev.ctx).ok().map(round2)
         } else {
             None
         };

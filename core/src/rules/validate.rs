@@ -701,7 +701,7 @@ impl Validator {
                 ctx.set(&d.id, v.clone());
             }
             let result = match want {
-                Want::Bool => expr.eval_bool(&ctx).map(|b| b),
+                Want::Bool => expr.eval_bool(&ctx),
                 Want::Number => expr.eval_number(&ctx).map(|n| n.is_finite()),
             };
             match result {
