@@ -4,7 +4,17 @@ use std::path::Path;
 
 use super::validate::{PackError, PackIssue, Scenario};
 
-// Packs compiled into the binary, one file per scenario (`core/rules/*.toml`).
+/// A pack compiled into the binary, one file per scenario (`core/rules/*.toml`).
+#[derive(Debug, Clone, Copy)]
+pub struct BundledPack {
+    /// File name, e.g. `douyin.guild-exit.toml`.
+    pub file: &'static str,
+    /// The TOML source as written and reviewed.
+    pub toml: &'static str,
+    /// The same pack converted to JSON at build time (empty if the TOML did not parse).
+    pub json: &'static str,
+}
+
 include!(concat!(env!("OUT_DIR"), "/bundled_packs.rs"));
 
 /// A set of validated scenarios, in a stable order.
@@ -17,8 +27,13 @@ pub struct RuleBook {
 pub fn load_bundled() -> Result<RuleBook, PackError> {
     let mut book = RuleBook::default();
     let mut issues: Vec<PackIssue> = Vec::new();
-    for (name, src) in BUNDLED_PACKS {
-        match Scenario::from_toml_str(name, src) {
+    for b in BUNDLED_PACKS {
+        let loaded = if b.json.is_empty() {
+            Scenario::from_toml_str(b.file, b.toml)
+        } else {
+            Scenario::from_json_str(b.file, b.json)
+        };
+        match loaded {
             Ok(s) => book.scenarios.push(s),
             Err(e) => issues.extend(e.issues),
         }

@@ -143,16 +143,33 @@ impl Scenario {
     /// Parses and validates TOML text. `origin` names the file in messages when the pack
     /// id cannot be read.
     pub fn from_toml_str(origin: &str, source: &str) -> Result<Scenario, PackError> {
+        let pack = parse_pack(origin, source).map_err(|issues| PackError {
+            pack: issues.first().map(|i| i.pack.clone()).unwrap_or_default(),
+            issues,
+        })?;
+        Scenario::from_pack(origin, pack)
+    }
+
+    /// Parses and validates a pack already converted to JSON (bundled packs are converted
+    /// at build time because JSON parses several times faster than TOML). The checks are
+    /// the same as for TOML.
+    pub fn from_json_str(origin: &str, source: &str) -> Result<Scenario, PackError> {
+        let pack: Pack = serde_json::from_str(source).map_err(|e| PackError {
+            pack: origin.to_string(),
+            issues: vec![PackIssue {
+                pack: origin.to_string(),
+                path: String::new(),
+                message: e.to_string(),
+                line: None,
+                column: None,
+            }],
+        })?;
+        Scenario::from_pack(origin, pack)
+    }
+
+    /// Validates a decoded pack: every problem is reported at once.
+    pub fn from_pack(origin: &str, pack: Pack) -> Result<Scenario, PackError> {
         let mut v = Validator::new(origin);
-        let pack = match parse_pack(origin, source) {
-            Ok(p) => p,
-            Err(issues) => {
-                return Err(PackError {
-                    pack: issues.first().map(|i| i.pack.clone()).unwrap_or_default(),
-                    issues,
-                })
-            }
-        };
         v.pack_name = pack.id.clone();
         v.check(&pack);
         if v.issues.is_empty() {
@@ -205,8 +222,22 @@ fn parse_pack(origin: &str, source: &str) -> Result<Pack, Vec<PackIssue>> {
         .and_then(|v| v.as_str())
         .unwrap_or(origin)
         .to_string();
+    match toml::Value::Table(table.clone()).try_into::<Pack>() {
+        Ok(pack) => Ok(pack),
+        Err(whole) => Err(shape_issues(&name, &table, whole)),
+    }
+}
+
+/// Decodes each section element on its own so one bad step does not hide the others.
+fn shape_issues(name: &str, table: &toml::Table, whole: toml::de::Error) -> Vec<PackIssue> {
+    let issue = |path: String, message: String| PackIssue {
+        pack: name.to_string(),
+        path,
+        message,
+        line: None,
+        column: None,
+    };
     let mut issues = Vec::new();
-    // Decode each array element on its own to report all shape errors.
     for section in [
         "facts",
         "preconditions",
@@ -219,13 +250,10 @@ fn parse_pack(origin: &str, source: &str) -> Result<Pack, Vec<PackIssue>> {
             continue;
         };
         let Some(items) = value.as_array() else {
-            issues.push(PackIssue {
-                pack: name.clone(),
-                path: section.to_string(),
-                message: "expected an array of tables ([[...]])".into(),
-                line: None,
-                column: None,
-            });
+            issues.push(issue(
+                section.to_string(),
+                "expected an array of tables ([[...]])".into(),
+            ));
             continue;
         };
         for (i, item) in items.iter().enumerate() {
@@ -240,33 +268,18 @@ fn parse_pack(origin: &str, source: &str) -> Result<Pack, Vec<PackIssue>> {
                 _ => item.clone().try_into::<super::pack::Notice>().map(|_| ()),
             };
             if let Err(e) = result {
-                issues.push(PackIssue {
-                    pack: name.clone(),
-                    path: format!("{section}[{i}]"),
-                    message: e.message().trim().to_string(),
-                    line: None,
-                    column: None,
-                });
+                issues.push(issue(
+                    format!("{section}[{i}]"),
+                    e.message().trim().to_string(),
+                ));
             }
         }
     }
-    if !issues.is_empty() {
-        return Err(issues);
+    if issues.is_empty() {
+        // The problem is in the header (a missing or mistyped top-level key).
+        issues.push(issue(String::new(), whole.message().trim().to_string()));
     }
-    toml::from_str::<Pack>(source).map_err(|e| {
-        let (line, column) = e
-            .span()
-            .map(|s| line_col(source, s.start))
-            .map(|(l, c)| (Some(l), Some(c)))
-            .unwrap_or((None, None));
-        vec![PackIssue {
-            pack: name,
-            path: String::new(),
-            message: e.message().trim().to_string(),
-            line,
-            column,
-        }]
-    })
+    issues
 }
 
 struct Validator {

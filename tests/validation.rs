@@ -1,0 +1,258 @@
+//! One test per kind of pack validation error, plus "all problems at once".
+
+use tuilu_core::{PackIssue, Scenario};
+
+const SRC: &str = r#"source = { seed = "003_47d663cf9d72612d.txt", quote = "q", confidence = "medium", last_reviewed = "2026-11-21" }"#;
+
+/// A small valid pack; tests replace parts of it.
+fn base() -> String {
+    format!(
+        r#"
+id = "test.pack"
+platform = "test"
+version = "1.0.0"
+last_reviewed = "2026-11-21"
+title = {{ zh = "测试", en = "Test" }}
+
+[[facts]]
+id = "paid"
+type = "bool"
+prompt = {{ zh = "付了吗？", en = "Paid?" }}
+
+[[facts]]
+id = "who"
+type = "enum"
+prompt = {{ zh = "谁？", en = "Who?" }}
+options = [
+  {{ value = "client", label = {{ zh = "客户", en = "client" }} }},
+  {{ value = "creator", label = {{ zh = "达人", en = "creator" }} }},
+]
+
+[[facts]]
+id = "amount"
+type = "money"
+prompt = {{ zh = "金额", en = "Amount" }}
+
+[[steps]]
+id = "first"
+title = {{ zh = "第一步", en = "First" }}
+instructions = {{ zh = "做", en = "Do" }}
+channel = "app"
+{SRC}
+
+[[steps]]
+id = "second"
+title = {{ zh = "第二步", en = "Second" }}
+instructions = {{ zh = "做", en = "Do" }}
+channel = "pc"
+depends_on = ["first"]
+when = "paid && who == \"client\""
+duration = {{ unit = "working_days", min = 1, max = 3, starts_on = {{ zh = "提交", en = "submitted" }} }}
+{SRC}
+
+[[formulas]]
+id = "half"
+label = {{ zh = "一半", en = "Half" }}
+value = "amount * 0.5"
+{SRC}
+"#
+    )
+}
+
+fn issues(src: &str) -> Vec<PackIssue> {
+    match Scenario::from_toml_str("test.toml", src) {
+        Ok(_) => Vec::new(),
+        Err(e) => {
+            assert!(!e.issues.is_empty());
+            e.issues
+        }
+    }
+}
+
+fn find<'a>(issues: &'a [PackIssue], path: &str, needle: &str) -> &'a PackIssue {
+    issues
+        .iter()
+        .find(|i| i.path == path && i.message.contains(needle))
+        .unwrap_or_else(|| panic!("no issue at `{path}` containing `{needle}` in {issues:#?}"))
+}
+
+#[test]
+fn base_pack_is_valid() {
+    assert!(issues(&base()).is_empty(), "{:#?}", issues(&base()));
+}
+
+#[test]
+fn unparsable_toml_reports_line_and_column() {
+    let src = base().replace("platform = \"test\"", "platform = \"test");
+    let found = issues(&src);
+    assert_eq!(found.len(), 1);
+    let i = &found[0];
+    assert!(i.message.starts_with("unparsable TOML"), "{i:?}");
+    assert_eq!(i.line, Some(3), "{i:?}"); // line 1 is empty
+    assert!(i.column.is_some());
+    assert_eq!(i.pack, "test.toml");
+}
+
+#[test]
+fn shape_errors_name_the_element() {
+    let src = base().replace("channel = \"pc\"", "channel = \"fax\"");
+    let found = issues(&src);
+    let i = &found[0];
+    assert_eq!(i.path, "steps[1]");
+    assert!(i.message.contains("fax"), "{i:?}");
+    assert_eq!(i.pack, "test.pack");
+}
+
+#[test]
+fn duplicate_ids() {
+    let src = base().replace("id = \"second\"", "id = \"first\"");
+    let found = issues(&src);
+    find(&found, "steps[1].id", "duplicate id `first`");
+}
+
+#[test]
+fn unknown_fact_reference() {
+    let src = base().replace("when = \"paid &&", "when = \"payed &&");
+    let found = issues(&src);
+    let i = find(&found, "steps[1].when", "unknown fact `payed`");
+    assert!(i.message.contains("paid, who, amount"), "{i:?}");
+}
+
+#[test]
+fn unknown_dependency() {
+    let src = base().replace(
+        "depends_on = [\"first\"]",
+        "depends_on = [\"first\", \"zeroth\"]",
+    );
+    let found = issues(&src);
+    find(&found, "steps[1].depends_on[1]", "unknown step `zeroth`");
+}
+
+#[test]
+fn type_error_in_condition() {
+    // A money fact compared with a string.
+    let src = base().replace(
+        "when = \"paid && who == \\\"client\\\"\"",
+        "when = \"amount == \\\"lots\\\"\"",
+    );
+    let found = issues(&src);
+    find(
+        &found,
+        "steps[1].when",
+        "type error: `amount` is a money fact",
+    );
+
+    // A non-boolean condition.
+    let src = base().replace(
+        "when = \"paid && who == \\\"client\\\"\"",
+        "when = \"amount * 2\"",
+    );
+    let found = issues(&src);
+    find(&found, "steps[1].when", "expected a boolean");
+
+    // A boolean used in arithmetic.
+    let src = base().replace("value = \"amount * 0.5\"", "value = \"paid * 0.5\"");
+    let found = issues(&src);
+    find(&found, "formulas[0].value", "type error");
+}
+
+#[test]
+fn enum_compared_with_unknown_option() {
+    let src = base().replace("who == \\\"client\\\"", "who == \\\"clinet\\\"");
+    let found = issues(&src);
+    find(
+        &found,
+        "steps[1].when",
+        "not one of its options (client, creator)",
+    );
+}
+
+#[test]
+fn dependency_cycle() {
+    let src = base().replace(
+        "channel = \"app\"\n",
+        "channel = \"app\"\ndepends_on = [\"second\"]\n",
+    );
+    let found = issues(&src);
+    let i = found
+        .iter()
+        .find(|i| i.message.contains("dependency cycle"))
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    assert!(
+        i.message.contains("first") && i.message.contains("second"),
+        "{i:?}"
+    );
+}
+
+#[test]
+fn condition_false_for_every_combination() {
+    let src = base().replace(
+        "when = \"paid && who == \\\"client\\\"\"",
+        "when = \"paid && !paid && who == \\\"client\\\"\"",
+    );
+    let found = issues(&src);
+    find(&found, "steps[1].when", "false for every combination");
+}
+
+#[test]
+fn missing_translation() {
+    let src = base().replace(
+        "title = { zh = \"第二步\", en = \"Second\" }",
+        "title = { zh = \"第二步\" }",
+    );
+    let found = issues(&src);
+    find(&found, "steps[1].title", "missing translation: en");
+}
+
+#[test]
+fn missing_source() {
+    let src = base().replacen(
+        &format!("channel = \"app\"\n{SRC}"),
+        "channel = \"app\"\n",
+        1,
+    );
+    let found = issues(&src);
+    find(&found, "steps[0].source", "missing source");
+
+    let src = base().replace("confidence = \"medium\", ", "");
+    let found = issues(&src);
+    find(&found, "steps[0].source.confidence", "missing confidence");
+}
+
+#[test]
+fn disallowed_functions_and_assignments() {
+    let src = base().replace("value = \"amount * 0.5\"", "value = \"amount = 3\"");
+    let found = issues(&src);
+    find(&found, "formulas[0].value", "assignment is not allowed");
+}
+
+#[test]
+fn all_problems_are_reported_at_once() {
+    let src = base()
+        .replace("id = \"second\"", "id = \"first\"")
+        .replace("when = \"paid &&", "when = \"payed &&")
+        .replace(
+            "title = { zh = \"第二步\", en = \"Second\" }",
+            "title = { zh = \"第二步\" }",
+        )
+        .replace("max = 3", "max = 0");
+    let found = issues(&src);
+    assert!(found.len() >= 4, "{found:#?}");
+    find(&found, "steps[1].id", "duplicate");
+    find(&found, "steps[1].when", "unknown fact");
+    find(&found, "steps[1].title", "missing translation");
+    find(&found, "steps[1].duration.max", "at least 1");
+    // Every issue names the pack.
+    assert!(found.iter().all(|i| i.pack == "test.pack"));
+}
+
+#[test]
+fn shape_errors_in_several_elements_are_all_reported() {
+    let src = base()
+        .replace("channel = \"pc\"", "channel = \"fax\"")
+        .replace("type = \"money\"", "type = \"cash\"");
+    let found = issues(&src);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found.iter().any(|i| i.path == "facts[2]"));
+    assert!(found.iter().any(|i| i.path == "steps[1]"));
+}
