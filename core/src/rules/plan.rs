@@ -388,19 +388,25 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
         });
     }
 
+    // Open questions: unanswered facts that an undecided rule waits on, plus purely
+    // informational facts no rule reads. A fact only read by rules already decided by
+    // other answers is not asked.
     let mut missing_facts = Vec::new();
     let mut questions = Vec::new();
-    for def in &pack.facts {
+    for (i, def) in pack.facts.iter().enumerate() {
         if effective.contains_key(&def.id) {
             continue;
         }
-        missing_facts.push(def.id.clone());
         let mut by: Vec<String> = needed_by
             .iter()
             .filter(|(f, _)| f == &def.id)
             .map(|(_, r)| r.clone())
             .collect();
         by.dedup();
+        if by.is_empty() && scenario.fact_is_read[i] {
+            continue;
+        }
+        missing_facts.push(def.id.clone());
         questions.push(Question {
             id: def.id.clone(),
             kind: def.kind,

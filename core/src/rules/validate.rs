@@ -75,6 +75,8 @@ pub struct Scenario {
     pub(crate) formula_when_exprs: Vec<Option<Expr>>,
     /// Step indices in a valid order (dependencies first, pack order otherwise).
     pub(crate) step_order: Vec<usize>,
+    /// Per fact (pack order): whether any condition or formula reads it.
+    pub(crate) fact_is_read: Vec<bool>,
 }
 
 impl Scenario {
@@ -772,7 +774,27 @@ impl Validator {
             })
             .collect();
         let step_order = topo_order(&pack).expect("validated: no cycles");
+        let mut read: HashSet<String> = HashSet::new();
+        let mut note = |src: &str| read.extend(parse(src).identifiers().iter().cloned());
+        pack.preconditions.iter().for_each(|p| note(&p.blocks_when));
+        pack.steps
+            .iter()
+            .filter_map(|s| s.when.as_deref())
+            .for_each(&mut note);
+        pack.warnings
+            .iter()
+            .chain(&pack.consequences)
+            .filter_map(|n| n.when.as_deref())
+            .for_each(&mut note);
+        for f in &pack.formulas {
+            note(&f.value);
+            if let Some(w) = &f.when {
+                note(w);
+            }
+        }
+        let fact_is_read = pack.facts.iter().map(|f| read.contains(&f.id)).collect();
         Scenario {
+            fact_is_read,
             fact_index,
             defaults,
             precondition_exprs: pack

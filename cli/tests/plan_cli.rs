@@ -1,0 +1,212 @@
+//! The rule-engine CLI as a user runs it: scenarios, plan (zh/en/sources/JSON), rules check.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn tuilu(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tuilu"))
+        .args(args)
+        .env(
+            "TUILU_VAULT",
+            std::env::temp_dir().join("tuilu-cli-test-unused"),
+        )
+        .output()
+        .expect("run tuilu")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+#[test]
+fn scenarios_json_lists_ids_and_titles() {
+    let o = tuilu(&["scenarios", "--json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 7);
+    for s in arr {
+        assert!(s["id"].is_string());
+        assert!(!s["title"]["zh"].as_str().unwrap().is_empty());
+        assert!(!s["title"]["en"].as_str().unwrap().is_empty());
+    }
+    assert!(arr.iter().any(|s| s["id"] == "kuaishou.live-exit"));
+}
+
+#[test]
+fn plan_json_has_the_documented_keys() {
+    let o = tuilu(&[
+        "plan",
+        "douyin.xingtu-task-cancel",
+        "--fact",
+        "cancelled_by=client",
+        "--fact",
+        "video_uploaded=true",
+        "--fact",
+        "task_amount=3000",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["scenario"], "douyin.xingtu-task-cancel");
+    assert!(v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["id"].is_string()));
+    assert!(v["blockers"].is_array());
+    assert!(v["warnings"].is_array());
+    assert!(v["missing_facts"].is_array());
+    let amounts = v["amounts"].as_array().unwrap();
+    let comp = amounts
+        .iter()
+        .find(|a| a["id"] == "client_compensation")
+        .unwrap();
+    assert_eq!(comp["value"], 1500.0);
+    assert_eq!(comp["currency"], "CNY");
+}
+
+#[test]
+fn plan_reads_a_facts_file_and_flags_override_it() {
+    let dir = std::env::temp_dir().join(format!("tuilu-facts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("facts.json");
+    std::fs::write(
+        &file,
+        r#"{"cancelled_by":"client","video_uploaded":true,"task_amount":100}"#,
+    )
+    .unwrap();
+    let o = tuilu(&[
+        "plan",
+        "douyin.xingtu-task-cancel",
+        "--facts-file",
+        file.to_str().unwrap(),
+        "--fact",
+        "task_amount=400",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let comp = v["amounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "client_compensation")
+        .unwrap()
+        .clone();
+    assert_eq!(comp["value"], 200.0);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn human_plan_is_chinese_by_default_and_english_on_request() {
+    let zh = tuilu(&["plan", "douyin.guild-exit"]);
+    assert!(zh.status.success());
+    let zh = stdout(&zh);
+    assert!(zh.contains("【步骤】"), "{zh}");
+    assert!(zh.contains(" 1. "), "numbered checklist: {zh}");
+    let en = stdout(&tuilu(&["plan", "douyin.guild-exit", "--lang", "en"]));
+    assert!(en.contains("STEPS"), "{en}");
+    assert!(!en.contains("【步骤】"));
+}
+
+#[test]
+fn sources_flag_shows_quotes_and_confidence() {
+    let o = stdout(&tuilu(&["plan", "douyin.xingtu-task-cancel", "--sources"]));
+    assert!(o.contains("来源：003_47d663cf9d72612d.txt"), "{o}");
+    assert!(o.contains("可信度："));
+    assert!(o.contains("最近审核：2026-11-21"));
+    let plain = stdout(&tuilu(&["plan", "douyin.xingtu-task-cancel"]));
+    assert!(!plain.contains("可信度："));
+}
+
+#[test]
+fn unknown_fact_and_wrong_type_fail_cleanly() {
+    for (arg, name) in [
+        ("video_uplodaed=true", "video_uplodaed"),
+        ("task_amount=lots", "task_amount"),
+    ] {
+        let o = tuilu(&["plan", "douyin.xingtu-task-cancel", "--fact", arg]);
+        assert!(!o.status.success());
+        let err = stderr(&o);
+        assert!(err.contains(name), "{err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("backtrace"),
+            "{err}"
+        );
+        assert!(stdout(&o).is_empty());
+    }
+    let o = tuilu(&["plan", "no.such-scenario"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("no.such-scenario"));
+}
+
+#[test]
+fn rules_check_accepts_every_bundled_pack() {
+    for entry in std::fs::read_dir(repo().join("core/rules")).unwrap() {
+        let path = entry.unwrap().path();
+        let o = tuilu(&["rules", "check", path.to_str().unwrap()]);
+        assert!(o.status.success(), "{}: {}", path.display(), stderr(&o));
+    }
+}
+
+#[test]
+fn rules_check_reports_every_error() {
+    let path = repo().join("tests/fixtures/packs/broken.toml");
+    let o = tuilu(&["rules", "check", path.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    for needle in [
+        "version", // 1.0 is not x.y.z
+        "title: missing translation: en",
+        "steps[0].source: missing source",
+        "steps[0].when: unknown fact `payed`",
+        "dependency cycle",
+    ] {
+        assert!(err.contains(needle), "missing `{needle}` in:\n{err}");
+    }
+    let o = tuilu(&["rules", "check", path.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["valid"], false);
+    assert!(v["issues"].as_array().unwrap().len() >= 5);
+    assert!(v["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["pack"] == "test.broken"));
+}
+
+#[test]
+fn rules_check_reports_toml_syntax_with_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("tuilu-syntax-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.toml");
+    std::fs::write(&file, "id = \"x.y\"\nversion = = 3\n").unwrap();
+    let o = tuilu(&["rules", "check", file.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("bad.toml:2:"), "{}", stderr(&o));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn plan_with_a_pack_file_uses_it() {
+    let o = tuilu(&[
+        "plan",
+        "douyin.xingtu-task-cancel",
+        "--pack",
+        repo()
+            .join("core/rules/douyin.xingtu-task-cancel.toml")
+            .to_str()
+            .unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

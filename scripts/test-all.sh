@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test of the project: formatting, lints, Rust tests (core, CLI, integration),
+# and — when the bindings crate is present — the Kotlin, Python and Swift-substitute checks.
+# Prints one closing line "total: N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
+echo "== cargo test"
+set +e
+cargo test --workspace --no-fail-fast 2>&1 | tee -a "$log"
+rust_status=${PIPESTATUS[0]}
+set -e
+
+bindings_status=0
+if [ -x scripts/test-bindings.sh ]; then
+  echo "== bindings (Kotlin, Python, Swift substitutes)"
+  set +e
+  scripts/test-bindings.sh 2>&1 | tee -a "$log"
+  bindings_status=${PIPESTATUS[0]}
+  set -e
+fi
+
+# Sum cargo's "test result" lines and the bindings' "<lang>: N passed, N failed" lines.
+read -r passed failed < <(awk '
+  /^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
+  /^[a-z-]+: [0-9]+ passed, [0-9]+ failed/ { p += $2; f += $4 }
+  /^=+ .* in [0-9.]+s/ && /passed/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed,?$/) p += $(i-1); if ($(i) ~ /^failed,?$/) f += $(i-1) } }
+  END { print p + 0, f + 0 }' "$log")
+
+echo "total: ${passed} passed, ${failed} failed"
+if [ "$rust_status" -ne 0 ] || [ "$bindings_status" -ne 0 ] || [ "$failed" -ne 0 ]; then
+  exit 1
+fi
