@@ -230,10 +230,11 @@ fn render_step(out: &mut String, lang: Lang, s: &PlanStep, sources: bool) {
     for r in &s.alternatives {
         let _ = writeln!(
             out,
-            "{ind}{} {} [{}]：{}",
-            t(lang, "或者：", "Or:"),
+            "{ind}{}{} [{}]{}{}",
+            t(lang, "或者：", "Or: "),
             r.title.get(lang),
             r.channel.label().get(lang),
+            t(lang, "：", ": "),
             r.instructions.get(lang)
         );
         if let Some(d) = &r.duration {
@@ -372,7 +373,7 @@ pub fn render_plan(plan: &Plan, lang: Lang, sources: bool) -> String {
                 Some(v) => format!("{v:.2} {}", a.currency),
                 None => pending(lang, &a.open_facts),
             };
-            let _ = writeln!(out, "  {}：{value}", a.label.get(lang));
+            let _ = writeln!(out, "  {}{}{value}", a.label.get(lang), t(lang, "：", ": "));
             let ex = a.explanation.get(lang);
             if !ex.is_empty() {
                 let _ = writeln!(out, "    {ex}");

@@ -210,3 +210,50 @@ fn plan_with_a_pack_file_uses_it() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// The human checklist as users read it, in both languages and with sources, compared with
+/// reviewed golden files (`UPDATE_GOLDEN=1` rewrites them; review the diff).
+#[test]
+fn human_plan_matches_golden_files() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "plan-xingtu-client-zh.txt",
+            &[
+                "plan",
+                "douyin.xingtu-task-cancel",
+                "--fact",
+                "cancelled_by=client",
+                "--fact",
+                "video_uploaded=true",
+                "--fact",
+                "task_amount=3000",
+            ],
+        ),
+        (
+            "plan-guild-open-en.txt",
+            &["plan", "douyin.guild-exit", "--lang", "en"],
+        ),
+        (
+            "plan-refund-sources-zh.txt",
+            &["plan", "douyin.recharge-refund", "--sources"],
+        ),
+    ];
+    for (file, args) in cases {
+        let o = tuilu(args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let path = repo().join("tests/golden/cli").join(file);
+        let actual = stdout(&o);
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!(
+                "missing {}; run with UPDATE_GOLDEN=1 and review",
+                path.display()
+            )
+        });
+        assert_eq!(expected, actual, "golden mismatch: {}", path.display());
+    }
+}
