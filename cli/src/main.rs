@@ -1,5 +1,9 @@
 //! `tuilu`: the desktop shell over tuilu-core.
 
+mod cmd_calendar;
+mod cmd_workdays;
+mod vault_path;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -13,9 +17,22 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    Workdays(cmd_workdays::WorkdaysArgs),
+    Calendar(cmd_calendar::CalendarArgs),
+}
 
 fn main() -> ExitCode {
-    let _cli = Cli::parse();
-    ExitCode::SUCCESS
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Workdays(args) => cmd_workdays::run(args),
+        Command::Calendar(args) => cmd_calendar::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误 / error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -25,7 +25,10 @@ fn listed_days() -> HashMap<NaiveDate, (bool, String, i32)> {
             let date = d(day["date"].as_str().unwrap());
             let off = day["isOffDay"].as_bool().unwrap();
             let name = day["name"].as_str().unwrap().to_owned();
-            assert!(out.insert(date, (off, name, year)).is_none(), "{date} twice");
+            assert!(
+                out.insert(date, (off, name, year)).is_none(),
+                "{date} twice"
+            );
         }
     }
     out

@@ -31,8 +31,14 @@ fn working_day_range_over_national_day() {
     assert_eq!(dl.latest_date, d("2026-10-10"));
     assert_eq!(dl.earliest_utc, at("2026-10-08T23:59:59+08:00"));
     assert_eq!(dl.deadline_utc, at("2026-10-10T15:59:59Z"));
-    assert_eq!(dl.deadline_beijing.to_rfc3339(), "2026-10-10T23:59:59+08:00");
-    assert_eq!(dl.earliest_beijing.to_rfc3339(), "2026-10-08T23:59:59+08:00");
+    assert_eq!(
+        dl.deadline_beijing.to_rfc3339(),
+        "2026-10-10T23:59:59+08:00"
+    );
+    assert_eq!(
+        dl.earliest_beijing.to_rfc3339(),
+        "2026-10-08T23:59:59+08:00"
+    );
     assert_eq!(dl.clock_start, start);
     assert!(!dl.estimated);
     assert_eq!(dl.estimate_reason, None);
@@ -70,7 +76,10 @@ fn natural_days() {
     )
     .unwrap();
     assert_eq!(dl.latest_date, d("2026-10-07"));
-    assert_eq!(dl.deadline_beijing.to_rfc3339(), "2026-10-07T23:59:59+08:00");
+    assert_eq!(
+        dl.deadline_beijing.to_rfc3339(),
+        "2026-10-07T23:59:59+08:00"
+    );
     assert!(!dl.estimated);
     // 30 days' notice across a leap day.
     let dl = step_deadline(
@@ -89,7 +98,10 @@ fn hours_are_exact_instants() {
     let dl = step_deadline(&cal, &dur(DurationUnit::Hours, 24, 48), start).unwrap();
     assert_eq!(dl.earliest_utc, at("2026-10-01T17:00:00+08:00"));
     assert_eq!(dl.deadline_utc, at("2026-10-02T09:00:00Z"));
-    assert_eq!(dl.deadline_beijing.to_rfc3339(), "2026-10-02T17:00:00+08:00");
+    assert_eq!(
+        dl.deadline_beijing.to_rfc3339(),
+        "2026-10-02T17:00:00+08:00"
+    );
     assert_eq!(dl.earliest_date, d("2026-10-01"));
     assert_eq!(dl.latest_date, d("2026-10-02"));
     assert!(!dl.estimated);
@@ -138,7 +150,10 @@ fn zero_working_days_ends_the_same_day_and_bad_ranges_are_errors() {
         at("2026-10-03T10:00:00+08:00"),
     )
     .unwrap();
-    assert_eq!(dl.deadline_beijing.to_rfc3339(), "2026-10-03T23:59:59+08:00");
+    assert_eq!(
+        dl.deadline_beijing.to_rfc3339(),
+        "2026-10-03T23:59:59+08:00"
+    );
     assert_eq!(
         step_deadline(
             &cal,

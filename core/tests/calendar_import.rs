@@ -35,7 +35,10 @@ fn rejects(json: &str) -> CalendarError {
 
 #[test]
 fn malformed_files_are_rejected_with_a_clear_error() {
-    assert!(matches!(rejects("{\"year\": 2027,"), CalendarError::Json { .. }));
+    assert!(matches!(
+        rejects("{\"year\": 2027,"),
+        CalendarError::Json { .. }
+    ));
     assert!(matches!(
         rejects("[]"),
         CalendarError::WrongType {
@@ -81,9 +84,14 @@ fn malformed_files_are_rejected_with_a_clear_error() {
             field: "days[0].isOffDay".into()
         }
     );
-    for bad in ["2027-13-01", "2027-02-29", "2027/10/01", "27-10-01", "2027-10-1"] {
-        let json =
-            format!(r#"{{"year": 2027, "days": [{{"date": "{bad}", "isOffDay": true}}]}}"#);
+    for bad in [
+        "2027-13-01",
+        "2027-02-29",
+        "2027/10/01",
+        "27-10-01",
+        "2027-10-1",
+    ] {
+        let json = format!(r#"{{"year": 2027, "days": [{{"date": "{bad}", "isOffDay": true}}]}}"#);
         assert!(
             matches!(rejects(&json), CalendarError::BadDate { ref value, .. } if value == bad),
             "{bad}"
@@ -110,8 +118,11 @@ fn malformed_files_are_rejected_with_a_clear_error() {
         CalendarError::WrongType { .. }
     ));
     // The placeholder published before the notice: valid format, but nothing to import.
-    let placeholder =
-        fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/holidays-cn/2027.json")).unwrap();
+    let placeholder = fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/holidays-cn/2027.json"
+    ))
+    .unwrap();
     assert_eq!(
         import_year(&placeholder),
         Err(CalendarError::NoDaysListed { year: 2027 })
@@ -262,8 +273,14 @@ fn a_corrupted_stored_file_is_skipped_and_reported() {
     // Unrelated files are ignored.
     fs::write(dir.join("notes.txt"), b"hello").unwrap();
     let cal = ChinaCalendar::with_overrides(&dir).unwrap();
-    assert!(cal.is_working(d("2026-09-20")), "bundled 2026 still in force");
-    assert!(!cal.is_working(d("2025-10-01")), "bundled 2025 still in force");
+    assert!(
+        cal.is_working(d("2026-09-20")),
+        "bundled 2026 still in force"
+    );
+    assert!(
+        !cal.is_working(d("2025-10-01")),
+        "bundled 2025 still in force"
+    );
     let s = cal.status();
     assert_eq!(s.problems.len(), 2, "{:?}", s.problems);
     assert!(s.years.iter().all(|y| y.source == DataSource::Bundled));
@@ -289,7 +306,8 @@ fn a_missing_directory_means_no_imports() {
 #[test]
 fn importing_a_year_beyond_the_table_extends_it() {
     let mut cal = ChinaCalendar::bundled();
-    let json = r#"{"year": 2031, "days": [{"name": "国庆节", "date": "2031-10-01", "isOffDay": true}]}"#;
+    let json =
+        r#"{"year": 2031, "days": [{"name": "国庆节", "date": "2031-10-01", "isOffDay": true}]}"#;
     cal.apply_import(import_year(json.as_bytes()).unwrap());
     let info = cal.is_working_day(d("2031-10-01")); // a Wednesday
     assert!(!info.working && !info.estimated);

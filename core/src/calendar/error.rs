@@ -56,7 +56,9 @@ impl fmt::Display for JsonType {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
     /// The file is not JSON at all.
-    #[error("节假日文件不是有效的 JSON：{message} / the holiday file is not valid JSON: {message}")]
+    #[error(
+        "节假日文件不是有效的 JSON：{message} / the holiday file is not valid JSON: {message}"
+    )]
     Json {
         /// The parser's message (line and column).
         message: String,

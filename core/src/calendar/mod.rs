@@ -370,7 +370,9 @@ impl ChinaCalendar {
     }
 
     fn year_known(&self, year: i32) -> bool {
-        self.years.get(&year).is_some_and(|e| !e.data.days.is_empty())
+        self.years
+            .get(&year)
+            .is_some_and(|e| !e.data.days.is_empty())
     }
 
     fn reason_for_year(&self, year: i32) -> EstimateReason {
@@ -537,10 +539,7 @@ impl ChinaCalendar {
                     papers: e.data.papers.clone(),
                 })
                 .collect(),
-            overrides_dir: self
-                .overrides_dir
-                .as_ref()
-                .map(|p| p.display().to_string()),
+            overrides_dir: self.overrides_dir.as_ref().map(|p| p.display().to_string()),
             problems: self.problems.clone(),
         }
     }

@@ -181,7 +181,9 @@ mod tests {
         }
         // 2026-09-21 is a Monday.
         let mon = chrono::NaiveDate::from_ymd_opt(2026, 9, 21).unwrap();
-        assert!(is_weekday(i64::from(chrono::Datelike::num_days_from_ce(&mon))));
+        assert!(is_weekday(i64::from(chrono::Datelike::num_days_from_ce(
+            &mon
+        ))));
     }
 
     #[test]
