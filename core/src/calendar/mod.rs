@@ -12,7 +12,7 @@
 //! - Counting rule: working days are counted *after* the start date, up to and including
 //!   the end date. `add_working_days(d, n) == e` (n ≥ 0) implies
 //!   `working_days_between(d, e) == n`, and `e` is the earliest such date.
-//! - Every query is O(1): a precomputed per-day table with prefix sums ([`table`]).
+//! - Every query is O(1): a precomputed per-day table with prefix sums (`table.rs`).
 //! - No clock reads: every function takes its dates and instants as arguments.
 //!
 //! See `docs/calendar.md` for the counting rule, data updates and benchmark figures.
