@@ -4,8 +4,11 @@
 //! machine-readable output whose keys are ids, never titles. Errors go to stderr with a
 //! non-zero exit status.
 
+mod cmd_calendar;
 mod cmd_rules;
+mod cmd_workdays;
 mod output;
+mod vault_path;
 
 use std::process::ExitCode;
 
@@ -32,6 +35,10 @@ enum Command {
         #[command(subcommand)]
         command: cmd_rules::RulesCommand,
     },
+    /// 中国工作日计算 / China working days (public holidays and make-up days).
+    Workdays(cmd_workdays::WorkdaysArgs),
+    /// 节假日数据与日历导出 / holiday data and calendar export.
+    Calendar(cmd_calendar::CalendarArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +48,8 @@ fn main() -> ExitCode {
         Command::Scenarios(args) => cmd_rules::scenarios(g, args),
         Command::Plan(args) => cmd_rules::plan(g, args),
         Command::Rules { command } => cmd_rules::rules(g, command),
+        Command::Workdays(args) => cmd_workdays::run(g, args).map(|()| ExitCode::SUCCESS),
+        Command::Calendar(args) => cmd_calendar::run(g, args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -14,6 +14,9 @@ pub struct Globals {
     /// 界面语言 zh|en / output language.
     #[arg(long, global = true, default_value = "zh", value_parser = parse_lang)]
     pub lang: Lang,
+    /// 数据目录（默认 $TUILU_VAULT 或 ~/.local/share/tuilu） / data directory (default $TUILU_VAULT, else $XDG_DATA_HOME/tuilu or ~/.local/share/tuilu).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub vault: Option<std::path::PathBuf>,
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {

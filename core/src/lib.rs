@@ -5,6 +5,7 @@
 //!
 //! Functions that depend on the current time take `now` as an argument.
 
+pub mod calendar;
 pub mod rules;
 pub mod text;
 

@@ -1,0 +1,145 @@
+//! `tuilu calendar ...`: holiday data status and imports.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Context};
+use clap::{Args, Subcommand};
+
+use crate::output::Globals;
+use tuilu_core::calendar::{
+    calendar_dir, import_year_into, year_file_path, CalendarStatus, ChinaCalendar,
+};
+
+use crate::vault_path::resolve_vault;
+
+/// 节假日数据：查看与导入 / holiday data: status and import
+#[derive(Args)]
+pub struct CalendarArgs {
+    #[command(subcommand)]
+    pub command: CalendarCommand,
+}
+
+/// `tuilu calendar` subcommands.
+#[derive(Subcommand)]
+pub enum CalendarCommand {
+    /// 导入某一年的放假安排文件（holiday-cn JSON 格式） / import a year's holiday file (holiday-cn JSON format)
+    Import {
+        /// 文件路径 / path of the file
+        file: PathBuf,
+    },
+    /// 显示已收录的年份、来源及哪些年份是估算 / show the years covered, their source and which are estimates
+    Status,
+}
+
+/// Loads the calendar: bundled data plus the vault's imports. Without a resolvable vault,
+/// bundled data only. Stored files that were skipped are reported on stderr.
+pub(crate) fn load_calendar(vault_flag: Option<&Path>) -> anyhow::Result<ChinaCalendar> {
+    let cal = match resolve_vault(vault_flag) {
+        Ok(vault) => ChinaCalendar::with_overrides(&calendar_dir(&vault))?,
+        Err(_) => ChinaCalendar::bundled(),
+    };
+    for p in cal.status().problems {
+        eprintln!(
+            "警告：已忽略无效的数据文件 / warning: ignored an invalid data file: {}: {}",
+            p.path, p.message
+        );
+    }
+    Ok(cal)
+}
+
+/// Runs `tuilu calendar ...`.
+pub fn run(g: &Globals, args: CalendarArgs) -> anyhow::Result<()> {
+    match args.command {
+        CalendarCommand::Import { file } => import(&file, g.vault.as_deref(), g.json),
+        CalendarCommand::Status => {
+            let cal = load_calendar(g.vault.as_deref())?;
+            let status = cal.status();
+            if g.json {
+                println!("{}", serde_json::to_string_pretty(&status)?);
+            } else {
+                print_status(&status);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn import(file: &Path, vault_flag: Option<&Path>, json: bool) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).map_err(|e| {
+        anyhow!(
+            "无法读取文件 {} / cannot read the file {}: {e}",
+            file.display(),
+            file.display()
+        )
+    })?;
+    let vault = resolve_vault(vault_flag)?;
+    let dir = calendar_dir(&vault);
+    let imported = import_year_into(&dir, &bytes).with_context(|| {
+        format!(
+            "未导入 {}，原有数据不变 / {} was not imported; the earlier data stays in force",
+            file.display(),
+            file.display()
+        )
+    })?;
+    let year = imported.year;
+    let path = year_file_path(&dir, year);
+    let cal = ChinaCalendar::with_overrides(&dir)?;
+    let replaces_bundled = cal
+        .status()
+        .years
+        .iter()
+        .any(|y| y.year == year && y.replaces_bundled);
+    if json {
+        let out = serde_json::json!({
+            "year": year,
+            "days_listed": imported.days.len(),
+            "replaces_bundled": replaces_bundled,
+            "path": path.display().to_string(),
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        let n = imported.days.len();
+        let (zh_extra, en_extra) = if replaces_bundled {
+            ("，替换原有数据", ", replacing the earlier data")
+        } else {
+            ("", "")
+        };
+        println!(
+            "已导入 {year} 年放假安排（{n} 天）{zh_extra} / imported the {year} holiday schedule ({n} days){en_extra}"
+        );
+        println!("保存于 / saved to: {}", path.display());
+    }
+    Ok(())
+}
+
+fn print_status(status: &CalendarStatus) {
+    println!("年份 year  来源 source       列出天数 days  状态 status");
+    for y in &status.years {
+        let source = y.source.label();
+        let state = if y.estimated {
+            "估算：未列出任何日期 / estimate: no days listed"
+        } else {
+            "已收录 / published"
+        };
+        let replaced = if y.replaces_bundled {
+            "（替换内置 / replaces bundled）"
+        } else {
+            ""
+        };
+        println!(
+            "{:<10} {:<16} {:<14} {state}{replaced}",
+            y.year,
+            format!("{} {}", source.zh, source.en),
+            y.days_listed
+        );
+    }
+    println!(
+        "未列出的年份没有数据：按周一至周五上班、周末休息估算，结果标为估算 / years not listed have no data: computed with Monday–Friday working days and marked as estimates"
+    );
+    if let Some(dir) = &status.overrides_dir {
+        println!("导入目录 / import directory: {dir}");
+    }
+    for p in &status.problems {
+        println!("问题 / problem: {}: {}", p.path, p.message);
+    }
+}
