@@ -5,13 +5,17 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
+use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use serde_json::json;
+use tuilu_core::calendar::Deadline;
 use tuilu_core::rules::pack::{Severity, Source};
 use tuilu_core::rules::plan::{Applicability, Plan, PlanStep};
+use tuilu_core::rules::schedule::{plan_deadlines, PlannedDeadline};
 use tuilu_core::rules::{load_pack_file, Facts};
 use tuilu_core::{evaluate_plan, load_bundled, Lang, RuleBook, Scenario, Text};
 
+use crate::cmd_calendar::load_calendar;
 use crate::output::{print_json, Globals};
 
 #[derive(Args)]
@@ -33,6 +37,16 @@ pub struct PlanArgs {
     /// 使用此规则包文件代替内置规则 / use this pack file instead of the bundled pack.
     #[arg(long, value_name = "PACK.toml")]
     pub pack: Option<PathBuf>,
+    /// 计时起点（RFC 3339），显示每步截止时间 / clock start (RFC 3339): show each step's deadline.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_instant)]
+    pub from: Option<DateTime<Utc>>,
+}
+
+/// Parses an RFC 3339 instant such as `2026-09-30T17:00:00+08:00`.
+pub fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("应为 RFC 3339 时间，例如 2026-09-30T17:00:00+08:00 / expected an RFC 3339 time, e.g. 2026-09-30T17:00:00+08:00, got `{s}`"))
 }
 
 #[derive(Subcommand)]
@@ -116,12 +130,50 @@ pub fn plan(g: &Globals, args: PlanArgs) -> anyhow::Result<ExitCode> {
     let scenario = find_scenario(&book, &args.scenario)?;
     let facts = collect_facts(scenario, &args.facts, args.facts_file.as_ref())?;
     let plan = evaluate_plan(scenario, &facts)?;
+    let deadlines = match args.from {
+        Some(from) => {
+            let cal = load_calendar(g.vault.as_deref())?;
+            Some(plan_deadlines(&plan, &cal, from)?)
+        }
+        None => None,
+    };
     if g.json {
-        print_json(&plan)?;
+        let mut v = serde_json::to_value(&plan)?;
+        if let Some(ds) = &deadlines {
+            attach_deadlines(&mut v, ds)?;
+            v["deadlines"] = serde_json::to_value(ds)?;
+        }
+        print_json(&v)?;
     } else {
-        print!("{}", render_plan(&plan, g.lang, args.sources));
+        print!(
+            "{}",
+            render_plan(&plan, g.lang, args.sources, deadlines.as_deref())
+        );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Puts each deadline on its step (`steps[].deadline`) or route
+/// (`steps[].alternatives[].deadline`) in the plan's JSON.
+fn attach_deadlines(v: &mut serde_json::Value, ds: &[PlannedDeadline]) -> anyhow::Result<()> {
+    let Some(steps) = v["steps"].as_array_mut() else {
+        return Ok(());
+    };
+    for d in ds {
+        let Some(step) = steps.iter_mut().find(|s| s["id"] == d.step_id.as_str()) else {
+            continue;
+        };
+        let target = match &d.route_id {
+            None => Some(step),
+            Some(r) => step["alternatives"]
+                .as_array_mut()
+                .and_then(|a| a.iter_mut().find(|x| x["id"] == r.as_str())),
+        };
+        if let Some(t) = target {
+            t["deadline"] = serde_json::to_value(&d.deadline)?;
+        }
+    }
+    Ok(())
 }
 
 pub fn rules(g: &Globals, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
@@ -213,7 +265,46 @@ fn pending(lang: Lang, open: &[String]) -> String {
     }
 }
 
-fn render_step(out: &mut String, lang: Lang, s: &PlanStep, sources: bool) {
+/// One line describing a deadline: latest (the deadline), earliest when different, and
+/// an estimate note.
+pub fn deadline_text(lang: Lang, d: &Deadline) -> String {
+    let fmt = |t: &chrono::DateTime<chrono::FixedOffset>| t.format("%Y-%m-%d %H:%M:%S").to_string();
+    let mut line = match lang {
+        Lang::Zh => format!("截止：{} 北京时间", fmt(&d.deadline_beijing)),
+        Lang::En => format!("Deadline: {} Beijing time", fmt(&d.deadline_beijing)),
+    };
+    if d.earliest_utc != d.deadline_utc {
+        let _ = match lang {
+            Lang::Zh => write!(line, "（最早 {}）", fmt(&d.earliest_beijing)),
+            Lang::En => write!(line, " (earliest {})", fmt(&d.earliest_beijing)),
+        };
+    }
+    if let Some(r) = &d.estimate_reason {
+        let _ = match lang {
+            Lang::Zh => write!(line, " 〔估算：{}〕", r.text().zh),
+            Lang::En => write!(line, " [estimate: {}]", r.text().en),
+        };
+    }
+    line
+}
+
+fn find_deadline<'a>(
+    ds: Option<&'a [PlannedDeadline]>,
+    step: &str,
+    route: Option<&str>,
+) -> Option<&'a Deadline> {
+    ds?.iter()
+        .find(|d| d.step_id == step && d.route_id.as_deref() == route)
+        .map(|d| &d.deadline)
+}
+
+fn render_step(
+    out: &mut String,
+    lang: Lang,
+    s: &PlanStep,
+    sources: bool,
+    deadlines: Option<&[PlannedDeadline]>,
+) {
     let _ = write!(
         out,
         "{:>2}. {} [{}]",
@@ -245,6 +336,9 @@ fn render_step(out: &mut String, lang: Lang, s: &PlanStep, sources: bool) {
                 duration_text(lang, d)
             );
         }
+        if let Some(d) = find_deadline(deadlines, &s.id, Some(&r.id)) {
+            let _ = writeln!(out, "{ind}  {}", deadline_text(lang, d));
+        }
         if sources {
             let _ = writeln!(out, "{ind}  {}", source_line(lang, &r.source));
         }
@@ -264,6 +358,9 @@ fn render_step(out: &mut String, lang: Lang, s: &PlanStep, sources: bool) {
             t(lang, "时限：", "Time: "),
             duration_text(lang, d)
         );
+    }
+    if let Some(d) = find_deadline(deadlines, &s.id, None) {
+        let _ = writeln!(out, "{ind}{}", deadline_text(lang, d));
     }
     for e in &s.evidence {
         let _ = writeln!(
@@ -306,7 +403,12 @@ fn severity_mark(s: Severity) -> &'static str {
 }
 
 /// The human-readable checklist.
-pub fn render_plan(plan: &Plan, lang: Lang, sources: bool) -> String {
+pub fn render_plan(
+    plan: &Plan,
+    lang: Lang,
+    sources: bool,
+    deadlines: Option<&[PlannedDeadline]>,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -344,7 +446,7 @@ pub fn render_plan(plan: &Plan, lang: Lang, sources: bool) -> String {
     }
     let _ = writeln!(out, "\n{}", t(lang, "【步骤】", "STEPS"));
     for s in &plan.steps {
-        render_step(&mut out, lang, s, sources);
+        render_step(&mut out, lang, s, sources, deadlines);
     }
     for (title, list) in [
         (t(lang, "【注意】", "WARNINGS"), &plan.warnings),

@@ -257,3 +257,67 @@ fn human_plan_matches_golden_files() {
         assert_eq!(expected, actual, "golden mismatch: {}", path.display());
     }
 }
+
+#[test]
+fn plan_from_shows_deadlines_counted_in_china_working_days() {
+    // Submitted Wed 2026-09-30 17:00 Beijing; 1–3 working days over the National Day break
+    // (Oct 1–7 off, Sat Oct 10 a make-up working day): earliest Oct 8, latest Oct 10.
+    let o = tuilu(&[
+        "plan",
+        "douyin.guild-exit",
+        "--from",
+        "2026-09-30T17:00:00+08:00",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let step = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "submit_exit")
+        .unwrap();
+    let d = &step["deadline"];
+    assert_eq!(d["earliest_date"], "2026-10-08");
+    assert_eq!(d["latest_date"], "2026-10-10");
+    assert_eq!(d["deadline_utc"], "2026-10-10T15:59:59Z");
+    assert_eq!(d["deadline_beijing"], "2026-10-10T23:59:59+08:00");
+    assert_eq!(d["estimated"], false);
+    // The customer-service route counts natural days.
+    let alt = step["alternatives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["deadline"].is_object())
+        .unwrap();
+    assert_eq!(alt["deadline"]["latest_date"], "2026-10-07");
+
+    let text = stdout(&tuilu(&[
+        "plan",
+        "douyin.guild-exit",
+        "--from",
+        "2026-09-30T17:00:00+08:00",
+    ]));
+    assert!(
+        text.contains("截止：2026-10-10 23:59:59 北京时间"),
+        "{text}"
+    );
+
+    // Into 2027, whose holidays are unpublished: flagged as an estimate.
+    let text = stdout(&tuilu(&[
+        "plan",
+        "douyin.guild-exit",
+        "--from",
+        "2026-12-30T10:00:00+08:00",
+        "--lang",
+        "en",
+    ]));
+    assert!(
+        text.contains("[estimate: the 2027 holiday schedule is not published yet"),
+        "{text}"
+    );
+
+    let bad = tuilu(&["plan", "douyin.guild-exit", "--from", "yesterday"]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("RFC 3339"));
+}

@@ -5,6 +5,7 @@ pub mod expr;
 pub mod facts;
 pub mod pack;
 pub mod plan;
+pub mod schedule;
 pub mod validate;
 
 pub use bundled::{load_bundled, load_pack_file, RuleBook};
