@@ -4,6 +4,8 @@
 #   scripts/bindings.sh generate   build the library (debug) + bindgen, generate into build/bindings
 #   scripts/bindings.sh test       generate, install missing tools, run every language's tests
 #   scripts/bindings.sh size       release build, strip a copy, print its size (target <= 3 MB)
+#   scripts/bindings.sh xcframework   (Mac with Xcode) ios/TuiluFFI.xcframework for `swift test`
+#   scripts/bindings.sh android-libs  (NDK + cargo-ndk) libtuilu_ffi.so per ABI into build/jniLibs
 #
 # Outputs (never committed): build/bindings/{kotlin,kotlin-android,swift,python}, build/tools,
 # build/venv, build/kotlin. Tools are installed only when missing, so a warm run is fast.
@@ -244,9 +246,48 @@ size() {
     [ "$bytes" -le 3000000 ] || die "over the 3 MB target"
 }
 
+# ---------------------------------------------------------------------------------------------
+# workstation builds (not possible on the build machine: no Xcode, no Android NDK)
+
+xcframework() {
+    [ "$(uname -s)" = Darwin ] || die "xcframework needs macOS with Xcode"
+    generate
+    local targets=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios
+        aarch64-apple-darwin x86_64-apple-darwin) t
+    rustup target add "${targets[@]}"
+    for t in "${targets[@]}"; do
+        cargo build --release -p tuilu-ffi --target "$t"
+    done
+    local work="$BUILD/xcframework" lib=libtuilu_ffi.a
+    rm -rf "$work" ios/TuiluFFI.xcframework
+    mkdir -p "$work/headers" "$work/ios-sim" "$work/macos"
+    cp "$OUT/swift/tuiluFFI.h" "$work/headers/"
+    cp "$OUT/swift/tuiluFFI.modulemap" "$work/headers/module.modulemap"
+    lipo -create "$TARGET_DIR/aarch64-apple-ios-sim/release/$lib" \
+        "$TARGET_DIR/x86_64-apple-ios/release/$lib" -output "$work/ios-sim/$lib"
+    lipo -create "$TARGET_DIR/aarch64-apple-darwin/release/$lib" \
+        "$TARGET_DIR/x86_64-apple-darwin/release/$lib" -output "$work/macos/$lib"
+    xcodebuild -create-xcframework \
+        -library "$TARGET_DIR/aarch64-apple-ios/release/$lib" -headers "$work/headers" \
+        -library "$work/ios-sim/$lib" -headers "$work/headers" \
+        -library "$work/macos/$lib" -headers "$work/headers" \
+        -output ios/TuiluFFI.xcframework
+    log "ios/TuiluFFI.xcframework ready: cd ios && swift test"
+}
+
+android_libs() {
+    command -v cargo-ndk >/dev/null || die "cargo-ndk missing: cargo install cargo-ndk"
+    rustup target add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android
+    cargo ndk -t arm64-v8a -t armeabi-v7a -t x86_64 -o "$BUILD/jniLibs" \
+        build --release -p tuilu-ffi
+    log "build/jniLibs/<abi>/$LIB_NAME ready"
+}
+
 case "${1:-generate}" in
 generate) generate ;;
 test) run_tests ;;
 size) size ;;
-*) die "usage: $0 [generate|test|size]" ;;
+xcframework) xcframework ;;
+android-libs) android_libs ;;
+*) die "usage: $0 [generate|test|size|xcframework|android-libs]" ;;
 esac

@@ -9,7 +9,8 @@ plugins {
 }
 
 val repoRoot: File = rootDir.parentFile
-val jniLibsDir = layout.buildDirectory.dir("rustJniLibs")
+// libtuilu_ffi.so per ABI, written by `scripts/bindings.sh android-libs` (cargo-ndk).
+val jniLibsDir = File(repoRoot, "build/jniLibs")
 
 android {
     namespace = "app.tuilu.android"
@@ -68,14 +69,9 @@ dependencies {
 
 // libtuilu_ffi.so for each ABI, with cargo-ndk (`cargo install cargo-ndk`, NDK installed).
 val cargoNdk by tasks.registering(Exec::class) {
-    description = "Builds libtuilu_ffi.so for the app's ABIs with cargo-ndk."
+    description = "Builds libtuilu_ffi.so for the app's ABIs (scripts/bindings.sh android-libs)."
     workingDir = repoRoot
-    commandLine(
-        "cargo", "ndk",
-        "-t", "arm64-v8a", "-t", "armeabi-v7a", "-t", "x86_64",
-        "-o", jniLibsDir.get().asFile.path,
-        "build", "--release", "-p", "tuilu-ffi",
-    )
+    commandLine("bash", "scripts/bindings.sh", "android-libs")
     inputs.dir(File(repoRoot, "core/src"))
     inputs.dir(File(repoRoot, "bindings/ffi/src"))
     outputs.dir(jniLibsDir)

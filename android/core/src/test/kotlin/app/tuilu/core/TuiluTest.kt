@@ -146,6 +146,30 @@ class TuiluTest {
     }
 
     @Test
+    fun droppingTheNativeFutureWithoutATokenAlsoStopsTheWork() = runBlocking {
+        // The generated suspend function frees the Rust future when its coroutine is
+        // cancelled; the core treats that as abandonment and stops at the next chunk.
+        val file = TestFiles.random("abandon.bin", 8 * 1024 * 1024)
+        val started = CompletableDeferred<Unit>()
+        val calls = AtomicInteger()
+        val listener = object : ProgressListener {
+            override fun onProgress(done: ULong, total: ULong) {
+                calls.incrementAndGet()
+                started.complete(Unit)
+                Thread.sleep(20)
+            }
+        }
+        TuiluCore().use { core ->
+            val job = launch(Dispatchers.Default) { core.hashFile(file.path, listener, null) }
+            withTimeout(5_000) { started.await() }
+            job.cancelAndJoin()
+            val atCancel = calls.get()
+            delay(300)
+            assertTrue(calls.get() - atCancel <= 1, "work went on: ${calls.get() - atCancel} more calls")
+        }
+    }
+
+    @Test
     fun cancellingTheFlowCollectorReturnsPromptly() = runBlocking {
         val file = TestFiles.random("flow-cancel.bin", 8 * 1024 * 1024)
         // first() cancels the collection after one event; the facade then cancels the token.
