@@ -1,0 +1,33 @@
+package app.tuilu.core
+
+import app.tuilu.core.uniffi.ApiException
+import java.util.Locale
+
+/**
+ * Text to show for an error, in Simplified Chinese unless [locale] is not Chinese.
+ * The core's own `detail` is English for logs and is never shown.
+ */
+fun ApiException.userMessage(locale: Locale = Locale.getDefault()): String {
+    val zh = locale.language != "en"
+    return when (this) {
+        is ApiException.InvalidInput -> if (zh) "输入无效，请检查后重试。" else "The input is not valid. Please check it and try again."
+        is ApiException.NotFound -> if (zh) "找不到该文件或记录。" else "The file or record was not found."
+        is ApiException.Conflict -> if (zh) "与当前状态冲突，请刷新后重试。" else "This conflicts with the current state. Refresh and try again."
+        is ApiException.Storage -> if (zh) "本地数据出错，请备份后重启应用。" else "Local data error. Back up and restart the app."
+        is ApiException.Io -> if (zh) "读写文件失败，请检查存储空间和权限。" else "Could not read or write a file. Check storage space and permissions."
+        is ApiException.Cancelled -> if (zh) "已取消。" else "Cancelled."
+        is ApiException.Internal -> if (zh) "程序内部错误，请反馈给我们。" else "Internal error. Please report it."
+    }
+}
+
+/** The core's English detail, safe to log (it never carries personal data). */
+val ApiException.detail: String
+    get() = when (this) {
+        is ApiException.InvalidInput -> detail
+        is ApiException.NotFound -> detail
+        is ApiException.Conflict -> detail
+        is ApiException.Storage -> detail
+        is ApiException.Io -> detail
+        is ApiException.Cancelled -> "cancelled"
+        is ApiException.Internal -> detail
+    }

@@ -1,0 +1,28 @@
+package app.tuilu.core
+
+import java.io.File
+import java.nio.file.Files
+import java.security.MessageDigest
+import kotlin.random.Random
+
+/** Temporary files and the repository's fixtures for the tests. */
+object TestFiles {
+    val tempDir: File = Files.createTempDirectory("tuilu-kotlin-").toFile().apply { deleteOnExit() }
+
+    /** The repository root: `-Dtuilu.repo=...` (set by scripts/bindings.sh), else the working dir. */
+    val repo: File = File(System.getProperty("tuilu.repo") ?: System.getenv("TUILU_REPO") ?: ".")
+
+    fun xingtuPack(): String =
+        File(repo, "core/rules/douyin.xingtu-task-cancel.toml").readText()
+
+    fun write(name: String, bytes: ByteArray): File =
+        File(tempDir, name).apply {
+            writeBytes(bytes)
+            deleteOnExit()
+        }
+
+    fun random(name: String, size: Int, seed: Int = size): File = write(name, Random(seed).nextBytes(size))
+
+    fun sha256(bytes: ByteArray): String =
+        MessageDigest.getInstance("SHA-256").digest(bytes).joinToString("") { "%02x".format(it) }
+}

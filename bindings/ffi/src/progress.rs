@@ -1,0 +1,99 @@
+//! Progress reporting to the app through a foreign trait.
+
+use std::sync::Arc;
+
+/// Implemented by the app to follow a long operation. Called from a worker thread, never
+/// the caller's: implementations must be thread-safe and quick (post to the UI, don't work).
+/// `total` is the expected amount (bytes for file work); `done` never decreases and the
+/// last call has `done == total`.
+#[uniffi::export(with_foreign)]
+pub trait ProgressListener: Send + Sync {
+    fn on_progress(&self, done: u64, total: u64);
+}
+
+/// Throttles calls to a listener: the first, about every 1 % after it, and the last.
+pub(crate) struct Progress {
+    listener: Option<Arc<dyn ProgressListener>>,
+    total: u64,
+    step: u64,
+    /// The last `(done, total)` sent.
+    last: Option<(u64, u64)>,
+}
+
+impl Progress {
+    pub(crate) fn new(listener: Option<Arc<dyn ProgressListener>>, total: u64) -> Progress {
+        Progress {
+            listener,
+            total,
+            step: (total / 100).max(1),
+            last: None,
+        }
+    }
+
+    /// Reports `done`; calls the listener only when worth it, or when `force` is set.
+    pub(crate) fn report(&mut self, done: u64, force: bool) {
+        let Some(listener) = &self.listener else {
+            return;
+        };
+        // A file that grows while it is read: keep `done <= total`.
+        self.total = self.total.max(done);
+        let due = match self.last {
+            None => true,
+            Some((last, _)) => done > last && (force || done >= last.saturating_add(self.step)),
+        };
+        if due {
+            self.last = Some((done, self.total));
+            listener.on_progress(done, self.total);
+        }
+    }
+
+    /// The final call, `done == total`.
+    pub(crate) fn finish(&mut self, done: u64) {
+        self.total = done;
+        if let Some(listener) = &self.listener {
+            if self.last != Some((done, done)) {
+                self.last = Some((done, done));
+                listener.on_progress(done, done);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Record(Mutex<Vec<(u64, u64)>>);
+    impl ProgressListener for Record {
+        fn on_progress(&self, done: u64, total: u64) {
+            self.0.lock().unwrap().push((done, total));
+        }
+    }
+
+    #[test]
+    fn throttles_to_about_a_hundred_calls() {
+        let rec = Arc::new(Record::default());
+        let mut p = Progress::new(Some(rec.clone()), 1_000_000);
+        p.report(0, false);
+        for done in (1..=1_000_000).step_by(1000) {
+            p.report(done, false);
+        }
+        p.finish(1_000_000);
+        let calls = rec.0.lock().unwrap();
+        assert!(calls.len() <= 102, "{} calls", calls.len());
+        assert_eq!(calls.first(), Some(&(0, 1_000_000)));
+        assert_eq!(calls.last(), Some(&(1_000_000, 1_000_000)));
+        assert!(calls.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn empty_work_reports_zero_of_zero() {
+        let rec = Arc::new(Record::default());
+        let mut p = Progress::new(Some(rec.clone()), 0);
+        p.report(0, false);
+        p.finish(0);
+        assert_eq!(*rec.0.lock().unwrap(), vec![(0, 0)]);
+    }
+}
