@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting, lints, Rust tests (core, CLI, integration),
-# and — when the bindings crate is present — the Kotlin, Python and Swift-substitute checks.
+# and the bindings: Kotlin (JUnit), Python (pytest), Swift substitutes (C header, parse).
 # Prints one closing line "total: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,14 +20,11 @@ cargo test --workspace --no-fail-fast 2>&1 | tee -a "$log"
 rust_status=${PIPESTATUS[0]}
 set -e
 
-bindings_status=0
-if [ -x scripts/test-bindings.sh ]; then
-  echo "== bindings (Kotlin, Python, Swift substitutes)"
-  set +e
-  scripts/test-bindings.sh 2>&1 | tee -a "$log"
-  bindings_status=${PIPESTATUS[0]}
-  set -e
-fi
+echo "== bindings: generate Kotlin/Swift/Python, run JUnit, pytest, C-header and Swift-parse checks"
+set +e
+scripts/bindings.sh test 2>&1 | tee -a "$log"
+bindings_status=${PIPESTATUS[0]}
+set -e
 
 # Sum cargo's "test result" lines and the bindings' "<lang>: N passed, N failed" lines.
 read -r passed failed < <(awk '
