@@ -30,7 +30,7 @@ set -e
 read -r passed failed < <(awk '
   /^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
   /^[a-z-]+: [0-9]+ passed, [0-9]+ failed/ { p += $2; f += $4 }
-  /^=+ .* in [0-9.]+s/ && /passed/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed,?$/) p += $(i-1); if ($(i) ~ /^failed,?$/) f += $(i-1) } }
+  /^(=+ )?[0-9]+ (passed|failed).* in [0-9.]+s/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed,?$/) p += $(i-1); if ($(i) ~ /^failed,?$/) f += $(i-1) } }
   END { print p + 0, f + 0 }' "$log")
 
 echo "total: ${passed} passed, ${failed} failed"
