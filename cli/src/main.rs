@@ -4,8 +4,11 @@
 //! machine-readable output whose keys are ids, never titles. Errors go to stderr with a
 //! non-zero exit status.
 
+mod cmd_case;
 mod cmd_rules;
+mod cmd_step;
 mod output;
+mod vault_path;
 
 use std::process::ExitCode;
 
@@ -32,6 +35,13 @@ enum Command {
         #[command(subcommand)]
         command: cmd_rules::RulesCommand,
     },
+    /// 案件：进度、截止日期、日志 / cases: progress, deadlines, journal.
+    Case {
+        #[command(subcommand)]
+        command: cmd_case::CaseCommand,
+    },
+    /// 更新步骤状态 / move a step of a case: start, submit, done, skip, block, undo.
+    Step(cmd_step::StepArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +51,8 @@ fn main() -> ExitCode {
         Command::Scenarios(args) => cmd_rules::scenarios(g, args),
         Command::Plan(args) => cmd_rules::plan(g, args),
         Command::Rules { command } => cmd_rules::rules(g, command),
+        Command::Case { command } => cmd_case::case(g, command),
+        Command::Step(args) => cmd_step::step(g, args),
     };
     match result {
         Ok(code) => code,

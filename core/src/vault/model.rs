@@ -348,7 +348,8 @@ pub struct StepView {
     /// Set for steps whose clock runs (submitted, or blocked after submission).
     pub deadline: Option<StepDeadline>,
     pub overdue: bool,
-    pub snapshot: StepSnapshot,
+    /// The step's definition as planned (routes, escalation...).
+    pub definition: StepSnapshot,
 }
 
 /// A case as read back, steps in plan order.

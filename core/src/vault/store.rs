@@ -385,7 +385,7 @@ pub fn build_view(
             duration,
             deadline,
             overdue,
-            snapshot: s.def.clone(),
+            definition: s.def.clone(),
         };
         if s.in_plan {
             in_plan.push(view);
