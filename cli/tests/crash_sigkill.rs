@@ -101,7 +101,7 @@ fn sigkill_during_transitions_loses_nothing_reported() {
     let started = Instant::now();
     let mut reported: HashMap<i64, Reported> = HashMap::new();
     let (mut spawns, mut killed, mut refused) = (0usize, 0usize, 0usize);
-    let mut position = vec![0usize; CASES];
+    let mut position = [0usize; CASES];
     while (reported.len() < REPORTED_TARGET || killed < 40) && spawns < MAX_SPAWNS {
         // One process per case at a time, running concurrently with the others.
         let mut running: Vec<(usize, Child, Option<Duration>)> = Vec::new();
