@@ -91,6 +91,8 @@ CREATE TABLE steps (
     PRIMARY KEY (case_id, step_id)
 ) STRICT, WITHOUT ROWID;
 
+-- Covering index for progress counts, so listing cases never reads step definitions.
+CREATE INDEX steps_progress ON steps(case_id, in_plan, status);
 CREATE INDEX steps_running ON steps(case_id) WHERE status IN ('submitted', 'blocked');
 
 -- Append-only: no UPDATE ever; rows go only with their case (`case delete`).
