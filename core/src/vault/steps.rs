@@ -5,7 +5,9 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::json;
 
 use super::error::{Result, VaultError};
-use super::model::{allowed, StepAction, StepStatus, TransitionOptions, TransitionOutcome};
+use super::model::{
+    allowed, PlanMeta, StepAction, StepStatus, TransitionOptions, TransitionOutcome,
+};
 use super::store::{
     append_event, clock_runs, load_case, load_steps, resolve_case_id, touch_case, write_step_state,
     NewEvent, StepRow, StepState,
@@ -55,95 +57,15 @@ impl Vault {
             .map(str::trim)
             .filter(|n| !n.is_empty());
 
-        let (new_state, undoes, payload) = if action == StepAction::Undo {
+        let (new_state, undoes, payload) = if let Some(to) = action.target() {
+            forward(&case.plan_meta, &steps, step, action, to, at, opts, note)?
+        } else {
             let (seq, before) = latest_undoable(&tx, &case_id, step)?;
             if step.state.status.is_settled() && !before.status.is_settled() {
                 check_no_started_dependent(&steps, step)?;
             }
             let payload = json!({ "restored": before, "undone_state": step.state });
             (before, Some(seq), payload)
-        } else {
-            let from = step.state.status;
-            let Some(to) = action.target() else {
-                unreachable!("only undo has no target")
-            };
-            if !allowed(from, action) {
-                let (from_zh, from_en) = from.labels();
-                let (action_zh, action_en) = action.labels();
-                return Err(VaultError::InvalidTransition {
-                    step: step.step_id.clone(),
-                    from_zh,
-                    from_en,
-                    action_zh,
-                    action_en,
-                });
-            }
-            if let Some(prev) = parse_opt_ts(step.state.status_at.clone())? {
-                if at < prev {
-                    return Err(VaultError::TimeBeforePrevious {
-                        step: step.step_id.clone(),
-                        at: fmt_ts(at),
-                        previous: fmt_ts(prev),
-                    });
-                }
-            }
-            if matches!(
-                action,
-                StepAction::Start | StepAction::Submit | StepAction::Done
-            ) {
-                check_dependencies(&steps, step, action)?;
-            }
-            if action == StepAction::Submit {
-                let blockers = case.plan_meta.applying_blockers();
-                if !blockers.is_empty() {
-                    return Err(VaultError::BlockersNotCleared {
-                        step: step.step_id.clone(),
-                        blockers: blockers.join(", "),
-                    });
-                }
-            }
-            if from.is_settled() && !to.is_settled() {
-                check_no_started_dependent(&steps, step)?;
-            }
-            let route = match opts.route.as_deref() {
-                Some(r) => {
-                    if !step.def.alternatives.iter().any(|a| a.id == r) {
-                        return Err(VaultError::UnknownRoute {
-                            step: step.step_id.clone(),
-                            route: r.to_string(),
-                            known: step
-                                .def
-                                .alternatives
-                                .iter()
-                                .map(|a| a.id.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                        });
-                    }
-                    Some(r.to_string())
-                }
-                None => step.state.route.clone(),
-            };
-            let ts = Some(fmt_ts(at));
-            let old = &step.state;
-            let new_state = StepState {
-                status: to,
-                status_at: ts.clone(),
-                started_at: match to {
-                    StepStatus::InProgress if old.started_at.is_none() => ts.clone(),
-                    _ => old.started_at.clone(),
-                },
-                submitted_at: match to {
-                    StepStatus::Submitted => ts.clone(),
-                    StepStatus::Done | StepStatus::Blocked => old.submitted_at.clone(),
-                    _ => None,
-                },
-                done_at: if to.is_settled() { ts } else { None },
-                route,
-                note: note.map(str::to_string).or_else(|| old.note.clone()),
-            };
-            let payload = json!({ "before": step.state, "route": new_state.route });
-            (new_state, None, payload)
         };
 
         write_step_state(&tx, &case_id, step, &new_state)?;
@@ -190,6 +112,99 @@ impl Vault {
             deadline,
         })
     }
+}
+
+/// The new state of a step after a forward action, checked against the state machine,
+/// times, dependencies and blockers; with the journal payload recording the old state.
+#[allow(clippy::too_many_arguments)]
+fn forward(
+    plan_meta: &PlanMeta,
+    steps: &[StepRow],
+    step: &StepRow,
+    action: StepAction,
+    to: StepStatus,
+    at: DateTime<Utc>,
+    opts: &TransitionOptions,
+    note: Option<&str>,
+) -> Result<(StepState, Option<i64>, serde_json::Value)> {
+    let from = step.state.status;
+    if !allowed(from, action) {
+        let (from_zh, from_en) = from.labels();
+        let (action_zh, action_en) = action.labels();
+        return Err(VaultError::InvalidTransition {
+            step: step.step_id.clone(),
+            from_zh,
+            from_en,
+            action_zh,
+            action_en,
+        });
+    }
+    if let Some(prev) = parse_opt_ts(step.state.status_at.clone())? {
+        if at < prev {
+            return Err(VaultError::TimeBeforePrevious {
+                step: step.step_id.clone(),
+                at: fmt_ts(at),
+                previous: fmt_ts(prev),
+            });
+        }
+    }
+    if matches!(
+        action,
+        StepAction::Start | StepAction::Submit | StepAction::Done
+    ) {
+        check_dependencies(steps, step, action)?;
+    }
+    if action == StepAction::Submit {
+        let blockers = plan_meta.applying_blockers();
+        if !blockers.is_empty() {
+            return Err(VaultError::BlockersNotCleared {
+                step: step.step_id.clone(),
+                blockers: blockers.join(", "),
+            });
+        }
+    }
+    if from.is_settled() && !to.is_settled() {
+        check_no_started_dependent(steps, step)?;
+    }
+    let route = match opts.route.as_deref() {
+        Some(r) => {
+            if !step.def.alternatives.iter().any(|a| a.id == r) {
+                return Err(VaultError::UnknownRoute {
+                    step: step.step_id.clone(),
+                    route: r.to_string(),
+                    known: step
+                        .def
+                        .alternatives
+                        .iter()
+                        .map(|a| a.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+            Some(r.to_string())
+        }
+        None => step.state.route.clone(),
+    };
+    let ts = Some(fmt_ts(at));
+    let old = &step.state;
+    let new_state = StepState {
+        status: to,
+        status_at: ts.clone(),
+        started_at: match to {
+            StepStatus::InProgress if old.started_at.is_none() => ts.clone(),
+            _ => old.started_at.clone(),
+        },
+        submitted_at: match to {
+            StepStatus::Submitted => ts.clone(),
+            StepStatus::Done | StepStatus::Blocked => old.submitted_at.clone(),
+            _ => None,
+        },
+        done_at: if to.is_settled() { ts } else { None },
+        route,
+        note: note.map(str::to_string).or_else(|| old.note.clone()),
+    };
+    let payload = json!({ "before": step.state, "route": new_state.route });
+    Ok((new_state, None, payload))
 }
 
 fn find_step<'a>(steps: &'a [StepRow], step_id: &str) -> Result<&'a StepRow> {
