@@ -22,7 +22,7 @@ impl Vault {
     /// Applies `action` to a step of a case (`case_ref`: id or unambiguous prefix).
     ///
     /// Checks, in order: the case exists and is not archived; the step exists and is in the
-    /// current plan; for `undo`, see [`Vault::transition`]'s docs in `docs/cases.md`; the
+    /// current plan; for `undo`, that the step has a transition not yet undone; the
     /// state machine ([`allowed`]); the time (not in the future, not before the step's
     /// previous transition); dependencies done or skipped (start, submit, done); no
     /// applying plan blocker (submit); no started dependent (re-starting a skipped step).
