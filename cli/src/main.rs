@@ -5,7 +5,9 @@
 //! non-zero exit status.
 
 mod cmd_calendar;
+mod cmd_case;
 mod cmd_rules;
+mod cmd_step;
 mod cmd_workdays;
 mod output;
 mod vault_path;
@@ -39,6 +41,13 @@ enum Command {
     Workdays(cmd_workdays::WorkdaysArgs),
     /// 节假日数据与日历导出 / holiday data and calendar export.
     Calendar(cmd_calendar::CalendarArgs),
+    /// 案件：进度、截止日期、日志 / cases: progress, deadlines, journal.
+    Case {
+        #[command(subcommand)]
+        command: cmd_case::CaseCommand,
+    },
+    /// 更新步骤状态 / move a step of a case: start, submit, done, skip, block, undo.
+    Step(cmd_step::StepArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +59,8 @@ fn main() -> ExitCode {
         Command::Rules { command } => cmd_rules::rules(g, command),
         Command::Workdays(args) => cmd_workdays::run(g, args).map(|()| ExitCode::SUCCESS),
         Command::Calendar(args) => cmd_calendar::run(g, args).map(|()| ExitCode::SUCCESS),
+        Command::Case { command } => cmd_case::case(g, command),
+        Command::Step(args) => cmd_step::step(g, args),
     };
     match result {
         Ok(code) => code,

@@ -1,7 +1,9 @@
 //! Shared output helpers: global flags, JSON printing, error reporting.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::{DateTime, Utc};
 use clap::Args;
 use tuilu_core::Lang;
 
@@ -14,9 +16,32 @@ pub struct Globals {
     /// 界面语言 zh|en / output language.
     #[arg(long, global = true, default_value = "zh", value_parser = parse_lang)]
     pub lang: Lang,
-    /// 数据目录（默认 $TUILU_VAULT 或 ~/.local/share/tuilu） / data directory (default $TUILU_VAULT, else $XDG_DATA_HOME/tuilu or ~/.local/share/tuilu).
+    /// 保险库目录（默认 $TUILU_VAULT，否则用户数据目录）/ vault directory (default:
+    /// $TUILU_VAULT, else the user data directory).
     #[arg(long, global = true, value_name = "DIR")]
-    pub vault: Option<std::path::PathBuf>,
+    pub vault: Option<PathBuf>,
+    /// 把此时间当作“现在”（RFC 3339），用于截止日期与逾期 / treat this time as now (RFC 3339),
+    /// for deadlines and overdue flags.
+    #[arg(long, global = true, value_name = "RFC3339", value_parser = parse_time)]
+    pub now: Option<DateTime<Utc>>,
+}
+
+impl Globals {
+    /// `--now` when given, else the system clock.
+    pub fn clock(&self) -> DateTime<Utc> {
+        self.now.unwrap_or_else(Utc::now)
+    }
+}
+
+/// Parses an RFC 3339 time (`2026-11-20T10:00:00+08:00`) into UTC.
+pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            format!(
+                "需要 RFC 3339 时间，例如 2026-11-20T10:00:00+08:00 / expected an RFC 3339 time such as 2026-11-20T10:00:00+08:00, got `{s}`"
+            )
+        })
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {

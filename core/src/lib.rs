@@ -2,12 +2,14 @@
 //!
 //! - [`rules`]: rule packs (data), validation, and plan evaluation.
 //! - [`text`]: bilingual user-facing text.
+//! - [`vault`]: cases in a crash-safe SQLite vault.
 //!
 //! Functions that depend on the current time take `now` as an argument.
 
 pub mod calendar;
 pub mod rules;
 pub mod text;
+pub mod vault;
 
 pub use text::{Lang, Text};
 

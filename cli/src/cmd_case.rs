@@ -1,0 +1,529 @@
+//! `tuilu case ...`: cases in the vault.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use chrono::{DateTime, Local, Utc};
+use clap::Subcommand;
+use serde_json::json;
+use tuilu_core::vault::{
+    CaseSummary, CaseView, Event, ReplanReport, StepDeadline, StepRef, StepStatus, StepView, Vault,
+    BEIJING,
+};
+use tuilu_core::Lang;
+
+use crate::cmd_rules::{collect_facts, find_scenario, rule_book};
+use crate::output::{print_json, Globals};
+use crate::vault_path::resolve_vault_dir;
+
+#[derive(Subcommand)]
+pub enum CaseCommand {
+    /// 新建案件 / start a case for a scenario.
+    New {
+        /// 场景 id / scenario id.
+        scenario: String,
+        /// 已知事实 name=value，可重复 / a known fact, repeatable.
+        #[arg(long = "fact", value_name = "NAME=VALUE")]
+        facts: Vec<String>,
+        /// 从 JSON 文件读取事实 / read facts from a JSON object file.
+        #[arg(long, value_name = "FILE")]
+        facts_file: Option<PathBuf>,
+    },
+    /// 列出案件 / list cases with their progress and next deadline.
+    List {
+        /// 包括已归档的案件 / include archived cases.
+        #[arg(long)]
+        all: bool,
+    },
+    /// 查看案件 / show a case's steps, deadlines and overdue flags.
+    Show { case: String },
+    /// 查看案件日志 / show a case's journal.
+    Log { case: String },
+    /// 修改事实并重新规划 / change facts and re-plan, keeping progress.
+    Facts {
+        case: String,
+        /// 设置事实 name=value，可重复 / set a fact, repeatable.
+        #[arg(long = "fact", value_name = "NAME=VALUE")]
+        facts: Vec<String>,
+        /// 从 JSON 文件读取事实 / read facts from a JSON object file.
+        #[arg(long, value_name = "FILE")]
+        facts_file: Option<PathBuf>,
+        /// 清除事实（恢复默认）/ forget a fact (back to the default), repeatable.
+        #[arg(long = "unset", value_name = "NAME")]
+        unset: Vec<String>,
+    },
+    /// 升级到当前规则包 / re-plan with the current rule pack.
+    Upgrade { case: String },
+    /// 归档案件 / archive a case.
+    Archive { case: String },
+    /// 取消归档 / restore an archived case.
+    Unarchive { case: String },
+    /// 永久删除案件及其日志 / delete a case and its journal for good.
+    Delete {
+        case: String,
+        /// 确认删除 / confirm the deletion.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// Opens the vault chosen by `--vault`, `$TUILU_VAULT` or the default.
+pub fn open_vault(g: &Globals) -> anyhow::Result<Vault> {
+    let dir = resolve_vault_dir(g.vault.as_deref())?;
+    Vault::open(&dir, g.clock()).with_context(|| format!("保险库 / vault: {}", dir.display()))
+}
+
+pub fn t(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+pub fn case(g: &Globals, cmd: CaseCommand) -> anyhow::Result<ExitCode> {
+    let now = g.clock();
+    let lang = g.lang;
+    let vault = open_vault(g)?;
+    match cmd {
+        CaseCommand::New {
+            scenario,
+            facts,
+            facts_file,
+        } => {
+            let book = rule_book()?;
+            let sc = find_scenario(&book, &scenario)?;
+            let facts = collect_facts(sc, &facts, facts_file.as_ref())?;
+            let view = vault.create_case(sc, &facts, now)?;
+            if g.json {
+                print_json(&view)?;
+            } else {
+                println!("{} {}\n", t(lang, "已创建案件", "Created case"), view.id);
+                print!("{}", render_case(&view, lang, now));
+            }
+        }
+        CaseCommand::List { all } => {
+            let list = vault.list_cases(all, now)?;
+            if g.json {
+                print_json(&list)?;
+            } else {
+                print!("{}", render_list(&list, lang));
+            }
+        }
+        CaseCommand::Show { case } => {
+            let view = vault.case(&case, now)?;
+            if g.json {
+                print_json(&view)?;
+            } else {
+                print!("{}", render_case(&view, lang, now));
+            }
+        }
+        CaseCommand::Log { case } => {
+            let events = vault.journal(&case)?;
+            if g.json {
+                print_json(&events)?;
+            } else {
+                print!("{}", render_log(&events, lang));
+            }
+        }
+        CaseCommand::Facts {
+            case,
+            facts,
+            facts_file,
+            unset,
+        } => {
+            if facts.is_empty() && facts_file.is_none() && unset.is_empty() {
+                bail!(
+                    "需要 --fact、--facts-file 或 --unset / give --fact, --facts-file or --unset"
+                );
+            }
+            let current = vault.case(&case, now)?;
+            let book = rule_book()?;
+            let sc = find_scenario(&book, &current.scenario)?;
+            let set = collect_facts(sc, &facts, facts_file.as_ref())?;
+            let report = vault.set_facts(&current.id, sc, &set, &unset, now)?;
+            print_replan(g, &vault, report, now)?;
+        }
+        CaseCommand::Upgrade { case } => {
+            let current = vault.case(&case, now)?;
+            let book = rule_book()?;
+            let sc = find_scenario(&book, &current.scenario)?;
+            let report = vault.upgrade(&current.id, sc, now)?;
+            print_replan(g, &vault, report, now)?;
+        }
+        CaseCommand::Archive { case } => archive(g, &vault, &case, true, now)?,
+        CaseCommand::Unarchive { case } => archive(g, &vault, &case, false, now)?,
+        CaseCommand::Delete { case, yes } => {
+            if !yes {
+                bail!(
+                    "删除不可恢复，案件及其日志将永久删除；确认请加 --yes / deleting removes the case and its journal for good; pass --yes to confirm"
+                );
+            }
+            let id = vault.delete_case(&case)?;
+            if g.json {
+                print_json(&json!({ "id": id, "deleted": true }))?;
+            } else {
+                println!("{} {id}", t(lang, "已删除案件", "Deleted case"));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn archive(
+    g: &Globals,
+    vault: &Vault,
+    case: &str,
+    archived: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let id = vault.resolve_case(case)?;
+    let changed = vault.set_archived(&id, archived, now)?;
+    if g.json {
+        print_json(&json!({ "id": id, "archived": archived, "changed": changed }))?;
+    } else {
+        let msg = match (archived, changed) {
+            (true, true) => t(g.lang, "已归档案件", "Archived case"),
+            (true, false) => t(g.lang, "案件本已归档", "Case was already archived"),
+            (false, true) => t(g.lang, "已取消归档", "Unarchived case"),
+            (false, false) => t(g.lang, "案件未归档", "Case was not archived"),
+        };
+        println!("{msg} {id}");
+    }
+    Ok(())
+}
+
+fn print_replan(
+    g: &Globals,
+    vault: &Vault,
+    report: ReplanReport,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let view = vault.case(&report.case_id, now)?;
+    if g.json {
+        let mut v = serde_json::to_value(&report)?;
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("case".into(), serde_json::to_value(&view)?);
+        }
+        print_json(&v)?;
+    } else {
+        print!("{}", render_replan(&report, g.lang));
+        println!();
+        print!("{}", render_case(&view, g.lang, now));
+    }
+    Ok(())
+}
+
+/// A time for people: the device's zone, to the minute.
+pub fn local(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub fn status_label(lang: Lang, s: StepStatus) -> String {
+    s.label().get(lang).to_string()
+}
+
+fn status_mark(s: StepStatus) -> &'static str {
+    match s {
+        StepStatus::Todo => "○",
+        StepStatus::InProgress => "◐",
+        StepStatus::Submitted => "⏳",
+        StepStatus::Done => "✓",
+        StepStatus::Skipped => "–",
+        StepStatus::Blocked => "✗",
+    }
+}
+
+pub fn deadline_text(lang: Lang, d: &StepDeadline, overdue: bool) -> String {
+    let bj = d.deadline_beijing.with_timezone(&BEIJING);
+    let mut s = match lang {
+        Lang::Zh => format!(
+            "截止 {}（北京时间），最早 {}",
+            bj.format("%Y-%m-%d %H:%M"),
+            d.earliest
+        ),
+        Lang::En => format!(
+            "due {} Beijing time, earliest {}",
+            bj.format("%Y-%m-%d %H:%M"),
+            d.earliest
+        ),
+    };
+    if d.estimated {
+        s.push_str(&t(lang, "〔估算〕", " [estimate]"));
+    }
+    if overdue {
+        s.push_str(&t(lang, " ‼已逾期", " ‼ OVERDUE"));
+    }
+    s
+}
+
+fn render_step(out: &mut String, lang: Lang, s: &StepView) {
+    let _ = write!(
+        out,
+        "{:>2}. {} {} ({}) — {}",
+        s.number,
+        status_mark(s.status),
+        s.title.get(lang),
+        s.id,
+        status_label(lang, s.status)
+    );
+    if let Some(at) = s.status_at {
+        let _ = write!(out, " {}", local(at));
+    }
+    if s.undetermined {
+        let _ = write!(out, " {}", t(lang, "〔待确认〕", "[undetermined]"));
+    }
+    out.push('\n');
+    if let Some(r) = &s.route {
+        let _ = writeln!(out, "      {}{r}", t(lang, "途径：", "route: "));
+    }
+    if let Some(d) = &s.deadline {
+        let _ = writeln!(out, "      {}", deadline_text(lang, d, s.overdue));
+    }
+    if s.in_plan && !s.waiting_on.is_empty() && s.status == StepStatus::Todo {
+        let _ = writeln!(
+            out,
+            "      {}{}",
+            t(lang, "等待：", "waiting on: "),
+            s.waiting_on.join(", ")
+        );
+    }
+    if let Some(n) = &s.note {
+        let _ = writeln!(out, "      {}{n}", t(lang, "备注：", "note: "));
+    }
+}
+
+/// The human-readable case.
+pub fn render_case(c: &CaseView, lang: Lang, now: DateTime<Utc>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}  [{}]  {} v{}{}",
+        c.title.get(lang),
+        c.id,
+        c.scenario,
+        c.pack_version,
+        if c.archived {
+            t(lang, "  〔已归档〕", "  [archived]")
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(
+        out,
+        "{} {}/{}  ·  {} {}  ·  {} {}",
+        t(lang, "进度", "Progress"),
+        c.progress.settled,
+        c.progress.total,
+        t(lang, "创建于", "created"),
+        local(c.created_at),
+        t(lang, "更新于", "updated"),
+        local(c.updated_at)
+    );
+    let applying: Vec<_> = c.blockers.iter().filter(|b| !b.undetermined).collect();
+    if !applying.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            t(
+                lang,
+                "【阻碍】解决前不能提交任何步骤：",
+                "BLOCKERS — nothing can be submitted until resolved:"
+            )
+        );
+        for b in applying {
+            let _ = writeln!(out, "  ✗ {} — {}", b.title.get(lang), b.remedy.get(lang));
+        }
+    }
+    let _ = writeln!(out, "\n{}", t(lang, "【步骤】", "STEPS"));
+    for s in &c.steps {
+        render_step(&mut out, lang, s);
+    }
+    if !c.dropped_steps.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            t(
+                lang,
+                "【已移出计划】（进度保留，条件恢复时返回）",
+                "DROPPED FROM THE PLAN (progress kept; back if they apply again)"
+            )
+        );
+        for s in &c.dropped_steps {
+            render_step(&mut out, lang, s);
+        }
+    }
+    if !c.overdue_steps.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n‼ {}{} ({} {})",
+            t(lang, "已逾期：", "Overdue: "),
+            c.overdue_steps.join(", "),
+            t(lang, "截至", "as of"),
+            local(now)
+        );
+    }
+    if !c.missing_facts.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}{}",
+            t(
+                lang,
+                "未回答的问题（用 tuilu case facts 补充）：",
+                "Unanswered questions (answer with tuilu case facts): "
+            ),
+            c.missing_facts.join(", ")
+        );
+    }
+    out
+}
+
+fn render_list(list: &[CaseSummary], lang: Lang) -> String {
+    let mut out = String::new();
+    if list.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            t(
+                lang,
+                "还没有案件。用 tuilu case new <场景> 新建。",
+                "No cases yet. Start one with tuilu case new <scenario>."
+            )
+        );
+        return out;
+    }
+    for c in list {
+        let _ = write!(
+            out,
+            "{}  {}/{}  {}",
+            c.id,
+            c.progress.settled,
+            c.progress.total,
+            c.title.get(lang)
+        );
+        if c.archived {
+            out.push_str(&t(lang, " 〔已归档〕", " [archived]"));
+        }
+        if let Some(n) = &c.next_deadline {
+            let _ = write!(
+                out,
+                "  · {} {}",
+                n.step,
+                deadline_text(lang, &n.deadline, n.overdue)
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn render_log(events: &[Event], lang: Lang) -> String {
+    let mut out = String::new();
+    for e in events {
+        let _ = write!(out, "#{:<5} {}  {}", e.seq, local(e.at), e.kind);
+        if let Some(step) = &e.step {
+            let _ = write!(out, " {step}");
+        }
+        if let (Some(from), Some(to)) = (e.from_status, e.to_status) {
+            let _ = write!(
+                out,
+                ": {} → {}",
+                status_label(lang, from),
+                status_label(lang, to)
+            );
+        }
+        if let Some(u) = e.undoes {
+            let _ = write!(out, " ({} #{u})", t(lang, "撤销", "undoes"));
+        }
+        if let Some(n) = &e.note {
+            let _ = write!(out, " — {n}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn refs(lang: Lang, list: &[StepRef]) -> String {
+    list.iter()
+        .map(|s| {
+            format!(
+                "{} ({}, {})",
+                s.title.get(lang),
+                s.id,
+                status_label(lang, s.status)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn render_replan(r: &ReplanReport, lang: Lang) -> String {
+    let mut out = String::new();
+    if !r.changed_anything {
+        let _ = writeln!(
+            out,
+            "{} v{}",
+            t(
+                lang,
+                "无需升级：案件已使用当前规则包",
+                "Nothing to upgrade: the case already uses the current pack"
+            ),
+            r.to_version
+        );
+        return out;
+    }
+    if r.from_version != r.to_version {
+        let _ = writeln!(
+            out,
+            "{} v{} → v{}",
+            t(lang, "规则包已升级", "Pack upgraded"),
+            r.from_version,
+            r.to_version
+        );
+    } else {
+        let _ = writeln!(out, "{}", t(lang, "已重新规划", "Re-planned"));
+    }
+    let lines = [
+        (t(lang, "新增步骤", "Added"), refs(lang, &r.added)),
+        (
+            t(lang, "移出计划（进度保留）", "Dropped (progress kept)"),
+            refs(lang, &r.dropped),
+        ),
+        (t(lang, "恢复步骤", "Restored"), refs(lang, &r.restored)),
+        (
+            t(lang, "内容有变", "Changed"),
+            r.changed
+                .iter()
+                .map(|c| format!("{} ({}: {})", c.title.get(lang), c.id, c.fields.join(", ")))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        (
+            t(
+                lang,
+                "不再适用的事实（已移除）",
+                "Facts no longer asked (removed)",
+            ),
+            r.facts_dropped.join(", "),
+        ),
+    ];
+    for (label, text) in lines {
+        if !text.is_empty() {
+            let _ = writeln!(out, "  {label}{}{text}", t(lang, "：", ": "));
+        }
+    }
+    if r.added.is_empty()
+        && r.dropped.is_empty()
+        && r.restored.is_empty()
+        && r.changed.is_empty()
+        && r.facts_dropped.is_empty()
+    {
+        let _ = writeln!(
+            out,
+            "  {}",
+            t(lang, "步骤没有变化", "No change to the steps")
+        );
+    }
+    out
+}

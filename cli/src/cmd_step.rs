@@ -1,0 +1,88 @@
+//! `tuilu step <case> <step> start|submit|done|skip|block|undo`.
+
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use clap::{Args, ValueEnum};
+use tuilu_core::vault::{StepAction, TransitionOptions};
+
+use crate::cmd_case::{deadline_text, local, open_vault, status_label, t};
+use crate::output::{parse_time, print_json, Globals};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Action {
+    /// 开始 / start working on it.
+    Start,
+    /// 已提交（开始计时）/ handed in: its clock starts.
+    Submit,
+    /// 完成 / done.
+    Done,
+    /// 跳过 / skip it.
+    Skip,
+    /// 受阻（被拒、无回应）/ stuck: refused or no answer.
+    Block,
+    /// 撤销此步骤最近一次变更 / revert this step's latest transition.
+    Undo,
+}
+
+impl From<Action> for StepAction {
+    fn from(a: Action) -> StepAction {
+        match a {
+            Action::Start => StepAction::Start,
+            Action::Submit => StepAction::Submit,
+            Action::Done => StepAction::Done,
+            Action::Skip => StepAction::Skip,
+            Action::Block => StepAction::Block,
+            Action::Undo => StepAction::Undo,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct StepArgs {
+    /// 案件 id（或至少 4 位的唯一前缀）/ case id (or a unique prefix of 4+ characters).
+    pub case: String,
+    /// 步骤 id / step id.
+    pub step: String,
+    #[arg(value_enum)]
+    pub action: Action,
+    /// 发生时间（RFC 3339），默认现在 / when it happened (RFC 3339), default now.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    pub at: Option<DateTime<Utc>>,
+    /// 备注 / a note kept in the journal.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// 办理途径（备选途径 id），决定计时 / the route taken (an alternative's id); sets the clock.
+    #[arg(long, value_name = "ROUTE")]
+    pub route: Option<String>,
+}
+
+pub fn step(g: &Globals, args: StepArgs) -> anyhow::Result<ExitCode> {
+    let now = g.clock();
+    let vault = open_vault(g)?;
+    let opts = TransitionOptions {
+        at: args.at,
+        note: args.note,
+        route: args.route,
+    };
+    let out = vault.transition(&args.case, &args.step, args.action.into(), &opts, now)?;
+    if g.json {
+        print_json(&out)?;
+    } else {
+        let lang = g.lang;
+        println!(
+            "{} {}: {} → {}  ({} #{}, {})",
+            out.case_id,
+            out.step,
+            status_label(lang, out.from),
+            status_label(lang, out.to),
+            t(lang, "日志", "journal"),
+            out.seq,
+            local(out.at)
+        );
+        if let Some(d) = &out.deadline {
+            println!("  {}", deadline_text(lang, d, d.is_overdue(now)));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,266 @@
+//! `tuilu case ...` and `tuilu step ...` end to end, through the real binary.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const XINGTU: &str = "douyin.xingtu-task-cancel";
+
+fn tuilu(vault: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tuilu"))
+        .arg("--vault")
+        .arg(vault)
+        .args(args)
+        .env_remove("TUILU_VAULT")
+        .output()
+        .expect("run tuilu")
+}
+
+fn ok_json(vault: &Path, args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let out = tuilu(vault, &all);
+    assert!(
+        out.status.success(),
+        "tuilu {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+fn fails(vault: &Path, args: &[&str]) -> String {
+    let out = tuilu(vault, args);
+    assert!(!out.status.success(), "tuilu {args:?} should fail");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn new_case(vault: &Path) -> String {
+    let v = ok_json(
+        vault,
+        &["case", "new", XINGTU, "--fact", "cancelled_by=client"],
+    );
+    v["id"].as_str().expect("id").to_string()
+}
+
+#[test]
+fn a_case_from_new_to_done_with_json_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path();
+    let id = new_case(vault);
+    assert_eq!(id.len(), 10);
+
+    let show = ok_json(vault, &["case", "show", &id]);
+    let steps = show["steps"].as_array().unwrap();
+    assert!(!steps.is_empty());
+    for s in steps {
+        assert!(s["id"].is_string());
+        assert_eq!(s["status"], "todo");
+        assert!(s.get("deadline").is_some(), "deadline key present (null)");
+    }
+
+    // An impossible transition exits non-zero and says why.
+    let err = fails(vault, &["step", &id, "cancel_task", "start"]);
+    assert!(err.contains("record_task_state"), "{err}");
+    assert!(
+        err.contains("依赖步骤") && err.contains("dependency"),
+        "{err}"
+    );
+
+    let t = ok_json(
+        vault,
+        &[
+            "step",
+            &id,
+            "record_task_state",
+            "done",
+            "--at",
+            "2026-11-20T10:00:00+08:00",
+            "--note",
+            "截图已保存",
+            "--now",
+            "2026-11-20T12:00:00+08:00",
+        ],
+    );
+    assert_eq!(t["from"], "todo");
+    assert_eq!(t["to"], "done");
+    assert_eq!(t["at"], "2026-11-20T02:00:00Z");
+    assert!(t["seq"].as_i64().unwrap() > 1);
+
+    ok_json(
+        vault,
+        &[
+            "step",
+            &id,
+            "cancel_task",
+            "submit",
+            "--route",
+            "cancel_in_app",
+        ],
+    );
+    let err = fails(
+        vault,
+        &["step", &id, "cancel_task", "start", "--at", "yesterday"],
+    );
+    assert!(err.contains("RFC 3339"), "{err}");
+    ok_json(vault, &["step", &id, "cancel_task", "done"]);
+    let err = fails(vault, &["step", &id, "cancel_task", "submit"]);
+    assert!(err.contains("已完成") && err.contains("done"), "{err}");
+    let undo = ok_json(vault, &["step", &id, "cancel_task", "undo"]);
+    assert_eq!(undo["to"], "submitted");
+    assert!(undo["undoes"].is_i64());
+
+    let log = ok_json(vault, &["case", "log", &id]);
+    let kinds: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "case_created",
+            "transition",
+            "transition",
+            "transition",
+            "undo"
+        ]
+    );
+    assert_eq!(log[1]["note"], "截图已保存");
+
+    let list = ok_json(vault, &["case", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["id"], id.as_str());
+
+    // Unknown ids are errors, not panics.
+    assert!(fails(vault, &["case", "show", "nonexistent"]).contains("nonexistent"));
+    assert!(fails(vault, &["step", &id, "no_such_step", "start"]).contains("no_such_step"));
+    assert!(fails(vault, &["case", "new", "no.such-scenario"]).contains("no.such-scenario"));
+}
+
+#[test]
+fn facts_changes_report_dropped_steps_and_keep_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path();
+    let id = new_case(vault);
+    ok_json(vault, &["step", &id, "record_task_state", "done"]);
+    let r = ok_json(
+        vault,
+        &["case", "facts", &id, "--fact", "task_accepted=false"],
+    );
+    let dropped: Vec<&str> = r["dropped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(dropped.contains(&"record_task_state"), "{r}");
+    assert_eq!(r["case"]["dropped_steps"][0]["status"], "done");
+    let err = fails(vault, &["step", &id, "record_task_state", "undo"]);
+    assert!(
+        err.contains("不在当前计划") && err.contains("not in the current plan"),
+        "{err}"
+    );
+
+    let r = ok_json(vault, &["case", "facts", &id, "--unset", "task_accepted"]);
+    assert_eq!(r["restored"][0]["id"], "record_task_state");
+    assert_eq!(r["restored"][0]["status"], "done");
+
+    // Same pack version: nothing to upgrade, and it says so.
+    let up = ok_json(vault, &["case", "upgrade", &id]);
+    assert_eq!(up["changed_anything"], false);
+    let human = tuilu(vault, &["case", "upgrade", &id]);
+    assert!(String::from_utf8_lossy(&human.stdout).contains("无需升级"));
+    let human = tuilu(vault, &["--lang", "en", "case", "upgrade", &id]);
+    assert!(String::from_utf8_lossy(&human.stdout).contains("Nothing to upgrade"));
+}
+
+#[test]
+fn archive_and_delete_need_confirmation() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path();
+    let id = new_case(vault);
+    let a = ok_json(vault, &["case", "archive", &id]);
+    assert_eq!(a["archived"], true);
+    assert!(ok_json(vault, &["case", "list"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        ok_json(vault, &["case", "list", "--all"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(fails(vault, &["step", &id, "record_task_state", "start"]).contains("归档"));
+    ok_json(vault, &["case", "unarchive", &id]);
+
+    assert!(fails(vault, &["case", "delete", &id]).contains("--yes"));
+    assert_eq!(
+        ok_json(vault, &["case", "list"]).as_array().unwrap().len(),
+        1
+    );
+    let d = ok_json(vault, &["case", "delete", &id, "--yes"]);
+    assert_eq!(d["deleted"], true);
+    assert!(ok_json(vault, &["case", "list", "--all"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn the_vault_comes_from_the_flag_then_the_environment_then_xdg() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], envs: &[(&str, &Path)]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_tuilu"));
+        c.args(args)
+            .env_remove("TUILU_VAULT")
+            .env_remove("XDG_DATA_HOME");
+        for (k, v) in envs {
+            c.env(k, v);
+        }
+        let out = c.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let (flag, env, xdg) = (
+        dir.path().join("flag"),
+        dir.path().join("env"),
+        dir.path().join("xdg"),
+    );
+    run(
+        &["--vault", flag.to_str().unwrap(), "case", "list"],
+        &[("TUILU_VAULT", &env)],
+    );
+    assert!(flag.join("tuilu.sqlite3").exists() && !env.exists());
+    run(
+        &["case", "list"],
+        &[("TUILU_VAULT", &env), ("XDG_DATA_HOME", &xdg)],
+    );
+    assert!(env.join("tuilu.sqlite3").exists() && !xdg.exists());
+    run(&["case", "list"], &[("XDG_DATA_HOME", &xdg)]);
+    assert!(xdg.join("tuilu/tuilu.sqlite3").exists());
+    let home = dir.path().join("home");
+    run(&["case", "list"], &[("HOME", &home)]);
+    assert!(home.join(".local/share/tuilu/tuilu.sqlite3").exists());
+}
+
+#[test]
+fn a_vault_from_a_newer_build_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path();
+    new_case(vault);
+    let db = vault.join("tuilu.sqlite3");
+    // Bump user_version in the header (bytes 60..64, big-endian) as a newer build would.
+    let mut bytes = std::fs::read(&db).unwrap();
+    bytes[60..64].copy_from_slice(&999u32.to_be_bytes());
+    std::fs::write(&db, &bytes).unwrap();
+    let err = fails(vault, &["case", "list"]);
+    assert!(err.contains("999") && err.contains("newer"), "{err}");
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
+}

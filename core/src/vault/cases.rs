@@ -1,0 +1,618 @@
+//! Cases: create, read, list, re-plan (facts, pack upgrades), archive, delete.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde_json::json;
+
+use super::error::{Result, VaultError};
+use super::id;
+use super::model::{
+    CaseSummary, CaseView, Event, NextDeadline, PlanMeta, Progress, ReplanReport, StepAction,
+    StepChange, StepRef, StepSnapshot, StepStatus,
+};
+use super::store::{
+    append_event, build_view, clock_columns, clock_from_columns, load_case, load_steps,
+    resolve_case_id, to_json_text, CaseRow, NewEvent, StepRow,
+};
+use super::time::{fmt_ts, parse_opt_ts, parse_ts};
+use super::Vault;
+use crate::rules::plan::Plan;
+use crate::rules::{evaluate_plan, FactError, FactValue, Facts, Scenario};
+
+fn facts_json(facts: &Facts) -> serde_json::Map<String, serde_json::Value> {
+    facts
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_json()))
+        .collect()
+}
+
+/// Compares dotted versions numerically (`1.10.0` > `1.9.2`); other text compares as text.
+fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let parse = |s: &str| -> Option<Vec<u64>> { s.split('.').map(|p| p.parse().ok()).collect() };
+    match (parse(a), parse(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => a.cmp(b),
+    }
+}
+
+fn insert_step(
+    conn: &Connection,
+    case_id: &str,
+    position: i64,
+    step_id: &str,
+    def: &StepSnapshot,
+) -> Result<()> {
+    let (unit, min, max) = clock_columns(def.duration.as_ref());
+    conn.execute(
+        "INSERT INTO steps (case_id, step_id, position, in_plan, status, definition,
+                            clock_unit, clock_min, clock_max)
+         VALUES (?1, ?2, ?3, 1, 'todo', ?4, ?5, ?6, ?7)",
+        params![
+            case_id,
+            step_id,
+            position,
+            to_json_text(def),
+            unit,
+            min,
+            max
+        ],
+    )?;
+    Ok(())
+}
+
+fn step_ref(s: &StepRow) -> StepRef {
+    StepRef {
+        id: s.step_id.clone(),
+        status: s.state.status,
+        title: s.def.title.clone(),
+    }
+}
+
+impl Vault {
+    /// Plans `scenario` with `facts` and stores it as a new case; returns the case.
+    pub fn create_case(
+        &self,
+        scenario: &Scenario,
+        facts: &Facts,
+        now: DateTime<Utc>,
+    ) -> Result<CaseView> {
+        let plan = evaluate_plan(scenario, facts)?;
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut case_id = None;
+        for _ in 0..8 {
+            let bits: Vec<u8> = tx.query_row("SELECT randomblob(8)", [], |r| r.get(0))?;
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&bits[..8]);
+            let candidate = id::encode(u64::from_le_bytes(b));
+            let taken: Option<i64> = tx
+                .query_row("SELECT 1 FROM cases WHERE id = ?1", [&candidate], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if taken.is_none() {
+                case_id = Some(candidate);
+                break;
+            }
+        }
+        let case_id = case_id.ok_or_else(|| VaultError::corrupt("case ids", "no free id"))?;
+        tx.execute(
+            "INSERT INTO cases (id, scenario, pack_version, title_zh, title_en, facts,
+                                plan_meta, created_at, updated_at, archived)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, 0)",
+            params![
+                case_id,
+                plan.scenario,
+                plan.pack_version,
+                plan.title.zh,
+                plan.title.en,
+                to_json_text(&facts_json(facts)),
+                to_json_text(&PlanMeta::from_plan(&plan)),
+                fmt_ts(now),
+            ],
+        )?;
+        for s in &plan.steps {
+            insert_step(
+                &tx,
+                &case_id,
+                s.number as i64,
+                &s.id,
+                &StepSnapshot::from_plan(s),
+            )?;
+        }
+        append_event(
+            &tx,
+            NewEvent {
+                case_id: &case_id,
+                kind: "case_created",
+                payload: json!({
+                    "scenario": plan.scenario,
+                    "pack_version": plan.pack_version,
+                    "facts": facts_json(facts),
+                    "steps": plan.steps.iter().map(|s| &s.id).collect::<Vec<_>>(),
+                }),
+                ..Default::default()
+            },
+            now,
+        )?;
+        let case = load_case(&tx, &case_id)?;
+        let steps = load_steps(&tx, &case_id)?;
+        tx.commit()?;
+        build_view(&self.deadlines, case, steps, now)
+    }
+
+    /// Resolves a case id or an unambiguous prefix (at least 4 characters) to the id.
+    pub fn resolve_case(&self, case_ref: &str) -> Result<String> {
+        resolve_case_id(&self.lock(), case_ref)
+    }
+
+    /// The case with its steps, deadlines and overdue flags at `now`.
+    pub fn case(&self, case_ref: &str, now: DateTime<Utc>) -> Result<CaseView> {
+        let mut conn = self.lock();
+        // One read transaction: case and steps from the same snapshot.
+        let tx = conn.transaction()?;
+        let id = resolve_case_id(&tx, case_ref)?;
+        let case = load_case(&tx, &id)?;
+        let steps = load_steps(&tx, &id)?;
+        tx.finish()?;
+        build_view(&self.deadlines, case, steps, now)
+    }
+
+    /// Every case (archived ones too when `include_archived`), most recently updated
+    /// first, each with its progress and next deadline at `now`.
+    pub fn list_cases(
+        &self,
+        include_archived: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CaseSummary>> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let mut progress: HashMap<String, Progress> = HashMap::new();
+        {
+            let mut stmt = tx.prepare_cached(
+                "SELECT case_id, count(*), total(status IN ('done', 'skipped'))
+                 FROM steps WHERE in_plan = 1 GROUP BY case_id",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                progress.insert(
+                    r.get(0)?,
+                    Progress {
+                        total: r.get::<_, i64>(1)? as usize,
+                        settled: r.get::<_, f64>(2)? as usize,
+                    },
+                );
+            }
+        }
+        let mut next: HashMap<String, (NextDeadline, usize)> = HashMap::new();
+        {
+            let mut stmt = tx.prepare_cached(
+                "SELECT case_id, step_id, submitted_at, clock_unit, clock_min, clock_max
+                 FROM steps
+                 WHERE status IN ('submitted', 'blocked') AND in_plan = 1
+                   AND submitted_at IS NOT NULL AND clock_unit IS NOT NULL",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let Some(d) = clock_from_columns(r.get(3)?, r.get(4)?, r.get(5)?) else {
+                    continue;
+                };
+                let Some(at) = parse_opt_ts(r.get(2)?)? else {
+                    continue;
+                };
+                let Some(deadline) = self.deadlines.deadline_for(&d, at) else {
+                    continue;
+                };
+                let overdue = deadline.is_overdue(now);
+                let case_id: String = r.get(0)?;
+                let candidate = NextDeadline {
+                    step: r.get(1)?,
+                    deadline,
+                    overdue,
+                };
+                match next.get_mut(&case_id) {
+                    Some((cur, n)) => {
+                        *n += usize::from(overdue);
+                        if candidate.deadline.deadline_utc < cur.deadline.deadline_utc {
+                            *cur = candidate;
+                        }
+                    }
+                    None => {
+                        next.insert(case_id, (candidate, usize::from(overdue)));
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        {
+            let mut stmt = tx.prepare_cached(
+                "SELECT id, scenario, pack_version, title_zh, title_en, created_at, updated_at,
+                        archived
+                 FROM cases WHERE archived = 0 OR ?1
+                 ORDER BY updated_at DESC, id",
+            )?;
+            let mut rows = stmt.query([include_archived])?;
+            while let Some(r) = rows.next()? {
+                let id: String = r.get(0)?;
+                let (next_deadline, overdue_steps) = match next.remove(&id) {
+                    Some((d, n)) => (Some(d), n),
+                    None => (None, 0),
+                };
+                out.push(CaseSummary {
+                    progress: progress.get(&id).copied().unwrap_or(Progress {
+                        settled: 0,
+                        total: 0,
+                    }),
+                    scenario: r.get(1)?,
+                    pack_version: r.get(2)?,
+                    title: crate::text::Text::new(r.get::<_, String>(3)?, r.get::<_, String>(4)?),
+                    created_at: parse_ts(&r.get::<_, String>(5)?)?,
+                    updated_at: parse_ts(&r.get::<_, String>(6)?)?,
+                    archived: r.get::<_, i64>(7)? != 0,
+                    next_deadline,
+                    overdue_steps,
+                    id,
+                });
+            }
+        }
+        tx.finish()?;
+        Ok(out)
+    }
+
+    /// The case's journal, oldest first.
+    pub fn journal(&self, case_ref: &str) -> Result<Vec<Event>> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let id = resolve_case_id(&tx, case_ref)?;
+        let mut stmt = tx.prepare_cached(
+            "SELECT seq, case_id, at, recorded_at, kind, step_id, from_status, to_status,
+                    action, note, undoes, payload
+             FROM events WHERE case_id = ?1 ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([&id])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let status = |s: Option<String>| -> Result<Option<StepStatus>> {
+                s.map(|s| {
+                    StepStatus::parse(&s).ok_or_else(|| VaultError::corrupt("events.status", s))
+                })
+                .transpose()
+            };
+            let action: Option<String> = r.get(8)?;
+            let payload: String = r.get(11)?;
+            out.push(Event {
+                seq: r.get(0)?,
+                case_id: r.get(1)?,
+                at: parse_ts(&r.get::<_, String>(2)?)?,
+                recorded_at: parse_ts(&r.get::<_, String>(3)?)?,
+                kind: r.get(4)?,
+                step: r.get(5)?,
+                from_status: status(r.get(6)?)?,
+                to_status: status(r.get(7)?)?,
+                action: action.as_deref().and_then(StepAction::parse),
+                note: r.get(9)?,
+                undoes: r.get(10)?,
+                payload: serde_json::from_str(&payload)
+                    .map_err(|e| VaultError::corrupt("events.payload", e))?,
+            });
+        }
+        drop(rows);
+        drop(stmt);
+        tx.finish()?;
+        Ok(out)
+    }
+
+    /// Changes the case's facts (`set` added or replaced, `unset` removed) and re-plans:
+    /// steps that still apply keep their progress, steps that drop out are kept as dropped
+    /// and reported, dropped steps that come back get their progress back.
+    ///
+    /// `scenario` must be the case's scenario at the case's pack version; a case on an
+    /// older pack must be upgraded first ([`VaultError::PackVersionMismatch`]).
+    pub fn set_facts(
+        &self,
+        case_ref: &str,
+        scenario: &Scenario,
+        set: &Facts,
+        unset: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<ReplanReport> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id = resolve_case_id(&tx, case_ref)?;
+        let case = load_case(&tx, &id)?;
+        check_writable(&case, scenario)?;
+        if scenario.pack.version != case.pack_version {
+            return Err(VaultError::PackVersionMismatch {
+                case_version: case.pack_version,
+                current: scenario.pack.version.clone(),
+            });
+        }
+        let mut facts = scenario.facts_from_json(&serde_json::Value::Object(case.facts.clone()))?;
+        for name in unset {
+            if scenario.fact(name).is_none() {
+                return Err(scenario
+                    .parse_fact(name, "")
+                    .err()
+                    .unwrap_or_else(|| FactError::Unknown {
+                        scenario: scenario.id().to_string(),
+                        fact: name.clone(),
+                        known: String::new(),
+                    })
+                    .into());
+            }
+            facts.remove(name);
+        }
+        for (k, v) in set {
+            facts.insert(k.clone(), v.clone());
+        }
+        let plan = evaluate_plan(scenario, &facts)?;
+        let steps = load_steps(&tx, &id)?;
+        let report = replan(
+            &tx,
+            &case,
+            steps,
+            &plan,
+            &facts,
+            vec![],
+            "facts_changed",
+            now,
+        )?;
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Re-plans the case with `scenario` (the current pack) and moves it to that pack's
+    /// version: reports added, dropped and changed steps and keeps progress where step ids
+    /// match. Facts the new pack no longer accepts are removed and reported. Nothing is
+    /// written when the case already has this version (`changed_anything: false`).
+    pub fn upgrade(
+        &self,
+        case_ref: &str,
+        scenario: &Scenario,
+        now: DateTime<Utc>,
+    ) -> Result<ReplanReport> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id = resolve_case_id(&tx, case_ref)?;
+        let case = load_case(&tx, &id)?;
+        check_writable(&case, scenario)?;
+        let current = &scenario.pack.version;
+        match version_cmp(current, &case.pack_version) {
+            std::cmp::Ordering::Equal => {
+                return Ok(ReplanReport {
+                    case_id: id,
+                    from_version: case.pack_version.clone(),
+                    to_version: case.pack_version,
+                    changed_anything: false,
+                    added: vec![],
+                    dropped: vec![],
+                    restored: vec![],
+                    changed: vec![],
+                    facts_dropped: vec![],
+                    blockers: case
+                        .plan_meta
+                        .applying_blockers()
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
+                    seq: None,
+                })
+            }
+            std::cmp::Ordering::Less => {
+                return Err(VaultError::PackDowngrade {
+                    case_version: case.pack_version,
+                    current: current.clone(),
+                })
+            }
+            std::cmp::Ordering::Greater => {}
+        }
+        let mut facts = Facts::new();
+        let mut facts_dropped = Vec::new();
+        for (k, v) in &case.facts {
+            match scenario
+                .fact(k)
+                .map(|def| FactValue::from_json(def, v))
+                .and_then(|r| r.ok())
+            {
+                Some(value) => {
+                    facts.insert(k.clone(), value);
+                }
+                None => facts_dropped.push(k.clone()),
+            }
+        }
+        let plan = evaluate_plan(scenario, &facts)?;
+        let steps = load_steps(&tx, &id)?;
+        let report = replan(
+            &tx,
+            &case,
+            steps,
+            &plan,
+            &facts,
+            facts_dropped,
+            "upgraded",
+            now,
+        )?;
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Archives (or, with `archived: false`, restores) a case. Returns false when it
+    /// already was in that state (nothing written).
+    pub fn set_archived(&self, case_ref: &str, archived: bool, now: DateTime<Utc>) -> Result<bool> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id = resolve_case_id(&tx, case_ref)?;
+        let case = load_case(&tx, &id)?;
+        if case.archived == archived {
+            return Ok(false);
+        }
+        tx.execute(
+            "UPDATE cases SET archived = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, archived, fmt_ts(now)],
+        )?;
+        append_event(
+            &tx,
+            NewEvent {
+                case_id: &id,
+                kind: if archived { "archived" } else { "unarchived" },
+                ..Default::default()
+            },
+            now,
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Deletes a case with its steps and journal, for good. Returns its id.
+    pub fn delete_case(&self, case_ref: &str) -> Result<String> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id = resolve_case_id(&tx, case_ref)?;
+        // Undo entries point at earlier entries of the same case: remove newest first.
+        tx.execute(
+            "DELETE FROM events WHERE case_id = ?1 AND undoes IS NOT NULL",
+            [&id],
+        )?;
+        tx.execute("DELETE FROM cases WHERE id = ?1", [&id])?;
+        tx.commit()?;
+        Ok(id)
+    }
+}
+
+fn check_writable(case: &CaseRow, scenario: &Scenario) -> Result<()> {
+    if case.archived {
+        return Err(VaultError::Archived {
+            id: case.id.clone(),
+        });
+    }
+    if scenario.id() != case.scenario {
+        return Err(VaultError::ScenarioMismatch {
+            case_scenario: case.scenario.clone(),
+            given: scenario.id().to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Applies a new plan to a case's steps and records it. Progress is never touched: steps
+/// only move in or out of the plan and get their new definition.
+#[allow(clippy::too_many_arguments)]
+fn replan(
+    conn: &Connection,
+    case: &CaseRow,
+    steps: Vec<StepRow>,
+    plan: &Plan,
+    facts: &Facts,
+    facts_dropped: Vec<String>,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> Result<ReplanReport> {
+    let mut existing: HashMap<String, StepRow> =
+        steps.into_iter().map(|s| (s.step_id.clone(), s)).collect();
+    let (mut added, mut restored, mut changed, mut dropped) = (vec![], vec![], vec![], vec![]);
+    for s in &plan.steps {
+        let def = StepSnapshot::from_plan(s);
+        let position = s.number as i64;
+        match existing.remove(&s.id) {
+            None => {
+                insert_step(conn, &case.id, position, &s.id, &def)?;
+                added.push(StepRef {
+                    id: s.id.clone(),
+                    status: StepStatus::Todo,
+                    title: def.title.clone(),
+                });
+            }
+            Some(row) => {
+                if !row.in_plan {
+                    restored.push(StepRef {
+                        title: def.title.clone(),
+                        ..step_ref(&row)
+                    });
+                } else {
+                    let fields = row.def.changed_fields(&def);
+                    if !fields.is_empty() {
+                        changed.push(StepChange {
+                            id: s.id.clone(),
+                            fields,
+                            status: row.state.status,
+                            title: def.title.clone(),
+                        });
+                    }
+                }
+                let (unit, min, max) = clock_columns(def.duration_for(row.state.route.as_deref()));
+                conn.execute(
+                    "UPDATE steps SET position = ?3, in_plan = 1, definition = ?4,
+                            clock_unit = ?5, clock_min = ?6, clock_max = ?7
+                     WHERE case_id = ?1 AND step_id = ?2",
+                    params![case.id, s.id, position, to_json_text(&def), unit, min, max],
+                )?;
+            }
+        }
+    }
+    let mut leftovers: Vec<StepRow> = existing.into_values().filter(|s| s.in_plan).collect();
+    leftovers.sort_by_key(|s| s.position);
+    for row in leftovers {
+        conn.execute(
+            "UPDATE steps SET in_plan = 0 WHERE case_id = ?1 AND step_id = ?2",
+            params![case.id, row.step_id],
+        )?;
+        dropped.push(step_ref(&row));
+    }
+    let new_facts = facts_json(facts);
+    let meta = PlanMeta::from_plan(plan);
+    conn.execute(
+        "UPDATE cases SET pack_version = ?2, title_zh = ?3, title_en = ?4, facts = ?5,
+                plan_meta = ?6, updated_at = ?7
+         WHERE id = ?1",
+        params![
+            case.id,
+            plan.pack_version,
+            plan.title.zh,
+            plan.title.en,
+            to_json_text(&new_facts),
+            to_json_text(&meta),
+            fmt_ts(now)
+        ],
+    )?;
+    let ids = |v: &[StepRef]| v.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
+    let seq = append_event(
+        conn,
+        NewEvent {
+            case_id: &case.id,
+            kind,
+            payload: json!({
+                "from_version": case.pack_version,
+                "to_version": plan.pack_version,
+                "facts_before": case.facts,
+                "facts_after": new_facts,
+                "facts_dropped": facts_dropped,
+                "added": ids(&added),
+                "dropped": ids(&dropped),
+                "restored": ids(&restored),
+                "changed": changed.iter().map(|c| json!({"id": c.id, "fields": c.fields})).collect::<Vec<_>>(),
+            }),
+            ..Default::default()
+        },
+        now,
+    )?;
+    // Deadlines of running clocks whose duration changed are recomputed on read.
+    Ok(ReplanReport {
+        case_id: case.id.clone(),
+        from_version: case.pack_version.clone(),
+        to_version: plan.pack_version.clone(),
+        changed_anything: true,
+        added,
+        dropped,
+        restored,
+        changed,
+        facts_dropped,
+        blockers: meta
+            .applying_blockers()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        seq: Some(seq),
+    })
+}

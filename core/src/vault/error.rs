@@ -1,0 +1,159 @@
+//! Vault errors. Every message is bilingual (zh-Hans first), names what it is about and
+//! carries no personal data beyond ids the user typed.
+
+use std::path::PathBuf;
+
+use crate::rules::FactError;
+
+/// Everything that can go wrong with the vault, its cases and their steps.
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error("无法访问保险库 / cannot access the vault at {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("不是 SQLite 数据库 / not a SQLite database: {path}")]
+    NotADatabase { path: PathBuf },
+    #[error(
+        "保险库由更新版本的退路创建（数据库结构版本 {found}，本程序支持到 {supported}），请升级退路；未做任何修改 / \
+         the vault was written by a newer Tuilu (schema version {found}, this build supports up to {supported}); \
+         upgrade Tuilu. Nothing was changed"
+    )]
+    TooNew { found: u32, supported: u32 },
+    #[error(
+        "保险库正被其他程序占用，请稍后重试 / the vault is locked by another process; try again"
+    )]
+    Busy,
+    #[error("操作已中断 / the operation was interrupted")]
+    Interrupted,
+    #[error("数据库错误 / database error: {0}")]
+    Sqlite(#[source] rusqlite::Error),
+    #[error("保险库数据损坏 / corrupt vault data ({what}): {detail}")]
+    Corrupt { what: String, detail: String },
+
+    #[error("找不到案件 / no case `{id}`")]
+    UnknownCase { id: String },
+    #[error("案件编号 `{prefix}` 不唯一 / case id prefix `{prefix}` is ambiguous: {matches}")]
+    AmbiguousCase { prefix: String, matches: String },
+    #[error("案件 {id} 已归档，先取消归档 / case {id} is archived; unarchive it first")]
+    Archived { id: String },
+    #[error(
+        "案件属于场景 {case_scenario}，不是 {given} / the case belongs to scenario {case_scenario}, not {given}"
+    )]
+    ScenarioMismatch {
+        case_scenario: String,
+        given: String,
+    },
+    #[error(
+        "案件使用规则包 v{case_version}，当前为 v{current}；请先运行 `tuilu case upgrade` / \
+         the case uses pack v{case_version}, the current pack is v{current}; run `tuilu case upgrade` first"
+    )]
+    PackVersionMismatch {
+        case_version: String,
+        current: String,
+    },
+    #[error(
+        "当前规则包 v{current} 比案件使用的 v{case_version} 旧，不能降级 / \
+         the current pack v{current} is older than the case's v{case_version}; refusing to downgrade"
+    )]
+    PackDowngrade {
+        case_version: String,
+        current: String,
+    },
+    #[error(transparent)]
+    Facts(#[from] FactError),
+
+    #[error("案件中没有步骤 {step} / the case has no step `{step}` (steps: {known})")]
+    UnknownStep { step: String, known: String },
+    #[error(
+        "步骤 {step} 已不在当前计划中（事实变更后移出），不能操作 / \
+         step {step} is not in the current plan (dropped after a change); it cannot be transitioned"
+    )]
+    StepDropped { step: String },
+    #[error(
+        "步骤 {step} 没有办理途径 {route} / step {step} has no route `{route}` (routes: {known})"
+    )]
+    UnknownRoute {
+        step: String,
+        route: String,
+        known: String,
+    },
+    #[error(
+        "依赖步骤 {dependency} 尚未完成（{status_zh}），不能{action_zh}步骤 {step} / \
+         dependency {dependency} is not done ({status_en}); cannot {action_en} step {step}"
+    )]
+    DependencyNotDone {
+        step: String,
+        dependency: String,
+        action_zh: &'static str,
+        action_en: &'static str,
+        status_zh: &'static str,
+        status_en: &'static str,
+    },
+    #[error(
+        "存在未解决的阻碍：{blockers}；解决后（用 `tuilu case facts` 更新事实）再提交步骤 {step} / \
+         blockers not cleared: {blockers}; resolve them (update facts with `tuilu case facts`) before submitting step {step}"
+    )]
+    BlockersNotCleared { step: String, blockers: String },
+    #[error(
+        "步骤 {step} 当前为「{from_zh}」，不能{action_zh} / step {step} is {from_en}; cannot {action_en} it"
+    )]
+    InvalidTransition {
+        step: String,
+        from_zh: &'static str,
+        from_en: &'static str,
+        action_zh: &'static str,
+        action_en: &'static str,
+    },
+    #[error("步骤 {step} 没有可撤销的操作 / step {step} has no transition to undo")]
+    NothingToUndo { step: String },
+    #[error(
+        "步骤 {dependent} 依赖步骤 {step} 且已开始（{status_zh}），请先撤销或重置它 / \
+         step {dependent} depends on {step} and is already {status_en}; undo it first"
+    )]
+    DependentStarted {
+        step: String,
+        dependent: String,
+        status_zh: &'static str,
+        status_en: &'static str,
+    },
+    #[error("时间 {at} 晚于现在 {now} / time {at} is in the future (now {now})")]
+    TimeInFuture { at: String, now: String },
+    #[error(
+        "时间 {at} 早于步骤 {step} 上一次变更的时间 {previous} / \
+         time {at} is before step {step}'s previous transition at {previous}"
+    )]
+    TimeBeforePrevious {
+        step: String,
+        at: String,
+        previous: String,
+    },
+}
+
+impl From<rusqlite::Error> for VaultError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => VaultError::Busy,
+            Some(ErrorCode::OperationInterrupted) => VaultError::Interrupted,
+            Some(ErrorCode::NotADatabase) => VaultError::NotADatabase {
+                path: PathBuf::new(),
+            },
+            _ => VaultError::Sqlite(e),
+        }
+    }
+}
+
+impl VaultError {
+    pub(crate) fn corrupt(what: impl Into<String>, detail: impl ToString) -> VaultError {
+        VaultError::Corrupt {
+            what: what.into(),
+            detail: detail.to_string(),
+        }
+    }
+}
+
+/// Result alias for vault operations.
+pub type Result<T, E = VaultError> = std::result::Result<T, E>;

@@ -1,0 +1,175 @@
+//! The vault: a directory holding the user's cases in one SQLite database
+//! (`tuilu.sqlite3`) and, later, their evidence files.
+//!
+//! - One read-write connection per [`Vault`] (behind a mutex, so a `Vault` can be shared
+//!   between threads); WAL, `synchronous=FULL`, foreign keys on, a busy timeout.
+//! - Migrations keyed on `PRAGMA user_version`, all in one transaction; a database from a
+//!   newer build is refused before anything is written ([`VaultError::TooNew`]).
+//! - Every write is one `BEGIN IMMEDIATE` transaction that reads, validates and writes, so
+//!   concurrent writers (threads or processes) are serialised and a crash at any point
+//!   leaves either the old state or the new one.
+//! - Every function that depends on the time takes `now`.
+//!
+//! See `docs/cases.md` for the state machine and the crash-safety argument.
+
+mod cases;
+pub mod deadlines;
+mod error;
+mod id;
+mod model;
+pub mod schema;
+mod steps;
+mod store;
+mod time;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, InterruptHandle};
+
+pub use deadlines::{DeadlineCalc, StepDeadline, BEIJING};
+pub use error::{Result, VaultError};
+pub use id::CASE_ID_LEN;
+pub use model::{
+    allowed, BlockerSnapshot, CaseSummary, CaseView, Event, NextDeadline, PlanMeta, Progress,
+    ReplanReport, RouteSnapshot, StepAction, StepChange, StepRef, StepSnapshot, StepStatus,
+    StepView, TransitionOptions, TransitionOutcome,
+};
+pub use schema::{supported_version, Migration, MigrationStep, MIGRATIONS};
+
+/// File name of the database inside the vault directory.
+pub const DB_FILE: &str = "tuilu.sqlite3";
+
+/// An open vault. Cheap to share behind an `Arc`; all methods take `&self`.
+pub struct Vault {
+    dir: PathBuf,
+    conn: Mutex<Connection>,
+    interrupt: Arc<InterruptHandle>,
+    deadlines: DeadlineCalc,
+}
+
+/// Interrupts whatever query the vault's connection is running (from another thread);
+/// the interrupted call returns [`VaultError::Interrupted`] and its transaction is rolled
+/// back.
+#[derive(Clone)]
+pub struct VaultInterrupt(Arc<InterruptHandle>);
+
+impl VaultInterrupt {
+    pub fn interrupt(&self) {
+        self.0.interrupt();
+    }
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault").field("dir", &self.dir).finish()
+    }
+}
+
+impl Vault {
+    /// Opens the vault in `dir`, creating the directory and the database when missing and
+    /// migrating an older database. A database written by a newer build is refused with
+    /// [`VaultError::TooNew`] and left byte-for-byte untouched.
+    pub fn open(dir: &Path, now: DateTime<Utc>) -> Result<Vault> {
+        create_private_dir(dir)?;
+        let path = dir.join(DB_FILE);
+        let supported = supported_version();
+        if let Some(found) = schema::header_user_version(&path)? {
+            if found > supported {
+                return Err(VaultError::TooNew { found, supported });
+            }
+        }
+        let mut conn = schema::open_connection(&path)?;
+        schema::migrate(&mut conn, now)?;
+        let interrupt = Arc::new(conn.get_interrupt_handle());
+        Ok(Vault {
+            dir: dir.to_path_buf(),
+            conn: Mutex::new(conn),
+            interrupt,
+            deadlines: DeadlineCalc::for_vault(dir),
+        })
+    }
+
+    /// The vault directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The database file.
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.join(DB_FILE)
+    }
+
+    /// A handle that interrupts the running query from another thread.
+    pub fn interrupt_handle(&self) -> VaultInterrupt {
+        VaultInterrupt(Arc::clone(&self.interrupt))
+    }
+
+    /// What deadlines are computed with.
+    pub fn deadline_calc(&self) -> &DeadlineCalc {
+        &self.deadlines
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self
+            .lock()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// `PRAGMA integrity_check` plus `foreign_key_check`: `["ok"]` when sound.
+    /// Interruptible through [`Vault::interrupt_handle`].
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let conn = self.lock();
+        let mut out: Vec<String> = conn
+            .prepare("PRAGMA integrity_check")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let fk: Vec<String> = conn
+            .prepare("PRAGMA foreign_key_check")?
+            .query_map([], |r| {
+                Ok(format!(
+                    "foreign key violation in {} row {:?}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        if !fk.is_empty() {
+            out.retain(|l| l != "ok");
+            out.extend(fk);
+        }
+        Ok(out)
+    }
+
+    /// Runs `f` on the connection (tests of long queries and interrupts).
+    #[doc(hidden)]
+    pub fn with_connection<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        f(&self.lock())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock has already rolled its transaction back (the
+        // transaction guard rolls back on drop), so the connection is usable.
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Creates `dir` (owner-only on Unix: it holds personal records) if it does not exist.
+fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir).map_err(|source| VaultError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })
+}

@@ -1,0 +1,305 @@
+//! Step transitions and undo: validated and journalled in one immediate transaction.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde_json::json;
+
+use super::error::{Result, VaultError};
+use super::model::{
+    allowed, PlanMeta, StepAction, StepStatus, TransitionOptions, TransitionOutcome,
+};
+use super::store::{
+    append_event, clock_runs, load_case, load_steps, resolve_case_id, touch_case, write_step_state,
+    NewEvent, StepRow, StepState,
+};
+use super::time::{fmt_ts, parse_opt_ts};
+use super::Vault;
+
+/// Clock skew tolerated between a given `--at` and `now`.
+const FUTURE_TOLERANCE_SECS: i64 = 60;
+
+impl Vault {
+    /// Applies `action` to a step of a case (`case_ref`: id or unambiguous prefix).
+    ///
+    /// Checks, in order: the case exists and is not archived; the step exists and is in the
+    /// current plan; for `undo`, that the step has a transition not yet undone; the
+    /// state machine ([`allowed`]); the time (not in the future, not before the step's
+    /// previous transition); dependencies done or skipped (start, submit, done); no
+    /// applying plan blocker (submit); no started dependent (re-starting a skipped step).
+    /// Then writes the new state and a journal entry in the same transaction.
+    pub fn transition(
+        &self,
+        case_ref: &str,
+        step_id: &str,
+        action: StepAction,
+        opts: &TransitionOptions,
+        now: DateTime<Utc>,
+    ) -> Result<TransitionOutcome> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let case_id = resolve_case_id(&tx, case_ref)?;
+        let case = load_case(&tx, &case_id)?;
+        if case.archived {
+            return Err(VaultError::Archived { id: case_id });
+        }
+        let steps = load_steps(&tx, &case_id)?;
+        let step = find_step(&steps, step_id)?;
+        let at = opts.at.unwrap_or(now);
+        if at > now + Duration::seconds(FUTURE_TOLERANCE_SECS) {
+            return Err(VaultError::TimeInFuture {
+                at: fmt_ts(at),
+                now: fmt_ts(now),
+            });
+        }
+        let note = opts
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+
+        let (new_state, undoes, payload) = if let Some(to) = action.target() {
+            forward(&case.plan_meta, &steps, step, action, to, at, opts, note)?
+        } else {
+            let (seq, before) = latest_undoable(&tx, &case_id, step)?;
+            if step.state.status.is_settled() && !before.status.is_settled() {
+                check_no_started_dependent(&steps, step)?;
+            }
+            let payload = json!({ "restored": before, "undone_state": step.state });
+            (before, Some(seq), payload)
+        };
+
+        write_step_state(&tx, &case_id, step, &new_state)?;
+        let seq = append_event(
+            &tx,
+            NewEvent {
+                case_id: &case_id,
+                at: Some(at),
+                kind: if undoes.is_some() {
+                    "undo"
+                } else {
+                    "transition"
+                },
+                step: Some(&step.step_id),
+                action: Some(action),
+                from: Some(step.state.status),
+                to: Some(new_state.status),
+                note,
+                undoes,
+                payload,
+            },
+            now,
+        )?;
+        touch_case(&tx, &case_id, now)?;
+        tx.commit()?;
+
+        let submitted_at = parse_opt_ts(new_state.submitted_at.clone())?;
+        let deadline = match (
+            step.def.duration_for(new_state.route.as_deref()),
+            submitted_at,
+        ) {
+            (Some(d), Some(s)) if clock_runs(new_state.status) => self.deadlines.deadline_for(d, s),
+            _ => None,
+        };
+        Ok(TransitionOutcome {
+            case_id,
+            step: step.step_id.clone(),
+            action,
+            from: step.state.status,
+            to: new_state.status,
+            at,
+            seq,
+            undoes,
+            deadline,
+        })
+    }
+}
+
+/// The new state of a step after a forward action, checked against the state machine,
+/// times, dependencies and blockers; with the journal payload recording the old state.
+#[allow(clippy::too_many_arguments)]
+fn forward(
+    plan_meta: &PlanMeta,
+    steps: &[StepRow],
+    step: &StepRow,
+    action: StepAction,
+    to: StepStatus,
+    at: DateTime<Utc>,
+    opts: &TransitionOptions,
+    note: Option<&str>,
+) -> Result<(StepState, Option<i64>, serde_json::Value)> {
+    let from = step.state.status;
+    if !allowed(from, action) {
+        let (from_zh, from_en) = from.labels();
+        let (action_zh, action_en) = action.labels();
+        return Err(VaultError::InvalidTransition {
+            step: step.step_id.clone(),
+            from_zh,
+            from_en,
+            action_zh,
+            action_en,
+        });
+    }
+    if let Some(prev) = parse_opt_ts(step.state.status_at.clone())? {
+        if at < prev {
+            return Err(VaultError::TimeBeforePrevious {
+                step: step.step_id.clone(),
+                at: fmt_ts(at),
+                previous: fmt_ts(prev),
+            });
+        }
+    }
+    if matches!(
+        action,
+        StepAction::Start | StepAction::Submit | StepAction::Done
+    ) {
+        check_dependencies(steps, step, action)?;
+    }
+    if action == StepAction::Submit {
+        let blockers = plan_meta.applying_blockers();
+        if !blockers.is_empty() {
+            return Err(VaultError::BlockersNotCleared {
+                step: step.step_id.clone(),
+                blockers: blockers.join(", "),
+            });
+        }
+    }
+    if from.is_settled() && !to.is_settled() {
+        check_no_started_dependent(steps, step)?;
+    }
+    let route = match opts.route.as_deref() {
+        Some(r) => {
+            if !step.def.alternatives.iter().any(|a| a.id == r) {
+                return Err(VaultError::UnknownRoute {
+                    step: step.step_id.clone(),
+                    route: r.to_string(),
+                    known: step
+                        .def
+                        .alternatives
+                        .iter()
+                        .map(|a| a.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+            Some(r.to_string())
+        }
+        None => step.state.route.clone(),
+    };
+    let ts = Some(fmt_ts(at));
+    let old = &step.state;
+    let new_state = StepState {
+        status: to,
+        status_at: ts.clone(),
+        started_at: match to {
+            StepStatus::InProgress if old.started_at.is_none() => ts.clone(),
+            _ => old.started_at.clone(),
+        },
+        submitted_at: match to {
+            StepStatus::Submitted => ts.clone(),
+            StepStatus::Done | StepStatus::Blocked => old.submitted_at.clone(),
+            _ => None,
+        },
+        done_at: if to.is_settled() { ts } else { None },
+        route,
+        note: note.map(str::to_string).or_else(|| old.note.clone()),
+    };
+    let payload = json!({ "before": step.state, "route": new_state.route });
+    Ok((new_state, None, payload))
+}
+
+fn find_step<'a>(steps: &'a [StepRow], step_id: &str) -> Result<&'a StepRow> {
+    let step =
+        steps
+            .iter()
+            .find(|s| s.step_id == step_id)
+            .ok_or_else(|| VaultError::UnknownStep {
+                step: step_id.to_string(),
+                known: steps
+                    .iter()
+                    .filter(|s| s.in_plan)
+                    .map(|s| s.step_id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?;
+    if !step.in_plan {
+        return Err(VaultError::StepDropped {
+            step: step_id.to_string(),
+        });
+    }
+    Ok(step)
+}
+
+/// Every dependency in the plan must be done or skipped.
+fn check_dependencies(steps: &[StepRow], step: &StepRow, action: StepAction) -> Result<()> {
+    for dep in &step.def.depends_on {
+        let Some(d) = steps.iter().find(|s| s.in_plan && &s.step_id == dep) else {
+            continue;
+        };
+        if !d.state.status.is_settled() {
+            let (action_zh, action_en) = action.labels();
+            let (status_zh, status_en) = d.state.status.labels();
+            return Err(VaultError::DependencyNotDone {
+                step: step.step_id.clone(),
+                dependency: dep.clone(),
+                action_zh,
+                action_en,
+                status_zh,
+                status_en,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A settled step may only become unsettled while no step depending on it has moved.
+fn check_no_started_dependent(steps: &[StepRow], step: &StepRow) -> Result<()> {
+    for s in steps.iter().filter(|s| s.in_plan) {
+        if s.def.depends_on.contains(&step.step_id) && s.state.status != StepStatus::Todo {
+            let (status_zh, status_en) = s.state.status.labels();
+            return Err(VaultError::DependentStarted {
+                step: step.step_id.clone(),
+                dependent: s.step_id.clone(),
+                status_zh,
+                status_en,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The step's latest transition not yet undone, with the state it left.
+fn latest_undoable(conn: &Connection, case_id: &str, step: &StepRow) -> Result<(i64, StepState)> {
+    let row: Option<(i64, Option<String>, String)> = conn
+        .query_row(
+            "SELECT e.seq, e.to_status, e.payload FROM events e
+             WHERE e.case_id = ?1 AND e.step_id = ?2 AND e.kind = 'transition'
+               AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undoes = e.seq)
+             ORDER BY e.seq DESC LIMIT 1",
+            params![case_id, step.step_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((seq, to_status, payload)) = row else {
+        return Err(VaultError::NothingToUndo {
+            step: step.step_id.clone(),
+        });
+    };
+    if to_status.as_deref() != Some(step.state.status.as_str()) {
+        return Err(VaultError::corrupt(
+            format!("journal entry {seq}"),
+            format!(
+                "step {} is {} but its latest transition led to {:?}",
+                step.step_id,
+                step.state.status.as_str(),
+                to_status
+            ),
+        ));
+    }
+    #[derive(serde::Deserialize)]
+    struct Payload {
+        before: StepState,
+    }
+    let p: Payload = serde_json::from_str(&payload)
+        .map_err(|e| VaultError::corrupt(format!("journal entry {seq}"), e))?;
+    Ok((seq, p.before))
+}

@@ -1,0 +1,431 @@
+//! Rows as stored, and the small queries every operation shares.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+use super::deadlines::DeadlineCalc;
+use super::error::{Result, VaultError};
+use super::id::{looks_like_id, CASE_ID_LEN};
+use super::model::{
+    CaseView, NextDeadline, PlanMeta, Progress, StepAction, StepSnapshot, StepStatus, StepView,
+};
+use super::time::{fmt_ts, parse_opt_ts, parse_ts};
+use crate::rules::pack::{DurationDef, DurationUnit};
+use crate::text::Text;
+
+/// The mutable state of a step: what a transition changes and an undo restores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepState {
+    pub status: StepStatus,
+    #[serde(default)]
+    pub status_at: Option<String>,
+    #[serde(default)]
+    pub started_at: Option<String>,
+    #[serde(default)]
+    pub submitted_at: Option<String>,
+    #[serde(default)]
+    pub done_at: Option<String>,
+    #[serde(default)]
+    pub route: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A row of `steps`.
+#[derive(Debug, Clone)]
+pub struct StepRow {
+    pub step_id: String,
+    pub position: i64,
+    pub in_plan: bool,
+    pub state: StepState,
+    pub def: StepSnapshot,
+}
+
+/// A row of `cases`.
+#[derive(Debug, Clone)]
+pub struct CaseRow {
+    pub id: String,
+    pub scenario: String,
+    pub pack_version: String,
+    pub title: Text,
+    pub facts: serde_json::Map<String, serde_json::Value>,
+    pub plan_meta: PlanMeta,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub archived: bool,
+}
+
+pub fn unit_str(u: DurationUnit) -> &'static str {
+    match u {
+        DurationUnit::WorkingDays => "working_days",
+        DurationUnit::NaturalDays => "natural_days",
+        DurationUnit::Hours => "hours",
+    }
+}
+
+fn unit_parse(s: &str) -> Option<DurationUnit> {
+    match s {
+        "working_days" => Some(DurationUnit::WorkingDays),
+        "natural_days" => Some(DurationUnit::NaturalDays),
+        "hours" => Some(DurationUnit::Hours),
+        _ => None,
+    }
+}
+
+/// The duration denormalised into `clock_*` columns.
+pub fn clock_from_columns(
+    unit: Option<String>,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Option<DurationDef> {
+    let unit = unit_parse(unit.as_deref()?)?;
+    Some(DurationDef {
+        unit,
+        min: u32::try_from(min?).ok()?,
+        max: u32::try_from(max?).ok()?,
+        starts_on: Text::default(),
+    })
+}
+
+/// Values of the `clock_*` columns for a duration.
+pub fn clock_columns(d: Option<&DurationDef>) -> (Option<&'static str>, Option<i64>, Option<i64>) {
+    match d {
+        Some(d) => (
+            Some(unit_str(d.unit)),
+            Some(i64::from(d.min)),
+            Some(i64::from(d.max)),
+        ),
+        None => (None, None, None),
+    }
+}
+
+fn json_col<T: for<'de> Deserialize<'de>>(what: &str, text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| VaultError::corrupt(what, e))
+}
+
+pub fn to_json_text<T: Serialize>(v: &T) -> String {
+    // Serialising our own plain types cannot fail.
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+/// Finds a case by id or by an unambiguous prefix of at least 4 characters.
+pub fn resolve_case_id(conn: &Connection, given: &str) -> Result<String> {
+    let wanted = given.trim().to_ascii_lowercase();
+    let exact: Option<String> = conn
+        .query_row("SELECT id FROM cases WHERE id = ?1", [&wanted], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(id) = exact {
+        return Ok(id);
+    }
+    if wanted.len() >= 4 && wanted.len() < CASE_ID_LEN && looks_like_id(&wanted) {
+        let mut stmt =
+            conn.prepare("SELECT id FROM cases WHERE substr(id, 1, ?2) = ?1 ORDER BY id LIMIT 6")?;
+        let ids: Vec<String> = stmt
+            .query_map(params![wanted, wanted.len() as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        match ids.len() {
+            0 => {}
+            1 => return Ok(ids.into_iter().next().unwrap_or_default()),
+            _ => {
+                return Err(VaultError::AmbiguousCase {
+                    prefix: given.to_string(),
+                    matches: ids.join(", "),
+                })
+            }
+        }
+    }
+    Err(VaultError::UnknownCase {
+        id: given.to_string(),
+    })
+}
+
+pub fn load_case(conn: &Connection, id: &str) -> Result<CaseRow> {
+    let raw = conn
+        .query_row(
+            "SELECT id, scenario, pack_version, title_zh, title_en, facts, plan_meta,
+                    created_at, updated_at, archived
+             FROM cases WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, String>(8)?,
+                    r.get::<_, i64>(9)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| VaultError::UnknownCase { id: id.to_string() })?;
+    Ok(CaseRow {
+        facts: json_col("cases.facts", &raw.5)?,
+        plan_meta: json_col("cases.plan_meta", &raw.6)?,
+        created_at: parse_ts(&raw.7)?,
+        updated_at: parse_ts(&raw.8)?,
+        archived: raw.9 != 0,
+        id: raw.0,
+        scenario: raw.1,
+        pack_version: raw.2,
+        title: Text::new(raw.3, raw.4),
+    })
+}
+
+const STEP_COLUMNS: &str = "step_id, position, in_plan, status, status_at, started_at, \
+                            submitted_at, done_at, route, note, definition";
+
+/// A `steps` row before its JSON and enum columns are checked.
+struct RawStep {
+    step_id: String,
+    position: i64,
+    in_plan: i64,
+    status: String,
+    times: [Option<String>; 4],
+    route: Option<String>,
+    note: Option<String>,
+    definition: String,
+}
+
+fn step_from_row(r: &Row<'_>) -> rusqlite::Result<RawStep> {
+    Ok(RawStep {
+        step_id: r.get(0)?,
+        position: r.get(1)?,
+        in_plan: r.get(2)?,
+        status: r.get(3)?,
+        times: [r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?],
+        route: r.get(8)?,
+        note: r.get(9)?,
+        definition: r.get(10)?,
+    })
+}
+
+fn finish_step(raw: RawStep) -> Result<StepRow> {
+    let status = StepStatus::parse(&raw.status)
+        .ok_or_else(|| VaultError::corrupt("steps.status", &raw.status))?;
+    let [status_at, started_at, submitted_at, done_at] = raw.times;
+    Ok(StepRow {
+        def: json_col("steps.definition", &raw.definition)?,
+        step_id: raw.step_id,
+        position: raw.position,
+        in_plan: raw.in_plan != 0,
+        state: StepState {
+            status,
+            status_at,
+            started_at,
+            submitted_at,
+            done_at,
+            route: raw.route,
+            note: raw.note,
+        },
+    })
+}
+
+/// Every step of a case: in-plan steps first, each group in position order.
+pub fn load_steps(conn: &Connection, case_id: &str) -> Result<Vec<StepRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {STEP_COLUMNS} FROM steps WHERE case_id = ?1
+         ORDER BY in_plan DESC, position, step_id"
+    ))?;
+    let rows = stmt
+        .query_map([case_id], step_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(finish_step).collect()
+}
+
+/// Writes a step's state and clock columns.
+pub fn write_step_state(
+    conn: &Connection,
+    case_id: &str,
+    step: &StepRow,
+    state: &StepState,
+) -> Result<()> {
+    let (unit, min, max) = clock_columns(step.def.duration_for(state.route.as_deref()));
+    let n = conn.execute(
+        "UPDATE steps SET status = ?3, status_at = ?4, started_at = ?5, submitted_at = ?6,
+                done_at = ?7, route = ?8, note = ?9, clock_unit = ?10, clock_min = ?11,
+                clock_max = ?12
+         WHERE case_id = ?1 AND step_id = ?2",
+        params![
+            case_id,
+            step.step_id,
+            state.status.as_str(),
+            state.status_at,
+            state.started_at,
+            state.submitted_at,
+            state.done_at,
+            state.route,
+            state.note,
+            unit,
+            min,
+            max
+        ],
+    )?;
+    if n != 1 {
+        return Err(VaultError::corrupt(
+            "steps",
+            format!("step {} of case {case_id} vanished", step.step_id),
+        ));
+    }
+    Ok(())
+}
+
+/// A journal entry to append.
+#[derive(Debug, Default)]
+pub struct NewEvent<'a> {
+    pub case_id: &'a str,
+    pub at: Option<DateTime<Utc>>,
+    pub kind: &'a str,
+    pub step: Option<&'a str>,
+    pub action: Option<StepAction>,
+    pub from: Option<StepStatus>,
+    pub to: Option<StepStatus>,
+    pub note: Option<&'a str>,
+    pub undoes: Option<i64>,
+    pub payload: serde_json::Value,
+}
+
+/// Appends to the journal; returns the entry's sequence number.
+pub fn append_event(conn: &Connection, e: NewEvent<'_>, now: DateTime<Utc>) -> Result<i64> {
+    let payload = if e.payload.is_null() {
+        "{}".to_string()
+    } else {
+        to_json_text(&e.payload)
+    };
+    conn.execute(
+        "INSERT INTO events (case_id, at, recorded_at, kind, step_id, action, from_status,
+                             to_status, note, undoes, payload)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            e.case_id,
+            fmt_ts(e.at.unwrap_or(now)),
+            fmt_ts(now),
+            e.kind,
+            e.step,
+            e.action.map(StepAction::as_str),
+            e.from.map(StepStatus::as_str),
+            e.to.map(StepStatus::as_str),
+            e.note,
+            e.undoes,
+            payload
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn touch_case(conn: &Connection, case_id: &str, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE cases SET updated_at = ?2 WHERE id = ?1",
+        params![case_id, fmt_ts(now)],
+    )?;
+    Ok(())
+}
+
+/// Whether a step's clock runs: submitted, or blocked after being submitted.
+pub fn clock_runs(status: StepStatus) -> bool {
+    matches!(status, StepStatus::Submitted | StepStatus::Blocked)
+}
+
+/// Builds the read view of a case.
+pub fn build_view(
+    calc: &DeadlineCalc,
+    case: CaseRow,
+    steps: Vec<StepRow>,
+    now: DateTime<Utc>,
+) -> Result<CaseView> {
+    let status: HashMap<&str, StepStatus> = steps
+        .iter()
+        .filter(|s| s.in_plan)
+        .map(|s| (s.step_id.as_str(), s.state.status))
+        .collect();
+    let mut in_plan = Vec::new();
+    let mut dropped = Vec::new();
+    for s in &steps {
+        let duration = s.def.duration_for(s.state.route.as_deref()).cloned();
+        let submitted_at = parse_opt_ts(s.state.submitted_at.clone())?;
+        let deadline = match (&duration, submitted_at) {
+            (Some(d), Some(at)) if s.in_plan && clock_runs(s.state.status) => {
+                calc.deadline_for(d, at)
+            }
+            _ => None,
+        };
+        let overdue = deadline.as_ref().is_some_and(|d| d.is_overdue(now));
+        let waiting_on = s
+            .def
+            .depends_on
+            .iter()
+            .filter(|d| status.get(d.as_str()).is_some_and(|st| !st.is_settled()))
+            .cloned()
+            .collect();
+        let view = StepView {
+            id: s.step_id.clone(),
+            number: s.position,
+            status: s.state.status,
+            in_plan: s.in_plan,
+            title: s.def.title.clone(),
+            kind: s.def.kind,
+            undetermined: s.def.undetermined,
+            depends_on: s.def.depends_on.clone(),
+            waiting_on,
+            status_at: parse_opt_ts(s.state.status_at.clone())?,
+            started_at: parse_opt_ts(s.state.started_at.clone())?,
+            submitted_at,
+            done_at: parse_opt_ts(s.state.done_at.clone())?,
+            route: s.state.route.clone(),
+            note: s.state.note.clone(),
+            duration,
+            deadline,
+            overdue,
+            definition: s.def.clone(),
+        };
+        if s.in_plan {
+            in_plan.push(view);
+        } else {
+            dropped.push(view);
+        }
+    }
+    let progress = Progress {
+        settled: in_plan.iter().filter(|s| s.status.is_settled()).count(),
+        total: in_plan.len(),
+    };
+    let next_deadline = in_plan
+        .iter()
+        .filter_map(|s| s.deadline.as_ref().map(|d| (s, d)))
+        .min_by_key(|(_, d)| d.deadline_utc)
+        .map(|(s, d)| NextDeadline {
+            step: s.id.clone(),
+            deadline: d.clone(),
+            overdue: s.overdue,
+        });
+    let overdue_steps = in_plan
+        .iter()
+        .filter(|s| s.overdue)
+        .map(|s| s.id.clone())
+        .collect();
+    Ok(CaseView {
+        id: case.id,
+        scenario: case.scenario,
+        pack_version: case.pack_version,
+        title: case.title,
+        facts: case.facts.into_iter().collect(),
+        created_at: case.created_at,
+        updated_at: case.updated_at,
+        archived: case.archived,
+        blockers: case.plan_meta.blockers,
+        missing_facts: case.plan_meta.missing_facts,
+        steps: in_plan,
+        dropped_steps: dropped,
+        progress,
+        next_deadline,
+        overdue_steps,
+    })
+}

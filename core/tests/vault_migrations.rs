@@ -1,0 +1,227 @@
+//! Schema versions: every checked-in fixture of an earlier version migrates and keeps its
+//! data; a database from a newer build is refused untouched.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use chrono::{TimeZone, Utc};
+use tuilu_core::vault::{self, StepStatus as S, Vault, VaultError, DB_FILE};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+}
+
+/// Every `vault-v<N>.sqlite3` fixture, by version.
+fn fixture_files() -> Vec<(u32, PathBuf)> {
+    let mut out: Vec<(u32, PathBuf)> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter_map(|p| {
+            let name = p.file_name()?.to_str()?;
+            let n = name.strip_prefix("vault-v")?.strip_suffix(".sqlite3")?;
+            Some((n.parse().ok()?, p))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn copy_to_vault(fixture: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture, dir.path().join(DB_FILE)).unwrap();
+    dir
+}
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap()
+}
+
+#[test]
+fn there_is_a_fixture_for_every_earlier_version() {
+    let versions: Vec<u32> = fixture_files().into_iter().map(|(v, _)| v).collect();
+    let expected: Vec<u32> = (1..=vault::supported_version()).collect();
+    // The current version's fixture is made with the `make_vault_fixture` example.
+    assert_eq!(versions, expected, "run the make_vault_fixture example");
+}
+
+#[test]
+fn every_fixture_migrates_and_keeps_its_data() {
+    for (version, path) in fixture_files() {
+        let dir = copy_to_vault(&path);
+        let v = Vault::open(dir.path(), now()).unwrap_or_else(|e| panic!("v{version}: {e}"));
+        assert_eq!(v.schema_version().unwrap(), vault::supported_version());
+        assert_eq!(v.integrity_check().unwrap(), ["ok"], "v{version}");
+
+        let all = v.list_cases(true, now()).unwrap();
+        assert_eq!(all.len(), 3, "v{version}");
+        assert_eq!(v.list_cases(false, now()).unwrap().len(), 2);
+        let mut progress = None;
+        let mut blocked = None;
+        for summary in &all {
+            let case = v.case(&summary.id, now()).unwrap();
+            assert_eq!(case.scenario, "test.vault-demo");
+            assert_eq!(case.pack_version, "1.0.0");
+            if case.archived {
+                assert_eq!(case.progress.settled, 0);
+            } else if !case.blockers.is_empty() {
+                blocked = Some(case);
+            } else {
+                progress = Some(case);
+            }
+        }
+        let blocked = blocked.expect("the blocked case");
+        assert_eq!(blocked.blockers[0].id, "unpaid_debt");
+        assert_eq!(blocked.facts["debt_cleared"], serde_json::json!(false));
+
+        let p = progress.expect("the case with progress");
+        assert_eq!(p.facts["has_contract"], serde_json::json!(false));
+        assert_eq!(p.step("backup").unwrap().status, S::Done);
+        let notice = p.step("notice").unwrap();
+        assert_eq!(notice.status, S::Submitted);
+        assert_eq!(notice.route.as_deref(), Some("notice_email"));
+        assert_eq!(notice.note.as_deref(), Some("邮件已发送 / e-mail sent"));
+        assert_eq!(
+            notice.submitted_at,
+            Some(Utc.with_ymd_and_hms(2026, 11, 20, 2, 4, 0).unwrap())
+        );
+        // 7 natural days by the e-mail route.
+        assert_eq!(
+            notice.deadline.as_ref().unwrap().latest.to_string(),
+            "2026-11-27"
+        );
+        assert_eq!(p.dropped_steps.len(), 1);
+        assert_eq!(p.dropped_steps[0].id, "contract_return");
+        assert_eq!(p.dropped_steps[0].status, S::Submitted);
+
+        let journal = v.journal(&p.id).unwrap();
+        let kinds: Vec<&str> = journal.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "case_created",
+                "transition",
+                "transition",
+                "undo",
+                "transition",
+                "transition",
+                "facts_changed"
+            ]
+        );
+        assert_eq!(journal[3].undoes, Some(journal[2].seq));
+
+        // Still writable after migrating.
+        v.transition(
+            &p.id,
+            "notice",
+            vault::StepAction::Done,
+            &Default::default(),
+            now(),
+        )
+        .unwrap();
+    }
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>, SystemTime)> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            let meta = std::fs::metadata(&p).unwrap();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+                meta.modified().unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_database_from_a_newer_build_is_refused_and_left_untouched() {
+    let (_, path) = fixture_files().pop().unwrap();
+    let dir = copy_to_vault(&path);
+    let newer = vault::supported_version() + 1;
+    {
+        // What a newer build would have left: a checkpointed WAL database.
+        let c = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
+        c.execute_batch(&format!("PRAGMA user_version = {newer};"))
+            .unwrap();
+    }
+    let before = snapshot(dir.path());
+    assert_eq!(
+        before.len(),
+        1,
+        "only the database file: {:?}",
+        before.iter().map(|b| &b.0).collect::<Vec<_>>()
+    );
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let err = Vault::open(dir.path(), now()).unwrap_err();
+    match &err {
+        VaultError::TooNew { found, supported } => {
+            assert_eq!((*found, *supported), (newer, vault::supported_version()));
+        }
+        other => panic!("expected TooNew, got {other:?}"),
+    }
+    let msg = err.to_string();
+    assert!(msg.contains("更新版本") && msg.contains("newer"), "{msg}");
+    assert_eq!(
+        snapshot(dir.path()),
+        before,
+        "nothing changed, no side files"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join(DB_FILE);
+    std::fs::write(&db, b"definitely not a database, but long enough to have a header .......................................").unwrap();
+    let before = std::fs::read(&db).unwrap();
+    assert!(matches!(
+        Vault::open(dir.path(), now()),
+        Err(VaultError::NotADatabase { .. })
+    ));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn a_new_vault_is_created_with_its_directory_and_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a/b/vault");
+    let v = Vault::open(&path, now()).unwrap();
+    assert_eq!(v.schema_version().unwrap(), vault::supported_version());
+    drop(v);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+    let v = Vault::open(&path, now()).unwrap();
+    let applied: i64 = v
+        .with_connection(|c| Ok(c.query_row("SELECT count(*) FROM migrations", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(applied, vault::MIGRATIONS.len() as i64);
+}
+
+#[test]
+fn concurrent_first_opens_migrate_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let p = path.clone();
+            std::thread::spawn(move || Vault::open(&p, now()).map(|_| ()))
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap().unwrap();
+    }
+    let v = Vault::open(&path, now()).unwrap();
+    let applied: i64 = v
+        .with_connection(|c| Ok(c.query_row("SELECT count(*) FROM migrations", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(applied, vault::MIGRATIONS.len() as i64);
+}
