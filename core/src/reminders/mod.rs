@@ -136,8 +136,10 @@ pub enum ReminderKind {
     /// The working day before the deadline date, at the preferred time.
     BeforeDeadline,
     /// About 3 hours before a window closes.
+    #[serde(rename = "window_closing_3h")]
     WindowClosing3h,
     /// About 1 hour before a window closes.
+    #[serde(rename = "window_closing_1h")]
     WindowClosing1h,
     /// The deadline day (day units, at the preferred time) or the deadline instant (hours).
     AtDeadline,

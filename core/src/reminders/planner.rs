@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Duration, SubsecRound, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Timelike, Utc};
 use sha2::{Digest, Sha256};
 
 use super::time::{add_working_days, at_local, beijing, next_working_day, previous_working_day};
@@ -104,7 +104,12 @@ fn drafts(s: &ReminderSubject, settings: &ReminderSettings, cal: &dyn WorkingDay
         }
         day
     };
-    let closing = |hours: i64| deadline - Duration::hours(hours);
+    // On the whole minute: a deadline at 23:59:59 gives 20:59, not 20:59:59.
+    let closing = |hours: i64| {
+        let t = deadline - Duration::hours(hours);
+        t - Duration::seconds(i64::from(t.second()))
+            - Duration::nanoseconds(i64::from(t.nanosecond()))
+    };
 
     match s.step_kind {
         StepKind::Action => {
@@ -418,8 +423,9 @@ fn sort(v: &mut [Reminder]) {
 ///   as chosen (quiet hours are not applied to an explicit snooze).
 /// - An occurrence is *done* when a delivery or acknowledgement was recorded at or after
 ///   its (effective) fire time.
-/// - Missed = fire time ≤ `now`, not done, not dismissed. Of each step only the latest
-///   missed reminder counts; all of them come back as ONE `catch_up` reminder, firing at
+/// - Of each step only the latest due occurrence (fire time ≤ `now`) counts; it is missed
+///   unless done or dismissed (earlier ones are superseded by it). All missed reminders
+///   come back as ONE `catch_up` reminder, firing at
 ///   `now` (moved out of quiet hours), until a shell records that catch-up as delivered or
 ///   acknowledged (which marks everything it covers) or it is dismissed.
 /// - Upcoming reminders (fire time > `now`) and the catch-up are sorted nearest first and
@@ -438,13 +444,12 @@ pub fn plan_reminders(
         .collect();
 
     let mut upcoming = Vec::new();
-    let mut missed: BTreeMap<(String, String), Reminder> = BTreeMap::new();
+    // Per step, the latest due occurrence and whether it still needs the user.
+    let mut latest_due: BTreeMap<(String, String), (Reminder, bool)> = BTreeMap::new();
     for r in candidate_reminders(subjects, settings, cal) {
         let entry = state.entries.get(&r.id);
         let current = entry.filter(|e| e.revision == r.revision);
-        if current.is_some_and(|e| e.dismissed_at.is_some()) {
-            continue;
-        }
+        let dismissed = current.is_some_and(|e| e.dismissed_at.is_some());
         let mut r = r;
         if let Some(until) = current.and_then(|e| e.snoozed_until) {
             let key = (
@@ -455,31 +460,37 @@ pub fn plan_reminders(
                 r = build(s, r.kind, until.trunc_subsecs(0), true, settings);
             }
         }
-        let done = entry.is_some_and(|e| {
-            e.delivered_at.is_some_and(|d| d >= r.fire_at)
-                || e.acknowledged_at.is_some_and(|a| a >= r.fire_at)
-        });
-        if done {
+        let done = dismissed
+            || entry.is_some_and(|e| {
+                e.delivered_at.is_some_and(|d| d >= r.fire_at)
+                    || e.acknowledged_at.is_some_and(|a| a >= r.fire_at)
+            });
+        if r.fire_at > now {
+            if !done {
+                upcoming.push(r);
+            }
             continue;
         }
-        if r.fire_at > now {
-            upcoming.push(r);
-        } else {
-            let key = (
-                r.case_id.clone().unwrap_or_default(),
-                r.step_id.clone().unwrap_or_default(),
-            );
-            match missed.get(&key) {
-                Some(m) if (m.fire_at, m.kind) >= (r.fire_at, r.kind) => {}
-                _ => {
-                    missed.insert(key, r);
-                }
+        let key = (
+            r.case_id.clone().unwrap_or_default(),
+            r.step_id.clone().unwrap_or_default(),
+        );
+        match latest_due.get(&key) {
+            Some((m, _)) if (m.fire_at, m.kind) >= (r.fire_at, r.kind) => {}
+            _ => {
+                latest_due.insert(key, (r, !done));
             }
         }
     }
+    // An earlier due occurrence is superseded by the step's latest one: if that one was
+    // delivered, acknowledged or dismissed, nothing of the step is missed.
+    let missed: Vec<Reminder> = latest_due
+        .into_values()
+        .filter_map(|(r, needs_user)| needs_user.then_some(r))
+        .collect();
 
     if !missed.is_empty() {
-        let mut covered: Vec<Reminder> = missed.into_values().collect();
+        let mut covered = missed;
         sort(&mut covered);
         if let Some(c) = catch_up(&covered, state, now, settings) {
             upcoming.push(c);
