@@ -233,7 +233,7 @@ fn quiet_hours_can_be_disabled_or_moved() {
         ..ReminderSettings::default()
     };
     assert_eq!(
-        plan_at(&[subject.clone()], early(), &off)[0].fire_at,
+        plan_at(std::slice::from_ref(&subject), early(), &off)[0].fire_at,
         fx::bj(2026, 9, 15, 23, 0, 0)
     );
     let custom = ReminderSettings {

@@ -6,7 +6,7 @@ mod reminders_fixtures;
 use std::str::FromStr;
 
 use chrono::Duration;
-use icalendar::{Calendar, CalendarComponent, Component, EventLike};
+use icalendar::{Calendar, CalendarComponent, Component};
 use reminders_fixtures as fx;
 use rusqlite::Connection;
 use tuilu_core::reminders::store::{
