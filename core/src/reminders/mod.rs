@@ -21,11 +21,11 @@ pub mod store;
 mod time;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 pub use crate::rules::pack::{DurationUnit, StepKind};
 use crate::text::Text;
+pub use chrono_tz::Tz;
 
 pub use ical::{build_calendar, calendar_events, export_calendar, CalendarEvent};
 pub use planner::{
@@ -34,6 +34,11 @@ pub use planner::{
 };
 pub use store::{ReminderState, StateEntry, SCHEMA_SQL};
 pub use time::{beijing, local_to_utc, next_working_day, previous_working_day};
+
+/// Parses an IANA zone name (`Europe/Berlin`).
+pub fn parse_tz(name: &str) -> Option<Tz> {
+    name.trim().parse().ok()
+}
 
 /// The zone China deadlines are counted in.
 pub const BEIJING: Tz = chrono_tz::Asia::Shanghai;
