@@ -1,5 +1,7 @@
 //! Tuilu core: everything the apps and the CLI share.
 //!
+//! - [`reminders`]: reminder planner (stable ids, quiet hours, catch-up, budget/diff),
+//!   snooze/dismiss state in the vault, iCalendar export.
 //! - [`rules`]: rule packs (data), validation, and plan evaluation.
 //! - [`text`]: bilingual user-facing text.
 //! - [`vault`]: cases in a crash-safe SQLite vault.
@@ -7,6 +9,7 @@
 //! Functions that depend on the current time take `now` as an argument.
 
 pub mod calendar;
+pub mod reminders;
 pub mod rules;
 pub mod text;
 pub mod vault;

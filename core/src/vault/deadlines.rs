@@ -53,17 +53,9 @@ impl StepDeadline {
 
 /// What deadlines are computed with, loaded once per open vault: the China calendar with
 /// the vault's imported holiday years.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct DeadlineCalc {
     calendar: ChinaCalendar,
-}
-
-impl Default for DeadlineCalc {
-    fn default() -> DeadlineCalc {
-        DeadlineCalc {
-            calendar: ChinaCalendar::bundled(),
-        }
-    }
 }
 
 impl DeadlineCalc {

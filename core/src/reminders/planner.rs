@@ -1,0 +1,670 @@
+//! The pure planner: subjects + state + now + settings → reminders; and the diff.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Duration, SubsecRound, Timelike, Utc};
+use sha2::{Digest, Sha256};
+
+use super::time::{add_working_days, at_local, beijing, next_working_day, previous_working_day};
+use super::{
+    DurationUnit, MissedReminder, Reminder, ReminderKind, ReminderSettings, ReminderState,
+    ReminderSubject, SnoozeChoice, StepKind, WorkingDays, BEIJING,
+};
+use crate::text::Text;
+
+/// Working days between the first follow-up and the escalation follow-up.
+pub const FOLLOW_UP_ESCALATE_AFTER_WORKING_DAYS: u32 = 3;
+
+/// A catch-up body lists at most this many missed reminders, then "and N more".
+pub const MAX_CATCH_UP_LISTED: usize = 5;
+
+/// Hex digits kept from SHA-256 for ids, revisions and fingerprints (48 bits).
+const HASH_HEX: usize = 12;
+
+pub(crate) fn short_hash(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0u8]);
+    }
+    let digest = h.finalize();
+    let mut out = String::with_capacity(HASH_HEX);
+    for b in digest.iter().take(HASH_HEX / 2) {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// The stable id of a step's reminder of one kind: depends on nothing else.
+pub(crate) fn reminder_id(case_id: &str, step_id: &str, kind: ReminderKind) -> String {
+    short_hash(&["tuilu.reminder.v1", case_id, step_id, kind.as_str()])
+}
+
+/// The stable id of a step's deadline (the calendar event).
+pub(crate) fn deadline_id(case_id: &str, step_id: &str) -> String {
+    short_hash(&["tuilu.deadline.v1", case_id, step_id])
+}
+
+/// Changes when the step's clock or deadline changes.
+pub(crate) fn revision(s: &ReminderSubject) -> String {
+    short_hash(&[
+        "tuilu.revision.v1",
+        &rfc3339(s.clock_started_at),
+        &rfc3339(s.deadline),
+    ])
+}
+
+pub(crate) fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// A reminder before placement: where it would fire, and the instant after which it is
+/// pointless (a quiet-hour move must not push it past that).
+struct Draft {
+    kind: ReminderKind,
+    candidate: DateTime<Utc>,
+    close: Option<DateTime<Utc>>,
+}
+
+fn drafts(s: &ReminderSubject, settings: &ReminderSettings, cal: &dyn WorkingDays) -> Vec<Draft> {
+    let tz = settings.tz;
+    let pref = settings.preferred_time;
+    let deadline = s.deadline;
+    let deadline_day = beijing(deadline);
+    let days = s.unit != DurationUnit::Hours;
+    let mut out = Vec::new();
+    let mut push = |kind, candidate, close| {
+        out.push(Draft {
+            kind,
+            candidate,
+            close,
+        })
+    };
+
+    let before = || Draft {
+        kind: ReminderKind::BeforeDeadline,
+        candidate: at_local(tz, previous_working_day(cal, deadline_day), pref),
+        close: Some(deadline),
+    };
+    // Day units: the deadline day (local date of the deadline instant) at the preferred
+    // time; hours: the instant itself.
+    let at_deadline = || {
+        if days {
+            let local_day = deadline.with_timezone(&tz).date_naive();
+            (at_local(tz, local_day, pref), Some(deadline))
+        } else {
+            (deadline, None)
+        }
+    };
+    // First working day after the deadline date whose preferred time is past the deadline.
+    let follow_up_day = || {
+        let mut day = next_working_day(cal, deadline_day);
+        while at_local(tz, day, pref) <= deadline {
+            day = next_working_day(cal, day);
+        }
+        day
+    };
+    // On the whole minute: a deadline at 23:59:59 gives 20:59, not 20:59:59.
+    let closing = |hours: i64| {
+        let t = deadline - Duration::hours(hours);
+        t - Duration::seconds(i64::from(t.second()))
+            - Duration::nanoseconds(i64::from(t.nanosecond()))
+    };
+
+    match s.step_kind {
+        StepKind::Action => {
+            if days {
+                let b = before();
+                push(b.kind, b.candidate, b.close);
+            } else {
+                push(ReminderKind::WindowClosing3h, closing(3), Some(deadline));
+                push(ReminderKind::WindowClosing1h, closing(1), Some(deadline));
+            }
+            let (t, close) = at_deadline();
+            push(ReminderKind::AtDeadline, t, close);
+            let f = follow_up_day();
+            push(ReminderKind::FollowUp, at_local(tz, f, pref), None);
+            if s.escalation.is_some() {
+                let f2 = add_working_days(cal, f, FOLLOW_UP_ESCALATE_AFTER_WORKING_DAYS);
+                push(ReminderKind::FollowUpEscalate, at_local(tz, f2, pref), None);
+            }
+        }
+        StepKind::Wait => {
+            push(ReminderKind::WaitingPeriodEnd, deadline, None);
+            if s.escalation.is_some() {
+                push(
+                    ReminderKind::FollowUp,
+                    at_local(tz, follow_up_day(), pref),
+                    None,
+                );
+            }
+        }
+        StepKind::Window => {
+            if days {
+                let b = before();
+                push(b.kind, b.candidate, b.close);
+            }
+            push(ReminderKind::WindowClosing3h, closing(3), Some(deadline));
+            push(ReminderKind::WindowClosing1h, closing(1), Some(deadline));
+            let (t, close) = at_deadline();
+            push(ReminderKind::AtDeadline, t, close);
+        }
+    }
+    out
+}
+
+/// Applies quiet hours to a candidate instant.
+///
+/// 1. Outside quiet hours: unchanged.
+/// 2. Inside: moved to the end of that quiet period.
+/// 3. If the result is at or after `close`, it fires instead at the latest non-quiet minute
+///    before `close` (one minute before quiet hours began); if that is before `not_before`,
+///    at the candidate itself when that is still before `close`; otherwise not at all.
+/// 4. Anything before `not_before` (the step's clock start) is dropped.
+pub(crate) fn place(
+    candidate: DateTime<Utc>,
+    close: Option<DateTime<Utc>>,
+    not_before: DateTime<Utc>,
+    settings: &ReminderSettings,
+) -> Option<DateTime<Utc>> {
+    let tz = settings.tz;
+    let quiet = settings.quiet_hours;
+    let moved = match quiet {
+        Some(q) if q.contains(tz, candidate) => q.end_of(tz, candidate),
+        _ => candidate,
+    };
+    let t = match close {
+        Some(c) if moved >= c => {
+            let latest = match quiet {
+                Some(q) => q.latest_open_before(tz, c),
+                None => c - Duration::minutes(1),
+            };
+            if latest >= not_before {
+                latest
+            } else if candidate < c {
+                candidate
+            } else {
+                return None;
+            }
+        }
+        _ => moved,
+    };
+    (t >= not_before).then_some(t.trunc_subsecs(0))
+}
+
+fn fmt_local(t: DateTime<Utc>, settings: &ReminderSettings) -> String {
+    t.with_timezone(&settings.tz)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The deadline in the user's local time and, when the wall clocks differ, Beijing time.
+pub(crate) fn deadline_text(s: &ReminderSubject, settings: &ReminderSettings) -> Text {
+    let local = s.deadline.with_timezone(&settings.tz);
+    let bj = s.deadline.with_timezone(&BEIJING);
+    let bj_s = bj.format("%Y-%m-%d %H:%M").to_string();
+    let mut t = if local.naive_local() == bj.naive_local() {
+        Text::new(
+            format!("截止时间：北京时间 {bj_s}"),
+            format!("Deadline: {bj_s} Beijing time"),
+        )
+    } else {
+        let local_s = local.format("%Y-%m-%d %H:%M").to_string();
+        let zone = settings.tz.name();
+        Text::new(
+            format!("截止时间：当地时间 {local_s}（{zone}），即北京时间 {bj_s}"),
+            format!("Deadline: {local_s} your time ({zone}), {bj_s} Beijing time"),
+        )
+    };
+    if s.deadline_estimated {
+        t.zh.push_str("（估算：当年节假日安排尚未公布）");
+        t.en.push_str(" (estimated: that year's holiday schedule is not published yet)");
+    }
+    t
+}
+
+fn remaining(from: DateTime<Utc>, to: DateTime<Utc>) -> Text {
+    let minutes = (to - from).num_minutes().max(0);
+    if minutes >= 90 {
+        let h = (minutes + 30) / 60;
+        Text::new(format!("约{h}小时"), format!("about {h} hours"))
+    } else {
+        Text::new(format!("{minutes}分钟"), format!("{minutes} minutes"))
+    }
+}
+
+fn texts(
+    s: &ReminderSubject,
+    kind: ReminderKind,
+    fire_at: DateTime<Utc>,
+    settings: &ReminderSettings,
+) -> (Text, Text) {
+    let st = &s.step_title;
+    let hours = s.unit == DurationUnit::Hours;
+    let title = match kind {
+        ReminderKind::BeforeDeadline => Text::new(
+            format!("即将截止：{}", st.zh),
+            format!("Deadline coming up: {}", st.en),
+        ),
+        ReminderKind::WindowClosing3h | ReminderKind::WindowClosing1h => {
+            let r = remaining(fire_at, s.deadline);
+            Text::new(
+                format!("还剩{}截止：{}", r.zh, st.zh),
+                format!("Closes in {}: {}", r.en, st.en),
+            )
+        }
+        ReminderKind::AtDeadline if s.step_kind == StepKind::Window && hours => Text::new(
+            format!("窗口已关闭：{}", st.zh),
+            format!("Window closed: {}", st.en),
+        ),
+        ReminderKind::AtDeadline if hours => Text::new(
+            format!("已到截止时间：{}", st.zh),
+            format!("Time is up: {}", st.en),
+        ),
+        ReminderKind::AtDeadline => Text::new(
+            format!("截止日：{}", st.zh),
+            format!("Deadline day: {}", st.en),
+        ),
+        ReminderKind::WaitingPeriodEnd => Text::new(
+            format!("等待期结束：{}", st.zh),
+            format!("Waiting period over: {}", st.en),
+        ),
+        ReminderKind::FollowUp => Text::new(
+            format!("已过截止时间，请跟进：{}", st.zh),
+            format!("Deadline passed, follow up: {}", st.en),
+        ),
+        ReminderKind::FollowUpEscalate => Text::new(
+            format!("仍无结果，考虑投诉：{}", st.zh),
+            format!("Still no result, escalate: {}", st.en),
+        ),
+        ReminderKind::CatchUp => Text::default(),
+    };
+
+    let guidance = match kind {
+        ReminderKind::BeforeDeadline => Text::new(
+            "这是截止前的最后一个工作日，还没有结果的话请准备跟进。",
+            "This is the last working day before the deadline; if nothing has happened yet, get ready to follow up.",
+        ),
+        ReminderKind::WindowClosing3h | ReminderKind::WindowClosing1h => Text::new(
+            "窗口即将关闭，需要操作的话请尽快。",
+            "The window is about to close; act now if you need to.",
+        ),
+        ReminderKind::AtDeadline if hours => {
+            Text::new("截止时间已到。", "The deadline has been reached.")
+        }
+        ReminderKind::AtDeadline => Text::new(
+            "今天是截止日，请确认进展。",
+            "This is the deadline day; check the progress.",
+        ),
+        ReminderKind::WaitingPeriodEnd => Text::new(
+            "等待期已结束，可以进行下一步。",
+            "The waiting period is over; you can go on to the next step.",
+        ),
+        ReminderKind::FollowUp => s.escalation.clone().unwrap_or_else(|| {
+            Text::new(
+                "截止时间已过仍无结果：再次联系平台客服查询进度，并保存沟通记录。",
+                "No result by the deadline: contact the platform's customer service again about progress and keep a record.",
+            )
+        }),
+        ReminderKind::FollowUpEscalate => {
+            let n = FOLLOW_UP_ESCALATE_AFTER_WORKING_DAYS;
+            let e = s.escalation.clone().unwrap_or_default();
+            Text::new(
+                format!("跟进{n}个工作日后仍无结果，请按投诉途径处理：{}", e.zh),
+                format!(
+                    "Still nothing {n} working days after following up; take the complaint route: {}",
+                    e.en
+                ),
+            )
+        }
+        ReminderKind::CatchUp => Text::default(),
+    };
+    let dl = deadline_text(s, settings);
+    let body = Text::new(
+        format!(
+            "{} · {}\n{}\n{}",
+            s.case_title.zh, st.zh, dl.zh, guidance.zh
+        ),
+        format!(
+            "{} · {}\n{}\n{}",
+            s.case_title.en, st.en, dl.en, guidance.en
+        ),
+    );
+    (title, body)
+}
+
+fn fingerprint(fire_at: Option<DateTime<Utc>>, title: &Text, body: &Text) -> String {
+    let fire = fire_at.map(rfc3339).unwrap_or_default();
+    short_hash(&[
+        "tuilu.fingerprint.v1",
+        &fire,
+        &title.zh,
+        &title.en,
+        &body.zh,
+        &body.en,
+    ])
+}
+
+fn build(
+    s: &ReminderSubject,
+    kind: ReminderKind,
+    fire_at: DateTime<Utc>,
+    snoozed: bool,
+    settings: &ReminderSettings,
+) -> Reminder {
+    let (title, body) = texts(s, kind, fire_at, settings);
+    Reminder {
+        id: reminder_id(&s.case_id, &s.step_id, kind),
+        kind,
+        case_id: Some(s.case_id.clone()),
+        step_id: Some(s.step_id.clone()),
+        fire_at,
+        local_time: local_rfc3339(fire_at, settings),
+        fingerprint: fingerprint(Some(fire_at), &title, &body),
+        title,
+        body,
+        deadline: Some(s.deadline),
+        revision: revision(s),
+        snoozed,
+        covers: Vec::new(),
+    }
+}
+
+fn local_rfc3339(t: DateTime<Utc>, settings: &ReminderSettings) -> String {
+    t.with_timezone(&settings.tz)
+        .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+}
+
+/// Every reminder of every open subject, placed (quiet hours applied) but without state or
+/// `now`: the raw occurrences, in plan order.
+pub fn candidate_reminders(
+    subjects: &[ReminderSubject],
+    settings: &ReminderSettings,
+    cal: &dyn WorkingDays,
+) -> Vec<Reminder> {
+    let mut out = Vec::new();
+    for s in subjects.iter().filter(|s| s.status.is_open()) {
+        let mut placed: Vec<(ReminderKind, DateTime<Utc>)> = Vec::new();
+        for d in drafts(s, settings, cal) {
+            if let Some(t) = place(d.candidate, d.close, s.clock_started_at, settings) {
+                placed.push((d.kind, t));
+            }
+        }
+        // Two reminders of one step at the same instant (a quiet-hour move can do that):
+        // keep the more urgent, later kind.
+        let mut by_time: BTreeMap<DateTime<Utc>, ReminderKind> = BTreeMap::new();
+        for (kind, t) in placed {
+            let e = by_time.entry(t).or_insert(kind);
+            if kind > *e {
+                *e = kind;
+            }
+        }
+        for (t, kind) in by_time {
+            out.push(build(s, kind, t, false, settings));
+        }
+    }
+    sort(&mut out);
+    out
+}
+
+fn sort(v: &mut [Reminder]) {
+    v.sort_by(|a, b| {
+        (a.fire_at, a.kind, &a.case_id, &a.step_id, &a.id)
+            .cmp(&(b.fire_at, b.kind, &b.case_id, &b.step_id, &b.id))
+    });
+}
+
+/// The reminder plan at `now`.
+///
+/// - Only open steps (submitted or in progress) get reminders; see `docs/reminders.md` for
+///   which kinds each step kind and unit gets and how quiet hours move them.
+/// - A dismissal or snooze applies while its recorded revision matches the step's (the
+///   step's clock and deadline unchanged). A snoozed reminder fires at the snoozed time,
+///   as chosen (quiet hours are not applied to an explicit snooze).
+/// - An occurrence is *done* when a delivery or acknowledgement was recorded at or after
+///   its (effective) fire time.
+/// - Of each step only the latest due occurrence (fire time ≤ `now`) counts; it is missed
+///   unless done or dismissed (earlier ones are superseded by it). All missed reminders
+///   come back as ONE `catch_up` reminder, firing at
+///   `now` (moved out of quiet hours), until a shell records that catch-up as delivered or
+///   acknowledged (which marks everything it covers) or it is dismissed.
+/// - Upcoming reminders (fire time > `now`) and the catch-up are sorted nearest first and
+///   cut to `settings.limit`.
+pub fn plan_reminders(
+    subjects: &[ReminderSubject],
+    state: &ReminderState,
+    now: DateTime<Utc>,
+    settings: &ReminderSettings,
+    cal: &dyn WorkingDays,
+) -> Vec<Reminder> {
+    let now = now.trunc_subsecs(0);
+    let by_step: BTreeMap<(&str, &str), &ReminderSubject> = subjects
+        .iter()
+        .map(|s| ((s.case_id.as_str(), s.step_id.as_str()), s))
+        .collect();
+
+    let mut upcoming = Vec::new();
+    // Per step, the latest due occurrence and whether it still needs the user.
+    let mut latest_due: BTreeMap<(String, String), (Reminder, bool)> = BTreeMap::new();
+    for r in candidate_reminders(subjects, settings, cal) {
+        let entry = state.entries.get(&r.id);
+        let current = entry.filter(|e| e.revision == r.revision);
+        let dismissed = current.is_some_and(|e| e.dismissed_at.is_some());
+        let mut r = r;
+        if let Some(until) = current.and_then(|e| e.snoozed_until) {
+            let key = (
+                r.case_id.as_deref().unwrap_or_default(),
+                r.step_id.as_deref().unwrap_or_default(),
+            );
+            if let Some(s) = by_step.get(&key) {
+                r = build(s, r.kind, until.trunc_subsecs(0), true, settings);
+            }
+        }
+        let done = dismissed
+            || entry.is_some_and(|e| {
+                e.delivered_at.is_some_and(|d| d >= r.fire_at)
+                    || e.acknowledged_at.is_some_and(|a| a >= r.fire_at)
+            });
+        if r.fire_at > now {
+            if !done {
+                upcoming.push(r);
+            }
+            continue;
+        }
+        let key = (
+            r.case_id.clone().unwrap_or_default(),
+            r.step_id.clone().unwrap_or_default(),
+        );
+        match latest_due.get(&key) {
+            Some((m, _)) if (m.fire_at, m.kind) >= (r.fire_at, r.kind) => {}
+            _ => {
+                latest_due.insert(key, (r, !done));
+            }
+        }
+    }
+    // An earlier due occurrence is superseded by the step's latest one: if that one was
+    // delivered, acknowledged or dismissed, nothing of the step is missed.
+    let missed: Vec<Reminder> = latest_due
+        .into_values()
+        .filter_map(|(r, needs_user)| needs_user.then_some(r))
+        .collect();
+
+    if !missed.is_empty() {
+        let mut covered = missed;
+        sort(&mut covered);
+        if let Some(c) = catch_up(&covered, state, now, settings) {
+            upcoming.push(c);
+        }
+    }
+    sort(&mut upcoming);
+    upcoming.truncate(settings.limit);
+    upcoming
+}
+
+fn catch_up(
+    covered: &[Reminder],
+    state: &ReminderState,
+    now: DateTime<Utc>,
+    settings: &ReminderSettings,
+) -> Option<Reminder> {
+    let mut keys: Vec<String> = covered
+        .iter()
+        .map(|r| format!("{}:{}", r.id, r.revision))
+        .collect();
+    keys.sort();
+    let mut parts: Vec<&str> = vec!["tuilu.catch_up.v1"];
+    parts.extend(keys.iter().map(String::as_str));
+    let id = short_hash(&parts);
+    let revision = id.clone();
+
+    let entry = state.entries.get(&id).filter(|e| e.revision == revision);
+    if entry.is_some_and(|e| e.dismissed_at.is_some()) {
+        return None;
+    }
+    let snoozed_until = entry.and_then(|e| e.snoozed_until).filter(|u| *u > now);
+    let fire_at = match snoozed_until {
+        Some(u) => u.trunc_subsecs(0),
+        None => place(now, None, now, settings).unwrap_or(now),
+    };
+
+    let n = covered.len();
+    let title = Text::new(
+        format!("你错过了{n}条提醒"),
+        format!("You missed {n} reminder{}", if n == 1 { "" } else { "s" }),
+    );
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    for r in covered.iter().take(MAX_CATCH_UP_LISTED) {
+        let when = fmt_local(r.fire_at, settings);
+        zh.push(format!("· {}（{}）", r.title.zh, when));
+        en.push(format!("· {} ({})", r.title.en, when));
+    }
+    if n > MAX_CATCH_UP_LISTED {
+        let more = n - MAX_CATCH_UP_LISTED;
+        zh.push(format!("……另有{more}条"));
+        en.push(format!("… and {more} more"));
+    }
+    let body = Text::new(zh.join("\n"), en.join("\n"));
+    let covers = covered
+        .iter()
+        .map(|r| MissedReminder {
+            id: r.id.clone(),
+            revision: r.revision.clone(),
+            kind: r.kind,
+            case_id: r.case_id.clone().unwrap_or_default(),
+            step_id: r.step_id.clone().unwrap_or_default(),
+            fire_at: r.fire_at,
+            title: r.title.clone(),
+        })
+        .collect();
+    Some(Reminder {
+        // A catch-up fires as soon as it is scheduled: its fingerprint ignores `now`.
+        fingerprint: fingerprint(None, &title, &body),
+        id,
+        kind: ReminderKind::CatchUp,
+        case_id: None,
+        step_id: None,
+        fire_at,
+        local_time: local_rfc3339(fire_at, settings),
+        title,
+        body,
+        deadline: None,
+        revision,
+        snoozed: snoozed_until.is_some(),
+        covers,
+    })
+}
+
+/// Finds a reminder by id: in the plan at `now` (which includes a catch-up) or among all
+/// occurrences of the open steps.
+pub fn find_reminder(
+    subjects: &[ReminderSubject],
+    state: &ReminderState,
+    now: DateTime<Utc>,
+    settings: &ReminderSettings,
+    cal: &dyn WorkingDays,
+    id: &str,
+) -> Option<Reminder> {
+    let unlimited = ReminderSettings {
+        limit: usize::MAX,
+        ..settings.clone()
+    };
+    plan_reminders(subjects, state, now, &unlimited, cal)
+        .into_iter()
+        .chain(candidate_reminders(subjects, settings, cal))
+        .find(|r| r.id == id)
+}
+
+/// When a snooze chosen at `now` ends. "Tomorrow morning" is the next local day at the
+/// preferred time; "next working day" the next working day after today's local date, at
+/// the preferred time.
+pub fn snooze_until(
+    choice: SnoozeChoice,
+    now: DateTime<Utc>,
+    settings: &ReminderSettings,
+    cal: &dyn WorkingDays,
+) -> DateTime<Utc> {
+    let today = now.with_timezone(&settings.tz).date_naive();
+    let t = match choice {
+        SnoozeChoice::TenMinutes => now + Duration::minutes(10),
+        SnoozeChoice::OneHour => now + Duration::hours(1),
+        SnoozeChoice::TomorrowMorning => at_local(
+            settings.tz,
+            today.succ_opt().unwrap_or(today),
+            settings.preferred_time,
+        ),
+        SnoozeChoice::NextWorkingDay => at_local(
+            settings.tz,
+            next_working_day(cal, today),
+            settings.preferred_time,
+        ),
+    };
+    t.trunc_subsecs(0)
+}
+
+/// What a shell must change so that its scheduled notifications match the plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Diff {
+    /// Planned reminders not scheduled yet (or scheduled with an old fingerprint), in plan
+    /// order.
+    pub add: Vec<Reminder>,
+    /// Scheduled tokens to cancel, as given.
+    pub cancel: Vec<String>,
+    /// Scheduled tokens to leave alone, as given.
+    pub keep: Vec<String>,
+}
+
+/// Compares the plan with what a shell has scheduled. A scheduled token is a bare id or
+/// `id#fingerprint` ([`Reminder::schedule_token`]); a bare id is kept while the id is
+/// planned, a token with a fingerprint only while the fingerprint also matches (otherwise it
+/// is cancelled and the reminder added again). Duplicate tokens of one id are cancelled.
+pub fn diff<S: AsRef<str>>(planned: &[Reminder], scheduled: &[S]) -> Diff {
+    let by_id: BTreeMap<&str, &Reminder> = planned.iter().map(|r| (r.id.as_str(), r)).collect();
+    let mut kept: BTreeSet<&str> = BTreeSet::new();
+    let mut out = Diff::default();
+    for token in scheduled {
+        let token = token.as_ref().trim();
+        if token.is_empty() {
+            continue;
+        }
+        let (id, fp) = match token.split_once('#') {
+            Some((id, fp)) => (id, Some(fp)),
+            None => (token, None),
+        };
+        match by_id.get(id) {
+            Some(r)
+                if !kept.contains(id) && (fp.is_none() || fp == Some(r.fingerprint.as_str())) =>
+            {
+                kept.insert(r.id.as_str());
+                out.keep.push(token.to_string());
+            }
+            _ => out.cancel.push(token.to_string()),
+        }
+    }
+    out.add = planned
+        .iter()
+        .filter(|r| !kept.contains(r.id.as_str()))
+        .cloned()
+        .collect();
+    out
+}
