@@ -123,6 +123,7 @@ impl EvidenceStore<'_> {
 
         let tmp = TempFile(dir.join(unique_name(".tuilu-export-", ".part")));
         let file = OpenOptions::new()
+            .read(true)
             .write(true)
             .create_new(true)
             .open(&tmp.0)

@@ -945,7 +945,8 @@ fn live_item(conn: &Connection, id: &str) -> Result<EvidenceItem, EvidenceError>
     Ok(item)
 }
 
-/// Items ordered by capture time (unknown capture: import time), then import time, then id.
+/// Items ordered by capture time (unknown capture: import time), then import time, then
+/// insertion order.
 pub(crate) fn list_items(
     conn: &Connection,
     case_id: Option<&str>,
@@ -958,7 +959,7 @@ pub(crate) fn list_items(
     if !include_deleted {
         sql.push_str(" AND deleted_at IS NULL");
     }
-    sql.push_str(" ORDER BY coalesce(captured_at, imported_at), imported_at, id");
+    sql.push_str(" ORDER BY coalesce(captured_at, imported_at), imported_at, rowid");
     let mut stmt = conn.prepare(&sql)?;
     let rows = match case_id {
         Some(c) => stmt.query_map(params![c], item_from_row)?,

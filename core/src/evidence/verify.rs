@@ -224,7 +224,10 @@ impl EvidenceStore<'_> {
         let by_id: HashMap<&str, &EvidenceItem> = all.iter().map(|i| (i.id.as_str(), i)).collect();
         let in_scope: Vec<&EvidenceItem> = all
             .iter()
-            .filter(|i| case_id.map_or(true, |c| i.case_id == c))
+            .filter(|i| match case_id {
+                Some(c) => i.case_id == c,
+                None => true,
+            })
             .collect();
         let live: Vec<&EvidenceItem> = in_scope
             .iter()
