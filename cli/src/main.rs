@@ -4,6 +4,7 @@
 //! machine-readable output whose keys are ids, never titles. Errors go to stderr with a
 //! non-zero exit status.
 
+mod cmd_evidence;
 mod cmd_rules;
 mod output;
 
@@ -32,6 +33,11 @@ enum Command {
         #[command(subcommand)]
         command: cmd_rules::RulesCommand,
     },
+    /// 证据：添加、校验、导出 / evidence: add, verify, export.
+    Evidence {
+        #[command(subcommand)]
+        command: cmd_evidence::EvidenceCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -41,6 +47,8 @@ fn main() -> ExitCode {
         Command::Scenarios(args) => cmd_rules::scenarios(g, args),
         Command::Plan(args) => cmd_rules::plan(g, args),
         Command::Rules { command } => cmd_rules::rules(g, command),
+        // Until the vault is wired, only `verify-bundle` runs; see cmd_evidence::run.
+        Command::Evidence { command } => cmd_evidence::run_without_vault(g, command),
     };
     match result {
         Ok(code) => code,
