@@ -29,6 +29,8 @@ pub enum CalendarCommand {
     },
     /// 显示已收录的年份、来源及哪些年份是估算 / show the years covered, their source and which are estimates
     Status,
+    /// 导出截止日期和提醒为 .ics / export deadlines and reminders as iCalendar (RFC 5545).
+    Export(crate::cmd_reminders::CalendarExportArgs),
 }
 
 /// Loads the calendar: bundled data plus the vault's imports. Without a resolvable vault,
@@ -50,6 +52,15 @@ pub(crate) fn load_calendar(vault_flag: Option<&Path>) -> anyhow::Result<ChinaCa
 /// Runs `tuilu calendar ...`.
 pub fn run(g: &Globals, args: CalendarArgs) -> anyhow::Result<()> {
     match args.command {
+        CalendarCommand::Export(export) => {
+            let vault = crate::cmd_case::open_vault(g)?;
+            let subjects = tuilu_core::reminders::subjects_for_vault(&vault, g.clock())?;
+            let cal = vault.deadline_calc().calendar();
+            vault.with_connection_mut(|conn| {
+                crate::cmd_reminders::run_calendar(g, conn, &subjects, cal, export)
+            })?;
+            Ok(())
+        }
         CalendarCommand::Import { file } => import(&file, g.vault.as_deref(), g.json),
         CalendarCommand::Status => {
             let cal = load_calendar(g.vault.as_deref())?;

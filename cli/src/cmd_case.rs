@@ -527,3 +527,59 @@ fn render_replan(r: &ReplanReport, lang: Lang) -> String {
     }
     out
 }
+
+/// The case an evidence command is about, loaded before the command takes the vault's
+/// connection (the evidence store holds it for the whole command).
+pub struct LoadedCase {
+    case: Option<tuilu_core::vault::CaseView>,
+    journal: Vec<tuilu_core::vault::Event>,
+}
+
+impl LoadedCase {
+    /// Resolves `case_ref` (an id or unique prefix) and loads the case and its journal.
+    pub fn load(
+        vault: &Vault,
+        case_ref: Option<&str>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<LoadedCase> {
+        match case_ref {
+            None => Ok(LoadedCase {
+                case: None,
+                journal: Vec::new(),
+            }),
+            Some(r) => {
+                let id = vault.resolve_case(r)?;
+                Ok(LoadedCase {
+                    case: Some(vault.case(&id, now)?),
+                    journal: vault.journal(&id)?,
+                })
+            }
+        }
+    }
+
+    fn view(&self, case_ref: &str) -> anyhow::Result<&tuilu_core::vault::CaseView> {
+        self.case
+            .as_ref()
+            .filter(|c| c.id.starts_with(case_ref))
+            .ok_or_else(|| anyhow::anyhow!("未知案件 / unknown case `{case_ref}`"))
+    }
+}
+
+impl crate::cmd_evidence::CaseLookup for LoadedCase {
+    fn check_case(&self, case_ref: &str) -> anyhow::Result<String> {
+        Ok(self.view(case_ref)?.id.clone())
+    }
+
+    fn step_title(&self, case_id: &str, step_id: &str) -> Option<String> {
+        let case = self.view(case_id).ok()?;
+        case.step(step_id)
+            .map(|s| format!("{} / {}", s.title.zh, s.title.en))
+    }
+
+    /// The case as exported into a bundle's manifest: facts, plan (steps with status and
+    /// deadlines), blockers, and the full event journal.
+    fn snapshot(&self, case_id: &str) -> anyhow::Result<serde_json::Value> {
+        let case = self.view(case_id)?;
+        Ok(serde_json::json!({ "case": case, "events": self.journal }))
+    }
+}

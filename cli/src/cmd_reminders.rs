@@ -28,27 +28,15 @@ use tuilu_core::Lang;
 
 use crate::output::{print_json, Globals};
 
-/// Time flags shared by the reminder commands.
+/// Time-zone flag shared by the reminder commands (`--now` is global).
 #[derive(Args, Clone, Debug, Default)]
 pub struct TimeArgs {
-    /// 当前时间（RFC 3339），默认系统时间 / the current time, RFC 3339 (default: system clock).
-    #[arg(long, global = true)]
-    pub now: Option<String>,
     /// 你的时区（IANA，如 Europe/Berlin）/ your IANA time zone (default: $TZ or Asia/Shanghai).
     #[arg(long, global = true)]
     pub tz: Option<String>,
 }
 
 impl TimeArgs {
-    fn now(&self) -> anyhow::Result<DateTime<Utc>> {
-        match &self.now {
-            Some(s) => Ok(DateTime::parse_from_rfc3339(s)
-                .with_context(|| format!("--now `{s}` is not RFC 3339"))?
-                .with_timezone(&Utc)),
-            None => Ok(Utc::now()),
-        }
-    }
-
     fn tz(&self) -> anyhow::Result<Tz> {
         match &self.tz {
             Some(name) => {
@@ -106,12 +94,6 @@ fn parse_choice(s: &str) -> Result<SnoozeChoice, String> {
 }
 
 /// `tuilu calendar export [--case ID] -o FILE`
-#[derive(Subcommand, Clone, Debug)]
-pub enum CalendarCommand {
-    /// 导出截止日期和提醒为 .ics / export deadlines and reminders as iCalendar.
-    Export(CalendarExportArgs),
-}
-
 #[derive(Args, Clone, Debug)]
 pub struct CalendarExportArgs {
     /// 只导出这个案例 / only this case.
@@ -132,7 +114,7 @@ pub fn run_reminders(
     calendar: &dyn WorkingDays,
     args: RemindersArgs,
 ) -> anyhow::Result<ExitCode> {
-    let now = args.time.now()?;
+    let now = g.clock();
     let settings = args.time.settings(args.limit)?;
     let state = load_state(conn)?;
     match args.command {
@@ -244,10 +226,9 @@ pub fn run_calendar(
     conn: &Connection,
     subjects: &[ReminderSubject],
     calendar: &dyn WorkingDays,
-    command: CalendarCommand,
+    args: CalendarExportArgs,
 ) -> anyhow::Result<ExitCode> {
-    let CalendarCommand::Export(args) = command;
-    let now = args.time.now()?;
+    let now = g.clock();
     let settings = args.time.settings(usize::MAX)?;
     let ics = export_calendar(
         conn,

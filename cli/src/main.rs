@@ -6,6 +6,8 @@
 
 mod cmd_calendar;
 mod cmd_case;
+mod cmd_evidence;
+mod cmd_reminders;
 mod cmd_rules;
 mod cmd_step;
 mod cmd_workdays;
@@ -48,6 +50,13 @@ enum Command {
     },
     /// 更新步骤状态 / move a step of a case: start, submit, done, skip, block, undo.
     Step(cmd_step::StepArgs),
+    /// 提醒：计划、推迟、忽略、与已安排通知比较 / reminders: plan, snooze, dismiss, diff.
+    Reminders(cmd_reminders::RemindersArgs),
+    /// 证据：添加、校验、导出 / evidence: add, verify, export.
+    Evidence {
+        #[command(subcommand)]
+        command: cmd_evidence::EvidenceCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -61,9 +70,37 @@ fn main() -> ExitCode {
         Command::Calendar(args) => cmd_calendar::run(g, args).map(|()| ExitCode::SUCCESS),
         Command::Case { command } => cmd_case::case(g, command),
         Command::Step(args) => cmd_step::step(g, args),
+        Command::Evidence { command } => cmd_evidence_run(g, command),
+        Command::Reminders(args) => cmd_reminders_run(g, args),
     };
     match result {
         Ok(code) => code,
         Err(e) => output::report_error(&e),
     }
+}
+
+/// Evidence commands: `verify-bundle` needs no vault; the rest run on the open vault.
+fn cmd_evidence_run(
+    g: &output::Globals,
+    command: cmd_evidence::EvidenceCommand,
+) -> anyhow::Result<ExitCode> {
+    if !command.needs_vault() {
+        return cmd_evidence::run_without_vault(g, command);
+    }
+    let vault = cmd_case::open_vault(g)?;
+    let now = g.clock();
+    let cases = cmd_case::LoadedCase::load(&vault, command.case_ref(), now)?;
+    let dir = vault.dir().to_path_buf();
+    vault.with_connection_mut(|conn| cmd_evidence::run(g, command, conn, &dir, &cases, now))
+}
+
+/// `tuilu reminders …` over every open case in the vault.
+fn cmd_reminders_run(
+    g: &output::Globals,
+    args: cmd_reminders::RemindersArgs,
+) -> anyhow::Result<ExitCode> {
+    let vault = cmd_case::open_vault(g)?;
+    let subjects = tuilu_core::reminders::subjects_for_vault(&vault, g.clock())?;
+    let cal = vault.deadline_calc().calendar();
+    vault.with_connection_mut(|conn| cmd_reminders::run_reminders(g, conn, &subjects, cal, args))
 }

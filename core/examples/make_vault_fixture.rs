@@ -72,6 +72,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     v.create_case(&scenario, &fact("debt_cleared", false), t)?;
     let archived = v.create_case(&scenario, &Facts::new(), t)?.id;
     v.set_archived(&archived, true, now)?;
+
+    // Version 2 and later: one evidence item on the "progress" case (its file is not part
+    // of the fixture: opening the copy reports it missing, which is expected) and one
+    // snoozed reminder.
+    v.with_connection_mut(|conn| {
+        let mut item = tuilu_core::evidence::NewItem::import(progress.clone());
+        item.step_id = Some("notice".into());
+        item.note = "解约通知截图 / screenshot of the notice".into();
+        tuilu_core::evidence::EvidenceStore::new(conn, &work).add_bytes(
+            &item,
+            "notice.png",
+            b"fixture evidence bytes",
+            &tuilu_core::evidence::NoProgress,
+            &tuilu_core::evidence::CancelFlag::new(),
+            now,
+        )?;
+        conn.execute(
+            "INSERT INTO reminder_state (reminder_id, revision, snoozed_until, updated_at)
+             VALUES ('0123456789ab', 'rev1', '2026-11-20T05:00:00.000Z', '2026-11-20T03:00:00.000Z')",
+            [],
+        )?;
+        Ok::<_, Box<dyn std::error::Error>>(())
+    })?;
     v.with_connection(|c| {
         c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         Ok(())

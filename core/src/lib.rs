@@ -2,6 +2,7 @@
 //!
 //! - [`reminders`]: reminder planner (stable ids, quiet hours, catch-up, budget/diff),
 //!   snooze/dismiss state in the vault, iCalendar export.
+//! - [`evidence`]: evidence store (hashed originals, custody log, export bundles).
 //! - [`rules`]: rule packs (data), validation, and plan evaluation.
 //! - [`text`]: bilingual user-facing text.
 //! - [`vault`]: cases in a crash-safe SQLite vault.
@@ -9,6 +10,7 @@
 //! Functions that depend on the current time take `now` as an argument.
 
 pub mod calendar;
+pub mod evidence;
 pub mod reminders;
 pub mod rules;
 pub mod text;

@@ -225,3 +225,26 @@ fn concurrent_first_opens_migrate_once() {
         .unwrap();
     assert_eq!(applied, vault::MIGRATIONS.len() as i64);
 }
+
+#[test]
+fn evidence_and_reminder_state_survive_migration() {
+    for (version, path) in fixture_files().into_iter().filter(|(v, _)| *v >= 2) {
+        let dir = copy_to_vault(&path);
+        let v = Vault::open(dir.path(), now()).unwrap_or_else(|e| panic!("v{version}: {e}"));
+        let (items, snoozes): (i64, i64) = v
+            .with_connection(|c| {
+                Ok((
+                    c.query_row("SELECT count(*) FROM evidence_items", [], |r| r.get(0))?,
+                    c.query_row("SELECT count(*) FROM reminder_state", [], |r| r.get(0))?,
+                ))
+            })
+            .unwrap();
+        assert_eq!((items, snoozes), (1, 1), "v{version}");
+        let custody: i64 = v
+            .with_connection(|c| {
+                Ok(c.query_row("SELECT count(*) FROM evidence_custody", [], |r| r.get(0))?)
+            })
+            .unwrap();
+        assert!(custody >= 1, "v{version}: custody log kept");
+    }
+}

@@ -84,7 +84,7 @@ pub fn calendar_events(
     let reminders = plan_reminders(subjects, state, now, &unlimited, cal);
     let mut events: Vec<CalendarEvent> = subjects
         .iter()
-        .filter(|s| s.status.is_open())
+        .filter(|s| super::gets_reminders(s.status))
         .filter(|s| case.is_none() || case == Some(s.case_id.as_str()))
         .map(|s| {
             let alarms: Vec<CalendarAlarm> = reminders

@@ -15,6 +15,7 @@
 //! cases are stored; working days come through the small [`WorkingDays`] trait. No function
 //! here reads the clock. See `docs/reminders.md` for the rules in prose.
 
+mod from_cases;
 pub mod ical;
 mod planner;
 pub mod store;
@@ -27,6 +28,7 @@ pub use crate::rules::pack::{DurationUnit, StepKind};
 use crate::text::Text;
 pub use chrono_tz::Tz;
 
+pub use from_cases::{subjects_for_case, subjects_for_vault};
 pub use ical::{build_calendar, calendar_events, export_calendar, CalendarEvent};
 pub use planner::{
     candidate_reminders, diff, find_reminder, plan_reminders, snooze_until, Diff,
@@ -88,23 +90,12 @@ impl WorkingDays for SimpleWorkingDays {
     }
 }
 
-/// Where a step stands (mirrors the cases module).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StepStatus {
-    Todo,
-    InProgress,
-    Submitted,
-    Done,
-    Skipped,
-    Blocked,
-}
+/// Where a step stands: the cases module owns the type.
+pub use crate::vault::StepStatus;
 
-impl StepStatus {
-    /// Steps whose clock runs: only these get reminders and calendar events.
-    pub fn is_open(self) -> bool {
-        matches!(self, StepStatus::Submitted | StepStatus::InProgress)
-    }
+/// Steps that get reminders and calendar events: submitted (their clock runs) or in progress.
+pub fn gets_reminders(status: StepStatus) -> bool {
+    matches!(status, StepStatus::Submitted | StepStatus::InProgress)
 }
 
 /// One step with a running deadline: the planner's input. The cases module maps its steps

@@ -383,7 +383,7 @@ pub fn candidate_reminders(
     cal: &dyn WorkingDays,
 ) -> Vec<Reminder> {
     let mut out = Vec::new();
-    for s in subjects.iter().filter(|s| s.status.is_open()) {
+    for s in subjects.iter().filter(|s| super::gets_reminders(s.status)) {
         let mut placed: Vec<(ReminderKind, DateTime<Utc>)> = Vec::new();
         for d in drafts(s, settings, cal) {
             if let Some(t) = place(d.candidate, d.close, s.clock_started_at, settings) {

@@ -82,6 +82,11 @@ impl Vault {
         }
         let mut conn = schema::open_connection(&path)?;
         schema::migrate(&mut conn, now)?;
+        // Finish or undo evidence operations a crash interrupted (skipped while another
+        // process is adding or deleting evidence; see `EvidenceStore::recover`).
+        crate::evidence::EvidenceStore::new(&mut conn, dir)
+            .recover(now)
+            .map_err(|e| VaultError::Evidence(e.to_string()))?;
         let interrupt = Arc::new(conn.get_interrupt_handle());
         Ok(Vault {
             dir: dir.to_path_buf(),
@@ -147,6 +152,15 @@ impl Vault {
     #[doc(hidden)]
     pub fn with_connection<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         f(&self.lock())
+    }
+
+    /// Runs `f` with exclusive use of the connection, for the modules that own their own
+    /// tables in the vault (evidence store, reminder state). Other users wait.
+    pub fn with_connection_mut<T, E>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        f(&mut self.lock())
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {

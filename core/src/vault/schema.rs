@@ -33,11 +33,25 @@ pub struct Migration {
 /// Every migration, in order. Adding a schema version is adding one line here (and a
 /// fixture `tests/fixtures/vault-vN.sqlite3` made by the `make_vault_fixture` example
 /// before the next version exists).
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "cases",
-    step: MigrationStep::Sql(SCHEMA_V1),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "cases",
+        step: MigrationStep::Sql(SCHEMA_V1),
+    },
+    Migration {
+        version: 2,
+        name: "evidence and reminders",
+        step: MigrationStep::Fn(schema_v2),
+    },
+];
+
+/// Version 2: the evidence store (items, tags, custody log) and reminder state (snooze,
+/// dismiss, delivery, calendar-export sequence numbers). Each module owns its SQL.
+fn schema_v2(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(crate::evidence::SCHEMA_SQL)?;
+    tx.execute_batch(crate::reminders::SCHEMA_SQL)
+}
 
 /// The newest schema version this build knows.
 pub fn supported_version() -> u32 {

@@ -1,0 +1,599 @@
+//! `tuilu evidence add|list|show|verify|export|rm|verify-bundle`.
+//!
+//! Everything except `verify-bundle` needs an open vault: the caller opens it and passes the
+//! writer connection, the vault root and a [`CaseLookup`] to [`run`]. `verify-bundle` needs
+//! none ([`run_without_vault`]).
+//!
+//! Exit status: 0 on success; 1 on an error; 2 when `verify` or `verify-bundle` found the
+//! evidence not intact.
+
+// Only `verify-bundle` is reachable until the vault is wired; remove with the wiring.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Context};
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand};
+use rusqlite::Connection;
+use serde_json::{json, Value};
+use tuilu_core::evidence::{
+    verify_bundle, CancelFlag, EvidenceItem, EvidenceStore, NewItem, Progress, Source,
+};
+use tuilu_core::Lang;
+
+use crate::output::{print_json, Globals};
+
+/// Exit status when verification finds problems.
+pub const NOT_INTACT: u8 = 2;
+
+#[derive(Subcommand, Debug)]
+pub enum EvidenceCommand {
+    /// 添加证据文件 / add evidence files to a case.
+    Add(AddArgs),
+    /// 列出案件的证据 / list a case's evidence.
+    List {
+        /// 案件 id / case id.
+        case_id: String,
+    },
+    /// 显示一项证据及其保管记录 / show one item and its custody history.
+    Show {
+        /// 证据 id / item id.
+        id: String,
+    },
+    /// 校验文件与保管日志；完好时退出码为 0 / verify files and the custody log; exit 0 only when intact.
+    Verify {
+        /// 只校验此案件的文件（日志总是完整校验）/ only this case's files (the log is always checked whole).
+        case_id: Option<String>,
+    },
+    /// 导出证据包 (zip) / export a case's evidence bundle (zip).
+    Export {
+        /// 案件 id / case id.
+        case_id: String,
+        /// 输出文件 / output file (must not exist).
+        #[arg(short = 'o', long = "output", value_name = "BUNDLE.zip")]
+        output: PathBuf,
+    },
+    /// 删除一项证据（保留删除记录）/ delete an item (a tombstone stays in the log).
+    Rm {
+        /// 证据 id / item id.
+        id: String,
+    },
+    /// 在任何电脑上校验证据包 / check a bundle on any machine (no vault needed).
+    VerifyBundle {
+        /// 证据包 / the bundle zip.
+        bundle: PathBuf,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    /// 案件 id / case id.
+    pub case_id: String,
+    /// 该证据证明的步骤 id / the step this evidence proves.
+    #[arg(long, value_name = "STEP")]
+    pub step: Option<String>,
+    /// 备注 / a note.
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub note: String,
+    /// 标签，可重复 / a tag, repeatable.
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// 拍摄时间（RFC 3339），图片 EXIF 优先 / capture time (RFC 3339); image EXIF wins.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_rfc3339)]
+    pub captured_at: Option<DateTime<Utc>>,
+    /// 标记为应用内拍摄 / mark as captured in the app rather than imported.
+    #[arg(long)]
+    pub capture: bool,
+    /// 文件 / files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+fn parse_rfc3339(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            format!("需要 RFC 3339 时间，例如 2024-05-01T14:30:00+08:00 / expected RFC 3339: {e}")
+        })
+}
+
+/// What the evidence commands need from the vault's cases.
+pub trait CaseLookup {
+    /// `Ok` when the case exists; otherwise an error naming it.
+    /// The full id of the case `case_ref` names (an id or a unique prefix); otherwise an
+    /// error naming it.
+    fn check_case(&self, case_ref: &str) -> anyhow::Result<String>;
+    /// The title of a step of the case's plan, if known.
+    fn step_title(&self, case_id: &str, step_id: &str) -> Option<String>;
+    /// The case snapshot (facts, plan, events, deadlines) written into an export manifest.
+    fn snapshot(&self, case_id: &str) -> anyhow::Result<Value>;
+}
+
+impl EvidenceCommand {
+    /// The case the command is about, when it names one.
+    pub fn case_ref(&self) -> Option<&str> {
+        match self {
+            EvidenceCommand::Add(a) => Some(&a.case_id),
+            EvidenceCommand::List { case_id } | EvidenceCommand::Export { case_id, .. } => {
+                Some(case_id)
+            }
+            EvidenceCommand::Verify { case_id } => case_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the command needs an open vault.
+    pub fn needs_vault(&self) -> bool {
+        !matches!(self, EvidenceCommand::VerifyBundle { .. })
+    }
+}
+
+/// Runs the commands that need no vault (`verify-bundle`).
+pub fn run_without_vault(g: &Globals, cmd: EvidenceCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        EvidenceCommand::VerifyBundle { bundle } => verify_bundle_cmd(g, &bundle),
+        _ => Err(anyhow!(
+            "此命令需要打开保管库 / this command needs an open vault"
+        )),
+    }
+}
+
+/// Runs any evidence command against an open vault.
+pub fn run(
+    g: &Globals,
+    cmd: EvidenceCommand,
+    conn: &mut Connection,
+    root: &Path,
+    cases: &dyn CaseLookup,
+    now: DateTime<Utc>,
+) -> anyhow::Result<ExitCode> {
+    let cancel = CancelFlag::new();
+    let mut store = EvidenceStore::new(conn, root);
+    match cmd {
+        EvidenceCommand::Add(a) => add(g, &mut store, cases, a, &cancel, now),
+        EvidenceCommand::List { case_id } => {
+            let case_id = cases.check_case(&case_id)?;
+            let items = store.list(&case_id)?;
+            if g.json {
+                print_json(&items)?;
+            } else if items.is_empty() {
+                println!("{}", t(g, "（没有证据）", "(no evidence)"));
+            } else {
+                for it in &items {
+                    println!("{}", item_line(g.lang, it));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        EvidenceCommand::Show { id } => {
+            let item = store.get(&id)?;
+            let history = store.history(&id)?;
+            if g.json {
+                print_json(&json!({ "item": item, "custody": history }))?;
+            } else {
+                print_item(g.lang, &item);
+                println!("{}", t(g, "保管记录：", "Custody log:"));
+                for e in &history {
+                    println!(
+                        "  #{:<5} {}  {:<8} {}",
+                        e.seq,
+                        e.at,
+                        e.action,
+                        &e.entry_hash[..16]
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        EvidenceCommand::Verify { case_id } => {
+            let case_id = match case_id {
+                Some(c) => Some(cases.check_case(&c)?),
+                None => None,
+            };
+            let progress = StderrProgress::new(g, "校验 / verifying");
+            let r = store.verify(case_id.as_deref(), &progress, &cancel, now)?;
+            progress.finish();
+            if g.json {
+                print_json(&r)?;
+            } else {
+                for issue in &r.issues {
+                    println!("✗ {}", issue.message(g.lang));
+                }
+                println!(
+                    "{} {} / {} {}",
+                    if r.intact { "✓" } else { "✗" },
+                    if r.intact {
+                        t(g, "完好", "intact")
+                    } else {
+                        t(g, "发现问题", "problems found")
+                    },
+                    r.items_checked,
+                    t(
+                        g,
+                        "项证据，保管日志条目数见 JSON",
+                        "items; see --json for details"
+                    ),
+                );
+            }
+            Ok(if r.intact {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(NOT_INTACT)
+            })
+        }
+        EvidenceCommand::Export { case_id, output } => {
+            let case_id = cases.check_case(&case_id)?;
+            let snapshot = cases.snapshot(&case_id)?;
+            let progress = StderrProgress::new(g, "导出 / exporting");
+            let r = store.export(&case_id, &snapshot, &output, &progress, &cancel, now)?;
+            progress.finish();
+            if g.json {
+                print_json(&r)?;
+            } else {
+                println!(
+                    "{} {}\nSHA-256 {}\n{} {}",
+                    t(g, "已导出", "exported"),
+                    output.display(),
+                    r.sha256,
+                    r.items,
+                    t(g, "项证据", "items")
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        EvidenceCommand::Rm { id } => {
+            let d = store.delete(&id, now)?;
+            if g.json {
+                print_json(&d)?;
+            } else {
+                println!(
+                    "{} {}",
+                    t(g, "已删除（保留删除记录）", "deleted (tombstone kept)"),
+                    d.item.id
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        EvidenceCommand::VerifyBundle { bundle } => verify_bundle_cmd(g, &bundle),
+    }
+}
+
+fn add(
+    g: &Globals,
+    store: &mut EvidenceStore<'_>,
+    cases: &dyn CaseLookup,
+    a: AddArgs,
+    cancel: &CancelFlag,
+    now: DateTime<Utc>,
+) -> anyhow::Result<ExitCode> {
+    let case_id = cases.check_case(&a.case_id)?;
+    let step_title = match a.step.as_deref() {
+        Some(s) => Some(cases.step_title(&case_id, s).ok_or_else(|| {
+            anyhow!("案件 {case_id} 没有步骤 `{s}` / case {case_id} has no step `{s}`")
+        })?),
+        None => None,
+    };
+    let item = NewItem {
+        case_id: case_id.clone(),
+        step_id: a.step.clone(),
+        step_title,
+        note: a.note.clone(),
+        tags: a.tags.clone(),
+        captured_at: a.captured_at,
+        source: if a.capture {
+            Source::Capture
+        } else {
+            Source::Import
+        },
+    };
+    let mut added = Vec::new();
+    let mut failed = 0;
+    for file in &a.files {
+        let progress = StderrProgress::new(g, "添加 / adding");
+        let r = store.add_file(&item, file, &progress, cancel, now);
+        progress.finish();
+        match r {
+            Ok(ad) => {
+                if !g.json {
+                    let mark = if ad.duplicate {
+                        t(g, "（已存在）", "(already in this case)")
+                    } else {
+                        ""
+                    };
+                    println!("{} {mark}", item_line(g.lang, &ad.item));
+                }
+                added.push(json!({
+                    "id": ad.item.id,
+                    "sha256": ad.item.sha256,
+                    "duplicate": ad.duplicate,
+                    "item": ad.item,
+                }));
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("错误 / error: {e}");
+            }
+        }
+    }
+    if g.json {
+        print_json(&added)?;
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn verify_bundle_cmd(g: &Globals, bundle: &Path) -> anyhow::Result<ExitCode> {
+    let progress = StderrProgress::new(g, "校验证据包 / verifying bundle");
+    let r = verify_bundle(bundle, &progress, &CancelFlag::new())
+        .with_context(|| t(g, "无法校验证据包", "cannot verify the bundle").to_string())?;
+    progress.finish();
+    if g.json {
+        print_json(&r)?;
+    } else {
+        for issue in &r.issues {
+            println!("✗ {}", issue.message(g.lang));
+        }
+        let status = if r.intact {
+            t(g, "✓ 证据包完好", "✓ bundle intact")
+        } else {
+            t(g, "✗ 证据包有问题", "✗ bundle NOT intact")
+        };
+        println!(
+            "{status}: {} {}, {} {}, {} {}",
+            r.items,
+            t(g, "项证据", "items"),
+            r.files_checked,
+            t(g, "个文件", "files"),
+            r.custody_entries,
+            t(g, "条保管记录", "custody entries"),
+        );
+    }
+    Ok(if r.intact {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(NOT_INTACT)
+    })
+}
+
+fn t<'a>(g: &Globals, zh: &'a str, en: &'a str) -> &'a str {
+    match g.lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+fn item_line(lang: Lang, it: &EvidenceItem) -> String {
+    let time = it
+        .captured_at
+        .unwrap_or(it.imported_at)
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset"))
+        .format("%Y-%m-%d %H:%M");
+    let step = it.step_id.as_deref().unwrap_or(match lang {
+        Lang::Zh => "未关联",
+        Lang::En => "no step",
+    });
+    format!(
+        "{}  {}  {:<16}  {}  {}  {}…",
+        it.id,
+        time,
+        step,
+        it.original_name,
+        human_size(it.size),
+        &it.sha256[..12]
+    )
+}
+
+fn print_item(lang: Lang, it: &EvidenceItem) {
+    let zh = lang == Lang::Zh;
+    let row = |zh_label: &str, en_label: &str, v: String| {
+        println!("{:<14} {v}", if zh { zh_label } else { en_label });
+    };
+    let none = || {
+        if zh {
+            "未知".to_string()
+        } else {
+            "unknown".to_string()
+        }
+    };
+    row("证据 id", "id", it.id.clone());
+    row("案件", "case", it.case_id.clone());
+    row(
+        "步骤",
+        "step",
+        match (&it.step_id, &it.step_title) {
+            (Some(s), Some(title)) => format!("{s} ({title})"),
+            (Some(s), None) => s.clone(),
+            _ => none(),
+        },
+    );
+    row("原文件名", "original name", it.original_name.clone());
+    row(
+        "大小",
+        "size",
+        format!("{} ({} B)", human_size(it.size), it.size),
+    );
+    row("类型", "media type", it.media_type.clone());
+    row("SHA-256", "SHA-256", it.sha256.clone());
+    row(
+        "拍摄时间",
+        "captured at",
+        match (&it.captured_at, &it.captured_at_source) {
+            (Some(t), Some(src)) => format!("{} ({src})", t.to_rfc3339()),
+            (Some(t), None) => t.to_rfc3339(),
+            _ => none(),
+        },
+    );
+    row("导入时间", "imported at", it.imported_at.to_rfc3339());
+    row("来源", "source", it.source.as_str().to_string());
+    row("备注", "note", it.note.clone());
+    row("标签", "tags", it.tags.join(", "));
+    if let Some(d) = it.deleted_at {
+        row("删除时间", "deleted at", d.to_rfc3339());
+    }
+}
+
+fn human_size(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64),
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
+}
+
+/// A percentage on stderr for long operations, only when stderr is a terminal and not
+/// in `--json` mode.
+struct StderrProgress {
+    label: &'static str,
+    enabled: bool,
+    last: std::cell::Cell<u64>,
+}
+
+impl StderrProgress {
+    fn new(g: &Globals, label: &'static str) -> StderrProgress {
+        StderrProgress {
+            label,
+            enabled: !g.json && std::io::stderr().is_terminal(),
+            last: std::cell::Cell::new(u64::MAX),
+        }
+    }
+
+    fn finish(&self) {
+        if self.enabled && self.last.get() != u64::MAX {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
+impl Progress for StderrProgress {
+    fn on_progress(&self, done: u64, total: u64) {
+        // Small jobs finish before a percentage would help.
+        if !self.enabled || total < 16 << 20 {
+            return;
+        }
+        let pct = done.saturating_mul(100) / total.max(1);
+        if pct != self.last.get() {
+            self.last.set(pct);
+            eprint!("\r{} {pct:>3}%", self.label);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct TestCli {
+        #[command(flatten)]
+        globals: Globals,
+        #[command(subcommand)]
+        cmd: EvidenceCommand,
+    }
+
+    struct Cases;
+    impl CaseLookup for Cases {
+        fn check_case(&self, case_id: &str) -> anyhow::Result<String> {
+            if case_id == "c1" {
+                Ok(case_id.to_string())
+            } else {
+                Err(anyhow!("未知案件 / unknown case `{case_id}`"))
+            }
+        }
+        fn step_title(&self, _case_id: &str, step_id: &str) -> Option<String> {
+            Some(format!("Step {step_id}"))
+        }
+        fn snapshot(&self, case_id: &str) -> anyhow::Result<Value> {
+            Ok(json!({ "case_id": case_id, "facts": {} }))
+        }
+    }
+
+    fn exec(args: &[&str], conn: &mut Connection, root: &Path) -> anyhow::Result<ExitCode> {
+        let cli = TestCli::try_parse_from(std::iter::once("tuilu").chain(args.iter().copied()))?;
+        run(&cli.globals, cli.cmd, conn, root, &Cases, Utc::now())
+    }
+
+    #[test]
+    fn commands_run_against_a_vault() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut conn = Connection::open(root.join("tuilu.sqlite3")).unwrap();
+        conn.execute_batch(tuilu_core::evidence::SCHEMA_SQL)
+            .unwrap();
+        let f = root.join("shot.png");
+        std::fs::write(&f, b"\x89PNG\r\n\x1a\nxx").unwrap();
+        let fs = f.to_str().unwrap();
+        assert_eq!(
+            exec(
+                &["--json", "add", "c1", "--step", "s1", fs],
+                &mut conn,
+                root
+            )
+            .unwrap(),
+            ExitCode::SUCCESS
+        );
+        assert!(
+            exec(&["add", "nope", fs], &mut conn, root).is_err(),
+            "unknown case refused"
+        );
+        let id: String = conn
+            .query_row("SELECT id FROM evidence_items", [], |r| r.get(0))
+            .unwrap();
+        let step_title: String = conn
+            .query_row("SELECT step_title FROM evidence_items", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(step_title, "Step s1");
+        for args in [
+            vec!["list", "c1"],
+            vec!["show", &id],
+            vec!["verify"],
+            vec!["--lang", "en", "verify", "c1"],
+        ] {
+            assert_eq!(
+                exec(&args, &mut conn, root).unwrap(),
+                ExitCode::SUCCESS,
+                "{args:?}"
+            );
+        }
+        let out = root.join("b.zip");
+        let outs = out.to_str().unwrap();
+        assert_eq!(
+            exec(&["export", "c1", "-o", outs], &mut conn, root).unwrap(),
+            ExitCode::SUCCESS
+        );
+        let g = Globals {
+            json: false,
+            lang: Lang::En,
+            vault: None,
+            now: None,
+        };
+        let vb = EvidenceCommand::VerifyBundle {
+            bundle: out.clone(),
+        };
+        assert!(!vb.needs_vault());
+        assert_eq!(run_without_vault(&g, vb).unwrap(), ExitCode::SUCCESS);
+        // A damaged file makes verify exit with NOT_INTACT.
+        let sha: String = conn
+            .query_row("SELECT sha256 FROM evidence_items", [], |r| r.get(0))
+            .unwrap();
+        std::fs::write(
+            root.join("evidence/sha256").join(&sha[..2]).join(&sha),
+            b"x",
+        )
+        .unwrap();
+        assert_eq!(
+            exec(&["verify"], &mut conn, root).unwrap(),
+            ExitCode::from(NOT_INTACT)
+        );
+        assert_eq!(
+            exec(&["rm", &id], &mut conn, root).unwrap(),
+            ExitCode::SUCCESS
+        );
+    }
+}

@@ -1,0 +1,108 @@
+//! Errors of the evidence store. Messages are Simplified Chinese first, then English, and
+//! name at most a file name (never a full path, a note or a case's facts).
+
+use std::io;
+
+/// Everything that can go wrong in the evidence store.
+#[derive(Debug, thiserror::Error)]
+pub enum EvidenceError {
+    #[error("找不到文件 / file not found: {name}")]
+    NotFound { name: String },
+
+    #[error("这是一个文件夹，不是文件 / this is a directory, not a file: {name}")]
+    IsDirectory { name: String },
+
+    #[error("不是普通文件 / not a regular file: {name}")]
+    NotAFile { name: String },
+
+    #[error("无法读取文件 / cannot read the file: {name}: {source}")]
+    Unreadable { name: String, source: io::Error },
+
+    #[error("存储空间不足，未保存任何内容 / not enough storage space; nothing was stored: {name}")]
+    NoSpace { name: String },
+
+    #[error(
+        "文件超过允许写入的大小上限，未保存任何内容 / the file exceeds the allowed file-size \
+         limit; nothing was stored: {name}"
+    )]
+    FileTooLarge { name: String },
+
+    #[error("操作已取消，未留下任何内容 / cancelled; nothing was left behind")]
+    Cancelled,
+
+    #[error("输入无效 / invalid input: {0}")]
+    InvalidInput(String),
+
+    #[error("找不到证据 / no such evidence item: {id}")]
+    UnknownItem { id: String },
+
+    #[error("证据已删除 / the evidence item was deleted: {id}")]
+    ItemDeleted { id: String },
+
+    #[error("证据文件缺失 / the evidence file is missing: {id} ({name})")]
+    ContentMissing { id: String, name: String },
+
+    #[error("证据文件已被改动（哈希不符）/ the evidence file has changed (hash mismatch): {id} ({name})")]
+    ContentChanged { id: String, name: String },
+
+    #[error("目标文件已存在 / the output file already exists: {name}")]
+    OutputExists { name: String },
+
+    #[error("无法读取证据包 / cannot read the bundle: {reason}")]
+    BadBundle { reason: String },
+
+    #[error("存储读写失败 / storage error while {op}: {source}")]
+    Io { op: &'static str, source: io::Error },
+
+    #[error("数据库错误 / database error: {0}")]
+    Db(#[from] rusqlite::Error),
+}
+
+impl EvidenceError {
+    /// Maps a write-side I/O error to a clear variant: out of space, over the file-size
+    /// limit (`EFBIG`, as under `ulimit -f` with `SIGXFSZ` ignored), or a plain storage error.
+    pub(crate) fn from_write(e: io::Error, name: &str, op: &'static str) -> EvidenceError {
+        match e.raw_os_error() {
+            Some(27) => EvidenceError::FileTooLarge { name: name.into() }, // EFBIG
+            Some(28) => EvidenceError::NoSpace { name: name.into() },      // ENOSPC
+            #[cfg(target_os = "linux")]
+            Some(122) => EvidenceError::NoSpace { name: name.into() }, // EDQUOT
+            #[cfg(target_os = "macos")]
+            Some(69) => EvidenceError::NoSpace { name: name.into() }, // EDQUOT
+            _ => EvidenceError::Io { op, source: e },
+        }
+    }
+
+    pub(crate) fn io(op: &'static str) -> impl FnOnce(io::Error) -> EvidenceError {
+        move |source| EvidenceError::Io { op, source }
+    }
+
+    /// A stable machine-readable code for `--json` output and the FFI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EvidenceError::NotFound { .. } => "not_found",
+            EvidenceError::IsDirectory { .. } => "is_directory",
+            EvidenceError::NotAFile { .. } => "not_a_file",
+            EvidenceError::Unreadable { .. } => "unreadable",
+            EvidenceError::NoSpace { .. } => "no_space",
+            EvidenceError::FileTooLarge { .. } => "file_too_large",
+            EvidenceError::Cancelled => "cancelled",
+            EvidenceError::InvalidInput(_) => "invalid_input",
+            EvidenceError::UnknownItem { .. } => "unknown_item",
+            EvidenceError::ItemDeleted { .. } => "item_deleted",
+            EvidenceError::ContentMissing { .. } => "content_missing",
+            EvidenceError::ContentChanged { .. } => "content_changed",
+            EvidenceError::OutputExists { .. } => "output_exists",
+            EvidenceError::BadBundle { .. } => "bad_bundle",
+            EvidenceError::Io { .. } => "io",
+            EvidenceError::Db(_) => "database",
+        }
+    }
+}
+
+/// The file-name part of a path, for messages (never the directories above it).
+pub(crate) fn display_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "?".to_string())
+}

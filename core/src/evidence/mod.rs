@@ -1,0 +1,34 @@
+//! Evidence store: originals kept byte-for-byte under their SHA-256, a metadata row per item,
+//! an append-only hash-chained custody log, verification, and export bundles for a dispute.
+//!
+//! The store borrows the vault's connection and root ([`EvidenceStore::new`]); the vault
+//! registers [`SCHEMA_SQL`] as a migration. Every function that needs the time takes `now`.
+//! See `docs/evidence.md` for the design, the crash-safety argument and the bundle format.
+
+mod bundle;
+mod custody;
+mod error;
+mod export;
+mod html;
+mod names;
+mod progress;
+mod schema;
+mod sniff;
+mod store;
+mod util;
+mod verify;
+
+pub use bundle::{verify_bundle, BundleIssue, BundleReport};
+pub use custody::{canonical_json, CustodyAction, CustodyEntry, CUSTODY_FORMAT, GENESIS_HASH};
+pub use error::EvidenceError;
+pub use export::{
+    BundleLogLine, ExportReport, ManifestItem, RedactedEntry, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION,
+};
+pub use html::escape as html_escape;
+pub use names::{bundle_file_name, sanitize_component, MAX_NAME_BYTES};
+pub use progress::{CancelFlag, NoProgress, Progress};
+pub use schema::SCHEMA_SQL;
+pub use store::{Added, Deleted, EvidenceItem, EvidenceStore, NewItem, RecoveryReport, Source};
+#[doc(hidden)]
+pub use store::{CrashPoint, CRASH_EXIT_CODE};
+pub use verify::{ItemRef, VerifyIssue, VerifyReport};

@@ -1,0 +1,63 @@
+//! The evidence tables, as one SQL script the vault registers as a migration.
+
+/// `CREATE TABLE` statements for evidence items, their tags and the custody log.
+///
+/// No foreign keys point outside these tables: `case_id` and `step_id` are opaque TEXT ids
+/// owned by the vault. Instants are RFC 3339 UTC strings with millisecond precision
+/// (`2024-05-01T06:30:00.000Z`), which sort correctly as text.
+///
+/// The custody log is append-only: triggers refuse `UPDATE` and `DELETE` on it. Items are
+/// never deleted either; deleting one sets `deleted_at` (a tombstone).
+pub const SCHEMA_SQL: &str = r#"
+CREATE TABLE IF NOT EXISTS evidence_items (
+    id                 TEXT PRIMARY KEY NOT NULL,
+    case_id            TEXT NOT NULL,
+    step_id            TEXT,
+    step_title         TEXT,
+    original_name      TEXT NOT NULL,
+    size               INTEGER NOT NULL CHECK (size >= 0),
+    media_type         TEXT NOT NULL,
+    sha256             TEXT NOT NULL CHECK (length(sha256) = 64),
+    captured_at        TEXT,
+    captured_at_source TEXT CHECK (captured_at_source IN ('exif', 'exif_offset', 'caller')),
+    imported_at        TEXT NOT NULL,
+    source             TEXT NOT NULL CHECK (source IN ('capture', 'import')),
+    note               TEXT NOT NULL DEFAULT '',
+    deleted_at         TEXT
+);
+CREATE INDEX IF NOT EXISTS evidence_items_by_case ON evidence_items (case_id, imported_at);
+CREATE INDEX IF NOT EXISTS evidence_items_by_sha256 ON evidence_items (sha256);
+CREATE UNIQUE INDEX IF NOT EXISTS evidence_items_live_per_case
+    ON evidence_items (case_id, sha256) WHERE deleted_at IS NULL;
+
+CREATE TABLE IF NOT EXISTS evidence_tags (
+    item_id TEXT NOT NULL REFERENCES evidence_items (id),
+    tag     TEXT NOT NULL,
+    PRIMARY KEY (item_id, tag)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS evidence_custody (
+    seq        INTEGER PRIMARY KEY NOT NULL,
+    at         TEXT NOT NULL,
+    action     TEXT NOT NULL
+               CHECK (action IN ('add', 'link', 'unlink', 'annotate', 'export', 'delete')),
+    item_id    TEXT,
+    case_id    TEXT NOT NULL,
+    step_id    TEXT,
+    details    TEXT NOT NULL,
+    prev_hash  TEXT NOT NULL CHECK (length(prev_hash) = 64),
+    entry_hash TEXT NOT NULL UNIQUE CHECK (length(entry_hash) = 64)
+);
+CREATE INDEX IF NOT EXISTS evidence_custody_by_item ON evidence_custody (item_id);
+CREATE INDEX IF NOT EXISTS evidence_custody_by_case ON evidence_custody (case_id);
+
+CREATE TRIGGER IF NOT EXISTS evidence_custody_no_update
+    BEFORE UPDATE ON evidence_custody
+    BEGIN SELECT RAISE(ABORT, 'evidence_custody is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS evidence_custody_no_delete
+    BEFORE DELETE ON evidence_custody
+    BEGIN SELECT RAISE(ABORT, 'evidence_custody is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS evidence_items_no_delete
+    BEFORE DELETE ON evidence_items
+    BEGIN SELECT RAISE(ABORT, 'evidence_items rows are tombstoned, never deleted'); END;
+"#;

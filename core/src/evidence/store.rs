@@ -1,0 +1,1039 @@
+//! The store: add, link, annotate, delete, read, recover.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Cursor, Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::custody::{self, CustodyAction, CustodyEntry, NewEntry};
+use super::error::{display_name, EvidenceError};
+use super::progress::{CancelFlag, Progress};
+use super::sniff::{self, TimeSource};
+use super::util::{fmt_time, fsync_dir, hex, is_sha256_hex, parse_time, truncate_millis, CHUNK};
+
+/// How an item reached the vault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// Captured in the app (camera, screen recording, screenshot).
+    Capture,
+    /// Imported from an existing file.
+    Import,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Capture => "capture",
+            Source::Import => "import",
+        }
+    }
+}
+
+/// What the caller knows about a new item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewItem {
+    pub case_id: String,
+    /// The checklist step this item proves (a free-form step id).
+    pub step_id: Option<String>,
+    /// The step's title at the time, for exports and reports.
+    pub step_title: Option<String>,
+    pub note: String,
+    pub tags: Vec<String>,
+    /// Capture time known to the caller; EXIF `DateTimeOriginal` takes precedence.
+    pub captured_at: Option<DateTime<Utc>>,
+    pub source: Source,
+}
+
+impl NewItem {
+    /// An imported item for `case_id` with nothing else set.
+    pub fn import(case_id: impl Into<String>) -> NewItem {
+        NewItem {
+            case_id: case_id.into(),
+            step_id: None,
+            step_title: None,
+            note: String::new(),
+            tags: Vec::new(),
+            captured_at: None,
+            source: Source::Import,
+        }
+    }
+}
+
+/// An evidence item (a metadata row).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceItem {
+    pub id: String,
+    pub case_id: String,
+    pub step_id: Option<String>,
+    pub step_title: Option<String>,
+    pub original_name: String,
+    pub size: u64,
+    pub media_type: String,
+    pub sha256: String,
+    /// `None` means unknown.
+    pub captured_at: Option<DateTime<Utc>>,
+    /// `exif`, `exif_offset` or `caller`; `None` when the capture time is unknown.
+    pub captured_at_source: Option<String>,
+    pub imported_at: DateTime<Utc>,
+    pub source: Source,
+    pub note: String,
+    pub tags: Vec<String>,
+    /// Set when the item was deleted (a tombstone).
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// The result of an add.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Added {
+    pub item: EvidenceItem,
+    /// True when the case already had a live item with these bytes: that item is returned
+    /// unchanged and nothing new is recorded.
+    pub duplicate: bool,
+}
+
+/// The result of a delete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deleted {
+    pub item: EvidenceItem,
+    /// False when another live item (of another case) still uses the same bytes.
+    pub file_removed: bool,
+}
+
+/// What [`EvidenceStore::recover`] cleaned up.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RecoveryReport {
+    pub checked_at: Option<DateTime<Utc>>,
+    /// Leftover temporary files removed (interrupted adds).
+    pub temp_files_removed: usize,
+    /// Content files no item uses, removed (a crash between rename and commit).
+    pub orphans_removed: Vec<String>,
+    /// Content files kept because a row uses them.
+    pub content_files_kept: usize,
+    /// Files put back from `trash/` because their item is still live (a crash mid-delete).
+    pub restored_from_trash: Vec<String>,
+    /// Files in `trash/` removed (a crash after a delete committed).
+    pub trash_removed: usize,
+    /// Live items whose file is missing (cannot be repaired; `verify` reports them too).
+    pub missing_files: Vec<String>,
+    /// True when another process was adding or deleting evidence, so nothing was touched;
+    /// recovery runs again the next time the vault is opened.
+    pub skipped_busy: bool,
+}
+
+/// Evidence writers (add, delete) hold a shared lock on `evidence/.lock` for the whole
+/// operation; [`EvidenceStore::recover`] takes it exclusively and does nothing while any
+/// writer is active, so a second process opening the vault never mistakes an import in
+/// flight for debris left by a crash. The OS drops the lock when a process dies.
+fn open_lock_file(root: &Path) -> Result<File, EvidenceError> {
+    let dir = root.join("evidence");
+    fs::create_dir_all(&dir).map_err(EvidenceError::io("mkdir"))?;
+    fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(".lock"))
+        .map_err(EvidenceError::io("lock"))
+}
+
+fn writer_lock(root: &Path) -> Result<File, EvidenceError> {
+    let f = open_lock_file(root)?;
+    f.lock_shared().map_err(EvidenceError::io("lock"))?;
+    Ok(f)
+}
+
+/// Test hook: where a simulated crash (`std::process::exit`, no destructors run) happens.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrashPoint {
+    AddAfterTempWrite,
+    AddAfterRename,
+    AddBeforeCommit,
+    AddAfterCommit,
+    DeleteAfterTrash,
+    DeleteAfterCommit,
+}
+
+/// Exit code of a simulated crash.
+#[doc(hidden)]
+pub const CRASH_EXIT_CODE: i32 = 86;
+
+/// The evidence store of one vault: a borrowed connection plus the vault root.
+///
+/// Files live under `<root>/evidence/`: `sha256/<first two hex>/<hash>` (content-addressed
+/// originals), `tmp/` (adds in progress) and `trash/` (deletes in progress). The tables are
+/// those of [`SCHEMA_SQL`](super::SCHEMA_SQL). Every write takes an immediate transaction.
+pub struct EvidenceStore<'a> {
+    pub(crate) conn: &'a mut Connection,
+    pub(crate) root: PathBuf,
+    #[doc(hidden)]
+    pub crash_at: Option<CrashPoint>,
+}
+
+impl<'a> EvidenceStore<'a> {
+    /// Borrows an open vault connection (with [`SCHEMA_SQL`](super::SCHEMA_SQL) applied) and
+    /// the vault root. Cheap; creates no files.
+    pub fn new(conn: &'a mut Connection, root: &Path) -> EvidenceStore<'a> {
+        EvidenceStore {
+            conn,
+            root: root.to_path_buf(),
+            crash_at: None,
+        }
+    }
+
+    /// The directory holding all evidence files.
+    pub fn evidence_dir(&self) -> PathBuf {
+        self.root.join("evidence")
+    }
+
+    /// Where the bytes with this SHA-256 are stored.
+    pub fn content_path(&self, sha256: &str) -> PathBuf {
+        content_path(&self.root, sha256)
+    }
+
+    pub(crate) fn connection(&self) -> &Connection {
+        self.conn
+    }
+
+    /// Adds a file. Streams it once (1 MiB chunks) through SHA-256 into a temporary file,
+    /// fsyncs, renames it to its content address and fsyncs the directory; then commits the
+    /// row, tags and custody entry in one transaction.
+    pub fn add_file(
+        &mut self,
+        item: &NewItem,
+        path: &Path,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+        now: DateTime<Utc>,
+    ) -> Result<Added, EvidenceError> {
+        let name = display_name(path);
+        let meta = fs::metadata(path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => EvidenceError::NotFound { name: name.clone() },
+            _ => EvidenceError::Unreadable {
+                name: name.clone(),
+                source: e,
+            },
+        })?;
+        if meta.is_dir() {
+            return Err(EvidenceError::IsDirectory { name });
+        }
+        if !meta.is_file() {
+            return Err(EvidenceError::NotAFile { name });
+        }
+        let mut file = File::open(path).map_err(|e| EvidenceError::Unreadable {
+            name: name.clone(),
+            source: e,
+        })?;
+        self.add_reader(item, &name, &mut file, meta.len(), progress, cancel, now)
+    }
+
+    /// Adds bytes handed over by a shell (share sheet, picker), under `name`.
+    pub fn add_bytes(
+        &mut self,
+        item: &NewItem,
+        name: &str,
+        bytes: &[u8],
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+        now: DateTime<Utc>,
+    ) -> Result<Added, EvidenceError> {
+        let len = bytes.len() as u64;
+        self.add_reader(
+            item,
+            name,
+            &mut Cursor::new(bytes),
+            len,
+            progress,
+            cancel,
+            now,
+        )
+    }
+
+    /// Adds the contents of a reader (`size_hint` is only used for progress).
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_reader(
+        &mut self,
+        item: &NewItem,
+        name: &str,
+        reader: &mut dyn Read,
+        size_hint: u64,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+        now: DateTime<Utc>,
+    ) -> Result<Added, EvidenceError> {
+        let now = truncate_millis(now);
+        let item = normalise(item)?;
+        let name = clean_original_name(name);
+        let _writer = writer_lock(&self.root)?;
+        let staged = self.stage(reader, &name, size_hint, progress, cancel)?;
+        crash(self.crash_at, CrashPoint::AddAfterTempWrite);
+        let media_type = sniff::media_type(&staged.head, staged.size);
+        let (captured_at, time_source) =
+            match sniff::exif_capture_time(&staged.head, &media_type, &staged.guard.path) {
+                Some((t, s)) => (Some(truncate_millis(t)), Some(s)),
+                None => (
+                    item.captured_at.map(truncate_millis),
+                    item.captured_at.map(|_| TimeSource::Caller),
+                ),
+            };
+        if cancel.is_cancelled() {
+            return Err(EvidenceError::Cancelled);
+        }
+
+        let sha256 = staged.sha256.clone();
+        let dest = content_path(&self.root, &sha256);
+        let crash_at = self.crash_at;
+        let meta = AddMeta {
+            name: &name,
+            media_type: &media_type,
+            captured_at,
+            time_source,
+            now,
+        };
+        match commit_add(self.conn, &item, &meta, staged, &dest, crash_at) {
+            Ok((id, duplicate)) => {
+                crash(crash_at, CrashPoint::AddAfterCommit);
+                Ok(Added {
+                    item: self.get(&id)?,
+                    duplicate,
+                })
+            }
+            Err((e, renamed)) => {
+                if renamed {
+                    // The transaction rolled back after the file was put in place: remove
+                    // it unless a live item uses these bytes. `recover` would do it too.
+                    let _ = remove_if_unused(self.conn, &dest, &sha256);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Streams `reader` into a new file in `evidence/tmp/`, hashing as it goes; fsyncs it.
+    fn stage(
+        &self,
+        reader: &mut dyn Read,
+        name: &str,
+        size_hint: u64,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+    ) -> Result<Staged, EvidenceError> {
+        let tmp_dir = self.evidence_dir().join("tmp");
+        fs::create_dir_all(&tmp_dir).map_err(|e| EvidenceError::from_write(e, name, "mkdir"))?;
+        let path = tmp_dir.join(super::util::unique_name("add-", ".part"));
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| EvidenceError::from_write(e, name, "create"))?;
+        let guard = TempGuard { path, armed: true };
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; CHUNK];
+        let mut head: Vec<u8> = Vec::new();
+        let mut size = 0u64;
+        progress.on_progress(0, size_hint);
+        loop {
+            if cancel.is_cancelled() {
+                return Err(EvidenceError::Cancelled);
+            }
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(EvidenceError::Unreadable {
+                        name: name.to_string(),
+                        source: e,
+                    })
+                }
+            };
+            let chunk = &buf[..n];
+            hasher.update(chunk);
+            if head.len() < CHUNK {
+                let take = (CHUNK - head.len()).min(n);
+                head.extend_from_slice(&chunk[..take]);
+            }
+            file.write_all(chunk)
+                .map_err(|e| EvidenceError::from_write(e, name, "write"))?;
+            size += n as u64;
+            progress.on_progress(size, size_hint.max(size));
+        }
+        file.sync_all()
+            .map_err(|e| EvidenceError::from_write(e, name, "fsync"))?;
+        drop(file);
+        Ok(Staged {
+            guard,
+            sha256: hex(&hasher.finalize()),
+            size,
+            head,
+        })
+    }
+
+    /// One item, live or deleted.
+    pub fn get(&self, id: &str) -> Result<EvidenceItem, EvidenceError> {
+        get_item(self.conn, id)
+    }
+
+    /// The live items of a case, oldest capture (or import) first.
+    pub fn list(&self, case_id: &str) -> Result<Vec<EvidenceItem>, EvidenceError> {
+        list_items(self.conn, Some(case_id), false)
+    }
+
+    /// Every item of every case, including tombstones.
+    pub fn list_all(&self) -> Result<Vec<EvidenceItem>, EvidenceError> {
+        list_items(self.conn, None, true)
+    }
+
+    /// The custody entries of one item.
+    pub fn history(&self, id: &str) -> Result<Vec<CustodyEntry>, EvidenceError> {
+        custody::load_for_item(self.conn, id)
+    }
+
+    /// The whole custody log.
+    pub fn custody_log(&self) -> Result<Vec<CustodyEntry>, EvidenceError> {
+        custody::load_all(self.conn)
+    }
+
+    /// Ties an item to the step it proves (replacing any previous step).
+    pub fn link(
+        &mut self,
+        id: &str,
+        step_id: &str,
+        step_title: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<EvidenceItem, EvidenceError> {
+        let step_id = step_id.trim();
+        if step_id.is_empty() {
+            return Err(EvidenceError::InvalidInput(
+                "步骤 id 为空 / the step id is empty".into(),
+            ));
+        }
+        let now = truncate_millis(now);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let item = live_item(&tx, id)?;
+        tx.execute(
+            "UPDATE evidence_items SET step_id = ?2, step_title = ?3 WHERE id = ?1",
+            params![id, step_id, step_title],
+        )?;
+        custody::append(
+            &tx,
+            NewEntry {
+                action: CustodyAction::Link,
+                item_id: Some(id),
+                case_id: &item.case_id,
+                step_id: Some(step_id),
+                details: json!({
+                    "previous_step_id": item.step_id,
+                    "step_title": step_title,
+                }),
+            },
+            now,
+        )?;
+        tx.commit()?;
+        self.get(id)
+    }
+
+    /// Unties an item from its step.
+    pub fn unlink(&mut self, id: &str, now: DateTime<Utc>) -> Result<EvidenceItem, EvidenceError> {
+        let now = truncate_millis(now);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let item = live_item(&tx, id)?;
+        tx.execute(
+            "UPDATE evidence_items SET step_id = NULL, step_title = NULL WHERE id = ?1",
+            params![id],
+        )?;
+        custody::append(
+            &tx,
+            NewEntry {
+                action: CustodyAction::Unlink,
+                item_id: Some(id),
+                case_id: &item.case_id,
+                step_id: item.step_id.as_deref(),
+                details: json!({ "previous_step_id": item.step_id }),
+            },
+            now,
+        )?;
+        tx.commit()?;
+        self.get(id)
+    }
+
+    /// Changes the note and/or replaces the tags. The file is never touched.
+    pub fn annotate(
+        &mut self,
+        id: &str,
+        note: Option<&str>,
+        tags: Option<&[String]>,
+        now: DateTime<Utc>,
+    ) -> Result<EvidenceItem, EvidenceError> {
+        let now = truncate_millis(now);
+        let tags = tags.map(normalise_tags);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let item = live_item(&tx, id)?;
+        if let Some(note) = note {
+            tx.execute(
+                "UPDATE evidence_items SET note = ?2 WHERE id = ?1",
+                params![id, note],
+            )?;
+        }
+        if let Some(tags) = &tags {
+            tx.execute("DELETE FROM evidence_tags WHERE item_id = ?1", params![id])?;
+            for tag in tags {
+                tx.execute(
+                    "INSERT INTO evidence_tags (item_id, tag) VALUES (?1, ?2)",
+                    params![id, tag],
+                )?;
+            }
+        }
+        custody::append(
+            &tx,
+            NewEntry {
+                action: CustodyAction::Annotate,
+                item_id: Some(id),
+                case_id: &item.case_id,
+                step_id: item.step_id.as_deref(),
+                details: json!({ "note": note, "tags": tags }),
+            },
+            now,
+        )?;
+        tx.commit()?;
+        self.get(id)
+    }
+
+    /// Deletes an item: the row becomes a tombstone (`deleted_at`), a `delete` entry is
+    /// appended, and the file is removed unless another live item uses the same bytes.
+    ///
+    /// The file is first moved to `evidence/trash/` inside the transaction, and unlinked
+    /// after the commit; [`recover`](Self::recover) finishes or undoes an interrupted delete.
+    pub fn delete(&mut self, id: &str, now: DateTime<Utc>) -> Result<Deleted, EvidenceError> {
+        let now = truncate_millis(now);
+        let _writer = writer_lock(&self.root)?;
+        let trash_dir = self.evidence_dir().join("trash");
+        let crash_at = self.crash_at;
+        let root = self.root.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let item = live_item(&tx, id)?;
+        tx.execute(
+            "UPDATE evidence_items SET deleted_at = ?2 WHERE id = ?1",
+            params![id, fmt_time(now)],
+        )?;
+        custody::append(
+            &tx,
+            NewEntry {
+                action: CustodyAction::Delete,
+                item_id: Some(id),
+                case_id: &item.case_id,
+                step_id: item.step_id.as_deref(),
+                details: json!({
+                    "sha256": item.sha256,
+                    "original_name": item.original_name,
+                }),
+            },
+            now,
+        )?;
+        let others: i64 = tx.query_row(
+            "SELECT count(*) FROM evidence_items WHERE sha256 = ?1 AND deleted_at IS NULL",
+            params![item.sha256],
+            |r| r.get(0),
+        )?;
+        let content = content_path(&root, &item.sha256);
+        let mut trashed = None;
+        if others == 0 {
+            fs::create_dir_all(&trash_dir).map_err(EvidenceError::io("mkdir"))?;
+            let t = trash_dir.join(&item.sha256);
+            match fs::rename(&content, &t) {
+                Ok(()) => {
+                    if let Some(dir) = content.parent() {
+                        fsync_dir(dir).map_err(EvidenceError::io("fsync"))?;
+                    }
+                    trashed = Some(t);
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(EvidenceError::Io {
+                        op: "rename",
+                        source: e,
+                    })
+                }
+            }
+        }
+        crash(crash_at, CrashPoint::DeleteAfterTrash);
+        if let Err(e) = tx.commit() {
+            if let Some(t) = &trashed {
+                let _ = fs::rename(t, &content);
+            }
+            return Err(e.into());
+        }
+        crash(crash_at, CrashPoint::DeleteAfterCommit);
+        if let Some(t) = &trashed {
+            fs::remove_file(t).map_err(EvidenceError::io("remove"))?;
+            let _ = fsync_dir(&trash_dir);
+        }
+        Ok(Deleted {
+            item: self.get(id)?,
+            file_removed: trashed.is_some(),
+        })
+    }
+
+    /// Brings the files in line with the database after a crash. Call when the vault is
+    /// opened, before any other writer runs: removes temporary files, finishes or undoes
+    /// interrupted deletes, and removes content files that no item uses (a crash between
+    /// the rename and the commit of an add). Files that a row uses are kept (adopted).
+    pub fn recover(&mut self, now: DateTime<Utc>) -> Result<RecoveryReport, EvidenceError> {
+        let mut report = RecoveryReport {
+            checked_at: Some(truncate_millis(now)),
+            ..RecoveryReport::default()
+        };
+        let lock = open_lock_file(&self.root)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                report.skipped_busy = true;
+                return Ok(report);
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(EvidenceError::io("lock")(e)),
+        }
+        let ev = self.evidence_dir();
+        let root = self.root.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let live: std::collections::HashSet<String> = {
+            let mut stmt =
+                tx.prepare("SELECT DISTINCT sha256 FROM evidence_items WHERE deleted_at IS NULL")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+
+        for path in list_files(&ev.join("tmp"))? {
+            fs::remove_file(&path).map_err(EvidenceError::io("remove"))?;
+            report.temp_files_removed += 1;
+        }
+        for path in list_files(&ev.join("trash"))? {
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            if is_sha256_hex(&name) && live.contains(&name) {
+                let dest = content_path(&root, &name);
+                if !dest.exists() {
+                    fs::create_dir_all(dest.parent().expect("has parent"))
+                        .map_err(EvidenceError::io("mkdir"))?;
+                    fs::rename(&path, &dest).map_err(EvidenceError::io("rename"))?;
+                    fsync_dir(dest.parent().expect("has parent"))
+                        .map_err(EvidenceError::io("fsync"))?;
+                    report.restored_from_trash.push(name);
+                    continue;
+                }
+            }
+            fs::remove_file(&path).map_err(EvidenceError::io("remove"))?;
+            report.trash_removed += 1;
+        }
+        let content_root = ev.join("sha256");
+        for dir in list_dirs(&content_root)? {
+            for path in list_files(&dir)? {
+                let name = path
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned();
+                if is_sha256_hex(&name) && live.contains(&name) {
+                    report.content_files_kept += 1;
+                } else if is_sha256_hex(&name) {
+                    fs::remove_file(&path).map_err(EvidenceError::io("remove"))?;
+                    report.orphans_removed.push(name);
+                }
+                // Files with other names are not ours; leave them alone.
+            }
+            if !report.orphans_removed.is_empty() {
+                fsync_dir(&dir).map_err(EvidenceError::io("fsync"))?;
+            }
+        }
+        let mut missing: Vec<String> = {
+            let mut stmt =
+                tx.prepare("SELECT id, sha256 FROM evidence_items WHERE deleted_at IS NULL")?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (id, sha) = row?;
+                if !is_sha256_hex(&sha) || !content_path(&root, &sha).is_file() {
+                    out.push(id);
+                }
+            }
+            out
+        };
+        missing.sort();
+        report.missing_files = missing;
+        tx.commit()?;
+        Ok(report)
+    }
+}
+
+fn crash(at: Option<CrashPoint>, point: CrashPoint) {
+    if at == Some(point) {
+        std::process::exit(CRASH_EXIT_CODE);
+    }
+}
+
+/// `<root>/evidence/sha256/<first two hex>/<hash>`.
+pub(crate) fn content_path(root: &Path, sha256: &str) -> PathBuf {
+    let prefix = sha256.get(..2).unwrap_or("xx");
+    root.join("evidence")
+        .join("sha256")
+        .join(prefix)
+        .join(sha256)
+}
+
+struct AddMeta<'n> {
+    name: &'n str,
+    media_type: &'n str,
+    captured_at: Option<DateTime<Utc>>,
+    time_source: Option<TimeSource>,
+    now: DateTime<Utc>,
+}
+
+/// Under the write lock: puts the staged file in place, then inserts the row, tags and
+/// custody entry and commits. Returns the item id and whether it was a duplicate; on error,
+/// whether the file had been renamed into place.
+fn commit_add(
+    conn: &mut Connection,
+    item: &NewItem,
+    m: &AddMeta<'_>,
+    staged: Staged,
+    dest: &Path,
+    crash_at: Option<CrashPoint>,
+) -> Result<(String, bool), (EvidenceError, bool)> {
+    let dest_dir = dest.parent().expect("content path has a parent");
+    // Taking the write lock first means a concurrent delete cannot remove the content file
+    // between our rename and our commit.
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| (e.into(), false))?;
+    fs::create_dir_all(dest_dir)
+        .map_err(|e| (EvidenceError::from_write(e, m.name, "mkdir"), false))?;
+    // Renaming over an existing copy is atomic and replaces it with bytes we have just
+    // hashed: an intact copy is unchanged, a damaged one is healed.
+    fs::rename(&staged.guard.path, dest).map_err(|e| (EvidenceError::io("rename")(e), false))?;
+    let Staged {
+        guard,
+        sha256,
+        size,
+        head: _,
+    } = staged;
+    guard.disarm();
+    let sha256 = sha256.as_str();
+    let inner = || -> Result<(String, bool), EvidenceError> {
+        fsync_dir(dest_dir).map_err(EvidenceError::io("fsync"))?;
+        if let Some(parent) = dest_dir.parent() {
+            fsync_dir(parent).map_err(EvidenceError::io("fsync"))?;
+        }
+        crash(crash_at, CrashPoint::AddAfterRename);
+        let existing: Option<String> = tx
+            .query_row(
+                "SELECT id FROM evidence_items
+                 WHERE case_id = ?1 AND sha256 = ?2 AND deleted_at IS NULL",
+                params![item.case_id, sha256],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = existing {
+            return Ok((id, true));
+        }
+        let (seq, _) = custody::head(&tx)?;
+        let id = new_id(&item.case_id, sha256, m.now, seq);
+        tx.execute(
+            "INSERT INTO evidence_items (id, case_id, step_id, step_title, original_name, size,
+                 media_type, sha256, captured_at, captured_at_source, imported_at, source, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                id,
+                item.case_id,
+                item.step_id,
+                item.step_title,
+                m.name,
+                size as i64,
+                m.media_type,
+                sha256,
+                m.captured_at.map(fmt_time),
+                m.time_source.map(TimeSource::as_str),
+                fmt_time(m.now),
+                item.source.as_str(),
+                item.note,
+            ],
+        )?;
+        for tag in &item.tags {
+            tx.execute(
+                "INSERT OR IGNORE INTO evidence_tags (item_id, tag) VALUES (?1, ?2)",
+                params![id, tag],
+            )?;
+        }
+        custody::append(
+            &tx,
+            NewEntry {
+                action: CustodyAction::Add,
+                item_id: Some(&id),
+                case_id: &item.case_id,
+                step_id: item.step_id.as_deref(),
+                details: json!({
+                    "sha256": sha256,
+                    "size": size,
+                    "media_type": m.media_type,
+                    "original_name": m.name,
+                    "captured_at": m.captured_at.map(fmt_time),
+                    "captured_at_source": m.time_source.map(TimeSource::as_str),
+                    "source": item.source.as_str(),
+                    "step_title": item.step_title,
+                    "note": item.note,
+                    "tags": item.tags,
+                }),
+            },
+            m.now,
+        )?;
+        crash(crash_at, CrashPoint::AddBeforeCommit);
+        Ok((id, false))
+    };
+    let out = inner().map_err(|e| (e, true))?;
+    tx.commit().map_err(|e| (e.into(), true))?;
+    Ok(out)
+}
+
+/// Removes a content file unless a live item uses its hash (under the write lock).
+fn remove_if_unused(conn: &mut Connection, path: &Path, sha256: &str) -> Result<(), EvidenceError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let used: i64 = tx.query_row(
+        "SELECT count(*) FROM evidence_items WHERE sha256 = ?1 AND deleted_at IS NULL",
+        params![sha256],
+        |r| r.get(0),
+    )?;
+    if used == 0 {
+        fs::remove_file(path).map_err(EvidenceError::io("remove"))?;
+        if let Some(dir) = path.parent() {
+            let _ = fsync_dir(dir);
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+struct Staged {
+    guard: TempGuard,
+    sha256: String,
+    size: u64,
+    head: Vec<u8>,
+}
+
+/// Removes a temporary file on drop unless disarmed.
+struct TempGuard {
+    path: PathBuf,
+    armed: bool,
+}
+
+impl TempGuard {
+    fn disarm(mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for TempGuard {
+    fn drop(&mut self) {
+        if self.armed {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+fn normalise(item: &NewItem) -> Result<NewItem, EvidenceError> {
+    let case_id = item.case_id.trim().to_string();
+    if case_id.is_empty() {
+        return Err(EvidenceError::InvalidInput(
+            "案件 id 为空 / the case id is empty".into(),
+        ));
+    }
+    let step_id = item
+        .step_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    Ok(NewItem {
+        case_id,
+        step_title: if step_id.is_some() {
+            item.step_title.clone()
+        } else {
+            None
+        },
+        step_id,
+        note: item.note.clone(),
+        tags: normalise_tags(&item.tags),
+        captured_at: item.captured_at,
+        source: item.source,
+    })
+}
+
+fn normalise_tags(tags: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = tags
+        .iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The name as the user gave it, minus directories and control characters.
+fn clean_original_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
+    if cleaned.trim().is_empty() {
+        "unnamed".to_string()
+    } else {
+        cleaned
+    }
+}
+
+fn new_id(case_id: &str, sha256: &str, now: DateTime<Utc>, seq: i64) -> String {
+    let mut h = Sha256::new();
+    h.update(case_id.as_bytes());
+    h.update([0]);
+    h.update(sha256.as_bytes());
+    h.update([0]);
+    h.update(fmt_time(now).as_bytes());
+    h.update([0]);
+    h.update(seq.to_le_bytes());
+    format!("ev-{}", &hex(&h.finalize())[..16])
+}
+
+const ITEM_COLUMNS: &str = "id, case_id, step_id, step_title, original_name, size, media_type,
+    sha256, captured_at, captured_at_source, imported_at, source, note, deleted_at";
+
+fn item_from_row(r: &Row<'_>) -> rusqlite::Result<EvidenceItem> {
+    let time = |i: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
+        Ok(r.get::<_, Option<String>>(i)?
+            .as_deref()
+            .and_then(parse_time))
+    };
+    let source: String = r.get(11)?;
+    Ok(EvidenceItem {
+        id: r.get(0)?,
+        case_id: r.get(1)?,
+        step_id: r.get(2)?,
+        step_title: r.get(3)?,
+        original_name: r.get(4)?,
+        size: r.get::<_, i64>(5)?.max(0) as u64,
+        media_type: r.get(6)?,
+        sha256: r.get(7)?,
+        captured_at: time(8)?,
+        captured_at_source: r.get(9)?,
+        imported_at: time(10)?.unwrap_or_default(),
+        source: if source == "capture" {
+            Source::Capture
+        } else {
+            Source::Import
+        },
+        note: r.get(12)?,
+        tags: Vec::new(),
+        deleted_at: time(13)?,
+    })
+}
+
+fn load_tags(conn: &Connection, item: &mut EvidenceItem) -> Result<(), EvidenceError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT tag FROM evidence_tags WHERE item_id = ?1 ORDER BY tag")?;
+    let rows = stmt.query_map(params![item.id], |r| r.get::<_, String>(0))?;
+    item.tags = rows.collect::<Result<_, _>>()?;
+    Ok(())
+}
+
+pub(crate) fn get_item(conn: &Connection, id: &str) -> Result<EvidenceItem, EvidenceError> {
+    let mut item = conn
+        .query_row(
+            &format!("SELECT {ITEM_COLUMNS} FROM evidence_items WHERE id = ?1"),
+            params![id],
+            item_from_row,
+        )
+        .optional()?
+        .ok_or_else(|| EvidenceError::UnknownItem { id: id.to_string() })?;
+    load_tags(conn, &mut item)?;
+    Ok(item)
+}
+
+fn live_item(conn: &Connection, id: &str) -> Result<EvidenceItem, EvidenceError> {
+    let item = get_item(conn, id)?;
+    if item.deleted_at.is_some() {
+        return Err(EvidenceError::ItemDeleted { id: id.to_string() });
+    }
+    Ok(item)
+}
+
+/// Items ordered by capture time (unknown capture: import time), then import time, then
+/// insertion order.
+pub(crate) fn list_items(
+    conn: &Connection,
+    case_id: Option<&str>,
+    include_deleted: bool,
+) -> Result<Vec<EvidenceItem>, EvidenceError> {
+    let mut sql = format!("SELECT {ITEM_COLUMNS} FROM evidence_items WHERE 1 = 1");
+    if case_id.is_some() {
+        sql.push_str(" AND case_id = ?1");
+    }
+    if !include_deleted {
+        sql.push_str(" AND deleted_at IS NULL");
+    }
+    sql.push_str(" ORDER BY coalesce(captured_at, imported_at), imported_at, rowid");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = match case_id {
+        Some(c) => stmt.query_map(params![c], item_from_row)?,
+        None => stmt.query_map([], item_from_row)?,
+    };
+    let mut items: Vec<EvidenceItem> = rows.collect::<Result<_, _>>()?;
+    for item in &mut items {
+        load_tags(conn, item)?;
+    }
+    Ok(items)
+}
+
+fn list_entries(dir: &Path, want_dirs: bool) -> Result<Vec<PathBuf>, EvidenceError> {
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(EvidenceError::Io {
+                op: "list",
+                source: e,
+            })
+        }
+    };
+    let mut out = Vec::new();
+    for entry in rd {
+        let entry = entry.map_err(EvidenceError::io("list"))?;
+        let ft = entry.file_type().map_err(EvidenceError::io("list"))?;
+        if ft.is_dir() == want_dirs && (want_dirs || ft.is_file()) {
+            out.push(entry.path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn list_files(dir: &Path) -> Result<Vec<PathBuf>, EvidenceError> {
+    list_entries(dir, false)
+}
+
+fn list_dirs(dir: &Path) -> Result<Vec<PathBuf>, EvidenceError> {
+    list_entries(dir, true)
+}

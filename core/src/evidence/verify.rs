@@ -1,0 +1,370 @@
+//! Verification of a vault's evidence: every live file re-hashed, the custody chain walked,
+//! and every item matched against the log entry that recorded it.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::custody::{self, ChainProblem, CustodyEntry, Link};
+use super::error::EvidenceError;
+use super::progress::{CancelFlag, Progress};
+use super::store::{content_path, list_items, EvidenceItem, EvidenceStore};
+use super::util::{hash_reader, truncate_millis, CHUNK};
+use crate::Lang;
+
+/// Names an item in a report: which file, and which step it proves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemRef {
+    pub id: String,
+    pub case_id: String,
+    pub original_name: String,
+    pub step_id: Option<String>,
+    pub step_title: Option<String>,
+}
+
+impl From<&EvidenceItem> for ItemRef {
+    fn from(i: &EvidenceItem) -> ItemRef {
+        ItemRef {
+            id: i.id.clone(),
+            case_id: i.case_id.clone(),
+            original_name: i.original_name.clone(),
+            step_id: i.step_id.clone(),
+            step_title: i.step_title.clone(),
+        }
+    }
+}
+
+impl ItemRef {
+    fn describe(&self, lang: Lang) -> String {
+        let step = match (&self.step_title, &self.step_id) {
+            (Some(t), _) => t.clone(),
+            (None, Some(s)) => s.clone(),
+            (None, None) => match lang {
+                Lang::Zh => "未关联步骤".into(),
+                Lang::En => "no step".into(),
+            },
+        };
+        match lang {
+            Lang::Zh => format!("{}（{}，证明步骤：{}）", self.id, self.original_name, step),
+            Lang::En => format!(
+                "{} ({}, proves step: {})",
+                self.id, self.original_name, step
+            ),
+        }
+    }
+}
+
+/// One problem found by [`EvidenceStore::verify`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum VerifyIssue {
+    /// The item's file is gone.
+    MissingFile { item: ItemRef },
+    /// The item's file no longer has the recorded SHA-256.
+    ChangedFile {
+        item: ItemRef,
+        expected_sha256: String,
+        actual_sha256: String,
+    },
+    /// The file exists but could not be read.
+    UnreadableFile { item: ItemRef, error: String },
+    /// No custody entry records this item's `add` (or, for a tombstone, its `delete`).
+    NotLogged { item: ItemRef, action: String },
+    /// The row disagrees with the `add` entry that recorded it (e.g. its hash was edited).
+    RecordMismatch { item: ItemRef, field: String },
+    /// A log entry's content no longer matches its hash: it was edited.
+    EntryAltered { seq: i64, item: Option<ItemRef> },
+    /// Log entries are gone.
+    EntriesMissing { from_seq: i64, to_seq: i64 },
+    /// A log entry chains to an entry that is not its predecessor: entries were reordered.
+    EntryOutOfOrder { seq: i64, item: Option<ItemRef> },
+    /// A log entry chains to a hash found nowhere in the log.
+    BrokenLink { seq: i64, item: Option<ItemRef> },
+    /// A sequence number repeats or goes backwards.
+    BadSequence { seq: i64 },
+    /// A log entry names an item that has no row.
+    UnknownItemInLog { seq: i64, item_id: String },
+}
+
+impl VerifyIssue {
+    /// A one-line human description in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        let opt = |item: &Option<ItemRef>| match item {
+            Some(i) => format!(" — {}", i.describe(lang)),
+            None => String::new(),
+        };
+        match self {
+            VerifyIssue::MissingFile { item } => {
+                if zh {
+                    format!("文件缺失：{}", item.describe(lang))
+                } else {
+                    format!("file missing: {}", item.describe(lang))
+                }
+            }
+            VerifyIssue::ChangedFile {
+                item,
+                expected_sha256,
+                actual_sha256,
+            } => {
+                if zh {
+                    format!(
+                        "文件已被改动：{}，应为 {expected_sha256}，实为 {actual_sha256}",
+                        item.describe(lang)
+                    )
+                } else {
+                    format!(
+                        "file changed: {}, expected {expected_sha256}, found {actual_sha256}",
+                        item.describe(lang)
+                    )
+                }
+            }
+            VerifyIssue::UnreadableFile { item, error } => {
+                if zh {
+                    format!("文件无法读取：{}：{error}", item.describe(lang))
+                } else {
+                    format!("file unreadable: {}: {error}", item.describe(lang))
+                }
+            }
+            VerifyIssue::NotLogged { item, action } => {
+                if zh {
+                    format!("保管记录中缺少 {action} 条目：{}", item.describe(lang))
+                } else {
+                    format!(
+                        "no `{action}` entry in the custody log: {}",
+                        item.describe(lang)
+                    )
+                }
+            }
+            VerifyIssue::RecordMismatch { item, field } => {
+                if zh {
+                    format!("记录与保管日志不符（{field}）：{}", item.describe(lang))
+                } else {
+                    format!(
+                        "record differs from the custody log ({field}): {}",
+                        item.describe(lang)
+                    )
+                }
+            }
+            VerifyIssue::EntryAltered { seq, item } => {
+                if zh {
+                    format!("保管日志第 {seq} 条被改动{}", opt(item))
+                } else {
+                    format!("custody entry {seq} was altered{}", opt(item))
+                }
+            }
+            VerifyIssue::EntriesMissing { from_seq, to_seq } => {
+                if zh {
+                    format!("保管日志缺少第 {from_seq}–{to_seq} 条")
+                } else {
+                    format!("custody entries {from_seq}–{to_seq} are missing")
+                }
+            }
+            VerifyIssue::EntryOutOfOrder { seq, item } => {
+                if zh {
+                    format!("保管日志第 {seq} 条顺序被打乱{}", opt(item))
+                } else {
+                    format!("custody entry {seq} is out of order{}", opt(item))
+                }
+            }
+            VerifyIssue::BrokenLink { seq, item } => {
+                if zh {
+                    format!("保管日志第 {seq} 条的链接断裂{}", opt(item))
+                } else {
+                    format!("custody entry {seq} breaks the chain{}", opt(item))
+                }
+            }
+            VerifyIssue::BadSequence { seq } => {
+                if zh {
+                    format!("保管日志序号 {seq} 重复或倒退")
+                } else {
+                    format!("custody sequence number {seq} repeats or goes backwards")
+                }
+            }
+            VerifyIssue::UnknownItemInLog { seq, item_id } => {
+                if zh {
+                    format!("保管日志第 {seq} 条指向不存在的证据 {item_id}")
+                } else {
+                    format!("custody entry {seq} names an unknown item {item_id}")
+                }
+            }
+        }
+    }
+}
+
+/// The outcome of [`EvidenceStore::verify`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    /// True when no issue was found.
+    pub intact: bool,
+    pub checked_at: DateTime<Utc>,
+    /// The case verified, or `None` for the whole vault (the chain is always checked whole).
+    pub case_id: Option<String>,
+    pub items_checked: usize,
+    pub bytes_checked: u64,
+    pub entries_checked: usize,
+    pub issues: Vec<VerifyIssue>,
+}
+
+impl EvidenceStore<'_> {
+    /// Re-hashes every live file (of `case_id`, or of all cases), walks the whole custody
+    /// chain, and checks each item against the entries that recorded it. Read-only.
+    pub fn verify(
+        &self,
+        case_id: Option<&str>,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+        now: DateTime<Utc>,
+    ) -> Result<VerifyReport, EvidenceError> {
+        let conn = self.connection();
+        let all = list_items(conn, None, true)?;
+        let by_id: HashMap<&str, &EvidenceItem> = all.iter().map(|i| (i.id.as_str(), i)).collect();
+        let in_scope: Vec<&EvidenceItem> = all
+            .iter()
+            .filter(|i| match case_id {
+                Some(c) => i.case_id == c,
+                None => true,
+            })
+            .collect();
+        let live: Vec<&EvidenceItem> = in_scope
+            .iter()
+            .copied()
+            .filter(|i| i.deleted_at.is_none())
+            .collect();
+        let total: u64 = live.iter().map(|i| i.size).sum();
+        let mut issues = Vec::new();
+        let mut done = 0u64;
+        let mut buf = vec![0u8; CHUNK];
+        progress.on_progress(0, total);
+        for item in &live {
+            if cancel.is_cancelled() {
+                return Err(EvidenceError::Cancelled);
+            }
+            let path = content_path(&self.root, &item.sha256);
+            let r = ItemRef::from(*item);
+            match File::open(&path) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    issues.push(VerifyIssue::MissingFile { item: r })
+                }
+                Err(e) => issues.push(VerifyIssue::UnreadableFile {
+                    item: r,
+                    error: e.to_string(),
+                }),
+                Ok(mut f) => match hash_reader(&mut f, &mut buf, progress, cancel, done, total)? {
+                    Ok((actual, _)) if actual == item.sha256 => {}
+                    Ok((actual, _)) => issues.push(VerifyIssue::ChangedFile {
+                        item: r,
+                        expected_sha256: item.sha256.clone(),
+                        actual_sha256: actual,
+                    }),
+                    Err(e) => issues.push(VerifyIssue::UnreadableFile {
+                        item: r,
+                        error: e.to_string(),
+                    }),
+                },
+            }
+            done += item.size;
+            progress.on_progress(done, total);
+        }
+
+        let entries = custody::load_all(conn)?;
+        let item_of = |e: &CustodyEntry| {
+            e.item_id
+                .as_deref()
+                .and_then(|id| by_id.get(id))
+                .map(|i| ItemRef::from(*i))
+        };
+        let seq_index: HashMap<i64, &CustodyEntry> = entries.iter().map(|e| (e.seq, e)).collect();
+        let links: Vec<Link> = entries.iter().map(Link::from).collect();
+        for p in custody::check_chain(&links) {
+            issues.push(match p {
+                ChainProblem::Altered { seq } => VerifyIssue::EntryAltered {
+                    seq,
+                    item: seq_index.get(&seq).and_then(|e| item_of(e)),
+                },
+                ChainProblem::Missing { from, to } => VerifyIssue::EntriesMissing {
+                    from_seq: from,
+                    to_seq: to,
+                },
+                ChainProblem::OutOfOrder { seq } => VerifyIssue::EntryOutOfOrder {
+                    seq,
+                    item: seq_index.get(&seq).and_then(|e| item_of(e)),
+                },
+                ChainProblem::BrokenLink { seq } => VerifyIssue::BrokenLink {
+                    seq,
+                    item: seq_index.get(&seq).and_then(|e| item_of(e)),
+                },
+                ChainProblem::BadSequence { seq } => VerifyIssue::BadSequence { seq },
+            });
+        }
+        for e in &entries {
+            if let Some(id) = &e.item_id {
+                if !by_id.contains_key(id.as_str()) {
+                    issues.push(VerifyIssue::UnknownItemInLog {
+                        seq: e.seq,
+                        item_id: id.clone(),
+                    });
+                }
+            }
+        }
+
+        // Every item must be recorded by an `add` entry that agrees with its row, and every
+        // tombstone by a `delete` entry.
+        let mut by_item: HashMap<&str, Vec<&CustodyEntry>> = HashMap::new();
+        for e in &entries {
+            if let Some(id) = &e.item_id {
+                by_item.entry(id.as_str()).or_default().push(e);
+            }
+        }
+        for item in &in_scope {
+            let log = by_item
+                .get(item.id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            match log.iter().find(|e| e.action == "add") {
+                None => issues.push(VerifyIssue::NotLogged {
+                    item: ItemRef::from(*item),
+                    action: "add".into(),
+                }),
+                Some(add) => {
+                    let d = add.details_json();
+                    let mut fields = Vec::new();
+                    if add.case_id != item.case_id {
+                        fields.push("case_id");
+                    }
+                    if d["sha256"].as_str() != Some(item.sha256.as_str()) {
+                        fields.push("sha256");
+                    }
+                    if d["size"].as_u64() != Some(item.size) {
+                        fields.push("size");
+                    }
+                    for field in fields {
+                        issues.push(VerifyIssue::RecordMismatch {
+                            item: ItemRef::from(*item),
+                            field: field.into(),
+                        });
+                    }
+                }
+            }
+            if item.deleted_at.is_some() && !log.iter().any(|e| e.action == "delete") {
+                issues.push(VerifyIssue::NotLogged {
+                    item: ItemRef::from(*item),
+                    action: "delete".into(),
+                });
+            }
+        }
+
+        Ok(VerifyReport {
+            intact: issues.is_empty(),
+            checked_at: truncate_millis(now),
+            case_id: case_id.map(str::to_string),
+            items_checked: live.len(),
+            bytes_checked: done,
+            entries_checked: entries.len(),
+            issues,
+        })
+    }
+}
