@@ -46,8 +46,6 @@ android {
             File(repoRoot, "build/bindings/kotlin-android"),
         )
         jniLibs.srcDir(jniLibsDir)
-        // The bundled rule packs, read by the scenario list until the core exposes them.
-        assets.srcDir(File(repoRoot, "core/rules"))
     }
 }
 

@@ -40,6 +40,12 @@ impl ApiError {
         }
     }
 
+    pub(crate) fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::NotFound {
+            detail: message.into(),
+        }
+    }
+
     pub(crate) fn internal(message: impl Into<String>) -> ApiError {
         ApiError::Internal {
             detail: message.into(),
@@ -69,6 +75,86 @@ impl From<std::io::Error> for ApiError {
                 detail: kind.to_string(),
             },
         }
+    }
+}
+
+/// A fact that cannot be used. The fact id is kept (it comes from the pack, not from the
+/// person); the value is not.
+impl From<tuilu_core::FactError> for ApiError {
+    fn from(e: tuilu_core::FactError) -> ApiError {
+        use tuilu_core::FactError;
+        match e {
+            FactError::Unknown { scenario, fact, .. } => {
+                ApiError::invalid_input(format!("unknown fact `{fact}` for scenario `{scenario}`"))
+            }
+            FactError::WrongType { fact, expected, .. } => ApiError::invalid_input(format!(
+                "invalid value for fact `{fact}`: expected {expected}"
+            )),
+        }
+    }
+}
+
+/// An invalid rule pack: how many problems, and where the first one is (a path inside the
+/// pack and the line, never the text).
+impl From<tuilu_core::PackError> for ApiError {
+    fn from(e: tuilu_core::PackError) -> ApiError {
+        let n = e.issues.len();
+        let first = e.issues.first().map(|i| {
+            let mut at = if i.path.is_empty() {
+                "the file".to_string()
+            } else {
+                format!("`{}`", i.path)
+            };
+            if let Some(line) = i.line {
+                at.push_str(&format!(" (line {line})"));
+            }
+            at
+        });
+        ApiError::invalid_input(match first {
+            Some(at) => format!("invalid rule pack: {n} problem(s), first at {at}"),
+            None => "invalid rule pack".to_string(),
+        })
+    }
+}
+
+/// Calendar errors: a bad holiday file or date computation is `InvalidInput` (naming the
+/// field, not its value); storage failures are `Io` without the path.
+impl From<tuilu_core::calendar::CalendarError> for ApiError {
+    fn from(e: tuilu_core::calendar::CalendarError) -> ApiError {
+        use tuilu_core::calendar::CalendarError as C;
+        let detail = match e {
+            C::Json { message } => format!("holiday file is not valid JSON: {message}"),
+            C::MissingField { field } => format!("holiday file lacks the field `{field}`"),
+            C::WrongType {
+                field, expected, ..
+            } => format!("holiday file field `{field}` must be {expected}"),
+            C::YearOutOfRange { min, max, .. } => {
+                format!("holiday file year outside {min}–{max}")
+            }
+            C::BadDate { field, .. } => {
+                format!("holiday file field `{field}` is not a YYYY-MM-DD date")
+            }
+            C::DateOutsideYear { year, .. } => {
+                format!("holiday file lists a date outside {year} ± 1 year")
+            }
+            C::DuplicateDate { .. } => "holiday file lists a date twice".to_string(),
+            C::NoDaysListed { year } => {
+                format!("the {year} holiday file lists no days; nothing imported")
+            }
+            C::FileNameMismatch { year, .. } => {
+                format!("stored holiday file named differently from its year {year}")
+            }
+            C::DateOutOfRange => "date outside the representable range".to_string(),
+            C::InvalidDuration { min, max } => {
+                format!("invalid duration: min {min} > max {max}")
+            }
+            C::Io { .. } => {
+                return ApiError::Io {
+                    detail: "cannot read or write the calendar directory".into(),
+                }
+            }
+        };
+        ApiError::invalid_input(detail)
     }
 }
 

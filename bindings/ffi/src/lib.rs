@@ -10,27 +10,45 @@
 //!   blocking part on the crate's own runtime ([`runtime`]), reporting progress through the
 //!   foreign trait [`ProgressListener`] and stopped by an explicit [`CancelToken`]
 //!   (cancelling a future does not cross the FFI, uniffi-rs #2771);
-//! - records: an FFI-owned record per core type with a `From` conversion (see [`pack`]),
-//!   so the core keeps no FFI types in its API.
+//! - records: an FFI-owned record per core type with a `From` conversion (see [`rules`],
+//!   [`plan`], [`calendar`]), so the core keeps no FFI types in its API;
+//! - chrono types cross as UniFFI custom types ([`uniffi_support`]): `Timestamp` (an
+//!   instant) and `IsoDate` (`YYYY-MM-DD`).
 
 uniffi::setup_scaffolding!("tuilu");
 
+pub mod calendar;
 mod cancel;
 mod core;
 mod error;
+pub mod facts;
 pub mod hash;
-mod pack;
+pub mod plan;
 mod progress;
+pub mod rules;
 mod runtime;
+pub mod uniffi_support;
 
+pub use crate::calendar::{
+    CalendarProblemRecord, CalendarStatusRecord, DataSource, DateResultRecord, DayInfoRecord,
+    DayKind, DeadlineRecord, EstimateKind, EstimateReasonRecord, WorkingDayCountRecord,
+    YearStatusRecord,
+};
 pub use crate::cancel::CancelToken;
 pub use crate::core::TuiluCore;
 pub use crate::error::ApiError;
-pub use crate::pack::{
-    parse_pack, Channel, FactChoice, FactKind, FactSummary, LocalizedText, PackSummary, StepKind,
-    StepSummary,
+pub use crate::facts::{Fact, FactValue};
+pub use crate::plan::{
+    AmountRecord, Applicability, BlockerRecord, DurationRecord, EvidenceHintRecord, NoticeRecord,
+    PlanRecord, PlanStepRecord, PlannedDeadlineRecord, QuestionRecord, RouteRecord,
+    ScheduledPlanRecord, SourceRecord,
 };
 pub use crate::progress::ProgressListener;
+pub use crate::rules::{
+    check_pack, Channel, Confidence, DurationUnit, FactChoice, FactInfo, FactKind, LocalizedText,
+    PackCheckRecord, PackIssueRecord, ScenarioInfo, Severity, StepKind,
+};
+pub use crate::uniffi_support::{IsoDate, Timestamp};
 
 /// The version of the core library, e.g. `0.1.0`.
 #[uniffi::export]

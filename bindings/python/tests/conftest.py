@@ -20,6 +20,20 @@ def xingtu_pack():
 
 
 @pytest.fixture
+def vault(tmp_path):
+    """A fresh vault directory (created by the core)."""
+    return str(tmp_path / "vault")
+
+
+@pytest.fixture
+def broken_xingtu_pack(xingtu_pack):
+    """The Xingtu pack with two mistakes: a dependency on a missing step, an unknown fact."""
+    return xingtu_pack.replace(
+        'depends_on = ["record_task_state"]', 'depends_on = ["nope"]'
+    ).replace("task_amount * 0.5", "task_amont * 0.5")
+
+
+@pytest.fixture
 def make_file(tmp_path):
     """make_file(name, data=None, size=0) -> (path, sha256 hex)."""
 

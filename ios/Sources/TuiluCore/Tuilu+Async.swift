@@ -25,13 +25,26 @@ public enum HashEvent: Sendable, Equatable {
     case finished(sha256: String)
 }
 
-/// The entry point for the app: one per process, thread-safe. Errors are `ApiError`
-/// (see `ApiError.userMessage(locale:)` for text to show).
+/// The entry point for the app: one per process, thread-safe, opened on the vault directory
+/// (created when missing). Quick calls (plans, calendar) run off the caller's thread;
+/// long ones on the core's workers. Dates are `IsoDate` strings (`YYYY-MM-DD`, China
+/// calendar dates), instants `Date`s. Errors are `ApiError` (see
+/// `ApiError.userMessage(locale:)` for text to show).
 public final class Tuilu: Sendable {
     private let core: TuiluCore
 
-    public init() {
-        core = TuiluCore()
+    /// Loads the bundled rule packs and the calendar with the vault's imported holiday
+    /// years (a few milliseconds of disk work: prefer `open(vaultPath:)` from async code).
+    /// Throws `ApiError.InvalidInput` (empty path, or a file) or `ApiError.Io`.
+    public init(vaultPath: String) throws {
+        core = try TuiluCore(vaultDir: vaultPath)
+    }
+
+    /// Opens the core off the caller's thread.
+    public static func open(vaultPath: String) async throws -> Tuilu {
+        try await Task.detached(priority: .userInitiated) {
+            try Tuilu(vaultPath: vaultPath)
+        }.value
     }
 
     /// The core library's version, e.g. `0.1.0`.
@@ -39,13 +52,100 @@ public final class Tuilu: Sendable {
         coreVersion()
     }
 
-    /// Parses a rule pack (TOML text) into its outline, off the caller's thread.
-    /// Throws `ApiError.InvalidInput`.
-    public func parsePack(_ tomlText: String) async throws -> PackSummary {
+    /// Validates a rule pack (TOML text) like a bundled one. An invalid pack is a result
+    /// with every issue (pack, path, message, line, column), not an error.
+    public static func checkPack(_ tomlText: String) async throws -> PackCheckRecord {
         try await Task.detached(priority: .userInitiated) {
-            try ffiParsePack(tomlText)
+            try ffiCheckPack(tomlText)
         }.value
     }
+
+    /// Runs a quick blocking call of the core off the caller's thread.
+    private func run<T: Sendable>(_ body: @escaping @Sendable (TuiluCore) throws -> T) async throws -> T {
+        let core = self.core
+        return try await Task.detached(priority: .userInitiated) {
+            try body(core)
+        }.value
+    }
+
+    // MARK: scenarios and plans
+
+    /// Every scenario: the bundled ones in a stable order, then those added.
+    public func scenarios() async throws -> [ScenarioInfo] {
+        try await run { try $0.scenarios() }
+    }
+
+    /// One scenario. Throws `ApiError.NotFound`.
+    public func scenario(id: String) async throws -> ScenarioInfo {
+        try await run { try $0.scenario(id: id) }
+    }
+
+    /// Same as `Tuilu.checkPack(_:)`.
+    public func checkPack(_ tomlText: String) async throws -> PackCheckRecord {
+        try await Self.checkPack(tomlText)
+    }
+
+    /// Validates a pack and adds it, replacing the scenario with the same id, for this
+    /// object's life. Throws `ApiError.InvalidInput` (use `checkPack` for every issue).
+    public func addPack(_ tomlText: String) async throws -> ScenarioInfo {
+        try await run { try $0.addPack(tomlText: tomlText) }
+    }
+
+    /// `addPack` for a pack file. Throws NotFound, Io, InvalidInput.
+    public func addPackFile(atPath path: String) async throws -> ScenarioInfo {
+        try await run { try $0.addPackFile(path: path) }
+    }
+
+    /// The plan of a scenario for the answers given (build them with `Fact.bool`,
+    /// `Fact.money`, `Fact.choice`, `Fact.answer`...). Unanswered facts are listed in
+    /// `missingFacts` and `questions`. Throws `ApiError.NotFound` (scenario) or
+    /// `ApiError.InvalidInput` (a fact unknown, of the wrong type, out of bounds or given
+    /// twice; the detail names it).
+    public func plan(scenarioId: String, facts: [Fact] = []) async throws -> PlanRecord {
+        try await run { try $0.plan(scenarioId: scenarioId, facts: facts) }
+    }
+
+    /// `plan` plus each step's deadline when its clock starts at `clockStart`.
+    public func planWithDeadlines(scenarioId: String, facts: [Fact], clockStart: Date) async throws -> ScheduledPlanRecord {
+        try await run { try $0.planWithDeadlines(scenarioId: scenarioId, facts: facts, clockStart: clockStart) }
+    }
+
+    // MARK: calendar
+
+    public func isWorkingDay(_ date: IsoDate) async throws -> DayInfoRecord {
+        try await run { try $0.isWorkingDay(date: date) }
+    }
+
+    /// The `n`-th working day after `date` (`date` itself never counts).
+    public func addWorkingDays(_ n: Int32, to date: IsoDate) async throws -> DateResultRecord {
+        try await run { try $0.addWorkingDays(date: date, n: n) }
+    }
+
+    /// Working days after `from` up to and including `to`.
+    public func workingDaysBetween(_ from: IsoDate, and to: IsoDate) async throws -> WorkingDayCountRecord {
+        try await run { try $0.workingDaysBetween(from: from, to: to) }
+    }
+
+    public func addNaturalDays(_ n: Int32, to date: IsoDate) async throws -> DateResultRecord {
+        try await run { try $0.addNaturalDays(date: date, n: n) }
+    }
+
+    /// When `duration` ends if its clock starts at `clockStart`.
+    public func stepDeadline(_ duration: DurationRecord, clockStart: Date) async throws -> DeadlineRecord {
+        try await run { try $0.stepDeadline(duration: duration, clockStart: clockStart) }
+    }
+
+    public func calendarStatus() async throws -> CalendarStatusRecord {
+        try await run { try $0.calendarStatus() }
+    }
+
+    /// Imports a holiday year file (holiday-cn JSON) into the vault; it replaces earlier data
+    /// for its year. A rejected file changes nothing. Throws InvalidInput, Io.
+    public func importHolidayYear(_ json: Data) async throws -> YearStatusRecord {
+        try await run { try $0.importHolidayYear(json: json) }
+    }
+
+    // MARK: long operations
 
     /// SHA-256 of the file at `path`, as 64 lowercase hex digits. `onProgress` is called on a
     /// core worker thread, about a hundred times at most. Cancelling the task stops the work
@@ -137,6 +237,37 @@ private final class ProgressRelay: ProgressListener, @unchecked Sendable {
 
 /// The generated free function, reached from file scope: inside `Tuilu` the method of the
 /// same base name would shadow it.
-private func ffiParsePack(_ tomlText: String) throws -> PackSummary {
-    try parsePack(tomlText: tomlText)
+private func ffiCheckPack(_ tomlText: String) throws -> PackCheckRecord {
+    try checkPack(tomlText: tomlText)
+}
+
+// MARK: facts and texts
+
+extension Fact {
+    public static func bool(_ id: String, _ value: Bool) -> Fact { Fact(id: id, value: .bool(value: value)) }
+    public static func integer(_ id: String, _ value: Int64) -> Fact { Fact(id: id, value: .integer(value: value)) }
+    /// Yuan as decimal text, at most two decimals: `.money("task_amount", "3000")`.
+    public static func money(_ id: String, _ yuan: String) -> Fact { Fact(id: id, value: .money(yuan: yuan)) }
+    public static func date(_ id: String, _ date: IsoDate) -> Fact { Fact(id: id, value: .date(date: date)) }
+    public static func datetime(_ id: String, _ at: Date) -> Fact { Fact(id: id, value: .datetime(at: at)) }
+    /// An enum fact: one of its choices' `value`.
+    public static func choice(_ id: String, _ value: String) -> Fact { Fact(id: id, value: .choice(value: value)) }
+    public static func text(_ id: String, _ value: String) -> Fact { Fact(id: id, value: .text(value: value)) }
+    /// Text typed by a person, parsed for the fact's type (是/否, ¥1,280.50, ...).
+    public static func answer(_ id: String, _ typed: String) -> Fact { Fact(id: id, value: .raw(text: typed)) }
+}
+
+extension LocalizedText {
+    /// The text in the locale's language (Chinese unless English), falling back to the other.
+    public func text(for locale: Locale = .current) -> String {
+        let english = locale.identifier.hasPrefix("en")
+        if english, !en.isEmpty { return en }
+        if !english, !zh.isEmpty { return zh }
+        return zh.isEmpty ? en : zh
+    }
+}
+
+extension PlanRecord {
+    public func amount(_ id: String) -> AmountRecord? { amounts.first { $0.id == id } }
+    public func step(_ id: String) -> PlanStepRecord? { steps.first { $0.id == id } }
 }

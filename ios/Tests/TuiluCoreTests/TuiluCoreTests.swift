@@ -11,10 +11,14 @@ final class TuiluCoreTests: XCTestCase {
     private var dir: URL!
 
     override func setUpWithError() throws {
-        tuilu = Tuilu()
         dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("tuilu-swift-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        tuilu = try Tuilu(vaultPath: vaultPath)
+    }
+
+    private var vaultPath: String {
+        dir.appendingPathComponent("vault").path
     }
 
     override func tearDownWithError() throws {
@@ -80,9 +84,9 @@ final class TuiluCoreTests: XCTestCase {
 
     // MARK: version
 
-    func testVersionIsSemverAndTheSameEverywhere() {
+    func testVersionIsSemverAndTheSameEverywhere() throws {
         XCTAssertNotNil(Tuilu.version.range(of: #"^\d+\.\d+\.\d+"#, options: .regularExpression))
-        XCTAssertEqual(TuiluCore().version(), Tuilu.version)
+        XCTAssertEqual(try TuiluCore(vaultDir: vaultPath).version(), Tuilu.version)
     }
 
     // MARK: hashing
@@ -142,7 +146,7 @@ final class TuiluCoreTests: XCTestCase {
         let token = CancelToken()
         let recorder = Recorder(onCall: { token.cancel() })
         do {
-            _ = try await TuiluCore().hashFile(path: path, listener: recorder, cancel: token)
+            _ = try await TuiluCore(vaultDir: vaultPath).hashFile(path: path, listener: recorder, cancel: token)
             XCTFail("expected Cancelled")
         } catch ApiError.Cancelled {}
         XCTAssertTrue(token.isCancelled())
@@ -154,7 +158,7 @@ final class TuiluCoreTests: XCTestCase {
         let token = CancelToken()
         token.cancel()
         do {
-            _ = try await TuiluCore().hashFile(path: path, listener: nil, cancel: token)
+            _ = try await TuiluCore(vaultDir: vaultPath).hashFile(path: path, listener: nil, cancel: token)
             XCTFail("expected Cancelled")
         } catch ApiError.Cancelled {}
     }
@@ -229,31 +233,6 @@ final class TuiluCoreTests: XCTestCase {
         XCTAssertTrue(en.allSatisfy { $0.unicodeScalars.allSatisfy { $0.isASCII } })
     }
 
-    // MARK: rule packs
-
-    func testParsesTheXingtuPack() async throws {
-        let pack = try await tuilu.parsePack(try xingtuPack())
-        XCTAssertEqual(pack.id, "douyin.xingtu-task-cancel")
-        XCTAssertEqual(pack.platform, "douyin")
-        XCTAssertEqual(pack.title.zh, "抖音星图：取消品牌任务")
-        XCTAssertEqual(pack.title.en, "Douyin Xingtu: cancel a brand task")
-        let taskType = try XCTUnwrap(pack.facts.first { $0.id == "task_type" })
-        XCTAssertEqual(taskType.kind, .enum)
-        XCTAssertEqual(taskType.choices.map(\.value), ["xingtu", "quanmin"])
-        XCTAssertFalse(pack.steps.isEmpty)
-    }
-
-    func testMalformedPackIsInvalidInputWithALine() async throws {
-        do {
-            _ = try await tuilu.parsePack("id = \"x\"\nplatform = 张三")
-            XCTFail("expected InvalidInput")
-        } catch let error as ApiError {
-            guard case let .InvalidInput(detail) = error else { return XCTFail("\(error)") }
-            XCTAssertTrue(detail.contains("line 2"), detail)
-            XCTAssertFalse(detail.contains("张三"), detail)
-        }
-    }
-
     // MARK: concurrency
 
     func testEightConcurrentCallers() async throws {
@@ -267,8 +246,8 @@ final class TuiluCoreTests: XCTestCase {
                     let digest = try await tuilu.hashFile(atPath: path) {
                         recorder.onProgress(done: $0.done, total: $0.total)
                     }
-                    let summary = try await tuilu.parsePack(pack)
-                    return (i, digest, recorder.calls.count, summary.id)
+                    let check = try await tuilu.checkPack(pack)
+                    return (i, digest, recorder.calls.count, check.pack)
                 }
             }
             var all: [(Int, String, Int, String)] = []

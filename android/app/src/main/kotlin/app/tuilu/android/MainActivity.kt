@@ -58,9 +58,6 @@ fun ScenarioListScreen(state: ScenarioListState) {
                     verticalArrangement = Arrangement.spacedBy(12.dp),
                 ) {
                     items(state.scenarios, key = { it.id }) { ScenarioRow(it) }
-                    if (state.failed > 0) {
-                        item { Text(stringResource(R.string.packs_failed, state.failed)) }
-                    }
                     item {
                         Text(
                             stringResource(R.string.core_version, Tuilu.version),

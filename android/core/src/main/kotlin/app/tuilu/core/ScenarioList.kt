@@ -1,8 +1,7 @@
 package app.tuilu.core
 
 import app.tuilu.core.uniffi.ApiException
-import app.tuilu.core.uniffi.LocalizedText
-import app.tuilu.core.uniffi.PackSummary
+import app.tuilu.core.uniffi.ScenarioInfo
 import java.util.Locale
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
@@ -12,8 +11,7 @@ import kotlinx.coroutines.flow.asStateFlow
 sealed interface ScenarioListState {
     data object Loading : ScenarioListState
 
-    /** [failed] counts packs that could not be read; they are left out of [scenarios]. */
-    data class Loaded(val scenarios: List<ScenarioItem>, val failed: Int) : ScenarioListState
+    data class Loaded(val scenarios: List<ScenarioItem>) : ScenarioListState
 
     data class Error(val message: String) : ScenarioListState
 }
@@ -29,8 +27,8 @@ data class ScenarioItem(
 
 /**
  * The scenario list's state holder, free of Android types so it is tested on the JVM; the
- * app's view model wraps it. [load] takes the packs' TOML texts (read from the app's assets
- * until the rule engine exposes the bundled packs).
+ * app's view model wraps it. [load] lists the core's scenarios (bundled packs and packs
+ * added at run time).
  */
 class ScenarioListModel(
     private val tuilu: Tuilu,
@@ -39,37 +37,20 @@ class ScenarioListModel(
     private val mutableState = MutableStateFlow<ScenarioListState>(ScenarioListState.Loading)
     val state: StateFlow<ScenarioListState> = mutableState.asStateFlow()
 
-    suspend fun load(packTexts: List<String>) {
+    suspend fun load() {
         mutableState.value = ScenarioListState.Loading
-        var failed = 0
-        val items = packTexts.mapNotNull { text ->
-            try {
-                tuilu.parsePack(text).toItem()
-            } catch (e: ApiException.InvalidInput) {
-                failed++
-                null
-            } catch (e: ApiException) {
-                mutableState.value = ScenarioListState.Error(e.userMessage(locale))
-                return
-            }
+        mutableState.value = try {
+            ScenarioListState.Loaded(tuilu.scenarios().map { it.toItem() }.sortedBy { it.id })
+        } catch (e: ApiException) {
+            ScenarioListState.Error(e.userMessage(locale))
         }
-        mutableState.value = ScenarioListState.Loaded(items.sortedBy { it.id }, failed)
     }
 
-    private fun PackSummary.toItem() = ScenarioItem(
+    private fun ScenarioInfo.toItem() = ScenarioItem(
         id = id,
         platform = platform,
-        title = title.pick(),
-        summary = summary.pick(),
-        stepCount = steps.size,
+        title = title.get(locale),
+        summary = summary.get(locale),
+        stepCount = stepCount.toInt(),
     )
-
-    private fun LocalizedText.pick(): String {
-        val english = locale.language == "en"
-        return when {
-            english && en.isNotBlank() -> en
-            !english && zh.isNotBlank() -> zh
-            else -> zh.ifBlank { en }
-        }
-    }
 }

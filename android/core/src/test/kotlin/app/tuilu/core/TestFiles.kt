@@ -15,6 +15,16 @@ object TestFiles {
     fun xingtuPack(): String =
         File(repo, "core/rules/douyin.xingtu-task-cancel.toml").readText()
 
+    /** A fresh, empty vault directory. */
+    fun vault(): String =
+        Files.createTempDirectory(tempDir.toPath(), "vault-").toFile().apply { deleteOnExit() }.path
+
+    /** The Xingtu pack with two mistakes: a dependency on a missing step, an unknown fact. */
+    fun brokenXingtuPack(): String =
+        xingtuPack()
+            .replace("depends_on = [\"record_task_state\"]", "depends_on = [\"nope\"]")
+            .replace("task_amount * 0.5", "task_amont * 0.5")
+
     fun write(name: String, bytes: ByteArray): File =
         File(tempDir, name).apply {
             writeBytes(bytes)

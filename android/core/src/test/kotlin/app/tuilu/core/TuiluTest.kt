@@ -2,14 +2,12 @@ package app.tuilu.core
 
 import app.tuilu.core.uniffi.ApiException
 import app.tuilu.core.uniffi.CancelToken
-import app.tuilu.core.uniffi.FactKind
 import app.tuilu.core.uniffi.ProgressListener
 import app.tuilu.core.uniffi.TuiluCore
 import java.io.File
 import java.util.Collections
 import java.util.Locale
 import java.util.concurrent.atomic.AtomicInteger
-import kotlin.test.assertContentEquals
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
@@ -30,7 +28,7 @@ import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Test
 
 class TuiluTest {
-    private val tuilu = Tuilu()
+    private val tuilu = Tuilu(TestFiles.vault())
 
     @AfterEach
     fun tearDown() = tuilu.close()
@@ -40,7 +38,7 @@ class TuiluTest {
     @Test
     fun versionIsSemverAndTheSameEverywhere() {
         assertTrue(Regex("""\d+\.\d+\.\d+.*""").matches(Tuilu.version), Tuilu.version)
-        TuiluCore().use { assertEquals(Tuilu.version, it.version()) }
+        TuiluCore(TestFiles.vault()).use { assertEquals(Tuilu.version, it.version()) }
     }
 
     // -- hashing -------------------------------------------------------------------------
@@ -106,7 +104,7 @@ class TuiluTest {
                 token.cancel()
             }
         }
-        TuiluCore().use { core ->
+        TuiluCore(TestFiles.vault()).use { core ->
             assertFailsWith<ApiException.Cancelled> { core.hashFile(file.path, listener, token) }
         }
         assertTrue(token.isCancelled())
@@ -116,7 +114,7 @@ class TuiluTest {
     @Test
     fun alreadyCancelledTokenFailsAtOnce() = runBlocking {
         val token = CancelToken().apply { cancel() }
-        TuiluCore().use { core ->
+        TuiluCore(TestFiles.vault()).use { core ->
             assertFailsWith<ApiException.Cancelled> {
                 core.hashFile(TestFiles.write("pre", "x".toByteArray()).path, null, token)
             }
@@ -159,7 +157,7 @@ class TuiluTest {
                 Thread.sleep(20)
             }
         }
-        TuiluCore().use { core ->
+        TuiluCore(TestFiles.vault()).use { core ->
             val job = launch(Dispatchers.Default) { core.hashFile(file.path, listener, null) }
             withTimeout(5_000) { started.await() }
             job.cancelAndJoin()
@@ -207,7 +205,7 @@ class TuiluTest {
 
     @Test
     fun closedCoreRefusesCalls() = runBlocking {
-        val closed = Tuilu().apply { close() }
+        val closed = Tuilu(TestFiles.vault()).apply { close() }
         assertFailsWith<IllegalStateException> {
             closed.hashFile(TestFiles.write("c", ByteArray(1)).path)
         }
@@ -229,29 +227,6 @@ class TuiluTest {
         assertTrue(en.all { s -> s.all { it.code < 0x80 } }, "en: $en")
     }
 
-    // -- rule packs ----------------------------------------------------------------------
-
-    @Test
-    fun parsesTheXingtuPack() = runBlocking {
-        val pack = tuilu.parsePack(TestFiles.xingtuPack())
-        assertEquals("douyin.xingtu-task-cancel", pack.id)
-        assertEquals("douyin", pack.platform)
-        assertTrue(pack.title.zh.isNotBlank() && pack.title.en.isNotBlank())
-        val taskType = pack.facts.single { it.id == "task_type" }
-        assertEquals(FactKind.ENUM, taskType.kind)
-        assertContentEquals(listOf("xingtu", "quanmin"), taskType.choices.map { it.value })
-        assertTrue(pack.steps.isNotEmpty())
-    }
-
-    @Test
-    fun malformedPackIsInvalidInputWithALine() = runBlocking {
-        val e = assertFailsWith<ApiException.InvalidInput> {
-            tuilu.parsePack("id = \"x\"\nplatform = 张三")
-        }
-        assertTrue(e.detail.contains("line 2"), e.detail)
-        assertFalse(e.detail.contains("张三"), e.detail)
-    }
-
     // -- concurrency ---------------------------------------------------------------------
 
     @Test
@@ -262,8 +237,8 @@ class TuiluTest {
             async(Dispatchers.Default) {
                 val progress = AtomicInteger()
                 val digest = tuilu.hashFile(file.path) { progress.incrementAndGet() }
-                val summary = tuilu.parsePack(pack)
-                Triple(digest, progress.get(), summary.id)
+                val check = tuilu.checkPack(pack)
+                Triple(digest, progress.get(), check.pack)
             }
         }.awaitAll()
         files.zip(results).forEach { (file, r) ->
