@@ -150,6 +150,10 @@ pub fn run(
     now: DateTime<Utc>,
 ) -> anyhow::Result<ExitCode> {
     let cancel = CancelFlag::new();
+    // Ctrl-C cancels a long import, export or verify cleanly (no partial file, no row)
+    // instead of killing the process mid-write. Best effort: a second handler is refused.
+    let on_interrupt = cancel.clone();
+    let _ = ctrlc::set_handler(move || on_interrupt.cancel());
     let mut store = EvidenceStore::new(conn, root);
     match cmd {
         EvidenceCommand::Add(a) => add(g, &mut store, cases, a, &cancel, now),
