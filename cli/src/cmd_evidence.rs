@@ -81,7 +81,7 @@ pub struct AddArgs {
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
     /// 拍摄时间（RFC 3339），图片 EXIF 优先 / capture time (RFC 3339); image EXIF wins.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_rfc3339)]
+    #[arg(long, value_name = "RFC3339", value_parser = crate::output::parse_time)]
     pub captured_at: Option<DateTime<Utc>>,
     /// 标记为应用内拍摄 / mark as captured in the app rather than imported.
     #[arg(long)]
@@ -89,14 +89,6 @@ pub struct AddArgs {
     /// 文件 / files.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
-}
-
-fn parse_rfc3339(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| {
-            format!("需要 RFC 3339 时间，例如 2024-05-01T14:30:00+08:00 / expected RFC 3339: {e}")
-        })
 }
 
 /// What the evidence commands need from the vault's cases.

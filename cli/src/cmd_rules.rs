@@ -38,15 +38,8 @@ pub struct PlanArgs {
     #[arg(long, value_name = "PACK.toml")]
     pub pack: Option<PathBuf>,
     /// 计时起点（RFC 3339），显示每步截止时间 / clock start (RFC 3339): show each step's deadline.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_instant)]
+    #[arg(long, value_name = "RFC3339", value_parser = crate::output::parse_time)]
     pub from: Option<DateTime<Utc>>,
-}
-
-/// Parses an RFC 3339 instant such as `2026-09-30T17:00:00+08:00`.
-pub fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| format!("应为 RFC 3339 时间，例如 2026-09-30T17:00:00+08:00 / expected an RFC 3339 time, e.g. 2026-09-30T17:00:00+08:00, got `{s}`"))
 }
 
 #[derive(Subcommand)]

@@ -216,17 +216,7 @@ impl Evaluator<'_> {
 pub fn check_facts(scenario: &Scenario, facts: &Facts) -> Result<(), FactError> {
     for (id, value) in facts {
         let Some(def) = scenario.fact(id) else {
-            return Err(FactError::Unknown {
-                scenario: scenario.id().to_string(),
-                fact: id.clone(),
-                known: scenario
-                    .pack
-                    .facts
-                    .iter()
-                    .map(|f| f.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
+            return Err(scenario.unknown_fact(id));
         };
         let ok = value.fact_type() == def.kind
             && match value {

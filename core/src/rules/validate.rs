@@ -92,7 +92,8 @@ impl Scenario {
         self.fact_index.get(id).map(|&i| &self.pack.facts[i])
     }
 
-    fn unknown_fact(&self, id: &str) -> FactError {
+    /// The error for a fact id this scenario does not declare.
+    pub(crate) fn unknown_fact(&self, id: &str) -> FactError {
         FactError::Unknown {
             scenario: self.pack.id.clone(),
             fact: id.to_string(),
