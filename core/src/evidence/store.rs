@@ -3,6 +3,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
@@ -124,6 +125,15 @@ pub struct RecoveryReport {
     /// True when another process was adding or deleting evidence, so nothing was touched;
     /// recovery runs again the next time the vault is opened.
     pub skipped_busy: bool,
+}
+
+/// The hashing thread of an import went away (it cannot fail on its own; a panic there is
+/// a bug).
+fn hashing_thread_lost() -> EvidenceError {
+    EvidenceError::Io {
+        op: "hash",
+        source: io::Error::other("the hashing thread stopped"),
+    }
 }
 
 /// Evidence writers (add, delete) hold a shared lock on `evidence/.lock` for the whole
@@ -332,43 +342,74 @@ impl<'a> EvidenceStore<'a> {
             .open(&path)
             .map_err(|e| EvidenceError::from_write(e, name, "create"))?;
         let guard = TempGuard { path, armed: true };
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; CHUNK];
         let mut head: Vec<u8> = Vec::new();
         let mut size = 0u64;
         progress.on_progress(0, size_hint);
-        loop {
-            if cancel.is_cancelled() {
-                return Err(EvidenceError::Cancelled);
-            }
-            let n = match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    return Err(EvidenceError::Unreadable {
-                        name: name.to_string(),
-                        source: e,
-                    })
+        // Hashing runs on a second thread, overlapping the reads and writes: chunks go to
+        // the hasher through a small bounded channel and their buffers come back for reuse,
+        // so memory stays at a few chunks whatever the file size.
+        let (to_hasher, chunks) = mpsc::sync_channel::<Vec<u8>>(2);
+        let (to_reader, spare) = mpsc::channel::<Vec<u8>>();
+        let digest = std::thread::scope(|scope| -> Result<String, EvidenceError> {
+            // Owned by this closure: an early return drops it, which ends the hasher's loop
+            // before the scope joins the thread.
+            let to_hasher = to_hasher;
+            let hasher = scope.spawn(move || {
+                let mut hasher = Sha256::new();
+                for chunk in chunks {
+                    hasher.update(&chunk);
+                    // The reader may have stopped early; a lost buffer is fine then.
+                    let _ = to_reader.send(chunk);
                 }
-            };
-            let chunk = &buf[..n];
-            hasher.update(chunk);
-            if head.len() < CHUNK {
-                let take = (CHUNK - head.len()).min(n);
-                head.extend_from_slice(&chunk[..take]);
+                hex(&hasher.finalize())
+            });
+            let mut buffers = 0;
+            loop {
+                if cancel.is_cancelled() {
+                    return Err(EvidenceError::Cancelled);
+                }
+                let mut buf = match spare.try_recv() {
+                    Ok(b) => b,
+                    Err(_) if buffers < 4 => {
+                        buffers += 1;
+                        vec![0u8; CHUNK]
+                    }
+                    Err(_) => spare.recv().unwrap_or_else(|_| vec![0u8; CHUNK]),
+                };
+                buf.resize(CHUNK, 0);
+                let n = match reader.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        return Err(EvidenceError::Unreadable {
+                            name: name.to_string(),
+                            source: e,
+                        })
+                    }
+                };
+                buf.truncate(n);
+                if head.len() < CHUNK {
+                    let take = (CHUNK - head.len()).min(n);
+                    head.extend_from_slice(&buf[..take]);
+                }
+                file.write_all(&buf)
+                    .map_err(|e| EvidenceError::from_write(e, name, "write"))?;
+                size += n as u64;
+                progress.on_progress(size, size_hint.max(size));
+                if to_hasher.send(buf).is_err() {
+                    return Err(hashing_thread_lost());
+                }
             }
-            file.write_all(chunk)
-                .map_err(|e| EvidenceError::from_write(e, name, "write"))?;
-            size += n as u64;
-            progress.on_progress(size, size_hint.max(size));
-        }
+            drop(to_hasher);
+            hasher.join().map_err(|_| hashing_thread_lost())
+        })?;
         file.sync_all()
             .map_err(|e| EvidenceError::from_write(e, name, "fsync"))?;
         drop(file);
         Ok(Staged {
             guard,
-            sha256: hex(&hasher.finalize()),
+            sha256: digest,
             size,
             head,
         })
