@@ -797,7 +797,7 @@ mod tests {
             "2026-09-30T09:00:00Z",
         )
         .unwrap();
-        assert_eq!(out.to, StepStatus::Submitted);
+        assert_eq!(out.to_status, StepStatus::Submitted);
         let d = out.deadline.unwrap();
         assert_eq!(d.latest_date.to_string(), "2026-10-10");
         let view = core
@@ -817,7 +817,7 @@ mod tests {
             "2026-10-01T00:00:00Z",
         )
         .unwrap();
-        assert_eq!(undo.to, StepStatus::Todo);
+        assert_eq!(undo.to_status, StepStatus::Todo);
     }
 
     #[test]

@@ -52,11 +52,11 @@ class CasesTest {
         assertEquals(Guild.prerequisites, tuilu.case(case.id).step("submit_exit")!!.waitingOn)
 
         val started = tuilu.transition(case.id, "check_account_status", StepAction.START, note = "看过了")
-        assertEquals(StepStatus.TODO, started.from)
-        assertEquals(StepStatus.IN_PROGRESS, started.to)
+        assertEquals(StepStatus.TODO, started.fromStatus)
+        assertEquals(StepStatus.IN_PROGRESS, started.toStatus)
         for (s in Guild.prerequisites) tuilu.transition(case.id, s, StepAction.DONE)
         val submitted = tuilu.transition(case.id, "submit_exit", StepAction.SUBMIT, now = Guild.submitted)
-        assertEquals(StepStatus.SUBMITTED, submitted.to)
+        assertEquals(StepStatus.SUBMITTED, submitted.toStatus)
         assertNotNull(submitted.deadline)
 
         // A done step with a started dependent cannot be undone.
@@ -74,8 +74,8 @@ class CasesTest {
         assertTrue("record_communications" in again.detail && "done" in again.detail, again.detail)
 
         val undo = tuilu.transition(case.id, "submit_exit", StepAction.UNDO, now = Guild.during)
-        assertEquals(StepStatus.SUBMITTED, undo.from)
-        assertEquals(StepStatus.TODO, undo.to)
+        assertEquals(StepStatus.SUBMITTED, undo.fromStatus)
+        assertEquals(StepStatus.TODO, undo.toStatus)
         assertEquals(submitted.seq, undo.undoes)
         val view = tuilu.case(case.id, now = Guild.during)
         assertNull(view.step("submit_exit")!!.deadline)
