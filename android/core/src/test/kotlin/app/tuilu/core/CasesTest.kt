@@ -30,13 +30,13 @@ class CasesTest {
     fun tearDown() = tuilu.close()
 
     @Test
-    fun openVaultReportsTheSchema() = runBlocking {
+    fun openVaultReportsTheSchema(): Unit = runBlocking {
         assertTrue(tuilu.openVault() >= 2)
         assertEquals(emptyList(), tuilu.cases())
     }
 
     @Test
-    fun createTransitionsDependencyErrorAndUndo() = runBlocking {
+    fun createTransitionsDependencyErrorAndUndo(): Unit = runBlocking {
         val case = tuilu.createCase(Guild.SCENARIO, Guild.facts)
         assertEquals(Guild.SCENARIO, case.scenarioId)
         assertEquals(listOf("contract_ended", "has_unsettled_earnings", "has_violation_record"), case.facts.map { it.id })
@@ -89,7 +89,7 @@ class CasesTest {
     }
 
     @Test
-    fun deadlineOverNationalDay() = runBlocking {
+    fun deadlineOverNationalDay(): Unit = runBlocking {
         val case = Guild.submittedCase(tuilu)
         val step = case.step("submit_exit")!!
         val d = assertNotNull(step.deadline)
@@ -110,7 +110,7 @@ class CasesTest {
     }
 
     @Test
-    fun factsChangeDropsAStepAndKeepsIt() = runBlocking {
+    fun factsChangeDropsAStepAndKeepsIt(): Unit = runBlocking {
         val case = tuilu.createCase(Guild.SCENARIO, Guild.facts + fact("guild_obstructs", true))
         assertNotNull(case.steps.firstOrNull { it.id == "report_obstruction" })
         tuilu.transition(case.id, "record_communications", StepAction.DONE)
@@ -135,7 +135,7 @@ class CasesTest {
     }
 
     @Test
-    fun archiveListAndDelete() = runBlocking {
+    fun archiveListAndDelete(): Unit = runBlocking {
         val a = tuilu.createCase(Guild.SCENARIO, Guild.facts)
         val b = tuilu.createCase("douyin.xingtu-task-cancel", now = Guild.created.plusSeconds(60))
         assertEquals(listOf(b.id, a.id), tuilu.cases().map { it.id })
@@ -150,7 +150,7 @@ class CasesTest {
     }
 
     @Test
-    fun errorsAreMappedWithoutPersonalData() = runBlocking {
+    fun errorsAreMappedWithoutPersonalData(): Unit = runBlocking {
         val case = tuilu.createCase(Guild.SCENARIO, Guild.facts)
         val unknown = assertFailsWith<ApiException.NotFound> { tuilu.case("zzzzzzzzzz") }
         assertEquals("找不到该文件或记录。", unknown.userMessage(Locale.SIMPLIFIED_CHINESE))
@@ -171,7 +171,7 @@ class CasesTest {
     }
 
     @Test
-    fun eightConcurrentCallersLoseNothing() = runBlocking {
+    fun eightConcurrentCallersLoseNothing(): Unit = runBlocking {
         val ids = (1..8).map { tuilu.createCase(Guild.SCENARIO, Guild.facts).id }
         ids.map { id ->
             async(Dispatchers.Default) {
@@ -193,7 +193,7 @@ class CasesTest {
     }
 
     @Test
-    fun aVaultFromANewerAppIsRefusedUntouched() = runBlocking {
+    fun aVaultFromANewerAppIsRefusedUntouched(): Unit = runBlocking {
         tuilu.openVault()
         tuilu.close()
         val db = java.io.File(vault, "tuilu.sqlite3")

@@ -42,7 +42,7 @@ class EvidenceTest {
         }
 
     @Test
-    fun addFileAndBytesListVerifyIntact() = runBlocking {
+    fun addFileAndBytesListVerifyIntact(): Unit = runBlocking {
         val case = newCase()
         val screenshot = TestFiles.write("聊天记录截图.png", "not really a png".toByteArray())
         val a = tuilu.addEvidence(newEvidence(case, note = "公会拒绝", tags = listOf("聊天")), screenshot.path)
@@ -79,7 +79,7 @@ class EvidenceTest {
     }
 
     @Test
-    fun tamperedFileIsReportedNamingItemAndStep() = runBlocking {
+    fun tamperedFileIsReportedNamingItemAndStep(): Unit = runBlocking {
         val case = newCase()
         val added = tuilu.addEvidenceBytes(newEvidence(case, stepId = "backup_data"), "proof.txt", "原件".toByteArray())
         val sha = added.item.sha256
@@ -105,7 +105,7 @@ class EvidenceTest {
     }
 
     @Test
-    fun exportThenVerifyBundle() = runBlocking {
+    fun exportThenVerifyBundle(): Unit = runBlocking {
         val case = newCase()
         tuilu.addEvidenceBytes(newEvidence(case, stepId = "backup_data"), "a.txt", "一".toByteArray())
         tuilu.addEvidence(newEvidence(case), TestFiles.random("b.bin", 300_000).path)
@@ -134,7 +134,7 @@ class EvidenceTest {
     }
 
     @Test
-    fun exportFlowEmitsProgressThenTheReport() = runBlocking {
+    fun exportFlowEmitsProgressThenTheReport(): Unit = runBlocking {
         val case = newCase()
         tuilu.addEvidence(newEvidence(case), TestFiles.random("flow-export.bin", 3 * 1024 * 1024).path)
         val out = File(TestFiles.tempDir, "flow-${System.nanoTime()}.zip").apply { deleteOnExit() }
@@ -148,7 +148,7 @@ class EvidenceTest {
     }
 
     @Test
-    fun addProgressIsMonotonicAndEndsAtTotal() = runBlocking {
+    fun addProgressIsMonotonicAndEndsAtTotal(): Unit = runBlocking {
         val case = newCase()
         val file = TestFiles.random("progress.bin", 5 * 1024 * 1024 + 3)
         val events = tuilu.addEvidenceFlow(newEvidence(case), file.path).toList()
@@ -160,7 +160,7 @@ class EvidenceTest {
     }
 
     @Test
-    fun cancellingALargeAddLeavesNoFileAndNoRow() = runBlocking {
+    fun cancellingALargeAddLeavesNoFileAndNoRow(): Unit = runBlocking {
         val case = newCase()
         val big = TestFiles.random("big.bin", 64 * 1024 * 1024, seed = 64)
         val token = CancelToken()
@@ -188,7 +188,7 @@ class EvidenceTest {
     }
 
     @Test
-    fun cancellingTheCoroutineStopsTheAdd() = runBlocking {
+    fun cancellingTheCoroutineStopsTheAdd(): Unit = runBlocking {
         val case = newCase()
         val big = TestFiles.random("big-coroutine.bin", 32 * 1024 * 1024, seed = 32)
         val firstChunk = CompletableDeferred<Unit>()
@@ -206,7 +206,7 @@ class EvidenceTest {
     }
 
     @Test
-    fun deleteLeavesATombstone() = runBlocking {
+    fun deleteLeavesATombstone(): Unit = runBlocking {
         val case = newCase()
         val a = tuilu.addEvidenceBytes(newEvidence(case), "del.txt", "删除我".toByteArray())
         val d = tuilu.deleteEvidence(a.item.id)
@@ -220,7 +220,7 @@ class EvidenceTest {
     }
 
     @Test
-    fun errorsNameNoFileOrPath() = runBlocking {
+    fun errorsNameNoFileOrPath(): Unit = runBlocking {
         val case = newCase()
         val missing = File(TestFiles.tempDir, "张三的合同.pdf").path
         val e = assertFailsWith<ApiException.NotFound> { tuilu.addEvidence(newEvidence(case), missing) }

@@ -26,7 +26,7 @@ class RemindersTest {
     fun tearDown() = tuilu.close()
 
     @Test
-    fun settingsDefaultsAndValidation() = runBlocking {
+    fun settingsDefaultsAndValidation(): Unit = runBlocking {
         assertEquals("Europe/Berlin", berlin.timeZone)
         assertEquals("09:30", berlin.preferredTime)
         assertEquals(QuietHoursRecord("22:00", "08:00"), berlin.quietHours)
@@ -37,7 +37,7 @@ class RemindersTest {
     }
 
     @Test
-    fun planWithFixedNowInBerlin() = runBlocking {
+    fun planWithFixedNowInBerlin(): Unit = runBlocking {
         assertEquals(emptyList(), tuilu.planReminders(berlin))
         val case = Guild.submittedCase(tuilu)
         val plan = tuilu.planReminders(berlin)
@@ -62,7 +62,7 @@ class RemindersTest {
     }
 
     @Test
-    fun snoozeChangesTheFireTimeAndDismissRemoves() = runBlocking {
+    fun snoozeChangesTheFireTimeAndDismissRemoves(): Unit = runBlocking {
         Guild.submittedCase(tuilu)
         val plan = tuilu.planReminders(berlin)
         val before = plan.first()
@@ -85,7 +85,7 @@ class RemindersTest {
     }
 
     @Test
-    fun diffAddsAndCancels() = runBlocking {
+    fun diffAddsAndCancels(): Unit = runBlocking {
         val case = Guild.submittedCase(tuilu)
         val plan = tuilu.planReminders(berlin)
         val first = tuilu.reminderDiff(emptyList(), berlin)
@@ -106,7 +106,7 @@ class RemindersTest {
     }
 
     @Test
-    fun deliveredRemindersAreNotPlannedAgain() = runBlocking {
+    fun deliveredRemindersAreNotPlannedAgain(): Unit = runBlocking {
         Guild.submittedCase(tuilu)
         val before = tuilu.planReminders(berlin).first()
         val after = before.fireAt.plusSeconds(60)
@@ -117,7 +117,7 @@ class RemindersTest {
     }
 
     @Test
-    fun iCalendarExport() = runBlocking {
+    fun iCalendarExport(): Unit = runBlocking {
         val case = Guild.submittedCase(tuilu)
         val ics = tuilu.exportCalendar(settings = berlin, language = Language.EN)
         assertTrue(ics.startsWith("BEGIN:VCALENDAR"), ics)
