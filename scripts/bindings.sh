@@ -173,6 +173,14 @@ test_kotlin() {
     local passed failed
     passed=$(grep -Eo '\[ *[0-9]+ tests successful' <<<"$out" | grep -Eo '[0-9]+' || echo 0)
     failed=$(grep -Eo '\[ *[0-9]+ tests failed' <<<"$out" | grep -Eo '[0-9]+' || echo 0)
+    # JUnit silently skips a test method that returns a value (`fun t() = runBlocking { …
+    # assertFailsWith<…> { … } }` returns the exception): every @Test must have run.
+    local declared
+    declared=$(find android/core/src/test/kotlin -name '*.kt' -exec cat {} + | grep -c '@Test' || true)
+    if [ "$((passed + failed))" -ne "$declared" ]; then
+        echo "kotlin: $declared @Test methods but $((passed + failed)) ran (declare ': Unit = runBlocking')"
+        FAILED+=(kotlin)
+    fi
     if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
         printf '%s\n' "$out"
         FAILED+=(kotlin)

@@ -2,7 +2,9 @@
 //! the Rust work (uniffi-rs #2771), so long operations take a [`CancelToken`].
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use tuilu_core::evidence::CancelFlag;
 
 use crate::error::ApiError;
 
@@ -12,6 +14,23 @@ use crate::error::ApiError;
 #[derive(Debug, Default, uniffi::Object)]
 pub struct CancelToken {
     cancelled: AtomicBool,
+    /// The core's flags of the operations running with this token: cancelling the token
+    /// cancels them at once (the core checks its flag between chunks).
+    linked: Mutex<Vec<CancelFlag>>,
+}
+
+impl CancelToken {
+    /// Links an operation's core flag to this token (cancelled at once if the token is).
+    /// Flags already set (finished or cancelled operations) are dropped from the list.
+    fn link(&self, flag: &CancelFlag) {
+        let mut linked = self.linked.lock().unwrap_or_else(|e| e.into_inner());
+        linked.retain(|f| !f.is_cancelled());
+        if self.is_cancelled() {
+            flag.cancel();
+        } else {
+            linked.push(flag.clone());
+        }
+    }
 }
 
 #[uniffi::export]
@@ -24,6 +43,10 @@ impl CancelToken {
     /// Asks every operation holding this token to stop. Idempotent.
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::SeqCst);
+        let linked = std::mem::take(&mut *self.linked.lock().unwrap_or_else(|e| e.into_inner()));
+        for flag in linked {
+            flag.cancel();
+        }
     }
 
     pub fn is_cancelled(&self) -> bool {
@@ -32,24 +55,37 @@ impl CancelToken {
 }
 
 /// What a running operation checks: the caller's token, if any, and whether the foreign
-/// side has dropped the future (then nobody waits for the result).
+/// side has dropped the future (then nobody waits for the result). Both set the
+/// operation's own core [`CancelFlag`], which the core's long operations (evidence add,
+/// verify, export, bundle check) poll between chunks.
 #[derive(Clone, Default)]
 pub(crate) struct Cancellation {
     token: Option<Arc<CancelToken>>,
-    abandoned: Arc<AtomicBool>,
+    /// This operation's flag: set by the token, by abandonment, and by [`Self::release`].
+    flag: CancelFlag,
 }
 
 impl Cancellation {
     pub(crate) fn new(token: Option<Arc<CancelToken>>) -> Cancellation {
-        Cancellation {
-            token,
-            abandoned: Arc::new(AtomicBool::new(false)),
+        let flag = CancelFlag::new();
+        if let Some(t) = &token {
+            t.link(&flag);
         }
+        Cancellation { token, flag }
     }
 
     pub(crate) fn is_cancelled(&self) -> bool {
-        self.abandoned.load(Ordering::SeqCst)
-            || self.token.as_ref().is_some_and(|t| t.is_cancelled())
+        self.flag.is_cancelled() || self.token.as_ref().is_some_and(|t| t.is_cancelled())
+    }
+
+    /// The core's flag for this operation.
+    pub(crate) fn core_flag(&self) -> &CancelFlag {
+        &self.flag
+    }
+
+    /// Called once the work has ended: lets the token forget this operation.
+    pub(crate) fn release(&self) {
+        self.flag.cancel();
     }
 
     /// `Err(Cancelled)` once cancelled; call between units of work.
@@ -65,13 +101,13 @@ impl Cancellation {
     /// keep it in the future that awaits the work.
     pub(crate) fn abandon_on_drop(&self) -> AbandonOnDrop {
         AbandonOnDrop {
-            flag: Some(self.abandoned.clone()),
+            flag: Some(self.flag.clone()),
         }
     }
 }
 
 pub(crate) struct AbandonOnDrop {
-    flag: Option<Arc<AtomicBool>>,
+    flag: Option<CancelFlag>,
 }
 
 impl AbandonOnDrop {
@@ -83,7 +119,7 @@ impl AbandonOnDrop {
 impl Drop for AbandonOnDrop {
     fn drop(&mut self) {
         if let Some(flag) = self.flag.take() {
-            flag.store(true, Ordering::SeqCst);
+            flag.cancel();
         }
     }
 }
@@ -99,6 +135,20 @@ mod tests {
         assert!(c.check().is_ok());
         token.cancel();
         assert_eq!(c.check(), Err(ApiError::Cancelled));
+        assert!(c.core_flag().is_cancelled());
+    }
+
+    #[test]
+    fn a_cancelled_token_cancels_new_operations_and_forgets_finished_ones() {
+        let token = CancelToken::new();
+        let done = Cancellation::new(Some(token.clone()));
+        done.release();
+        let running = Cancellation::new(Some(token.clone()));
+        assert_eq!(token.linked.lock().unwrap().len(), 1);
+        token.cancel();
+        assert!(running.core_flag().is_cancelled());
+        let late = Cancellation::new(Some(token));
+        assert!(late.core_flag().is_cancelled());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `TuiluCore`: the long-lived entry object, opened on the vault directory. It holds the
 //! rule book (bundled packs, loaded once, plus packs added at run time) and the China
-//! calendar (bundled holiday data plus the years imported into the vault). Cases, evidence
-//! and reminders will join it as methods or sibling objects sharing the same vault.
+//! calendar (bundled holiday data plus the years imported into the vault), and the vault
+//! database (cases, evidence, reminder state; opened on first use, see `vault_api.rs`).
 //!
 //! Thread-safe: readers take a snapshot (`Arc`) of the rule book or calendar under a short
 //! read lock, so any number of callers plan at once; updates (a pack, an imported year)
@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use tuilu_core::calendar::{self as cal, ChinaCalendar};
 use tuilu_core::rules::schedule::plan_deadlines;
+use tuilu_core::vault::Vault;
 use tuilu_core::{evaluate_plan, RuleBook, Scenario};
 
 use crate::calendar::{
@@ -38,6 +39,40 @@ pub struct TuiluCore {
     calendar: RwLock<Arc<ChinaCalendar>>,
     /// Serializes calendar imports (write file, then swap the calendar).
     import_lock: Mutex<()>,
+    /// The vault database, opened on first use.
+    vault: VaultSlot,
+}
+
+/// The vault database of a `TuiluCore`, opened on first use with that call's `now` (the
+/// time migrations are recorded with). Shared with the blocking tasks of long operations.
+#[derive(Debug, Clone)]
+pub(crate) struct VaultSlot {
+    dir: PathBuf,
+    open: Arc<Mutex<Option<Arc<Vault>>>>,
+}
+
+impl VaultSlot {
+    /// The open vault; opens it (creating or migrating the database) when needed. A
+    /// failure is not cached: the next call tries again.
+    pub(crate) fn get(&self, now: Timestamp) -> Result<Arc<Vault>, ApiError> {
+        let mut slot = self.open.lock().map_err(|_| poisoned())?;
+        if let Some(v) = slot.as_ref() {
+            return Ok(v.clone());
+        }
+        let v = Arc::new(Vault::open(&self.dir, now)?);
+        *slot = Some(v.clone());
+        Ok(v)
+    }
+
+    /// Forgets the open vault (calls in flight keep theirs); the next call reopens it.
+    fn reset(&self) -> Result<(), ApiError> {
+        *self.open.lock().map_err(|_| poisoned())? = None;
+        Ok(())
+    }
+
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
 }
 
 fn poisoned() -> ApiError {
@@ -45,12 +80,16 @@ fn poisoned() -> ApiError {
 }
 
 impl TuiluCore {
-    fn book(&self) -> Result<Arc<RuleBook>, ApiError> {
+    pub(crate) fn book(&self) -> Result<Arc<RuleBook>, ApiError> {
         Ok(self.rules.read().map_err(|_| poisoned())?.clone())
     }
 
     fn cal(&self) -> Result<Arc<ChinaCalendar>, ApiError> {
         Ok(self.calendar.read().map_err(|_| poisoned())?.clone())
+    }
+
+    pub(crate) fn vault_slot(&self) -> &VaultSlot {
+        &self.vault
     }
 
     fn calendar_dir(&self) -> PathBuf {
@@ -90,7 +129,8 @@ impl TuiluCore {
 impl TuiluCore {
     /// Opens the core on the vault directory `vault_dir` (created when missing): loads the
     /// bundled rule packs and the calendar with the holiday years imported into
-    /// `<vault_dir>/calendar`. Invalid stored holiday files are skipped and listed in
+    /// `<vault_dir>/calendar`. The vault database is opened by the first call that needs
+    /// it (or by `open_vault`). Invalid stored holiday files are skipped and listed in
     /// `calendar_status().problems`. Errors: `InvalidInput` (empty path, or a file),
     /// `Io`, `Internal` (a bundled pack is invalid: a build bug).
     #[uniffi::constructor]
@@ -108,6 +148,10 @@ impl TuiluCore {
                 .map_err(|_| ApiError::internal("a bundled rule pack is invalid"))?;
             let calendar = ChinaCalendar::with_overrides(&cal::calendar_dir(&vault_dir))?;
             Ok(Arc::new(TuiluCore {
+                vault: VaultSlot {
+                    dir: vault_dir.clone(),
+                    open: Arc::new(Mutex::new(None)),
+                },
                 vault_dir,
                 rules: RwLock::new(Arc::new(rules)),
                 calendar: RwLock::new(Arc::new(calendar)),
@@ -249,6 +293,9 @@ impl TuiluCore {
                 .map(YearStatusRecord::from)
                 .ok_or_else(|| ApiError::internal("imported year missing from the calendar"))?;
             *self.calendar.write().map_err(|_| poisoned())? = Arc::new(next);
+            // The vault counts case deadlines with the calendar it loaded when opened:
+            // reopen it on next use so that they see the import.
+            self.vault.reset()?;
             Ok(status)
         })
     }

@@ -158,6 +158,171 @@ impl From<tuilu_core::calendar::CalendarError> for ApiError {
     }
 }
 
+impl ApiError {
+    pub(crate) fn conflict(message: impl Into<String>) -> ApiError {
+        ApiError::Conflict {
+            detail: message.into(),
+        }
+    }
+
+    pub(crate) fn storage(message: impl Into<String>) -> ApiError {
+        ApiError::Storage {
+            detail: message.into(),
+        }
+    }
+
+    fn io_kind(what: &str, e: &std::io::Error) -> ApiError {
+        match e.kind() {
+            std::io::ErrorKind::NotFound => ApiError::not_found(format!("{what}: not found")),
+            kind => ApiError::Io {
+                detail: format!("{what}: {kind}"),
+            },
+        }
+    }
+}
+
+/// The stable detail of a vault written by a newer build (`ApiError::Conflict`); the facades
+/// recognise it (`isVaultTooNew`).
+pub const VAULT_TOO_NEW: &str = "vault too new";
+
+/// Vault errors. Step and fact ids, statuses and pack versions come from the packs and are
+/// kept; case contents, notes, paths and times are not. A case id is random, but a
+/// not-found detail still leaves it out (the caller knows what it asked for).
+impl From<tuilu_core::vault::VaultError> for ApiError {
+    fn from(e: tuilu_core::vault::VaultError) -> ApiError {
+        use tuilu_core::vault::VaultError as V;
+        match e {
+            V::Evidence(_) => ApiError::storage("evidence recovery failed while opening the vault"),
+            V::Io { source, .. } => ApiError::io_kind("cannot access the vault", &source),
+            V::NotADatabase { .. } => ApiError::storage("the vault database is not a SQLite database"),
+            V::TooNew { found, supported } => ApiError::conflict(format!(
+                "{VAULT_TOO_NEW}: schema version {found}, this build supports up to {supported}; update the app"
+            )),
+            V::Busy => ApiError::conflict("the vault is locked by another process; try again"),
+            V::Interrupted => ApiError::Cancelled,
+            V::Sqlite(e) => ApiError::storage(match e.sqlite_error_code() {
+                Some(c) => format!("database error ({c:?})"),
+                None => "database error".to_string(),
+            }),
+            V::Corrupt { what, .. } => ApiError::storage(format!("corrupt vault data ({what})")),
+            V::UnknownCase { .. } => ApiError::not_found("no such case"),
+            V::AmbiguousCase { .. } => ApiError::invalid_input("the case id prefix is ambiguous"),
+            V::Archived { .. } => ApiError::conflict("the case is archived; unarchive it first"),
+            V::ScenarioMismatch { case_scenario, given } => ApiError::invalid_input(format!(
+                "the case belongs to scenario `{case_scenario}`, not `{given}`"
+            )),
+            V::PackVersionMismatch { case_version, current } => ApiError::conflict(format!(
+                "the case uses pack v{case_version}, the current pack is v{current}; upgrade the case first"
+            )),
+            V::PackDowngrade { case_version, current } => ApiError::conflict(format!(
+                "the current pack v{current} is older than the case's v{case_version}"
+            )),
+            V::Facts(f) => f.into(),
+            V::UnknownStep { step, .. } => {
+                ApiError::not_found(format!("the case has no step `{step}`"))
+            }
+            V::StepDropped { step } => ApiError::conflict(format!(
+                "step `{step}` is not in the current plan (dropped after a change)"
+            )),
+            V::UnknownRoute { step, route, .. } => {
+                ApiError::invalid_input(format!("step `{step}` has no route `{route}`"))
+            }
+            V::DependencyNotDone {
+                step,
+                dependency,
+                action_en,
+                status_en,
+                ..
+            } => ApiError::conflict(format!(
+                "dependency `{dependency}` is not done ({status_en}); cannot {action_en} step `{step}`"
+            )),
+            V::BlockersNotCleared { step, blockers } => ApiError::conflict(format!(
+                "blockers not cleared ({blockers}); cannot submit step `{step}`"
+            )),
+            V::InvalidTransition {
+                step,
+                from_en,
+                action_en,
+                ..
+            } => ApiError::conflict(format!("step `{step}` is {from_en}; cannot {action_en} it")),
+            V::NothingToUndo { step } => {
+                ApiError::conflict(format!("step `{step}` has no transition to undo"))
+            }
+            V::DependentStarted {
+                step,
+                dependent,
+                status_en,
+                ..
+            } => ApiError::conflict(format!(
+                "step `{dependent}` depends on `{step}` and is already {status_en}; undo it first"
+            )),
+            V::TimeInFuture { .. } => ApiError::invalid_input("the time is in the future"),
+            V::TimeBeforePrevious { step, .. } => ApiError::invalid_input(format!(
+                "the time is before step `{step}`'s previous transition"
+            )),
+        }
+    }
+}
+
+/// Evidence errors without file names, notes or paths (the core's messages may name a file).
+impl From<tuilu_core::evidence::EvidenceError> for ApiError {
+    fn from(e: tuilu_core::evidence::EvidenceError) -> ApiError {
+        use tuilu_core::evidence::EvidenceError as E;
+        match e {
+            E::NotFound { .. } => ApiError::not_found("file not found"),
+            E::IsDirectory { .. } => ApiError::invalid_input("expected a file, got a directory"),
+            E::NotAFile { .. } => ApiError::invalid_input("not a regular file"),
+            E::Unreadable { source, .. } => ApiError::io_kind("cannot read the file", &source),
+            E::NoSpace { .. } => ApiError::Io {
+                detail: "not enough storage space; nothing was stored".into(),
+            },
+            E::FileTooLarge { .. } => ApiError::Io {
+                detail: "the file exceeds the file-size limit; nothing was stored".into(),
+            },
+            E::Cancelled => ApiError::Cancelled,
+            E::InvalidInput(message) => {
+                // "中文 / English: value" → the English part, without the value.
+                let en = message.rsplit(" / ").next().unwrap_or("invalid input");
+                let en = en.split(':').next().unwrap_or(en).trim();
+                ApiError::invalid_input(en.to_string())
+            }
+            E::UnknownItem { .. } => ApiError::not_found("no such evidence item"),
+            E::ItemDeleted { .. } => ApiError::conflict("the evidence item was deleted"),
+            E::ContentMissing { .. } => {
+                ApiError::storage("an evidence file is missing; run verify")
+            }
+            E::ContentChanged { .. } => {
+                ApiError::storage("an evidence file has changed (hash mismatch); run verify")
+            }
+            E::OutputExists { .. } => ApiError::conflict("the output file already exists"),
+            E::BadBundle { .. } => ApiError::invalid_input("not a readable evidence bundle"),
+            E::Io { op, source } => {
+                ApiError::io_kind(&format!("storage error while {op}"), &source)
+            }
+            E::Db(e) => ApiError::storage(match e.sqlite_error_code() {
+                Some(c) => format!("database error ({c:?})"),
+                None => "database error".to_string(),
+            }),
+        }
+    }
+}
+
+/// Reminder errors.
+impl From<tuilu_core::reminders::ReminderError> for ApiError {
+    fn from(e: tuilu_core::reminders::ReminderError) -> ApiError {
+        use tuilu_core::reminders::ReminderError as R;
+        match e {
+            R::UnknownReminder(_) => ApiError::not_found("no such reminder"),
+            R::Sql(e) => ApiError::storage(match e.sqlite_error_code() {
+                Some(c) => format!("database error ({c:?})"),
+                None => "database error".to_string(),
+            }),
+            R::BadTimestamp { .. } => ApiError::storage("corrupt reminder state (timestamp)"),
+            R::Format(_) => ApiError::internal("cannot format the calendar"),
+        }
+    }
+}
+
 /// A foreign callback that fails unexpectedly (throws something that is not an
 /// `ApiError`). Needed by fallible foreign-trait methods.
 impl From<uniffi::UnexpectedUniFFICallbackError> for ApiError {

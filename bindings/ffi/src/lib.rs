@@ -1,7 +1,7 @@
 //! `tuilu-ffi`: the UniFFI surface of `tuilu-core` for Kotlin, Swift and Python.
 //!
 //! Namespace `tuilu`. One public error type ([`ApiError`]), a few long-lived objects
-//! ([`TuiluCore`], later the vault) and plain records. No panic crosses the boundary: every
+//! ([`TuiluCore`], opened on the vault directory; [`CancelToken`]) and plain records. No panic crosses the boundary: every
 //! fallible export runs inside [`error::guard`] or [`error::guard_async`].
 //!
 //! Patterns, to be reused as the core grows:
@@ -19,15 +19,19 @@ uniffi::setup_scaffolding!("tuilu");
 
 pub mod calendar;
 mod cancel;
+pub mod cases;
 mod core;
 mod error;
+pub mod evidence;
 pub mod facts;
 pub mod hash;
 pub mod plan;
 mod progress;
+pub mod reminders;
 pub mod rules;
 mod runtime;
 pub mod uniffi_support;
+mod vault_api;
 
 pub use crate::calendar::{
     CalendarProblemRecord, CalendarStatusRecord, DataSource, DateResultRecord, DayInfoRecord,
@@ -35,8 +39,18 @@ pub use crate::calendar::{
     YearStatusRecord,
 };
 pub use crate::cancel::CancelToken;
+pub use crate::cases::{
+    CaseBlockerRecord, CaseEventRecord, CaseProgressRecord, CaseRecord, CaseSummaryRecord,
+    NextDeadlineRecord, ReplanReportRecord, StepAction, StepChangeRecord, StepRecord,
+    StepRefRecord, StepRouteRecord, StepStatus, TransitionOptionsRecord, TransitionRecord,
+};
 pub use crate::core::TuiluCore;
-pub use crate::error::ApiError;
+pub use crate::error::{ApiError, VAULT_TOO_NEW};
+pub use crate::evidence::{
+    AddedEvidenceRecord, BundleIssueRecord, BundleReportRecord, DeletedEvidenceRecord,
+    EvidenceItemRecord, EvidenceRefRecord, EvidenceSource, ExportReportRecord, NewEvidenceRecord,
+    VerifyIssueRecord, VerifyReportRecord,
+};
 pub use crate::facts::{Fact, FactValue};
 pub use crate::plan::{
     AmountRecord, Applicability, BlockerRecord, DurationRecord, EvidenceHintRecord, NoticeRecord,
@@ -44,6 +58,11 @@ pub use crate::plan::{
     ScheduledPlanRecord, SourceRecord,
 };
 pub use crate::progress::ProgressListener;
+pub use crate::reminders::{
+    default_reminder_settings, Language, MissedReminderRecord, QuietHoursRecord,
+    ReminderDiffRecord, ReminderKind, ReminderRecord, ReminderSettingsRecord, SnoozeChoice,
+    SnoozedRecord,
+};
 pub use crate::rules::{
     check_pack, Channel, Confidence, DurationUnit, FactChoice, FactInfo, FactKind, LocalizedText,
     PackCheckRecord, PackIssueRecord, ScenarioInfo, Severity, StepKind,

@@ -1,6 +1,6 @@
 //! Progress reporting to the app through a foreign trait.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Implemented by the app to follow a long operation. Called from a worker thread, never
 /// the caller's: implementations must be thread-safe and quick (post to the UI, don't work).
@@ -47,6 +47,22 @@ impl Progress {
         }
     }
 
+    /// Reports `done` of a `total` the work itself estimates (the core's evidence
+    /// operations): the total only grows, and the throttle step follows it.
+    pub(crate) fn report_of(&mut self, done: u64, total: u64) {
+        if total > self.total {
+            self.total = total;
+            self.step = (total / 100).max(1);
+        }
+        self.report(done, false);
+    }
+
+    /// The largest of the totals and amounts reported so far.
+    pub(crate) fn high_water(&self) -> u64 {
+        self.last
+            .map_or(self.total, |(done, total)| done.max(total).max(self.total))
+    }
+
     /// The final call, `done == total`.
     pub(crate) fn finish(&mut self, done: u64) {
         self.total = done;
@@ -56,6 +72,36 @@ impl Progress {
                 listener.on_progress(done, done);
             }
         }
+    }
+}
+
+/// The core's [`tuilu_core::evidence::Progress`] over a throttled app listener. The core
+/// calls it on the thread doing the work, once per chunk.
+pub(crate) struct CoreProgress {
+    inner: Mutex<Progress>,
+}
+
+impl CoreProgress {
+    pub(crate) fn new(listener: Option<Arc<dyn ProgressListener>>) -> CoreProgress {
+        CoreProgress {
+            inner: Mutex::new(Progress::new(listener, 0)),
+        }
+    }
+
+    /// The last call, `done == total`, once the work succeeded.
+    pub(crate) fn finish(&self) {
+        let mut p = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let all = p.high_water();
+        p.finish(all);
+    }
+}
+
+impl tuilu_core::evidence::Progress for CoreProgress {
+    fn on_progress(&self, done: u64, total: u64) {
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .report_of(done, total);
     }
 }
 
@@ -85,6 +131,23 @@ mod tests {
         assert!(calls.len() <= 102, "{} calls", calls.len());
         assert_eq!(calls.first(), Some(&(0, 1_000_000)));
         assert_eq!(calls.last(), Some(&(1_000_000, 1_000_000)));
+        assert!(calls.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn core_progress_grows_its_total_and_ends_at_it() {
+        use tuilu_core::evidence::Progress as _;
+        let rec = Arc::new(Record::default());
+        let p = CoreProgress::new(Some(rec.clone()));
+        p.on_progress(0, 1000);
+        for done in (10..=1000).step_by(10) {
+            p.on_progress(done, 1000);
+        }
+        p.finish();
+        let calls = rec.0.lock().unwrap();
+        assert!(calls.len() <= 102, "{} calls", calls.len());
+        assert_eq!(calls.first(), Some(&(0, 1000)));
+        assert_eq!(calls.last(), Some(&(1000, 1000)));
         assert!(calls.windows(2).all(|w| w[0].0 < w[1].0));
     }
 

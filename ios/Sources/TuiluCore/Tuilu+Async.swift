@@ -31,19 +31,24 @@ public enum HashEvent: Sendable, Equatable {
 /// calendar dates), instants `Date`s. Errors are `ApiError` (see
 /// `ApiError.userMessage(locale:)` for text to show).
 public final class Tuilu: Sendable {
-    private let core: TuiluCore
+    let core: TuiluCore
+    /// Where vault calls read `now` when none is given (the core never reads the clock;
+    /// tests pass a fixed time).
+    public let clock: @Sendable () -> Date
 
     /// Loads the bundled rule packs and the calendar with the vault's imported holiday
     /// years (a few milliseconds of disk work: prefer `open(vaultPath:)` from async code).
+    /// The vault database is opened by the first call that needs it (see `openVault`).
     /// Throws `ApiError.InvalidInput` (empty path, or a file) or `ApiError.Io`.
-    public init(vaultPath: String) throws {
+    public init(vaultPath: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         core = try TuiluCore(vaultDir: vaultPath)
+        self.clock = clock
     }
 
     /// Opens the core off the caller's thread.
-    public static func open(vaultPath: String) async throws -> Tuilu {
+    public static func open(vaultPath: String, clock: @escaping @Sendable () -> Date = { Date() }) async throws -> Tuilu {
         try await Task.detached(priority: .userInitiated) {
-            try Tuilu(vaultPath: vaultPath)
+            try Tuilu(vaultPath: vaultPath, clock: clock)
         }.value
     }
 
@@ -61,7 +66,7 @@ public final class Tuilu: Sendable {
     }
 
     /// Runs a quick blocking call of the core off the caller's thread.
-    private func run<T: Sendable>(_ body: @escaping @Sendable (TuiluCore) throws -> T) async throws -> T {
+    func run<T: Sendable>(_ body: @escaping @Sendable (TuiluCore) throws -> T) async throws -> T {
         let core = self.core
         return try await Task.detached(priority: .userInitiated) {
             try body(core)
@@ -220,10 +225,17 @@ extension ApiError {
             return "cancelled"
         }
     }
+
+    /// True when the vault was written by a newer version of the app: nothing was changed;
+    /// ask the user to update.
+    public var isVaultTooNew: Bool {
+        if case let .Conflict(detail) = self { return detail.hasPrefix("vault too new") }
+        return false
+    }
 }
 
 /// Forwards the core's progress calls to a closure.
-private final class ProgressRelay: ProgressListener, @unchecked Sendable {
+final class ProgressRelay: ProgressListener, @unchecked Sendable {
     private let body: @Sendable (TuiluProgress) -> Void
 
     init(_ body: @escaping @Sendable (TuiluProgress) -> Void) {

@@ -20,6 +20,13 @@ fun ApiException.userMessage(locale: Locale = Locale.getDefault()): String {
     }
 }
 
+/**
+ * True when the vault was written by a newer version of the app (a [ApiException.Conflict]
+ * from [Tuilu.openVault] or any vault call): nothing was changed; ask the user to update.
+ */
+val ApiException.isVaultTooNew: Boolean
+    get() = this is ApiException.Conflict && detail.startsWith("vault too new")
+
 /** The core's English detail, safe to log (it never carries personal data). */
 val ApiException.detail: String
     get() = when (this) {

@@ -1,8 +1,30 @@
 package app.tuilu.core
 
+import app.tuilu.core.uniffi.AddedEvidenceRecord
 import app.tuilu.core.uniffi.ApiException
+import app.tuilu.core.uniffi.BundleReportRecord
 import app.tuilu.core.uniffi.CalendarStatusRecord
 import app.tuilu.core.uniffi.CancelToken
+import app.tuilu.core.uniffi.CaseEventRecord
+import app.tuilu.core.uniffi.CaseRecord
+import app.tuilu.core.uniffi.CaseSummaryRecord
+import app.tuilu.core.uniffi.DeletedEvidenceRecord
+import app.tuilu.core.uniffi.EvidenceItemRecord
+import app.tuilu.core.uniffi.EvidenceSource
+import app.tuilu.core.uniffi.ExportReportRecord
+import app.tuilu.core.uniffi.Language
+import app.tuilu.core.uniffi.NewEvidenceRecord
+import app.tuilu.core.uniffi.ReminderDiffRecord
+import app.tuilu.core.uniffi.ReminderRecord
+import app.tuilu.core.uniffi.ReminderSettingsRecord
+import app.tuilu.core.uniffi.ReplanReportRecord
+import app.tuilu.core.uniffi.SnoozeChoice
+import app.tuilu.core.uniffi.SnoozedRecord
+import app.tuilu.core.uniffi.StepAction
+import app.tuilu.core.uniffi.TransitionOptionsRecord
+import app.tuilu.core.uniffi.TransitionRecord
+import app.tuilu.core.uniffi.VerifyReportRecord
+import app.tuilu.core.uniffi.defaultReminderSettings
 import app.tuilu.core.uniffi.DateResultRecord
 import app.tuilu.core.uniffi.DayInfoRecord
 import app.tuilu.core.uniffi.DeadlineRecord
@@ -18,8 +40,10 @@ import app.tuilu.core.uniffi.WorkingDayCountRecord
 import app.tuilu.core.uniffi.YearStatusRecord
 import app.tuilu.core.uniffi.checkPack as ffiCheckPack
 import app.tuilu.core.uniffi.coreVersion
+import java.time.Clock
 import java.time.Instant
 import java.time.LocalDate
+import java.time.ZoneId
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
@@ -48,13 +72,22 @@ import kotlinx.coroutines.withContext
  * [ApiException] subclasses (InvalidInput, NotFound, Conflict, Storage, Io, Cancelled,
  * Internal); see [userMessage] for text to show.
  *
+ * The vault (cases, evidence, reminders) is the SQLite database in [vaultDir], opened by the
+ * first call that needs it ([openVault] opens it at once). The core never reads the clock:
+ * every vault call takes `now`, which defaults to [clock] (tests pass a fixed instant or a
+ * fixed clock).
+ *
  * This file must stay free of Android types: it is compiled and tested on the JVM.
  */
 class Tuilu(
     vaultDir: String,
     private val ioDispatcher: CoroutineDispatcher = Dispatchers.IO,
+    /** The clock vault calls read `now` from when none is given. */
+    val clock: Clock = Clock.systemUTC(),
 ) : AutoCloseable {
     private val core = TuiluCore(vaultDir)
+
+    private fun now(): Instant = clock.instant()
 
     companion object {
         /** The core library's version, e.g. `0.1.0`. */
@@ -62,8 +95,18 @@ class Tuilu(
             get() = coreVersion()
 
         /** Opens the core on [vaultDir] off the caller's thread. */
-        suspend fun open(vaultDir: String, ioDispatcher: CoroutineDispatcher = Dispatchers.IO): Tuilu =
-            withContext(ioDispatcher) { Tuilu(vaultDir, ioDispatcher) }
+        suspend fun open(
+            vaultDir: String,
+            ioDispatcher: CoroutineDispatcher = Dispatchers.IO,
+            clock: Clock = Clock.systemUTC(),
+        ): Tuilu = withContext(ioDispatcher) { Tuilu(vaultDir, ioDispatcher, clock) }
+
+        /**
+         * The core's reminder settings in [zone]: quiet hours 22:00–08:00, reminders at
+         * 09:30, at most 60 (iOS keeps 64 pending notifications). Change them with `copy`.
+         */
+        fun reminderSettings(zone: ZoneId = ZoneId.systemDefault()): ReminderSettingsRecord =
+            defaultReminderSettings(zone.id)
 
         /**
          * Validates a rule pack (TOML text) like a bundled one. An invalid pack is a result
@@ -172,6 +215,214 @@ class Tuilu(
         }
     }
 
+    // -- vault ---------------------------------------------------------------------------
+
+    /**
+     * Opens the vault database now (creating or migrating it) and returns its schema
+     * version. Call it at launch: a vault written by a newer app throws
+     * [ApiException.Conflict] with [isVaultTooNew] set, and nothing is changed.
+     */
+    suspend fun openVault(now: Instant = now()): Int = io { openVault(now).toInt() }
+
+    // -- cases -----------------------------------------------------------------------------
+
+    /** Plans [scenarioId] with [facts] and stores it as a new case. */
+    suspend fun createCase(scenarioId: String, facts: List<Fact> = emptyList(), now: Instant = now()): CaseRecord =
+        io { createCase(scenarioId, facts, now) }
+
+    /**
+     * A case ([caseId]: its id, or an unambiguous prefix of at least 4 characters) with its
+     * steps, deadlines and overdue flags at [now]. Throws NotFound.
+     */
+    suspend fun case(caseId: String, now: Instant = now()): CaseRecord = io { getCase(caseId, now) }
+
+    /** Every case, most recently updated first; archived ones too with [includeArchived]. */
+    suspend fun cases(includeArchived: Boolean = false, now: Instant = now()): List<CaseSummaryRecord> =
+        io { listCases(includeArchived, now) }
+
+    /** The case's journal, oldest first. */
+    suspend fun journal(caseId: String, now: Instant = now()): List<CaseEventRecord> = io { caseJournal(caseId, now) }
+
+    /**
+     * Applies [action] to a step. [at]: when it happened (default [now]); [note] goes to the
+     * journal; [route]: the alternative taken, for a submit. Throws NotFound (case, step),
+     * Conflict (not allowed from the step's status, a dependency not done, blockers, nothing
+     * to undo; the detail names the steps and statuses), InvalidInput (route, time).
+     */
+    suspend fun transition(
+        caseId: String,
+        stepId: String,
+        action: StepAction,
+        at: Instant? = null,
+        note: String? = null,
+        route: String? = null,
+        now: Instant = now(),
+    ): TransitionRecord = io { transitionStep(caseId, stepId, action, TransitionOptionsRecord(at, note, route), now) }
+
+    /**
+     * Changes the case's facts ([set] added or replaced, [unset] forgotten) and re-plans,
+     * keeping each step's progress; steps that leave the plan are reported in `dropped`.
+     */
+    suspend fun setFacts(
+        caseId: String,
+        set: List<Fact> = emptyList(),
+        unset: List<String> = emptyList(),
+        now: Instant = now(),
+    ): ReplanReportRecord = io { setCaseFacts(caseId, set, unset, now) }
+
+    /** Re-plans the case with the current rule pack. */
+    suspend fun upgradeCase(caseId: String, now: Instant = now()): ReplanReportRecord = io { upgradeCase(caseId, now) }
+
+    /** Archives (or restores) a case; false when it already was in that state. */
+    suspend fun archiveCase(caseId: String, archived: Boolean = true, now: Instant = now()): Boolean =
+        io { setCaseArchived(caseId, archived, now) }
+
+    /** Deletes a case and its journal for good; returns its id. */
+    suspend fun deleteCase(caseId: String, now: Instant = now()): String = io { deleteCase(caseId, now) }
+
+    // -- evidence --------------------------------------------------------------------------
+
+    /**
+     * Adds the file at [path] to a case, streamed once through SHA-256 into the vault, on
+     * the core's workers. Cancelling the coroutine stops it and leaves no file and no row.
+     * The same bytes already in the case give back that item (`duplicate`).
+     */
+    suspend fun addEvidence(
+        item: NewEvidenceRecord,
+        path: String,
+        now: Instant = now(),
+        onProgress: ((Progress) -> Unit)? = null,
+    ): AddedEvidenceRecord = cancellable { token ->
+        core.addEvidenceFile(item, path, now, onProgress?.let(::Listener), token)
+    }
+
+    /** [addEvidence] as a [Flow] of progress, then the result. */
+    fun addEvidenceFlow(item: NewEvidenceRecord, path: String, now: Instant = now()): Flow<OperationEvent<AddedEvidenceRecord>> =
+        progressFlow { listener, token -> core.addEvidenceFile(item, path, now, listener, token) }
+
+    /** Adds bytes handed over by the app (share sheet, camera) under the file name [name]. */
+    suspend fun addEvidenceBytes(
+        item: NewEvidenceRecord,
+        name: String,
+        bytes: ByteArray,
+        now: Instant = now(),
+        onProgress: ((Progress) -> Unit)? = null,
+    ): AddedEvidenceRecord = cancellable { token ->
+        core.addEvidenceBytes(item, name, bytes, now, onProgress?.let(::Listener), token)
+    }
+
+    /** The case's live evidence, oldest first. */
+    suspend fun evidence(caseId: String, now: Instant = now()): List<EvidenceItemRecord> = io { listEvidence(caseId, now) }
+
+    /** One item, live or deleted. */
+    suspend fun evidenceItem(itemId: String, now: Instant = now()): EvidenceItemRecord = io { evidenceItem(itemId, now) }
+
+    /** Ties an item to the step it proves, or unties it ([stepId] null). */
+    suspend fun linkEvidence(itemId: String, stepId: String?, now: Instant = now()): EvidenceItemRecord =
+        io { linkEvidence(itemId, stepId, now) }
+
+    /** Changes the note and/or replaces the tags (null leaves them). */
+    suspend fun annotateEvidence(
+        itemId: String,
+        note: String? = null,
+        tags: List<String>? = null,
+        now: Instant = now(),
+    ): EvidenceItemRecord = io { annotateEvidence(itemId, note, tags, now) }
+
+    /** Deletes an item (a tombstone stays in the custody log). */
+    suspend fun deleteEvidence(itemId: String, now: Instant = now()): DeletedEvidenceRecord =
+        io { deleteEvidence(itemId, now) }
+
+    /**
+     * Re-hashes the live files of [caseId] (or of the whole vault) and checks the custody
+     * log. Problems are issues of the report (naming item and step), not exceptions.
+     */
+    suspend fun verifyEvidence(
+        caseId: String? = null,
+        now: Instant = now(),
+        onProgress: ((Progress) -> Unit)? = null,
+    ): VerifyReportRecord = cancellable { token ->
+        core.verifyEvidence(caseId, now, onProgress?.let(::Listener), token)
+    }
+
+    /** [verifyEvidence] as a [Flow]. */
+    fun verifyEvidenceFlow(caseId: String? = null, now: Instant = now()): Flow<OperationEvent<VerifyReportRecord>> =
+        progressFlow { listener, token -> core.verifyEvidence(caseId, now, listener, token) }
+
+    /** Writes the case's evidence bundle (zip) to [outPath], which must not exist. */
+    suspend fun exportEvidence(
+        caseId: String,
+        outPath: String,
+        now: Instant = now(),
+        onProgress: ((Progress) -> Unit)? = null,
+    ): ExportReportRecord = cancellable { token ->
+        core.exportEvidence(caseId, outPath, now, onProgress?.let(::Listener), token)
+    }
+
+    /** [exportEvidence] as a [Flow]. */
+    fun exportEvidenceFlow(caseId: String, outPath: String, now: Instant = now()): Flow<OperationEvent<ExportReportRecord>> =
+        progressFlow { listener, token -> core.exportEvidence(caseId, outPath, now, listener, token) }
+
+    /** Checks a bundle (no vault needed). Problems are issues of the report. */
+    suspend fun verifyBundle(path: String, onProgress: ((Progress) -> Unit)? = null): BundleReportRecord =
+        cancellable { token -> core.verifyBundle(path, onProgress?.let(::Listener), token) }
+
+    // -- reminders -------------------------------------------------------------------------
+
+    /**
+     * The notifications to schedule at [now], nearest first, at most `settings.limit`.
+     * Re-plan at each launch and after every change; schedule each under its
+     * `scheduleToken` and apply [reminderDiff].
+     */
+    suspend fun planReminders(
+        settings: ReminderSettingsRecord = reminderSettings(),
+        now: Instant = now(),
+    ): List<ReminderRecord> = io { planReminders(settings, now) }
+
+    /** Snoozes a reminder; throws NotFound for an unknown id. */
+    suspend fun snoozeReminder(
+        reminderId: String,
+        choice: SnoozeChoice,
+        settings: ReminderSettingsRecord = reminderSettings(),
+        now: Instant = now(),
+    ): SnoozedRecord = io { snoozeReminder(reminderId, choice, settings, now) }
+
+    /** Dismisses a reminder until its step's clock changes. */
+    suspend fun dismissReminder(
+        reminderId: String,
+        settings: ReminderSettingsRecord = reminderSettings(),
+        now: Instant = now(),
+    ) = io { dismissReminder(reminderId, settings, now) }
+
+    /** Records that the user opened a reminder. */
+    suspend fun acknowledgeReminder(
+        reminderId: String,
+        settings: ReminderSettingsRecord = reminderSettings(),
+        now: Instant = now(),
+    ) = io { acknowledgeReminder(reminderId, settings, now) }
+
+    /** Records deliveries read back from the OS (ids or schedule tokens). */
+    suspend fun markRemindersDelivered(reminderIds: List<String>, deliveredAt: Instant = now()) =
+        io { markRemindersDelivered(reminderIds, deliveredAt) }
+
+    /** What to add, cancel and keep given the [scheduled] tokens (or bare ids). */
+    suspend fun reminderDiff(
+        scheduled: List<String>,
+        settings: ReminderSettingsRecord = reminderSettings(),
+        now: Instant = now(),
+    ): ReminderDiffRecord = io { reminderDiff(scheduled, settings, now) }
+
+    /**
+     * An iCalendar (.ics) text with the running deadlines of [caseId] (or of every open
+     * case) and their reminders as alarms.
+     */
+    suspend fun exportCalendar(
+        caseId: String? = null,
+        settings: ReminderSettingsRecord = reminderSettings(),
+        language: Language = Language.ZH,
+        now: Instant = now(),
+    ): String = io { exportCalendar(caseId, settings, language, now) }
+
     /** Releases the native object. Calls made after this throw [IllegalStateException]. */
     override fun close() = core.close()
 
@@ -183,6 +434,31 @@ class Tuilu(
             } catch (e: CancellationException) {
                 token.cancel()
                 throw e
+            }
+        }
+
+    /**
+     * A cold flow running [block] with a listener and a fresh token: progress events, then
+     * the result. Errors end the flow; cancelling the collector cancels the token.
+     */
+    private fun <T> progressFlow(block: suspend (ProgressListener, CancelToken) -> T): Flow<OperationEvent<T>> =
+        callbackFlow {
+            val token = CancelToken()
+            val listener = Listener { trySend(OperationEvent.Running(it)) }
+            launch {
+                try {
+                    val result = block(listener, token)
+                    send(OperationEvent.Finished(result))
+                    close()
+                } catch (e: CancellationException) {
+                    throw e
+                } catch (e: Throwable) {
+                    close(e)
+                }
+            }
+            awaitClose {
+                token.cancel()
+                token.close()
             }
         }
 
@@ -205,3 +481,23 @@ sealed interface HashEvent {
 
     data class Finished(val sha256: String) : HashEvent
 }
+
+/** Events of a long operation's flow ([Tuilu.addEvidenceFlow], [Tuilu.exportEvidenceFlow]...). */
+sealed interface OperationEvent<out T> {
+    data class Running(val progress: Progress) : OperationEvent<Nothing>
+
+    data class Finished<T>(val result: T) : OperationEvent<T>
+}
+
+/** A new evidence item for [caseId]; the other fields are optional. */
+fun newEvidence(
+    caseId: String,
+    stepId: String? = null,
+    note: String = "",
+    tags: List<String> = emptyList(),
+    capturedAt: Instant? = null,
+    source: EvidenceSource = EvidenceSource.IMPORT,
+): NewEvidenceRecord = NewEvidenceRecord(caseId, source, stepId, note, tags, capturedAt)
+
+/** A step of the case (in the plan or dropped). */
+fun CaseRecord.step(id: String) = steps.firstOrNull { it.id == id } ?: droppedSteps.firstOrNull { it.id == id }
