@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use rusqlite::Connection;
-use tuilu_core::evidence::{self as ev, CancelFlag, EvidenceStore};
+use tuilu_core::evidence::{self as ev, stage_file, stage_import, CancelFlag, EvidenceStore};
 use tuilu_core::reminders::{self as rm, store as rstore, ReminderSubject, WorkingDays};
 use tuilu_core::vault::{CaseView, TransitionOptions, Vault};
 use tuilu_core::Scenario;
@@ -590,8 +590,11 @@ impl TuiluCore {
                 let vault = slot.get(now)?;
                 let item = new_item(&vault, item, now)?;
                 let path = PathBuf::from(path);
+                // Hash and write without the connection, so other vault calls go on
+                // meanwhile; only the commit takes it.
+                let staged = stage_file(slot.dir(), &path, progress, flag)?;
                 let added = vault.with_connection_mut(|conn| {
-                    EvidenceStore::new(conn, slot.dir()).add_file(&item, &path, progress, flag, now)
+                    EvidenceStore::new(conn, slot.dir()).commit_import(staged, &item, flag, now)
                 })?;
                 Ok((&added).into())
             },
@@ -617,9 +620,17 @@ impl TuiluCore {
             move |slot, progress, flag| {
                 let vault = slot.get(now)?;
                 let item = new_item(&vault, item, now)?;
+                let len = bytes.len() as u64;
+                let staged = stage_import(
+                    slot.dir(),
+                    &name,
+                    &mut std::io::Cursor::new(bytes),
+                    len,
+                    progress,
+                    flag,
+                )?;
                 let added = vault.with_connection_mut(|conn| {
-                    EvidenceStore::new(conn, slot.dir())
-                        .add_bytes(&item, &name, &bytes, progress, flag, now)
+                    EvidenceStore::new(conn, slot.dir()).commit_import(staged, &item, flag, now)
                 })?;
                 Ok((&added).into())
             },

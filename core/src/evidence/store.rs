@@ -221,25 +221,10 @@ impl<'a> EvidenceStore<'a> {
         cancel: &CancelFlag,
         now: DateTime<Utc>,
     ) -> Result<Added, EvidenceError> {
-        let name = display_name(path);
-        let meta = fs::metadata(path).map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => EvidenceError::NotFound { name: name.clone() },
-            _ => EvidenceError::Unreadable {
-                name: name.clone(),
-                source: e,
-            },
-        })?;
-        if meta.is_dir() {
-            return Err(EvidenceError::IsDirectory { name });
-        }
-        if !meta.is_file() {
-            return Err(EvidenceError::NotAFile { name });
-        }
-        let mut file = File::open(path).map_err(|e| EvidenceError::Unreadable {
-            name: name.clone(),
-            source: e,
-        })?;
-        self.add_reader(item, &name, &mut file, meta.len(), progress, cancel, now)
+        normalise(item)?; // bad input fails before a large file is read
+        let staged = stage_file(&self.root, path, progress, cancel)?;
+        crash(self.crash_at, CrashPoint::AddAfterTempWrite);
+        self.commit_import(staged, item, cancel, now)
     }
 
     /// Adds bytes handed over by a shell (share sheet, picker), under `name`.
@@ -276,21 +261,38 @@ impl<'a> EvidenceStore<'a> {
         cancel: &CancelFlag,
         now: DateTime<Utc>,
     ) -> Result<Added, EvidenceError> {
+        normalise(item)?; // bad input fails before a large file is read
+        let staged = stage_import(&self.root, name, reader, size_hint, progress, cancel)?;
+        crash(self.crash_at, CrashPoint::AddAfterTempWrite);
+        self.commit_import(staged, item, cancel, now)
+    }
+
+    /// Makes a staged import visible: renames the file to its content address and commits
+    /// the row, tags and custody entry in one transaction. Quick (no hashing), so the
+    /// connection is held only for this part; see [`stage_import`].
+    pub fn commit_import(
+        &mut self,
+        staged: StagedImport,
+        item: &NewItem,
+        cancel: &CancelFlag,
+        now: DateTime<Utc>,
+    ) -> Result<Added, EvidenceError> {
         let now = truncate_millis(now);
         let item = normalise(item)?;
-        let name = clean_original_name(name);
-        let _writer = writer_lock(&self.root)?;
-        let staged = self.stage(reader, &name, size_hint, progress, cancel)?;
-        crash(self.crash_at, CrashPoint::AddAfterTempWrite);
-        let media_type = sniff::media_type(&staged.head, staged.size);
-        let (captured_at, time_source) =
-            match sniff::exif_capture_time(&staged.head, &media_type, &staged.guard.path) {
-                Some((t, s)) => (Some(truncate_millis(t)), Some(s)),
-                None => (
-                    item.captured_at.map(truncate_millis),
-                    item.captured_at.map(|_| TimeSource::Caller),
-                ),
-            };
+        let StagedImport {
+            staged,
+            name,
+            media_type,
+            exif_time,
+            _writer,
+        } = staged;
+        let (captured_at, time_source) = match exif_time {
+            Some((t, s)) => (Some(truncate_millis(t)), Some(s)),
+            None => (
+                item.captured_at.map(truncate_millis),
+                item.captured_at.map(|_| TimeSource::Caller),
+            ),
+        };
         if cancel.is_cancelled() {
             return Err(EvidenceError::Cancelled);
         }
@@ -323,98 +325,177 @@ impl<'a> EvidenceStore<'a> {
             }
         }
     }
+}
 
-    /// Streams `reader` into a new file in `evidence/tmp/`, hashing as it goes; fsyncs it.
-    fn stage(
-        &self,
-        reader: &mut dyn Read,
-        name: &str,
-        size_hint: u64,
-        progress: &dyn Progress,
-        cancel: &CancelFlag,
-    ) -> Result<Staged, EvidenceError> {
-        let tmp_dir = self.evidence_dir().join("tmp");
-        fs::create_dir_all(&tmp_dir).map_err(|e| EvidenceError::from_write(e, name, "mkdir"))?;
-        let path = tmp_dir.join(super::util::unique_name("add-", ".part"));
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| EvidenceError::from_write(e, name, "create"))?;
-        let guard = TempGuard { path, armed: true };
-        let mut head: Vec<u8> = Vec::new();
-        let mut size = 0u64;
-        progress.on_progress(0, size_hint);
-        // Hashing runs on a second thread, overlapping the reads and writes: chunks go to
-        // the hasher through a small bounded channel and their buffers come back for reuse,
-        // so memory stays at a few chunks whatever the file size.
-        let (to_hasher, chunks) = mpsc::sync_channel::<Vec<u8>>(2);
-        let (to_reader, spare) = mpsc::channel::<Vec<u8>>();
-        let digest = std::thread::scope(|scope| -> Result<String, EvidenceError> {
-            // Owned by this closure: an early return drops it, which ends the hasher's loop
-            // before the scope joins the thread.
-            let to_hasher = to_hasher;
-            let hasher = scope.spawn(move || {
-                let mut hasher = Sha256::new();
-                for chunk in chunks {
-                    hasher.update(&chunk);
-                    // The reader may have stopped early; a lost buffer is fine then.
-                    let _ = to_reader.send(chunk);
-                }
-                hex(&hasher.finalize())
-            });
-            let mut buffers = 0;
-            loop {
-                if cancel.is_cancelled() {
-                    return Err(EvidenceError::Cancelled);
-                }
-                let mut buf = match spare.try_recv() {
-                    Ok(b) => b,
-                    Err(_) if buffers < 4 => {
-                        buffers += 1;
-                        vec![0u8; CHUNK]
-                    }
-                    Err(_) => spare.recv().unwrap_or_else(|_| vec![0u8; CHUNK]),
-                };
-                buf.resize(CHUNK, 0);
-                let n = match reader.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => {
-                        return Err(EvidenceError::Unreadable {
-                            name: name.to_string(),
-                            source: e,
-                        })
-                    }
-                };
-                buf.truncate(n);
-                if head.len() < CHUNK {
-                    let take = (CHUNK - head.len()).min(n);
-                    head.extend_from_slice(&buf[..take]);
-                }
-                file.write_all(&buf)
-                    .map_err(|e| EvidenceError::from_write(e, name, "write"))?;
-                size += n as u64;
-                progress.on_progress(size, size_hint.max(size));
-                if to_hasher.send(buf).is_err() {
-                    return Err(hashing_thread_lost());
-                }
-            }
-            drop(to_hasher);
-            hasher.join().map_err(|_| hashing_thread_lost())
-        })?;
-        file.sync_all()
-            .map_err(|e| EvidenceError::from_write(e, name, "fsync"))?;
-        drop(file);
-        Ok(Staged {
-            guard,
-            sha256: digest,
-            size,
-            head,
-        })
+/// An import written to `evidence/tmp/`, hashed and fsynced, not yet visible. It holds the
+/// evidence writer lock; dropping it removes the temporary file.
+pub struct StagedImport {
+    staged: Staged,
+    name: String,
+    media_type: String,
+    exif_time: Option<(DateTime<Utc>, TimeSource)>,
+    _writer: File,
+}
+
+impl StagedImport {
+    /// SHA-256 of the staged bytes (lowercase hex).
+    pub fn sha256(&self) -> &str {
+        &self.staged.sha256
     }
 
+    /// Size in bytes.
+    pub fn size(&self) -> u64 {
+        self.staged.size
+    }
+}
+
+/// The slow half of an import, which needs no database connection: streams `reader` once
+/// into a new file in `<root>/evidence/tmp/` (SHA-256 on a second thread), fsyncs it,
+/// sniffs the media type and reads the EXIF capture time. Finish with
+/// [`EvidenceStore::commit_import`]; other vault work can go on meanwhile.
+pub fn stage_import(
+    root: &Path,
+    name: &str,
+    reader: &mut dyn Read,
+    size_hint: u64,
+    progress: &dyn Progress,
+    cancel: &CancelFlag,
+) -> Result<StagedImport, EvidenceError> {
+    let name = clean_original_name(name);
+    let writer = writer_lock(root)?;
+    let staged = stage(root, reader, &name, size_hint, progress, cancel)?;
+    let media_type = sniff::media_type(&staged.head, staged.size);
+    let exif_time = sniff::exif_capture_time(&staged.head, &media_type, &staged.guard.path);
+    Ok(StagedImport {
+        staged,
+        name,
+        media_type,
+        exif_time,
+        _writer: writer,
+    })
+}
+
+/// [`stage_import`] for a file: refuses directories, missing, unreadable and special
+/// files with a clear error before anything is written.
+pub fn stage_file(
+    root: &Path,
+    path: &Path,
+    progress: &dyn Progress,
+    cancel: &CancelFlag,
+) -> Result<StagedImport, EvidenceError> {
+    let name = display_name(path);
+    let meta = fs::metadata(path).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => EvidenceError::NotFound { name: name.clone() },
+        _ => EvidenceError::Unreadable {
+            name: name.clone(),
+            source: e,
+        },
+    })?;
+    if meta.is_dir() {
+        return Err(EvidenceError::IsDirectory { name });
+    }
+    if !meta.is_file() {
+        return Err(EvidenceError::NotAFile { name });
+    }
+    let mut file = File::open(path).map_err(|e| EvidenceError::Unreadable {
+        name: name.clone(),
+        source: e,
+    })?;
+    stage_import(root, &name, &mut file, meta.len(), progress, cancel)
+}
+
+/// Streams `reader` into a new file in `evidence/tmp/`, hashing as it goes; fsyncs it.
+fn stage(
+    root: &Path,
+    reader: &mut dyn Read,
+    name: &str,
+    size_hint: u64,
+    progress: &dyn Progress,
+    cancel: &CancelFlag,
+) -> Result<Staged, EvidenceError> {
+    let tmp_dir = root.join("evidence").join("tmp");
+    fs::create_dir_all(&tmp_dir).map_err(|e| EvidenceError::from_write(e, name, "mkdir"))?;
+    let path = tmp_dir.join(super::util::unique_name("add-", ".part"));
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| EvidenceError::from_write(e, name, "create"))?;
+    let guard = TempGuard { path, armed: true };
+    let mut head: Vec<u8> = Vec::new();
+    let mut size = 0u64;
+    progress.on_progress(0, size_hint);
+    // Hashing runs on a second thread, overlapping the reads and writes: chunks go to
+    // the hasher through a small bounded channel and their buffers come back for reuse,
+    // so memory stays at a few chunks whatever the file size.
+    let (to_hasher, chunks) = mpsc::sync_channel::<Vec<u8>>(2);
+    let (to_reader, spare) = mpsc::channel::<Vec<u8>>();
+    let digest = std::thread::scope(|scope| -> Result<String, EvidenceError> {
+        // Owned by this closure: an early return drops it, which ends the hasher's loop
+        // before the scope joins the thread.
+        let to_hasher = to_hasher;
+        let hasher = scope.spawn(move || {
+            let mut hasher = Sha256::new();
+            for chunk in chunks {
+                hasher.update(&chunk);
+                // The reader may have stopped early; a lost buffer is fine then.
+                let _ = to_reader.send(chunk);
+            }
+            hex(&hasher.finalize())
+        });
+        let mut buffers = 0;
+        loop {
+            if cancel.is_cancelled() {
+                return Err(EvidenceError::Cancelled);
+            }
+            let mut buf = match spare.try_recv() {
+                Ok(b) => b,
+                Err(_) if buffers < 4 => {
+                    buffers += 1;
+                    vec![0u8; CHUNK]
+                }
+                Err(_) => spare.recv().unwrap_or_else(|_| vec![0u8; CHUNK]),
+            };
+            buf.resize(CHUNK, 0);
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(EvidenceError::Unreadable {
+                        name: name.to_string(),
+                        source: e,
+                    })
+                }
+            };
+            buf.truncate(n);
+            if head.len() < CHUNK {
+                let take = (CHUNK - head.len()).min(n);
+                head.extend_from_slice(&buf[..take]);
+            }
+            file.write_all(&buf)
+                .map_err(|e| EvidenceError::from_write(e, name, "write"))?;
+            size += n as u64;
+            progress.on_progress(size, size_hint.max(size));
+            if to_hasher.send(buf).is_err() {
+                return Err(hashing_thread_lost());
+            }
+        }
+        drop(to_hasher);
+        hasher.join().map_err(|_| hashing_thread_lost())
+    })?;
+    file.sync_all()
+        .map_err(|e| EvidenceError::from_write(e, name, "fsync"))?;
+    drop(file);
+    Ok(Staged {
+        guard,
+        sha256: digest,
+        size,
+        head,
+    })
+}
+
+impl EvidenceStore<'_> {
     /// One item, live or deleted.
     pub fn get(&self, id: &str) -> Result<EvidenceItem, EvidenceError> {
         get_item(self.conn, id)

@@ -143,7 +143,12 @@ pub fn build_calendar(events: &[(CalendarEvent, u32)], now: DateTime<Utc>, lang:
     let now = chrono::SubsecRound::trunc_subsecs(now, 0);
     let mut calendar = Calendar::empty();
     calendar.append_property(Property::new("VERSION", "2.0"));
-    calendar.append_property(Property::new("PRODID", "-//tuilu.app//Tuilu reminders//ZH"));
+    // The last field of PRODID is the language of the text (RFC 5545 §3.7.3).
+    let prodid = match lang {
+        Lang::Zh => "-//tuilu.app//Tuilu reminders//ZH",
+        Lang::En => "-//tuilu.app//Tuilu reminders//EN",
+    };
+    calendar.append_property(Property::new("PRODID", prodid));
     calendar.append_property(Property::new("CALSCALE", "GREGORIAN"));
     calendar.append_property(Property::new("METHOD", "PUBLISH"));
     calendar.name(match lang {

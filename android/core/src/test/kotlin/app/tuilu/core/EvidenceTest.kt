@@ -19,6 +19,7 @@ import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.flow.toList
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
@@ -200,9 +201,35 @@ class EvidenceTest {
         }
         withTimeout(10_000) { firstChunk.await() }
         withTimeout(10_000) { job.cancelAndJoin() }
-        // The native work has stopped and cleaned up before the next call gets the connection.
+        // The coroutine ends at once; the native worker (which hashes without holding the
+        // vault's connection) notices the cancel at its next chunk and removes its
+        // temporary file. Nothing is ever committed.
         assertEquals(emptyList(), tuilu.evidence(case))
-        assertEquals(emptyList(), storedFiles())
+        withTimeout(10_000) {
+            while (storedFiles().isNotEmpty()) delay(20)
+        }
+        assertEquals(emptyList(), tuilu.evidence(case))
+    }
+
+    @Test
+    fun otherVaultCallsGoOnDuringALargeAdd(): Unit = runBlocking {
+        val case = newCase()
+        val big = TestFiles.random("big-concurrent.bin", 64 * 1024 * 1024, seed = 33)
+        val firstChunk = CompletableDeferred<Unit>()
+        val finished = java.util.concurrent.atomic.AtomicBoolean(false)
+        val job = launch(Dispatchers.Default) {
+            tuilu.addEvidence(newEvidence(case), big.path) {
+                if (it.done > 0) firstChunk.complete(Unit)
+                Thread.sleep(50)
+            }
+            finished.set(true)
+        }
+        withTimeout(10_000) { firstChunk.await() }
+        // The add hashes and writes without holding the vault's connection: reads go on.
+        assertEquals(emptyList(), tuilu.evidence(case))
+        assertFalse(finished.get(), "the add should still be running")
+        withTimeout(60_000) { job.join() }
+        assertEquals(1, tuilu.evidence(case).size)
     }
 
     @Test
