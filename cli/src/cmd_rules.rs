@@ -13,6 +13,7 @@ use tuilu_core::rules::pack::{Severity, Source};
 use tuilu_core::rules::plan::{Applicability, Plan, PlanStep};
 use tuilu_core::rules::schedule::{plan_deadlines, PlannedDeadline};
 use tuilu_core::rules::{load_pack_file, Facts};
+use tuilu_core::vault::RuleFlag;
 use tuilu_core::{evaluate_plan, load_bundled, Lang, RuleBook, Scenario, Text};
 
 use crate::cmd_calendar::load_calendar;
@@ -49,6 +50,35 @@ pub enum RulesCommand {
         /// 规则包 TOML 文件 / pack file.
         file: PathBuf,
     },
+    /// 标记某条规则可能过时或有误 / flag a rule as possibly outdated or wrong.
+    Flag {
+        /// 场景 id / scenario id.
+        scenario: String,
+        /// 规则 id（步骤、前提、提醒、后果或金额）/ rule id (step, precondition, notice, formula).
+        rule: String,
+        /// 说明 / what looks wrong.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// 取消标记 / remove a flag.
+    Unflag { scenario: String, rule: String },
+    /// 列出已标记的规则 / list flagged rules.
+    Flags {
+        /// 只看此场景 / only this scenario.
+        scenario: Option<String>,
+    },
+}
+
+/// Flags the user put on rules, when the vault exists (reading never creates one).
+fn existing_flags(g: &Globals, scenario: &str) -> anyhow::Result<Vec<RuleFlag>> {
+    let Ok(dir) = crate::vault_path::resolve_vault_dir(g.vault.as_deref()) else {
+        return Ok(Vec::new());
+    };
+    if !dir.join(tuilu_core::vault::DB_FILE).exists() {
+        return Ok(Vec::new());
+    }
+    let vault = crate::cmd_case::open_vault(g)?;
+    Ok(vault.rule_flags(Some(scenario))?)
 }
 
 /// Loads the bundled rule book; a broken bundle is a bug, reported with every issue.
@@ -123,6 +153,7 @@ pub fn plan(g: &Globals, args: PlanArgs) -> anyhow::Result<ExitCode> {
     let scenario = find_scenario(&book, &args.scenario)?;
     let facts = collect_facts(scenario, &args.facts, args.facts_file.as_ref())?;
     let plan = evaluate_plan(scenario, &facts)?;
+    let flags = existing_flags(g, scenario.id())?;
     let deadlines = match args.from {
         Some(from) => {
             let cal = load_calendar(g.vault.as_deref())?;
@@ -136,11 +167,12 @@ pub fn plan(g: &Globals, args: PlanArgs) -> anyhow::Result<ExitCode> {
             attach_deadlines(&mut v, ds)?;
             v["deadlines"] = serde_json::to_value(ds)?;
         }
+        v["flags"] = serde_json::to_value(&flags)?;
         print_json(&v)?;
     } else {
         print!(
             "{}",
-            render_plan(&plan, g.lang, args.sources, deadlines.as_deref())
+            render_plan(&plan, g.lang, args.sources, deadlines.as_deref(), &flags)
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -171,6 +203,65 @@ fn attach_deadlines(v: &mut serde_json::Value, ds: &[PlannedDeadline]) -> anyhow
 
 pub fn rules(g: &Globals, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
     match cmd {
+        RulesCommand::Flag {
+            scenario,
+            rule,
+            note,
+        } => {
+            let book = rule_book()?;
+            let s = find_scenario(&book, &scenario)?;
+            let vault = crate::cmd_case::open_vault(g)?;
+            let flag = vault.flag_rule(s, &rule, &note, g.clock())?;
+            if g.json {
+                print_json(&flag)?;
+            } else {
+                println!(
+                    "{}",
+                    t(
+                        g.lang,
+                        &format!("已标记 {scenario} 的规则 {rule}（v{}）", flag.pack_version),
+                        &format!("flagged rule {rule} of {scenario} (v{})", flag.pack_version)
+                    )
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Unflag { scenario, rule } => {
+            let vault = crate::cmd_case::open_vault(g)?;
+            let removed = vault.unflag_rule(&scenario, &rule)?;
+            if g.json {
+                print_json(&json!({"scenario": scenario, "rule_id": rule, "removed": removed}))?;
+            } else if removed {
+                println!("{}", t(g.lang, "已取消标记", "flag removed"));
+            } else {
+                println!(
+                    "{}",
+                    t(g.lang, "该规则没有标记", "that rule was not flagged")
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Flags { scenario } => {
+            let vault = crate::cmd_case::open_vault(g)?;
+            let flags = vault.rule_flags(scenario.as_deref())?;
+            if g.json {
+                print_json(&flags)?;
+            } else if flags.is_empty() {
+                println!("{}", t(g.lang, "（没有标记）", "(no flags)"));
+            } else {
+                for f in &flags {
+                    println!(
+                        "{}  {}  {}  v{}  {}",
+                        f.flagged_at.format("%Y-%m-%d"),
+                        f.scenario,
+                        f.rule_id,
+                        f.pack_version,
+                        f.note
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         RulesCommand::Check { file } => match load_pack_file(&file) {
             Ok(s) => {
                 if g.json {
@@ -209,6 +300,38 @@ fn t(lang: Lang, zh: &str, en: &str) -> String {
     match lang {
         Lang::Zh => zh.to_string(),
         Lang::En => en.to_string(),
+    }
+}
+
+fn flag_for<'a>(flags: &'a [RuleFlag], id: &str) -> Option<&'a RuleFlag> {
+    flags.iter().find(|f| f.rule_id == id)
+}
+
+/// The rule's source (with `--sources`) and, always, the user's own flag on it.
+fn provenance(
+    out: &mut String,
+    ind: &str,
+    lang: Lang,
+    sources: bool,
+    source: &Option<Source>,
+    flag: Option<&RuleFlag>,
+) {
+    if sources {
+        let _ = writeln!(out, "{ind}{}", source_line(lang, source));
+    }
+    if let Some(f) = flag {
+        let _ = match lang {
+            Lang::Zh => writeln!(
+                out,
+                "{ind}⚑ 你已标记此规则可能过时（v{}）：{}",
+                f.pack_version, f.note
+            ),
+            Lang::En => writeln!(
+                out,
+                "{ind}⚑ you flagged this rule as possibly outdated (v{}): {}",
+                f.pack_version, f.note
+            ),
+        };
     }
 }
 
@@ -297,6 +420,7 @@ fn render_step(
     s: &PlanStep,
     sources: bool,
     deadlines: Option<&[PlannedDeadline]>,
+    flags: &[RuleFlag],
 ) {
     let _ = write!(
         out,
@@ -332,9 +456,14 @@ fn render_step(
         if let Some(d) = find_deadline(deadlines, &s.id, Some(&r.id)) {
             let _ = writeln!(out, "{ind}  {}", deadline_text(lang, d));
         }
-        if sources {
-            let _ = writeln!(out, "{ind}  {}", source_line(lang, &r.source));
-        }
+        provenance(
+            out,
+            &format!("{ind}  "),
+            lang,
+            sources,
+            &r.source,
+            flag_for(flags, &r.id),
+        );
     }
     if !s.depends_on.is_empty() {
         let _ = writeln!(
@@ -382,9 +511,7 @@ fn render_step(
             e.get(lang)
         );
     }
-    if sources {
-        let _ = writeln!(out, "{ind}{}", source_line(lang, &s.source));
-    }
+    provenance(out, ind, lang, sources, &s.source, flag_for(flags, &s.id));
 }
 
 fn severity_mark(s: Severity) -> &'static str {
@@ -401,6 +528,7 @@ pub fn render_plan(
     lang: Lang,
     sources: bool,
     deadlines: Option<&[PlannedDeadline]>,
+    flags: &[RuleFlag],
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -432,14 +560,19 @@ pub fn render_plan(
                 t(lang, "解决办法：", "Remedy: "),
                 b.remedy.get(lang)
             );
-            if sources {
-                let _ = writeln!(out, "    {}", source_line(lang, &b.source));
-            }
+            provenance(
+                &mut out,
+                "    ",
+                lang,
+                sources,
+                &b.source,
+                flag_for(flags, &b.id),
+            );
         }
     }
     let _ = writeln!(out, "\n{}", t(lang, "【步骤】", "STEPS"));
     for s in &plan.steps {
-        render_step(&mut out, lang, s, sources, deadlines);
+        render_step(&mut out, lang, s, sources, deadlines, flags);
     }
     for (title, list) in [
         (t(lang, "【注意】", "WARNINGS"), &plan.warnings),
@@ -455,9 +588,14 @@ pub fn render_plan(
                 let _ = write!(line, " {}", pending(lang, &n.open_facts));
             }
             let _ = writeln!(out, "{line}");
-            if sources {
-                let _ = writeln!(out, "    {}", source_line(lang, &n.source));
-            }
+            provenance(
+                &mut out,
+                "    ",
+                lang,
+                sources,
+                &n.source,
+                flag_for(flags, &n.id),
+            );
         }
     }
     if !plan.amounts.is_empty() {
@@ -473,9 +611,14 @@ pub fn render_plan(
             if !ex.is_empty() {
                 let _ = writeln!(out, "    {ex}");
             }
-            if sources {
-                let _ = writeln!(out, "    {}", source_line(lang, &a.source));
-            }
+            provenance(
+                &mut out,
+                "    ",
+                lang,
+                sources,
+                &a.source,
+                flag_for(flags, &a.id),
+            );
         }
     }
     if !plan.questions.is_empty() {

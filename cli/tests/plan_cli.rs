@@ -321,3 +321,47 @@ fn plan_from_shows_deadlines_counted_in_china_working_days() {
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("RFC 3339"));
 }
+
+#[test]
+fn a_user_can_flag_a_rule_as_outdated_and_see_it_in_the_plan() {
+    let dir = std::env::temp_dir().join(format!("tuilu-flags-{}", std::process::id()));
+    let vault = dir.to_str().unwrap().to_string();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--vault", vault.as_str()];
+        all.extend_from_slice(args);
+        tuilu(&all)
+    };
+    // Unknown rule: refused, naming it.
+    let o = run(&["rules", "flag", "douyin.guild-exit", "no_such_rule"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("no_such_rule"));
+
+    let o = run(&[
+        "rules",
+        "flag",
+        "douyin.guild-exit",
+        "submit_exit",
+        "--note",
+        "现在要人脸识别 / now needs a face check",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&run(&["plan", "douyin.guild-exit"]));
+    assert!(
+        text.contains("⚑ 你已标记此规则可能过时（v1.0.0）：现在要人脸识别"),
+        "{text}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["plan", "douyin.guild-exit", "--json"]))).unwrap();
+    assert_eq!(v["flags"][0]["rule_id"], "submit_exit");
+    let list: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["rules", "flags", "--json"]))).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+
+    assert!(
+        run(&["rules", "unflag", "douyin.guild-exit", "submit_exit"])
+            .status
+            .success()
+    );
+    assert!(!stdout(&run(&["plan", "douyin.guild-exit"])).contains("⚑"));
+    std::fs::remove_dir_all(dir).ok();
+}

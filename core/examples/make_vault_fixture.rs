@@ -95,6 +95,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
         Ok::<_, Box<dyn std::error::Error>>(())
     })?;
+    // Version 3 and later: one rule flagged as outdated.
+    v.flag_rule(
+        &scenario,
+        "backup",
+        "步骤说明过时 / the instructions look outdated",
+        now,
+    )?;
     v.with_connection(|c| {
         c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         Ok(())

@@ -248,3 +248,14 @@ fn evidence_and_reminder_state_survive_migration() {
         assert!(custody >= 1, "v{version}: custody log kept");
     }
 }
+
+#[test]
+fn rule_flags_survive_migration() {
+    for (version, path) in fixture_files().into_iter().filter(|(v, _)| *v >= 3) {
+        let dir = copy_to_vault(&path);
+        let v = Vault::open(dir.path(), now()).unwrap_or_else(|e| panic!("v{version}: {e}"));
+        let flags = v.rule_flags(None).unwrap();
+        assert_eq!(flags.len(), 1, "v{version}");
+        assert_eq!(flags[0].rule_id, "backup");
+    }
+}

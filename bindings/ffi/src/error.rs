@@ -206,6 +206,9 @@ impl From<tuilu_core::vault::VaultError> for ApiError {
             }),
             V::Corrupt { what, .. } => ApiError::storage(format!("corrupt vault data ({what})")),
             V::UnknownCase { .. } => ApiError::not_found("no such case"),
+            V::UnknownRule { scenario, rule } => {
+                ApiError::not_found(format!("scenario `{scenario}` has no rule `{rule}`"))
+            }
             V::AmbiguousCase { .. } => ApiError::invalid_input("the case id prefix is ambiguous"),
             V::Archived { .. } => ApiError::conflict("the case is archived; unarchive it first"),
             V::ScenarioMismatch { case_scenario, given } => ApiError::invalid_input(format!(

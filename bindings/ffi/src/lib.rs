@@ -24,6 +24,7 @@ mod core;
 mod error;
 pub mod evidence;
 pub mod facts;
+pub mod flags;
 pub mod hash;
 pub mod plan;
 mod progress;

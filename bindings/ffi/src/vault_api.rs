@@ -2,9 +2,9 @@
 //! calendar export.
 //!
 //! Every method takes `now` (the app passes its clock, tests a fixed time): the core never
-//! reads the clock. The vault holds one SQLite connection behind a mutex; evidence
-//! operations borrow it for their whole run, so case data they need (step titles, the
-//! export snapshot) is loaded before they take it. Long operations (evidence add, verify,
+//! reads the clock. The vault holds one SQLite connection behind a mutex; an evidence add
+//! hashes and writes without it and takes it only to commit, and the case data evidence
+//! operations need (step titles, the export snapshot) is loaded before they take it. Long operations (evidence add, verify,
 //! export, bundle check) are `async`, run on the crate's runtime, report progress and stop
 //! at a `CancelToken`; a cancelled add leaves no file and no row.
 
@@ -38,7 +38,7 @@ use crate::runtime::runtime;
 use crate::uniffi_support::Timestamp;
 
 impl TuiluCore {
-    fn open(&self, now: Timestamp) -> Result<Arc<Vault>, ApiError> {
+    pub(crate) fn open(&self, now: Timestamp) -> Result<Arc<Vault>, ApiError> {
         self.vault_slot().get(now)
     }
 

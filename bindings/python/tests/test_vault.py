@@ -329,3 +329,14 @@ def test_calendar_export(core, berlin):
     with pytest.raises(ApiError.InvalidInput):
         core.plan_reminders(default_reminder_settings("UTC").__class__(
             time_zone="Mars/Olympus", quiet_hours=None, preferred_time="09:30", limit=10), DURING)
+
+
+def test_flag_a_rule_as_outdated(core):
+    now = CREATED
+    flag = core.flag_rule(SCENARIO, "submit_exit", "现在需要人脸识别", now)
+    assert flag.rule_id == "submit_exit" and flag.pack_version == "1.0.0"
+    assert [f.rule_id for f in core.rule_flags(None, now)] == ["submit_exit"]
+    with pytest.raises(ApiError.NotFound):
+        core.flag_rule(SCENARIO, "no_such_rule", "", now)
+    assert core.unflag_rule(SCENARIO, "submit_exit", now)
+    assert core.rule_flags(SCENARIO, now) == []

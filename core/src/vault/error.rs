@@ -8,6 +8,8 @@ use crate::rules::FactError;
 /// Everything that can go wrong with the vault, its cases and their steps.
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
+    #[error("场景 {scenario} 没有规则 `{rule}` / scenario {scenario} has no rule `{rule}`")]
+    UnknownRule { scenario: String, rule: String },
     #[error("证据库恢复失败 / evidence recovery failed: {0}")]
     Evidence(String),
     #[error("无法访问保险库 / cannot access the vault at {path}: {source}")]

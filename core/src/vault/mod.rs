@@ -15,6 +15,7 @@
 mod cases;
 pub mod deadlines;
 mod error;
+mod flags;
 mod id;
 mod model;
 pub mod schema;
@@ -30,6 +31,7 @@ use rusqlite::{Connection, InterruptHandle};
 
 pub use deadlines::{DeadlineCalc, StepDeadline, BEIJING};
 pub use error::{Result, VaultError};
+pub use flags::{rule_ids, RuleFlag};
 pub use id::CASE_ID_LEN;
 pub use model::{
     allowed, BlockerSnapshot, CaseSummary, CaseView, Event, NextDeadline, PlanMeta, Progress,

@@ -44,7 +44,24 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "evidence and reminders",
         step: MigrationStep::Fn(schema_v2),
     },
+    Migration {
+        version: 3,
+        name: "rule flags",
+        step: MigrationStep::Sql(SCHEMA_V3),
+    },
 ];
+
+/// Version 3: rules the user flagged as outdated or wrong, per pack version.
+const SCHEMA_V3: &str = r#"
+CREATE TABLE rule_flags (
+    scenario      TEXT NOT NULL,
+    rule_id       TEXT NOT NULL,
+    pack_version  TEXT NOT NULL,
+    note          TEXT NOT NULL DEFAULT '',
+    flagged_at    TEXT NOT NULL,
+    PRIMARY KEY (scenario, rule_id, pack_version)
+) STRICT;
+"#;
 
 /// Version 2: the evidence store (items, tags, custody log) and reminder state (snooze,
 /// dismiss, delivery, calendar-export sequence numbers). Each module owns its SQL.

@@ -66,6 +66,24 @@ extension Tuilu {
         return try await run { try $0.listCases(includeArchived: includeArchived, now: now) }
     }
 
+    /// Flags a rule (step, precondition, notice or formula id) as possibly outdated or wrong.
+    public func flagRule(scenarioId: String, ruleId: String, note: String, now: Date? = nil) async throws -> RuleFlagRecord {
+        let now = now ?? clock()
+        return try await run { try $0.flagRule(scenarioId: scenarioId, ruleId: ruleId, note: note, now: now) }
+    }
+
+    /// Removes the user's flag; false when there was none.
+    public func unflagRule(scenarioId: String, ruleId: String, now: Date? = nil) async throws -> Bool {
+        let now = now ?? clock()
+        return try await run { try $0.unflagRule(scenarioId: scenarioId, ruleId: ruleId, now: now) }
+    }
+
+    /// The user's flags, newest first.
+    public func ruleFlags(scenarioId: String? = nil, now: Date? = nil) async throws -> [RuleFlagRecord] {
+        let now = now ?? clock()
+        return try await run { try $0.ruleFlags(scenarioId: scenarioId, now: now) }
+    }
+
     /// The case's journal, oldest first.
     public func journal(caseId: String, now: Date? = nil) async throws -> [CaseEventRecord] {
         let now = now ?? clock()

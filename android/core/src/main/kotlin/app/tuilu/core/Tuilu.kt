@@ -2,6 +2,7 @@ package app.tuilu.core
 
 import app.tuilu.core.uniffi.AddedEvidenceRecord
 import app.tuilu.core.uniffi.ApiException
+import app.tuilu.core.uniffi.RuleFlagRecord
 import app.tuilu.core.uniffi.BundleReportRecord
 import app.tuilu.core.uniffi.CalendarStatusRecord
 import app.tuilu.core.uniffi.CancelToken
@@ -239,6 +240,20 @@ class Tuilu(
     /** Every case, most recently updated first; archived ones too with [includeArchived]. */
     suspend fun cases(includeArchived: Boolean = false, now: Instant = now()): List<CaseSummaryRecord> =
         io { listCases(includeArchived, now) }
+
+    // -- rules the user flags as outdated ---------------------------------------------
+
+    /** Flags a rule (step, precondition, notice, formula id) as possibly outdated or wrong. */
+    suspend fun flagRule(scenarioId: String, ruleId: String, note: String, now: Instant = now()): RuleFlagRecord =
+        io { flagRule(scenarioId, ruleId, note, now) }
+
+    /** Removes the user's flag; false when there was none. */
+    suspend fun unflagRule(scenarioId: String, ruleId: String, now: Instant = now()): Boolean =
+        io { unflagRule(scenarioId, ruleId, now) }
+
+    /** The user's flags, newest first. */
+    suspend fun ruleFlags(scenarioId: String? = null, now: Instant = now()): List<RuleFlagRecord> =
+        io { ruleFlags(scenarioId, now) }
 
     /** The case's journal, oldest first. */
     suspend fun journal(caseId: String, now: Instant = now()): List<CaseEventRecord> = io { caseJournal(caseId, now) }
