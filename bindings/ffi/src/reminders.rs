@@ -44,7 +44,7 @@ pub fn default_reminder_settings(time_zone: String) -> Result<ReminderSettingsRe
     })
 }
 
-fn parse_zone(name: &str) -> Result<rm::Tz, ApiError> {
+fn parse_zone(name: &str) -> Result<rm::UserZone, ApiError> {
     rm::parse_tz(name)
         .ok_or_else(|| ApiError::invalid_input("time_zone is not an IANA time zone name"))
 }
@@ -60,7 +60,7 @@ fn fmt_time(t: NaiveTime) -> String {
 
 pub(crate) fn settings_record(s: &rm::ReminderSettings) -> ReminderSettingsRecord {
     ReminderSettingsRecord {
-        time_zone: s.tz.name().to_string(),
+        time_zone: s.tz.id(),
         quiet_hours: s.quiet_hours.map(|q| QuietHoursRecord {
             start: fmt_time(q.start),
             end: fmt_time(q.end),
