@@ -22,7 +22,7 @@ use rusqlite::Connection;
 use tuilu_core::reminders::store::{self, load_state};
 use tuilu_core::reminders::{
     diff, export_calendar, find_reminder, parse_tz, plan_reminders, snooze_until, Reminder,
-    ReminderSettings, ReminderSubject, SnoozeChoice, Tz, WorkingDays, BEIJING,
+    ReminderSettings, ReminderSubject, SnoozeChoice, UserZone, WorkingDays,
 };
 use tuilu_core::Lang;
 
@@ -37,7 +37,7 @@ pub struct TimeArgs {
 }
 
 impl TimeArgs {
-    fn tz(&self) -> anyhow::Result<Tz> {
+    fn tz(&self) -> anyhow::Result<UserZone> {
         match &self.tz {
             Some(name) => {
                 parse_tz(name).ok_or_else(|| anyhow!("--tz `{name}` is not an IANA time zone"))
@@ -45,7 +45,7 @@ impl TimeArgs {
             None => Ok(std::env::var("TZ")
                 .ok()
                 .and_then(|v| parse_tz(v.trim_start_matches(':')))
-                .unwrap_or(BEIJING)),
+                .unwrap_or_else(UserZone::beijing)),
         }
     }
 

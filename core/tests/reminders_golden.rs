@@ -1,6 +1,8 @@
 //! Golden reminder sets: each scenario's plan at a fixed `now`, compared with
 //! `tests/golden/reminders/<name>.json`. Run with `UPDATE_GOLDEN=1` to rewrite the files,
 //! then review the diff.
+// The zones come from chrono-tz: the `tzdb` feature (on by default).
+#![cfg(feature = "tzdb")]
 
 mod reminders_fixtures;
 

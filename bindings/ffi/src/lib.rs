@@ -60,9 +60,9 @@ pub use crate::plan::{
 };
 pub use crate::progress::ProgressListener;
 pub use crate::reminders::{
-    default_reminder_settings, Language, MissedReminderRecord, QuietHoursRecord,
-    ReminderDiffRecord, ReminderKind, ReminderRecord, ReminderSettingsRecord, SnoozeChoice,
-    SnoozedRecord,
+    beijing_time_zone, default_reminder_settings, fixed_time_zone, Language, MissedReminderRecord,
+    QuietHoursRecord, ReminderDiffRecord, ReminderKind, ReminderRecord, ReminderSettingsRecord,
+    SnoozeChoice, SnoozedRecord, TimeZoneRules,
 };
 pub use crate::rules::{
     check_pack, Channel, Confidence, DurationUnit, FactChoice, FactInfo, FactKind, LocalizedText,

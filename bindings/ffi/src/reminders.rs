@@ -2,9 +2,14 @@
 //!
 //! The core plans every notification; a shell schedules what `plan_reminders` returns and
 //! re-plans at each launch (`reminder_diff` says what to add and cancel). Settings cross as
-//! plain text: an IANA zone name and `HH:MM` local times.
+//! plain values (`HH:MM` local times) plus the user's zone as a [`TimeZoneRules`] object:
+//! the app implements it with the phone's own tz database (java.time `ZoneId`, Foundation
+//! `TimeZone`), so this library embeds none.
 
-use chrono::NaiveTime;
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime, NaiveTime, Utc};
 use tuilu_core::reminders as rm;
 use tuilu_core::Lang;
 
@@ -12,12 +17,122 @@ use crate::error::ApiError;
 use crate::rules::{mirror_enum, LocalizedText};
 use crate::uniffi_support::Timestamp;
 
+/// The rules of the user's time zone, implemented by the app over the platform's tz
+/// database (Kotlin: `java.time.ZoneId`; Swift: `TimeZone`; Python: `zoneinfo`). Called
+/// from the core's worker threads while it plans: implementations must be thread-safe,
+/// quick and must not throw.
+#[uniffi::export(with_foreign)]
+pub trait TimeZoneRules: Send + Sync {
+    /// The zone's id, normally its IANA name (`Europe/Berlin`); shown next to local times.
+    fn id(&self) -> String;
+    /// The offset from UTC in seconds (east positive) in force at `utc`.
+    fn offset_seconds_at(&self, utc: Timestamp) -> i32;
+    /// The offsets (seconds) the wall-clock time `local` (`YYYY-MM-DDTHH:MM:SS`) can have:
+    /// none in a gap (clocks going forward), one normally, two in a fold (clocks going
+    /// back), the earlier instant's offset first.
+    fn offsets_seconds_for_local(&self, local: String) -> Vec<i32>;
+}
+
+/// A zone with one offset all year, implemented here.
+#[derive(Debug)]
+struct FixedZone {
+    id: String,
+    seconds: i32,
+}
+
+impl TimeZoneRules for FixedZone {
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+
+    fn offset_seconds_at(&self, _utc: Timestamp) -> i32 {
+        self.seconds
+    }
+
+    fn offsets_seconds_for_local(&self, _local: String) -> Vec<i32> {
+        vec![self.seconds]
+    }
+}
+
+/// Beijing time: UTC+08:00 all year, id `Asia/Shanghai` (China has no daylight saving).
+#[uniffi::export]
+pub fn beijing_time_zone() -> Arc<dyn TimeZoneRules> {
+    Arc::new(FixedZone {
+        id: rm::BEIJING_ZONE_ID.to_string(),
+        seconds: rm::BEIJING.local_minus_utc(),
+    })
+}
+
+/// A zone that is always `offset_seconds` east of UTC, under `id`. Errors: `InvalidInput`
+/// when the offset is a day or more.
+#[uniffi::export]
+pub fn fixed_time_zone(
+    id: String,
+    offset_seconds: i32,
+) -> Result<Arc<dyn TimeZoneRules>, ApiError> {
+    FixedOffset::east_opt(offset_seconds)
+        .ok_or_else(|| ApiError::invalid_input("offset_seconds must be less than a day"))?;
+    Ok(Arc::new(FixedZone {
+        id,
+        seconds: offset_seconds,
+    }))
+}
+
+/// The app's rules seen as the core's [`rm::ZoneRules`]. The id is read once.
+struct ForeignZone {
+    id: String,
+    rules: Arc<dyn TimeZoneRules>,
+}
+
+impl ForeignZone {
+    fn new(rules: Arc<dyn TimeZoneRules>) -> ForeignZone {
+        ForeignZone {
+            id: rules.id(),
+            rules,
+        }
+    }
+}
+
+impl fmt::Debug for ForeignZone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ForeignZone").field(&self.id).finish()
+    }
+}
+
+/// Offsets of a day or more are not offsets: read as UTC (an app bug, never a crash).
+fn offset(seconds: i32) -> FixedOffset {
+    FixedOffset::east_opt(seconds).unwrap_or(FixedOffset::east_opt(0).expect("UTC"))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS`, the wall-clock form `offsets_seconds_for_local` receives.
+pub(crate) fn format_local(local: NaiveDateTime) -> String {
+    local.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+impl rm::ZoneRules for ForeignZone {
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+
+    fn offset_at(&self, utc: DateTime<Utc>) -> FixedOffset {
+        offset(self.rules.offset_seconds_at(utc))
+    }
+
+    fn offsets_for_local(&self, local: NaiveDateTime) -> Vec<FixedOffset> {
+        self.rules
+            .offsets_seconds_for_local(format_local(local))
+            .into_iter()
+            .filter_map(FixedOffset::east_opt)
+            .collect()
+    }
+}
+
 /// The user's reminder settings.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, uniffi::Record)]
 pub struct ReminderSettingsRecord {
-    /// The device's IANA time zone (`Asia/Shanghai`, `Europe/Berlin`); display times and
-    /// quiet hours follow it.
-    pub time_zone: String,
+    /// The device's time zone (the platform's rules); display times and quiet hours follow
+    /// it.
+    pub zone: Arc<dyn TimeZoneRules>,
     /// Local quiet hours `[start, end)` as `HH:MM`, crossing midnight when start > end;
     /// none disables them.
     pub quiet_hours: Option<QuietHoursRecord>,
@@ -27,6 +142,17 @@ pub struct ReminderSettingsRecord {
     pub limit: u32,
 }
 
+impl fmt::Debug for ReminderSettingsRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReminderSettingsRecord")
+            .field("zone", &self.zone.id())
+            .field("quiet_hours", &self.quiet_hours)
+            .field("preferred_time", &self.preferred_time)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
+
 /// Local quiet hours, `HH:MM` each.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct QuietHoursRecord {
@@ -34,19 +160,20 @@ pub struct QuietHoursRecord {
     pub end: String,
 }
 
-/// The core's defaults in `time_zone`: quiet hours 22:00–08:00, reminders at 09:30, at most
-/// 60. Errors: `InvalidInput` when the zone is not an IANA name.
-#[uniffi::export]
-pub fn default_reminder_settings(time_zone: String) -> Result<ReminderSettingsRecord, ApiError> {
-    crate::error::guard(|| {
-        let tz = parse_zone(&time_zone)?;
-        Ok(settings_record(&rm::ReminderSettings::in_zone(tz)))
-    })
-}
-
-fn parse_zone(name: &str) -> Result<rm::Tz, ApiError> {
-    rm::parse_tz(name)
-        .ok_or_else(|| ApiError::invalid_input("time_zone is not an IANA time zone name"))
+/// The core's defaults in `zone` (Beijing time when none): quiet hours 22:00–08:00,
+/// reminders at 09:30, at most 60.
+#[uniffi::export(default(zone = None))]
+pub fn default_reminder_settings(zone: Option<Arc<dyn TimeZoneRules>>) -> ReminderSettingsRecord {
+    let core = rm::ReminderSettings::default();
+    ReminderSettingsRecord {
+        zone: zone.unwrap_or_else(beijing_time_zone),
+        quiet_hours: core.quiet_hours.map(|q| QuietHoursRecord {
+            start: fmt_time(q.start),
+            end: fmt_time(q.end),
+        }),
+        preferred_time: fmt_time(core.preferred_time),
+        limit: u32::try_from(core.limit).unwrap_or(u32::MAX),
+    }
 }
 
 fn parse_time(field: &str, s: &str) -> Result<NaiveTime, ApiError> {
@@ -58,24 +185,12 @@ fn fmt_time(t: NaiveTime) -> String {
     t.format("%H:%M").to_string()
 }
 
-pub(crate) fn settings_record(s: &rm::ReminderSettings) -> ReminderSettingsRecord {
-    ReminderSettingsRecord {
-        time_zone: s.tz.name().to_string(),
-        quiet_hours: s.quiet_hours.map(|q| QuietHoursRecord {
-            start: fmt_time(q.start),
-            end: fmt_time(q.end),
-        }),
-        preferred_time: fmt_time(s.preferred_time),
-        limit: u32::try_from(s.limit).unwrap_or(u32::MAX),
-    }
-}
-
 impl TryFrom<&ReminderSettingsRecord> for rm::ReminderSettings {
     type Error = ApiError;
 
     fn try_from(r: &ReminderSettingsRecord) -> Result<rm::ReminderSettings, ApiError> {
         Ok(rm::ReminderSettings {
-            tz: parse_zone(&r.time_zone)?,
+            tz: rm::UserZone::from_rules(Arc::new(ForeignZone::new(r.zone.clone()))),
             quiet_hours: r
                 .quiet_hours
                 .as_ref()
@@ -266,10 +381,43 @@ pub struct SnoozedRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
+
+    /// Central European rules for 2026, as an app would supply them.
+    struct Cet2026;
+
+    fn summer(utc: DateTime<Utc>) -> bool {
+        utc >= Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap()
+            && utc < Utc.with_ymd_and_hms(2026, 10, 25, 1, 0, 0).unwrap()
+    }
+
+    impl TimeZoneRules for Cet2026 {
+        fn id(&self) -> String {
+            "Europe/Berlin".into()
+        }
+        fn offset_seconds_at(&self, utc: Timestamp) -> i32 {
+            if summer(utc) {
+                7200
+            } else {
+                3600
+            }
+        }
+        fn offsets_seconds_for_local(&self, local: String) -> Vec<i32> {
+            let local = NaiveDateTime::parse_from_str(&local, "%Y-%m-%dT%H:%M:%S").unwrap();
+            [7200, 3600]
+                .into_iter()
+                .filter(|s| {
+                    let utc = (local - chrono::Duration::seconds((*s).into())).and_utc();
+                    self.offset_seconds_at(utc) == *s
+                })
+                .collect()
+        }
+    }
 
     #[test]
-    fn settings_round_trip_and_reject_bad_fields() {
-        let d = default_reminder_settings("Europe/Berlin".into()).unwrap();
+    fn settings_defaults_and_bad_fields() {
+        let d = default_reminder_settings(None);
+        assert_eq!(d.zone.id(), "Asia/Shanghai");
         assert_eq!(d.preferred_time, "09:30");
         assert_eq!(
             d.quiet_hours,
@@ -279,7 +427,7 @@ mod tests {
             })
         );
         let core = rm::ReminderSettings::try_from(&d).unwrap();
-        assert_eq!(settings_record(&core), d);
+        assert_eq!(core, rm::ReminderSettings::default());
         let bad = ReminderSettingsRecord {
             preferred_time: "9h30".into(),
             ..d.clone()
@@ -287,6 +435,44 @@ mod tests {
         let e = rm::ReminderSettings::try_from(&bad).unwrap_err();
         assert!(e.to_string().contains("preferred_time"), "{e}");
         assert!(!e.to_string().contains("9h30"));
-        assert!(default_reminder_settings("Mars/Olympus".into()).is_err());
+        assert!(fixed_time_zone("X".into(), 86_400).is_err());
+        assert_eq!(
+            fixed_time_zone("X".into(), -3600)
+                .unwrap()
+                .offset_seconds_at(Utc::now()),
+            -3600
+        );
+    }
+
+    #[test]
+    fn app_rules_drive_the_core_zone() {
+        let s = default_reminder_settings(Some(Arc::new(Cet2026)));
+        let core = rm::ReminderSettings::try_from(&s).unwrap();
+        let z = core.tz;
+        assert_eq!(z.id(), "Europe/Berlin");
+        let local = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        // Gap: 02:30 does not exist on 2026-03-29, the first minute after is 03:00 CEST.
+        assert_eq!(
+            rm::local_to_utc(&z, local("2026-03-29 02:30")),
+            Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap()
+        );
+        // Fold: 02:30 on 2026-10-25 happens twice; the earlier (CEST) instant is taken.
+        assert_eq!(
+            rm::local_to_utc(&z, local("2026-10-25 02:30")),
+            Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).unwrap()
+        );
+        // 09:30 local on either side of the change.
+        assert_eq!(
+            rm::local_to_utc(&z, local("2026-10-24 09:30")),
+            Utc.with_ymd_and_hms(2026, 10, 24, 7, 30, 0).unwrap()
+        );
+        assert_eq!(
+            rm::local_to_utc(&z, local("2026-10-26 09:30")),
+            Utc.with_ymd_and_hms(2026, 10, 26, 8, 30, 0).unwrap()
+        );
+        assert_eq!(
+            format_local(local("2026-10-25 02:30")),
+            "2026-10-25T02:30:00"
+        );
     }
 }

@@ -8,6 +8,7 @@ import os
 import pathlib
 import re
 import threading
+import zoneinfo
 
 import pytest
 
@@ -20,10 +21,12 @@ from tuilu import (
     Language,
     NewEvidenceRecord,
     ProgressListener,
+    QuietHoursRecord,
     ReminderKind,
     SnoozeChoice,
     StepAction,
     StepStatus,
+    TimeZoneRules,
     TransitionOptionsRecord,
     TuiluCore,
     default_reminder_settings,
@@ -56,12 +59,13 @@ def step(core, case_id, step_id, action, now, **options):
     return core.transition_step(case_id, step_id, action, TransitionOptionsRecord(**options), now)
 
 
-def submitted_case(core):
-    case = core.create_case(SCENARIO, guild_facts(), CREATED)
+def submitted_case(core, at=SUBMITTED):
+    created = CREATED if at == SUBMITTED else at - dt.timedelta(hours=1)
+    case = core.create_case(SCENARIO, guild_facts(), created)
     for s in PREREQUISITES:
-        step(core, case.id, s, StepAction.DONE, CREATED)
-    step(core, case.id, "submit_exit", StepAction.SUBMIT, SUBMITTED)
-    return core.get_case(case.id, DURING)
+        step(core, case.id, s, StepAction.DONE, created)
+    step(core, case.id, "submit_exit", StepAction.SUBMIT, at)
+    return core.get_case(case.id, DURING if at == SUBMITTED else at)
 
 
 def find(case, step_id):
@@ -279,9 +283,82 @@ def test_evidence_errors_carry_no_path(core, tmp_path):
 # -- reminders ------------------------------------------------------------------------------
 
 
+class ZoneInfoRules(TimeZoneRules):
+    """The core's zone rules from Python's own tz database (zoneinfo), as an app would
+    supply them from the platform."""
+
+    def __init__(self, name):
+        self.zone = zoneinfo.ZoneInfo(name)
+
+    def id(self):
+        return self.zone.key
+
+    def offset_seconds_at(self, utc):
+        return int(utc.astimezone(self.zone).utcoffset().total_seconds())
+
+    def offsets_seconds_for_local(self, local):
+        naive = dt.datetime.fromisoformat(local)
+        found = []  # (instant, offset), each a real reading of `naive`
+        for fold in (0, 1):
+            aware = naive.replace(tzinfo=self.zone, fold=fold)
+            instant = aware.astimezone(dt.timezone.utc)
+            # In a gap the local time does not come back from its instant.
+            if instant.astimezone(self.zone).replace(tzinfo=None) != naive:
+                continue
+            offset = int(aware.utcoffset().total_seconds())
+            if all(o != offset for _, o in found):
+                found.append((instant, offset))
+        return [o for _, o in sorted(found)]
+
+
+def settings_in(name):
+    return default_reminder_settings(ZoneInfoRules(name))
+
+
 @pytest.fixture
 def berlin():
-    return default_reminder_settings("Europe/Berlin")
+    return settings_in("Europe/Berlin")
+
+
+def test_zoneinfo_rules_gaps_and_folds():
+    rules = ZoneInfoRules("Europe/Berlin")
+    assert rules.offset_seconds_at(t("2026-10-25T00:59:59Z")) == 7200
+    assert rules.offset_seconds_at(t("2026-10-25T01:00:00Z")) == 3600
+    assert rules.offsets_seconds_for_local("2026-03-29T02:30:00") == []
+    assert rules.offsets_seconds_for_local("2026-10-25T02:30:00") == [7200, 3600]
+    assert rules.offsets_seconds_for_local("2026-10-26T09:30:00") == [3600]
+
+
+def test_default_zone_is_beijing_time():
+    s = default_reminder_settings()
+    assert s.zone.id() == "Asia/Shanghai"
+    assert s.zone.offset_seconds_at(t("2026-07-01T00:00:00Z")) == 8 * 3600
+    assert s.preferred_time == "09:30" and s.limit == 60
+    assert s.quiet_hours == QuietHoursRecord(start="22:00", end="08:00")
+
+
+def test_dst_week_in_berlin_keeps_0930_local(core, berlin):
+    # Submitted Wed 2026-10-21; the deadline is Mon 10-26, the day after clocks go back.
+    at = t("2026-10-21T09:00:00Z")
+    case = submitted_case(core, at)
+    assert find(case, "submit_exit").deadline.deadline_utc == t("2026-10-26T15:59:59Z")
+    plan = core.plan_reminders(berlin, at)
+    assert [(r.kind, r.local_time) for r in plan] == [
+        (ReminderKind.BEFORE_DEADLINE, "2026-10-23T09:30:00+02:00"),
+        (ReminderKind.AT_DEADLINE, "2026-10-26T09:30:00+01:00"),
+        (ReminderKind.FOLLOW_UP, "2026-10-27T09:30:00+01:00"),
+        (ReminderKind.FOLLOW_UP_ESCALATE, "2026-10-30T09:30:00+01:00"),
+    ]
+    assert plan[0].fire_at == t("2026-10-23T07:30:00Z")
+    assert plan[1].fire_at == t("2026-10-26T08:30:00Z")
+    assert "2026-10-26 16:59" in plan[1].body.zh and "Europe/Berlin" in plan[1].body.zh
+    snoozed = core.snooze_reminder(
+        plan[1].id, SnoozeChoice.TOMORROW_MORNING, berlin, t("2026-10-24T18:00:00Z"))
+    assert snoozed.local_time == "2026-10-25T09:30:00+01:00"
+    assert snoozed.until == t("2026-10-25T08:30:00Z")
+    # The same plan in New York (clocks go back a week later, on 11-01).
+    ny = core.plan_reminders(settings_in("America/New_York"), at)
+    assert ny[0].local_time == "2026-10-23T09:30:00-04:00"
 
 
 def test_plan_snooze_dismiss_diff(core, berlin):
@@ -327,8 +404,8 @@ def test_calendar_export(core, berlin):
     assert "DTEND:20261010T155959Z" in ics
     assert "截止" in core.export_calendar(case.id, berlin, Language.ZH, DURING)
     with pytest.raises(ApiError.InvalidInput):
-        core.plan_reminders(default_reminder_settings("UTC").__class__(
-            time_zone="Mars/Olympus", quiet_hours=None, preferred_time="09:30", limit=10), DURING)
+        core.plan_reminders(default_reminder_settings(ZoneInfoRules("UTC")).__class__(
+            zone=ZoneInfoRules("UTC"), quiet_hours=None, preferred_time="9.30", limit=10), DURING)
 
 
 def test_flag_a_rule_as_outdated(core):

@@ -20,13 +20,13 @@ pub mod ical;
 mod planner;
 pub mod store;
 mod time;
+pub mod zone;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use crate::rules::pack::{DurationUnit, StepKind};
 use crate::text::Text;
-pub use chrono_tz::Tz;
 
 pub use from_cases::{subjects_for_case, subjects_for_vault};
 pub use ical::{build_calendar, calendar_events, export_calendar, CalendarEvent};
@@ -36,14 +36,16 @@ pub use planner::{
 };
 pub use store::{ReminderState, StateEntry, SCHEMA_SQL};
 pub use time::{beijing, local_to_utc, next_working_day, previous_working_day};
+pub use zone::{UserZone, ZoneOffset, ZoneRules, BEIJING_ZONE_ID};
 
-/// Parses an IANA zone name (`Europe/Berlin`).
-pub fn parse_tz(name: &str) -> Option<Tz> {
-    name.trim().parse().ok()
+/// Parses a zone id: an IANA name (`Europe/Berlin`) with the `tzdb` feature; without it only
+/// `Asia/Shanghai`, `UTC` and fixed offsets (`+05:30`). See [`UserZone::parse`].
+pub fn parse_tz(name: &str) -> Option<UserZone> {
+    UserZone::parse(name)
 }
 
-/// The zone China deadlines are counted in.
-pub const BEIJING: Tz = chrono_tz::Asia::Shanghai;
+/// The time China deadlines are counted in: UTC+08:00 (no daylight saving since 1991).
+pub const BEIJING: chrono::FixedOffset = crate::calendar::BEIJING;
 
 /// Whether a calendar date is a working day. The China calendar (public holidays and
 /// make-up working days) implements this at merge; [`SimpleWorkingDays`] is a stand-in.
@@ -246,8 +248,9 @@ impl Default for QuietHours {
 /// The user's reminder settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReminderSettings {
-    /// The device's IANA zone; display and quiet hours follow it.
-    pub tz: Tz,
+    /// The device's zone (IANA rules from the phone, or chrono-tz with `tzdb`); display
+    /// and quiet hours follow it. Default: Beijing time.
+    pub tz: UserZone,
     /// `None` disables quiet hours.
     pub quiet_hours: Option<QuietHours>,
     /// Local time of day for day-based reminders.
@@ -259,7 +262,7 @@ pub struct ReminderSettings {
 impl Default for ReminderSettings {
     fn default() -> ReminderSettings {
         ReminderSettings {
-            tz: BEIJING,
+            tz: UserZone::beijing(),
             quiet_hours: Some(QuietHours::default()),
             preferred_time: NaiveTime::from_hms_opt(9, 30, 0).expect("valid time"),
             limit: 60,
@@ -269,9 +272,9 @@ impl Default for ReminderSettings {
 
 impl ReminderSettings {
     /// Default settings in another zone.
-    pub fn in_zone(tz: Tz) -> ReminderSettings {
+    pub fn in_zone(tz: impl Into<UserZone>) -> ReminderSettings {
         ReminderSettings {
-            tz,
+            tz: tz.into(),
             ..ReminderSettings::default()
         }
     }

@@ -67,7 +67,7 @@ struct Draft {
 }
 
 fn drafts(s: &ReminderSubject, settings: &ReminderSettings, cal: &dyn WorkingDays) -> Vec<Draft> {
-    let tz = settings.tz;
+    let tz = &settings.tz;
     let pref = settings.preferred_time;
     let deadline = s.deadline;
     let deadline_day = beijing(deadline);
@@ -90,7 +90,7 @@ fn drafts(s: &ReminderSubject, settings: &ReminderSettings, cal: &dyn WorkingDay
     // time; hours: the instant itself.
     let at_deadline = || {
         if days {
-            let local_day = deadline.with_timezone(&tz).date_naive();
+            let local_day = deadline.with_timezone(tz).date_naive();
             (at_local(tz, local_day, pref), Some(deadline))
         } else {
             (deadline, None)
@@ -167,7 +167,7 @@ pub(crate) fn place(
     not_before: DateTime<Utc>,
     settings: &ReminderSettings,
 ) -> Option<DateTime<Utc>> {
-    let tz = settings.tz;
+    let tz = &settings.tz;
     let quiet = settings.quiet_hours;
     let moved = match quiet {
         Some(q) if q.contains(tz, candidate) => q.end_of(tz, candidate),
@@ -210,7 +210,7 @@ pub(crate) fn deadline_text(s: &ReminderSubject, settings: &ReminderSettings) ->
         )
     } else {
         let local_s = local.format("%Y-%m-%d %H:%M").to_string();
-        let zone = settings.tz.name();
+        let zone = settings.tz.id();
         Text::new(
             format!("截止时间：当地时间 {local_s}（{zone}），即北京时间 {bj_s}"),
             format!("Deadline: {local_s} your time ({zone}), {bj_s} Beijing time"),
@@ -609,12 +609,12 @@ pub fn snooze_until(
         SnoozeChoice::TenMinutes => now + Duration::minutes(10),
         SnoozeChoice::OneHour => now + Duration::hours(1),
         SnoozeChoice::TomorrowMorning => at_local(
-            settings.tz,
+            &settings.tz,
             today.succ_opt().unwrap_or(today),
             settings.preferred_time,
         ),
         SnoozeChoice::NextWorkingDay => at_local(
-            settings.tz,
+            &settings.tz,
             next_working_day(cal, today),
             settings.preferred_time,
         ),

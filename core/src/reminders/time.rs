@@ -1,9 +1,8 @@
 //! Local-time helpers: zone conversion, quiet hours, working-day stepping.
 
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
-use chrono_tz::Tz;
 
-use super::{QuietHours, WorkingDays, BEIJING};
+use super::{QuietHours, UserZone, WorkingDays, BEIJING};
 
 /// How far working-day stepping looks before giving up (a calendar with no working day in a
 /// whole year is a bug in the calendar, not a reason to loop forever).
@@ -17,7 +16,7 @@ pub fn beijing(t: DateTime<Utc>) -> NaiveDate {
 /// A local wall-clock time in `tz` as an instant. Ambiguous times (the repeated hour when
 /// clocks go back) take the earlier instant; times that do not exist (the skipped hour when
 /// clocks go forward) move to the first existing minute after them.
-pub fn local_to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+pub fn local_to_utc(tz: &UserZone, local: NaiveDateTime) -> DateTime<Utc> {
     let mut probe = local;
     for _ in 0..=24 * 60 {
         match tz.from_local_datetime(&probe) {
@@ -31,7 +30,7 @@ pub fn local_to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
 }
 
 /// `time` on local date `date` in `tz`.
-pub(crate) fn at_local(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+pub(crate) fn at_local(tz: &UserZone, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
     local_to_utc(tz, date.and_time(time))
 }
 
@@ -82,13 +81,13 @@ impl QuietHours {
     }
 
     /// Whether instant `t` falls in quiet hours in `tz`.
-    pub fn contains(&self, tz: Tz, t: DateTime<Utc>) -> bool {
-        self.contains_time(t.with_timezone(&tz).time())
+    pub fn contains(&self, tz: &UserZone, t: DateTime<Utc>) -> bool {
+        self.contains_time(t.with_timezone(tz).time())
     }
 
     /// The end of the quiet period containing `t` (assumes `contains(tz, t)`).
-    pub(crate) fn end_of(&self, tz: Tz, t: DateTime<Utc>) -> DateTime<Utc> {
-        let local = t.with_timezone(&tz);
+    pub(crate) fn end_of(&self, tz: &UserZone, t: DateTime<Utc>) -> DateTime<Utc> {
+        let local = t.with_timezone(tz);
         let date = local.date_naive();
         let end_date = if self.crosses_midnight() && local.time() >= self.start {
             date.succ_opt().unwrap_or(date)
@@ -99,8 +98,8 @@ impl QuietHours {
     }
 
     /// The start of the quiet period containing `t` (assumes `contains(tz, t)`).
-    pub(crate) fn start_of(&self, tz: Tz, t: DateTime<Utc>) -> DateTime<Utc> {
-        let local = t.with_timezone(&tz);
+    pub(crate) fn start_of(&self, tz: &UserZone, t: DateTime<Utc>) -> DateTime<Utc> {
+        let local = t.with_timezone(tz);
         let date = local.date_naive();
         let start_date = if self.crosses_midnight() && local.time() < self.end {
             date.pred_opt().unwrap_or(date)
@@ -112,7 +111,7 @@ impl QuietHours {
 
     /// The latest minute strictly before `close` that is not quiet: one minute before
     /// `close`, or, when that minute is quiet, one minute before that quiet period began.
-    pub(crate) fn latest_open_before(&self, tz: Tz, close: DateTime<Utc>) -> DateTime<Utc> {
+    pub(crate) fn latest_open_before(&self, tz: &UserZone, close: DateTime<Utc>) -> DateTime<Utc> {
         let probe = close - Duration::minutes(1);
         if self.contains(tz, probe) {
             self.start_of(tz, probe) - Duration::minutes(1)

@@ -32,9 +32,10 @@ extension CaseRecord {
 
 extension Tuilu {
     /// The core's reminder settings in `zone`: quiet hours 22:00–08:00, reminders at 09:30,
-    /// at most 60 (iOS keeps 64 pending notifications).
-    public static func reminderSettings(zone: TimeZone = .current) throws -> ReminderSettingsRecord {
-        try defaultReminderSettings(timeZone: zone.identifier)
+    /// at most 60 (iOS keeps 64 pending notifications). Offsets and daylight saving come
+    /// from Foundation's rules for `zone` (`FoundationTimeZoneRules`), not the native library.
+    public static func reminderSettings(zone: TimeZone = .current) -> ReminderSettingsRecord {
+        defaultReminderSettings(zone: FoundationTimeZoneRules(zone))
     }
 
     // MARK: vault

@@ -47,13 +47,13 @@ final class VaultTests: XCTestCase {
         return url.path
     }
 
-    private func submittedCase() async throws -> CaseRecord {
+    private func submittedCase(at: Date = submitted) async throws -> CaseRecord {
         let c = try await tuilu.createCase(scenarioId: Self.scenario, facts: Self.facts)
         for s in Self.prerequisites {
             _ = try await tuilu.transition(caseId: c.id, stepId: s, .done)
         }
-        _ = try await tuilu.transition(caseId: c.id, stepId: "submit_exit", .submit, now: Self.submitted)
-        return try await tuilu.caseRecord(id: c.id, now: Self.during)
+        _ = try await tuilu.transition(caseId: c.id, stepId: "submit_exit", .submit, now: at)
+        return try await tuilu.caseRecord(id: c.id, now: at == Self.submitted ? Self.during : at)
     }
 
     private func storedFiles() -> [String] {
@@ -225,7 +225,7 @@ final class VaultTests: XCTestCase {
     // MARK: reminders
 
     func testRemindersPlanSnoozeDismissDiffAndCalendar() async throws {
-        let berlin = try Tuilu.reminderSettings(zone: TimeZone(identifier: "Europe/Berlin")!)
+        let berlin = Tuilu.reminderSettings(zone: TimeZone(identifier: "Europe/Berlin")!)
         let c = try await submittedCase()
         let plan = try await tuilu.planReminders(settings: berlin, now: Self.during)
         XCTAssertEqual(plan.map(\.kind), [.beforeDeadline, .atDeadline, .followUp, .followUpEscalate])
@@ -254,5 +254,35 @@ final class VaultTests: XCTestCase {
         XCTAssertTrue(ics.contains("BEGIN:VEVENT"))
         XCTAssertTrue(ics.contains("UID:"))
         XCTAssertTrue(ics.contains("DTEND:20261010T155959Z"))
+    }
+
+    func testFoundationRulesForBerlinGapsAndFolds() {
+        let rules = FoundationTimeZoneRules(TimeZone(identifier: "Europe/Berlin")!)
+        XCTAssertEqual(rules.id(), "Europe/Berlin")
+        XCTAssertEqual(rules.offsetSecondsAt(utc: Self.t("2026-10-25T00:59:59Z")), 7200)
+        XCTAssertEqual(rules.offsetSecondsAt(utc: Self.t("2026-10-25T01:00:00Z")), 3600)
+        XCTAssertEqual(rules.offsetsSecondsForLocal(local: "2026-03-29T02:30:00"), [])
+        XCTAssertEqual(rules.offsetsSecondsForLocal(local: "2026-10-25T02:30:00"), [7200, 3600])
+        XCTAssertEqual(rules.offsetsSecondsForLocal(local: "2026-10-26T09:30:00"), [3600])
+        XCTAssertEqual(defaultReminderSettings(zone: nil).zone.id(), "Asia/Shanghai")
+    }
+
+    func testDstWeekInBerlinKeeps0930Local() async throws {
+        // Submitted Wed 2026-10-21; the deadline is Mon 10-26, the day after clocks go back.
+        let berlin = Tuilu.reminderSettings(zone: TimeZone(identifier: "Europe/Berlin")!)
+        let at = Self.t("2026-10-21T09:00:00Z")
+        _ = try await submittedCase(at: at)
+        let plan = try await tuilu.planReminders(settings: berlin, now: at)
+        XCTAssertEqual(plan.map(\.kind), [.beforeDeadline, .atDeadline, .followUp, .followUpEscalate])
+        XCTAssertEqual(plan.map(\.localTime), [
+            "2026-10-23T09:30:00+02:00",
+            "2026-10-26T09:30:00+01:00",
+            "2026-10-27T09:30:00+01:00",
+            "2026-10-30T09:30:00+01:00",
+        ])
+        XCTAssertEqual(plan[0].fireAt, Self.t("2026-10-23T07:30:00Z"))
+        XCTAssertEqual(plan[1].fireAt, Self.t("2026-10-26T08:30:00Z"))
+        let snoozed = try await tuilu.snoozeReminder(id: plan[1].id, .tomorrowMorning, settings: berlin, now: Self.t("2026-10-24T18:00:00Z"))
+        XCTAssertEqual(snoozed.localTime, "2026-10-25T09:30:00+01:00")
     }
 }

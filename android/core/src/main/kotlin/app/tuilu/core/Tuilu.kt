@@ -104,10 +104,12 @@ class Tuilu(
 
         /**
          * The core's reminder settings in [zone]: quiet hours 22:00–08:00, reminders at
-         * 09:30, at most 60 (iOS keeps 64 pending notifications). Change them with `copy`.
+         * 09:30, at most 60 (iOS keeps 64 pending notifications). Change them with `copy`
+         * (the zone with [withZone]). Offsets and daylight saving come from java.time's rules
+         * for [zone] ([JavaTimeZoneRules]), not from the native library.
          */
         fun reminderSettings(zone: ZoneId = ZoneId.systemDefault()): ReminderSettingsRecord =
-            defaultReminderSettings(zone.id)
+            defaultReminderSettings(JavaTimeZoneRules(zone))
 
         /**
          * Validates a rule pack (TOML text) like a bundled one. An invalid pack is a result

@@ -25,11 +25,12 @@ object Guild {
 
     val during: Instant = Instant.parse("2026-10-01T06:00:00Z")
 
-    /** A new case with `submit_exit` submitted at [submitted]. */
-    suspend fun submittedCase(tuilu: Tuilu): CaseRecord {
-        val case = tuilu.createCase(SCENARIO, facts, now = created)
-        for (step in prerequisites) tuilu.transition(case.id, step, StepAction.DONE, now = created)
-        tuilu.transition(case.id, "submit_exit", StepAction.SUBMIT, now = submitted)
-        return tuilu.case(case.id, now = during)
+    /** A new case with `submit_exit` submitted at [at] (default [submitted]). */
+    suspend fun submittedCase(tuilu: Tuilu, at: Instant = submitted): CaseRecord {
+        val createdAt = if (at == submitted) created else at.minusSeconds(3600)
+        val case = tuilu.createCase(SCENARIO, facts, now = createdAt)
+        for (step in prerequisites) tuilu.transition(case.id, step, StepAction.DONE, now = createdAt)
+        tuilu.transition(case.id, "submit_exit", StepAction.SUBMIT, now = at)
+        return tuilu.case(case.id, now = if (at == submitted) during else at)
     }
 }

@@ -6,6 +6,7 @@ import app.tuilu.core.uniffi.QuietHoursRecord
 import app.tuilu.core.uniffi.ReminderKind
 import app.tuilu.core.uniffi.SnoozeChoice
 import app.tuilu.core.uniffi.StepAction
+import app.tuilu.core.uniffi.defaultReminderSettings
 import java.time.Clock
 import java.time.Instant
 import java.time.ZoneId
@@ -27,11 +28,19 @@ class RemindersTest {
 
     @Test
     fun settingsDefaultsAndValidation(): Unit = runBlocking {
-        assertEquals("Europe/Berlin", berlin.timeZone)
+        assertEquals("Europe/Berlin", berlin.zone.id())
+        assertEquals(ZoneId.of("Europe/Berlin"), berlin.zoneId)
+        assertTrue(berlin.zone is JavaTimeZoneRules)
         assertEquals("09:30", berlin.preferredTime)
         assertEquals(QuietHoursRecord("22:00", "08:00"), berlin.quietHours)
         assertEquals(60u, berlin.limit)
-        assertFailsWith<ApiException.InvalidInput> { Tuilu.reminderSettings(ZoneId.of("GMT+3")).let { it.copy(timeZone = "Mars/Olympus") }.let { tuilu.planReminders(it) } }
+        assertEquals(ZoneId.systemDefault(), Tuilu.reminderSettings().zoneId)
+        assertEquals(ZoneId.of("America/New_York"), berlin.withZone(ZoneId.of("America/New_York")).zoneId)
+        // Without a zone the core falls back to Beijing time (its own fixed +08:00 rules).
+        val beijing = defaultReminderSettings()
+        assertEquals("Asia/Shanghai", beijing.zone.id())
+        assertEquals(8 * 3600, beijing.zone.offsetSecondsAt(Instant.parse("2026-07-01T00:00:00Z")))
+        assertFailsWith<ApiException.InvalidInput> { tuilu.planReminders(berlin.copy(quietHours = QuietHoursRecord("22:00", "8"))) }
         val e = assertFailsWith<ApiException.InvalidInput> { tuilu.planReminders(berlin.copy(preferredTime = "9.30")) }
         assertTrue("preferred_time" in e.detail, e.detail)
     }
@@ -59,6 +68,46 @@ class RemindersTest {
         assertEquals(plan, tuilu.planReminders(berlin))
         assertEquals(2, tuilu.planReminders(berlin.copy(limit = 2u)).size)
         assertEquals("截止前提醒", ReminderKind.BEFORE_DEADLINE.label().zh)
+    }
+
+    @Test
+    fun platformRulesForBerlinGapsAndFolds() {
+        val rules = JavaTimeZoneRules(ZoneId.of("Europe/Berlin"))
+        assertEquals(7200, rules.offsetSecondsAt(Instant.parse("2026-10-25T00:59:59Z")))
+        assertEquals(3600, rules.offsetSecondsAt(Instant.parse("2026-10-25T01:00:00Z")))
+        assertEquals(listOf(3600), rules.offsetsSecondsForLocal("2026-03-29T01:59:00"))
+        assertEquals(emptyList(), rules.offsetsSecondsForLocal("2026-03-29T02:30:00"))
+        assertEquals(listOf(7200, 3600), rules.offsetsSecondsForLocal("2026-10-25T02:30:00"))
+    }
+
+    @Test
+    fun dstWeekInBerlinKeeps0930LocalThroughPlatformRules(): Unit = runBlocking {
+        // Submitted Wed 2026-10-21; the deadline is Mon 10-26, the day after clocks go back
+        // (Sun 10-25 03:00 CEST -> 02:00 CET).
+        val submittedAt = Instant.parse("2026-10-21T09:00:00Z")
+        val case = Guild.submittedCase(tuilu, submittedAt)
+        assertEquals(Instant.parse("2026-10-26T15:59:59Z"), case.step("submit_exit")!!.deadline!!.deadlineUtc)
+        val plan = tuilu.planReminders(berlin, now = submittedAt)
+        assertEquals(
+            listOf(
+                ReminderKind.BEFORE_DEADLINE to "2026-10-23T09:30:00+02:00",
+                ReminderKind.AT_DEADLINE to "2026-10-26T09:30:00+01:00",
+                ReminderKind.FOLLOW_UP to "2026-10-27T09:30:00+01:00",
+                ReminderKind.FOLLOW_UP_ESCALATE to "2026-10-30T09:30:00+01:00",
+            ),
+            plan.map { it.kind to it.localTime },
+        )
+        // 09:30 local is 07:30 UTC before the change and 08:30 UTC after it.
+        assertEquals(Instant.parse("2026-10-23T07:30:00Z"), plan[0].fireAt)
+        assertEquals(Instant.parse("2026-10-26T08:30:00Z"), plan[1].fireAt)
+        // The body names the local deadline (16:59 CET) next to Beijing time.
+        assertTrue("2026-10-26 16:59" in plan[1].body.zh && "Europe/Berlin" in plan[1].body.zh, plan[1].body.zh)
+        // Snoozing to tomorrow morning on Saturday evening lands on Sunday 09:30 CET.
+        val snoozed = tuilu.snoozeReminder(
+            plan[1].id, SnoozeChoice.TOMORROW_MORNING, berlin, now = Instant.parse("2026-10-24T18:00:00Z"),
+        )
+        assertEquals("2026-10-25T09:30:00+01:00", snoozed.localTime)
+        assertEquals(Instant.parse("2026-10-25T08:30:00Z"), snoozed.until)
     }
 
     @Test
