@@ -9,7 +9,8 @@ use super::validate::{PackError, PackIssue, Scenario};
 pub struct BundledPack {
     /// File name, e.g. `douyin.guild-exit.toml`.
     pub file: &'static str,
-    /// The TOML source as written and reviewed.
+    /// The TOML source, embedded only when it does not parse (empty otherwise: the JSON
+    /// form is what ships).
     pub toml: &'static str,
     /// The same pack converted to JSON at build time (empty if the TOML did not parse).
     pub json: &'static str,
