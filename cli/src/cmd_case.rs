@@ -15,8 +15,8 @@ use tuilu_core::vault::{
 use tuilu_core::Lang;
 
 use crate::cmd_rules::{collect_facts, find_scenario, rule_book};
-use crate::output::{print_json, Globals};
-use crate::vault_path::resolve_vault_dir;
+use crate::output::{print_json, t, Globals};
+use crate::vault_path::resolve_vault;
 
 #[derive(Subcommand)]
 pub enum CaseCommand {
@@ -71,15 +71,8 @@ pub enum CaseCommand {
 
 /// Opens the vault chosen by `--vault`, `$TUILU_VAULT` or the default.
 pub fn open_vault(g: &Globals) -> anyhow::Result<Vault> {
-    let dir = resolve_vault_dir(g.vault.as_deref())?;
+    let dir = resolve_vault(g.vault.as_deref())?;
     Vault::open(&dir, g.clock()).with_context(|| format!("保险库 / vault: {}", dir.display()))
-}
-
-pub fn t(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => en.to_string(),
-    }
 }
 
 pub fn case(g: &Globals, cmd: CaseCommand) -> anyhow::Result<ExitCode> {
@@ -250,10 +243,10 @@ pub fn deadline_text(lang: Lang, d: &StepDeadline, overdue: bool) -> String {
         ),
     };
     if d.estimated {
-        s.push_str(&t(lang, "〔估算〕", " [estimate]"));
+        s.push_str(t(lang, "〔估算〕", " [estimate]"));
     }
     if overdue {
-        s.push_str(&t(lang, " ‼已逾期", " ‼ OVERDUE"));
+        s.push_str(t(lang, " ‼已逾期", " ‼ OVERDUE"));
     }
     s
 }
@@ -307,7 +300,7 @@ pub fn render_case(c: &CaseView, lang: Lang, now: DateTime<Utc>) -> String {
         if c.archived {
             t(lang, "  〔已归档〕", "  [archived]")
         } else {
-            String::new()
+            ""
         }
     );
     let _ = writeln!(
@@ -403,7 +396,7 @@ fn render_list(list: &[CaseSummary], lang: Lang) -> String {
             c.title.get(lang)
         );
         if c.archived {
-            out.push_str(&t(lang, " 〔已归档〕", " [archived]"));
+            out.push_str(t(lang, " 〔已归档〕", " [archived]"));
         }
         if let Some(n) = &c.next_deadline {
             let _ = write!(

@@ -357,10 +357,7 @@ fn verify_bundle_cmd(g: &Globals, bundle: &Path) -> anyhow::Result<ExitCode> {
 }
 
 fn t<'a>(g: &Globals, zh: &'a str, en: &'a str) -> &'a str {
-    match g.lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
+    crate::output::t(g.lang, zh, en)
 }
 
 fn item_line(lang: Lang, it: &EvidenceItem) -> String {

@@ -17,7 +17,7 @@ use tuilu_core::vault::RuleFlag;
 use tuilu_core::{evaluate_plan, load_bundled, Lang, RuleBook, Scenario, Text};
 
 use crate::cmd_calendar::load_calendar;
-use crate::output::{print_json, Globals};
+use crate::output::{print_json, t, Globals};
 
 #[derive(Args)]
 pub struct ScenariosArgs {}
@@ -71,7 +71,7 @@ pub enum RulesCommand {
 
 /// Flags the user put on rules, when the vault exists (reading never creates one).
 fn existing_flags(g: &Globals, scenario: &str) -> anyhow::Result<Vec<RuleFlag>> {
-    let Ok(dir) = crate::vault_path::resolve_vault_dir(g.vault.as_deref()) else {
+    let Ok(dir) = crate::vault_path::resolve_vault(g.vault.as_deref()) else {
         return Ok(Vec::new());
     };
     if !dir.join(tuilu_core::vault::DB_FILE).exists() {
@@ -296,13 +296,6 @@ pub fn rules(g: &Globals, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn t(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => en.to_string(),
-    }
-}
-
 fn flag_for<'a>(flags: &'a [RuleFlag], id: &str) -> Option<&'a RuleFlag> {
     flags.iter().find(|f| f.rule_id == id)
 }
@@ -337,7 +330,7 @@ fn provenance(
 
 fn source_line(lang: Lang, s: &Option<Source>) -> String {
     match s {
-        None => t(lang, "来源：无", "source: none"),
+        None => t(lang, "来源：无", "source: none").to_string(),
         Some(s) => {
             let conf = s
                 .confidence

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 use tuilu_core::vault::{StepAction, TransitionOptions};
 
-use crate::cmd_case::{deadline_text, local, open_vault, status_label, t};
+use crate::cmd_case::{deadline_text, local, open_vault, status_label};
+use crate::output::t;
 use crate::output::{parse_time, print_json, Globals};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -30,11 +30,6 @@ pub fn resolve_vault(flag: Option<&Path>) -> Result<PathBuf, NoVaultPath> {
     resolve_vault_with(flag, |name| std::env::var_os(name))
 }
 
-/// The vault directory for this run, or an error telling the user how to choose one.
-pub fn resolve_vault_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
-    Ok(resolve_vault(flag)?)
-}
-
 /// Resolves the vault directory with `env` standing in for the environment (for tests).
 /// Empty values count as unset; `XDG_DATA_HOME` must be absolute to be used.
 pub fn resolve_vault_with(
