@@ -167,6 +167,16 @@ impl Evaluator<'_> {
             .collect()
     }
 
+    /// Whether a rule with this condition is in the plan: `None` when it does not apply,
+    /// else its applicability and the unanswered facts it waits on.
+    fn applicability(&self, expr: Option<&Expr>) -> Option<(Applicability, Vec<String>)> {
+        match self.condition(expr) {
+            Tri::False => None,
+            Tri::True => Some((Applicability::Applies, Vec::new())),
+            Tri::Unknown(open) => Some((Applicability::Undetermined, open)),
+        }
+    }
+
     fn condition(&self, expr: Option<&Expr>) -> Tri {
         let Some(expr) = expr else {
             return Tri::True;
@@ -257,10 +267,8 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
 
     let mut blockers = Vec::new();
     for (p, expr) in pack.preconditions.iter().zip(&scenario.precondition_exprs) {
-        let (applicability, open) = match ev.condition(Some(expr)) {
-            Tri::False => continue,
-            Tri::True => (Applicability::Applies, vec![]),
-            Tri::Unknown(open) => (Applicability::Undetermined, open),
+        let Some((applicability, open)) = ev.applicability(Some(expr)) else {
+            continue;
         };
         note_open(&open, &p.id);
         blockers.push(Blocker {
@@ -278,10 +286,8 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
     let mut steps = Vec::new();
     for &i in &scenario.step_order {
         let s = &pack.steps[i];
-        let (applicability, open) = match ev.condition(scenario.step_exprs[i].as_ref()) {
-            Tri::False => continue,
-            Tri::True => (Applicability::Applies, vec![]),
-            Tri::Unknown(open) => (Applicability::Undetermined, open),
+        let Some((applicability, open)) = ev.applicability(scenario.step_exprs[i].as_ref()) else {
+            continue;
         };
         included[i] = true;
         note_open(&open, &s.id);
@@ -324,10 +330,8 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
     let mut notices = |list: &[super::pack::Notice], exprs: &[Option<Expr>]| {
         let mut out = Vec::new();
         for (n, expr) in list.iter().zip(exprs) {
-            let (applicability, open) = match ev.condition(expr.as_ref()) {
-                Tri::False => continue,
-                Tri::True => (Applicability::Applies, vec![]),
-                Tri::Unknown(open) => (Applicability::Undetermined, open),
+            let Some((applicability, open)) = ev.applicability(expr.as_ref()) else {
+                continue;
             };
             note_open(&open, &n.id);
             out.push(PlanNotice {
@@ -351,10 +355,8 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
         .zip(&scenario.formula_value_exprs)
         .zip(&scenario.formula_when_exprs)
     {
-        let mut open = match ev.condition(when.as_ref()) {
-            Tri::False => continue,
-            Tri::True => vec![],
-            Tri::Unknown(open) => open,
+        let Some((_, mut open)) = ev.applicability(when.as_ref()) else {
+            continue;
         };
         for m in ev.missing(value) {
             if !open.contains(m) {
