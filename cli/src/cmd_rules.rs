@@ -1,7 +1,7 @@
-//! `tuilu scenarios`, `tuilu plan`, `tuilu rules check`.
+//! `tuilu scenarios`, `tuilu plan`, `tuilu rules check|compile|flag|unflag|flags`.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
@@ -12,7 +12,7 @@ use tuilu_core::calendar::Deadline;
 use tuilu_core::rules::pack::{Severity, Source};
 use tuilu_core::rules::plan::{Applicability, Plan, PlanStep};
 use tuilu_core::rules::schedule::{plan_deadlines, PlannedDeadline};
-use tuilu_core::rules::{load_pack_file, Facts};
+use tuilu_core::rules::{compile_pack, load_pack_file, Facts, PackError};
 use tuilu_core::vault::RuleFlag;
 use tuilu_core::{evaluate_plan, load_bundled, Lang, RuleBook, Scenario, Text};
 
@@ -47,8 +47,17 @@ pub struct PlanArgs {
 pub enum RulesCommand {
     /// 校验规则包文件 / validate a rule-pack file; exit 0 when valid.
     Check {
-        /// 规则包 TOML 文件 / pack file.
+        /// 规则包文件（TOML 或编译后的 JSON）/ pack file (TOML or compiled JSON).
         file: PathBuf,
+    },
+    /// 校验并编译规则包为 JSON（手机端读取的格式）/ validate a pack and write its compiled
+    /// JSON form, the form the phone apps read; nothing is written when it is invalid.
+    Compile {
+        /// 规则包文件 / pack file (TOML or JSON).
+        file: PathBuf,
+        /// 输出文件，缺省为标准输出 / output file (default: standard output).
+        #[arg(short, long, value_name = "PACK.json")]
+        out: Option<PathBuf>,
     },
     /// 标记某条规则可能过时或有误 / flag a rule as possibly outdated or wrong.
     Flag {
@@ -262,6 +271,7 @@ pub fn rules(g: &Globals, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        RulesCommand::Compile { file, out } => compile(g, &file, out.as_deref()),
         RulesCommand::Check { file } => match load_pack_file(&file) {
             Ok(s) => {
                 if g.json {
@@ -277,23 +287,71 @@ pub fn rules(g: &Globals, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
                 }
                 Ok(ExitCode::SUCCESS)
             }
-            Err(e) => {
-                if g.json {
-                    print_json(&json!({"valid": false, "pack": e.pack, "issues": e.issues}))?;
-                } else {
-                    eprintln!(
-                        "无效 / invalid: {} ({} 个问题 / problem(s))",
-                        file.display(),
-                        e.issues.len()
-                    );
-                    for issue in &e.issues {
-                        eprintln!("  - {issue}");
-                    }
-                }
-                Ok(ExitCode::FAILURE)
-            }
+            Err(e) => report_invalid(g, &file, &e),
         },
     }
+}
+
+/// Prints every problem of an invalid pack; exit code 1.
+fn report_invalid(g: &Globals, file: &Path, e: &PackError) -> anyhow::Result<ExitCode> {
+    if g.json {
+        print_json(&json!({"valid": false, "pack": e.pack, "issues": e.issues}))?;
+    } else {
+        eprintln!(
+            "无效 / invalid: {} ({} 个问题 / problem(s))",
+            file.display(),
+            e.issues.len()
+        );
+        for issue in &e.issues {
+            eprintln!("  - {issue}");
+        }
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+/// `tuilu rules compile`: the compiled JSON to standard output or, atomically, to `out`.
+fn compile(g: &Globals, file: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.display().to_string());
+    let source = match std::fs::read_to_string(file) {
+        Ok(s) => s,
+        Err(e) => {
+            let err = PackError::single(&name, format!("cannot read file: {e}"), None, None);
+            return report_invalid(g, file, &err);
+        }
+    };
+    let json = match compile_pack(&name, &source) {
+        Ok(json) => json,
+        Err(e) => return report_invalid(g, file, &e),
+    };
+    match out {
+        None => print!("{json}"),
+        Some(path) => {
+            // Written beside the target and renamed over it: a failed write leaves any
+            // earlier file whole.
+            let mut tmp = path.as_os_str().to_owned();
+            tmp.push(".tmp");
+            let tmp = PathBuf::from(tmp);
+            let written = std::fs::write(&tmp, &json)
+                .and_then(|()| std::fs::File::open(&tmp)?.sync_all())
+                .and_then(|()| std::fs::rename(&tmp, path));
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e).with_context(|| format!("cannot write {}", path.display()));
+            }
+            eprintln!(
+                "{}",
+                t(
+                    g.lang,
+                    &format!("已编译 → {}", path.display()),
+                    &format!("compiled → {}", path.display())
+                )
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn flag_for<'a>(flags: &'a [RuleFlag], id: &str) -> Option<&'a RuleFlag> {

@@ -365,3 +365,80 @@ fn a_user_can_flag_a_rule_as_outdated_and_see_it_in_the_plan() {
     assert!(!stdout(&run(&["plan", "douyin.guild-exit"])).contains("⚑"));
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// `rules compile` writes the compiled JSON the phone apps read. The Xingtu pack's compiled
+/// form is a reviewed golden file, and the Kotlin, Python and Swift tests load it as their
+/// pack (`UPDATE_GOLDEN=1` rewrites it; review the diff).
+#[test]
+fn compile_matches_the_golden_compiled_pack() {
+    let o = tuilu(&[
+        "rules",
+        "compile",
+        repo()
+            .join("core/rules/douyin.xingtu-task-cancel.toml")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let actual = stdout(&o);
+    let path = repo().join("tests/golden/packs/douyin.xingtu-task-cancel.json");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).expect("golden compiled pack");
+    assert_eq!(expected, actual, "golden mismatch: {}", path.display());
+}
+
+/// Every bundled pack compiles, and its compiled form is a pack in its own right: `rules
+/// check` accepts it and `plan --pack` gives the same plan as the TOML.
+#[test]
+fn compiled_packs_check_and_plan_like_their_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut count = 0;
+    for entry in std::fs::read_dir(repo().join("core/rules")).unwrap() {
+        let toml = entry.unwrap().path();
+        let stem = toml.file_stem().unwrap().to_str().unwrap().to_string();
+        let json = dir.path().join(format!("{stem}.json"));
+        let o = tuilu(&[
+            "rules",
+            "compile",
+            toml.to_str().unwrap(),
+            "-o",
+            json.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{stem}: {}", stderr(&o));
+        let check = tuilu(&["rules", "check", json.to_str().unwrap()]);
+        assert!(check.status.success(), "{stem}: {}", stderr(&check));
+        let from_toml = tuilu(&["plan", &stem, "--pack", toml.to_str().unwrap(), "--json"]);
+        let from_json = tuilu(&["plan", &stem, "--pack", json.to_str().unwrap(), "--json"]);
+        assert!(from_json.status.success(), "{stem}: {}", stderr(&from_json));
+        assert_eq!(stdout(&from_toml), stdout(&from_json), "{stem}");
+        count += 1;
+    }
+    assert_eq!(count, 7);
+}
+
+/// An invalid pack compiles to nothing: exit 1, every problem listed, and an existing
+/// output file is left as it was.
+#[test]
+fn compile_refuses_an_invalid_pack_and_keeps_the_old_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::fs::read_to_string(repo().join("core/rules/douyin.xingtu-task-cancel.toml"))
+        .unwrap()
+        .replace("task_amount * 0.5", "task_amont * 0.5");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, src).unwrap();
+    let out = dir.path().join("out.json");
+    std::fs::write(&out, "earlier").unwrap();
+    let o = tuilu(&[
+        "rules",
+        "compile",
+        bad.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("task_amont"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "earlier");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}

@@ -177,13 +177,13 @@ impl TuiluCore {
         guard(|| self.with_scenario(&id, |s| Ok(s.into())))
     }
 
-    /// Validates a rule pack (TOML text) and adds it to the rule book, replacing the
-    /// scenario with the same id (a pack update). Kept in memory for this object's life.
-    /// Errors: `InvalidInput` with the number of problems and the first one's path (use
-    /// `check_pack` for the full list).
-    pub fn add_pack(&self, toml_text: String) -> Result<ScenarioInfo, ApiError> {
+    /// Validates a rule pack in its compiled form (JSON, see `check_pack`) and adds it to
+    /// the rule book, replacing the scenario with the same id (a pack update). Kept in
+    /// memory for this object's life. Errors: `InvalidInput` with the number of problems
+    /// and the first one's path (use `check_pack` for the full list).
+    pub fn add_pack(&self, pack_json: String) -> Result<ScenarioInfo, ApiError> {
         guard(|| {
-            let s = Scenario::from_toml_str(crate::rules::TEXT_ORIGIN, &toml_text)?;
+            let s = Scenario::from_text(crate::rules::TEXT_ORIGIN, &pack_json)?;
             self.add_scenario(s)
         })
     }
@@ -197,7 +197,7 @@ impl TuiluCore {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| crate::rules::TEXT_ORIGIN.to_string());
-            let s = Scenario::from_toml_str(&origin, &text)?;
+            let s = Scenario::from_text(&origin, &text)?;
             self.add_scenario(s)
         })
     }

@@ -1,6 +1,6 @@
 //! Rule packs and scenarios across the FFI: records and enums mirroring
 //! `tuilu_core::rules`, with `From` conversions (the core keeps no FFI types), and
-//! [`check_pack`], the validation of a pack's TOML text with every problem listed.
+//! [`check_pack`], the validation of a compiled pack (JSON) with every problem listed.
 
 use tuilu_core::rules::pack as core_pack;
 use tuilu_core::{PackIssue, Scenario, Text};
@@ -227,7 +227,7 @@ impl From<&Scenario> for ScenarioInfo {
                     default_value: f
                         .default
                         .as_ref()
-                        .and_then(|d| tuilu_core::FactValue::from_toml(f, d).ok())
+                        .and_then(|d| tuilu_core::FactValue::from_json(f, d).ok())
                         .map(|v| FactValue::from(&v)),
                     min: f.min,
                 })
@@ -277,10 +277,10 @@ pub struct PackCheckRecord {
 }
 
 /// The origin name of packs given as text (shown in issues when the id cannot be read).
-pub(crate) const TEXT_ORIGIN: &str = "pack.toml";
+pub(crate) const TEXT_ORIGIN: &str = "pack.json";
 
-pub(crate) fn check(origin: &str, toml_text: &str) -> PackCheckRecord {
-    match Scenario::from_toml_str(origin, toml_text) {
+pub(crate) fn check(origin: &str, pack_json: &str) -> PackCheckRecord {
+    match Scenario::from_text(origin, pack_json) {
         Ok(s) => PackCheckRecord {
             valid: true,
             pack: s.id().to_string(),
@@ -300,19 +300,23 @@ pub(crate) fn check(origin: &str, toml_text: &str) -> PackCheckRecord {
     }
 }
 
-/// Validates a rule pack (TOML text) with the same checks as a bundled one and returns
-/// every problem (pack, path inside it, message, line and column). An invalid pack is a
-/// normal result (`valid == false`), not an error; the only error is `Internal`.
+/// Validates a rule pack in its compiled form (JSON, as `tuilu rules compile` writes it and
+/// as bundled packs ship) with the same checks as a bundled one, and returns every problem
+/// (pack, path inside it, message, line and column). An invalid pack is a normal result
+/// (`valid == false`), not an error; the only error is `Internal`. TOML text is reported as
+/// one issue: the library does not embed a TOML parser (see the README, "Library size").
 #[uniffi::export]
-pub fn check_pack(toml_text: String) -> Result<PackCheckRecord, ApiError> {
-    guard(|| Ok(check(TEXT_ORIGIN, &toml_text)))
+pub fn check_pack(pack_json: String) -> Result<PackCheckRecord, ApiError> {
+    guard(|| Ok(check(TEXT_ORIGIN, &pack_json)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const XINGTU: &str = include_str!("../../../core/rules/douyin.xingtu-task-cancel.toml");
+    /// The compiled form of the bundled Xingtu pack (a reviewed golden file, checked against
+    /// `tuilu rules compile` by the CLI tests).
+    const XINGTU: &str = include_str!("../../../tests/golden/packs/douyin.xingtu-task-cancel.json");
 
     #[test]
     fn checks_the_bundled_xingtu_pack() {
@@ -335,8 +339,8 @@ mod tests {
     fn broken_pack_lists_every_issue() {
         let broken = XINGTU
             .replace(
-                "depends_on = [\"record_task_state\"]",
-                "depends_on = [\"nope\"]",
+                "\"depends_on\": [\n        \"record_task_state\"",
+                "\"depends_on\": [\n        \"nope\"",
             )
             .replace("task_amount * 0.5", "task_amont * 0.5");
         let r = check_pack(broken).unwrap();
@@ -354,9 +358,9 @@ mod tests {
             r.issues
         );
 
-        let r = check_pack("id = \"x\"\nplatform = 张三".to_string()).unwrap();
+        let r = check_pack("{\n  \"id\": \"x\",\n  \"platform\": 张三\n}".to_string()).unwrap();
         assert!(!r.valid);
-        assert_eq!(r.issues[0].line, Some(2));
+        assert_eq!(r.issues[0].line, Some(3));
     }
 
     #[test]

@@ -16,6 +16,14 @@ REPO = pathlib.Path(os.environ.get("TUILU_REPO", pathlib.Path(__file__).resolve(
 
 @pytest.fixture
 def xingtu_pack():
+    """The Xingtu pack in its compiled JSON form, the form the library reads (a reviewed
+    golden file that the CLI tests check against `tuilu rules compile`)."""
+    return (REPO / "tests/golden/packs/douyin.xingtu-task-cancel.json").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def xingtu_pack_toml():
+    """The same pack in its authoring form (TOML), which the library does not read."""
     return (REPO / "core/rules/douyin.xingtu-task-cancel.toml").read_text(encoding="utf-8")
 
 
@@ -29,7 +37,7 @@ def vault(tmp_path):
 def broken_xingtu_pack(xingtu_pack):
     """The Xingtu pack with two mistakes: a dependency on a missing step, an unknown fact."""
     return xingtu_pack.replace(
-        'depends_on = ["record_task_state"]', 'depends_on = ["nope"]'
+        '"depends_on": [\n        "record_task_state"', '"depends_on": [\n        "nope"'
     ).replace("task_amount * 0.5", "task_amont * 0.5")
 
 

@@ -173,6 +173,7 @@ def test_a_fact_given_twice_is_invalid_input(core):
 
 
 def test_check_pack_lists_every_issue_with_paths(xingtu_pack, broken_xingtu_pack):
+    assert broken_xingtu_pack != xingtu_pack
     ok = tuilu.check_pack(xingtu_pack)
     assert ok.valid and ok.scenario.id == XINGTU and not ok.issues
     broken = tuilu.check_pack(broken_xingtu_pack)
@@ -182,24 +183,33 @@ def test_check_pack_lists_every_issue_with_paths(xingtu_pack, broken_xingtu_pack
     assert len(broken.issues) >= 2
     assert all(i.path and i.message for i in broken.issues)
     assert any("depends_on" in i.path for i in broken.issues)
-    syntax = tuilu.check_pack('id = "x"\nplatform = 张三')
+    syntax = tuilu.check_pack('{\n  "id": "x",\n  "platform": 张三\n}')
     assert not syntax.valid
-    assert syntax.issues[0].line == 2
+    assert syntax.issues[0].line == 3
+
+
+def test_toml_packs_are_refused_with_the_way_to_compile_them(core, xingtu_pack_toml):
+    check = tuilu.check_pack(xingtu_pack_toml)
+    assert not check.valid
+    assert "tuilu rules compile" in check.issues[0].message
+    with pytest.raises(ApiError.InvalidInput):
+        core.add_pack(xingtu_pack_toml)
+    assert len(core.scenarios()) == 7
 
 
 def test_add_pack_replaces_or_rejects(core, xingtu_pack, broken_xingtu_pack, tmp_path):
     with pytest.raises(ApiError.InvalidInput) as info:
         core.add_pack(broken_xingtu_pack)
     assert "problem" in info.value.detail
-    updated = xingtu_pack.replace('version = "1.0.0"', 'version = "1.0.1"')
+    updated = xingtu_pack.replace('"version": "1.0.0"', '"version": "1.0.1"')
     assert core.add_pack(updated).version == "1.0.1"
     assert len(core.scenarios()) == 7
     assert core.plan(XINGTU, []).pack_version == "1.0.1"
-    path = tmp_path / "copy.toml"
-    path.write_text(updated.replace(f'id = "{XINGTU}"', 'id = "test.file"'), encoding="utf-8")
+    path = tmp_path / "copy.json"
+    path.write_text(updated.replace(f'"id": "{XINGTU}"', '"id": "test.file"'), encoding="utf-8")
     assert core.add_pack_file(str(path)).id == "test.file"
     with pytest.raises(ApiError.NotFound):
-        core.add_pack_file(str(tmp_path / "missing.toml"))
+        core.add_pack_file(str(tmp_path / "missing.json"))
 
 
 # -- calendar -----------------------------------------------------------------------------

@@ -67,21 +67,13 @@ impl RuleBook {
     }
 }
 
-/// Loads and validates one pack file.
+/// Loads and validates one pack file, TOML or compiled JSON.
 pub fn load_pack_file(path: &Path) -> Result<Scenario, PackError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let src = std::fs::read_to_string(path).map_err(|e| PackError {
-        pack: name.clone(),
-        issues: vec![PackIssue {
-            pack: name.clone(),
-            path: String::new(),
-            message: format!("cannot read file: {e}"),
-            line: None,
-            column: None,
-        }],
-    })?;
-    Scenario::from_toml_str(&name, &src)
+    let src = std::fs::read_to_string(path)
+        .map_err(|e| PackError::single(&name, format!("cannot read file: {e}"), None, None))?;
+    Scenario::from_text(&name, &src)
 }

@@ -149,16 +149,6 @@ impl FactValue {
         Ok(value)
     }
 
-    /// Converts a TOML value (a pack's `default`).
-    pub fn from_toml(def: &FactDef, v: &toml::Value) -> Result<FactValue, FactError> {
-        let json = serde_json::to_value(v).map_err(|_| FactError::WrongType {
-            fact: def.id.clone(),
-            expected: expected_for(def),
-            got: v.to_string(),
-        })?;
-        FactValue::from_json(def, &json)
-    }
-
     /// Checks enum membership and lower bounds.
     fn check(&self, def: &FactDef) -> Result<(), FactError> {
         let err = |expected: String, got: String| FactError::WrongType {

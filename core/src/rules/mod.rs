@@ -12,4 +12,4 @@ pub use bundled::{load_bundled, load_pack_file, RuleBook};
 pub use facts::{FactError, FactValue, Facts};
 pub use pack::Pack;
 pub use plan::{evaluate_plan, Plan};
-pub use validate::{PackError, PackIssue, Scenario};
+pub use validate::{compile_pack, PackError, PackIssue, Scenario};

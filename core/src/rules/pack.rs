@@ -85,10 +85,10 @@ pub struct FactDef {
     /// Allowed values of an enum fact.
     #[serde(default)]
     pub options: Vec<FactOption>,
-    /// Value used when the user has not answered. Written as the fact's TOML type
-    /// (bool, integer, float or string for money, string otherwise).
+    /// Value used when the user has not answered. Written as the fact's own type (bool,
+    /// integer, number or string for money, string otherwise).
     #[serde(default)]
-    pub default: Option<toml::Value>,
+    pub default: Option<serde_json::Value>,
     /// Optional lower bound for integer and money facts.
     #[serde(default)]
     pub min: Option<f64>,

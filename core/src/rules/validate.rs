@@ -52,6 +52,28 @@ pub struct PackError {
     pub issues: Vec<PackIssue>,
 }
 
+impl PackError {
+    /// An error with one issue at the top of the pack (a file that cannot be read or
+    /// parsed), named after `origin`.
+    pub fn single(
+        origin: &str,
+        message: String,
+        line: Option<usize>,
+        column: Option<usize>,
+    ) -> PackError {
+        PackError {
+            pack: origin.to_string(),
+            issues: vec![PackIssue {
+                pack: origin.to_string(),
+                path: String::new(),
+                message,
+                line,
+                column,
+            }],
+        }
+    }
+}
+
 /// A compiled condition or formula, with the path it came from.
 #[derive(Debug, Clone)]
 pub struct Compiled {
@@ -143,29 +165,32 @@ impl Scenario {
         Ok(facts)
     }
 
-    /// Parses and validates TOML text. `origin` names the file in messages when the pack
-    /// id cannot be read.
-    pub fn from_toml_str(origin: &str, source: &str) -> Result<Scenario, PackError> {
-        let pack = parse_pack(origin, source).map_err(|issues| PackError {
-            pack: issues.first().map(|i| i.pack.clone()).unwrap_or_default(),
-            issues,
-        })?;
-        Scenario::from_pack(origin, pack)
+    /// Parses and validates a pack in either of its two forms: the compiled form (JSON,
+    /// recognised by its leading `{`) or the authoring form (TOML). `origin` names the file
+    /// in messages when the pack id cannot be read.
+    pub fn from_text(origin: &str, source: &str) -> Result<Scenario, PackError> {
+        Scenario::from_tree(origin, &parse_tree(origin, source)?)
     }
 
-    /// Parses and validates a pack already converted to JSON (bundled packs are converted
-    /// at build time because JSON parses several times faster than TOML). The checks are
-    /// the same as for TOML.
+    /// Parses and validates TOML text, the authoring form of a pack. Without the
+    /// `toml-packs` feature (the FFI library) this is an error naming `tuilu rules compile`.
+    pub fn from_toml_str(origin: &str, source: &str) -> Result<Scenario, PackError> {
+        Scenario::from_tree(origin, &parse_toml_tree(origin, source)?)
+    }
+
+    /// Parses and validates the compiled form of a pack: the same tree as the TOML, as
+    /// JSON (bundled packs are compiled at build time because JSON parses several times
+    /// faster). The checks are the same as for TOML.
     pub fn from_json_str(origin: &str, source: &str) -> Result<Scenario, PackError> {
-        let pack: Pack = serde_json::from_str(source).map_err(|e| PackError {
-            pack: origin.to_string(),
-            issues: vec![PackIssue {
-                pack: origin.to_string(),
-                path: String::new(),
-                message: e.to_string(),
-                line: None,
-                column: None,
-            }],
+        Scenario::from_tree(origin, &parse_json_tree(origin, source)?)
+    }
+
+    /// Decodes and validates a parsed pack tree. Every text form ends here, so the pack
+    /// types are decoded by one deserializer (`&serde_json::Value`) only.
+    fn from_tree(origin: &str, tree: &serde_json::Value) -> Result<Scenario, PackError> {
+        let pack = decode_pack(origin, tree).map_err(|issues| PackError {
+            pack: issues.first().map(|i| i.pack.clone()).unwrap_or_default(),
+            issues,
         })?;
         Scenario::from_pack(origin, pack)
     }
@@ -186,7 +211,72 @@ impl Scenario {
     }
 }
 
+/// Validates a pack (TOML or JSON) and returns its compiled form: the same tree as
+/// pretty-printed JSON with sorted keys, which is what the FFI library reads and what bundled
+/// packs ship as. Nothing is returned for an invalid pack.
+pub fn compile_pack(origin: &str, source: &str) -> Result<String, PackError> {
+    let tree = parse_tree(origin, source)?;
+    Scenario::from_tree(origin, &tree)?;
+    let mut json = serde_json::to_string_pretty(&tree)
+        .map_err(|e| PackError::single(origin, format!("cannot encode JSON: {e}"), None, None))?;
+    json.push('\n');
+    Ok(json)
+}
+
+/// The tree of a pack given as text, JSON when it starts with `{`, TOML otherwise.
+fn parse_tree(origin: &str, source: &str) -> Result<serde_json::Value, PackError> {
+    if source.trim_start().starts_with('{') {
+        parse_json_tree(origin, source)
+    } else {
+        parse_toml_tree(origin, source)
+    }
+}
+
+fn parse_json_tree(origin: &str, source: &str) -> Result<serde_json::Value, PackError> {
+    serde_json::from_str::<serde_json::Value>(source).map_err(|e| {
+        PackError::single(
+            origin,
+            format!("unparsable JSON: {e}"),
+            Some(e.line()),
+            Some(e.column()),
+        )
+    })
+}
+
+#[cfg(feature = "toml-packs")]
+fn parse_toml_tree(origin: &str, source: &str) -> Result<serde_json::Value, PackError> {
+    toml::from_str::<serde_json::Value>(source).map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map(|s| line_col(source, s.start))
+            .map(|(l, c)| (Some(l), Some(c)))
+            .unwrap_or((None, None));
+        PackError::single(
+            origin,
+            format!("unparsable TOML: {}", e.message()),
+            line,
+            column,
+        )
+    })
+}
+
+/// Without `toml-packs` (the FFI library) TOML is not read: packs arrive in their compiled
+/// JSON form. The message says how to get it.
+#[cfg(not(feature = "toml-packs"))]
+fn parse_toml_tree(origin: &str, _source: &str) -> Result<serde_json::Value, PackError> {
+    Err(PackError::single(
+        origin,
+        "规则包须为编译后的 JSON（用 `tuilu rules compile` 从 TOML 生成）/ \
+         this build reads rule packs in their compiled JSON form only: \
+         make it from the TOML with `tuilu rules compile`"
+            .into(),
+        None,
+        None,
+    ))
+}
+
 /// Converts a byte span into 1-based line and column (in characters).
+#[cfg(feature = "toml-packs")]
 fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(source.len());
     let before = &source[..source.floor_char_boundary(offset)];
@@ -200,39 +290,37 @@ fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Parses TOML into a [`Pack`], collecting every shape error (each section element is
-/// decoded separately so one bad step does not hide the others).
-fn parse_pack(origin: &str, source: &str) -> Result<Pack, Vec<PackIssue>> {
-    let table: toml::Table = match source.parse() {
-        Ok(t) => t,
-        Err(e) => {
-            let (line, column) = e
-                .span()
-                .map(|s| line_col(source, s.start))
-                .map(|(l, c)| (Some(l), Some(c)))
-                .unwrap_or((None, None));
-            return Err(vec![PackIssue {
-                pack: origin.to_string(),
-                path: String::new(),
-                message: format!("unparsable TOML: {}", e.message()),
-                line,
-                column,
-            }]);
-        }
-    };
-    let name = table
+/// Decodes a pack tree into a [`Pack`], collecting every shape error (each section element
+/// is decoded separately so one bad step does not hide the others).
+fn decode_pack(origin: &str, tree: &serde_json::Value) -> Result<Pack, Vec<PackIssue>> {
+    use serde::Deserialize;
+    let name = tree
         .get("id")
         .and_then(|v| v.as_str())
         .unwrap_or(origin)
         .to_string();
-    match toml::Value::Table(table.clone()).try_into::<Pack>() {
+    let Some(table) = tree.as_object() else {
+        return Err(vec![PackIssue {
+            pack: name,
+            path: String::new(),
+            message: "a pack is a table of keys (a JSON object)".into(),
+            line: None,
+            column: None,
+        }]);
+    };
+    match Pack::deserialize(tree) {
         Ok(pack) => Ok(pack),
-        Err(whole) => Err(shape_issues(&name, &table, whole)),
+        Err(whole) => Err(shape_issues(&name, table, whole)),
     }
 }
 
 /// Decodes each section element on its own so one bad step does not hide the others.
-fn shape_issues(name: &str, table: &toml::Table, whole: toml::de::Error) -> Vec<PackIssue> {
+fn shape_issues(
+    name: &str,
+    table: &serde_json::Map<String, serde_json::Value>,
+    whole: serde_json::Error,
+) -> Vec<PackIssue> {
+    use serde::Deserialize;
     let issue = |path: String, message: String| PackIssue {
         pack: name.to_string(),
         path,
@@ -261,26 +349,20 @@ fn shape_issues(name: &str, table: &toml::Table, whole: toml::de::Error) -> Vec<
         };
         for (i, item) in items.iter().enumerate() {
             let result = match section {
-                "facts" => item.clone().try_into::<FactDef>().map(|_| ()),
-                "preconditions" => item
-                    .clone()
-                    .try_into::<super::pack::Precondition>()
-                    .map(|_| ()),
-                "steps" => item.clone().try_into::<super::pack::StepDef>().map(|_| ()),
-                "formulas" => item.clone().try_into::<super::pack::Formula>().map(|_| ()),
-                _ => item.clone().try_into::<super::pack::Notice>().map(|_| ()),
+                "facts" => FactDef::deserialize(item).map(|_| ()),
+                "preconditions" => super::pack::Precondition::deserialize(item).map(|_| ()),
+                "steps" => super::pack::StepDef::deserialize(item).map(|_| ()),
+                "formulas" => super::pack::Formula::deserialize(item).map(|_| ()),
+                _ => super::pack::Notice::deserialize(item).map(|_| ()),
             };
             if let Err(e) = result {
-                issues.push(issue(
-                    format!("{section}[{i}]"),
-                    e.message().trim().to_string(),
-                ));
+                issues.push(issue(format!("{section}[{i}]"), e.to_string()));
             }
         }
     }
     if issues.is_empty() {
         // The problem is in the header (a missing or mistyped top-level key).
-        issues.push(issue(String::new(), whole.message().trim().to_string()));
+        issues.push(issue(String::new(), whole.to_string()));
     }
     issues
 }
@@ -462,7 +544,7 @@ impl Validator {
                 );
             }
             if let Some(d) = &f.default {
-                if let Err(e) = FactValue::from_toml(f, d) {
+                if let Err(e) = FactValue::from_json(f, d) {
                     self.issue(format!("{path}.default"), e.to_string());
                 }
             }
@@ -769,7 +851,7 @@ impl Validator {
                 f.default.as_ref().map(|d| {
                     (
                         f.id.clone(),
-                        FactValue::from_toml(f, d).expect("validated default"),
+                        FactValue::from_json(f, d).expect("validated default"),
                     )
                 })
             })

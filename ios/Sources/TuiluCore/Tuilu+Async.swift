@@ -57,11 +57,12 @@ public final class Tuilu: Sendable {
         coreVersion()
     }
 
-    /// Validates a rule pack (TOML text) like a bundled one. An invalid pack is a result
-    /// with every issue (pack, path, message, line, column), not an error.
-    public static func checkPack(_ tomlText: String) async throws -> PackCheckRecord {
+    /// Validates a rule pack in its compiled JSON form (`tuilu rules compile`) like a
+    /// bundled one. An invalid pack is a result with every issue (pack, path, message,
+    /// line, column), not an error. TOML text is one issue naming the compile command.
+    public static func checkPack(_ packJson: String) async throws -> PackCheckRecord {
         try await Task.detached(priority: .userInitiated) {
-            try ffiCheckPack(tomlText)
+            try ffiCheckPack(packJson)
         }.value
     }
 
@@ -86,14 +87,14 @@ public final class Tuilu: Sendable {
     }
 
     /// Same as `Tuilu.checkPack(_:)`.
-    public func checkPack(_ tomlText: String) async throws -> PackCheckRecord {
-        try await Self.checkPack(tomlText)
+    public func checkPack(_ packJson: String) async throws -> PackCheckRecord {
+        try await Self.checkPack(packJson)
     }
 
     /// Validates a pack and adds it, replacing the scenario with the same id, for this
     /// object's life. Throws `ApiError.InvalidInput` (use `checkPack` for every issue).
-    public func addPack(_ tomlText: String) async throws -> ScenarioInfo {
-        try await run { try $0.addPack(tomlText: tomlText) }
+    public func addPack(_ packJson: String) async throws -> ScenarioInfo {
+        try await run { try $0.addPack(packJson: packJson) }
     }
 
     /// `addPack` for a pack file. Throws NotFound, Io, InvalidInput.
@@ -249,8 +250,8 @@ final class ProgressRelay: ProgressListener, @unchecked Sendable {
 
 /// The generated free function, reached from file scope: inside `Tuilu` the method of the
 /// same base name would shadow it.
-private func ffiCheckPack(_ tomlText: String) throws -> PackCheckRecord {
-    try checkPack(tomlText: tomlText)
+private func ffiCheckPack(_ packJson: String) throws -> PackCheckRecord {
+    try checkPack(packJson: packJson)
 }
 
 // MARK: facts and texts

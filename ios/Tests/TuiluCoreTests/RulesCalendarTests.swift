@@ -33,16 +33,19 @@ final class RulesCalendarTests: XCTestCase {
         .deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
+    /// The Xingtu pack in its compiled JSON form, the form the library reads (a reviewed
+    /// golden file that the CLI tests check against `tuilu rules compile`).
     private func xingtuPack() throws -> String {
         try String(
-            contentsOf: Self.repo.appendingPathComponent("core/rules/douyin.xingtu-task-cancel.toml"),
+            contentsOf: Self.repo.appendingPathComponent("tests/golden/packs/douyin.xingtu-task-cancel.json"),
             encoding: .utf8)
     }
 
     /// Two mistakes: a dependency on a missing step, an unknown fact in a formula.
     private func brokenXingtuPack() throws -> String {
         try xingtuPack()
-            .replacingOccurrences(of: "depends_on = [\"record_task_state\"]", with: "depends_on = [\"nope\"]")
+            .replacingOccurrences(
+                of: "\"depends_on\": [\n        \"record_task_state\"", with: "\"depends_on\": [\n        \"nope\"")
             .replacingOccurrences(of: "task_amount * 0.5", with: "task_amont * 0.5")
     }
 
@@ -172,8 +175,17 @@ final class RulesCalendarTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(broken.issues.count, 2)
         XCTAssertTrue(broken.issues.allSatisfy { !$0.path.isEmpty && !$0.message.isEmpty })
         XCTAssertTrue(broken.issues.contains { $0.path.contains("depends_on") })
-        let syntax = try await Tuilu.checkPack("id = \"x\"\nplatform = 张三")
-        XCTAssertEqual(syntax.issues.first?.line, 2)
+        let syntax = try await Tuilu.checkPack("{\n  \"id\": \"x\",\n  \"platform\": 张三\n}")
+        XCTAssertEqual(syntax.issues.first?.line, 3)
+    }
+
+    func testTomlPacksAreRefusedWithTheWayToCompileThem() async throws {
+        let toml = try String(
+            contentsOf: Self.repo.appendingPathComponent("core/rules/douyin.xingtu-task-cancel.toml"),
+            encoding: .utf8)
+        let check = try await Tuilu.checkPack(toml)
+        XCTAssertFalse(check.valid)
+        XCTAssertTrue(check.issues.first?.message.contains("tuilu rules compile") ?? false)
     }
 
     func testAddPackReplacesOrRejects() async throws {
@@ -181,7 +193,7 @@ final class RulesCalendarTests: XCTestCase {
         let broken = try brokenXingtuPack()
         let detail = await invalidInput { _ = try await tuilu.addPack(broken) }
         XCTAssertTrue(detail.contains("problem"), detail)
-        let updated = try xingtuPack().replacingOccurrences(of: "version = \"1.0.0\"", with: "version = \"1.0.1\"")
+        let updated = try xingtuPack().replacingOccurrences(of: "\"version\": \"1.0.0\"", with: "\"version\": \"1.0.1\"")
         let info = try await tuilu.addPack(updated)
         XCTAssertEqual(info.version, "1.0.1")
         let count = try await tuilu.scenarios().count

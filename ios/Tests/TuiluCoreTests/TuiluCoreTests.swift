@@ -34,7 +34,7 @@ final class TuiluCoreTests: XCTestCase {
 
     private func xingtuPack() throws -> String {
         try String(
-            contentsOf: Self.repo.appendingPathComponent("core/rules/douyin.xingtu-task-cancel.toml"),
+            contentsOf: Self.repo.appendingPathComponent("tests/golden/packs/douyin.xingtu-task-cancel.json"),
             encoding: .utf8)
     }
 

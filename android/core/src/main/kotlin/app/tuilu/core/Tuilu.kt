@@ -112,11 +112,12 @@ class Tuilu(
             defaultReminderSettings(JavaTimeZoneRules(zone))
 
         /**
-         * Validates a rule pack (TOML text) like a bundled one. An invalid pack is a result
-         * with every issue (pack, path, message, line, column), not an exception.
+         * Validates a rule pack in its compiled JSON form (`tuilu rules compile`) like a
+         * bundled one. An invalid pack is a result with every issue (pack, path, message,
+         * line, column), not an exception. TOML text is one issue naming the compile command.
          */
-        suspend fun checkPack(tomlText: String, ioDispatcher: CoroutineDispatcher = Dispatchers.IO): PackCheckRecord =
-            withContext(ioDispatcher) { ffiCheckPack(tomlText) }
+        suspend fun checkPack(packJson: String, ioDispatcher: CoroutineDispatcher = Dispatchers.IO): PackCheckRecord =
+            withContext(ioDispatcher) { ffiCheckPack(packJson) }
     }
 
     private suspend fun <T> io(block: TuiluCore.() -> T): T = withContext(ioDispatcher) { core.block() }
@@ -130,13 +131,13 @@ class Tuilu(
     suspend fun scenario(id: String): ScenarioInfo = io { scenario(id) }
 
     /** See [Tuilu.Companion.checkPack]. */
-    suspend fun checkPack(tomlText: String): PackCheckRecord = checkPack(tomlText, ioDispatcher)
+    suspend fun checkPack(packJson: String): PackCheckRecord = checkPack(packJson, ioDispatcher)
 
     /**
      * Validates a pack and adds it, replacing the scenario with the same id, for this
      * object's life. Throws [ApiException.InvalidInput] (use [checkPack] for every issue).
      */
-    suspend fun addPack(tomlText: String): ScenarioInfo = io { addPack(tomlText) }
+    suspend fun addPack(packJson: String): ScenarioInfo = io { addPack(packJson) }
 
     /** [addPack] for a pack file. Throws NotFound, Io, InvalidInput. */
     suspend fun addPackFile(path: String): ScenarioInfo = io { addPackFile(path) }

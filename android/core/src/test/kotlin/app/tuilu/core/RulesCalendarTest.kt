@@ -177,23 +177,32 @@ class RulesCalendarTest {
         assertTrue(broken.issues.all { it.path.isNotEmpty() && it.message.isNotEmpty() }, broken.issues.toString())
         assertTrue(broken.issues.any { "depends_on" in it.path }, broken.issues.toString())
 
-        val syntax = Tuilu.checkPack("id = \"x\"\nplatform = 张三")
+        val syntax = Tuilu.checkPack("{\n  \"id\": \"x\",\n  \"platform\": 张三\n}")
         assertFalse(syntax.valid)
-        assertEquals(2u, syntax.issues.single().line)
+        assertEquals(3u, syntax.issues.single().line)
+    }
+
+    @Test
+    fun tomlPacksAreRefusedWithTheWayToCompileThem() = runBlocking {
+        val check = tuilu.checkPack(TestFiles.xingtuPackToml())
+        assertFalse(check.valid)
+        assertContains(check.issues.single().message, "tuilu rules compile")
+        assertFailsWith<ApiException.InvalidInput> { tuilu.addPack(TestFiles.xingtuPackToml()) }
+        assertEquals(7, tuilu.scenarios().size)
     }
 
     @Test
     fun addPackReplacesOrRejects() = runBlocking {
         val e = assertFailsWith<ApiException.InvalidInput> { tuilu.addPack(TestFiles.brokenXingtuPack()) }
         assertContains(e.detail, "problem")
-        val updated = TestFiles.xingtuPack().replace("version = \"1.0.0\"", "version = \"1.0.1\"")
+        val updated = TestFiles.xingtuPack().replace("\"version\": \"1.0.0\"", "\"version\": \"1.0.1\"")
         assertEquals("1.0.1", tuilu.addPack(updated).version)
         assertEquals(7, tuilu.scenarios().size)
         assertEquals("1.0.1", tuilu.plan(xingtu).packVersion)
         // From a file, and a missing file.
-        val file = TestFiles.write("pack-copy.toml", updated.replace("id = \"$xingtu\"", "id = \"test.file\"").toByteArray())
+        val file = TestFiles.write("pack-copy.json", updated.replace("\"id\": \"$xingtu\"", "\"id\": \"test.file\"").toByteArray())
         assertEquals("test.file", tuilu.addPackFile(file.path).id)
-        assertFailsWith<ApiException.NotFound> { tuilu.addPackFile(File(TestFiles.tempDir, "missing.toml").path) }
+        assertFailsWith<ApiException.NotFound> { tuilu.addPackFile(File(TestFiles.tempDir, "missing.json").path) }
         Unit
     }
 

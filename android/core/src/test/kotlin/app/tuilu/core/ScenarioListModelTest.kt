@@ -39,7 +39,7 @@ class ScenarioListModelTest {
 
     @Test
     fun anAddedPackJoinsTheList() = runBlocking {
-        val pack = TestFiles.xingtuPack().replace("id = \"douyin.xingtu-task-cancel\"", "id = \"test.copy\"")
+        val pack = TestFiles.xingtuPack().replace("\"id\": \"douyin.xingtu-task-cancel\"", "\"id\": \"test.copy\"")
         tuilu.addPack(pack)
         val model = ScenarioListModel(tuilu, Locale.ENGLISH)
         model.load()

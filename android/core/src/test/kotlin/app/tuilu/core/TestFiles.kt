@@ -12,7 +12,15 @@ object TestFiles {
     /** The repository root: `-Dtuilu.repo=...` (set by scripts/bindings.sh), else the working dir. */
     val repo: File = File(System.getProperty("tuilu.repo") ?: System.getenv("TUILU_REPO") ?: ".")
 
+    /**
+     * The Xingtu pack in its compiled JSON form, the form the library reads (a reviewed golden
+     * file that the CLI tests check against `tuilu rules compile`).
+     */
     fun xingtuPack(): String =
+        File(repo, "tests/golden/packs/douyin.xingtu-task-cancel.json").readText()
+
+    /** The same pack in its authoring form (TOML), which the library does not read. */
+    fun xingtuPackToml(): String =
         File(repo, "core/rules/douyin.xingtu-task-cancel.toml").readText()
 
     /** A fresh, empty vault directory. */
@@ -22,7 +30,7 @@ object TestFiles {
     /** The Xingtu pack with two mistakes: a dependency on a missing step, an unknown fact. */
     fun brokenXingtuPack(): String =
         xingtuPack()
-            .replace("depends_on = [\"record_task_state\"]", "depends_on = [\"nope\"]")
+            .replace("\"depends_on\": [\n        \"record_task_state\"", "\"depends_on\": [\n        \"nope\"")
             .replace("task_amount * 0.5", "task_amont * 0.5")
 
     fun write(name: String, bytes: ByteArray): File =
