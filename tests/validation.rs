@@ -256,3 +256,58 @@ fn shape_errors_in_several_elements_are_all_reported() {
     assert!(found.iter().any(|i| i.path == "facts[2]"));
     assert!(found.iter().any(|i| i.path == "steps[1]"));
 }
+
+/// The compiled form of a pack (JSON, what the phone apps read).
+fn compiled(src: &str) -> String {
+    tuilu_core::rules::compile_pack("test.toml", src).expect("valid pack compiles")
+}
+
+#[test]
+fn compiled_json_is_the_same_pack() {
+    let json = compiled(&base());
+    let from_json = Scenario::from_json_str("test.json", &json).unwrap();
+    let from_toml = Scenario::from_toml_str("test.toml", &base()).unwrap();
+    assert_eq!(
+        serde_json::to_value(&from_json.pack).unwrap(),
+        serde_json::to_value(&from_toml.pack).unwrap()
+    );
+    // `from_text` tells the forms apart.
+    assert_eq!(Scenario::from_text("x", &json).unwrap().id(), "test.pack");
+    assert_eq!(Scenario::from_text("x", &base()).unwrap().id(), "test.pack");
+}
+
+#[test]
+fn an_invalid_pack_does_not_compile() {
+    let src = base().replace("amount * 0.5", "amont * 0.5");
+    let e = tuilu_core::rules::compile_pack("test.toml", &src).unwrap_err();
+    find(&e.issues, "formulas[0].value", "unknown fact");
+}
+
+#[test]
+fn unparsable_json_reports_line_and_column() {
+    let json = compiled(&base()).replacen("\"platform\": \"test\"", "\"platform\": test", 1);
+    let e = Scenario::from_json_str("test.json", &json).unwrap_err();
+    assert_eq!(e.issues.len(), 1);
+    let i = &e.issues[0];
+    assert!(i.message.starts_with("unparsable JSON"), "{i:?}");
+    let line = json
+        .lines()
+        .position(|l| l.contains("\"platform\""))
+        .unwrap()
+        + 1;
+    assert_eq!(i.line, Some(line), "{i:?}");
+    assert!(i.column.is_some());
+}
+
+#[test]
+fn json_shape_errors_in_several_elements_are_all_reported() {
+    let json = compiled(&base())
+        .replace("\"channel\": \"pc\"", "\"channel\": \"fax\"")
+        .replace("\"type\": \"money\"", "\"type\": \"cash\"");
+    let e = Scenario::from_json_str("test.json", &json).unwrap_err();
+    assert_eq!(e.issues.len(), 2, "{:#?}", e.issues);
+    let step = find(&e.issues, "steps[1]", "fax");
+    assert!(!step.message.contains(" at line "), "{step:?}");
+    find(&e.issues, "facts[2]", "cash");
+    assert!(e.issues.iter().all(|i| i.pack == "test.pack"));
+}

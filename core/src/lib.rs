@@ -10,6 +10,7 @@
 //! Functions that depend on the current time take `now` as an argument.
 
 pub mod calendar;
+mod embedded;
 pub mod evidence;
 pub mod reminders;
 pub mod rules;

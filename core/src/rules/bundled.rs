@@ -12,8 +12,16 @@ pub struct BundledPack {
     /// The TOML source, embedded only when it does not parse (empty otherwise: the JSON
     /// form is what ships).
     pub toml: &'static str,
-    /// The same pack converted to JSON at build time (empty if the TOML did not parse).
-    pub json: &'static str,
+    /// The same pack compiled to JSON at build time, deflated (empty if the TOML did not
+    /// parse).
+    pub json_deflate: &'static [u8],
+}
+
+impl BundledPack {
+    /// The pack's compiled JSON (empty if the TOML did not parse).
+    pub fn json(&self) -> std::io::Result<String> {
+        crate::embedded::inflate_text(self.json_deflate)
+    }
 }
 
 include!(concat!(env!("OUT_DIR"), "/bundled_packs.rs"));
@@ -29,10 +37,12 @@ pub fn load_bundled() -> Result<RuleBook, PackError> {
     let mut book = RuleBook::default();
     let mut issues: Vec<PackIssue> = Vec::new();
     for b in BUNDLED_PACKS {
-        let loaded = if b.json.is_empty() {
+        let loaded = if b.json_deflate.is_empty() {
             Scenario::from_toml_str(b.file, b.toml)
         } else {
-            Scenario::from_json_str(b.file, b.json)
+            b.json()
+                .map_err(|e| PackError::single(b.file, format!("cannot inflate: {e}"), None, None))
+                .and_then(|json| Scenario::from_json_str(b.file, &json))
         };
         match loaded {
             Ok(s) => book.scenarios.push(s),

@@ -169,26 +169,25 @@ impl Scenario {
     /// recognised by its leading `{`) or the authoring form (TOML). `origin` names the file
     /// in messages when the pack id cannot be read.
     pub fn from_text(origin: &str, source: &str) -> Result<Scenario, PackError> {
-        Scenario::from_tree(origin, &parse_tree(origin, source)?)
+        if looks_like_json(source) {
+            Scenario::from_json_str(origin, source)
+        } else {
+            Scenario::from_toml_str(origin, source)
+        }
     }
 
-    /// Parses and validates TOML text, the authoring form of a pack. Without the
-    /// `toml-packs` feature (the FFI library) this is an error naming `tuilu rules compile`.
+    /// Parses and validates TOML text, the authoring form of a pack: the TOML is read into
+    /// a tree and checked as its compiled JSON. Without the `toml-packs` feature (the FFI
+    /// library) this is an error naming `tuilu rules compile`.
     pub fn from_toml_str(origin: &str, source: &str) -> Result<Scenario, PackError> {
-        Scenario::from_tree(origin, &parse_toml_tree(origin, source)?)
+        let json = tree_to_json(origin, &parse_toml_tree(origin, source)?)?;
+        Scenario::from_json_str(origin, &json)
     }
 
-    /// Parses and validates the compiled form of a pack: the same tree as the TOML, as
-    /// JSON (bundled packs are compiled at build time because JSON parses several times
-    /// faster). The checks are the same as for TOML.
+    /// Parses and validates the compiled form of a pack (JSON). Every text form ends here,
+    /// so the pack types are decoded by one deserializer only (serde_json on a string).
     pub fn from_json_str(origin: &str, source: &str) -> Result<Scenario, PackError> {
-        Scenario::from_tree(origin, &parse_json_tree(origin, source)?)
-    }
-
-    /// Decodes and validates a parsed pack tree. Every text form ends here, so the pack
-    /// types are decoded by one deserializer (`&serde_json::Value`) only.
-    fn from_tree(origin: &str, tree: &serde_json::Value) -> Result<Scenario, PackError> {
-        let pack = decode_pack(origin, tree).map_err(|issues| PackError {
+        let pack = decode_pack(origin, source).map_err(|issues| PackError {
             pack: issues.first().map(|i| i.pack.clone()).unwrap_or_default(),
             issues,
         })?;
@@ -215,32 +214,39 @@ impl Scenario {
 /// pretty-printed JSON with sorted keys, which is what the FFI library reads and what bundled
 /// packs ship as. Nothing is returned for an invalid pack.
 pub fn compile_pack(origin: &str, source: &str) -> Result<String, PackError> {
-    let tree = parse_tree(origin, source)?;
-    Scenario::from_tree(origin, &tree)?;
+    let tree = if looks_like_json(source) {
+        parse_json_tree(origin, source)?
+    } else {
+        parse_toml_tree(origin, source)?
+    };
+    Scenario::from_json_str(origin, &tree_to_json(origin, &tree)?)?;
     let mut json = serde_json::to_string_pretty(&tree)
         .map_err(|e| PackError::single(origin, format!("cannot encode JSON: {e}"), None, None))?;
     json.push('\n');
     Ok(json)
 }
 
-/// The tree of a pack given as text, JSON when it starts with `{`, TOML otherwise.
-fn parse_tree(origin: &str, source: &str) -> Result<serde_json::Value, PackError> {
-    if source.trim_start().starts_with('{') {
-        parse_json_tree(origin, source)
-    } else {
-        parse_toml_tree(origin, source)
-    }
+/// Whether pack text is in the compiled (JSON) form: it starts with `{`.
+fn looks_like_json(source: &str) -> bool {
+    source.trim_start().starts_with('{')
+}
+
+fn tree_to_json(origin: &str, tree: &serde_json::Value) -> Result<String, PackError> {
+    serde_json::to_string(tree)
+        .map_err(|e| PackError::single(origin, format!("cannot encode JSON: {e}"), None, None))
+}
+
+fn syntax_issue(origin: &str, e: &serde_json::Error) -> PackError {
+    PackError::single(
+        origin,
+        format!("unparsable JSON: {e}"),
+        Some(e.line()),
+        Some(e.column()),
+    )
 }
 
 fn parse_json_tree(origin: &str, source: &str) -> Result<serde_json::Value, PackError> {
-    serde_json::from_str::<serde_json::Value>(source).map_err(|e| {
-        PackError::single(
-            origin,
-            format!("unparsable JSON: {e}"),
-            Some(e.line()),
-            Some(e.column()),
-        )
-    })
+    serde_json::from_str::<serde_json::Value>(source).map_err(|e| syntax_issue(origin, &e))
 }
 
 #[cfg(feature = "toml-packs")]
@@ -290,44 +296,44 @@ fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Decodes a pack tree into a [`Pack`], collecting every shape error (each section element
-/// is decoded separately so one bad step does not hide the others).
-fn decode_pack(origin: &str, tree: &serde_json::Value) -> Result<Pack, Vec<PackIssue>> {
-    use serde::Deserialize;
+/// Decodes compiled pack text into a [`Pack`]. On a shape error every one is collected: each
+/// section element is decoded on its own, so one bad step does not hide the others.
+fn decode_pack(origin: &str, source: &str) -> Result<Pack, Vec<PackIssue>> {
+    let whole = match serde_json::from_str::<Pack>(source) {
+        Ok(pack) => return Ok(pack),
+        Err(e) if e.is_data() => e,
+        Err(e) => return Err(syntax_issue(origin, &e).issues),
+    };
+    let tree = match serde_json::from_str::<serde_json::Value>(source) {
+        Ok(tree) => tree,
+        Err(e) => return Err(syntax_issue(origin, &e).issues),
+    };
     let name = tree
         .get("id")
         .and_then(|v| v.as_str())
         .unwrap_or(origin)
         .to_string();
-    let Some(table) = tree.as_object() else {
-        return Err(vec![PackIssue {
-            pack: name,
-            path: String::new(),
-            message: "a pack is a table of keys (a JSON object)".into(),
-            line: None,
-            column: None,
-        }]);
-    };
-    match Pack::deserialize(tree) {
-        Ok(pack) => Ok(pack),
-        Err(whole) => Err(shape_issues(&name, table, whole)),
-    }
-}
-
-/// Decodes each section element on its own so one bad step does not hide the others.
-fn shape_issues(
-    name: &str,
-    table: &serde_json::Map<String, serde_json::Value>,
-    whole: serde_json::Error,
-) -> Vec<PackIssue> {
-    use serde::Deserialize;
     let issue = |path: String, message: String| PackIssue {
-        pack: name.to_string(),
+        pack: name.clone(),
         path,
         message,
         line: None,
         column: None,
     };
+    let Some(table) = tree.as_object() else {
+        return Err(vec![issue(
+            String::new(),
+            "a pack is a table of keys (a JSON object)".into(),
+        )]);
+    };
+    // Each element is decoded from its own text, with the same deserializer as the whole
+    // pack (no second set of decoders in the binary).
+    fn decodes<T: serde::de::DeserializeOwned>(item: &serde_json::Value) -> Result<(), String> {
+        let text = serde_json::to_string(item).map_err(|e| e.to_string())?;
+        serde_json::from_str::<T>(&text)
+            .map(|_| ())
+            .map_err(|e| strip_position(&e))
+    }
     let mut issues = Vec::new();
     for section in [
         "facts",
@@ -349,27 +355,40 @@ fn shape_issues(
         };
         for (i, item) in items.iter().enumerate() {
             let result = match section {
-                "facts" => FactDef::deserialize(item).map(|_| ()),
-                "preconditions" => super::pack::Precondition::deserialize(item).map(|_| ()),
-                "steps" => super::pack::StepDef::deserialize(item).map(|_| ()),
-                "formulas" => super::pack::Formula::deserialize(item).map(|_| ()),
-                _ => super::pack::Notice::deserialize(item).map(|_| ()),
+                "facts" => decodes::<FactDef>(item),
+                "preconditions" => decodes::<super::pack::Precondition>(item),
+                "steps" => decodes::<super::pack::StepDef>(item),
+                "formulas" => decodes::<super::pack::Formula>(item),
+                _ => decodes::<super::pack::Notice>(item),
             };
-            if let Err(e) = result {
-                issues.push(issue(format!("{section}[{i}]"), e.to_string()));
+            if let Err(message) = result {
+                issues.push(issue(format!("{section}[{i}]"), message));
             }
         }
     }
     if issues.is_empty() {
         // The problem is in the header (a missing or mistyped top-level key).
-        issues.push(issue(String::new(), whole.to_string()));
+        issues.push(issue(String::new(), strip_position(&whole)));
     }
-    issues
+    Err(issues)
+}
+
+/// A serde_json error without its " at line L column C" suffix: positions in the compiled
+/// text of one element mean nothing to the author.
+fn strip_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) if e.line() > 0 => text[..i].to_string(),
+        _ => text,
+    }
 }
 
 struct Validator {
     pack_name: String,
     issues: Vec<PackIssue>,
+    /// Every expression parsed while checking, by source text, so `build` parses none
+    /// again.
+    parsed: HashMap<String, Expr>,
 }
 
 /// What an expression must produce.
@@ -387,6 +406,7 @@ impl Validator {
         Validator {
             pack_name: origin.to_string(),
             issues: Vec::new(),
+            parsed: HashMap::new(),
         }
     }
 
@@ -709,12 +729,18 @@ impl Validator {
         want: Want,
         must_be_satisfiable: bool,
     ) {
-        let expr = match Expr::parse(src) {
-            Ok(e) => e,
-            Err(e) => {
-                self.issue(path, format!("cannot parse expression `{src}`: {e}"));
-                return;
-            }
+        let expr = match self.parsed.get(src) {
+            Some(e) => e.clone(),
+            None => match Expr::parse(src) {
+                Ok(e) => {
+                    self.parsed.insert(src.to_string(), e.clone());
+                    e
+                }
+                Err(e) => {
+                    self.issue(path, format!("cannot parse expression `{src}`: {e}"));
+                    return;
+                }
+            },
         };
         for p in expr.structural_problems() {
             self.issue(path, p);
@@ -793,8 +819,8 @@ impl Validator {
             defs.iter().map(|d| sample_values(d, &literals)).collect();
         let mut any_true = false;
         let mut first_error: Option<String> = None;
+        let mut ctx = FactContext::new();
         for_each_combination(&samples, MAX_COMBINATIONS, |combo| {
-            let mut ctx = FactContext::new();
             for (d, v) in defs.iter().zip(combo) {
                 ctx.set(&d.id, v.clone());
             }
@@ -837,7 +863,13 @@ impl Validator {
     }
 
     fn build(self, pack: Pack) -> Scenario {
-        let parse = |s: &str| Expr::parse(s).expect("validated expression parses");
+        let parsed = self.parsed;
+        let parse = |s: &str| {
+            parsed
+                .get(s)
+                .cloned()
+                .unwrap_or_else(|| Expr::parse(s).expect("validated expression parses"))
+        };
         let fact_index = pack
             .facts
             .iter()
