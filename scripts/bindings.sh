@@ -219,8 +219,28 @@ test_swift_substitutes() {
     "$VENV/bin/python" scripts/swift_parse_check.py "${files[@]}" || FAILED+=(swift-parse)
 }
 
+# A shared library may link with undefined symbols; they fail only when first called. SQLite
+# built with too many SQLITE_OMIT_* options leaves some (see .cargo/config.toml), so every
+# symbol the library needs must be versioned (from libc and friends) or weak.
+undefined_symbols() {
+    nm -D --undefined-only "$1" | awk '$1 != "w" && $2 !~ /@/ { print $2 }'
+}
+
+test_linked() {
+    local lib="$TARGET_DIR/debug/$LIB_NAME" missing
+    missing=$(undefined_symbols "$lib")
+    if [ -z "$missing" ]; then
+        echo "undefined-symbols: 1 passed, 0 failed"
+    else
+        echo "undefined symbols in $LIB_NAME:" $missing
+        echo "undefined-symbols: 0 passed, 1 failed"
+        FAILED+=(undefined-symbols)
+    fi
+}
+
 run_tests() {
     timed "generate" generate
+    timed "linked" test_linked
     timed "tools" install_tools
     timed "rust" test_rust
     timed "kotlin" test_kotlin
@@ -244,6 +264,9 @@ size() {
     "$TARGET_DIR/debug/uniffi-bindgen" generate "$lib" --no-format --language python \
         --out-dir "$BUILD/size/check" >/dev/null 2>&1 ||
         log "note: bindgen could not read the release library (build 'generate' first?)"
+    local missing
+    missing=$(undefined_symbols "$lib")
+    [ -z "$missing" ] || die "undefined symbols in the release library:" $missing
     cp "$lib" "$copy"
     strip "$copy"
     local bytes
