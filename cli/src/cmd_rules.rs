@@ -78,16 +78,23 @@ pub enum RulesCommand {
     },
 }
 
-/// Flags the user put on rules, when the vault exists (reading never creates one).
-fn existing_flags(g: &Globals, scenario: &str) -> anyhow::Result<Vec<RuleFlag>> {
+/// Flags the user put on rules, when the vault exists. Read-only: nothing is created,
+/// migrated or recovered, and a vault that cannot be read (damaged, from a newer build)
+/// costs the flags, with a warning, never the plan.
+fn existing_flags(g: &Globals, scenario: &str) -> Vec<RuleFlag> {
     let Ok(dir) = crate::vault_path::resolve_vault(g.vault.as_deref()) else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
-    if !dir.join(tuilu_core::vault::DB_FILE).exists() {
-        return Ok(Vec::new());
+    match tuilu_core::vault::read_rule_flags(&dir, Some(scenario)) {
+        Ok(flags) => flags,
+        Err(e) => {
+            eprintln!(
+                "警告：无法读取规则标记，计划中不显示标记 / warning: cannot read the rule flags, \
+                 the plan shows none: {e}"
+            );
+            Vec::new()
+        }
     }
-    let vault = crate::cmd_case::open_vault(g)?;
-    Ok(vault.rule_flags(Some(scenario))?)
 }
 
 /// Loads the bundled rule book; a broken bundle is a bug, reported with every issue.
@@ -162,7 +169,7 @@ pub fn plan(g: &Globals, args: PlanArgs) -> anyhow::Result<ExitCode> {
     let scenario = find_scenario(&book, &args.scenario)?;
     let facts = collect_facts(scenario, &args.facts, args.facts_file.as_ref())?;
     let plan = evaluate_plan(scenario, &facts)?;
-    let flags = existing_flags(g, scenario.id())?;
+    let flags = existing_flags(g, scenario.id());
     let deadlines = match args.from {
         Some(from) => {
             let cal = load_calendar(g.vault.as_deref())?;

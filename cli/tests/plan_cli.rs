@@ -442,3 +442,57 @@ fn compile_refuses_an_invalid_pack_and_keeps_the_old_output() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "earlier");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
 }
+
+/// `plan` only reads the vault for the user's rule flags. A vault it cannot read (damaged,
+/// or from a newer build) costs the flags, with a warning, never the plan, and `plan` never
+/// writes to it; a vault from before flags existed is read as it is, not migrated.
+#[test]
+fn plan_reads_flags_without_touching_the_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tuilu.sqlite3");
+    let plan = || {
+        tuilu(&[
+            "--vault",
+            dir.path().to_str().unwrap(),
+            "plan",
+            "douyin.guild-exit",
+        ])
+    };
+
+    // Not a database.
+    std::fs::write(&db, b"this is not a database, but it is the user's file").unwrap();
+    let o = plan();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("抖音：退出公会"));
+    assert!(
+        stderr(&o).contains("cannot read the rule flags"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        b"this is not a database, but it is the user's file"
+    );
+
+    // From a newer build (user_version far ahead): refused for flags, left as it was.
+    let v1 = repo().join("tests/fixtures/vault-v1.sqlite3");
+    let mut bytes = std::fs::read(&v1).unwrap();
+    bytes[60..64].copy_from_slice(&999u32.to_be_bytes());
+    std::fs::write(&db, &bytes).unwrap();
+    let o = plan();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot read the rule flags"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
+
+    // An old vault (schema 1, no flags yet): no warning, and not migrated by `plan`.
+    let bytes = std::fs::read(&v1).unwrap();
+    std::fs::write(&db, &bytes).unwrap();
+    let o = plan();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
+}

@@ -2,8 +2,10 @@
 //! articles; a flag records the user's doubt (with a note) against the exact pack version,
 //! so the plan can show it next to the rule's source and a later review can act on it.
 
+use std::path::Path;
+
 use chrono::{DateTime, Utc};
-use rusqlite::{params, TransactionBehavior};
+use rusqlite::{params, Connection, OpenFlags, TransactionBehavior};
 use serde::Serialize;
 
 use super::error::{Result, VaultError};
@@ -21,6 +23,63 @@ pub struct RuleFlag {
     pub pack_version: String,
     pub note: String,
     pub flagged_at: DateTime<Utc>,
+}
+
+/// The flags of the vault in `dir` (newest first; of one scenario when given), read
+/// without opening the vault for writing: nothing is created, migrated or recovered. For
+/// views that only show flags, such as `tuilu plan`. No database, or one from before flags
+/// existed (schema < 3), has none; one from a newer build is [`VaultError::TooNew`].
+pub fn read_rule_flags(dir: &Path, scenario: Option<&str>) -> Result<Vec<RuleFlag>> {
+    let path = dir.join(super::DB_FILE);
+    let found = match super::schema::header_user_version(&path)? {
+        None => return Ok(Vec::new()),
+        Some(v) => v,
+    };
+    let supported = super::supported_version();
+    if found > supported {
+        return Err(VaultError::TooNew { found, supported });
+    }
+    if found < FLAGS_SCHEMA_VERSION {
+        return Ok(Vec::new());
+    }
+    let conn = Connection::open_with_flags(
+        &path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(super::schema::BUSY_TIMEOUT)?;
+    query_flags(&conn, scenario)
+}
+
+/// The schema version that added the `rule_flags` table.
+const FLAGS_SCHEMA_VERSION: u32 = 3;
+
+fn query_flags(conn: &Connection, scenario: Option<&str>) -> Result<Vec<RuleFlag>> {
+    let mut stmt = conn.prepare(
+        "SELECT scenario, rule_id, pack_version, note, flagged_at FROM rule_flags
+         WHERE ?1 IS NULL OR scenario = ?1
+         ORDER BY flagged_at DESC, scenario, rule_id",
+    )?;
+    let rows = stmt.query_map(params![scenario], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (scenario, rule_id, pack_version, note, at) = row?;
+        out.push(RuleFlag {
+            scenario,
+            rule_id,
+            pack_version,
+            note,
+            flagged_at: parse_ts(&at)?,
+        });
+    }
+    Ok(out)
 }
 
 /// Every rule id of a pack (rules carry a source; facts are questions, not rules).
@@ -91,32 +150,6 @@ impl Vault {
 
     /// Flags, newest first; of one scenario when given.
     pub fn rule_flags(&self, scenario: Option<&str>) -> Result<Vec<RuleFlag>> {
-        let conn = self.lock();
-        let mut stmt = conn.prepare(
-            "SELECT scenario, rule_id, pack_version, note, flagged_at FROM rule_flags
-             WHERE ?1 IS NULL OR scenario = ?1
-             ORDER BY flagged_at DESC, scenario, rule_id",
-        )?;
-        let rows = stmt.query_map(params![scenario], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (scenario, rule_id, pack_version, note, at) = row?;
-            out.push(RuleFlag {
-                scenario,
-                rule_id,
-                pack_version,
-                note,
-                flagged_at: parse_ts(&at)?,
-            });
-        }
-        Ok(out)
+        query_flags(&self.lock(), scenario)
     }
 }

@@ -31,7 +31,7 @@ use rusqlite::{Connection, InterruptHandle};
 
 pub use deadlines::{DeadlineCalc, StepDeadline, BEIJING};
 pub use error::{Result, VaultError};
-pub use flags::{rule_ids, RuleFlag};
+pub use flags::{read_rule_flags, rule_ids, RuleFlag};
 pub use id::CASE_ID_LEN;
 pub use model::{
     allowed, BlockerSnapshot, CaseSummary, CaseView, Event, NextDeadline, PlanMeta, Progress,
