@@ -6,8 +6,9 @@
 //! the app implements it with the phone's own tz database (java.time `ZoneId`, Foundation
 //! `TimeZone`), so this library embeds none.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, NaiveTime, Utc};
 use tuilu_core::reminders as rm;
@@ -78,10 +79,17 @@ pub fn fixed_time_zone(
     }))
 }
 
-/// The app's rules seen as the core's [`rm::ZoneRules`]. The id is read once.
+/// The app's rules seen as the core's [`rm::ZoneRules`]. The id is read once, and every
+/// answer is remembered: a reminder plan asks the same few questions many times (about 18
+/// foreign calls per case, for a handful of distinct instants), and each is a call into
+/// the app. One `ForeignZone` lives for one call into the core (it is made when the
+/// settings record is converted), so answers never outlive an update of the platform's
+/// tz data.
 struct ForeignZone {
     id: String,
     rules: Arc<dyn TimeZoneRules>,
+    offsets_at: Mutex<HashMap<DateTime<Utc>, FixedOffset>>,
+    offsets_for_local: Mutex<HashMap<NaiveDateTime, Vec<FixedOffset>>>,
 }
 
 impl ForeignZone {
@@ -89,8 +97,27 @@ impl ForeignZone {
         ForeignZone {
             id: rules.id(),
             rules,
+            offsets_at: Mutex::default(),
+            offsets_for_local: Mutex::default(),
         }
     }
+}
+
+/// The remembered answer for `key`, or `ask()` remembered. A poisoned lock (a panic in an
+/// earlier call) only costs the memo.
+fn memo<K: std::hash::Hash + Eq, V: Clone>(
+    map: &Mutex<HashMap<K, V>>,
+    key: K,
+    ask: impl FnOnce() -> V,
+) -> V {
+    if let Some(v) = map.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return v;
+    }
+    let v = ask();
+    if let Ok(mut m) = map.lock() {
+        m.insert(key, v.clone());
+    }
+    v
 }
 
 impl fmt::Debug for ForeignZone {
@@ -115,15 +142,19 @@ impl rm::ZoneRules for ForeignZone {
     }
 
     fn offset_at(&self, utc: DateTime<Utc>) -> FixedOffset {
-        offset(self.rules.offset_seconds_at(utc))
+        memo(&self.offsets_at, utc, || {
+            offset(self.rules.offset_seconds_at(utc))
+        })
     }
 
     fn offsets_for_local(&self, local: NaiveDateTime) -> Vec<FixedOffset> {
-        self.rules
-            .offsets_seconds_for_local(format_local(local))
-            .into_iter()
-            .filter_map(FixedOffset::east_opt)
-            .collect()
+        memo(&self.offsets_for_local, local, || {
+            self.rules
+                .offsets_seconds_for_local(format_local(local))
+                .into_iter()
+                .filter_map(FixedOffset::east_opt)
+                .collect()
+        })
     }
 }
 
@@ -412,6 +443,53 @@ mod tests {
                 })
                 .collect()
         }
+    }
+
+    /// Cet2026 that counts the questions it is asked.
+    #[derive(Default)]
+    struct Counting(std::sync::atomic::AtomicUsize);
+
+    impl TimeZoneRules for Counting {
+        fn id(&self) -> String {
+            "Europe/Berlin".into()
+        }
+        fn offset_seconds_at(&self, utc: Timestamp) -> i32 {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Cet2026.offset_seconds_at(utc)
+        }
+        fn offsets_seconds_for_local(&self, local: String) -> Vec<i32> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Cet2026.offsets_seconds_for_local(local)
+        }
+    }
+
+    #[test]
+    fn the_app_is_asked_each_question_once_per_call() {
+        let rules = Arc::new(Counting::default());
+        let s = default_reminder_settings(Some(rules.clone()));
+        let z = rm::ReminderSettings::try_from(&s).unwrap().tz;
+        let asked = || rules.0.load(std::sync::atomic::Ordering::SeqCst);
+        let noon = Utc.with_ymd_and_hms(2026, 10, 24, 12, 0, 0).unwrap();
+        let local = NaiveDateTime::parse_from_str("2026-10-25 02:30", "%Y-%m-%d %H:%M").unwrap();
+        for _ in 0..3 {
+            assert_eq!(z.offset_at(noon).local_minus_utc(), 7200);
+            assert_eq!(
+                rm::local_to_utc(&z, local),
+                Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).unwrap()
+            );
+        }
+        let after_repeats = asked();
+        assert!(after_repeats <= 3, "{after_repeats} questions");
+        assert_eq!(
+            z.offset_at(noon + chrono::Duration::days(2))
+                .local_minus_utc(),
+            3600
+        );
+        assert_eq!(asked(), after_repeats + 1);
+        // The next call into the core starts with no answers.
+        let z2 = rm::ReminderSettings::try_from(&s).unwrap().tz;
+        z2.offset_at(noon);
+        assert_eq!(asked(), after_repeats + 2);
     }
 
     #[test]

@@ -337,6 +337,33 @@ def test_default_zone_is_beijing_time():
     assert s.quiet_hours == QuietHoursRecord(start="22:00", end="08:00")
 
 
+class CountingRules(ZoneInfoRules):
+    """ZoneInfoRules that records every question the core asks."""
+
+    def __init__(self, name):
+        super().__init__(name)
+        self.asked = []
+
+    def offset_seconds_at(self, utc):
+        self.asked.append(("at", utc))
+        return super().offset_seconds_at(utc)
+
+    def offsets_seconds_for_local(self, local):
+        self.asked.append(("local", local))
+        return super().offsets_seconds_for_local(local)
+
+
+def test_each_zone_question_reaches_the_app_once_per_call(core):
+    # Each answer is a call into the app; a plan for many cases repeats the same few.
+    for i in range(20):
+        submitted_case(core, t("2026-10-21T09:00:00Z") + dt.timedelta(hours=i))
+    rules = CountingRules("Europe/Berlin")
+    plan = core.plan_reminders(default_reminder_settings(rules), t("2026-10-21T12:00:00Z"))
+    assert len(plan) >= 20
+    assert rules.asked, "the plan used the app's zone"
+    assert len(rules.asked) == len(set(rules.asked)), rules.asked
+
+
 def test_dst_week_in_berlin_keeps_0930_local(core, berlin):
     # Submitted Wed 2026-10-21; the deadline is Mon 10-26, the day after clocks go back.
     at = t("2026-10-21T09:00:00Z")
