@@ -364,7 +364,7 @@ fn item_line(lang: Lang, it: &EvidenceItem) -> String {
     let time = it
         .captured_at
         .unwrap_or(it.imported_at)
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset"))
+        .with_timezone(&tuilu_core::calendar::BEIJING)
         .format("%Y-%m-%d %H:%M");
     let step = it.step_id.as_deref().unwrap_or(match lang {
         Lang::Zh => "未关联",

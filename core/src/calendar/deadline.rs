@@ -21,11 +21,6 @@ pub const BEIJING: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
     None => panic!("UTC+08:00 is a valid offset"),
 };
 
-/// Beijing time, UTC+08:00 (the same as [`BEIJING`], as a function for bindings).
-pub fn beijing_offset() -> FixedOffset {
-    BEIJING
-}
-
 /// 23:59:59 Beijing time on `date`, as a UTC instant.
 pub fn end_of_day_beijing(date: NaiveDate) -> Result<DateTime<Utc>, CalendarError> {
     let t = NaiveTime::from_hms_opt(23, 59, 59).ok_or(CalendarError::DateOutOfRange)?;

@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use serde::Serialize;
 
-pub use deadline::{beijing_offset, end_of_day_beijing, step_deadline, Deadline, BEIJING};
+pub use deadline::{end_of_day_beijing, step_deadline, Deadline, BEIJING};
 pub use error::{CalendarError, JsonType};
 pub use store::{calendar_dir, import_year_into, save_import, year_file_path, LoadProblem};
 pub use yearfile::{import_year, parse_year_file, ListedDay, YearImport, MAX_YEAR, MIN_YEAR};

@@ -14,15 +14,15 @@ use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
+use crate::calendar::BEIJING;
+
 use super::custody::{self, CustodyAction, CustodyEntry, NewEntry, CUSTODY_FORMAT, GENESIS_HASH};
 use super::error::{display_name, EvidenceError};
 use super::html;
 use super::names::bundle_file_name;
 use super::progress::{CancelFlag, Progress};
 use super::store::{content_path, list_items, EvidenceItem, EvidenceStore};
-use super::util::{
-    china_offset, fmt_time, fsync_dir, hash_reader, hex, truncate_millis, unique_name, CHUNK,
-};
+use super::util::{fmt_time, fsync_dir, hash_reader, hex, truncate_millis, unique_name, CHUNK};
 
 /// Identifies a bundle's manifest.
 pub const BUNDLE_FORMAT: &str = "tuilu-evidence-bundle";
@@ -208,7 +208,7 @@ impl Drop for TempFile {
 }
 
 fn zip_time(now: DateTime<Utc>) -> zip::DateTime {
-    let t = now.with_timezone(&china_offset());
+    let t = now.with_timezone(&BEIJING);
     zip::DateTime::from_date_and_time(
         t.year().clamp(1980, 2107) as u16,
         t.month() as u8,

@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use super::custody::CustodyEntry;
 use super::export::ManifestItem;
-use super::util::{china_offset, parse_time};
+use super::util::parse_time;
+use crate::calendar::BEIJING;
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape(s: &str) -> String {
@@ -25,7 +26,7 @@ pub fn escape(s: &str) -> String {
 }
 
 fn beijing(t: DateTime<Utc>) -> String {
-    t.with_timezone(&china_offset())
+    t.with_timezone(&BEIJING)
         .format("%Y-%m-%d %H:%M:%S")
         .to_string()
 }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::util::china_offset;
+use crate::calendar::BEIJING;
 
 /// Longest file name (in bytes) written into a bundle, well under the 255-byte limit of
 /// common file systems even after `files/` and an unzip tool's own additions.
@@ -78,7 +78,7 @@ pub fn bundle_file_name(
         .map(|s| sanitize_component(s, MAX_STEP_BYTES))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "nostep".to_string());
-    let stamp = time.with_timezone(&china_offset()).format("%Y%m%d-%H%M%S");
+    let stamp = time.with_timezone(&BEIJING).format("%Y%m%d-%H%M%S");
     let prefix = format!("{n:0width$}_{step}_{stamp}_");
     let budget = MAX_NAME_BYTES.saturating_sub(prefix.len()).max(16);
     let clean = sanitize_component(original, usize::MAX);

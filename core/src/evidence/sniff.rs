@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 
-use super::util::china_offset;
+use crate::calendar::BEIJING;
 
 /// The media type of `head` (the first bytes of a file), sniffed from its content only.
 pub fn media_type(head: &[u8], size: u64) -> String {
@@ -109,7 +109,7 @@ pub fn exif_capture_time(
         let _ = dt.parse_subsec(&sub);
     }
     let mut source = TimeSource::Exif;
-    let mut offset = china_offset();
+    let mut offset = BEIJING;
     if let Some(off) = ascii(exif::Tag::OffsetTimeOriginal) {
         if dt.parse_offset(&off).is_ok() {
             if let Some(o) = dt

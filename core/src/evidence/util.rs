@@ -5,7 +5,7 @@ use std::io::{self, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
 
 use super::error::EvidenceError;
@@ -28,11 +28,6 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
 /// `now` truncated to what the database stores, so returned values equal stored ones.
 pub fn truncate_millis(t: DateTime<Utc>) -> DateTime<Utc> {
     parse_time(&fmt_time(t)).unwrap_or(t)
-}
-
-/// China Standard Time (UTC+8, no daylight saving since 1991).
-pub fn china_offset() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset")
 }
 
 pub fn hex(bytes: &[u8]) -> String {
