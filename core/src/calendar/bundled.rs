@@ -3,11 +3,6 @@
 //! `build.rs` embeds every `core/data/holidays-cn/<year>.json`, deflated. To add a year:
 //! copy the upstream file there and update `SOURCE.md` (see `docs/calendar.md`).
 
-/// The JSON text of a bundled year file.
-pub fn year_text(deflated: &[u8]) -> std::io::Result<String> {
-    crate::embedded::inflate_text(deflated)
-}
-
 include!(concat!(env!("OUT_DIR"), "/bundled_holidays.rs"));
 
 /// The first year with bundled data.

@@ -253,7 +253,7 @@ impl ChinaCalendar {
     pub fn bundled() -> ChinaCalendar {
         let mut years = BTreeMap::new();
         for &(year, deflated) in bundled::BUNDLED_FILES {
-            let data = bundled::year_text(deflated)
+            let data = crate::embedded::inflate_text(deflated)
                 .map_err(|e| e.to_string())
                 .and_then(|json| parse_year_file(json.as_bytes()).map_err(|e| e.to_string()))
                 .unwrap_or_else(|e| panic!("bundled holiday file {year} is invalid: {e}"));
@@ -560,7 +560,7 @@ mod tests {
     fn every_bundled_file_parses() {
         assert_eq!(bundled::BUNDLED_FILES.len(), 8, "2020-2027");
         for &(year, deflated) in bundled::BUNDLED_FILES {
-            let json = bundled::year_text(deflated).expect("bundled file inflates");
+            let json = crate::embedded::inflate_text(deflated).expect("bundled file inflates");
             let y = parse_year_file(json.as_bytes()).expect("bundled file parses");
             assert_eq!(y.year, year);
         }

@@ -31,16 +31,9 @@ pub struct RuleFlag {
 /// existed (schema < 3), has none; one from a newer build is [`VaultError::TooNew`].
 pub fn read_rule_flags(dir: &Path, scenario: Option<&str>) -> Result<Vec<RuleFlag>> {
     let path = dir.join(super::DB_FILE);
-    let found = match super::schema::header_user_version(&path)? {
-        None => return Ok(Vec::new()),
-        Some(v) => v,
-    };
-    let supported = super::supported_version();
-    if found > supported {
-        return Err(VaultError::TooNew { found, supported });
-    }
-    if found < FLAGS_SCHEMA_VERSION {
-        return Ok(Vec::new());
+    match super::schema::stored_version(&path)? {
+        Some(version) if version >= FLAGS_SCHEMA_VERSION => {}
+        _ => return Ok(Vec::new()),
     }
     let conn = Connection::open_with_flags(
         &path,

@@ -76,12 +76,7 @@ impl Vault {
     pub fn open(dir: &Path, now: DateTime<Utc>) -> Result<Vault> {
         create_private_dir(dir)?;
         let path = dir.join(DB_FILE);
-        let supported = supported_version();
-        if let Some(found) = schema::header_user_version(&path)? {
-            if found > supported {
-                return Err(VaultError::TooNew { found, supported });
-            }
-        }
+        schema::stored_version(&path)?;
         let mut conn = schema::open_connection(&path)?;
         schema::migrate(&mut conn, now)?;
         // Finish or undo evidence operations a crash interrupted (skipped while another

@@ -189,6 +189,17 @@ pub fn header_user_version(path: &Path) -> Result<Option<u32>> {
     ])))
 }
 
+/// The schema version of the database at `path` (`None`: no database yet), read from its
+/// header; a database from a newer build is refused with [`VaultError::TooNew`] before
+/// SQLite touches it.
+pub fn stored_version(path: &Path) -> Result<Option<u32>> {
+    let supported = supported_version();
+    match header_user_version(path)? {
+        Some(found) if found > supported => Err(VaultError::TooNew { found, supported }),
+        found => Ok(found),
+    }
+}
+
 /// Opens the read-write connection and prepares it: WAL, `synchronous=FULL`, foreign keys,
 /// busy timeout.
 pub fn open_connection(path: &Path) -> Result<Connection> {
