@@ -12,7 +12,7 @@ use tuilu_core::calendar::Deadline;
 use tuilu_core::rules::pack::{Severity, Source};
 use tuilu_core::rules::plan::{Applicability, Plan, PlanStep};
 use tuilu_core::rules::schedule::{plan_deadlines, PlannedDeadline};
-use tuilu_core::rules::{compile_pack, load_pack_file, Facts, PackError};
+use tuilu_core::rules::{compile_pack_file, load_pack_file, Facts, PackError};
 use tuilu_core::vault::RuleFlag;
 use tuilu_core::{evaluate_plan, load_bundled, Lang, RuleBook, Scenario, Text};
 
@@ -316,38 +316,18 @@ fn report_invalid(g: &Globals, file: &Path, e: &PackError) -> anyhow::Result<Exi
     Ok(ExitCode::FAILURE)
 }
 
-/// `tuilu rules compile`: the compiled JSON to standard output or, atomically, to `out`.
+/// `tuilu rules compile`: the compiled JSON to standard output or, atomically, to `out`
+/// (a failed write leaves any earlier file whole).
 fn compile(g: &Globals, file: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| file.display().to_string());
-    let source = match std::fs::read_to_string(file) {
-        Ok(s) => s,
-        Err(e) => {
-            let err = PackError::single(&name, format!("cannot read file: {e}"), None, None);
-            return report_invalid(g, file, &err);
-        }
-    };
-    let json = match compile_pack(&name, &source) {
+    let json = match compile_pack_file(file) {
         Ok(json) => json,
         Err(e) => return report_invalid(g, file, &e),
     };
     match out {
         None => print!("{json}"),
         Some(path) => {
-            // Written beside the target and renamed over it: a failed write leaves any
-            // earlier file whole.
-            let mut tmp = path.as_os_str().to_owned();
-            tmp.push(".tmp");
-            let tmp = PathBuf::from(tmp);
-            let written = std::fs::write(&tmp, &json)
-                .and_then(|()| std::fs::File::open(&tmp)?.sync_all())
-                .and_then(|()| std::fs::rename(&tmp, path));
-            if let Err(e) = written {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e).with_context(|| format!("cannot write {}", path.display()));
-            }
+            tuilu_core::files::write_atomic(path, json.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!(
                 "{}",
                 t(

@@ -12,6 +12,7 @@
 pub mod calendar;
 mod embedded;
 pub mod evidence;
+pub mod files;
 pub mod reminders;
 pub mod rules;
 pub mod text;

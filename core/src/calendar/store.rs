@@ -1,7 +1,6 @@
 //! Imported year files, stored with the user's data: `<vault>/calendar/<year>.json`.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -33,23 +32,8 @@ pub fn year_file_path(dir: &Path, year: i32) -> PathBuf {
 pub fn save_import(dir: &Path, import: &YearImport) -> Result<PathBuf, CalendarError> {
     fs::create_dir_all(dir).map_err(|e| CalendarError::io(dir, &e))?;
     let target = year_file_path(dir, import.year);
-    let tmp = dir.join(format!(".{}.json.tmp-{}", import.year, std::process::id()));
-    let write = || -> std::io::Result<()> {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(import.to_json().as_bytes())?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, &target)
-    };
-    if let Err(e) = write() {
-        let _ = fs::remove_file(&tmp);
-        return Err(CalendarError::io(&target, &e));
-    }
-    // Make the rename itself durable. Not every platform can open a directory; ignore that.
-    #[cfg(unix)]
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+    crate::files::write_atomic(&target, import.to_json().as_bytes())
+        .map_err(|e| CalendarError::io(&target, &e))?;
     Ok(target)
 }
 

@@ -15,6 +15,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use crate::calendar::BEIJING;
+use crate::files::fsync_dir;
 
 use super::custody::{self, CustodyAction, CustodyEntry, NewEntry, CUSTODY_FORMAT, GENESIS_HASH};
 use super::error::{display_name, EvidenceError};
@@ -22,7 +23,7 @@ use super::html;
 use super::names::bundle_file_name;
 use super::progress::{CancelFlag, Progress};
 use super::store::{content_path, list_items, EvidenceItem, EvidenceStore};
-use super::util::{fmt_time, fsync_dir, hash_reader, hex, truncate_millis, unique_name, CHUNK};
+use super::util::{fmt_time, hash_reader, hex, truncate_millis, unique_name, CHUNK};
 
 /// Identifies a bundle's manifest.
 pub const BUNDLE_FORMAT: &str = "tuilu-evidence-bundle";

@@ -15,7 +15,9 @@ use super::custody::{self, CustodyAction, CustodyEntry, NewEntry};
 use super::error::{display_name, EvidenceError};
 use super::progress::{CancelFlag, Progress};
 use super::sniff::{self, TimeSource};
-use super::util::{fmt_time, fsync_dir, hex, is_sha256_hex, parse_time, truncate_millis, CHUNK};
+use crate::files::fsync_dir;
+
+use super::util::{fmt_time, hex, is_sha256_hex, parse_time, truncate_millis, CHUNK};
 
 /// How an item reached the vault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,8 +1,6 @@
-//! Small helpers: time formatting, hex, fsync of directories, streamed hashing.
+//! Small helpers: time formatting, hex, unique temporary names, streamed hashing.
 
-use std::fs::File;
 use std::io::{self, Read};
-use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -44,19 +42,6 @@ pub fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64
         && s.bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// Makes a directory's entries (a rename, a new file) durable.
-pub fn fsync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        File::open(dir)?.sync_all()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
-    }
 }
 
 /// A process-unique file name for temporary files.

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::validate::{PackError, PackIssue, Scenario};
+use super::validate::{compile_pack, PackError, PackIssue, Scenario};
 
 /// A pack compiled into the binary, one file per scenario (`core/rules/*.toml`).
 #[derive(Debug, Clone, Copy)]
@@ -79,11 +79,23 @@ impl RuleBook {
 
 /// Loads and validates one pack file, TOML or compiled JSON.
 pub fn load_pack_file(path: &Path) -> Result<Scenario, PackError> {
+    let (name, src) = read_pack_file(path)?;
+    Scenario::from_text(&name, &src)
+}
+
+/// Validates one pack file and returns its compiled JSON form (see [`compile_pack`]).
+pub fn compile_pack_file(path: &Path) -> Result<String, PackError> {
+    let (name, src) = read_pack_file(path)?;
+    compile_pack(&name, &src)
+}
+
+/// A pack file's name (for messages) and text.
+fn read_pack_file(path: &Path) -> Result<(String, String), PackError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
     let src = std::fs::read_to_string(path)
         .map_err(|e| PackError::single(&name, format!("cannot read file: {e}"), None, None))?;
-    Scenario::from_text(&name, &src)
+    Ok((name, src))
 }

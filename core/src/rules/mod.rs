@@ -8,7 +8,7 @@ pub mod plan;
 pub mod schedule;
 pub mod validate;
 
-pub use bundled::{load_bundled, load_pack_file, RuleBook};
+pub use bundled::{compile_pack_file, load_bundled, load_pack_file, RuleBook};
 pub use facts::{FactError, FactValue, Facts};
 pub use pack::Pack;
 pub use plan::{evaluate_plan, Plan};
