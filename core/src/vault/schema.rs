@@ -213,9 +213,7 @@ pub fn open_connection(path: &Path) -> Result<Connection> {
     // state. FULL: every commit fsyncs the WAL, so a transition reported as saved survives
     // power loss too (NORMAL would only survive a crash of the process); one fsync per
     // human action costs nothing noticeable.
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-        .map_err(|e| map_open_error(path, e))?;
+    let mode = switch_to_wal(&conn).map_err(|e| map_open_error(path, e))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(VaultError::corrupt(
             "journal_mode",
@@ -229,6 +227,27 @@ pub fn open_connection(path: &Path) -> Result<Connection> {
          PRAGMA temp_store = MEMORY;",
     )?;
     Ok(conn)
+}
+
+/// `PRAGMA journal_mode = WAL`, retried while another connection holds the lock it needs.
+/// SQLite can answer this pragma with `SQLITE_BUSY` at once, without waiting out the busy
+/// timeout, when several connections open a new vault together (seen: 67 of 2,400 opens
+/// in 300 rounds of 8 threads): one of them switches the file to WAL (a setting stored in
+/// the file) and the others then find it done. Gives up
+/// with the error after [`BUSY_TIMEOUT`], like every other wait on the vault.
+fn switch_to_wal(conn: &Connection) -> rusqlite::Result<String> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)) {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            other => return other,
+        }
+    }
 }
 
 fn map_open_error(path: &Path, e: rusqlite::Error) -> VaultError {
