@@ -8,6 +8,7 @@ use serde::{Serialize, Serializer};
 
 use super::expr::ExprValue;
 use super::pack::{FactDef, FactType};
+use crate::text::Text;
 
 /// A typed fact value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,38 +87,41 @@ impl FactValue {
         }
     }
 
-    /// Parses a command-line value (`--fact name=value`) for `def`.
+    /// Parses a value typed by a person (`--fact name=value`, an app's text field) for
+    /// `def`. Forgiving the way people write: `是`/`否`; a choice's value or its label in
+    /// either language (`季度`); amounts and counts as `60万`, `1.5万`, `¥8,000`, `8000元`;
+    /// dates as `2026-09-30`, `2026/9/30` or `2026年9月30日`; a date-time without an
+    /// offset is Beijing time. A refused value says what would be accepted.
     pub fn parse_str(def: &FactDef, raw: &str) -> Result<FactValue, FactError> {
         let s = raw.trim();
-        let wrong = |expected: String| FactError::WrongType {
+        let wrong = || FactError::WrongType {
             fact: def.id.clone(),
-            expected,
+            expected: accepted_input(def).en,
             got: raw.to_string(),
         };
         let value = match def.kind {
-            FactType::Bool => match s.to_ascii_lowercase().as_str() {
-                "true" | "yes" | "y" | "1" | "是" | "有" => FactValue::Bool(true),
-                "false" | "no" | "n" | "0" | "否" | "无" | "没有" => FactValue::Bool(false),
-                _ => return Err(wrong("true or false (是/否)".into())),
+            FactType::Bool => match s.to_lowercase().as_str() {
+                "true" | "yes" | "y" | "1" | "是" | "有" | "对" | "是的" => {
+                    FactValue::Bool(true)
+                }
+                "false" | "no" | "n" | "0" | "否" | "无" | "没有" | "不是" => {
+                    FactValue::Bool(false)
+                }
+                _ => return Err(wrong()),
             },
-            FactType::Integer => FactValue::Integer(
-                s.replace(['_', ','], "")
-                    .parse::<i64>()
-                    .map_err(|_| wrong("an integer".into()))?,
-            ),
-            FactType::Money => FactValue::Money(
-                parse_yuan(s).ok_or_else(|| wrong("an amount in yuan, e.g. 1280.50".into()))?,
-            ),
-            FactType::Date => FactValue::Date(
-                NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map_err(|_| wrong("a date YYYY-MM-DD".into()))?,
-            ),
-            FactType::Datetime => FactValue::Datetime(
-                DateTime::parse_from_rfc3339(s)
-                    .map_err(|_| wrong("an RFC 3339 time, e.g. 2026-09-30T17:00:00+08:00".into()))?
-                    .with_timezone(&Utc),
-            ),
-            FactType::Enum => FactValue::Enum(s.to_string()),
+            FactType::Integer => FactValue::Integer(parse_count(s).ok_or_else(wrong)?),
+            FactType::Money => FactValue::Money(parse_yuan(s).ok_or_else(wrong)?),
+            FactType::Date => FactValue::Date(parse_date(s).ok_or_else(wrong)?),
+            FactType::Datetime => FactValue::Datetime(parse_datetime(s).ok_or_else(wrong)?),
+            FactType::Enum => {
+                let lower = s.to_lowercase();
+                let option = def.options.iter().find(|o| {
+                    o.value == s
+                        || o.label.zh.trim() == s
+                        || o.label.en.trim().to_lowercase() == lower
+                });
+                FactValue::Enum(option.map_or_else(|| s.to_string(), |o| o.value.clone()))
+            }
             FactType::Text => FactValue::Text(raw.to_string()),
         };
         value.check(def)?;
@@ -175,24 +179,141 @@ impl FactValue {
     }
 }
 
-/// What a fact accepts, for error messages.
+/// What a fact accepts, for error messages (English; see [`accepted_input`]).
 pub fn expected_for(def: &FactDef) -> String {
+    accepted_input(def).en
+}
+
+/// What a fact accepts, in words for people, in both languages.
+pub fn accepted_input(def: &FactDef) -> Text {
+    let min = def.min.map(format_number);
     match def.kind {
-        FactType::Enum => format!(
-            "one of {}",
-            def.options
-                .iter()
-                .map(|o| o.value.as_str())
-                .collect::<Vec<_>>()
-                .join(" | ")
+        FactType::Enum => Text::new(
+            format!(
+                "以下之一：{}",
+                def.options
+                    .iter()
+                    .map(|o| o.label.zh.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+            format!(
+                "one of: {}",
+                def.options
+                    .iter()
+                    .map(|o| format!("{} ({})", o.label.en, o.value))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         ),
-        FactType::Bool => "true or false".into(),
-        FactType::Integer => "an integer".into(),
-        FactType::Money => "an amount in yuan".into(),
-        FactType::Date => "a date YYYY-MM-DD".into(),
-        FactType::Datetime => "an RFC 3339 time".into(),
-        FactType::Text => "text".into(),
+        FactType::Bool => Text::new("是 或 否", "yes or no"),
+        FactType::Integer => match min {
+            Some(m) => Text::new(
+                format!("不小于 {m} 的整数，如 600000 或 60万"),
+                format!("a whole number of at least {m}, e.g. 600000 or 60万"),
+            ),
+            None => Text::new(
+                "整数，如 600000 或 60万",
+                "a whole number, e.g. 600000 or 60万",
+            ),
+        },
+        FactType::Money => match min {
+            Some(m) => Text::new(
+                format!("不小于 {m} 元的金额，如 8000、¥8,000 或 1.5万"),
+                format!("an amount of at least {m} yuan, e.g. 8000, ¥8,000 or 1.5万"),
+            ),
+            None => Text::new(
+                "金额（元），如 8000、¥8,000 或 1.5万",
+                "an amount in yuan, e.g. 8000, ¥8,000 or 1.5万",
+            ),
+        },
+        FactType::Date => Text::new(
+            "日期，如 2026-09-30 或 2026年9月30日",
+            "a date, e.g. 2026-09-30",
+        ),
+        FactType::Datetime => Text::new(
+            "时间，如 2026-09-30 17:00（北京时间）",
+            "a time, e.g. 2026-09-30 17:00 (Beijing time) or 2026-09-30T17:00:00+08:00",
+        ),
+        FactType::Text => Text::new("文字", "text"),
     }
+}
+
+fn format_number(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Splits a Chinese magnitude suffix: `60万` → (`60`, 10 000), `1亿` → (`1`, 10⁸),
+/// `60w` → (`60`, 10 000).
+fn magnitude(s: &str) -> (&str, i64) {
+    for (suffix, factor) in [
+        ("万", 10_000),
+        ("w", 10_000),
+        ("W", 10_000),
+        ("亿", 100_000_000),
+    ] {
+        if let Some(head) = s.strip_suffix(suffix) {
+            return (head.trim(), factor);
+        }
+    }
+    (s, 1)
+}
+
+/// Parses a count: `600000`, `600,000`, `60万`, `1.5万`, `60w`, `600000人`.
+pub fn parse_count(s: &str) -> Option<i64> {
+    let t = s
+        .trim()
+        .trim_end_matches(['人', '个', '名', '位'])
+        .replace([',', '_', ' ', '，'], "");
+    let (head, factor) = magnitude(&t);
+    if factor == 1 {
+        return head.parse().ok();
+    }
+    // `1.5万`: decimals allowed while the result is whole.
+    let fen = parse_yuan(head)?;
+    let scaled = (fen as i128) * factor as i128;
+    (scaled % 100 == 0)
+        .then(|| i64::try_from(scaled / 100).ok())
+        .flatten()
+}
+
+/// Parses `2026-09-30`, `2026/9/30`, `2026.9.30` or `2026年9月30日`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let t = s
+        .trim()
+        .replace(['年', '月', '/', '.'], "-")
+        .replace('日', "");
+    let mut parts = t.split('-').map(str::trim);
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// Parses an RFC 3339 time, or a date and time without an offset, which is Beijing time:
+/// `2026-09-30 17:00`, `2026-09-30T17:00:00`, `2026年9月30日 17:00`.
+pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    let (date, time) = s
+        .split_once(['T', ' '])
+        .map(|(d, t)| (d.trim(), t.trim()))?;
+    let date = parse_date(date)?;
+    let time = ["%H:%M:%S", "%H:%M"]
+        .iter()
+        .find_map(|f| chrono::NaiveTime::parse_from_str(time, f).ok())?;
+    let local = date.and_time(time);
+    local
+        .and_local_timezone(crate::calendar::BEIJING)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// Parses `1280`, `1280.5`, `1,280.50`, `¥1280.50`, `1280.50元` into fen. At most two decimals.
@@ -201,7 +322,22 @@ pub fn parse_yuan(s: &str) -> Option<i64> {
         .trim()
         .trim_start_matches(['¥', '￥'])
         .trim_end_matches('元')
-        .replace([',', '_'], "");
+        .trim()
+        .replace([',', '_', ' ', '，'], "");
+    let (head, factor) = magnitude(&t);
+    if factor != 1 {
+        // `1.5万`: up to six decimals before scaling, whole fen after.
+        let (int, frac) = head.split_once('.').unwrap_or((head, ""));
+        if int.is_empty()
+            || frac.len() > 6
+            || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let digits: i128 = format!("{int}{frac}").parse().ok()?;
+        let scaled = digits * i128::from(factor) * 100 / 10i128.pow(frac.len() as u32);
+        return i64::try_from(scaled).ok();
+    }
     let (neg, t) = match t.strip_prefix('-') {
         Some(rest) => (true, rest.to_string()),
         None => (false, t),
@@ -262,5 +398,29 @@ mod tests {
         assert_eq!(parse_yuan("1.234"), None);
         assert_eq!(parse_yuan("abc"), None);
         assert_eq!(format_yuan(128050), "1280.50");
+        assert_eq!(parse_yuan("1.5万"), Some(1_500_000));
+        assert_eq!(parse_yuan("60万"), Some(60_000_000));
+        assert_eq!(parse_yuan("¥8,000"), Some(800_000));
+        assert_eq!(parse_yuan("1.5亿"), Some(15_000_000_000));
+    }
+
+    #[test]
+    fn counts_dates_and_times_as_people_write_them() {
+        assert_eq!(parse_count("60万"), Some(600_000));
+        assert_eq!(parse_count("1.5万"), Some(15_000));
+        assert_eq!(parse_count("600,000人"), Some(600_000));
+        assert_eq!(parse_count("60w"), Some(600_000));
+        assert_eq!(parse_count("1.23456万"), None);
+        assert_eq!(parse_count("很多"), None);
+        let d = NaiveDate::from_ymd_opt(2026, 9, 30);
+        assert_eq!(parse_date("2026-09-30"), d);
+        assert_eq!(parse_date("2026/9/30"), d);
+        assert_eq!(parse_date("2026年9月30日"), d);
+        assert_eq!(parse_date("2026-02-30"), None);
+        let t = parse_datetime("2026-09-30 17:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-09-30T09:00:00+00:00");
+        assert_eq!(parse_datetime("2026-09-30T17:00:00+08:00"), Some(t));
+        assert_eq!(parse_datetime("2026年9月30日 17:00"), Some(t));
+        assert_eq!(parse_datetime("tomorrow"), None);
     }
 }

@@ -1,0 +1,306 @@
+//! The application layer's error: variants an app branches on, each with a message for
+//! people in the chosen language that names steps and facts by their titles.
+
+use crate::text::Lang;
+
+/// What was not found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Case,
+    Step,
+    Scenario,
+    Route,
+    Reminder,
+    EvidenceItem,
+    File,
+}
+
+impl Missing {
+    fn words(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Missing::Case, Lang::Zh) => "案件",
+            (Missing::Case, Lang::En) => "case",
+            (Missing::Step, Lang::Zh) => "步骤",
+            (Missing::Step, Lang::En) => "step",
+            (Missing::Scenario, Lang::Zh) => "退出场景",
+            (Missing::Scenario, Lang::En) => "exit scenario",
+            (Missing::Route, Lang::Zh) => "办理途径",
+            (Missing::Route, Lang::En) => "route",
+            (Missing::Reminder, Lang::Zh) => "提醒",
+            (Missing::Reminder, Lang::En) => "reminder",
+            (Missing::EvidenceItem, Lang::Zh) => "证据",
+            (Missing::EvidenceItem, Lang::En) => "evidence item",
+            (Missing::File, Lang::Zh) => "文件",
+            (Missing::File, Lang::En) => "file",
+        }
+    }
+}
+
+/// Everything a user action can run into. Titles are in the language the error was made
+/// for (the app's language); ids are kept for apps that branch on them.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AppError {
+    #[error("not found: {what:?} `{id}`")]
+    NotFound { what: Missing, id: String },
+    #[error("ambiguous case id prefix `{prefix}`")]
+    AmbiguousCase { prefix: String },
+    #[error("step {step} waits for {dependency}")]
+    DependencyNotDone {
+        step: String,
+        step_title: String,
+        dependency: String,
+        dependency_title: String,
+        dependency_number: i64,
+    },
+    #[error("blocked by {blocker}")]
+    BlockedBy {
+        blocker: String,
+        blocker_title: String,
+        remedy: String,
+    },
+    #[error("step {step} cannot {action} from {from}")]
+    InvalidTransition {
+        step: String,
+        step_title: String,
+        from: String,
+        action: String,
+    },
+    #[error("step {step} has nothing to undo")]
+    NothingToUndo { step: String, step_title: String },
+    #[error("step {dependent} depends on {step} and has started")]
+    DependentStarted {
+        step: String,
+        step_title: String,
+        dependent: String,
+        dependent_title: String,
+    },
+    #[error("step {step} left the plan")]
+    StepDropped { step: String, step_title: String },
+    #[error("time is in the future")]
+    TimeInFuture,
+    #[error("time is before the step's previous change")]
+    TimeBeforePrevious { previous_beijing: String },
+    #[error("the case is archived")]
+    Archived,
+    #[error("invalid value for fact {fact}")]
+    InvalidFact {
+        fact: String,
+        fact_title: String,
+        /// What would be accepted, in words.
+        reason: String,
+    },
+    #[error("unknown fact {fact}")]
+    UnknownFact { fact: String },
+    #[error("the case's rule pack v{case_version} is older than v{current}")]
+    PackOutdated {
+        case_version: String,
+        current: String,
+    },
+    #[error("invalid rule pack: {problems} problem(s), first: {first}")]
+    InvalidPack { problems: usize, first: String },
+    #[error("vault written by a newer version (schema {found} > {supported})")]
+    VaultFromNewerVersion { found: u32, supported: u32 },
+    #[error("the vault is busy")]
+    Busy,
+    #[error("storage error: {detail}")]
+    Storage { detail: String },
+    #[error("internal error: {detail}")]
+    Internal { detail: String },
+}
+
+impl AppError {
+    /// A stable code for logs and app branching (`dependency_not_done`...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound { .. } => "not_found",
+            AppError::AmbiguousCase { .. } => "ambiguous_case",
+            AppError::DependencyNotDone { .. } => "dependency_not_done",
+            AppError::BlockedBy { .. } => "blocked_by",
+            AppError::InvalidTransition { .. } => "invalid_transition",
+            AppError::NothingToUndo { .. } => "nothing_to_undo",
+            AppError::DependentStarted { .. } => "dependent_started",
+            AppError::StepDropped { .. } => "step_dropped",
+            AppError::TimeInFuture => "time_in_future",
+            AppError::TimeBeforePrevious { .. } => "time_before_previous",
+            AppError::Archived => "archived",
+            AppError::InvalidFact { .. } => "invalid_fact",
+            AppError::UnknownFact { .. } => "unknown_fact",
+            AppError::PackOutdated { .. } => "pack_outdated",
+            AppError::InvalidPack { .. } => "invalid_pack",
+            AppError::VaultFromNewerVersion { .. } => "vault_from_newer_version",
+            AppError::Busy => "busy",
+            AppError::Storage { .. } => "storage",
+            AppError::Internal { .. } => "internal",
+        }
+    }
+
+    /// The message for people, in `lang` only.
+    pub fn message(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            AppError::NotFound { what, id } => {
+                if zh {
+                    format!("找不到{}「{id}」", what.words(lang))
+                } else {
+                    format!("No {} “{id}” was found", what.words(lang))
+                }
+            }
+            AppError::AmbiguousCase { prefix } => {
+                if zh {
+                    format!("案件编号「{prefix}」对应多个案件，请多输入几位")
+                } else {
+                    format!("More than one case starts with “{prefix}”; type more of its id")
+                }
+            }
+            AppError::DependencyNotDone {
+                step_title,
+                dependency_title,
+                dependency_number,
+                ..
+            } => {
+                if zh {
+                    format!(
+                        "请先完成第 {dependency_number} 步「{dependency_title}」，再办理「{step_title}」"
+                    )
+                } else {
+                    format!(
+                        "Finish step {dependency_number} “{dependency_title}” before “{step_title}”"
+                    )
+                }
+            }
+            AppError::BlockedBy {
+                blocker_title,
+                remedy,
+                ..
+            } => {
+                if zh {
+                    format!("「{blocker_title}」尚未解决，暂不能提交。{remedy}")
+                } else {
+                    format!("“{blocker_title}” is not resolved yet, so nothing can be submitted. {remedy}")
+                }
+            }
+            AppError::InvalidTransition {
+                step_title,
+                from,
+                action,
+                ..
+            } => {
+                if zh {
+                    format!("「{step_title}」当前为「{from}」，不能{action}")
+                } else {
+                    format!("“{step_title}” is {from}; it cannot be marked {action} now")
+                }
+            }
+            AppError::NothingToUndo { step_title, .. } => {
+                if zh {
+                    format!("「{step_title}」没有可以撤销的操作")
+                } else {
+                    format!("There is nothing to undo on “{step_title}”")
+                }
+            }
+            AppError::DependentStarted {
+                step_title,
+                dependent_title,
+                ..
+            } => {
+                if zh {
+                    format!("「{dependent_title}」依赖「{step_title}」且已开始，请先撤销「{dependent_title}」")
+                } else {
+                    format!("“{dependent_title}” depends on “{step_title}” and has started; undo it first")
+                }
+            }
+            AppError::StepDropped { step_title, .. } => {
+                if zh {
+                    format!("「{step_title}」已不在当前计划中（情况变更后移出）")
+                } else {
+                    format!(
+                        "“{step_title}” is no longer part of the plan (your answers changed it)"
+                    )
+                }
+            }
+            AppError::TimeInFuture => {
+                if zh {
+                    "时间不能晚于现在".to_string()
+                } else {
+                    "The time cannot be later than now".to_string()
+                }
+            }
+            AppError::TimeBeforePrevious { previous_beijing } => {
+                if zh {
+                    format!("时间不能早于这一步上次变更的时间（{previous_beijing}，北京时间）")
+                } else {
+                    format!("The time cannot be before this step's previous change ({previous_beijing} Beijing time)")
+                }
+            }
+            AppError::Archived => {
+                if zh {
+                    "案件已归档，请先取消归档".to_string()
+                } else {
+                    "The case is archived; restore it first".to_string()
+                }
+            }
+            AppError::InvalidFact {
+                fact_title, reason, ..
+            } => {
+                if zh {
+                    format!("「{fact_title}」的回答无效：{reason}")
+                } else {
+                    format!("The answer to “{fact_title}” is not valid: {reason}")
+                }
+            }
+            AppError::UnknownFact { fact } => {
+                if zh {
+                    format!("这个场景没有问题「{fact}」")
+                } else {
+                    format!("This scenario has no question “{fact}”")
+                }
+            }
+            AppError::PackOutdated {
+                case_version,
+                current,
+            } => {
+                if zh {
+                    format!("规则已更新（v{case_version} → v{current}），请先更新案件的规则")
+                } else {
+                    format!("The rules were updated (v{case_version} → v{current}); update the case first")
+                }
+            }
+            AppError::InvalidPack { problems, first } => {
+                if zh {
+                    format!("规则包无效：共 {problems} 处问题，第一处：{first}")
+                } else {
+                    format!("The rule pack is invalid: {problems} problem(s); first: {first}")
+                }
+            }
+            AppError::VaultFromNewerVersion { .. } => {
+                if zh {
+                    "数据由更新版本的退路写入，请先升级退路；数据未做任何修改".to_string()
+                } else {
+                    "The data was written by a newer Tuilu; update the app. Nothing was changed"
+                        .to_string()
+                }
+            }
+            AppError::Busy => {
+                if zh {
+                    "数据正被占用，请稍后重试".to_string()
+                } else {
+                    "The data is in use; try again in a moment".to_string()
+                }
+            }
+            AppError::Storage { detail } => {
+                if zh {
+                    format!("存储出错：{detail}")
+                } else {
+                    format!("Storage error: {detail}")
+                }
+            }
+            AppError::Internal { detail } => {
+                if zh {
+                    format!("内部错误：{detail}")
+                } else {
+                    format!("Internal error: {detail}")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,889 @@
+//! The application layer: one service that owns the rule book, the calendar and the vault,
+//! computes a view model per screen and applies the user's events.
+//!
+//! The split follows redbadger/crux: the core decides, the shells render. Every string a
+//! screen shows is made here in the user's language; the CLI and both apps draw these
+//! views and perform platform effects (notifications, pickers, share sheet) only.
+//! See `docs/architecture.md` and `docs/adr/0001-view-models-in-the-core.md`.
+//!
+//! Every method that depends on the time takes `now`.
+
+mod error;
+mod present;
+mod questionnaire;
+pub mod timing;
+mod views;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::{DateTime, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub use error::{AppError, Missing};
+pub use questionnaire::Answer;
+pub use timing::{DeadlineView, TimeSense};
+pub use views::*;
+
+use crate::calendar::{self as cal, ChinaCalendar};
+use crate::evidence::{EvidenceError, EvidenceStore};
+use crate::reminders::{self as rm, store as rstore, QuietHours, ReminderSettings, UserZone};
+use crate::rules::{FactError, RuleBook, Scenario};
+use crate::text::Lang;
+use crate::vault::{CaseView, StepAction, TransitionOptions, Vault, VaultError};
+
+/// Directory of the vault where rule packs added at run time are kept (compiled JSON).
+pub const PACKS_DIR: &str = "packs";
+/// The app settings file in the vault directory.
+pub const SETTINGS_FILE: &str = "settings.json";
+
+/// What changed, for screens that show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    CaseCreated,
+    CaseChanged,
+    CaseDeleted,
+    EvidenceChanged,
+    RemindersChanged,
+    SettingsChanged,
+    RulesChanged,
+    CalendarChanged,
+}
+
+/// One change: which case (when one) and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub case_id: Option<String>,
+}
+
+/// Told about every change the service makes, so screens refresh without polling.
+pub trait ChangeObserver: Send + Sync {
+    fn changed(&self, change: &Change);
+}
+
+/// The user's settings kept in the vault directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppSettings {
+    pub language: Lang,
+    pub quiet_hours_enabled: bool,
+    pub quiet_start: NaiveTime,
+    pub quiet_end: NaiveTime,
+    /// Local time of day for day-based reminders.
+    pub preferred_time: NaiveTime,
+}
+
+impl Default for AppSettings {
+    fn default() -> AppSettings {
+        let q = QuietHours::default();
+        AppSettings {
+            language: Lang::Zh,
+            quiet_hours_enabled: true,
+            quiet_start: q.start,
+            quiet_end: q.end,
+            preferred_time: NaiveTime::from_hms_opt(9, 30, 0).expect("valid time"),
+        }
+    }
+}
+
+/// The most notifications a phone should keep pending (iOS allows 64; a few are left for
+/// the system and catch-ups).
+pub const REMINDER_BUDGET: usize = 60;
+
+/// What the views of one call are made for: the language, the device's zone and now.
+#[derive(Debug, Clone)]
+pub struct ViewContext {
+    pub lang: Lang,
+    pub zone: UserZone,
+    pub now: DateTime<Utc>,
+}
+
+impl ViewContext {
+    pub fn new(lang: Lang, zone: UserZone, now: DateTime<Utc>) -> ViewContext {
+        ViewContext { lang, zone, now }
+    }
+}
+
+/// The application service. Thread-safe; one per app (or CLI run).
+pub struct App {
+    dir: PathBuf,
+    rules: RwLock<Arc<RuleBook>>,
+    calendar: RwLock<Arc<ChinaCalendar>>,
+    vault: Mutex<Option<Arc<Vault>>>,
+    pack_problems: Mutex<Vec<String>>,
+    observers: Mutex<Vec<(u64, Arc<dyn ChangeObserver>)>>,
+    next_observer: Mutex<u64>,
+    /// Serializes writers of the files the service owns (packs, settings, calendar).
+    file_lock: Mutex<()>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("dir", &self.dir).finish()
+    }
+}
+
+fn poisoned() -> AppError {
+    AppError::Internal {
+        detail: "a lock was poisoned by an earlier panic".into(),
+    }
+}
+
+impl App {
+    /// Opens the service on the vault directory (created when missing): the bundled rule
+    /// packs plus the packs added earlier (`<dir>/packs`; invalid ones are skipped and
+    /// listed in the settings view), and the calendar with the imported holiday years.
+    /// The vault database opens on first use.
+    pub fn open(dir: &Path) -> Result<App, AppError> {
+        if dir.as_os_str().is_empty() {
+            return Err(AppError::NotFound {
+                what: Missing::File,
+                id: String::new(),
+            });
+        }
+        if dir.exists() && !dir.is_dir() {
+            return Err(AppError::Storage {
+                detail: format!("{} is not a directory", dir.display()),
+            });
+        }
+        std::fs::create_dir_all(dir).map_err(io_error)?;
+        let mut book = crate::load_bundled().map_err(|_| AppError::Internal {
+            detail: "a bundled rule pack is invalid".into(),
+        })?;
+        let mut problems = Vec::new();
+        for (name, result) in read_added_packs(&dir.join(PACKS_DIR)) {
+            match result {
+                Ok(s) => book.insert(s),
+                Err(e) => problems.push(format!("{name}: {e}")),
+            }
+        }
+        let calendar = ChinaCalendar::with_overrides(&cal::calendar_dir(dir))
+            .unwrap_or_else(|_| ChinaCalendar::bundled());
+        Ok(App {
+            dir: dir.to_path_buf(),
+            rules: RwLock::new(Arc::new(book)),
+            calendar: RwLock::new(Arc::new(calendar)),
+            vault: Mutex::new(None),
+            pack_problems: Mutex::new(problems),
+            observers: Mutex::new(Vec::new()),
+            next_observer: Mutex::new(1),
+            file_lock: Mutex::new(()),
+        })
+    }
+
+    /// The vault directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The rule book (a snapshot; updates swap in a new one).
+    pub fn rule_book(&self) -> Result<Arc<RuleBook>, AppError> {
+        Ok(self.rules.read().map_err(|_| poisoned())?.clone())
+    }
+
+    /// The calendar (a snapshot).
+    pub fn calendar(&self) -> Result<Arc<ChinaCalendar>, AppError> {
+        Ok(self.calendar.read().map_err(|_| poisoned())?.clone())
+    }
+
+    /// The open vault; opens (creates, migrates) it on first use. A failure is not kept:
+    /// the next call tries again.
+    pub fn vault(&self, now: DateTime<Utc>) -> Result<Arc<Vault>, AppError> {
+        let mut slot = self.vault.lock().map_err(|_| poisoned())?;
+        if let Some(v) = slot.as_ref() {
+            return Ok(v.clone());
+        }
+        let v = Arc::new(Vault::open(&self.dir, now).map_err(|e| vault_error(e, None, Lang::Zh))?);
+        *slot = Some(v.clone());
+        Ok(v)
+    }
+
+    fn scenario(&self, id: &str) -> Result<(Arc<RuleBook>, usize), AppError> {
+        let book = self.rule_book()?;
+        let index = book
+            .scenarios()
+            .iter()
+            .position(|s| s.id() == id)
+            .ok_or_else(|| AppError::NotFound {
+                what: Missing::Scenario,
+                id: id.to_string(),
+            })?;
+        Ok((book, index))
+    }
+
+    // -- observers ------------------------------------------------------------------------
+
+    /// Registers an observer; returns its handle for [`App::remove_observer`].
+    pub fn add_observer(&self, observer: Arc<dyn ChangeObserver>) -> u64 {
+        let mut next = self.next_observer.lock().unwrap_or_else(|e| e.into_inner());
+        let id = *next;
+        *next += 1;
+        self.observers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((id, observer));
+        id
+    }
+
+    /// Stops telling the observer `handle`; false when it was not registered.
+    pub fn remove_observer(&self, handle: u64) -> bool {
+        let mut list = self.observers.lock().unwrap_or_else(|e| e.into_inner());
+        let before = list.len();
+        list.retain(|(id, _)| *id != handle);
+        list.len() != before
+    }
+
+    fn notify(&self, kind: ChangeKind, case_id: Option<&str>) {
+        let change = Change {
+            kind,
+            case_id: case_id.map(str::to_string),
+        };
+        // Observers are called outside the lock, so one may add or remove observers.
+        let list: Vec<_> = self
+            .observers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(_, o)| o.clone())
+            .collect();
+        for o in list {
+            o.changed(&change);
+        }
+    }
+
+    // -- settings -------------------------------------------------------------------------
+
+    /// The stored settings (defaults when none were saved or the file is unreadable).
+    pub fn settings(&self) -> AppSettings {
+        std::fs::read(self.dir.join(SETTINGS_FILE))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    /// Saves the settings (atomically) and tells observers.
+    pub fn save_settings(&self, settings: &AppSettings) -> Result<(), AppError> {
+        let _serial = self.file_lock.lock().map_err(|_| poisoned())?;
+        let bytes = serde_json::to_vec_pretty(settings).map_err(|e| AppError::Internal {
+            detail: e.to_string(),
+        })?;
+        crate::files::write_atomic(&self.dir.join(SETTINGS_FILE), &bytes).map_err(io_error)?;
+        drop(_serial);
+        self.notify(ChangeKind::SettingsChanged, None);
+        Ok(())
+    }
+
+    /// The reminder settings for the device's zone.
+    pub fn reminder_settings(&self, zone: UserZone) -> ReminderSettings {
+        let s = self.settings();
+        ReminderSettings {
+            tz: zone,
+            quiet_hours: s.quiet_hours_enabled.then_some(QuietHours {
+                start: s.quiet_start,
+                end: s.quiet_end,
+            }),
+            preferred_time: s.preferred_time,
+            limit: REMINDER_BUDGET,
+        }
+    }
+
+    // -- rule book and calendar -------------------------------------------------------------
+
+    /// Validates a rule pack in its compiled form (JSON), keeps it in the vault directory
+    /// so it survives a restart, and puts it in the rule book (replacing the scenario
+    /// with the same id). An invalid pack changes nothing.
+    pub fn add_pack(&self, pack_json: &str) -> Result<String, AppError> {
+        let s = Scenario::from_text("pack.json", pack_json).map_err(|e| AppError::InvalidPack {
+            problems: e.issues.len(),
+            first: e
+                .issues
+                .first()
+                .map(|i| format!("{} {}", i.path, i.message).trim().to_string())
+                .unwrap_or_default(),
+        })?;
+        let id = s.id().to_string();
+        let _serial = self.file_lock.lock().map_err(|_| poisoned())?;
+        let dir = self.dir.join(PACKS_DIR);
+        std::fs::create_dir_all(&dir).map_err(io_error)?;
+        crate::files::write_atomic(&dir.join(format!("{id}.json")), pack_json.as_bytes())
+            .map_err(io_error)?;
+        let mut slot = self.rules.write().map_err(|_| poisoned())?;
+        let mut book = RuleBook::clone(&slot);
+        book.insert(s);
+        *slot = Arc::new(book);
+        drop(slot);
+        drop(_serial);
+        self.notify(ChangeKind::RulesChanged, None);
+        Ok(id)
+    }
+
+    /// Imports a holiday-year file into the vault and the calendar; a rejected file
+    /// changes nothing. Returns the year.
+    pub fn import_holiday_year(&self, json: &[u8]) -> Result<i32, AppError> {
+        let _serial = self.file_lock.lock().map_err(|_| poisoned())?;
+        let import = cal::import_year_into(&cal::calendar_dir(&self.dir), json).map_err(|e| {
+            AppError::Storage {
+                detail: e.to_string(),
+            }
+        })?;
+        let year = import.year;
+        let mut next = ChinaCalendar::clone(&*self.calendar()?);
+        next.apply_import(import);
+        *self.calendar.write().map_err(|_| poisoned())? = Arc::new(next);
+        // The vault counts deadlines with the calendar it loaded: reopen it on next use.
+        *self.vault.lock().map_err(|_| poisoned())? = None;
+        drop(_serial);
+        self.notify(ChangeKind::CalendarChanged, None);
+        Ok(year)
+    }
+
+    // -- views ----------------------------------------------------------------------------
+
+    /// Home: open cases, most urgent first.
+    pub fn home(&self, ctx: &ViewContext) -> Result<HomeView, AppError> {
+        let vault = self.vault(ctx.now)?;
+        let book = self.rule_book()?;
+        let err = |e| vault_error(e, None, ctx.lang);
+        let all = vault.list_cases(true, ctx.now).map_err(err)?;
+        let archived = all.iter().filter(|c| c.archived).count();
+        let mut cases = Vec::new();
+        for c in all.iter().filter(|c| !c.archived) {
+            let view = vault.case(&c.id, ctx.now).map_err(err)?;
+            cases.push(present::case_card(
+                ctx,
+                &book,
+                &view,
+                vault.deadline_calc().calendar(),
+            ));
+        }
+        present::sort_by_urgency(&mut cases);
+        Ok(present::home(ctx, cases, archived, &*self.calendar()?))
+    }
+
+    /// The scenario picker.
+    pub fn scenario_picker(&self, ctx: &ViewContext) -> Result<ScenarioPickerView, AppError> {
+        let flags = crate::vault::read_rule_flags(&self.dir, None).unwrap_or_default();
+        Ok(present::picker(ctx, &*self.rule_book()?, &flags))
+    }
+
+    /// The questionnaire of `scenario` with `answers` so far (typed text as a person
+    /// gives it: `是`, `60万`, a choice's label or value).
+    pub fn questionnaire(
+        &self,
+        ctx: &ViewContext,
+        scenario: &str,
+        answers: &[Answer],
+    ) -> Result<QuestionnaireView, AppError> {
+        let (book, i) = self.scenario(scenario)?;
+        Ok(questionnaire::build(ctx, &book.scenarios()[i], answers))
+    }
+
+    /// The checklist of a case (`case_ref`: its id or an unambiguous prefix).
+    pub fn case_screen(&self, ctx: &ViewContext, case_ref: &str) -> Result<CaseScreen, AppError> {
+        let vault = self.vault(ctx.now)?;
+        let view = vault
+            .case(case_ref, ctx.now)
+            .map_err(|e| vault_error(e, None, ctx.lang))?;
+        self.render_case(ctx, &vault, &view)
+    }
+
+    fn render_case(
+        &self,
+        ctx: &ViewContext,
+        vault: &Vault,
+        view: &CaseView,
+    ) -> Result<CaseScreen, AppError> {
+        let err = |e| vault_error(e, Some(view), ctx.lang);
+        let journal = vault.journal(&view.id).map_err(err)?;
+        let flags = vault.rule_flags(Some(&view.scenario)).map_err(err)?;
+        let root = vault.dir().to_path_buf();
+        let items = vault
+            .with_connection_mut(|conn| EvidenceStore::new(conn, &root).list(&view.id))
+            .map_err(evidence_error)?;
+        let book = self.rule_book()?;
+        Ok(present::case_screen(
+            ctx,
+            &book,
+            view,
+            &journal,
+            &flags,
+            &items,
+            vault.deadline_calc().calendar(),
+        ))
+    }
+
+    /// The evidence of a case, or of one of its steps.
+    pub fn evidence_list(
+        &self,
+        ctx: &ViewContext,
+        case_ref: &str,
+        step: Option<&str>,
+    ) -> Result<EvidenceListView, AppError> {
+        let vault = self.vault(ctx.now)?;
+        let view = vault
+            .case(case_ref, ctx.now)
+            .map_err(|e| vault_error(e, None, ctx.lang))?;
+        if let Some(s) = step {
+            if view.step(s).is_none() {
+                return Err(AppError::NotFound {
+                    what: Missing::Step,
+                    id: s.to_string(),
+                });
+            }
+        }
+        let root = vault.dir().to_path_buf();
+        let items = vault
+            .with_connection_mut(|conn| EvidenceStore::new(conn, &root).list(&view.id))
+            .map_err(evidence_error)?;
+        Ok(present::evidence_list(ctx, &view, step, &items))
+    }
+
+    /// What the phone must schedule and cancel now, given the tokens it has scheduled.
+    pub fn reminder_sync(
+        &self,
+        ctx: &ViewContext,
+        scheduled: &[String],
+    ) -> Result<ReminderSyncView, AppError> {
+        let settings = self.reminder_settings(ctx.zone.clone());
+        let vault = self.vault(ctx.now)?;
+        let subjects =
+            rm::subjects_for_vault(&vault, ctx.now).map_err(|e| vault_error(e, None, ctx.lang))?;
+        let cal = vault.deadline_calc().calendar();
+        let plan = vault
+            .with_connection_mut(|conn| {
+                let state = rstore::load_state(conn)?;
+                Ok::<_, rm::ReminderError>(rm::plan_reminders(
+                    &subjects, &state, ctx.now, &settings, cal,
+                ))
+            })
+            .map_err(|e| AppError::Storage {
+                detail: e.to_string(),
+            })?;
+        Ok(present::reminder_sync(ctx, &plan, scheduled))
+    }
+
+    /// Settings.
+    pub fn settings_view(&self, ctx: &ViewContext) -> Result<SettingsView, AppError> {
+        let vault = self.vault(ctx.now)?;
+        let root = vault.dir().to_path_buf();
+        let evidence = vault
+            .with_connection_mut(|conn| EvidenceStore::new(conn, &root).list_all())
+            .map_err(evidence_error)?;
+        let cases = vault
+            .list_cases(true, ctx.now)
+            .map_err(|e| vault_error(e, None, ctx.lang))?
+            .len();
+        let problems = self.pack_problems.lock().map_err(|_| poisoned())?.clone();
+        Ok(present::settings(
+            ctx,
+            &self.settings(),
+            &*self.calendar()?,
+            dir_size(&self.dir),
+            evidence.iter().filter(|e| e.deleted_at.is_none()).count(),
+            cases,
+            problems,
+        ))
+    }
+
+    // -- events ---------------------------------------------------------------------------
+
+    /// Starts a case from the questionnaire's answers; returns its checklist.
+    pub fn create_case(
+        &self,
+        ctx: &ViewContext,
+        scenario: &str,
+        answers: &[Answer],
+    ) -> Result<CaseScreen, AppError> {
+        let (book, i) = self.scenario(scenario)?;
+        let sc = &book.scenarios()[i];
+        let facts = questionnaire::parse_answers(ctx.lang, sc, answers)?;
+        let vault = self.vault(ctx.now)?;
+        let view = vault
+            .create_case(sc, &facts, ctx.now)
+            .map_err(|e| vault_error(e, None, ctx.lang))?;
+        let screen = self.render_case(ctx, &vault, &view)?;
+        self.notify(ChangeKind::CaseCreated, Some(&view.id));
+        Ok(screen)
+    }
+
+    /// Applies a step action (`at`: when it happened, default now; `note`; `route`: the
+    /// alternative taken). Returns the updated checklist, or an error naming steps by
+    /// their titles.
+    #[allow(clippy::too_many_arguments)]
+    pub fn step_action(
+        &self,
+        ctx: &ViewContext,
+        case_ref: &str,
+        step: &str,
+        action: StepAction,
+        at: Option<DateTime<Utc>>,
+        note: Option<String>,
+        route: Option<String>,
+    ) -> Result<CaseScreen, AppError> {
+        let vault = self.vault(ctx.now)?;
+        let before = vault
+            .case(case_ref, ctx.now)
+            .map_err(|e| vault_error(e, None, ctx.lang))?;
+        let opts = TransitionOptions { at, note, route };
+        vault
+            .transition(&before.id, step, action, &opts, ctx.now)
+            .map_err(|e| vault_error(e, Some(&before), ctx.lang))?;
+        let after = vault
+            .case(&before.id, ctx.now)
+            .map_err(|e| vault_error(e, None, ctx.lang))?;
+        let screen = self.render_case(ctx, &vault, &after)?;
+        self.notify(ChangeKind::CaseChanged, Some(&after.id));
+        Ok(screen)
+    }
+
+    /// Undoes the latest action of the case that can be undone (the undo snackbar).
+    pub fn undo_last(&self, ctx: &ViewContext, case_ref: &str) -> Result<CaseScreen, AppError> {
+        let screen = self.case_screen(ctx, case_ref)?;
+        let Some(undo) = screen.undo else {
+            return Err(AppError::NothingToUndo {
+                step: String::new(),
+                step_title: screen.title,
+            });
+        };
+        self.step_action(
+            ctx,
+            &screen.id,
+            &undo.step,
+            StepAction::Undo,
+            None,
+            None,
+            None,
+        )
+    }
+
+    /// Changes the case's answers (`set` added or replaced, `unset` forgotten) and
+    /// re-plans, keeping progress.
+    pub fn set_case_facts(
+        &self,
+        ctx: &ViewContext,
+        case_ref: &str,
+        set: &[Answer],
+        unset: &[String],
+    ) -> Result<CaseScreen, AppError> {
+        let vault = self.vault(ctx.now)?;
+        let view = vault
+            .case(case_ref, ctx.now)
+            .map_err(|e| vault_error(e, None, ctx.lang))?;
+        let (book, i) = self.scenario(&view.scenario)?;
+        let sc = &book.scenarios()[i];
+        let facts = questionnaire::parse_answers(ctx.lang, sc, set)?;
+        vault
+            .set_facts(&view.id, sc, &facts, unset, ctx.now)
+            .map_err(|e| vault_error(e, Some(&view), ctx.lang))?;
+        let after = vault
+            .case(&view.id, ctx.now)
+            .map_err(|e| vault_error(e, None, ctx.lang))?;
+        let screen = self.render_case(ctx, &vault, &after)?;
+        self.notify(ChangeKind::CaseChanged, Some(&view.id));
+        Ok(screen)
+    }
+
+    /// Flags a rule of the case's scenario as possibly outdated (or clears the flag with
+    /// `note == None`); returns the updated checklist.
+    pub fn flag_rule(
+        &self,
+        ctx: &ViewContext,
+        case_ref: &str,
+        rule_id: &str,
+        note: Option<&str>,
+    ) -> Result<CaseScreen, AppError> {
+        let vault = self.vault(ctx.now)?;
+        let view = vault
+            .case(case_ref, ctx.now)
+            .map_err(|e| vault_error(e, None, ctx.lang))?;
+        let (book, i) = self.scenario(&view.scenario)?;
+        let sc = &book.scenarios()[i];
+        let result = match note {
+            Some(n) => vault.flag_rule(sc, rule_id, n, ctx.now).map(|_| ()),
+            None => vault.unflag_rule(sc.id(), rule_id).map(|_| ()),
+        };
+        result.map_err(|e| vault_error(e, Some(&view), ctx.lang))?;
+        let screen = self.render_case(ctx, &vault, &view)?;
+        self.notify(ChangeKind::CaseChanged, Some(&view.id));
+        Ok(screen)
+    }
+
+    /// Snoozes a reminder; returns the new sync.
+    pub fn snooze_reminder(
+        &self,
+        ctx: &ViewContext,
+        reminder_id: &str,
+        choice: rm::SnoozeChoice,
+        scheduled: &[String],
+    ) -> Result<ReminderSyncView, AppError> {
+        self.reminder_event(ctx, reminder_id, |conn, r, settings, cal| {
+            let until = rm::snooze_until(choice, ctx.now, settings, cal);
+            rstore::snooze(conn, r, until, ctx.now)
+        })?;
+        self.reminder_sync(ctx, scheduled)
+    }
+
+    /// Dismisses a reminder; returns the new sync.
+    pub fn dismiss_reminder(
+        &self,
+        ctx: &ViewContext,
+        reminder_id: &str,
+        scheduled: &[String],
+    ) -> Result<ReminderSyncView, AppError> {
+        self.reminder_event(ctx, reminder_id, |conn, r, _, _| {
+            rstore::dismiss(conn, r, ctx.now)
+        })?;
+        self.reminder_sync(ctx, scheduled)
+    }
+
+    /// Records that the phone delivered these reminders (ids or tokens): a delivered
+    /// catch-up retires what it covers.
+    pub fn reminders_delivered(
+        &self,
+        ctx: &ViewContext,
+        tokens: &[String],
+    ) -> Result<(), AppError> {
+        for token in tokens {
+            let id = token.split_once('#').map_or(token.as_str(), |(id, _)| id);
+            match self.reminder_event(ctx, id, |conn, r, _, _| {
+                rstore::mark_delivered(conn, r, ctx.now)
+            }) {
+                Ok(()) | Err(AppError::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    fn reminder_event(
+        &self,
+        ctx: &ViewContext,
+        reminder_id: &str,
+        f: impl FnOnce(
+            &rusqlite::Connection,
+            &rm::Reminder,
+            &ReminderSettings,
+            &dyn rm::WorkingDays,
+        ) -> Result<(), rm::ReminderError>,
+    ) -> Result<(), AppError> {
+        let settings = self.reminder_settings(ctx.zone.clone());
+        let vault = self.vault(ctx.now)?;
+        let subjects =
+            rm::subjects_for_vault(&vault, ctx.now).map_err(|e| vault_error(e, None, ctx.lang))?;
+        let cal = vault.deadline_calc().calendar();
+        let case = vault.with_connection_mut(|conn| {
+            let state = rstore::load_state(conn).map_err(|e| AppError::Storage {
+                detail: e.to_string(),
+            })?;
+            let r = rm::find_reminder(&subjects, &state, ctx.now, &settings, cal, reminder_id)
+                .ok_or_else(|| AppError::NotFound {
+                    what: Missing::Reminder,
+                    id: reminder_id.to_string(),
+                })?;
+            f(conn, &r, &settings, cal).map_err(|e| AppError::Storage {
+                detail: e.to_string(),
+            })?;
+            Ok::<_, AppError>(r.case_id)
+        })?;
+        self.notify(ChangeKind::RemindersChanged, case.as_deref());
+        Ok(())
+    }
+}
+
+/// The packs kept in `dir`, by file name, each loaded or with its error.
+fn read_added_packs(dir: &Path) -> Vec<(String, Result<Scenario, String>)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let result = std::fs::read_to_string(&p)
+                .map_err(|e| e.to_string())
+                .and_then(|text| Scenario::from_text(&name, &text).map_err(|e| e.to_string()));
+            (name, result)
+        })
+        .collect()
+}
+
+/// Bytes under `dir` (files only, not following links).
+fn dir_size(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(e.path()),
+                Ok(t) if t.is_file() => total += e.metadata().map(|m| m.len()).unwrap_or(0),
+                _ => {}
+            }
+        }
+    }
+    total
+}
+
+fn io_error(e: std::io::Error) -> AppError {
+    AppError::Storage {
+        detail: e.to_string(),
+    }
+}
+
+fn evidence_error(e: EvidenceError) -> AppError {
+    AppError::Storage {
+        detail: e.to_string(),
+    }
+}
+
+/// A vault error in words for people, naming steps by their titles (from `case`).
+pub fn vault_error(e: VaultError, case: Option<&CaseView>, lang: Lang) -> AppError {
+    let title = |id: &str| -> String {
+        case.and_then(|c| c.step(id))
+            .map(|s| s.title.get(lang).to_string())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let number = |id: &str| case.and_then(|c| c.step(id)).map_or(0, |s| s.number);
+    match e {
+        VaultError::UnknownCase { id } => AppError::NotFound {
+            what: Missing::Case,
+            id,
+        },
+        VaultError::AmbiguousCase { prefix, .. } => AppError::AmbiguousCase { prefix },
+        VaultError::UnknownStep { step, .. } => AppError::NotFound {
+            what: Missing::Step,
+            id: step,
+        },
+        VaultError::UnknownRoute { route, .. } => AppError::NotFound {
+            what: Missing::Route,
+            id: route,
+        },
+        VaultError::StepDropped { step } => AppError::StepDropped {
+            step_title: title(&step),
+            step,
+        },
+        VaultError::DependencyNotDone {
+            step, dependency, ..
+        } => AppError::DependencyNotDone {
+            step_title: title(&step),
+            dependency_title: title(&dependency),
+            dependency_number: number(&dependency),
+            step,
+            dependency,
+        },
+        VaultError::BlockersNotCleared { blockers, .. } => {
+            let first = blockers.split(", ").next().unwrap_or_default().to_string();
+            let b = case.and_then(|c| c.blockers.iter().find(|b| b.id == first));
+            AppError::BlockedBy {
+                blocker_title: b.map_or(first.clone(), |b| b.title.get(lang).to_string()),
+                remedy: b.map_or(String::new(), |b| b.remedy.get(lang).to_string()),
+                blocker: first,
+            }
+        }
+        VaultError::InvalidTransition {
+            step,
+            from_zh,
+            from_en,
+            action_zh,
+            action_en,
+        } => AppError::InvalidTransition {
+            step_title: title(&step),
+            step,
+            from: match lang {
+                Lang::Zh => from_zh,
+                Lang::En => from_en,
+            }
+            .to_string(),
+            action: match lang {
+                Lang::Zh => action_zh,
+                Lang::En => action_en,
+            }
+            .to_string(),
+        },
+        VaultError::NothingToUndo { step } => AppError::NothingToUndo {
+            step_title: title(&step),
+            step,
+        },
+        VaultError::DependentStarted {
+            step, dependent, ..
+        } => AppError::DependentStarted {
+            step_title: title(&step),
+            dependent_title: title(&dependent),
+            step,
+            dependent,
+        },
+        VaultError::TimeInFuture { .. } => AppError::TimeInFuture,
+        VaultError::TimeBeforePrevious { previous, .. } => AppError::TimeBeforePrevious {
+            previous_beijing: beijing_text(&previous),
+        },
+        VaultError::Archived { .. } => AppError::Archived,
+        VaultError::PackVersionMismatch {
+            case_version,
+            current,
+        }
+        | VaultError::PackDowngrade {
+            case_version,
+            current,
+        } => AppError::PackOutdated {
+            case_version,
+            current,
+        },
+        VaultError::Facts(f) => fact_error(f, None, lang),
+        VaultError::TooNew { found, supported } => {
+            AppError::VaultFromNewerVersion { found, supported }
+        }
+        VaultError::Busy => AppError::Busy,
+        VaultError::UnknownRule { rule, .. } => AppError::NotFound {
+            what: Missing::Step,
+            id: rule,
+        },
+        other @ (VaultError::Io { .. }
+        | VaultError::NotADatabase { .. }
+        | VaultError::Interrupted
+        | VaultError::Sqlite(_)
+        | VaultError::Corrupt { .. }
+        | VaultError::Evidence(_)
+        | VaultError::ScenarioMismatch { .. }) => AppError::Storage {
+            detail: other.to_string(),
+        },
+    }
+}
+
+/// A fact error in words for people.
+pub fn fact_error(e: FactError, scenario: Option<&Scenario>, lang: Lang) -> AppError {
+    match e {
+        FactError::Unknown { fact, .. } => AppError::UnknownFact { fact },
+        FactError::WrongType { fact, .. } => {
+            let def = scenario.and_then(|s| s.fact(&fact));
+            AppError::InvalidFact {
+                fact_title: def.map_or(fact.clone(), |d| d.prompt.get(lang).to_string()),
+                reason: def
+                    .map(|d| crate::rules::facts::accepted_input(d).get(lang).to_string())
+                    .unwrap_or_default(),
+                fact,
+            }
+        }
+    }
+}
+
+/// A stored RFC 3339 instant as Beijing time to the minute.
+fn beijing_text(stored: &str) -> String {
+    DateTime::parse_from_rfc3339(stored)
+        .map(|t| {
+            t.with_timezone(&crate::calendar::BEIJING)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| stored.to_string())
+}

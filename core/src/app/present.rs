@@ -1,0 +1,881 @@
+//! Builds the view models from the vault's data and the rule book. Pure functions of their
+//! inputs (and `ctx.now`), so every screen is tested in Rust.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+
+use super::timing::{deadline_view, pending_text, TimeSense};
+use super::views::*;
+use super::{AppSettings, ViewContext, REMINDER_BUDGET};
+use crate::calendar::{ChinaCalendar, DataSource, BEIJING};
+use crate::evidence::EvidenceItem;
+use crate::reminders::{Reminder, ReminderKind};
+use crate::rules::pack::{DurationDef, FactDef, Source, StepKind};
+use crate::rules::plan::{Amount, Applicability, Plan};
+use crate::rules::{evaluate_plan, FactValue, Facts, RuleBook, Scenario};
+use crate::text::{Lang, Text};
+use crate::vault::{allowed, CaseView, Event, RuleFlag, StepAction, StepStatus, StepView};
+
+fn tr(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+/// A platform key in words.
+pub fn platform_label(lang: Lang, platform: &str) -> String {
+    match platform {
+        "douyin" => tr(lang, "抖音", "Douyin"),
+        "kuaishou" => tr(lang, "快手", "Kuaishou"),
+        "wechat-channels" => tr(lang, "微信视频号", "WeChat Channels"),
+        "wechat" => tr(lang, "微信", "WeChat"),
+        other => other.to_string(),
+    }
+}
+
+/// A local time for people, to the minute, in the device's zone.
+pub fn local_text(ctx: &ViewContext, t: DateTime<Utc>) -> String {
+    t.with_timezone(&ctx.zone.offset_at(t))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// Money for people: `¥8,000.00`.
+pub fn money_text(fen: i64) -> String {
+    let neg = fen < 0;
+    let a = fen.unsigned_abs();
+    let whole = (a / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{}¥{grouped}.{:02}", if neg { "-" } else { "" }, a % 100)
+}
+
+/// A fact's value in words ("是", "季度", "¥8,000.00").
+pub fn fact_value_text(lang: Lang, def: &FactDef, v: &FactValue) -> String {
+    match v {
+        FactValue::Bool(true) => tr(lang, "是", "yes"),
+        FactValue::Bool(false) => tr(lang, "否", "no"),
+        FactValue::Enum(s) => def
+            .options
+            .iter()
+            .find(|o| &o.value == s)
+            .map_or_else(|| s.clone(), |o| o.label.get(lang).to_string()),
+        FactValue::Money(fen) => money_text(*fen),
+        FactValue::Datetime(t) => format!(
+            "{}{}",
+            t.with_timezone(&BEIJING).format("%Y-%m-%d %H:%M"),
+            tr(lang, "（北京时间）", " Beijing time")
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// What a timed rule will mean once its clock starts.
+pub fn timing_text(lang: Lang, kind: StepKind, d: &DurationDef) -> String {
+    pending_text(lang, TimeSense::of_step(kind), d)
+}
+
+/// A plan amount in words.
+pub fn amount_view(lang: Lang, a: &Amount, plan: &Plan) -> AmountView {
+    let value_text = a.value.map(|v| {
+        if a.currency == "CNY" {
+            money_text((v * 100.0).round() as i64)
+        } else {
+            format!("{v:.2} {}", a.currency)
+        }
+    });
+    AmountView {
+        id: a.id.clone(),
+        label: a.label.get(lang).to_string(),
+        value: a.value,
+        value_text,
+        explanation: a.explanation.get(lang).to_string(),
+        pending_text: (!a.open_facts.is_empty())
+            .then(|| open_questions_text(lang, plan, &a.open_facts)),
+    }
+}
+
+/// "待回答：是否已上传视频" — open questions by their text.
+fn open_questions_text(lang: Lang, plan: &Plan, open: &[String]) -> String {
+    let prompts: Vec<String> = open
+        .iter()
+        .map(|id| {
+            plan.questions
+                .iter()
+                .find(|q| &q.id == id)
+                .map_or_else(|| id.clone(), |q| q.prompt.get(lang).to_string())
+        })
+        .collect();
+    match lang {
+        Lang::Zh => format!("待回答：{}", prompts.join("；")),
+        Lang::En => format!("waiting for your answer to: {}", prompts.join("; ")),
+    }
+}
+
+fn source_view(lang: Lang, s: &Source) -> SourceView {
+    let confidence = s
+        .confidence
+        .map(|c| c.label().get(lang).to_string())
+        .unwrap_or_else(|| tr(lang, "未评估", "not rated"));
+    let note = Some(s.note.get(lang).to_string()).filter(|n| !n.trim().is_empty());
+    SourceView {
+        quote: s.quote.clone(),
+        seed: s.seed.clone(),
+        summary: match lang {
+            Lang::Zh => format!("出处可信度：{confidence} · 最近审核：{}", s.last_reviewed),
+            Lang::En => format!(
+                "confidence: {confidence} · last reviewed {}",
+                s.last_reviewed
+            ),
+        },
+        confidence,
+        last_reviewed: s.last_reviewed.clone(),
+        note,
+    }
+}
+
+fn flag_view(lang: Lang, f: &RuleFlag) -> FlagView {
+    FlagView {
+        note: f.note.clone(),
+        flagged_at: f.flagged_at,
+        text: match (lang, f.note.is_empty()) {
+            (Lang::Zh, true) => "⚑ 你标记了此规则可能已过时".to_string(),
+            (Lang::Zh, false) => format!("⚑ 你标记了此规则可能已过时：{}", f.note),
+            (Lang::En, true) => "⚑ You flagged this rule as possibly outdated".to_string(),
+            (Lang::En, false) => {
+                format!("⚑ You flagged this rule as possibly outdated: {}", f.note)
+            }
+        },
+    }
+}
+
+/// The label of an action on a step of `kind`.
+pub fn action_label(lang: Lang, kind: StepKind, action: StepAction) -> String {
+    let (zh, en) = match (kind, action) {
+        (_, StepAction::Start) => ("开始办理", "Start"),
+        (StepKind::Action, StepAction::Submit) => ("已提交", "Submitted"),
+        (_, StepAction::Submit) => ("开始计时", "Start the clock"),
+        (StepKind::Wait, StepAction::Done) => ("等待期已结束", "Period over"),
+        (_, StepAction::Done) => ("已完成", "Done"),
+        (_, StepAction::Skip) => ("跳过", "Skip"),
+        (_, StepAction::Block) => ("遇到阻碍", "Stuck"),
+        (_, StepAction::Undo) => ("撤销", "Undo"),
+    };
+    tr(lang, zh, en)
+}
+
+/// The case's facts as stored, typed by the pack (values the pack no longer accepts are
+/// left out).
+fn case_facts(sc: &Scenario, case: &CaseView) -> Facts {
+    case.facts
+        .iter()
+        .filter_map(|(k, v)| {
+            let def = sc.fact(k)?;
+            FactValue::from_json(def, v).ok().map(|v| (k.clone(), v))
+        })
+        .collect()
+}
+
+/// Per step, the latest transition that undo would revert (journal seq, action).
+fn undoable(case: &CaseView, journal: &[Event]) -> BTreeMap<String, (i64, StepAction)> {
+    let undone: BTreeSet<i64> = journal.iter().filter_map(|e| e.undoes).collect();
+    let mut out: BTreeMap<String, (i64, StepAction)> = BTreeMap::new();
+    for e in journal
+        .iter()
+        .filter(|e| e.kind == "transition" && !undone.contains(&e.seq))
+    {
+        let (Some(step), Some(action)) = (&e.step, e.action) else {
+            continue;
+        };
+        out.insert(step.clone(), (e.seq, action));
+    }
+    // Only while the step is still in the state that transition left.
+    out.retain(|step, (seq, _)| {
+        let to = journal
+            .iter()
+            .find(|e| e.seq == *seq)
+            .and_then(|e| e.to_status);
+        case.step(step).is_some_and(|s| Some(s.status) == to)
+    });
+    out
+}
+
+struct StepContext<'a> {
+    ctx: &'a ViewContext,
+    case: &'a CaseView,
+    plan: Option<&'a Plan>,
+    flags: &'a [RuleFlag],
+    evidence: &'a BTreeMap<String, i64>,
+    undo: &'a BTreeMap<String, (i64, StepAction)>,
+    calendar: &'a ChinaCalendar,
+    blockers_apply: bool,
+}
+
+fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
+    let lang = sx.ctx.lang;
+    let plan_step = sx.plan.and_then(|p| p.step(&s.id));
+    let kind = s.kind;
+    let sense = TimeSense::of_step(kind);
+    let title = s.title.get(lang).to_string();
+    // The step to finish first, by number and title.
+    let waiting: Vec<&StepView> = s
+        .waiting_on
+        .iter()
+        .filter_map(|d| sx.case.step(d))
+        .collect();
+    let dependents_started = sx
+        .case
+        .steps
+        .iter()
+        .any(|o| o.definition.depends_on.contains(&s.id) && o.status != StepStatus::Todo);
+    let mut actions = Vec::new();
+    let mut locked_reason = None;
+    if s.in_plan && !sx.case.archived {
+        for a in [
+            StepAction::Start,
+            StepAction::Submit,
+            StepAction::Done,
+            StepAction::Skip,
+            StepAction::Block,
+        ] {
+            if !allowed(s.status, a) {
+                continue;
+            }
+            // A wait or window has nothing to "start" apart from its clock.
+            if a == StepAction::Start && kind != StepKind::Action && s.status == StepStatus::Todo {
+                continue;
+            }
+            if a == StepAction::Submit && s.duration.is_none() && kind == StepKind::Action {
+                // Nothing answers a step without a clock: done is what the user means.
+                continue;
+            }
+            let needs_deps = matches!(a, StepAction::Start | StepAction::Submit | StepAction::Done);
+            if needs_deps && !waiting.is_empty() {
+                continue;
+            }
+            if a == StepAction::Submit && sx.blockers_apply {
+                continue;
+            }
+            if s.status.is_settled()
+                && a.target().is_some_and(|t| !t.is_settled())
+                && dependents_started
+            {
+                continue;
+            }
+            actions.push(ActionView {
+                action: a,
+                label: action_label(lang, kind, a),
+                asks_time: matches!(a, StepAction::Submit | StepAction::Done),
+            });
+        }
+        if !waiting.is_empty() && !s.status.is_settled() {
+            let names: Vec<String> = waiting
+                .iter()
+                .map(|w| match lang {
+                    Lang::Zh => format!("第 {} 步「{}」", w.number, w.title.get(lang)),
+                    Lang::En => format!("step {} “{}”", w.number, w.title.get(lang)),
+                })
+                .collect();
+            locked_reason = Some(match lang {
+                Lang::Zh => format!("需先完成{}", names.join("、")),
+                Lang::En => format!("Finish {} first", names.join(", ")),
+            });
+        } else if sx.blockers_apply && allowed(s.status, StepAction::Submit) && s.duration.is_some()
+        {
+            let b = sx.case.blockers.iter().find(|b| !b.undetermined);
+            locked_reason = b.map(|b| match lang {
+                Lang::Zh => format!("「{}」解决前不能提交", b.title.get(lang)),
+                Lang::En => format!(
+                    "Cannot be submitted until “{}” is resolved",
+                    b.title.get(lang)
+                ),
+            });
+        }
+    }
+    let routes = s
+        .definition
+        .alternatives
+        .iter()
+        .map(|r| {
+            let pr = plan_step.and_then(|p| p.alternatives.iter().find(|a| a.id == r.id));
+            RouteView {
+                id: r.id.clone(),
+                title: r.title.get(lang).to_string(),
+                channel: r.channel.label().get(lang).to_string(),
+                instructions: pr
+                    .map(|p| p.instructions.get(lang).to_string())
+                    .unwrap_or_default(),
+                selected: s.route.as_deref() == Some(r.id.as_str()),
+                timing: r.duration.as_ref().map(|d| timing_text(lang, kind, d)),
+            }
+        })
+        .collect();
+    let deadline = s
+        .deadline
+        .as_ref()
+        .map(|d| deadline_view(lang, sense, d, sx.ctx.now, &sx.ctx.zone, sx.calendar));
+    let overdue = deadline.as_ref().is_some_and(|d| d.overdue);
+    let timing = match (&deadline, &s.duration) {
+        (None, Some(d)) if !s.status.is_settled() => Some(timing_text(lang, kind, d)),
+        _ => None,
+    };
+    let texts = |v: Option<&Vec<Text>>| -> Vec<String> {
+        v.map(|v| v.iter().map(|t| t.get(lang).to_string()).collect())
+            .unwrap_or_default()
+    };
+    let pending = (s.undetermined && !s.definition.open_facts.is_empty()).then(|| match sx.plan {
+        Some(p) => open_questions_text(lang, p, &s.definition.open_facts),
+        None => tr(
+            lang,
+            "取决于尚未回答的问题",
+            "depends on an unanswered question",
+        ),
+    });
+    StepRow {
+        id: s.id.clone(),
+        number: s.number,
+        title,
+        instructions: plan_step
+            .map(|p| p.instructions.get(lang).to_string())
+            .unwrap_or_default(),
+        channel: s.definition.channel,
+        channel_label: s.definition.channel.label().get(lang).to_string(),
+        status: s.status,
+        status_label: s.status.label().get(lang).to_string(),
+        status_at: s.status_at.map(|t| local_text(sx.ctx, t)),
+        actions,
+        locked_reason,
+        routes,
+        timing,
+        overdue,
+        deadline,
+        escalation: s
+            .definition
+            .escalation
+            .as_ref()
+            .map(|e| e.get(lang).to_string()),
+        warnings: texts(plan_step.map(|p| &p.warnings)),
+        tips: texts(plan_step.map(|p| &p.tips)),
+        evidence_hints: plan_step
+            .map(|p| {
+                p.evidence
+                    .iter()
+                    .map(|h| h.description.get(lang).to_string())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        evidence_count: sx.evidence.get(&s.id).copied().unwrap_or(0),
+        source: plan_step
+            .and_then(|p| p.source.as_ref())
+            .map(|src| source_view(lang, src)),
+        flag: sx
+            .flags
+            .iter()
+            .find(|f| f.rule_id == s.id)
+            .map(|f| flag_view(lang, f)),
+        pending,
+        note: s.note.clone(),
+    }
+}
+
+/// The checklist.
+pub fn case_screen(
+    ctx: &ViewContext,
+    book: &RuleBook,
+    case: &CaseView,
+    journal: &[Event],
+    flags: &[RuleFlag],
+    items: &[EvidenceItem],
+    calendar: &ChinaCalendar,
+) -> CaseScreen {
+    let lang = ctx.lang;
+    let sc = book.get(&case.scenario);
+    let facts = sc.map(|sc| case_facts(sc, case));
+    let plan = sc
+        .zip(facts.as_ref())
+        .and_then(|(sc, f)| evaluate_plan(sc, f).ok());
+    let mut evidence: BTreeMap<String, i64> = BTreeMap::new();
+    for i in items.iter().filter(|i| i.deleted_at.is_none()) {
+        if let Some(s) = &i.step_id {
+            *evidence.entry(s.clone()).or_default() += 1;
+        }
+    }
+    let undo_map = undoable(case, journal);
+    let blockers: Vec<BlockerView> = case
+        .blockers
+        .iter()
+        .filter(|b| !b.undetermined)
+        .map(|b| BlockerView {
+            id: b.id.clone(),
+            title: b.title.get(lang).to_string(),
+            remedy: b.remedy.get(lang).to_string(),
+        })
+        .collect();
+    let sx = StepContext {
+        ctx,
+        case,
+        plan: plan.as_ref(),
+        flags,
+        evidence: &evidence,
+        undo: &undo_map,
+        calendar,
+        blockers_apply: !blockers.is_empty(),
+    };
+    let steps: Vec<StepRow> = case.steps.iter().map(|s| step_row(&sx, s)).collect();
+    let dropped_steps = case
+        .dropped_steps
+        .iter()
+        .map(|s| step_row(&sx, s))
+        .collect();
+    let undo = sx
+        .undo
+        .iter()
+        .max_by_key(|(_, (seq, _))| *seq)
+        .and_then(|(step, (_, action))| {
+            let s = case.step(step)?;
+            let what = action_label(lang, s.kind, *action);
+            Some(UndoView {
+                step: step.clone(),
+                label: match lang {
+                    Lang::Zh => format!("撤销「{what}：{}」", s.title.get(lang)),
+                    Lang::En => format!("Undo “{what}: {}”", s.title.get(lang)),
+                },
+            })
+        });
+    let fact_lines = sc
+        .map(|sc| {
+            sc.pack
+                .facts
+                .iter()
+                .filter_map(|def| {
+                    let given = facts.as_ref().and_then(|f| f.get(&def.id));
+                    let v = given.or_else(|| sc.defaults.get(&def.id))?;
+                    Some(FactLine {
+                        id: def.id.clone(),
+                        label: def.prompt.get(lang).to_string(),
+                        value: fact_value_text(lang, def, v),
+                        assumed: given.is_none(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let newer_pack = sc
+        .filter(|sc| sc.pack.version != case.pack_version)
+        .map(|sc| match lang {
+            Lang::Zh => format!(
+                "规则已更新到 v{}（此案件按 v{} 规划）。更新后按新规则重新规划，进度保留。",
+                sc.pack.version, case.pack_version
+            ),
+            Lang::En => format!(
+                "The rules were updated to v{} (this case was planned with v{}). Updating re-plans the case and keeps your progress.",
+                sc.pack.version, case.pack_version
+            ),
+        });
+    let applies = |a: Applicability| a == Applicability::Applies;
+    let (warnings, consequences, amounts, open_questions) = match &plan {
+        Some(p) => (
+            p.warnings
+                .iter()
+                .filter(|w| applies(w.applicability))
+                .map(|w| w.text.get(lang).to_string())
+                .collect(),
+            p.consequences
+                .iter()
+                .filter(|w| applies(w.applicability))
+                .map(|w| w.text.get(lang).to_string())
+                .collect(),
+            p.amounts.iter().map(|a| amount_view(lang, a, p)).collect(),
+            p.questions
+                .iter()
+                .map(|q| q.prompt.get(lang).to_string())
+                .collect(),
+        ),
+        None => (vec![], vec![], vec![], vec![]),
+    };
+    CaseScreen {
+        id: case.id.clone(),
+        scenario: case.scenario.clone(),
+        title: case.title.get(lang).to_string(),
+        platform: sc
+            .map(|sc| platform_label(lang, &sc.pack.platform))
+            .unwrap_or_default(),
+        pack_version: case.pack_version.clone(),
+        newer_pack,
+        archived: case.archived,
+        facts: fact_lines,
+        settled: case.progress.settled as i64,
+        total: case.progress.total as i64,
+        progress_text: progress_text(lang, case.progress.settled, case.progress.total),
+        blockers,
+        overdue_count: steps.iter().filter(|s| s.overdue).count() as i64,
+        steps,
+        dropped_steps,
+        warnings,
+        consequences,
+        amounts,
+        undo,
+        open_questions,
+        created_at: case.created_at,
+        updated_at: case.updated_at,
+    }
+}
+
+fn progress_text(lang: Lang, settled: usize, total: usize) -> String {
+    match lang {
+        Lang::Zh => format!("已完成 {settled}/{total} 步"),
+        Lang::En => format!("{settled} of {total} steps done"),
+    }
+}
+
+/// One case on the home screen.
+pub fn case_card(
+    ctx: &ViewContext,
+    book: &RuleBook,
+    case: &CaseView,
+    calendar: &ChinaCalendar,
+) -> CaseCard {
+    let lang = ctx.lang;
+    // The running timed rule that matters most: an overdue deadline, else the nearest.
+    let running = case
+        .steps
+        .iter()
+        .filter_map(|s| s.deadline.as_ref().map(|d| (s, d)))
+        .map(|(s, d)| {
+            let v = deadline_view(
+                lang,
+                TimeSense::of_step(s.kind),
+                d,
+                ctx.now,
+                &ctx.zone,
+                calendar,
+            );
+            (s, v)
+        })
+        .min_by_key(|(_, v)| (!v.overdue, v.reached, v.deadline_utc));
+    let next = case.steps.iter().find(|s| {
+        !s.status.is_settled() && s.status != StepStatus::Submitted && s.waiting_on.is_empty()
+    });
+    let next_action = match next {
+        Some(s) => Some(match lang {
+            Lang::Zh => format!("下一步：第 {} 步「{}」", s.number, s.title.get(lang)),
+            Lang::En => format!("Next: step {} “{}”", s.number, s.title.get(lang)),
+        }),
+        None => case
+            .steps
+            .iter()
+            .find(|s| s.status == StepStatus::Submitted)
+            .map(|s| match lang {
+                Lang::Zh => format!("等待结果：「{}」", s.title.get(lang)),
+                Lang::En => format!("Waiting on “{}”", s.title.get(lang)),
+            }),
+    };
+    let platform = book
+        .get(&case.scenario)
+        .map(|sc| platform_label(lang, &sc.pack.platform))
+        .unwrap_or_default();
+    CaseCard {
+        id: case.id.clone(),
+        scenario: case.scenario.clone(),
+        title: case.title.get(lang).to_string(),
+        platform,
+        settled: case.progress.settled as i64,
+        total: case.progress.total as i64,
+        progress_text: progress_text(lang, case.progress.settled, case.progress.total),
+        next_action,
+        overdue: running.as_ref().is_some_and(|(_, v)| v.overdue),
+        estimated: running.as_ref().is_some_and(|(_, v)| v.estimated),
+        next_deadline_step: running.as_ref().map(|(s, _)| s.title.get(lang).to_string()),
+        next_deadline: running.map(|(_, v)| v),
+        updated_at: case.updated_at,
+    }
+}
+
+/// Overdue first (oldest first), then by the nearest running deadline, then the most
+/// recently updated.
+pub fn sort_by_urgency(cards: &mut [CaseCard]) {
+    cards.sort_by(|a, b| {
+        let key = |c: &CaseCard| {
+            (
+                !c.overdue,
+                c.next_deadline.is_none(),
+                c.next_deadline.as_ref().map(|d| d.deadline_utc),
+            )
+        };
+        key(a).cmp(&key(b)).then(b.updated_at.cmp(&a.updated_at))
+    });
+}
+
+/// Calendar warnings: years whose holidays are estimated, among this year and next.
+fn calendar_warnings(lang: Lang, calendar: &ChinaCalendar, now: DateTime<Utc>) -> Vec<String> {
+    let status = calendar.status();
+    let this_year = chrono::Datelike::year(&now.with_timezone(&BEIJING));
+    (this_year..=this_year + 1)
+        .filter(|y| {
+            status
+                .years
+                .iter()
+                .find(|s| s.year == *y)
+                .is_none_or(|s| s.estimated)
+        })
+        .map(|y| match lang {
+            Lang::Zh => format!("{y} 年节假日安排尚未公布，相关日期按周末估算"),
+            Lang::En => format!("The {y} public holidays are not published yet; dates in {y} are estimated from weekends"),
+        })
+        .collect()
+}
+
+pub fn home(
+    ctx: &ViewContext,
+    cases: Vec<CaseCard>,
+    archived: usize,
+    calendar: &ChinaCalendar,
+) -> HomeView {
+    let lang = ctx.lang;
+    HomeView {
+        empty_text: cases.is_empty().then(|| {
+            tr(
+                lang,
+                "还没有进行中的退出流程。选择你要退出的平台关系，按步骤完成，截止日期和证据都会帮你记好。",
+                "No exit in progress. Pick the relationship you want to leave; the steps, deadlines and evidence are kept for you.",
+            )
+        }),
+        cases,
+        archived_count: archived as i64,
+        calendar_warnings: calendar_warnings(lang, calendar, ctx.now),
+        start_label: tr(lang, "开始一个退出流程", "Start an exit"),
+    }
+}
+
+pub fn picker(ctx: &ViewContext, book: &RuleBook, flags: &[RuleFlag]) -> ScenarioPickerView {
+    let lang = ctx.lang;
+    let mut groups: Vec<PlatformGroup> = Vec::new();
+    for sc in book.scenarios() {
+        let card = ScenarioCard {
+            id: sc.id().to_string(),
+            title: sc.title().get(lang).to_string(),
+            summary: sc.pack.summary.get(lang).to_string(),
+            pack_version: sc.pack.version.clone(),
+            last_reviewed: sc.pack.last_reviewed.clone(),
+            last_reviewed_text: match lang {
+                Lang::Zh => format!("规则最近审核：{}", sc.pack.last_reviewed),
+                Lang::En => format!("Rules last reviewed {}", sc.pack.last_reviewed),
+            },
+            flagged_rules: flags.iter().filter(|f| f.scenario == sc.id()).count() as i64,
+            steps_in_pack: sc.pack.steps.len() as i64,
+        };
+        match groups.iter_mut().find(|g| g.platform == sc.pack.platform) {
+            Some(g) => g.scenarios.push(card),
+            None => groups.push(PlatformGroup {
+                platform: sc.pack.platform.clone(),
+                label: platform_label(lang, &sc.pack.platform),
+                scenarios: vec![card],
+            }),
+        }
+    }
+    ScenarioPickerView { groups }
+}
+
+/// Bytes for people: "1.2 MB".
+pub fn size_text(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut v = bytes as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+fn media_kind_label(lang: Lang, media_type: &str) -> String {
+    let (zh, en) = match media_type {
+        t if t.starts_with("image/") => ("图片", "image"),
+        t if t.starts_with("video/") => ("视频", "video"),
+        t if t.starts_with("audio/") => ("录音", "audio"),
+        "application/pdf" => ("PDF 文件", "PDF"),
+        t if t.starts_with("text/") => ("文本", "text"),
+        _ => ("文件", "file"),
+    };
+    tr(lang, zh, en)
+}
+
+pub fn evidence_list(
+    ctx: &ViewContext,
+    case: &CaseView,
+    step: Option<&str>,
+    items: &[EvidenceItem],
+) -> EvidenceListView {
+    let lang = ctx.lang;
+    let rows: Vec<EvidenceRow> = items
+        .iter()
+        .filter(|i| i.deleted_at.is_none())
+        .filter(|i| step.is_none() || i.step_id.as_deref() == step)
+        .map(|i| EvidenceRow {
+            id: i.id.clone(),
+            kind_label: media_kind_label(lang, &i.media_type),
+            media_type: i.media_type.clone(),
+            file_name: i.original_name.clone(),
+            size: i.size as i64,
+            size_text: size_text(i.size),
+            captured_text: match i.captured_at {
+                Some(t) => match lang {
+                    Lang::Zh => format!("拍摄于 {}", local_text(ctx, t)),
+                    Lang::En => format!("captured {}", local_text(ctx, t)),
+                },
+                None => tr(lang, "拍摄时间未知", "capture time unknown"),
+            },
+            captured_at: i.captured_at,
+            short_hash: i.sha256.chars().take(12).collect(),
+            sha256: i.sha256.clone(),
+            step_title: i
+                .step_id
+                .as_deref()
+                .and_then(|s| case.step(s))
+                .map(|s| s.title.get(lang).to_string()),
+            step: i.step_id.clone(),
+            note: i.note.clone(),
+        })
+        .collect();
+    let total: u64 = rows.iter().map(|r| r.size as u64).sum();
+    EvidenceListView {
+        case_id: case.id.clone(),
+        step: step.map(str::to_string),
+        empty_text: rows.is_empty().then(|| {
+            tr(
+                lang,
+                "还没有证据。截图、录屏、聊天记录和合同都可以添加，文件原样保存并记录哈希。",
+                "No evidence yet. Add screenshots, recordings, chats and contracts; files are kept as they are, with their hash.",
+            )
+        }),
+        items: rows,
+        total_size_text: size_text(total),
+    }
+}
+
+fn category(kind: ReminderKind) -> &'static str {
+    match kind {
+        ReminderKind::BeforeDeadline | ReminderKind::AtDeadline => "deadline",
+        ReminderKind::WindowClosing3h | ReminderKind::WindowClosing1h => "short_window",
+        ReminderKind::WaitingPeriodEnd => "waiting_over",
+        ReminderKind::FollowUp | ReminderKind::FollowUpEscalate | ReminderKind::CatchUp => {
+            "follow_up"
+        }
+    }
+}
+
+pub fn reminder_sync(
+    ctx: &ViewContext,
+    plan: &[Reminder],
+    scheduled: &[String],
+) -> ReminderSyncView {
+    let lang = ctx.lang;
+    let d = crate::reminders::diff(plan, scheduled);
+    let schedule = d
+        .add
+        .iter()
+        .map(|r| {
+            let mut actions = Vec::new();
+            if r.step_id.is_some() && r.kind != ReminderKind::WaitingPeriodEnd {
+                actions.push(NotificationAction {
+                    id: "submitted".into(),
+                    label: tr(lang, "已提交", "Submitted"),
+                });
+            }
+            actions.push(NotificationAction {
+                id: "snooze".into(),
+                label: tr(lang, "稍后提醒", "Remind me later"),
+            });
+            NotificationView {
+                id: r.id.clone(),
+                token: r.schedule_token(),
+                fire_at: r.fire_at,
+                fire_local: local_text(ctx, r.fire_at),
+                title: r.title.get(lang).to_string(),
+                body: r.body.get(lang).to_string(),
+                category: category(r.kind).to_string(),
+                actions,
+                case_id: r.case_id.clone(),
+                step_id: r.step_id.clone(),
+            }
+        })
+        .collect();
+    ReminderSyncView {
+        schedule,
+        cancel: d.cancel,
+        keep: d.keep,
+        budget: REMINDER_BUDGET as i64,
+    }
+}
+
+pub fn settings(
+    ctx: &ViewContext,
+    s: &AppSettings,
+    calendar: &ChinaCalendar,
+    vault_size: u64,
+    evidence_count: usize,
+    case_count: usize,
+    pack_problems: Vec<String>,
+) -> SettingsView {
+    let lang = ctx.lang;
+    let status = calendar.status();
+    let calendar_years = status
+        .years
+        .iter()
+        .map(|y| {
+            let source = match y.source {
+                DataSource::Bundled => tr(lang, "内置", "bundled"),
+                DataSource::Imported => tr(lang, "已导入", "imported"),
+            };
+            CalendarYearLine {
+                year: y.year,
+                estimated: y.estimated,
+                text: match (lang, y.estimated) {
+                    (Lang::Zh, true) => format!("{}：尚未公布，按周末估算（{source}）", y.year),
+                    (Lang::Zh, false) => format!("{}：已含法定节假日和调休（{source}）", y.year),
+                    (Lang::En, true) => format!(
+                        "{}: not published, estimated from weekends ({source})",
+                        y.year
+                    ),
+                    (Lang::En, false) => {
+                        format!("{}: public holidays and make-up days ({source})", y.year)
+                    }
+                },
+            }
+        })
+        .collect();
+    SettingsView {
+        language: lang,
+        language_label: tr(lang, "简体中文", "English"),
+        time_zone: ctx.zone.id(),
+        quiet_hours_enabled: s.quiet_hours_enabled,
+        quiet_hours_text: if s.quiet_hours_enabled {
+            format!(
+                "{}–{}",
+                s.quiet_start.format("%H:%M"),
+                s.quiet_end.format("%H:%M")
+            )
+        } else {
+            tr(lang, "关闭", "off")
+        },
+        preferred_time: s.preferred_time.format("%H:%M").to_string(),
+        calendar_years,
+        calendar_warnings: calendar_warnings(lang, calendar, ctx.now),
+        vault_size: vault_size as i64,
+        vault_size_text: size_text(vault_size),
+        evidence_count: evidence_count as i64,
+        case_count: case_count as i64,
+        pack_problems,
+    }
+}

@@ -1,0 +1,239 @@
+//! What a time means to the user, in words: the sense of a timed rule and the wording of
+//! its date ("平台应在 … 前答复", "… 之后可以…", "还剩 2 个工作日", "已逾期 1 天").
+//!
+//! One place decides this wording; the CLI and both apps show it as given.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::calendar::{ChinaCalendar, BEIJING};
+use crate::reminders::UserZone;
+use crate::rules::pack::{DurationDef, DurationUnit, StepKind};
+use crate::text::Lang;
+use crate::vault::StepDeadline;
+
+/// What the end of a timed rule means for the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeSense {
+    /// The other side must answer by then (a review period).
+    Deadline,
+    /// The user may do something only after then (a cooldown).
+    Earliest,
+    /// A period that lasts at least this long (a notice or wind-down period).
+    MinimumPeriod,
+    /// The user must act before then (a short window).
+    Window,
+}
+
+impl TimeSense {
+    /// The sense of a step's duration. The step kind says it: an action's duration is the
+    /// other side's answer time, a wait is a period that must run out, a window closes.
+    pub fn of_step(kind: StepKind) -> TimeSense {
+        match kind {
+            StepKind::Action => TimeSense::Deadline,
+            StepKind::Wait => TimeSense::MinimumPeriod,
+            StepKind::Window => TimeSense::Window,
+        }
+    }
+
+    /// Short label of the sense ("答复期限", "最早时间", "至少等待", "须在期限内").
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (TimeSense::Deadline, Lang::Zh) => "答复期限",
+            (TimeSense::Deadline, Lang::En) => "answer due",
+            (TimeSense::Earliest, Lang::Zh) => "最早可办理",
+            (TimeSense::Earliest, Lang::En) => "earliest",
+            (TimeSense::MinimumPeriod, Lang::Zh) => "至少等待",
+            (TimeSense::MinimumPeriod, Lang::En) => "minimum period",
+            (TimeSense::Window, Lang::Zh) => "须在期限内办理",
+            (TimeSense::Window, Lang::En) => "act within",
+        }
+    }
+
+    /// Whether passing the end is bad news (overdue) rather than good news (reached).
+    pub fn passing_is_overdue(self) -> bool {
+        matches!(self, TimeSense::Deadline | TimeSense::Window)
+    }
+}
+
+/// A duration in words: "1–3 个工作日", "72 小时", "15 个自然日".
+pub fn span_text(lang: Lang, d: &DurationDef) -> String {
+    let n = if d.min == d.max {
+        d.max.to_string()
+    } else {
+        format!("{}–{}", d.min, d.max)
+    };
+    match (lang, d.unit) {
+        (Lang::Zh, DurationUnit::WorkingDays) => format!("{n} 个工作日"),
+        (Lang::Zh, DurationUnit::NaturalDays) => format!("{n} 天"),
+        (Lang::Zh, DurationUnit::Hours) => format!("{n} 小时"),
+        (Lang::En, DurationUnit::WorkingDays) => format!("{n} working days"),
+        (Lang::En, DurationUnit::NaturalDays) => format!("{n} days"),
+        (Lang::En, DurationUnit::Hours) => format!("{n} hours"),
+    }
+}
+
+/// What a duration will mean once its clock starts, before it has: "提交后平台应在 1–3 个
+/// 工作日内答复".
+pub fn pending_text(lang: Lang, sense: TimeSense, d: &DurationDef) -> String {
+    let span = span_text(lang, d);
+    let start = d.starts_on.get(lang);
+    match (sense, lang) {
+        (TimeSense::Deadline, Lang::Zh) => format!("自{start}起，对方应在 {span}内答复"),
+        (TimeSense::Deadline, Lang::En) => format!("from {start}, an answer is due within {span}"),
+        (TimeSense::Earliest, Lang::Zh) => format!("自{start}起满 {span}后才可办理"),
+        (TimeSense::Earliest, Lang::En) => format!("possible only {span} after {start}"),
+        (TimeSense::MinimumPeriod, Lang::Zh) => format!("自{start}起至少 {span}"),
+        (TimeSense::MinimumPeriod, Lang::En) => format!("at least {span} from {start}"),
+        (TimeSense::Window, Lang::Zh) => format!("自{start}起 {span}内须办理"),
+        (TimeSense::Window, Lang::En) => format!("act within {span} of {start}"),
+    }
+}
+
+/// A running timed rule, worded for the user.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeadlineView {
+    pub sense: TimeSense,
+    pub sense_label: String,
+    /// The whole sentence: "平台应在 2026-10-10 23:59（北京时间）前答复".
+    pub text: String,
+    /// Where it stands now: "还剩 2 个工作日", "已逾期 1 天", "已可以办理".
+    pub relative: String,
+    /// The earliest end and the last date (Beijing dates, `YYYY-MM-DD`).
+    pub earliest: NaiveDate,
+    pub latest: NaiveDate,
+    pub earliest_utc: DateTime<Utc>,
+    pub deadline_utc: DateTime<Utc>,
+    /// `YYYY-MM-DD HH:MM` in Beijing time.
+    pub deadline_beijing: String,
+    /// `YYYY-MM-DD HH:MM` in the user's zone, with the zone when it is not Beijing time.
+    pub deadline_local: String,
+    /// Past the end, and the sense makes that bad news (a deadline or window missed).
+    pub overdue: bool,
+    /// Past the end, whatever the sense (a cooldown or period is over).
+    pub reached: bool,
+    pub estimated: bool,
+    pub estimate_reason: Option<String>,
+}
+
+/// Words for one running deadline at `now`.
+pub fn deadline_view(
+    lang: Lang,
+    sense: TimeSense,
+    d: &StepDeadline,
+    now: DateTime<Utc>,
+    zone: &UserZone,
+    calendar: &ChinaCalendar,
+) -> DeadlineView {
+    let bj = d.deadline_utc.with_timezone(&BEIJING);
+    let bj_text = bj.format("%Y-%m-%d %H:%M").to_string();
+    let local = d
+        .deadline_utc
+        .with_timezone(&zone.offset_at(d.deadline_utc));
+    let local_is_beijing = local.offset().local_minus_utc() == 8 * 3600;
+    let deadline_local = if local_is_beijing {
+        bj_text.clone()
+    } else {
+        format!("{} ({})", local.format("%Y-%m-%d %H:%M"), zone.id())
+    };
+    let when = match lang {
+        Lang::Zh if local_is_beijing => format!("{bj_text}（北京时间）"),
+        Lang::Zh => format!("{bj_text}（北京时间；本地 {deadline_local}）"),
+        Lang::En if local_is_beijing => format!("{bj_text} Beijing time"),
+        Lang::En => format!("{bj_text} Beijing time ({deadline_local} local)"),
+    };
+    let range = d.earliest != d.latest;
+    let text = match (sense, lang) {
+        (TimeSense::Deadline, Lang::Zh) if range => {
+            format!("对方最早 {} 答复，最迟应在 {when}前答复", d.earliest)
+        }
+        (TimeSense::Deadline, Lang::Zh) => format!("对方应在 {when}前答复"),
+        (TimeSense::Deadline, Lang::En) if range => {
+            format!("answer expected from {}, due by {when}", d.earliest)
+        }
+        (TimeSense::Deadline, Lang::En) => format!("answer due by {when}"),
+        (TimeSense::Earliest, Lang::Zh) => format!("{when}之后可以办理"),
+        (TimeSense::Earliest, Lang::En) => format!("possible after {when}"),
+        (TimeSense::MinimumPeriod, Lang::Zh) => format!("至少到 {when}期满"),
+        (TimeSense::MinimumPeriod, Lang::En) => format!("runs at least until {when}"),
+        (TimeSense::Window, Lang::Zh) => format!("须在 {when}前办理"),
+        (TimeSense::Window, Lang::En) => format!("act before {when}"),
+    };
+    let reached = now > d.deadline_utc;
+    let overdue = reached && sense.passing_is_overdue();
+    DeadlineView {
+        sense,
+        sense_label: sense.label(lang).to_string(),
+        text,
+        relative: relative_text(lang, sense, d, now, calendar),
+        earliest: d.earliest,
+        latest: d.latest,
+        earliest_utc: d.earliest_utc,
+        deadline_utc: d.deadline_utc,
+        deadline_beijing: bj_text,
+        deadline_local,
+        overdue,
+        reached,
+        estimated: d.estimated,
+        estimate_reason: d.estimate_reason.as_ref().map(|r| r.get(lang).to_string()),
+    }
+}
+
+/// "还剩 2 个工作日" / "今天截止" / "已逾期 1 天" / "已可以办理".
+fn relative_text(
+    lang: Lang,
+    sense: TimeSense,
+    d: &StepDeadline,
+    now: DateTime<Utc>,
+    calendar: &ChinaCalendar,
+) -> String {
+    if now > d.deadline_utc {
+        let late = now - d.deadline_utc;
+        return match sense {
+            TimeSense::Deadline | TimeSense::Window => {
+                let days = late.num_days();
+                match (lang, days) {
+                    (Lang::Zh, 0) => format!("已逾期 {} 小时", late.num_hours().max(1)),
+                    (Lang::En, 0) => format!("overdue by {} h", late.num_hours().max(1)),
+                    (Lang::Zh, n) => format!("已逾期 {n} 天"),
+                    (Lang::En, 1) => "overdue by 1 day".to_string(),
+                    (Lang::En, n) => format!("overdue by {n} days"),
+                }
+            }
+            TimeSense::Earliest => match lang {
+                Lang::Zh => "已可以办理".to_string(),
+                Lang::En => "possible now".to_string(),
+            },
+            TimeSense::MinimumPeriod => match lang {
+                Lang::Zh => "已期满".to_string(),
+                Lang::En => "period over".to_string(),
+            },
+        };
+    }
+    let left = d.deadline_utc - now;
+    if d.unit == DurationUnit::Hours || left.num_hours() < 24 {
+        let h = left.num_hours();
+        return match lang {
+            Lang::Zh if h < 1 => format!("还剩 {} 分钟", left.num_minutes().max(1)),
+            Lang::En if h < 1 => format!("{} min left", left.num_minutes().max(1)),
+            Lang::Zh => format!("还剩 {h} 小时"),
+            Lang::En => format!("{h} h left"),
+        };
+    }
+    let today = now.with_timezone(&BEIJING).date_naive();
+    if d.unit == DurationUnit::WorkingDays {
+        let n = calendar.working_days_between(today, d.latest).count;
+        return match lang {
+            Lang::Zh => format!("还剩 {n} 个工作日"),
+            Lang::En if n == 1 => "1 working day left".to_string(),
+            Lang::En => format!("{n} working days left"),
+        };
+    }
+    let n = (d.latest - today).num_days();
+    match lang {
+        Lang::Zh => format!("还剩 {n} 天"),
+        Lang::En if n == 1 => "1 day left".to_string(),
+        Lang::En => format!("{n} days left"),
+    }
+}

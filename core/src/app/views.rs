@@ -1,0 +1,392 @@
+//! The view models: plain data, one per screen, with every user-facing string already in
+//! the user's language. Shells draw them as given; the CLI prints them.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::timing::DeadlineView;
+use crate::rules::pack::Channel;
+use crate::vault::{StepAction, StepStatus};
+
+/// Home: open cases, most urgent first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HomeView {
+    pub cases: Vec<CaseCard>,
+    pub archived_count: i64,
+    /// "2027 年节假日安排尚未公布，相关日期为估算".
+    pub calendar_warnings: Vec<String>,
+    /// Shown when there is no open case.
+    pub empty_text: Option<String>,
+    /// The label of the action that starts a new case ("开始一个退出流程").
+    pub start_label: String,
+}
+
+/// One case on the home screen.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseCard {
+    pub id: String,
+    pub scenario: String,
+    pub title: String,
+    pub platform: String,
+    pub settled: i64,
+    pub total: i64,
+    /// "3/9 步".
+    pub progress_text: String,
+    /// "下一步：第 4 步「提交退会申请」", or what the case waits for.
+    pub next_action: Option<String>,
+    /// The running timed rule that matters most (an overdue one first).
+    pub next_deadline: Option<DeadlineView>,
+    /// The step `next_deadline` belongs to, by title.
+    pub next_deadline_step: Option<String>,
+    pub overdue: bool,
+    pub estimated: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The scenario picker, platforms grouped.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioPickerView {
+    pub groups: Vec<PlatformGroup>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlatformGroup {
+    pub platform: String,
+    pub label: String,
+    pub scenarios: Vec<ScenarioCard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioCard {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub pack_version: String,
+    pub last_reviewed: String,
+    /// "规则最近审核：2026-09-01".
+    pub last_reviewed_text: String,
+    /// Rules the user marked as possibly outdated.
+    pub flagged_rules: i64,
+    /// Steps in the pack (the plan for the user's answers may have fewer).
+    pub steps_in_pack: i64,
+}
+
+/// How a question is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    YesNo,
+    Choice,
+    Money,
+    Integer,
+    Date,
+    DateTime,
+    Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChoiceOption {
+    /// What to send back as the answer.
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// One question of the questionnaire.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionView {
+    pub id: String,
+    pub text: String,
+    pub help: Option<String>,
+    pub kind: QuestionKind,
+    /// "是/否", "选项", "金额（元）"...: what kind of answer, in words.
+    pub kind_label: String,
+    /// Yes/no and choice answers, labelled (yes/no as "true"/"false").
+    pub options: Vec<ChoiceOption>,
+    /// Lower bound of a number or amount.
+    pub min: Option<f64>,
+    /// The answer in words ("是", "¥8,000.00", "季度"), given or assumed.
+    pub answer_text: Option<String>,
+    /// The answer as it is sent back (option value, number, date).
+    pub answer_value: Option<String>,
+    /// True when the answer is the pack's assumption, not the user's.
+    pub assumed: bool,
+    /// "默认按「否」计算，可修改".
+    pub assumed_text: Option<String>,
+    /// Why the last answer was refused, and what would be accepted.
+    pub error: Option<String>,
+    /// Answered by the user, or no default: it still needs an answer.
+    pub needs_answer: bool,
+}
+
+/// The questionnaire for a scenario and the answers so far, with what they change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionnaireView {
+    pub scenario: String,
+    pub title: String,
+    pub questions: Vec<QuestionView>,
+    pub answered: i64,
+    pub total: i64,
+    /// Every question without an assumption has a valid answer.
+    pub complete: bool,
+    pub preview: PlanPreview,
+}
+
+/// What the plan looks like with the answers so far.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanPreview {
+    pub steps: Vec<PreviewStep>,
+    /// Blockers that apply, in plain words (title — remedy).
+    pub blockers: Vec<String>,
+    /// Steps the answers added, by title.
+    pub added_steps: Vec<String>,
+    /// Steps the answers removed, by title.
+    pub removed_steps: Vec<String>,
+    pub amounts: Vec<AmountView>,
+    pub warnings: Vec<String>,
+    /// "9 个步骤；1 项阻碍".
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviewStep {
+    pub number: i64,
+    pub title: String,
+    /// Depends on a question not answered yet.
+    pub undetermined: bool,
+    /// "提交后对方应在 1–3 个工作日内答复".
+    pub timing: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AmountView {
+    pub id: String,
+    pub label: String,
+    /// "¥1,500.00"; `None` while a question it needs is open.
+    pub value_text: Option<String>,
+    pub value: Option<f64>,
+    pub explanation: String,
+    pub pending_text: Option<String>,
+}
+
+/// Where a rule comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceView {
+    pub quote: String,
+    pub seed: String,
+    pub confidence: String,
+    pub last_reviewed: String,
+    pub note: Option<String>,
+    /// "出处可信度：中 · 最近审核：2026-09-01".
+    pub summary: String,
+}
+
+/// The user's mark on a rule they think is outdated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlagView {
+    pub note: String,
+    pub flagged_at: DateTime<Utc>,
+    /// "⚑ 你标记了此规则可能过时：…".
+    pub text: String,
+}
+
+/// An action the user can take on a step now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionView {
+    pub action: StepAction,
+    pub label: String,
+    /// The app offers a time picker (default now): a submission's time starts a clock.
+    pub asks_time: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RouteView {
+    pub id: String,
+    pub title: String,
+    pub channel: String,
+    pub instructions: String,
+    /// The route the user took (or the main one before a choice).
+    pub selected: bool,
+    pub timing: Option<String>,
+}
+
+/// One step of the checklist.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepRow {
+    pub id: String,
+    pub number: i64,
+    pub title: String,
+    pub instructions: String,
+    pub channel: Channel,
+    /// Where it is done ("手机App", "客服").
+    pub channel_label: String,
+    pub status: StepStatus,
+    pub status_label: String,
+    /// Local time of the latest change ("2026-09-30 17:00").
+    pub status_at: Option<String>,
+    pub actions: Vec<ActionView>,
+    /// Why the step cannot be done yet, naming the step to finish first by its title.
+    pub locked_reason: Option<String>,
+    pub routes: Vec<RouteView>,
+    /// Before its clock runs: what the timed rule will mean.
+    pub timing: Option<String>,
+    /// While its clock runs.
+    pub deadline: Option<DeadlineView>,
+    pub overdue: bool,
+    /// What to do when the deadline passes without an answer.
+    pub escalation: Option<String>,
+    pub warnings: Vec<String>,
+    pub tips: Vec<String>,
+    /// What to keep as evidence for this step.
+    pub evidence_hints: Vec<String>,
+    pub evidence_count: i64,
+    pub source: Option<SourceView>,
+    pub flag: Option<FlagView>,
+    /// Depends on an unanswered question ("待确认：…").
+    pub pending: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The action undo would revert.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UndoView {
+    pub step: String,
+    /// "撤销「完成：备份数据」".
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactLine {
+    pub id: String,
+    pub label: String,
+    pub value: String,
+    pub assumed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BlockerView {
+    pub id: String,
+    pub title: String,
+    pub remedy: String,
+}
+
+/// The case screen: the checklist.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseScreen {
+    pub id: String,
+    pub scenario: String,
+    pub title: String,
+    pub platform: String,
+    pub pack_version: String,
+    /// "规则包已更新到 v1.1.0，更新后按新规则重新规划（进度保留）".
+    pub newer_pack: Option<String>,
+    pub archived: bool,
+    pub facts: Vec<FactLine>,
+    pub settled: i64,
+    pub total: i64,
+    pub progress_text: String,
+    pub blockers: Vec<BlockerView>,
+    pub steps: Vec<StepRow>,
+    pub dropped_steps: Vec<StepRow>,
+    pub warnings: Vec<String>,
+    pub consequences: Vec<String>,
+    pub amounts: Vec<AmountView>,
+    pub undo: Option<UndoView>,
+    /// Questions still open, in words.
+    pub open_questions: Vec<String>,
+    pub overdue_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One evidence item as listed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceRow {
+    pub id: String,
+    /// "截图", "视频", "PDF 文件"...
+    pub kind_label: String,
+    pub media_type: String,
+    pub file_name: String,
+    pub size: i64,
+    pub size_text: String,
+    /// Local time, or "拍摄时间未知".
+    pub captured_text: String,
+    pub captured_at: Option<DateTime<Utc>>,
+    /// The first 12 hex digits.
+    pub short_hash: String,
+    pub sha256: String,
+    pub step: Option<String>,
+    pub step_title: Option<String>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceListView {
+    pub case_id: String,
+    pub step: Option<String>,
+    pub items: Vec<EvidenceRow>,
+    pub total_size_text: String,
+    pub empty_text: Option<String>,
+}
+
+/// A notification the phone should hold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotificationView {
+    pub id: String,
+    /// What to schedule it under (changes when it must be replaced).
+    pub token: String,
+    pub fire_at: DateTime<Utc>,
+    pub fire_local: String,
+    pub title: String,
+    pub body: String,
+    /// `deadline`, `follow_up`, `waiting_over`, `short_window`: the channel or category.
+    pub category: String,
+    pub actions: Vec<NotificationAction>,
+    pub case_id: Option<String>,
+    pub step_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotificationAction {
+    /// `submitted`, `snooze`.
+    pub id: String,
+    pub label: String,
+}
+
+/// What to schedule and cancel now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReminderSyncView {
+    pub schedule: Vec<NotificationView>,
+    pub cancel: Vec<String>,
+    pub keep: Vec<String>,
+    /// The most notifications to keep pending (iOS allows 64).
+    pub budget: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalendarYearLine {
+    pub year: i32,
+    /// "2026：国务院办公厅通知（内置）", "2027：估算（仅按周末计算）".
+    pub text: String,
+    pub estimated: bool,
+}
+
+/// Settings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SettingsView {
+    pub language: crate::text::Lang,
+    pub language_label: String,
+    pub time_zone: String,
+    pub quiet_hours_enabled: bool,
+    /// "22:00–08:00".
+    pub quiet_hours_text: String,
+    pub preferred_time: String,
+    pub calendar_years: Vec<CalendarYearLine>,
+    pub calendar_warnings: Vec<String>,
+    pub vault_size: i64,
+    pub vault_size_text: String,
+    pub evidence_count: i64,
+    pub case_count: i64,
+    /// Rule packs added on this device that failed to load (kept on disk, not used).
+    pub pack_problems: Vec<String>,
+}

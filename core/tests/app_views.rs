@@ -1,0 +1,602 @@
+//! The application layer: every view and event, as a shell would drive it.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use tuilu_core::app::{
+    Answer, App, AppError, Change, ChangeKind, ChangeObserver, QuestionKind, TimeSense, ViewContext,
+};
+use tuilu_core::reminders::{SnoozeChoice, UserZone};
+use tuilu_core::vault::{StepAction, StepStatus};
+use tuilu_core::Lang;
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn ctx(lang: Lang, now: &str) -> ViewContext {
+    ViewContext::new(lang, UserZone::beijing(), t(now))
+}
+
+fn guild_answers() -> Vec<Answer> {
+    vec![
+        Answer::new("has_unsettled_earnings", "否"),
+        Answer::new("has_violation_record", "否"),
+        Answer::new("contract_ended", "是"),
+    ]
+}
+
+fn open() -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path()).unwrap();
+    (dir, app)
+}
+
+#[derive(Default)]
+struct Recorder(Mutex<Vec<Change>>);
+
+impl ChangeObserver for Recorder {
+    fn changed(&self, change: &Change) {
+        self.0.lock().unwrap().push(change.clone());
+    }
+}
+
+#[test]
+fn home_starts_empty_and_leads_to_a_new_exit() {
+    let (_d, app) = open();
+    let home = app.home(&ctx(Lang::Zh, "2026-09-29T08:00:00Z")).unwrap();
+    assert!(home.cases.is_empty());
+    assert_eq!(home.start_label, "开始一个退出流程");
+    assert!(home.empty_text.unwrap().contains("退出"));
+    // 2027 has no published holidays: said in words, for this year and the next.
+    let home = app.home(&ctx(Lang::Zh, "2026-12-02T08:00:00Z")).unwrap();
+    assert!(
+        home.calendar_warnings
+            .iter()
+            .any(|w| w.contains("2027 年节假日")),
+        "{:?}",
+        home.calendar_warnings
+    );
+}
+
+#[test]
+fn a_locked_step_names_the_step_to_finish_by_title_and_number() {
+    let (_d, app) = open();
+    let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
+    let case = app
+        .create_case(&c, "douyin.guild-exit", &guild_answers())
+        .unwrap();
+    let submit = case.steps.iter().find(|s| s.id == "submit_exit").unwrap();
+    let reason = submit.locked_reason.as_deref().unwrap();
+    assert!(reason.starts_with("需先完成第 "), "{reason}");
+    assert!(!reason.contains('_'), "no ids on screen: {reason}");
+    assert!(submit
+        .actions
+        .iter()
+        .all(|a| a.action != StepAction::Submit));
+    // Before the clock runs, the rule's meaning is said, not a date.
+    assert!(
+        submit.timing.as_deref().unwrap().contains("工作日"),
+        "{:?}",
+        submit.timing
+    );
+    // The first step can be started or done now.
+    let first = &case.steps[0];
+    assert!(first.locked_reason.is_none());
+    let labels: Vec<&str> = first.actions.iter().map(|a| a.label.as_str()).collect();
+    assert!(labels.contains(&"已完成"), "{labels:?}");
+    assert!(case.undo.is_none());
+
+    // The typed error names both steps by title, in Chinese only.
+    let e = app
+        .step_action(
+            &c,
+            &case.id,
+            "submit_exit",
+            StepAction::Submit,
+            None,
+            None,
+            None,
+        )
+        .unwrap_err();
+    match &e {
+        AppError::DependencyNotDone {
+            dependency,
+            dependency_title,
+            ..
+        } => {
+            assert_eq!(dependency, "check_account_status");
+            assert!(!dependency_title.contains('_'));
+        }
+        other => panic!("{other:?}"),
+    }
+    let zh = e.message(Lang::Zh);
+    assert!(zh.starts_with("请先完成第 1 步「"), "{zh}");
+    assert!(
+        !zh.contains("check_account_status") && !zh.contains("cannot"),
+        "{zh}"
+    );
+    // Made for an English app, the titles are English too.
+    let en = app
+        .step_action(
+            &ctx(Lang::En, "2026-09-29T08:00:00Z"),
+            &case.id,
+            "submit_exit",
+            StepAction::Submit,
+            None,
+            None,
+            None,
+        )
+        .unwrap_err()
+        .message(Lang::En);
+    assert!(en.starts_with("Finish step 1 “"), "{en}");
+    assert!(
+        !en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{en}"
+    );
+}
+
+#[test]
+fn submit_shows_the_deadline_in_its_sense_and_undo_reverts_it() {
+    let (_d, app) = open();
+    let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
+    let case = app
+        .create_case(&c, "douyin.guild-exit", &guild_answers())
+        .unwrap();
+    for s in [
+        "check_account_status",
+        "backup_data",
+        "read_contract_and_negotiate",
+    ] {
+        app.step_action(&c, &case.id, s, StepAction::Done, None, None, None)
+            .unwrap();
+    }
+    let c = ctx(Lang::Zh, "2026-09-30T09:30:00Z");
+    let screen = app
+        .step_action(
+            &c,
+            &case.id,
+            "submit_exit",
+            StepAction::Submit,
+            Some(t("2026-09-30T09:00:00Z")),
+            None,
+            None,
+        )
+        .unwrap();
+    let submit = screen.steps.iter().find(|s| s.id == "submit_exit").unwrap();
+    assert_eq!(submit.status, StepStatus::Submitted);
+    let d = submit.deadline.as_ref().unwrap();
+    assert_eq!(d.sense, TimeSense::Deadline);
+    assert_eq!(d.latest.to_string(), "2026-10-10");
+    assert_eq!(d.deadline_beijing, "2026-10-10 23:59");
+    assert!(
+        d.text.contains("2026-10-10 23:59（北京时间）前答复"),
+        "{}",
+        d.text
+    );
+    assert!(!d.text.contains("截止"));
+    assert_eq!(d.relative, "还剩 3 个工作日");
+    assert!(!d.overdue);
+    let undo = screen.undo.as_ref().unwrap();
+    assert_eq!(undo.step, "submit_exit");
+    assert!(undo.label.starts_with("撤销「已提交："), "{}", undo.label);
+
+    // Overdue after the 10th: said in days, on the row and on home.
+    let late = ctx(Lang::Zh, "2026-10-12T02:00:00Z");
+    let screen = app.case_screen(&late, &case.id).unwrap();
+    let d = screen
+        .steps
+        .iter()
+        .find(|s| s.id == "submit_exit")
+        .unwrap()
+        .deadline
+        .clone()
+        .unwrap();
+    assert!(d.overdue);
+    assert_eq!(d.relative, "已逾期 1 天");
+    assert_eq!(screen.overdue_count, 1);
+    let home = app.home(&late).unwrap();
+    assert!(home.cases[0].overdue);
+
+    let undone = app.undo_last(&late, &case.id).unwrap();
+    let submit = undone.steps.iter().find(|s| s.id == "submit_exit").unwrap();
+    assert_eq!(submit.status, StepStatus::Todo);
+    assert!(submit.deadline.is_none());
+    // The next undo is the step before.
+    assert!(undone.undo.unwrap().label.contains("已完成"));
+}
+
+#[test]
+fn home_orders_cases_by_urgency_with_the_next_action() {
+    let (_d, app) = open();
+    let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
+    let calm = app
+        .create_case(&c, "douyin.guild-exit", &guild_answers())
+        .unwrap();
+    let urgent = app
+        .create_case(&c, "douyin.guild-exit", &guild_answers())
+        .unwrap();
+    for s in [
+        "check_account_status",
+        "backup_data",
+        "read_contract_and_negotiate",
+    ] {
+        app.step_action(&c, &urgent.id, s, StepAction::Done, None, None, None)
+            .unwrap();
+    }
+    app.step_action(
+        &c,
+        &urgent.id,
+        "submit_exit",
+        StepAction::Submit,
+        None,
+        None,
+        None,
+    )
+    .unwrap();
+    let home = app.home(&ctx(Lang::Zh, "2026-10-20T02:00:00Z")).unwrap();
+    assert_eq!(home.cases.len(), 2);
+    assert_eq!(home.cases[0].id, urgent.id);
+    assert!(home.cases[0].overdue);
+    assert_eq!(home.cases[1].id, calm.id);
+    let next = home.cases[1].next_action.as_deref().unwrap();
+    assert!(next.starts_with("下一步：第 1 步「"), "{next}");
+    assert_eq!(
+        home.cases[1].progress_text,
+        "已完成 0/9 步".replace('9', &home.cases[1].total.to_string())
+    );
+    app.flag_rule(&c, &calm.id, "submit_exit", Some("入口已改名"))
+        .unwrap();
+    let en = app.home(&ctx(Lang::En, "2026-10-20T02:00:00Z")).unwrap();
+    assert!(en.cases[1]
+        .next_action
+        .as_deref()
+        .unwrap()
+        .starts_with("Next: step 1 “"));
+}
+
+#[test]
+fn questionnaire_asks_every_fact_shows_assumptions_and_previews_changes() {
+    let (_d, app) = open();
+    let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
+    let q = app.questionnaire(&c, "kuaishou.live-exit", &[]).unwrap();
+    assert!(q.total >= 3);
+    for question in &q.questions {
+        assert!(!question.text.is_empty());
+        assert!(!question.kind_label.contains("bool") && !question.kind_label.contains("enum"));
+        // A question is either open or shows the assumption in words.
+        assert!(
+            question.needs_answer || question.answer_text.is_some(),
+            "{question:?}"
+        );
+        if question.assumed {
+            assert!(question.assumed_text.as_deref().unwrap().contains("可修改"));
+        }
+    }
+    let fans = q
+        .questions
+        .iter()
+        .find(|q| q.id == "fans")
+        .expect("fans is asked");
+    assert_eq!(fans.kind, QuestionKind::Integer);
+
+    // People's ways of writing numbers are accepted; a bad one is explained.
+    let answers = [Answer::new("fans", "60万"), Answer::new("balance", "很多")];
+    let q = app
+        .questionnaire(&c, "kuaishou.live-exit", &answers)
+        .unwrap();
+    let fans = q.questions.iter().find(|q| q.id == "fans").unwrap();
+    assert_eq!(fans.answer_value.as_deref(), Some("600000"));
+    assert!(fans.error.is_none());
+    if let Some(balance) = q.questions.iter().find(|q| q.id == "balance") {
+        let e = balance.error.as_deref().unwrap();
+        assert!(e.contains("金额") && e.contains("1.5万"), "{e}");
+        assert!(!q.complete);
+    }
+    assert!(!q.preview.steps.is_empty());
+    assert!(q.preview.summary.starts_with("共 "));
+
+    // Yes/no questions come with labelled options.
+    let g = app
+        .questionnaire(
+            &c,
+            "douyin.guild-exit",
+            &[Answer::new("has_unsettled_earnings", "是")],
+        )
+        .unwrap();
+    let q1 = g
+        .questions
+        .iter()
+        .find(|q| q.id == "has_unsettled_earnings")
+        .unwrap();
+    assert_eq!(q1.kind, QuestionKind::YesNo);
+    let labels: Vec<&str> = q1.options.iter().map(|o| o.label.as_str()).collect();
+    assert_eq!(labels, ["是", "否"]);
+    assert!(q1.options[0].selected);
+    // Unsettled earnings block the exit: the preview says so in words.
+    assert!(!g.preview.blockers.is_empty());
+    assert!(g.preview.blockers.iter().all(|b| !b.contains('_')));
+}
+
+#[test]
+fn a_choice_accepts_its_chinese_label() {
+    let (_d, app) = open();
+    let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
+    let q = app
+        .questionnaire(
+            &c,
+            "douyin.fan-group-exit",
+            &[Answer::new("has_paid_membership", "是")],
+        )
+        .unwrap();
+    let plan = q.questions.iter().find(|q| q.id == "plan_type").unwrap();
+    assert_eq!(plan.kind, QuestionKind::Choice);
+    let label = plan.options[0].label.clone();
+    let value = plan.options[0].value.clone();
+    let q = app
+        .questionnaire(
+            &c,
+            "douyin.fan-group-exit",
+            &[
+                Answer::new("has_paid_membership", "是"),
+                Answer::new("plan_type", &label),
+            ],
+        )
+        .unwrap();
+    let plan = q.questions.iter().find(|q| q.id == "plan_type").unwrap();
+    assert_eq!(
+        plan.answer_value.as_deref(),
+        Some(value.as_str()),
+        "{label}"
+    );
+    assert!(plan.error.is_none());
+    // A wrong choice lists the labels.
+    let e = app
+        .create_case(
+            &c,
+            "douyin.fan-group-exit",
+            &[Answer::new("plan_type", "每天")],
+        )
+        .unwrap_err();
+    let msg = e.message(Lang::Zh);
+    assert!(matches!(e, AppError::InvalidFact { .. }), "{e:?}");
+    assert!(msg.contains(&label) && msg.contains("以下之一"), "{msg}");
+}
+
+#[test]
+fn errors_for_unknown_things_say_what_was_not_found() {
+    let (_d, app) = open();
+    let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
+    let e = app.case_screen(&c, "zzzzzzzz").unwrap_err();
+    assert_eq!(e.message(Lang::Zh), "找不到案件「zzzzzzzz」");
+    let case = app
+        .create_case(&c, "douyin.guild-exit", &guild_answers())
+        .unwrap();
+    let e = app
+        .step_action(
+            &c,
+            &case.id,
+            "no_such_step",
+            StepAction::Done,
+            None,
+            None,
+            None,
+        )
+        .unwrap_err();
+    assert_eq!(e.message(Lang::En), "No step “no_such_step” was found");
+    let e = app.questionnaire(&c, "nope", &[]).unwrap_err();
+    assert_eq!(e.code(), "not_found");
+    let e = app.undo_last(&c, &case.id).unwrap_err();
+    assert!(matches!(e, AppError::NothingToUndo { .. }));
+}
+
+#[test]
+fn observers_hear_every_change_and_can_leave() {
+    let (_d, app) = open();
+    let rec = Arc::new(Recorder::default());
+    let handle = app.add_observer(rec.clone());
+    let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
+    let case = app
+        .create_case(&c, "douyin.guild-exit", &guild_answers())
+        .unwrap();
+    app.step_action(
+        &c,
+        &case.id,
+        "check_account_status",
+        StepAction::Done,
+        None,
+        None,
+        None,
+    )
+    .unwrap();
+    app.undo_last(&c, &case.id).unwrap();
+    // A refused action changes nothing and tells nobody.
+    let _ = app.step_action(
+        &c,
+        &case.id,
+        "submit_exit",
+        StepAction::Submit,
+        None,
+        None,
+        None,
+    );
+    let kinds: Vec<(ChangeKind, Option<String>)> = rec
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|c| (c.kind, c.case_id.clone()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (ChangeKind::CaseCreated, Some(case.id.clone())),
+            (ChangeKind::CaseChanged, Some(case.id.clone())),
+            (ChangeKind::CaseChanged, Some(case.id.clone())),
+        ]
+    );
+    assert!(app.remove_observer(handle));
+    app.step_action(
+        &c,
+        &case.id,
+        "check_account_status",
+        StepAction::Done,
+        None,
+        None,
+        None,
+    )
+    .unwrap();
+    assert_eq!(rec.0.lock().unwrap().len(), 3);
+}
+
+#[test]
+fn added_packs_survive_a_restart_and_bad_ones_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let compiled = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/golden/packs/douyin.xingtu-task-cancel.json"
+    ))
+    .unwrap();
+    let mut pack: serde_json::Value = serde_json::from_str(&compiled).unwrap();
+    pack["version"] = "9.0.0".into();
+    {
+        let app = App::open(dir.path()).unwrap();
+        assert_eq!(
+            app.add_pack(&pack.to_string()).unwrap(),
+            "douyin.xingtu-task-cancel"
+        );
+        let e = app.add_pack("{\"id\": 1}").unwrap_err();
+        assert!(matches!(e, AppError::InvalidPack { .. }), "{e:?}");
+    }
+    let app = App::open(dir.path()).unwrap();
+    let picker = app
+        .scenario_picker(&ctx(Lang::Zh, "2026-09-29T08:00:00Z"))
+        .unwrap();
+    let douyin = picker
+        .groups
+        .iter()
+        .find(|g| g.platform == "douyin")
+        .unwrap();
+    assert_eq!(douyin.label, "抖音");
+    let xingtu = douyin
+        .scenarios
+        .iter()
+        .find(|s| s.id == "douyin.xingtu-task-cancel")
+        .unwrap();
+    assert_eq!(xingtu.pack_version, "9.0.0");
+    assert!(xingtu.last_reviewed_text.starts_with("规则最近审核："));
+    let labels: Vec<&str> = picker.groups.iter().map(|g| g.label.as_str()).collect();
+    assert!(labels.contains(&"快手"), "{labels:?}");
+}
+
+#[test]
+fn reminder_sync_names_categories_and_actions_and_snooze_keeps_the_reminder() {
+    let (_d, app) = open();
+    let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
+    let case = app
+        .create_case(&c, "douyin.guild-exit", &guild_answers())
+        .unwrap();
+    for s in [
+        "check_account_status",
+        "backup_data",
+        "read_contract_and_negotiate",
+    ] {
+        app.step_action(&c, &case.id, s, StepAction::Done, None, None, None)
+            .unwrap();
+    }
+    let c = ctx(Lang::Zh, "2026-09-30T09:00:00Z");
+    app.step_action(
+        &c,
+        &case.id,
+        "submit_exit",
+        StepAction::Submit,
+        None,
+        None,
+        None,
+    )
+    .unwrap();
+    let sync = app.reminder_sync(&c, &[]).unwrap();
+    assert_eq!(sync.budget, 60);
+    assert!(!sync.schedule.is_empty());
+    for n in &sync.schedule {
+        assert!(["deadline", "follow_up", "waiting_over", "short_window"]
+            .contains(&n.category.as_str()));
+        assert!(n
+            .actions
+            .iter()
+            .any(|a| a.id == "snooze" && a.label == "稍后提醒"));
+        assert!(!n.title.is_empty() && !n.body.is_empty());
+    }
+    // What is scheduled stays; a stale token is cancelled.
+    let tokens: Vec<String> = sync.schedule.iter().map(|n| n.token.clone()).collect();
+    let mut scheduled = tokens.clone();
+    scheduled.push("stale#x".into());
+    let again = app.reminder_sync(&c, &scheduled).unwrap();
+    assert!(again.schedule.is_empty());
+    assert_eq!(again.cancel, ["stale#x"]);
+    // A dismissed reminder leaves the plan.
+    let first = sync.schedule[0].id.clone();
+    let after = app.dismiss_reminder(&c, &first, &tokens).unwrap();
+    assert!(after.cancel.iter().any(|t| t.starts_with(&first)));
+    let later = app
+        .snooze_reminder(&c, &sync.schedule[1].id, SnoozeChoice::OneHour, &[])
+        .unwrap();
+    assert!(later.schedule.iter().any(|n| n.id == sync.schedule[1].id));
+}
+
+#[test]
+fn evidence_list_and_settings_say_things_in_words() {
+    let (dir, app) = open();
+    let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
+    let case = app
+        .create_case(&c, "douyin.guild-exit", &guild_answers())
+        .unwrap();
+    let list = app.evidence_list(&c, &case.id, None).unwrap();
+    assert!(list.items.is_empty() && list.empty_text.is_some());
+    let file = dir.path().join("shot.png");
+    std::fs::write(&file, b"\x89PNG\r\n\x1a\nnot really").unwrap();
+    {
+        let vault = app.vault(c.now).unwrap();
+        let root = vault.dir().to_path_buf();
+        vault
+            .with_connection_mut(|conn| {
+                let mut item = tuilu_core::evidence::NewItem::import(case.id.clone());
+                item.step_id = Some("backup_data".into());
+                tuilu_core::evidence::EvidenceStore::new(conn, &root).add_file(
+                    &item,
+                    &file,
+                    &tuilu_core::evidence::NoProgress,
+                    &tuilu_core::evidence::CancelFlag::new(),
+                    c.now,
+                )
+            })
+            .unwrap();
+    }
+    let list = app
+        .evidence_list(&c, &case.id, Some("backup_data"))
+        .unwrap();
+    assert_eq!(list.items.len(), 1);
+    let row = &list.items[0];
+    assert_eq!(row.short_hash.len(), 12);
+    assert_eq!(row.captured_text, "拍摄时间未知");
+    assert!(!row.step_title.as_deref().unwrap().contains('_'));
+    let screen = app.case_screen(&c, &case.id).unwrap();
+    let backup = screen.steps.iter().find(|s| s.id == "backup_data").unwrap();
+    assert_eq!(backup.evidence_count, 1);
+    assert!(backup.source.as_ref().unwrap().summary.contains("最近审核"));
+
+    let s = app.settings_view(&c).unwrap();
+    assert_eq!(s.quiet_hours_text, "22:00–08:00");
+    assert_eq!(s.evidence_count, 1);
+    assert_eq!(s.case_count, 1);
+    assert!(s.vault_size > 0);
+    let mut settings = app.settings();
+    settings.quiet_hours_enabled = false;
+    settings.language = Lang::En;
+    app.save_settings(&settings).unwrap();
+    let s = app
+        .settings_view(&ctx(Lang::En, "2026-09-29T08:00:00Z"))
+        .unwrap();
+    assert_eq!(s.quiet_hours_text, "off");
+    assert_eq!(App::open(dir.path()).unwrap().settings().language, Lang::En);
+}
