@@ -9,14 +9,14 @@ use chrono::{DateTime, Local, Utc};
 use clap::Subcommand;
 use serde_json::json;
 use tuilu_core::vault::{
-    CaseSummary, CaseView, Event, ReplanReport, StepDeadline, StepRef, StepStatus, StepView, Vault,
-    BEIJING,
+    CaseView, Event, ReplanReport, StepDeadline, StepRef, StepStatus, StepView, Vault, BEIJING,
 };
 use tuilu_core::Lang;
 
 use crate::cmd_rules::{collect_facts, find_scenario, rule_book};
 use crate::output::{print_json, t, Globals};
 use crate::vault_path::resolve_vault;
+use crate::views;
 
 #[derive(Subcommand)]
 pub enum CaseCommand {
@@ -97,19 +97,21 @@ pub fn case(g: &Globals, cmd: CaseCommand) -> anyhow::Result<ExitCode> {
             }
         }
         CaseCommand::List { all } => {
-            let list = vault.list_cases(all, now)?;
+            let app = views::open_app(g)?;
+            let home = app.home_with_archived(&views::context(g), all)?;
             if g.json {
-                print_json(&list)?;
+                print_json(&home)?;
             } else {
-                print!("{}", render_list(&list, lang));
+                print!("{}", views::render_home(&home, lang));
             }
         }
         CaseCommand::Show { case } => {
-            let view = vault.case(&case, now)?;
+            let app = views::open_app(g)?;
+            let screen = app.case_screen(&views::context(g), &case)?;
             if g.json {
-                print_json(&view)?;
+                print_json(&screen)?;
             } else {
-                print!("{}", render_case(&view, lang, now));
+                print!("{}", views::render_case(&screen, lang));
             }
         }
         CaseCommand::Log { case } => {
@@ -368,45 +370,6 @@ pub fn render_case(c: &CaseView, lang: Lang, now: DateTime<Utc>) -> String {
             ),
             c.missing_facts.join(", ")
         );
-    }
-    out
-}
-
-fn render_list(list: &[CaseSummary], lang: Lang) -> String {
-    let mut out = String::new();
-    if list.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}",
-            t(
-                lang,
-                "还没有案件。用 tuilu case new <场景> 新建。",
-                "No cases yet. Start one with tuilu case new <scenario>."
-            )
-        );
-        return out;
-    }
-    for c in list {
-        let _ = write!(
-            out,
-            "{}  {}/{}  {}",
-            c.id,
-            c.progress.settled,
-            c.progress.total,
-            c.title.get(lang)
-        );
-        if c.archived {
-            out.push_str(t(lang, " 〔已归档〕", " [archived]"));
-        }
-        if let Some(n) = &c.next_deadline {
-            let _ = write!(
-                out,
-                "  · {} {}",
-                n.step,
-                deadline_text(lang, &n.deadline, n.overdue)
-            );
-        }
-        out.push('\n');
     }
     out
 }

@@ -6,9 +6,12 @@ use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 use tuilu_core::vault::{StepAction, TransitionOptions};
 
-use crate::cmd_case::{deadline_text, local, open_vault, status_label};
+use tuilu_core::app::{vault_error, AppError, Missing};
+
+use crate::cmd_case::{local, status_label};
 use crate::output::t;
 use crate::output::{parse_time, print_json, Globals};
+use crate::views;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Action {
@@ -60,29 +63,60 @@ pub struct StepArgs {
 
 pub fn step(g: &Globals, args: StepArgs) -> anyhow::Result<ExitCode> {
     let now = g.clock();
-    let vault = open_vault(g)?;
+    let lang = g.lang;
+    let app = views::open_app(g)?;
+    let vault = app.vault(now)?;
+    let before = vault
+        .case(&args.case, now)
+        .map_err(|e| vault_error(e, None, lang))?;
+    // A step by its number in the checklist, or by its id.
+    let step_id = match args.step.parse::<i64>() {
+        Ok(n) => before
+            .steps
+            .iter()
+            .find(|s| s.number == n)
+            .map(|s| s.id.clone())
+            .ok_or_else(|| AppError::NotFound {
+                what: Missing::Step,
+                id: args.step.clone(),
+            })?,
+        Err(_) => args.step.clone(),
+    };
     let opts = TransitionOptions {
         at: args.at,
         note: args.note,
         route: args.route,
     };
-    let out = vault.transition(&args.case, &args.step, args.action.into(), &opts, now)?;
+    let out = vault
+        .transition(&before.id, &step_id, args.action.into(), &opts, now)
+        .map_err(|e| vault_error(e, Some(&before), lang))?;
     if g.json {
         print_json(&out)?;
     } else {
-        let lang = g.lang;
+        let screen = app.case_screen(&views::context(g), &out.case_id)?;
+        let row = screen.steps.iter().find(|s| s.id == out.step);
         println!(
-            "{} {}: {} → {}  ({} #{}, {})",
-            out.case_id,
-            out.step,
+            "{}. {}{}{} → {}  ({} #{}, {})",
+            row.map_or(0, |r| r.number),
+            row.map_or(out.step.as_str(), |r| r.title.as_str()),
+            t(lang, "：", ": "),
             status_label(lang, out.from),
             status_label(lang, out.to),
             t(lang, "日志", "journal"),
             out.seq,
             local(out.at)
         );
-        if let Some(d) = &out.deadline {
-            println!("  {}", deadline_text(lang, d, d.is_overdue(now)));
+        if let Some(d) = row.and_then(|r| r.deadline.as_ref()) {
+            println!(
+                "  {}{}{} · {}",
+                d.sense_label,
+                t(lang, "：", ": "),
+                d.text,
+                d.relative
+            );
+        }
+        if let Some(u) = &screen.undo {
+            println!("  ↶ {}", u.label);
         }
     }
     Ok(ExitCode::SUCCESS)

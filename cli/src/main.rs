@@ -13,6 +13,7 @@ mod cmd_step;
 mod cmd_workdays;
 mod output;
 mod vault_path;
+mod views;
 
 use std::process::ExitCode;
 
@@ -75,7 +76,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(e) => output::report_error(&e),
+        Err(e) => output::report_error(&e, cli.globals.lang),
     }
 }
 

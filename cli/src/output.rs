@@ -62,8 +62,13 @@ pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Prints an error chain to stderr (no backtrace) and returns the failure exit code.
-pub fn report_error(e: &anyhow::Error) -> ExitCode {
+/// Prints an error chain to stderr (no backtrace) and returns the failure exit code. An
+/// error of the application layer is said in `lang` only, naming things by their titles.
+pub fn report_error(e: &anyhow::Error, lang: Lang) -> ExitCode {
+    if let Some(app) = e.downcast_ref::<tuilu_core::app::AppError>() {
+        eprintln!("{}{}", t(lang, "错误：", "error: "), app.message(lang));
+        return ExitCode::FAILURE;
+    }
     eprintln!("错误 / error: {e}");
     for cause in e.chain().skip(1) {
         eprintln!("  原因 / caused by: {cause}");

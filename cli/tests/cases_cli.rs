@@ -59,13 +59,20 @@ fn a_case_from_new_to_done_with_json_everywhere() {
         assert!(s.get("deadline").is_some(), "deadline key present (null)");
     }
 
-    // An impossible transition exits non-zero and says why.
+    // An impossible transition exits non-zero and says why, naming the step to finish
+    // first by number and title, in the chosen language only.
     let err = fails(vault, &["step", &id, "cancel_task", "start"]);
-    assert!(err.contains("record_task_state"), "{err}");
+    assert!(err.starts_with("错误：请先完成第 1 步「"), "{err}");
     assert!(
-        err.contains("依赖步骤") && err.contains("dependency"),
+        !err.contains("record_task_state") && !err.contains("error"),
         "{err}"
     );
+    let err = fails(
+        vault,
+        &["--lang", "en", "step", &id, "cancel_task", "start"],
+    );
+    assert!(err.starts_with("error: Finish step 1 “"), "{err}");
+    assert!(!err.contains("错误"), "{err}");
 
     let t = ok_json(
         vault,
@@ -105,7 +112,7 @@ fn a_case_from_new_to_done_with_json_everywhere() {
     assert!(err.contains("RFC 3339"), "{err}");
     ok_json(vault, &["step", &id, "cancel_task", "done"]);
     let err = fails(vault, &["step", &id, "cancel_task", "submit"]);
-    assert!(err.contains("已完成") && err.contains("done"), "{err}");
+    assert!(err.contains("当前为「已完成」，不能提交"), "{err}");
     let undo = ok_json(vault, &["step", &id, "cancel_task", "undo"]);
     assert_eq!(undo["to"], "submitted");
     assert!(undo["undoes"].is_i64());
@@ -130,8 +137,8 @@ fn a_case_from_new_to_done_with_json_everywhere() {
     assert_eq!(log[1]["note"], "截图已保存");
 
     let list = ok_json(vault, &["case", "list"]);
-    assert_eq!(list.as_array().unwrap().len(), 1);
-    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list["cases"].as_array().unwrap().len(), 1);
+    assert_eq!(list["cases"][0]["id"], id.as_str());
 
     // Unknown ids are errors, not panics.
     assert!(fails(vault, &["case", "show", "nonexistent"]).contains("nonexistent"));
@@ -158,10 +165,12 @@ fn facts_changes_report_dropped_steps_and_keep_them() {
     assert!(dropped.contains(&"record_task_state"), "{r}");
     assert_eq!(r["case"]["dropped_steps"][0]["status"], "done");
     let err = fails(vault, &["step", &id, "record_task_state", "undo"]);
-    assert!(
-        err.contains("不在当前计划") && err.contains("not in the current plan"),
-        "{err}"
+    assert!(err.contains("已不在当前计划中"), "{err}");
+    let err = fails(
+        vault,
+        &["--lang", "en", "step", &id, "record_task_state", "undo"],
     );
+    assert!(err.contains("no longer part of the plan"), "{err}");
 
     let r = ok_json(vault, &["case", "facts", &id, "--unset", "task_accepted"]);
     assert_eq!(r["restored"][0]["id"], "record_task_state");
@@ -183,31 +192,27 @@ fn archive_and_delete_need_confirmation() {
     let id = new_case(vault);
     let a = ok_json(vault, &["case", "archive", &id]);
     assert_eq!(a["archived"], true);
-    assert!(ok_json(vault, &["case", "list"])
-        .as_array()
-        .unwrap()
-        .is_empty());
-    assert_eq!(
-        ok_json(vault, &["case", "list", "--all"])
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    let home = ok_json(vault, &["case", "list"]);
+    assert!(home["cases"].as_array().unwrap().is_empty());
+    assert_eq!(home["archived_count"], 1);
+    let all = ok_json(vault, &["case", "list", "--all"]);
+    assert_eq!(all["archived_cases"].as_array().unwrap().len(), 1);
     assert!(fails(vault, &["step", &id, "record_task_state", "start"]).contains("归档"));
     ok_json(vault, &["case", "unarchive", &id]);
 
     assert!(fails(vault, &["case", "delete", &id]).contains("--yes"));
     assert_eq!(
-        ok_json(vault, &["case", "list"]).as_array().unwrap().len(),
+        ok_json(vault, &["case", "list"])["cases"]
+            .as_array()
+            .unwrap()
+            .len(),
         1
     );
     let d = ok_json(vault, &["case", "delete", &id, "--yes"]);
     assert_eq!(d["deleted"], true);
-    assert!(ok_json(vault, &["case", "list", "--all"])
-        .as_array()
-        .unwrap()
-        .is_empty());
+    let all = ok_json(vault, &["case", "list", "--all"]);
+    assert!(all["cases"].as_array().unwrap().is_empty());
+    assert!(all["archived_cases"].as_array().unwrap().is_empty());
 }
 
 #[test]

@@ -193,7 +193,7 @@ fn submit_shows_the_deadline_in_its_sense_and_undo_reverts_it() {
         .clone()
         .unwrap();
     assert!(d.overdue);
-    assert_eq!(d.relative, "已逾期 1 天");
+    assert_eq!(d.relative, "已逾期 2 天");
     assert_eq!(screen.overdue_count, 1);
     let home = app.home(&late).unwrap();
     assert!(home.cases[0].overdue);

@@ -342,23 +342,38 @@ impl App {
 
     /// Home: open cases, most urgent first.
     pub fn home(&self, ctx: &ViewContext) -> Result<HomeView, AppError> {
+        self.home_with_archived(ctx, false)
+    }
+
+    /// Home, with the archived cases listed too when `archived` (most recent first).
+    pub fn home_with_archived(
+        &self,
+        ctx: &ViewContext,
+        archived: bool,
+    ) -> Result<HomeView, AppError> {
         let vault = self.vault(ctx.now)?;
         let book = self.rule_book()?;
         let err = |e| vault_error(e, None, ctx.lang);
         let all = vault.list_cases(true, ctx.now).map_err(err)?;
-        let archived = all.iter().filter(|c| c.archived).count();
+        let archived_count = all.iter().filter(|c| c.archived).count();
         let mut cases = Vec::new();
-        for c in all.iter().filter(|c| !c.archived) {
+        let mut archived_cases = Vec::new();
+        for c in &all {
+            if c.archived && !archived {
+                continue;
+            }
             let view = vault.case(&c.id, ctx.now).map_err(err)?;
-            cases.push(present::case_card(
-                ctx,
-                &book,
-                &view,
-                vault.deadline_calc().calendar(),
-            ));
+            let card = present::case_card(ctx, &book, &view, vault.deadline_calc().calendar());
+            if c.archived {
+                archived_cases.push(card);
+            } else {
+                cases.push(card);
+            }
         }
         present::sort_by_urgency(&mut cases);
-        Ok(present::home(ctx, cases, archived, &*self.calendar()?))
+        let mut home = present::home(ctx, cases, archived_count, &*self.calendar()?);
+        home.archived_cases = archived_cases;
+        Ok(home)
     }
 
     /// The scenario picker.

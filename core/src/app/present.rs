@@ -158,7 +158,24 @@ fn flag_view(lang: Lang, f: &RuleFlag) -> FlagView {
 
 /// The label of an action on a step of `kind`.
 pub fn action_label(lang: Lang, kind: StepKind, action: StepAction) -> String {
+    action_label_from(lang, kind, None, action)
+}
+
+/// The label of an action on a step of `kind` in status `from` (a submitted step that
+/// is started again was sent back).
+fn action_label_from(
+    lang: Lang,
+    kind: StepKind,
+    from: Option<StepStatus>,
+    action: StepAction,
+) -> String {
     let (zh, en) = match (kind, action) {
+        (_, StepAction::Start) if from == Some(StepStatus::Submitted) => {
+            ("被退回，重新办理", "Sent back: redo")
+        }
+        (_, StepAction::Start) if from == Some(StepStatus::Skipped) => {
+            ("改为办理", "Do it after all")
+        }
         (_, StepAction::Start) => ("开始办理", "Start"),
         (StepKind::Action, StepAction::Submit) => ("已提交", "Submitted"),
         (_, StepAction::Submit) => ("开始计时", "Start the clock"),
@@ -271,7 +288,7 @@ fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
             }
             actions.push(ActionView {
                 action: a,
-                label: action_label(lang, kind, a),
+                label: action_label_from(lang, kind, Some(s.status), a),
                 asks_time: matches!(a, StepAction::Submit | StepAction::Done),
             });
         }
@@ -571,7 +588,8 @@ pub fn case_card(
         None => case
             .steps
             .iter()
-            .find(|s| s.status == StepStatus::Submitted)
+            .filter(|s| s.status == StepStatus::Submitted)
+            .min_by_key(|s| s.deadline.is_none())
             .map(|s| match lang {
                 Lang::Zh => format!("等待结果：「{}」", s.title.get(lang)),
                 Lang::En => format!("Waiting on “{}”", s.title.get(lang)),
@@ -616,8 +634,15 @@ pub fn sort_by_urgency(cards: &mut [CaseCard]) {
 /// Calendar warnings: years whose holidays are estimated, among this year and next.
 fn calendar_warnings(lang: Lang, calendar: &ChinaCalendar, now: DateTime<Utc>) -> Vec<String> {
     let status = calendar.status();
-    let this_year = chrono::Datelike::year(&now.with_timezone(&BEIJING));
-    (this_year..=this_year + 1)
+    let today = now.with_timezone(&BEIJING).date_naive();
+    let this_year = chrono::Datelike::year(&today);
+    // Next year matters once its dates come within reach (from November).
+    let last = if chrono::Datelike::month(&today) >= 11 {
+        this_year + 1
+    } else {
+        this_year
+    };
+    (this_year..=last)
         .filter(|y| {
             status
                 .years
@@ -649,6 +674,7 @@ pub fn home(
         }),
         cases,
         archived_count: archived as i64,
+        archived_cases: Vec::new(),
         calendar_warnings: calendar_warnings(lang, calendar, ctx.now),
         start_label: tr(lang, "开始一个退出流程", "Start an exit"),
     }

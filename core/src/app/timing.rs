@@ -135,13 +135,13 @@ pub fn deadline_view(
     let deadline_local = if local_is_beijing {
         bj_text.clone()
     } else {
-        format!("{} ({})", local.format("%Y-%m-%d %H:%M"), zone.id())
+        format!("{} {}", local.format("%Y-%m-%d %H:%M"), zone.id())
     };
     let when = match lang {
         Lang::Zh if local_is_beijing => format!("{bj_text}（北京时间）"),
         Lang::Zh => format!("{bj_text}（北京时间；本地 {deadline_local}）"),
         Lang::En if local_is_beijing => format!("{bj_text} Beijing time"),
-        Lang::En => format!("{bj_text} Beijing time ({deadline_local} local)"),
+        Lang::En => format!("{bj_text} Beijing time ({deadline_local})"),
     };
     let range = d.earliest != d.latest;
     let text = match (sense, lang) {
@@ -188,11 +188,14 @@ fn relative_text(
     now: DateTime<Utc>,
     calendar: &ChinaCalendar,
 ) -> String {
+    let today = now.with_timezone(&BEIJING).date_naive();
     if now > d.deadline_utc {
         let late = now - d.deadline_utc;
         return match sense {
             TimeSense::Deadline | TimeSense::Window => {
-                let days = late.num_days();
+                // Days as people count them: the dates since the last day, in Beijing.
+                let end_date = d.deadline_utc.with_timezone(&BEIJING).date_naive();
+                let days = (today - end_date).num_days();
                 match (lang, days) {
                     (Lang::Zh, 0) => format!("已逾期 {} 小时", late.num_hours().max(1)),
                     (Lang::En, 0) => format!("overdue by {} h", late.num_hours().max(1)),
@@ -221,7 +224,6 @@ fn relative_text(
             Lang::En => format!("{h} h left"),
         };
     }
-    let today = now.with_timezone(&BEIJING).date_naive();
     if d.unit == DurationUnit::WorkingDays {
         let n = calendar.working_days_between(today, d.latest).count;
         return match lang {

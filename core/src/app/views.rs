@@ -13,6 +13,8 @@ use crate::vault::{StepAction, StepStatus};
 pub struct HomeView {
     pub cases: Vec<CaseCard>,
     pub archived_count: i64,
+    /// Archived cases, when asked for.
+    pub archived_cases: Vec<CaseCard>,
     /// "2027 年节假日安排尚未公布，相关日期为估算".
     pub calendar_warnings: Vec<String>,
     /// Shown when there is no open case.

@@ -1,0 +1,323 @@
+//! Text rendering of the core's view models: the CLI is one more shell. What a screen
+//! says (labels, deadline wording, why a step is locked) comes from `tuilu_core::app`;
+//! only layout is decided here.
+
+use std::fmt::Write as _;
+
+use tuilu_core::app::{App, CaseScreen, HomeView, StepRow, ViewContext};
+use tuilu_core::reminders::UserZone;
+use tuilu_core::vault::StepStatus;
+use tuilu_core::Lang;
+
+use crate::output::{t, Globals};
+use crate::vault_path::resolve_vault;
+
+/// The application service on the vault chosen by `--vault`, `$TUILU_VAULT` or the default.
+pub fn open_app(g: &Globals) -> anyhow::Result<App> {
+    let dir = resolve_vault(g.vault.as_deref())?;
+    Ok(App::open(&dir)?)
+}
+
+/// The view context of this run: `--lang`, the system's zone, `--now`.
+pub fn context(g: &Globals) -> ViewContext {
+    let zone = iana_zone_of_system().unwrap_or_else(UserZone::beijing);
+    ViewContext::new(g.lang, zone, g.clock())
+}
+
+/// The system's IANA zone (`$TZ`, else `/etc/timezone`, else `/etc/localtime`'s link).
+fn iana_zone_of_system() -> Option<UserZone> {
+    let from_env = std::env::var("TZ")
+        .ok()
+        .map(|s| s.trim_start_matches(':').to_string());
+    let from_file = || {
+        std::fs::read_to_string("/etc/timezone")
+            .ok()
+            .map(|s| s.trim().to_string())
+    };
+    let from_link = || {
+        std::fs::read_link("/etc/localtime").ok().and_then(|p| {
+            let s = p.to_string_lossy().into_owned();
+            s.split_once("zoneinfo/").map(|(_, z)| z.to_string())
+        })
+    };
+    from_env
+        .filter(|s| !s.is_empty())
+        .or_else(from_file)
+        .or_else(from_link)
+        .and_then(|name| tuilu_core::reminders::parse_tz(&name))
+}
+
+fn status_mark(s: StepStatus) -> &'static str {
+    match s {
+        StepStatus::Todo => "○",
+        StepStatus::InProgress => "◐",
+        StepStatus::Submitted => "⏳",
+        StepStatus::Done => "✓",
+        StepStatus::Skipped => "–",
+        StepStatus::Blocked => "✗",
+    }
+}
+
+fn render_step(out: &mut String, lang: Lang, s: &StepRow) {
+    let _ = write!(
+        out,
+        "{:>2}. {} {} — {}",
+        s.number,
+        status_mark(s.status),
+        s.title,
+        s.status_label
+    );
+    if let Some(at) = &s.status_at {
+        let _ = write!(out, " {at}");
+    }
+    out.push('\n');
+    let pad = "      ";
+    if let Some(p) = &s.pending {
+        let _ = writeln!(out, "{pad}{p}");
+    }
+    if let Some(r) = s.routes.iter().find(|r| r.selected) {
+        let _ = writeln!(
+            out,
+            "{pad}{}{}（{}）",
+            t(lang, "途径：", "route: "),
+            r.title,
+            r.channel
+        );
+    }
+    if let Some(d) = &s.deadline {
+        let mut line = format!("{pad}{}：{} · {}", d.sense_label, d.text, d.relative);
+        if lang == Lang::En {
+            line = format!("{pad}{}: {} · {}", d.sense_label, d.text, d.relative);
+        }
+        if d.estimated {
+            line.push_str(t(lang, "〔估算〕", " [estimate]"));
+        }
+        if d.overdue {
+            line.push_str(t(lang, " ‼", " ‼"));
+        }
+        let _ = writeln!(out, "{line}");
+    } else if let Some(timing) = &s.timing {
+        let _ = writeln!(out, "{pad}{timing}");
+    }
+    if let Some(r) = &s.locked_reason {
+        let _ = writeln!(out, "{pad}🔒 {r}");
+    } else if !s.actions.is_empty() {
+        let labels: Vec<&str> = s.actions.iter().map(|a| a.label.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "{pad}{}{}",
+            t(lang, "可以：", "you can: "),
+            labels.join(" · ")
+        );
+    }
+    if s.overdue {
+        if let Some(e) = &s.escalation {
+            let _ = writeln!(
+                out,
+                "{pad}{}{e}",
+                t(lang, "逾期未答复：", "No answer in time: ")
+            );
+        }
+    }
+    if s.evidence_count > 0 {
+        let _ = writeln!(
+            out,
+            "{pad}{}",
+            match lang {
+                Lang::Zh => format!("证据 {} 项", s.evidence_count),
+                Lang::En => format!("{} evidence item(s)", s.evidence_count),
+            }
+        );
+    }
+    if let Some(f) = &s.flag {
+        let _ = writeln!(out, "{pad}{}", f.text);
+    }
+    if let Some(n) = &s.note {
+        let _ = writeln!(out, "{pad}{}{n}", t(lang, "备注：", "note: "));
+    }
+}
+
+/// The checklist as text.
+pub fn render_case(c: &CaseScreen, lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}  [{}]  {} v{}{}",
+        c.title,
+        c.id,
+        t(lang, "规则", "rules"),
+        c.pack_version,
+        if c.archived {
+            t(lang, "  〔已归档〕", "  [archived]")
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(out, "{}", c.progress_text);
+    if let Some(n) = &c.newer_pack {
+        let _ = writeln!(out, "ⓘ {n}");
+    }
+    if !c.facts.is_empty() {
+        let facts: Vec<String> = c
+            .facts
+            .iter()
+            .map(|f| {
+                let mark = if f.assumed {
+                    t(lang, "（默认）", " (assumed)")
+                } else {
+                    ""
+                };
+                format!("{}{}{}{mark}", f.label, t(lang, "：", ": "), f.value)
+            })
+            .collect();
+        let _ = writeln!(out, "\n{}", t(lang, "【你的情况】", "YOUR SITUATION"));
+        for f in facts {
+            let _ = writeln!(out, "  · {f}");
+        }
+    }
+    if !c.blockers.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            t(
+                lang,
+                "【阻碍】解决前不能提交任何步骤：",
+                "BLOCKERS — nothing can be submitted until resolved:"
+            )
+        );
+        for b in &c.blockers {
+            let _ = writeln!(out, "  ✗ {} — {}", b.title, b.remedy);
+        }
+    }
+    let _ = writeln!(out, "\n{}", t(lang, "【步骤】", "STEPS"));
+    for s in &c.steps {
+        render_step(&mut out, lang, s);
+    }
+    if !c.dropped_steps.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            t(
+                lang,
+                "【已移出计划】（进度保留，条件恢复时返回）",
+                "DROPPED FROM THE PLAN (progress kept; back if they apply again)"
+            )
+        );
+        for s in &c.dropped_steps {
+            render_step(&mut out, lang, s);
+        }
+    }
+    if !c.amounts.is_empty() {
+        let _ = writeln!(out, "\n{}", t(lang, "【金额】", "AMOUNTS"));
+        for a in &c.amounts {
+            let value = a
+                .value_text
+                .clone()
+                .or_else(|| a.pending_text.clone())
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {}{}{value}", a.label, t(lang, "：", ": "));
+        }
+    }
+    if !c.warnings.is_empty() || !c.consequences.is_empty() {
+        let _ = writeln!(out, "\n{}", t(lang, "【注意】", "NOTE"));
+        for w in c.warnings.iter().chain(&c.consequences) {
+            let _ = writeln!(out, "  ⚠ {w}");
+        }
+    }
+    if !c.open_questions.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            t(
+                lang,
+                "【待回答】（用 tuilu case facts 补充）",
+                "OPEN QUESTIONS (answer with tuilu case facts)"
+            )
+        );
+        for q in &c.open_questions {
+            let _ = writeln!(out, "  ? {q}");
+        }
+    }
+    if let Some(u) = &c.undo {
+        let _ = writeln!(out, "\n↶ {}", u.label);
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        match lang {
+            Lang::Zh => format!(
+                "更新步骤：tuilu step {} <序号> done|submit|start|skip|block|undo",
+                c.id
+            ),
+            Lang::En => format!(
+                "Update a step: tuilu step {} <number> done|submit|start|skip|block|undo",
+                c.id
+            ),
+        }
+    );
+    out
+}
+
+/// Home as text.
+pub fn render_home(h: &HomeView, lang: Lang) -> String {
+    let mut out = String::new();
+    for w in &h.calendar_warnings {
+        let _ = writeln!(out, "ⓘ {w}");
+    }
+    if let Some(e) = &h.empty_text {
+        let _ = writeln!(out, "{e}");
+        let _ = writeln!(
+            out,
+            "{}",
+            t(
+                lang,
+                "开始：tuilu scenarios，然后 tuilu case new <场景>",
+                "Start: tuilu scenarios, then tuilu case new <scenario>"
+            )
+        );
+    }
+    for c in &h.cases {
+        let mut badges = String::new();
+        if c.overdue {
+            badges.push_str(t(lang, " ‼已逾期", " ‼ overdue"));
+        }
+        if c.estimated {
+            badges.push_str(t(lang, " 〔估算〕", " [estimate]"));
+        }
+        let _ = writeln!(out, "{}  {}  {}{badges}", c.id, c.title, c.progress_text);
+        if let Some(n) = &c.next_action {
+            let _ = writeln!(out, "    {n}");
+        }
+        if let (Some(d), Some(step)) = (&c.next_deadline, &c.next_deadline_step) {
+            let _ = writeln!(
+                out,
+                "    {step}{}{} · {}",
+                t(lang, "：", ": "),
+                d.text,
+                d.relative
+            );
+        }
+    }
+    if !h.archived_cases.is_empty() {
+        let _ = writeln!(out, "\n{}", t(lang, "【已归档】", "ARCHIVED"));
+        for c in &h.archived_cases {
+            let _ = writeln!(out, "{}  {}  {}", c.id, c.title, c.progress_text);
+        }
+    } else if h.archived_count > 0 {
+        let _ = writeln!(
+            out,
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "另有 {} 个已归档案件（tuilu case list --all）",
+                    h.archived_count
+                ),
+                Lang::En => format!(
+                    "{} archived case(s) (tuilu case list --all)",
+                    h.archived_count
+                ),
+            }
+        );
+    }
+    out
+}
