@@ -17,6 +17,7 @@
 
 uniffi::setup_scaffolding!("tuilu");
 
+pub mod app;
 pub mod calendar;
 mod cancel;
 pub mod cases;
@@ -34,6 +35,10 @@ mod runtime;
 pub mod uniffi_support;
 mod vault_api;
 
+pub use crate::app::{
+    AnswerRecord, AppError, AppSettingsRecord, CaseScreenRecord, ChangeObserver, ChangeRecord,
+    HomeViewRecord, QuestionnaireRecord, ReminderSyncRecord, TuiluApp, ViewContextRecord,
+};
 pub use crate::calendar::{
     CalendarProblemRecord, CalendarStatusRecord, DataSource, DateResultRecord, DayInfoRecord,
     DayKind, DeadlineRecord, EstimateKind, EstimateReasonRecord, WorkingDayCountRecord,

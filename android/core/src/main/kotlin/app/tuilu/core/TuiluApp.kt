@@ -1,0 +1,122 @@
+package app.tuilu.core
+
+import app.tuilu.core.uniffi.AnswerRecord
+import app.tuilu.core.uniffi.AppSettingsRecord
+import app.tuilu.core.uniffi.CaseScreenRecord
+import app.tuilu.core.uniffi.ChangeObserver
+import app.tuilu.core.uniffi.ChangeRecord
+import app.tuilu.core.uniffi.EvidenceListRecord
+import app.tuilu.core.uniffi.HomeViewRecord
+import app.tuilu.core.uniffi.Language
+import app.tuilu.core.uniffi.QuestionnaireRecord
+import app.tuilu.core.uniffi.ReminderSyncRecord
+import app.tuilu.core.uniffi.ScenarioPickerRecord
+import app.tuilu.core.uniffi.SettingsViewRecord
+import app.tuilu.core.uniffi.SnoozeChoice
+import app.tuilu.core.uniffi.StepAction
+import app.tuilu.core.uniffi.TuiluApp
+import app.tuilu.core.uniffi.ViewContextRecord
+import java.time.Clock
+import java.time.Instant
+import java.time.ZoneId
+import java.util.Locale
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.channels.awaitClose
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.callbackFlow
+import kotlinx.coroutines.withContext
+
+/**
+ * The screens' side of the core: every call returns a view model computed in Rust, with
+ * all text already in [language]; events (answers, step actions, undo, snooze) return the
+ * updated view or throw an `AppException` whose `userMessage` is the text to show.
+ * [changes] is a [Flow] of what changed, so screens refresh without polling.
+ *
+ * The shell decides nothing about the domain: it draws these records and performs
+ * platform effects (notifications, pickers, share sheet).
+ */
+class TuiluScreens(
+    vaultDir: String,
+    var language: Language = languageOf(Locale.getDefault()),
+    var zone: ZoneId = ZoneId.systemDefault(),
+    private val clock: Clock = Clock.systemUTC(),
+    private val ioDispatcher: CoroutineDispatcher = Dispatchers.IO,
+) : AutoCloseable {
+    private val app = TuiluApp(vaultDir)
+
+    /** The context of a call made now. */
+    fun context(now: Instant = clock.instant()): ViewContextRecord =
+        ViewContextRecord(language, JavaTimeZoneRules(zone), now)
+
+    private suspend fun <T> io(block: () -> T): T = withContext(ioDispatcher) { block() }
+
+    suspend fun home(): HomeViewRecord = io { app.home(context()) }
+
+    suspend fun scenarioPicker(): ScenarioPickerRecord = io { app.scenarioPicker(context()) }
+
+    suspend fun questionnaire(scenario: String, answers: Map<String, String>): QuestionnaireRecord =
+        io { app.questionnaire(context(), scenario, answers.toRecords()) }
+
+    suspend fun case(caseId: String): CaseScreenRecord = io { app.caseScreen(context(), caseId) }
+
+    suspend fun evidence(caseId: String, stepId: String? = null): EvidenceListRecord =
+        io { app.evidenceList(context(), caseId, stepId) }
+
+    suspend fun reminderSync(scheduled: Collection<String>): ReminderSyncRecord =
+        io { app.reminderSync(context(), scheduled.toList()) }
+
+    suspend fun settings(): SettingsViewRecord = io { app.settingsView(context()) }
+
+    suspend fun createCase(scenario: String, answers: Map<String, String>): CaseScreenRecord =
+        io { app.createCase(context(), scenario, answers.toRecords()) }
+
+    suspend fun act(
+        caseId: String,
+        stepId: String,
+        action: StepAction,
+        at: Instant? = null,
+        note: String? = null,
+        route: String? = null,
+    ): CaseScreenRecord = io { app.stepAction(context(), caseId, stepId, action, at, note, route) }
+
+    suspend fun undo(caseId: String): CaseScreenRecord = io { app.undoLast(context(), caseId) }
+
+    suspend fun setFacts(caseId: String, set: Map<String, String>, unset: List<String> = emptyList()): CaseScreenRecord =
+        io { app.setCaseFacts(context(), caseId, set.toRecords(), unset) }
+
+    suspend fun flagRule(caseId: String, ruleId: String, note: String?): CaseScreenRecord =
+        io { app.flagRule(context(), caseId, ruleId, note) }
+
+    suspend fun snooze(reminderId: String, choice: SnoozeChoice, scheduled: Collection<String>): ReminderSyncRecord =
+        io { app.snoozeReminder(context(), reminderId, choice, scheduled.toList()) }
+
+    suspend fun dismiss(reminderId: String, scheduled: Collection<String>): ReminderSyncRecord =
+        io { app.dismissReminder(context(), reminderId, scheduled.toList()) }
+
+    suspend fun delivered(tokens: Collection<String>) = io { app.remindersDelivered(context(), tokens.toList()) }
+
+    fun storedSettings(): AppSettingsRecord = app.settings()
+
+    suspend fun saveSettings(settings: AppSettingsRecord) = io { app.saveSettings(settings) }
+
+    /** What changed, as it happens; collecting registers an observer, cancelling removes it. */
+    fun changes(): Flow<ChangeRecord> = callbackFlow {
+        val handle = app.addObserver(object : ChangeObserver {
+            override fun changed(change: ChangeRecord) {
+                trySend(change)
+            }
+        })
+        awaitClose { app.removeObserver(handle) }
+    }
+
+    override fun close() = app.close()
+
+    companion object {
+        /** zh for any Chinese locale, else en. */
+        fun languageOf(locale: Locale): Language =
+            if (locale.language == "zh") Language.ZH else Language.EN
+    }
+}
+
+private fun Map<String, String>.toRecords(): List<AnswerRecord> = map { (k, v) -> AnswerRecord(k, v) }

@@ -1,0 +1,764 @@
+//! The application layer across the FFI: [`TuiluApp`] computes a view model per screen and
+//! applies the user's events (see `tuilu_core::app`). The shells draw these records as
+//! they are; every string in them is already in the user's language.
+//!
+//! Records are declared once with [`view_record!`]: the field list makes both the UniFFI
+//! record and its conversion from the core's view.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use tuilu_core::app::{self as core_app, App};
+use tuilu_core::vault as v;
+
+use crate::cases::{StepAction, StepStatus};
+use crate::reminders::{Language, ReminderSettingsRecord, SnoozeChoice, TimeZoneRules};
+use crate::rules::{mirror_enum, Channel};
+use crate::uniffi_support::Timestamp;
+
+/// Converts a core view value into its FFI record.
+pub(crate) trait ToFfi {
+    type Out;
+    fn to_ffi(self) -> Self::Out;
+}
+
+macro_rules! same {
+    ($($t:ty),*) => {$(
+        impl ToFfi for $t {
+            type Out = $t;
+            fn to_ffi(self) -> $t { self }
+        }
+    )*};
+}
+same!(String, bool, i64, i32, f64, DateTime<Utc>, NaiveDate);
+
+impl<T: ToFfi> ToFfi for Vec<T> {
+    type Out = Vec<T::Out>;
+    fn to_ffi(self) -> Vec<T::Out> {
+        self.into_iter().map(ToFfi::to_ffi).collect()
+    }
+}
+
+impl<T: ToFfi> ToFfi for Option<T> {
+    type Out = Option<T::Out>;
+    fn to_ffi(self) -> Option<T::Out> {
+        self.map(ToFfi::to_ffi)
+    }
+}
+
+macro_rules! via_from {
+    ($($core:ty => $ffi:ty),*) => {$(
+        impl ToFfi for $core {
+            type Out = $ffi;
+            fn to_ffi(self) -> $ffi { self.into() }
+        }
+    )*};
+}
+via_from!(
+    v::StepStatus => StepStatus,
+    v::StepAction => StepAction,
+    tuilu_core::rules::pack::Channel => Channel,
+    tuilu_core::Lang => Language,
+    core_app::TimeSense => TimeSense,
+    core_app::QuestionKind => QuestionKind,
+    core_app::ChangeKind => ChangeKind
+);
+
+/// Declares an FFI record with the fields of a core view, and the conversion.
+macro_rules! view_record {
+    ($(#[$m:meta])* $name:ident <= $core:ty { $($field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, uniffi::Record)]
+        pub struct $name { $(pub $field: $ty),* }
+        impl ToFfi for $core {
+            type Out = $name;
+            fn to_ffi(self) -> $name { $name { $($field: self.$field.to_ffi()),* } }
+        }
+    };
+}
+
+/// What the end of a timed rule means for the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum TimeSense {
+    /// The other side must answer by then.
+    Deadline,
+    /// The user may act only after then (a cooldown).
+    Earliest,
+    /// A period of at least this long.
+    MinimumPeriod,
+    /// The user must act before then.
+    Window,
+}
+mirror_enum!(
+    TimeSense,
+    core_app::TimeSense,
+    [Deadline, Earliest, MinimumPeriod, Window]
+);
+
+/// How a question is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum QuestionKind {
+    YesNo,
+    Choice,
+    Money,
+    Integer,
+    Date,
+    DateTime,
+    Text,
+}
+mirror_enum!(
+    QuestionKind,
+    core_app::QuestionKind,
+    [YesNo, Choice, Money, Integer, Date, DateTime, Text]
+);
+
+/// What changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ChangeKind {
+    CaseCreated,
+    CaseChanged,
+    CaseDeleted,
+    EvidenceChanged,
+    RemindersChanged,
+    SettingsChanged,
+    RulesChanged,
+    CalendarChanged,
+}
+mirror_enum!(
+    ChangeKind,
+    core_app::ChangeKind,
+    [
+        CaseCreated,
+        CaseChanged,
+        CaseDeleted,
+        EvidenceChanged,
+        RemindersChanged,
+        SettingsChanged,
+        RulesChanged,
+        CalendarChanged
+    ]
+);
+
+view_record!(
+    /// A running timed rule, worded for the user.
+    DeadlineViewRecord <= core_app::DeadlineView {
+        sense: TimeSense, sense_label: String, text: String, relative: String,
+        earliest: NaiveDate, latest: NaiveDate, earliest_utc: Timestamp, deadline_utc: Timestamp,
+        deadline_beijing: String, deadline_local: String, overdue: bool, reached: bool,
+        estimated: bool, estimate_reason: Option<String>,
+    }
+);
+view_record!(
+    /// One case on the home screen.
+    CaseCardRecord <= core_app::CaseCard {
+        id: String, scenario: String, title: String, platform: String, settled: i64,
+        total: i64, progress_text: String, next_action: Option<String>,
+        next_deadline: Option<DeadlineViewRecord>, next_deadline_step: Option<String>,
+        overdue: bool, estimated: bool, updated_at: Timestamp,
+    }
+);
+view_record!(
+    /// Home: open cases, most urgent first.
+    HomeViewRecord <= core_app::HomeView {
+        cases: Vec<CaseCardRecord>, archived_count: i64, archived_cases: Vec<CaseCardRecord>,
+        calendar_warnings: Vec<String>, empty_text: Option<String>, start_label: String,
+    }
+);
+view_record!(
+    ScenarioCardRecord
+        <= core_app::ScenarioCard {
+            id: String,
+            title: String,
+            summary: String,
+            pack_version: String,
+            last_reviewed: String,
+            last_reviewed_text: String,
+            flagged_rules: i64,
+            steps_in_pack: i64,
+        }
+);
+view_record!(
+    PlatformGroupRecord <= core_app::PlatformGroup {
+        platform: String, label: String, scenarios: Vec<ScenarioCardRecord>,
+    }
+);
+view_record!(
+    /// The scenario picker, platforms grouped.
+    ScenarioPickerRecord <= core_app::ScenarioPickerView { groups: Vec<PlatformGroupRecord> }
+);
+view_record!(
+    ChoiceOptionRecord
+        <= core_app::ChoiceOption {
+            value: String,
+            label: String,
+            selected: bool
+        }
+);
+view_record!(
+    /// One question; `answer_value` is what to send back, `error` why the last answer
+    /// was refused.
+    QuestionViewRecord <= core_app::QuestionView {
+        id: String, text: String, help: Option<String>, kind: QuestionKind,
+        kind_label: String, options: Vec<ChoiceOptionRecord>, min: Option<f64>,
+        answer_text: Option<String>, answer_value: Option<String>, assumed: bool,
+        assumed_text: Option<String>, error: Option<String>, needs_answer: bool,
+    }
+);
+view_record!(
+    AmountViewRecord <= core_app::AmountView {
+        id: String, label: String, value_text: Option<String>, value: Option<f64>,
+        explanation: String, pending_text: Option<String>,
+    }
+);
+view_record!(
+    PreviewStepRecord <= core_app::PreviewStep {
+        number: i64, title: String, undetermined: bool, timing: Option<String>,
+    }
+);
+view_record!(
+    PlanPreviewRecord <= core_app::PlanPreview {
+        steps: Vec<PreviewStepRecord>, blockers: Vec<String>, added_steps: Vec<String>,
+        removed_steps: Vec<String>, amounts: Vec<AmountViewRecord>, warnings: Vec<String>,
+        summary: String,
+    }
+);
+view_record!(
+    /// The questionnaire with the answers so far and what they change.
+    QuestionnaireRecord <= core_app::QuestionnaireView {
+        scenario: String, title: String, questions: Vec<QuestionViewRecord>, answered: i64,
+        total: i64, complete: bool, preview: PlanPreviewRecord,
+    }
+);
+view_record!(
+    SourceViewRecord <= core_app::SourceView {
+        quote: String, seed: String, confidence: String, last_reviewed: String,
+        note: Option<String>, summary: String,
+    }
+);
+view_record!(
+    FlagViewRecord
+        <= core_app::FlagView {
+            note: String,
+            flagged_at: Timestamp,
+            text: String
+        }
+);
+view_record!(
+    ActionViewRecord
+        <= core_app::ActionView {
+            action: StepAction,
+            label: String,
+            asks_time: bool
+        }
+);
+view_record!(
+    RouteViewRecord <= core_app::RouteView {
+        id: String, title: String, channel: String, instructions: String, selected: bool,
+        timing: Option<String>,
+    }
+);
+view_record!(
+    /// One step of the checklist: what to do, what can be done now, and why not.
+    StepRowRecord <= core_app::StepRow {
+        id: String, number: i64, title: String, instructions: String, channel: Channel,
+        channel_label: String, status: StepStatus, status_label: String,
+        status_at: Option<String>, actions: Vec<ActionViewRecord>,
+        locked_reason: Option<String>, routes: Vec<RouteViewRecord>, timing: Option<String>,
+        deadline: Option<DeadlineViewRecord>, overdue: bool, escalation: Option<String>,
+        warnings: Vec<String>, tips: Vec<String>, evidence_hints: Vec<String>,
+        evidence_count: i64, source: Option<SourceViewRecord>, flag: Option<FlagViewRecord>,
+        pending: Option<String>, note: Option<String>,
+    }
+);
+view_record!(
+    UndoViewRecord
+        <= core_app::UndoView {
+            step: String,
+            label: String
+        }
+);
+view_record!(
+    FactLineRecord
+        <= core_app::FactLine {
+            id: String,
+            label: String,
+            value: String,
+            assumed: bool
+        }
+);
+view_record!(
+    BlockerViewRecord
+        <= core_app::BlockerView {
+            id: String,
+            title: String,
+            remedy: String
+        }
+);
+view_record!(
+    /// The checklist of a case.
+    CaseScreenRecord <= core_app::CaseScreen {
+        id: String, scenario: String, title: String, platform: String, pack_version: String,
+        newer_pack: Option<String>, archived: bool, facts: Vec<FactLineRecord>, settled: i64,
+        total: i64, progress_text: String, blockers: Vec<BlockerViewRecord>,
+        steps: Vec<StepRowRecord>, dropped_steps: Vec<StepRowRecord>, warnings: Vec<String>,
+        consequences: Vec<String>, amounts: Vec<AmountViewRecord>,
+        undo: Option<UndoViewRecord>, open_questions: Vec<String>, overdue_count: i64,
+        created_at: Timestamp, updated_at: Timestamp,
+    }
+);
+view_record!(
+    EvidenceRowRecord <= core_app::EvidenceRow {
+        id: String, kind_label: String, media_type: String, file_name: String, size: i64,
+        size_text: String, captured_text: String, captured_at: Option<Timestamp>,
+        short_hash: String, sha256: String, step: Option<String>, step_title: Option<String>,
+        note: String,
+    }
+);
+view_record!(
+    EvidenceListRecord <= core_app::EvidenceListView {
+        case_id: String, step: Option<String>, items: Vec<EvidenceRowRecord>,
+        total_size_text: String, empty_text: Option<String>,
+    }
+);
+view_record!(
+    NotificationActionRecord
+        <= core_app::NotificationAction {
+            id: String,
+            label: String
+        }
+);
+view_record!(
+    /// A notification to hold, under `token`, in channel/category `category`.
+    NotificationViewRecord <= core_app::NotificationView {
+        id: String, token: String, fire_at: Timestamp, fire_local: String, title: String,
+        body: String, category: String, actions: Vec<NotificationActionRecord>,
+        case_id: Option<String>, step_id: Option<String>,
+    }
+);
+view_record!(
+    /// What to schedule and cancel now.
+    ReminderSyncRecord <= core_app::ReminderSyncView {
+        schedule: Vec<NotificationViewRecord>, cancel: Vec<String>, keep: Vec<String>,
+        budget: i64,
+    }
+);
+view_record!(
+    CalendarYearRecord
+        <= core_app::CalendarYearLine {
+            year: i32,
+            text: String,
+            estimated: bool
+        }
+);
+view_record!(
+    SettingsViewRecord <= core_app::SettingsView {
+        language: Language, language_label: String, time_zone: String,
+        quiet_hours_enabled: bool, quiet_hours_text: String, preferred_time: String,
+        calendar_years: Vec<CalendarYearRecord>, calendar_warnings: Vec<String>,
+        vault_size: i64, vault_size_text: String, evidence_count: i64, case_count: i64,
+        pack_problems: Vec<String>,
+    }
+);
+view_record!(
+    /// One change, told to observers.
+    ChangeRecord <= core_app::Change { kind: ChangeKind, case_id: Option<String> }
+);
+
+/// An answer as the person gave it: typed text, or a choice's value or label.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AnswerRecord {
+    pub fact: String,
+    pub value: String,
+}
+
+fn answers(list: Vec<AnswerRecord>) -> Vec<core_app::Answer> {
+    list.into_iter()
+        .map(|a| core_app::Answer::new(a.fact, a.value))
+        .collect()
+}
+
+/// What the views of one call are made for.
+#[derive(Clone, uniffi::Record)]
+pub struct ViewContextRecord {
+    pub language: Language,
+    /// The device's zone (the platform's rules).
+    pub zone: Arc<dyn TimeZoneRules>,
+    pub now: Timestamp,
+}
+
+impl std::fmt::Debug for ViewContextRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ViewContextRecord")
+            .field("language", &self.language)
+            .field("zone", &self.zone.id())
+            .field("now", &self.now)
+            .finish()
+    }
+}
+
+/// The settings the user can change.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AppSettingsRecord {
+    pub language: Language,
+    pub quiet_hours_enabled: bool,
+    /// `HH:MM`.
+    pub quiet_start: String,
+    pub quiet_end: String,
+    pub preferred_time: String,
+}
+
+/// Errors of the application layer: variants an app branches on, each with
+/// `user_message`, the words to show (in the call's language, naming steps and facts by
+/// their titles). Kotlin: `AppException`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum AppError {
+    #[error("{user_message}")]
+    NotFound {
+        what: String,
+        id: String,
+        user_message: String,
+    },
+    #[error("{user_message}")]
+    DependencyNotDone {
+        step: String,
+        dependency: String,
+        user_message: String,
+    },
+    #[error("{user_message}")]
+    BlockedBy {
+        blocker: String,
+        user_message: String,
+    },
+    #[error("{user_message}")]
+    InvalidFact { fact: String, user_message: String },
+    #[error("{user_message}")]
+    InvalidTransition { step: String, user_message: String },
+    #[error("{user_message}")]
+    NothingToUndo { step: String, user_message: String },
+    #[error("{user_message}")]
+    VaultFromNewerVersion { user_message: String },
+    /// Another refusal the user can act on; `code` names it (`archived`,
+    /// `dependent_started`, `time_in_future`, `pack_outdated`, `invalid_pack`...).
+    #[error("{user_message}")]
+    Refused { code: String, user_message: String },
+    #[error("{user_message}")]
+    Busy { user_message: String },
+    #[error("{user_message}")]
+    Storage { user_message: String },
+    #[error("{user_message}")]
+    Internal { user_message: String },
+}
+
+impl AppError {
+    fn from_core(e: core_app::AppError, lang: tuilu_core::Lang) -> AppError {
+        use core_app::AppError as C;
+        let user_message = e.message(lang);
+        match e {
+            C::NotFound { what, id } => AppError::NotFound {
+                what: format!("{what:?}").to_lowercase(),
+                id,
+                user_message,
+            },
+            C::DependencyNotDone {
+                step, dependency, ..
+            } => AppError::DependencyNotDone {
+                step,
+                dependency,
+                user_message,
+            },
+            C::BlockedBy { blocker, .. } => AppError::BlockedBy {
+                blocker,
+                user_message,
+            },
+            C::InvalidFact { fact, .. } | C::UnknownFact { fact } => {
+                AppError::InvalidFact { fact, user_message }
+            }
+            C::InvalidTransition { step, .. } => AppError::InvalidTransition { step, user_message },
+            C::NothingToUndo { step, .. } => AppError::NothingToUndo { step, user_message },
+            C::VaultFromNewerVersion { .. } => AppError::VaultFromNewerVersion { user_message },
+            C::Busy => AppError::Busy { user_message },
+            C::Storage { .. } => AppError::Storage { user_message },
+            C::Internal { .. } => AppError::Internal { user_message },
+            other => AppError::Refused {
+                code: other.code().to_string(),
+                user_message,
+            },
+        }
+    }
+
+    fn panicked() -> AppError {
+        AppError::Internal {
+            user_message: "内部错误 / internal error".into(),
+        }
+    }
+}
+
+/// Told about every change, so screens refresh without polling. Called on the thread
+/// that made the change; return quickly.
+#[uniffi::export(with_foreign)]
+pub trait ChangeObserver: Send + Sync {
+    fn changed(&self, change: ChangeRecord);
+}
+
+struct ObserverAdapter(Arc<dyn ChangeObserver>);
+
+impl core_app::ChangeObserver for ObserverAdapter {
+    fn changed(&self, change: &core_app::Change) {
+        // A panicking foreign observer must not take the core down.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.0.changed(change.clone().to_ffi())
+        }));
+    }
+}
+
+/// The application service, opened on the vault directory. Thread-safe; one per app.
+#[derive(Debug, uniffi::Object)]
+pub struct TuiluApp {
+    app: App,
+}
+
+fn ctx(c: &ViewContextRecord) -> core_app::ViewContext {
+    let zone = ReminderSettingsRecord {
+        zone: c.zone.clone(),
+        quiet_hours: None,
+        preferred_time: "09:30".into(),
+        limit: 1,
+    };
+    let tz = tuilu_core::reminders::ReminderSettings::try_from(&zone)
+        .map(|s| s.tz)
+        .unwrap_or_else(|_| tuilu_core::reminders::UserZone::beijing());
+    core_app::ViewContext::new(c.language.into(), tz, c.now)
+}
+
+/// Runs `f` with the core's context, converting its view and its error; a panic becomes
+/// `Internal`.
+fn run<T: ToFfi>(
+    c: &ViewContextRecord,
+    f: impl FnOnce(&core_app::ViewContext) -> Result<T, core_app::AppError>,
+) -> Result<T::Out, AppError> {
+    let cx = ctx(c);
+    let lang = cx.lang;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        f(&cx)
+            .map(ToFfi::to_ffi)
+            .map_err(|e| AppError::from_core(e, lang))
+    }))
+    .unwrap_or_else(|_| Err(AppError::panicked()))
+}
+
+fn hhmm(field: &str, s: &str) -> Result<chrono::NaiveTime, AppError> {
+    chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| AppError::Refused {
+        code: "invalid_time".into(),
+        user_message: format!("{field}: HH:MM"),
+    })
+}
+
+#[uniffi::export]
+impl TuiluApp {
+    /// Opens the service on the vault directory (created when missing). The vault
+    /// database opens on first use.
+    #[uniffi::constructor]
+    pub fn new(vault_dir: String) -> Result<Arc<TuiluApp>, AppError> {
+        let open = std::panic::catch_unwind(|| App::open(Path::new(&vault_dir)))
+            .map_err(|_| AppError::panicked())?;
+        let app = open.map_err(|e| AppError::from_core(e, tuilu_core::Lang::Zh))?;
+        Ok(Arc::new(TuiluApp { app }))
+    }
+
+    pub fn home(&self, ctx: ViewContextRecord) -> Result<HomeViewRecord, AppError> {
+        run(&ctx, |c| self.app.home(c))
+    }
+
+    pub fn scenario_picker(
+        &self,
+        ctx: ViewContextRecord,
+    ) -> Result<ScenarioPickerRecord, AppError> {
+        run(&ctx, |c| self.app.scenario_picker(c))
+    }
+
+    pub fn questionnaire(
+        &self,
+        ctx: ViewContextRecord,
+        scenario: String,
+        answers: Vec<AnswerRecord>,
+    ) -> Result<QuestionnaireRecord, AppError> {
+        run(&ctx, |c| {
+            self.app
+                .questionnaire(c, &scenario, &self::answers(answers))
+        })
+    }
+
+    pub fn case_screen(
+        &self,
+        ctx: ViewContextRecord,
+        case_id: String,
+    ) -> Result<CaseScreenRecord, AppError> {
+        run(&ctx, |c| self.app.case_screen(c, &case_id))
+    }
+
+    pub fn evidence_list(
+        &self,
+        ctx: ViewContextRecord,
+        case_id: String,
+        step_id: Option<String>,
+    ) -> Result<EvidenceListRecord, AppError> {
+        run(&ctx, |c| {
+            self.app.evidence_list(c, &case_id, step_id.as_deref())
+        })
+    }
+
+    /// What to schedule and cancel, given the tokens the phone has scheduled (Android
+    /// cannot list its alarms: the app keeps the set of tokens it scheduled).
+    pub fn reminder_sync(
+        &self,
+        ctx: ViewContextRecord,
+        scheduled: Vec<String>,
+    ) -> Result<ReminderSyncRecord, AppError> {
+        run(&ctx, |c| self.app.reminder_sync(c, &scheduled))
+    }
+
+    pub fn settings_view(&self, ctx: ViewContextRecord) -> Result<SettingsViewRecord, AppError> {
+        run(&ctx, |c| self.app.settings_view(c))
+    }
+
+    /// Starts a case from the questionnaire's answers.
+    pub fn create_case(
+        &self,
+        ctx: ViewContextRecord,
+        scenario: String,
+        answers: Vec<AnswerRecord>,
+    ) -> Result<CaseScreenRecord, AppError> {
+        run(&ctx, |c| {
+            self.app.create_case(c, &scenario, &self::answers(answers))
+        })
+    }
+
+    /// A step action; `at` defaults to now.
+    #[allow(clippy::too_many_arguments)]
+    pub fn step_action(
+        &self,
+        ctx: ViewContextRecord,
+        case_id: String,
+        step_id: String,
+        action: StepAction,
+        at: Option<Timestamp>,
+        note: Option<String>,
+        route: Option<String>,
+    ) -> Result<CaseScreenRecord, AppError> {
+        run(&ctx, |c| {
+            self.app
+                .step_action(c, &case_id, &step_id, action.into(), at, note, route)
+        })
+    }
+
+    /// Undoes the case's latest action that can be undone (the undo snackbar).
+    pub fn undo_last(
+        &self,
+        ctx: ViewContextRecord,
+        case_id: String,
+    ) -> Result<CaseScreenRecord, AppError> {
+        run(&ctx, |c| self.app.undo_last(c, &case_id))
+    }
+
+    pub fn set_case_facts(
+        &self,
+        ctx: ViewContextRecord,
+        case_id: String,
+        set: Vec<AnswerRecord>,
+        unset: Vec<String>,
+    ) -> Result<CaseScreenRecord, AppError> {
+        run(&ctx, |c| {
+            self.app.set_case_facts(c, &case_id, &answers(set), &unset)
+        })
+    }
+
+    /// Flags a rule (`note`), or clears the flag (`note` none).
+    pub fn flag_rule(
+        &self,
+        ctx: ViewContextRecord,
+        case_id: String,
+        rule_id: String,
+        note: Option<String>,
+    ) -> Result<CaseScreenRecord, AppError> {
+        run(&ctx, |c| {
+            self.app.flag_rule(c, &case_id, &rule_id, note.as_deref())
+        })
+    }
+
+    pub fn snooze_reminder(
+        &self,
+        ctx: ViewContextRecord,
+        reminder_id: String,
+        choice: SnoozeChoice,
+        scheduled: Vec<String>,
+    ) -> Result<ReminderSyncRecord, AppError> {
+        run(&ctx, |c| {
+            self.app
+                .snooze_reminder(c, &reminder_id, choice.into(), &scheduled)
+        })
+    }
+
+    pub fn dismiss_reminder(
+        &self,
+        ctx: ViewContextRecord,
+        reminder_id: String,
+        scheduled: Vec<String>,
+    ) -> Result<ReminderSyncRecord, AppError> {
+        run(&ctx, |c| {
+            self.app.dismiss_reminder(c, &reminder_id, &scheduled)
+        })
+    }
+
+    /// Records deliveries (ids or tokens); a delivered catch-up retires what it covers.
+    pub fn reminders_delivered(
+        &self,
+        ctx: ViewContextRecord,
+        tokens: Vec<String>,
+    ) -> Result<(), AppError> {
+        run(&ctx, |c| {
+            self.app.reminders_delivered(c, &tokens).map(|()| true)
+        })
+        .map(|_| ())
+    }
+
+    pub fn settings(&self) -> AppSettingsRecord {
+        let s = self.app.settings();
+        AppSettingsRecord {
+            language: s.language.into(),
+            quiet_hours_enabled: s.quiet_hours_enabled,
+            quiet_start: s.quiet_start.format("%H:%M").to_string(),
+            quiet_end: s.quiet_end.format("%H:%M").to_string(),
+            preferred_time: s.preferred_time.format("%H:%M").to_string(),
+        }
+    }
+
+    pub fn save_settings(&self, settings: AppSettingsRecord) -> Result<(), AppError> {
+        let s = core_app::AppSettings {
+            language: settings.language.into(),
+            quiet_hours_enabled: settings.quiet_hours_enabled,
+            quiet_start: hhmm("quiet_start", &settings.quiet_start)?,
+            quiet_end: hhmm("quiet_end", &settings.quiet_end)?,
+            preferred_time: hhmm("preferred_time", &settings.preferred_time)?,
+        };
+        self.app
+            .save_settings(&s)
+            .map_err(|e| AppError::from_core(e, s.language))
+    }
+
+    /// Adds a compiled rule pack (JSON), kept in the vault so it survives a restart.
+    pub fn add_pack(&self, pack_json: String) -> Result<String, AppError> {
+        self.app
+            .add_pack(&pack_json)
+            .map_err(|e| AppError::from_core(e, self.app.settings().language))
+    }
+
+    /// Registers an observer; returns the handle for `remove_observer`.
+    pub fn add_observer(&self, observer: Arc<dyn ChangeObserver>) -> u64 {
+        self.app.add_observer(Arc::new(ObserverAdapter(observer)))
+    }
+
+    pub fn remove_observer(&self, handle: u64) -> bool {
+        self.app.remove_observer(handle)
+    }
+}

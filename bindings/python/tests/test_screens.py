@@ -1,0 +1,88 @@
+"""The application layer through the FFI: view models and events, as a shell uses them."""
+
+import datetime as dt
+import threading
+
+import pytest
+
+import tuilu
+
+ANSWERS = [
+    tuilu.AnswerRecord(fact="has_unsettled_earnings", value="否"),
+    tuilu.AnswerRecord(fact="has_violation_record", value="否"),
+    tuilu.AnswerRecord(fact="contract_ended", value="是"),
+]
+
+
+def ctx(now="2026-09-29T08:00:00+00:00", lang=tuilu.Language.ZH):
+    return tuilu.ViewContextRecord(
+        language=lang, zone=tuilu.beijing_time_zone(), now=dt.datetime.fromisoformat(now)
+    )
+
+
+class Recorder(tuilu.ChangeObserver):
+    def __init__(self):
+        self.changes = []
+        self.lock = threading.Lock()
+
+    def changed(self, change):
+        with self.lock:
+            self.changes.append((change.kind, change.case_id))
+
+
+def test_a_case_from_questionnaire_to_done_with_undo_observer_and_typed_errors(vault):
+    app = tuilu.TuiluApp(vault)
+    rec = Recorder()
+    handle = app.add_observer(rec)
+
+    q = app.questionnaire(ctx(), "kuaishou.live-exit", [tuilu.AnswerRecord(fact="fans", value="60万")])
+    fans = next(x for x in q.questions if x.id == "fans")
+    assert fans.answer_value == "600000"
+    assert fans.kind == tuilu.QuestionKind.INTEGER
+    assert all("bool" not in x.kind_label for x in q.questions)
+
+    case = app.create_case(ctx(), "douyin.guild-exit", ANSWERS)
+    with pytest.raises(tuilu.AppError.DependencyNotDone) as e:
+        app.step_action(ctx(), case.id, "submit_exit", tuilu.StepAction.SUBMIT, None, None, None)
+    assert e.value.dependency == "check_account_status"
+    assert e.value.user_message.startswith("请先完成第 1 步「")
+
+    for step in ["check_account_status", "backup_data", "read_contract_and_negotiate"]:
+        case = app.step_action(ctx(), case.id, step, tuilu.StepAction.DONE, None, None, None)
+    case = app.step_action(
+        ctx("2026-09-30T09:00:00+00:00"), case.id, "submit_exit", tuilu.StepAction.SUBMIT, None, None, None
+    )
+    row = next(s for s in case.steps if s.id == "submit_exit")
+    assert row.deadline.sense == tuilu.TimeSense.DEADLINE
+    assert row.deadline.latest == "2026-10-10"
+    assert row.deadline.relative == "还剩 3 个工作日"
+    late = app.case_screen(ctx("2026-10-12T02:00:00+00:00"), case.id)
+    late_row = next(s for s in late.steps if s.id == "submit_exit")
+    assert late_row.overdue and late_row.deadline.relative == "已逾期 2 天"
+
+    case = app.undo_last(ctx("2026-09-30T09:05:00+00:00"), case.id)
+    assert next(s for s in case.steps if s.id == "submit_exit").status == tuilu.StepStatus.TODO
+
+    with rec.lock:
+        kinds = [k for k, _ in rec.changes]
+    assert kinds[0] == tuilu.ChangeKind.CASE_CREATED
+    assert kinds.count(tuilu.ChangeKind.CASE_CHANGED) == 5
+    assert app.remove_observer(handle)
+
+    home = app.home(ctx("2026-10-01T00:00:00+00:00"))
+    assert home.cases[0].next_action.startswith("下一步：第 ")
+
+
+def test_english_errors_and_settings(vault):
+    app = tuilu.TuiluApp(vault)
+    with pytest.raises(tuilu.AppError.NotFound) as e:
+        app.case_screen(ctx(lang=tuilu.Language.EN), "zzzzzzzz")
+    assert e.value.user_message == "No case “zzzzzzzz” was found"
+    s = app.settings()
+    assert s.quiet_start == "22:00"
+    app.save_settings(tuilu.AppSettingsRecord(
+        language=tuilu.Language.EN, quiet_hours_enabled=False,
+        quiet_start="22:00", quiet_end="08:00", preferred_time="09:30"))
+    view = app.settings_view(ctx(lang=tuilu.Language.EN))
+    assert view.quiet_hours_text == "off"
+    assert tuilu.TuiluApp(vault).settings().language == tuilu.Language.EN
