@@ -1,0 +1,102 @@
+//! Benchmark: the view models. Targets: the case screen of a 20-step case < 1 ms; home over
+//! 1,000 cases < 20 ms.
+//!
+//! ```sh
+//! cargo run --release -p tuilu-core --example bench_views [-- --cases 1000]
+//! ```
+//!
+//! Two vaults: 1,000 cases of a generated 20-step scenario, and 1,000 cases spread over the
+//! bundled scenarios; every case part-way through with clocks running. The app service is
+//! opened once (as a phone app keeps it) and each view is built 30 times.
+
+use std::time::{Duration, Instant};
+
+use chrono::{TimeZone, Utc};
+use tuilu_core::app::{App, ViewContext};
+use tuilu_core::reminders::UserZone;
+use tuilu_core::{load_bundled, Lang, Scenario};
+
+mod support;
+use support::{populate, twenty_step_pack, twenty_step_toml};
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn stats(v: &mut [Duration]) -> String {
+    v.sort();
+    format!(
+        "min {:.3} ms  median {:.3} ms  max {:.3} ms  ({} runs)",
+        ms(v[0]),
+        ms(v[v.len() / 2]),
+        ms(v[v.len() - 1]),
+        v.len()
+    )
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Vec<Duration> {
+    (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(f());
+            start.elapsed()
+        })
+        .collect()
+}
+
+fn measure(label: &str, app: &App, cases: usize) {
+    let now = Utc.with_ymd_and_hms(2026, 11, 21, 2, 0, 0).unwrap();
+    let ctx = ViewContext::new(Lang::Zh, UserZone::beijing(), now);
+    let home = app.home(&ctx).unwrap();
+    assert_eq!(home.cases.len(), cases);
+    let busiest = home
+        .cases
+        .iter()
+        .max_by_key(|c| c.total)
+        .map(|c| c.id.clone())
+        .unwrap();
+    let steps = app.case_screen(&ctx, &busiest).unwrap().steps.len();
+    println!(
+        "{label}: {cases} cases, {} overdue",
+        home.cases.iter().filter(|c| c.overdue).count()
+    );
+    println!("  home ({cases} cases)       {}", stats(&mut time(30, || app.home(&ctx).unwrap())));
+    println!(
+        "  case screen ({steps} steps)  {}",
+        stats(&mut time(30, || app.case_screen(&ctx, &busiest).unwrap()))
+    );
+    let first = app.scenario_picker(&ctx).unwrap().groups[0].scenarios[0].id.clone();
+    println!(
+        "  questionnaire          {}",
+        stats(&mut time(30, || app.questionnaire(&ctx, &first, &[]).unwrap()))
+    );
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut cases = 1000;
+    while let Some(a) = args.next() {
+        if a == "--cases" {
+            cases = args.next().and_then(|n| n.parse().ok()).unwrap_or(cases);
+        }
+    }
+    let tmp = std::env::temp_dir().join(format!("tuilu-bench-views-{}", std::process::id()));
+
+    // The 20-step scenario is added to the app's rule book as a compiled pack.
+    let dir = tmp.join("twenty");
+    populate(&dir, &[&twenty_step_pack()], cases);
+    let toml = tmp.join("bench.toml");
+    std::fs::write(&toml, twenty_step_toml()).unwrap();
+    let json = tuilu_core::rules::compile_pack_file(&toml).unwrap();
+    let app = App::open(&dir).unwrap();
+    app.add_pack(&json).unwrap();
+    measure("20-step", &app, cases);
+
+    let book = load_bundled().expect("bundled packs are valid");
+    let bundled: Vec<&Scenario> = book.scenarios().iter().collect();
+    let dir = tmp.join("bundled");
+    populate(&dir, &bundled, cases);
+    let app = App::open(&dir).unwrap();
+    measure(&format!("bundled ({} scenarios)", bundled.len()), &app, cases);
+    let _ = std::fs::remove_dir_all(&tmp);
+}
