@@ -17,9 +17,9 @@ use anyhow::{anyhow, Context};
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use rusqlite::Connection;
-use serde_json::{json, Value};
+use serde_json::json;
 use tuilu_core::evidence::{
-    verify_bundle, CancelFlag, EvidenceItem, EvidenceStore, NewItem, Progress, Source,
+    verify_bundle, CancelFlag, CaseSnapshot, EvidenceItem, EvidenceStore, NewItem, Progress, Source,
 };
 use tuilu_core::Lang;
 
@@ -99,8 +99,8 @@ pub trait CaseLookup {
     fn check_case(&self, case_ref: &str) -> anyhow::Result<String>;
     /// The title of a step of the case's plan, if known.
     fn step_title(&self, case_id: &str, step_id: &str) -> Option<String>;
-    /// The case snapshot (facts, plan, events, deadlines) written into an export manifest.
-    fn snapshot(&self, case_id: &str) -> anyhow::Result<Value>;
+    /// The case snapshot (the case, its journal, and both in words) for an export.
+    fn snapshot(&self, case_id: &str) -> anyhow::Result<CaseSnapshot>;
 }
 
 impl EvidenceCommand {
@@ -539,8 +539,11 @@ mod tests {
         fn step_title(&self, _case_id: &str, step_id: &str) -> Option<String> {
             Some(format!("Step {step_id}"))
         }
-        fn snapshot(&self, case_id: &str) -> anyhow::Result<Value> {
-            Ok(json!({ "case_id": case_id, "facts": {} }))
+        fn snapshot(&self, case_id: &str) -> anyhow::Result<CaseSnapshot> {
+            Ok(CaseSnapshot {
+                case: json!({ "case_id": case_id, "facts": {} }),
+                ..CaseSnapshot::default()
+            })
         }
     }
 
