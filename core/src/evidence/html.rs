@@ -67,6 +67,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #888; padding: 0.3em 0.45em; vertical-align: top; text-align: left; }
 th { background: #eee; }
 .meta td { border: none; padding: 0.05em 1em 0.05em 0; }
+.meta td:first-child { white-space: nowrap; }
 .hash { font-family: "DejaVu Sans Mono", "Noto Sans Mono", Menlo, Consolas, monospace;
         font-size: 0.78em; overflow-wrap: anywhere; word-break: break-all; }
 .note { white-space: pre-wrap; }

@@ -372,7 +372,10 @@ fn answer_text(def: &FactDef, v: &Value) -> Text {
             .map(|o| o.label.clone())
             .unwrap_or_else(|| Text::new(s.clone(), s.clone())),
         (FactType::Money, v) => {
-            let n = value_text(v);
+            let n = v
+                .as_f64()
+                .map(|f| format!("{f:.2}"))
+                .unwrap_or_else(|| value_text(v));
             Text::new(format!("{n} 元"), format!("CNY {n}"))
         }
         (_, v) => {
