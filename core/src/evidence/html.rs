@@ -428,9 +428,9 @@ fn timeline(case: &CaseSnapshot, items: &[ManifestItem], now: DateTime<Utc>) -> 
          Evidence numbers # refer to the list that follows.</span></p>\n",
     );
     if !story.case_events.is_empty() {
-        h.push_str(&format!(
-            "<div class=\"step case\"><h3>案件 <span class=\"en\">Case</span></h3>\n<ol class=\"events\">\n"
-        ));
+        h.push_str(
+            "<div class=\"step case\"><h3>案件 <span class=\"en\">Case</span></h3>\n<ol class=\"events\">\n",
+        );
         for e in &story.case_events {
             h.push_str(&event_li(e));
         }

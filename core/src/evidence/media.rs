@@ -56,14 +56,23 @@ fn pdf_page_count_bytes(b: &[u8]) -> Option<u32> {
         let at = i + p;
         i = at + 5;
         let rest = skip_ws(&b[i..]);
-        if !(rest.starts_with(b"/Pages")
-            && !rest[6..].first().is_some_and(u8::is_ascii_alphanumeric))
-        {
+        let is_pages = rest.starts_with(b"/Pages")
+            && !rest[6..].first().is_some_and(u8::is_ascii_alphanumeric);
+        if !is_pages {
             continue;
         }
-        // The dictionary around it: search a window on both sides for `/Count n`.
-        let lo = at.saturating_sub(512);
-        let hi = (at + 512).min(b.len());
+        // The object around it (from its `obj` to its `endobj`, within 4 KiB either
+        // side): search it for `/Count n`.
+        let back = &b[at.saturating_sub(4096)..at];
+        let lo = match back.windows(3).rposition(|w| w == b"obj") {
+            Some(q) => at - back.len() + q,
+            None => continue,
+        };
+        let ahead = &b[at..(at + 4096).min(b.len())];
+        let hi = match find(ahead, b"endobj") {
+            Some(q) => at + q,
+            None => continue,
+        };
         let window = &b[lo..hi];
         let mut j = 0;
         while let Some(q) = find(&window[j..], b"/Count") {
@@ -179,7 +188,8 @@ mod tests {
         let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
                     2 0 obj << /Type /Pages /Kids [3 0 R 4 0 R] /Count 3 >> endobj\n\
                     3 0 obj << /Type /Pages /Parent 2 0 R /Kids [5 0 R 6 0 R] /Count 2 >> endobj\n\
-                    5 0 obj << /Type /Page /Parent 3 0 R >> endobj\n";
+                    5 0 obj << /Type /Page /Parent 3 0 R >> endobj\n\
+                    7 0 obj << /Type /Outlines /Count 9 >> endobj\n";
         assert_eq!(pdf_page_count_bytes(pdf), Some(3));
         assert_eq!(pdf_page_count_bytes(b"%PDF-1.7\n<< /Type /Page >>"), None);
         assert_eq!(
