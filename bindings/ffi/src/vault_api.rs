@@ -290,8 +290,9 @@ impl TuiluCore {
         })
     }
 
-    /// Ties an item to the step it proves (a step of its case), or unties it (`step_id`
-    /// none). Recorded in the custody log. Errors: `NotFound`, `Conflict` (deleted item).
+    /// Ties an item to the step it proves (a step of its case), replacing every step it
+    /// proved before, or unties it from all of them (`step_id` none). Recorded in the
+    /// custody log. Errors: `NotFound`, `Conflict` (deleted item).
     pub fn link_evidence(
         &self,
         item_id: String,
