@@ -8,6 +8,20 @@ cd "$(dirname "$0")/.."
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# Tools the Rust tests call: headless Chromium renders the evidence bundle's index.html to
+# PNG and PDF, poppler-utils reads the PDF back, the Noto CJK fonts draw its Chinese text.
+# Installed only when missing.
+pkgs=()
+command -v chromium >/dev/null || pkgs+=(chromium)
+command -v pdftotext >/dev/null || pkgs+=(poppler-utils)
+fc-list 2>/dev/null | grep -q "Noto Sans CJK" || pkgs+=(fonts-noto-cjk)
+if [ "${#pkgs[@]}" -gt 0 ]; then
+    echo "== installing ${pkgs[*]} (apt)"
+    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${pkgs[@]}"
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 

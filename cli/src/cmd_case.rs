@@ -489,6 +489,7 @@ fn render_replan(r: &ReplanReport, lang: Lang) -> String {
 pub struct LoadedCase {
     case: Option<tuilu_core::vault::CaseView>,
     journal: Vec<tuilu_core::vault::Event>,
+    calc: tuilu_core::vault::DeadlineCalc,
 }
 
 impl LoadedCase {
@@ -502,12 +503,14 @@ impl LoadedCase {
             None => Ok(LoadedCase {
                 case: None,
                 journal: Vec::new(),
+                calc: vault.deadline_calc().clone(),
             }),
             Some(r) => {
                 let id = vault.resolve_case(r)?;
                 Ok(LoadedCase {
                     case: Some(vault.case(&id, now)?),
                     journal: vault.journal(&id)?,
+                    calc: vault.deadline_calc().clone(),
                 })
             }
         }
@@ -532,10 +535,17 @@ impl crate::cmd_evidence::CaseLookup for LoadedCase {
             .map(|s| format!("{} / {}", s.title.zh, s.title.en))
     }
 
-    /// The case as exported into a bundle's manifest: facts, plan (steps with status and
-    /// deadlines), blockers, and the full event journal.
-    fn snapshot(&self, case_id: &str) -> anyhow::Result<serde_json::Value> {
+    /// The case as exported into a bundle: the case view and journal, and the same in
+    /// words with the bundled pack's questions and rule sources.
+    fn snapshot(&self, case_id: &str) -> anyhow::Result<tuilu_core::evidence::CaseSnapshot> {
         let case = self.view(case_id)?;
-        Ok(serde_json::json!({ "case": case, "events": self.journal }))
+        let book = crate::cmd_rules::rule_book()?;
+        let pack = book.get(&case.scenario).map(|s| &s.pack);
+        Ok(tuilu_core::evidence::CaseSnapshot::new(
+            case,
+            &self.journal,
+            pack,
+            &self.calc,
+        ))
     }
 }

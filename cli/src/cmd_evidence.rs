@@ -17,9 +17,9 @@ use anyhow::{anyhow, Context};
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use rusqlite::Connection;
-use serde_json::{json, Value};
+use serde_json::json;
 use tuilu_core::evidence::{
-    verify_bundle, CancelFlag, EvidenceItem, EvidenceStore, NewItem, Progress, Source,
+    verify_bundle, CancelFlag, CaseSnapshot, EvidenceItem, EvidenceStore, NewItem, Progress, Source,
 };
 use tuilu_core::Lang;
 
@@ -99,8 +99,8 @@ pub trait CaseLookup {
     fn check_case(&self, case_ref: &str) -> anyhow::Result<String>;
     /// The title of a step of the case's plan, if known.
     fn step_title(&self, case_id: &str, step_id: &str) -> Option<String>;
-    /// The case snapshot (facts, plan, events, deadlines) written into an export manifest.
-    fn snapshot(&self, case_id: &str) -> anyhow::Result<Value>;
+    /// The case snapshot (the case, its journal, and both in words) for an export.
+    fn snapshot(&self, case_id: &str) -> anyhow::Result<CaseSnapshot>;
 }
 
 impl EvidenceCommand {
@@ -293,10 +293,25 @@ fn add(
         match r {
             Ok(ad) => {
                 if !g.json {
-                    let mark = if ad.duplicate {
-                        t(g, "（已存在）", "(already in this case)")
-                    } else {
-                        ""
+                    let mark = match (&ad.linked_step, ad.duplicate) {
+                        (Some(step), _) => {
+                            let title = ad
+                                .item
+                                .steps()
+                                .into_iter()
+                                .find(|s| &s.step_id == step)
+                                .and_then(|s| s.step_title)
+                                .map(|t| step_title_in(g.lang, &t))
+                                .unwrap_or_else(|| step.clone());
+                            match g.lang {
+                                Lang::Zh => format!("（已存在，现已同时关联到步骤「{title}」）"),
+                                Lang::En => format!(
+                                    "(already in this case; now also linked to the step \"{title}\")"
+                                ),
+                            }
+                        }
+                        (None, true) => t(g, "（已存在）", "(already in this case)").to_string(),
+                        (None, false) => String::new(),
                     };
                     println!("{} {mark}", item_line(g.lang, &ad.item));
                 }
@@ -304,6 +319,7 @@ fn add(
                     "id": ad.item.id,
                     "sha256": ad.item.sha256,
                     "duplicate": ad.duplicate,
+                    "linked_step": ad.linked_step,
                     "item": ad.item,
                 }));
             }
@@ -360,16 +376,31 @@ fn t<'a>(g: &Globals, zh: &'a str, en: &'a str) -> &'a str {
     crate::output::t(g.lang, zh, en)
 }
 
+/// One language of a stored step title (`zh / en`, as [`CaseLookup::step_title`] gives it).
+fn step_title_in(lang: Lang, title: &str) -> String {
+    match (title.split_once(" / "), lang) {
+        (Some((zh, _)), Lang::Zh) => zh.to_string(),
+        (Some((_, en)), Lang::En) => en.to_string(),
+        (None, _) => title.to_string(),
+    }
+}
+
 fn item_line(lang: Lang, it: &EvidenceItem) -> String {
     let time = it
         .captured_at
         .unwrap_or(it.imported_at)
         .with_timezone(&tuilu_core::calendar::BEIJING)
         .format("%Y-%m-%d %H:%M");
-    let step = it.step_id.as_deref().unwrap_or(match lang {
-        Lang::Zh => "未关联",
-        Lang::En => "no step",
-    });
+    let steps: Vec<String> = it.steps().into_iter().map(|s| s.step_id).collect();
+    let step = if steps.is_empty() {
+        match lang {
+            Lang::Zh => "未关联",
+            Lang::En => "no step",
+        }
+        .to_string()
+    } else {
+        steps.join(",")
+    };
     format!(
         "{}  {}  {:<16}  {}  {}  {}…",
         it.id,
@@ -395,15 +426,21 @@ fn print_item(lang: Lang, it: &EvidenceItem) {
     };
     row("证据 id", "id", it.id.clone());
     row("案件", "case", it.case_id.clone());
-    row(
-        "步骤",
-        "step",
-        match (&it.step_id, &it.step_title) {
-            (Some(s), Some(title)) => format!("{s} ({title})"),
-            (Some(s), None) => s.clone(),
-            _ => none(),
-        },
-    );
+    row("步骤", "step", {
+        let steps: Vec<String> = it
+            .steps()
+            .into_iter()
+            .map(|s| match s.step_title {
+                Some(title) => format!("{} ({title})", s.step_id),
+                None => s.step_id,
+            })
+            .collect();
+        if steps.is_empty() {
+            none()
+        } else {
+            steps.join("; ")
+        }
+    });
     row("原文件名", "original name", it.original_name.clone());
     row(
         "大小",
@@ -502,8 +539,11 @@ mod tests {
         fn step_title(&self, _case_id: &str, step_id: &str) -> Option<String> {
             Some(format!("Step {step_id}"))
         }
-        fn snapshot(&self, case_id: &str) -> anyhow::Result<Value> {
-            Ok(json!({ "case_id": case_id, "facts": {} }))
+        fn snapshot(&self, case_id: &str) -> anyhow::Result<CaseSnapshot> {
+            Ok(CaseSnapshot {
+                case: json!({ "case_id": case_id, "facts": {} }),
+                ..CaseSnapshot::default()
+            })
         }
     }
 
@@ -535,6 +575,23 @@ mod tests {
             exec(&["add", "nope", fs], &mut conn, root).is_err(),
             "unknown case refused"
         );
+        // The same file for another step attaches the existing item to it, once.
+        for _ in 0..2 {
+            assert_eq!(
+                exec(&["add", "c1", "--step", "s2", fs], &mut conn, root).unwrap(),
+                ExitCode::SUCCESS
+            );
+        }
+        let (items, links, link_entries): (i64, i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM evidence_items),
+                        (SELECT count(*) FROM evidence_item_steps WHERE step_id = 's2'),
+                        (SELECT count(*) FROM evidence_custody WHERE action = 'link')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((items, links, link_entries), (1, 1, 1));
         let id: String = conn
             .query_row("SELECT id FROM evidence_items", [], |r| r.get(0))
             .unwrap();

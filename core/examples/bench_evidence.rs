@@ -158,7 +158,14 @@ fn main() {
     let out = dir.join("bundle.zip");
     let t = Instant::now();
     store
-        .export("big-case", &serde_json::json!({}), &out, &p, &c, Utc::now())
+        .export(
+            "big-case",
+            &tuilu_core::evidence::CaseSnapshot::default(),
+            &out,
+            &p,
+            &c,
+            Utc::now(),
+        )
         .unwrap();
     let t_export = t.elapsed();
     let t = Instant::now();

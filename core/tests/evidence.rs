@@ -287,6 +287,79 @@ fn capture_time_from_exif_then_caller_then_unknown() {
 }
 
 #[test]
+fn same_file_for_another_step_is_attached_and_logged() {
+    let mut v = Vault::new();
+    let bytes = b"\x89PNG\r\n\x1a\n-- submitted --";
+    let id = v.add("c", Some("submit_exit"), "shot.png", bytes);
+    let t = |m| now() + chrono::Duration::minutes(m);
+    let add = |v: &mut Vault, step: Option<&str>, at| {
+        let mut item = NewItem::import("c");
+        item.step_id = step.map(str::to_string);
+        item.step_title = step.map(|s| format!("步骤 {s}"));
+        v.store()
+            .add_bytes(
+                &item,
+                "again.png",
+                bytes,
+                &NoProgress,
+                &CancelFlag::new(),
+                at,
+            )
+            .unwrap()
+    };
+    // Another step: the existing item now proves both, one `link` entry records it.
+    let a = add(&mut v, Some("record_communications"), t(1));
+    assert!(a.duplicate);
+    assert_eq!(a.item.id, id);
+    assert_eq!(a.linked_step.as_deref(), Some("record_communications"));
+    assert_eq!(a.item.step_id.as_deref(), Some("submit_exit"));
+    let steps: Vec<_> = a.item.steps().into_iter().map(|s| s.step_id).collect();
+    assert_eq!(steps, ["submit_exit", "record_communications"]);
+    assert_eq!(
+        a.item.also_steps[0].step_title.as_deref(),
+        Some("步骤 record_communications")
+    );
+    let log = v.store().custody_log().unwrap();
+    let last = log.last().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.step_id.as_deref()),
+        ("link", Some("record_communications"))
+    );
+    assert!(
+        last.details.contains("\"attached\":true"),
+        "{}",
+        last.details
+    );
+    // The same step again, or no step: nothing attached, nothing logged.
+    for step in [Some("record_communications"), Some("submit_exit"), None] {
+        let again = add(&mut v, step, t(2));
+        assert!(again.duplicate && again.linked_step.is_none(), "{step:?}");
+    }
+    assert_eq!(v.store().custody_log().unwrap().len(), log.len());
+    assert_eq!(v.count("SELECT count(*) FROM evidence_items"), 1);
+    assert_eq!(v.store().list("c").unwrap()[0].also_steps.len(), 1);
+    assert!(verify(&mut v).is_empty(), "the chain still verifies");
+    // `link` replaces every step, `unlink` removes them all; both logged.
+    let it = v.store().link(&id, "await_review", None, t(3)).unwrap();
+    assert_eq!(it.steps().len(), 1);
+    let it = v
+        .store()
+        .attach(&id, "submit_exit", None, t(4))
+        .map(|b| (b, v.store().get(&id).unwrap()))
+        .unwrap();
+    assert!(it.0 && it.1.proves("submit_exit") && it.1.proves("await_review"));
+    let it = v.store().unlink(&id, t(5)).unwrap();
+    assert!(it.steps().is_empty());
+    // An item without a step gets the attached step as its step.
+    assert!(v.store().attach(&id, "backup_data", None, t(6)).unwrap());
+    assert_eq!(
+        v.store().get(&id).unwrap().step_id.as_deref(),
+        Some("backup_data")
+    );
+    assert!(verify(&mut v).is_empty());
+}
+
+#[test]
 fn link_unlink_annotate_delete_are_chained() {
     let mut v = Vault::new();
     let id = v.add("c", None, "a.png", b"\x89PNG\r\n\x1a\n-----");

@@ -12,18 +12,22 @@ use std::process::Command;
 use evidence_support::*;
 use serde_json::{json, Value};
 use tuilu_core::evidence::{
-    verify_bundle, BundleIssue, CancelFlag, EvidenceError, NewItem, NoProgress,
+    verify_bundle, BundleIssue, CancelFlag, CaseSnapshot, EvidenceError, NewItem, NoProgress,
 };
 use zip::write::SimpleFileOptions;
 
-fn snapshot() -> Value {
-    json!({
-        "title": "星图公会退会 <script>",
-        "facts": { "contract_signed": "2023-02-01" },
-        "plan": [{ "id": "s1", "title": "申请结算" }],
+fn snapshot() -> CaseSnapshot {
+    serde_json::from_value(json!({
+        "case": {
+            "title": "星图公会退会 <script>",
+            "facts": { "contract_signed": "2023-02-01" },
+            "plan": [{ "id": "s1", "title": "申请结算" }],
+            "deadlines": [{ "step": "s1", "due": "2024-05-15" }],
+        },
         "events": [],
-        "deadlines": [{ "step": "s1", "due": "2024-05-15" }],
-    })
+        "story": { "scenario_title": { "zh": "星图公会退会 <script>", "en": "Xingtu guild exit" } },
+    }))
+    .unwrap()
 }
 
 /// A vault with three items in case "c" (one with a hostile name and note) and one in
@@ -156,7 +160,7 @@ fn bundle_has_originals_manifest_sums_log_and_index() {
         .find(|i| i["original_name"] == "充值记录.png")
         .unwrap();
     assert_eq!(png["path"], "files/01_s1_20240501-143000_充值记录.png");
-    assert_eq!(manifest["case"], snapshot());
+    assert_eq!(manifest["case"], serde_json::to_value(snapshot()).unwrap());
     assert_eq!(manifest["case_id"], "c");
     assert_eq!(manifest["exported_at"], "2024-05-01T06:30:00.000Z");
     assert_eq!(manifest["tool"]["version"], env!("CARGO_PKG_VERSION"));

@@ -58,7 +58,16 @@ pub struct EvidenceItemRecord {
     pub source: EvidenceSource,
     pub note: String,
     pub tags: Vec<String>,
+    /// Further steps the item proves besides `step_id` (one screenshot for two steps).
+    pub also_steps: Vec<EvidenceStepRecord>,
     pub deleted_at: Option<Timestamp>,
+}
+
+/// A step an item proves, with its title (`zh / en`) when it was attached.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct EvidenceStepRecord {
+    pub step_id: String,
+    pub step_title: Option<String>,
 }
 
 impl From<&ev::EvidenceItem> for EvidenceItemRecord {
@@ -78,6 +87,14 @@ impl From<&ev::EvidenceItem> for EvidenceItemRecord {
             source: i.source.into(),
             note: i.note.clone(),
             tags: i.tags.clone(),
+            also_steps: i
+                .also_steps
+                .iter()
+                .map(|s| EvidenceStepRecord {
+                    step_id: s.step_id.clone(),
+                    step_title: s.step_title.clone(),
+                })
+                .collect(),
             deleted_at: i.deleted_at,
         }
     }
@@ -88,8 +105,12 @@ impl From<&ev::EvidenceItem> for EvidenceItemRecord {
 pub struct AddedEvidenceRecord {
     pub item: EvidenceItemRecord,
     /// True when the case already had a live item with these bytes: that item is returned
-    /// unchanged and nothing new was stored.
+    /// and no second copy was stored.
     pub duplicate: bool,
+    /// When the duplicate was added for a step the item did not prove yet: that step, now
+    /// attached to the existing item (recorded in the custody log). Show "already stored,
+    /// now also linked to this step".
+    pub linked_step: Option<String>,
 }
 
 impl From<&ev::Added> for AddedEvidenceRecord {
@@ -97,6 +118,7 @@ impl From<&ev::Added> for AddedEvidenceRecord {
         AddedEvidenceRecord {
             item: (&a.item).into(),
             duplicate: a.duplicate,
+            linked_step: a.linked_step.clone(),
         }
     }
 }

@@ -290,8 +290,9 @@ impl TuiluCore {
         })
     }
 
-    /// Ties an item to the step it proves (a step of its case), or unties it (`step_id`
-    /// none). Recorded in the custody log. Errors: `NotFound`, `Conflict` (deleted item).
+    /// Ties an item to the step it proves (a step of its case), replacing every step it
+    /// proved before, or unties it from all of them (`step_id` none). Recorded in the
+    /// custody log. Errors: `NotFound`, `Conflict` (deleted item).
     pub fn link_evidence(
         &self,
         item_id: String,
@@ -569,7 +570,8 @@ fn new_item(
 impl TuiluCore {
     /// Adds the file at `path` to a case (streamed once through SHA-256 into the vault).
     /// Reports bytes to `listener`; `cancel` stops it and leaves no file and no row. The
-    /// same bytes already in the case give back that item (`duplicate`). Errors: `NotFound`
+    /// same bytes already in the case give back that item (`duplicate`); added for another
+    /// step, that item is attached to it too (`linked_step`). Errors: `NotFound`
     /// (case, step, file), `InvalidInput` (a directory), `Io` (no space...), `Cancelled`.
     pub async fn add_evidence_file(
         &self,
@@ -685,6 +687,7 @@ impl TuiluCore {
         listener: Option<Arc<dyn ProgressListener>>,
         cancel: Option<Arc<CancelToken>>,
     ) -> Result<ExportReportRecord, ApiError> {
+        let book = self.book();
         long_op(
             self.vault_slot().clone(),
             listener,
@@ -693,11 +696,13 @@ impl TuiluCore {
                 if out_path.is_empty() {
                     return Err(ApiError::invalid_input("empty output path"));
                 }
+                let book = book?;
                 let vault = slot.get(now)?;
                 // The snapshot first: the export holds the connection.
                 let case = vault.case(&case_id, now)?;
                 let journal = vault.journal(&case.id)?;
-                let snapshot = serde_json::json!({ "case": case, "events": journal });
+                let pack = book.get(&case.scenario).map(|s| &s.pack);
+                let snapshot = ev::CaseSnapshot::new(&case, &journal, pack, vault.deadline_calc());
                 let out = PathBuf::from(out_path);
                 let report = vault.with_connection_mut(|conn| {
                     EvidenceStore::new(conn, slot.dir())

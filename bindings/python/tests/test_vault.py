@@ -225,6 +225,26 @@ def test_evidence_add_list_verify_and_tamper(core, vault, make_file):
     assert issue.actual_sha256 == hashlib.sha256("篡改".encode()).hexdigest()
 
 
+def test_same_file_for_another_step_is_attached(core, make_file):
+    case = core.create_case(SCENARIO, guild_facts(), CREATED).id
+    path, _ = make_file("退出申请.png", b"one screenshot, two steps")
+    first = run(core.add_evidence_file(evidence(case, step_id="backup_data"), path, CREATED, None, None))
+    assert not first.duplicate and first.linked_step is None and first.item.also_steps == []
+    again = run(core.add_evidence_file(evidence(case, step_id="submit_exit"), path, CREATED, None, None))
+    assert again.duplicate and again.linked_step == "submit_exit"
+    assert again.item.id == first.item.id and again.item.step_id == "backup_data"
+    assert [s.step_id for s in again.item.also_steps] == ["submit_exit"]
+    assert again.item.also_steps[0].step_title.startswith("在App内提交退出公会申请")
+    # Once attached, the same add links nothing more.
+    third = run(core.add_evidence_file(evidence(case, step_id="submit_exit"), path, CREATED, None, None))
+    assert third.duplicate and third.linked_step is None
+    (item,) = core.list_evidence(case, CREATED)
+    assert [s.step_id for s in item.also_steps] == ["submit_exit"]
+    # The attach is in the custody log and the chain still verifies.
+    report = run(core.verify_evidence(case, CREATED, None, None))
+    assert report.intact and report.entries_checked == 2
+
+
 def test_export_and_verify_bundle(core, tmp_path):
     case = core.create_case(SCENARIO, guild_facts(), CREATED).id
     run(core.add_evidence_bytes(evidence(case), "a.txt", b"one", CREATED, None, None))

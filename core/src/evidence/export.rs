@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use rusqlite::TransactionBehavior;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
@@ -20,9 +20,11 @@ use crate::files::fsync_dir;
 use super::custody::{self, CustodyAction, CustodyEntry, NewEntry, CUSTODY_FORMAT, GENESIS_HASH};
 use super::error::{display_name, EvidenceError};
 use super::html;
+use super::media;
 use super::names::bundle_file_name;
 use super::progress::{CancelFlag, Progress};
-use super::store::{content_path, list_items, EvidenceItem, EvidenceStore};
+use super::snapshot::CaseSnapshot;
+use super::store::{content_path, list_items, EvidenceItem, EvidenceStore, StepLink};
 use super::util::{fmt_time, hash_reader, hex, truncate_millis, unique_name, CHUNK};
 
 /// Identifies a bundle's manifest.
@@ -66,8 +68,17 @@ pub struct ManifestItem {
     pub source: String,
     pub step_id: Option<String>,
     pub step_title: Option<String>,
+    /// Further steps the item proves (one screenshot for two steps).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_steps: Vec<StepLink>,
     pub note: String,
     pub tags: Vec<String>,
+    /// A PDF's page count, when cheap to read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
+    /// A video's duration in milliseconds, when cheap to read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
 }
 
 /// What [`EvidenceStore::export`] produced.
@@ -84,7 +95,8 @@ pub struct ExportReport {
 
 impl EvidenceStore<'_> {
     /// Writes the bundle for `case_id` to `out` (which must not exist). `case` is the case
-    /// snapshot from the caller (facts, plan, events, deadlines), copied into the manifest.
+    /// snapshot ([`CaseSnapshot::new`]): copied into the manifest and told in words on the
+    /// first page of `index.html`.
     ///
     /// The zip is written to a temporary file beside `out` and renamed at the end: a
     /// cancelled or failed export leaves no bundle. Each original is re-hashed while it is
@@ -93,7 +105,7 @@ impl EvidenceStore<'_> {
     pub fn export(
         &mut self,
         case_id: &str,
-        case: &Value,
+        case: &CaseSnapshot,
         out: &Path,
         progress: &dyn Progress,
         cancel: &CancelFlag,
@@ -236,7 +248,7 @@ fn write_bundle<W: Write + Seek>(
     w: W,
     root: &Path,
     case_id: &str,
-    case: &Value,
+    case: &CaseSnapshot,
     items: &[EvidenceItem],
     log: &[CustodyEntry],
     out_name: &str,
@@ -329,6 +341,7 @@ fn write_bundle<W: Write + Seek>(
             });
         }
         sums.push((item.sha256.clone(), path.clone()));
+        let info = media::probe(&src, &item.media_type);
         manifest_items.push(ManifestItem {
             n: i + 1,
             id: item.id.clone(),
@@ -343,8 +356,11 @@ fn write_bundle<W: Write + Seek>(
             source: item.source.as_str().to_string(),
             step_id: item.step_id.clone(),
             step_title: item.step_title.clone(),
+            also_steps: item.also_steps.clone(),
             note: item.note.clone(),
             tags: item.tags.clone(),
+            pages: info.pages,
+            duration_ms: info.duration_ms,
         });
     }
 

@@ -10,9 +10,11 @@ mod custody;
 mod error;
 mod export;
 mod html;
+mod media;
 mod names;
 mod progress;
 mod schema;
+mod snapshot;
 mod sniff;
 mod store;
 mod util;
@@ -27,10 +29,14 @@ pub use export::{
 pub use html::escape as html_escape;
 pub use names::{bundle_file_name, sanitize_component, MAX_NAME_BYTES};
 pub use progress::{CancelFlag, NoProgress, Progress};
-pub use schema::SCHEMA_SQL;
+pub use schema::{SCHEMA_SQL, STEP_LINKS_SQL};
+pub use snapshot::{
+    CaseSnapshot, CaseStory, DeadlineOutcome, DeadlineStory, FactLine, RuleSource, StepStory,
+    TimelineEvent,
+};
 pub use store::{
     stage_file, stage_import, Added, Deleted, EvidenceItem, EvidenceStore, NewItem, RecoveryReport,
-    Source, StagedImport,
+    Source, StagedImport, StepLink,
 };
 #[doc(hidden)]
 pub use store::{CrashPoint, CRASH_EXIT_CODE};

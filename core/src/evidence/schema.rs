@@ -1,5 +1,20 @@
 //! The evidence tables, as one SQL script the vault registers as a migration.
 
+/// The table added in vault schema version 4 (also part of [`SCHEMA_SQL`]).
+macro_rules! step_links_sql {
+    () => {
+        r#"
+CREATE TABLE IF NOT EXISTS evidence_item_steps (
+    item_id    TEXT NOT NULL REFERENCES evidence_items (id),
+    step_id    TEXT NOT NULL,
+    step_title TEXT,
+    linked_at  TEXT NOT NULL,
+    PRIMARY KEY (item_id, step_id)
+) WITHOUT ROWID;
+"#
+    };
+}
+
 /// `CREATE TABLE` statements for evidence items, their tags and the custody log.
 ///
 /// No foreign keys point outside these tables: `case_id` and `step_id` are opaque TEXT ids
@@ -8,7 +23,8 @@
 ///
 /// The custody log is append-only: triggers refuse `UPDATE` and `DELETE` on it. Items are
 /// never deleted either; deleting one sets `deleted_at` (a tombstone).
-pub const SCHEMA_SQL: &str = r#"
+pub const SCHEMA_SQL: &str = concat!(
+    r#"
 CREATE TABLE IF NOT EXISTS evidence_items (
     id                 TEXT PRIMARY KEY NOT NULL,
     case_id            TEXT NOT NULL,
@@ -60,4 +76,10 @@ CREATE TRIGGER IF NOT EXISTS evidence_custody_no_delete
 CREATE TRIGGER IF NOT EXISTS evidence_items_no_delete
     BEFORE DELETE ON evidence_items
     BEGIN SELECT RAISE(ABORT, 'evidence_items rows are tombstoned, never deleted'); END;
-"#;
+"#,
+    step_links_sql!()
+);
+
+/// Further steps an item proves besides `evidence_items.step_id` (one screenshot proving
+/// two steps): the vault migration that adds them to an existing vault. Idempotent.
+pub const STEP_LINKS_SQL: &str = step_links_sql!();

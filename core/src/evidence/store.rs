@@ -87,8 +87,36 @@ pub struct EvidenceItem {
     pub source: Source,
     pub note: String,
     pub tags: Vec<String>,
+    /// Further steps this item proves besides `step_id` (one screenshot for two steps),
+    /// in the order they were attached.
+    #[serde(default)]
+    pub also_steps: Vec<StepLink>,
     /// Set when the item was deleted (a tombstone).
     pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// A step an item proves, with its title at the time it was attached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepLink {
+    pub step_id: String,
+    pub step_title: Option<String>,
+}
+
+impl EvidenceItem {
+    /// Every step the item proves: `step_id` first, then `also_steps`.
+    pub fn steps(&self) -> Vec<StepLink> {
+        let first = self.step_id.as_ref().map(|s| StepLink {
+            step_id: s.clone(),
+            step_title: self.step_title.clone(),
+        });
+        first.into_iter().chain(self.also_steps.clone()).collect()
+    }
+
+    /// Whether the item proves `step_id`.
+    pub fn proves(&self, step_id: &str) -> bool {
+        self.step_id.as_deref() == Some(step_id)
+            || self.also_steps.iter().any(|s| s.step_id == step_id)
+    }
 }
 
 /// The result of an add.
@@ -96,8 +124,11 @@ pub struct EvidenceItem {
 pub struct Added {
     pub item: EvidenceItem,
     /// True when the case already had a live item with these bytes: that item is returned
-    /// unchanged and nothing new is recorded.
+    /// and no second copy or row is stored.
     pub duplicate: bool,
+    /// For a duplicate added for a step the existing item did not prove yet: the step it
+    /// was attached to (a `link` entry records it). `None` otherwise.
+    pub linked_step: Option<String>,
 }
 
 /// The result of a delete.
@@ -312,9 +343,17 @@ impl<'a> EvidenceStore<'a> {
         match commit_add(self.conn, &item, &meta, staged, &dest, crash_at) {
             Ok((id, duplicate)) => {
                 crash(crash_at, CrashPoint::AddAfterCommit);
+                // The same bytes for another step: attach the existing item to it.
+                let linked_step = match (&item.step_id, duplicate) {
+                    (Some(step), true) => self
+                        .attach(&id, step, item.step_title.as_deref(), now)?
+                        .then(|| step.clone()),
+                    _ => None,
+                };
                 Ok(Added {
                     item: self.get(&id)?,
                     duplicate,
+                    linked_step,
                 })
             }
             Err((e, renamed)) => {
@@ -523,7 +562,62 @@ impl EvidenceStore<'_> {
         custody::load_all(self.conn)
     }
 
-    /// Ties an item to the step it proves (replacing any previous step).
+    /// Attaches an item to one more step it proves, keeping the steps it already proves
+    /// (an item without a step gets it as its step). Logged as a `link` entry with
+    /// `"attached": true`. Returns false, logging nothing, when the item already proves it.
+    pub fn attach(
+        &mut self,
+        id: &str,
+        step_id: &str,
+        step_title: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, EvidenceError> {
+        let step_id = step_id.trim();
+        if step_id.is_empty() {
+            return Err(EvidenceError::InvalidInput(
+                "步骤 id 为空 / the step id is empty".into(),
+            ));
+        }
+        let now = truncate_millis(now);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let item = live_item(&tx, id)?;
+        if item.proves(step_id) {
+            return Ok(false);
+        }
+        if item.step_id.is_none() {
+            tx.execute(
+                "UPDATE evidence_items SET step_id = ?2, step_title = ?3 WHERE id = ?1",
+                params![id, step_id, step_title],
+            )?;
+        } else {
+            tx.execute(
+                "INSERT INTO evidence_item_steps (item_id, step_id, step_title, linked_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![id, step_id, step_title, fmt_time(now)],
+            )?;
+        }
+        custody::append(
+            &tx,
+            NewEntry {
+                action: CustodyAction::Link,
+                item_id: Some(id),
+                case_id: &item.case_id,
+                step_id: Some(step_id),
+                details: json!({
+                    "attached": true,
+                    "steps_before": item.steps().iter().map(|s| s.step_id.as_str()).collect::<Vec<_>>(),
+                    "step_title": step_title,
+                }),
+            },
+            now,
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Ties an item to the step it proves, replacing every step it proved before.
     pub fn link(
         &mut self,
         id: &str,
@@ -546,6 +640,21 @@ impl EvidenceStore<'_> {
             "UPDATE evidence_items SET step_id = ?2, step_title = ?3 WHERE id = ?1",
             params![id, step_id, step_title],
         )?;
+        tx.execute(
+            "DELETE FROM evidence_item_steps WHERE item_id = ?1",
+            params![id],
+        )?;
+        let mut details = json!({
+            "previous_step_id": item.step_id,
+            "step_title": step_title,
+        });
+        if !item.also_steps.is_empty() {
+            details["previous_also_steps"] = json!(item
+                .also_steps
+                .iter()
+                .map(|s| s.step_id.as_str())
+                .collect::<Vec<_>>());
+        }
         custody::append(
             &tx,
             NewEntry {
@@ -553,10 +662,7 @@ impl EvidenceStore<'_> {
                 item_id: Some(id),
                 case_id: &item.case_id,
                 step_id: Some(step_id),
-                details: json!({
-                    "previous_step_id": item.step_id,
-                    "step_title": step_title,
-                }),
+                details,
             },
             now,
         )?;
@@ -564,7 +670,7 @@ impl EvidenceStore<'_> {
         self.get(id)
     }
 
-    /// Unties an item from its step.
+    /// Unties an item from every step it proves.
     pub fn unlink(&mut self, id: &str, now: DateTime<Utc>) -> Result<EvidenceItem, EvidenceError> {
         let now = truncate_millis(now);
         let tx = self
@@ -575,6 +681,18 @@ impl EvidenceStore<'_> {
             "UPDATE evidence_items SET step_id = NULL, step_title = NULL WHERE id = ?1",
             params![id],
         )?;
+        tx.execute(
+            "DELETE FROM evidence_item_steps WHERE item_id = ?1",
+            params![id],
+        )?;
+        let mut details = json!({ "previous_step_id": item.step_id });
+        if !item.also_steps.is_empty() {
+            details["previous_also_steps"] = json!(item
+                .also_steps
+                .iter()
+                .map(|s| s.step_id.as_str())
+                .collect::<Vec<_>>());
+        }
         custody::append(
             &tx,
             NewEntry {
@@ -582,7 +700,7 @@ impl EvidenceStore<'_> {
                 item_id: Some(id),
                 case_id: &item.case_id,
                 step_id: item.step_id.as_deref(),
-                details: json!({ "previous_step_id": item.step_id }),
+                details,
             },
             now,
         )?;
@@ -1071,15 +1189,27 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<EvidenceItem> {
         },
         note: r.get(12)?,
         tags: Vec::new(),
+        also_steps: Vec::new(),
         deleted_at: time(13)?,
     })
 }
 
-fn load_tags(conn: &Connection, item: &mut EvidenceItem) -> Result<(), EvidenceError> {
+fn load_tags_and_steps(conn: &Connection, item: &mut EvidenceItem) -> Result<(), EvidenceError> {
     let mut stmt =
         conn.prepare_cached("SELECT tag FROM evidence_tags WHERE item_id = ?1 ORDER BY tag")?;
     let rows = stmt.query_map(params![item.id], |r| r.get::<_, String>(0))?;
     item.tags = rows.collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT step_id, step_title FROM evidence_item_steps WHERE item_id = ?1
+         ORDER BY linked_at, step_id",
+    )?;
+    let rows = stmt.query_map(params![item.id], |r| {
+        Ok(StepLink {
+            step_id: r.get(0)?,
+            step_title: r.get(1)?,
+        })
+    })?;
+    item.also_steps = rows.collect::<Result<_, _>>()?;
     Ok(())
 }
 
@@ -1092,7 +1222,7 @@ pub(crate) fn get_item(conn: &Connection, id: &str) -> Result<EvidenceItem, Evid
         )
         .optional()?
         .ok_or_else(|| EvidenceError::UnknownItem { id: id.to_string() })?;
-    load_tags(conn, &mut item)?;
+    load_tags_and_steps(conn, &mut item)?;
     Ok(item)
 }
 
@@ -1126,7 +1256,7 @@ pub(crate) fn list_items(
     };
     let mut items: Vec<EvidenceItem> = rows.collect::<Result<_, _>>()?;
     for item in &mut items {
-        load_tags(conn, item)?;
+        load_tags_and_steps(conn, item)?;
     }
     Ok(items)
 }

@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "rule flags",
         step: MigrationStep::Sql(SCHEMA_V3),
     },
+    Migration {
+        version: 4,
+        name: "evidence for several steps",
+        step: MigrationStep::Sql(crate::evidence::STEP_LINKS_SQL),
+    },
 ];
 
 /// Version 3: rules the user flagged as outdated or wrong, per pack version.
