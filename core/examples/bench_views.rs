@@ -60,15 +60,22 @@ fn measure(label: &str, app: &App, cases: usize) {
         "{label}: {cases} cases, {} overdue",
         home.cases.iter().filter(|c| c.overdue).count()
     );
-    println!("  home ({cases} cases)       {}", stats(&mut time(30, || app.home(&ctx).unwrap())));
+    println!(
+        "  home ({cases} cases)       {}",
+        stats(&mut time(30, || app.home(&ctx).unwrap()))
+    );
     println!(
         "  case screen ({steps} steps)  {}",
         stats(&mut time(30, || app.case_screen(&ctx, &busiest).unwrap()))
     );
-    let first = app.scenario_picker(&ctx).unwrap().groups[0].scenarios[0].id.clone();
+    let first = app.scenario_picker(&ctx).unwrap().groups[0].scenarios[0]
+        .id
+        .clone();
     println!(
         "  questionnaire          {}",
-        stats(&mut time(30, || app.questionnaire(&ctx, &first, &[]).unwrap()))
+        stats(&mut time(30, || app
+            .questionnaire(&ctx, &first, &[])
+            .unwrap()))
     );
 }
 
@@ -97,6 +104,10 @@ fn main() {
     let dir = tmp.join("bundled");
     populate(&dir, &bundled, cases);
     let app = App::open(&dir).unwrap();
-    measure(&format!("bundled ({} scenarios)", bundled.len()), &app, cases);
+    measure(
+        &format!("bundled ({} scenarios)", bundled.len()),
+        &app,
+        cases,
+    );
     let _ = std::fs::remove_dir_all(&tmp);
 }

@@ -259,3 +259,74 @@ fn rule_flags_survive_migration() {
         assert_eq!(flags[0].rule_id, "backup");
     }
 }
+
+/// Tables, columns, indexes, triggers and `user_version` of the vault in `dir`.
+fn schema_of(dir: &Path) -> (u32, Vec<String>) {
+    let v = Vault::open(dir, now()).unwrap();
+    v.with_connection(|c| {
+        let version: u32 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let mut out = Vec::new();
+        let objects: Vec<(String, String, String, Option<String>)> = c
+            .prepare(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master
+                 WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (kind, name, table, sql) in objects {
+            // The SQL as written, whitespace folded: a changed definition shows.
+            let sql = sql
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            out.push(format!("{kind} {name} on {table}: {sql}"));
+            if kind == "table" {
+                let cols: Vec<String> = c
+                    .prepare(&format!("PRAGMA table_xinfo(\"{name}\")"))?
+                    .query_map([], |r| {
+                        Ok(format!(
+                            "  column {}.{} {} notnull={} default={:?} pk={}",
+                            name,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                            r.get::<_, i64>(3)?,
+                            r.get::<_, Option<String>>(4)?,
+                            r.get::<_, i64>(5)?
+                        ))
+                    })?
+                    .collect::<rusqlite::Result<_>>()?;
+                out.extend(cols);
+            }
+        }
+        Ok((version, out))
+    })
+    .unwrap()
+}
+
+#[test]
+fn fresh_and_migrated_vaults_have_the_same_schema() {
+    let fresh = tempfile::tempdir().unwrap();
+    let (fresh_version, fresh_schema) = schema_of(fresh.path());
+    assert_eq!(fresh_version, vault::supported_version());
+    assert!(fresh_schema
+        .iter()
+        .any(|l| l.starts_with("table evidence_items")));
+    for (version, path) in fixture_files() {
+        let dir = copy_to_vault(&path);
+        let (migrated_version, migrated) = schema_of(dir.path());
+        assert_eq!(migrated_version, fresh_version, "v{version}");
+        let only_fresh: Vec<_> = fresh_schema
+            .iter()
+            .filter(|l| !migrated.contains(l))
+            .collect();
+        let only_migrated: Vec<_> = migrated
+            .iter()
+            .filter(|l| !fresh_schema.contains(l))
+            .collect();
+        assert!(
+            only_fresh.is_empty() && only_migrated.is_empty(),
+            "v{version} migrated differs from a fresh vault:\n only fresh: {only_fresh:#?}\n only migrated: {only_migrated:#?}"
+        );
+    }
+}

@@ -42,7 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 2,
         name: "evidence and reminders",
-        step: MigrationStep::Fn(schema_v2),
+        step: MigrationStep::Sql(SCHEMA_V2),
     },
     Migration {
         version: 3,
@@ -52,7 +52,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 4,
         name: "evidence for several steps",
-        step: MigrationStep::Sql(crate::evidence::STEP_LINKS_SQL),
+        step: MigrationStep::Sql(SCHEMA_V4),
     },
 ];
 
@@ -68,12 +68,88 @@ CREATE TABLE rule_flags (
 ) STRICT;
 "#;
 
+/// Version 4: an evidence item can prove several steps (the steps beyond its own).
+const SCHEMA_V4: &str = r#"
+CREATE TABLE IF NOT EXISTS evidence_item_steps (
+    item_id    TEXT NOT NULL REFERENCES evidence_items (id),
+    step_id    TEXT NOT NULL,
+    step_title TEXT,
+    linked_at  TEXT NOT NULL,
+    PRIMARY KEY (item_id, step_id)
+) WITHOUT ROWID;
+"#;
+
 /// Version 2: the evidence store (items, tags, custody log) and reminder state (snooze,
-/// dismiss, delivery, calendar-export sequence numbers). Each module owns its SQL.
-fn schema_v2(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-    tx.execute_batch(crate::evidence::SCHEMA_SQL)?;
-    tx.execute_batch(crate::reminders::SCHEMA_SQL)
-}
+/// dismiss, delivery, calendar-export sequence numbers). Frozen as it was written: later
+/// changes to a module's tables are new versions, never edits here
+/// (`fresh_and_migrated_vaults_have_the_same_schema` checks it).
+const SCHEMA_V2: &str = r#"CREATE TABLE IF NOT EXISTS evidence_items (
+    id                 TEXT PRIMARY KEY NOT NULL,
+    case_id            TEXT NOT NULL,
+    step_id            TEXT,
+    step_title         TEXT,
+    original_name      TEXT NOT NULL,
+    size               INTEGER NOT NULL CHECK (size >= 0),
+    media_type         TEXT NOT NULL,
+    sha256             TEXT NOT NULL CHECK (length(sha256) = 64),
+    captured_at        TEXT,
+    captured_at_source TEXT CHECK (captured_at_source IN ('exif', 'exif_offset', 'caller')),
+    imported_at        TEXT NOT NULL,
+    source             TEXT NOT NULL CHECK (source IN ('capture', 'import')),
+    note               TEXT NOT NULL DEFAULT '',
+    deleted_at         TEXT
+);
+CREATE INDEX IF NOT EXISTS evidence_items_by_case ON evidence_items (case_id, imported_at);
+CREATE INDEX IF NOT EXISTS evidence_items_by_sha256 ON evidence_items (sha256);
+CREATE UNIQUE INDEX IF NOT EXISTS evidence_items_live_per_case
+    ON evidence_items (case_id, sha256) WHERE deleted_at IS NULL;
+
+CREATE TABLE IF NOT EXISTS evidence_tags (
+    item_id TEXT NOT NULL REFERENCES evidence_items (id),
+    tag     TEXT NOT NULL,
+    PRIMARY KEY (item_id, tag)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS evidence_custody (
+    seq        INTEGER PRIMARY KEY NOT NULL,
+    at         TEXT NOT NULL,
+    action     TEXT NOT NULL
+               CHECK (action IN ('add', 'link', 'unlink', 'annotate', 'export', 'delete')),
+    item_id    TEXT,
+    case_id    TEXT NOT NULL,
+    step_id    TEXT,
+    details    TEXT NOT NULL,
+    prev_hash  TEXT NOT NULL CHECK (length(prev_hash) = 64),
+    entry_hash TEXT NOT NULL UNIQUE CHECK (length(entry_hash) = 64)
+);
+CREATE INDEX IF NOT EXISTS evidence_custody_by_item ON evidence_custody (item_id);
+CREATE INDEX IF NOT EXISTS evidence_custody_by_case ON evidence_custody (case_id);
+
+CREATE TRIGGER IF NOT EXISTS evidence_custody_no_update
+    BEFORE UPDATE ON evidence_custody
+    BEGIN SELECT RAISE(ABORT, 'evidence_custody is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS evidence_custody_no_delete
+    BEFORE DELETE ON evidence_custody
+    BEGIN SELECT RAISE(ABORT, 'evidence_custody is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS evidence_items_no_delete
+    BEFORE DELETE ON evidence_items
+    BEGIN SELECT RAISE(ABORT, 'evidence_items rows are tombstoned, never deleted'); END;
+CREATE TABLE reminder_state (
+    reminder_id     TEXT PRIMARY KEY NOT NULL,  -- Reminder::id (stable per case, step, kind)
+    revision        TEXT NOT NULL DEFAULT '',   -- Reminder::revision that snoozed_until / dismissed_at apply to
+    snoozed_until   TEXT,                       -- RFC 3339 UTC; fire then instead of the planned time
+    dismissed_at    TEXT,                       -- RFC 3339 UTC; never fire this revision again
+    delivered_at    TEXT,                       -- RFC 3339 UTC; last time a shell showed it
+    acknowledged_at TEXT,                       -- RFC 3339 UTC; last time the user opened it
+    updated_at      TEXT NOT NULL
+);
+CREATE TABLE reminder_calendar_sequence (
+    uid         TEXT PRIMARY KEY NOT NULL,      -- VEVENT UID
+    fingerprint TEXT NOT NULL,                  -- hash of the exported event's content
+    sequence    INTEGER NOT NULL DEFAULT 0,     -- RFC 5545 SEQUENCE, +1 whenever the fingerprint changes
+    updated_at  TEXT NOT NULL
+);
+"#;
 
 /// The newest schema version this build knows.
 pub fn supported_version() -> u32 {
