@@ -362,8 +362,7 @@ impl App {
             if c.archived && !archived {
                 continue;
             }
-            let view = vault.case(&c.id, ctx.now).map_err(err)?;
-            let card = present::case_card(ctx, &book, &view, vault.deadline_calc().calendar());
+            let card = present::case_card(ctx, &book, c, vault.deadline_calc().calendar());
             if c.archived {
                 archived_cases.push(card);
             } else {

@@ -15,7 +15,9 @@ use crate::rules::pack::{DurationDef, FactDef, Source, StepKind};
 use crate::rules::plan::{Amount, Applicability, Plan};
 use crate::rules::{evaluate_plan, FactValue, Facts, RuleBook, Scenario};
 use crate::text::{Lang, Text};
-use crate::vault::{allowed, CaseView, Event, RuleFlag, StepAction, StepStatus, StepView};
+use crate::vault::{
+    allowed, CaseSummary, CaseView, Event, RuleFlag, StepAction, StepBrief, StepStatus, StepView,
+};
 
 fn tr(lang: Lang, zh: &str, en: &str) -> String {
     match lang {
@@ -552,48 +554,44 @@ fn progress_text(lang: Lang, settled: usize, total: usize) -> String {
     }
 }
 
-/// One case on the home screen.
+/// One case on the home screen, from its list line (no case is loaded).
 pub fn case_card(
     ctx: &ViewContext,
     book: &RuleBook,
-    case: &CaseView,
+    case: &CaseSummary,
     calendar: &ChinaCalendar,
 ) -> CaseCard {
     let lang = ctx.lang;
-    // The running timed rule that matters most: an overdue deadline, else the nearest.
-    let running = case
-        .steps
-        .iter()
-        .filter_map(|s| s.deadline.as_ref().map(|d| (s, d)))
-        .map(|(s, d)| {
-            let v = deadline_view(
-                lang,
-                TimeSense::of_step(s.kind),
-                d,
-                ctx.now,
-                &ctx.zone,
-                calendar,
-            );
-            (s, v)
-        })
-        .min_by_key(|(_, v)| (!v.overdue, v.reached, v.deadline_utc));
-    let next = case.steps.iter().find(|s| {
-        !s.status.is_settled() && s.status != StepStatus::Submitted && s.waiting_on.is_empty()
+    let running = case.next_deadline.as_ref().map(|n| {
+        let v = deadline_view(
+            lang,
+            TimeSense::of_step(n.brief.kind),
+            &n.deadline,
+            ctx.now,
+            &ctx.zone,
+            calendar,
+        );
+        (n.brief.title.get(lang).to_string(), v)
     });
-    let next_action = match next {
-        Some(s) => Some(match lang {
-            Lang::Zh => format!("下一步：第 {} 步「{}」", s.number, s.title.get(lang)),
-            Lang::En => format!("Next: step {} “{}”", s.number, s.title.get(lang)),
+    let step_name = |s: &StepBrief| match lang {
+        Lang::Zh => format!("第 {} 步「{}」", s.number, s.title.get(lang)),
+        Lang::En => format!("step {} “{}”", s.number, s.title.get(lang)),
+    };
+    // The next step, unless it waits for the answer to a step handed in.
+    let waiting_for = case
+        .next_step
+        .as_ref()
+        .and_then(|n| case.submitted.iter().find(|s| n.depends_on.contains(&s.id)));
+    let next_action = match (&case.next_step, waiting_for, case.submitted.first()) {
+        (_, Some(w), _) | (None, None, Some(w)) => Some(match lang {
+            Lang::Zh => format!("等待结果：{}", step_name(w)),
+            Lang::En => format!("Waiting for the answer to {}", step_name(w)),
         }),
-        None => case
-            .steps
-            .iter()
-            .filter(|s| s.status == StepStatus::Submitted)
-            .min_by_key(|s| s.deadline.is_none())
-            .map(|s| match lang {
-                Lang::Zh => format!("等待结果：「{}」", s.title.get(lang)),
-                Lang::En => format!("Waiting on “{}”", s.title.get(lang)),
-            }),
+        (Some(n), None, _) => Some(match lang {
+            Lang::Zh => format!("下一步：{}", step_name(n)),
+            Lang::En => format!("Next: {}", step_name(n)),
+        }),
+        (None, None, None) => None,
     };
     let platform = book
         .get(&case.scenario)
@@ -610,7 +608,7 @@ pub fn case_card(
         next_action,
         overdue: running.as_ref().is_some_and(|(_, v)| v.overdue),
         estimated: running.as_ref().is_some_and(|(_, v)| v.estimated),
-        next_deadline_step: running.as_ref().map(|(s, _)| s.title.get(lang).to_string()),
+        next_deadline_step: running.as_ref().map(|(t, _)| t.clone()),
         next_deadline: running.map(|(_, v)| v),
         updated_at: case.updated_at,
     }

@@ -10,7 +10,7 @@ use super::error::{Result, VaultError};
 use super::id;
 use super::model::{
     CaseSummary, CaseView, Event, NextDeadline, PlanMeta, Progress, ReplanReport, StepAction,
-    StepChange, StepRef, StepSnapshot, StepStatus,
+    StepBrief, StepChange, StepRef, StepSnapshot, StepStatus,
 };
 use super::store::{
     append_event, build_view, clock_columns, clock_from_columns, load_case, load_steps,
@@ -186,14 +186,37 @@ impl Vault {
                 );
             }
         }
+        // Step columns for a list line: number, title, kind, dependencies (from the stored
+        // definition; only for the few steps a line names).
+        const BRIEF: &str = "position, json_extract(definition, '$.title.zh'),
+            json_extract(definition, '$.title.en'), json_extract(definition, '$.kind'),
+            json_extract(definition, '$.depends_on')";
+        fn brief(r: &rusqlite::Row<'_>, id: String, at: usize) -> rusqlite::Result<StepBrief> {
+            let kind: Option<String> = r.get(at + 3)?;
+            let deps: Option<String> = r.get(at + 4)?;
+            Ok(StepBrief {
+                id,
+                number: r.get(at)?,
+                title: crate::text::Text::new(
+                    r.get::<_, Option<String>>(at + 1)?.unwrap_or_default(),
+                    r.get::<_, Option<String>>(at + 2)?.unwrap_or_default(),
+                ),
+                kind: kind
+                    .and_then(|k| serde_json::from_value(serde_json::Value::String(k)).ok())
+                    .unwrap_or_default(),
+                depends_on: deps
+                    .and_then(|d| serde_json::from_str(&d).ok())
+                    .unwrap_or_default(),
+            })
+        }
         let mut next: HashMap<String, (NextDeadline, usize)> = HashMap::new();
         {
-            let mut stmt = tx.prepare_cached(
-                "SELECT case_id, step_id, submitted_at, clock_unit, clock_min, clock_max
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT case_id, step_id, submitted_at, clock_unit, clock_min, clock_max, {BRIEF}
                  FROM steps
                  WHERE status IN ('submitted', 'blocked') AND in_plan = 1
-                   AND submitted_at IS NOT NULL AND clock_unit IS NOT NULL",
-            )?;
+                   AND submitted_at IS NOT NULL AND clock_unit IS NOT NULL"
+            ))?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let Some(d) = clock_from_columns(r.get(3)?, r.get(4)?, r.get(5)?) else {
@@ -207,8 +230,10 @@ impl Vault {
                 };
                 let overdue = deadline.is_overdue(now);
                 let case_id: String = r.get(0)?;
+                let step: String = r.get(1)?;
                 let candidate = NextDeadline {
-                    step: r.get(1)?,
+                    brief: brief(r, step.clone(), 6)?,
+                    step,
                     deadline,
                     overdue,
                 };
@@ -223,6 +248,36 @@ impl Vault {
                         next.insert(case_id, (candidate, usize::from(overdue)));
                     }
                 }
+            }
+        }
+        // The first step still to do per case: positions first, then the few rows named.
+        let mut next_step: HashMap<String, StepBrief> = HashMap::new();
+        {
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT s.case_id, s.step_id, {BRIEF}
+                 FROM (SELECT case_id, min(position) AS first FROM steps
+                       WHERE in_plan = 1 AND status IN ('todo', 'in_progress', 'blocked')
+                       GROUP BY case_id) f
+                 JOIN steps s ON s.case_id = f.case_id AND s.position = f.first
+                 WHERE s.in_plan = 1"
+            ))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                next_step.insert(r.get(0)?, brief(r, r.get(1)?, 2)?);
+            }
+        }
+        let mut submitted: HashMap<String, Vec<StepBrief>> = HashMap::new();
+        {
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT case_id, step_id, {BRIEF} FROM steps
+                 WHERE in_plan = 1 AND status = 'submitted' ORDER BY case_id, position"
+            ))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                submitted
+                    .entry(r.get(0)?)
+                    .or_default()
+                    .push(brief(r, r.get(1)?, 2)?);
             }
         }
         let mut out = Vec::new();
@@ -253,6 +308,8 @@ impl Vault {
                     archived: r.get::<_, i64>(7)? != 0,
                     next_deadline,
                     overdue_steps,
+                    next_step: next_step.remove(&id),
+                    submitted: submitted.remove(&id).unwrap_or_default(),
                     id,
                 });
             }

@@ -397,6 +397,19 @@ pub struct NextDeadline {
     pub step: String,
     pub deadline: StepDeadline,
     pub overdue: bool,
+    /// The step, for lists that show it without loading the case.
+    pub brief: StepBrief,
+}
+
+/// A step named in a list: its number, title and kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepBrief {
+    pub id: String,
+    pub number: i64,
+    pub title: Text,
+    pub kind: StepKind,
+    /// Its dependencies in the plan.
+    pub depends_on: Vec<String>,
 }
 
 /// One line of `case list`.
@@ -412,6 +425,10 @@ pub struct CaseSummary {
     pub progress: Progress,
     pub next_deadline: Option<NextDeadline>,
     pub overdue_steps: usize,
+    /// The first step in plan order still to do (to do, in progress or blocked).
+    pub next_step: Option<StepBrief>,
+    /// Steps handed in and waiting for an answer.
+    pub submitted: Vec<StepBrief>,
 }
 
 /// What a transition did.

@@ -10,7 +10,8 @@ use super::deadlines::DeadlineCalc;
 use super::error::{Result, VaultError};
 use super::id::{looks_like_id, CASE_ID_LEN};
 use super::model::{
-    CaseView, NextDeadline, PlanMeta, Progress, StepAction, StepSnapshot, StepStatus, StepView,
+    CaseView, NextDeadline, PlanMeta, Progress, StepAction, StepBrief, StepSnapshot, StepStatus,
+    StepView,
 };
 use super::time::{fmt_ts, parse_opt_ts, parse_ts};
 use crate::rules::pack::{DurationDef, DurationUnit};
@@ -405,6 +406,13 @@ pub fn build_view(
             step: s.id.clone(),
             deadline: d.clone(),
             overdue: s.overdue,
+            brief: StepBrief {
+                id: s.id.clone(),
+                number: s.number,
+                title: s.title.clone(),
+                kind: s.kind,
+                depends_on: s.depends_on.clone(),
+            },
         });
     let overdue_steps = in_plan
         .iter()
