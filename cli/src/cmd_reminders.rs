@@ -21,8 +21,8 @@ use clap::{Args, Subcommand};
 use rusqlite::Connection;
 use tuilu_core::reminders::store::{self, load_state};
 use tuilu_core::reminders::{
-    diff, export_calendar, find_reminder, parse_tz, plan_reminders, snooze_until, Reminder,
-    ReminderSettings, ReminderSubject, SnoozeChoice, UserZone, WorkingDays,
+    diff, export_calendar, find_reminder, parse_tz, plan_reminders, snooze_target, snooze_until,
+    Reminder, ReminderSettings, ReminderSubject, SnoozeChoice, UserZone, WorkingDays,
 };
 use tuilu_core::Lang;
 
@@ -128,17 +128,27 @@ pub fn run_reminders(
         }
         Some(RemindersCommand::Snooze { id, choice }) => {
             let r = find(subjects, &state, now, &settings, calendar, &id)?;
-            let until = snooze_until(choice, now, &settings, calendar);
+            let until = snooze_target(subjects, &settings, calendar, &r, choice, now);
+            // A reminder not due yet keeps its planned time (a snooze never moves it earlier).
+            let kept = until > snooze_until(choice, now, &settings, calendar);
             store::snooze(conn, &r, until, now)?;
             let local = until.with_timezone(&settings.tz).to_rfc3339();
             if g.json {
                 print_json(&serde_json::json!({
                     "id": r.id, "snoozed_until": until, "local_time": local,
+                    "kept_planned_time": kept,
                 }))?;
             } else {
-                match g.lang {
-                    Lang::Zh => println!("已推迟「{}」到 {local}", r.title.zh),
-                    Lang::En => println!("Snoozed \"{}\" until {local}", r.title.en),
+                match (g.lang, kept) {
+                    (Lang::Zh, false) => println!("已推迟「{}」到 {local}", r.title.zh),
+                    (Lang::En, false) => println!("Snoozed \"{}\" until {local}", r.title.en),
+                    (Lang::Zh, true) => {
+                        println!("「{}」还没到提醒时间，仍在原定的 {local} 提醒", r.title.zh)
+                    }
+                    (Lang::En, true) => println!(
+                        "\"{}\" is not due yet; it stays at its planned time {local}",
+                        r.title.en
+                    ),
                 }
             }
         }

@@ -665,7 +665,8 @@ fn catch_up_waits_for_the_end_of_quiet_hours_and_changes_id_with_its_content() {
 #[test]
 fn snoozed_and_dismissed_reminders() {
     let plan = guild_plan(fx::now(), &ReminderState::default());
-    let until = fx::bj(2026, 9, 29, 15, 0, 0);
+    // Later than its planned 09-30 09:30 (an earlier snooze would be ignored).
+    let until = fx::bj(2026, 9, 30, 15, 0, 0);
     let mut state = ReminderState::default();
     state.entries.insert(
         plan[0].id.clone(),
@@ -686,6 +687,7 @@ fn snoozed_and_dismissed_reminders() {
     let after = guild_plan(fx::now(), &state);
     assert_eq!(after.len(), 3);
     assert_eq!(after[0].id, plan[0].id);
+    assert!(plan[0].fire_at < until);
     assert_eq!(after[0].fire_at, until);
     assert!(after[0].snoozed);
     assert!(after.iter().all(|r| r.id != plan[1].id));
@@ -702,6 +704,20 @@ fn snoozed_and_dismissed_reminders() {
     );
     assert_eq!(replanned.len(), 4);
     assert!(replanned.iter().all(|r| !r.snoozed));
+
+    // A snooze to before the planned time (an early snooze) never moves it earlier.
+    let early = fx::bj(2026, 9, 29, 15, 0, 0);
+    state.entries.get_mut(&plan[0].id).unwrap().snoozed_until = Some(early);
+    let kept = guild_plan(fx::now(), &state);
+    assert_eq!(kept[0].id, plan[0].id);
+    assert_eq!(kept[0].fire_at, plan[0].fire_at);
+    assert!(!kept[0].snoozed);
+    // Nor is it missed once the early instant passes.
+    let after_early = guild_plan(early + chrono::Duration::hours(1), &state);
+    assert!(after_early
+        .iter()
+        .any(|r| r.id == plan[0].id && r.fire_at == plan[0].fire_at));
+    assert!(after_early.iter().all(|r| r.kind != ReminderKind::CatchUp));
 }
 
 #[test]

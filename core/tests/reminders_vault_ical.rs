@@ -11,11 +11,11 @@ use reminders_fixtures as fx;
 use rusqlite::Connection;
 use tuilu_core::reminders::store::{
     calendar_sequence, clear, dismiss, load_state, mark_acknowledged, mark_delivered,
-    mark_delivered_ids, snooze,
+    mark_delivered_ids, mark_delivered_tokens, snooze,
 };
 use tuilu_core::reminders::{
-    export_calendar, plan_reminders, snooze_until, Reminder, ReminderKind, ReminderSettings,
-    ReminderSubject, SimpleWorkingDays, SnoozeChoice, SCHEMA_SQL,
+    export_calendar, plan_reminders, snooze_target, snooze_until, Reminder, ReminderKind,
+    ReminderSettings, ReminderSubject, SimpleWorkingDays, SnoozeChoice, SCHEMA_SQL,
 };
 use tuilu_core::Lang;
 
@@ -58,6 +58,9 @@ fn snooze_round_trip() {
         &cal(),
     );
     assert_eq!(until, fx::bj(2026, 9, 29, 9, 30, 0));
+    // That is before the target's planned time: store a snooze past it instead.
+    assert!(until < target.fire_at);
+    let until = target.fire_at + Duration::hours(2);
     snooze(&conn, target, until, now).unwrap();
 
     let state = load_state(&conn).unwrap();
@@ -86,12 +89,12 @@ fn dismiss_round_trip_and_snooze_undoes_it() {
     assert_eq!(after.len(), before.len() - 1);
     assert!(after.iter().all(|r| r.id != before[1].id));
 
-    let until = now + Duration::hours(1);
+    let until = before[1].fire_at + Duration::hours(1);
     snooze(&conn, &before[1], until, now).unwrap();
     let again = plan(&conn, &subjects, now);
     assert_eq!(again.len(), before.len());
-    assert_eq!(again[0].id, before[1].id);
-    assert_eq!(again[0].fire_at, until);
+    assert_eq!(again[1].id, before[1].id);
+    assert_eq!(again[1].fire_at, until);
 }
 
 #[test]
@@ -115,6 +118,148 @@ fn catch_up_delivered_once_then_gone() {
         .filter(|r| r.kind != ReminderKind::CatchUp)
         .collect();
     assert_eq!(second.iter().collect::<Vec<_>>(), rest);
+}
+
+/// What an alarm receiver or a launch-time read of the OS reports: the catch-up's token
+/// (or bare id). The covered reminders are retired with it, and it does not come back.
+#[test]
+fn a_catch_up_delivered_by_token_retires_what_it_covers() {
+    let conn = vault();
+    let subjects = fx::all(&book());
+    let settings = ReminderSettings::default();
+    let now = fx::bj(2026, 10, 12, 10, 0, 0);
+    let catch_up = plan(&conn, &subjects, now)
+        .into_iter()
+        .find(|r| r.kind == ReminderKind::CatchUp)
+        .unwrap();
+    let shown = now + Duration::minutes(2);
+    let token = catch_up.schedule_token();
+    mark_delivered_tokens(
+        &conn,
+        &subjects,
+        &settings,
+        &cal(),
+        &[token.as_str()],
+        shown,
+    )
+    .unwrap();
+    let state = load_state(&conn).unwrap();
+    for m in &catch_up.covers {
+        assert_eq!(state.entries[&m.id].delivered_at, Some(shown), "{}", m.id);
+    }
+    assert_eq!(state.entries[&catch_up.id].delivered_at, Some(shown));
+    for later in [shown + Duration::hours(1), shown + Duration::hours(5)] {
+        assert!(
+            plan(&conn, &subjects, later)
+                .iter()
+                .all(|r| r.kind != ReminderKind::CatchUp
+                    || r.covers.iter().all(|m| {
+                        !catch_up
+                            .covers
+                            .iter()
+                            .any(|c| c.id == m.id && c.fire_at == m.fire_at)
+                    })),
+            "a covered occurrence came back at {later}"
+        );
+    }
+}
+
+/// The shell reported the catch-up later than it was planned, after another reminder of
+/// the plan became due: it is still recognised (the search goes back in time).
+#[test]
+fn a_catch_up_reported_late_is_still_recognised() {
+    let conn = vault();
+    let subjects = fx::guild_exit(&book());
+    let settings = ReminderSettings::default();
+    let planned_at = fx::bj(2026, 10, 9, 12, 0, 0);
+    let catch_up = plan(&conn, &subjects, planned_at)
+        .into_iter()
+        .find(|r| r.kind == ReminderKind::CatchUp)
+        .unwrap();
+    assert_eq!(catch_up.covers.len(), 1);
+    // Reported the next day, when the plan's own catch-up would cover another reminder.
+    let reported = fx::bj(2026, 10, 10, 12, 0, 0);
+    let now_catch_up = plan(&conn, &subjects, reported)
+        .into_iter()
+        .find(|r| r.kind == ReminderKind::CatchUp)
+        .unwrap();
+    assert_ne!(now_catch_up.id, catch_up.id);
+    mark_delivered_tokens(
+        &conn,
+        &subjects,
+        &settings,
+        &cal(),
+        &[catch_up.id.as_str()],
+        reported,
+    )
+    .unwrap();
+    let state = load_state(&conn).unwrap();
+    assert_eq!(
+        state.entries[&catch_up.covers[0].id].delivered_at,
+        Some(reported)
+    );
+}
+
+/// The id-only path (an old shell, the CLI) records the catch-up's own id: the planner
+/// treats that catch-up as seen, so it does not fire again either.
+#[test]
+fn a_catch_up_marked_by_id_only_is_not_planned_again() {
+    let conn = vault();
+    let subjects = fx::guild_exit(&book());
+    let now = fx::bj(2026, 10, 12, 10, 0, 0);
+    let catch_up = plan(&conn, &subjects, now)[0].clone();
+    assert_eq!(catch_up.kind, ReminderKind::CatchUp);
+    mark_delivered_ids(&conn, &[catch_up.id.as_str()], now).unwrap();
+    assert!(plan(&conn, &subjects, now + Duration::hours(1))
+        .iter()
+        .all(|r| r.id != catch_up.id));
+}
+
+/// Snoozing a reminder that has not fired yet never moves it earlier: it keeps its
+/// planned time, and it is not lost when the snooze instant passes.
+#[test]
+fn an_early_snooze_keeps_the_planned_time() {
+    let conn = vault();
+    let subjects = fx::guild_exit(&book());
+    let settings = ReminderSettings::default();
+    let now = fx::now();
+    let target = plan(&conn, &subjects, now)[0].clone();
+    assert!(target.fire_at > now + Duration::hours(2));
+    let until = snooze_target(
+        &subjects,
+        &settings,
+        &cal(),
+        &target,
+        SnoozeChoice::OneHour,
+        now,
+    );
+    assert_eq!(until, target.fire_at);
+    // Even a raw early snooze stored by an older build does not move it earlier.
+    snooze(&conn, &target, now + Duration::hours(1), now).unwrap();
+    let later = plan(&conn, &subjects, now + Duration::hours(2));
+    let kept = later
+        .iter()
+        .find(|r| r.id == target.id)
+        .expect("still planned");
+    assert_eq!(kept.fire_at, target.fire_at);
+    assert!(!kept.snoozed);
+    assert!(later.iter().all(|r| r.kind != ReminderKind::CatchUp));
+    // Once due, a snooze moves it later as chosen.
+    let fired = target.fire_at + Duration::minutes(1);
+    let due = plan(&conn, &subjects, fired)
+        .into_iter()
+        .find(|r| r.kind == ReminderKind::CatchUp)
+        .map(|c| c.covers[0].id.clone());
+    assert_eq!(due.as_deref(), Some(target.id.as_str()));
+    let until = snooze_target(
+        &subjects,
+        &settings,
+        &cal(),
+        &target,
+        SnoozeChoice::TenMinutes,
+        fired,
+    );
+    assert_eq!(until, fired + Duration::minutes(10));
 }
 
 #[test]
@@ -143,10 +288,67 @@ fn snoozing_a_catch_up_moves_it() {
     let catch_up = plan(&conn, &subjects, now)[0].clone();
     let until = now + Duration::minutes(10);
     snooze(&conn, &catch_up, until, now).unwrap();
+    // What it covers comes back at the snoozed time.
     let after = plan(&conn, &subjects, now);
-    assert_eq!(after[0].id, catch_up.id);
-    assert_eq!(after[0].fire_at, until);
-    assert!(after[0].snoozed);
+    assert!(after.iter().all(|r| r.kind != ReminderKind::CatchUp));
+    for m in &catch_up.covers {
+        let r = after
+            .iter()
+            .find(|r| r.id == m.id)
+            .expect("covered reminder");
+        assert_eq!(r.fire_at, until);
+        assert!(r.snoozed);
+    }
+    // Missed again: one catch-up for them, as before.
+    let later = plan(&conn, &subjects, until + Duration::hours(1));
+    let again = later
+        .iter()
+        .find(|r| r.kind == ReminderKind::CatchUp)
+        .unwrap();
+    assert_eq!(again.covers.len(), catch_up.covers.len());
+}
+
+/// The usual flow on a phone: the catch-up is shown (the receiver reports it, which
+/// retires what it covers), then the user taps "snooze" on it. Nothing is lost.
+#[test]
+fn snoozing_a_delivered_catch_up_brings_back_what_it_covers() {
+    let conn = vault();
+    let subjects = fx::guild_exit(&book());
+    let settings = ReminderSettings::default();
+    let now = fx::bj(2026, 10, 12, 10, 0, 0);
+    let catch_up = plan(&conn, &subjects, now)[0].clone();
+    let token = catch_up.schedule_token();
+    mark_delivered_tokens(&conn, &subjects, &settings, &cal(), &[token.as_str()], now).unwrap();
+    assert!(plan(&conn, &subjects, now)
+        .iter()
+        .all(|r| r.kind != ReminderKind::CatchUp));
+    let tapped = now + Duration::minutes(1);
+    let state = load_state(&conn).unwrap();
+    let found = tuilu_core::reminders::find_reminder(
+        &subjects,
+        &state,
+        tapped,
+        &settings,
+        &cal(),
+        &catch_up.id,
+    )
+    .expect("a delivered catch-up can still be snoozed");
+    let until = snooze_target(
+        &subjects,
+        &settings,
+        &cal(),
+        &found,
+        SnoozeChoice::OneHour,
+        tapped,
+    );
+    assert_eq!(until, tapped + Duration::hours(1));
+    snooze(&conn, &found, until, tapped).unwrap();
+    let after = plan(&conn, &subjects, tapped);
+    let back = after
+        .iter()
+        .find(|r| r.id == catch_up.covers[0].id)
+        .unwrap();
+    assert_eq!(back.fire_at, until);
 }
 
 #[test]

@@ -185,7 +185,7 @@ pub struct YearStatusRecord {
     pub source: DataSource,
     /// True when an imported file replaces bundled data for this year.
     pub replaces_bundled: bool,
-    pub days_listed: u32,
+    pub days_listed: i32,
     /// True when the file lists no days: the year is computed by the weekend rule.
     pub estimated: bool,
     /// URLs of the notices.
@@ -214,7 +214,7 @@ impl From<&cal::YearStatus> for YearStatusRecord {
             year: y.year,
             source: y.source.into(),
             replaces_bundled: y.replaces_bundled,
-            days_listed: y.days_listed,
+            days_listed: crate::uniffi_support::int32(y.days_listed),
             estimated: y.estimated,
             papers: y.papers.clone(),
         }

@@ -14,7 +14,7 @@ use crate::calendar::DeadlineRecord;
 use crate::facts::{Fact, FactValue};
 use crate::plan::DurationRecord;
 use crate::rules::{mirror_enum, Channel, LocalizedText, StepKind};
-use crate::uniffi_support::Timestamp;
+use crate::uniffi_support::{int32, Timestamp};
 
 /// Where a step of a case stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
@@ -67,9 +67,10 @@ mirror_enum!(
 #[uniffi::export]
 impl StepAction {
     /// Whether the state machine allows this action from `from` (dependencies, blockers
-    /// and times are checked when it is applied).
+    /// and times are checked when it is applied). Always false for `Undo`: whether a step
+    /// can be undone depends on its journal, not on its status; read `StepRecord.can_undo`.
     pub fn allowed_from(&self, from: StepStatus) -> bool {
-        v::allowed(from.into(), (*self).into())
+        *self != StepAction::Undo && v::allowed(from.into(), (*self).into())
     }
 }
 
@@ -87,8 +88,11 @@ pub struct StepRouteRecord {
 pub struct StepRecord {
     pub id: String,
     /// 1-based position in the current plan (last known position for dropped steps).
-    pub number: u32,
+    pub number: i32,
     pub status: StepStatus,
+    /// The step has a transition not yet undone, so `StepAction::Undo` applies (enable the
+    /// undo button). Not a question of the status: see `StepAction::allowed_from`.
+    pub can_undo: bool,
     /// False for steps that left the plan after a change of facts or pack.
     pub in_plan: bool,
     pub title: LocalizedText,
@@ -133,8 +137,8 @@ pub struct CaseBlockerRecord {
 /// Steps done or skipped out of the steps in the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct CaseProgressRecord {
-    pub settled: u32,
-    pub total: u32,
+    pub settled: i32,
+    pub total: i32,
 }
 
 /// The running deadline of a case that comes first.
@@ -179,7 +183,7 @@ pub struct CaseSummaryRecord {
     pub archived: bool,
     pub progress: CaseProgressRecord,
     pub next_deadline: Option<NextDeadlineRecord>,
-    pub overdue_steps: u32,
+    pub overdue_steps: i32,
 }
 
 /// Options of a transition; all optional.
@@ -280,6 +284,17 @@ pub(crate) struct Ctx<'a> {
     pub(crate) book: &'a RuleBook,
 }
 
+/// The steps with a transition not yet undone, from a case's journal: those `Undo` applies
+/// to (the vault undoes a step's latest transition that no later entry undid).
+pub(crate) fn undoable_steps(journal: &[v::Event]) -> std::collections::BTreeSet<String> {
+    let undone: std::collections::BTreeSet<i64> = journal.iter().filter_map(|e| e.undoes).collect();
+    journal
+        .iter()
+        .filter(|e| e.kind == "transition" && !undone.contains(&e.seq))
+        .filter_map(|e| e.step.clone())
+        .collect()
+}
+
 impl Ctx<'_> {
     /// The calendar's full deadline record for a vault deadline: recomputed from the step's
     /// duration (the same function the vault used), else converted field by field.
@@ -309,12 +324,13 @@ impl Ctx<'_> {
         }
     }
 
-    pub(crate) fn step(&self, s: &v::StepView) -> StepRecord {
+    pub(crate) fn step(&self, s: &v::StepView, can_undo: bool) -> StepRecord {
         let def = &s.definition;
         StepRecord {
             id: s.id.clone(),
-            number: u32::try_from(s.number).unwrap_or(0),
+            number: int32(s.number),
             status: s.status.into(),
+            can_undo,
             in_plan: s.in_plan,
             title: (&s.title).into(),
             kind: s.kind.into(),
@@ -361,7 +377,10 @@ impl Ctx<'_> {
         }
     }
 
-    pub(crate) fn case(&self, c: &v::CaseView) -> CaseRecord {
+    /// `journal`: the case's journal (which steps can be undone).
+    pub(crate) fn case(&self, c: &v::CaseView, journal: &[v::Event]) -> CaseRecord {
+        let undoable = undoable_steps(journal);
+        let step = |s: &v::StepView| self.step(s, undoable.contains(&s.id));
         CaseRecord {
             id: c.id.clone(),
             scenario_id: c.scenario.clone(),
@@ -383,8 +402,8 @@ impl Ctx<'_> {
                 })
                 .collect(),
             missing_facts: c.missing_facts.clone(),
-            steps: c.steps.iter().map(|s| self.step(s)).collect(),
-            dropped_steps: c.dropped_steps.iter().map(|s| self.step(s)).collect(),
+            steps: c.steps.iter().map(step).collect(),
+            dropped_steps: c.dropped_steps.iter().map(step).collect(),
             progress: progress(c.progress),
             next_deadline: c
                 .next_deadline
@@ -407,7 +426,7 @@ impl Ctx<'_> {
             archived: s.archived,
             progress: progress(s.progress),
             next_deadline: s.next_deadline.as_ref().map(|n| self.next_deadline(n, &[])),
-            overdue_steps: u32::try_from(s.overdue_steps).unwrap_or(u32::MAX),
+            overdue_steps: int32(s.overdue_steps),
         }
     }
 
@@ -459,8 +478,8 @@ impl Ctx<'_> {
 
 fn progress(p: v::Progress) -> CaseProgressRecord {
     CaseProgressRecord {
-        settled: u32::try_from(p.settled).unwrap_or(u32::MAX),
-        total: u32::try_from(p.total).unwrap_or(u32::MAX),
+        settled: int32(p.settled),
+        total: int32(p.total),
     }
 }
 

@@ -265,7 +265,7 @@ impl TuiluCore {
         clock_start: Timestamp,
     ) -> Result<DeadlineRecord, ApiError> {
         guard(|| {
-            let d = (&duration).into();
+            let d = tuilu_core::rules::pack::DurationDef::try_from(&duration)?;
             Ok((&cal::step_deadline(&*self.cal()?, &d, clock_start)?).into())
         })
     }

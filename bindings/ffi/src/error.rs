@@ -6,7 +6,9 @@ use std::task::Poll;
 
 /// Errors seen by the apps. Variants are coarse and stable; `detail` is English for logs and
 /// developers, never shown as is, and never carries personal data (no paths, file names,
-/// fact values or case contents).
+/// fact values or case contents). The detail of a `NotFound` or `Conflict` starts with a
+/// stable reason (`no such step`, `dependency not done:`, `nothing to undo:`, ... listed in
+/// docs/bindings.md, "Error mapping"): the facades' `userMessage` says what happened from it.
 // The field is `detail`, not `message`: that clashes with `Throwable.message` in Kotlin.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum ApiError {
@@ -198,7 +200,9 @@ impl From<tuilu_core::vault::VaultError> for ApiError {
             V::TooNew { found, supported } => ApiError::conflict(format!(
                 "{VAULT_TOO_NEW}: schema version {found}, this build supports up to {supported}; update the app"
             )),
-            V::Busy => ApiError::conflict("the vault is locked by another process; try again"),
+            V::Busy => ApiError::conflict(
+                "vault busy: the vault is locked by another process; try again",
+            ),
             V::Interrupted => ApiError::Cancelled,
             V::Sqlite(e) => ApiError::storage(match e.sqlite_error_code() {
                 Some(c) => format!("database error ({c:?})"),
@@ -210,22 +214,22 @@ impl From<tuilu_core::vault::VaultError> for ApiError {
                 ApiError::not_found(format!("scenario `{scenario}` has no rule `{rule}`"))
             }
             V::AmbiguousCase { .. } => ApiError::invalid_input("the case id prefix is ambiguous"),
-            V::Archived { .. } => ApiError::conflict("the case is archived; unarchive it first"),
+            V::Archived { .. } => {
+                ApiError::conflict("case archived: the case is archived; unarchive it first")
+            }
             V::ScenarioMismatch { case_scenario, given } => ApiError::invalid_input(format!(
                 "the case belongs to scenario `{case_scenario}`, not `{given}`"
             )),
             V::PackVersionMismatch { case_version, current } => ApiError::conflict(format!(
-                "the case uses pack v{case_version}, the current pack is v{current}; upgrade the case first"
+                "upgrade needed: the case uses pack v{case_version}, the current pack is v{current}; upgrade the case first"
             )),
             V::PackDowngrade { case_version, current } => ApiError::conflict(format!(
-                "the current pack v{current} is older than the case's v{case_version}"
+                "pack downgrade: the current pack v{current} is older than the case's v{case_version}"
             )),
             V::Facts(f) => f.into(),
-            V::UnknownStep { step, .. } => {
-                ApiError::not_found(format!("the case has no step `{step}`"))
-            }
+            V::UnknownStep { step, .. } => ApiError::not_found(no_such_step(&step)),
             V::StepDropped { step } => ApiError::conflict(format!(
-                "step `{step}` is not in the current plan (dropped after a change)"
+                "step dropped: step `{step}` is not in the current plan (dropped after a change)"
             )),
             V::UnknownRoute { step, route, .. } => {
                 ApiError::invalid_input(format!("step `{step}` has no route `{route}`"))
@@ -237,7 +241,7 @@ impl From<tuilu_core::vault::VaultError> for ApiError {
                 status_en,
                 ..
             } => ApiError::conflict(format!(
-                "dependency `{dependency}` is not done ({status_en}); cannot {action_en} step `{step}`"
+                "dependency not done: `{dependency}` is {status_en}; cannot {action_en} step `{step}`"
             )),
             V::BlockersNotCleared { step, blockers } => ApiError::conflict(format!(
                 "blockers not cleared ({blockers}); cannot submit step `{step}`"
@@ -247,17 +251,19 @@ impl From<tuilu_core::vault::VaultError> for ApiError {
                 from_en,
                 action_en,
                 ..
-            } => ApiError::conflict(format!("step `{step}` is {from_en}; cannot {action_en} it")),
-            V::NothingToUndo { step } => {
-                ApiError::conflict(format!("step `{step}` has no transition to undo"))
-            }
+            } => ApiError::conflict(format!(
+                "not allowed: step `{step}` is {from_en}; cannot {action_en} it"
+            )),
+            V::NothingToUndo { step } => ApiError::conflict(format!(
+                "nothing to undo: step `{step}` has no transition to undo"
+            )),
             V::DependentStarted {
                 step,
                 dependent,
                 status_en,
                 ..
             } => ApiError::conflict(format!(
-                "step `{dependent}` depends on `{step}` and is already {status_en}; undo it first"
+                "dependent started: step `{dependent}` depends on `{step}` and is already {status_en}; undo it first"
             )),
             V::TimeInFuture { .. } => ApiError::invalid_input("the time is in the future"),
             V::TimeBeforePrevious { step, .. } => ApiError::invalid_input(format!(
@@ -290,14 +296,18 @@ impl From<tuilu_core::evidence::EvidenceError> for ApiError {
                 ApiError::invalid_input(en.to_string())
             }
             E::UnknownItem { .. } => ApiError::not_found("no such evidence item"),
-            E::ItemDeleted { .. } => ApiError::conflict("the evidence item was deleted"),
+            E::ItemDeleted { .. } => {
+                ApiError::conflict("item deleted: the evidence item was deleted")
+            }
             E::ContentMissing { .. } => {
                 ApiError::storage("an evidence file is missing; run verify")
             }
             E::ContentChanged { .. } => {
                 ApiError::storage("an evidence file has changed (hash mismatch); run verify")
             }
-            E::OutputExists { .. } => ApiError::conflict("the output file already exists"),
+            E::OutputExists { .. } => {
+                ApiError::conflict("output exists: the output file already exists")
+            }
             E::BadBundle { .. } => ApiError::invalid_input("not a readable evidence bundle"),
             E::Io { op, source } => {
                 ApiError::io_kind(&format!("storage error while {op}"), &source)
@@ -324,6 +334,11 @@ impl From<tuilu_core::reminders::ReminderError> for ApiError {
             R::Format(_) => ApiError::internal("cannot format the calendar"),
         }
     }
+}
+
+/// The `NotFound` detail for a step the case does not have.
+pub(crate) fn no_such_step(step: &str) -> String {
+    format!("no such step `{step}` in the case")
 }
 
 /// A foreign callback that fails unexpectedly (throws something that is not an

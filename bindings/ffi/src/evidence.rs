@@ -8,7 +8,7 @@ use tuilu_core::evidence as ev;
 use tuilu_core::Lang;
 
 use crate::rules::{mirror_enum, LocalizedText};
-use crate::uniffi_support::Timestamp;
+use crate::uniffi_support::{int64, Timestamp};
 
 /// How an item reached the vault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -44,10 +44,11 @@ pub struct EvidenceItemRecord {
     pub id: String,
     pub case_id: String,
     pub step_id: Option<String>,
-    /// The step's title when the item was linked (`zh / en`).
-    pub step_title: Option<String>,
+    /// The step's title when the item was linked, in both languages like every title.
+    pub step_title: Option<LocalizedText>,
     pub original_name: String,
-    pub size: u64,
+    /// Bytes.
+    pub size: i64,
     pub media_type: String,
     /// SHA-256 of the bytes, 64 lowercase hex digits.
     pub sha256: String,
@@ -76,9 +77,9 @@ impl From<&ev::EvidenceItem> for EvidenceItemRecord {
             id: i.id.clone(),
             case_id: i.case_id.clone(),
             step_id: i.step_id.clone(),
-            step_title: i.step_title.clone(),
+            step_title: i.step_title.as_deref().map(|t| split_title(t, None)),
             original_name: i.original_name.clone(),
-            size: i.size,
+            size: int64(i.size),
             media_type: i.media_type.clone(),
             sha256: i.sha256.clone(),
             captured_at: i.captured_at,
@@ -97,6 +98,42 @@ impl From<&ev::EvidenceItem> for EvidenceItemRecord {
                 .collect(),
             deleted_at: i.deleted_at,
         }
+    }
+}
+
+/// A step title as the evidence store records it (`zh / en`, written by this library and
+/// the CLI), split back into its languages. `known` (the step's title in its case, when the
+/// caller has it) settles a title whose Chinese half itself contains " / ". A stored text
+/// without the separator is used for both languages.
+pub(crate) fn split_title(stored: &str, known: Option<&tuilu_core::Text>) -> LocalizedText {
+    if let Some(k) = known.filter(|k| format!("{} / {}", k.zh, k.en) == stored) {
+        return k.into();
+    }
+    match stored.split_once(" / ") {
+        Some((zh, en)) => LocalizedText {
+            zh: zh.to_string(),
+            en: en.to_string(),
+        },
+        None => LocalizedText {
+            zh: stored.to_string(),
+            en: stored.to_string(),
+        },
+    }
+}
+
+impl EvidenceItemRecord {
+    /// Resolves the step title with the steps of the item's case (see [`split_title`]).
+    pub(crate) fn with_case(mut self, case: &tuilu_core::vault::CaseView) -> Self {
+        if let (Some(step), Some(stored)) = (&self.step_id, &self.step_title) {
+            let stored = format!("{} / {}", stored.zh, stored.en);
+            let known = case
+                .steps
+                .iter()
+                .chain(&case.dropped_steps)
+                .find(|s| &s.id == step);
+            self.step_title = Some(split_title(&stored, known.map(|s| &s.title)));
+        }
+        self
     }
 }
 
@@ -258,9 +295,9 @@ pub struct VerifyReportRecord {
     /// The case verified, or none for the whole vault (the custody chain is always
     /// checked whole).
     pub case_id: Option<String>,
-    pub items_checked: u64,
-    pub bytes_checked: u64,
-    pub entries_checked: u64,
+    pub items_checked: i64,
+    pub bytes_checked: i64,
+    pub entries_checked: i64,
     pub issues: Vec<VerifyIssueRecord>,
 }
 
@@ -270,9 +307,9 @@ impl From<&ev::VerifyReport> for VerifyReportRecord {
             intact: r.intact,
             checked_at: r.checked_at,
             case_id: r.case_id.clone(),
-            items_checked: r.items_checked as u64,
-            bytes_checked: r.bytes_checked,
-            entries_checked: r.entries_checked as u64,
+            items_checked: int64(r.items_checked),
+            bytes_checked: int64(r.bytes_checked),
+            entries_checked: int64(r.entries_checked),
             issues: r.issues.iter().map(Into::into).collect(),
         }
     }
@@ -285,8 +322,8 @@ pub struct ExportReportRecord {
     pub path: String,
     /// SHA-256 of the bundle file (also recorded in the custody log).
     pub sha256: String,
-    pub size: u64,
-    pub items: u64,
+    pub size: i64,
+    pub items: i64,
     /// The custody entry recording the export.
     pub custody_seq: i64,
 }
@@ -296,8 +333,8 @@ impl From<&ev::ExportReport> for ExportReportRecord {
         ExportReportRecord {
             path: r.path.to_string_lossy().into_owned(),
             sha256: r.sha256.clone(),
-            size: r.size,
-            items: r.items as u64,
+            size: int64(r.size),
+            items: int64(r.items),
             custody_seq: r.custody_seq,
         }
     }
@@ -314,7 +351,7 @@ pub struct BundleIssueRecord {
     pub item_id: Option<String>,
     pub seq: Option<i64>,
     /// A line of `SHA256SUMS` or of the custody log.
-    pub line: Option<u64>,
+    pub line: Option<i64>,
     pub message: LocalizedText,
 }
 
@@ -340,7 +377,7 @@ impl From<&ev::BundleIssue> for BundleIssueRecord {
             | B::UnsafePath { path }
             | B::UnreadableFile { path, .. }
             | B::NotInManifest { path } => r.path = Some(path.clone()),
-            B::BadSumsLine { line } | B::BadLogLine { line } => r.line = Some(*line as u64),
+            B::BadSumsLine { line } | B::BadLogLine { line } => r.line = Some(int64(*line)),
             B::ManifestMismatch { item_id, .. } | B::ItemNotInCustodyLog { item_id } => {
                 r.item_id = Some(item_id.clone())
             }
@@ -363,10 +400,10 @@ pub struct BundleReportRecord {
     pub case_id: Option<String>,
     /// As written in the manifest (RFC 3339).
     pub exported_at: Option<String>,
-    pub items: u64,
-    pub files_checked: u64,
-    pub bytes_checked: u64,
-    pub custody_entries: u64,
+    pub items: i64,
+    pub files_checked: i64,
+    pub bytes_checked: i64,
+    pub custody_entries: i64,
     pub issues: Vec<BundleIssueRecord>,
 }
 
@@ -376,10 +413,10 @@ impl From<&ev::BundleReport> for BundleReportRecord {
             intact: r.intact,
             case_id: r.case_id.clone(),
             exported_at: r.exported_at.clone(),
-            items: r.items as u64,
-            files_checked: r.files_checked as u64,
-            bytes_checked: r.bytes_checked,
-            custody_entries: r.custody_entries as u64,
+            items: int64(r.items),
+            files_checked: int64(r.files_checked),
+            bytes_checked: int64(r.bytes_checked),
+            custody_entries: int64(r.custody_entries),
             issues: r.issues.iter().map(Into::into).collect(),
         }
     }

@@ -59,8 +59,9 @@ fn source(s: &Option<core_pack::Source>) -> Option<SourceRecord> {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct DurationRecord {
     pub unit: DurationUnit,
-    pub min: u32,
-    pub max: u32,
+    /// Not negative (an input with a negative bound is `InvalidInput`).
+    pub min: i32,
+    pub max: i32,
     /// The event that starts the clock.
     pub starts_on: LocalizedText,
 }
@@ -69,21 +70,28 @@ impl From<&core_pack::DurationDef> for DurationRecord {
     fn from(d: &core_pack::DurationDef) -> DurationRecord {
         DurationRecord {
             unit: d.unit.into(),
-            min: d.min,
-            max: d.max,
+            min: crate::uniffi_support::int32(d.min),
+            max: crate::uniffi_support::int32(d.max),
             starts_on: (&d.starts_on).into(),
         }
     }
 }
 
-impl From<&DurationRecord> for core_pack::DurationDef {
-    fn from(d: &DurationRecord) -> core_pack::DurationDef {
-        core_pack::DurationDef {
+impl TryFrom<&DurationRecord> for core_pack::DurationDef {
+    type Error = crate::error::ApiError;
+
+    fn try_from(d: &DurationRecord) -> Result<core_pack::DurationDef, Self::Error> {
+        let bound = |n: i32| {
+            u32::try_from(n).map_err(|_| {
+                crate::error::ApiError::invalid_input("duration min and max must not be negative")
+            })
+        };
+        Ok(core_pack::DurationDef {
             unit: d.unit.into(),
-            min: d.min,
-            max: d.max,
+            min: bound(d.min)?,
+            max: bound(d.max)?,
             starts_on: tuilu_core::Text::new(d.starts_on.zh.clone(), d.starts_on.en.clone()),
-        }
+        })
     }
 }
 
@@ -113,7 +121,7 @@ pub struct RouteRecord {
 pub struct PlanStepRecord {
     pub id: String,
     /// 1-based position in the checklist.
-    pub number: u32,
+    pub number: i32,
     pub kind: StepKind,
     pub applicability: Applicability,
     /// Unanswered facts this step's condition waits on.
@@ -224,7 +232,7 @@ impl From<&core_plan::PlanStep> for PlanStepRecord {
     fn from(s: &core_plan::PlanStep) -> PlanStepRecord {
         PlanStepRecord {
             id: s.id.clone(),
-            number: u32::try_from(s.number).unwrap_or(u32::MAX),
+            number: crate::uniffi_support::int32(s.number),
             kind: s.kind.into(),
             applicability: s.applicability.into(),
             open_facts: s.open_facts.clone(),

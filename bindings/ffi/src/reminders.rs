@@ -169,8 +169,8 @@ pub struct ReminderSettingsRecord {
     pub quiet_hours: Option<QuietHoursRecord>,
     /// Local time of day (`HH:MM`) for day-based reminders.
     pub preferred_time: String,
-    /// Most reminders returned (iOS keeps 64 pending notifications).
-    pub limit: u32,
+    /// Most reminders returned (iOS keeps 64 pending notifications); not negative.
+    pub limit: i32,
 }
 
 impl fmt::Debug for ReminderSettingsRecord {
@@ -203,7 +203,7 @@ pub fn default_reminder_settings(zone: Option<Arc<dyn TimeZoneRules>>) -> Remind
             end: fmt_time(q.end),
         }),
         preferred_time: fmt_time(core.preferred_time),
-        limit: u32::try_from(core.limit).unwrap_or(u32::MAX),
+        limit: crate::uniffi_support::int32(core.limit),
     }
 }
 
@@ -233,7 +233,8 @@ impl TryFrom<&ReminderSettingsRecord> for rm::ReminderSettings {
                 })
                 .transpose()?,
             preferred_time: parse_time("preferred_time", &r.preferred_time)?,
-            limit: r.limit as usize,
+            limit: usize::try_from(r.limit)
+                .map_err(|_| ApiError::invalid_input("limit must not be negative"))?,
         })
     }
 }

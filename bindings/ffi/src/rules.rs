@@ -201,8 +201,10 @@ pub struct ScenarioInfo {
     pub title: LocalizedText,
     pub summary: LocalizedText,
     pub facts: Vec<FactInfo>,
-    /// Steps in the pack (a plan includes those that apply).
-    pub step_count: u32,
+    /// Every step the pack defines, whatever the facts: the most a plan can have (e.g. 11
+    /// for the guild exit). A plan for the user's facts lists only the steps that apply
+    /// (`PlanRecord.steps`, e.g. 9); count those for "N steps" in a case or a plan.
+    pub step_count: i32,
 }
 
 impl From<&Scenario> for ScenarioInfo {
@@ -232,7 +234,7 @@ impl From<&Scenario> for ScenarioInfo {
                     min: f.min,
                 })
                 .collect(),
-            step_count: u32::try_from(p.steps.len()).unwrap_or(u32::MAX),
+            step_count: crate::uniffi_support::int32(p.steps.len()),
         }
     }
 }
@@ -247,13 +249,13 @@ pub struct PackIssueRecord {
     /// What is wrong and what was expected (English).
     pub message: String,
     /// 1-based line and column, for syntax errors.
-    pub line: Option<u32>,
-    pub column: Option<u32>,
+    pub line: Option<i32>,
+    pub column: Option<i32>,
 }
 
 impl From<&PackIssue> for PackIssueRecord {
     fn from(i: &PackIssue) -> PackIssueRecord {
-        let small = |n: Option<usize>| n.map(|n| u32::try_from(n).unwrap_or(u32::MAX));
+        let small = |n: Option<usize>| n.map(crate::uniffi_support::int32);
         PackIssueRecord {
             pack: i.pack.clone(),
             path: i.path.clone(),

@@ -89,6 +89,18 @@ pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, ApiError> {
         .map_err(|_| ApiError::invalid_input("not a valid calendar date (YYYY-MM-DD)"))
 }
 
+/// A count or size as the signed integer the apps use (`Int`/`Long` in Kotlin, `Int32`/`Int64`
+/// in Swift): UIs only display and compare these, and unsigned types make their code noisy.
+/// Values never come near the limits; a larger one saturates.
+pub(crate) fn int32(n: impl TryInto<i32>) -> i32 {
+    n.try_into().unwrap_or(i32::MAX)
+}
+
+/// See [`int32`].
+pub(crate) fn int64(n: impl TryInto<i64>) -> i64 {
+    n.try_into().unwrap_or(i64::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -111,8 +111,12 @@ impl TuiluCore {
     /// returns its schema version. Call it at launch to surface problems early. Errors:
     /// `Conflict` whose detail starts with "vault too new" (written by a newer app: nothing
     /// was changed; ask the user to update), `Storage`, `Io`.
-    pub fn open_vault(&self, now: Timestamp) -> Result<u32, ApiError> {
-        guard(|| Ok(self.open(now)?.schema_version()?))
+    pub fn open_vault(&self, now: Timestamp) -> Result<i32, ApiError> {
+        guard(|| {
+            Ok(crate::uniffi_support::int32(
+                self.open(now)?.schema_version()?,
+            ))
+        })
     }
 
     // -- cases ---------------------------------------------------------------------------
@@ -133,7 +137,8 @@ impl TuiluCore {
             let facts = facts_from_records(sc, facts)?;
             let vault = self.open(now)?;
             let view = vault.create_case(sc, &facts, now)?;
-            self.with_ctx(&vault, |ctx| ctx.case(&view))
+            let journal = vault.journal(&view.id)?;
+            self.with_ctx(&vault, |ctx| ctx.case(&view, &journal))
         })
     }
 
@@ -144,7 +149,8 @@ impl TuiluCore {
         guard(|| {
             let vault = self.open(now)?;
             let view = vault.case(&case_id, now)?;
-            self.with_ctx(&vault, |ctx| ctx.case(&view))
+            let journal = vault.journal(&view.id)?;
+            self.with_ctx(&vault, |ctx| ctx.case(&view, &journal))
         })
     }
 
@@ -267,11 +273,14 @@ impl TuiluCore {
     ) -> Result<Vec<EvidenceItemRecord>, ApiError> {
         guard(|| {
             let vault = self.open(now)?;
-            let id = vault.resolve_case(&case_id)?;
+            let case = vault.case(&case_id, now)?;
             let root = vault.dir().to_path_buf();
             let items =
-                vault.with_connection_mut(|conn| EvidenceStore::new(conn, &root).list(&id))?;
-            Ok(items.iter().map(Into::into).collect())
+                vault.with_connection_mut(|conn| EvidenceStore::new(conn, &root).list(&case.id))?;
+            Ok(items
+                .iter()
+                .map(|i| EvidenceItemRecord::from(i).with_case(&case))
+                .collect())
         })
     }
 
@@ -310,10 +319,12 @@ impl TuiluCore {
                     let case_id = vault
                         .with_connection_mut(|conn| EvidenceStore::new(conn, &root).get(&item_id))?
                         .case_id;
-                    let title = step_title(&vault.case(&case_id, now)?, &step)?;
-                    vault.with_connection_mut(|conn| {
+                    let case = vault.case(&case_id, now)?;
+                    let title = step_title(&case, &step)?;
+                    let item = vault.with_connection_mut(|conn| {
                         EvidenceStore::new(conn, &root).link(&item_id, &step, Some(&title), now)
-                    })?
+                    })?;
+                    return Ok(EvidenceItemRecord::from(&item).with_case(&case));
                 }
             };
             Ok((&item).into())
@@ -381,8 +392,11 @@ impl TuiluCore {
         })
     }
 
-    /// Snoozes a reminder (`choice` counted from `now` in the settings' zone). Errors:
-    /// `NotFound` (no such reminder).
+    /// Snoozes a reminder (`choice` counted from `now` in the settings' zone). A snooze
+    /// never moves a reminder earlier than its planned time: snoozing one that is not due
+    /// yet keeps it at its planned time, which `until` then reports. Snoozing a catch-up
+    /// (even one already delivered) brings back each reminder it covers at `until`.
+    /// Errors: `NotFound` (no such reminder).
     pub fn snooze_reminder(
         &self,
         reminder_id: String,
@@ -393,7 +407,7 @@ impl TuiluCore {
         guard(|| {
             self.with_reminders(&settings, now, |conn, subjects, settings, cal| {
                 let r = Self::find_reminder(subjects, conn, settings, cal, &reminder_id, now)?;
-                let until = rm::snooze_until(choice.into(), now, settings, cal);
+                let until = rm::snooze_target(subjects, settings, cal, &r, choice.into(), now);
                 rstore::snooze(conn, &r, until, now)?;
                 Ok(SnoozedRecord {
                     id: r.id,
@@ -436,21 +450,27 @@ impl TuiluCore {
     }
 
     /// Records that the system delivered these reminders (ids, or schedule tokens) at
-    /// `delivered_at`: what a shell reads back from the OS at launch. A delivered
-    /// occurrence is not planned again.
+    /// `delivered_at`: what an alarm receiver gets, or a shell reads back from the OS at
+    /// launch. A delivered occurrence is not planned again; a delivered catch-up retires
+    /// every reminder it covers (it is looked up with `settings`, as planned at
+    /// `delivered_at` or earlier). Unknown ids are recorded and otherwise ignored.
     pub fn mark_reminders_delivered(
         &self,
         reminder_ids: Vec<String>,
+        settings: ReminderSettingsRecord,
         delivered_at: Timestamp,
     ) -> Result<(), ApiError> {
         guard(|| {
-            let vault = self.open(delivered_at)?;
-            let ids: Vec<&str> = reminder_ids
-                .iter()
-                .map(|t| t.split_once('#').map_or(t.as_str(), |(id, _)| id))
-                .collect();
-            vault.with_connection_mut(|conn| {
-                rstore::mark_delivered_ids(conn, &ids, delivered_at).map_err(ApiError::from)
+            self.with_reminders(&settings, delivered_at, |conn, subjects, settings, cal| {
+                let tokens: Vec<&str> = reminder_ids.iter().map(String::as_str).collect();
+                Ok(rstore::mark_delivered_tokens(
+                    conn,
+                    subjects,
+                    settings,
+                    cal,
+                    &tokens,
+                    delivered_at,
+                )?)
             })
         })
     }
@@ -510,7 +530,7 @@ impl TuiluCore {
 fn step_title(case: &CaseView, step: &str) -> Result<String, ApiError> {
     case.step(step)
         .map(|s| format!("{} / {}", s.title.zh, s.title.en))
-        .ok_or_else(|| ApiError::not_found(format!("the case has no step `{step}`")))
+        .ok_or_else(|| ApiError::not_found(crate::error::no_such_step(step)))
 }
 
 /// Runs `work` on the crate's runtime with progress and cancellation, the pattern of every
@@ -525,7 +545,11 @@ async fn long_op<T: Send + 'static>(
         let cancellation = Cancellation::new(cancel);
         let abandon = cancellation.abandon_on_drop();
         let flag = cancellation.core_flag().clone();
+        // The work keeps the operation counted as running (CancelToken::join) until it has
+        // ended, cleanup included, even when nobody awaits it any more.
+        let running = cancellation.clone();
         let handle = runtime().spawn_blocking(move || {
+            let _running = running;
             guard(|| {
                 if flag.is_cancelled() {
                     return Err(ApiError::Cancelled);
@@ -889,5 +913,87 @@ mod tests {
             .unwrap();
         assert!(report.intact);
         assert_eq!(report.items_checked, 1);
+    }
+
+    fn temp_files(vault: &str) -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(std::path::Path::new(vault).join("evidence/tmp"))
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default()
+    }
+
+    /// Reports progress; the first time bytes are done it holds the worker for a while, as
+    /// a busy worker would be when the app gives up.
+    #[derive(Default)]
+    struct SlowOnce(std::sync::atomic::AtomicBool);
+
+    impl ProgressListener for SlowOnce {
+        fn on_progress(&self, done: u64, _total: u64) {
+            if done > 0 && !self.0.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+            }
+        }
+    }
+
+    /// What a cancelled Kotlin coroutine does: stop awaiting (the future is dropped), cancel
+    /// the token, join it. The join returns only once the worker has removed its `.part`.
+    #[test]
+    fn join_after_an_abandoned_add_returns_once_the_temp_file_is_gone() {
+        use std::future::Future;
+        let vault = temp_vault("join");
+        let core = TuiluCore::new(vault.clone()).unwrap();
+        let now = t("2026-09-29T08:00:00Z");
+        let case = core
+            .create_case("douyin.guild-exit".into(), guild_facts(), now)
+            .unwrap();
+        let item = NewEvidenceRecord {
+            case_id: case.id.clone(),
+            source: EvidenceSource::Capture,
+            step_id: None,
+            note: String::new(),
+            tags: vec![],
+            captured_at: None,
+        };
+        let listener = Arc::new(SlowOnce::default());
+        let token = CancelToken::new();
+        let mut add = Box::pin(core.add_evidence_bytes(
+            item,
+            "big.bin".into(),
+            vec![7; 8 << 20],
+            now,
+            Some(listener.clone()),
+            Some(token.clone()),
+        ));
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        assert!(add.as_mut().poll(&mut cx).is_pending());
+        while !listener.0.load(std::sync::atomic::Ordering::SeqCst) {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        drop(add);
+        token.cancel();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(token.join());
+        assert_eq!(temp_files(&vault), Vec::<std::path::PathBuf>::new());
+        assert!(core.list_evidence(case.id, now).unwrap().is_empty());
+    }
+
+    /// A process killed mid-import leaves its `.part`: the next open of the vault removes it.
+    #[test]
+    fn the_next_open_sweeps_leftover_temp_files() {
+        let vault = temp_vault("sweep");
+        let now = t("2026-09-29T08:00:00Z");
+        TuiluCore::new(vault.clone())
+            .unwrap()
+            .open_vault(now)
+            .unwrap();
+        let tmp = std::path::Path::new(&vault).join("evidence/tmp");
+        std::fs::create_dir_all(&tmp).unwrap();
+        std::fs::write(tmp.join("add-1-2-3.part"), b"half").unwrap();
+        TuiluCore::new(vault.clone())
+            .unwrap()
+            .open_vault(now)
+            .unwrap();
+        assert_eq!(temp_files(&vault), Vec::<std::path::PathBuf>::new());
     }
 }

@@ -110,14 +110,25 @@ def test_transitions_dependency_error_and_undo(core):
     with pytest.raises(ApiError.Conflict) as e:
         step(core, case.id, "submit_exit", StepAction.SUBMIT, CREATED)
     assert "check_account_status" in e.value.detail and "to do" in e.value.detail
+    assert e.value.detail.startswith("dependency not done")  # the reason the apps show
+    assert not any(s.can_undo for s in case.steps)
+    assert not StepAction.UNDO.allowed_from(StepStatus.TODO)
+    with pytest.raises(ApiError.NotFound) as missing:
+        step(core, case.id, "nope", StepAction.START, CREATED)
+    assert missing.value.detail.startswith("no such step")
     started = step(core, case.id, "check_account_status", StepAction.START, CREATED, note="看过了")
     assert (started.from_status, started.to_status) == (StepStatus.TODO, StepStatus.IN_PROGRESS)
     for s in PREREQUISITES:
         step(core, case.id, s, StepAction.DONE, CREATED)
     submitted = step(core, case.id, "submit_exit", StepAction.SUBMIT, SUBMITTED)
     assert submitted.to_status == StepStatus.SUBMITTED
+    assert find(core.get_case(case.id, DURING), "submit_exit").can_undo
     undo = step(core, case.id, "submit_exit", StepAction.UNDO, DURING)
     assert undo.to_status == StepStatus.TODO and undo.undoes == submitted.seq
+    assert not find(core.get_case(case.id, DURING), "submit_exit").can_undo
+    with pytest.raises(ApiError.Conflict) as nothing:
+        step(core, case.id, "submit_exit", StepAction.UNDO, DURING)
+    assert nothing.value.detail.startswith("nothing to undo")
     assert find(core.get_case(case.id, DURING), "submit_exit").deadline is None
     journal = core.case_journal(case.id, DURING)
     assert journal[0].kind == "case_created" and journal[-1].kind == "undo"
@@ -209,7 +220,10 @@ def test_evidence_add_list_verify_and_tamper(core, vault, make_file):
     assert a.item.sha256 == digest and a.item.original_name == "聊天记录.png"
     b = run(core.add_evidence_bytes(evidence(case, step_id="backup_data"), "b.txt", "备份".encode(), CREATED, None, None))
     assert b.item.step_id == "backup_data"
+    title = find(core.get_case(case, CREATED), "backup_data").title
+    assert b.item.step_title == title  # localized text, like every title
     assert [i.id for i in core.list_evidence(case, CREATED)] == [a.item.id, b.item.id]
+    assert core.list_evidence(case, CREATED)[1].step_title == title
     report = run(core.verify_evidence(case, CREATED, None, None))
     assert report.intact and report.items_checked == 2
 
@@ -399,13 +413,14 @@ def test_dst_week_in_berlin_keeps_0930_local(core, berlin):
     assert plan[0].fire_at == t("2026-10-23T07:30:00Z")
     assert plan[1].fire_at == t("2026-10-26T08:30:00Z")
     assert "2026-10-26 16:59" in plan[1].body.zh and "Europe/Berlin" in plan[1].body.zh
-    snoozed = core.snooze_reminder(
-        plan[1].id, SnoozeChoice.TOMORROW_MORNING, berlin, t("2026-10-24T18:00:00Z"))
-    assert snoozed.local_time == "2026-10-25T09:30:00+01:00"
-    assert snoozed.until == t("2026-10-25T08:30:00Z")
     # The same plan in New York (clocks go back a week later, on 11-01).
     ny = core.plan_reminders(settings_in("America/New_York"), at)
     assert ny[0].local_time == "2026-10-23T09:30:00-04:00"
+    # The "before deadline" reminder fired on Friday 10-23; snoozed on Saturday evening.
+    snoozed = core.snooze_reminder(
+        plan[0].id, SnoozeChoice.TOMORROW_MORNING, berlin, t("2026-10-24T18:00:00Z"))
+    assert snoozed.local_time == "2026-10-25T09:30:00+01:00"
+    assert snoozed.until == t("2026-10-25T08:30:00Z")
 
 
 def test_plan_snooze_dismiss_diff(core, berlin):
@@ -441,6 +456,31 @@ def test_plan_snooze_dismiss_diff(core, berlin):
     step(core, case.id, "submit_exit", StepAction.DONE, DURING)
     diff = core.reminder_diff(tokens, berlin, DURING)
     assert diff.add == [] and diff.cancel == tokens
+
+
+def test_a_delivered_catch_up_does_not_come_back(core, berlin):
+    submitted_case(core)
+    missed_at = t("2026-10-09T12:00:00Z")  # the 09:30 "before deadline" reminder went by
+    catch_up = next(r for r in core.plan_reminders(berlin, missed_at) if r.kind == ReminderKind.CATCH_UP)
+    assert [m.kind for m in catch_up.covers] == [ReminderKind.BEFORE_DEADLINE]
+    shown = catch_up.fire_at + dt.timedelta(seconds=5)
+    # As an alarm receiver reports it: the token it was scheduled under.
+    core.mark_reminders_delivered([catch_up.schedule_token], berlin, shown)
+    for later in (shown + dt.timedelta(hours=1), t("2026-10-10T06:00:00Z")):
+        kinds = [r.kind for r in core.plan_reminders(berlin, later)]
+        assert ReminderKind.CATCH_UP not in kinds, (later, kinds)
+
+
+def test_an_early_snooze_keeps_the_planned_time(core, berlin):
+    submitted_case(core)
+    before = core.plan_reminders(berlin, DURING)[0]
+    assert before.kind == ReminderKind.BEFORE_DEADLINE
+    snoozed = core.snooze_reminder(before.id, SnoozeChoice.ONE_HOUR, berlin, DURING)
+    assert snoozed.until == before.fire_at
+    later = DURING + dt.timedelta(hours=3)
+    plan = core.plan_reminders(berlin, later)
+    assert [r.fire_at for r in plan if r.id == before.id] == [before.fire_at]
+    assert ReminderKind.CATCH_UP not in [r.kind for r in plan]
 
 
 def test_calendar_export(core, berlin):

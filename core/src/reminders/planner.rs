@@ -443,21 +443,34 @@ pub fn plan_reminders(
         .map(|s| ((s.case_id.as_str(), s.step_id.as_str()), s))
         .collect();
 
-    let mut upcoming = Vec::new();
-    // Per step, the latest due occurrence and whether it still needs the user.
-    let mut latest_due: BTreeMap<(String, String), (Reminder, bool)> = BTreeMap::new();
+    let step_key = |r: &Reminder| {
+        (
+            r.case_id.clone().unwrap_or_default(),
+            r.step_id.clone().unwrap_or_default(),
+        )
+    };
+    // Every occurrence with its planned time, as it fires now (snoozed or not), and
+    // whether it is done.
+    let mut occurrences = Vec::new();
     for r in candidate_reminders(subjects, settings, cal) {
+        let planned = r.fire_at;
         let entry = state.entries.get(&r.id);
         let current = entry.filter(|e| e.revision == r.revision);
         let dismissed = current.is_some_and(|e| e.dismissed_at.is_some());
         let mut r = r;
-        if let Some(until) = current.and_then(|e| e.snoozed_until) {
+        // A snooze never moves a reminder earlier than its planned time: an early snooze
+        // (of a reminder not due yet) leaves it where it was, so it cannot be lost.
+        if let Some(until) = current
+            .and_then(|e| e.snoozed_until)
+            .map(|u| u.trunc_subsecs(0))
+            .filter(|u| *u > r.fire_at)
+        {
             let key = (
                 r.case_id.as_deref().unwrap_or_default(),
                 r.step_id.as_deref().unwrap_or_default(),
             );
             if let Some(s) = by_step.get(&key) {
-                r = build(s, r.kind, until.trunc_subsecs(0), true, settings);
+                r = build(s, r.kind, until, true, settings);
             }
         }
         let done = dismissed
@@ -465,29 +478,30 @@ pub fn plan_reminders(
                 e.delivered_at.is_some_and(|d| d >= r.fire_at)
                     || e.acknowledged_at.is_some_and(|a| a >= r.fire_at)
             });
+        occurrences.push((planned, r, done));
+    }
+    // Per step, the latest occurrence planned at or before `now`: it supersedes the earlier
+    // ones, also while it is snoozed to later.
+    let mut latest: BTreeMap<(String, String), (DateTime<Utc>, ReminderKind)> = BTreeMap::new();
+    for (planned, r, _) in occurrences.iter().filter(|(p, _, _)| *p <= now) {
+        let e = latest.entry(step_key(r)).or_insert((*planned, r.kind));
+        if (*planned, r.kind) > *e {
+            *e = (*planned, r.kind);
+        }
+    }
+    let mut upcoming = Vec::new();
+    let mut missed = Vec::new();
+    for (planned, r, done) in occurrences {
         if r.fire_at > now {
             if !done {
                 upcoming.push(r);
             }
-            continue;
-        }
-        let key = (
-            r.case_id.clone().unwrap_or_default(),
-            r.step_id.clone().unwrap_or_default(),
-        );
-        match latest_due.get(&key) {
-            Some((m, _)) if (m.fire_at, m.kind) >= (r.fire_at, r.kind) => {}
-            _ => {
-                latest_due.insert(key, (r, !done));
-            }
+        } else if !done && latest.get(&step_key(&r)) == Some(&(planned, r.kind)) {
+            // Missed unless delivered, acknowledged or dismissed; an earlier due
+            // occurrence of the step is superseded by it.
+            missed.push(r);
         }
     }
-    // An earlier due occurrence is superseded by the step's latest one: if that one was
-    // delivered, acknowledged or dismissed, nothing of the step is missed.
-    let missed: Vec<Reminder> = latest_due
-        .into_values()
-        .filter_map(|(r, needs_user)| needs_user.then_some(r))
-        .collect();
 
     if !missed.is_empty() {
         let mut covered = missed;
@@ -521,7 +535,19 @@ fn catch_up(
     if entry.is_some_and(|e| e.dismissed_at.is_some()) {
         return None;
     }
-    let snoozed_until = entry.and_then(|e| e.snoozed_until).filter(|u| *u > now);
+    // Seen: a delivery or acknowledgement recorded under the catch-up's own id (a shell
+    // that reports ids only) after its latest snooze ended. The same missed set gives the
+    // same id, so this catch-up does not fire again; a new missed reminder gives a new one.
+    // (A delivery is recorded without a revision; a catch-up's id is its revision.)
+    let seen = state
+        .entries
+        .get(&id)
+        .and_then(|e| e.delivered_at.max(e.acknowledged_at));
+    let snoozed_to = entry.and_then(|e| e.snoozed_until);
+    if seen.is_some_and(|seen| snoozed_to.is_none_or(|u| seen >= u)) {
+        return None;
+    }
+    let snoozed_until = snoozed_to.filter(|u| *u > now);
     let fire_at = match snoozed_until {
         Some(u) => u.trunc_subsecs(0),
         None => place(now, None, now, settings).unwrap_or(now),
@@ -593,6 +619,76 @@ pub fn find_reminder(
         .into_iter()
         .chain(candidate_reminders(subjects, settings, cal))
         .find(|r| r.id == id)
+        // A catch-up already delivered (so no longer planned), e.g. snoozed from its
+        // notification.
+        .or_else(|| find_catch_up(subjects, state, now, settings, cal, id))
+}
+
+/// The catch-up with this id as it was planned at `at` or at an earlier instant: the plan
+/// at `at`, then at each earlier fire time of the open steps' occurrences (and of their
+/// snoozes), latest first. A shell may report a catch-up after another reminder became
+/// due, when the plan at that moment has a catch-up with another id.
+pub fn find_catch_up(
+    subjects: &[ReminderSubject],
+    state: &ReminderState,
+    at: DateTime<Utc>,
+    settings: &ReminderSettings,
+    cal: &dyn WorkingDays,
+    id: &str,
+) -> Option<Reminder> {
+    let unlimited = ReminderSettings {
+        limit: usize::MAX,
+        ..settings.clone()
+    };
+    let at = at.trunc_subsecs(0);
+    let mut times: BTreeSet<DateTime<Utc>> = candidate_reminders(subjects, settings, cal)
+        .into_iter()
+        .map(|r| r.fire_at)
+        .chain(
+            state
+                .entries
+                .values()
+                .filter_map(|e| e.snoozed_until.map(|u| u.trunc_subsecs(0))),
+        )
+        .filter(|t| *t < at)
+        .collect();
+    times.insert(at);
+    times.into_iter().rev().find_map(|t| {
+        // The state as it was then: deliveries and acknowledgements recorded since (the
+        // catch-up's own among them) had not happened yet.
+        let mut then = state.clone();
+        for e in then.entries.values_mut() {
+            e.delivered_at = e.delivered_at.filter(|d| *d < t);
+            e.acknowledged_at = e.acknowledged_at.filter(|a| *a < t);
+        }
+        plan_reminders(subjects, &then, t, &unlimited, cal)
+            .into_iter()
+            .find(|r| r.kind == ReminderKind::CatchUp && r.id == id)
+    })
+}
+
+/// When a snooze of `reminder` chosen at `now` ends: [`snooze_until`], but never before
+/// the reminder's planned (unsnoozed) time. Snoozing a reminder that is not due yet thus
+/// keeps it at its planned time (it cannot fire early and then be missed); once it is due
+/// (or for a catch-up), the snooze moves it later as chosen.
+pub fn snooze_target(
+    subjects: &[ReminderSubject],
+    settings: &ReminderSettings,
+    cal: &dyn WorkingDays,
+    reminder: &Reminder,
+    choice: SnoozeChoice,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let until = snooze_until(choice, now, settings, cal);
+    let planned = if reminder.kind == ReminderKind::CatchUp {
+        None
+    } else {
+        candidate_reminders(subjects, settings, cal)
+            .into_iter()
+            .find(|r| r.id == reminder.id)
+            .map(|r| r.fire_at)
+    };
+    planned.map_or(until, |p| until.max(p))
 }
 
 /// When a snooze chosen at `now` ends. "Tomorrow morning" is the next local day at the

@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{Reminder, ReminderError, ReminderKind};
+use super::{
+    Reminder, ReminderError, ReminderKind, ReminderSettings, ReminderSubject, WorkingDays,
+};
 
 /// The vault migration for this module.
 pub const SCHEMA_SQL: &str = "\
@@ -96,22 +98,35 @@ pub fn load_state(conn: &Connection) -> Result<ReminderState, ReminderError> {
 }
 
 /// Snoozes `reminder` (this revision of it) until `until`; clears an earlier dismissal.
+/// Snoozing a catch-up also snoozes each reminder it covers: if the catch-up was already
+/// delivered (which retires what it covers), they come back at `until` rather than being
+/// lost. The planner never moves a reminder earlier than its planned time, whatever
+/// `until` is (see [`super::snooze_target`]).
 pub fn snooze(
     conn: &Connection,
     reminder: &Reminder,
     until: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), ReminderError> {
-    conn.execute(
-        "INSERT INTO reminder_state (reminder_id, revision, snoozed_until, dismissed_at, updated_at)
-         VALUES (?1, ?2, ?3, NULL, ?4)
-         ON CONFLICT (reminder_id) DO UPDATE SET
-             revision = excluded.revision,
-             snoozed_until = excluded.snoozed_until,
-             dismissed_at = NULL,
-             updated_at = excluded.updated_at",
-        params![reminder.id, reminder.revision, ts(until), ts(now)],
-    )?;
+    let sp = conn.begin_savepoint()?;
+    let covered = reminder
+        .covers
+        .iter()
+        .filter(|_| reminder.kind == ReminderKind::CatchUp)
+        .map(|m| (&m.id, &m.revision));
+    for (id, revision) in std::iter::once((&reminder.id, &reminder.revision)).chain(covered) {
+        sp.execute(
+            "INSERT INTO reminder_state (reminder_id, revision, snoozed_until, dismissed_at, updated_at)
+             VALUES (?1, ?2, ?3, NULL, ?4)
+             ON CONFLICT (reminder_id) DO UPDATE SET
+                 revision = excluded.revision,
+                 snoozed_until = excluded.snoozed_until,
+                 dismissed_at = NULL,
+                 updated_at = excluded.updated_at",
+            params![id, revision, ts(until), ts(now)],
+        )?;
+    }
+    sp.commit()?;
     Ok(())
 }
 
@@ -168,6 +183,44 @@ pub fn mark_delivered_ids(
     let sp = conn.begin_savepoint()?;
     for id in ids {
         record(&sp, id, "delivered_at", at)?;
+    }
+    sp.commit()?;
+    Ok(())
+}
+
+/// Records deliveries reported by id or schedule token (`id#fingerprint`), as a shell
+/// reads them back from the OS or an alarm receiver gets them. A catch-up is looked up
+/// ([`super::find_catch_up`], as planned at `at` or earlier) and retires everything it
+/// covers, as [`mark_delivered`] does; any other id is recorded as is.
+pub fn mark_delivered_tokens(
+    conn: &Connection,
+    subjects: &[ReminderSubject],
+    settings: &ReminderSettings,
+    cal: &dyn WorkingDays,
+    tokens: &[&str],
+    at: DateTime<Utc>,
+) -> Result<(), ReminderError> {
+    let state = load_state(conn)?;
+    let occurrences: std::collections::BTreeSet<String> =
+        super::candidate_reminders(subjects, settings, cal)
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+    let sp = conn.begin_savepoint()?;
+    for token in tokens {
+        let id = token.split_once('#').map_or(*token, |(id, _)| id).trim();
+        if id.is_empty() {
+            continue;
+        }
+        record(&sp, id, "delivered_at", at)?;
+        if occurrences.contains(id) {
+            continue;
+        }
+        if let Some(c) = super::find_catch_up(subjects, &state, at, settings, cal, id) {
+            for m in &c.covers {
+                record(&sp, &m.id, "delivered_at", at)?;
+            }
+        }
     }
     sp.commit()?;
     Ok(())

@@ -162,10 +162,16 @@ public final class Tuilu: Sendable {
     ) async throws -> String {
         let token = CancelToken()
         let listener = onProgress.map(ProgressRelay.init)
-        return try await withTaskCancellationHandler {
-            try await core.hashFile(path: path, listener: listener, cancel: token)
-        } onCancel: {
+        do {
+            return try await withTaskCancellationHandler {
+                try await core.hashFile(path: path, listener: listener, cancel: token)
+            } onCancel: {
+                token.cancel()
+            }
+        } catch {
             token.cancel()
+            await token.join()
+            throw error
         }
     }
 
@@ -182,6 +188,8 @@ public final class Tuilu: Sendable {
                     continuation.yield(.finished(sha256: digest))
                     continuation.finish()
                 } catch {
+                    token.cancel()
+                    await token.join()
                     continuation.finish(throwing: error)
                 }
             }
@@ -201,10 +209,12 @@ extension ApiError {
         switch self {
         case .InvalidInput:
             return en ? "The input is not valid. Please check it and try again." : "输入无效，请检查后重试。"
-        case .NotFound:
-            return en ? "The file or record was not found." : "找不到该文件或记录。"
-        case .Conflict:
-            return en ? "This conflicts with the current state. Refresh and try again." : "与当前状态冲突，请刷新后重试。"
+        case let .NotFound(detail):
+            return Self.reasonText(detail, Self.notFoundReasons, en: en)
+                ?? (en ? "What was asked for was not found." : "找不到要找的内容。")
+        case let .Conflict(detail):
+            return Self.reasonText(detail, Self.conflictReasons, en: en)
+                ?? (en ? "This cannot be done in the current state." : "当前状态下无法完成此操作。")
         case .Storage:
             return en ? "Local data error. Back up and restart the app." : "本地数据出错，请备份后重启应用。"
         case .Io:
@@ -214,6 +224,39 @@ extension ApiError {
         case .Internal:
             return en ? "Internal error. Please report it." : "程序内部错误，请反馈给我们。"
         }
+    }
+
+    /// What happened, by the stable reason a `NotFound` or `Conflict` detail starts with
+    /// (listed in docs/bindings.md, "Error mapping"; the same table is in the Kotlin facade).
+    private static let notFoundReasons: [(String, zh: String, en: String)] = [
+        ("no such step", "这个案件中没有该步骤。", "This case has no such step."),
+        ("no such case", "找不到这个案件，它可能已被删除。", "The case was not found; it may have been deleted."),
+        ("no such reminder", "找不到这条提醒，它可能已经结束。", "The reminder was not found; it may have ended."),
+        ("no such evidence item", "找不到这条证据。", "The evidence item was not found."),
+        ("no scenario", "找不到这个场景。", "The scenario was not found."),
+        ("file not found", "找不到该文件。", "The file was not found."),
+        ("file or directory not found", "找不到该文件。", "The file was not found."),
+    ]
+
+    private static let conflictReasons: [(String, zh: String, en: String)] = [
+        ("dependency not done", "请先完成这一步所依赖的前置步骤。", "Finish the steps this one depends on first."),
+        ("blockers not cleared", "还有未解决的阻碍，解决后才能提交。", "Some blockers are not cleared yet; resolve them before submitting."),
+        ("not allowed", "这一步当前的状态不允许这样操作。", "The step's current status does not allow this."),
+        ("nothing to undo", "这一步没有可以撤销的操作。", "There is nothing to undo for this step."),
+        ("dependent started", "依赖这一步的后续步骤已经开始，请先撤销后续步骤。", "A later step that depends on this one has started; undo it first."),
+        ("step dropped", "这一步已不在当前计划中。", "This step is no longer in the plan."),
+        ("case archived", "案件已归档，请先取消归档。", "The case is archived; restore it first."),
+        ("upgrade needed", "规则已更新，请先更新这个案件。", "The rules were updated; update the case first."),
+        ("pack downgrade", "当前规则比案件使用的旧，请升级应用。", "The rules are older than the case's; update the app."),
+        ("vault too new", "数据由更新版本的退路创建，请先升级应用。", "The data was written by a newer version of the app; update it first."),
+        ("vault busy", "数据正被占用，请稍后再试。", "The data is in use; try again in a moment."),
+        ("output exists", "目标文件已存在，请换一个名称。", "The file already exists; choose another name."),
+        ("item deleted", "这条证据已删除。", "This evidence item was deleted."),
+    ]
+
+    private static func reasonText(_ detail: String, _ reasons: [(String, zh: String, en: String)], en: Bool) -> String? {
+        guard let r = reasons.first(where: { detail.hasPrefix($0.0) }) else { return nil }
+        return en ? r.en : r.zh
     }
 
     /// The core's English detail, safe to log (it never carries personal data).

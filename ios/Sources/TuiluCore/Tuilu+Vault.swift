@@ -42,7 +42,7 @@ extension Tuilu {
 
     /// Opens the vault database now and returns its schema version. A vault written by a
     /// newer app throws `ApiError.Conflict` with `isVaultTooNew` set; nothing is changed.
-    public func openVault(now: Date? = nil) async throws -> UInt32 {
+    public func openVault(now: Date? = nil) async throws -> Int32 {
         let now = now ?? clock()
         return try await run { try $0.openVault(now: now) }
     }
@@ -135,17 +135,25 @@ extension Tuilu {
 
     // MARK: evidence
 
-    /// Runs a long operation with a fresh token that task cancellation cancels.
+    /// Runs a long operation with a fresh token that task cancellation cancels. A failed or
+    /// cancelled call returns only once the core's work has ended and cleaned up
+    /// (`CancelToken.join()`): a cancelled add leaves no temporary file behind.
     private func cancellable<T>(
         _ onProgress: (@Sendable (TuiluProgress) -> Void)?,
         _ body: (TuiluCore, ProgressListener?, CancelToken) async throws -> T
     ) async throws -> T {
         let token = CancelToken()
         let listener = onProgress.map(ProgressRelay.init)
-        return try await withTaskCancellationHandler {
-            try await body(core, listener, token)
-        } onCancel: {
+        do {
+            return try await withTaskCancellationHandler {
+                try await body(core, listener, token)
+            } onCancel: {
+                token.cancel()
+            }
+        } catch {
             token.cancel()
+            await token.join()
+            throw error
         }
     }
 
@@ -163,6 +171,8 @@ extension Tuilu {
                     continuation.yield(.finished(result))
                     continuation.finish()
                 } catch {
+                    token.cancel()
+                    await token.join()
                     continuation.finish(throwing: error)
                 }
             }
@@ -293,6 +303,9 @@ extension Tuilu {
         return try await run { try $0.planReminders(settings: settings, now: now) }
     }
 
+    /// Snoozes a reminder. A snooze never moves a reminder earlier than its planned time:
+    /// snoozing one that is not due yet keeps it there (`until` says so). Snoozing a
+    /// catch-up brings back what it covers at `until`.
     public func snoozeReminder(id: String, _ choice: SnoozeChoice, settings: ReminderSettingsRecord, now: Date? = nil) async throws -> SnoozedRecord {
         let now = now ?? clock()
         return try await run { try $0.snoozeReminder(reminderId: id, choice: choice, settings: settings, now: now) }
@@ -308,10 +321,11 @@ extension Tuilu {
         try await run { try $0.acknowledgeReminder(reminderId: id, settings: settings, now: now) }
     }
 
-    /// Records deliveries read back from the system (ids or schedule tokens).
-    public func markRemindersDelivered(_ ids: [String], at deliveredAt: Date? = nil) async throws {
+    /// Records deliveries read back from the system (ids or schedule tokens). A delivered
+    /// catch-up retires every reminder it covers: pass the settings the plan was made with.
+    public func markRemindersDelivered(_ ids: [String], settings: ReminderSettingsRecord, at deliveredAt: Date? = nil) async throws {
         let at = deliveredAt ?? clock()
-        try await run { try $0.markRemindersDelivered(reminderIds: ids, deliveredAt: at) }
+        try await run { try $0.markRemindersDelivered(reminderIds: ids, settings: settings, deliveredAt: at) }
     }
 
     /// What to add, cancel and keep given the scheduled tokens.

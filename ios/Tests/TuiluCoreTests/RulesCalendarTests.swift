@@ -101,7 +101,7 @@ final class RulesCalendarTests: XCTestCase {
         XCTAssertEqual(plan.scenarioId, xingtu)
         XCTAssertEqual(plan.amount("client_compensation")?.value, 1500.0)
         XCTAssertEqual(plan.amount("creator_receives")?.value, 1500.0)
-        XCTAssertEqual(plan.steps.map(\.number), Array(1...UInt32(plan.steps.count)))
+        XCTAssertEqual(plan.steps.map(\.number), Array(1...Int32(plan.steps.count)))
         XCTAssertTrue(plan.facts.contains(.money("task_amount", "3000.00")))
         XCTAssertTrue(plan.facts.contains(.bool("task_accepted", true)))
         XCTAssertTrue(plan.steps.allSatisfy { !($0.source?.quote.isEmpty ?? true) })

@@ -204,8 +204,8 @@ final class TuiluCoreTests: XCTestCase {
         } catch let error as ApiError {
             guard case .NotFound = error else { return XCTFail("\(error)") }
             XCTAssertFalse(error.detail.contains("张三"))
-            XCTAssertEqual(error.userMessage(locale: Locale(identifier: "zh-Hans")), "找不到该文件或记录。")
-            XCTAssertEqual(error.userMessage(locale: Locale(identifier: "en")), "The file or record was not found.")
+            XCTAssertEqual(error.userMessage(locale: Locale(identifier: "zh-Hans")), "找不到该文件。")
+            XCTAssertEqual(error.userMessage(locale: Locale(identifier: "en")), "The file was not found.")
         }
     }
 

@@ -282,7 +282,32 @@ final class VaultTests: XCTestCase {
         ])
         XCTAssertEqual(plan[0].fireAt, Self.t("2026-10-23T07:30:00Z"))
         XCTAssertEqual(plan[1].fireAt, Self.t("2026-10-26T08:30:00Z"))
-        let snoozed = try await tuilu.snoozeReminder(id: plan[1].id, .tomorrowMorning, settings: berlin, now: Self.t("2026-10-24T18:00:00Z"))
+        // The "before deadline" reminder fired on Friday 10-23; snoozed on Saturday evening.
+        let snoozed = try await tuilu.snoozeReminder(id: plan[0].id, .tomorrowMorning, settings: berlin, now: Self.t("2026-10-24T18:00:00Z"))
         XCTAssertEqual(snoozed.localTime, "2026-10-25T09:30:00+01:00")
+    }
+
+    func testADeliveredCatchUpDoesNotComeBack() async throws {
+        let berlin = Tuilu.reminderSettings(zone: TimeZone(identifier: "Europe/Berlin")!)
+        _ = try await submittedCase()
+        let missedAt = Self.t("2026-10-09T12:00:00Z")
+        let catchUp = try await tuilu.planReminders(settings: berlin, now: missedAt).first { $0.kind == .catchUp }!
+        XCTAssertEqual(catchUp.covers.map(\.kind), [.beforeDeadline])
+        let shown = catchUp.fireAt.addingTimeInterval(5)
+        try await tuilu.markRemindersDelivered([catchUp.scheduleToken], settings: berlin, at: shown)
+        let later = try await tuilu.planReminders(settings: berlin, now: shown.addingTimeInterval(3600))
+        XCTAssertFalse(later.contains { $0.kind == .catchUp })
+    }
+
+    func testAnEarlySnoozeKeepsThePlannedTime() async throws {
+        let berlin = Tuilu.reminderSettings(zone: TimeZone(identifier: "Europe/Berlin")!)
+        _ = try await submittedCase()
+        let during = Self.t("2026-10-01T06:00:00Z")
+        let before = try await tuilu.planReminders(settings: berlin, now: during)[0]
+        XCTAssertEqual(before.kind, .beforeDeadline)
+        let snoozed = try await tuilu.snoozeReminder(id: before.id, .oneHour, settings: berlin, now: during)
+        XCTAssertEqual(snoozed.until, before.fireAt)
+        let later = try await tuilu.planReminders(settings: berlin, now: during.addingTimeInterval(3 * 3600))
+        XCTAssertEqual(later.first { $0.id == before.id }?.fireAt, before.fireAt)
     }
 }

@@ -22,6 +22,7 @@ data class ScenarioItem(
     val platform: String,
     val title: String,
     val summary: String,
+    /** Every step the pack defines, whatever the facts (a plan lists those that apply). */
     val stepCount: Int,
 )
 
@@ -51,6 +52,6 @@ class ScenarioListModel(
         platform = platform,
         title = title.get(locale),
         summary = summary.get(locale),
-        stepCount = stepCount.toInt(),
+        stepCount = stepCount,
     )
 }

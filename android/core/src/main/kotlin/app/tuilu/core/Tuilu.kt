@@ -48,6 +48,7 @@ import java.time.ZoneId
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.channels.awaitClose
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.callbackFlow
@@ -67,7 +68,8 @@ import kotlinx.coroutines.withContext
  * import/export/verify) run on the core's own worker threads and are awaited without
  * blocking a thread. Cancelling the calling coroutine stops the native work: the facade
  * cancels the operation's [CancelToken] (cancellation of the native future alone does not
- * cross the FFI, uniffi-rs #2771).
+ * cross the FFI, uniffi-rs #2771) and waits for it to end ([CancelToken.join]), so a
+ * cancelled call completes only after its cleanup.
  *
  * Dates are [LocalDate]s (China calendar dates), instants [Instant]s. Errors are
  * [ApiException] subclasses (InvalidInput, NotFound, Conflict, Storage, Io, Cancelled,
@@ -211,12 +213,12 @@ class Tuilu(
                 throw e
             } catch (e: Throwable) {
                 close(e)
+            } finally {
+                stopAndJoin(token)
+                token.close()
             }
         }
-        awaitClose {
-            token.cancel()
-            token.close()
-        }
+        awaitClose()
     }
 
     // -- vault ---------------------------------------------------------------------------
@@ -226,7 +228,7 @@ class Tuilu(
      * version. Call it at launch: a vault written by a newer app throws
      * [ApiException.Conflict] with [isVaultTooNew] set, and nothing is changed.
      */
-    suspend fun openVault(now: Instant = now()): Int = io { openVault(now).toInt() }
+    suspend fun openVault(now: Instant = now()): Int = io { openVault(now) }
 
     // -- cases -----------------------------------------------------------------------------
 
@@ -397,7 +399,11 @@ class Tuilu(
         now: Instant = now(),
     ): List<ReminderRecord> = io { planReminders(settings, now) }
 
-    /** Snoozes a reminder; throws NotFound for an unknown id. */
+    /**
+     * Snoozes a reminder; throws NotFound for an unknown id. A snooze never moves a reminder
+     * earlier than its planned time: snoozing one that is not due yet keeps it there (the
+     * returned `until` says so). Snoozing a catch-up brings back what it covers at `until`.
+     */
     suspend fun snoozeReminder(
         reminderId: String,
         choice: SnoozeChoice,
@@ -419,11 +425,23 @@ class Tuilu(
         now: Instant = now(),
     ) = io { acknowledgeReminder(reminderId, settings, now) }
 
-    /** Records deliveries read back from the OS (ids or schedule tokens). */
-    suspend fun markRemindersDelivered(reminderIds: List<String>, deliveredAt: Instant = now()) =
-        io { markRemindersDelivered(reminderIds, deliveredAt) }
+    /**
+     * Records deliveries (ids or schedule tokens): from the alarm receiver, or read back from
+     * the OS at launch. A delivered catch-up retires every reminder it covers, so pass the
+     * same [settings] the plan was made with.
+     */
+    suspend fun markRemindersDelivered(
+        reminderIds: List<String>,
+        settings: ReminderSettingsRecord = reminderSettings(),
+        deliveredAt: Instant = now(),
+    ) = io { markRemindersDelivered(reminderIds, settings, deliveredAt) }
 
-    /** What to add, cancel and keep given the [scheduled] tokens (or bare ids). */
+    /**
+     * What to add, cancel and keep given the [scheduled] tokens (or bare ids). Android
+     * cannot list its pending alarms: the app keeps the set of tokens it has scheduled
+     * (e.g. in DataStore), passes it here, then stores `keep + add` tokens. The core does
+     * not record what the app scheduled (only deliveries, snoozes and dismissals).
+     */
     suspend fun reminderDiff(
         scheduled: List<String>,
         settings: ReminderSettingsRecord = reminderSettings(),
@@ -444,16 +462,26 @@ class Tuilu(
     /** Releases the native object. Calls made after this throw [IllegalStateException]. */
     override fun close() = core.close()
 
-    /** Runs [block] with a fresh token that is cancelled if the coroutine is cancelled. */
+    /**
+     * Runs [block] with a fresh token that is cancelled if the coroutine is cancelled. The
+     * cancelled call completes only once the native work has ended and cleaned up (a
+     * cancelled add leaves no temporary file behind when `cancelAndJoin()` returns).
+     */
     private suspend fun <T> cancellable(block: suspend (CancelToken) -> T): T =
         CancelToken().use { token ->
             try {
                 block(token)
             } catch (e: CancellationException) {
-                token.cancel()
+                stopAndJoin(token)
                 throw e
             }
         }
+
+    /** Cancels the native work of [token] and waits until it has ended, even while cancelled. */
+    private suspend fun stopAndJoin(token: CancelToken) = withContext(NonCancellable) {
+        token.cancel()
+        token.join()
+    }
 
     /**
      * A cold flow running [block] with a listener and a fresh token: progress events, then
@@ -472,12 +500,15 @@ class Tuilu(
                     throw e
                 } catch (e: Throwable) {
                     close(e)
+                } finally {
+                    // Cancelling the collector cancels this child (structured concurrency),
+                    // and the flow completes only after it: once the native work has ended
+                    // and cleaned up. Only this child touches the token.
+                    stopAndJoin(token)
+                    token.close()
                 }
             }
-            awaitClose {
-                token.cancel()
-                token.close()
-            }
+            awaitClose()
         }
 
     private class Listener(private val onProgress: (Progress) -> Unit) : ProgressListener {

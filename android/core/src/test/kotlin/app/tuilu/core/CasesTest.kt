@@ -53,13 +53,20 @@ class CasesTest {
         assertEquals(listOf("contract_ended", "has_unsettled_earnings", "has_violation_record"), case.facts.map { it.id })
         assertEquals(FactValue.Bool(true), case.facts.first().value)
         assertTrue(case.steps.all { it.status == StepStatus.TODO })
-        assertEquals(1u, case.steps.first().number)
+        assertEquals(1, case.steps.first().number)
+        // Undo is not a status question: nothing to undo yet, and allowedFrom says no.
+        assertTrue(case.steps.none { it.canUndo })
+        assertFalse(StepAction.UNDO.allowedFrom(StepStatus.TODO))
+        assertTrue(StepAction.START.allowedFrom(StepStatus.TODO))
 
         // submit_exit waits on three steps: a Conflict naming the steps and the status.
         val e = assertFailsWith<ApiException.Conflict> {
             tuilu.transition(case.id, "submit_exit", StepAction.SUBMIT)
         }
         assertTrue("check_account_status" in e.detail && "submit_exit" in e.detail && "to do" in e.detail, e.detail)
+        // What the user reads says what happened (refreshing would not help).
+        assertEquals("请先完成这一步所依赖的前置步骤。", e.userMessage(Locale.SIMPLIFIED_CHINESE))
+        assertEquals("Finish the steps this one depends on first.", e.userMessage(Locale.ENGLISH))
         assertEquals(Guild.prerequisites, tuilu.case(case.id).step("submit_exit")!!.waitingOn)
 
         val started = tuilu.transition(case.id, "check_account_status", StepAction.START, note = "看过了")
@@ -84,13 +91,16 @@ class CasesTest {
         }
         assertTrue("record_communications" in again.detail && "done" in again.detail, again.detail)
 
+        val before = tuilu.case(case.id, now = Guild.during)
+        assertTrue(before.step("submit_exit")!!.canUndo)
+        assertFalse(before.step("verify_identity")!!.canUndo)
         val undo = tuilu.transition(case.id, "submit_exit", StepAction.UNDO, now = Guild.during)
         assertEquals(StepStatus.SUBMITTED, undo.fromStatus)
         assertEquals(StepStatus.TODO, undo.toStatus)
         assertEquals(submitted.seq, undo.undoes)
         val view = tuilu.case(case.id, now = Guild.during)
         assertNull(view.step("submit_exit")!!.deadline)
-        assertEquals(4u, view.progress.settled)
+        assertEquals(4, view.progress.settled)
 
         val journal = tuilu.journal(case.id)
         assertEquals("case_created", journal.first().kind)
@@ -117,7 +127,7 @@ class CasesTest {
         val late = tuilu.case(case.id, now = Instant.parse("2026-10-11T00:00:00Z"))
         assertTrue(late.step("submit_exit")!!.overdue)
         assertEquals(listOf("submit_exit"), late.overdueSteps)
-        assertEquals(1u, tuilu.cases(now = Instant.parse("2026-10-11T00:00:00Z")).single().overdueSteps)
+        assertEquals(1, tuilu.cases(now = Instant.parse("2026-10-11T00:00:00Z")).single().overdueSteps)
     }
 
     @Test
@@ -164,9 +174,14 @@ class CasesTest {
     fun errorsAreMappedWithoutPersonalData(): Unit = runBlocking {
         val case = tuilu.createCase(Guild.SCENARIO, Guild.facts)
         val unknown = assertFailsWith<ApiException.NotFound> { tuilu.case("zzzzzzzzzz") }
-        assertEquals("找不到该文件或记录。", unknown.userMessage(Locale.SIMPLIFIED_CHINESE))
+        assertEquals("找不到这个案件，它可能已被删除。", unknown.userMessage(Locale.SIMPLIFIED_CHINESE))
         val step = assertFailsWith<ApiException.NotFound> { tuilu.transition(case.id, "nope", StepAction.START) }
         assertTrue("nope" in step.detail)
+        // Says what was not found: the step, not "a file or record".
+        assertEquals("这个案件中没有该步骤。", step.userMessage(Locale.SIMPLIFIED_CHINESE))
+        assertEquals("This case has no such step.", step.userMessage(Locale.ENGLISH))
+        val nothing = assertFailsWith<ApiException.Conflict> { tuilu.transition(case.id, "record_communications", StepAction.UNDO) }
+        assertEquals("这一步没有可以撤销的操作。", nothing.userMessage(Locale.SIMPLIFIED_CHINESE))
         assertFailsWith<ApiException.NotFound> { tuilu.createCase("nope.scenario") }
         assertFailsWith<ApiException.Conflict> { tuilu.transition(case.id, "backup_data", StepAction.UNDO) }
         val secret = "我的私人笔记 13800138000"
@@ -197,7 +212,7 @@ class CasesTest {
         for (id in ids) {
             val view = tuilu.case(id, now = Guild.during)
             assertEquals(StepStatus.SUBMITTED, view.step("submit_exit")!!.status)
-            assertEquals(4u, view.progress.settled)
+            assertEquals(4, view.progress.settled)
             // created + 3 × (start, done) + submit + skip
             assertEquals(9, tuilu.journal(id).size)
         }

@@ -42,6 +42,9 @@ class EvidenceTest {
             File(vault, "evidence/$sub").walkTopDown().filter { it.isFile }.toList()
         }
 
+    /** Partial copies left in `<vault>/evidence/tmp`. */
+    private fun tempFiles(): List<File> = File(vault, "evidence/tmp").listFiles()?.toList() ?: emptyList()
+
     @Test
     fun addFileAndBytesListVerifyIntact(): Unit = runBlocking {
         val case = newCase()
@@ -58,7 +61,11 @@ class EvidenceTest {
             "备份".toByteArray(),
         )
         assertEquals("backup_data", b.item.stepId)
-        assertTrue(b.item.stepTitle!!.contains("/"), b.item.stepTitle)
+        // The step's title, localized like every other title.
+        val title = tuilu.case(case).step("backup_data")!!.title
+        assertEquals(title, b.item.stepTitle)
+        assertEquals(title, tuilu.evidence(case).single { it.id == b.item.id }.stepTitle)
+        assertFalse("/" in b.item.stepTitle!!.zh, b.item.stepTitle.toString())
         assertEquals(EvidenceSource.CAPTURE, b.item.source)
         // The same bytes again: the existing item, nothing new.
         val again = tuilu.addEvidenceBytes(newEvidence(case), "copy.txt", "备份".toByteArray())
@@ -69,7 +76,7 @@ class EvidenceTest {
         assertEquals(a.item, tuilu.evidenceItem(a.item.id))
         val report = tuilu.verifyEvidence(case)
         assertTrue(report.intact, report.issues.toString())
-        assertEquals(2uL, report.itemsChecked)
+        assertEquals(2L, report.itemsChecked)
         assertEquals(case, report.caseId)
 
         val linked = tuilu.linkEvidence(a.item.id, "read_contract_and_negotiate")
@@ -114,15 +121,15 @@ class EvidenceTest {
         val seen = Collections.synchronizedList(mutableListOf<Progress>())
         val export = tuilu.exportEvidence(case, out.path) { seen += it }
         assertEquals(out.path, export.path)
-        assertEquals(2uL, export.items)
+        assertEquals(2L, export.items)
         assertEquals(TestFiles.sha256(out.readBytes()), export.sha256)
-        assertEquals(out.length().toULong(), export.size)
+        assertEquals(out.length(), export.size)
         assertTrue(seen.isNotEmpty() && seen.last().done == seen.last().total, seen.toString())
 
         val bundle = tuilu.verifyBundle(out.path)
         assertTrue(bundle.intact, bundle.issues.toString())
         assertEquals(case, bundle.caseId)
-        assertEquals(2uL, bundle.items)
+        assertEquals(2L, bundle.items)
         // The output exists: a Conflict, and the bundle is left alone.
         assertFailsWith<ApiException.Conflict> { tuilu.exportEvidence(case, out.path) }
         // Not a zip.
@@ -141,7 +148,7 @@ class EvidenceTest {
         val out = File(TestFiles.tempDir, "flow-${System.nanoTime()}.zip").apply { deleteOnExit() }
         val events = tuilu.exportEvidenceFlow(case, out.path).toList()
         val finished = assertIs<OperationEvent.Finished<*>>(events.last())
-        assertEquals(1uL, (finished.result as app.tuilu.core.uniffi.ExportReportRecord).items)
+        assertEquals(1L, (finished.result as app.tuilu.core.uniffi.ExportReportRecord).items)
         val running = events.dropLast(1).map { assertIs<OperationEvent.Running>(it).progress }
         assertTrue(running.isNotEmpty())
         assertTrue(running.zipWithNext().all { (a, b) -> a.done < b.done }, running.toString())
@@ -193,22 +200,53 @@ class EvidenceTest {
         val case = newCase()
         val big = TestFiles.random("big-coroutine.bin", 32 * 1024 * 1024, seed = 32)
         val firstChunk = CompletableDeferred<Unit>()
+        val slowedOnce = java.util.concurrent.atomic.AtomicBoolean(false)
         val job = launch(Dispatchers.Default) {
             tuilu.addEvidence(newEvidence(case), big.path) {
-                if (it.done > 0) firstChunk.complete(Unit)
-                Thread.sleep(5)
+                if (it.done > 0) {
+                    firstChunk.complete(Unit)
+                    // The native worker is busy (in this callback) when the coroutine is
+                    // cancelled: it notices the cancel only after this returns.
+                    if (slowedOnce.compareAndSet(false, true)) Thread.sleep(300)
+                }
             }
         }
         withTimeout(10_000) { firstChunk.await() }
         withTimeout(10_000) { job.cancelAndJoin() }
-        // The coroutine ends at once; the native worker (which hashes without holding the
-        // vault's connection) notices the cancel at its next chunk and removes its
-        // temporary file. Nothing is ever committed.
+        // cancelAndJoin returns once the native worker has removed its temporary file:
+        // no window in which `evidence/tmp` still holds the partial copy.
+        assertEquals(emptyList(), storedFiles())
         assertEquals(emptyList(), tuilu.evidence(case))
-        withTimeout(10_000) {
-            while (storedFiles().isNotEmpty()) delay(20)
+    }
+
+    @Test
+    fun cancellingAFlowCollectorWaitsForTheCleanup(): Unit = runBlocking {
+        val case = newCase()
+        val big = TestFiles.random("big-flow.bin", 32 * 1024 * 1024, seed = 31)
+        val firstChunk = CompletableDeferred<Unit>()
+        val job = launch(Dispatchers.Default) {
+            tuilu.addEvidenceFlow(newEvidence(case), big.path).collect { event ->
+                if (event is OperationEvent.Running && event.progress.done > 0) {
+                    firstChunk.complete(Unit)
+                    delay(10_000)
+                }
+            }
         }
-        assertEquals(emptyList(), tuilu.evidence(case))
+        withTimeout(10_000) { firstChunk.await() }
+        withTimeout(10_000) { job.cancelAndJoin() }
+        // (The add may have finished first on a fast machine; either way no partial copy.)
+        assertEquals(emptyList(), tempFiles())
+    }
+
+    @Test
+    fun theNextVaultOpenSweepsLeftoverTempFiles(): Unit = runBlocking {
+        tuilu.openVault()
+        // What a killed process leaves behind mid-import.
+        val tmp = File(vault, "evidence/tmp").apply { mkdirs() }
+        val left = File(tmp, "add-0000000000000000.part").apply { writeBytes(ByteArray(4096)) }
+        Tuilu(vault, clock = Clock.fixed(now, ZoneOffset.UTC)).use { it.openVault() }
+        assertFalse(left.exists(), "the next open removes evidence/tmp/*.part")
+        assertEquals(emptyList(), storedFiles())
     }
 
     @Test

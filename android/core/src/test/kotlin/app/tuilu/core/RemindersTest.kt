@@ -33,7 +33,7 @@ class RemindersTest {
         assertTrue(berlin.zone is JavaTimeZoneRules)
         assertEquals("09:30", berlin.preferredTime)
         assertEquals(QuietHoursRecord("22:00", "08:00"), berlin.quietHours)
-        assertEquals(60u, berlin.limit)
+        assertEquals(60, berlin.limit)
         assertEquals(ZoneId.systemDefault(), Tuilu.reminderSettings().zoneId)
         assertEquals(ZoneId.of("America/New_York"), berlin.withZone(ZoneId.of("America/New_York")).zoneId)
         // Without a zone the core falls back to Beijing time (its own fixed +08:00 rules).
@@ -66,7 +66,7 @@ class RemindersTest {
         assertTrue(plan.zipWithNext().all { (a, b) -> a.fireAt <= b.fireAt })
         // Deterministic: the same input plans the same reminders.
         assertEquals(plan, tuilu.planReminders(berlin))
-        assertEquals(2, tuilu.planReminders(berlin.copy(limit = 2u)).size)
+        assertEquals(2, tuilu.planReminders(berlin.copy(limit = 2)).size)
         assertEquals("截止前提醒", ReminderKind.BEFORE_DEADLINE.label().zh)
     }
 
@@ -103,8 +103,9 @@ class RemindersTest {
         // The body names the local deadline (16:59 CET) next to Beijing time.
         assertTrue("2026-10-26 16:59" in plan[1].body.zh && "Europe/Berlin" in plan[1].body.zh, plan[1].body.zh)
         // Snoozing to tomorrow morning on Saturday evening lands on Sunday 09:30 CET.
+        // (The "before deadline" reminder fired on Friday 10-23.)
         val snoozed = tuilu.snoozeReminder(
-            plan[1].id, SnoozeChoice.TOMORROW_MORNING, berlin, now = Instant.parse("2026-10-24T18:00:00Z"),
+            plan[0].id, SnoozeChoice.TOMORROW_MORNING, berlin, now = Instant.parse("2026-10-24T18:00:00Z"),
         )
         assertEquals("2026-10-25T09:30:00+01:00", snoozed.localTime)
         assertEquals(Instant.parse("2026-10-25T08:30:00Z"), snoozed.until)
@@ -159,10 +160,47 @@ class RemindersTest {
         Guild.submittedCase(tuilu)
         val before = tuilu.planReminders(berlin).first()
         val after = before.fireAt.plusSeconds(60)
-        tuilu.markRemindersDelivered(listOf(before.scheduleToken), deliveredAt = after)
+        tuilu.markRemindersDelivered(listOf(before.scheduleToken), berlin, deliveredAt = after)
         val plan = tuilu.planReminders(berlin, now = after)
         assertFalse(plan.any { it.id == before.id }, plan.toString())
         assertFalse(plan.any { it.kind == ReminderKind.CATCH_UP })
+    }
+
+    @Test
+    fun aDeliveredCatchUpRetiresWhatItCoversAndDoesNotComeBack(): Unit = runBlocking {
+        Guild.submittedCase(tuilu)
+        // 10-09 14:00 in Berlin: the "before deadline" reminder (09:30) went by unseen.
+        val missedAt = Instant.parse("2026-10-09T12:00:00Z")
+        val catchUp = tuilu.planReminders(berlin, now = missedAt).single { it.kind == ReminderKind.CATCH_UP }
+        assertEquals(listOf(ReminderKind.BEFORE_DEADLINE), catchUp.covers.map { it.kind })
+        // The alarm receiver reports the catch-up by its token, as the OS handed it over.
+        val shownAt = catchUp.fireAt.plusSeconds(5)
+        tuilu.markRemindersDelivered(listOf(catchUp.scheduleToken), berlin, deliveredAt = shownAt)
+        for (later in listOf(shownAt.plusSeconds(3600), Instant.parse("2026-10-10T06:00:00Z"))) {
+            val plan = tuilu.planReminders(berlin, now = later)
+            assertFalse(plan.any { it.kind == ReminderKind.CATCH_UP }, "at $later: $plan")
+        }
+        // The next occurrence of the step still comes, at its own time.
+        assertTrue(tuilu.planReminders(berlin, now = shownAt).any { it.kind == ReminderKind.AT_DEADLINE })
+    }
+
+    @Test
+    fun snoozingAReminderNotDueYetNeverMovesItEarlierNorLosesIt(): Unit = runBlocking {
+        Guild.submittedCase(tuilu)
+        val before = tuilu.planReminders(berlin).first { it.kind == ReminderKind.BEFORE_DEADLINE }
+        assertEquals(Instant.parse("2026-10-09T07:30:00Z"), before.fireAt)
+        // On 10-01 the user snoozes the 10-09 reminder for an hour: it stays on 10-09.
+        val snoozed = tuilu.snoozeReminder(before.id, SnoozeChoice.ONE_HOUR, berlin, now = Guild.during)
+        assertEquals(before.fireAt, snoozed.until)
+        // Hours later (the snooze would have ended), it is still planned for 10-09.
+        val later = Guild.during.plusSeconds(3 * 3600)
+        val plan = tuilu.planReminders(berlin, now = later)
+        assertEquals(before.fireAt, plan.single { it.id == before.id }.fireAt)
+        assertFalse(plan.any { it.kind == ReminderKind.CATCH_UP }, plan.toString())
+        // Once it has fired, a snooze moves it later as usual.
+        val fired = before.fireAt.plusSeconds(60)
+        val again = tuilu.snoozeReminder(before.id, SnoozeChoice.TEN_MINUTES, berlin, now = fired)
+        assertEquals(fired.plusSeconds(600), again.until)
     }
 
     @Test

@@ -79,7 +79,7 @@ class RulesCalendarTest {
         assertEquals(1500.0, plan.amount("creator_receives")?.value)
         assertEquals("CNY", plan.amount("creator_receives")?.currency)
         assertTrue(plan.steps.isNotEmpty())
-        assertEquals((1..plan.steps.size).map { it.toUInt() }, plan.steps.map { it.number })
+        assertEquals((1..plan.steps.size).toList(), plan.steps.map { it.number })
         // Facts in effect: the answers plus the pack's defaults, typed.
         assertContains(plan.facts, money("task_amount", "3000.00"))
         assertContains(plan.facts, fact("task_accepted", true))
@@ -179,7 +179,7 @@ class RulesCalendarTest {
 
         val syntax = Tuilu.checkPack("{\n  \"id\": \"x\",\n  \"platform\": 张三\n}")
         assertFalse(syntax.valid)
-        assertEquals(3u, syntax.issues.single().line)
+        assertEquals(3, syntax.issues.single().line)
     }
 
     @Test
@@ -244,7 +244,7 @@ class RulesCalendarTest {
     fun stepDeadlineOverNationalDay() = runBlocking {
         val start = Instant.parse("2026-09-30T09:00:00Z")
         val deadline = tuilu.stepDeadline(
-            DurationRecord(DurationUnit.WORKING_DAYS, 1u, 3u, LocalizedText("提交", "submitted")),
+            DurationRecord(DurationUnit.WORKING_DAYS, 1, 3, LocalizedText("提交", "submitted")),
             start,
         )
         assertEquals(start, deadline.clockStart)
@@ -254,10 +254,14 @@ class RulesCalendarTest {
         assertEquals("2026-10-10T23:59:59+08:00", deadline.deadlineBeijing)
         assertFalse(deadline.estimated)
 
-        val hours = tuilu.stepDeadline(DurationRecord(DurationUnit.HOURS, 24u, 24u, LocalizedText("", "")), start)
+        val hours = tuilu.stepDeadline(DurationRecord(DurationUnit.HOURS, 24, 24, LocalizedText("", "")), start)
         assertEquals(Instant.parse("2026-10-01T09:00:00Z"), hours.deadlineUtc)
         assertFailsWith<ApiException.InvalidInput> {
-            tuilu.stepDeadline(DurationRecord(DurationUnit.NATURAL_DAYS, 3u, 1u, LocalizedText("", "")), start)
+            tuilu.stepDeadline(DurationRecord(DurationUnit.NATURAL_DAYS, 3, 1, LocalizedText("", "")), start)
+        }
+        // Signed at the FFI: a negative bound is refused, not wrapped around.
+        assertFailsWith<ApiException.InvalidInput> {
+            tuilu.stepDeadline(DurationRecord(DurationUnit.NATURAL_DAYS, -1, 1, LocalizedText("", "")), start)
         }
         Unit
     }
@@ -287,7 +291,7 @@ class RulesCalendarTest {
         assertEquals(2027, y.year)
         assertEquals(DataSource.IMPORTED, y.source)
         assertTrue(y.replacesBundled)
-        assertEquals(1u, y.daysListed)
+        assertEquals(1, y.daysListed)
         val imported = tuilu.isWorkingDay(d("2027-05-03"))
         assertFalse(imported.working)
         assertFalse(imported.estimated)

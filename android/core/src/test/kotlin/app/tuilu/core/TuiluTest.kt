@@ -182,8 +182,8 @@ class TuiluTest {
         val path = File(TestFiles.tempDir, "张三-私人/合同.pdf").path
         val e = assertFailsWith<ApiException.NotFound> { tuilu.hashFile(path) }
         assertFalse(e.detail.contains("张三") || (e.message ?: "").contains("张三"), e.detail)
-        assertEquals("找不到该文件或记录。", e.userMessage(Locale.SIMPLIFIED_CHINESE))
-        assertEquals("The file or record was not found.", e.userMessage(Locale.ENGLISH))
+        assertEquals("找不到该文件。", e.userMessage(Locale.SIMPLIFIED_CHINESE))
+        assertEquals("The file was not found.", e.userMessage(Locale.ENGLISH))
     }
 
     @Test
