@@ -74,8 +74,132 @@ fn xingtu_offers_the_app_as_an_alternative_route() {
     let b = book();
     let p = plan(&b, "douyin.xingtu-task-cancel", &[]);
     let cancel = p.step("cancel_task").unwrap();
-    assert_eq!(cancel.alternatives.len(), 1);
-    assert_eq!(cancel.alternatives[0].id, "cancel_in_app");
+    let ids: Vec<&str> = cancel.alternatives.iter().map(|a| a.id.as_str()).collect();
+    // Seed 003 gives two app paths: 我 → 创作者服务中心, and 设置 → 创作者服务中心.
+    assert_eq!(ids, ["cancel_in_app", "cancel_in_app_via_settings"]);
+}
+
+/// Regression (issue 12): a task the client cancels must not tell the creator to press
+/// 取消任务 (that makes them the canceller, who loses the 50 %), and its amounts are
+/// explained for the client's case, not with the creator-cancel sentence.
+#[test]
+fn xingtu_client_cancel_has_its_own_steps_and_texts() {
+    let b = book();
+    let p = plan(
+        &b,
+        "douyin.xingtu-task-cancel",
+        &[
+            ("cancelled_by", "client"),
+            ("video_uploaded", "true"),
+            ("task_amount", "8000"),
+        ],
+    );
+    let ids: Vec<&str> = p.steps.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "record_task_state",
+            "check_client_request",
+            "keep_upload_record",
+            "confirm_client_cancellation"
+        ]
+    );
+    assert!(p.step("cancel_task").is_none() && p.step("await_confirmation").is_none());
+    let pay = p.amount("creator_receives").unwrap();
+    assert_eq!(pay.value, Some(4000.0));
+    assert!(
+        !pay.explanation.zh.contains("达人发起取消"),
+        "{}",
+        pay.explanation.zh
+    );
+    assert!(
+        pay.explanation.zh.contains("客户取消"),
+        "{}",
+        pay.explanation.zh
+    );
+    assert!(p.warnings.iter().all(|w| w.id != "creator_cancel_forfeits"));
+
+    // The creator's own cancellation keeps the cancel steps and its own text.
+    let p = plan(
+        &b,
+        "douyin.xingtu-task-cancel",
+        &[
+            ("cancelled_by", "creator"),
+            ("video_uploaded", "true"),
+            ("task_amount", "8000"),
+        ],
+    );
+    assert!(p.step("cancel_task").is_some() && p.step("check_client_request").is_none());
+    let pay = p.amount("creator_receives").unwrap();
+    assert_eq!(pay.value, Some(0.0));
+    assert!(
+        pay.explanation.zh.contains("自己发起取消"),
+        "{}",
+        pay.explanation.zh
+    );
+}
+
+/// Regression (issue 12): seed 002 says the request is first made on the order, then
+/// customer service checks the record.
+#[test]
+fn recharge_refund_applies_on_the_order_before_customer_service() {
+    let b = book();
+    let p = plan(&b, "douyin.recharge-refund", &[]);
+    let pos = |id: &str| p.steps.iter().position(|s| s.id == id).unwrap();
+    assert!(pos("apply_on_order") < pos("contact_customer_service"));
+    assert_eq!(
+        p.step("contact_customer_service").unwrap().depends_on,
+        ["apply_on_order"]
+    );
+    assert!(p.step("apply_on_order").unwrap().title.zh.contains("先"));
+}
+
+/// Regression (issue 12): identity is checked by customer service (seed 000), so it is part
+/// of the customer-service routes, never a step after the in-app route.
+#[test]
+fn guild_exit_identity_check_only_on_the_customer_service_route() {
+    let b = book();
+    let p = plan(&b, "douyin.guild-exit", &[]);
+    assert!(p.step("verify_identity").is_none());
+    let submit = p.step("submit_exit").unwrap();
+    assert!(!submit.instructions.zh.contains("身份"));
+    let cs = submit
+        .alternatives
+        .iter()
+        .find(|r| r.id == "via_online_cs")
+        .unwrap();
+    assert!(
+        cs.instructions.zh.contains("验证身份"),
+        "{}",
+        cs.instructions.zh
+    );
+    assert_eq!(p.step("await_review").unwrap().depends_on, ["submit_exit"]);
+}
+
+/// Regression (issue 12): the ladder says what seed 003 says: 第四次直接封号, nothing
+/// about "permanent", and a ninth offence is not shown as the fourth.
+#[test]
+fn xingtu_penalty_ladder_says_what_the_seed_says() {
+    let b = book();
+    let text = |n: &str| {
+        let p = plan(
+            &b,
+            "douyin.xingtu-task-cancel",
+            &[("offsite_ad_violations", n)],
+        );
+        p.consequences
+            .iter()
+            .map(|c| c.text.zh.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let fourth = text("4");
+    assert!(fourth.contains("第四次直接封号"), "{fourth}");
+    assert!(!fourth.contains("永久"), "{fourth}");
+    let ninth = text("9");
+    assert!(!ninth.contains("第四次直接封号"), "{ninth}");
+    assert!(ninth.contains("只列到第四次"), "{ninth}");
+    assert!(text("0").is_empty());
 }
 
 #[test]

@@ -323,6 +323,21 @@ pub struct Formula {
     #[serde(default)]
     pub explanation: Text,
     pub source: Option<Source>,
+    /// Explanations for particular cases: the first case whose condition holds replaces
+    /// `explanation` (and `source`, when it has one), so the text matches the user's case.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cases: Vec<FormulaCase>,
+}
+
+/// The explanation of a formula's value in one case.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormulaCase {
+    /// Expression over facts; the case applies when true.
+    pub when: String,
+    pub explanation: Text,
+    #[serde(default)]
+    pub source: Option<Source>,
 }
 
 fn default_currency() -> String {

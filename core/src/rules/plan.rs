@@ -349,11 +349,12 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
     let consequences = notices(&pack.consequences, &scenario.consequence_exprs);
 
     let mut amounts = Vec::new();
-    for ((f, value), when) in pack
+    for (i, ((f, value), when)) in pack
         .formulas
         .iter()
         .zip(&scenario.formula_value_exprs)
         .zip(&scenario.formula_when_exprs)
+        .enumerate()
     {
         let Some((_, mut open)) = ev.applicability(when.as_ref()) else {
             continue;
@@ -369,14 +370,24 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
             None
         };
         note_open(&open, &f.id);
+        // The first explanation case that holds for the facts given (an undecided case
+        // keeps the general explanation).
+        let case = f
+            .cases
+            .iter()
+            .zip(&scenario.formula_case_exprs[i])
+            .find(|(_, e)| matches!(ev.condition(Some(e)), Tri::True))
+            .map(|(c, _)| c);
         amounts.push(Amount {
             id: f.id.clone(),
             label: f.label.clone(),
             value: computed,
             currency: f.currency.clone(),
             open_facts: open,
-            explanation: f.explanation.clone(),
-            source: f.source.clone(),
+            explanation: case.map_or_else(|| f.explanation.clone(), |c| c.explanation.clone()),
+            source: case
+                .and_then(|c| c.source.clone())
+                .or_else(|| f.source.clone()),
         });
     }
 

@@ -95,6 +95,8 @@ pub struct Scenario {
     pub(crate) consequence_exprs: Vec<Option<Expr>>,
     pub(crate) formula_value_exprs: Vec<Expr>,
     pub(crate) formula_when_exprs: Vec<Option<Expr>>,
+    /// Per formula, the conditions of its explanation cases.
+    pub(crate) formula_case_exprs: Vec<Vec<Expr>>,
     /// Step indices in a valid order (dependencies first, pack order otherwise).
     pub(crate) step_order: Vec<usize>,
     /// Per fact (pack order): whether any condition or formula reads it.
@@ -703,6 +705,14 @@ impl Validator {
             if let Some(w) = &f.when {
                 self.expression(pack, &format!("{path}.when"), w, Want::Bool, false);
             }
+            for (j, c) in f.cases.iter().enumerate() {
+                let cpath = format!("{path}.cases[{j}]");
+                self.text(&format!("{cpath}.explanation"), &c.explanation);
+                if c.source.is_some() {
+                    self.source(&cpath, &c.source);
+                }
+                self.expression(pack, &format!("{cpath}.when"), &c.when, Want::Bool, true);
+            }
         }
     }
 
@@ -906,6 +916,7 @@ impl Validator {
             if let Some(w) = &f.when {
                 note(w);
             }
+            f.cases.iter().for_each(|c| note(&c.when));
         }
         let fact_is_read = pack.facts.iter().map(|f| read.contains(&f.id)).collect();
         Scenario {
@@ -937,6 +948,11 @@ impl Validator {
                 .formulas
                 .iter()
                 .map(|f| f.when.as_deref().map(parse))
+                .collect(),
+            formula_case_exprs: pack
+                .formulas
+                .iter()
+                .map(|f| f.cases.iter().map(|c| parse(&c.when)).collect())
                 .collect(),
             step_order,
             pack,
