@@ -366,3 +366,129 @@ fn facts_from_json_accept_numbers_and_strings() {
         .unwrap_err();
     assert!(err.to_string().contains("video_uploaded"));
 }
+
+/// Deadlines of a plan started at `from`, by step id (main routes only).
+fn timeline(
+    p: &Plan,
+    from: &str,
+) -> std::collections::HashMap<String, tuilu_core::rules::schedule::PlannedDeadline> {
+    let cal = tuilu_core::calendar::ChinaCalendar::bundled();
+    let from = chrono_like(from);
+    tuilu_core::rules::schedule::plan_deadlines(p, &cal, from)
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.route_id.is_none())
+        .map(|d| (d.step_id.clone(), d))
+        .collect()
+}
+
+fn chrono_like(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+}
+
+fn beijing_date(d: &tuilu_core::rules::schedule::PlannedDeadline) -> String {
+    d.deadline.deadline_beijing.format("%Y-%m-%d").to_string()
+}
+
+/// Issue 12: each clock starts at the event it names. Kuaishou with an MCN and over 500k
+/// fans: the 30-day notice, then the 45-day wind-down, then the 7-day review; nothing
+/// counts from the plan start except the first.
+#[test]
+fn kuaishou_clocks_chain_notice_then_wind_down_then_review() {
+    use tuilu_core::rules::pack::TimeSense;
+    use tuilu_core::rules::schedule::ClockStart;
+    let b = book();
+    let p = plan(
+        &b,
+        "kuaishou.live-exit",
+        &[
+            ("fans", "600000"),
+            ("has_mcn_contract", "true"),
+            ("has_non_compete", "true"),
+        ],
+    );
+    let t = timeline(&p, "2026-12-01T10:00:00+08:00");
+    let notice = &t["mcn_written_notice"];
+    assert_eq!(notice.starts, ClockStart::PlanStart);
+    assert_eq!(notice.sense, TimeSense::MinimumPeriod);
+    assert_eq!(beijing_date(notice), "2026-12-31");
+    let wind_down = &t["wind_down_plan"];
+    assert_eq!(wind_down.deadline.clock_start, notice.deadline.deadline_utc);
+    assert_eq!(beijing_date(wind_down), "2027-02-14"); // 45 days after 12-31
+    let review = &t["deregister_account"];
+    assert_eq!(review.deadline.clock_start, wind_down.deadline.deadline_utc);
+    assert_eq!(beijing_date(review), "2027-02-21");
+    assert_eq!(review.sense, TimeSense::Deadline);
+    // The non-compete runs from the contract's end (the notice's end), and is no deadline.
+    let nc = &t["non_compete_period"];
+    assert_eq!(
+        nc.starts,
+        ClockStart::AfterSteps {
+            steps: vec!["mcn_written_notice".into()]
+        }
+    );
+    assert_eq!(nc.deadline.clock_start, notice.deadline.deadline_utc);
+    assert_eq!(nc.sense, TimeSense::Earliest);
+
+    // Without an MCN and under 500k fans, the review counts from the start.
+    let p = plan(
+        &b,
+        "kuaishou.live-exit",
+        &[("fans", "3000"), ("has_mcn_contract", "false")],
+    );
+    let t = timeline(&p, "2026-12-01T10:00:00+08:00");
+    assert!(!t.contains_key("mcn_written_notice") && !t.contains_key("wind_down_plan"));
+    assert_eq!(beijing_date(&t["deregister_account"]), "2026-12-08");
+}
+
+/// Issue 12: the guild's after-exit recovery counts from the exit, not the plan start.
+#[test]
+fn guild_recovery_counts_from_the_exit() {
+    let b = book();
+    let p = plan(&b, "douyin.guild-exit", &[]);
+    let t = timeline(&p, "2026-12-01T10:00:00+08:00");
+    let exit = &t["submit_exit"];
+    let recovery = &t["after_exit_recovery"];
+    assert_eq!(recovery.deadline.clock_start, exit.deadline.deadline_utc);
+    assert!(recovery.deadline.earliest_utc > exit.deadline.deadline_utc);
+}
+
+/// Every timed rule says what its time means, and a cooldown, a minimum period or a
+/// non-compete is never a deadline.
+#[test]
+fn every_duration_has_a_sense_and_waits_are_not_deadlines() {
+    use tuilu_core::rules::pack::TimeSense;
+    let b = book();
+    let sense = |scenario: &str, step: &str| {
+        let s = b.get(scenario).unwrap();
+        let st = s.pack.steps.iter().find(|x| x.id == step).unwrap();
+        st.duration.as_ref().unwrap().sense.unwrap()
+    };
+    for s in b.scenarios() {
+        for st in &s.pack.steps {
+            let all = st
+                .duration
+                .iter()
+                .chain(st.alternatives.iter().filter_map(|r| r.duration.as_ref()));
+            for d in all {
+                assert!(d.sense.is_some(), "{} {}", s.id(), st.id);
+            }
+        }
+    }
+    assert_eq!(
+        sense("wechat-channels.fan-group-exit", "rejoin_cooldown"),
+        TimeSense::Earliest
+    );
+    assert_eq!(
+        sense("kuaishou.live-exit", "mcn_written_notice"),
+        TimeSense::MinimumPeriod
+    );
+    assert_eq!(
+        sense("kuaishou.live-exit", "non_compete_period"),
+        TimeSense::Earliest
+    );
+    for s in [TimeSense::Earliest, TimeSense::MinimumPeriod] {
+        assert!(!s.end_label().zh.contains("截止"));
+        assert!(!s.label().zh.contains("截止"));
+    }
+}

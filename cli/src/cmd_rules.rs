@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use serde_json::json;
 use tuilu_core::calendar::Deadline;
-use tuilu_core::rules::pack::{Severity, Source};
+use tuilu_core::rules::pack::{Severity, Source, TimeSense};
 use tuilu_core::rules::plan::{Applicability, Plan, PlanStep};
 use tuilu_core::rules::schedule::{plan_deadlines, PlannedDeadline};
 use tuilu_core::rules::{compile_pack_file, load_pack_file, Facts, PackError};
@@ -400,15 +400,27 @@ fn source_line(lang: Lang, s: &Option<Source>) -> String {
     }
 }
 
+/// "处理时限：1–3个工作日（自…起算）": the period labelled by its sense.
 fn duration_text(lang: Lang, d: &tuilu_core::rules::pack::DurationDef) -> String {
     let range = if d.min == d.max {
         d.max.to_string()
     } else {
         format!("{}–{}", d.min, d.max)
     };
+    let label = d.sense().label();
     match lang {
-        Lang::Zh => format!("{range}{}（自{}起算）", d.unit.label().zh, d.starts_on.zh),
-        Lang::En => format!("{range}{} (from {})", d.unit.label().en, d.starts_on.en),
+        Lang::Zh => format!(
+            "{}：{range}{}（自{}起算）",
+            label.zh,
+            d.unit.label().zh,
+            d.starts_on.zh
+        ),
+        Lang::En => format!(
+            "{}: {range}{} (from {})",
+            label.en,
+            d.unit.label().en,
+            d.starts_on.en
+        ),
     }
 }
 
@@ -419,18 +431,26 @@ fn pending(lang: Lang, open: &[String]) -> String {
     }
 }
 
-/// One line describing a deadline: latest (the deadline), earliest when different, and
-/// an estimate note.
-pub fn deadline_text(lang: Lang, d: &Deadline) -> String {
+/// One line describing when a period ends, in the words of its sense: 截止 for a
+/// deadline, 须等到 for a cooldown, 最早结束于 for a minimum period, 须在此前办理 for a
+/// window; the other end of a range, and an estimate note.
+pub fn deadline_text(lang: Lang, sense: TimeSense, d: &Deadline) -> String {
     let fmt = |t: &chrono::DateTime<chrono::FixedOffset>| t.format("%Y-%m-%d %H:%M:%S").to_string();
+    let label = sense.end_label();
     let mut line = match lang {
-        Lang::Zh => format!("截止：{} 北京时间", fmt(&d.deadline_beijing)),
-        Lang::En => format!("Deadline: {} Beijing time", fmt(&d.deadline_beijing)),
+        Lang::Zh => format!("{}：{} 北京时间", label.zh, fmt(&d.deadline_beijing)),
+        Lang::En => format!("{}: {} Beijing time", label.en, fmt(&d.deadline_beijing)),
     };
     if d.earliest_utc != d.deadline_utc {
-        let _ = match lang {
-            Lang::Zh => write!(line, "（最早 {}）", fmt(&d.earliest_beijing)),
-            Lang::En => write!(line, " (earliest {})", fmt(&d.earliest_beijing)),
+        let _ = match (lang, sense.end_is_a_limit()) {
+            (Lang::Zh, true) => write!(line, "（最早 {}）", fmt(&d.earliest_beijing)),
+            (Lang::En, true) => write!(line, " (earliest {})", fmt(&d.earliest_beijing)),
+            (Lang::Zh, false) => write!(line, "（按较短的期限为 {}）", fmt(&d.earliest_beijing)),
+            (Lang::En, false) => write!(
+                line,
+                " ({} with the shorter period)",
+                fmt(&d.earliest_beijing)
+            ),
         };
     }
     if let Some(r) = &d.estimate_reason {
@@ -446,10 +466,9 @@ fn find_deadline<'a>(
     ds: Option<&'a [PlannedDeadline]>,
     step: &str,
     route: Option<&str>,
-) -> Option<&'a Deadline> {
+) -> Option<&'a PlannedDeadline> {
     ds?.iter()
         .find(|d| d.step_id == step && d.route_id.as_deref() == route)
-        .map(|d| &d.deadline)
 }
 
 fn render_step(
@@ -484,15 +503,10 @@ fn render_step(
             r.instructions.get(lang)
         );
         if let Some(d) = &r.duration {
-            let _ = writeln!(
-                out,
-                "{ind}  {}{}",
-                t(lang, "时限：", "Time: "),
-                duration_text(lang, d)
-            );
+            let _ = writeln!(out, "{ind}  {}", duration_text(lang, d));
         }
         if let Some(d) = find_deadline(deadlines, &s.id, Some(&r.id)) {
-            let _ = writeln!(out, "{ind}  {}", deadline_text(lang, d));
+            let _ = writeln!(out, "{ind}  {}", deadline_text(lang, d.sense, &d.deadline));
         }
         provenance(
             out,
@@ -512,15 +526,10 @@ fn render_step(
         );
     }
     if let Some(d) = &s.duration {
-        let _ = writeln!(
-            out,
-            "{ind}{}{}",
-            t(lang, "时限：", "Time: "),
-            duration_text(lang, d)
-        );
+        let _ = writeln!(out, "{ind}{}", duration_text(lang, d));
     }
     if let Some(d) = find_deadline(deadlines, &s.id, None) {
-        let _ = writeln!(out, "{ind}{}", deadline_text(lang, d));
+        let _ = writeln!(out, "{ind}{}", deadline_text(lang, d.sense, &d.deadline));
     }
     for e in &s.evidence {
         let _ = writeln!(
@@ -542,12 +551,15 @@ fn render_step(
         );
     }
     if let Some(e) = &s.escalation {
-        let _ = writeln!(
-            out,
-            "{ind}{}{}",
-            t(lang, "逾期未果：", "If no answer: "),
-            e.get(lang)
-        );
+        // What "the period is over" means depends on the period's sense.
+        let label = match s.duration.as_ref().map(|d| d.sense()) {
+            Some(TimeSense::Deadline) | None => t(lang, "逾期未果：", "If no answer: "),
+            Some(TimeSense::Window) => t(lang, "错过期限：", "If you miss it: "),
+            Some(TimeSense::Earliest | TimeSense::MinimumPeriod) => {
+                t(lang, "期满之后：", "When it is over: ")
+            }
+        };
+        let _ = writeln!(out, "{ind}{label}{}", e.get(lang));
     }
     provenance(out, ind, lang, sources, &s.source, flag_for(flags, &s.id));
 }

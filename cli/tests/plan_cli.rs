@@ -496,3 +496,89 @@ fn plan_reads_flags_without_touching_the_vault() {
     assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
     assert_eq!(std::fs::read(&db).unwrap(), bytes);
 }
+
+/// Issue 12: each period is named by its sense in both languages, a notice period or a
+/// non-compete is never a 截止, and the clocks chain (notice → wind-down → review) in the
+/// text and in the JSON (`duration.sense`, `deadlines[].starts`).
+#[test]
+fn plan_from_names_each_period_by_its_sense_and_chains_the_clocks() {
+    let args = [
+        "plan",
+        "kuaishou.live-exit",
+        "--fact",
+        "fans=600000",
+        "--fact",
+        "has_mcn_contract=true",
+        "--fact",
+        "has_non_compete=true",
+        "--from",
+        "2026-12-01T10:00:00+08:00",
+    ];
+    let zh = stdout(&tuilu(&args));
+    assert!(zh.contains("至少持续：30个自然日"), "{zh}");
+    assert!(
+        zh.contains("最早结束于：2026-12-31 23:59:59 北京时间"),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("最早结束于：2027-02-14 23:59:59 北京时间"),
+        "{zh}"
+    );
+    assert!(zh.contains("截止：2027-02-21 23:59:59 北京时间"), "{zh}");
+    assert!(zh.contains("等待期：183–365个自然日"), "{zh}");
+    assert!(zh.contains("须等到：2027-12-31 23:59:59 北京时间"), "{zh}");
+    assert!(
+        !zh.contains("截止：2026-12-31"),
+        "a notice period is no deadline: {zh}"
+    );
+    assert!(
+        !zh.contains("截止：2027-12-31"),
+        "a non-compete is no deadline: {zh}"
+    );
+
+    let mut en_args = args.to_vec();
+    en_args.extend(["--lang", "en"]);
+    let en = stdout(&tuilu(&en_args));
+    assert!(en.contains("Lasts at least: 30 natural days"), "{en}");
+    assert!(
+        en.contains("Ends no earlier than: 2026-12-31 23:59:59 Beijing time"),
+        "{en}"
+    );
+    assert!(
+        en.contains("Wait until: 2027-12-31 23:59:59 Beijing time"),
+        "{en}"
+    );
+    assert!(
+        en.contains("Deadline: 2027-02-21 23:59:59 Beijing time"),
+        "{en}"
+    );
+
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&tuilu(&json_args))).unwrap();
+    let step = |id: &str| {
+        v["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        step("mcn_written_notice")["duration"]["sense"],
+        "minimum_period"
+    );
+    assert_eq!(step("non_compete_period")["duration"]["sense"], "earliest");
+    assert_eq!(step("deregister_account")["duration"]["sense"], "deadline");
+    let d = v["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["step_id"] == "deregister_account")
+        .unwrap();
+    assert_eq!(d["sense"], "deadline");
+    assert_eq!(d["starts"]["kind"], "after_steps");
+    assert_eq!(d["starts"]["steps"][0], "wind_down_plan");
+    assert_eq!(d["deadline"]["latest_date"], "2027-02-21");
+}

@@ -597,7 +597,7 @@ impl Validator {
             self.text(&format!("{path}.instructions"), &s.instructions);
             self.source(&path, &s.source);
             if let Some(d) = &s.duration {
-                self.duration(&format!("{path}.duration"), d);
+                self.duration(pack, s, &format!("{path}.duration"), d);
             }
             for (j, e) in s.evidence.iter().enumerate() {
                 self.text(&format!("{path}.evidence[{j}].description"), &e.description);
@@ -634,7 +634,7 @@ impl Validator {
                 self.text(&format!("{rpath}.instructions"), &r.instructions);
                 self.source(&rpath, &r.source);
                 if let Some(d) = &r.duration {
-                    self.duration(&format!("{rpath}.duration"), d);
+                    self.duration(pack, s, &format!("{rpath}.duration"), d);
                 }
             }
             if let Some(w) = &s.when {
@@ -716,7 +716,52 @@ impl Validator {
         }
     }
 
-    fn duration(&mut self, path: &str, d: &super::pack::DurationDef) {
+    fn duration(
+        &mut self,
+        pack: &Pack,
+        step: &super::pack::StepDef,
+        path: &str,
+        d: &super::pack::DurationDef,
+    ) {
+        if d.sense.is_none() {
+            let senses: Vec<&str> = super::pack::TimeSense::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect();
+            self.issue(
+                format!("{path}.sense"),
+                format!(
+                    "missing sense: say what the period means ({})",
+                    senses.join(", ")
+                ),
+            );
+        }
+        for (k, a) in d.after.iter().enumerate() {
+            if !step.depends_on.contains(a) {
+                self.issue(
+                    format!("{path}.after[{k}]"),
+                    format!(
+                        "`{a}` must also be in the step's depends_on (a clock can only start after a step that comes first)"
+                    ),
+                );
+            }
+        }
+        if let Some(f) = &d.from_fact {
+            match pack.facts.iter().find(|x| &x.id == f) {
+                Some(def) if matches!(def.kind, FactType::Date | FactType::Datetime) => {}
+                Some(def) => self.issue(
+                    format!("{path}.from_fact"),
+                    format!(
+                        "`{f}` is a {} fact; a clock can only start on a date or datetime fact",
+                        def.kind.as_str()
+                    ),
+                ),
+                None => self.issue(
+                    format!("{path}.from_fact"),
+                    format!("unknown fact `{f}`: expected one of ({})", fact_list(pack)),
+                ),
+            }
+        }
         if d.max == 0 {
             self.issue(format!("{path}.max"), "expected a duration of at least 1");
         }

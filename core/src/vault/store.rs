@@ -87,6 +87,9 @@ pub fn clock_from_columns(
         min: u32::try_from(min?).ok()?,
         max: u32::try_from(max?).ok()?,
         starts_on: Text::default(),
+        sense: None,
+        after: Vec::new(),
+        from_fact: None,
     })
 }
 
