@@ -582,3 +582,53 @@ fn plan_from_names_each_period_by_its_sense_and_chains_the_clocks() {
     assert_eq!(d["starts"]["steps"][0], "wind_down_plan");
     assert_eq!(d["deadline"]["latest_date"], "2027-02-21");
 }
+
+/// Issue 12: Chinese plan output names steps by number and title and rules in words, and
+/// questions say 是/否, 选项, 金额 — no rule ids or type names. Fact ids appear only in the
+/// `--fact id=…` hints a user types.
+#[test]
+fn chinese_plans_show_no_rule_ids_or_type_names() {
+    let o = tuilu(&["scenarios", "--json"]);
+    let list: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for s in list.as_array().unwrap() {
+        let id = s["id"].as_str().unwrap();
+        let text = stdout(&tuilu(&["plan", id]));
+        let json: serde_json::Value =
+            serde_json::from_str(&stdout(&tuilu(&["plan", id, "--json"]))).unwrap();
+        for kind in [
+            "(bool)",
+            "(enum)",
+            "(money)",
+            "(integer)",
+            "(date",
+            "(text)",
+        ] {
+            assert!(!text.contains(kind), "{id}: {kind} in\n{text}");
+        }
+        assert!(!text.contains(id), "{id}: scenario id in\n{text}");
+        let mut rule_ids = Vec::new();
+        for section in ["steps", "blockers", "warnings", "consequences", "amounts"] {
+            for r in json[section].as_array().unwrap() {
+                rule_ids.push(r["id"].as_str().unwrap().to_string());
+            }
+        }
+        for line in text.lines() {
+            // Remove the typing hints (`--fact name=…`, option values `value=标签`).
+            let words: String = line
+                .split(['〔', '|', ' '])
+                .filter(|w| !w.contains("--fact") && !w.contains('='))
+                .collect();
+            for r in &rule_ids {
+                // Whole-word check: ids are snake_case ASCII.
+                let hit = words.match_indices(r.as_str()).any(|(i, _)| {
+                    let before = words[..i].chars().last();
+                    let after = words[i + r.len()..].chars().next();
+                    let edge =
+                        |c: Option<char>| !c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+                    edge(before) && edge(after)
+                });
+                assert!(!hit, "{id}: rule id `{r}` in line: {line}");
+            }
+        }
+    }
+}

@@ -399,6 +399,10 @@ pub struct Formula {
     /// `CNY` (rounded to the fen) or a unit name for other quantities.
     #[serde(default = "default_currency")]
     pub currency: String,
+    /// For a quantity that is not yuan: the unit in words the user reads (e.g.
+    /// `{ zh = "钻石", en = "diamonds" }`); required when `currency` is not `CNY`.
+    #[serde(default, skip_serializing_if = "text_is_empty")]
+    pub unit_label: Text,
     #[serde(default)]
     pub when: Option<String>,
     #[serde(default)]
@@ -419,6 +423,11 @@ pub struct FormulaCase {
     pub explanation: Text,
     #[serde(default)]
     pub source: Option<Source>,
+}
+
+/// True when neither language has text (serde's `skip_serializing_if`).
+pub(crate) fn text_is_empty(t: &Text) -> bool {
+    t.zh.is_empty() && t.en.is_empty()
 }
 
 fn default_currency() -> String {

@@ -104,6 +104,42 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The rules (blockers, steps, warnings, consequences, formulas) whose condition or
+    /// value reads `fact`, in pack order, each with its name in words (title, text or
+    /// label).
+    pub fn rules_reading(&self, fact: &str) -> Vec<(String, Text)> {
+        let reads = |e: &Expr| e.identifiers().iter().any(|i| i == fact);
+        let opt = |e: &Option<Expr>| e.as_ref().is_some_and(reads);
+        let pack = &self.pack;
+        let mut out = Vec::new();
+        for (p, e) in pack.preconditions.iter().zip(&self.precondition_exprs) {
+            if reads(e) {
+                out.push((p.id.clone(), p.title.clone()));
+            }
+        }
+        for (s, e) in pack.steps.iter().zip(&self.step_exprs) {
+            if opt(e) {
+                out.push((s.id.clone(), s.title.clone()));
+            }
+        }
+        for (n, e) in pack
+            .warnings
+            .iter()
+            .zip(&self.warning_exprs)
+            .chain(pack.consequences.iter().zip(&self.consequence_exprs))
+        {
+            if opt(e) {
+                out.push((n.id.clone(), n.text.clone()));
+            }
+        }
+        for (i, f) in pack.formulas.iter().enumerate() {
+            if reads(&self.formula_value_exprs[i]) || opt(&self.formula_when_exprs[i]) {
+                out.push((f.id.clone(), f.label.clone()));
+            }
+        }
+        out
+    }
+
     pub fn id(&self) -> &str {
         &self.pack.id
     }
@@ -694,6 +730,9 @@ impl Validator {
             self.source(&path, &f.source);
             if f.currency.trim().is_empty() {
                 self.issue(format!("{path}.currency"), "missing currency or unit");
+            }
+            if f.currency != "CNY" {
+                self.text(&format!("{path}.unit_label"), &f.unit_label);
             }
             self.expression(
                 pack,
