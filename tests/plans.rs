@@ -492,3 +492,67 @@ fn every_duration_has_a_sense_and_waits_are_not_deadlines() {
         assert!(!s.label().zh.contains("截止"));
     }
 }
+
+/// Issue 12: statements the packs had left out are in the plans that need them.
+#[test]
+fn missing_seed_statements_are_encoded() {
+    let b = book();
+    // Seed 000: a declared dispute lengthens the review.
+    let p = plan(&b, "douyin.guild-exit", &[("has_dispute", "true")]);
+    let review = p.step("await_review").unwrap();
+    assert!(review.depends_on.contains(&"resolve_dispute".to_string()));
+    assert!(p.step("resolve_dispute").unwrap().duration.is_none());
+    // Seed 001 §六: revenue effects per platform.
+    for id in [
+        "wechat-channels.fan-group-exit",
+        "douyin.fan-group-exit",
+        "kuaishou.fan-group-exit",
+    ] {
+        let p = plan(&b, id, &[("has_paid_membership", "false")]);
+        assert!(
+            p.consequences
+                .iter()
+                .any(|c| c.id == "revenue_share_effects"),
+            "{id}"
+        );
+    }
+    // Seed 002: a finished recharge is refunded, not cancelled; most are final.
+    let p = plan(&b, "douyin.recharge-refund", &[]);
+    for w in ["cannot_cancel_finished_recharge", "most_recharges_final"] {
+        assert!(p.warnings.iter().any(|n| n.id == w), "{w}");
+    }
+    // Seed 004: deregistration waits for the notice and the wind-down; donated gear.
+    let p = plan(
+        &b,
+        "kuaishou.live-exit",
+        &[("fans", "600000"), ("has_mcn_contract", "true")],
+    );
+    let dereg = p.step("deregister_account").unwrap();
+    assert!(dereg.depends_on.contains(&"mcn_written_notice".to_string()));
+    assert!(dereg.depends_on.contains(&"wind_down_plan".to_string()));
+    for w in [
+        "deregister_after_notice_and_wind_down",
+        "donated_equipment_tax",
+    ] {
+        assert!(p.warnings.iter().any(|n| n.id == w), "{w}");
+    }
+    let share = p.amount("gift_revenue_share");
+    assert!(share.is_none(), "no diamonds given: no share");
+    let p = plan(
+        &b,
+        "kuaishou.live-exit",
+        &[
+            ("fans", "600000"),
+            ("has_mcn_contract", "false"),
+            ("gift_diamonds", "2000"),
+        ],
+    );
+    let share = p.amount("gift_revenue_share").unwrap();
+    assert_eq!(share.value, Some(800.0));
+    assert_eq!(share.unit_label.zh, "钻石");
+    assert!(
+        share.explanation.zh.contains("观众"),
+        "{}",
+        share.explanation.zh
+    );
+}
