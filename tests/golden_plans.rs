@@ -44,6 +44,22 @@ const SPECIFIC: &[(&str, &[(&str, &str)])] = &[
         &[("offsite_ad_violations", "2")],
     ),
     (
+        "douyin.xingtu-task-cancel",
+        &[("offsite_ad_violations", "4")],
+    ),
+    (
+        "douyin.xingtu-task-cancel",
+        &[("offsite_ad_violations", "9")],
+    ),
+    (
+        "douyin.xingtu-task-cancel",
+        &[
+            ("cancelled_by", "client"),
+            ("video_uploaded", "true"),
+            ("task_amount", "8000"),
+        ],
+    ),
+    (
         "douyin.guild-exit",
         &[
             ("has_unsettled_earnings", "false"),

@@ -47,7 +47,7 @@ instructions = {{ zh = "做", en = "Do" }}
 channel = "pc"
 depends_on = ["first"]
 when = "paid && who == \"client\""
-duration = {{ unit = "working_days", min = 1, max = 3, starts_on = {{ zh = "提交", en = "submitted" }} }}
+duration = {{ unit = "working_days", min = 1, max = 3, starts_on = {{ zh = "提交", en = "submitted" }}, sense = "deadline" }}
 {SRC}
 
 [[formulas]]
@@ -108,6 +108,21 @@ fn duplicate_ids() {
     let src = base().replace("id = \"second\"", "id = \"first\"");
     let found = issues(&src);
     find(&found, "steps[1].id", "duplicate id `first`");
+}
+
+#[test]
+fn duration_without_a_sense_or_with_a_bad_start() {
+    let src = base().replace(", sense = \"deadline\"", "");
+    find(&issues(&src), "steps[1].duration.sense", "missing sense");
+    let src = base().replace(
+        "sense = \"deadline\"",
+        "sense = \"deadline\", after = [\"zeroth\"], from_fact = \"paid\"",
+    );
+    let found = issues(&src);
+    find(&found, "steps[1].duration.after[0]", "depends_on");
+    find(&found, "steps[1].duration.from_fact", "bool fact");
+    let src = base().replace("sense = \"deadline\"", "sense = \"soon\"");
+    assert!(!issues(&src).is_empty());
 }
 
 #[test]

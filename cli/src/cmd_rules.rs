@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use serde_json::json;
 use tuilu_core::calendar::Deadline;
-use tuilu_core::rules::pack::{Severity, Source};
+use tuilu_core::rules::pack::{FactType, Severity, Source, TimeSense};
 use tuilu_core::rules::plan::{Applicability, Plan, PlanStep};
 use tuilu_core::rules::schedule::{plan_deadlines, PlannedDeadline};
 use tuilu_core::rules::{compile_pack_file, load_pack_file, Facts, PackError};
@@ -400,37 +400,145 @@ fn source_line(lang: Lang, s: &Option<Source>) -> String {
     }
 }
 
+/// "处理时限：1–3个工作日（自…起算）": the period labelled by its sense.
 fn duration_text(lang: Lang, d: &tuilu_core::rules::pack::DurationDef) -> String {
     let range = if d.min == d.max {
         d.max.to_string()
     } else {
         format!("{}–{}", d.min, d.max)
     };
+    let label = d.sense().label();
     match lang {
-        Lang::Zh => format!("{range}{}（自{}起算）", d.unit.label().zh, d.starts_on.zh),
-        Lang::En => format!("{range}{} (from {})", d.unit.label().en, d.starts_on.en),
+        Lang::Zh => format!(
+            "{}：{range}{}（自{}起算）",
+            label.zh,
+            d.unit.label().zh,
+            d.starts_on.zh
+        ),
+        Lang::En => format!(
+            "{}: {range}{} (from {})",
+            label.en,
+            d.unit.label().en,
+            d.starts_on.en
+        ),
     }
 }
 
-fn pending(lang: Lang, open: &[String]) -> String {
+/// "〔待确认：取决于「由谁发起取消？」〕": the open questions by their prompts.
+fn pending(plan: &Plan, lang: Lang, open: &[String]) -> String {
+    let names: Vec<String> = open
+        .iter()
+        .map(|id| match plan.questions.iter().find(|q| &q.id == id) {
+            Some(q) => match lang {
+                Lang::Zh => format!("「{}」", q.prompt.zh),
+                Lang::En => format!("“{}”", q.prompt.en),
+            },
+            None => id.clone(),
+        })
+        .collect();
     match lang {
-        Lang::Zh => format!("〔待确认：取决于 {}〕", open.join("、")),
-        Lang::En => format!("[undetermined: depends on {}]", open.join(", ")),
+        Lang::Zh => format!("〔待确认：取决于{}〕", names.join("、")),
+        Lang::En => format!("[undetermined: depends on {}]", names.join(", ")),
     }
 }
 
-/// One line describing a deadline: latest (the deadline), earliest when different, and
-/// an estimate note.
-pub fn deadline_text(lang: Lang, d: &Deadline) -> String {
+/// A rule named in words: 第3步「…」, a blocker's title, an amount's label, or the start
+/// of a notice's text.
+fn rule_name(plan: &Plan, lang: Lang, id: &str) -> String {
+    rule_name_or(plan, lang, id, None)
+}
+
+/// Like [`rule_name`], with the name to use for a rule outside this plan.
+fn rule_name_or(plan: &Plan, lang: Lang, id: &str, fallback: Option<&Text>) -> String {
+    if let Some(s) = plan.steps.iter().find(|s| s.id == id) {
+        return match lang {
+            Lang::Zh => format!("第{}步「{}」", s.number, s.title.zh),
+            Lang::En => format!("step {} “{}”", s.number, s.title.en),
+        };
+    }
+    let quoted = |t: &str| match lang {
+        Lang::Zh => format!("「{t}」"),
+        Lang::En => format!("“{t}”"),
+    };
+    if let Some(b) = plan.blockers.iter().find(|b| b.id == id) {
+        return quoted(b.title.get(lang));
+    }
+    if let Some(a) = plan.amounts.iter().find(|a| a.id == id) {
+        return quoted(a.label.get(lang));
+    }
+    if let Some(n) = plan
+        .warnings
+        .iter()
+        .chain(&plan.consequences)
+        .find(|n| n.id == id)
+    {
+        let n_chars = match lang {
+            Lang::Zh => 24,
+            Lang::En => 48,
+        };
+        return quoted(&short(n.text.get(lang), n_chars));
+    }
+    // A rule outside this plan (its condition is false for now).
+    match fallback {
+        Some(name) => match lang {
+            Lang::Zh => format!("「{}」（目前不在计划中）", short(&name.zh, 24)),
+            Lang::En => format!("“{}” (not in the plan now)", short(&name.en, 40)),
+        },
+        None => t(lang, "另一条规则", "another rule").to_string(),
+    }
+}
+
+/// The first `n` characters of `text`, with an ellipsis when cut; cut at the first
+/// sentence end when that comes sooner.
+fn short(text: &str, n: usize) -> String {
+    let end = text
+        .char_indices()
+        .find(|(_, c)| "。；;".contains(*c))
+        .map(|(i, _)| i);
+    let head = match end {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    if head.chars().count() <= n {
+        head.to_string()
+    } else {
+        format!("{}…", head.chars().take(n).collect::<String>())
+    }
+}
+
+/// The kind of answer a question takes, in words: 是/否, 选项, 金额（元）, 整数, 日期...
+fn answer_kind(lang: Lang, kind: FactType) -> &'static str {
+    match kind {
+        FactType::Bool => t(lang, "是/否", "yes/no"),
+        FactType::Integer => t(lang, "整数", "whole number"),
+        FactType::Money => t(lang, "金额（元）", "amount in yuan"),
+        FactType::Date => t(lang, "日期 YYYY-MM-DD", "date YYYY-MM-DD"),
+        FactType::Datetime => t(lang, "时间（RFC 3339）", "time (RFC 3339)"),
+        FactType::Enum => t(lang, "选项", "choice"),
+        FactType::Text => t(lang, "文字", "text"),
+    }
+}
+
+/// One line describing when a period ends, in the words of its sense: 截止 for a
+/// deadline, 须等到 for a cooldown, 最早结束于 for a minimum period, 须在此前办理 for a
+/// window; the other end of a range, and an estimate note.
+pub fn deadline_text(lang: Lang, sense: TimeSense, d: &Deadline) -> String {
     let fmt = |t: &chrono::DateTime<chrono::FixedOffset>| t.format("%Y-%m-%d %H:%M:%S").to_string();
+    let label = sense.end_label();
     let mut line = match lang {
-        Lang::Zh => format!("截止：{} 北京时间", fmt(&d.deadline_beijing)),
-        Lang::En => format!("Deadline: {} Beijing time", fmt(&d.deadline_beijing)),
+        Lang::Zh => format!("{}：{} 北京时间", label.zh, fmt(&d.deadline_beijing)),
+        Lang::En => format!("{}: {} Beijing time", label.en, fmt(&d.deadline_beijing)),
     };
     if d.earliest_utc != d.deadline_utc {
-        let _ = match lang {
-            Lang::Zh => write!(line, "（最早 {}）", fmt(&d.earliest_beijing)),
-            Lang::En => write!(line, " (earliest {})", fmt(&d.earliest_beijing)),
+        let _ = match (lang, sense.end_is_a_limit()) {
+            (Lang::Zh, true) => write!(line, "（最早 {}）", fmt(&d.earliest_beijing)),
+            (Lang::En, true) => write!(line, " (earliest {})", fmt(&d.earliest_beijing)),
+            (Lang::Zh, false) => write!(line, "（按较短的期限为 {}）", fmt(&d.earliest_beijing)),
+            (Lang::En, false) => write!(
+                line,
+                " ({} with the shorter period)",
+                fmt(&d.earliest_beijing)
+            ),
         };
     }
     if let Some(r) = &d.estimate_reason {
@@ -446,14 +554,14 @@ fn find_deadline<'a>(
     ds: Option<&'a [PlannedDeadline]>,
     step: &str,
     route: Option<&str>,
-) -> Option<&'a Deadline> {
+) -> Option<&'a PlannedDeadline> {
     ds?.iter()
         .find(|d| d.step_id == step && d.route_id.as_deref() == route)
-        .map(|d| &d.deadline)
 }
 
 fn render_step(
     out: &mut String,
+    plan: &Plan,
     lang: Lang,
     s: &PlanStep,
     sources: bool,
@@ -468,7 +576,7 @@ fn render_step(
         s.channel.label().get(lang)
     );
     if s.applicability == Applicability::Undetermined {
-        let _ = write!(out, " {}", pending(lang, &s.open_facts));
+        let _ = write!(out, " {}", pending(plan, lang, &s.open_facts));
     }
     out.push('\n');
     let ind = "    ";
@@ -484,15 +592,10 @@ fn render_step(
             r.instructions.get(lang)
         );
         if let Some(d) = &r.duration {
-            let _ = writeln!(
-                out,
-                "{ind}  {}{}",
-                t(lang, "时限：", "Time: "),
-                duration_text(lang, d)
-            );
+            let _ = writeln!(out, "{ind}  {}", duration_text(lang, d));
         }
         if let Some(d) = find_deadline(deadlines, &s.id, Some(&r.id)) {
-            let _ = writeln!(out, "{ind}  {}", deadline_text(lang, d));
+            let _ = writeln!(out, "{ind}  {}", deadline_text(lang, d.sense, &d.deadline));
         }
         provenance(
             out,
@@ -504,23 +607,23 @@ fn render_step(
         );
     }
     if !s.depends_on.is_empty() {
+        let names: Vec<String> = s
+            .depends_on
+            .iter()
+            .map(|d| rule_name(plan, lang, d))
+            .collect();
         let _ = writeln!(
             out,
             "{ind}{}{}",
             t(lang, "先完成：", "After: "),
-            s.depends_on.join(", ")
+            names.join(t(lang, "、", ", "))
         );
     }
     if let Some(d) = &s.duration {
-        let _ = writeln!(
-            out,
-            "{ind}{}{}",
-            t(lang, "时限：", "Time: "),
-            duration_text(lang, d)
-        );
+        let _ = writeln!(out, "{ind}{}", duration_text(lang, d));
     }
     if let Some(d) = find_deadline(deadlines, &s.id, None) {
-        let _ = writeln!(out, "{ind}{}", deadline_text(lang, d));
+        let _ = writeln!(out, "{ind}{}", deadline_text(lang, d.sense, &d.deadline));
     }
     for e in &s.evidence {
         let _ = writeln!(
@@ -542,14 +645,47 @@ fn render_step(
         );
     }
     if let Some(e) = &s.escalation {
-        let _ = writeln!(
-            out,
-            "{ind}{}{}",
-            t(lang, "逾期未果：", "If no answer: "),
-            e.get(lang)
-        );
+        // What "the period is over" means depends on the period's sense.
+        let label = match s.duration.as_ref().map(|d| d.sense()) {
+            Some(TimeSense::Deadline) | None => t(lang, "逾期未果：", "If no answer: "),
+            Some(TimeSense::Window) => t(lang, "错过期限：", "If you miss it: "),
+            Some(TimeSense::Earliest | TimeSense::MinimumPeriod) => {
+                t(lang, "期满之后：", "When it is over: ")
+            }
+        };
+        let _ = writeln!(out, "{ind}{label}{}", e.get(lang));
     }
     provenance(out, ind, lang, sources, &s.source, flag_for(flags, &s.id));
+}
+
+/// Drops repeated names, keeping the first of each.
+fn dedup(names: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// At most four names, then how many more.
+fn name_list(lang: Lang, names: Vec<String>) -> String {
+    const SHOWN: usize = 4;
+    let names = dedup(names);
+    let total = names.len();
+    let mut line = names
+        .into_iter()
+        .take(SHOWN)
+        .collect::<Vec<_>>()
+        .join(t(lang, "、", ", "));
+    if total > SHOWN {
+        let _ = match lang {
+            Lang::Zh => write!(line, " 等共{total}条规则"),
+            Lang::En => write!(line, " and {} more", total - SHOWN),
+        };
+    }
+    line
 }
 
 fn severity_mark(s: Severity) -> &'static str {
@@ -569,13 +705,14 @@ pub fn render_plan(
     flags: &[RuleFlag],
 ) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}  ({} v{})",
-        plan.title.get(lang),
-        plan.scenario,
-        plan.pack_version
-    );
+    let _ = match lang {
+        Lang::Zh => writeln!(out, "{}（规则版本 v{}）", plan.title.zh, plan.pack_version),
+        Lang::En => writeln!(
+            out,
+            "{}  ({} v{})",
+            plan.title.en, plan.scenario, plan.pack_version
+        ),
+    };
     if !plan.blockers.is_empty() {
         let _ = writeln!(
             out,
@@ -589,7 +726,7 @@ pub fn render_plan(
         for b in &plan.blockers {
             let mut line = format!("  ✗ {}", b.title.get(lang));
             if b.applicability == Applicability::Undetermined {
-                let _ = write!(line, " {}", pending(lang, &b.open_facts));
+                let _ = write!(line, " {}", pending(plan, lang, &b.open_facts));
             }
             let _ = writeln!(out, "{line}");
             let _ = writeln!(
@@ -610,7 +747,7 @@ pub fn render_plan(
     }
     let _ = writeln!(out, "\n{}", t(lang, "【步骤】", "STEPS"));
     for s in &plan.steps {
-        render_step(&mut out, lang, s, sources, deadlines, flags);
+        render_step(&mut out, plan, lang, s, sources, deadlines, flags);
     }
     for (title, list) in [
         (t(lang, "【注意】", "WARNINGS"), &plan.warnings),
@@ -623,7 +760,7 @@ pub fn render_plan(
         for n in list {
             let mut line = format!("  {} {}", severity_mark(n.severity), n.text.get(lang));
             if n.applicability == Applicability::Undetermined {
-                let _ = write!(line, " {}", pending(lang, &n.open_facts));
+                let _ = write!(line, " {}", pending(plan, lang, &n.open_facts));
             }
             let _ = writeln!(out, "{line}");
             provenance(
@@ -641,8 +778,20 @@ pub fn render_plan(
         for a in &plan.amounts {
             let value = match a.value {
                 Some(v) if a.currency == "CNY" => format!("¥{v:.2}"),
-                Some(v) => format!("{v:.2} {}", a.currency),
-                None => pending(lang, &a.open_facts),
+                Some(v) => {
+                    let unit = a.unit_label.get(lang);
+                    let unit = if unit.is_empty() { &a.currency } else { unit };
+                    let n = if v.fract() == 0.0 {
+                        format!("{v:.0}")
+                    } else {
+                        format!("{v:.2}")
+                    };
+                    match lang {
+                        Lang::Zh => format!("{n}{unit}"),
+                        Lang::En => format!("{n} {unit}"),
+                    }
+                }
+                None => pending(plan, lang, &a.open_facts),
             };
             let _ = writeln!(out, "  {}{}{value}", a.label.get(lang), t(lang, "：", ": "));
             let ex = a.explanation.get(lang);
@@ -659,6 +808,42 @@ pub fn render_plan(
             );
         }
     }
+    if !plan.assumptions.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            t(
+                lang,
+                "【假设】你没有回答，计划按以下默认值制定；不对时用 --fact 名称=值 更正：",
+                "ASSUMED — you did not answer these; the plan uses these defaults (correct them with --fact name=value):"
+            )
+        );
+        for a in &plan.assumptions {
+            let affects: Vec<String> = a
+                .affects
+                .iter()
+                .map(|r| rule_name_or(plan, lang, &r.id, Some(&r.name)))
+                .collect();
+            let _ = match lang {
+                Lang::Zh => writeln!(
+                    out,
+                    "  · {} → {} 〔--fact {}=…〕",
+                    a.prompt.zh, a.value_text.zh, a.id
+                ),
+                Lang::En => writeln!(
+                    out,
+                    "  · {} → {} [--fact {}=…]",
+                    a.prompt.en, a.value_text.en, a.id
+                ),
+            };
+            let _ = writeln!(
+                out,
+                "    {}{}",
+                t(lang, "影响：", "affects: "),
+                name_list(lang, affects)
+            );
+        }
+    }
     if !plan.questions.is_empty() {
         let _ = writeln!(
             out,
@@ -670,24 +855,47 @@ pub fn render_plan(
             )
         );
         for q in &plan.questions {
-            let mut line = format!("  ? {} ({}): {}", q.id, q.kind.as_str(), q.prompt.get(lang));
+            let mut line = match lang {
+                Lang::Zh => format!(
+                    "  ? {} 〔{}：--fact {}=…〕",
+                    q.prompt.zh,
+                    answer_kind(lang, q.kind),
+                    q.id
+                ),
+                Lang::En => format!(
+                    "  ? {} [{}: --fact {}=…]",
+                    q.prompt.en,
+                    answer_kind(lang, q.kind),
+                    q.id
+                ),
+            };
             if !q.options.is_empty() {
                 let opts: Vec<String> = q
                     .options
                     .iter()
                     .map(|o| format!("{}={}", o.value, o.label.get(lang)))
                     .collect();
-                let _ = write!(line, " [{}]", opts.join(" | "));
-            }
-            if !q.needed_by.is_empty() {
                 let _ = write!(
                     line,
                     " {}{}",
-                    t(lang, "影响：", "affects: "),
-                    q.needed_by.join(", ")
+                    t(lang, "可选：", "options: "),
+                    opts.join(" | ")
                 );
             }
             let _ = writeln!(out, "{line}");
+            if !q.needed_by.is_empty() {
+                let names: Vec<String> = q
+                    .needed_by
+                    .iter()
+                    .map(|r| rule_name(plan, lang, r))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "    {}{}",
+                    t(lang, "影响：", "affects: "),
+                    name_list(lang, names)
+                );
+            }
         }
     }
     let _ = writeln!(

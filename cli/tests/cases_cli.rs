@@ -38,7 +38,7 @@ fn fails(vault: &Path, args: &[&str]) -> String {
 fn new_case(vault: &Path) -> String {
     let v = ok_json(
         vault,
-        &["case", "new", XINGTU, "--fact", "cancelled_by=client"],
+        &["case", "new", XINGTU, "--fact", "cancelled_by=creator"],
     );
     v["id"].as_str().expect("id").to_string()
 }

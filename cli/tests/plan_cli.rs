@@ -347,7 +347,7 @@ fn a_user_can_flag_a_rule_as_outdated_and_see_it_in_the_plan() {
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&run(&["plan", "douyin.guild-exit"]));
     assert!(
-        text.contains("⚑ 你已标记此规则可能过时（v1.0.0）：现在要人脸识别"),
+        text.contains("⚑ 你已标记此规则可能过时（v1.1.0）：现在要人脸识别"),
         "{text}"
     );
     let v: serde_json::Value =
@@ -495,4 +495,140 @@ fn plan_reads_flags_without_touching_the_vault() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
     assert_eq!(std::fs::read(&db).unwrap(), bytes);
+}
+
+/// Issue 12: each period is named by its sense in both languages, a notice period or a
+/// non-compete is never a 截止, and the clocks chain (notice → wind-down → review) in the
+/// text and in the JSON (`duration.sense`, `deadlines[].starts`).
+#[test]
+fn plan_from_names_each_period_by_its_sense_and_chains_the_clocks() {
+    let args = [
+        "plan",
+        "kuaishou.live-exit",
+        "--fact",
+        "fans=600000",
+        "--fact",
+        "has_mcn_contract=true",
+        "--fact",
+        "has_non_compete=true",
+        "--from",
+        "2026-12-01T10:00:00+08:00",
+    ];
+    let zh = stdout(&tuilu(&args));
+    assert!(zh.contains("至少持续：30个自然日"), "{zh}");
+    assert!(
+        zh.contains("最早结束于：2026-12-31 23:59:59 北京时间"),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("最早结束于：2027-02-14 23:59:59 北京时间"),
+        "{zh}"
+    );
+    assert!(zh.contains("截止：2027-02-21 23:59:59 北京时间"), "{zh}");
+    assert!(zh.contains("等待期：183–365个自然日"), "{zh}");
+    assert!(zh.contains("须等到：2027-12-31 23:59:59 北京时间"), "{zh}");
+    assert!(
+        !zh.contains("截止：2026-12-31"),
+        "a notice period is no deadline: {zh}"
+    );
+    assert!(
+        !zh.contains("截止：2027-12-31"),
+        "a non-compete is no deadline: {zh}"
+    );
+
+    let mut en_args = args.to_vec();
+    en_args.extend(["--lang", "en"]);
+    let en = stdout(&tuilu(&en_args));
+    assert!(en.contains("Lasts at least: 30 natural days"), "{en}");
+    assert!(
+        en.contains("Ends no earlier than: 2026-12-31 23:59:59 Beijing time"),
+        "{en}"
+    );
+    assert!(
+        en.contains("Wait until: 2027-12-31 23:59:59 Beijing time"),
+        "{en}"
+    );
+    assert!(
+        en.contains("Deadline: 2027-02-21 23:59:59 Beijing time"),
+        "{en}"
+    );
+
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&tuilu(&json_args))).unwrap();
+    let step = |id: &str| {
+        v["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        step("mcn_written_notice")["duration"]["sense"],
+        "minimum_period"
+    );
+    assert_eq!(step("non_compete_period")["duration"]["sense"], "earliest");
+    assert_eq!(step("deregister_account")["duration"]["sense"], "deadline");
+    let d = v["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["step_id"] == "deregister_account")
+        .unwrap();
+    assert_eq!(d["sense"], "deadline");
+    assert_eq!(d["starts"]["kind"], "after_steps");
+    assert_eq!(d["starts"]["steps"][0], "wind_down_plan");
+    assert_eq!(d["deadline"]["latest_date"], "2027-02-21");
+}
+
+/// Issue 12: Chinese plan output names steps by number and title and rules in words, and
+/// questions say 是/否, 选项, 金额 — no rule ids or type names. Fact ids appear only in the
+/// `--fact id=…` hints a user types.
+#[test]
+fn chinese_plans_show_no_rule_ids_or_type_names() {
+    let o = tuilu(&["scenarios", "--json"]);
+    let list: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for s in list.as_array().unwrap() {
+        let id = s["id"].as_str().unwrap();
+        let text = stdout(&tuilu(&["plan", id]));
+        let json: serde_json::Value =
+            serde_json::from_str(&stdout(&tuilu(&["plan", id, "--json"]))).unwrap();
+        for kind in [
+            "(bool)",
+            "(enum)",
+            "(money)",
+            "(integer)",
+            "(date",
+            "(text)",
+        ] {
+            assert!(!text.contains(kind), "{id}: {kind} in\n{text}");
+        }
+        assert!(!text.contains(id), "{id}: scenario id in\n{text}");
+        let mut rule_ids = Vec::new();
+        for section in ["steps", "blockers", "warnings", "consequences", "amounts"] {
+            for r in json[section].as_array().unwrap() {
+                rule_ids.push(r["id"].as_str().unwrap().to_string());
+            }
+        }
+        for line in text.lines() {
+            // Remove the typing hints (`--fact name=…`, option values `value=标签`).
+            let words: String = line
+                .split(['〔', '|', ' '])
+                .filter(|w| !w.contains("--fact") && !w.contains('='))
+                .collect();
+            for r in &rule_ids {
+                // Whole-word check: ids are snake_case ASCII.
+                let hit = words.match_indices(r.as_str()).any(|(i, _)| {
+                    let before = words[..i].chars().last();
+                    let after = words[i + r.len()..].chars().next();
+                    let edge =
+                        |c: Option<char>| !c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+                    edge(before) && edge(after)
+                });
+                assert!(!hit, "{id}: rule id `{r}` in line: {line}");
+            }
+        }
+    }
 }

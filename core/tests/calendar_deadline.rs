@@ -11,6 +11,9 @@ fn dur(unit: DurationUnit, min: u32, max: u32) -> DurationDef {
         min,
         max,
         starts_on: Text::new("提交申请", "application submitted"),
+        sense: None,
+        after: Vec::new(),
+        from_fact: None,
     }
 }
 

@@ -13,6 +13,7 @@ use tuilu_core::app::{self as core_app, App};
 use tuilu_core::vault as v;
 
 use crate::cases::{StepAction, StepStatus};
+use crate::plan::TimeSense;
 use crate::reminders::{Language, ReminderSettingsRecord, SnoozeChoice, TimeZoneRules};
 use crate::rules::{mirror_enum, Channel};
 use crate::uniffi_support::Timestamp;
@@ -60,7 +61,7 @@ via_from!(
     v::StepAction => StepAction,
     tuilu_core::rules::pack::Channel => Channel,
     tuilu_core::Lang => Language,
-    core_app::TimeSense => TimeSense,
+    tuilu_core::rules::pack::TimeSense => TimeSense,
     core_app::QuestionKind => QuestionKind,
     core_app::ChangeKind => ChangeKind
 );
@@ -77,24 +78,6 @@ macro_rules! view_record {
         }
     };
 }
-
-/// What the end of a timed rule means for the user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum TimeSense {
-    /// The other side must answer by then.
-    Deadline,
-    /// The user may act only after then (a cooldown).
-    Earliest,
-    /// A period of at least this long.
-    MinimumPeriod,
-    /// The user must act before then.
-    Window,
-}
-mirror_enum!(
-    TimeSense,
-    core_app::TimeSense,
-    [Deadline, Earliest, MinimumPeriod, Window]
-);
 
 /// How a question is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]

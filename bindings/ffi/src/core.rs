@@ -415,6 +415,7 @@ mod tests {
                         zh: String::new(),
                         en: String::new(),
                     },
+                    sense: None,
                 },
                 start,
             )

@@ -55,6 +55,35 @@ fn source(s: &Option<core_pack::Source>) -> Option<SourceRecord> {
     s.as_ref().map(Into::into)
 }
 
+/// What a duration means: the other side answers by its end (`Deadline`), you may act
+/// only after it (`Earliest`: cooldown, non-compete), it lasts at least this long
+/// (`MinimumPeriod`: notice period), or you must act before it ends (`Window`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum TimeSense {
+    Deadline,
+    Earliest,
+    MinimumPeriod,
+    Window,
+}
+crate::rules::mirror_enum!(
+    TimeSense,
+    core_pack::TimeSense,
+    [Deadline, Earliest, MinimumPeriod, Window]
+);
+
+#[uniffi::export]
+impl TimeSense {
+    /// The period's label before its length: 处理时限 / 等待期 / 至少持续 / 须在期限内办理.
+    pub fn label(&self) -> LocalizedText {
+        core_pack::TimeSense::from(*self).label().into()
+    }
+
+    /// The label before the period's end: 截止 / 须等到 / 最早结束于 / 须在此前办理.
+    pub fn end_label(&self) -> LocalizedText {
+        core_pack::TimeSense::from(*self).end_label().into()
+    }
+}
+
 /// How long something takes once its clock starts: `min..=max` units.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct DurationRecord {
@@ -64,6 +93,9 @@ pub struct DurationRecord {
     pub max: i32,
     /// The event that starts the clock.
     pub starts_on: LocalizedText,
+    /// What the period means; null (the default) reads as `Deadline`.
+    #[uniffi(default = None)]
+    pub sense: Option<TimeSense>,
 }
 
 impl From<&core_pack::DurationDef> for DurationRecord {
@@ -73,6 +105,7 @@ impl From<&core_pack::DurationDef> for DurationRecord {
             min: crate::uniffi_support::int32(d.min),
             max: crate::uniffi_support::int32(d.max),
             starts_on: (&d.starts_on).into(),
+            sense: d.sense.map(Into::into),
         }
     }
 }
@@ -91,6 +124,9 @@ impl TryFrom<&DurationRecord> for core_pack::DurationDef {
             min: bound(d.min)?,
             max: bound(d.max)?,
             starts_on: tuilu_core::Text::new(d.starts_on.zh.clone(), d.starts_on.en.clone()),
+            sense: d.sense.map(Into::into),
+            after: Vec::new(),
+            from_fact: None,
         })
     }
 }
@@ -212,6 +248,8 @@ pub struct PlannedDeadlineRecord {
     pub step_id: String,
     /// Null for the step's main route.
     pub route_id: Option<String>,
+    /// What the period means, so the end is labelled right (a cooldown is no deadline).
+    pub sense: TimeSense,
     pub deadline: DeadlineRecord,
 }
 
@@ -336,6 +374,7 @@ impl From<&PlannedDeadline> for PlannedDeadlineRecord {
         PlannedDeadlineRecord {
             step_id: d.step_id.clone(),
             route_id: d.route_id.clone(),
+            sense: d.sense.into(),
             deadline: (&d.deadline).into(),
         }
     }

@@ -201,10 +201,10 @@ def test_add_pack_replaces_or_rejects(core, xingtu_pack, broken_xingtu_pack, tmp
     with pytest.raises(ApiError.InvalidInput) as info:
         core.add_pack(broken_xingtu_pack)
     assert "problem" in info.value.detail
-    updated = xingtu_pack.replace('"version": "1.0.0"', '"version": "1.0.1"')
-    assert core.add_pack(updated).version == "1.0.1"
+    updated = xingtu_pack.replace('"version": "1.1.0"', '"version": "1.1.1"')
+    assert core.add_pack(updated).version == "1.1.1"
     assert len(core.scenarios()) == 7
-    assert core.plan(XINGTU, []).pack_version == "1.0.1"
+    assert core.plan(XINGTU, []).pack_version == "1.1.1"
     path = tmp_path / "copy.json"
     path.write_text(updated.replace(f'"id": "{XINGTU}"', '"id": "test.file"'), encoding="utf-8")
     assert core.add_pack_file(str(path)).id == "test.file"

@@ -498,7 +498,7 @@ def test_calendar_export(core, berlin):
 def test_flag_a_rule_as_outdated(core):
     now = CREATED
     flag = core.flag_rule(SCENARIO, "submit_exit", "现在需要人脸识别", now)
-    assert flag.rule_id == "submit_exit" and flag.pack_version == "1.0.0"
+    assert flag.rule_id == "submit_exit" and flag.pack_version == "1.1.0"
     assert [f.rule_id for f in core.rule_flags(None, now)] == ["submit_exit"]
     with pytest.raises(ApiError.NotFound):
         core.flag_rule(SCENARIO, "no_such_rule", "", now)

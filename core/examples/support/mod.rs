@@ -31,7 +31,7 @@ title = { zh = "基准：二十步", en = "Benchmark: twenty steps" }
             let unit = units[i % 3];
             let (min, max) = if unit == "hours" { (24, 72) } else { (3, 15) };
             toml.push_str(&format!(
-                "duration = {{ unit = \"{unit}\", min = {min}, max = {max}, starts_on = {{ zh = \"提交\", en = \"submission\" }} }}\n"
+                "duration = {{ unit = \"{unit}\", min = {min}, max = {max}, starts_on = {{ zh = \"提交\", en = \"submission\" }}, sense = \"deadline\" }}\n"
             ));
         }
     }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
-use super::timing::{deadline_view, pending_text, TimeSense};
+use super::timing::{deadline_view, pending_text, sense_of};
 use super::views::*;
 use super::{AppSettings, ViewContext, REMINDER_BUDGET};
 use crate::calendar::{ChinaCalendar, DataSource, BEIJING};
@@ -81,7 +81,7 @@ pub fn fact_value_text(lang: Lang, def: &FactDef, v: &FactValue) -> String {
 
 /// What a timed rule will mean once its clock starts.
 pub fn timing_text(lang: Lang, kind: StepKind, d: &DurationDef) -> String {
-    pending_text(lang, TimeSense::of_step(kind), d)
+    pending_text(lang, sense_of(kind, Some(d)), d)
 }
 
 /// A plan amount in words.
@@ -241,7 +241,7 @@ fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
     let lang = sx.ctx.lang;
     let plan_step = sx.plan.and_then(|p| p.step(&s.id));
     let kind = s.kind;
-    let sense = TimeSense::of_step(kind);
+    let sense = sense_of(kind, s.duration.as_ref());
     let title = s.title.get(lang).to_string();
     // The step to finish first, by number and title.
     let waiting: Vec<&StepView> = s
@@ -563,14 +563,7 @@ pub fn case_card(
 ) -> CaseCard {
     let lang = ctx.lang;
     let running = case.next_deadline.as_ref().map(|n| {
-        let v = deadline_view(
-            lang,
-            TimeSense::of_step(n.brief.kind),
-            &n.deadline,
-            ctx.now,
-            &ctx.zone,
-            calendar,
-        );
+        let v = deadline_view(lang, n.sense, &n.deadline, ctx.now, &ctx.zone, calendar);
         (n.brief.title.get(lang).to_string(), v)
     });
     let step_name = |s: &StepBrief| match lang {

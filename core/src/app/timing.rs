@@ -12,49 +12,17 @@ use crate::rules::pack::{DurationDef, DurationUnit, StepKind};
 use crate::text::Lang;
 use crate::vault::StepDeadline;
 
-/// What the end of a timed rule means for the user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TimeSense {
-    /// The other side must answer by then (a review period).
-    Deadline,
-    /// The user may do something only after then (a cooldown).
-    Earliest,
-    /// A period that lasts at least this long (a notice or wind-down period).
-    MinimumPeriod,
-    /// The user must act before then (a short window).
-    Window,
-}
+pub use crate::rules::pack::TimeSense;
 
-impl TimeSense {
-    /// The sense of a step's duration. The step kind says it: an action's duration is the
-    /// other side's answer time, a wait is a period that must run out, a window closes.
-    pub fn of_step(kind: StepKind) -> TimeSense {
-        match kind {
-            StepKind::Action => TimeSense::Deadline,
-            StepKind::Wait => TimeSense::MinimumPeriod,
-            StepKind::Window => TimeSense::Window,
-        }
-    }
-
-    /// Short label of the sense ("答复期限", "最早时间", "至少等待", "须在期限内").
-    pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (TimeSense::Deadline, Lang::Zh) => "答复期限",
-            (TimeSense::Deadline, Lang::En) => "answer due",
-            (TimeSense::Earliest, Lang::Zh) => "最早可办理",
-            (TimeSense::Earliest, Lang::En) => "earliest",
-            (TimeSense::MinimumPeriod, Lang::Zh) => "至少等待",
-            (TimeSense::MinimumPeriod, Lang::En) => "minimum period",
-            (TimeSense::Window, Lang::Zh) => "须在期限内办理",
-            (TimeSense::Window, Lang::En) => "act within",
-        }
-    }
-
-    /// Whether passing the end is bad news (overdue) rather than good news (reached).
-    pub fn passing_is_overdue(self) -> bool {
-        matches!(self, TimeSense::Deadline | TimeSense::Window)
-    }
+/// The sense of a duration: the pack's (every pack duration states it); a duration stored
+/// by an older build reads by its step's kind: an action's duration is the other side's
+/// answer time, a wait is a period that must run out, a window closes.
+pub fn sense_of(kind: StepKind, d: Option<&DurationDef>) -> TimeSense {
+    d.and_then(|d| d.sense).unwrap_or(match kind {
+        StepKind::Action => TimeSense::Deadline,
+        StepKind::Wait => TimeSense::MinimumPeriod,
+        StepKind::Window => TimeSense::Window,
+    })
 }
 
 /// A duration in words: "1–3 个工作日", "72 小时", "15 个自然日".
@@ -161,10 +129,10 @@ pub fn deadline_view(
         (TimeSense::Window, Lang::En) => format!("act before {when}"),
     };
     let reached = now > d.deadline_utc;
-    let overdue = reached && sense.passing_is_overdue();
+    let overdue = reached && sense.end_is_a_limit();
     DeadlineView {
         sense,
-        sense_label: sense.label(lang).to_string(),
+        sense_label: sense.label().get(lang).to_string(),
         text,
         relative: relative_text(lang, sense, d, now, calendar),
         earliest: d.earliest,

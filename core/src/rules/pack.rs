@@ -216,6 +216,67 @@ impl DurationUnit {
     }
 }
 
+/// What a duration means to the user: whose move it is and whether its end is a limit or
+/// a point from which something becomes possible. A cooldown, a minimum period or a
+/// non-compete is never shown as a deadline (截止).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeSense {
+    /// The other side (platform, customer service) should answer by the end.
+    Deadline,
+    /// You may do something only after the end (a cooldown, a non-compete, a penalty that
+    /// lifts).
+    Earliest,
+    /// A period that lasts at least this long (a notice period, a transition).
+    MinimumPeriod,
+    /// You must act before the end (accept within 24 hours, stream within 90 days).
+    Window,
+}
+
+impl TimeSense {
+    pub const ALL: [TimeSense; 4] = [
+        TimeSense::Deadline,
+        TimeSense::Earliest,
+        TimeSense::MinimumPeriod,
+        TimeSense::Window,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeSense::Deadline => "deadline",
+            TimeSense::Earliest => "earliest",
+            TimeSense::MinimumPeriod => "minimum_period",
+            TimeSense::Window => "window",
+        }
+    }
+
+    /// What the period is, as a label before its length ("处理时限：1–3个工作日").
+    pub fn label(self) -> Text {
+        match self {
+            TimeSense::Deadline => Text::new("处理时限", "Handled within"),
+            TimeSense::Earliest => Text::new("等待期", "Waiting period"),
+            TimeSense::MinimumPeriod => Text::new("至少持续", "Lasts at least"),
+            TimeSense::Window => Text::new("须在期限内办理", "Act within"),
+        }
+    }
+
+    /// What the period's end means, as a label before the date ("截止：…", "须等到：…").
+    pub fn end_label(self) -> Text {
+        match self {
+            TimeSense::Deadline => Text::new("截止", "Deadline"),
+            TimeSense::Earliest => Text::new("须等到", "Wait until"),
+            TimeSense::MinimumPeriod => Text::new("最早结束于", "Ends no earlier than"),
+            TimeSense::Window => Text::new("须在此前办理", "Act by"),
+        }
+    }
+
+    /// Whether the end is a limit the user (or the other side) must meet; false when it is
+    /// a point from which something becomes possible.
+    pub fn end_is_a_limit(self) -> bool {
+        matches!(self, TimeSense::Deadline | TimeSense::Window)
+    }
+}
+
 /// How long something takes once its clock starts: `min`..=`max` units.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -227,6 +288,26 @@ pub struct DurationDef {
     /// The event that starts the clock (shown to the user). In a case the clock starts
     /// when the step is marked submitted.
     pub starts_on: Text,
+    /// What the period means (required in packs; absent only in durations stored by older
+    /// builds, which read as `deadline`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sense: Option<TimeSense>,
+    /// Steps whose end starts this clock: the latest of them (a step with a duration ends
+    /// when its period ends, other steps when they are done). Empty: the clock starts when
+    /// the step's dependencies have ended.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<String>,
+    /// A date fact (e.g. the contract's end date) that starts the clock; it wins over
+    /// `after` once the user has answered it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_fact: Option<String>,
+}
+
+impl DurationDef {
+    /// The duration's sense (`deadline` for durations stored without one).
+    pub fn sense(&self) -> TimeSense {
+        self.sense.unwrap_or(TimeSense::Deadline)
+    }
 }
 
 /// Evidence a step should leave behind.
@@ -318,11 +399,35 @@ pub struct Formula {
     /// `CNY` (rounded to the fen) or a unit name for other quantities.
     #[serde(default = "default_currency")]
     pub currency: String,
+    /// For a quantity that is not yuan: the unit in words the user reads (e.g.
+    /// `{ zh = "钻石", en = "diamonds" }`); required when `currency` is not `CNY`.
+    #[serde(default, skip_serializing_if = "text_is_empty")]
+    pub unit_label: Text,
     #[serde(default)]
     pub when: Option<String>,
     #[serde(default)]
     pub explanation: Text,
     pub source: Option<Source>,
+    /// Explanations for particular cases: the first case whose condition holds replaces
+    /// `explanation` (and `source`, when it has one), so the text matches the user's case.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cases: Vec<FormulaCase>,
+}
+
+/// The explanation of a formula's value in one case.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormulaCase {
+    /// Expression over facts; the case applies when true.
+    pub when: String,
+    pub explanation: Text,
+    #[serde(default)]
+    pub source: Option<Source>,
+}
+
+/// True when neither language has text (serde's `skip_serializing_if`).
+pub(crate) fn text_is_empty(t: &Text) -> bool {
+    t.zh.is_empty() && t.en.is_empty()
 }
 
 fn default_currency() -> String {

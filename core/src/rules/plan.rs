@@ -97,6 +97,9 @@ pub struct Amount {
     /// Rounded to the fen for CNY, to two decimals otherwise.
     pub value: Option<f64>,
     pub currency: String,
+    /// The unit in words for a quantity that is not yuan (empty for CNY).
+    #[serde(skip_serializing_if = "super::pack::text_is_empty")]
+    pub unit_label: Text,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub open_facts: Vec<String>,
     pub explanation: Text,
@@ -116,6 +119,52 @@ pub struct Question {
     pub needed_by: Vec<String>,
 }
 
+/// A fact the user has not answered whose pack default decides rules of this plan: shown
+/// so the user can confirm or change it (`--fact id=…`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Assumption {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: FactType,
+    pub prompt: Text,
+    /// The default in effect.
+    pub value: FactValue,
+    /// The value in words: 是/否, the option's label, ¥ amount, the number.
+    pub value_text: Text,
+    /// The blockers, steps, notices and amounts whose conditions or values read it,
+    /// including rules the default keeps out of the plan.
+    pub affects: Vec<RuleRef>,
+}
+
+/// A rule by id, with its name in words (a step's title, a notice's text...).
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleRef {
+    pub id: String,
+    pub name: Text,
+}
+
+/// A fact value in words a user reads.
+pub fn value_text(def: &super::pack::FactDef, v: &FactValue) -> Text {
+    match v {
+        FactValue::Bool(true) => Text::new("是", "yes"),
+        FactValue::Bool(false) => Text::new("否", "no"),
+        FactValue::Enum(e) => def
+            .options
+            .iter()
+            .find(|o| &o.value == e)
+            .map(|o| o.label.clone())
+            .unwrap_or_else(|| Text::new(e.clone(), e.clone())),
+        FactValue::Money(_) => {
+            let y = format!("¥{v}");
+            Text::new(y.clone(), y)
+        }
+        other => {
+            let s = other.to_string();
+            Text::new(s.clone(), s)
+        }
+    }
+}
+
 /// The plan for one scenario and one set of facts.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
@@ -132,6 +181,8 @@ pub struct Plan {
     /// Ids of unanswered facts (without defaults).
     pub missing_facts: Vec<String>,
     pub questions: Vec<Question>,
+    /// Unanswered facts whose defaults decide rules of this plan, to confirm or change.
+    pub assumptions: Vec<Assumption>,
 }
 
 impl Plan {
@@ -349,11 +400,12 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
     let consequences = notices(&pack.consequences, &scenario.consequence_exprs);
 
     let mut amounts = Vec::new();
-    for ((f, value), when) in pack
+    for (i, ((f, value), when)) in pack
         .formulas
         .iter()
         .zip(&scenario.formula_value_exprs)
         .zip(&scenario.formula_when_exprs)
+        .enumerate()
     {
         let Some((_, mut open)) = ev.applicability(when.as_ref()) else {
             continue;
@@ -369,14 +421,25 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
             None
         };
         note_open(&open, &f.id);
+        // The first explanation case that holds for the facts given (an undecided case
+        // keeps the general explanation).
+        let case = f
+            .cases
+            .iter()
+            .zip(&scenario.formula_case_exprs[i])
+            .find(|(_, e)| matches!(ev.condition(Some(e)), Tri::True))
+            .map(|(c, _)| c);
         amounts.push(Amount {
             id: f.id.clone(),
             label: f.label.clone(),
             value: computed,
             currency: f.currency.clone(),
+            unit_label: f.unit_label.clone(),
             open_facts: open,
-            explanation: f.explanation.clone(),
-            source: f.source.clone(),
+            explanation: case.map_or_else(|| f.explanation.clone(), |c| c.explanation.clone()),
+            source: case
+                .and_then(|c| c.source.clone())
+                .or_else(|| f.source.clone()),
         });
     }
 
@@ -408,6 +471,33 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
         });
     }
 
+    // Defaults that decide rules: shown as assumptions the user can change.
+    let mut assumptions = Vec::new();
+    for def in &pack.facts {
+        if facts.contains_key(&def.id) {
+            continue;
+        }
+        let Some(value) = scenario.defaults.get(&def.id) else {
+            continue;
+        };
+        let affects: Vec<RuleRef> = scenario
+            .rules_reading(&def.id)
+            .into_iter()
+            .map(|(id, name)| RuleRef { id, name })
+            .collect();
+        if affects.is_empty() {
+            continue;
+        }
+        assumptions.push(Assumption {
+            id: def.id.clone(),
+            kind: def.kind,
+            prompt: def.prompt.clone(),
+            value: value.clone(),
+            value_text: value_text(def, value),
+            affects,
+        });
+    }
+
     Ok(Plan {
         scenario: pack.id.clone(),
         pack_version: pack.version.clone(),
@@ -420,6 +510,7 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
         amounts,
         missing_facts,
         questions,
+        assumptions,
     })
 }
 

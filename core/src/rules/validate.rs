@@ -95,6 +95,8 @@ pub struct Scenario {
     pub(crate) consequence_exprs: Vec<Option<Expr>>,
     pub(crate) formula_value_exprs: Vec<Expr>,
     pub(crate) formula_when_exprs: Vec<Option<Expr>>,
+    /// Per formula, the conditions of its explanation cases.
+    pub(crate) formula_case_exprs: Vec<Vec<Expr>>,
     /// Step indices in a valid order (dependencies first, pack order otherwise).
     pub(crate) step_order: Vec<usize>,
     /// Per fact (pack order): whether any condition or formula reads it.
@@ -102,6 +104,42 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The rules (blockers, steps, warnings, consequences, formulas) whose condition or
+    /// value reads `fact`, in pack order, each with its name in words (title, text or
+    /// label).
+    pub fn rules_reading(&self, fact: &str) -> Vec<(String, Text)> {
+        let reads = |e: &Expr| e.identifiers().iter().any(|i| i == fact);
+        let opt = |e: &Option<Expr>| e.as_ref().is_some_and(reads);
+        let pack = &self.pack;
+        let mut out = Vec::new();
+        for (p, e) in pack.preconditions.iter().zip(&self.precondition_exprs) {
+            if reads(e) {
+                out.push((p.id.clone(), p.title.clone()));
+            }
+        }
+        for (s, e) in pack.steps.iter().zip(&self.step_exprs) {
+            if opt(e) {
+                out.push((s.id.clone(), s.title.clone()));
+            }
+        }
+        for (n, e) in pack
+            .warnings
+            .iter()
+            .zip(&self.warning_exprs)
+            .chain(pack.consequences.iter().zip(&self.consequence_exprs))
+        {
+            if opt(e) {
+                out.push((n.id.clone(), n.text.clone()));
+            }
+        }
+        for (i, f) in pack.formulas.iter().enumerate() {
+            if reads(&self.formula_value_exprs[i]) || opt(&self.formula_when_exprs[i]) {
+                out.push((f.id.clone(), f.label.clone()));
+            }
+        }
+        out
+    }
+
     pub fn id(&self) -> &str {
         &self.pack.id
     }
@@ -595,7 +633,7 @@ impl Validator {
             self.text(&format!("{path}.instructions"), &s.instructions);
             self.source(&path, &s.source);
             if let Some(d) = &s.duration {
-                self.duration(&format!("{path}.duration"), d);
+                self.duration(pack, s, &format!("{path}.duration"), d);
             }
             for (j, e) in s.evidence.iter().enumerate() {
                 self.text(&format!("{path}.evidence[{j}].description"), &e.description);
@@ -632,7 +670,7 @@ impl Validator {
                 self.text(&format!("{rpath}.instructions"), &r.instructions);
                 self.source(&rpath, &r.source);
                 if let Some(d) = &r.duration {
-                    self.duration(&format!("{rpath}.duration"), d);
+                    self.duration(pack, s, &format!("{rpath}.duration"), d);
                 }
             }
             if let Some(w) = &s.when {
@@ -693,6 +731,9 @@ impl Validator {
             if f.currency.trim().is_empty() {
                 self.issue(format!("{path}.currency"), "missing currency or unit");
             }
+            if f.currency != "CNY" {
+                self.text(&format!("{path}.unit_label"), &f.unit_label);
+            }
             self.expression(
                 pack,
                 &format!("{path}.value"),
@@ -703,10 +744,63 @@ impl Validator {
             if let Some(w) = &f.when {
                 self.expression(pack, &format!("{path}.when"), w, Want::Bool, false);
             }
+            for (j, c) in f.cases.iter().enumerate() {
+                let cpath = format!("{path}.cases[{j}]");
+                self.text(&format!("{cpath}.explanation"), &c.explanation);
+                if c.source.is_some() {
+                    self.source(&cpath, &c.source);
+                }
+                self.expression(pack, &format!("{cpath}.when"), &c.when, Want::Bool, true);
+            }
         }
     }
 
-    fn duration(&mut self, path: &str, d: &super::pack::DurationDef) {
+    fn duration(
+        &mut self,
+        pack: &Pack,
+        step: &super::pack::StepDef,
+        path: &str,
+        d: &super::pack::DurationDef,
+    ) {
+        if d.sense.is_none() {
+            let senses: Vec<&str> = super::pack::TimeSense::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect();
+            self.issue(
+                format!("{path}.sense"),
+                format!(
+                    "missing sense: say what the period means ({})",
+                    senses.join(", ")
+                ),
+            );
+        }
+        for (k, a) in d.after.iter().enumerate() {
+            if !step.depends_on.contains(a) {
+                self.issue(
+                    format!("{path}.after[{k}]"),
+                    format!(
+                        "`{a}` must also be in the step's depends_on (a clock can only start after a step that comes first)"
+                    ),
+                );
+            }
+        }
+        if let Some(f) = &d.from_fact {
+            match pack.facts.iter().find(|x| &x.id == f) {
+                Some(def) if matches!(def.kind, FactType::Date | FactType::Datetime) => {}
+                Some(def) => self.issue(
+                    format!("{path}.from_fact"),
+                    format!(
+                        "`{f}` is a {} fact; a clock can only start on a date or datetime fact",
+                        def.kind.as_str()
+                    ),
+                ),
+                None => self.issue(
+                    format!("{path}.from_fact"),
+                    format!("unknown fact `{f}`: expected one of ({})", fact_list(pack)),
+                ),
+            }
+        }
         if d.max == 0 {
             self.issue(format!("{path}.max"), "expected a duration of at least 1");
         }
@@ -906,6 +1000,7 @@ impl Validator {
             if let Some(w) = &f.when {
                 note(w);
             }
+            f.cases.iter().for_each(|c| note(&c.when));
         }
         let fact_is_read = pack.facts.iter().map(|f| read.contains(&f.id)).collect();
         Scenario {
@@ -937,6 +1032,11 @@ impl Validator {
                 .formulas
                 .iter()
                 .map(|f| f.when.as_deref().map(parse))
+                .collect(),
+            formula_case_exprs: pack
+                .formulas
+                .iter()
+                .map(|f| f.cases.iter().map(|c| parse(&c.when)).collect())
                 .collect(),
             step_order,
             pack,

@@ -13,8 +13,8 @@ use super::model::{
     StepBrief, StepChange, StepRef, StepSnapshot, StepStatus,
 };
 use super::store::{
-    append_event, build_view, clock_columns, clock_from_columns, load_case, load_steps,
-    resolve_case_id, to_json_text, CaseRow, NewEvent, StepRow,
+    append_event, build_view, clock_columns, clock_runs, clock_start, load_case, load_steps,
+    period_ends, resolve_case_id, to_json_text, CaseRow, NewEvent, StepRow,
 };
 use super::time::{fmt_ts, parse_opt_ts, parse_ts};
 use super::Vault;
@@ -211,41 +211,58 @@ impl Vault {
         }
         let mut next: HashMap<String, (NextDeadline, usize)> = HashMap::new();
         {
-            let mut stmt = tx.prepare_cached(&format!(
-                "SELECT case_id, step_id, submitted_at, clock_unit, clock_min, clock_max, {BRIEF}
-                 FROM steps
+            // Cases with a running clock; each is read whole so that its clocks chain like
+            // the case view's (a step never due before the periods it waits for end).
+            let mut stmt = tx.prepare_cached(
+                "SELECT DISTINCT case_id FROM steps
                  WHERE status IN ('submitted', 'blocked') AND in_plan = 1
-                   AND submitted_at IS NOT NULL AND clock_unit IS NOT NULL"
-            ))?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let Some(d) = clock_from_columns(r.get(3)?, r.get(4)?, r.get(5)?) else {
-                    continue;
-                };
-                let Some(at) = parse_opt_ts(r.get(2)?)? else {
-                    continue;
-                };
-                let Some(deadline) = self.deadlines.deadline_for(&d, at) else {
-                    continue;
-                };
-                let overdue = deadline.is_overdue(now);
-                let case_id: String = r.get(0)?;
-                let step: String = r.get(1)?;
-                let candidate = NextDeadline {
-                    brief: brief(r, step.clone(), 6)?,
-                    step,
-                    deadline,
-                    overdue,
-                };
-                match next.get_mut(&case_id) {
-                    Some((cur, n)) => {
-                        *n += usize::from(overdue);
-                        if candidate.deadline.deadline_utc < cur.deadline.deadline_utc {
-                            *cur = candidate;
+                   AND submitted_at IS NOT NULL AND clock_unit IS NOT NULL",
+            )?;
+            let ids = stmt
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            for case_id in ids {
+                let steps = load_steps(&tx, &case_id)?;
+                let ends = period_ends(&self.deadlines, &steps)?;
+                for s in steps
+                    .iter()
+                    .filter(|s| s.in_plan && clock_runs(s.state.status))
+                {
+                    let Some(d) = s.def.duration_for(s.state.route.as_deref()) else {
+                        continue;
+                    };
+                    let Some(at) = parse_opt_ts(s.state.submitted_at.clone())? else {
+                        continue;
+                    };
+                    let Some(deadline) =
+                        self.deadlines.deadline_for(d, clock_start(s, d, at, &ends))
+                    else {
+                        continue;
+                    };
+                    let overdue = deadline.is_overdue(now);
+                    let candidate = NextDeadline {
+                        step: s.step_id.clone(),
+                        deadline,
+                        overdue,
+                        brief: StepBrief {
+                            id: s.step_id.clone(),
+                            number: s.position,
+                            title: s.def.title.clone(),
+                            kind: s.def.kind,
+                            depends_on: s.def.depends_on.clone(),
+                        },
+                        sense: crate::app::timing::sense_of(s.def.kind, Some(d)),
+                    };
+                    match next.get_mut(&case_id) {
+                        Some((cur, n)) => {
+                            *n += usize::from(overdue);
+                            if candidate.deadline.deadline_utc < cur.deadline.deadline_utc {
+                                *cur = candidate;
+                            }
                         }
-                    }
-                    None => {
-                        next.insert(case_id, (candidate, usize::from(overdue)));
+                        None => {
+                            next.insert(case_id.clone(), (candidate, usize::from(overdue)));
+                        }
                     }
                 }
             }

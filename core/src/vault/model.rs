@@ -399,6 +399,8 @@ pub struct NextDeadline {
     pub overdue: bool,
     /// The step, for lists that show it without loading the case.
     pub brief: StepBrief,
+    /// What the running period means (the duration's sense).
+    pub sense: crate::rules::pack::TimeSense,
 }
 
 /// A step named in a list: its number, title and kind.

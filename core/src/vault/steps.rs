@@ -9,8 +9,8 @@ use super::model::{
     allowed, PlanMeta, StepAction, StepStatus, TransitionOptions, TransitionOutcome,
 };
 use super::store::{
-    append_event, clock_runs, load_case, load_steps, resolve_case_id, touch_case, write_step_state,
-    NewEvent, StepRow, StepState,
+    append_event, clock_runs, clock_start, load_case, load_steps, period_ends, resolve_case_id,
+    touch_case, write_step_state, NewEvent, StepRow, StepState,
 };
 use super::time::{fmt_ts, parse_opt_ts};
 use super::Vault;
@@ -97,7 +97,11 @@ impl Vault {
             step.def.duration_for(new_state.route.as_deref()),
             submitted_at,
         ) {
-            (Some(d), Some(s)) if clock_runs(new_state.status) => self.deadlines.deadline_for(d, s),
+            (Some(d), Some(s)) if clock_runs(new_state.status) => {
+                let ends = period_ends(&self.deadlines, &steps)?;
+                self.deadlines
+                    .deadline_for(d, clock_start(step, d, s, &ends))
+            }
             _ => None,
         };
         Ok(TransitionOutcome {

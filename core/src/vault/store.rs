@@ -67,30 +67,6 @@ pub fn unit_str(u: DurationUnit) -> &'static str {
     }
 }
 
-fn unit_parse(s: &str) -> Option<DurationUnit> {
-    match s {
-        "working_days" => Some(DurationUnit::WorkingDays),
-        "natural_days" => Some(DurationUnit::NaturalDays),
-        "hours" => Some(DurationUnit::Hours),
-        _ => None,
-    }
-}
-
-/// The duration denormalised into `clock_*` columns.
-pub fn clock_from_columns(
-    unit: Option<String>,
-    min: Option<i64>,
-    max: Option<i64>,
-) -> Option<DurationDef> {
-    let unit = unit_parse(unit.as_deref()?)?;
-    Some(DurationDef {
-        unit,
-        min: u32::try_from(min?).ok()?,
-        max: u32::try_from(max?).ok()?,
-        starts_on: Text::default(),
-    })
-}
-
 /// Values of the `clock_*` columns for a duration.
 pub fn clock_columns(d: Option<&DurationDef>) -> (Option<&'static str>, Option<i64>, Option<i64>) {
     match d {
@@ -336,6 +312,51 @@ pub fn clock_runs(status: StepStatus) -> bool {
     matches!(status, StepStatus::Submitted | StepStatus::Blocked)
 }
 
+/// When the periods of a case's steps end: for every in-plan step submitted with a
+/// duration (whatever its status now), the end of its period, each clock started no
+/// earlier than the ends of the periods it waits for ([`clock_start`]). Steps come in plan
+/// (dependency) order, so a step's dependencies are done first. The same chaining as
+/// `rules::schedule::plan_deadlines`, on the times the user recorded.
+pub fn period_ends(
+    calc: &DeadlineCalc,
+    steps: &[StepRow],
+) -> Result<HashMap<String, DateTime<Utc>>> {
+    let mut ends = HashMap::new();
+    let mut ordered: Vec<&StepRow> = steps.iter().filter(|s| s.in_plan).collect();
+    ordered.sort_by_key(|s| s.position);
+    for s in ordered {
+        let Some(d) = s.def.duration_for(s.state.route.as_deref()) else {
+            continue;
+        };
+        let Some(at) = parse_opt_ts(s.state.submitted_at.clone())? else {
+            continue;
+        };
+        if let Some(dl) = calc.deadline_for(d, clock_start(s, d, at, &ends)) {
+            ends.insert(s.step_id.clone(), dl.deadline_utc);
+        }
+    }
+    Ok(ends)
+}
+
+/// When a submitted step's clock starts: when it was submitted, but never before the end
+/// of the periods it waits for (its duration's `after` steps, else its dependencies).
+pub fn clock_start(
+    step: &StepRow,
+    duration: &DurationDef,
+    submitted_at: DateTime<Utc>,
+    ends: &HashMap<String, DateTime<Utc>>,
+) -> DateTime<Utc> {
+    let waits_for = if duration.after.is_empty() {
+        &step.def.depends_on
+    } else {
+        &duration.after
+    };
+    waits_for
+        .iter()
+        .filter_map(|d| ends.get(d))
+        .fold(submitted_at, |at, &end| at.max(end))
+}
+
 /// Builds the read view of a case.
 pub fn build_view(
     calc: &DeadlineCalc,
@@ -348,6 +369,7 @@ pub fn build_view(
         .filter(|s| s.in_plan)
         .map(|s| (s.step_id.as_str(), s.state.status))
         .collect();
+    let ends = period_ends(calc, &steps)?;
     let mut in_plan = Vec::new();
     let mut dropped = Vec::new();
     for s in &steps {
@@ -355,7 +377,7 @@ pub fn build_view(
         let submitted_at = parse_opt_ts(s.state.submitted_at.clone())?;
         let deadline = match (&duration, submitted_at) {
             (Some(d), Some(at)) if s.in_plan && clock_runs(s.state.status) => {
-                calc.deadline_for(d, at)
+                calc.deadline_for(d, clock_start(s, d, at, &ends))
             }
             _ => None,
         };
@@ -413,6 +435,7 @@ pub fn build_view(
                 kind: s.kind,
                 depends_on: s.depends_on.clone(),
             },
+            sense: crate::app::timing::sense_of(s.kind, s.duration.as_ref()),
         });
     let overdue_steps = in_plan
         .iter()

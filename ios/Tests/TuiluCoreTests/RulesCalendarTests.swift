@@ -193,9 +193,9 @@ final class RulesCalendarTests: XCTestCase {
         let broken = try brokenXingtuPack()
         let detail = await invalidInput { _ = try await tuilu.addPack(broken) }
         XCTAssertTrue(detail.contains("problem"), detail)
-        let updated = try xingtuPack().replacingOccurrences(of: "\"version\": \"1.0.0\"", with: "\"version\": \"1.0.1\"")
+        let updated = try xingtuPack().replacingOccurrences(of: "\"version\": \"1.1.0\"", with: "\"version\": \"1.1.1\"")
         let info = try await tuilu.addPack(updated)
-        XCTAssertEqual(info.version, "1.0.1")
+        XCTAssertEqual(info.version, "1.1.1")
         let count = try await tuilu.scenarios().count
         XCTAssertEqual(count, 7)
     }

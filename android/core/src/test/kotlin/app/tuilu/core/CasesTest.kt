@@ -39,7 +39,7 @@ class CasesTest {
     fun flagARuleAsOutdated(): Unit = runBlocking {
         val flag = tuilu.flagRule(Guild.SCENARIO, "submit_exit", "现在需要人脸识别")
         assertEquals("submit_exit", flag.ruleId)
-        assertEquals("1.0.0", flag.packVersion)
+        assertEquals("1.1.0", flag.packVersion)
         assertEquals(listOf("submit_exit"), tuilu.ruleFlags(Guild.SCENARIO).map { it.ruleId })
         assertFailsWith<ApiException.NotFound> { tuilu.flagRule(Guild.SCENARIO, "no_such_rule", "") }
         assertTrue(tuilu.unflagRule(Guild.SCENARIO, "submit_exit"))

@@ -195,10 +195,10 @@ class RulesCalendarTest {
     fun addPackReplacesOrRejects() = runBlocking {
         val e = assertFailsWith<ApiException.InvalidInput> { tuilu.addPack(TestFiles.brokenXingtuPack()) }
         assertContains(e.detail, "problem")
-        val updated = TestFiles.xingtuPack().replace("\"version\": \"1.0.0\"", "\"version\": \"1.0.1\"")
-        assertEquals("1.0.1", tuilu.addPack(updated).version)
+        val updated = TestFiles.xingtuPack().replace("\"version\": \"1.1.0\"", "\"version\": \"1.1.1\"")
+        assertEquals("1.1.1", tuilu.addPack(updated).version)
         assertEquals(7, tuilu.scenarios().size)
-        assertEquals("1.0.1", tuilu.plan(xingtu).packVersion)
+        assertEquals("1.1.1", tuilu.plan(xingtu).packVersion)
         // From a file, and a missing file.
         val file = TestFiles.write("pack-copy.json", updated.replace("\"id\": \"$xingtu\"", "\"id\": \"test.file\"").toByteArray())
         assertEquals("test.file", tuilu.addPackFile(file.path).id)
