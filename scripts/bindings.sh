@@ -25,6 +25,7 @@ LIB_NAME="libtuilu_ffi.so"
 KOTLIN_VERSION="2.4.20"
 TREE_SITTER_VERSION="0.26.1"
 TREE_SITTER_SWIFT_VERSION="0.7.4"
+PYYAML_VERSION="6.0.2"
 KOTLINC="$TOOLS/node_modules/kotlin-compiler/bin/kotlinc"
 KOTLIN_LIB="$TOOLS/node_modules/kotlin-compiler/lib"
 JAVA_SHARE="/usr/share/java"
@@ -104,13 +105,14 @@ install_tools() {
         DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
             "${pkgs[@]}" >&2
     fi
-    local stamp="$VENV/.tuilu-tools-$TREE_SITTER_VERSION-$TREE_SITTER_SWIFT_VERSION"
+    local stamp="$VENV/.tuilu-tools-$TREE_SITTER_VERSION-$TREE_SITTER_SWIFT_VERSION-$PYYAML_VERSION"
     if [ ! -f "$stamp" ]; then
-        log "creating build/venv (pytest, tree-sitter $TREE_SITTER_VERSION, tree-sitter-swift $TREE_SITTER_SWIFT_VERSION)"
+        log "creating build/venv (pytest, tree-sitter $TREE_SITTER_VERSION, tree-sitter-swift $TREE_SITTER_SWIFT_VERSION, PyYAML $PYYAML_VERSION)"
         rm -rf "$VENV"
         python3 -m venv "$VENV"
         "$VENV/bin/pip" install --quiet --disable-pip-version-check pytest \
-            "tree-sitter==$TREE_SITTER_VERSION" "tree-sitter-swift==$TREE_SITTER_SWIFT_VERSION" >&2
+            "tree-sitter==$TREE_SITTER_VERSION" "tree-sitter-swift==$TREE_SITTER_SWIFT_VERSION" \
+            "PyYAML==$PYYAML_VERSION" >&2
         touch "$stamp"
     fi
 }
