@@ -40,8 +40,8 @@ final class ShareModel {
     var progress: Double?
     var error: String?
 
-    @ObservationIgnored private let providers: [NSItemProvider]
-    @ObservationIgnored private let finish: (_ cancelled: Bool) -> Void
+    private let providers: [NSItemProvider]
+    private let finish: (_ cancelled: Bool) -> Void
     @ObservationIgnored private var screens: TuiluScreens?
     @ObservationIgnored private var tuilu: Tuilu?
     @ObservationIgnored private var task: Task<Void, Never>?
@@ -120,6 +120,7 @@ final class ShareModel {
     }
 }
 
+@MainActor
 struct ShareForm: View {
     @Bindable var model: ShareModel
 

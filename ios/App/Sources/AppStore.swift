@@ -41,9 +41,9 @@ final class AppStore {
     var work: LongWork?
     var lastSync: ReminderSyncOutcome?
 
-    @ObservationIgnored let screens: TuiluScreens
-    @ObservationIgnored private let files: Tuilu?
-    @ObservationIgnored private let reminders: ReminderSyncing?
+    let screens: TuiluScreens
+    private let files: Tuilu?
+    private let reminders: ReminderSyncing?
     @ObservationIgnored private var listening: Task<Void, Never>?
     @ObservationIgnored private var workTask: Task<Void, Never>?
 

@@ -3,6 +3,7 @@ import TuiluCore
 
 /// The checklist of a case: the core's step rows with the actions allowed now (swipe, or
 /// tap for the full list), why a step is locked, each running clock in its sense, undo.
+@MainActor
 struct ChecklistScreen: View {
     let store: AppStore
     let caseId: String
@@ -27,9 +28,12 @@ struct ChecklistScreen: View {
                                     }
                                 }
                                 .swipeActions(edge: .leading) {
-                                    NavigationLink(value: Route.evidence(caseId: caseId, stepId: row.id)) {
+                                    Button {
+                                        store.path.append(.evidence(caseId: caseId, stepId: row.id))
+                                    } label: {
                                         Label("证据", systemImage: "paperclip")
                                     }
+                                    .tint(.indigo)
                                 }
                                 .accessibilityAction(named: Text("操作")) { menuFor = row }
                         }
@@ -52,8 +56,8 @@ struct ChecklistScreen: View {
                     Image(systemName: "paperclip").accessibilityLabel(Text("本案证据"))
                 }
             }
-            if let undo = store.cases[caseId]?.undo {
-                ToolbarItem(placement: .bottomBar) {
+            ToolbarItem(placement: .bottomBar) {
+                if let undo = store.cases[caseId]?.undo {
                     Button(undo.label) { store.undo(caseId) }
                 }
             }
@@ -73,7 +77,7 @@ struct ChecklistScreen: View {
                 store.act(caseId, step: pending.row.id, action: pending.action.action, at: at, route: route)
             }
         }
-        .sheet(item: Binding(get: { detailFor.map(StepRef.init) }, set: { detailFor = $0?.row })) { ref in
+        .sheet(item: Binding(get: { detailFor.map { StepRef(row: $0) } }, set: { detailFor = $0?.row })) { ref in
             StepDetailSheet(store: store, caseId: caseId, row: store.cases[caseId]?.steps.first { $0.id == ref.row.id } ?? ref.row)
         }
     }
@@ -161,6 +165,7 @@ struct StepRowView: View {
 }
 
 /// The time of a submission (default now) and, when the step has several, the route taken.
+@MainActor
 struct StepActionSheet: View {
     let pending: PendingAction
     let apply: (Date?, String?) -> Void
@@ -206,6 +211,7 @@ struct StepActionSheet: View {
 
 /// What to do and why: instructions, tips, warnings, evidence to keep, the rule's source,
 /// and the user's flag when they think it is outdated.
+@MainActor
 struct StepDetailSheet: View {
     let store: AppStore
     let caseId: String

@@ -1,11 +1,13 @@
 import PhotosUI
 import SwiftUI
 import TuiluCore
+import UIKit
 import UniformTypeIdentifiers
 
 /// The evidence of a case or a step: add from Photos (no library permission: the picker
 /// runs out of process), the camera or Files; each file is kept as is with its hash.
 /// Export the dispute bundle and share it.
+@MainActor
 struct EvidenceScreen: View {
     let store: AppStore
     let caseId: String
@@ -47,17 +49,17 @@ struct EvidenceScreen: View {
         }
         .navigationTitle("证据")
         .toolbar {
-            ToolbarItem(placement: .topBarTrailing) {
-                Menu {
-                    PhotosPicker(selection: $picked, matching: .any(of: [.images, .videos, .screenshots])) {
-                        Label("照片与视频", systemImage: "photo.on.rectangle")
+            ToolbarItemGroup(placement: .topBarTrailing) {
+                PhotosPicker(selection: $picked, matching: .any(of: [.images, .videos, .screenshots])) {
+                    Image(systemName: "photo.on.rectangle").accessibilityLabel(Text("照片与视频"))
+                }
+                if UIImagePickerController.isSourceTypeAvailable(.camera) {
+                    Button { camera = true } label: {
+                        Image(systemName: "camera").accessibilityLabel(Text("拍照"))
                     }
-                    if UIImagePickerController.isSourceTypeAvailable(.camera) {
-                        Button { camera = true } label: { Label("拍照", systemImage: "camera") }
-                    }
-                    Button { importing = true } label: { Label("文件", systemImage: "folder") }
-                } label: {
-                    Image(systemName: "plus").accessibilityLabel(Text("添加证据"))
+                }
+                Button { importing = true } label: {
+                    Image(systemName: "folder").accessibilityLabel(Text("文件"))
                 }
             }
         }

@@ -2,6 +2,7 @@ import SwiftUI
 import TuiluCore
 
 /// Open cases, most urgent first (the core's order), with the next action and deadline.
+@MainActor
 struct HomeScreen: View {
     let store: AppStore
 
@@ -40,7 +41,7 @@ struct HomeScreen: View {
                 }
             }
         }
-        .refreshable { store.refreshAll() }
+        .refreshable { await store.refreshAll() }
     }
 }
 

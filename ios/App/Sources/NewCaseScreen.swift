@@ -3,6 +3,7 @@ import TuiluCore
 
 /// A new case: the scenario picker grouped by platform, then the questionnaire one
 /// question at a time (assumptions shown and changeable), a preview of the plan, create.
+@MainActor
 struct NewCaseScreen: View {
     let store: AppStore
 
@@ -18,6 +19,7 @@ struct NewCaseScreen: View {
     }
 }
 
+@MainActor
 struct ScenarioPicker: View {
     let store: AppStore
 
@@ -45,6 +47,7 @@ struct ScenarioPicker: View {
     }
 }
 
+@MainActor
 struct QuestionnaireFlow: View {
     let store: AppStore
     let questionnaire: QuestionnaireRecord
@@ -85,6 +88,7 @@ struct QuestionnaireFlow: View {
 
 /// One question: the text, why it is asked, the assumption the pack makes if left alone,
 /// and why the last answer was refused (all in the core's words).
+@MainActor
 struct QuestionPane: View {
     let store: AppStore
     let question: QuestionViewRecord
@@ -132,7 +136,7 @@ struct QuestionPane: View {
             if let answer = question.answerText {
                 Section {
                     Text(answer)
-                    if let assumed = question.assumedText { Text(assumed).foregroundStyle(.orange) }
+                    if let assumed = question.assumedText { Text(assumed).foregroundStyle(Color.orange) }
                 }
             }
             if let error = question.error {
@@ -182,7 +186,7 @@ struct PreviewPane: View {
                         Text(verbatim: "\(step.number). \(step.title)")
                         if let timing = step.timing { Text(timing).font(.footnote).foregroundStyle(.secondary) }
                     }
-                    .foregroundStyle(step.undetermined ? .secondary : .primary)
+                    .foregroundStyle(step.undetermined ? Color.secondary : Color.primary)
                 }
             }
             if !preview.amounts.isEmpty {

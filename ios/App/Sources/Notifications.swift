@@ -90,7 +90,8 @@ struct NotificationActions {
             return true
         case Self.snooze:
             guard let reminder else { return false }
-            _ = try screens.snooze(reminder, .oneHour, scheduled: await pending())
+            let scheduled = await pending()
+            _ = try screens.snooze(reminder, .oneHour, scheduled: scheduled)
             return true
         default:
             return false

@@ -1,9 +1,11 @@
 import SwiftUI
 import TuiluCore
+import UIKit
 import UserNotifications
 
 /// Settings: language, quiet hours, the time reminders come, the holiday calendar years
 /// the deadlines rest on, storage.
+@MainActor
 struct SettingsScreen: View {
     let store: AppStore
     @State private var draft: AppSettingsRecord?
@@ -31,7 +33,7 @@ struct SettingsScreen: View {
                 }
                 Section("节假日日历") {
                     ForEach(view.calendarYears, id: \.year) { year in
-                        Text(year.text).foregroundStyle(year.estimated ? .orange : .primary)
+                        Text(year.text).foregroundStyle(year.estimated ? Color.orange : Color.primary)
                     }
                     ForEach(view.calendarWarnings, id: \.self) { Text($0).font(.footnote) }
                 }
@@ -69,6 +71,7 @@ struct SettingsScreen: View {
 }
 
 /// `HH:MM` as a wheel of hours and minutes.
+@MainActor
 struct TimeField: View {
     let title: LocalizedStringKey
     @Binding var text: String
@@ -107,6 +110,7 @@ extension AppSettingsRecord {
 
 /// The reminders the phone holds now (the rolling window the core planned), and whether
 /// notifications are allowed.
+@MainActor
 struct RemindersScreen: View {
     let store: AppStore
     @State private var pending: [UNNotificationRequest] = []
@@ -134,7 +138,7 @@ struct RemindersScreen: View {
                         VStack(alignment: .leading, spacing: 2) {
                             Text(request.content.title).font(.headline)
                             Text(request.content.body).font(.subheadline)
-                            if let date = (request.trigger as? UNCalendarNotificationTrigger)?.nextTriggerDate() {
+                            if let date = Self.fireDate(request) {
                                 Text(date, format: .dateTime.month().day().hour().minute()).font(.footnote).foregroundStyle(.secondary)
                             }
                         }
@@ -153,7 +157,7 @@ struct RemindersScreen: View {
         .navigationTitle("提醒")
         .task(id: store.lastSync) { await load() }
         .refreshable {
-            store.syncReminders()
+            await store.syncReminders()
             await load()
         }
     }
@@ -162,7 +166,10 @@ struct RemindersScreen: View {
         let center = UNUserNotificationCenter.current()
         status = await center.notificationSettings().authorizationStatus
         pending = await center.pendingNotificationRequests()
-            .sorted { ($0.trigger as? UNCalendarNotificationTrigger)?.nextTriggerDate() ?? .distantFuture
-                < ($1.trigger as? UNCalendarNotificationTrigger)?.nextTriggerDate() ?? .distantFuture }
+            .sorted { (Self.fireDate($0) ?? .distantFuture) < (Self.fireDate($1) ?? .distantFuture) }
+    }
+
+    private static func fireDate(_ request: UNNotificationRequest) -> Date? {
+        (request.trigger as? UNCalendarNotificationTrigger)?.nextTriggerDate()
     }
 }

@@ -1,3 +1,4 @@
+import Combine
 import SwiftUI
 import TuiluCore
 import UIKit
@@ -44,6 +45,7 @@ final class AppDelegate: NSObject, UIApplicationDelegate {
 }
 
 /// One scene: its own store over the shared core.
+@MainActor
 struct SceneRoot: View {
     @State private var store: AppStore?
     @State private var failure: String?
@@ -59,7 +61,7 @@ struct SceneRoot: View {
                 ProgressView()
             }
         }
-        .task { open() }
+        .task { await open() }
         .onChange(of: scenePhase) { _, phase in
             guard phase == .active, let store else { return }
             store.refreshAll()
@@ -75,7 +77,7 @@ struct SceneRoot: View {
         }
     }
 
-    private func open() {
+    private func open() async {
         guard store == nil else { return }
         do {
             let store = AppStore(core: try Core.shared())
@@ -88,6 +90,7 @@ struct SceneRoot: View {
     }
 }
 
+@MainActor
 struct RootView: View {
     @Bindable var store: AppStore
 
@@ -118,6 +121,7 @@ struct RootView: View {
 }
 
 /// Progress of a long operation, with cancel.
+@MainActor
 struct WorkSheet: View {
     let store: AppStore
 
