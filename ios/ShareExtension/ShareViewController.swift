@@ -55,6 +55,7 @@ final class ShareModel {
         do {
             let dir = try Storage.vaultDirectory()
             let screens = try TuiluScreens(vaultDirectory: dir)
+            screens.language = screens.settingsValues().language
             self.screens = screens
             tuilu = try Tuilu(vaultPath: dir.path)
             cases = try screens.home().cases

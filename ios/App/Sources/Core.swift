@@ -11,6 +11,8 @@ final class Core: @unchecked Sendable {
 
     init(directory: URL) throws {
         screens = try TuiluScreens(vaultDirectory: directory)
+        // The core's words follow the language chosen in settings (Chinese until changed).
+        screens.language = screens.settingsValues().language
         evidence = try Tuilu(vaultPath: directory.path)
         reminders = ReminderSynchronizer(
             planner: ScreensReminderPlanner(screens: screens),
