@@ -61,7 +61,7 @@ struct SceneRoot: View {
                 ProgressView()
             }
         }
-        .task { await open() }
+        .task { await openCore() }
         .onChange(of: scenePhase) { _, phase in
             guard phase == .active, let store else { return }
             store.refreshAll()
@@ -77,7 +77,7 @@ struct SceneRoot: View {
         }
     }
 
-    private func open() async {
+    private func openCore() async {
         guard store == nil else { return }
         do {
             let store = AppStore(core: try Core.shared())
