@@ -3,6 +3,7 @@
 #
 #   scripts/bindings.sh generate   build the library (debug) + bindgen, generate into build/bindings
 #   scripts/bindings.sh test       generate, install missing tools, run every language's tests
+#   scripts/bindings.sh swift-checks  the Swift substitutes only (parse, symbols, iOS project)
 #   scripts/bindings.sh size       release build, strip a copy, print its size (target <= 3 MB)
 #   scripts/bindings.sh xcframework   (Mac with Xcode) ios/TuiluFFI.xcframework for `swift test`
 #   scripts/bindings.sh android-libs  (NDK + cargo-ndk) libtuilu_ffi.so per ABI into build/jniLibs
@@ -25,6 +26,7 @@ LIB_NAME="libtuilu_ffi.so"
 KOTLIN_VERSION="2.4.20"
 TREE_SITTER_VERSION="0.26.1"
 TREE_SITTER_SWIFT_VERSION="0.7.4"
+PYYAML_VERSION="6.0.2"
 KOTLINC="$TOOLS/node_modules/kotlin-compiler/bin/kotlinc"
 KOTLIN_LIB="$TOOLS/node_modules/kotlin-compiler/lib"
 JAVA_SHARE="/usr/share/java"
@@ -104,13 +106,14 @@ install_tools() {
         DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
             "${pkgs[@]}" >&2
     fi
-    local stamp="$VENV/.tuilu-tools-$TREE_SITTER_VERSION-$TREE_SITTER_SWIFT_VERSION"
+    local stamp="$VENV/.tuilu-tools-$TREE_SITTER_VERSION-$TREE_SITTER_SWIFT_VERSION-$PYYAML_VERSION"
     if [ ! -f "$stamp" ]; then
-        log "creating build/venv (pytest, tree-sitter $TREE_SITTER_VERSION, tree-sitter-swift $TREE_SITTER_SWIFT_VERSION)"
+        log "creating build/venv (pytest, tree-sitter $TREE_SITTER_VERSION, tree-sitter-swift $TREE_SITTER_SWIFT_VERSION, PyYAML $PYYAML_VERSION)"
         rm -rf "$VENV"
         python3 -m venv "$VENV"
         "$VENV/bin/pip" install --quiet --disable-pip-version-check pytest \
-            "tree-sitter==$TREE_SITTER_VERSION" "tree-sitter-swift==$TREE_SITTER_SWIFT_VERSION" >&2
+            "tree-sitter==$TREE_SITTER_VERSION" "tree-sitter-swift==$TREE_SITTER_SWIFT_VERSION" \
+            "PyYAML==$PYYAML_VERSION" >&2
         touch "$stamp"
     fi
 }
@@ -214,9 +217,25 @@ test_swift_substitutes() {
     sed -e 's/@_documentation(visibility: private)//g' -e 's/= { () }/= {}/g' \
         "$OUT/swift/TuiluCore.swift" >"$stripped/TuiluCore.generated.swift"
     local files=("$stripped/TuiluCore.generated.swift")
+    # The package (facade, its tests), the app (ios/App) and the Share Extension.
     mapfile -t -O 1 files < <(find ios -name '*.swift' -not -path '*/Generated/*' \
         -not -path '*/.build/*' | sort)
+    local d
+    for d in ios/Sources ios/App/Sources ios/App/Tests ios/ShareExtension; do
+        if ! printf '%s\n' "${files[@]}" | grep -q "^$d/"; then
+            echo "swift-parse: no Swift files in $d"
+            FAILED+=(swift-parse)
+        fi
+    done
     "$VENV/bin/python" scripts/swift_parse_check.py "${files[@]}" || FAILED+=(swift-parse)
+    # Every generated name the app and the facade use exists in the bindings generated now.
+    "$VENV/bin/python" scripts/swift_symbol_check.py --generated "$stripped/TuiluCore.generated.swift" \
+        --sdk-names ios/sdk-names.txt "${files[@]:1}" || FAILED+=(swift-symbols)
+    # project.yml, entitlements, the String Catalog.
+    "$VENV/bin/python" scripts/ios_project_check.py ios || FAILED+=(ios-project)
+    # The checks catch what they should (misspelled and stale names, a missing App Group).
+    TUILU_SWIFT_GENERATED="$stripped/TuiluCore.generated.swift" "$VENV/bin/python" -m pytest -q \
+        -p no:cacheprovider scripts/tests || FAILED+=(ios-checks)
 }
 
 # A shared library may link with undefined symbols; they fail only when first called. SQLite
@@ -314,11 +333,20 @@ android_libs() {
     log "build/jniLibs/<abi>/$LIB_NAME ready"
 }
 
+# The Swift substitutes alone, on the bindings generated last (iOS work without a rebuild).
+swift_checks() {
+    [ -f "$OUT/swift/TuiluCore.swift" ] || generate
+    install_tools
+    test_swift_substitutes
+    [ "${#FAILED[@]}" -eq 0 ] || die "failed: ${FAILED[*]}"
+}
+
 case "${1:-generate}" in
 generate) generate ;;
 test) run_tests ;;
+swift-checks) swift_checks ;;
 size) size ;;
 xcframework) xcframework ;;
 android-libs) android_libs ;;
-*) die "usage: $0 [generate|test|size|xcframework|android-libs]" ;;
+*) die "usage: $0 [generate|test|swift-checks|size|xcframework|android-libs]" ;;
 esac

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting, lints, Rust tests (core, CLI, integration),
-# and the bindings: Kotlin (JUnit), Python (pytest), Swift substitutes (C header, parse).
+# and the bindings: Kotlin (JUnit), Python (pytest), Swift substitutes (C header, parse,
+# the iOS app's symbol check against the generated Swift, project.yml and String Catalog).
 # Prints one closing line "total: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +35,7 @@ cargo test --workspace --no-fail-fast 2>&1 | tee -a "$log"
 rust_status=${PIPESTATUS[0]}
 set -e
 
-echo "== bindings: generate Kotlin/Swift/Python, run JUnit, pytest, C-header and Swift-parse checks"
+echo "== bindings: generate Kotlin/Swift/Python, run JUnit, pytest, C-header, Swift-parse, Swift-symbol and iOS-project checks"
 set +e
 scripts/bindings.sh test 2>&1 | tee -a "$log"
 bindings_status=${PIPESTATUS[0]}

@@ -72,6 +72,43 @@ public final class TuiluScreens: @unchecked Sendable {
 
     public func settings() throws -> SettingsViewRecord { try app.settingsView(ctx: context()) }
 
+    /// The evidence of a case, or of one of its steps.
+    public func evidenceList(_ caseId: String, step: String? = nil) throws -> EvidenceListRecord {
+        try app.evidenceList(ctx: context(), caseId: caseId, stepId: step)
+    }
+
+    /// Changes answers of a case and re-plans it, keeping progress.
+    public func setFacts(_ caseId: String, set: [String: String], unset: [String] = []) throws -> CaseScreenRecord {
+        try app.setCaseFacts(ctx: context(), caseId: caseId, set: answers(set), unset: unset)
+    }
+
+    /// Marks the rule of a step as possibly outdated (`note`), or clears the mark (nil).
+    public func flag(_ caseId: String, rule: String, note: String?) throws -> CaseScreenRecord {
+        try app.flagRule(ctx: context(), caseId: caseId, ruleId: rule, note: note)
+    }
+
+    /// Snoozes a reminder; returns what to schedule and cancel now.
+    public func snooze(_ reminderId: String, _ choice: SnoozeChoice, scheduled: [String]) throws -> ReminderSyncRecord {
+        try app.snoozeReminder(ctx: context(), reminderId: reminderId, choice: choice, scheduled: scheduled)
+    }
+
+    public func dismiss(_ reminderId: String, scheduled: [String]) throws -> ReminderSyncRecord {
+        try app.dismissReminder(ctx: context(), reminderId: reminderId, scheduled: scheduled)
+    }
+
+    /// Records notifications the system delivered (their tokens).
+    public func delivered(_ tokens: [String]) throws {
+        try app.remindersDelivered(ctx: context(), tokens: tokens)
+    }
+
+    /// The settings as stored (for the settings form).
+    public func settingsValues() -> AppSettingsRecord { app.settings() }
+
+    public func saveSettings(_ settings: AppSettingsRecord) throws {
+        try app.saveSettings(settings: settings)
+        language = settings.language
+    }
+
     /// What changed, as it happens; the observer is removed when the stream ends.
     public func changes() -> AsyncStream<ChangeRecord> {
         AsyncStream { continuation in
@@ -93,5 +130,19 @@ private final class StreamObserver: ChangeObserver, @unchecked Sendable {
 
     func changed(change: ChangeRecord) {
         continuation.yield(change)
+    }
+}
+
+extension AppError {
+    /// The words to show, in the language of the call that failed.
+    public var userMessage: String {
+        switch self {
+        case let .NotFound(_, _, message), let .DependencyNotDone(_, _, message),
+             let .BlockedBy(_, message), let .InvalidFact(_, message),
+             let .InvalidTransition(_, message), let .NothingToUndo(_, message),
+             let .VaultFromNewerVersion(message), let .Refused(_, message), let .Busy(message),
+             let .Storage(message), let .Internal(message):
+            return message
+        }
     }
 }

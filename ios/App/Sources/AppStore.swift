@@ -1,0 +1,274 @@
+import Foundation
+import Observation
+import TuiluCore
+
+/// Where the navigation stack can go.
+enum Route: Hashable {
+    case newCase
+    case checklist(caseId: String)
+    case evidence(caseId: String, stepId: String?)
+    case reminders
+    case settings
+}
+
+/// A long operation on screen: progress and a cancel button.
+struct LongWork: Equatable {
+    var title: String
+    var fraction: Double
+}
+
+/// The state of one scene: the view models the core computed, refreshed when the core
+/// says something changed (`changes()`, an AsyncStream), never by polling. Every event
+/// goes to the core, which returns the updated view or an error whose text is shown as is.
+@MainActor
+@Observable
+final class AppStore {
+    var path: [Route] = []
+    var home: HomeViewRecord?
+    var picker: ScenarioPickerRecord?
+    var questionnaire: QuestionnaireRecord?
+    var answers: [String: String] = [:]
+    var cases: [String: CaseScreenRecord] = [:]
+    var evidence: [Route: EvidenceListRecord] = [:]
+    var settings: SettingsViewRecord?
+    var settingsValues: AppSettingsRecord?
+    var exported: [String: URL] = [:]
+    var verified: [String: VerifyReportRecord] = [:]
+    /// The step a tapped notification asked for.
+    var focusedStep: String?
+    /// The last refusal, in the user's language.
+    var error: String?
+    var work: LongWork?
+    var lastSync: ReminderSyncOutcome?
+
+    let screens: TuiluScreens
+    private let files: Tuilu?
+    private let reminders: ReminderSyncing?
+    @ObservationIgnored private var listening: Task<Void, Never>?
+    @ObservationIgnored private var workTask: Task<Void, Never>?
+
+    init(screens: TuiluScreens, files: Tuilu?, reminders: ReminderSyncing?) {
+        self.screens = screens
+        self.files = files
+        self.reminders = reminders
+    }
+
+    convenience init(core: Core) {
+        self.init(screens: core.screens, files: core.evidence, reminders: core.reminders)
+    }
+
+    /// Loads the first views and follows the core's changes until `stop()`.
+    func start() {
+        guard listening == nil else { return }
+        let changes = screens.changes()
+        listening = Task { [weak self] in
+            for await change in changes {
+                self?.apply(change)
+            }
+        }
+        refreshAll()
+        syncReminders()
+    }
+
+    func stop() {
+        listening?.cancel()
+        listening = nil
+    }
+
+    /// Runs a call of the core; a refusal becomes `error`.
+    @discardableResult
+    private func attempt<T>(_ body: () throws -> T) -> T? {
+        do {
+            return try body()
+        } catch {
+            self.error = message(for: error)
+            return nil
+        }
+    }
+
+    // MARK: refresh
+
+    func apply(_ change: ChangeRecord) {
+        switch change.kind {
+        case .caseCreated, .caseChanged, .caseDeleted, .evidenceChanged:
+            refreshHome()
+            if let id = change.caseId { refreshCase(id) }
+        case .remindersChanged:
+            if let id = change.caseId { refreshCase(id) }
+        case .settingsChanged, .rulesChanged, .calendarChanged:
+            refreshAll()
+        }
+        syncReminders()
+    }
+
+    /// Everything on screen again (launch, foreground, a new day, another time zone).
+    func refreshAll() {
+        screens.zone = .current
+        refreshHome()
+        for id in cases.keys { refreshCase(id) }
+        for route in evidence.keys { refreshEvidence(route) }
+        if settings != nil { loadSettings() }
+        if picker != nil { picker = attempt { try screens.scenarioPicker() } }
+    }
+
+    func refreshHome() {
+        home = attempt { try screens.home() }
+    }
+
+    func refreshCase(_ id: String) {
+        do {
+            cases[id] = try screens.caseScreen(id)
+        } catch AppError.NotFound {
+            cases[id] = nil
+            path.removeAll { $0 == .checklist(caseId: id) }
+        } catch {
+            self.error = message(for: error)
+        }
+        for route in evidence.keys {
+            if case let .evidence(caseId, _) = route, caseId == id { refreshEvidence(route) }
+        }
+    }
+
+    func refreshEvidence(_ route: Route) {
+        guard case let .evidence(caseId, stepId) = route else { return }
+        evidence[route] = attempt { try screens.evidenceList(caseId, step: stepId) }
+    }
+
+    func syncReminders() {
+        guard let reminders else { return }
+        Task {
+            do {
+                lastSync = try await reminders.sync()
+            } catch {
+                self.error = message(for: error)
+            }
+        }
+    }
+
+    // MARK: new case
+
+    func openPicker() {
+        picker = attempt { try screens.scenarioPicker() }
+    }
+
+    func begin(_ scenario: String) {
+        answers = [:]
+        questionnaire = attempt { try screens.questionnaire(scenario, answers: [:]) }
+    }
+
+    /// An answer as typed or chosen; the core says whether it is valid.
+    func answer(_ question: String, _ value: String) {
+        guard let scenario = questionnaire?.scenario else { return }
+        answers[question] = value
+        questionnaire = attempt { try screens.questionnaire(scenario, answers: answers) }
+    }
+
+    func create() {
+        guard let scenario = questionnaire?.scenario else { return }
+        guard let screen = attempt({ try screens.createCase(scenario, answers: answers) }) else { return }
+        cases[screen.id] = screen
+        questionnaire = nil
+        answers = [:]
+        path = [.checklist(caseId: screen.id)]
+    }
+
+    // MARK: checklist
+
+    func open(caseId: String, stepId: String? = nil) {
+        refreshCase(caseId)
+        focusedStep = stepId
+        path = [.checklist(caseId: caseId)]
+    }
+
+    func act(_ caseId: String, step: String, action: StepAction, at: Date? = nil, route: String? = nil) {
+        if let screen = attempt({ try screens.act(caseId, step: step, action: action, at: at, route: route) }) {
+            cases[caseId] = screen
+        }
+    }
+
+    func undo(_ caseId: String) {
+        if let screen = attempt({ try screens.undo(caseId) }) { cases[caseId] = screen }
+    }
+
+    func flag(_ caseId: String, step: String, note: String?) {
+        if let screen = attempt({ try screens.flag(caseId, rule: step, note: note) }) { cases[caseId] = screen }
+    }
+
+    // MARK: evidence
+
+    func loadEvidence(_ caseId: String, stepId: String?) {
+        refreshEvidence(.evidence(caseId: caseId, stepId: stepId))
+    }
+
+    /// Adds files (Files, Photos, camera) through the core, with progress; cancel stops
+    /// the core's work and leaves nothing behind.
+    func importFiles(_ urls: [URL], caseId: String, stepId: String?, source: EvidenceSource, scoped: Bool = false) {
+        guard let files else { return }
+        let title = String(localized: "正在导入证据…")
+        run(title) { [weak self] in
+            for (index, url) in urls.enumerated() {
+                let access = scoped && url.startAccessingSecurityScopedResource()
+                defer { if access { url.stopAccessingSecurityScopedResource() } }
+                let item = NewEvidenceRecord.item(caseId: caseId, stepId: stepId, source: source)
+                _ = try await files.addEvidence(item, atPath: url.path) { progress in
+                    let fraction = (Double(index) + progress.fraction) / Double(urls.count)
+                    Task { @MainActor in self?.work?.fraction = fraction }
+                }
+            }
+            self?.loadEvidence(caseId, stepId: stepId)
+            self?.refreshCase(caseId)
+        }
+    }
+
+    func exportBundle(_ caseId: String) {
+        guard let files else { return }
+        let url = Storage.temporaryFile(named: "tuilu-evidence-\(caseId.prefix(8)).zip")
+        run(String(localized: "正在导出证据包…")) { [weak self] in
+            _ = try await files.exportEvidence(caseId: caseId, toPath: url.path) { progress in
+                Task { @MainActor in self?.work?.fraction = progress.fraction }
+            }
+            self?.exported[caseId] = url
+        }
+    }
+
+    func verify(_ caseId: String) {
+        guard let files else { return }
+        run(String(localized: "正在校验证据…")) { [weak self] in
+            let report = try await files.verifyEvidence(caseId: caseId) { progress in
+                Task { @MainActor in self?.work?.fraction = progress.fraction }
+            }
+            self?.verified[caseId] = report
+        }
+    }
+
+    private func run(_ title: String, _ body: @escaping @MainActor () async throws -> Void) {
+        workTask?.cancel()
+        work = LongWork(title: title, fraction: 0)
+        workTask = Task { [weak self] in
+            do {
+                try await body()
+            } catch is CancellationError {
+            } catch ApiError.Cancelled {
+            } catch {
+                self?.error = message(for: error)
+            }
+            self?.work = nil
+        }
+    }
+
+    func cancelWork() {
+        workTask?.cancel()
+    }
+
+    // MARK: settings
+
+    func loadSettings() {
+        settings = attempt { try screens.settings() }
+        settingsValues = screens.settingsValues()
+    }
+
+    func save(_ values: AppSettingsRecord) {
+        attempt { try screens.saveSettings(values) }
+        loadSettings()
+    }
+}

@@ -1,0 +1,256 @@
+import SwiftUI
+import TuiluCore
+
+/// The checklist of a case: the core's step rows with the actions allowed now (swipe, or
+/// tap for the full list), why a step is locked, each running clock in its sense, undo.
+@MainActor
+struct ChecklistScreen: View {
+    let store: AppStore
+    let caseId: String
+    @State private var menuFor: StepRowRecord?
+    @State private var timeFor: PendingAction?
+    @State private var detailFor: StepRowRecord?
+
+    var body: some View {
+        ScrollViewReader { proxy in
+            List {
+                if let screen = store.cases[caseId] {
+                    CaseHeader(screen: screen)
+                    Section("步骤") {
+                        ForEach(screen.steps, id: \.id) { row in
+                            StepRowView(row: row, focused: store.focusedStep == row.id)
+                                .id(row.id)
+                                .contentShape(Rectangle())
+                                .onTapGesture { menuFor = row }
+                                .swipeActions(edge: .trailing) {
+                                    ForEach(row.actions.prefix(3), id: \.label) { action in
+                                        Button(action.label) { perform(action, on: row) }
+                                    }
+                                }
+                                .swipeActions(edge: .leading) {
+                                    Button {
+                                        store.path.append(.evidence(caseId: caseId, stepId: row.id))
+                                    } label: {
+                                        Label("证据", systemImage: "paperclip")
+                                    }
+                                    .tint(.indigo)
+                                }
+                                .accessibilityAction(named: Text("操作")) { menuFor = row }
+                        }
+                    }
+                    if !screen.droppedSteps.isEmpty {
+                        Section("不再需要的步骤") {
+                            ForEach(screen.droppedSteps, id: \.id) { StepRowView(row: $0, focused: false) }
+                        }
+                    }
+                }
+            }
+            .onChange(of: store.focusedStep, initial: true) { _, step in
+                if let step { withAnimation { proxy.scrollTo(step, anchor: .center) } }
+            }
+        }
+        .navigationTitle(store.cases[caseId]?.title ?? "")
+        .toolbar {
+            ToolbarItem(placement: .topBarTrailing) {
+                NavigationLink(value: Route.evidence(caseId: caseId, stepId: nil)) {
+                    Image(systemName: "paperclip").accessibilityLabel(Text("本案证据"))
+                }
+            }
+            ToolbarItem(placement: .bottomBar) {
+                if let undo = store.cases[caseId]?.undo {
+                    Button(undo.label) { store.undo(caseId) }
+                }
+            }
+        }
+        .onAppear { store.refreshCase(caseId) }
+        .confirmationDialog(menuFor?.title ?? "", isPresented: Binding(get: { menuFor != nil }, set: { if !$0 { menuFor = nil } }), titleVisibility: .visible, presenting: menuFor) { row in
+            ForEach(row.actions, id: \.label) { action in
+                Button(action.label) { perform(action, on: row) }
+            }
+            Button("说明与出处") { detailFor = row }
+            Button("取消", role: .cancel) {}
+        } message: { row in
+            if let reason = row.lockedReason { Text(reason) }
+        }
+        .sheet(item: $timeFor) { pending in
+            StepActionSheet(pending: pending) { at, route in
+                store.act(caseId, step: pending.row.id, action: pending.action.action, at: at, route: route)
+            }
+        }
+        .sheet(item: Binding(get: { detailFor.map { StepRef(row: $0) } }, set: { detailFor = $0?.row })) { ref in
+            StepDetailSheet(store: store, caseId: caseId, row: store.cases[caseId]?.steps.first { $0.id == ref.row.id } ?? ref.row)
+        }
+    }
+
+    /// Actions that ask for a time (a submission starts a clock) or a route open a sheet;
+    /// the rest apply at once.
+    private func perform(_ action: ActionViewRecord, on row: StepRowRecord) {
+        if action.asksTime || row.routes.count > 1 {
+            timeFor = PendingAction(row: row, action: action)
+        } else {
+            store.act(caseId, step: row.id, action: action.action)
+        }
+    }
+}
+
+struct PendingAction: Identifiable {
+    let row: StepRowRecord
+    let action: ActionViewRecord
+    var id: String { row.id + "/" + action.label }
+}
+
+struct StepRef: Identifiable {
+    let row: StepRowRecord
+    var id: String { row.id }
+}
+
+struct CaseHeader: View {
+    let screen: CaseScreenRecord
+
+    var body: some View {
+        Section {
+            Text(screen.progressText).font(.headline)
+            if let newer = screen.newerPack { Label(newer, systemImage: "arrow.triangle.2.circlepath") }
+            ForEach(screen.blockers, id: \.id) { blocker in
+                VStack(alignment: .leading) {
+                    Text(blocker.title).foregroundStyle(.red)
+                    Text(blocker.remedy).font(.footnote)
+                }
+            }
+            ForEach(screen.openQuestions, id: \.self) { Text($0).foregroundStyle(.orange) }
+            ForEach(screen.warnings, id: \.self) { Label($0, systemImage: "exclamationmark.triangle") }
+            ForEach(screen.amounts, id: \.id) { AmountRow(amount: $0) }
+        }
+    }
+}
+
+/// One step as the core words it.
+struct StepRowView: View {
+    let row: StepRowRecord
+    let focused: Bool
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 4) {
+            HStack(alignment: .firstTextBaseline) {
+                Text(verbatim: "\(row.number). \(row.title)").font(.headline)
+                Spacer()
+                Text(row.statusLabel).font(.caption).padding(4)
+                    .background(.quaternary, in: RoundedRectangle(cornerRadius: 4))
+            }
+            Text(row.channelLabel).font(.caption).foregroundStyle(.secondary)
+            if let at = row.statusAt { Text(at).font(.caption).foregroundStyle(.secondary) }
+            if let deadline = row.deadline {
+                DeadlineLabel(deadline: deadline)
+            } else if let timing = row.timing {
+                Text(timing).font(.footnote).foregroundStyle(.secondary)
+            }
+            if let locked = row.lockedReason {
+                Label(locked, systemImage: "lock").font(.footnote).foregroundStyle(.secondary)
+            }
+            if let pending = row.pending { Text(pending).font(.footnote).foregroundStyle(.orange) }
+            if let flag = row.flag { Text(flag.text).font(.footnote).foregroundStyle(.orange) }
+            if row.evidenceCount > 0 {
+                Label {
+                    Text("\(row.evidenceCount) 件证据")
+                } icon: {
+                    Image(systemName: "paperclip")
+                }
+                .font(.footnote)
+            }
+        }
+        .padding(.vertical, 2)
+        .listRowBackground(focused ? Color.accentColor.opacity(0.12) : nil)
+        .accessibilityElement(children: .combine)
+    }
+}
+
+/// The time of a submission (default now) and, when the step has several, the route taken.
+@MainActor
+struct StepActionSheet: View {
+    let pending: PendingAction
+    let apply: (Date?, String?) -> Void
+    @State private var at = Date()
+    @State private var route: String?
+    @Environment(\.dismiss) private var dismiss
+
+    var body: some View {
+        NavigationStack {
+            Form {
+                if pending.action.asksTime {
+                    DatePicker("时间", selection: $at, in: ...Date())
+                }
+                if pending.row.routes.count > 1 {
+                    Picker("途径", selection: $route) {
+                        ForEach(pending.row.routes, id: \.id) { r in
+                            VStack(alignment: .leading) {
+                                Text(r.title)
+                                Text(r.instructions).font(.footnote).foregroundStyle(.secondary)
+                            }
+                            .tag(Optional(r.id))
+                        }
+                    }
+                    .pickerStyle(.inline)
+                }
+            }
+            .navigationTitle(pending.action.label)
+            .navigationBarTitleDisplayMode(.inline)
+            .toolbar {
+                ToolbarItem(placement: .cancellationAction) { Button("取消") { dismiss() } }
+                ToolbarItem(placement: .confirmationAction) {
+                    Button("确定") {
+                        apply(pending.action.asksTime ? at : nil, route)
+                        dismiss()
+                    }
+                }
+            }
+            .onAppear { route = pending.row.routes.first(where: \.selected)?.id }
+        }
+        .presentationDetents([.medium, .large])
+    }
+}
+
+/// What to do and why: instructions, tips, warnings, evidence to keep, the rule's source,
+/// and the user's flag when they think it is outdated.
+@MainActor
+struct StepDetailSheet: View {
+    let store: AppStore
+    let caseId: String
+    let row: StepRowRecord
+    @State private var note = ""
+    @Environment(\.dismiss) private var dismiss
+
+    var body: some View {
+        NavigationStack {
+            List {
+                Section { Text(row.instructions) }
+                if let escalation = row.escalation { Section("逾期怎么办") { Text(escalation) } }
+                if !row.tips.isEmpty { Section("提示") { ForEach(row.tips, id: \.self) { Text($0) } } }
+                if !row.warnings.isEmpty { Section("注意") { ForEach(row.warnings, id: \.self) { Text($0) } } }
+                if !row.evidenceHints.isEmpty {
+                    Section("建议保留的证据") { ForEach(row.evidenceHints, id: \.self) { Text($0) } }
+                }
+                if let source = row.source {
+                    Section("出处") {
+                        Text(source.quote).italic()
+                        Text(source.summary).font(.footnote).foregroundStyle(.secondary)
+                        if let note = source.note { Text(note).font(.footnote) }
+                    }
+                }
+                Section("规则可能过时？") {
+                    if let flag = row.flag {
+                        Text(flag.text)
+                        Button("取消标记", role: .destructive) { store.flag(caseId, step: row.id, note: nil) }
+                    } else {
+                        TextField("哪里不对（可选）", text: $note, axis: .vertical)
+                        Button("标记为可能过时") { store.flag(caseId, step: row.id, note: note) }
+                    }
+                }
+            }
+            .navigationTitle(row.title)
+            .navigationBarTitleDisplayMode(.inline)
+            .toolbar {
+                ToolbarItem(placement: .confirmationAction) { Button("完成") { dismiss() } }
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import PhotosUI
+import SwiftUI
+import TuiluCore
+import UIKit
+import UniformTypeIdentifiers
+
+/// The evidence of a case or a step: add from Photos (no library permission: the picker
+/// runs out of process), the camera or Files; each file is kept as is with its hash.
+/// Export the dispute bundle and share it.
+@MainActor
+struct EvidenceScreen: View {
+    let store: AppStore
+    let caseId: String
+    let stepId: String?
+    @State private var picked: [PhotosPickerItem] = []
+    @State private var importing = false
+    @State private var camera = false
+
+    private var route: Route { .evidence(caseId: caseId, stepId: stepId) }
+
+    var body: some View {
+        List {
+            if let list = store.evidence[route] {
+                if let empty = list.emptyText {
+                    Text(empty).foregroundStyle(.secondary)
+                }
+                Section {
+                    ForEach(list.items, id: \.id) { EvidenceRow(item: $0) }
+                } footer: {
+                    Text(list.totalSizeText)
+                }
+            }
+            Section("导出") {
+                if let url = store.exported[caseId] {
+                    ShareLink(item: url) { Label("分享证据包", systemImage: "square.and.arrow.up") }
+                }
+                Button { store.exportBundle(caseId) } label: { Label("导出证据包", systemImage: "archivebox") }
+                Button { store.verify(caseId) } label: { Label("校验证据", systemImage: "checkmark.seal") }
+                if let report = store.verified[caseId] {
+                    // The verify report has no worded view yet (see docs/ios.md): counts only.
+                    Label {
+                        Text("已校验 \(report.itemsChecked) 个文件，发现 \(report.issues.count) 个问题")
+                    } icon: {
+                        Image(systemName: report.intact ? "checkmark.seal.fill" : "xmark.seal")
+                    }
+                    .foregroundStyle(report.intact ? Color.primary : Color.red)
+                }
+            }
+        }
+        .navigationTitle("证据")
+        .toolbar {
+            ToolbarItemGroup(placement: .topBarTrailing) {
+                PhotosPicker(selection: $picked, matching: .any(of: [.images, .videos, .screenshots])) {
+                    Image(systemName: "photo.on.rectangle").accessibilityLabel(Text("照片与视频"))
+                }
+                if UIImagePickerController.isSourceTypeAvailable(.camera) {
+                    Button { camera = true } label: {
+                        Image(systemName: "camera").accessibilityLabel(Text("拍照"))
+                    }
+                }
+                Button { importing = true } label: {
+                    Image(systemName: "folder").accessibilityLabel(Text("文件"))
+                }
+            }
+        }
+        .onAppear { store.loadEvidence(caseId, stepId: stepId) }
+        .onChange(of: picked) { _, items in
+            guard !items.isEmpty else { return }
+            picked = []
+            Task { await importPhotos(items) }
+        }
+        .fileImporter(isPresented: $importing, allowedContentTypes: [.image, .movie, .pdf, .item], allowsMultipleSelection: true) { result in
+            if case let .success(urls) = result {
+                store.importFiles(urls, caseId: caseId, stepId: stepId, source: .import, scoped: true)
+            }
+        }
+        .fullScreenCover(isPresented: $camera) {
+            CameraView { url in
+                store.importFiles([url], caseId: caseId, stepId: stepId, source: .capture)
+            }
+            .ignoresSafeArea()
+        }
+    }
+
+    /// Photos hands over copies of the original files; the core stores them as they are.
+    private func importPhotos(_ items: [PhotosPickerItem]) async {
+        var urls: [URL] = []
+        for item in items {
+            do {
+                if let file = try await item.loadTransferable(type: PickedFile.self) { urls.append(file.url) }
+            } catch {
+                store.error = message(for: error)
+            }
+        }
+        if !urls.isEmpty { store.importFiles(urls, caseId: caseId, stepId: stepId, source: .import) }
+    }
+}
+
+struct EvidenceRow: View {
+    let item: EvidenceRowRecord
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 2) {
+            HStack {
+                Text(item.kindLabel).font(.caption).foregroundStyle(.secondary)
+                Text(item.fileName).font(.headline).lineLimit(1)
+            }
+            Text(item.capturedText).font(.footnote)
+            if let step = item.stepTitle { Text(step).font(.footnote).foregroundStyle(.secondary) }
+            HStack {
+                Text(item.sizeText)
+                Text(item.shortHash).monospaced()
+                    .accessibilityLabel(Text("哈希 \(item.shortHash)"))
+            }
+            .font(.caption)
+            .foregroundStyle(.secondary)
+            if !item.note.isEmpty { Text(item.note).font(.footnote) }
+        }
+        .accessibilityElement(children: .combine)
+    }
+}
+
+/// A file from Photos, copied to a temporary place the core can read.
+struct PickedFile: Transferable {
+    let url: URL
+
+    static var transferRepresentation: some TransferRepresentation {
+        FileRepresentation(importedContentType: .item) { received in
+            let copy = Storage.temporaryFile(named: received.file.lastPathComponent)
+            try FileManager.default.copyItem(at: received.file, to: copy)
+            return PickedFile(url: copy)
+        }
+    }
+}
+
+/// The camera, saving the photo as a JPEG file for the core.
+struct CameraView: UIViewControllerRepresentable {
+    let taken: (URL) -> Void
+    @Environment(\.dismiss) private var dismiss
+
+    func makeUIViewController(context: Context) -> UIImagePickerController {
+        let picker = UIImagePickerController()
+        picker.sourceType = .camera
+        picker.delegate = context.coordinator
+        return picker
+    }
+
+    func updateUIViewController(_ controller: UIImagePickerController, context: Context) {}
+
+    func makeCoordinator() -> Coordinator { Coordinator(self) }
+
+    final class Coordinator: NSObject, UIImagePickerControllerDelegate, UINavigationControllerDelegate {
+        let parent: CameraView
+
+        init(_ parent: CameraView) { self.parent = parent }
+
+        func imagePickerController(
+            _ picker: UIImagePickerController,
+            didFinishPickingMediaWithInfo info: [UIImagePickerController.InfoKey: Any]
+        ) {
+            if let image = info[.originalImage] as? UIImage, let data = image.jpegData(compressionQuality: 0.95) {
+                let url = Storage.temporaryFile(named: "camera.jpg")
+                if (try? data.write(to: url)) != nil { parent.taken(url) }
+            }
+            parent.dismiss()
+        }
+
+        func imagePickerControllerDidCancel(_ picker: UIImagePickerController) {
+            parent.dismiss()
+        }
+    }
+}

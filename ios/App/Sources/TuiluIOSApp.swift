@@ -1,0 +1,137 @@
+import Combine
+import SwiftUI
+import TuiluCore
+import UIKit
+import UserNotifications
+
+@main
+struct TuiluIOSApp: App {
+    @UIApplicationDelegateAdaptor(AppDelegate.self) private var delegate
+
+    var body: some Scene {
+        WindowGroup {
+            SceneRoot()
+        }
+    }
+}
+
+/// Sets the notification delegate at every launch, a background one for a notification
+/// action included, and re-syncs reminders when the clock or the time zone changes.
+final class AppDelegate: NSObject, UIApplicationDelegate {
+    private let notifications = NotificationDelegate()
+
+    func application(
+        _ application: UIApplication,
+        didFinishLaunchingWithOptions launchOptions: [UIApplication.LaunchOptionsKey: Any]? = nil
+    ) -> Bool {
+        UNUserNotificationCenter.current().delegate = notifications
+        Task { await Self.catchUp() }
+        return true
+    }
+
+    /// A new day or another time zone: the wall-clock times of reminders change.
+    func applicationSignificantTimeChange(_ application: UIApplication) {
+        Task { await Self.catchUp() }
+    }
+
+    /// Tells the core what was delivered, then re-syncs the rolling window.
+    static func catchUp() async {
+        guard let core = try? Core.shared() else { return }
+        core.screens.zone = .current
+        let delivered = await SystemNotificationCenter().deliveredIdentifiers()
+        if !delivered.isEmpty { try? core.screens.delivered(delivered) }
+        _ = try? await core.reminders.sync()
+    }
+}
+
+/// One scene: its own store over the shared core.
+@MainActor
+struct SceneRoot: View {
+    @State private var store: AppStore?
+    @State private var failure: String?
+    @Environment(\.scenePhase) private var scenePhase
+
+    var body: some View {
+        Group {
+            if let store {
+                RootView(store: store)
+            } else if let failure {
+                ContentUnavailableView("无法打开数据", systemImage: "lock", description: Text(failure))
+            } else {
+                ProgressView()
+            }
+        }
+        .task { await openCore() }
+        .onChange(of: scenePhase) { _, phase in
+            guard phase == .active, let store else { return }
+            store.refreshAll()
+            store.syncReminders()
+        }
+        .onReceive(NotificationCenter.default.publisher(for: UIApplication.significantTimeChangeNotification)) { _ in
+            store?.refreshAll()
+            store?.syncReminders()
+        }
+        .onReceive(NotificationCenter.default.publisher(for: .NSSystemTimeZoneDidChange)) { _ in
+            store?.refreshAll()
+            store?.syncReminders()
+        }
+    }
+
+    private func openCore() async {
+        guard store == nil else { return }
+        do {
+            let store = AppStore(core: try Core.shared())
+            store.start()
+            DeepLinks.shared.attach { caseId, stepId in store.open(caseId: caseId, stepId: stepId) }
+            self.store = store
+        } catch {
+            failure = message(for: error)
+        }
+    }
+}
+
+@MainActor
+struct RootView: View {
+    @Bindable var store: AppStore
+
+    var body: some View {
+        NavigationStack(path: $store.path) {
+            HomeScreen(store: store)
+                .navigationDestination(for: Route.self) { route in
+                    switch route {
+                    case .newCase: NewCaseScreen(store: store)
+                    case let .checklist(caseId): ChecklistScreen(store: store, caseId: caseId)
+                    case let .evidence(caseId, stepId): EvidenceScreen(store: store, caseId: caseId, stepId: stepId)
+                    case .reminders: RemindersScreen(store: store)
+                    case .settings: SettingsScreen(store: store)
+                    }
+                }
+        }
+        .alert("无法完成", isPresented: Binding(get: { store.error != nil }, set: { if !$0 { store.error = nil } })) {
+            Button("好") { store.error = nil }
+        } message: {
+            Text(store.error ?? "")
+        }
+        .sheet(isPresented: Binding(get: { store.work != nil }, set: { _ in })) {
+            WorkSheet(store: store)
+                .presentationDetents([.height(180)])
+                .interactiveDismissDisabled()
+        }
+    }
+}
+
+/// Progress of a long operation, with cancel.
+@MainActor
+struct WorkSheet: View {
+    let store: AppStore
+
+    var body: some View {
+        VStack(spacing: 16) {
+            Text(store.work?.title ?? "").font(.headline)
+            ProgressView(value: store.work?.fraction ?? 0)
+                .accessibilityValue(Text(verbatim: "\(Int((store.work?.fraction ?? 0) * 100))%"))
+            Button("取消", role: .cancel) { store.cancelWork() }
+        }
+        .padding()
+    }
+}

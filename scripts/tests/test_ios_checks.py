@@ -1,0 +1,125 @@
+"""The iOS checks fail when they should: a misspelled or stale name in the Swift, a missing
+App Group, an untranslated string. Run by scripts/bindings.sh test after the bindings are
+generated (TUILU_SWIFT_GENERATED names the generated Swift, stripped for the parser)."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+IOS = os.path.join(ROOT, "ios")
+GENERATED = os.environ.get("TUILU_SWIFT_GENERATED", os.path.join(ROOT, "build/swift-parse/TuiluCore.generated.swift"))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+import ios_project_check  # noqa: E402
+import swift_symbol_check  # noqa: E402
+
+
+def swift_sources(ios=IOS):
+    out = []
+    for root, _, files in os.walk(ios):
+        if "Generated" in root or ".build" in root:
+            continue
+        out += [os.path.join(root, f) for f in files if f.endswith(".swift")]
+    return sorted(out)
+
+
+def sdk_names():
+    with open(os.path.join(IOS, "sdk-names.txt"), encoding="utf-8") as f:
+        return {line.split("#")[0].strip() for line in f} - {""}
+
+
+def problems(files, generated=GENERATED):
+    _, results = swift_symbol_check.check(generated, files, sdk_names())
+    return [p for ps, _ in results.values() for p in ps]
+
+
+@pytest.fixture(scope="module")
+def generated():
+    if not os.path.exists(GENERATED):
+        pytest.fail(f"{GENERATED} missing: run scripts/bindings.sh test")
+    return GENERATED
+
+
+def mutate(tmp_path, rel, old, new):
+    """The Swift sources with `old` replaced by `new` (once) in ios/`rel`."""
+    files = []
+    for path in swift_sources():
+        copy = tmp_path / os.path.relpath(path, IOS)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, copy)
+        files.append(str(copy))
+    target = tmp_path / rel
+    text = target.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}: update the test"
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return files
+
+
+def test_the_app_and_the_facade_use_only_names_the_bindings_have(generated):
+    assert problems(swift_sources(), generated) == []
+
+
+@pytest.mark.parametrize("rel, old, new, expected", [
+    ("App/Sources/ChecklistScreen.swift", "row.lockedReason", "row.lockedReasn", "StepRowRecord has no member `lockedReasn`"),
+    ("App/Sources/HomeScreen.swift", "deadline.senseLabel", "deadline.senseLabl", "DeadlineViewRecord has no member `senseLabl`"),
+    ("App/Sources/ChecklistScreen.swift", "let row: StepRowRecord", "let row: StepRowRecrod", "unknown type `StepRowRecrod`"),
+    ("App/Tests/Fixtures.swift", "action: .submit)", "action: .submitt)", "StepAction has no case `submitt`"),
+    ("App/Sources/AppStore.swift", "case .caseCreated,", "case .caseCreatd,", "ChangeKind has no case `caseCreatd`"),
+    ("App/Sources/SettingsScreen.swift", "tag(Language.zh)", "tag(Language.chinese)", "Language has no case or static member `chinese`"),
+    ("App/Sources/NewCaseScreen.swift", "case .yesNo, .choice:", "case .yesno, .choice:", "QuestionKind has no case `yesno`"),
+    ("App/Sources/ReminderSync.swift", "n.actions.map(\\.id)", "n.actions.map(\\.ident)", "NotificationActionRecord has no member `ident`"),
+    ("App/Tests/Fixtures.swift", "NotificationActionRecord(id: $0, label:", "NotificationActionRecord(id: $0, title:", "no NotificationActionRecord.init takes (id:title:)"),
+    ("Sources/TuiluCore/Tuilu+Screens.swift", "ViewContextRecord(language: language,", "ViewContextRecord(lang: language,", "no ViewContextRecord.init takes (lang:zone:now:)"),
+    ("Sources/TuiluCore/Tuilu+Screens.swift", "app.caseScreen(ctx: context(), caseId: caseId)", "app.caseScreen(context: context(), caseId: caseId)", "no TuiluApp.caseScreen takes (context:caseId:)"),
+    ("Sources/TuiluCore/Tuilu+Screens.swift", "app.undoLast(", "app.undoLatest(", "TuiluApp has no member `undoLatest`"),
+])
+def test_a_misspelled_name_fails(tmp_path, generated, rel, old, new, expected):
+    found = problems(mutate(tmp_path, rel, old, new), generated)
+    assert any(expected in p for p in found), found
+
+
+def test_a_name_the_bindings_no_longer_have_fails(tmp_path, generated):
+    stale = tmp_path / "stale.swift"
+    text = open(generated, encoding="utf-8").read()
+    assert "    public let lockedReason: String?\n" in text
+    stale.write_text(text.replace("    public let lockedReason: String?\n", "", 1), encoding="utf-8")
+    found = problems(swift_sources(), str(stale))
+    assert any("StepRowRecord has no member `lockedReason`" in p for p in found), found
+
+
+def test_the_command_prints_a_summary_and_fails(tmp_path, generated):
+    files = mutate(tmp_path, "App/Sources/ChecklistScreen.swift", "row.lockedReason", "row.lockedReasn")
+    run = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "scripts/swift_symbol_check.py"), "--generated", generated,
+         "--sdk-names", os.path.join(IOS, "sdk-names.txt"), *files],
+        capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "1 failed" in run.stdout
+
+
+def copy_ios(tmp_path):
+    dest = tmp_path / "ios"
+    shutil.copytree(IOS, dest, ignore=shutil.ignore_patterns("Generated", ".build", "*.xcframework", "*.xcodeproj"))
+    return dest
+
+
+def test_the_project_check_passes_and_catches_a_missing_app_group(tmp_path, capsys):
+    assert ios_project_check.main(IOS) == 0
+    ios = copy_ios(tmp_path)
+    yml = ios / "project.yml"
+    text = yml.read_text(encoding="utf-8")
+    yml.write_text(text.replace("com.apple.security.application-groups: [group.app.tuilu]\n", "", 1), encoding="utf-8")
+    assert ios_project_check.main(str(ios)) == 1
+    assert "TuiluApp has the App Group" in capsys.readouterr().err
+
+
+def test_the_project_check_catches_an_untranslated_string(tmp_path, capsys):
+    ios = copy_ios(tmp_path)
+    home = ios / "App/Sources/HomeScreen.swift"
+    home.write_text(home.read_text(encoding="utf-8").replace('.navigationTitle("退路")', '.navigationTitle("新的标题")'), encoding="utf-8")
+    assert ios_project_check.main(str(ios)) == 1
+    assert "新的标题" in capsys.readouterr().err
