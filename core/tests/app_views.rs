@@ -534,6 +534,18 @@ fn reminder_sync_names_categories_and_actions_and_snooze_keeps_the_reminder() {
     let again = app.reminder_sync(&c, &scheduled).unwrap();
     assert!(again.schedule.is_empty());
     assert_eq!(again.cancel, ["stale#x"]);
+    // The step is handed in: its notifications offer "已有结果", which marks it done from
+    // the notification.
+    let answered = sync
+        .schedule
+        .iter()
+        .find(|n| n.actions.iter().any(|a| a.id == "done"))
+        .unwrap();
+    assert!(answered.actions.iter().any(|a| a.label == "已有结果"));
+    assert!(sync
+        .schedule
+        .iter()
+        .all(|n| n.actions.iter().all(|a| a.id != "submitted")));
     // A dismissed reminder leaves the plan.
     let first = sync.schedule[0].id.clone();
     let after = app.dismiss_reminder(&c, &first, &tokens).unwrap();
@@ -542,6 +554,19 @@ fn reminder_sync_names_categories_and_actions_and_snooze_keeps_the_reminder() {
         .snooze_reminder(&c, &sync.schedule[1].id, SnoozeChoice::OneHour, &[])
         .unwrap();
     assert!(later.schedule.iter().any(|n| n.id == sync.schedule[1].id));
+    let done = app
+        .notification_action(&c, &answered.token, "done", &[])
+        .unwrap();
+    assert!(done
+        .schedule
+        .iter()
+        .all(|n| n.step_id.as_deref() != Some("submit_exit")));
+    let screen = app.case_screen(&c, &case.id).unwrap();
+    let submit = screen.steps.iter().find(|s| s.id == "submit_exit").unwrap();
+    assert_eq!(submit.status, StepStatus::Done);
+    assert!(app
+        .notification_action(&c, &answered.id, "explode", &[])
+        .is_err());
 }
 
 #[test]

@@ -693,6 +693,21 @@ impl TuiluApp {
         })
     }
 
+    /// Carries out a notification's action (`NotificationActionRecord.id`: `submitted`,
+    /// `done`, `snooze`) without opening the app; returns the new sync.
+    pub fn notification_action(
+        &self,
+        ctx: ViewContextRecord,
+        reminder_id: String,
+        action_id: String,
+        scheduled: Vec<String>,
+    ) -> Result<ReminderSyncRecord, AppError> {
+        run(&ctx, |c| {
+            self.app
+                .notification_action(c, &reminder_id, &action_id, &scheduled)
+        })
+    }
+
     /// Records deliveries (ids or tokens); a delivered catch-up retires what it covers.
     pub fn reminders_delivered(
         &self,

@@ -474,7 +474,71 @@ impl App {
             .map_err(|e| AppError::Storage {
                 detail: e.to_string(),
             })?;
-        Ok(present::reminder_sync(ctx, &plan, scheduled))
+        let status_of = |case: &str, step: &str| {
+            subjects
+                .iter()
+                .find(|s| s.case_id == case && s.step_id == step)
+                .map(|s| s.status)
+        };
+        Ok(present::reminder_sync(ctx, &plan, scheduled, &status_of))
+    }
+
+    /// Carries out a notification's action (its `NotificationAction::id`) from the
+    /// notification itself, without opening the app: `submitted` hands the step in now,
+    /// `done` marks it done, `snooze` brings the reminder back in an hour. Returns the
+    /// new sync.
+    pub fn notification_action(
+        &self,
+        ctx: &ViewContext,
+        reminder_id: &str,
+        action_id: &str,
+        scheduled: &[String],
+    ) -> Result<ReminderSyncView, AppError> {
+        let reminder_id = reminder_id
+            .split_once('#')
+            .map_or(reminder_id, |(id, _)| id);
+        let step_action = match action_id {
+            present::NOTIFY_SNOOZE => {
+                return self.snooze_reminder(ctx, reminder_id, rm::SnoozeChoice::OneHour, scheduled)
+            }
+            present::NOTIFY_SUBMITTED => StepAction::Submit,
+            present::NOTIFY_DONE => StepAction::Done,
+            other => {
+                return Err(AppError::NotFound {
+                    what: Missing::Reminder,
+                    id: format!("{reminder_id}/{other}"),
+                })
+            }
+        };
+        let settings = self.reminder_settings(ctx.zone.clone());
+        let vault = self.vault(ctx.now)?;
+        let subjects =
+            rm::subjects_for_vault(&vault, ctx.now).map_err(|e| vault_error(e, None, ctx.lang))?;
+        let cal = vault.deadline_calc().calendar();
+        let found = vault.with_connection_mut(|conn| {
+            let state = rstore::load_state(conn).map_err(|e| AppError::Storage {
+                detail: e.to_string(),
+            })?;
+            Ok::<_, AppError>(rm::find_reminder(
+                &subjects,
+                &state,
+                ctx.now,
+                &settings,
+                cal,
+                reminder_id,
+            ))
+        })?;
+        let (Some(case), Some(step)) = found
+            .as_ref()
+            .map_or((None, None), |r| (r.case_id.clone(), r.step_id.clone()))
+        else {
+            return Err(AppError::NotFound {
+                what: Missing::Reminder,
+                id: reminder_id.to_string(),
+            });
+        };
+        self.step_action(ctx, &case, &step, step_action, None, None, None)?;
+        self.reminder_sync(ctx, scheduled)
     }
 
     /// Settings.

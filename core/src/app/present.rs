@@ -279,7 +279,12 @@ fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
             if needs_deps && !waiting.is_empty() {
                 continue;
             }
-            if a == StepAction::Submit && sx.blockers_apply {
+            // While a blocker applies nothing can be handed in, nor marked done in its
+            // place.
+            if sx.blockers_apply
+                && s.duration.is_some()
+                && matches!(a, StepAction::Submit | StepAction::Done)
+            {
                 continue;
             }
             if s.status.is_settled()
@@ -792,10 +797,42 @@ fn category(kind: ReminderKind) -> &'static str {
     }
 }
 
+/// The action a notification offers on its step, by the step's status: a step in progress
+/// can be marked handed in; a step handed in (waiting for an answer) or a window can be
+/// marked done. A waiting period that ends needs no answer.
+fn step_action_of(
+    lang: Lang,
+    kind: ReminderKind,
+    status: Option<StepStatus>,
+) -> Option<NotificationAction> {
+    let window = matches!(
+        kind,
+        ReminderKind::WindowClosing3h | ReminderKind::WindowClosing1h
+    );
+    match (kind, status?) {
+        (ReminderKind::WaitingPeriodEnd, _) => None,
+        (_, StepStatus::InProgress) if !window => Some(NotificationAction {
+            id: NOTIFY_SUBMITTED.into(),
+            label: tr(lang, "已提交", "Submitted"),
+        }),
+        _ => Some(NotificationAction {
+            id: NOTIFY_DONE.into(),
+            label: tr(lang, "已有结果", "Answered"),
+        }),
+    }
+}
+
+/// Notification action ids ([`NotificationAction::id`]), carried out by
+/// `App::notification_action`.
+pub const NOTIFY_SUBMITTED: &str = "submitted";
+pub const NOTIFY_DONE: &str = "done";
+pub const NOTIFY_SNOOZE: &str = "snooze";
+
 pub fn reminder_sync(
     ctx: &ViewContext,
     plan: &[Reminder],
     scheduled: &[String],
+    status_of: &dyn Fn(&str, &str) -> Option<StepStatus>,
 ) -> ReminderSyncView {
     let lang = ctx.lang;
     let d = crate::reminders::diff(plan, scheduled);
@@ -803,15 +840,14 @@ pub fn reminder_sync(
         .add
         .iter()
         .map(|r| {
-            let mut actions = Vec::new();
-            if r.step_id.is_some() && r.kind != ReminderKind::WaitingPeriodEnd {
-                actions.push(NotificationAction {
-                    id: "submitted".into(),
-                    label: tr(lang, "已提交", "Submitted"),
-                });
-            }
+            let status = match (&r.case_id, &r.step_id) {
+                (Some(c), Some(s)) => status_of(c, s),
+                _ => None,
+            };
+            let mut actions: Vec<NotificationAction> =
+                step_action_of(lang, r.kind, status).into_iter().collect();
             actions.push(NotificationAction {
-                id: "snooze".into(),
+                id: NOTIFY_SNOOZE.into(),
                 label: tr(lang, "稍后提醒", "Remind me later"),
             });
             NotificationView {

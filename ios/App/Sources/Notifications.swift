@@ -73,29 +73,19 @@ struct SystemNotificationCenter: NotificationCenterProtocol {
 /// readable after the first unlock (see Storage).
 struct NotificationActions {
     static let submitted = "submitted"
+    static let done = "done"
     static let snooze = "snooze"
 
     let screens: TuiluScreens
     let pending: () async -> [String]
 
-    /// Applies the action; returns true when it changed something.
+    /// Applies the action through the core (which decides what it means); returns true
+    /// when it changed something.
     func perform(_ action: String, userInfo: [AnyHashable: Any]) async throws -> Bool {
-        let reminder = userInfo[NotificationKeys.reminderId] as? String
-        let caseId = userInfo[NotificationKeys.caseId] as? String
-        let stepId = userInfo[NotificationKeys.stepId] as? String
-        switch action {
-        case Self.submitted:
-            guard let caseId, let stepId else { return false }
-            _ = try screens.act(caseId, step: stepId, action: .submit)
-            return true
-        case Self.snooze:
-            guard let reminder else { return false }
-            let scheduled = await pending()
-            _ = try screens.snooze(reminder, .oneHour, scheduled: scheduled)
-            return true
-        default:
-            return false
-        }
+        guard let reminder = userInfo[NotificationKeys.reminderId] as? String else { return false }
+        let scheduled = await pending()
+        _ = try screens.notificationAction(reminder, action: action, scheduled: scheduled)
+        return true
     }
 }
 

@@ -137,23 +137,27 @@ final class ReminderSyncTests: XCTestCase {
         for step in Fixtures.stepsBeforeSubmit {
             screen = try screens.act(screen.id, step: step, action: .done)
         }
+        screen = try screens.act(screen.id, step: "submit_exit", action: .submit)
         let center = FakeCenter()
         let actions = NotificationActions(screens: screens, pending: { await center.pendingIdentifiers() })
-        let info: [AnyHashable: Any] = [NotificationKeys.caseId: screen.id, NotificationKeys.stepId: "submit_exit"]
-        let changed = try await actions.perform(NotificationActions.submitted, userInfo: info)
-        XCTAssertTrue(changed)
-        let after = try screens.caseScreen(screen.id)
-        XCTAssertEqual(after.steps.first { $0.id == "submit_exit" }?.status, .submitted)
-        XCTAssertNotNil(after.steps.first { $0.id == "submit_exit" }?.deadline)
-
-        // Snooze a reminder of the window the core planned.
         let sync = ReminderSynchronizer(
             planner: ScreensReminderPlanner(screens: screens), center: center, calendar: { self.beijing })
         _ = try await sync.sync()
-        let request = try XCTUnwrap(center.requests.first)
-        let snoozed = try await actions.perform(NotificationActions.snooze, userInfo: request.userInfo)
+
+        // Snooze one of the submission's reminders, then answer it from another.
+        let requests = center.requests
+        let first = try XCTUnwrap(requests.first)
+        let snoozed = try await actions.perform(NotificationActions.snooze, userInfo: first.userInfo)
         XCTAssertTrue(snoozed)
-        let unknown = try await actions.perform("unknown", userInfo: request.userInfo)
-        XCTAssertFalse(unknown)
+        let second = try XCTUnwrap(requests.last)
+        let answered = try await actions.perform(NotificationActions.done, userInfo: second.userInfo)
+        XCTAssertTrue(answered)
+        let after = try screens.caseScreen(screen.id)
+        XCTAssertEqual(after.steps.first { $0.id == "submit_exit" }?.status, .done)
+        // An action the core does not know is an error, not a silent success.
+        do {
+            _ = try await actions.perform("unknown", userInfo: second.userInfo)
+            XCTFail("an unknown action must fail")
+        } catch {}
     }
 }

@@ -97,6 +97,12 @@ public final class TuiluScreens: @unchecked Sendable {
     }
 
     /// Records notifications the system delivered (their tokens).
+    /// Carries out a notification's action (`NotificationActionRecord.id`) through the
+    /// core, which decides what it means.
+    public func notificationAction(_ reminderId: String, action: String, scheduled: [String]) throws -> ReminderSyncRecord {
+        try app.notificationAction(ctx: context(), reminderId: reminderId, actionId: action, scheduled: scheduled)
+    }
+
     public func delivered(_ tokens: [String]) throws {
         try app.remindersDelivered(ctx: context(), tokens: tokens)
     }

@@ -94,6 +94,10 @@ class TuiluScreens(
     suspend fun dismiss(reminderId: String, scheduled: Collection<String>): ReminderSyncRecord =
         io { app.dismissReminder(context(), reminderId, scheduled.toList()) }
 
+    /** Carries out a notification's action (`NotificationActionRecord.id`) through the core. */
+    suspend fun notificationAction(reminderId: String, actionId: String, scheduled: Collection<String>): ReminderSyncRecord =
+        io { app.notificationAction(context(), reminderId, actionId, scheduled.toList()) }
+
     suspend fun delivered(tokens: Collection<String>) = io { app.remindersDelivered(context(), tokens.toList()) }
 
     fun storedSettings(): AppSettingsRecord = app.settings()
