@@ -87,7 +87,7 @@ pub fn case(g: &Globals, cmd: CaseCommand) -> anyhow::Result<ExitCode> {
         } => {
             let book = rule_book()?;
             let sc = find_scenario(&book, &scenario)?;
-            let facts = collect_facts(sc, &facts, facts_file.as_ref())?;
+            let facts = collect_facts(sc, &facts, facts_file.as_ref(), lang)?;
             let view = vault.create_case(sc, &facts, now)?;
             if g.json {
                 print_json(&view)?;
@@ -136,7 +136,7 @@ pub fn case(g: &Globals, cmd: CaseCommand) -> anyhow::Result<ExitCode> {
             let current = vault.case(&case, now)?;
             let book = rule_book()?;
             let sc = find_scenario(&book, &current.scenario)?;
-            let set = collect_facts(sc, &facts, facts_file.as_ref())?;
+            let set = collect_facts(sc, &facts, facts_file.as_ref(), lang)?;
             let report = vault.set_facts(&current.id, sc, &set, &unset, now)?;
             print_replan(g, &vault, report, now)?;
         }

@@ -133,22 +133,48 @@ pub fn collect_facts(
     scenario: &Scenario,
     pairs: &[String],
     file: Option<&PathBuf>,
+    lang: Lang,
 ) -> anyhow::Result<Facts> {
+    let said = |e| tuilu_core::app::fact_error(e, Some(scenario), lang);
     let mut facts = Facts::new();
     if let Some(path) = file {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("无法读取 / cannot read {}", path.display()))?;
         let json: serde_json::Value = serde_json::from_str(&text)
             .with_context(|| format!("不是有效的 JSON / not valid JSON: {}", path.display()))?;
-        facts.extend(scenario.facts_from_json(&json)?);
+        facts.extend(scenario.facts_from_json(&json).map_err(said)?);
     }
     for pair in pairs {
         let (k, v) = pair.split_once('=').ok_or_else(|| {
             anyhow!("--fact 需要 name=value 格式 / --fact expects name=value, got `{pair}`")
         })?;
-        facts.insert(k.trim().to_string(), scenario.parse_fact(k.trim(), v)?);
+        // A question by its number (as Chinese plans show it) or by its id.
+        let id = question_id(scenario, k.trim());
+        facts.insert(id.clone(), scenario.parse_fact(&id, v).map_err(said)?);
     }
     Ok(facts)
+}
+
+/// The fact id of a question given by its number in the pack (`3`) or by its id.
+fn question_id(scenario: &Scenario, given: &str) -> String {
+    given
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|i| scenario.pack.facts.get(i))
+        .map_or_else(|| given.to_string(), |f| f.id.clone())
+}
+
+/// How a question is named after `--fact`: its number in Chinese output (no ids on a
+/// Chinese screen), its id in English.
+fn question_ref(plan_facts: &[tuilu_core::rules::pack::FactDef], lang: Lang, id: &str) -> String {
+    match lang {
+        Lang::Zh => plan_facts
+            .iter()
+            .position(|f| f.id == id)
+            .map_or_else(|| id.to_string(), |i| (i + 1).to_string()),
+        Lang::En => id.to_string(),
+    }
 }
 
 pub fn find_scenario<'a>(book: &'a RuleBook, id: &str) -> anyhow::Result<&'a Scenario> {
@@ -167,7 +193,7 @@ pub fn plan(g: &Globals, args: PlanArgs) -> anyhow::Result<ExitCode> {
         book.insert(load_pack_file(path)?);
     }
     let scenario = find_scenario(&book, &args.scenario)?;
-    let facts = collect_facts(scenario, &args.facts, args.facts_file.as_ref())?;
+    let facts = collect_facts(scenario, &args.facts, args.facts_file.as_ref(), g.lang)?;
     let plan = evaluate_plan(scenario, &facts)?;
     let flags = existing_flags(g, scenario.id());
     let deadlines = match args.from {
@@ -188,7 +214,14 @@ pub fn plan(g: &Globals, args: PlanArgs) -> anyhow::Result<ExitCode> {
     } else {
         print!(
             "{}",
-            render_plan(&plan, g.lang, args.sources, deadlines.as_deref(), &flags)
+            render_plan(
+                &plan,
+                &scenario.pack.facts,
+                g.lang,
+                args.sources,
+                deadlines.as_deref(),
+                &flags
+            )
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -699,6 +732,7 @@ fn severity_mark(s: Severity) -> &'static str {
 /// The human-readable checklist.
 pub fn render_plan(
     plan: &Plan,
+    facts: &[tuilu_core::rules::pack::FactDef],
     lang: Lang,
     sources: bool,
     deadlines: Option<&[PlannedDeadline]>,
@@ -814,7 +848,7 @@ pub fn render_plan(
             "\n{}",
             t(
                 lang,
-                "【假设】你没有回答，计划按以下默认值制定；不对时用 --fact 名称=值 更正：",
+                "【假设】你没有回答，计划按以下默认值制定；不对时用 --fact 编号=值 更正：",
                 "ASSUMED — you did not answer these; the plan uses these defaults (correct them with --fact name=value):"
             )
         );
@@ -828,7 +862,9 @@ pub fn render_plan(
                 Lang::Zh => writeln!(
                     out,
                     "  · {} → {} 〔--fact {}=…〕",
-                    a.prompt.zh, a.value_text.zh, a.id
+                    a.prompt.zh,
+                    a.value_text.zh,
+                    question_ref(facts, lang, &a.id)
                 ),
                 Lang::En => writeln!(
                     out,
@@ -850,7 +886,7 @@ pub fn render_plan(
             "\n{}",
             t(
                 lang,
-                "【待回答的问题】用 --fact 名称=值 回答：",
+                "【待回答的问题】用 --fact 编号=值 回答（值可以写选项的中文）：",
                 "OPEN QUESTIONS — answer with --fact name=value:"
             )
         );
@@ -860,7 +896,7 @@ pub fn render_plan(
                     "  ? {} 〔{}：--fact {}=…〕",
                     q.prompt.zh,
                     answer_kind(lang, q.kind),
-                    q.id
+                    question_ref(facts, lang, &q.id)
                 ),
                 Lang::En => format!(
                     "  ? {} [{}: --fact {}=…]",
@@ -873,7 +909,10 @@ pub fn render_plan(
                 let opts: Vec<String> = q
                     .options
                     .iter()
-                    .map(|o| format!("{}={}", o.value, o.label.get(lang)))
+                    .map(|o| match lang {
+                        Lang::Zh => o.label.zh.clone(),
+                        Lang::En => format!("{}={}", o.value, o.label.en),
+                    })
                     .collect();
                 let _ = write!(
                     line,

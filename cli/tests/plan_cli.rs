@@ -132,7 +132,11 @@ fn sources_flag_shows_quotes_and_confidence() {
 fn unknown_fact_and_wrong_type_fail_cleanly() {
     for (arg, name) in [
         ("video_uplodaed=true", "video_uplodaed"),
-        ("task_amount=lots", "task_amount"),
+        // A wrong answer names the question by its words and says what is accepted.
+        (
+            "task_amount=lots",
+            "「任务金额（元）」的回答无效：不小于 0 元的金额",
+        ),
     ] {
         let o = tuilu(&["plan", "douyin.xingtu-task-cancel", "--fact", arg]);
         assert!(!o.status.success());
@@ -631,4 +635,34 @@ fn chinese_plans_show_no_rule_ids_or_type_names() {
             }
         }
     }
+}
+
+#[test]
+fn questions_are_answered_by_number_and_in_the_words_people_use() {
+    // Chinese plans name questions by number (no ids on screen); choices take their
+    // Chinese labels, amounts take 万.
+    let open = stdout(&tuilu(&["plan", "douyin.fan-group-exit"]));
+    assert!(
+        open.contains("--fact 1=…") && !open.contains("has_paid_membership"),
+        "{open}"
+    );
+    let out = tuilu(&[
+        "plan",
+        "douyin.fan-group-exit",
+        "--json",
+        "--fact",
+        "1=是",
+        "--fact",
+        "2=季度",
+        "--fact",
+        "3=1.5万",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["facts"]["has_paid_membership"], true);
+    assert_eq!(v["facts"]["plan_type"], "quarterly");
+    assert_eq!(v["facts"]["membership_fee"], 15000.0);
+    let bad = tuilu(&["plan", "douyin.fan-group-exit", "--fact", "2=每天"]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("季度"), "{}", stderr(&bad));
 }
