@@ -93,7 +93,7 @@ class CasesTest {
 
         val before = tuilu.case(case.id, now = Guild.during)
         assertTrue(before.step("submit_exit")!!.canUndo)
-        assertFalse(before.step("verify_identity")!!.canUndo)
+        assertFalse(before.step("await_review")!!.canUndo)
         val undo = tuilu.transition(case.id, "submit_exit", StepAction.UNDO, now = Guild.during)
         assertEquals(StepStatus.SUBMITTED, undo.fromStatus)
         assertEquals(StepStatus.TODO, undo.toStatus)
