@@ -13,8 +13,9 @@ use super::model::{
     StepBrief, StepChange, StepRef, StepSnapshot, StepStatus,
 };
 use super::store::{
-    append_event, build_view, clock_columns, clock_runs, clock_start, load_case, load_steps,
-    period_ends, resolve_case_id, to_json_text, CaseRow, NewEvent, StepRow,
+    append_event, build_view, clock_columns, clock_runs, clock_start, load_case,
+    load_clocked_steps, load_steps, period_ends, resolve_case_id, to_json_text, CaseRow, NewEvent,
+    StepRow,
 };
 use super::time::{fmt_ts, parse_opt_ts, parse_ts};
 use super::Vault;
@@ -211,8 +212,9 @@ impl Vault {
         }
         let mut next: HashMap<String, (NextDeadline, usize)> = HashMap::new();
         {
-            // Cases with a running clock; each is read whole so that its clocks chain like
-            // the case view's (a step never due before the periods it waits for end).
+            // Cases with a running clock; their clocked steps are read so that the clocks
+            // chain like the case view's (a step never due before the periods it waits for
+            // end). Only steps with a started clock can end a period.
             let mut stmt = tx.prepare_cached(
                 "SELECT DISTINCT case_id FROM steps
                  WHERE status IN ('submitted', 'blocked') AND in_plan = 1
@@ -222,7 +224,7 @@ impl Vault {
                 .query_map([], |r| r.get::<_, String>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             for case_id in ids {
-                let steps = load_steps(&tx, &case_id)?;
+                let steps = load_clocked_steps(&tx, &case_id)?;
                 let ends = period_ends(&self.deadlines, &steps)?;
                 for s in steps
                     .iter()

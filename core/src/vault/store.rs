@@ -219,6 +219,22 @@ pub fn load_steps(conn: &Connection, case_id: &str) -> Result<Vec<StepRow>> {
     rows.into_iter().map(finish_step).collect()
 }
 
+/// The steps of a case whose clock has started (submitted, with a duration), in plan
+/// order: all that [`period_ends`] and [`clock_start`] read, without the other steps'
+/// definitions (listing a thousand cases stays quick).
+pub fn load_clocked_steps(conn: &Connection, case_id: &str) -> Result<Vec<StepRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {STEP_COLUMNS} FROM steps
+         WHERE case_id = ?1 AND in_plan = 1 AND submitted_at IS NOT NULL
+           AND clock_unit IS NOT NULL
+         ORDER BY position, step_id"
+    ))?;
+    let rows = stmt
+        .query_map([case_id], step_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(finish_step).collect()
+}
+
 /// Writes a step's state and clock columns.
 pub fn write_step_state(
     conn: &Connection,
