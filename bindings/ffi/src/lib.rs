@@ -17,6 +17,7 @@
 
 uniffi::setup_scaffolding!("tuilu");
 
+pub mod backup;
 pub mod calendar;
 mod cancel;
 pub mod cases;
@@ -34,6 +35,10 @@ mod runtime;
 pub mod uniffi_support;
 mod vault_api;
 
+pub use crate::backup::{
+    BackupCountsRecord, BackupCreatedRecord, BackupInspectRecord, BackupManifestRecord,
+    BackupRestoredRecord, LastBackupRecord, BACKUP_ERROR_PREFIX,
+};
 pub use crate::calendar::{
     CalendarProblemRecord, CalendarStatusRecord, DataSource, DateResultRecord, DayInfoRecord,
     DayKind, DeadlineRecord, EstimateKind, EstimateReasonRecord, WorkingDayCountRecord,
