@@ -8,6 +8,15 @@ cd "$(dirname "$0")/.."
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# The backup interoperability test (cli/tests/backup_cli.rs) decrypts with an independent
+# age implementation: the Go `age` tool from the Debian package.
+if ! command -v age >/dev/null 2>&1; then
+  echo "== installing age (Debian package) for the backup interoperability test"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq age >/dev/null
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 

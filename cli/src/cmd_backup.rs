@@ -64,7 +64,11 @@ impl PassArgs {
     fn read(&self, lang: Lang, confirm: bool) -> anyhow::Result<String> {
         if let Some(path) = &self.passphrase_file {
             let text = std::fs::read_to_string(path).with_context(|| {
-                format!("{}: {}", t(lang, "无法读取口令文件", "cannot read the passphrase file"), path.display())
+                format!(
+                    "{}: {}",
+                    t(lang, "无法读取口令文件", "cannot read the passphrase file"),
+                    path.display()
+                )
             })?;
             let line = text.lines().next().unwrap_or("").to_string();
             return Ok(line);
@@ -127,7 +131,15 @@ pub fn run(g: &Globals, cmd: BackupCommand) -> anyhow::Result<ExitCode> {
                 app_version: env!("CARGO_PKG_VERSION").to_string(),
                 scrypt_log_n: scrypt_work_factor,
             };
-            let r = create_backup(&dir, &output, &passphrase, &options, &progress, &cancel, now);
+            let r = create_backup(
+                &dir,
+                &output,
+                &passphrase,
+                &options,
+                &progress,
+                &cancel,
+                now,
+            );
             progress.finish();
             let r = r.map_err(|e| explain(e, lang))?;
             if g.json {
@@ -202,7 +214,11 @@ pub fn run(g: &Globals, cmd: BackupCommand) -> anyhow::Result<ExitCode> {
                 println!(
                     "{}{}",
                     if r.replaced {
-                        t(lang, "已用备份替换保险库：", "Vault replaced from the backup: ")
+                        t(
+                            lang,
+                            "已用备份替换保险库：",
+                            "Vault replaced from the backup: ",
+                        )
                     } else {
                         t(lang, "已恢复保险库：", "Vault restored: ")
                     },
@@ -241,7 +257,10 @@ fn print_summary(m: &Manifest, size: u64, lang: Lang) {
         .format("%Y-%m-%d %H:%M");
     match lang {
         Lang::Zh => {
-            println!("  创建于：{created}（北京时间），退路 {}，格式版本 {}", m.app_version, m.format_version);
+            println!(
+                "  创建于：{created}（北京时间），退路 {}，格式版本 {}",
+                m.app_version, m.format_version
+            );
             println!(
                 "  案件 {} 个；证据 {} 项（{} 个文件）；保管记录 {} 条",
                 c.cases, c.evidence_items, c.evidence_files, c.custody_entries
@@ -320,4 +339,3 @@ impl Progress for StderrProgress {
         }
     }
 }
-

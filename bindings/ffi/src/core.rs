@@ -117,6 +117,7 @@ impl TuiluCore {
 
     /// After a restore replaced the vault folder: reopen the database on next use and
     /// reload the imported holiday years from the restored folder.
+    #[cfg_attr(not(feature = "backup"), allow(dead_code))]
     pub(crate) fn reload_vault(&self) -> Result<(), ApiError> {
         self.vault.reset()?;
         let calendar = ChinaCalendar::with_overrides(&self.calendar_dir())?;

@@ -17,6 +17,7 @@
 
 uniffi::setup_scaffolding!("tuilu");
 
+#[cfg(feature = "backup")]
 pub mod backup;
 pub mod calendar;
 mod cancel;
@@ -35,6 +36,7 @@ mod runtime;
 pub mod uniffi_support;
 mod vault_api;
 
+#[cfg(feature = "backup")]
 pub use crate::backup::{
     BackupCountsRecord, BackupCreatedRecord, BackupInspectRecord, BackupManifestRecord,
     BackupRestoredRecord, LastBackupRecord, BACKUP_ERROR_PREFIX,

@@ -131,7 +131,11 @@ pub fn create_backup(
 
     // 2. What goes in: the snapshot, the other vault files, the evidence originals.
     let mut planned = vec![Planned {
-        entry: hashed_entry(&snap_path, format!("{VAULT_PREFIX}{DB_FILE}"), EntryKind::Database)?,
+        entry: hashed_entry(
+            &snap_path,
+            format!("{VAULT_PREFIX}{DB_FILE}"),
+            EntryKind::Database,
+        )?,
         source: snap_path.clone(),
     }];
     for (rel, path) in vault_files(vault_dir)? {
@@ -146,7 +150,10 @@ pub fn create_backup(
             source: path,
         });
     }
-    let mut files: Vec<(String, u64)> = evidence.iter().map(|(sha, size, _)| (sha.clone(), *size)).collect();
+    let mut files: Vec<(String, u64)> = evidence
+        .iter()
+        .map(|(sha, size, _)| (sha.clone(), *size))
+        .collect();
     files.sort();
     files.dedup_by(|a, b| a.0 == b.0);
     counts.evidence_files = files.len() as u64;
@@ -174,8 +181,8 @@ pub fn create_backup(
         entries: planned.iter().map(|p| p.entry.clone()).collect(),
         evidence: evidence.into_iter().map(|(_, _, info)| info).collect(),
     };
-    let manifest_json = serde_json::to_vec_pretty(&manifest)
-        .map_err(|e| BackupError::Vault(e.to_string()))?;
+    let manifest_json =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| BackupError::Vault(e.to_string()))?;
 
     // 3. The encrypted stream, into a temporary file beside `out`.
     let dir = match out.parent() {
@@ -191,9 +198,7 @@ pub fn create_backup(
         use std::os::unix::fs::OpenOptionsExt;
         open.mode(0o600); // personal data, even encrypted
     }
-    let file = open
-        .open(&tmp)
-        .map_err(BackupError::write("create"))?;
+    let file = open.open(&tmp).map_err(BackupError::write("create"))?;
     let mut recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.to_owned()));
     if let Some(n) = options.scrypt_log_n {
         recipient.set_work_factor(n);
@@ -213,13 +218,28 @@ pub fn create_backup(
             BackupError::from_io("write", e)
         }
     };
-    append(&mut tar, MANIFEST_PATH, manifest_json.len() as u64, &manifest_json[..], created_at)
-        .map_err(|e| map_err(e, cancel))?;
+    append(
+        &mut tar,
+        MANIFEST_PATH,
+        manifest_json.len() as u64,
+        &manifest_json[..],
+        created_at,
+    )
+    .map_err(|e| map_err(e, cancel))?;
     for p in &planned {
-        let f = File::open(&p.source).map_err(|e| BackupError::Io { op: "read", source: e })?;
+        let f = File::open(&p.source).map_err(|e| BackupError::Io {
+            op: "read",
+            source: e,
+        })?;
         let mut tracked = Tracked::new(f.take(p.entry.size), &mut meter);
-        append(&mut tar, &p.entry.path, p.entry.size, &mut tracked, created_at)
-            .map_err(|e| map_err(e, cancel))?;
+        append(
+            &mut tar,
+            &p.entry.path,
+            p.entry.size,
+            &mut tracked,
+            created_at,
+        )
+        .map_err(|e| map_err(e, cancel))?;
         let (sha, n) = tracked.finish();
         if sha != p.entry.sha256 || n != p.entry.size {
             return Err(BackupError::EntryMismatch {
@@ -294,12 +314,22 @@ fn kind_of(rel: &str) -> EntryKind {
     }
 }
 
-fn hashed_entry(path: &Path, tar_path: String, kind: EntryKind) -> Result<ManifestEntry, BackupError> {
+fn hashed_entry(
+    path: &Path,
+    tar_path: String,
+    kind: EntryKind,
+) -> Result<ManifestEntry, BackupError> {
     let cancel = CancelFlag::new();
     let mut meter = Meter::new(0, &crate::evidence::NoProgress, &cancel);
-    let f = File::open(path).map_err(|e| BackupError::Io { op: "read", source: e })?;
+    let f = File::open(path).map_err(|e| BackupError::Io {
+        op: "read",
+        source: e,
+    })?;
     let mut t = Tracked::new(f, &mut meter);
-    io::copy(&mut t, &mut io::sink()).map_err(|e| BackupError::Io { op: "read", source: e })?;
+    io::copy(&mut t, &mut io::sink()).map_err(|e| BackupError::Io {
+        op: "read",
+        source: e,
+    })?;
     let (sha256, size) = t.finish();
     Ok(ManifestEntry {
         path: tar_path,
@@ -331,9 +361,8 @@ fn vault_files(vault_dir: &Path) -> Result<Vec<(String, PathBuf)>, BackupError> 
                     walk(&e.path(), &r, out)?;
                 }
             } else if ft.is_file() {
-                let skip = r == LAST_BACKUP_FILE
-                    || r == DB_FILE
-                    || r.starts_with(&format!("{DB_FILE}-"));
+                let skip =
+                    r == LAST_BACKUP_FILE || r == DB_FILE || r.starts_with(&format!("{DB_FILE}-"));
                 if !skip {
                     out.push((r, e.path()));
                 }
@@ -342,7 +371,10 @@ fn vault_files(vault_dir: &Path) -> Result<Vec<(String, PathBuf)>, BackupError> 
         Ok(())
     }
     let mut out = Vec::new();
-    walk(vault_dir, "", &mut out).map_err(|e| BackupError::Io { op: "list", source: e })?;
+    walk(vault_dir, "", &mut out).map_err(|e| BackupError::Io {
+        op: "list",
+        source: e,
+    })?;
     out.sort();
     Ok(out)
 }
@@ -392,7 +424,8 @@ fn snapshot(db: &Path, snap: &Path) -> Result<(u32, Counts, Vec<EvidenceRow>), B
     };
     let count = |sql: &str, table: &str| -> rusqlite::Result<u64> {
         if has(table)? {
-            dst.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|n| n as u64)
+            dst.query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
         } else {
             Ok(0)
         }
@@ -430,7 +463,9 @@ fn snapshot(db: &Path, snap: &Path) -> Result<(u32, Counts, Vec<EvidenceRow>), B
         for row in rows {
             let row = row?;
             if row.0.len() != 64 || !row.0.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(BackupError::Vault("bad evidence hash in the database".into()));
+                return Err(BackupError::Vault(
+                    "bad evidence hash in the database".into(),
+                ));
             }
             evidence.push(row);
         }

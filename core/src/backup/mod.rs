@@ -11,7 +11,9 @@ mod manifest;
 mod read;
 mod restore;
 
-pub use create::{create_backup, last_backup, CreateOptions, CreateReport, LastBackup, LAST_BACKUP_FILE};
+pub use create::{
+    create_backup, last_backup, CreateOptions, CreateReport, LastBackup, LAST_BACKUP_FILE,
+};
 pub use error::BackupError;
 pub use manifest::{
     Counts, EntryKind, EvidenceInfo, Manifest, ManifestEntry, FORMAT, FORMAT_VERSION,

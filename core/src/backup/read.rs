@@ -185,8 +185,11 @@ pub(crate) fn read_backup(
     first.read_to_end(&mut json).map_err(err)?;
     drop(first);
     let manifest = Manifest::parse(&json)?;
-    let expected: HashMap<&str, &ManifestEntry> =
-        manifest.entries.iter().map(|e| (e.path.as_str(), e)).collect();
+    let expected: HashMap<&str, &ManifestEntry> = manifest
+        .entries
+        .iter()
+        .map(|e| (e.path.as_str(), e))
+        .collect();
     if expected.len() != manifest.entries.len()
         || manifest.entries.iter().any(|e| !safe_path(&e.path))
     {

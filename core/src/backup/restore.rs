@@ -249,9 +249,8 @@ pub fn restore_backup(
     if passphrase.is_empty() {
         return Err(BackupError::EmptyPassphrase);
     }
-    let has_cases = |dir: &Path| -> Result<u64, BackupError> {
-        Ok(vault_case_count(dir)?.unwrap_or(0))
-    };
+    let has_cases =
+        |dir: &Path| -> Result<u64, BackupError> { Ok(vault_case_count(dir)?.unwrap_or(0)) };
     let cases = has_cases(vault_dir)?;
     if cases > 0 && !options.replace {
         return Err(BackupError::VaultHasCases { cases });
@@ -349,7 +348,10 @@ fn verify_staged(
     }
     let cases = vault.list_cases(true, now)?.len() as u64;
     if cases != manifest.counts.cases {
-        zh.push(format!("案件数 {cases} 与清单的 {} 不符", manifest.counts.cases));
+        zh.push(format!(
+            "案件数 {cases} 与清单的 {} 不符",
+            manifest.counts.cases
+        ));
         en.push(format!(
             "{cases} cases, the manifest says {}",
             manifest.counts.cases
@@ -469,7 +471,9 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     // the second rename fails.
     let aside = a.with_file_name(format!(
         "{}-old",
-        a.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        a.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
     ));
     fs::rename(b, &aside)?;
     if let Err(e) = fs::rename(a, b) {
