@@ -9,9 +9,10 @@ use sha2::{Digest, Sha256};
 
 use crate::evidence::{CancelFlag, Progress};
 
-/// The error a [`Tracked`] reader returns once cancelled.
+/// The error a [`Tracked`] reader returns once cancelled. Not `Interrupted`: `io::copy`
+/// and `read_exact` retry those. Callers check the cancel flag to tell it apart.
 pub(crate) fn cancelled_io() -> io::Error {
-    io::Error::new(io::ErrorKind::Interrupted, "cancelled")
+    io::Error::other("cancelled")
 }
 
 /// Running byte count and progress of a whole operation.

@@ -284,7 +284,7 @@ fn copy(r: &mut dyn Read, w: &mut dyn Write) -> Result<(), CopyError> {
         let n = match r.read(&mut buf) {
             Ok(0) => return w.flush().map_err(CopyError::Write),
             Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted && e.get_ref().is_none() => continue,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(CopyError::Read(e)),
         };
         w.write_all(&buf[..n]).map_err(CopyError::Write)?;

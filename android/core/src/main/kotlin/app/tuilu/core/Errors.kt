@@ -38,3 +38,16 @@ val ApiException.detail: String
         is ApiException.Cancelled -> "cancelled"
         is ApiException.Internal -> detail
     }
+
+/**
+ * The kind of a backup error (`wrong_passphrase`, `truncated`, `damaged`, `not_a_backup`,
+ * `newer_format`, `vault_has_cases`, `no_space`, `verify_failed`, ...), or null when
+ * this is not one.
+ */
+val ApiException.backupErrorKind: String?
+    get() = detail.takeIf { it.startsWith("backup ") }
+        ?.removePrefix("backup ")
+        ?.substringBefore(':')
+
+/** True when this is a backup error of [kind]. */
+fun ApiException.isBackupError(kind: String): Boolean = backupErrorKind == kind
