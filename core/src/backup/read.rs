@@ -22,27 +22,33 @@ use crate::evidence::{CancelFlag, Progress};
 const MAX_MANIFEST: u64 = 64 << 20;
 const AGE_MAGIC: &[u8] = b"age-encryption.org/v1\n";
 
+/// Receives one entry's bytes; `finish` makes them durable.
+pub(crate) trait EntryWriter: Write {
+    fn finish(self: Box<Self>) -> io::Result<()>;
+}
+
+impl EntryWriter for io::Sink {
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Where verified entries go.
 pub(crate) trait Sink {
     /// Called once the manifest is known, before any entry.
     fn start(&mut self, _manifest: &Manifest) -> Result<(), BackupError> {
         Ok(())
     }
-    /// A writer for `entry`'s bytes.
-    fn open(&mut self, entry: &ManifestEntry) -> Result<Box<dyn Write>, BackupError>;
-    /// The entry's bytes are written (and their hash checked when `ok`).
-    fn close(&mut self, entry: &ManifestEntry, w: Box<dyn Write>) -> Result<(), BackupError>;
+    /// A writer for `entry`'s bytes; finished once they are all written and checked.
+    fn open(&mut self, entry: &ManifestEntry) -> Result<Box<dyn EntryWriter>, BackupError>;
 }
 
 /// Discards the bytes (inspect).
 struct Discard;
 
 impl Sink for Discard {
-    fn open(&mut self, _: &ManifestEntry) -> Result<Box<dyn Write>, BackupError> {
+    fn open(&mut self, _: &ManifestEntry) -> Result<Box<dyn EntryWriter>, BackupError> {
         Ok(Box::new(io::sink()))
-    }
-    fn close(&mut self, _: &ManifestEntry, _: Box<dyn Write>) -> Result<(), BackupError> {
-        Ok(())
     }
 }
 
@@ -245,7 +251,7 @@ pub(crate) fn read_backup(
                 what: "SHA-256 differs from the manifest",
             });
         }
-        sink.close(want, w)?;
+        w.finish().map_err(BackupError::write("fsync"))?;
     }
     if let Some(i) = seen.iter().position(|s| !s) {
         return Err(BackupError::EntryMismatch {

@@ -17,7 +17,7 @@ use super::create::Cleanup;
 use super::error::BackupError;
 use super::io::unique;
 use super::manifest::{Manifest, ManifestEntry, VAULT_PREFIX};
-use super::read::{read_backup, Sink};
+use super::read::{read_backup, EntryWriter, Sink};
 use crate::evidence::{CancelFlag, EvidenceStore, Progress};
 use crate::files::fsync_dir;
 use crate::vault::{Vault, VaultError, DB_FILE};
@@ -180,7 +180,7 @@ impl Sink for Stage<'_> {
         Ok(())
     }
 
-    fn open(&mut self, entry: &ManifestEntry) -> Result<Box<dyn Write>, BackupError> {
+    fn open(&mut self, entry: &ManifestEntry) -> Result<Box<dyn EntryWriter>, BackupError> {
         if self.count == self.half {
             pause(self.options, RestorePoint::Staging);
         }
@@ -210,15 +210,11 @@ impl Sink for Stage<'_> {
         }))
     }
 
-    fn close(&mut self, _: &ManifestEntry, w: Box<dyn Write>) -> Result<(), BackupError> {
-        drop(w); // fsyncs the file (StageFile::drop)
-        Ok(())
-    }
 }
 
-impl Drop for StageFile {
-    fn drop(&mut self) {
-        let _ = self.file.sync_all();
+impl EntryWriter for StageFile {
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        self.file.sync_all()
     }
 }
 

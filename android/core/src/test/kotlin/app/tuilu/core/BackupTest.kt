@@ -63,8 +63,8 @@ class BackupTest {
             val restored = assertIs<app.tuilu.core.uniffi.BackupRestoredRecord>(done)
             assertFalse(restored.replaced)
             assertEquals(2L, restored.evidenceItemsVerified)
-            assertEquals(listOf(case), other.listCases().map { it.id })
-            assertEquals(tuilu.getCase(case), other.getCase(case))
+            assertEquals(listOf(case), other.cases().map { it.id })
+            assertEquals(tuilu.case(case), other.case(case))
             assertTrue(other.verifyEvidence().intact)
         }
     }
@@ -74,7 +74,7 @@ class BackupTest {
         val case = filledVault()
         val out = outFile("bad")
         tuilu.createBackup(out.path, pass, scryptWorkFactor = 10)
-        val before = tuilu.listCases()
+        val before = tuilu.cases()
 
         val wrong = assertFailsWith<ApiException.InvalidInput> { tuilu.restoreBackup(out.path, "鸭子", replace = true) }
         assertTrue(wrong.isBackupError("wrong_passphrase"), wrong.detail)
@@ -95,7 +95,7 @@ class BackupTest {
         val refused = assertFailsWith<ApiException.Conflict> { tuilu.restoreBackup(out.path, pass) }
         assertEquals("vault_has_cases", refused.backupErrorKind)
 
-        assertEquals(before, tuilu.listCases())
+        assertEquals(before, tuilu.cases())
         assertTrue(tuilu.verifyEvidence(case).intact)
         // No staging folder left beside the vault.
         val name = File(vault).name
