@@ -9,6 +9,7 @@
 //! - `tuilu backup create` (scrypt work factor 18, as the Go `age -p` uses),
 //! - `tar -c <evidence> | age -p` on the same files (needs `age` and `script`),
 //! - restore into a new folder (decrypt, hash-check, integrity and custody verification).
+//!
 //! Prints times, the ratio against `tar | age`, and peak RSS (target < 64 MiB).
 
 use std::fs::{self, File};

@@ -209,7 +209,6 @@ impl Sink for Stage<'_> {
             fail_after: self.fail_after,
         }))
     }
-
 }
 
 impl EntryWriter for StageFile {
