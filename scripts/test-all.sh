@@ -14,6 +14,9 @@ trap 'rm -f "$log"' EXIT
 # Installed only when missing.
 pkgs=()
 command -v chromium >/dev/null || pkgs+=(chromium)
+# The backup interoperability test (cli/tests/backup_cli.rs) decrypts with an independent
+# age implementation: the Go `age` tool from the Debian package.
+command -v age >/dev/null || pkgs+=(age)
 command -v pdftotext >/dev/null || pkgs+=(poppler-utils)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || pkgs+=(fonts-noto-cjk)
 if [ "${#pkgs[@]}" -gt 0 ]; then

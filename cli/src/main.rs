@@ -4,6 +4,7 @@
 //! machine-readable output whose keys are ids, never titles. Errors go to stderr with a
 //! non-zero exit status.
 
+mod cmd_backup;
 mod cmd_calendar;
 mod cmd_case;
 mod cmd_evidence;
@@ -58,6 +59,11 @@ enum Command {
         #[command(subcommand)]
         command: cmd_evidence::EvidenceCommand,
     },
+    /// 加密备份与恢复 / encrypted backup and restore of the whole vault.
+    Backup {
+        #[command(subcommand)]
+        command: cmd_backup::BackupCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -73,6 +79,7 @@ fn main() -> ExitCode {
         Command::Step(args) => cmd_step::step(g, args),
         Command::Evidence { command } => cmd_evidence_run(g, command),
         Command::Reminders(args) => cmd_reminders_run(g, args),
+        Command::Backup { command } => cmd_backup::run(g, command),
     };
     match result {
         Ok(code) => code,

@@ -1,6 +1,7 @@
 //! Tuilu core: everything the apps and the CLI share.
 //!
 //! - [`app`]: the application layer: one service, a view model per screen, events.
+//! - [`backup`]: encrypted backup and restore of the whole vault (age + tar).
 //! - [`reminders`]: reminder planner (stable ids, quiet hours, catch-up, budget/diff),
 //!   snooze/dismiss state in the vault, iCalendar export.
 //! - [`evidence`]: evidence store (hashed originals, custody log, export bundles).
@@ -11,6 +12,7 @@
 //! Functions that depend on the current time take `now` as an argument.
 
 pub mod app;
+pub mod backup;
 pub mod calendar;
 mod embedded;
 pub mod evidence;

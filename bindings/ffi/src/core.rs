@@ -65,7 +65,7 @@ impl VaultSlot {
     }
 
     /// Forgets the open vault (calls in flight keep theirs); the next call reopens it.
-    fn reset(&self) -> Result<(), ApiError> {
+    pub(crate) fn reset(&self) -> Result<(), ApiError> {
         *self.open.lock().map_err(|_| poisoned())? = None;
         Ok(())
     }
@@ -113,6 +113,16 @@ impl TuiluCore {
             let facts = facts_from_records(s, facts)?;
             Ok(evaluate_plan(s, &facts)?)
         })
+    }
+
+    /// After a restore replaced the vault folder: reopen the database on next use and
+    /// reload the imported holiday years from the restored folder.
+    #[cfg_attr(not(feature = "backup"), allow(dead_code))]
+    pub(crate) fn reload_vault(&self) -> Result<(), ApiError> {
+        self.vault.reset()?;
+        let calendar = ChinaCalendar::with_overrides(&self.calendar_dir())?;
+        *self.calendar.write().map_err(|_| poisoned())? = Arc::new(calendar);
+        Ok(())
     }
 
     fn add_scenario(&self, s: Scenario) -> Result<ScenarioInfo, ApiError> {

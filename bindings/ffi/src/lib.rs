@@ -18,6 +18,8 @@
 uniffi::setup_scaffolding!("tuilu");
 
 pub mod app;
+#[cfg(feature = "backup")]
+pub mod backup;
 pub mod calendar;
 mod cancel;
 pub mod cases;
@@ -38,6 +40,11 @@ mod vault_api;
 pub use crate::app::{
     AnswerRecord, AppError, AppSettingsRecord, CaseScreenRecord, ChangeObserver, ChangeRecord,
     HomeViewRecord, QuestionnaireRecord, ReminderSyncRecord, TuiluApp, ViewContextRecord,
+};
+#[cfg(feature = "backup")]
+pub use crate::backup::{
+    BackupCountsRecord, BackupCreatedRecord, BackupInspectRecord, BackupManifestRecord,
+    BackupRestoredRecord, LastBackupRecord, BACKUP_ERROR_PREFIX,
 };
 pub use crate::calendar::{
     CalendarProblemRecord, CalendarStatusRecord, DataSource, DateResultRecord, DayInfoRecord,

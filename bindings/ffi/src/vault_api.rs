@@ -535,7 +535,7 @@ fn step_title(case: &CaseView, step: &str) -> Result<String, ApiError> {
 
 /// Runs `work` on the crate's runtime with progress and cancellation, the pattern of every
 /// long vault operation. The vault is opened inside the blocking task.
-async fn long_op<T: Send + 'static>(
+pub(crate) async fn long_op<T: Send + 'static>(
     slot: VaultSlot,
     listener: Option<Arc<dyn ProgressListener>>,
     cancel: Option<Arc<CancelToken>>,

@@ -73,3 +73,16 @@ private val conflictReasons = listOf(
 
 private fun reasonText(detail: String, reasons: List<Pair<String, Pair<String, String>>>, zh: Boolean): String? =
     reasons.firstOrNull { detail.startsWith(it.first) }?.second?.let { if (zh) it.first else it.second }
+
+/**
+ * The kind of a backup error (`wrong_passphrase`, `truncated`, `damaged`, `not_a_backup`,
+ * `newer_format`, `vault_has_cases`, `no_space`, `verify_failed`, ...), or null when
+ * this is not one.
+ */
+val ApiException.backupErrorKind: String?
+    get() = detail.takeIf { it.startsWith("backup ") }
+        ?.removePrefix("backup ")
+        ?.substringBefore(':')
+
+/** True when this is a backup error of [kind]. */
+fun ApiException.isBackupError(kind: String): Boolean = backupErrorKind == kind

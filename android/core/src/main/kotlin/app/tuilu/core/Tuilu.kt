@@ -1,6 +1,10 @@
 package app.tuilu.core
 
 import app.tuilu.core.uniffi.AddedEvidenceRecord
+import app.tuilu.core.uniffi.BackupCreatedRecord
+import app.tuilu.core.uniffi.BackupInspectRecord
+import app.tuilu.core.uniffi.BackupRestoredRecord
+import app.tuilu.core.uniffi.LastBackupRecord
 import app.tuilu.core.uniffi.ApiException
 import app.tuilu.core.uniffi.RuleFlagRecord
 import app.tuilu.core.uniffi.BundleReportRecord
@@ -386,6 +390,60 @@ class Tuilu(
     /** Checks a bundle (no vault needed). Problems are issues of the report. */
     suspend fun verifyBundle(path: String, onProgress: ((Progress) -> Unit)? = null): BundleReportRecord =
         cancellable { token -> core.verifyBundle(path, onProgress?.let(::Listener), token) }
+
+    // -- backup ----------------------------------------------------------------------------
+
+    /**
+     * Writes an encrypted backup of the whole vault to [outPath], which must not exist
+     * (write to a file in the app's cache, then copy it to the `CreateDocument` URI).
+     * [scryptWorkFactor] is for tests; null takes about a second. Errors carry
+     * [isBackupError] kinds.
+     */
+    suspend fun createBackup(
+        outPath: String,
+        passphrase: String,
+        now: Instant = now(),
+        scryptWorkFactor: Int? = null,
+        onProgress: ((Progress) -> Unit)? = null,
+    ): BackupCreatedRecord = cancellable { token ->
+        core.createBackup(outPath, passphrase, now, scryptWorkFactor, onProgress?.let(::Listener), token)
+    }
+
+    /** Decrypts and checks a backup without restoring it: manifest, counts, every hash. */
+    suspend fun inspectBackup(
+        path: String,
+        passphrase: String,
+        onProgress: ((Progress) -> Unit)? = null,
+    ): BackupInspectRecord = cancellable { token ->
+        core.inspectBackup(path, passphrase, onProgress?.let(::Listener), token)
+    }
+
+    /**
+     * Restores the vault from a backup: verified in a folder beside the vault, then swapped
+     * in at once; any error leaves the current vault as it was. A vault with cases is
+     * replaced only when [replace]. Run nothing else on this object meanwhile.
+     */
+    suspend fun restoreBackup(
+        path: String,
+        passphrase: String,
+        replace: Boolean = false,
+        now: Instant = now(),
+        onProgress: ((Progress) -> Unit)? = null,
+    ): BackupRestoredRecord = cancellable { token ->
+        core.restoreBackup(path, passphrase, replace, now, onProgress?.let(::Listener), token)
+    }
+
+    /** [restoreBackup] as a [Flow]. */
+    fun restoreBackupFlow(
+        path: String,
+        passphrase: String,
+        replace: Boolean = false,
+        now: Instant = now(),
+    ): Flow<OperationEvent<BackupRestoredRecord>> =
+        progressFlow { listener, token -> core.restoreBackup(path, passphrase, replace, now, listener, token) }
+
+    /** The last backup made from this vault (for "last backed up on …"), or null. */
+    suspend fun lastBackup(): LastBackupRecord? = io { lastBackup() }
 
     // -- reminders -------------------------------------------------------------------------
 

@@ -1,0 +1,341 @@
+//! `tuilu backup create|inspect|restore`: one encrypted file with the whole vault
+//! (see docs/backup.md). The passphrase is read from the terminal without echo, or from
+//! `--passphrase-file`; never from an argument.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Context};
+use clap::{Args, Subcommand};
+use serde_json::json;
+use tuilu_core::backup::{
+    create_backup, inspect_backup, restore_backup, BackupError, CreateOptions, Manifest,
+    RestoreOptions,
+};
+use tuilu_core::evidence::{CancelFlag, Progress};
+use tuilu_core::Lang;
+
+use crate::output::{print_json, t, Globals};
+use crate::vault_path::resolve_vault;
+
+#[derive(Subcommand, Debug)]
+pub enum BackupCommand {
+    /// 创建加密备份 / write an encrypted backup of the whole vault.
+    Create {
+        /// 输出文件（不得已存在）/ output file (must not exist).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+        #[command(flatten)]
+        pass: PassArgs,
+        /// scrypt work factor (log2 N) for tests; default: about one second of work.
+        #[arg(long, hide = true)]
+        scrypt_work_factor: Option<u8>,
+    },
+    /// 查看备份内容并校验（不恢复）/ show a backup's manifest and check every entry, without restoring.
+    Inspect {
+        /// 备份文件 / the backup file.
+        file: PathBuf,
+        #[command(flatten)]
+        pass: PassArgs,
+    },
+    /// 从备份恢复保险库 / restore the vault from a backup.
+    Restore {
+        /// 备份文件 / the backup file.
+        file: PathBuf,
+        /// 替换已有案件的保险库 / replace a vault that already has cases.
+        #[arg(long)]
+        replace: bool,
+        #[command(flatten)]
+        pass: PassArgs,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct PassArgs {
+    /// 从文件读取口令（第一行）/ read the passphrase from this file (its first line).
+    #[arg(long, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+}
+
+impl PassArgs {
+    /// The passphrase: the file's first line, or typed at the terminal without echo
+    /// (twice when `confirm`).
+    fn read(&self, lang: Lang, confirm: bool) -> anyhow::Result<String> {
+        if let Some(path) = &self.passphrase_file {
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!(
+                    "{}: {}",
+                    t(lang, "无法读取口令文件", "cannot read the passphrase file"),
+                    path.display()
+                )
+            })?;
+            let line = text.lines().next().unwrap_or("").to_string();
+            return Ok(line);
+        }
+        if !std::io::stdin().is_terminal() {
+            return Err(anyhow!(
+                "{}",
+                t(
+                    lang,
+                    "需要在终端输入口令，或用 --passphrase-file 指定口令文件",
+                    "type the passphrase at a terminal, or give --passphrase-file"
+                )
+            ));
+        }
+        let first = rpassword::prompt_password(t(lang, "备份口令：", "Backup passphrase: "))?;
+        if confirm {
+            let again =
+                rpassword::prompt_password(t(lang, "再输入一次口令：", "Repeat the passphrase: "))?;
+            if again != first {
+                return Err(anyhow!(
+                    "{}",
+                    t(lang, "两次输入的口令不一致", "the passphrases differ")
+                ));
+            }
+            if let Some(hint) = strength_hint(&first, lang) {
+                eprintln!("{hint}");
+            }
+        }
+        Ok(first)
+    }
+}
+
+/// A warning for a short passphrase (the backup is only as strong as it).
+fn strength_hint(p: &str, lang: Lang) -> Option<&'static str> {
+    (p.chars().count() < 12).then(|| {
+        t(
+            lang,
+            "提示：口令较短。备份文件若落入他人之手，短口令可被猜出；建议用 4 个以上词语或 12 个以上字符。",
+            "Note: a short passphrase. If someone gets the file, a short passphrase can be guessed; use 4+ words or 12+ characters.",
+        )
+    })
+}
+
+pub fn run(g: &Globals, cmd: BackupCommand) -> anyhow::Result<ExitCode> {
+    let lang = g.lang;
+    let cancel = CancelFlag::new();
+    let on_interrupt = cancel.clone();
+    let _ = ctrlc::set_handler(move || on_interrupt.cancel());
+    let now = g.clock();
+    match cmd {
+        BackupCommand::Create {
+            output,
+            pass,
+            scrypt_work_factor,
+        } => {
+            let dir = resolve_vault(g.vault.as_deref())?;
+            let passphrase = pass.read(lang, true)?;
+            let progress = StderrProgress::new(g, t(lang, "备份中", "backing up"));
+            let options = CreateOptions {
+                app_version: env!("CARGO_PKG_VERSION").to_string(),
+                scrypt_log_n: scrypt_work_factor,
+            };
+            let r = create_backup(
+                &dir,
+                &output,
+                &passphrase,
+                &options,
+                &progress,
+                &cancel,
+                now,
+            );
+            progress.finish();
+            let r = r.map_err(|e| explain(e, lang))?;
+            if g.json {
+                print_json(&json!({
+                    "path": r.path,
+                    "size": r.size,
+                    "manifest": r.manifest,
+                }))?;
+            } else {
+                println!(
+                    "{}{}",
+                    t(lang, "已创建备份：", "Backup written: "),
+                    r.path.display()
+                );
+                print_summary(&r.manifest, r.size, lang);
+                println!(
+                    "{}",
+                    t(
+                        lang,
+                        "请把备份文件和口令分开保存。忘记口令就无法恢复。",
+                        "Keep the file and the passphrase apart. Without the passphrase nothing can be restored."
+                    )
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        BackupCommand::Inspect { file, pass } => {
+            let passphrase = pass.read(lang, false)?;
+            let progress = StderrProgress::new(g, t(lang, "校验中", "checking"));
+            let r = inspect_backup(&file, &passphrase, &progress, &cancel);
+            progress.finish();
+            let r = r.map_err(|e| explain(e, lang))?;
+            if g.json {
+                print_json(&r)?;
+            } else {
+                let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+                print_summary(&r.manifest, size, lang);
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!(
+                            "校验通过：全部 {} 个条目的 SHA-256 与清单一致。",
+                            r.entries_checked
+                        ),
+                        Lang::En => format!(
+                            "Intact: all {} entries match their SHA-256 in the manifest.",
+                            r.entries_checked
+                        ),
+                    }
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        BackupCommand::Restore {
+            file,
+            replace,
+            pass,
+        } => {
+            let dir = resolve_vault(g.vault.as_deref())?;
+            let passphrase = pass.read(lang, false)?;
+            let progress = StderrProgress::new(g, t(lang, "恢复中", "restoring"));
+            let options = RestoreOptions {
+                replace,
+                ..RestoreOptions::default()
+            };
+            let r = restore_backup(&file, &passphrase, &dir, &options, &progress, &cancel, now);
+            progress.finish();
+            let r = r.map_err(|e| explain(e, lang))?;
+            if g.json {
+                print_json(&r)?;
+            } else {
+                println!(
+                    "{}{}",
+                    if r.replaced {
+                        t(
+                            lang,
+                            "已用备份替换保险库：",
+                            "Vault replaced from the backup: ",
+                        )
+                    } else {
+                        t(lang, "已恢复保险库：", "Vault restored: ")
+                    },
+                    dir.display()
+                );
+                print_summary(&r.manifest, 0, lang);
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!(
+                            "已校验：{} 份证据文件的哈希，{} 条保管记录的链。",
+                            r.evidence_items_verified, r.custody_entries_verified
+                        ),
+                        Lang::En => format!(
+                            "Verified: the hashes of {} evidence item(s) and a chain of {} custody entries.",
+                            r.evidence_items_verified, r.custody_entries_verified
+                        ),
+                    }
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The error in the user's language only (the core's `Display` carries both).
+fn explain(e: BackupError, lang: Lang) -> anyhow::Error {
+    anyhow!("{}", e.message(lang))
+}
+
+fn print_summary(m: &Manifest, size: u64, lang: Lang) {
+    let c = &m.counts;
+    let created = m
+        .created_at
+        .with_timezone(&tuilu_core::calendar::BEIJING)
+        .format("%Y-%m-%d %H:%M");
+    match lang {
+        Lang::Zh => {
+            println!(
+                "  创建于：{created}（北京时间），退路 {}，格式版本 {}",
+                m.app_version, m.format_version
+            );
+            println!(
+                "  案件 {} 个；证据 {} 项（{} 个文件）；保管记录 {} 条",
+                c.cases, c.evidence_items, c.evidence_files, c.custody_entries
+            );
+            println!(
+                "  导入的节假日年份 {} 个；添加的规则包 {} 个；规则标记 {} 条；提醒状态 {} 条",
+                c.holiday_years, c.rule_packs, c.rule_flags, c.reminder_states
+            );
+            if size > 0 {
+                println!("  内容 {}，备份文件 {}", mib(c.bytes), mib(size));
+            } else {
+                println!("  内容 {}", mib(c.bytes));
+            }
+        }
+        Lang::En => {
+            println!(
+                "  created {created} (Beijing time) by Tuilu {}, format version {}",
+                m.app_version, m.format_version
+            );
+            println!(
+                "  {} case(s); {} evidence item(s) ({} file(s)); {} custody entries",
+                c.cases, c.evidence_items, c.evidence_files, c.custody_entries
+            );
+            println!(
+                "  {} imported holiday year(s); {} added rule pack(s); {} rule flag(s); {} reminder state(s)",
+                c.holiday_years, c.rule_packs, c.rule_flags, c.reminder_states
+            );
+            if size > 0 {
+                println!("  content {}, backup file {}", mib(c.bytes), mib(size));
+            } else {
+                println!("  content {}", mib(c.bytes));
+            }
+        }
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    if bytes < 1 << 20 {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1 << 20) as f64)
+    }
+}
+
+struct StderrProgress {
+    label: &'static str,
+    enabled: bool,
+    last: std::cell::Cell<u64>,
+}
+
+impl StderrProgress {
+    fn new(g: &Globals, label: &'static str) -> StderrProgress {
+        StderrProgress {
+            label,
+            enabled: !g.json && std::io::stderr().is_terminal(),
+            last: std::cell::Cell::new(u64::MAX),
+        }
+    }
+
+    fn finish(&self) {
+        if self.enabled && self.last.get() != u64::MAX {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
+impl Progress for StderrProgress {
+    fn on_progress(&self, done: u64, total: u64) {
+        if !self.enabled || total < 16 << 20 {
+            return;
+        }
+        let pct = done.saturating_mul(100) / total.max(1);
+        if pct != self.last.get() {
+            self.last.set(pct);
+            eprint!("\r{} {pct:>3}%", self.label);
+        }
+    }
+}

@@ -1,0 +1,478 @@
+//! Making a backup: a database snapshot through SQLite's online backup API, then one
+//! streamed pass that writes the manifest, the snapshot, the vault files and every evidence
+//! original into a tar stream encrypted with age (passphrase recipient).
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use age::secrecy::SecretString;
+use chrono::{DateTime, SubsecRound, Utc};
+use rusqlite::{Connection, OpenFlags};
+use serde::{Deserialize, Serialize};
+
+use super::error::BackupError;
+use super::io::{unique, Meter, Tracked};
+use super::manifest::{
+    Counts, EntryKind, EvidenceInfo, Manifest, ManifestEntry, FORMAT, FORMAT_VERSION,
+    MANIFEST_PATH, VAULT_PREFIX,
+};
+use crate::evidence::{CancelFlag, Progress};
+use crate::files::{fsync_dir, write_atomic};
+use crate::vault::DB_FILE;
+
+/// Where the date of the last backup is kept, in the vault folder (not itself backed up).
+pub const LAST_BACKUP_FILE: &str = "last-backup.json";
+
+/// How to make a backup.
+#[derive(Debug, Clone, Default)]
+pub struct CreateOptions {
+    /// Written into the manifest (the app's or the CLI's version).
+    pub app_version: String,
+    /// scrypt work factor (log2 N). `None`: age's default, about one second of work on
+    /// this device. Tests use a small one.
+    pub scrypt_log_n: Option<u8>,
+}
+
+/// What [`create_backup`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreateReport {
+    pub path: PathBuf,
+    /// Size of the encrypted file.
+    pub size: u64,
+    pub manifest: Manifest,
+}
+
+/// The last backup made from a vault (`last-backup.json`), for a "last backed up" hint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastBackup {
+    pub created_at: DateTime<Utc>,
+    pub size: u64,
+    pub cases: u64,
+    pub evidence_files: u64,
+}
+
+/// The last backup made from the vault in `vault_dir`, if any (an unreadable record is none).
+pub fn last_backup(vault_dir: &Path) -> Option<LastBackup> {
+    let bytes = fs::read(vault_dir.join(LAST_BACKUP_FILE)).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Deletes a path when dropped, unless disarmed.
+pub(crate) struct Cleanup(pub Option<PathBuf>);
+
+impl Cleanup {
+    pub fn disarm(&mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            if p.is_dir() {
+                let _ = fs::remove_dir_all(&p);
+            } else {
+                let _ = fs::remove_file(&p);
+            }
+        }
+    }
+}
+
+/// One file to put into the tar stream.
+struct Planned {
+    entry: ManifestEntry,
+    source: PathBuf,
+}
+
+/// Writes an encrypted backup of the vault in `vault_dir` to `out` (which must not exist).
+///
+/// The database is copied with SQLite's online backup API while the app may be writing;
+/// the copy (in the vault folder, never beside `out`) is the consistent state that is
+/// backed up, and the evidence originals are those its records name. The output is a
+/// temporary file beside `out`, fsynced and renamed at the end: a failure or a
+/// cancellation leaves no file. Memory use does not grow with the evidence: files are
+/// streamed through 64 KiB age chunks. Each original is hashed while it is copied; one
+/// that changed fails the backup.
+pub fn create_backup(
+    vault_dir: &Path,
+    out: &Path,
+    passphrase: &str,
+    options: &CreateOptions,
+    progress: &dyn Progress,
+    cancel: &CancelFlag,
+    now: DateTime<Utc>,
+) -> Result<CreateReport, BackupError> {
+    if passphrase.is_empty() {
+        return Err(BackupError::EmptyPassphrase);
+    }
+    let out_name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if out.exists() {
+        return Err(BackupError::OutputExists { name: out_name });
+    }
+    let db = vault_dir.join(DB_FILE);
+    if !db.is_file() {
+        return Err(BackupError::Vault(
+            "保险库里还没有数据库 / the vault has no database yet".into(),
+        ));
+    }
+    let created_at = now.trunc_subsecs(0);
+
+    // 1. The database snapshot, inside the vault folder (it is not encrypted).
+    let snap_path = vault_dir.join(format!("{}.sqlite3", unique(".backup-snapshot-")));
+    let _snap_cleanup = Cleanup(Some(snap_path.clone()));
+    let (schema_version, mut counts, evidence) = snapshot(&db, &snap_path)?;
+    if cancel.is_cancelled() {
+        return Err(BackupError::Cancelled);
+    }
+
+    // 2. What goes in: the snapshot, the other vault files, the evidence originals.
+    let mut planned = vec![Planned {
+        entry: hashed_entry(
+            &snap_path,
+            format!("{VAULT_PREFIX}{DB_FILE}"),
+            EntryKind::Database,
+        )?,
+        source: snap_path.clone(),
+    }];
+    for (rel, path) in vault_files(vault_dir)? {
+        let kind = kind_of(&rel);
+        match kind {
+            EntryKind::HolidayYear => counts.holiday_years += 1,
+            EntryKind::RulePack => counts.rule_packs += 1,
+            _ => {}
+        }
+        planned.push(Planned {
+            entry: hashed_entry(&path, format!("{VAULT_PREFIX}{rel}"), kind)?,
+            source: path,
+        });
+    }
+    let mut files: Vec<(String, u64)> = evidence
+        .iter()
+        .map(|(sha, size, _)| (sha.clone(), *size))
+        .collect();
+    files.sort();
+    files.dedup_by(|a, b| a.0 == b.0);
+    counts.evidence_files = files.len() as u64;
+    for (sha, size) in &files {
+        let rel = evidence_rel_path(sha);
+        planned.push(Planned {
+            entry: ManifestEntry {
+                path: format!("{VAULT_PREFIX}{rel}"),
+                kind: EntryKind::Evidence,
+                size: *size,
+                sha256: sha.clone(),
+            },
+            source: vault_dir.join(rel),
+        });
+    }
+    counts.entries = planned.len() as u64;
+    counts.bytes = planned.iter().map(|p| p.entry.size).sum();
+    let manifest = Manifest {
+        format: FORMAT.into(),
+        format_version: FORMAT_VERSION,
+        app_version: options.app_version.clone(),
+        created_at,
+        schema_version,
+        counts,
+        entries: planned.iter().map(|p| p.entry.clone()).collect(),
+        evidence: evidence.into_iter().map(|(_, _, info)| info).collect(),
+    };
+    let manifest_json =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| BackupError::Vault(e.to_string()))?;
+
+    // 3. The encrypted stream, into a temporary file beside `out`.
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = dir.join(format!("{}.part", unique(".tuilu-backup-")));
+    let mut tmp_cleanup = Cleanup(Some(tmp.clone()));
+    let mut open = OpenOptions::new();
+    open.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.mode(0o600); // personal data, even encrypted
+    }
+    let file = open.open(&tmp).map_err(BackupError::write("create"))?;
+    let mut recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.to_owned()));
+    if let Some(n) = options.scrypt_log_n {
+        recipient.set_work_factor(n);
+    }
+    let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as _))
+        .map_err(|_| BackupError::Vault("cannot set up encryption".into()))?;
+    let stream = encryptor
+        .wrap_output(BufWriter::with_capacity(1 << 16, file))
+        .map_err(BackupError::write("write"))?;
+    let mut tar = tar::Builder::new(stream);
+    let mut meter = Meter::new(manifest.counts.bytes, progress, cancel);
+    meter.report();
+    let map_err = |e: io::Error, cancel: &CancelFlag| {
+        if cancel.is_cancelled() {
+            BackupError::Cancelled
+        } else {
+            BackupError::from_io("write", e)
+        }
+    };
+    append(
+        &mut tar,
+        MANIFEST_PATH,
+        manifest_json.len() as u64,
+        &manifest_json[..],
+        created_at,
+    )
+    .map_err(|e| map_err(e, cancel))?;
+    for p in &planned {
+        let f = File::open(&p.source).map_err(|e| BackupError::Io {
+            op: "read",
+            source: e,
+        })?;
+        let mut tracked = Tracked::new(f.take(p.entry.size), &mut meter);
+        append(
+            &mut tar,
+            &p.entry.path,
+            p.entry.size,
+            &mut tracked,
+            created_at,
+        )
+        .map_err(|e| map_err(e, cancel))?;
+        let (sha, n) = tracked.finish();
+        if sha != p.entry.sha256 || n != p.entry.size {
+            return Err(BackupError::EntryMismatch {
+                path: p.entry.path.clone(),
+                what: "changed while it was being backed up; try again",
+            });
+        }
+    }
+    let stream = tar.into_inner().map_err(|e| map_err(e, cancel))?;
+    let buffered = stream.finish().map_err(BackupError::write("write"))?;
+    let file = buffered
+        .into_inner()
+        .map_err(|e| BackupError::from_io("write", e.into_error()))?;
+    file.sync_all().map_err(BackupError::write("fsync"))?;
+    let size = file.metadata().map_err(BackupError::write("stat"))?.len();
+    drop(file);
+    if cancel.is_cancelled() {
+        return Err(BackupError::Cancelled);
+    }
+    if out.exists() {
+        return Err(BackupError::OutputExists { name: out_name });
+    }
+    fs::rename(&tmp, out).map_err(BackupError::write("rename"))?;
+    tmp_cleanup.disarm();
+    let _ = fsync_dir(&dir);
+    meter.report();
+
+    let last = LastBackup {
+        created_at,
+        size,
+        cases: manifest.counts.cases,
+        evidence_files: manifest.counts.evidence_files,
+    };
+    // Best effort: the backup exists either way.
+    if let Ok(json) = serde_json::to_vec_pretty(&last) {
+        let _ = write_atomic(&vault_dir.join(LAST_BACKUP_FILE), &json);
+    }
+    Ok(CreateReport {
+        path: out.to_path_buf(),
+        size,
+        manifest,
+    })
+}
+
+fn append<W: Write, R: Read>(
+    tar: &mut tar::Builder<W>,
+    path: &str,
+    size: u64,
+    data: R,
+    mtime: DateTime<Utc>,
+) -> io::Result<()> {
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_size(size);
+    h.set_mode(0o600);
+    h.set_mtime(mtime.timestamp().max(0) as u64);
+    tar.append_data(&mut h, path, data)
+}
+
+/// `evidence/sha256/<first two hex>/<sha256>`, as in the vault.
+pub(crate) fn evidence_rel_path(sha: &str) -> String {
+    format!("evidence/sha256/{}/{sha}", &sha[..2])
+}
+
+fn kind_of(rel: &str) -> EntryKind {
+    if rel.starts_with("calendar/") && rel.ends_with(".json") {
+        EntryKind::HolidayYear
+    } else if rel.starts_with("packs/") || rel.starts_with("rules/") {
+        EntryKind::RulePack
+    } else {
+        EntryKind::Other
+    }
+}
+
+fn hashed_entry(
+    path: &Path,
+    tar_path: String,
+    kind: EntryKind,
+) -> Result<ManifestEntry, BackupError> {
+    let cancel = CancelFlag::new();
+    let mut meter = Meter::new(0, &crate::evidence::NoProgress, &cancel);
+    let f = File::open(path).map_err(|e| BackupError::Io {
+        op: "read",
+        source: e,
+    })?;
+    let mut t = Tracked::new(f, &mut meter);
+    io::copy(&mut t, &mut io::sink()).map_err(|e| BackupError::Io {
+        op: "read",
+        source: e,
+    })?;
+    let (sha256, size) = t.finish();
+    Ok(ManifestEntry {
+        path: tar_path,
+        kind,
+        size,
+        sha256,
+    })
+}
+
+/// Regular files of the vault folder other than the database, the evidence store and
+/// hidden files (temporary files, locks, snapshots): `(relative path with '/', path)`,
+/// sorted.
+fn vault_files(vault_dir: &Path) -> Result<Vec<(String, PathBuf)>, BackupError> {
+    fn walk(dir: &Path, rel: &str, out: &mut Vec<(String, PathBuf)>) -> io::Result<()> {
+        for e in fs::read_dir(dir)? {
+            let e = e?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let r = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            let ft = e.file_type()?;
+            if ft.is_dir() {
+                if r != "evidence" {
+                    walk(&e.path(), &r, out)?;
+                }
+            } else if ft.is_file() {
+                let skip =
+                    r == LAST_BACKUP_FILE || r == DB_FILE || r.starts_with(&format!("{DB_FILE}-"));
+                if !skip {
+                    out.push((r, e.path()));
+                }
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(vault_dir, "", &mut out).map_err(|e| BackupError::Io {
+        op: "list",
+        source: e,
+    })?;
+    out.sort();
+    Ok(out)
+}
+
+type EvidenceRow = (String, u64, EvidenceInfo);
+
+/// Copies the database to `snap` with the online backup API (one consistent read
+/// transaction), then reads what the manifest needs from the copy.
+fn snapshot(db: &Path, snap: &Path) -> Result<(u32, Counts, Vec<EvidenceRow>), BackupError> {
+    let src = Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    src.busy_timeout(std::time::Duration::from_secs(10))?;
+    let mut dst = Connection::open(snap)?;
+    {
+        let b = rusqlite::backup::Backup::new(&src, &mut dst)?;
+        // All pages in one step: one read transaction, so the copy is consistent even
+        // while the app writes (WAL readers do not block writers).
+        let mut tries = 0;
+        loop {
+            use rusqlite::backup::StepResult;
+            match b.step(-1)? {
+                StepResult::Done => break,
+                // Another connection holds a lock: wait a little and retry.
+                StepResult::Busy | StepResult::Locked if tries < 200 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                _ => {
+                    return Err(BackupError::Vault(
+                        "数据库忙，稍后再试 / the database stays busy; try again".into(),
+                    ))
+                }
+            }
+        }
+    }
+    drop(src);
+    let version: u32 = dst.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let has = |t: &str| -> rusqlite::Result<bool> {
+        dst.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [t],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n > 0)
+    };
+    let count = |sql: &str, table: &str| -> rusqlite::Result<u64> {
+        if has(table)? {
+            dst.query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+        } else {
+            Ok(0)
+        }
+    };
+    let mut counts = Counts {
+        cases: count("SELECT count(*) FROM cases", "cases")?,
+        evidence_items: count(
+            "SELECT count(*) FROM evidence_items WHERE deleted_at IS NULL",
+            "evidence_items",
+        )?,
+        custody_entries: count("SELECT count(*) FROM evidence_custody", "evidence_custody")?,
+        rule_flags: count("SELECT count(*) FROM rule_flags", "rule_flags")?,
+        reminder_states: count("SELECT count(*) FROM reminder_state", "reminder_state")?,
+        ..Counts::default()
+    };
+    let mut evidence = Vec::new();
+    if has("evidence_items")? {
+        let mut stmt = dst.prepare(
+            "SELECT id, case_id, original_name, media_type, sha256, size FROM evidence_items
+             WHERE deleted_at IS NULL ORDER BY case_id, imported_at, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(4)?,
+                r.get::<_, i64>(5)? as u64,
+                EvidenceInfo {
+                    id: r.get(0)?,
+                    case_id: r.get(1)?,
+                    original_name: r.get(2)?,
+                    media_type: r.get(3)?,
+                    sha256: r.get(4)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let row = row?;
+            if row.0.len() != 64 || !row.0.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(BackupError::Vault(
+                    "bad evidence hash in the database".into(),
+                ));
+            }
+            evidence.push(row);
+        }
+    }
+    counts.evidence_items = evidence.len() as u64;
+    // Leave a plain rollback-journal file: the copy is read alone afterwards.
+    dst.pragma_update(None, "journal_mode", "DELETE")?;
+    drop(dst);
+    Ok((version, counts, evidence))
+}

@@ -1,0 +1,141 @@
+//! The errors of backup, inspect and restore. Every one leaves the current vault untouched.
+
+use std::io;
+
+use thiserror::Error;
+
+/// Why a backup could not be made, read or restored.
+#[derive(Debug, Error)]
+pub enum BackupError {
+    /// The passphrase does not open this backup.
+    #[error("口令不对，无法打开此备份 / wrong passphrase: it does not open this backup")]
+    WrongPassphrase,
+    /// The file ends early: it was cut off (an interrupted copy or upload).
+    #[error("备份文件不完整（被截断或末尾损坏） / the backup file is incomplete (truncated or damaged at its end)")]
+    Truncated,
+    /// The encrypted data fails its authentication: bytes were changed.
+    #[error("备份文件已损坏（内容被改动） / the backup file is damaged (its bytes were changed)")]
+    Damaged,
+    /// An entry inside the backup is not what the manifest says.
+    #[error("备份内容与清单不符：{path}（{what}） / a backup entry does not match the manifest: {path} ({what})")]
+    EntryMismatch { path: String, what: &'static str },
+    /// Written by a newer Tuilu.
+    #[error("备份由更新版本的退路生成（格式 {found}，本版本支持到 {supported}），请先更新应用 / the backup was made by a newer Tuilu (format {found}, this version reads up to {supported}); update the app first")]
+    NewerFormat { found: u32, supported: u32 },
+    /// Not an age file, not passphrase-encrypted, or no Tuilu manifest inside.
+    #[error("这不是退路备份文件 / this is not a Tuilu backup file")]
+    NotABackup,
+    /// The backup file does not exist.
+    #[error("找不到备份文件 / backup file not found")]
+    NotFound,
+    /// The output file already exists.
+    #[error("输出文件已存在，不会覆盖：{name} / the output file already exists and is not overwritten: {name}")]
+    OutputExists { name: String },
+    /// Restoring over a vault with cases needs an explicit replace.
+    #[error("当前保险库已有 {cases} 个案件；如要用备份替换，请明确选择替换（--replace） / the current vault has {cases} case(s); choose replace (--replace) to overwrite it with the backup")]
+    VaultHasCases { cases: u64 },
+    /// The restored vault failed its checks (database integrity, evidence hashes, custody
+    /// chain); nothing was made live.
+    #[error("备份中的保险库未通过校验，未恢复：{} / the vault in the backup failed verification and was not restored: {}", .zh.join("；"), .en.join("; "))]
+    VerifyFailed { zh: Vec<String>, en: Vec<String> },
+    /// The disk filled up.
+    #[error("存储空间不足 / not enough storage space")]
+    NoSpace,
+    /// The backup asks for more scrypt work than this device accepts (about 16 times
+    /// what takes a second here): made on a much faster machine, or hostile.
+    #[error("备份的口令加密强度超出本设备可承受的范围 / the backup's passphrase work factor is too high for this device")]
+    TooCostly,
+    /// An empty passphrase.
+    #[error("口令不能为空 / the passphrase must not be empty")]
+    EmptyPassphrase,
+    /// Cancelled by the caller; nothing is left behind.
+    #[error("已取消 / cancelled")]
+    Cancelled,
+    /// Another file-system error.
+    #[error("文件操作失败（{op}） / file operation failed ({op}): {source}")]
+    Io {
+        op: &'static str,
+        #[source]
+        source: io::Error,
+    },
+    /// The vault database could not be read or opened.
+    #[error("保险库数据库错误 / vault database error: {0}")]
+    Vault(String),
+}
+
+impl BackupError {
+    /// Maps an I/O error while writing: a full disk is [`BackupError::NoSpace`].
+    pub(crate) fn write(op: &'static str) -> impl FnOnce(io::Error) -> BackupError {
+        move |e| BackupError::from_io(op, e)
+    }
+
+    pub(crate) fn from_io(op: &'static str, e: io::Error) -> BackupError {
+        if is_no_space(&e) {
+            BackupError::NoSpace
+        } else {
+            BackupError::Io { op, source: e }
+        }
+    }
+
+    /// The message in one language (`Display` gives both, Chinese first).
+    pub fn message(&self, lang: crate::Lang) -> String {
+        if let BackupError::VerifyFailed { zh, en } = self {
+            return match lang {
+                crate::Lang::Zh => format!("备份中的保险库未通过校验，未恢复：{}", zh.join("；")),
+                crate::Lang::En => format!(
+                    "the vault in the backup failed verification and was not restored: {}",
+                    en.join("; ")
+                ),
+            };
+        }
+        let both = self.to_string();
+        match (lang, both.split_once(" / ")) {
+            (crate::Lang::Zh, Some((zh, _))) => zh.to_string(),
+            (crate::Lang::En, Some((_, en))) => en.to_string(),
+            _ => both,
+        }
+    }
+
+    /// A short stable tag for scripts and the FFI (`wrong_passphrase`, `truncated`, ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BackupError::WrongPassphrase => "wrong_passphrase",
+            BackupError::Truncated => "truncated",
+            BackupError::Damaged => "damaged",
+            BackupError::EntryMismatch { .. } => "entry_mismatch",
+            BackupError::NewerFormat { .. } => "newer_format",
+            BackupError::NotABackup => "not_a_backup",
+            BackupError::NotFound => "not_found",
+            BackupError::OutputExists { .. } => "output_exists",
+            BackupError::VaultHasCases { .. } => "vault_has_cases",
+            BackupError::VerifyFailed { .. } => "verify_failed",
+            BackupError::NoSpace => "no_space",
+            BackupError::EmptyPassphrase => "empty_passphrase",
+            BackupError::TooCostly => "too_costly",
+            BackupError::Cancelled => "cancelled",
+            BackupError::Io { .. } => "io",
+            BackupError::Vault(_) => "vault",
+        }
+    }
+}
+
+pub(crate) fn is_no_space(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::StorageFull || e.raw_os_error() == Some(libc::ENOSPC)
+}
+
+impl From<rusqlite::Error> for BackupError {
+    fn from(e: rusqlite::Error) -> BackupError {
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            if f.code == rusqlite::ErrorCode::DiskFull {
+                return BackupError::NoSpace;
+            }
+        }
+        BackupError::Vault(e.to_string())
+    }
+}
+
+impl From<crate::vault::VaultError> for BackupError {
+    fn from(e: crate::vault::VaultError) -> BackupError {
+        BackupError::Vault(e.to_string())
+    }
+}

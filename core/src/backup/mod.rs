@@ -1,0 +1,26 @@
+//! Encrypted backup and restore of a whole vault: one file, encrypted with a passphrase
+//! in the standard [age](https://age-encryption.org) format (scrypt recipient), holding a
+//! tar stream with a manifest, a consistent database snapshot, the vault's files (imported
+//! holiday years, ...) and every evidence original under its hash. Any age tool and `tar`
+//! open it without Tuilu. See `docs/backup.md` for the format and the guarantees.
+
+mod create;
+mod error;
+mod io;
+mod manifest;
+mod read;
+mod restore;
+
+pub use create::{
+    create_backup, last_backup, CreateOptions, CreateReport, LastBackup, LAST_BACKUP_FILE,
+};
+pub use error::BackupError;
+pub use manifest::{
+    Counts, EntryKind, EvidenceInfo, Manifest, ManifestEntry, FORMAT, FORMAT_VERSION,
+    MANIFEST_PATH, VAULT_PREFIX,
+};
+pub use read::{inspect_backup, InspectReport};
+pub use restore::{
+    clean_restore_leftovers, restore_backup, vault_case_count, RestoreOptions, RestorePoint,
+    RestoreReport,
+};

@@ -1,0 +1,656 @@
+//! Backup and restore through the core API: round trip, cancellation, concurrent writes,
+//! bad input (each leaving the vault untouched), a full disk, and SIGKILL during restore.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeZone, Utc};
+use sha2::{Digest, Sha256};
+use tuilu_core::backup::{
+    clean_restore_leftovers, create_backup, inspect_backup, restore_backup, BackupError,
+    CreateOptions, RestoreOptions, RestorePoint,
+};
+use tuilu_core::evidence::{CancelFlag, EvidenceStore, NewItem, NoProgress};
+use tuilu_core::rules::Facts;
+use tuilu_core::vault::Vault;
+
+const PASS: &str = "correct horse battery staple";
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap()
+}
+
+fn opts() -> CreateOptions {
+    CreateOptions {
+        app_version: "test".into(),
+        scrypt_log_n: Some(10),
+    }
+}
+
+/// A vault with `cases` cases and `files` evidence files (spread over the cases), plus an
+/// imported holiday year and a rule flag. Returns the case ids.
+fn make_vault(dir: &Path, cases: usize, files: usize, tag: &str) -> Vec<String> {
+    let book = tuilu_core::load_bundled().unwrap();
+    let v = Vault::open(dir, now()).unwrap();
+    let sc = book.get("douyin.guild-exit").unwrap();
+    let ids: Vec<String> = (0..cases)
+        .map(|_| v.create_case(sc, &Facts::new(), now()).unwrap().id)
+        .collect();
+    for i in 0..files {
+        let case = &ids[i % ids.len()];
+        let bytes: Vec<u8> = format!("{tag} evidence {i} ")
+            .bytes()
+            .cycle()
+            .take(500 + i * 97)
+            .collect();
+        v.with_connection_mut(|conn| {
+            EvidenceStore::new(conn, dir).add_bytes(
+                &NewItem::import(case.clone()),
+                &format!("证据{i}.txt"),
+                &bytes,
+                &NoProgress,
+                &CancelFlag::new(),
+                now(),
+            )
+        })
+        .unwrap();
+    }
+    v.flag_rule(sc, "verify_identity", "可能过时", now()).ok();
+    let year = fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/holidays-cn/2026.json"
+    ))
+    .unwrap();
+    tuilu_core::calendar::import_year_into(&tuilu_core::calendar::calendar_dir(dir), &year)
+        .unwrap();
+    ids
+}
+
+/// Every file of the folder with its SHA-256 (SQLite's -wal/-shm side files left out).
+fn tree(dir: &Path) -> BTreeMap<String, String> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        for e in fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                if rel.ends_with("-wal") || rel.ends_with("-shm") || rel.ends_with(".lock") {
+                    continue;
+                }
+                out.insert(rel, hex(&Sha256::digest(fs::read(&p).unwrap())));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    if dir.exists() {
+        walk(dir, dir, &mut out);
+    }
+    out
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// What a user sees of a vault: cases with their views, evidence, verification, flags.
+fn views(dir: &Path) -> serde_json::Value {
+    let v = Vault::open(dir, now()).unwrap();
+    let cases = v.list_cases(true, now()).unwrap();
+    let shown: Vec<_> = cases
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "case": v.case(&c.id, now()).unwrap(),
+                "journal": v.journal(&c.id).unwrap(),
+            })
+        })
+        .collect();
+    let evidence = v
+        .with_connection_mut(|conn| {
+            let store = EvidenceStore::new(conn, dir);
+            let mut items = Vec::new();
+            for c in &cases {
+                items.extend(store.list(&c.id)?);
+            }
+            let report = store.verify(None, &NoProgress, &CancelFlag::new(), now())?;
+            Ok::<_, tuilu_core::evidence::EvidenceError>((items, report))
+        })
+        .unwrap();
+    assert!(evidence.1.intact, "{:?}", evidence.1.issues);
+    serde_json::json!({
+        "cases": cases,
+        "shown": shown,
+        "items": evidence.0,
+        "verify": evidence.1,
+        "flags": v.rule_flags(None).unwrap(),
+        "calendar": fs::read_dir(dir.join("calendar")).map(|d| d.count()).unwrap_or(0),
+    })
+}
+
+fn backup_of(dir: &Path, out: &Path) {
+    create_backup(
+        dir,
+        out,
+        PASS,
+        &opts(),
+        &NoProgress,
+        &CancelFlag::new(),
+        now(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn round_trip_into_a_new_folder_is_identical() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("vault");
+    make_vault(&src, 4, 100, "a");
+    let before = views(&src);
+    let file = t.path().join("b.tuilu-backup");
+    let r = create_backup(
+        &src,
+        &file,
+        PASS,
+        &opts(),
+        &NoProgress,
+        &CancelFlag::new(),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(r.manifest.counts.cases, 4);
+    assert_eq!(r.manifest.counts.evidence_items, 100);
+    assert_eq!(r.manifest.counts.holiday_years, 1);
+    assert_eq!(r.manifest.counts.rule_flags, 1);
+    assert_eq!(r.manifest.counts.custody_entries, 100);
+    let inspected = inspect_backup(&file, PASS, &NoProgress, &CancelFlag::new()).unwrap();
+    assert_eq!(inspected.manifest, r.manifest);
+    assert_eq!(inspected.entries_checked, 102);
+
+    let dst = t.path().join("restored");
+    let done = std::sync::Mutex::new(Vec::new());
+    let progress = |d: u64, total: u64| done.lock().unwrap().push((d, total));
+    let rr = restore_backup(
+        &file,
+        PASS,
+        &dst,
+        &RestoreOptions::default(),
+        &progress,
+        &CancelFlag::new(),
+        now(),
+    )
+    .unwrap();
+    assert!(!rr.replaced);
+    assert_eq!(rr.evidence_items_verified, 100);
+    assert_eq!(views(&dst), before);
+    let calls = done.into_inner().unwrap();
+    assert_eq!(calls.last().map(|c| c.0 == c.1), Some(true));
+    // Nothing left beside the vault but the two folders and the file.
+    assert_eq!(fs::read_dir(t.path()).unwrap().count(), 3);
+}
+
+#[test]
+fn restore_into_a_vault_with_cases_needs_replace_and_then_replaces() {
+    let t = tempfile::tempdir().unwrap();
+    let a = t.path().join("a");
+    let b = t.path().join("b");
+    make_vault(&a, 2, 5, "a");
+    make_vault(&b, 3, 7, "b");
+    let file = t.path().join("a.backup");
+    backup_of(&a, &file);
+    let b_before = tree(&b);
+    let e = restore_backup(
+        &file,
+        PASS,
+        &b,
+        &RestoreOptions::default(),
+        &NoProgress,
+        &CancelFlag::new(),
+        now(),
+    )
+    .unwrap_err();
+    assert!(matches!(e, BackupError::VaultHasCases { cases: 3 }), "{e}");
+    assert_eq!(tree(&b), b_before);
+    let replace = RestoreOptions {
+        replace: true,
+        ..RestoreOptions::default()
+    };
+    let r = restore_backup(
+        &file,
+        PASS,
+        &b,
+        &replace,
+        &NoProgress,
+        &CancelFlag::new(),
+        now(),
+    )
+    .unwrap();
+    assert!(r.replaced);
+    assert_eq!(views(&b), views(&a));
+    assert_eq!(
+        fs::read_dir(t.path()).unwrap().count(),
+        3,
+        "the old vault is gone"
+    );
+}
+
+#[test]
+fn cancelled_create_leaves_no_file_and_cancelled_restore_no_folder() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("vault");
+    make_vault(&src, 1, 30, "c");
+    let out = t.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let cancel = CancelFlag::new();
+    let c2 = cancel.clone();
+    // The first report comes once the output (or staging folder) exists.
+    let progress = move |_d: u64, _t: u64| c2.cancel();
+    let file = out.join("b.backup");
+    let e = create_backup(&src, &file, PASS, &opts(), &progress, &cancel, now()).unwrap_err();
+    assert!(matches!(e, BackupError::Cancelled), "{e}");
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 0);
+    assert!(!src.read_dir().unwrap().any(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .starts_with(".backup-snapshot")));
+
+    backup_of(&src, &file);
+    let dst = t.path().join("dst");
+    let cancel = CancelFlag::new();
+    let c2 = cancel.clone();
+    // The first report comes once the output (or staging folder) exists.
+    let progress = move |_d: u64, _t: u64| c2.cancel();
+    let e = restore_backup(
+        &file,
+        PASS,
+        &dst,
+        &RestoreOptions::default(),
+        &progress,
+        &cancel,
+        now(),
+    )
+    .unwrap_err();
+    assert!(matches!(e, BackupError::Cancelled), "{e}");
+    assert!(!dst.exists());
+    assert_eq!(fs::read_dir(t.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn backup_while_the_app_writes_is_consistent() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("vault");
+    make_vault(&src, 1, 20, "w");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let src = src.clone();
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let book = tuilu_core::load_bundled().unwrap();
+            let sc = book.get("douyin.guild-exit").unwrap();
+            let v = Vault::open(&src, now()).unwrap();
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                v.create_case(sc, &Facts::new(), now()).unwrap();
+                n += 1;
+            }
+            n
+        })
+    };
+    let mut files = Vec::new();
+    for i in 0..3 {
+        let f = t.path().join(format!("b{i}"));
+        backup_of(&src, &f);
+        files.push(f);
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert!(writer.join().unwrap() > 0);
+    for (i, f) in files.iter().enumerate() {
+        let dst = t.path().join(format!("r{i}"));
+        let r = restore_backup(
+            f,
+            PASS,
+            &dst,
+            &RestoreOptions::default(),
+            &NoProgress,
+            &CancelFlag::new(),
+            now(),
+        )
+        .unwrap();
+        let v = Vault::open(&dst, now()).unwrap();
+        assert_eq!(v.integrity_check().unwrap(), vec!["ok"]);
+        assert_eq!(
+            v.list_cases(true, now()).unwrap().len() as u64,
+            r.manifest.counts.cases
+        );
+    }
+}
+
+/// Builds a backup from `manifest` JSON and entries with the age and tar crates directly.
+fn forge(path: &Path, pass: &str, entries: &[(&str, Vec<u8>)]) {
+    let mut tar = tar::Builder::new(Vec::new());
+    for (name, bytes) in entries {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(bytes.len() as u64);
+        h.set_mode(0o600);
+        tar.append_data(&mut h, name, &bytes[..]).unwrap();
+    }
+    let plain = tar.into_inner().unwrap();
+    let mut r = age::scrypt::Recipient::new(pass.to_owned().into());
+    r.set_work_factor(10);
+    let enc = age::Encryptor::with_recipients(std::iter::once(&r as _)).unwrap();
+    let mut out = enc.wrap_output(Vec::new()).unwrap();
+    std::io::Write::write_all(&mut out, &plain).unwrap();
+    fs::write(path, out.finish().unwrap()).unwrap();
+}
+
+#[test]
+fn bad_input_is_a_clear_error_and_leaves_the_vault_untouched() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("src");
+    make_vault(&src, 2, 40, "s");
+    let good = t.path().join("good.backup");
+    backup_of(&src, &good);
+    let bytes = fs::read(&good).unwrap();
+
+    let vault = t.path().join("vault");
+    make_vault(&vault, 1, 3, "v");
+    let before = tree(&vault);
+    let replace = RestoreOptions {
+        replace: true,
+        ..RestoreOptions::default()
+    };
+    let restore = |file: &Path, pass: &str| {
+        restore_backup(
+            file,
+            pass,
+            &vault,
+            &replace,
+            &NoProgress,
+            &CancelFlag::new(),
+            now(),
+        )
+        .unwrap_err()
+    };
+    let check = |what: &str, e: BackupError, kind: &str| {
+        assert_eq!(e.kind(), kind, "{what}: {e}");
+        assert_eq!(tree(&vault), before, "{what}: vault changed");
+        let left: Vec<_> = fs::read_dir(t.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(left.is_empty(), "{what}: left {left:?}");
+    };
+
+    check(
+        "wrong passphrase",
+        restore(&good, "not it"),
+        "wrong_passphrase",
+    );
+
+    for cut in [10, 100, bytes.len() / 2, bytes.len() - 1, bytes.len() - 17] {
+        let f = t.path().join("cut.backup");
+        fs::write(&f, &bytes[..cut]).unwrap();
+        check(&format!("cut at {cut}"), restore(&f, PASS), "truncated");
+        let e = inspect_backup(&f, PASS, &NoProgress, &CancelFlag::new()).unwrap_err();
+        assert_eq!(e.kind(), "truncated");
+    }
+
+    // A changed byte in the encrypted payload (past the header), and in the header MAC.
+    for at in [bytes.len() / 3, 400] {
+        let mut changed = bytes.clone();
+        changed[at] ^= 0x01;
+        let f = t.path().join("changed.backup");
+        fs::write(&f, &changed).unwrap();
+        let e = restore(&f, PASS);
+        assert!(
+            matches!(e, BackupError::Damaged | BackupError::WrongPassphrase),
+            "changed byte at {at}: {e}"
+        );
+        check(
+            &format!("changed byte at {at}"),
+            e,
+            if at == 400 { e_kind(&f) } else { "damaged" },
+        );
+    }
+
+    // A newer format.
+    let manifest = serde_json::json!({"format": "tuilu-backup", "format_version": 99});
+    let f = t.path().join("newer.backup");
+    forge(
+        &f,
+        PASS,
+        &[("manifest.json", serde_json::to_vec(&manifest).unwrap())],
+    );
+    let e = restore(&f, PASS);
+    assert!(
+        matches!(
+            e,
+            BackupError::NewerFormat {
+                found: 99,
+                supported: 1
+            }
+        ),
+        "{e}"
+    );
+    check("newer format", e, "newer_format");
+
+    // Not a backup: a plain file, an age file of something else, an empty file.
+    let f = t.path().join("photo.jpg");
+    fs::write(&f, b"\xff\xd8\xff\xe0 not a backup at all").unwrap();
+    check("plain file", restore(&f, PASS), "not_a_backup");
+    let f = t.path().join("other.age");
+    forge(&f, PASS, &[("notes.txt", b"hello".to_vec())]);
+    check("other age file", restore(&f, PASS), "not_a_backup");
+    let f = t.path().join("empty");
+    fs::write(&f, b"").unwrap();
+    check("empty file", restore(&f, PASS), "not_a_backup");
+
+    // A full disk while restoring (an injected writer failure).
+    let full = RestoreOptions {
+        replace: true,
+        fail_writes_after: Some(64 << 10),
+        ..RestoreOptions::default()
+    };
+    let e = restore_backup(
+        &good,
+        PASS,
+        &vault,
+        &full,
+        &NoProgress,
+        &CancelFlag::new(),
+        now(),
+    )
+    .unwrap_err();
+    check("full disk", e, "no_space");
+
+    // And the good backup still restores over it.
+    restore_backup(
+        &good,
+        PASS,
+        &vault,
+        &replace,
+        &NoProgress,
+        &CancelFlag::new(),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(views(&vault), views(&src));
+}
+
+/// The kind of error a header change gives (the MAC line: damaged; a stanza: it may
+/// read as a wrong passphrase, which age cannot tell apart).
+fn e_kind(f: &Path) -> &'static str {
+    inspect_backup(f, PASS, &NoProgress, &CancelFlag::new())
+        .unwrap_err()
+        .kind()
+}
+
+// ---- SIGKILL during restore --------------------------------------------------------------
+
+const CHILD_ENV: &str = "TUILU_BACKUP_KILL_CHILD";
+
+/// Not a test on its own: the restore process the kill test starts and kills.
+#[test]
+fn kill_child_restore() {
+    let Ok(spec) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    let parts: Vec<&str> = spec.split('|').collect();
+    let pause_at = RestorePoint::parse(parts[0]).map(|p| (p, PathBuf::from(parts[3])));
+    let options = RestoreOptions {
+        replace: true,
+        pause_at,
+        ..RestoreOptions::default()
+    };
+    let _ = restore_backup(
+        Path::new(parts[1]),
+        PASS,
+        Path::new(parts[2]),
+        &options,
+        &NoProgress,
+        &CancelFlag::new(),
+        now(),
+    );
+    fs::write(parts[3], b"finished").unwrap();
+    std::thread::sleep(Duration::from_secs(60));
+}
+
+fn spawn_child(point: &str, file: &Path, vault: &Path, marker: &Path) -> std::process::Child {
+    Command::new(std::env::current_exe().unwrap())
+        .args([
+            "kill_child_restore",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(
+            CHILD_ENV,
+            format!(
+                "{point}|{}|{}|{}",
+                file.display(),
+                vault.display(),
+                marker.display()
+            ),
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn wait_for(marker: &Path, limit: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if marker.exists() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    false
+}
+
+#[test]
+fn sigkill_during_restore_leaves_a_usable_vault() {
+    let t = tempfile::tempdir().unwrap();
+    let old = t.path().join("old-src");
+    let new = t.path().join("new-src");
+    make_vault(&old, 2, 10, "old");
+    make_vault(&new, 3, 60, "new");
+    let old_views = views(&old);
+    let new_views = views(&new);
+    let file = t.path().join("new.backup");
+    backup_of(&new, &file);
+    let vault = t.path().join("live");
+
+    let reset = || {
+        let _ = fs::remove_dir_all(&vault);
+        let _ = clean_restore_leftovers(&vault);
+        copy_dir(&old, &vault);
+    };
+    // At named points: before the swap the old vault is live, after it the new one.
+    for (point, expect_new) in [("staging", false), ("verified", false), ("swapped", true)] {
+        reset();
+        let marker = t.path().join(format!("marker-{point}"));
+        let mut child = spawn_child(point, &file, &vault, &marker);
+        assert!(
+            wait_for(&marker, Duration::from_secs(60)),
+            "{point}: child never paused"
+        );
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let seen = views(&vault);
+        assert_eq!(
+            seen,
+            if expect_new {
+                new_views.clone()
+            } else {
+                old_views.clone()
+            },
+            "{point}"
+        );
+        // Leftovers are removed by the next restore, which then succeeds.
+        restore_backup(
+            &file,
+            PASS,
+            &vault,
+            &RestoreOptions {
+                replace: true,
+                ..Default::default()
+            },
+            &NoProgress,
+            &CancelFlag::new(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(views(&vault), new_views, "{point}: restore after the kill");
+        assert_eq!(
+            fs::read_dir(t.path())
+                .unwrap()
+                .filter(|e| e
+                    .as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with('.'))
+                .count(),
+            0
+        );
+    }
+    // At random moments.
+    let mut seed = now().timestamp() as u64 ^ std::process::id() as u64;
+    for round in 0..6 {
+        reset();
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let delay = Duration::from_millis((seed >> 33) % 400);
+        let marker = t.path().join(format!("marker-random-{round}"));
+        let mut child = spawn_child("none", &file, &vault, &marker);
+        std::thread::sleep(delay);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let seen = views(&vault);
+        assert!(
+            seen == old_views || seen == new_views,
+            "round {round} after {delay:?}"
+        );
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        let name = e.file_name();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(&name));
+        } else {
+            fs::copy(&p, to.join(&name)).unwrap();
+        }
+    }
+}
