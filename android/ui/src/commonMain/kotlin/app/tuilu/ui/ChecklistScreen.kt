@@ -33,6 +33,7 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.text.font.FontStyle
 import androidx.compose.ui.text.font.FontWeight
@@ -168,7 +169,7 @@ private fun StepCard(
 ) {
     val settled = step.status == StepStatus.DONE || step.status == StepStatus.SKIPPED
     var route by remember(step.id, step.routes) { mutableStateOf(step.routes.firstOrNull { it.selected }?.id) }
-    Card(Modifier.fillMaxWidth()) {
+    Card(Modifier.fillMaxWidth().testTag("step-" + step.id)) {
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
             Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                 Text("${step.number}", style = MaterialTheme.typography.titleMedium, color = MaterialTheme.colorScheme.primary)

@@ -89,6 +89,10 @@ class Strings private constructor(private val zh: Boolean) {
     } else {
         t("核验发现 $issues 个问题，请勿删除原文件", "Verification found $issues problems; keep the original files")
     }
+    fun importBanner(n: Int) = t(
+        "收到 $n 个文件：请打开流程，在对应步骤点「证据」归档",
+        "$n shared files: open a case, then a step's Evidence to file them",
+    )
     val overdueBadge = t("已逾期", "Overdue")
     val estimatedBadge = t("估算", "Estimated")
 

@@ -4,7 +4,6 @@ import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
-import androidx.compose.material3.CircularProgressIndicator
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Surface
 import androidx.compose.material3.Text
@@ -92,6 +91,9 @@ class TuiluController(
         private set
     /** The last error, in the core's words. */
     var message by mutableStateOf<String?>(null)
+    /** Files another app shared (ACTION_SEND), waiting for the user to pick a case and step. */
+    var pendingImport by mutableStateOf<List<PickedFile>>(emptyList())
+        private set
     private var work: Job? = null
     private val thumbnails = HashMap<String, String>()
 
@@ -110,7 +112,26 @@ class TuiluController(
         result = null
         showUndo = false
         route = to
-        launch { load(to) }
+        launch {
+            load(to)
+            // Shared files go to the step the user opened.
+            if (to is Route.Evidence && pendingImport.isNotEmpty()) {
+                val files = pendingImport
+                pendingImport = emptyList()
+                addFiles(files)
+            }
+        }
+    }
+
+    /** Files shared from another app: ask which case and step (the home list, then a step's evidence). */
+    fun importShared(files: List<PickedFile>) {
+        if (files.isEmpty()) return
+        pendingImport = files
+        go(Route.Home)
+    }
+
+    fun cancelImport() {
+        pendingImport = emptyList()
     }
 
     suspend fun load(to: Route = route) {
@@ -315,6 +336,19 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                     )
                 }
             }
+            if (c.pendingImport.isNotEmpty()) {
+                Surface(
+                    color = MaterialTheme.colorScheme.primaryContainer,
+                    contentColor = MaterialTheme.colorScheme.onPrimaryContainer,
+                    shape = MaterialTheme.shapes.small,
+                    modifier = Modifier.align(Alignment.BottomStart).padding(12.dp).fillMaxWidth(),
+                ) {
+                    Box(Modifier.padding(start = 16.dp)) {
+                        Text(s.importBanner(c.pendingImport.size), modifier = Modifier.align(Alignment.CenterStart).padding(end = 72.dp, top = 12.dp, bottom = 12.dp))
+                        TextButton(onClick = c::cancelImport, modifier = Modifier.align(Alignment.CenterEnd)) { Text(s.cancel) }
+                    }
+                }
+            }
             c.message?.let { m ->
                 Surface(
                     color = MaterialTheme.colorScheme.errorContainer,
@@ -327,9 +361,6 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                         TextButton(onClick = { c.message = null }, modifier = Modifier.align(Alignment.CenterEnd)) { Text(s.close) }
                     }
                 }
-            }
-            if (c.route != Route.Home && c.home == null && c.picker == null && c.case == null && c.settings == null) {
-                CircularProgressIndicator(Modifier.align(Alignment.Center))
             }
         }
     }

@@ -62,6 +62,10 @@ object Demo {
                 s, refund, listOf("screenshot_recharge", "prepare_request_details", "contact_customer_service"),
                 "apply_on_order", Instant.parse("2026-08-20T03:00:00Z"),
             )
+            // The wait for the decision runs from the request; the platform's 15 working days are long past.
+            val wait = refund.steps.first { it.id == "await_decision" }
+            val start = wait.actions.firstOrNull { it.action == StepAction.SUBMIT } ?: wait.actions.firstOrNull { it.action == StepAction.START }
+            if (start != null) refund = s.act(refund.id, wait.id, start.action, at = if (start.asksTime) Instant.parse("2026-08-20T03:00:00Z") else null)
 
             clock.now = Instant.parse("2026-09-28T02:00:00Z")
             var guild = s.createCase("douyin.guild-exit", guildAnswers)
