@@ -1,4 +1,4 @@
-// The Compose app. Built on a workstation with the Android SDK (not on the build machine).
+// The Compose app (screens from android/ui). Built on a workstation with the Android SDK (not on the build machine).
 // It compiles the same facade sources as :core, but over the Android flavour of the
 // generated bindings (android = true, build/bindings/kotlin-android) and JNA's AAR, with
 // libtuilu_ffi.so per ABI from cargo-ndk. See docs/bindings.md.
@@ -44,6 +44,9 @@ android {
         java.srcDirs(
             File(repoRoot, "android/core/src/main/kotlin"),
             File(repoRoot, "build/bindings/kotlin-android"),
+            // The screens: common Compose code, the same sources the desktop tests and
+            // screenshots compile (scripts/compose.sh). desktopMain/desktopTest stay out.
+            File(repoRoot, "android/ui/src/commonMain/kotlin"),
         )
         jniLibs.srcDir(jniLibsDir)
     }
@@ -61,6 +64,8 @@ dependencies {
     implementation(platform("androidx.compose:compose-bom:2024.12.01"))
     implementation("androidx.compose.ui:ui")
     implementation("androidx.compose.material3:material3")
+    implementation("androidx.compose.material:material-icons-core")
+    implementation("androidx.core:core-ktx:1.15.0")
     debugImplementation("androidx.compose.ui:ui-tooling")
     implementation("androidx.compose.ui:ui-tooling-preview")
 }

@@ -1,81 +1,96 @@
 package app.tuilu.android
 
+import android.content.Intent
+import android.graphics.BitmapFactory
+import android.net.Uri
+import android.os.Build
 import android.os.Bundle
 import androidx.activity.ComponentActivity
+import androidx.activity.compose.BackHandler
 import androidx.activity.compose.setContent
 import androidx.activity.viewModels
-import androidx.compose.foundation.layout.Arrangement
-import androidx.compose.foundation.layout.Box
-import androidx.compose.foundation.layout.Column
-import androidx.compose.foundation.layout.PaddingValues
-import androidx.compose.foundation.layout.fillMaxSize
-import androidx.compose.foundation.layout.fillMaxWidth
-import androidx.compose.foundation.layout.padding
-import androidx.compose.foundation.lazy.LazyColumn
-import androidx.compose.foundation.lazy.items
-import androidx.compose.material3.Card
-import androidx.compose.material3.CircularProgressIndicator
-import androidx.compose.material3.ExperimentalMaterial3Api
-import androidx.compose.material3.MaterialTheme
-import androidx.compose.material3.Scaffold
-import androidx.compose.material3.Text
-import androidx.compose.material3.TopAppBar
-import androidx.compose.runtime.Composable
-import androidx.compose.runtime.getValue
-import androidx.compose.ui.Alignment
-import androidx.compose.ui.Modifier
-import androidx.compose.ui.res.stringResource
-import androidx.compose.ui.unit.dp
-import androidx.lifecycle.compose.collectAsStateWithLifecycle
-import app.tuilu.core.ScenarioItem
-import app.tuilu.core.ScenarioListState
-import app.tuilu.core.Tuilu
+import androidx.compose.foundation.isSystemInDarkTheme
+import androidx.compose.ui.graphics.asImageBitmap
+import androidx.lifecycle.ViewModel
+import androidx.lifecycle.lifecycleScope
+import androidx.lifecycle.viewModelScope
+import app.tuilu.core.TuiluScreens
+import app.tuilu.ui.DelegatingEffects
+import app.tuilu.ui.Route
+import app.tuilu.ui.TuiluApp
+import app.tuilu.ui.TuiluController
+import java.util.Locale
+import kotlinx.coroutines.launch
+
+/**
+ * Holds the controller across rotation: long work (import, verify, export) runs in the
+ * ViewModel's scope and keeps going while the Activity is recreated. The effects point to
+ * the current Activity.
+ */
+class AppViewModel(application: android.app.Application) : androidx.lifecycle.AndroidViewModel(application) {
+    val effects = DelegatingEffects()
+    val controller: TuiluController = (application as TuiluApplication).let { app ->
+        app.screens.language = TuiluScreens.languageOf(Locale.getDefault())
+        TuiluController(app.screens, app.tuilu, effects, viewModelScope, permissions = app.permissions())
+    }
+}
 
 class MainActivity : ComponentActivity() {
-    private val scenarios: ScenarioListViewModel by viewModels()
+    private val vm: AppViewModel by viewModels()
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
+        vm.effects.target = AndroidEffects(this)
+        val c = vm.controller
         setContent {
-            MaterialTheme {
-                val state by scenarios.state.collectAsStateWithLifecycle()
-                ScenarioListScreen(state)
+            BackHandler(enabled = c.route != Route.Home) { c.back() }
+            TuiluApp(c, dark = isSystemInDarkTheme(), thumbnail = ::thumbnail)
+        }
+        if (savedInstanceState == null) handle(intent)
+        // Changes made elsewhere (a notification action) refresh the screen.
+        lifecycleScope.launch { tuiluApp.screens.changes().collect { runCatching { c.load() } } }
+    }
+
+    override fun onResume() {
+        super.onResume()
+        // The permission states may have changed in system settings.
+        vm.controller.permissions = tuiluApp.permissions().copy(exactOptIn = vm.controller.permissions.exactOptIn)
+        tuiluApp.setExactOptIn(vm.controller.permissions.exactOptIn)
+    }
+
+    override fun onNewIntent(intent: Intent) {
+        super.onNewIntent(intent)
+        handle(intent)
+    }
+
+    /** A notification opens its step's case; ACTION_SEND(_MULTIPLE) brings files to file under a step. */
+    private fun handle(intent: Intent?) {
+        intent ?: return
+        val case = intent.getStringExtra(EXTRA_CASE)
+        when {
+            case != null -> vm.controller.go(Route.Case(case))
+            intent.action == Intent.ACTION_SEND || intent.action == Intent.ACTION_SEND_MULTIPLE -> {
+                val uris = streams(intent)
+                vm.controller.importShared(uris.mapNotNull { AndroidEffects.copyToCache(this, it) })
             }
         }
     }
-}
 
-@OptIn(ExperimentalMaterial3Api::class)
-@Composable
-fun ScenarioListScreen(state: ScenarioListState) {
-    Scaffold(topBar = { TopAppBar(title = { Text(stringResource(R.string.scenarios_title)) }) }) { padding ->
-        Box(Modifier.fillMaxSize().padding(padding)) {
-            when (state) {
-                ScenarioListState.Loading -> CircularProgressIndicator(Modifier.align(Alignment.Center))
-                is ScenarioListState.Error -> Text(state.message, Modifier.align(Alignment.Center).padding(24.dp))
-                is ScenarioListState.Loaded -> LazyColumn(
-                    contentPadding = PaddingValues(16.dp),
-                    verticalArrangement = Arrangement.spacedBy(12.dp),
-                ) {
-                    items(state.scenarios, key = { it.id }) { ScenarioRow(it) }
-                    item {
-                        Text(
-                            stringResource(R.string.core_version, Tuilu.version),
-                            style = MaterialTheme.typography.labelSmall,
-                        )
-                    }
-                }
-            }
-        }
+    @Suppress("DEPRECATION")
+    private fun streams(intent: Intent): List<Uri> = if (intent.action == Intent.ACTION_SEND_MULTIPLE) {
+        if (Build.VERSION.SDK_INT >= 33) intent.getParcelableArrayListExtra(Intent.EXTRA_STREAM, Uri::class.java).orEmpty()
+        else intent.getParcelableArrayListExtra<Uri>(Intent.EXTRA_STREAM).orEmpty()
+    } else {
+        listOfNotNull(if (Build.VERSION.SDK_INT >= 33) intent.getParcelableExtra(Intent.EXTRA_STREAM, Uri::class.java) else intent.getParcelableExtra<Uri>(Intent.EXTRA_STREAM))
     }
-}
 
-@Composable
-private fun ScenarioRow(item: ScenarioItem) {
-    Card(Modifier.fillMaxWidth()) {
-        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
-            Text(item.title, style = MaterialTheme.typography.titleMedium)
-            if (item.summary.isNotBlank()) Text(item.summary, style = MaterialTheme.typography.bodyMedium)
-        }
+    private fun thumbnail(path: String) = runCatching {
+        val opts = BitmapFactory.Options().apply { inSampleSize = 8 }
+        BitmapFactory.decodeFile(path, opts)?.asImageBitmap()
+    }.getOrNull()
+
+    companion object {
+        const val EXTRA_CASE = "case"
+        const val EXTRA_STEP = "step"
     }
 }

@@ -1,0 +1,144 @@
+package app.tuilu.android
+
+import android.Manifest
+import android.content.ActivityNotFoundException
+import android.content.ComponentName
+import android.content.Intent
+import android.net.Uri
+import android.os.Build
+import android.provider.OpenableColumns
+import android.provider.Settings
+import androidx.activity.ComponentActivity
+import androidx.activity.result.PickVisualMediaRequest
+import androidx.activity.result.contract.ActivityResultContracts
+import androidx.core.content.FileProvider
+import app.tuilu.core.uniffi.ReminderSyncRecord
+import app.tuilu.ui.Oem
+import app.tuilu.ui.PickedFile
+import app.tuilu.ui.PlatformEffects
+import app.tuilu.ui.SettingsPage
+import java.io.File
+import java.time.Instant
+import kotlin.coroutines.resume
+import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.suspendCancellableCoroutine
+
+/**
+ * The platform side of the screens: the system photo picker (no storage permission), the
+ * camera through FileProvider, the share sheet, AlarmManager through the scheduler, and the
+ * settings pages (with the makers' battery pages where they exist, else the app's details).
+ * Register before the activity starts (construct it in onCreate).
+ */
+class AndroidEffects(private val activity: ComponentActivity) : PlatformEffects {
+    private val app = activity.tuiluApp
+    private var pickWaiter: CancellableContinuation<List<Uri>>? = null
+    private var photoWaiter: CancellableContinuation<Boolean>? = null
+    private var photoFile: File? = null
+
+    private val picker = activity.registerForActivityResult(ActivityResultContracts.PickMultipleVisualMedia()) { uris ->
+        pickWaiter?.resume(uris)
+        pickWaiter = null
+    }
+    private val camera = activity.registerForActivityResult(ActivityResultContracts.TakePicture()) { ok ->
+        photoWaiter?.resume(ok)
+        photoWaiter = null
+    }
+    private val notificationPermission = activity.registerForActivityResult(ActivityResultContracts.RequestPermission()) { }
+
+    override suspend fun pickMedia(): List<PickedFile> {
+        val uris = suspendCancellableCoroutine { c ->
+            pickWaiter = c
+            picker.launch(PickVisualMediaRequest(ActivityResultContracts.PickVisualMedia.ImageAndVideo))
+        }
+        return uris.mapNotNull { copyToCache(activity, it) }
+    }
+
+    override suspend fun takePhoto(): PickedFile? {
+        val file = File(File(activity.cacheDir, "camera").apply { mkdirs() }, "IMG_${Instant.now().epochSecond}.jpg")
+        photoFile = file
+        val ok = suspendCancellableCoroutine { c ->
+            photoWaiter = c
+            camera.launch(FileProvider.getUriForFile(activity, AUTHORITY, file))
+        }
+        return if (ok && file.length() > 0) PickedFile(file.path, file.name, "image/jpeg") else null
+    }
+
+    override fun shareFile(path: String, mediaType: String) {
+        val uri = FileProvider.getUriForFile(activity, AUTHORITY, File(path))
+        val send = Intent(Intent.ACTION_SEND).setType(mediaType).putExtra(Intent.EXTRA_STREAM, uri)
+            .addFlags(Intent.FLAG_GRANT_READ_URI_PERMISSION)
+        activity.startActivity(Intent.createChooser(send, null))
+    }
+
+    override suspend fun applyReminders(sync: ReminderSyncRecord): Set<String> =
+        app.scheduler.apply(sync, app.permissions(), Instant.now()).held
+
+    override fun scheduledReminders(): Set<String> = app.store.load()
+
+    override fun openSettings(page: SettingsPage) {
+        val pkg = activity.packageName
+        val details = Intent(Settings.ACTION_APPLICATION_DETAILS_SETTINGS, Uri.parse("package:$pkg"))
+        val candidates: List<Intent> = when (page) {
+            SettingsPage.AppNotifications -> listOf(Intent(Settings.ACTION_APP_NOTIFICATION_SETTINGS).putExtra(Settings.EXTRA_APP_PACKAGE, pkg))
+            SettingsPage.ExactAlarms -> if (Build.VERSION.SDK_INT >= 31) {
+                listOf(Intent(Settings.ACTION_REQUEST_SCHEDULE_EXACT_ALARM, Uri.parse("package:$pkg")))
+            } else {
+                emptyList()
+            }
+            SettingsPage.AppDetails -> emptyList()
+            is SettingsPage.Battery -> oemPages(page.oem, pkg)
+        }
+        for (intent in candidates + details) {
+            try {
+                activity.startActivity(intent.addFlags(Intent.FLAG_ACTIVITY_NEW_TASK))
+                return
+            } catch (_: ActivityNotFoundException) {
+            } catch (_: SecurityException) {
+            }
+        }
+    }
+
+    /** Deep links known to exist on these makers' systems; any may be missing, so each falls through. */
+    private fun oemPages(oem: Oem, pkg: String): List<Intent> = when (oem) {
+        Oem.XIAOMI -> listOf(
+            Intent("miui.intent.action.APP_PERM_EDITOR").setClassName("com.miui.securitycenter", "com.miui.permcenter.permissions.PermissionsEditorActivity").putExtra("extra_pkgname", pkg),
+            Intent().setComponent(ComponentName("com.miui.securitycenter", "com.miui.permcenter.autostart.AutoStartManagementActivity")),
+        )
+        Oem.HUAWEI -> listOf(
+            Intent().setComponent(ComponentName("com.huawei.systemmanager", "com.huawei.systemmanager.startupmgr.ui.StartupNormalAppListActivity")),
+            Intent().setComponent(ComponentName("com.hihonor.systemmanager", "com.hihonor.systemmanager.startupmgr.ui.StartupNormalAppListActivity")),
+        )
+        Oem.OPPO -> listOf(
+            Intent().setComponent(ComponentName("com.coloros.safecenter", "com.coloros.safecenter.permission.startup.StartupAppListActivity")),
+            Intent().setComponent(ComponentName("com.oplus.safecenter", "com.oplus.safecenter.permission.startup.StartupAppListActivity")),
+        )
+        Oem.VIVO -> listOf(
+            Intent().setComponent(ComponentName("com.vivo.permissionmanager", "com.vivo.permissionmanager.activity.BgStartUpManagerActivity")),
+            Intent().setComponent(ComponentName("com.iqoo.secure", "com.iqoo.secure.ui.phoneoptimize.BgStartUpManager")),
+        )
+    } + Intent(Settings.ACTION_IGNORE_BATTERY_OPTIMIZATION_SETTINGS)
+
+    override fun requestNotifications() {
+        if (Build.VERSION.SDK_INT >= 33) notificationPermission.launch(Manifest.permission.POST_NOTIFICATIONS)
+        else openSettings(SettingsPage.AppNotifications)
+    }
+
+    override fun exportPath(name: String): String =
+        File(File(activity.cacheDir, "exports").apply { mkdirs() }, name).apply { delete() }.path
+
+    companion object {
+        const val AUTHORITY = "app.tuilu.files"
+
+        /** Copies a content URI (picker, share sheet) into the cache; the core hashes it from there. */
+        fun copyToCache(activity: android.content.Context, uri: Uri): PickedFile? = runCatching {
+            val resolver = activity.contentResolver
+            val name = resolver.query(uri, arrayOf(OpenableColumns.DISPLAY_NAME), null, null, null)?.use { c ->
+                if (c.moveToFirst()) c.getString(0) else null
+            } ?: uri.lastPathSegment ?: "shared"
+            val dir = File(activity.cacheDir, "incoming").apply { mkdirs() }
+            val out = File(dir, "${System.nanoTime()}-$name")
+            resolver.openInputStream(uri)!!.use { input -> out.outputStream().use { input.copyTo(it) } }
+            PickedFile(out.path, name, resolver.getType(uri) ?: "application/octet-stream")
+        }.getOrNull()
+    }
+}

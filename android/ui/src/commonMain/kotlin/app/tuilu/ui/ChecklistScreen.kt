@@ -1,0 +1,321 @@
+package app.tuilu.ui
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.PaddingValues
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.lazy.LazyColumn
+import androidx.compose.foundation.lazy.items
+import androidx.compose.foundation.selection.selectable
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.filled.Lock
+import androidx.compose.material3.AlertDialog
+import androidx.compose.material3.Button
+import androidx.compose.material3.Card
+import androidx.compose.material3.FilterChip
+import androidx.compose.material3.Icon
+import androidx.compose.material3.LinearProgressIndicator
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
+import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.RadioButton
+import androidx.compose.material3.Surface
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.text.font.FontStyle
+import androidx.compose.ui.text.font.FontWeight
+import androidx.compose.ui.unit.dp
+import app.tuilu.core.uniffi.ActionViewRecord
+import app.tuilu.core.uniffi.CaseScreenRecord
+import app.tuilu.core.uniffi.StepAction
+import app.tuilu.core.uniffi.StepRowRecord
+import app.tuilu.core.uniffi.StepStatus
+import java.time.LocalDate
+import java.time.LocalTime
+import java.time.format.DateTimeFormatter
+
+/** What the user asked for on a step: the action, the route they chose, and when. */
+data class StepRequest(val stepId: String, val action: StepAction, val route: String?, val at: Pair<LocalDate, LocalTime>?)
+
+/** The checklist of a case: step cards with the actions the core allows now. */
+@Composable
+fun ChecklistScreen(
+    case: CaseScreenRecord,
+    s: Strings,
+    today: LocalDate,
+    nowTime: LocalTime,
+    showUndo: Boolean,
+    onBack: () -> Unit,
+    onAct: (StepRequest) -> Unit,
+    onUndo: () -> Unit,
+    onEvidence: (StepRowRecord) -> Unit,
+    onFlag: (StepRowRecord, String) -> Unit,
+) {
+    var sourceOf by remember { mutableStateOf<StepRowRecord?>(null) }
+    var askTime by remember { mutableStateOf<Pair<StepRowRecord, Pair<ActionViewRecord, String?>>?>(null) }
+    Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
+        Box(Modifier.fillMaxSize()) {
+            Column {
+                Bar(case.title, onBack, s.back)
+                LazyColumn(contentPadding = PaddingValues(16.dp, 8.dp, 16.dp, 96.dp), verticalArrangement = Arrangement.spacedBy(10.dp)) {
+                    item { Header(case, s) }
+                    items(case.steps, key = { it.id }) { step ->
+                        StepCard(
+                            step, s,
+                            onAction = { a, route ->
+                                if (a.asksTime) askTime = step to (a to route) else onAct(StepRequest(step.id, a.action, route, null))
+                            },
+                            onEvidence = { onEvidence(step) },
+                            onSource = { sourceOf = step },
+                        )
+                    }
+                    if (case.warnings.isNotEmpty()) {
+                        item { SectionTitle(s.warningsTitle) }
+                        item {
+                            Note(MaterialTheme.colorScheme.surfaceVariant, MaterialTheme.colorScheme.onSurfaceVariant) {
+                                case.warnings.forEach { Bullet(it) }
+                            }
+                        }
+                    }
+                    if (case.consequences.isNotEmpty()) {
+                        item { SectionTitle(s.consequencesTitle) }
+                        items(case.consequences) { Bullet(it) }
+                    }
+                    if (case.facts.isNotEmpty()) {
+                        item { SectionTitle(s.factsTitle) }
+                        items(case.facts, key = { "f-" + it.id }) { f ->
+                            Row(Modifier.fillMaxWidth().padding(vertical = 2.dp)) {
+                                Text(f.label, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.weight(1f))
+                                Text(
+                                    f.value,
+                                    style = MaterialTheme.typography.bodyMedium,
+                                    fontStyle = if (f.assumed) FontStyle.Italic else FontStyle.Normal,
+                                    modifier = Modifier.padding(start = 12.dp),
+                                )
+                            }
+                        }
+                    }
+                }
+            }
+            val undo = case.undo
+            if (showUndo && undo != null) {
+                Surface(
+                    color = MaterialTheme.colorScheme.inverseSurface,
+                    contentColor = MaterialTheme.colorScheme.inverseOnSurface,
+                    shape = MaterialTheme.shapes.small,
+                    shadowElevation = 6.dp,
+                    modifier = Modifier.align(Alignment.BottomCenter).padding(12.dp).fillMaxWidth(),
+                ) {
+                    Row(Modifier.padding(start = 16.dp, end = 4.dp), verticalAlignment = Alignment.CenterVertically) {
+                        Text(undo.label, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.weight(1f).padding(vertical = 12.dp))
+                        TextButton(onClick = onUndo) { Text(s.undo, color = MaterialTheme.colorScheme.inversePrimary) }
+                    }
+                }
+            }
+        }
+    }
+    sourceOf?.let { step -> SourceDialog(step, s, onDismiss = { sourceOf = null }) { note -> sourceOf = null; onFlag(step, note) } }
+    askTime?.let { (step, pick) ->
+        TimeDialog(s, pick.first.label, today, nowTime, onDismiss = { askTime = null }) { at ->
+            askTime = null
+            onAct(StepRequest(step.id, pick.first.action, pick.second, at))
+        }
+    }
+}
+
+@Composable
+private fun Header(case: CaseScreenRecord, s: Strings) {
+    Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
+        Row(verticalAlignment = Alignment.CenterVertically) {
+            LinearProgressIndicator(progress = { if (case.total > 0) case.settled.toFloat() / case.total else 0f }, modifier = Modifier.weight(1f))
+            Text(case.progressText, style = MaterialTheme.typography.labelLarge, modifier = Modifier.padding(start = 12.dp))
+        }
+        case.newerPack?.let { Text(it, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.primary) }
+        if (case.blockers.isNotEmpty()) {
+            Note(MaterialTheme.colorScheme.errorContainer, MaterialTheme.colorScheme.onErrorContainer) {
+                Text(s.blockersTitle, fontWeight = FontWeight.SemiBold)
+                case.blockers.forEach { Bullet("${it.title}：${it.remedy}") }
+            }
+        }
+        case.openQuestions.forEach { Text(it, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.tertiary) }
+        if (case.amounts.isNotEmpty()) {
+            Card(Modifier.fillMaxWidth()) {
+                Column(Modifier.padding(horizontal = 16.dp, vertical = 8.dp)) { case.amounts.forEach { Amount(it) } }
+            }
+        }
+    }
+}
+
+@Composable
+private fun StepCard(
+    step: StepRowRecord,
+    s: Strings,
+    onAction: (ActionViewRecord, String?) -> Unit,
+    onEvidence: () -> Unit,
+    onSource: () -> Unit,
+) {
+    val settled = step.status == StepStatus.DONE || step.status == StepStatus.SKIPPED
+    var route by remember(step.id, step.routes) { mutableStateOf(step.routes.firstOrNull { it.selected }?.id) }
+    Card(Modifier.fillMaxWidth().testTag("step-" + step.id)) {
+        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
+            Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                Text("${step.number}", style = MaterialTheme.typography.titleMedium, color = MaterialTheme.colorScheme.primary)
+                Text(
+                    step.title,
+                    style = MaterialTheme.typography.titleMedium,
+                    fontWeight = FontWeight.SemiBold,
+                    modifier = Modifier.weight(1f),
+                )
+                if (step.overdue) OverdueBadge(s.overdueBadge)
+            }
+            Text(
+                listOfNotNull(step.statusLabel, step.statusAt, step.channelLabel).joinToString(" · "),
+                style = MaterialTheme.typography.labelMedium,
+                color = MaterialTheme.colorScheme.onSurfaceVariant,
+            )
+            step.flag?.let { Text(it.text, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.error) }
+            step.lockedReason?.let { reason ->
+                Row(verticalAlignment = Alignment.CenterVertically) {
+                    Icon(Icons.Filled.Lock, contentDescription = null, tint = MaterialTheme.colorScheme.onSurfaceVariant)
+                    Text(reason, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.padding(start = 8.dp))
+                }
+            }
+            step.deadline?.let { d ->
+                Note(
+                    if (d.overdue) MaterialTheme.colorScheme.errorContainer else MaterialTheme.colorScheme.secondaryContainer,
+                    if (d.overdue) MaterialTheme.colorScheme.onErrorContainer else MaterialTheme.colorScheme.onSecondaryContainer,
+                ) {
+                    Row(horizontalArrangement = Arrangement.spacedBy(8.dp), verticalAlignment = Alignment.CenterVertically) {
+                        Text(d.senseLabel, style = MaterialTheme.typography.labelLarge)
+                        Text(d.relative, style = MaterialTheme.typography.titleSmall, fontWeight = FontWeight.Bold)
+                        if (d.estimated) EstimatedBadge(s.estimatedBadge)
+                    }
+                    Text(d.text, style = MaterialTheme.typography.bodyMedium)
+                    d.estimateReason?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
+                }
+            }
+            if (step.overdue) step.escalation?.let { Text(it, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.error) }
+            if (!settled) {
+                Text(step.instructions, style = MaterialTheme.typography.bodyMedium)
+                if (step.deadline == null) step.timing?.let { Text(it, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.primary) }
+                step.pending?.let { Text(it, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.tertiary) }
+                step.warnings.forEach { Bullet(it, MaterialTheme.colorScheme.error) }
+                if (step.routes.size > 1) {
+                    Text(s.routeTitle, style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.primary)
+                    step.routes.forEach { r ->
+                        Row(
+                            Modifier.fillMaxWidth().selectable(r.id == route, role = Role.RadioButton) { route = r.id },
+                            verticalAlignment = Alignment.CenterVertically,
+                        ) {
+                            RadioButton(selected = r.id == route, onClick = null)
+                            Column(Modifier.padding(start = 8.dp)) {
+                                Text("${r.title} · ${r.channel}", style = MaterialTheme.typography.bodyMedium)
+                                r.timing?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
+                            }
+                        }
+                    }
+                }
+                if (step.evidenceHints.isNotEmpty()) {
+                    Text(s.keepAsEvidence + "：" + step.evidenceHints.joinToString("；"), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+                }
+            }
+            if (step.actions.isNotEmpty()) {
+                FlowButtons(step.actions) { a -> onAction(a, route) }
+            }
+            Row(horizontalArrangement = Arrangement.spacedBy(4.dp)) {
+                TextButton(onClick = onEvidence) { Text("${s.evidence} · ${step.evidenceCount}") }
+                if (step.source != null) TextButton(onClick = onSource) { Text(s.source) }
+            }
+        }
+    }
+}
+
+@Composable
+private fun FlowButtons(actions: List<ActionViewRecord>, onClick: (ActionViewRecord) -> Unit) {
+    // Two per row keeps long Chinese and English labels whole on a phone.
+    actions.chunked(2).forEachIndexed { row, pair ->
+        Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.fillMaxWidth()) {
+            pair.forEachIndexed { i, a ->
+                if (row == 0 && i == 0) {
+                    Button(onClick = { onClick(a) }, modifier = Modifier.weight(1f)) { Text(a.label, maxLines = 1) }
+                } else {
+                    OutlinedButton(onClick = { onClick(a) }, modifier = Modifier.weight(1f)) { Text(a.label, maxLines = 1) }
+                }
+            }
+            if (pair.size == 1) Box(Modifier.weight(1f))
+        }
+    }
+}
+
+/** The rule's source: quote, confidence, reviewed date, and "flag as outdated". */
+@Composable
+fun SourceDialog(step: StepRowRecord, s: Strings, onDismiss: () -> Unit, onFlag: (String) -> Unit) {
+    val src = step.source ?: return
+    var note by remember { mutableStateOf("") }
+    AlertDialog(
+        onDismissRequest = onDismiss,
+        title = { Text(s.sourceTitle) },
+        text = {
+            Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
+                Text(step.title, fontWeight = FontWeight.SemiBold)
+                // The quote as the source says it (upright: synthesized italics garble CJK).
+                Text("“${src.quote}”", style = MaterialTheme.typography.bodyMedium)
+                Text(src.summary, style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.primary)
+                src.note?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
+                step.flag?.let { Text(it.text, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodySmall) }
+                OutlinedTextField(note, { note = it }, label = { Text(s.flagNoteHint) }, modifier = Modifier.fillMaxWidth())
+            }
+        },
+        confirmButton = { TextButton(onClick = { onFlag(note.ifBlank { s.flagDefaultNote }) }) { Text(s.flagOutdated) } },
+        dismissButton = { TextButton(onClick = onDismiss) { Text(s.close) } },
+    )
+}
+
+/** When a submission happened: today by default at the current time; editable. */
+@Composable
+fun TimeDialog(
+    s: Strings,
+    actionLabel: String,
+    today: LocalDate,
+    now: LocalTime,
+    onDismiss: () -> Unit,
+    onConfirm: (Pair<LocalDate, LocalTime>) -> Unit,
+) {
+    val fmt = DateTimeFormatter.ofPattern("HH:mm")
+    var daysAgo by remember { mutableStateOf(0) }
+    var time by remember { mutableStateOf(now.format(fmt)) }
+    val parsed = runCatching { LocalTime.parse(time.trim(), fmt) }.getOrNull()
+    AlertDialog(
+        onDismissRequest = onDismiss,
+        title = { Text(s.whenTitle) },
+        text = {
+            Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
+                Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                    listOf(s.today, s.yesterday, s.dayBefore).forEachIndexed { n, label ->
+                        FilterChip(selected = daysAgo == n, onClick = { daysAgo = n }, label = { Text(label) })
+                    }
+                }
+                OutlinedTextField(time, { time = it }, singleLine = true, isError = parsed == null, label = { Text("HH:mm") })
+            }
+        },
+        confirmButton = {
+            Button(onClick = { parsed?.let { onConfirm(today.minusDays(daysAgo.toLong()) to it) } }, enabled = parsed != null) {
+                Text(actionLabel)
+            }
+        },
+        dismissButton = { TextButton(onClick = onDismiss) { Text(s.cancel) } },
+    )
+}

@@ -1,0 +1,21 @@
+package app.tuilu.ui
+
+import app.tuilu.core.uniffi.ReminderSyncRecord
+
+/**
+ * Effects that outlive an Android Activity: the controller (in a ViewModel) keeps this
+ * object, and each new Activity sets [target] to itself after a rotation.
+ */
+class DelegatingEffects : PlatformEffects {
+    var target: PlatformEffects? = null
+    private fun t() = checkNotNull(target) { "no activity attached" }
+
+    override suspend fun pickMedia(): List<PickedFile> = t().pickMedia()
+    override suspend fun takePhoto(): PickedFile? = t().takePhoto()
+    override fun shareFile(path: String, mediaType: String) = t().shareFile(path, mediaType)
+    override suspend fun applyReminders(sync: ReminderSyncRecord): Set<String> = t().applyReminders(sync)
+    override fun scheduledReminders(): Set<String> = t().scheduledReminders()
+    override fun openSettings(page: SettingsPage) = t().openSettings(page)
+    override fun requestNotifications() = t().requestNotifications()
+    override fun exportPath(name: String): String = t().exportPath(name)
+}

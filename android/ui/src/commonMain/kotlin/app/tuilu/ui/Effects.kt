@@ -1,0 +1,53 @@
+package app.tuilu.ui
+
+import app.tuilu.core.uniffi.ReminderSyncRecord
+
+/** A file the platform handed over (photo picker, camera, share sheet), copied to [path]. */
+data class PickedFile(val path: String, val name: String, val mediaType: String)
+
+/** A system settings page the app may open. */
+sealed interface SettingsPage {
+    data object AppNotifications : SettingsPage
+    data object ExactAlarms : SettingsPage
+    data object AppDetails : SettingsPage
+    /** The maker's battery/autostart page; falls back to [AppDetails] where none exists. */
+    data class Battery(val oem: Oem) : SettingsPage
+}
+
+/**
+ * What only the platform can do. Android implements it with the photo picker, the camera,
+ * FileProvider + the share sheet, AlarmManager and Settings intents; tests and the
+ * screenshot renderer use plain JVM fakes.
+ */
+interface PlatformEffects {
+    /** The system photo picker (images and videos; no storage permission). */
+    suspend fun pickMedia(): List<PickedFile>
+
+    suspend fun takePhoto(): PickedFile?
+
+    /** Shares the file through the system share sheet. */
+    fun shareFile(path: String, mediaType: String)
+
+    /** Applies a reminder sync: schedules and cancels alarms; returns the tokens now held. */
+    suspend fun applyReminders(sync: ReminderSyncRecord): Set<String>
+
+    /** The tokens of the reminders the phone holds now. */
+    fun scheduledReminders(): Set<String>
+
+    fun openSettings(page: SettingsPage)
+
+    /** Asks for POST_NOTIFICATIONS (Android 13+). */
+    fun requestNotifications()
+
+    /** A writable path for an export named [name] (the app's cache, shared via FileProvider). */
+    fun exportPath(name: String): String
+}
+
+/** What the platform allows, shown on the reminders screen. */
+data class PermissionState(
+    val notificationsAllowed: Boolean,
+    /** The user opted in to exact alarms in Tuilu's settings. */
+    val exactOptIn: Boolean,
+    /** `AlarmManager.canScheduleExactAlarms()` (always true before Android 12). */
+    val exactAllowed: Boolean,
+)

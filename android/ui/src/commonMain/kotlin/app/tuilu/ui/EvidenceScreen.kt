@@ -1,0 +1,119 @@
+package app.tuilu.ui
+
+import androidx.compose.foundation.Image
+import androidx.compose.foundation.background
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.PaddingValues
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.layout.size
+import androidx.compose.foundation.lazy.LazyColumn
+import androidx.compose.foundation.lazy.items
+import androidx.compose.foundation.shape.RoundedCornerShape
+import androidx.compose.material3.Button
+import androidx.compose.material3.Card
+import androidx.compose.material3.LinearProgressIndicator
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
+import androidx.compose.material3.Surface
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.runtime.Composable
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.draw.clip
+import androidx.compose.ui.graphics.ImageBitmap
+import androidx.compose.ui.layout.ContentScale
+import androidx.compose.ui.text.font.FontFamily
+import androidx.compose.ui.text.font.FontWeight
+import androidx.compose.ui.unit.dp
+import app.tuilu.core.uniffi.EvidenceListRecord
+import app.tuilu.core.uniffi.EvidenceRowRecord
+
+/** Long work in progress (import, verify, export): what, how far, and a way to stop it. */
+data class Busy(val label: String, val fraction: Float?)
+
+/** What is attached to a step (or the case), and the ways to add, verify and export. */
+@Composable
+fun EvidenceScreen(
+    view: EvidenceListRecord,
+    title: String,
+    s: Strings,
+    busy: Busy?,
+    result: String?,
+    thumbnail: (EvidenceRowRecord) -> ImageBitmap?,
+    onBack: () -> Unit,
+    onPick: () -> Unit,
+    onCamera: () -> Unit,
+    onVerify: () -> Unit,
+    onExport: () -> Unit,
+    onCancel: () -> Unit,
+) {
+    Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
+        Column {
+            Bar(title, onBack, s.back)
+            LazyColumn(Modifier.weight(1f), contentPadding = PaddingValues(16.dp), verticalArrangement = Arrangement.spacedBy(10.dp)) {
+                item {
+                    Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.fillMaxWidth()) {
+                        Button(onClick = onPick, enabled = busy == null, modifier = Modifier.weight(1f)) { Text(s.addFromGallery, maxLines = 1) }
+                        OutlinedButton(onClick = onCamera, enabled = busy == null, modifier = Modifier.weight(1f)) { Text(s.takePhoto, maxLines = 1) }
+                    }
+                }
+                busy?.let { b ->
+                    item {
+                        Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {
+                            Text(b.label, style = MaterialTheme.typography.bodyMedium)
+                            if (b.fraction != null) {
+                                LinearProgressIndicator(progress = { b.fraction }, modifier = Modifier.fillMaxWidth())
+                            } else {
+                                LinearProgressIndicator(Modifier.fillMaxWidth())
+                            }
+                            TextButton(onClick = onCancel) { Text(s.cancel) }
+                        }
+                    }
+                }
+                result?.let { item { Note(MaterialTheme.colorScheme.secondaryContainer, MaterialTheme.colorScheme.onSecondaryContainer) { Text(it) } } }
+                view.emptyText?.let { item { Text(it, style = MaterialTheme.typography.bodyLarge, color = MaterialTheme.colorScheme.onSurfaceVariant) } }
+                items(view.items, key = { it.id }) { row -> EvidenceCard(row, thumbnail(row)) }
+                if (view.items.isNotEmpty()) {
+                    item { Text(view.totalSizeText, style = MaterialTheme.typography.labelMedium, color = MaterialTheme.colorScheme.onSurfaceVariant) }
+                }
+            }
+            Surface(tonalElevation = 3.dp) {
+                Row(Modifier.fillMaxWidth().padding(16.dp), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                    OutlinedButton(onClick = onVerify, enabled = busy == null, modifier = Modifier.weight(1f)) { Text(s.verify, maxLines = 1) }
+                    Button(onClick = onExport, enabled = busy == null, modifier = Modifier.weight(1.4f)) { Text(s.exportBundle, maxLines = 1) }
+                }
+            }
+        }
+    }
+}
+
+@Composable
+private fun EvidenceCard(row: EvidenceRowRecord, thumb: ImageBitmap?) {
+    Card(Modifier.fillMaxWidth()) {
+        Row(Modifier.padding(12.dp), verticalAlignment = Alignment.CenterVertically) {
+            Box(
+                Modifier.size(64.dp).clip(RoundedCornerShape(8.dp)).background(MaterialTheme.colorScheme.surfaceVariant),
+                contentAlignment = Alignment.Center,
+            ) {
+                if (thumb != null) {
+                    Image(thumb, contentDescription = row.fileName, contentScale = ContentScale.Crop, modifier = Modifier.size(64.dp))
+                } else {
+                    Text(row.kindLabel, style = MaterialTheme.typography.labelSmall)
+                }
+            }
+            Column(Modifier.padding(start = 12.dp).weight(1f), verticalArrangement = Arrangement.spacedBy(2.dp)) {
+                Text(row.fileName, style = MaterialTheme.typography.titleSmall, fontWeight = FontWeight.SemiBold, maxLines = 1)
+                Text("${row.kindLabel} · ${row.sizeText}", style = MaterialTheme.typography.bodySmall)
+                Text(row.capturedText, style = MaterialTheme.typography.bodySmall)
+                Text("SHA-256 ${row.shortHash}", style = MaterialTheme.typography.labelSmall, fontFamily = FontFamily.Monospace, color = MaterialTheme.colorScheme.onSurfaceVariant)
+                if (row.note.isNotBlank()) Text(row.note, style = MaterialTheme.typography.bodySmall)
+            }
+        }
+    }
+}

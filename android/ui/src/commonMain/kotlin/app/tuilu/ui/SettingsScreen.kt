@@ -1,0 +1,136 @@
+package app.tuilu.ui
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.PaddingValues
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.lazy.LazyColumn
+import androidx.compose.material3.Button
+import androidx.compose.material3.Card
+import androidx.compose.material3.FilterChip
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
+import androidx.compose.material3.Surface
+import androidx.compose.material3.Switch
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.runtime.Composable
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.text.font.FontWeight
+import androidx.compose.ui.unit.dp
+import app.tuilu.core.uniffi.Language
+import app.tuilu.core.uniffi.SettingsViewRecord
+
+/** Reminders (permission, exact alarms, the makers' battery managers) and settings. */
+@Composable
+fun SettingsScreen(
+    view: SettingsViewRecord,
+    perms: PermissionState,
+    s: Strings,
+    onBack: () -> Unit,
+    onAllowNotifications: () -> Unit,
+    onExact: (Boolean) -> Unit,
+    onOpen: (SettingsPage) -> Unit,
+    onQuietHours: (Boolean) -> Unit,
+    onLanguage: (Language) -> Unit,
+    onExportIcs: () -> Unit,
+) {
+    Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
+        Column {
+            Bar(s.settings, onBack, s.back)
+            LazyColumn(contentPadding = PaddingValues(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+                item {
+                    SectionTitle(s.notifications)
+                    Card(Modifier.fillMaxWidth()) {
+                        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+                            Text(
+                                if (perms.notificationsAllowed) s.notificationsOn else s.notificationsOff,
+                                color = if (perms.notificationsAllowed) MaterialTheme.colorScheme.onSurface else MaterialTheme.colorScheme.error,
+                                fontWeight = FontWeight.SemiBold,
+                            )
+                            if (!perms.notificationsAllowed) {
+                                Text(s.notificationRationale, style = MaterialTheme.typography.bodySmall)
+                                Button(onClick = onAllowNotifications) { Text(s.allowNotifications) }
+                            }
+                            Row(verticalAlignment = Alignment.CenterVertically) {
+                                Column(Modifier.weight(1f)) {
+                                    Text(s.exactAlarms, style = MaterialTheme.typography.bodyLarge)
+                                    Text(
+                                        when {
+                                            perms.exactOptIn && !perms.exactAllowed -> s.exactAlarmsDenied
+                                            perms.exactOptIn -> s.exactAlarmsOn
+                                            else -> s.exactAlarmsOff
+                                        },
+                                        style = MaterialTheme.typography.bodySmall,
+                                    )
+                                }
+                                Switch(checked = perms.exactOptIn, onCheckedChange = onExact)
+                            }
+                            if (perms.exactOptIn && !perms.exactAllowed) {
+                                OutlinedButton(onClick = { onOpen(SettingsPage.ExactAlarms) }) { Text(s.openSystemSettings) }
+                            }
+                        }
+                    }
+                }
+                item {
+                    SectionTitle(s.batteryGuide)
+                    Card(Modifier.fillMaxWidth()) {
+                        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
+                            Text(s.batteryIntro, style = MaterialTheme.typography.bodySmall)
+                            s.oemGuides.forEach { (oem, text) ->
+                                Text(text, style = MaterialTheme.typography.bodyMedium)
+                                TextButton(onClick = { onOpen(SettingsPage.Battery(oem)) }) { Text(s.openSystemSettings) }
+                            }
+                        }
+                    }
+                }
+                item {
+                    SectionTitle(s.quietHours)
+                    Card(Modifier.fillMaxWidth()) {
+                        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
+                            Row(verticalAlignment = Alignment.CenterVertically) {
+                                Text(
+                                    if (view.quietHoursEnabled) view.quietHoursText else s.quietOff,
+                                    style = MaterialTheme.typography.bodyLarge,
+                                    modifier = Modifier.weight(1f),
+                                )
+                                Switch(checked = view.quietHoursEnabled, onCheckedChange = onQuietHours)
+                            }
+                            Text("${s.reminderTime}：${view.preferredTime}", style = MaterialTheme.typography.bodyMedium)
+                            Text("${s.timeZone}：${view.timeZone}", style = MaterialTheme.typography.bodyMedium)
+                        }
+                    }
+                }
+                item {
+                    SectionTitle(s.language)
+                    Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                        FilterChip(view.language == Language.ZH, { onLanguage(Language.ZH) }, label = { Text("简体中文") })
+                        FilterChip(view.language == Language.EN, { onLanguage(Language.EN) }, label = { Text("English") })
+                    }
+                }
+                item {
+                    SectionTitle(s.calendar)
+                    Card(Modifier.fillMaxWidth()) {
+                        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
+                            view.calendarYears.forEach { y ->
+                                Text(y.text, style = MaterialTheme.typography.bodyMedium, color = if (y.estimated) MaterialTheme.colorScheme.tertiary else MaterialTheme.colorScheme.onSurface)
+                            }
+                            view.calendarWarnings.forEach { Text(it, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.tertiary) }
+                            OutlinedButton(onClick = onExportIcs) { Text(s.exportIcs) }
+                        }
+                    }
+                }
+                item {
+                    SectionTitle(s.dataTitle)
+                    Text(s.dataLine(view.caseCount, view.evidenceCount, view.vaultSizeText), style = MaterialTheme.typography.bodyMedium)
+                    Text(s.backupNote, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+                    view.packProblems.forEach { Text(it, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.error) }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,367 @@
+package app.tuilu.ui
+
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Surface
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.unit.dp
+import app.tuilu.core.Tuilu
+import app.tuilu.core.TuiluScreens
+import app.tuilu.core.newEvidence
+import app.tuilu.core.uniffi.AppException
+import app.tuilu.core.uniffi.CaseScreenRecord
+import app.tuilu.core.uniffi.EvidenceListRecord
+import app.tuilu.core.uniffi.EvidenceSource
+import app.tuilu.core.uniffi.HomeViewRecord
+import app.tuilu.core.uniffi.Language
+import app.tuilu.core.uniffi.QuestionnaireRecord
+import app.tuilu.core.uniffi.ScenarioPickerRecord
+import app.tuilu.core.uniffi.SettingsViewRecord
+import app.tuilu.core.uniffi.StepRowRecord
+import app.tuilu.core.uniffi.ApiException
+import java.time.Clock
+import java.time.Instant
+import java.time.LocalDate
+import java.time.LocalTime
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.launch
+
+/** Where the user is. */
+sealed interface Route {
+    data object Home : Route
+    data object Picker : Route
+    data class Questions(val scenario: String) : Route
+    data class Preview(val scenario: String) : Route
+    data class Case(val id: String) : Route
+    data class Evidence(val caseId: String, val stepId: String?, val title: String) : Route
+    data object Settings : Route
+}
+
+/**
+ * The app's state: the route and the view record it shows. Every record comes from the
+ * core; events go to the core and the answer replaces the record. Errors show the core's
+ * `userMessage`. Long work (import, verify, export) is a cancellable [Job] that outlives
+ * the screen (on Android this object lives in a ViewModel, so it survives rotation).
+ */
+class TuiluController(
+    val screens: TuiluScreens,
+    private val vault: Tuilu,
+    val effects: PlatformEffects,
+    private val scope: CoroutineScope,
+    private val clock: Clock = Clock.systemUTC(),
+    permissions: PermissionState = PermissionState(notificationsAllowed = true, exactOptIn = false, exactAllowed = false),
+) {
+    var route by mutableStateOf<Route>(Route.Home)
+        private set
+    var strings by mutableStateOf(Strings.of(screens.language))
+        private set
+    var home by mutableStateOf<HomeViewRecord?>(null)
+        private set
+    var picker by mutableStateOf<ScenarioPickerRecord?>(null)
+        private set
+    var questionnaire by mutableStateOf<QuestionnaireRecord?>(null)
+        private set
+    var questionIndex by mutableStateOf(0)
+    var answers by mutableStateOf<Map<String, String>>(emptyMap())
+        private set
+    var case by mutableStateOf<CaseScreenRecord?>(null)
+        private set
+    var showUndo by mutableStateOf(false)
+        private set
+    var evidence by mutableStateOf<EvidenceListRecord?>(null)
+        private set
+    var settings by mutableStateOf<SettingsViewRecord?>(null)
+        private set
+    var permissions by mutableStateOf(permissions)
+    var busy by mutableStateOf<Busy?>(null)
+        private set
+    var result by mutableStateOf<String?>(null)
+        private set
+    /** The last error, in the core's words. */
+    var message by mutableStateOf<String?>(null)
+    /** Files another app shared (ACTION_SEND), waiting for the user to pick a case and step. */
+    var pendingImport by mutableStateOf<List<PickedFile>>(emptyList())
+        private set
+    private var work: Job? = null
+    private val thumbnails = HashMap<String, String>()
+
+    private fun launch(block: suspend () -> Unit) = scope.launch {
+        try {
+            block()
+        } catch (e: AppException) {
+            message = e.text
+        } catch (e: ApiException) {
+            message = e.text(screens.language)
+        }
+    }
+
+    fun go(to: Route) {
+        message = null
+        result = null
+        showUndo = false
+        route = to
+        launch {
+            load(to)
+            // Shared files go to the step the user opened.
+            if (to is Route.Evidence && pendingImport.isNotEmpty()) {
+                val files = pendingImport
+                pendingImport = emptyList()
+                addFiles(files)
+            }
+        }
+    }
+
+    /** Files shared from another app: ask which case and step (the home list, then a step's evidence). */
+    fun importShared(files: List<PickedFile>) {
+        if (files.isEmpty()) return
+        pendingImport = files
+        go(Route.Home)
+    }
+
+    fun cancelImport() {
+        pendingImport = emptyList()
+    }
+
+    suspend fun load(to: Route = route) {
+        when (to) {
+            Route.Home -> home = screens.home()
+            Route.Picker -> picker = screens.scenarioPicker()
+            is Route.Questions -> questionnaire = screens.questionnaire(to.scenario, answers)
+            is Route.Preview -> questionnaire = screens.questionnaire(to.scenario, answers)
+            is Route.Case -> case = screens.case(to.id)
+            is Route.Evidence -> evidence = screens.evidence(to.caseId, to.stepId)
+            Route.Settings -> settings = screens.settings()
+        }
+    }
+
+    fun back() = go(
+        when (val r = route) {
+            Route.Home, Route.Picker, Route.Settings -> Route.Home
+            is Route.Questions -> Route.Picker
+            is Route.Preview -> Route.Questions(r.scenario)
+            is Route.Case -> Route.Home
+            is Route.Evidence -> Route.Case(r.caseId)
+        },
+    )
+
+    fun pick(scenario: String) {
+        answers = emptyMap()
+        questionIndex = 0
+        go(Route.Questions(scenario))
+    }
+
+    fun answer(questionId: String, value: String) = launch {
+        val scenario = (route as? Route.Questions)?.scenario ?: return@launch
+        answers = answers + (questionId to value)
+        val q = screens.questionnaire(scenario, answers)
+        questionnaire = q
+        // An accepted answer moves on to the next question; a refused one stays with its error.
+        val n = q.questions.indexOfFirst { it.id == questionId }
+        if (n >= 0 && q.questions[n].error == null && n < q.questions.size - 1) questionIndex = n + 1
+    }
+
+    fun create() = launch {
+        val scenario = (route as? Route.Preview)?.scenario ?: return@launch
+        val created = screens.createCase(scenario, answers)
+        case = created
+        route = Route.Case(created.id)
+        resync()
+    }
+
+    fun act(req: StepRequest) = launch {
+        val id = (route as? Route.Case)?.id ?: return@launch
+        val at = req.at?.let { (d, t) -> d.atTime(t).atZone(screens.zone).toInstant() }
+        case = screens.act(id, req.stepId, req.action, at = at, route = req.route)
+        showUndo = true
+        resync()
+    }
+
+    fun undo() = launch {
+        val id = (route as? Route.Case)?.id ?: return@launch
+        case = screens.undo(id)
+        showUndo = false
+        resync()
+    }
+
+    fun flag(step: StepRowRecord, note: String) = launch {
+        val id = (route as? Route.Case)?.id ?: return@launch
+        case = screens.flagRule(id, step.id, note)
+    }
+
+    /** Adds files (from the picker, the camera or another app's share) to the current step. */
+    fun addFiles(files: List<PickedFile>, source: EvidenceSource = EvidenceSource.IMPORT) {
+        val r = route as? Route.Evidence ?: return
+        work = scope.launch {
+            try {
+                for ((n, f) in files.withIndex()) {
+                    busy = Busy("${strings.working} ${n + 1}/${files.size}", null)
+                    val added = vault.addEvidence(newEvidence(r.caseId, r.stepId, source = source), f.path, clock.instant()) { p ->
+                        busy = Busy("${strings.working} ${n + 1}/${files.size}", p.fraction.toFloat())
+                    }
+                    thumbnails[added.item.sha256] = f.path
+                }
+                evidence = screens.evidence(r.caseId, r.stepId)
+            } catch (e: AppException) {
+                message = e.text
+            } catch (e: ApiException) {
+                message = e.text(screens.language)
+            } finally {
+                busy = null
+            }
+        }
+    }
+
+    fun pickMedia() = scope.launch { addFiles(effects.pickMedia()) }
+
+    fun takePhoto() = scope.launch { effects.takePhoto()?.let { addFiles(listOf(it), EvidenceSource.CAPTURE) } }
+
+    fun verify() {
+        val r = route as? Route.Evidence ?: return
+        work = scope.launch {
+            try {
+                busy = Busy(strings.verify, null)
+                val report = vault.verifyEvidence(r.caseId, clock.instant())
+                result = strings.verified(report.itemsChecked.toLong(), report.issues.size)
+            } catch (e: ApiException) {
+                message = e.text(screens.language)
+            } finally {
+                busy = null
+            }
+        }
+    }
+
+    fun export() {
+        val r = route as? Route.Evidence ?: return
+        work = scope.launch {
+            try {
+                busy = Busy(strings.exportBundle, null)
+                val out = effects.exportPath("tuilu-${r.caseId}-${clock.instant().epochSecond}.zip")
+                val report = vault.exportEvidence(r.caseId, out, clock.instant())
+                effects.shareFile(report.path, "application/zip")
+            } catch (e: ApiException) {
+                message = e.text(screens.language)
+            } finally {
+                busy = null
+            }
+        }
+    }
+
+    fun cancelWork() {
+        work?.cancel()
+        busy = null
+    }
+
+    /** The phone's alarms follow the core's reminder sync. */
+    suspend fun resync() {
+        effects.applyReminders(screens.reminderSync(effects.scheduledReminders()))
+    }
+
+    fun setLanguage(language: Language) = launch {
+        screens.language = language
+        screens.saveSettings(screens.storedSettings().copy(language = language))
+        strings = Strings.of(language)
+        load()
+    }
+
+    fun setQuietHours(on: Boolean) = launch {
+        screens.saveSettings(screens.storedSettings().copy(quietHoursEnabled = on))
+        settings = screens.settings()
+        resync()
+    }
+
+    fun exportIcs() = launch {
+        val path = effects.exportPath("tuilu.ics")
+        java.io.File(path).writeText(vault.exportCalendar(null, Tuilu.reminderSettings(screens.zone), screens.language, clock.instant()))
+        effects.shareFile(path, "text/calendar")
+    }
+
+    fun thumbnailPath(sha256: String): String? = thumbnails[sha256]
+
+    fun today(): LocalDate = LocalDate.ofInstant(clock.instant(), screens.zone)
+
+    fun nowTime(): LocalTime = LocalTime.ofInstant(clock.instant(), screens.zone).withSecond(0).withNano(0)
+}
+
+/** The whole app: the screen for the route, the core's error text below it. */
+@Composable
+fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> androidx.compose.ui.graphics.ImageBitmap? = { null }) {
+    val s = c.strings
+    LaunchedEffect(Unit) { c.load() }
+    TuiluTheme(dark) {
+        Box(Modifier.fillMaxSize()) {
+            when (val r = c.route) {
+                Route.Home -> c.home?.let { HomeScreen(it, s, onOpenCase = { id -> c.go(Route.Case(id)) }, onStart = { c.go(Route.Picker) }, onSettings = { c.go(Route.Settings) }) }
+                Route.Picker -> c.picker?.let { PickerScreen(it, c.home?.startLabel ?: s.appName, s, onBack = c::back, onPick = c::pick) }
+                is Route.Questions -> c.questionnaire?.takeIf { it.scenario == r.scenario }?.let {
+                    QuestionScreen(it, c.questionIndex, s, onBack = c::back, onAnswer = c::answer, onGoTo = { n -> c.questionIndex = n }, onPreview = { c.go(Route.Preview(r.scenario)) })
+                }
+                is Route.Preview -> c.questionnaire?.let { PreviewScreen(it, s, onBack = c::back, onCreate = { c.create() }) }
+                is Route.Case -> c.case?.takeIf { it.id == r.id }?.let {
+                    ChecklistScreen(
+                        it, s, c.today(), c.nowTime(), c.showUndo,
+                        onBack = c::back, onAct = { req -> c.act(req) }, onUndo = { c.undo() },
+                        onEvidence = { step -> c.go(Route.Evidence(r.id, step.id, step.title)) },
+                        onFlag = { step, note -> c.flag(step, note) },
+                    )
+                }
+                is Route.Evidence -> c.evidence?.let {
+                    EvidenceScreen(
+                        it, r.title, s, c.busy, c.result,
+                        thumbnail = { row -> c.thumbnailPath(row.sha256)?.let(thumbnail) },
+                        onBack = c::back, onPick = { c.pickMedia() }, onCamera = { c.takePhoto() },
+                        onVerify = c::verify, onExport = c::export, onCancel = c::cancelWork,
+                    )
+                }
+                Route.Settings -> c.settings?.let {
+                    SettingsScreen(
+                        it, c.permissions, s, onBack = c::back,
+                        onAllowNotifications = c.effects::requestNotifications,
+                        onExact = { on -> c.permissions = c.permissions.copy(exactOptIn = on); if (on && !c.permissions.exactAllowed) c.effects.openSettings(SettingsPage.ExactAlarms) },
+                        onOpen = c.effects::openSettings,
+                        onQuietHours = { on -> c.setQuietHours(on) },
+                        onLanguage = { l -> c.setLanguage(l) },
+                        onExportIcs = { c.exportIcs() },
+                    )
+                }
+            }
+            if (c.pendingImport.isNotEmpty()) {
+                Surface(
+                    color = MaterialTheme.colorScheme.primaryContainer,
+                    contentColor = MaterialTheme.colorScheme.onPrimaryContainer,
+                    shape = MaterialTheme.shapes.small,
+                    modifier = Modifier.align(Alignment.BottomStart).padding(12.dp).fillMaxWidth(),
+                ) {
+                    Box(Modifier.padding(start = 16.dp)) {
+                        Text(s.importBanner(c.pendingImport.size), modifier = Modifier.align(Alignment.CenterStart).padding(end = 72.dp, top = 12.dp, bottom = 12.dp))
+                        TextButton(onClick = c::cancelImport, modifier = Modifier.align(Alignment.CenterEnd)) { Text(s.cancel) }
+                    }
+                }
+            }
+            c.message?.let { m ->
+                Surface(
+                    color = MaterialTheme.colorScheme.errorContainer,
+                    contentColor = MaterialTheme.colorScheme.onErrorContainer,
+                    shape = MaterialTheme.shapes.small,
+                    modifier = Modifier.align(Alignment.BottomCenter).padding(12.dp).fillMaxWidth(),
+                ) {
+                    Box(Modifier.padding(start = 16.dp)) {
+                        Text(m, modifier = Modifier.align(Alignment.CenterStart).padding(end = 72.dp, top = 12.dp, bottom = 12.dp))
+                        TextButton(onClick = { c.message = null }, modifier = Modifier.align(Alignment.CenterEnd)) { Text(s.close) }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package app.tuilu.ui
+
+import app.tuilu.core.TuiluScreens
+import app.tuilu.core.uniffi.CaseScreenRecord
+import app.tuilu.core.uniffi.Language
+import app.tuilu.core.uniffi.StepAction
+import java.time.Clock
+import java.time.Instant
+import java.time.ZoneId
+import java.time.ZoneOffset
+
+/** A clock the demo moves forward, so cases have a history. */
+class MovableClock(var now: Instant) : Clock() {
+    override fun getZone(): ZoneId = ZoneOffset.UTC
+    override fun withZone(zone: ZoneId?): Clock = this
+    override fun instant(): Instant = now
+}
+
+/**
+ * Real cases in a fresh vault, built through the core as a user would (answers, then
+ * steps done and submitted at given times): a guild exit mid-way, an overdue refund and a
+ * Kuaishou wind-down. Used by the screenshot renderer and the UI tests.
+ */
+object Demo {
+    val zone: ZoneId = ZoneId.of("Asia/Shanghai")
+    /** 2026-10-12 10:00 Beijing time. */
+    val now: Instant = Instant.parse("2026-10-12T02:00:00Z")
+
+    val guildAnswers = mapOf(
+        "has_unsettled_earnings" to "否",
+        "has_violation_record" to "否",
+        "contract_ended" to "是",
+    )
+
+    class Cases(val guild: CaseScreenRecord, val refund: CaseScreenRecord, val kuaishou: CaseScreenRecord)
+
+    fun screens(vault: String, language: Language, clock: Clock): TuiluScreens =
+        TuiluScreens(vault, language, zone, clock)
+
+    /** Marks [done] steps done, then submits [submit] at [submitAt], as a user would. */
+    private suspend fun advance(s: TuiluScreens, start: CaseScreenRecord, done: List<String>, submit: String?, submitAt: Instant): CaseScreenRecord {
+        var case = start
+        for (step in done) case = s.act(case.id, step, StepAction.DONE)
+        if (submit != null) case = s.act(case.id, submit, StepAction.SUBMIT, at = submitAt)
+        return case
+    }
+
+    suspend fun build(vault: String): Cases {
+        val clock = MovableClock(Instant.parse("2026-08-18T02:00:00Z"))
+        TuiluScreens(vault, Language.ZH, zone, clock).use { s ->
+            var refund = s.createCase(
+                "douyin.recharge-refund",
+                mapOf(
+                    "recharge_time" to "2026-08-17 21:30",
+                    "recharge_method" to "wechat_pay",
+                    "recharge_amount" to "648",
+                    "refund_reason" to "mistaken",
+                ),
+            )
+            clock.now = Instant.parse("2026-08-20T04:00:00Z")
+            refund = advance(
+                s, refund, listOf("screenshot_recharge", "prepare_request_details", "contact_customer_service"),
+                "apply_on_order", Instant.parse("2026-08-20T03:00:00Z"),
+            )
+            // The wait for the decision runs from the request; the platform's 15 working days are long past.
+            val wait = refund.steps.first { it.id == "await_decision" }
+            val start = wait.actions.firstOrNull { it.action == StepAction.SUBMIT } ?: wait.actions.firstOrNull { it.action == StepAction.START }
+            if (start != null) refund = s.act(refund.id, wait.id, start.action, at = if (start.asksTime) Instant.parse("2026-08-20T03:00:00Z") else null)
+
+            clock.now = Instant.parse("2026-09-28T02:00:00Z")
+            var guild = s.createCase("douyin.guild-exit", guildAnswers)
+            clock.now = Instant.parse("2026-10-09T07:00:00Z")
+            guild = advance(
+                s, guild, listOf("check_account_status", "backup_data", "read_contract_and_negotiate"),
+                "submit_exit", Instant.parse("2026-10-09T06:30:00Z"),
+            )
+
+            clock.now = Instant.parse("2026-10-10T02:00:00Z")
+            var ks = s.createCase("kuaishou.live-exit", mapOf("fans" to "1.2万", "balance" to "350"))
+            ks = advance(s, ks, ks.steps.take(2).map { it.id }, null, clock.now)
+            return Cases(guild, refund, ks)
+        }
+    }
+}

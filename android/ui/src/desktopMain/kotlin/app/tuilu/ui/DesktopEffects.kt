@@ -1,0 +1,37 @@
+package app.tuilu.ui
+
+import androidx.compose.ui.graphics.ImageBitmap
+import androidx.compose.ui.graphics.toComposeImageBitmap
+import app.tuilu.core.uniffi.ReminderSyncRecord
+import java.io.File
+import java.nio.file.Files
+import org.jetbrains.skia.Image
+
+/**
+ * The JVM stand-in for the phone's effects, used by the UI tests and the screenshot
+ * renderer: the "picker" hands over files queued by the test, shares are recorded, and
+ * reminders are held as tokens.
+ */
+class DesktopEffects(private val exportDir: File = Files.createTempDirectory("tuilu-export-").toFile()) : PlatformEffects {
+    val picks = ArrayDeque<List<PickedFile>>()
+    val shared = mutableListOf<Pair<String, String>>()
+    val opened = mutableListOf<SettingsPage>()
+    var notificationRequests = 0
+    private var held = emptySet<String>()
+
+    override suspend fun pickMedia(): List<PickedFile> = picks.removeFirstOrNull() ?: emptyList()
+    override suspend fun takePhoto(): PickedFile? = picks.removeFirstOrNull()?.firstOrNull()
+    override fun shareFile(path: String, mediaType: String) { shared += path to mediaType }
+    override suspend fun applyReminders(sync: ReminderSyncRecord): Set<String> {
+        held = (held - sync.cancel.toSet()) + sync.schedule.map { it.token }
+        return held
+    }
+    override fun scheduledReminders(): Set<String> = held
+    override fun openSettings(page: SettingsPage) { opened += page }
+    override fun requestNotifications() { notificationRequests++ }
+    override fun exportPath(name: String): String = File(exportDir, name).path
+}
+
+/** Decodes an image file for a thumbnail (Android uses BitmapFactory). */
+fun desktopThumbnail(path: String): ImageBitmap? =
+    runCatching { Image.makeFromEncoded(File(path).readBytes()).toComposeImageBitmap() }.getOrNull()

@@ -1,0 +1,167 @@
+package app.tuilu.ui
+
+import androidx.compose.ui.test.ComposeUiTest
+import androidx.compose.ui.test.ExperimentalTestApi
+import androidx.compose.ui.test.hasAnyAncestor
+import androidx.compose.ui.test.hasScrollAction
+import androidx.compose.ui.test.hasTestTag
+import androidx.compose.ui.test.hasText
+import androidx.compose.ui.test.onAllNodesWithText
+import androidx.compose.ui.test.onFirst
+import androidx.compose.ui.test.onLast
+import androidx.compose.ui.test.onNodeWithText
+import androidx.compose.ui.test.performClick
+import androidx.compose.ui.test.performScrollToNode
+import androidx.compose.ui.test.runComposeUiTest
+import app.tuilu.core.Tuilu
+import app.tuilu.core.TuiluScreens
+import app.tuilu.core.uniffi.Language
+import app.tuilu.core.uniffi.StepAction
+import app.tuilu.core.uniffi.StepStatus
+import java.io.File
+import java.nio.file.Files
+import java.security.MessageDigest
+import kotlin.test.assertEquals
+import kotlin.test.assertNotNull
+import kotlin.test.assertNull
+import kotlin.test.assertTrue
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.runBlocking
+import java.util.concurrent.TimeUnit
+import org.junit.jupiter.api.Disabled
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.Timeout
+
+/** Whole flows through the Compose screens, against the real core in a fresh vault. */
+@OptIn(ExperimentalTestApi::class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class UiFlowTest {
+    private val vault = Files.createTempDirectory("tuilu-ui-").toFile()
+    private val clock = MovableClock(Demo.now)
+    private val screens = TuiluScreens(vault.path, Language.ZH, Demo.zone, clock)
+    private val tuilu = Tuilu(vault.path, clock = clock)
+    private val effects = DesktopEffects()
+    private val c = TuiluController(screens, tuilu, effects, CoroutineScope(SupervisorJob() + Dispatchers.IO), clock)
+
+    private fun ComposeUiTest.waitFor(text: String, substring: Boolean = false) =
+        waitUntil(timeoutMillis = 10_000L) { onAllNodesWithText(text, substring = substring).fetchSemanticsNodes().isNotEmpty() }
+
+    /** Scrolls the screen's list to the text (lazy lists compose only what is visible). */
+    private fun ComposeUiTest.scrollTo(text: String, substring: Boolean = false) {
+        onAllNodes(hasScrollAction()).onFirst().performScrollToNode(hasText(text, substring = substring))
+    }
+
+    /** Clicks the button [text] on the card of [step]. */
+    private fun ComposeUiTest.clickOnStep(step: String, text: String) {
+        onAllNodes(hasScrollAction()).onFirst().performScrollToNode(hasTestTag("step-$step"))
+        onAllNodes(hasText(text) and hasAnyAncestor(hasTestTag("step-$step"))).onFirst().performClick()
+    }
+
+    private fun label(step: String, action: StepAction) =
+        c.case!!.steps.first { it.id == step }.actions.first { it.action == action }.label
+
+    // Not yet green: on the shared build machine it ran out of its 90 s inside the step
+    // actions (software-rendered frames under load); to finish, see docs/android-ui.md.
+    @Disabled("times out on the loaded build machine; not yet verified green")
+    @Test
+    fun questionnaireToCaseThenStartSubmitUndoAndTheDeadlineShows(): Unit = runComposeUiTest {
+        setContent { TuiluApp(c) }
+        waitFor("开始一个退出流程")
+        onNodeWithText("开始一个退出流程").performClick()
+        val guild = runBlocking { screens.scenarioPicker() }.groups.flatMap { it.scenarios }.first { it.id == "douyin.guild-exit" }
+        waitFor(guild.title)
+        onNodeWithText(guild.title).performClick()
+        // One question at a time: an accepted answer moves on.
+        waitUntil(timeoutMillis = 10_000L) { c.questionnaire?.scenario == guild.id }
+        for (answer in listOf("否", "否", "是")) {
+            val n = c.questionIndex
+            waitFor(Strings.of(Language.ZH).questionOf(n + 1, c.questionnaire!!.questions.size))
+            onAllNodesWithText(answer).onFirst().performClick()
+            waitUntil(timeoutMillis = 10_000L) { c.questionIndex == n + 1 }
+        }
+        scrollTo("查看计划")
+        onAllNodesWithText("查看计划").onLast().performClick()
+        waitFor("按此计划开始")
+        onNodeWithText("按此计划开始").performClick()
+        waitUntil(timeoutMillis = 10_000L) { c.case != null }
+
+        val first = c.case!!.steps.first().id
+        clickOnStep(first, label(first, StepAction.START))
+        waitUntil(timeoutMillis = 10_000L) { c.case!!.steps.first().status == StepStatus.IN_PROGRESS }
+        waitFor("撤销")
+        for (step in listOf("check_account_status", "backup_data", "read_contract_and_negotiate")) {
+            clickOnStep(step, label(step, StepAction.DONE))
+            waitUntil(timeoutMillis = 10_000L) { c.case!!.steps.first { it.id == step }.status == StepStatus.DONE }
+        }
+        val submit = label("submit_exit", StepAction.SUBMIT)
+        clickOnStep("submit_exit", submit)
+        // The time picker, default now; confirm.
+        waitFor("什么时候提交的？")
+        onAllNodesWithText(submit).onLast().performClick()
+        waitUntil(timeoutMillis = 10_000L) { c.case!!.steps.first { it.id == "submit_exit" }.deadline != null }
+        val deadline = c.case!!.steps.first { it.id == "submit_exit" }.deadline!!
+        scrollTo(deadline.text)
+        onNodeWithText(deadline.text).assertExists()
+        assertTrue(deadline.text.contains("北京时间"), deadline.text)
+        onNodeWithText(c.case!!.undo!!.label).assertExists()
+
+        onNodeWithText("撤销").performClick()
+        waitUntil(timeoutMillis = 10_000L) { c.case!!.steps.first { it.id == "submit_exit" }.status == StepStatus.TODO }
+        waitUntil(timeoutMillis = 5_000L) { onAllNodesWithText(deadline.text).fetchSemanticsNodes().isEmpty() }
+        // The alarms followed the core: what the phone holds is the core's current sync.
+        assertEquals(emptyList(), runBlocking { screens.reminderSync(effects.scheduledReminders()) }.schedule)
+    }
+
+    @Test
+    fun aLockedStepSaysWhichStepToFinishFirst(): Unit = runComposeUiTest {
+        val case = runBlocking { screens.createCase("douyin.guild-exit", Demo.guildAnswers) }
+        val reason = case.steps.first { it.id == "submit_exit" }.lockedReason
+        assertNotNull(reason)
+        assertTrue(reason.contains(case.steps.first().title), reason)
+        c.go(Route.Case(case.id))
+        setContent { TuiluApp(c) }
+        waitUntil(timeoutMillis = 10_000L) { c.case != null }
+        scrollTo(reason)
+        onNodeWithText(reason).assertExists()
+    }
+
+    // Passed in 2 of 4 runs here, then ran out of time (see the flow test above).
+    @Disabled("times out on the loaded build machine; not yet reliably green")
+    @Test
+    fun evidenceAddedFromAFileAppearsWithItsHash(): Unit = runComposeUiTest {
+        val case = runBlocking { screens.createCase("douyin.guild-exit", Demo.guildAnswers) }
+        val file = File(vault, "IMG_0001.png")
+        renderPng(file, wDp = 60, hDp = 100) { androidx.compose.material3.Text("退会申请已提交") }
+        val sha = MessageDigest.getInstance("SHA-256").digest(file.readBytes()).joinToString("") { "%02x".format(it) }
+        effects.picks.addLast(listOf(PickedFile(file.path, file.name, "image/png")))
+        c.go(Route.Evidence(case.id, "submit_exit", "提交退会申请"))
+        setContent { TuiluApp(c, thumbnail = ::desktopThumbnail) }
+        waitFor("从相册添加")
+        onNodeWithText("从相册添加").performClick()
+        waitFor("SHA-256 ${sha.take(12)}")
+        onNodeWithText("IMG_0001.png").assertExists()
+        assertEquals(sha, c.evidence!!.items.single().sha256)
+        // Export goes to the share sheet.
+        onNodeWithText(Strings.of(Language.ZH).exportBundle).performClick()
+        waitUntil(timeoutMillis = 10_000L) { effects.shared.isNotEmpty() }
+        assertTrue(File(effects.shared.single().first).length() > 0)
+    }
+
+    @Test
+    fun flaggingARuleShowsTheMark(): Unit = runComposeUiTest {
+        val case = runBlocking { screens.createCase("douyin.guild-exit", Demo.guildAnswers) }
+        assertNull(case.steps.first().flag)
+        c.go(Route.Case(case.id))
+        setContent { TuiluApp(c) }
+        waitFor("出处")
+        onAllNodesWithText("出处").onFirst().performClick()
+        waitFor("这条规则的出处")
+        onNodeWithText("标记为可能过时").performClick()
+        waitUntil(timeoutMillis = 10_000L) { c.case!!.steps.first().flag != null }
+        val mark = c.case!!.steps.first().flag!!.text
+        assertTrue(mark.startsWith("⚑"), mark)
+        waitFor(mark)
+    }
+}
