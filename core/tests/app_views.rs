@@ -605,9 +605,42 @@ fn evidence_list_and_settings_say_things_in_words() {
     assert_eq!(row.short_hash.len(), 12);
     assert_eq!(row.captured_text, "拍摄时间未知");
     assert!(!row.step_title.as_deref().unwrap().contains('_'));
+    // The same screenshot added for another step is attached to it: listed under both.
+    {
+        let vault = app.vault(c.now).unwrap();
+        let root = vault.dir().to_path_buf();
+        let added = vault
+            .with_connection_mut(|conn| {
+                let mut item = tuilu_core::evidence::NewItem::import(case.id.clone());
+                item.step_id = Some("record_communications".into());
+                tuilu_core::evidence::EvidenceStore::new(conn, &root).add_file(
+                    &item,
+                    &file,
+                    &tuilu_core::evidence::NoProgress,
+                    &tuilu_core::evidence::CancelFlag::new(),
+                    c.now,
+                )
+            })
+            .unwrap();
+        assert_eq!(added.linked_step.as_deref(), Some("record_communications"));
+    }
+    let both = app
+        .evidence_list(&c, &case.id, Some("record_communications"))
+        .unwrap();
+    assert_eq!(both.items.len(), 1);
+    assert_eq!(
+        app.evidence_list(&c, &case.id, None).unwrap().items.len(),
+        1
+    );
     let screen = app.case_screen(&c, &case.id).unwrap();
     let backup = screen.steps.iter().find(|s| s.id == "backup_data").unwrap();
     assert_eq!(backup.evidence_count, 1);
+    let record = screen
+        .steps
+        .iter()
+        .find(|s| s.id == "record_communications")
+        .unwrap();
+    assert_eq!(record.evidence_count, 1);
     assert!(backup.source.as_ref().unwrap().summary.contains("最近审核"));
 
     let s = app.settings_view(&c).unwrap();

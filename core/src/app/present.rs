@@ -427,8 +427,8 @@ pub fn case_screen(
         .and_then(|(sc, f)| evaluate_plan(sc, f).ok());
     let mut evidence: BTreeMap<String, i64> = BTreeMap::new();
     for i in items.iter().filter(|i| i.deleted_at.is_none()) {
-        if let Some(s) = &i.step_id {
-            *evidence.entry(s.clone()).or_default() += 1;
+        for link in i.steps() {
+            *evidence.entry(link.step_id).or_default() += 1;
         }
     }
     let undo_map = undoable(case, journal);
@@ -743,7 +743,7 @@ pub fn evidence_list(
     let rows: Vec<EvidenceRow> = items
         .iter()
         .filter(|i| i.deleted_at.is_none())
-        .filter(|i| step.is_none() || i.step_id.as_deref() == step)
+        .filter(|i| step.is_none_or(|s| i.steps().iter().any(|l| l.step_id == s)))
         .map(|i| EvidenceRow {
             id: i.id.clone(),
             kind_label: media_kind_label(lang, &i.media_type),

@@ -38,6 +38,8 @@ final class AppStore {
     var focusedStep: String?
     /// The last refusal, in the user's language.
     var error: String?
+    /// The last thing worth telling that is not an error (a file attached to one more step).
+    var notice: String?
     var work: LongWork?
     var lastSync: ReminderSyncOutcome?
 
@@ -210,9 +212,12 @@ final class AppStore {
                 let access = scoped && url.startAccessingSecurityScopedResource()
                 defer { if access { url.stopAccessingSecurityScopedResource() } }
                 let item = NewEvidenceRecord.item(caseId: caseId, stepId: stepId, source: source)
-                _ = try await files.addEvidence(item, atPath: url.path) { progress in
+                let added = try await files.addEvidence(item, atPath: url.path) { progress in
                     let fraction = (Double(index) + progress.fraction) / Double(urls.count)
                     Task { @MainActor in self?.work?.fraction = fraction }
+                }
+                if added.linkedStep != nil {
+                    self?.notice = String(localized: "这个文件已在本案件中，现已同时关联到这一步（未重复保存）。")
                 }
             }
             self?.loadEvidence(caseId, stepId: stepId)

@@ -20,6 +20,9 @@ struct EvidenceScreen: View {
 
     var body: some View {
         List {
+            if let notice = store.notice {
+                Text(notice).font(.footnote).foregroundStyle(.secondary)
+            }
             if let list = store.evidence[route] {
                 if let empty = list.emptyText {
                     Text(empty).foregroundStyle(.secondary)

@@ -45,6 +45,10 @@ class Strings private constructor(private val zh: Boolean) {
     val exportBundle = t("导出证据包", "Export bundle")
     val cancel = t("取消", "Cancel")
     val working = t("处理中…", "Working…")
+    val attachedToStep = t(
+        "这个文件已在本案件中，现已同时关联到这一步（未重复保存）。",
+        "This file is already in the case; it now also proves this step (not stored twice).",
+    )
     val whenTitle = t("什么时候提交的？", "When did you submit it?")
     val today = t("今天", "Today")
     val yesterday = t("昨天", "Yesterday")

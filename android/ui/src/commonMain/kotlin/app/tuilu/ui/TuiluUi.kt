@@ -211,6 +211,7 @@ class TuiluController(
                         busy = Busy("${strings.working} ${n + 1}/${files.size}", p.fraction.toFloat())
                     }
                     thumbnails[added.item.sha256] = f.path
+                    if (added.linkedStep != null) message = strings.attachedToStep
                 }
                 evidence = screens.evidence(r.caseId, r.stepId)
             } catch (e: AppException) {
