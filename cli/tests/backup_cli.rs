@@ -130,7 +130,7 @@ fn make_vault(root: &Path) -> PathBuf {
             "rules",
             "flag",
             "douyin.guild-exit",
-            "verify_identity",
+            "await_review",
             "--note",
             "规则可能已变",
         ],
@@ -149,9 +149,9 @@ fn make_vault(root: &Path) -> PathBuf {
 
 /// Everything a user sees, as JSON.
 fn views(vault: &Path) -> Value {
-    let cases = json(vault, &["case", "list"]);
+    let home = json(vault, &["case", "list"]);
     let mut per_case = BTreeMap::new();
-    for c in cases.as_array().unwrap() {
+    for c in home["cases"].as_array().unwrap() {
         let id = c["id"].as_str().unwrap();
         per_case.insert(
             id.to_string(),
@@ -166,7 +166,7 @@ fn views(vault: &Path) -> Value {
     // The one thing that differs: where the folder is.
     calendar.as_object_mut().unwrap().remove("overrides_dir");
     serde_json::json!({
-        "cases": cases,
+        "cases": home,
         "per_case": per_case,
         "verify": json(vault, &["evidence", "verify"]),
         "reminders": json(vault, &["reminders", "--tz", "Asia/Shanghai"]),
@@ -330,8 +330,8 @@ fn the_go_age_tool_and_tar_recover_the_files_without_tuilu() {
     let path = out_dir.join(format!("vault/evidence/sha256/{}/{sha}", &sha[..2]));
     assert_eq!(std::fs::read(path).unwrap(), std::fs::read(&photo).unwrap());
     // The extracted folder is a working vault.
-    let cases = json(&out_dir.join("vault"), &["case", "list"]);
-    assert_eq!(cases[0]["id"], id);
+    let home = json(&out_dir.join("vault"), &["case", "list"]);
+    assert_eq!(home["cases"][0]["id"], id);
 }
 
 #[test]

@@ -58,7 +58,7 @@ fn make_vault(dir: &Path, cases: usize, files: usize, tag: &str) -> Vec<String> 
         })
         .unwrap();
     }
-    v.flag_rule(sc, "verify_identity", "可能过时", now()).ok();
+    v.flag_rule(sc, "await_review", "可能过时", now()).unwrap();
     let year = fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/data/holidays-cn/2026.json"

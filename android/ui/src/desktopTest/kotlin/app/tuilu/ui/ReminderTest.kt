@@ -119,15 +119,21 @@ class ReminderTest {
         // A second "已提交" is refused by the core, in its words.
         val refused = events.action(NotificationEvent(ReminderEvents.SUBMITTED, "r", "t", case.id, "submit_exit"))
         assertTrue(refused != null && refused.isNotBlank())
-        // "稍后提醒": the core moves the reminder; the scheduler follows.
+        // "稍后提醒" on a reminder not yet due: the core keeps it at its planned time (a
+        // snooze never moves a reminder earlier), so it is still planned.
         val first = screens.reminderSync(emptyList()).schedule.first()
-        alarms.calls.clear()
         assertNull(events.action(NotificationEvent(ReminderEvents.SNOOZE, first.id, first.token, case.id, first.stepId)))
-        assertTrue(alarms.calls.any { it.kind != "cancel" }, alarms.calls.toString())
+        assertTrue(screens.reminderSync(emptyList()).schedule.any { it.id == first.id })
+        // Its notification offers "已有结果" for the step handed in.
+        assertTrue(first.actions.any { it.id == ReminderEvents.DONE && it.label == "已有结果" }, first.actions.toString())
         // After a reboot the phone holds nothing: everything is scheduled again.
         store.tokens = emptySet()
         val applied = events.reschedule()
         assertTrue(applied.inexact > 0)
         events.delivered(NotificationEvent(null, first.id, first.token, case.id, first.stepId))
+        // "已有结果" from the notification: the step is done and its reminders go.
+        assertNull(events.action(NotificationEvent(ReminderEvents.DONE, first.id, first.token, case.id, "submit_exit")))
+        assertEquals(StepStatus.DONE, screens.case(case.id).steps.first { it.id == "submit_exit" }.status)
+        assertTrue(screens.reminderSync(emptyList()).schedule.none { it.stepId == "submit_exit" })
     }
 }

@@ -38,7 +38,8 @@ class ReminderEvents(
     }
 
     /**
-     * "已提交" marks the step submitted now (its clock starts); "稍后提醒" snoozes. The
+     * "已提交" marks the step submitted now (its clock starts); "已有结果" marks a step handed
+     * in as done; "稍后提醒" snoozes (never earlier than the reminder's planned time). The
      * returned text is what to show if the core refused (a step no longer open, say).
      */
     suspend fun action(event: NotificationEvent): String? = try {
@@ -47,6 +48,12 @@ class ReminderEvents(
                 val case = event.caseId ?: return null
                 val step = event.stepId ?: return null
                 screens.act(case, step, StepAction.SUBMIT, at = now())
+                reschedule()
+            }
+            DONE -> {
+                val case = event.caseId ?: return null
+                val step = event.stepId ?: return null
+                screens.act(case, step, StepAction.DONE, at = now())
                 reschedule()
             }
             SNOOZE -> scheduler.apply(
@@ -64,6 +71,8 @@ class ReminderEvents(
     companion object {
         /** The core's notification action ids. */
         const val SUBMITTED = "submitted"
+        /** "已有结果" on a step handed in: the answer came, the step is done. */
+        const val DONE = "done"
         const val SNOOZE = "snooze"
     }
 }
