@@ -51,15 +51,13 @@ object Demo {
             var refund = s.createCase(
                 "douyin.recharge-refund",
                 mapOf(
-                    "recharge_time" to "2026-08-17 21:30",
-                    "recharge_method" to "wechat_pay",
                     "recharge_amount" to "648",
                     "refund_reason" to "mistaken",
                 ),
             )
             clock.now = Instant.parse("2026-08-20T04:00:00Z")
             refund = advance(
-                s, refund, listOf("screenshot_recharge", "prepare_request_details", "contact_customer_service"),
+                s, refund, listOf("screenshot_recharge", "prepare_request_details"),
                 "apply_on_order", Instant.parse("2026-08-20T03:00:00Z"),
             )
             // The wait for the decision runs from the request; the platform's 15 working days are long past.
