@@ -8,9 +8,7 @@ use anyhow::{bail, Context};
 use chrono::{DateTime, Local, Utc};
 use clap::Subcommand;
 use serde_json::json;
-use tuilu_core::vault::{
-    CaseView, Event, ReplanReport, StepDeadline, StepRef, StepStatus, StepView, Vault, BEIJING,
-};
+use tuilu_core::vault::{Event, ReplanReport, StepRef, StepStatus, Vault};
 use tuilu_core::Lang;
 
 use crate::cmd_rules::{collect_facts, find_scenario, rule_book};
@@ -93,7 +91,9 @@ pub fn case(g: &Globals, cmd: CaseCommand) -> anyhow::Result<ExitCode> {
                 print_json(&view)?;
             } else {
                 println!("{} {}\n", t(lang, "已创建案件", "Created case"), view.id);
-                print!("{}", render_case(&view, lang, now));
+                let app = views::open_app(g)?;
+                let screen = app.case_screen(&views::context(g), &view.id)?;
+                print!("{}", views::render_case(&screen, lang));
             }
         }
         CaseCommand::List { all } => {
@@ -205,7 +205,9 @@ fn print_replan(
     } else {
         print!("{}", render_replan(&report, g.lang));
         println!();
-        print!("{}", render_case(&view, g.lang, now));
+        let app = views::open_app(g)?;
+        let screen = app.case_screen(&views::context(g), &view.id)?;
+        print!("{}", views::render_case(&screen, g.lang));
     }
     Ok(())
 }
@@ -217,161 +219,6 @@ pub fn local(t: DateTime<Utc>) -> String {
 
 pub fn status_label(lang: Lang, s: StepStatus) -> String {
     s.label().get(lang).to_string()
-}
-
-fn status_mark(s: StepStatus) -> &'static str {
-    match s {
-        StepStatus::Todo => "○",
-        StepStatus::InProgress => "◐",
-        StepStatus::Submitted => "⏳",
-        StepStatus::Done => "✓",
-        StepStatus::Skipped => "–",
-        StepStatus::Blocked => "✗",
-    }
-}
-
-pub fn deadline_text(lang: Lang, d: &StepDeadline, overdue: bool) -> String {
-    let bj = d.deadline_beijing.with_timezone(&BEIJING);
-    let mut s = match lang {
-        Lang::Zh => format!(
-            "截止 {}（北京时间），最早 {}",
-            bj.format("%Y-%m-%d %H:%M"),
-            d.earliest
-        ),
-        Lang::En => format!(
-            "due {} Beijing time, earliest {}",
-            bj.format("%Y-%m-%d %H:%M"),
-            d.earliest
-        ),
-    };
-    if d.estimated {
-        s.push_str(t(lang, "〔估算〕", " [estimate]"));
-    }
-    if overdue {
-        s.push_str(t(lang, " ‼已逾期", " ‼ OVERDUE"));
-    }
-    s
-}
-
-fn render_step(out: &mut String, lang: Lang, s: &StepView) {
-    let _ = write!(
-        out,
-        "{:>2}. {} {} ({}) — {}",
-        s.number,
-        status_mark(s.status),
-        s.title.get(lang),
-        s.id,
-        status_label(lang, s.status)
-    );
-    if let Some(at) = s.status_at {
-        let _ = write!(out, " {}", local(at));
-    }
-    if s.undetermined {
-        let _ = write!(out, " {}", t(lang, "〔待确认〕", "[undetermined]"));
-    }
-    out.push('\n');
-    if let Some(r) = &s.route {
-        let _ = writeln!(out, "      {}{r}", t(lang, "途径：", "route: "));
-    }
-    if let Some(d) = &s.deadline {
-        let _ = writeln!(out, "      {}", deadline_text(lang, d, s.overdue));
-    }
-    if s.in_plan && !s.waiting_on.is_empty() && s.status == StepStatus::Todo {
-        let _ = writeln!(
-            out,
-            "      {}{}",
-            t(lang, "等待：", "waiting on: "),
-            s.waiting_on.join(", ")
-        );
-    }
-    if let Some(n) = &s.note {
-        let _ = writeln!(out, "      {}{n}", t(lang, "备注：", "note: "));
-    }
-}
-
-/// The human-readable case.
-pub fn render_case(c: &CaseView, lang: Lang, now: DateTime<Utc>) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}  [{}]  {} v{}{}",
-        c.title.get(lang),
-        c.id,
-        c.scenario,
-        c.pack_version,
-        if c.archived {
-            t(lang, "  〔已归档〕", "  [archived]")
-        } else {
-            ""
-        }
-    );
-    let _ = writeln!(
-        out,
-        "{} {}/{}  ·  {} {}  ·  {} {}",
-        t(lang, "进度", "Progress"),
-        c.progress.settled,
-        c.progress.total,
-        t(lang, "创建于", "created"),
-        local(c.created_at),
-        t(lang, "更新于", "updated"),
-        local(c.updated_at)
-    );
-    let applying: Vec<_> = c.blockers.iter().filter(|b| !b.undetermined).collect();
-    if !applying.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            t(
-                lang,
-                "【阻碍】解决前不能提交任何步骤：",
-                "BLOCKERS — nothing can be submitted until resolved:"
-            )
-        );
-        for b in applying {
-            let _ = writeln!(out, "  ✗ {} — {}", b.title.get(lang), b.remedy.get(lang));
-        }
-    }
-    let _ = writeln!(out, "\n{}", t(lang, "【步骤】", "STEPS"));
-    for s in &c.steps {
-        render_step(&mut out, lang, s);
-    }
-    if !c.dropped_steps.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            t(
-                lang,
-                "【已移出计划】（进度保留，条件恢复时返回）",
-                "DROPPED FROM THE PLAN (progress kept; back if they apply again)"
-            )
-        );
-        for s in &c.dropped_steps {
-            render_step(&mut out, lang, s);
-        }
-    }
-    if !c.overdue_steps.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n‼ {}{} ({} {})",
-            t(lang, "已逾期：", "Overdue: "),
-            c.overdue_steps.join(", "),
-            t(lang, "截至", "as of"),
-            local(now)
-        );
-    }
-    if !c.missing_facts.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}{}",
-            t(
-                lang,
-                "未回答的问题（用 tuilu case facts 补充）：",
-                "Unanswered questions (answer with tuilu case facts): "
-            ),
-            c.missing_facts.join(", ")
-        );
-    }
-    out
 }
 
 fn render_log(events: &[Event], lang: Lang) -> String {
