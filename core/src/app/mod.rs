@@ -510,28 +510,11 @@ impl App {
                 })
             }
         };
-        let settings = self.reminder_settings(ctx.zone.clone());
-        let vault = self.vault(ctx.now)?;
-        let subjects =
-            rm::subjects_for_vault(&vault, ctx.now).map_err(|e| vault_error(e, None, ctx.lang))?;
-        let cal = vault.deadline_calc().calendar();
-        let found = vault.with_connection_mut(|conn| {
-            let state = rstore::load_state(conn).map_err(|e| AppError::Storage {
-                detail: e.to_string(),
-            })?;
-            Ok::<_, AppError>(rm::find_reminder(
-                &subjects,
-                &state,
-                ctx.now,
-                &settings,
-                cal,
-                reminder_id,
-            ))
+        let (case, step) = self.with_reminder(ctx, reminder_id, |_, r, _, _| {
+            Ok((r.case_id.clone(), r.step_id.clone()))
         })?;
-        let (Some(case), Some(step)) = found
-            .as_ref()
-            .map_or((None, None), |r| (r.case_id.clone(), r.step_id.clone()))
-        else {
+        let (Some(case), Some(step)) = (case, step) else {
+            // A catch-up stands for several steps: it has no step to act on.
             return Err(AppError::NotFound {
                 what: Missing::Reminder,
                 id: reminder_id.to_string(),
@@ -734,6 +717,39 @@ impl App {
         Ok(())
     }
 
+    /// Finds the reminder `reminder_id` (planned now, or an occurrence of an open step)
+    /// and runs `f` on the vault's connection with it.
+    fn with_reminder<T>(
+        &self,
+        ctx: &ViewContext,
+        reminder_id: &str,
+        f: impl FnOnce(
+            &rusqlite::Connection,
+            &rm::Reminder,
+            &ReminderSettings,
+            &dyn rm::WorkingDays,
+        ) -> Result<T, rm::ReminderError>,
+    ) -> Result<T, AppError> {
+        let settings = self.reminder_settings(ctx.zone.clone());
+        let vault = self.vault(ctx.now)?;
+        let subjects =
+            rm::subjects_for_vault(&vault, ctx.now).map_err(|e| vault_error(e, None, ctx.lang))?;
+        let cal = vault.deadline_calc().calendar();
+        let storage = |e: rm::ReminderError| AppError::Storage {
+            detail: e.to_string(),
+        };
+        vault.with_connection_mut(|conn| {
+            let state = rstore::load_state(conn).map_err(storage)?;
+            let r = rm::find_reminder(&subjects, &state, ctx.now, &settings, cal, reminder_id)
+                .ok_or_else(|| AppError::NotFound {
+                    what: Missing::Reminder,
+                    id: reminder_id.to_string(),
+                })?;
+            f(conn, &r, &settings, cal).map_err(storage)
+        })
+    }
+
+    /// Changes a reminder's stored state with `f`, then tells observers.
     fn reminder_event(
         &self,
         ctx: &ViewContext,
@@ -745,24 +761,9 @@ impl App {
             &dyn rm::WorkingDays,
         ) -> Result<(), rm::ReminderError>,
     ) -> Result<(), AppError> {
-        let settings = self.reminder_settings(ctx.zone.clone());
-        let vault = self.vault(ctx.now)?;
-        let subjects =
-            rm::subjects_for_vault(&vault, ctx.now).map_err(|e| vault_error(e, None, ctx.lang))?;
-        let cal = vault.deadline_calc().calendar();
-        let case = vault.with_connection_mut(|conn| {
-            let state = rstore::load_state(conn).map_err(|e| AppError::Storage {
-                detail: e.to_string(),
-            })?;
-            let r = rm::find_reminder(&subjects, &state, ctx.now, &settings, cal, reminder_id)
-                .ok_or_else(|| AppError::NotFound {
-                    what: Missing::Reminder,
-                    id: reminder_id.to_string(),
-                })?;
-            f(conn, &r, &settings, cal).map_err(|e| AppError::Storage {
-                detail: e.to_string(),
-            })?;
-            Ok::<_, AppError>(r.case_id)
+        let case = self.with_reminder(ctx, reminder_id, |conn, r, settings, cal| {
+            f(conn, r, settings, cal)?;
+            Ok(r.case_id.clone())
         })?;
         self.notify(ChangeKind::RemindersChanged, case.as_deref());
         Ok(())
