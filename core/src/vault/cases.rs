@@ -13,9 +13,8 @@ use super::model::{
     StepBrief, StepChange, StepRef, StepSnapshot, StepStatus,
 };
 use super::store::{
-    append_event, build_view, clock_columns, clock_runs, clock_start, load_case,
-    load_clocked_steps, load_steps, period_ends, resolve_case_id, to_json_text, CaseRow, NewEvent,
-    StepRow,
+    append_event, build_view, clock_columns, clock_runs, clock_start, load_all_clocked_steps,
+    load_case, load_steps, period_ends, resolve_case_id, to_json_text, CaseRow, NewEvent, StepRow,
 };
 use super::time::{fmt_ts, parse_opt_ts, parse_ts};
 use super::Vault;
@@ -215,16 +214,7 @@ impl Vault {
             // Cases with a running clock; their clocked steps are read so that the clocks
             // chain like the case view's (a step never due before the periods it waits for
             // end). Only steps with a started clock can end a period.
-            let mut stmt = tx.prepare_cached(
-                "SELECT DISTINCT case_id FROM steps
-                 WHERE status IN ('submitted', 'blocked') AND in_plan = 1
-                   AND submitted_at IS NOT NULL AND clock_unit IS NOT NULL",
-            )?;
-            let ids = stmt
-                .query_map([], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            for case_id in ids {
-                let steps = load_clocked_steps(&tx, &case_id)?;
+            for (case_id, steps) in load_all_clocked_steps(&tx)? {
                 let ends = period_ends(&self.deadlines, &steps)?;
                 for s in steps
                     .iter()
@@ -285,13 +275,45 @@ impl Vault {
                 next_step.insert(r.get(0)?, brief(r, r.get(1)?, 2)?);
             }
         }
-        let mut submitted: HashMap<String, Vec<StepBrief>> = HashMap::new();
+        // Steps handed in: the list line names at most two per case (the first, and the
+        // one the next step waits for), so only their definitions are read.
+        let mut handed_in: HashMap<String, Vec<String>> = HashMap::new();
         {
-            let mut stmt = tx.prepare_cached(&format!(
-                "SELECT case_id, step_id, {BRIEF} FROM steps
-                 WHERE in_plan = 1 AND status = 'submitted' ORDER BY case_id, position"
-            ))?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT case_id, step_id FROM steps
+                 WHERE in_plan = 1 AND status = 'submitted' ORDER BY case_id, position",
+            )?;
             let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                handed_in.entry(r.get(0)?).or_default().push(r.get(1)?);
+            }
+        }
+        let mut named: Vec<(&str, &str)> = Vec::new();
+        for (case_id, steps) in &handed_in {
+            let waited_for = next_step
+                .get(case_id)
+                .and_then(|n| steps.iter().find(|s| n.depends_on.iter().any(|d| d == *s)));
+            named.extend(
+                steps
+                    .first()
+                    .into_iter()
+                    .chain(waited_for)
+                    .map(|s| (case_id.as_str(), s.as_str())),
+            );
+        }
+        named.sort_unstable();
+        named.dedup();
+        let mut submitted: HashMap<String, Vec<StepBrief>> = HashMap::new();
+        if !named.is_empty() {
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT s.case_id, s.step_id, {BRIEF}
+                 FROM json_each(?1) AS w
+                 CROSS JOIN steps AS s
+                   ON s.case_id = w.value ->> 0 AND s.step_id = w.value ->> 1
+                 ORDER BY s.case_id, s.position"
+            ))?;
+            let wanted = to_json_text(&named);
+            let mut rows = stmt.query([wanted])?;
             while let Some(r) = rows.next()? {
                 submitted
                     .entry(r.get(0)?)

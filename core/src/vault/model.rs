@@ -429,7 +429,8 @@ pub struct CaseSummary {
     pub overdue_steps: usize,
     /// The first step in plan order still to do (to do, in progress or blocked).
     pub next_step: Option<StepBrief>,
-    /// Steps handed in and waiting for an answer.
+    /// Steps handed in and waiting for an answer, in plan order: those the list line
+    /// names (the first, and the one the next step waits for), not every one.
     pub submitted: Vec<StepBrief>,
 }
 

@@ -1,6 +1,7 @@
 //! Rows as stored, and the small queries every operation shares.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -42,7 +43,9 @@ pub struct StepRow {
     pub position: i64,
     pub in_plan: bool,
     pub state: StepState,
-    pub def: StepSnapshot,
+    /// Shared: cases made from one pack version store identical definitions, and a list
+    /// of a thousand cases parses each distinct one once ([`load_all_clocked_steps`]).
+    pub def: Arc<StepSnapshot>,
 }
 
 /// A row of `cases`.
@@ -187,11 +190,16 @@ fn step_from_row(r: &Row<'_>) -> rusqlite::Result<RawStep> {
 }
 
 fn finish_step(raw: RawStep) -> Result<StepRow> {
+    let def = Arc::new(json_col("steps.definition", &raw.definition)?);
+    finish_step_with(raw, def)
+}
+
+fn finish_step_with(raw: RawStep, def: Arc<StepSnapshot>) -> Result<StepRow> {
     let status = StepStatus::parse(&raw.status)
         .ok_or_else(|| VaultError::corrupt("steps.status", &raw.status))?;
     let [status_at, started_at, submitted_at, done_at] = raw.times;
     Ok(StepRow {
-        def: json_col("steps.definition", &raw.definition)?,
+        def,
         step_id: raw.step_id,
         position: raw.position,
         in_plan: raw.in_plan != 0,
@@ -219,20 +227,50 @@ pub fn load_steps(conn: &Connection, case_id: &str) -> Result<Vec<StepRow>> {
     rows.into_iter().map(finish_step).collect()
 }
 
-/// The steps of a case whose clock has started (submitted, with a duration), in plan
-/// order: all that [`period_ends`] and [`clock_start`] read, without the other steps'
-/// definitions (listing a thousand cases stays quick).
-pub fn load_clocked_steps(conn: &Connection, case_id: &str) -> Result<Vec<StepRow>> {
+/// The steps whose clock has started (submitted, with a duration) of every case that has
+/// a clock running now, grouped by case, each group in plan order: all that
+/// [`period_ends`] and [`clock_start`] read, without the other steps' definitions. One
+/// query for the whole vault, and each distinct definition parsed once, so that listing a
+/// thousand cases stays quick.
+pub fn load_all_clocked_steps(conn: &Connection) -> Result<Vec<(String, Vec<StepRow>)>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {STEP_COLUMNS} FROM steps
-         WHERE case_id = ?1 AND in_plan = 1 AND submitted_at IS NOT NULL
-           AND clock_unit IS NOT NULL
-         ORDER BY position, step_id"
+        "SELECT case_id, {STEP_COLUMNS} FROM steps
+         WHERE in_plan = 1 AND submitted_at IS NOT NULL AND clock_unit IS NOT NULL
+           AND case_id IN (SELECT case_id FROM steps
+                           WHERE status IN ('submitted', 'blocked') AND in_plan = 1
+                             AND submitted_at IS NOT NULL AND clock_unit IS NOT NULL)
+         ORDER BY case_id, position, step_id"
     ))?;
-    let rows = stmt
-        .query_map([case_id], step_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(finish_step).collect()
+    let mut rows = stmt.query([])?;
+    let mut defs: HashMap<String, Arc<StepSnapshot>> = HashMap::new();
+    let mut out: Vec<(String, Vec<StepRow>)> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let case_id: String = r.get(0)?;
+        let raw = RawStep {
+            step_id: r.get(1)?,
+            position: r.get(2)?,
+            in_plan: r.get(3)?,
+            status: r.get(4)?,
+            times: [r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?],
+            route: r.get(9)?,
+            note: r.get(10)?,
+            definition: r.get(11)?,
+        };
+        let def = match defs.get(&raw.definition) {
+            Some(d) => Arc::clone(d),
+            None => {
+                let d: Arc<StepSnapshot> = Arc::new(json_col("steps.definition", &raw.definition)?);
+                defs.insert(raw.definition.clone(), Arc::clone(&d));
+                d
+            }
+        };
+        let step = finish_step_with(raw, def)?;
+        match out.last_mut() {
+            Some((id, steps)) if *id == case_id => steps.push(step),
+            _ => out.push((case_id, vec![step])),
+        }
+    }
+    Ok(out)
 }
 
 /// Writes a step's state and clock columns.
@@ -424,7 +462,7 @@ pub fn build_view(
             duration,
             deadline,
             overdue,
-            definition: s.def.clone(),
+            definition: (*s.def).clone(),
         };
         if s.in_plan {
             in_plan.push(view);
