@@ -10,8 +10,8 @@ use anyhow::{anyhow, Context};
 use clap::{Args, Subcommand};
 use serde_json::json;
 use tuilu_core::backup::{
-    create_backup, inspect_backup, restore_backup, BackupError, CreateOptions, Manifest,
-    RestoreOptions,
+    assess_passphrase, create_backup, inspect_backup, restore_backup, BackupError, CreateOptions,
+    Manifest, PassphraseLevel, RestoreOptions,
 };
 use tuilu_core::evidence::{CancelFlag, Progress};
 use tuilu_core::Lang;
@@ -85,6 +85,11 @@ impl PassArgs {
         }
         let first = rpassword::prompt_password(t(lang, "备份口令：", "Backup passphrase: "))?;
         if confirm {
+            // Refused before it is typed twice.
+            let strength = assess_passphrase(&first);
+            if !strength.accepted {
+                return Err(anyhow!("{}", strength.advice.get(lang)));
+            }
             let again =
                 rpassword::prompt_password(t(lang, "再输入一次口令：", "Repeat the passphrase: "))?;
             if again != first {
@@ -93,23 +98,22 @@ impl PassArgs {
                     t(lang, "两次输入的口令不一致", "the passphrases differ")
                 ));
             }
-            if let Some(hint) = strength_hint(&first, lang) {
-                eprintln!("{hint}");
-            }
+            strength_hint(&first, lang);
         }
         Ok(first)
     }
 }
 
-/// A warning for a short passphrase (the backup is only as strong as it).
-fn strength_hint(p: &str, lang: Lang) -> Option<&'static str> {
-    (p.chars().count() < 12).then(|| {
-        t(
-            lang,
-            "提示：口令较短。备份文件若落入他人之手，短口令可被猜出；建议用 4 个以上词语或 12 个以上字符。",
-            "Note: a short passphrase. If someone gets the file, a short passphrase can be guessed; use 4+ words or 12+ characters.",
-        )
-    })
+/// The passphrase's strength, unless it is strong (the backup is only as strong as it;
+/// a too-weak one is refused by the core).
+fn strength_hint(p: &str, lang: Lang) {
+    let a = assess_passphrase(p);
+    if a.accepted && a.level < PassphraseLevel::Strong {
+        match lang {
+            Lang::Zh => eprintln!("口令强度：{}。{}", a.label.zh, a.advice.zh),
+            Lang::En => eprintln!("Passphrase strength: {}. {}", a.label.en, a.advice.en),
+        }
+    }
 }
 
 pub fn run(g: &Globals, cmd: BackupCommand) -> anyhow::Result<ExitCode> {

@@ -654,3 +654,56 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn a_passphrase_guessed_in_moments_is_refused_and_nothing_is_written() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("vault");
+    make_vault(&src, 1, 2, "w");
+    let out = t.path().join("out");
+    fs::create_dir(&out).unwrap();
+    for weak in ["123456", "5201314", "19900101", "abc"] {
+        let e = create_backup(
+            &src,
+            &out.join("b.backup"),
+            weak,
+            &opts(),
+            &NoProgress,
+            &CancelFlag::new(),
+            now(),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), "weak_passphrase", "{weak}: {e}");
+        assert!(e.message(tuilu_core::Lang::Zh).contains("生日"), "{e}");
+        assert!(!e.message(tuilu_core::Lang::Zh).contains("weak"), "{e}");
+    }
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 0);
+}
+
+#[test]
+fn backups_use_a_work_factor_a_phone_can_open() {
+    // A backup made with the default settings asks for 2^15 scrypt (32 MiB), whatever
+    // the speed of the machine that made it.
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("vault");
+    make_vault(&src, 1, 1, "f");
+    let file = t.path().join("b.backup");
+    create_backup(
+        &src,
+        &file,
+        PASS,
+        &tuilu_core::backup::CreateOptions::default(),
+        &NoProgress,
+        &CancelFlag::new(),
+        now(),
+    )
+    .unwrap();
+    let header = fs::read(&file).unwrap();
+    let header = String::from_utf8_lossy(&header[..200]);
+    let stanza = header
+        .lines()
+        .find(|l| l.starts_with("-> scrypt "))
+        .expect("an scrypt stanza");
+    assert_eq!(stanza.split(' ').nth(3), Some("15"), "{stanza}");
+    assert_eq!(tuilu_core::backup::DEFAULT_SCRYPT_LOG_N, 15);
+}

@@ -24,13 +24,20 @@ use crate::vault::DB_FILE;
 /// Where the date of the last backup is kept, in the vault folder (not itself backed up).
 pub const LAST_BACKUP_FILE: &str = "last-backup.json";
 
+/// The scrypt work factor of a backup: 2^15 (32 MiB of scrypt memory, a fraction of a
+/// second on a phone). Not age's default (about one second of work on the device making
+/// the backup): a fast desktop then picks 2^18–2^20, and the phone restoring it needs
+/// 256 MiB–1 GiB of memory to open it. The passphrase carries the strength instead: a
+/// too-weak one is refused ([`super::assess_passphrase`]). See docs/backup.md.
+pub const DEFAULT_SCRYPT_LOG_N: u8 = 15;
+
 /// How to make a backup.
 #[derive(Debug, Clone, Default)]
 pub struct CreateOptions {
     /// Written into the manifest (the app's or the CLI's version).
     pub app_version: String,
-    /// scrypt work factor (log2 N). `None`: age's default, about one second of work on
-    /// this device. Tests use a small one.
+    /// scrypt work factor (log2 N). `None`: [`DEFAULT_SCRYPT_LOG_N`]. Tests use a small
+    /// one.
     pub scrypt_log_n: Option<u8>,
 }
 
@@ -105,6 +112,13 @@ pub fn create_backup(
 ) -> Result<CreateReport, BackupError> {
     if passphrase.is_empty() {
         return Err(BackupError::EmptyPassphrase);
+    }
+    let strength = super::assess_passphrase(passphrase);
+    if !strength.accepted {
+        return Err(BackupError::WeakPassphrase {
+            zh: strength.advice.zh,
+            en: strength.advice.en,
+        });
     }
     let out_name = out
         .file_name()
@@ -200,9 +214,7 @@ pub fn create_backup(
     }
     let file = open.open(&tmp).map_err(BackupError::write("create"))?;
     let mut recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.to_owned()));
-    if let Some(n) = options.scrypt_log_n {
-        recipient.set_work_factor(n);
-    }
+    recipient.set_work_factor(options.scrypt_log_n.unwrap_or(DEFAULT_SCRYPT_LOG_N));
     let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as _))
         .map_err(|_| BackupError::Vault("cannot set up encryption".into()))?;
     let stream = encryptor

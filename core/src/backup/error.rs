@@ -48,6 +48,9 @@ pub enum BackupError {
     /// An empty passphrase.
     #[error("口令不能为空 / the passphrase must not be empty")]
     EmptyPassphrase,
+    /// A passphrase guessed in moments ([`super::assess_passphrase`] says too weak).
+    #[error("口令太弱，不能用于备份：{zh} / the passphrase is too weak for a backup: {en}")]
+    WeakPassphrase { zh: String, en: String },
     /// Cancelled by the caller; nothing is left behind.
     #[error("已取消 / cancelled")]
     Cancelled,
@@ -111,6 +114,7 @@ impl BackupError {
             BackupError::VerifyFailed { .. } => "verify_failed",
             BackupError::NoSpace => "no_space",
             BackupError::EmptyPassphrase => "empty_passphrase",
+            BackupError::WeakPassphrase { .. } => "weak_passphrase",
             BackupError::TooCostly => "too_costly",
             BackupError::Cancelled => "cancelled",
             BackupError::Io { .. } => "io",

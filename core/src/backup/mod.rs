@@ -8,17 +8,20 @@ mod create;
 mod error;
 mod io;
 mod manifest;
+mod passphrase;
 mod read;
 mod restore;
 
 pub use create::{
-    create_backup, last_backup, CreateOptions, CreateReport, LastBackup, LAST_BACKUP_FILE,
+    create_backup, last_backup, CreateOptions, CreateReport, LastBackup, DEFAULT_SCRYPT_LOG_N,
+    LAST_BACKUP_FILE,
 };
 pub use error::BackupError;
 pub use manifest::{
     Counts, EntryKind, EvidenceInfo, Manifest, ManifestEntry, FORMAT, FORMAT_VERSION,
     MANIFEST_PATH, VAULT_PREFIX,
 };
+pub use passphrase::{assess_passphrase, PassphraseAssessment, PassphraseLevel};
 pub use read::{inspect_backup, InspectReport};
 pub use restore::{
     clean_restore_leftovers, restore_backup, vault_case_count, RestoreOptions, RestorePoint,
