@@ -658,3 +658,80 @@ fn evidence_list_and_settings_say_things_in_words() {
     assert_eq!(s.quiet_hours_text, "off");
     assert_eq!(App::open(dir.path()).unwrap().settings().language, Lang::En);
 }
+
+#[test]
+fn the_backup_section_nudges_until_everything_is_in_a_backup() {
+    use tuilu_core::backup::{create_backup, CreateOptions};
+    use tuilu_core::evidence::{CancelFlag, NoProgress};
+    let (d, app) = open();
+    let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
+    // An empty vault: nothing to lose yet, no nudge.
+    let v = app.backup_view(&c).unwrap();
+    assert_eq!(v.last_backup_text, "还没有备份过");
+    assert!(!v.due);
+    assert!(v.suggested_file_name.ends_with(".tuilu-backup"));
+    assert!(v.suggested_file_name.contains("2026-09-29"));
+    assert!(v.explanation.contains("口令"));
+    app.create_case(&c, "douyin.guild-exit", &guild_answers())
+        .unwrap();
+    let v = app.backup_view(&c).unwrap();
+    assert!(v.due);
+    assert!(v.due_text.contains("建议现在备份"), "{}", v.due_text);
+    assert!(
+        v.contents_text.starts_with("1 个案件、0 份证据"),
+        "{}",
+        v.contents_text
+    );
+
+    let out = tempfile::tempdir().unwrap();
+    let at = t("2026-09-29T09:30:00Z");
+    create_backup(
+        d.path(),
+        &out.path().join("b.tuilu-backup"),
+        "门前大桥下 游过一群鸭",
+        &CreateOptions {
+            scrypt_log_n: Some(10),
+            ..Default::default()
+        },
+        &NoProgress,
+        &CancelFlag::new(),
+        at,
+    )
+    .unwrap();
+    let v = app.backup_view(&c).unwrap();
+    assert_eq!(v.last_backup_at, Some(at));
+    assert_eq!(
+        v.last_backup_text,
+        "上次备份：2026-09-29 17:30（今天），1 个案件、0 份证据"
+    );
+    assert!(!v.due, "{}", v.due_text);
+    // A new case is in no backup yet.
+    app.create_case(&c, "douyin.guild-exit", &guild_answers())
+        .unwrap();
+    let v = app.backup_view(&c).unwrap();
+    assert!(v.due);
+    assert_eq!(
+        v.due_text,
+        "上次备份之后新增了 1 个案件，还不在任何备份里。"
+    );
+    // Old backups are due again.
+    let later = ctx(Lang::En, "2026-11-05T08:00:00Z");
+    let v = app.backup_view(&later).unwrap();
+    assert!(
+        v.last_backup_text.contains("(36 days ago)"),
+        "{}",
+        v.last_backup_text
+    );
+
+    // The hint under the passphrase field.
+    let weak = app.passphrase_hint(&c, "5201314");
+    assert!(!weak.accepted);
+    assert_eq!((weak.meter, weak.label.as_str()), (0, "太弱"));
+    let strong = app.passphrase_hint(&c, "门前大桥下 游过一群鸭");
+    assert!(strong.accepted);
+    assert_eq!((strong.meter, strong.label.as_str()), (3, "强"));
+    assert!(!app
+        .passphrase_hint(&later, "sunflower")
+        .advice
+        .contains('口'));
+}

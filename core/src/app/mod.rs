@@ -8,6 +8,7 @@
 //!
 //! Every method that depends on the time takes `now`.
 
+mod backup_view;
 mod error;
 mod present;
 mod questionnaire;
@@ -20,6 +21,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use chrono::{DateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use backup_view::{BackupView, PassphraseHintView, BACKUP_DUE_AFTER_DAYS};
 pub use error::{AppError, Missing};
 pub use questionnaire::Answer;
 pub use timing::{DeadlineView, TimeSense};
