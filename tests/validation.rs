@@ -326,3 +326,29 @@ fn json_shape_errors_in_several_elements_are_all_reported() {
     find(&e.issues, "facts[2]", "cash");
     assert!(e.issues.iter().all(|i| i.pack == "test.pack"));
 }
+
+#[test]
+fn blockers_name_real_steps_to_hold_back_and_to_resolve_them() {
+    let pre = |blocks: &str, resolved_by: &str| {
+        format!(
+            "{}\n[[preconditions]]\nid = \"p\"\nblocks_when = \"!paid\"\ntitle = {{ zh = \"未付\", en = \"Unpaid\" }}\nremedy = {{ zh = \"先付\", en = \"Pay\" }}\nblocks = [{blocks}]\nresolved_by = [{resolved_by}]\n{SRC}\n",
+            base()
+        )
+    };
+    let ok = issues(&pre("\"second\"", "\"first\""));
+    assert!(ok.is_empty(), "{ok:?}");
+    let found = issues(&pre("\"nope\"", "\"first\""));
+    find(&found, "preconditions[0].blocks[0]", "unknown step `nope`");
+    let found = issues(&pre("\"second\"", "\"gone\""));
+    find(
+        &found,
+        "preconditions[0].resolved_by[0]",
+        "unknown step `gone`",
+    );
+    let found = issues(&pre("\"second\"", "\"second\""));
+    find(
+        &found,
+        "preconditions[0].resolved_by[0]",
+        "cannot both resolve",
+    );
+}

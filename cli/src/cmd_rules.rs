@@ -753,8 +753,8 @@ pub fn render_plan(
             "\n{}",
             t(
                 lang,
-                "【阻碍】先解决以下问题：",
-                "BLOCKERS — resolve these first:"
+                "【阻碍】以下问题会挡住退出：",
+                "BLOCKERS — these hold the exit back:"
             )
         );
         for b in &plan.blockers {
@@ -769,6 +769,12 @@ pub fn render_plan(
                 t(lang, "解决办法：", "Remedy: "),
                 b.remedy.get(lang)
             );
+            let step = |id: &str| plan.step(id).map(|s| (s.number, s.title.clone()));
+            if let Some(note) =
+                tuilu_core::rules::plan::blocker_plan_note(&b.blocks, &b.resolved_by, &step)
+            {
+                let _ = writeln!(out, "    {}", note.get(lang));
+            }
             provenance(
                 &mut out,
                 "    ",

@@ -735,3 +735,97 @@ fn the_backup_section_nudges_until_everything_is_in_a_backup() {
         .advice
         .contains('口'));
 }
+
+#[test]
+fn a_blocker_holds_back_only_its_steps_and_the_step_that_fixes_it_clears_it() {
+    let (_d, app) = open();
+    let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
+    // Deregistering with accounts still linked (the default): the blocker names the step
+    // that removes it and the step it holds back, and nothing else waits for it.
+    let case = app
+        .create_case(
+            &c,
+            "kuaishou.live-exit",
+            &[Answer::new("has_mcn_contract", "是")],
+        )
+        .unwrap();
+    let b = case
+        .blockers
+        .iter()
+        .find(|b| b.title == "还绑定着第三方账号")
+        .expect("the blocker is shown");
+    let unbind = case
+        .steps
+        .iter()
+        .find(|s| s.id == "unbind_third_party")
+        .unwrap();
+    let dereg = case
+        .steps
+        .iter()
+        .find(|s| s.id == "deregister_account")
+        .unwrap();
+    assert!(
+        b.remedy.contains(&format!(
+            "第 {} 步「解除所有第三方账号绑定」完成后即解决",
+            unbind.number
+        )),
+        "{}",
+        b.remedy
+    );
+    assert!(
+        b.remedy
+            .contains(&format!("不能提交第 {} 步", dereg.number)),
+        "{}",
+        b.remedy
+    );
+    // The 30-day notice to the MCN is not held back by linked accounts.
+    let notice = case
+        .steps
+        .iter()
+        .find(|s| s.id == "mcn_written_notice")
+        .unwrap();
+    assert!(
+        notice
+            .actions
+            .iter()
+            .any(|a| a.action == StepAction::Submit),
+        "{:?}",
+        notice.locked_reason
+    );
+    let case = app
+        .step_action(
+            &c,
+            &case.id,
+            "mcn_written_notice",
+            StepAction::Submit,
+            None,
+            None,
+            None,
+        )
+        .unwrap();
+    // Unlinking clears it; undoing that brings it back.
+    let case = app
+        .step_action(
+            &c,
+            &case.id,
+            "unbind_third_party",
+            StepAction::Done,
+            None,
+            None,
+            None,
+        )
+        .unwrap();
+    assert!(
+        !case
+            .blockers
+            .iter()
+            .any(|b| b.title == "还绑定着第三方账号"),
+        "{:?}",
+        case.blockers
+    );
+    let case = app.undo_last(&c, &case.id).unwrap();
+    assert!(case
+        .blockers
+        .iter()
+        .any(|b| b.title == "还绑定着第三方账号"));
+}

@@ -16,7 +16,8 @@ use crate::rules::plan::{Amount, Applicability, Plan};
 use crate::rules::{evaluate_plan, FactValue, Facts, RuleBook, Scenario};
 use crate::text::{Lang, Text};
 use crate::vault::{
-    allowed, CaseSummary, CaseView, Event, RuleFlag, StepAction, StepBrief, StepStatus, StepView,
+    allowed, BlockerSnapshot, CaseSummary, CaseView, Event, RuleFlag, StepAction, StepBrief,
+    StepStatus, StepView,
 };
 
 fn tr(lang: Lang, zh: &str, en: &str) -> String {
@@ -234,7 +235,35 @@ struct StepContext<'a> {
     evidence: &'a BTreeMap<String, i64>,
     undo: &'a BTreeMap<String, (i64, StepAction)>,
     calendar: &'a ChinaCalendar,
-    blockers_apply: bool,
+}
+
+/// The blocker that holds back `step` now: it certainly applies, names the step (or
+/// every step), and no steps done have resolved it.
+fn holding_blocker<'a>(case: &'a CaseView, step: &str) -> Option<&'a BlockerSnapshot> {
+    let status = |id: &str| case.step(id).filter(|s| s.in_plan).map(|s| s.status);
+    case.blockers
+        .iter()
+        .find(|b| !b.undetermined && b.holds_back(step) && !b.resolved(&status))
+}
+
+/// A blocker's remedy with what the plan does about it.
+fn blocker_remedy(lang: Lang, case: &CaseView, b: &BlockerSnapshot) -> String {
+    let step = |id: &str| {
+        case.step(id)
+            .filter(|s| s.in_plan)
+            .map(|s| (s.number as usize, s.title.clone()))
+    };
+    match crate::rules::plan::blocker_plan_note(&b.blocks, &b.resolved_by, &step) {
+        Some(note) => format!("{}{}{}", b.remedy.get(lang), sep(lang), note.get(lang)),
+        None => b.remedy.get(lang).to_string(),
+    }
+}
+
+fn sep(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "",
+        Lang::En => " ",
+    }
 }
 
 fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
@@ -281,9 +310,9 @@ fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
             }
             // While a blocker applies nothing can be handed in, nor marked done in its
             // place.
-            if sx.blockers_apply
-                && s.duration.is_some()
+            if s.duration.is_some()
                 && matches!(a, StepAction::Submit | StepAction::Done)
+                && holding_blocker(sx.case, &s.id).is_some()
             {
                 continue;
             }
@@ -311,9 +340,8 @@ fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
                 Lang::Zh => format!("需先完成{}", names.join("、")),
                 Lang::En => format!("Finish {} first", names.join(", ")),
             });
-        } else if sx.blockers_apply && allowed(s.status, StepAction::Submit) && s.duration.is_some()
-        {
-            let b = sx.case.blockers.iter().find(|b| !b.undetermined);
+        } else if allowed(s.status, StepAction::Submit) && s.duration.is_some() {
+            let b = holding_blocker(sx.case, &s.id);
             locked_reason = b.map(|b| match lang {
                 Lang::Zh => format!("「{}」解决前不能提交", b.title.get(lang)),
                 Lang::En => format!(
@@ -432,14 +460,15 @@ pub fn case_screen(
         }
     }
     let undo_map = undoable(case, journal);
+    let status = |id: &str| case.step(id).filter(|s| s.in_plan).map(|s| s.status);
     let blockers: Vec<BlockerView> = case
         .blockers
         .iter()
-        .filter(|b| !b.undetermined)
+        .filter(|b| !b.undetermined && !b.resolved(&status))
         .map(|b| BlockerView {
             id: b.id.clone(),
             title: b.title.get(lang).to_string(),
-            remedy: b.remedy.get(lang).to_string(),
+            remedy: blocker_remedy(lang, case, b),
         })
         .collect();
     let sx = StepContext {
@@ -450,7 +479,6 @@ pub fn case_screen(
         evidence: &evidence,
         undo: &undo_map,
         calendar,
-        blockers_apply: !blockers.is_empty(),
     };
     let steps: Vec<StepRow> = case.steps.iter().map(|s| step_row(&sx, s)).collect();
     let dropped_steps = case

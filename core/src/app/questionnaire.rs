@@ -208,7 +208,16 @@ fn preview(
         .blockers
         .iter()
         .filter(|b| b.applicability == Applicability::Applies)
-        .map(|b| format!("{} — {}", b.title.get(lang), b.remedy.get(lang)))
+        .map(|b| {
+            let step = |id: &str| plan.step(id).map(|s| (s.number, s.title.clone()));
+            let note = crate::rules::plan::blocker_plan_note(&b.blocks, &b.resolved_by, &step)
+                .map(|n| match lang {
+                    Lang::Zh => n.zh,
+                    Lang::En => format!(" {}", n.en),
+                })
+                .unwrap_or_default();
+            format!("{} — {}{note}", b.title.get(lang), b.remedy.get(lang))
+        })
         .collect();
     let steps: Vec<PreviewStep> = plan
         .steps

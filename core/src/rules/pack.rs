@@ -152,6 +152,15 @@ pub struct Precondition {
     pub title: Text,
     pub remedy: Text,
     pub source: Option<Source>,
+    /// The steps it holds back (they cannot be handed in while it applies). Empty: every
+    /// step that is handed in (an exit application blocked as a whole).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<String>,
+    /// Steps of the plan that remove it: once every one of them that is in the plan is
+    /// done, it no longer applies (unlinking accounts ends "accounts still linked").
+    /// Empty: only a changed fact removes it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolved_by: Vec<String>,
 }
 
 /// How a step is carried out.

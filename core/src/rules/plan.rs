@@ -75,6 +75,75 @@ pub struct Blocker {
     pub title: Text,
     pub remedy: Text,
     pub source: Option<Source>,
+    /// The steps it holds back; empty: every step handed in.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<String>,
+    /// Steps of the plan that remove it once done.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resolved_by: Vec<String>,
+}
+
+impl Blocker {
+    /// Whether it holds back `step` (while it applies).
+    pub fn holds_back(&self, step: &str) -> bool {
+        self.blocks.is_empty() || self.blocks.iter().any(|b| b == step)
+    }
+}
+
+/// What a blocker means for the plan, in words: the steps that remove it and the steps
+/// it holds back ("第 20 步「解除所有第三方账号绑定」完成后即解决；在此之前不能提交第 21 步
+/// 「提交账号注销申请」。"). `step` names a step of the plan by number and title (none
+/// when not in the plan). None when the blocker names no steps (it holds back every
+/// step handed in, until a fact changes).
+pub fn blocker_plan_note(
+    blocks: &[String],
+    resolved_by: &[String],
+    step: &dyn Fn(&str) -> Option<(usize, Text)>,
+) -> Option<Text> {
+    let names = |ids: &[String]| -> (Vec<String>, Vec<String>) {
+        ids.iter()
+            .filter_map(|id| step(id))
+            .map(|(n, t)| {
+                (
+                    format!("第 {n} 步「{}」", t.zh),
+                    format!("step {n} “{}”", t.en),
+                )
+            })
+            .unzip()
+    };
+    let (fix_zh, fix_en) = names(resolved_by);
+    let (held_zh, held_en) = names(blocks);
+    let mut zh = String::new();
+    let mut en = String::new();
+    if !fix_zh.is_empty() {
+        zh.push_str(&format!("计划中的{}完成后即解决", fix_zh.join("、")));
+        en.push_str(&format!(
+            "Resolved once {} of the plan {} done",
+            fix_en.join(" and "),
+            if fix_en.len() > 1 { "are" } else { "is" }
+        ));
+    }
+    if !held_zh.is_empty() {
+        if zh.is_empty() {
+            zh.push_str(&format!("解决之前不能提交{}", held_zh.join("、")));
+            en.push_str(&format!(
+                "Until it is resolved, {} cannot be handed in",
+                held_en.join(" and ")
+            ));
+        } else {
+            zh.push_str(&format!("；在此之前不能提交{}", held_zh.join("、")));
+            en.push_str(&format!(
+                "; until then {} cannot be handed in",
+                held_en.join(" and ")
+            ));
+        }
+    }
+    if zh.is_empty() {
+        return None;
+    }
+    zh.push('。');
+    en.push('.');
+    Some(Text::new(zh, en))
 }
 
 /// A warning or consequence in the plan.
@@ -329,6 +398,8 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
             title: p.title.clone(),
             remedy: p.remedy.clone(),
             source: p.source.clone(),
+            blocks: p.blocks.clone(),
+            resolved_by: p.resolved_by.clone(),
         });
     }
 

@@ -697,6 +697,26 @@ impl Validator {
                 }
             }
         }
+        for (i, p) in pack.preconditions.iter().enumerate() {
+            for (field, ids) in [("blocks", &p.blocks), ("resolved_by", &p.resolved_by)] {
+                for (j, d) in ids.iter().enumerate() {
+                    if !index.contains_key(d.as_str()) {
+                        self.issue(
+                            format!("preconditions[{i}].{field}[{j}]"),
+                            format!("unknown step `{d}`: expected the id of a step in this pack"),
+                        );
+                    }
+                }
+            }
+            for (j, d) in p.resolved_by.iter().enumerate() {
+                if p.blocks.contains(d) {
+                    self.issue(
+                        format!("preconditions[{i}].resolved_by[{j}]"),
+                        format!("`{d}` cannot both resolve and be held back by the same blocker"),
+                    );
+                }
+            }
+        }
         if let Err(cycle) = topo_order(pack) {
             let names: Vec<&str> = cycle.iter().map(|&i| pack.steps[i].id.as_str()).collect();
             self.issue(

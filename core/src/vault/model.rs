@@ -266,6 +266,13 @@ pub struct BlockerSnapshot {
     pub open_facts: Vec<String>,
     pub title: Text,
     pub remedy: Text,
+    /// The steps it holds back; empty: every step handed in (cases from before packs
+    /// said which).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<String>,
+    /// Steps that remove it once done (every one in the plan).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolved_by: Vec<String>,
 }
 
 impl BlockerSnapshot {
@@ -276,7 +283,22 @@ impl BlockerSnapshot {
             open_facts: b.open_facts.clone(),
             title: b.title.clone(),
             remedy: b.remedy.clone(),
+            blocks: b.blocks.clone(),
+            resolved_by: b.resolved_by.clone(),
         }
+    }
+
+    /// Whether it holds back `step` (while it applies).
+    pub fn holds_back(&self, step: &str) -> bool {
+        self.blocks.is_empty() || self.blocks.iter().any(|b| b == step)
+    }
+
+    /// Whether steps of the plan removed it: it names some, at least one of them is in
+    /// the plan, and every one in the plan is done. `status` gives the in-plan steps'
+    /// statuses.
+    pub fn resolved(&self, status: &dyn Fn(&str) -> Option<StepStatus>) -> bool {
+        let in_plan: Vec<StepStatus> = self.resolved_by.iter().filter_map(|s| status(s)).collect();
+        !in_plan.is_empty() && in_plan.iter().all(|s| *s == StepStatus::Done)
     }
 }
 
@@ -302,6 +324,20 @@ impl PlanMeta {
         self.blockers
             .iter()
             .filter(|b| !b.undetermined)
+            .map(|b| b.id.as_str())
+            .collect()
+    }
+
+    /// Ids of blockers that certainly apply, hold back `step`, and are not resolved by
+    /// steps done (`status`: the in-plan steps' statuses).
+    pub fn blockers_holding_back(
+        &self,
+        step: &str,
+        status: &dyn Fn(&str) -> Option<StepStatus>,
+    ) -> Vec<&str> {
+        self.blockers
+            .iter()
+            .filter(|b| !b.undetermined && b.holds_back(step) && !b.resolved(status))
             .map(|b| b.id.as_str())
             .collect()
     }

@@ -159,7 +159,13 @@ fn forward(
         check_dependencies(steps, step, action)?;
     }
     if action == StepAction::Submit {
-        let blockers = plan_meta.applying_blockers();
+        let status = |id: &str| {
+            steps
+                .iter()
+                .find(|s| s.in_plan && s.step_id == id)
+                .map(|s| s.state.status)
+        };
+        let blockers = plan_meta.blockers_holding_back(&step.step_id, &status);
         if !blockers.is_empty() {
             return Err(VaultError::BlockersNotCleared {
                 step: step.step_id.clone(),
