@@ -172,17 +172,11 @@ view_record!(
     }
 );
 view_record!(
-    ScenarioCardRecord
-        <= core_app::ScenarioCard {
-            id: String,
-            title: String,
-            summary: String,
-            pack_version: String,
-            last_reviewed: String,
-            last_reviewed_text: String,
-            flagged_rules: i64,
-            steps_in_pack: i64,
-        }
+    /// One scenario to pick.
+    ScenarioCardRecord <= core_app::ScenarioCard {
+        id: String, title: String, summary: String, pack_version: String, last_reviewed: String,
+        last_reviewed_text: String, flagged_rules: i64, steps_in_pack: i64,
+    }
 );
 view_record!(
     PlatformGroupRecord <= core_app::PlatformGroup {
@@ -194,12 +188,8 @@ view_record!(
     ScenarioPickerRecord <= core_app::ScenarioPickerView { groups: Vec<PlatformGroupRecord> }
 );
 view_record!(
-    ChoiceOptionRecord
-        <= core_app::ChoiceOption {
-            value: String,
-            label: String,
-            selected: bool
-        }
+    /// A labelled option of a choice question.
+    ChoiceOptionRecord <= core_app::ChoiceOption { value: String, label: String, selected: bool, }
 );
 view_record!(
     /// One question; `answer_value` is what to send back, `error` why the last answer
@@ -243,20 +233,12 @@ view_record!(
     }
 );
 view_record!(
-    FlagViewRecord
-        <= core_app::FlagView {
-            note: String,
-            flagged_at: Timestamp,
-            text: String
-        }
+    /// The user's mark on a rule.
+    FlagViewRecord <= core_app::FlagView { note: String, flagged_at: Timestamp, text: String, }
 );
 view_record!(
-    ActionViewRecord
-        <= core_app::ActionView {
-            action: StepAction,
-            label: String,
-            asks_time: bool
-        }
+    /// An action allowed now, with its label.
+    ActionViewRecord <= core_app::ActionView { action: StepAction, label: String, asks_time: bool, }
 );
 view_record!(
     RouteViewRecord <= core_app::RouteView {
@@ -278,28 +260,16 @@ view_record!(
     }
 );
 view_record!(
-    UndoViewRecord
-        <= core_app::UndoView {
-            step: String,
-            label: String
-        }
+    /// What undo would revert.
+    UndoViewRecord <= core_app::UndoView { step: String, label: String, }
 );
 view_record!(
-    FactLineRecord
-        <= core_app::FactLine {
-            id: String,
-            label: String,
-            value: String,
-            assumed: bool
-        }
+    /// One answered fact in words.
+    FactLineRecord <= core_app::FactLine { id: String, label: String, value: String, assumed: bool, }
 );
 view_record!(
-    BlockerViewRecord
-        <= core_app::BlockerView {
-            id: String,
-            title: String,
-            remedy: String
-        }
+    /// A blocker and its remedy.
+    BlockerViewRecord <= core_app::BlockerView { id: String, title: String, remedy: String, }
 );
 view_record!(
     /// The checklist of a case.
@@ -355,11 +325,8 @@ view_record!(
     }
 );
 view_record!(
-    NotificationActionRecord
-        <= core_app::NotificationAction {
-            id: String,
-            label: String
-        }
+    /// An action on a notification.
+    NotificationActionRecord <= core_app::NotificationAction { id: String, label: String, }
 );
 view_record!(
     /// A notification to hold, under `token`, in channel/category `category`.
@@ -377,12 +344,8 @@ view_record!(
     }
 );
 view_record!(
-    CalendarYearRecord
-        <= core_app::CalendarYearLine {
-            year: i32,
-            text: String,
-            estimated: bool
-        }
+    /// One holiday year and its source.
+    CalendarYearRecord <= core_app::CalendarYearLine { year: i32, text: String, estimated: bool, }
 );
 view_record!(
     SettingsViewRecord <= core_app::SettingsView {
