@@ -666,7 +666,7 @@ fn the_backup_section_nudges_until_everything_is_in_a_backup() {
     let (d, app) = open();
     let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
     // An empty vault: nothing to lose yet, no nudge.
-    let v = app.backup_view(&c).unwrap();
+    let v = app.backup_section(&c).unwrap();
     assert_eq!(v.last_backup_text, "还没有备份过");
     assert!(!v.due);
     assert!(v.suggested_file_name.ends_with(".tuilu-backup"));
@@ -674,7 +674,7 @@ fn the_backup_section_nudges_until_everything_is_in_a_backup() {
     assert!(v.explanation.contains("口令"));
     app.create_case(&c, "douyin.guild-exit", &guild_answers())
         .unwrap();
-    let v = app.backup_view(&c).unwrap();
+    let v = app.backup_section(&c).unwrap();
     assert!(v.due);
     assert!(v.due_text.contains("建议现在备份"), "{}", v.due_text);
     assert!(
@@ -698,7 +698,7 @@ fn the_backup_section_nudges_until_everything_is_in_a_backup() {
         at,
     )
     .unwrap();
-    let v = app.backup_view(&c).unwrap();
+    let v = app.backup_section(&c).unwrap();
     assert_eq!(v.last_backup_at, Some(at));
     assert_eq!(
         v.last_backup_text,
@@ -708,7 +708,7 @@ fn the_backup_section_nudges_until_everything_is_in_a_backup() {
     // A new case is in no backup yet.
     app.create_case(&c, "douyin.guild-exit", &guild_answers())
         .unwrap();
-    let v = app.backup_view(&c).unwrap();
+    let v = app.backup_section(&c).unwrap();
     assert!(v.due);
     assert_eq!(
         v.due_text,
@@ -716,7 +716,7 @@ fn the_backup_section_nudges_until_everything_is_in_a_backup() {
     );
     // Old backups are due again.
     let later = ctx(Lang::En, "2026-11-05T08:00:00Z");
-    let v = app.backup_view(&later).unwrap();
+    let v = app.backup_section(&later).unwrap();
     assert!(
         v.last_backup_text.contains("(36 days ago)"),
         "{}",

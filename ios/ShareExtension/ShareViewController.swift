@@ -43,7 +43,6 @@ final class ShareModel {
     private let providers: [NSItemProvider]
     private let finish: (_ cancelled: Bool) -> Void
     @ObservationIgnored private var screens: TuiluScreens?
-    @ObservationIgnored private var tuilu: Tuilu?
     @ObservationIgnored private var task: Task<Void, Never>?
 
     init(providers: [NSItemProvider], finish: @escaping (_ cancelled: Bool) -> Void) {
@@ -57,7 +56,6 @@ final class ShareModel {
             let screens = try TuiluScreens(vaultDirectory: dir)
             screens.language = screens.settingsValues().language
             self.screens = screens
-            tuilu = try Tuilu(vaultPath: dir.path)
             cases = try screens.home().cases
             caseId = cases.first?.id
         } catch {
@@ -94,15 +92,14 @@ final class ShareModel {
     }
 
     func add() {
-        guard let caseId, let tuilu else { return }
+        guard let caseId, let screens else { return }
         let files = self.files
         let stepId = self.stepId
         progress = 0
         task = Task { [weak self] in
             do {
                 for (index, url) in files.enumerated() {
-                    let item = NewEvidenceRecord.item(caseId: caseId, stepId: stepId, source: .import)
-                    _ = try await tuilu.addEvidence(item, atPath: url.path) { p in
+                    _ = try await screens.addEvidence(caseId, step: stepId, fileAt: url) { p in
                         let fraction = (Double(index) + p.fraction) / Double(files.count)
                         Task { @MainActor in self?.progress = fraction }
                     }

@@ -1,22 +1,23 @@
 //! The application layer across the FFI: [`TuiluApp`] computes a view model per screen and
 //! applies the user's events (see `tuilu_core::app`). The shells draw these records as
-//! they are; every string in them is already in the user's language.
+//! they are; every string in them is already in the user's language. Long work (evidence,
+//! bundles, backups) is in [`crate::ops`].
 //!
 //! Records are declared once with [`view_record!`]: the field list makes both the UniFFI
-//! record and its conversion from the core's view.
+//! record and its conversion from the core's view (why not derived in the core:
+//! docs/architecture.md, "Records across the FFI").
 
 use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use tuilu_core::app::{self as core_app, App};
+use tuilu_core::reminders as rm;
 use tuilu_core::vault as v;
+use tuilu_core::Lang;
 
-use crate::cases::{StepAction, StepStatus};
-use crate::plan::TimeSense;
-use crate::reminders::{Language, ReminderSettingsRecord, SnoozeChoice, TimeZoneRules};
-use crate::rules::{mirror_enum, Channel};
 use crate::uniffi_support::Timestamp;
+use crate::zone::{ForeignZone, TimeZoneRules};
 
 /// Converts a core view value into its FFI record.
 pub(crate) trait ToFfi {
@@ -60,10 +61,76 @@ via_from!(
     v::StepStatus => StepStatus,
     v::StepAction => StepAction,
     tuilu_core::rules::pack::Channel => Channel,
-    tuilu_core::Lang => Language,
+    Lang => Language,
     tuilu_core::rules::pack::TimeSense => TimeSense,
     core_app::QuestionKind => QuestionKind,
-    core_app::ChangeKind => ChangeKind
+    core_app::ChangeKind => ChangeKind,
+    core_app::VerifyState => VerifyState
+);
+
+/// `From` both ways between an FFI enum and the core enum with the same variants.
+macro_rules! mirror_enum {
+    ($(#[$m:meta])* $ffi:ident <=> $core:path { $($v:ident),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+        pub enum $ffi { $($v),+ }
+        impl From<$core> for $ffi {
+            fn from(v: $core) -> $ffi {
+                use $core as C;
+                match v { $(C::$v => $ffi::$v),+ }
+            }
+        }
+        impl From<$ffi> for $core {
+            fn from(v: $ffi) -> $core {
+                use $core as C;
+                match v { $($ffi::$v => C::$v),+ }
+            }
+        }
+    };
+}
+
+mirror_enum!(
+    /// Where a step of a case stands.
+    StepStatus <=> v::StepStatus { Todo, InProgress, Submitted, Done, Skipped, Blocked }
+);
+mirror_enum!(
+    /// What the user does to a step (`Undo` reverts its latest transition).
+    StepAction <=> v::StepAction { Start, Submit, Done, Skip, Block, Undo }
+);
+mirror_enum!(
+    /// How a step is carried out.
+    Channel <=> tuilu_core::rules::pack::Channel {
+        App, Pc, Web, CustomerService, Hotline, Email, Offline
+    }
+);
+mirror_enum!(
+    /// What a running time means: the platform must answer by it (`Deadline`), you may
+    /// act only after it (`Earliest`), it lasts at least this long (`MinimumPeriod`), or
+    /// you must act before it ends (`Window`).
+    TimeSense <=> tuilu_core::rules::pack::TimeSense { Deadline, Earliest, MinimumPeriod, Window }
+);
+mirror_enum!(
+    /// The language of the views (Simplified Chinese or English).
+    Language <=> Lang { Zh, En }
+);
+mirror_enum!(
+    /// Snooze choices offered on a notification.
+    SnoozeChoice <=> rm::SnoozeChoice { TenMinutes, OneHour, TomorrowMorning, NextWorkingDay }
+);
+mirror_enum!(
+    /// How a question is answered.
+    QuestionKind <=> core_app::QuestionKind { YesNo, Choice, Money, Integer, Date, DateTime, Text }
+);
+mirror_enum!(
+    /// What changed.
+    ChangeKind <=> core_app::ChangeKind {
+        CaseCreated, CaseChanged, CaseDeleted, EvidenceChanged, RemindersChanged,
+        SettingsChanged, RulesChanged, CalendarChanged
+    }
+);
+mirror_enum!(
+    /// What the last check of a case's evidence found for an item.
+    VerifyState <=> core_app::VerifyState { Unchecked, Intact, Missing, Changed, RecordProblem }
 );
 
 /// Declares an FFI record with the fields of a core view, and the conversion.
@@ -78,50 +145,6 @@ macro_rules! view_record {
         }
     };
 }
-
-/// How a question is answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum QuestionKind {
-    YesNo,
-    Choice,
-    Money,
-    Integer,
-    Date,
-    DateTime,
-    Text,
-}
-mirror_enum!(
-    QuestionKind,
-    core_app::QuestionKind,
-    [YesNo, Choice, Money, Integer, Date, DateTime, Text]
-);
-
-/// What changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum ChangeKind {
-    CaseCreated,
-    CaseChanged,
-    CaseDeleted,
-    EvidenceChanged,
-    RemindersChanged,
-    SettingsChanged,
-    RulesChanged,
-    CalendarChanged,
-}
-mirror_enum!(
-    ChangeKind,
-    core_app::ChangeKind,
-    [
-        CaseCreated,
-        CaseChanged,
-        CaseDeleted,
-        EvidenceChanged,
-        RemindersChanged,
-        SettingsChanged,
-        RulesChanged,
-        CalendarChanged
-    ]
-);
 
 view_record!(
     /// A running timed rule, worded for the user.
@@ -149,17 +172,11 @@ view_record!(
     }
 );
 view_record!(
-    ScenarioCardRecord
-        <= core_app::ScenarioCard {
-            id: String,
-            title: String,
-            summary: String,
-            pack_version: String,
-            last_reviewed: String,
-            last_reviewed_text: String,
-            flagged_rules: i64,
-            steps_in_pack: i64,
-        }
+    /// One scenario to pick.
+    ScenarioCardRecord <= core_app::ScenarioCard {
+        id: String, title: String, summary: String, pack_version: String, last_reviewed: String,
+        last_reviewed_text: String, flagged_rules: i64, steps_in_pack: i64,
+    }
 );
 view_record!(
     PlatformGroupRecord <= core_app::PlatformGroup {
@@ -171,12 +188,8 @@ view_record!(
     ScenarioPickerRecord <= core_app::ScenarioPickerView { groups: Vec<PlatformGroupRecord> }
 );
 view_record!(
-    ChoiceOptionRecord
-        <= core_app::ChoiceOption {
-            value: String,
-            label: String,
-            selected: bool
-        }
+    /// A labelled option of a choice question.
+    ChoiceOptionRecord <= core_app::ChoiceOption { value: String, label: String, selected: bool, }
 );
 view_record!(
     /// One question; `answer_value` is what to send back, `error` why the last answer
@@ -220,20 +233,12 @@ view_record!(
     }
 );
 view_record!(
-    FlagViewRecord
-        <= core_app::FlagView {
-            note: String,
-            flagged_at: Timestamp,
-            text: String
-        }
+    /// The user's mark on a rule.
+    FlagViewRecord <= core_app::FlagView { note: String, flagged_at: Timestamp, text: String, }
 );
 view_record!(
-    ActionViewRecord
-        <= core_app::ActionView {
-            action: StepAction,
-            label: String,
-            asks_time: bool
-        }
+    /// An action allowed now, with its label.
+    ActionViewRecord <= core_app::ActionView { action: StepAction, label: String, asks_time: bool, }
 );
 view_record!(
     RouteViewRecord <= core_app::RouteView {
@@ -255,28 +260,16 @@ view_record!(
     }
 );
 view_record!(
-    UndoViewRecord
-        <= core_app::UndoView {
-            step: String,
-            label: String
-        }
+    /// What undo would revert.
+    UndoViewRecord <= core_app::UndoView { step: String, label: String, }
 );
 view_record!(
-    FactLineRecord
-        <= core_app::FactLine {
-            id: String,
-            label: String,
-            value: String,
-            assumed: bool
-        }
+    /// One answered fact in words.
+    FactLineRecord <= core_app::FactLine { id: String, label: String, value: String, assumed: bool, }
 );
 view_record!(
-    BlockerViewRecord
-        <= core_app::BlockerView {
-            id: String,
-            title: String,
-            remedy: String
-        }
+    /// A blocker and its remedy.
+    BlockerViewRecord <= core_app::BlockerView { id: String, title: String, remedy: String, }
 );
 view_record!(
     /// The checklist of a case.
@@ -295,21 +288,45 @@ view_record!(
         id: String, kind_label: String, media_type: String, file_name: String, size: i64,
         size_text: String, captured_text: String, captured_at: Option<Timestamp>,
         short_hash: String, sha256: String, step: Option<String>, step_title: Option<String>,
-        note: String,
+        note: String, verify_state: VerifyState, verify_text: Option<String>,
     }
 );
 view_record!(
     EvidenceListRecord <= core_app::EvidenceListView {
         case_id: String, step: Option<String>, items: Vec<EvidenceRowRecord>,
-        total_size_text: String, empty_text: Option<String>,
+        total_size_text: String, empty_text: Option<String>, verify_summary: Option<String>,
+        verify_intact: Option<bool>,
     }
 );
 view_record!(
-    NotificationActionRecord
-        <= core_app::NotificationAction {
-            id: String,
-            label: String
-        }
+    /// What adding evidence did (`notice`: the words to show), with the updated list.
+    EvidenceAddedRecord <= core_app::EvidenceAddedView {
+        list: EvidenceListRecord, item_id: String, duplicate: bool, notice: String,
+    }
+);
+view_record!(
+    /// A file written (the dispute bundle, the calendar): where, how big, and in words.
+    FileWrittenRecord <= core_app::FileWrittenView {
+        path: String, size: i64, size_text: String, count: i64, sha256: String, notice: String,
+    }
+);
+view_record!(
+    /// What the check of a received bundle found, in words.
+    BundleCheckRecord <= core_app::BundleCheckView {
+        intact: bool, headline: String, exported_at: Option<String>, items: i64,
+        files_checked: i64, size_text: String, issues: Vec<String>,
+    }
+);
+view_record!(
+    /// A backup made, checked or restored, in words.
+    BackupRecord <= core_app::BackupView {
+        path: String, size: i64, size_text: String, created_text: String, cases: i64,
+        evidence_files: i64, contents_text: String, headline: String, replaced: bool,
+    }
+);
+view_record!(
+    /// An action on a notification.
+    NotificationActionRecord <= core_app::NotificationAction { id: String, label: String, }
 );
 view_record!(
     /// A notification to hold, under `token`, in channel/category `category`.
@@ -327,12 +344,8 @@ view_record!(
     }
 );
 view_record!(
-    CalendarYearRecord
-        <= core_app::CalendarYearLine {
-            year: i32,
-            text: String,
-            estimated: bool
-        }
+    /// One holiday year and its source.
+    CalendarYearRecord <= core_app::CalendarYearLine { year: i32, text: String, estimated: bool, }
 );
 view_record!(
     SettingsViewRecord <= core_app::SettingsView {
@@ -341,6 +354,20 @@ view_record!(
         calendar_years: Vec<CalendarYearRecord>, calendar_warnings: Vec<String>,
         vault_size: i64, vault_size_text: String, evidence_count: i64, case_count: i64,
         pack_problems: Vec<String>,
+    }
+);
+view_record!(
+    /// The backup section of settings: last backup in words, whether one is due.
+    BackupSectionRecord <= core_app::BackupSectionView {
+        last_backup_at: Option<Timestamp>, last_backup_text: String, due: bool,
+        due_text: String, contents_text: String, suggested_file_name: String,
+        mime_type: String, explanation: String, create_label: String, restore_label: String,
+    }
+);
+view_record!(
+    /// The hint under the passphrase field (meter 0 too weak … 3 strong).
+    PassphraseHintRecord <= core_app::PassphraseHintView {
+        meter: i64, label: String, advice: String, accepted: bool,
     }
 );
 view_record!(
@@ -427,6 +454,20 @@ pub enum AppError {
     Refused { code: String, user_message: String },
     #[error("{user_message}")]
     Busy { user_message: String },
+    /// A long operation was cancelled (its token, or the awaiting side went away);
+    /// nothing was left behind.
+    #[error("{user_message}")]
+    Cancelled { user_message: String },
+    /// A file could not be used; `code`: `not_found`, `is_directory`, `not_a_file`,
+    /// `unreadable`, `no_space`, `file_too_large`, `output_exists`, `bad_bundle`,
+    /// `content_missing`, `content_changed`, `no_evidence`.
+    #[error("{user_message}")]
+    FileProblem { code: String, user_message: String },
+    /// A backup could not be made, read or restored; `kind`: `wrong_passphrase`,
+    /// `truncated`, `damaged`, `not_a_backup`, `newer_format`, `vault_has_cases`,
+    /// `verify_failed`, `no_space`, `output_exists`, `empty_passphrase`, `too_costly`...
+    #[error("{user_message}")]
+    Backup { kind: String, user_message: String },
     #[error("{user_message}")]
     Storage { user_message: String },
     #[error("{user_message}")]
@@ -434,7 +475,7 @@ pub enum AppError {
 }
 
 impl AppError {
-    fn from_core(e: core_app::AppError, lang: tuilu_core::Lang) -> AppError {
+    pub(crate) fn from_core(e: core_app::AppError, lang: Lang) -> AppError {
         use core_app::AppError as C;
         let user_message = e.message(lang);
         match e {
@@ -461,6 +502,15 @@ impl AppError {
             C::NothingToUndo { step, .. } => AppError::NothingToUndo { step, user_message },
             C::VaultFromNewerVersion { .. } => AppError::VaultFromNewerVersion { user_message },
             C::Busy => AppError::Busy { user_message },
+            C::Cancelled => AppError::Cancelled { user_message },
+            C::FileProblem { code, .. } => AppError::FileProblem {
+                code: code.into(),
+                user_message,
+            },
+            C::Backup { kind, .. } => AppError::Backup {
+                kind: kind.into(),
+                user_message,
+            },
             C::Storage { .. } => AppError::Storage { user_message },
             C::Internal { .. } => AppError::Internal { user_message },
             other => AppError::Refused {
@@ -470,9 +520,18 @@ impl AppError {
         }
     }
 
-    fn panicked() -> AppError {
+    /// A panic stopped inside the library (never crosses the FFI).
+    pub(crate) fn panicked() -> AppError {
         AppError::Internal {
             user_message: "内部错误 / internal error".into(),
+        }
+    }
+
+    /// A value the app passed that cannot be converted (an app bug, not the user's).
+    pub(crate) fn invalid_input(what: &str) -> AppError {
+        AppError::Refused {
+            code: "invalid_input".into(),
+            user_message: format!("输入无效 / invalid input: {what}"),
         }
     }
 }
@@ -498,25 +557,19 @@ impl core_app::ChangeObserver for ObserverAdapter {
 /// The application service, opened on the vault directory. Thread-safe; one per app.
 #[derive(Debug, uniffi::Object)]
 pub struct TuiluApp {
-    app: App,
+    pub(crate) app: Arc<App>,
 }
 
-fn ctx(c: &ViewContextRecord) -> core_app::ViewContext {
-    let zone = ReminderSettingsRecord {
-        zone: c.zone.clone(),
-        quiet_hours: None,
-        preferred_time: "09:30".into(),
-        limit: 1,
-    };
-    let tz = tuilu_core::reminders::ReminderSettings::try_from(&zone)
-        .map(|s| s.tz)
-        .unwrap_or_else(|_| tuilu_core::reminders::UserZone::beijing());
+/// The core's context of a call: the zone answers come from the app's rules, remembered
+/// for this call only.
+pub(crate) fn ctx(c: &ViewContextRecord) -> core_app::ViewContext {
+    let tz = rm::UserZone::from_rules(Arc::new(ForeignZone::new(c.zone.clone())));
     core_app::ViewContext::new(c.language.into(), tz, c.now)
 }
 
 /// Runs `f` with the core's context, converting its view and its error; a panic becomes
 /// `Internal`.
-fn run<T: ToFfi>(
+pub(crate) fn run<T: ToFfi>(
     c: &ViewContextRecord,
     f: impl FnOnce(&core_app::ViewContext) -> Result<T, core_app::AppError>,
 ) -> Result<T::Out, AppError> {
@@ -545,8 +598,8 @@ impl TuiluApp {
     pub fn new(vault_dir: String) -> Result<Arc<TuiluApp>, AppError> {
         let open = std::panic::catch_unwind(|| App::open(Path::new(&vault_dir)))
             .map_err(|_| AppError::panicked())?;
-        let app = open.map_err(|e| AppError::from_core(e, tuilu_core::Lang::Zh))?;
-        Ok(Arc::new(TuiluApp { app }))
+        let app = open.map_err(|e| AppError::from_core(e, Lang::Zh))?;
+        Ok(Arc::new(TuiluApp { app: Arc::new(app) }))
     }
 
     pub fn home(&self, ctx: ViewContextRecord) -> Result<HomeViewRecord, AppError> {
@@ -718,6 +771,52 @@ impl TuiluApp {
             self.app.reminders_delivered(c, &tokens).map(|()| true)
         })
         .map(|_| ())
+    }
+
+    /// Imports a holiday-year file (holiday-cn JSON) into the vault and the calendar; a
+    /// rejected file changes nothing. Returns the settings view with the calendar years.
+    pub fn import_holiday_year(
+        &self,
+        ctx: ViewContextRecord,
+        json: Vec<u8>,
+    ) -> Result<SettingsViewRecord, AppError> {
+        run(&ctx, |c| {
+            self.app.import_holiday_year(&json)?;
+            self.app.settings_view(c)
+        })
+    }
+
+    /// Writes the running deadlines (of `case_id`, or of every open case) as an `.ics`
+    /// file with alarms to `out_path` (replaced if it exists).
+    pub fn export_calendar(
+        &self,
+        ctx: ViewContextRecord,
+        case_id: Option<String>,
+        out_path: String,
+    ) -> Result<FileWrittenRecord, AppError> {
+        run(&ctx, |c| {
+            self.app
+                .export_calendar_file(c, case_id.as_deref(), Path::new(&out_path))
+        })
+    }
+
+    /// The backup section of settings.
+    pub fn backup_section(&self, ctx: ViewContextRecord) -> Result<BackupSectionRecord, AppError> {
+        run(&ctx, |c| self.app.backup_section(c))
+    }
+
+    /// The hint under the passphrase field, as the user types. Nothing is stored.
+    pub fn passphrase_hint(
+        &self,
+        ctx: ViewContextRecord,
+        passphrase: String,
+    ) -> Result<PassphraseHintRecord, AppError> {
+        run(&ctx, |c| Ok(self.app.passphrase_hint(c, &passphrase)))
+    }
+
+    /// The version of the core library, e.g. `0.1.0`.
+    pub fn version(&self) -> String {
+        env!("CARGO_PKG_VERSION").to_string()
     }
 
     pub fn settings(&self) -> AppSettingsRecord {

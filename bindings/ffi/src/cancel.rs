@@ -7,8 +7,6 @@ use std::task::{Poll, Waker};
 
 use tuilu_core::evidence::CancelFlag;
 
-use crate::error::ApiError;
-
 /// A flag the app sets to stop a long operation. The operation notices it between chunks
 /// and fails with the `Cancelled` error. One token may be shared by several operations;
 /// it cannot be reset. [`CancelToken::join`] waits until the operations have really ended
@@ -124,7 +122,6 @@ impl CancelToken {
 /// running until the last clone is dropped, so move one into the blocking work.
 #[derive(Clone, Default)]
 pub(crate) struct Cancellation {
-    token: Option<Arc<CancelToken>>,
     /// This operation's flag: set by the token, by abandonment, and by [`Self::release`].
     flag: CancelFlag,
     _running: Option<Arc<RunGuard>>,
@@ -138,14 +135,14 @@ impl Cancellation {
             Arc::new(t.running.start())
         });
         Cancellation {
-            token,
             flag,
             _running: running,
         }
     }
 
-    pub(crate) fn is_cancelled(&self) -> bool {
-        self.flag.is_cancelled() || self.token.as_ref().is_some_and(|t| t.is_cancelled())
+    #[cfg(test)]
+    fn is_cancelled(&self) -> bool {
+        self.flag.is_cancelled()
     }
 
     /// The core's flag for this operation.
@@ -156,15 +153,6 @@ impl Cancellation {
     /// Called once the work has ended: lets the token forget this operation.
     pub(crate) fn release(&self) {
         self.flag.cancel();
-    }
-
-    /// `Err(Cancelled)` once cancelled; call between units of work.
-    pub(crate) fn check(&self) -> Result<(), ApiError> {
-        if self.is_cancelled() {
-            Err(ApiError::Cancelled)
-        } else {
-            Ok(())
-        }
     }
 
     /// A guard that marks the work abandoned when dropped before [`AbandonOnDrop::disarm`]:
@@ -202,9 +190,9 @@ mod tests {
     fn token_cancels() {
         let token = CancelToken::new();
         let c = Cancellation::new(Some(token.clone()));
-        assert!(c.check().is_ok());
+        assert!(!c.is_cancelled());
         token.cancel();
-        assert_eq!(c.check(), Err(ApiError::Cancelled));
+        assert!(c.is_cancelled());
         assert!(c.core_flag().is_cancelled());
     }
 

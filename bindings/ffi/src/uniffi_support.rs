@@ -8,7 +8,7 @@
 //!   (`bindings/ffi/uniffi.toml`), Swift and Python see a `String` / `str`.
 //!
 //! A value that cannot be converted (an instant outside chrono's range, a malformed date
-//! string) fails the call with `ApiError::InvalidInput`: UniFFI hands argument-lift errors
+//! string) fails the call with `AppError::Refused` (`invalid_input`): UniFFI hands argument-lift errors
 //! that downcast to the function's error type back as that error. The message never quotes
 //! the value.
 
@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::error::ApiError;
+use crate::app::AppError;
 
 /// An instant (UTC).
 pub type Timestamp = DateTime<Utc>;
@@ -47,8 +47,8 @@ pub(crate) fn timestamp_to_system_time(t: &Timestamp) -> SystemTime {
     }
 }
 
-pub(crate) fn system_time_to_timestamp(s: SystemTime) -> Result<Timestamp, ApiError> {
-    let out_of_range = || ApiError::invalid_input("timestamp outside the supported range");
+pub(crate) fn system_time_to_timestamp(s: SystemTime) -> Result<Timestamp, AppError> {
+    let out_of_range = || AppError::invalid_input("timestamp outside the supported range");
     let t = match s.duration_since(UNIX_EPOCH) {
         Ok(d) => {
             DateTime::from_timestamp(i64::try_from(d.as_secs()).map_err(|_| out_of_range())?, 0)
@@ -73,7 +73,7 @@ pub(crate) fn format_date(d: NaiveDate) -> String {
 }
 
 /// Parses exactly `YYYY-MM-DD`.
-pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, ApiError> {
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, AppError> {
     let ok_shape = s.len() == 10
         && s.bytes().enumerate().all(|(i, b)| {
             if i == 4 || i == 7 {
@@ -83,22 +83,10 @@ pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, ApiError> {
             }
         });
     if !ok_shape {
-        return Err(ApiError::invalid_input("expected a date YYYY-MM-DD"));
+        return Err(AppError::invalid_input("expected a date YYYY-MM-DD"));
     }
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| ApiError::invalid_input("not a valid calendar date (YYYY-MM-DD)"))
-}
-
-/// A count or size as the signed integer the apps use (`Int`/`Long` in Kotlin, `Int32`/`Int64`
-/// in Swift): UIs only display and compare these, and unsigned types make their code noisy.
-/// Values never come near the limits; a larger one saturates.
-pub(crate) fn int32(n: impl TryInto<i32>) -> i32 {
-    n.try_into().unwrap_or(i32::MAX)
-}
-
-/// See [`int32`].
-pub(crate) fn int64(n: impl TryInto<i64>) -> i64 {
-    n.try_into().unwrap_or(i64::MAX)
+        .map_err(|_| AppError::invalid_input("not a valid calendar date (YYYY-MM-DD)"))
 }
 
 #[cfg(test)]
@@ -135,7 +123,7 @@ mod tests {
             "2026-09-18T00:00",
         ] {
             assert!(
-                matches!(parse_date(bad), Err(ApiError::InvalidInput { .. })),
+                matches!(parse_date(bad), Err(AppError::Refused { .. })),
                 "{bad}"
             );
         }

@@ -16,7 +16,7 @@ pub const BACKUP_DUE_AFTER_DAYS: i64 = 30;
 
 /// The backup section of the settings screen.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BackupView {
+pub struct BackupSectionView {
     pub last_backup_at: Option<DateTime<Utc>>,
     /// "上次备份：2026-11-20 09:30（12 天前），3 个案件、45 份证据" or "还没有备份过".
     pub last_backup_text: String,
@@ -51,7 +51,7 @@ pub struct PassphraseHintView {
 
 impl App {
     /// The backup section at `ctx.now`.
-    pub fn backup_view(&self, ctx: &ViewContext) -> Result<BackupView, AppError> {
+    pub fn backup_section(&self, ctx: &ViewContext) -> Result<BackupSectionView, AppError> {
         let lang = ctx.lang;
         let vault = self.vault(ctx.now)?;
         let root = vault.dir().to_path_buf();
@@ -142,7 +142,7 @@ impl App {
         };
         let date = local_text(ctx, ctx.now);
         let day = date.split(' ').next().unwrap_or_default();
-        Ok(BackupView {
+        Ok(BackupSectionView {
             last_backup_at: last.map(|b| b.created_at),
             last_backup_text,
             due: !due_text.is_empty(),

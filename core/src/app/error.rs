@@ -104,6 +104,25 @@ pub enum AppError {
     Busy,
     #[error("storage error: {detail}")]
     Storage { detail: String },
+    /// The user (or the app) stopped a long operation; nothing was left behind.
+    #[error("cancelled")]
+    Cancelled,
+    /// A file the user picked or named could not be used (`code`: `not_found`,
+    /// `is_directory`, `not_a_file`, `unreadable`, `no_space`, `file_too_large`,
+    /// `output_exists`, `bad_bundle`, `content_missing`, `content_changed`, `no_evidence`);
+    /// `name` is the file's name, never a path.
+    #[error("file problem {code}: {name}")]
+    FileProblem { code: &'static str, name: String },
+    /// A backup could not be made, read or restored (`kind`: `wrong_passphrase`,
+    /// `truncated`, `damaged`, `not_a_backup`, `newer_format`, `vault_has_cases`,
+    /// `verify_failed`, `no_space`, `output_exists`, `empty_passphrase`...), with the
+    /// core's message in each language.
+    #[error("backup {kind}")]
+    Backup {
+        kind: &'static str,
+        zh: String,
+        en: String,
+    },
     #[error("internal error: {detail}")]
     Internal { detail: String },
 }
@@ -130,6 +149,9 @@ impl AppError {
             AppError::VaultFromNewerVersion { .. } => "vault_from_newer_version",
             AppError::Busy => "busy",
             AppError::Storage { .. } => "storage",
+            AppError::Cancelled => "cancelled",
+            AppError::FileProblem { .. } => "file_problem",
+            AppError::Backup { .. } => "backup",
             AppError::Internal { .. } => "internal",
         }
     }
@@ -294,6 +316,19 @@ impl AppError {
                     format!("Storage error: {detail}")
                 }
             }
+            AppError::Cancelled => tr(
+                lang,
+                "已取消，未留下任何内容",
+                "Cancelled; nothing was left behind",
+            ),
+            AppError::FileProblem { code, name } => file_problem(lang, code, name),
+            AppError::Backup { zh: z, en, .. } => {
+                if zh {
+                    z.clone()
+                } else {
+                    en.clone()
+                }
+            }
             AppError::Internal { detail } => {
                 if zh {
                     format!("内部错误：{detail}")
@@ -301,6 +336,61 @@ impl AppError {
                     format!("Internal error: {detail}")
                 }
             }
+        }
+    }
+}
+
+fn tr(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+/// A file problem in words, naming the file by its name.
+fn file_problem(lang: Lang, code: &str, name: &str) -> String {
+    let (zh, en) = match code {
+        "not_found" => ("找不到文件", "File not found"),
+        "is_directory" => ("这是一个文件夹，不是文件", "This is a folder, not a file"),
+        "not_a_file" => ("不是普通文件", "Not a regular file"),
+        "unreadable" => ("无法读取文件", "The file cannot be read"),
+        "no_space" => (
+            "存储空间不足，未保存任何内容",
+            "Not enough storage space; nothing was stored",
+        ),
+        "file_too_large" => (
+            "文件太大，未保存任何内容",
+            "The file is too large; nothing was stored",
+        ),
+        "output_exists" => (
+            "目标文件已存在，请换一个名称",
+            "The file already exists; choose another name",
+        ),
+        "bad_bundle" => (
+            "这不是可读取的证据包",
+            "This is not a readable evidence bundle",
+        ),
+        "content_missing" => (
+            "证据文件缺失，请先核验证据",
+            "An evidence file is missing; verify the evidence first",
+        ),
+        "content_changed" => (
+            "证据文件已被改动，请先核验证据",
+            "An evidence file has changed; verify the evidence first",
+        ),
+        "no_evidence" => (
+            "这个案件还没有证据，无法导出",
+            "This case has no evidence to export yet",
+        ),
+        _ => ("文件操作失败", "The file operation failed"),
+    };
+    let text = tr(lang, zh, en);
+    if name.is_empty() {
+        text
+    } else {
+        match lang {
+            Lang::Zh => format!("{text}：{name}"),
+            Lang::En => format!("{text}: {name}"),
         }
     }
 }

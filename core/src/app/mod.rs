@@ -8,8 +8,10 @@
 //!
 //! Every method that depends on the time takes `now`.
 
+mod backup_ops;
 mod backup_view;
 mod error;
+mod evidence_ops;
 mod present;
 mod questionnaire;
 pub mod timing;
@@ -21,8 +23,10 @@ use std::sync::{Arc, Mutex, RwLock};
 use chrono::{DateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use backup_view::{BackupView, PassphraseHintView, BACKUP_DUE_AFTER_DAYS};
+pub use backup_ops::BackupView;
+pub use backup_view::{BackupSectionView, PassphraseHintView, BACKUP_DUE_AFTER_DAYS};
 pub use error::{AppError, Missing};
+pub use evidence_ops::{BundleCheckView, EvidenceAddedView, FileWrittenView};
 pub use questionnaire::Answer;
 pub use timing::{DeadlineView, TimeSense};
 pub use views::*;
@@ -118,6 +122,8 @@ pub struct App {
     next_observer: Mutex<u64>,
     /// Serializes writers of the files the service owns (packs, settings, calendar).
     file_lock: Mutex<()>,
+    /// The last evidence check of each case (by case id), shown in the evidence list.
+    verified: Mutex<std::collections::HashMap<String, crate::evidence::VerifyReport>>,
 }
 
 impl std::fmt::Debug for App {
@@ -171,6 +177,7 @@ impl App {
             observers: Mutex::new(Vec::new()),
             next_observer: Mutex::new(1),
             file_lock: Mutex::new(()),
+            verified: Mutex::default(),
         })
     }
 
@@ -452,7 +459,9 @@ impl App {
         let items = vault
             .with_connection_mut(|conn| EvidenceStore::new(conn, &root).list(&view.id))
             .map_err(evidence_error)?;
-        Ok(present::evidence_list(ctx, &view, step, &items))
+        let mut list = present::evidence_list(ctx, &view, step, &items);
+        self.apply_verify(ctx, &mut list);
+        Ok(list)
     }
 
     /// What the phone must schedule and cancel now, given the tokens it has scheduled.

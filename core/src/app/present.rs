@@ -20,7 +20,7 @@ use crate::vault::{
     StepStatus, StepView,
 };
 
-fn tr(lang: Lang, zh: &str, en: &str) -> String {
+pub(super) fn tr(lang: Lang, zh: &str, en: &str) -> String {
     match lang {
         Lang::Zh => zh.to_string(),
         Lang::En => en.to_string(),
@@ -796,6 +796,8 @@ pub fn evidence_list(
                 .map(|s| s.title.get(lang).to_string()),
             step: i.step_id.clone(),
             note: i.note.clone(),
+            verify_state: VerifyState::Unchecked,
+            verify_text: None,
         })
         .collect();
     let total: u64 = rows.iter().map(|r| r.size as u64).sum();
@@ -811,6 +813,8 @@ pub fn evidence_list(
         }),
         items: rows,
         total_size_text: size_text(total),
+        verify_summary: None,
+        verify_intact: None,
     }
 }
 

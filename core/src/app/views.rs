@@ -320,6 +320,25 @@ pub struct EvidenceRow {
     pub step: Option<String>,
     pub step_title: Option<String>,
     pub note: String,
+    /// What the last check of this case's evidence found for this item.
+    pub verify_state: VerifyState,
+    /// "完好（已于 10:05 核验）", "文件已被改动": set once the case's evidence was checked.
+    pub verify_text: Option<String>,
+}
+
+/// What the last evidence check found for one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerifyState {
+    /// Not checked since the app started.
+    Unchecked,
+    Intact,
+    /// The file is gone.
+    Missing,
+    /// The file's bytes no longer match its hash.
+    Changed,
+    /// Its record or custody entry disagrees (edited records).
+    RecordProblem,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -329,6 +348,10 @@ pub struct EvidenceListView {
     pub items: Vec<EvidenceRow>,
     pub total_size_text: String,
     pub empty_text: Option<String>,
+    /// After a check: "已核验 3 份证据，全部完好（10:05）" or what is wrong.
+    pub verify_summary: Option<String>,
+    /// After a check: true when nothing was wrong.
+    pub verify_intact: Option<bool>,
 }
 
 /// A notification the phone should hold.

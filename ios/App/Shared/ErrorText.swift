@@ -4,6 +4,5 @@ import TuiluCore
 /// The text of any error the core or the system throws.
 func message(for error: Error) -> String {
     if let e = error as? AppError { return e.userMessage }
-    if let e = error as? ApiError { return e.userMessage(locale: Locale.current) }
     return error.localizedDescription
 }

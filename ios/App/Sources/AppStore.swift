@@ -33,7 +33,6 @@ final class AppStore {
     var settings: SettingsViewRecord?
     var settingsValues: AppSettingsRecord?
     var exported: [String: URL] = [:]
-    var verified: [String: VerifyReportRecord] = [:]
     /// The step a tapped notification asked for.
     var focusedStep: String?
     /// The last refusal, in the user's language.
@@ -44,19 +43,17 @@ final class AppStore {
     var lastSync: ReminderSyncOutcome?
 
     let screens: TuiluScreens
-    private let files: Tuilu?
     private let reminders: ReminderSyncing?
     @ObservationIgnored private var listening: Task<Void, Never>?
     @ObservationIgnored private var workTask: Task<Void, Never>?
 
-    init(screens: TuiluScreens, files: Tuilu?, reminders: ReminderSyncing?) {
+    init(screens: TuiluScreens, reminders: ReminderSyncing?) {
         self.screens = screens
-        self.files = files
         self.reminders = reminders
     }
 
     convenience init(core: Core) {
-        self.init(screens: core.screens, files: core.evidence, reminders: core.reminders)
+        self.init(screens: core.screens, reminders: core.reminders)
     }
 
     /// Loads the first views and follows the core's changes until `stop()`.
@@ -203,46 +200,42 @@ final class AppStore {
     }
 
     /// Adds files (Files, Photos, camera) through the core, with progress; cancel stops
-    /// the core's work and leaves nothing behind.
-    func importFiles(_ urls: [URL], caseId: String, stepId: String?, source: EvidenceSource, scoped: Bool = false) {
-        guard let files else { return }
+    /// the core's work and leaves nothing behind. The core says what happened (`notice`).
+    func importFiles(_ urls: [URL], caseId: String, stepId: String?, scoped: Bool = false) {
         let title = String(localized: "正在导入证据…")
-        run(title) { [weak self] in
+        run(title) { [weak self, screens] in
             for (index, url) in urls.enumerated() {
                 let access = scoped && url.startAccessingSecurityScopedResource()
                 defer { if access { url.stopAccessingSecurityScopedResource() } }
-                let item = NewEvidenceRecord.item(caseId: caseId, stepId: stepId, source: source)
-                let added = try await files.addEvidence(item, atPath: url.path) { progress in
+                let added = try await screens.addEvidence(caseId, step: stepId, fileAt: url) { progress in
                     let fraction = (Double(index) + progress.fraction) / Double(urls.count)
                     Task { @MainActor in self?.work?.fraction = fraction }
                 }
-                if added.linkedStep != nil {
-                    self?.notice = String(localized: "这个文件已在本案件中，现已同时关联到这一步（未重复保存）。")
-                }
+                self?.notice = added.notice
+                self?.evidence[.evidence(caseId: caseId, stepId: stepId)] = added.list
             }
-            self?.loadEvidence(caseId, stepId: stepId)
             self?.refreshCase(caseId)
         }
     }
 
     func exportBundle(_ caseId: String) {
-        guard let files else { return }
         let url = Storage.temporaryFile(named: "tuilu-evidence-\(caseId.prefix(8)).zip")
-        run(String(localized: "正在导出证据包…")) { [weak self] in
-            _ = try await files.exportEvidence(caseId: caseId, toPath: url.path) { progress in
+        run(String(localized: "正在导出证据包…")) { [weak self, screens] in
+            let done = try await screens.exportBundle(caseId, to: url) { progress in
                 Task { @MainActor in self?.work?.fraction = progress.fraction }
             }
+            self?.notice = done.notice
             self?.exported[caseId] = url
         }
     }
 
-    func verify(_ caseId: String) {
-        guard let files else { return }
-        run(String(localized: "正在校验证据…")) { [weak self] in
-            let report = try await files.verifyEvidence(caseId: caseId) { progress in
+    /// Checks the evidence; each row then shows its verify state, the list a summary.
+    func verify(_ caseId: String, stepId: String?) {
+        run(String(localized: "正在校验证据…")) { [weak self, screens] in
+            let list = try await screens.verifyEvidence(caseId, step: stepId) { progress in
                 Task { @MainActor in self?.work?.fraction = progress.fraction }
             }
-            self?.verified[caseId] = report
+            self?.evidence[.evidence(caseId: caseId, stepId: stepId)] = list
         }
     }
 
@@ -253,7 +246,7 @@ final class AppStore {
             do {
                 try await body()
             } catch is CancellationError {
-            } catch ApiError.Cancelled {
+            } catch AppError.Cancelled {
             } catch {
                 self?.error = message(for: error)
             }

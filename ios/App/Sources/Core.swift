@@ -2,18 +2,16 @@ import Foundation
 import TuiluCore
 
 /// The process's one connection to the core: the screens' facade (view models, events,
-/// changes) and the evidence facade (long work with progress and cancellation), both on the
-/// vault in the App Group container. Scenes share it; each scene has its own `AppStore`.
+/// changes, and long work with progress and cancellation) on the vault in the App Group
+/// container. Scenes share it; each scene has its own `AppStore`.
 final class Core: @unchecked Sendable {
     let screens: TuiluScreens
-    let evidence: Tuilu
     let reminders: ReminderSynchronizer
 
     init(directory: URL) throws {
         screens = try TuiluScreens(vaultDirectory: directory)
         // The core's words follow the language chosen in settings (Chinese until changed).
         screens.language = screens.settingsValues().language
-        evidence = try Tuilu(vaultPath: directory.path)
         reminders = ReminderSynchronizer(
             planner: ScreensReminderPlanner(screens: screens),
             center: SystemNotificationCenter())

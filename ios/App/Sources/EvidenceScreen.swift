@@ -38,15 +38,16 @@ struct EvidenceScreen: View {
                     ShareLink(item: url) { Label("分享证据包", systemImage: "square.and.arrow.up") }
                 }
                 Button { store.exportBundle(caseId) } label: { Label("导出证据包", systemImage: "archivebox") }
-                Button { store.verify(caseId) } label: { Label("校验证据", systemImage: "checkmark.seal") }
-                if let report = store.verified[caseId] {
-                    // The verify report has no worded view yet (see docs/ios.md): counts only.
+                Button { store.verify(caseId, stepId: stepId) } label: { Label("校验证据", systemImage: "checkmark.seal") }
+                if let view = store.evidence[.evidence(caseId: caseId, stepId: stepId)],
+                   let summary = view.verifySummary {
+                    // The core's words: how many were checked and what is wrong.
                     Label {
-                        Text("已校验 \(report.itemsChecked) 个文件，发现 \(report.issues.count) 个问题")
+                        Text(summary)
                     } icon: {
-                        Image(systemName: report.intact ? "checkmark.seal.fill" : "xmark.seal")
+                        Image(systemName: view.verifyIntact == true ? "checkmark.seal.fill" : "xmark.seal")
                     }
-                    .foregroundStyle(report.intact ? Color.primary : Color.red)
+                    .foregroundStyle(view.verifyIntact == true ? Color.primary : Color.red)
                 }
             }
         }
@@ -74,12 +75,12 @@ struct EvidenceScreen: View {
         }
         .fileImporter(isPresented: $importing, allowedContentTypes: [.image, .movie, .pdf, .item], allowsMultipleSelection: true) { result in
             if case let .success(urls) = result {
-                store.importFiles(urls, caseId: caseId, stepId: stepId, source: .import, scoped: true)
+                store.importFiles(urls, caseId: caseId, stepId: stepId, scoped: true)
             }
         }
         .fullScreenCover(isPresented: $camera) {
             CameraView { url in
-                store.importFiles([url], caseId: caseId, stepId: stepId, source: .capture)
+                store.importFiles([url], caseId: caseId, stepId: stepId)
             }
             .ignoresSafeArea()
         }
@@ -95,7 +96,7 @@ struct EvidenceScreen: View {
                 store.error = message(for: error)
             }
         }
-        if !urls.isEmpty { store.importFiles(urls, caseId: caseId, stepId: stepId, source: .import) }
+        if !urls.isEmpty { store.importFiles(urls, caseId: caseId, stepId: stepId) }
     }
 }
 
@@ -109,6 +110,7 @@ struct EvidenceRow: View {
                 Text(item.fileName).font(.headline).lineLimit(1)
             }
             Text(item.capturedText).font(.footnote)
+            if let check = item.verifyText { Text(check).font(.footnote) }
             if let step = item.stepTitle { Text(step).font(.footnote).foregroundStyle(.secondary) }
             HStack {
                 Text(item.sizeText)

@@ -16,7 +16,7 @@ final class AppStoreTests: XCTestCase {
         dir = try Fixtures.vault()
         screens = try Fixtures.screens(dir)
         sync = CountingSync()
-        store = AppStore(screens: screens, files: nil, reminders: sync)
+        store = AppStore(screens: screens, reminders: sync)
         store.start()
     }
 

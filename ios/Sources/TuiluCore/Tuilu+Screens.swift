@@ -107,6 +107,125 @@ public final class TuiluScreens: @unchecked Sendable {
         try app.remindersDelivered(ctx: context(), tokens: tokens)
     }
 
+    /// Imports a holiday-year file (holiday-cn JSON); the settings view lists the years.
+    public func importHolidayYear(_ json: Data) throws -> SettingsViewRecord {
+        try app.importHolidayYear(ctx: context(), json: json)
+    }
+
+    /// Writes the running deadlines (of `caseId`, or every open case) as an `.ics` file.
+    public func exportCalendar(to url: URL, caseId: String? = nil) throws -> FileWrittenRecord {
+        try app.exportCalendar(ctx: context(), caseId: caseId, outPath: url.path)
+    }
+
+    /// "上次备份：…", or nil when this vault was never backed up.
+    public func backupSection() throws -> BackupSectionRecord { try app.backupSection(ctx: context()) }
+    /// The hint under the passphrase field; cheap enough to call on every keystroke.
+    public func passphraseHint(_ passphrase: String) throws -> PassphraseHintRecord {
+        try app.passphraseHint(ctx: context(), passphrase: passphrase)
+    }
+
+    /// Adds a compiled rule pack (JSON), kept in the vault; returns its scenario id.
+    public func addPack(_ json: String) throws -> String { try app.addPack(packJson: json) }
+
+    // MARK: long work: progress, and cancelled with the calling task
+
+    public func addEvidence(
+        _ caseId: String, step: String?, fileAt url: URL, note: String? = nil,
+        onProgress: (@Sendable (TuiluProgress) -> Void)? = nil
+    ) async throws -> EvidenceAddedRecord {
+        let ctx = context()
+        return try await long(onProgress) { [app] l, t in
+            try await app.addEvidenceFile(ctx: ctx, caseId: caseId, stepId: step, path: url.path, note: note, listener: l, cancel: t)
+        }
+    }
+
+    /// Bytes the share sheet or the camera handed over, under the file name `name`.
+    public func addEvidence(
+        _ caseId: String, step: String?, name: String, data: Data, note: String? = nil,
+        onProgress: (@Sendable (TuiluProgress) -> Void)? = nil
+    ) async throws -> EvidenceAddedRecord {
+        let ctx = context()
+        return try await long(onProgress) { [app] l, t in
+            try await app.addEvidenceBytes(ctx: ctx, caseId: caseId, stepId: step, name: name, bytes: data, note: note, listener: l, cancel: t)
+        }
+    }
+
+    /// Checks the case's evidence; the list comes back with each row's verify state.
+    public func verifyEvidence(
+        _ caseId: String, step: String? = nil, onProgress: (@Sendable (TuiluProgress) -> Void)? = nil
+    ) async throws -> EvidenceListRecord {
+        let ctx = context()
+        return try await long(onProgress) { [app] l, t in
+            try await app.verifyEvidence(ctx: ctx, caseId: caseId, stepId: step, listener: l, cancel: t)
+        }
+    }
+
+    public func exportBundle(
+        _ caseId: String, to url: URL, onProgress: (@Sendable (TuiluProgress) -> Void)? = nil
+    ) async throws -> FileWrittenRecord {
+        let ctx = context()
+        return try await long(onProgress) { [app] l, t in
+            try await app.exportBundle(ctx: ctx, caseId: caseId, outPath: url.path, listener: l, cancel: t)
+        }
+    }
+
+    public func verifyBundle(at url: URL, onProgress: (@Sendable (TuiluProgress) -> Void)? = nil) async throws -> BundleCheckRecord {
+        let ctx = context()
+        return try await long(onProgress) { [app] l, t in
+            try await app.verifyBundle(ctx: ctx, path: url.path, listener: l, cancel: t)
+        }
+    }
+
+    /// `workFactor` (scrypt log2 N) is for tests; nil takes about a second.
+    public func createBackup(
+        to url: URL, passphrase: String, workFactor: Int32? = nil,
+        onProgress: (@Sendable (TuiluProgress) -> Void)? = nil
+    ) async throws -> BackupRecord {
+        let ctx = context()
+        return try await long(onProgress) { [app] l, t in
+            try await app.createBackup(ctx: ctx, outPath: url.path, passphrase: passphrase, scryptWorkFactor: workFactor, listener: l, cancel: t)
+        }
+    }
+
+    public func inspectBackup(at url: URL, passphrase: String) async throws -> BackupRecord {
+        let ctx = context()
+        return try await long(nil) { [app] l, t in
+            try await app.inspectBackup(ctx: ctx, path: url.path, passphrase: passphrase, listener: l, cancel: t)
+        }
+    }
+
+    /// A vault with cases is replaced only when `replace`. Run nothing else meanwhile.
+    public func restoreBackup(
+        from url: URL, passphrase: String, replace: Bool = false,
+        onProgress: (@Sendable (TuiluProgress) -> Void)? = nil
+    ) async throws -> BackupRecord {
+        let ctx = context()
+        return try await long(onProgress) { [app] l, t in
+            try await app.restoreBackup(ctx: ctx, path: url.path, passphrase: passphrase, replace: replace, listener: l, cancel: t)
+        }
+    }
+
+    /// Runs `body` with a listener and a fresh token cancelled with the calling task; a
+    /// cancelled call returns only once the native work has ended and cleaned up.
+    private func long<T>(
+        _ onProgress: (@Sendable (TuiluProgress) -> Void)?,
+        _ body: @escaping (ProgressListener?, CancelToken) async throws -> T
+    ) async throws -> T {
+        let token = CancelToken()
+        let listener = onProgress.map { ProgressRelay($0) }
+        do {
+            return try await withTaskCancellationHandler {
+                try await body(listener, token)
+            } onCancel: {
+                token.cancel()
+            }
+        } catch {
+            token.cancel()
+            await token.join()
+            throw error
+        }
+    }
+
     /// The settings as stored (for the settings form).
     public func settingsValues() -> AppSettingsRecord { app.settings() }
 
@@ -147,8 +266,30 @@ extension AppError {
              let .BlockedBy(_, message), let .InvalidFact(_, message),
              let .InvalidTransition(_, message), let .NothingToUndo(_, message),
              let .VaultFromNewerVersion(message), let .Refused(_, message), let .Busy(message),
+             let .Cancelled(message), let .FileProblem(_, message), let .Backup(_, message),
              let .Storage(message), let .Internal(message):
             return message
         }
+    }
+}
+
+/// Progress of a long operation; bytes for file work. `done == total` at the end.
+public struct TuiluProgress: Sendable, Equatable {
+    public let done: UInt64
+    public let total: UInt64
+
+    /// 0.0 to 1.0; 1.0 for empty work.
+    public var fraction: Double { total == 0 ? 1 : min(1, Double(done) / Double(total)) }
+}
+
+final class ProgressRelay: ProgressListener, @unchecked Sendable {
+    private let body: @Sendable (TuiluProgress) -> Void
+
+    init(_ body: @escaping @Sendable (TuiluProgress) -> Void) {
+        self.body = body
+    }
+
+    func onProgress(done: UInt64, total: UInt64) {
+        body(TuiluProgress(done: done, total: total))
     }
 }

@@ -46,16 +46,3 @@ public final class FoundationTimeZoneRules: TimeZoneRules, @unchecked Sendable {
         return calendar.date(from: components)
     }
 }
-
-extension ReminderSettingsRecord {
-    /// The zone of these settings: the `TimeZone` when they came from
-    /// `Tuilu.reminderSettings(zone:)`.
-    public var timeZone: TimeZone? {
-        (zone as? FoundationTimeZoneRules)?.zone ?? TimeZone(identifier: zone.id())
-    }
-
-    /// These settings in another zone.
-    public func withZone(_ zone: TimeZone) -> ReminderSettingsRecord {
-        ReminderSettingsRecord(zone: FoundationTimeZoneRules(zone), quietHours: quietHours, preferredTime: preferredTime, limit: limit)
-    }
-}

@@ -31,7 +31,7 @@ class AppViewModel(application: android.app.Application) : androidx.lifecycle.An
     val effects = DelegatingEffects()
     val controller: TuiluController = (application as TuiluApplication).let { app ->
         app.screens.language = TuiluScreens.languageOf(Locale.getDefault())
-        TuiluController(app.screens, app.tuilu, effects, viewModelScope, permissions = app.permissions())
+        TuiluController(app.screens, effects, viewModelScope, permissions = app.permissions())
     }
 }
 

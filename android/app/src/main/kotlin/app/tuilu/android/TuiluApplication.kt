@@ -5,7 +5,6 @@ import android.app.Application
 import android.content.Context
 import android.os.Build
 import androidx.core.app.NotificationManagerCompat
-import app.tuilu.core.Tuilu
 import app.tuilu.core.TuiluScreens
 import app.tuilu.ui.PermissionState
 import app.tuilu.ui.reminders.ReminderEvents
@@ -24,7 +23,6 @@ import kotlinx.coroutines.launch
  */
 class TuiluApplication : Application() {
     private val vaultDir by lazy { File(filesDir, "vault").path }
-    val tuilu: Tuilu by lazy { Tuilu(vaultDir) }
     val screens: TuiluScreens by lazy { TuiluScreens(vaultDir) }
     val store by lazy { PrefsScheduledStore(this) }
     val scheduler by lazy { ReminderScheduler(AndroidAlarms(this), store) }

@@ -2,12 +2,20 @@ package app.tuilu.core
 
 import app.tuilu.core.uniffi.AnswerRecord
 import app.tuilu.core.uniffi.AppSettingsRecord
+import app.tuilu.core.uniffi.BackupRecord
+import app.tuilu.core.uniffi.BackupSectionRecord
+import app.tuilu.core.uniffi.PassphraseHintRecord
+import app.tuilu.core.uniffi.BundleCheckRecord
+import app.tuilu.core.uniffi.CancelToken
 import app.tuilu.core.uniffi.CaseScreenRecord
 import app.tuilu.core.uniffi.ChangeObserver
 import app.tuilu.core.uniffi.ChangeRecord
+import app.tuilu.core.uniffi.EvidenceAddedRecord
 import app.tuilu.core.uniffi.EvidenceListRecord
+import app.tuilu.core.uniffi.FileWrittenRecord
 import app.tuilu.core.uniffi.HomeViewRecord
 import app.tuilu.core.uniffi.Language
+import app.tuilu.core.uniffi.ProgressListener
 import app.tuilu.core.uniffi.QuestionnaireRecord
 import app.tuilu.core.uniffi.ReminderSyncRecord
 import app.tuilu.core.uniffi.ScenarioPickerRecord
@@ -20,8 +28,10 @@ import java.time.Clock
 import java.time.Instant
 import java.time.ZoneId
 import java.util.Locale
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.channels.awaitClose
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.callbackFlow
@@ -32,6 +42,10 @@ import kotlinx.coroutines.withContext
  * all text already in [language]; events (answers, step actions, undo, snooze) return the
  * updated view or throw an `AppException` whose `userMessage` is the text to show.
  * [changes] is a [Flow] of what changed, so screens refresh without polling.
+ *
+ * Long work (evidence, bundles, backups) reports [Progress] to `onProgress` and stops
+ * when the calling coroutine is cancelled: the call returns only once the native work has
+ * ended and cleaned up (a cancelled add leaves no temporary file).
  *
  * The shell decides nothing about the domain: it draws these records and performs
  * platform effects (notifications, pickers, share sheet).
@@ -100,6 +114,82 @@ class TuiluScreens(
 
     suspend fun delivered(tokens: Collection<String>) = io { app.remindersDelivered(context(), tokens.toList()) }
 
+    /** Imports a holiday-year file (holiday-cn JSON); the settings view lists the years. */
+    suspend fun importHolidayYear(json: ByteArray): SettingsViewRecord = io { app.importHolidayYear(context(), json) }
+
+    /** Writes the running deadlines (of [caseId], or all open cases) as an `.ics` file. */
+    suspend fun exportCalendar(outPath: String, caseId: String? = null): FileWrittenRecord =
+        io { app.exportCalendar(context(), caseId, outPath) }
+
+    /** "上次备份：…", or null when this vault was never backed up. */
+    suspend fun backupSection(): BackupSectionRecord = io { app.backupSection(context()) }
+
+    /** The hint under the passphrase field; cheap enough to call on every keystroke. */
+    fun passphraseHint(passphrase: String): PassphraseHintRecord = app.passphraseHint(context(), passphrase)
+
+    suspend fun addEvidence(
+        caseId: String,
+        stepId: String?,
+        path: String,
+        note: String? = null,
+        onProgress: ((Progress) -> Unit)? = null,
+    ): EvidenceAddedRecord = long(onProgress) { l, t -> app.addEvidenceFile(context(), caseId, stepId, path, note, l, t) }
+
+    suspend fun addEvidenceBytes(
+        caseId: String,
+        stepId: String?,
+        name: String,
+        bytes: ByteArray,
+        note: String? = null,
+        onProgress: ((Progress) -> Unit)? = null,
+    ): EvidenceAddedRecord = long(onProgress) { l, t -> app.addEvidenceBytes(context(), caseId, stepId, name, bytes, note, l, t) }
+
+    /** Checks the case's evidence; the list comes back with each row's verify state. */
+    suspend fun verifyEvidence(caseId: String, stepId: String? = null, onProgress: ((Progress) -> Unit)? = null): EvidenceListRecord =
+        long(onProgress) { l, t -> app.verifyEvidence(context(), caseId, stepId, l, t) }
+
+    suspend fun exportBundle(caseId: String, outPath: String, onProgress: ((Progress) -> Unit)? = null): FileWrittenRecord =
+        long(onProgress) { l, t -> app.exportBundle(context(), caseId, outPath, l, t) }
+
+    suspend fun verifyBundle(path: String, onProgress: ((Progress) -> Unit)? = null): BundleCheckRecord =
+        long(onProgress) { l, t -> app.verifyBundle(context(), path, l, t) }
+
+    /** [workFactor] (scrypt log2 N) is for tests; null takes about a second. */
+    suspend fun createBackup(outPath: String, passphrase: String, workFactor: Int? = null, onProgress: ((Progress) -> Unit)? = null): BackupRecord =
+        long(onProgress) { l, t -> app.createBackup(context(), outPath, passphrase, workFactor, l, t) }
+
+    suspend fun inspectBackup(path: String, passphrase: String, onProgress: ((Progress) -> Unit)? = null): BackupRecord =
+        long(onProgress) { l, t -> app.inspectBackup(context(), path, passphrase, l, t) }
+
+    /** A vault with cases is replaced only when [replace]. Run nothing else meanwhile. */
+    suspend fun restoreBackup(path: String, passphrase: String, replace: Boolean = false, onProgress: ((Progress) -> Unit)? = null): BackupRecord =
+        long(onProgress) { l, t -> app.restoreBackup(context(), path, passphrase, replace, l, t) }
+
+    /**
+     * Runs [block] with a progress listener and a fresh token that is cancelled if the
+     * coroutine is; a cancelled call returns only once the native work has ended.
+     */
+    private suspend fun <T> long(onProgress: ((Progress) -> Unit)?, block: suspend (ProgressListener?, CancelToken) -> T): T =
+        CancelToken().use { token ->
+            val listener = onProgress?.let { f ->
+                object : ProgressListener {
+                    override fun onProgress(done: ULong, total: ULong) = f(Progress(done.toLong(), total.toLong()))
+                }
+            }
+            try {
+                block(listener, token)
+            } catch (e: CancellationException) {
+                withContext(NonCancellable) {
+                    token.cancel()
+                    token.join()
+                }
+                throw e
+            }
+        }
+
+    /** Adds a compiled rule pack (JSON), kept in the vault; returns its scenario id. */
+    suspend fun addPack(packJson: String): String = io { app.addPack(packJson) }
+
     fun storedSettings(): AppSettingsRecord = app.settings()
 
     suspend fun saveSettings(settings: AppSettingsRecord) = io { app.saveSettings(settings) }
@@ -124,3 +214,10 @@ class TuiluScreens(
 }
 
 private fun Map<String, String>.toRecords(): List<AnswerRecord> = map { (k, v) -> AnswerRecord(k, v) }
+
+/** Progress of a long operation; bytes for file work. `done == total` at the end. */
+data class Progress(val done: Long, val total: Long) {
+    /** 0.0 to 1.0; 1.0 for empty work. */
+    val fraction: Double
+        get() = if (total <= 0) 1.0 else (done.toDouble() / total).coerceIn(0.0, 1.0)
+}

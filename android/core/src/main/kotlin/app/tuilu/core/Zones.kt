@@ -1,6 +1,5 @@
 package app.tuilu.core
 
-import app.tuilu.core.uniffi.ReminderSettingsRecord
 import app.tuilu.core.uniffi.TimeZoneRules
 import java.time.Instant
 import java.time.LocalDateTime
@@ -22,11 +21,3 @@ class JavaTimeZoneRules(val zone: ZoneId) : TimeZoneRules {
     override fun offsetsSecondsForLocal(local: String): List<Int> =
         rules.getValidOffsets(LocalDateTime.parse(local)).map { it.totalSeconds }
 }
-
-/** The zone of these settings: a [ZoneId] when it came from [Tuilu.reminderSettings]. */
-val ReminderSettingsRecord.zoneId: ZoneId
-    get() = (zone as? JavaTimeZoneRules)?.zone ?: ZoneId.of(zone.id())
-
-/** These settings in another zone. */
-fun ReminderSettingsRecord.withZone(zone: ZoneId): ReminderSettingsRecord =
-    copy(zone = JavaTimeZoneRules(zone))

@@ -113,6 +113,7 @@ private fun EvidenceCard(row: EvidenceRowRecord, thumb: ImageBitmap?) {
                 Text(row.capturedText, style = MaterialTheme.typography.bodySmall)
                 Text("SHA-256 ${row.shortHash}", style = MaterialTheme.typography.labelSmall, fontFamily = FontFamily.Monospace, color = MaterialTheme.colorScheme.onSurfaceVariant)
                 if (row.note.isNotBlank()) Text(row.note, style = MaterialTheme.typography.bodySmall)
+                row.verifyText?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
             }
         }
     }

@@ -45,10 +45,6 @@ class Strings private constructor(private val zh: Boolean) {
     val exportBundle = t("导出证据包", "Export bundle")
     val cancel = t("取消", "Cancel")
     val working = t("处理中…", "Working…")
-    val attachedToStep = t(
-        "这个文件已在本案件中，现已同时关联到这一步（未重复保存）。",
-        "This file is already in the case; it now also proves this step (not stored twice).",
-    )
     val whenTitle = t("什么时候提交的？", "When did you submit it?")
     val today = t("今天", "Today")
     val yesterday = t("昨天", "Yesterday")
@@ -88,11 +84,6 @@ class Strings private constructor(private val zh: Boolean) {
     )
     fun dataLine(cases: Long, items: Long, size: String) =
         t("$cases 个流程 · $items 份证据 · $size", "$cases cases · $items evidence items · $size")
-    fun verified(items: Long, issues: Int) = if (issues == 0) {
-        t("已核验 $items 份证据：文件完好，保管记录连续", "Checked $items items: files intact, custody log unbroken")
-    } else {
-        t("核验发现 $issues 个问题，请勿删除原文件", "Verification found $issues problems; keep the original files")
-    }
     fun importBanner(n: Int) = t(
         "收到 $n 个文件：请打开流程，在对应步骤点「证据」归档",
         "$n shared files: open a case, then a step's Evidence to file them",

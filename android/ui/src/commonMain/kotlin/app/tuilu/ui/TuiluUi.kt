@@ -16,20 +16,16 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.unit.dp
-import app.tuilu.core.Tuilu
 import app.tuilu.core.TuiluScreens
-import app.tuilu.core.newEvidence
 import app.tuilu.core.uniffi.AppException
 import app.tuilu.core.uniffi.CaseScreenRecord
 import app.tuilu.core.uniffi.EvidenceListRecord
-import app.tuilu.core.uniffi.EvidenceSource
 import app.tuilu.core.uniffi.HomeViewRecord
 import app.tuilu.core.uniffi.Language
 import app.tuilu.core.uniffi.QuestionnaireRecord
 import app.tuilu.core.uniffi.ScenarioPickerRecord
 import app.tuilu.core.uniffi.SettingsViewRecord
 import app.tuilu.core.uniffi.StepRowRecord
-import app.tuilu.core.uniffi.ApiException
 import java.time.Clock
 import java.time.Instant
 import java.time.LocalDate
@@ -57,7 +53,6 @@ sealed interface Route {
  */
 class TuiluController(
     val screens: TuiluScreens,
-    private val vault: Tuilu,
     val effects: PlatformEffects,
     private val scope: CoroutineScope,
     private val clock: Clock = Clock.systemUTC(),
@@ -102,8 +97,6 @@ class TuiluController(
             block()
         } catch (e: AppException) {
             message = e.text
-        } catch (e: ApiException) {
-            message = e.text(screens.language)
         }
     }
 
@@ -201,58 +194,51 @@ class TuiluController(
     }
 
     /** Adds files (from the picker, the camera or another app's share) to the current step. */
-    fun addFiles(files: List<PickedFile>, source: EvidenceSource = EvidenceSource.IMPORT) {
+    fun addFiles(files: List<PickedFile>) {
         val r = route as? Route.Evidence ?: return
-        work = scope.launch {
-            try {
-                for ((n, f) in files.withIndex()) {
-                    busy = Busy("${strings.working} ${n + 1}/${files.size}", null)
-                    val added = vault.addEvidence(newEvidence(r.caseId, r.stepId, source = source), f.path, clock.instant()) { p ->
-                        busy = Busy("${strings.working} ${n + 1}/${files.size}", p.fraction.toFloat())
-                    }
-                    thumbnails[added.item.sha256] = f.path
-                    if (added.linkedStep != null) message = strings.attachedToStep
-                }
-                evidence = screens.evidence(r.caseId, r.stepId)
-            } catch (e: AppException) {
-                message = e.text
-            } catch (e: ApiException) {
-                message = e.text(screens.language)
-            } finally {
-                busy = null
+        long(strings.working) { progress ->
+            for ((n, f) in files.withIndex()) {
+                val label = "${strings.working} ${n + 1}/${files.size}"
+                busy = Busy(label, null)
+                val added = screens.addEvidence(r.caseId, r.stepId, f.path) { p -> progress(label, p.fraction.toFloat()) }
+                added.list.items.firstOrNull { it.id == added.itemId }?.let { thumbnails[it.sha256] = f.path }
+                evidence = added.list
+                result = added.notice
             }
         }
     }
 
     fun pickMedia() = scope.launch { addFiles(effects.pickMedia()) }
 
-    fun takePhoto() = scope.launch { effects.takePhoto()?.let { addFiles(listOf(it), EvidenceSource.CAPTURE) } }
+    fun takePhoto() = scope.launch { effects.takePhoto()?.let { addFiles(listOf(it)) } }
 
     fun verify() {
         val r = route as? Route.Evidence ?: return
-        work = scope.launch {
-            try {
-                busy = Busy(strings.verify, null)
-                val report = vault.verifyEvidence(r.caseId, clock.instant())
-                result = strings.verified(report.itemsChecked.toLong(), report.issues.size)
-            } catch (e: ApiException) {
-                message = e.text(screens.language)
-            } finally {
-                busy = null
-            }
+        long(strings.verify) { progress ->
+            val list = screens.verifyEvidence(r.caseId, r.stepId) { p -> progress(strings.verify, p.fraction.toFloat()) }
+            evidence = list
+            result = list.verifySummary
         }
     }
 
     fun export() {
         val r = route as? Route.Evidence ?: return
+        long(strings.exportBundle) { progress ->
+            val out = effects.exportPath("tuilu-${r.caseId}-${clock.instant().epochSecond}.zip")
+            val done = screens.exportBundle(r.caseId, out) { p -> progress(strings.exportBundle, p.fraction.toFloat()) }
+            result = done.notice
+            effects.shareFile(done.path, "application/zip")
+        }
+    }
+
+    /** Long work with a progress bar; [cancelWork] stops it (the core cleans up first). */
+    private fun long(label: String, block: suspend (progress: (String, Float) -> Unit) -> Unit) {
         work = scope.launch {
             try {
-                busy = Busy(strings.exportBundle, null)
-                val out = effects.exportPath("tuilu-${r.caseId}-${clock.instant().epochSecond}.zip")
-                val report = vault.exportEvidence(r.caseId, out, clock.instant())
-                effects.shareFile(report.path, "application/zip")
-            } catch (e: ApiException) {
-                message = e.text(screens.language)
+                busy = Busy(label, null)
+                block { l, f -> busy = Busy(l, f) }
+            } catch (e: AppException) {
+                message = e.text
             } finally {
                 busy = null
             }
@@ -283,9 +269,8 @@ class TuiluController(
     }
 
     fun exportIcs() = launch {
-        val path = effects.exportPath("tuilu.ics")
-        java.io.File(path).writeText(vault.exportCalendar(null, Tuilu.reminderSettings(screens.zone), screens.language, clock.instant()))
-        effects.shareFile(path, "text/calendar")
+        val done = screens.exportCalendar(effects.exportPath("tuilu.ics"))
+        effects.shareFile(done.path, "text/calendar")
     }
 
     fun thumbnailPath(sha256: String): String? = thumbnails[sha256]

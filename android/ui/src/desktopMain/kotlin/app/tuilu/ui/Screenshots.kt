@@ -13,8 +13,6 @@ import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.unit.Density
 import androidx.compose.ui.unit.dp
 import androidx.compose.ui.unit.sp
-import app.tuilu.core.Tuilu
-import app.tuilu.core.newEvidence
 import app.tuilu.core.uniffi.Language
 import app.tuilu.core.uniffi.StepAction
 import java.io.File
@@ -66,14 +64,14 @@ fun main(args: Array<String>) = runBlocking {
     val clock = MovableClock(Demo.now)
     val shots = File(vault, "shots").apply { mkdirs() }
     val thumbs = HashMap<String, String>()
-    Tuilu(vault.path, clock = clock).use { t ->
+    Demo.screens(vault.path, Language.ZH, clock).use { t ->
         val a = File(shots, "IMG_20261009_143012.png")
         fakeChatScreenshot(a, listOf("公会运营：退会申请已收到", "我们会在 3 个工作日内处理", "请保持账号正常开播"))
         val b = File(shots, "Screenshot_退会申请提交成功.png")
         fakeChatScreenshot(b, listOf("退会申请提交成功", "申请编号 20261009-1842", "预计 1–3 个工作日内处理"))
         for (f in listOf(a, b)) {
-            val added = t.addEvidence(newEvidence(cases.guild.id, "submit_exit"), f.path, Demo.now)
-            thumbs[added.item.sha256] = f.path
+            val added = t.addEvidence(cases.guild.id, "submit_exit", f.path)
+            thumbs[added.list.items.first { it.id == added.itemId }.sha256] = f.path
         }
     }
     val empty = Files.createTempDirectory("tuilu-empty-").toFile()
@@ -116,9 +114,9 @@ fun main(args: Array<String>) = runBlocking {
                 ChecklistScreen(guild, s, today, time, false, {}, {}, {}, {}, { _, _ -> })
                 TimeDialog(s, guild.steps.first().actions.firstOrNull()?.label ?: s.confirmAnswer, today, time, {}, {})
             }
-            val ev = sc.evidence(cases.guild.id, "submit_exit")
+            val ev = sc.verifyEvidence(cases.guild.id, "submit_exit")
             renderPng(File(out, "evidence-$l.png")) {
-                EvidenceScreen(ev, sourced.title, s, null, s.verified(ev.items.size.toLong(), 0), { r -> thumbs[r.sha256]?.let(::desktopThumbnail) }, {}, {}, {}, {}, {}, {})
+                EvidenceScreen(ev, sourced.title, s, null, ev.verifySummary, { r -> thumbs[r.sha256]?.let(::desktopThumbnail) }, {}, {}, {}, {}, {}, {})
             }
             val settings = sc.settings()
             renderPng(File(out, "settings-$l.png")) {

@@ -13,7 +13,6 @@ import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performScrollToNode
 import androidx.compose.ui.test.runComposeUiTest
-import app.tuilu.core.Tuilu
 import app.tuilu.core.TuiluScreens
 import app.tuilu.core.uniffi.Language
 import app.tuilu.core.uniffi.StepAction
@@ -41,9 +40,8 @@ class UiFlowTest {
     private val vault = Files.createTempDirectory("tuilu-ui-").toFile()
     private val clock = MovableClock(Demo.now)
     private val screens = TuiluScreens(vault.path, Language.ZH, Demo.zone, clock)
-    private val tuilu = Tuilu(vault.path, clock = clock)
     private val effects = DesktopEffects()
-    private val c = TuiluController(screens, tuilu, effects, CoroutineScope(SupervisorJob() + Dispatchers.IO), clock)
+    private val c = TuiluController(screens, effects, CoroutineScope(SupervisorJob() + Dispatchers.IO), clock)
 
     private fun ComposeUiTest.waitFor(text: String, substring: Boolean = false) =
         waitUntil(timeoutMillis = 10_000L) { onAllNodesWithText(text, substring = substring).fetchSemanticsNodes().isNotEmpty() }

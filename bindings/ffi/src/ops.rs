@@ -1,0 +1,374 @@
+//! Long work of [`TuiluApp`]: evidence add, verify and export, the bundle check and the
+//! encrypted backup. Each is an `async` method whose blocking part runs on the crate's own
+//! runtime ([`crate::runtime`]), reports progress to a [`ProgressListener`] and stops when
+//! its [`CancelToken`] is cancelled or the awaiting side drops the future (a cancelled
+//! foreign future does not stop Rust work by itself, uniffi-rs #2771).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tuilu_core::app::ViewContext as Cx;
+use tuilu_core::app::{self as core_app, App};
+use tuilu_core::evidence::{CancelFlag, Progress};
+
+use crate::app::{
+    ctx, AppError, BackupRecord, BundleCheckRecord, EvidenceAddedRecord, EvidenceListRecord,
+    FileWrittenRecord, ToFfi, TuiluApp, ViewContextRecord,
+};
+use crate::cancel::{CancelToken, Cancellation};
+use crate::progress::{CoreProgress, ProgressListener};
+use crate::runtime::runtime;
+
+/// Runs `work` on the runtime's blocking pool with progress and cancellation. A panic in
+/// the work or in a poll becomes `Internal`; the view and the error are converted here.
+async fn long_op<T: ToFfi + Send + 'static>(
+    app: &Arc<App>,
+    context: ViewContextRecord,
+    listener: Option<Arc<dyn ProgressListener>>,
+    cancel: Option<Arc<CancelToken>>,
+    work: impl FnOnce(&App, &Cx, &dyn Progress, &CancelFlag) -> Result<T, core_app::AppError>
+        + Send
+        + 'static,
+) -> Result<T::Out, AppError>
+where
+    T::Out: Send + 'static,
+{
+    let cx = ctx(&context);
+    let lang = cx.lang;
+    let cancellation = Cancellation::new(cancel);
+    let abandon = cancellation.abandon_on_drop();
+    let flag = cancellation.core_flag().clone();
+    // The work keeps the operation counted as running (CancelToken::join) until it has
+    // ended, cleanup included, even when nobody awaits it any more.
+    let running = cancellation.clone();
+    let app = app.clone();
+    let handle = runtime().spawn_blocking(move || {
+        let _running = running;
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if flag.is_cancelled() {
+                return Err(core_app::AppError::Cancelled);
+            }
+            let progress = CoreProgress::new(listener);
+            let out = work(&app, &cx, &progress, &flag)?;
+            progress.finish();
+            Ok(out.to_ffi())
+        }))
+    });
+    let result = match handle.await {
+        Ok(Ok(r)) => r.map_err(|e| AppError::from_core(e, lang)),
+        Ok(Err(_)) => Err(AppError::panicked()),
+        Err(e) if e.is_panic() => Err(AppError::panicked()),
+        Err(_) => Err(AppError::from_core(core_app::AppError::Cancelled, lang)),
+    };
+    abandon.disarm();
+    cancellation.release();
+    result
+}
+
+fn log_n(work_factor: Option<i32>) -> Result<Option<u8>, AppError> {
+    match work_factor {
+        None => Ok(None),
+        Some(n @ 1..=30) => Ok(Some(n as u8)),
+        Some(_) => Err(AppError::invalid_input("scrypt work factor must be 1–30")),
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl TuiluApp {
+    /// Adds the file at `path` to a case, for `step_id` when given (hashed once while it
+    /// is copied into the vault; progress in bytes). The same bytes already in the case
+    /// give back that item, attached to the step too (`duplicate`, and `notice` says so).
+    /// A cancelled add leaves no file and no row.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_evidence_file(
+        &self,
+        ctx: ViewContextRecord,
+        case_id: String,
+        step_id: Option<String>,
+        path: String,
+        note: Option<String>,
+        listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelToken>>,
+    ) -> Result<EvidenceAddedRecord, AppError> {
+        let work = move |app: &App, c: &Cx, p: &dyn Progress, f: &CancelFlag| {
+            let path = PathBuf::from(path);
+            app.add_evidence_file(
+                c,
+                &case_id,
+                step_id.as_deref(),
+                &path,
+                note.as_deref(),
+                p,
+                f,
+            )
+        };
+        long_op(&self.app, ctx, listener, cancel, work).await
+    }
+
+    /// Adds bytes handed over by the platform (share sheet, camera) under the file name
+    /// `name`. As `add_evidence_file`.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_evidence_bytes(
+        &self,
+        ctx: ViewContextRecord,
+        case_id: String,
+        step_id: Option<String>,
+        name: String,
+        bytes: Vec<u8>,
+        note: Option<String>,
+        listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelToken>>,
+    ) -> Result<EvidenceAddedRecord, AppError> {
+        let work = move |app: &App, c: &Cx, p: &dyn Progress, f: &CancelFlag| {
+            let (step, note) = (step_id.as_deref(), note.as_deref());
+            app.add_evidence_bytes(c, &case_id, step, &name, &bytes, note, p, f)
+        };
+        long_op(&self.app, ctx, listener, cancel, work).await
+    }
+
+    /// Re-hashes the case's evidence and checks the custody chain; returns the evidence
+    /// list (of `step_id`, or the case) with each row's verify state and a summary.
+    pub async fn verify_evidence(
+        &self,
+        ctx: ViewContextRecord,
+        case_id: String,
+        step_id: Option<String>,
+        listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelToken>>,
+    ) -> Result<EvidenceListRecord, AppError> {
+        let work = move |app: &App, c: &Cx, p: &dyn Progress, f: &CancelFlag| {
+            app.verify_evidence(c, &case_id, step_id.as_deref(), p, f)
+        };
+        long_op(&self.app, ctx, listener, cancel, work).await
+    }
+
+    /// Writes the case's dispute bundle (zip) to `out_path`, which must not exist. A
+    /// cancelled or failed export leaves no file.
+    pub async fn export_bundle(
+        &self,
+        ctx: ViewContextRecord,
+        case_id: String,
+        out_path: String,
+        listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelToken>>,
+    ) -> Result<FileWrittenRecord, AppError> {
+        let work = move |app: &App, c: &Cx, p: &dyn Progress, f: &CancelFlag| {
+            app.export_bundle(c, &case_id, &PathBuf::from(out_path), p, f)
+        };
+        long_op(&self.app, ctx, listener, cancel, work).await
+    }
+
+    /// Checks a received bundle (no vault needed): every file against SHA256SUMS, the
+    /// manifest and the custody chain. Problems are part of the record.
+    pub async fn verify_bundle(
+        &self,
+        ctx: ViewContextRecord,
+        path: String,
+        listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelToken>>,
+    ) -> Result<BundleCheckRecord, AppError> {
+        let work = move |app: &App, c: &Cx, p: &dyn Progress, f: &CancelFlag| {
+            app.verify_bundle(c, &PathBuf::from(path), p, f)
+        };
+        long_op(&self.app, ctx, listener, cancel, work).await
+    }
+
+    /// Writes an encrypted backup of the whole vault to `out_path` (which must not exist).
+    /// `scrypt_work_factor` (log2 N, 1–30) is for tests; none takes about a second.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_backup(
+        &self,
+        ctx: ViewContextRecord,
+        out_path: String,
+        passphrase: String,
+        scrypt_work_factor: Option<i32>,
+        listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelToken>>,
+    ) -> Result<BackupRecord, AppError> {
+        let n = log_n(scrypt_work_factor)?;
+        let work = move |app: &App, c: &Cx, p: &dyn Progress, f: &CancelFlag| {
+            app.create_backup(c, &PathBuf::from(out_path), &passphrase, n, p, f)
+        };
+        long_op(&self.app, ctx, listener, cancel, work).await
+    }
+
+    /// Decrypts and checks a backup without restoring it.
+    pub async fn inspect_backup(
+        &self,
+        ctx: ViewContextRecord,
+        path: String,
+        passphrase: String,
+        listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelToken>>,
+    ) -> Result<BackupRecord, AppError> {
+        let work = move |app: &App, c: &Cx, p: &dyn Progress, f: &CancelFlag| {
+            app.inspect_backup(c, &PathBuf::from(path), &passphrase, p, f)
+        };
+        long_op(&self.app, ctx, listener, cancel, work).await
+    }
+
+    /// Restores the vault from a backup: verified beside the vault, then swapped in at
+    /// once; any error leaves the vault as it was. A vault with cases is replaced only
+    /// when `replace`. Run nothing else on this object meanwhile.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn restore_backup(
+        &self,
+        ctx: ViewContextRecord,
+        path: String,
+        passphrase: String,
+        replace: bool,
+        listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelToken>>,
+    ) -> Result<BackupRecord, AppError> {
+        let work = move |app: &App, c: &Cx, p: &dyn Progress, f: &CancelFlag| {
+            app.restore_backup(c, &PathBuf::from(path), &passphrase, replace, p, f)
+        };
+        long_op(&self.app, ctx, listener, cancel, work).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{AnswerRecord, Language};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    fn context() -> ViewContextRecord {
+        ViewContextRecord {
+            language: Language::Zh,
+            zone: crate::zone::beijing_time_zone(),
+            now: "2026-09-29T08:00:00Z".parse().unwrap(),
+        }
+    }
+
+    fn with_case(name: &str) -> (PathBuf, Arc<TuiluApp>, String) {
+        let dir = std::env::temp_dir().join(format!("tuilu-ffi-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let app = TuiluApp::new(dir.to_string_lossy().into_owned()).unwrap();
+        let answers = [
+            ("has_unsettled_earnings", "否"),
+            ("has_violation_record", "否"),
+            ("contract_ended", "是"),
+        ]
+        .map(|(f, v)| AnswerRecord {
+            fact: f.into(),
+            value: v.into(),
+        })
+        .to_vec();
+        let case = app
+            .create_case(context(), "douyin.guild-exit".into(), answers)
+            .unwrap();
+        (dir, app, case.id)
+    }
+
+    /// Slows the first progress call, so a cancel lands while the work runs.
+    #[derive(Default)]
+    struct SlowOnce(AtomicBool);
+    impl ProgressListener for SlowOnce {
+        fn on_progress(&self, _done: u64, _total: u64) {
+            if !self.0.swap(true, Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+        }
+    }
+
+    #[test]
+    fn add_then_export_and_check_and_a_cancel_leaves_nothing() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let (dir, app, case) = with_case("ops");
+        let added = rt
+            .block_on(app.add_evidence_bytes(
+                context(),
+                case.clone(),
+                Some("backup_data".into()),
+                "a.png".into(),
+                b"\x89PNG\r\n\x1a\nx".to_vec(),
+                None,
+                None,
+                None,
+            ))
+            .unwrap();
+        assert!(added.notice.starts_with("已添加"), "{}", added.notice);
+        let out = dir.join("b.zip").to_string_lossy().into_owned();
+        let done = rt
+            .block_on(app.export_bundle(context(), case.clone(), out.clone(), None, None))
+            .unwrap();
+        assert_eq!(done.count, 1);
+        let check = rt
+            .block_on(app.verify_bundle(context(), out, None, None))
+            .unwrap();
+        assert!(check.intact);
+
+        // Cancelled while running: `join` returns once the temporary file is gone.
+        let token = CancelToken::new();
+        let listener = Arc::new(SlowOnce::default());
+        let mut add = Box::pin(app.add_evidence_bytes(
+            context(),
+            case.clone(),
+            None,
+            "big.bin".into(),
+            vec![7; 8 << 20],
+            None,
+            Some(listener),
+            Some(token.clone()),
+        ));
+        let waker = std::task::Waker::noop();
+        let _ = std::future::Future::poll(add.as_mut(), &mut std::task::Context::from_waker(waker));
+        token.cancel();
+        drop(add);
+        rt.block_on(token.join());
+        let list = app.evidence_list(context(), case, None).unwrap();
+        assert_eq!(list.items.len(), 1, "the cancelled add left no item");
+        let leftovers: Vec<_> = walk(&dir)
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().contains("tmp"))
+            })
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p))
+            } else {
+                out.push(p)
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_wrong_passphrase_is_a_typed_backup_error() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let (dir, app, _case) = with_case("backup");
+        let file = dir.join("t.backup").to_string_lossy().into_owned();
+        let made = rt
+            .block_on(app.create_backup(context(), file.clone(), "pw".into(), Some(4), None, None))
+            .unwrap();
+        assert_eq!(made.cases, 1);
+        let e = rt
+            .block_on(app.inspect_backup(context(), file, "nope".into(), None, None))
+            .unwrap_err();
+        match e {
+            AppError::Backup { kind, user_message } => {
+                assert_eq!(kind, "wrong_passphrase");
+                assert!(user_message.starts_with("口令不对"), "{user_message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(log_n(Some(99)), Err(AppError::Refused { .. })));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,217 @@
+//! Encrypted backup events of the application service: create, inspect and restore the
+//! whole vault (`crate::backup`), with progress and cancellation, each returning a view
+//! worded for the user. After a restore the service reloads the vault, the rule packs
+//! added at run time and the holiday years from the restored folder.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::present::{local_text, size_text};
+use super::{read_added_packs, App, AppError, ChangeKind, ViewContext, PACKS_DIR};
+use crate::backup::{self as bk, BackupError, Manifest};
+use crate::calendar::{self as cal, ChinaCalendar};
+use crate::evidence::{CancelFlag, Progress};
+use crate::text::Lang;
+
+/// A backup made, checked or restored, in words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BackupView {
+    /// The backup file (for a new backup: where it was written).
+    pub path: String,
+    /// Size of the encrypted file (0 when unknown).
+    pub size: i64,
+    pub size_text: String,
+    /// When the backup was made, local time.
+    pub created_text: String,
+    pub cases: i64,
+    pub evidence_files: i64,
+    /// "3 个案件、5 份证据文件、2 个节假日年份".
+    pub contents_text: String,
+    /// "备份已完成", "备份完好，可以恢复", "已从备份恢复（替换了原有数据）".
+    pub headline: String,
+    /// True when a restore replaced a vault that had cases.
+    pub replaced: bool,
+}
+
+/// The core's backup error with its words in both languages (the app shows one).
+fn backup_error(e: BackupError) -> AppError {
+    match e {
+        BackupError::Cancelled => AppError::Cancelled,
+        e => AppError::Backup {
+            kind: e.kind(),
+            zh: e.message(Lang::Zh),
+            en: e.message(Lang::En),
+        },
+    }
+}
+
+fn contents_text(lang: Lang, m: &Manifest) -> String {
+    let c = &m.counts;
+    match lang {
+        Lang::Zh => format!(
+            "{} 个案件、{} 份证据文件、{} 个节假日年份",
+            c.cases, c.evidence_files, c.holiday_years
+        ),
+        Lang::En => format!(
+            "{} case(s), {} evidence file(s), {} holiday year(s)",
+            c.cases, c.evidence_files, c.holiday_years
+        ),
+    }
+}
+
+fn view(
+    ctx: &ViewContext,
+    path: &Path,
+    size: u64,
+    m: &Manifest,
+    headline: String,
+    replaced: bool,
+) -> BackupView {
+    BackupView {
+        path: path.to_string_lossy().into_owned(),
+        size: size as i64,
+        size_text: size_text(size),
+        created_text: local_text(ctx, m.created_at),
+        cases: m.counts.cases as i64,
+        evidence_files: m.counts.evidence_files as i64,
+        contents_text: contents_text(ctx.lang, m),
+        headline,
+        replaced,
+    }
+}
+
+fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+impl App {
+    /// Writes an encrypted backup of the whole vault to `out` (which must not exist): age
+    /// with the passphrase (scrypt) around the database snapshot, the vault's files and
+    /// every evidence original. `scrypt_log_n` is for tests (`None`: about a second).
+    /// A failure or a cancellation leaves no file.
+    pub fn create_backup(
+        &self,
+        ctx: &ViewContext,
+        out: &Path,
+        passphrase: &str,
+        scrypt_log_n: Option<u8>,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+    ) -> Result<BackupView, AppError> {
+        // Opening first creates or migrates the database, like any other call.
+        self.vault(ctx.now)?;
+        let options = bk::CreateOptions {
+            app_version: env!("CARGO_PKG_VERSION").to_string(),
+            scrypt_log_n,
+        };
+        let r = bk::create_backup(
+            &self.dir, out, passphrase, &options, progress, cancel, ctx.now,
+        )
+        .map_err(backup_error)?;
+        let headline = match ctx.lang {
+            Lang::Zh => "备份已完成，请把文件和口令分开保存".to_string(),
+            Lang::En => "Backup done; keep the file and the passphrase apart".to_string(),
+        };
+        Ok(view(ctx, &r.path, r.size, &r.manifest, headline, false))
+    }
+
+    /// Decrypts and checks a backup without restoring it: the manifest and every entry
+    /// against its SHA-256.
+    pub fn inspect_backup(
+        &self,
+        ctx: &ViewContext,
+        path: &Path,
+        passphrase: &str,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+    ) -> Result<BackupView, AppError> {
+        let r = bk::inspect_backup(path, passphrase, progress, cancel).map_err(backup_error)?;
+        let headline = match ctx.lang {
+            Lang::Zh => format!("备份完好，可以恢复（共核对 {} 项）", r.entries_checked),
+            Lang::En => format!(
+                "The backup is intact and can be restored ({} entries checked)",
+                r.entries_checked
+            ),
+        };
+        Ok(view(
+            ctx,
+            path,
+            file_size(path),
+            &r.manifest,
+            headline,
+            false,
+        ))
+    }
+
+    /// Restores the vault from a backup. Everything is decrypted beside the vault and
+    /// verified before one atomic swap makes it live; any error leaves the current vault
+    /// as it was. A vault with cases is replaced only when `replace`. Afterwards the
+    /// service uses the restored vault, packs and holiday years, and observers hear of it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn restore_backup(
+        &self,
+        ctx: &ViewContext,
+        path: &Path,
+        passphrase: &str,
+        replace: bool,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+    ) -> Result<BackupView, AppError> {
+        // The open connection would keep the old files: close it first.
+        *self.vault.lock().map_err(|_| super::poisoned())? = None;
+        let options = bk::RestoreOptions {
+            replace,
+            ..bk::RestoreOptions::default()
+        };
+        let result = bk::restore_backup(
+            path, passphrase, &self.dir, &options, progress, cancel, ctx.now,
+        );
+        let r = result.map_err(backup_error)?;
+        self.reload()?;
+        self.notify(ChangeKind::CaseChanged, None);
+        self.notify(ChangeKind::CalendarChanged, None);
+        self.notify(ChangeKind::RulesChanged, None);
+        let headline = match (ctx.lang, r.replaced) {
+            (Lang::Zh, true) => "已从备份恢复，原有数据已被替换".to_string(),
+            (Lang::Zh, false) => "已从备份恢复".to_string(),
+            (Lang::En, true) => "Restored from the backup; the previous data was replaced".into(),
+            (Lang::En, false) => "Restored from the backup".to_string(),
+        };
+        Ok(view(
+            ctx,
+            path,
+            file_size(path),
+            &r.manifest,
+            headline,
+            r.replaced,
+        ))
+    }
+
+    /// Re-reads what lives in the vault folder: the rule packs added at run time, the
+    /// holiday years, and (on next use) the database.
+    fn reload(&self) -> Result<(), AppError> {
+        let mut book = crate::load_bundled().map_err(|_| AppError::Internal {
+            detail: "a bundled rule pack is invalid".into(),
+        })?;
+        let mut problems = Vec::new();
+        for (name, result) in read_added_packs(&self.dir.join(PACKS_DIR)) {
+            match result {
+                Ok(s) => book.insert(s),
+                Err(e) => problems.push(format!("{name}: {e}")),
+            }
+        }
+        let calendar = ChinaCalendar::with_overrides(&cal::calendar_dir(&self.dir))
+            .unwrap_or_else(|_| ChinaCalendar::bundled());
+        *self.rules.write().map_err(|_| super::poisoned())? = Arc::new(book);
+        *self.calendar.write().map_err(|_| super::poisoned())? = Arc::new(calendar);
+        *self.pack_problems.lock().map_err(|_| super::poisoned())? = problems;
+        *self.vault.lock().map_err(|_| super::poisoned())? = None;
+        self.verified
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        Ok(())
+    }
+}

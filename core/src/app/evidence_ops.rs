@@ -1,0 +1,528 @@
+//! Evidence and file events of the application service: adding evidence (from a file or
+//! from bytes the share sheet hands over), checking it, exporting the dispute bundle,
+//! checking a received bundle, and writing the reminders as an `.ics` file.
+//!
+//! Long work takes the core's [`Progress`] and [`CancelFlag`]: the FFI passes its throttled
+//! listener and its cancel token's flag; the CLI and tests pass [`NoProgress`] and a fresh
+//! flag. A cancelled operation leaves nothing behind and returns [`AppError::Cancelled`].
+//!
+//! [`NoProgress`]: crate::evidence::NoProgress
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::present::{local_text, size_text, tr};
+use super::VerifyState;
+use super::{vault_error, App, AppError, ChangeKind, EvidenceListView, Missing, ViewContext};
+use crate::evidence::{
+    self as ev, BundleIssue, CancelFlag, EvidenceError, EvidenceStore, NewItem, Progress, Source,
+    VerifyIssue, VerifyReport,
+};
+use crate::reminders as rm;
+use crate::text::Lang;
+
+/// What adding evidence did, with the updated list of the step (or case).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceAddedView {
+    pub list: EvidenceListView,
+    pub item_id: String,
+    /// The case already had these bytes: no second copy was stored.
+    pub duplicate: bool,
+    /// "已添加「a.png」", "这份文件已在案件中，现在也关联到「提交退会申请」".
+    pub notice: String,
+}
+
+/// A written file (the dispute bundle, the calendar).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileWrittenView {
+    pub path: String,
+    pub size: i64,
+    pub size_text: String,
+    /// Evidence items in a bundle, events in a calendar.
+    pub count: i64,
+    /// SHA-256 of the file (a bundle's is also in the custody log); empty for a calendar.
+    pub sha256: String,
+    /// "证据包已导出：3 份证据，1.2 MB".
+    pub notice: String,
+}
+
+/// What the check of a received bundle found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BundleCheckView {
+    pub intact: bool,
+    /// "证据包完好：3 份证据、12 条保管记录均与清单一致" or "证据包有 2 处问题".
+    pub headline: String,
+    pub exported_at: Option<String>,
+    pub items: i64,
+    pub files_checked: i64,
+    pub size_text: String,
+    /// Each problem in words.
+    pub issues: Vec<String>,
+}
+
+/// An evidence error in the app's terms.
+pub(super) fn evidence_app_error(e: EvidenceError) -> AppError {
+    let problem = |code: &'static str, name: String| AppError::FileProblem { code, name };
+    match e {
+        EvidenceError::Cancelled => AppError::Cancelled,
+        EvidenceError::NotFound { name } => problem("not_found", name),
+        EvidenceError::IsDirectory { name } => problem("is_directory", name),
+        EvidenceError::NotAFile { name } => problem("not_a_file", name),
+        EvidenceError::Unreadable { name, .. } => problem("unreadable", name),
+        EvidenceError::NoSpace { name } => problem("no_space", name),
+        EvidenceError::FileTooLarge { name } => problem("file_too_large", name),
+        EvidenceError::OutputExists { name } => problem("output_exists", name),
+        EvidenceError::BadBundle { .. } => problem("bad_bundle", String::new()),
+        EvidenceError::ContentMissing { name, .. } => problem("content_missing", name),
+        EvidenceError::ContentChanged { name, .. } => problem("content_changed", name),
+        EvidenceError::UnknownItem { id } | EvidenceError::ItemDeleted { id } => {
+            AppError::NotFound {
+                what: Missing::EvidenceItem,
+                id,
+            }
+        }
+        other => AppError::Storage {
+            detail: other.to_string(),
+        },
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+impl App {
+    /// Adds the file at `path` to a case, for `step` when given (streamed once through
+    /// SHA-256 into the vault; `progress` in bytes; `cancel` leaves no file and no row).
+    /// The same bytes already in the case give back that item, attached to `step` too.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_evidence_file(
+        &self,
+        ctx: &ViewContext,
+        case_ref: &str,
+        step: Option<&str>,
+        path: &Path,
+        note: Option<&str>,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+    ) -> Result<EvidenceAddedView, AppError> {
+        if path.as_os_str().is_empty() {
+            return Err(AppError::FileProblem {
+                code: "not_found",
+                name: String::new(),
+            });
+        }
+        self.add_evidence(ctx, case_ref, step, note, cancel, |root| {
+            ev::stage_file(root, path, progress, cancel)
+        })
+    }
+
+    /// Adds bytes handed over by the platform (share sheet, camera) under the file name
+    /// `name`. As [`App::add_evidence_file`]; `captured` marks a photo taken in the app.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_evidence_bytes(
+        &self,
+        ctx: &ViewContext,
+        case_ref: &str,
+        step: Option<&str>,
+        name: &str,
+        bytes: &[u8],
+        note: Option<&str>,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+    ) -> Result<EvidenceAddedView, AppError> {
+        self.add_evidence(ctx, case_ref, step, note, cancel, |root| {
+            let mut reader = bytes;
+            ev::stage_import(
+                root,
+                name,
+                &mut reader,
+                bytes.len() as u64,
+                progress,
+                cancel,
+            )
+        })
+    }
+
+    fn add_evidence(
+        &self,
+        ctx: &ViewContext,
+        case_ref: &str,
+        step: Option<&str>,
+        note: Option<&str>,
+        cancel: &CancelFlag,
+        stage: impl FnOnce(&Path) -> Result<ev::StagedImport, EvidenceError>,
+    ) -> Result<EvidenceAddedView, AppError> {
+        let lang = ctx.lang;
+        let vault = self.vault(ctx.now)?;
+        let case = vault
+            .case(case_ref, ctx.now)
+            .map_err(|e| vault_error(e, None, lang))?;
+        let step_title = match step {
+            Some(s) => {
+                let row = case.step(s).ok_or_else(|| AppError::NotFound {
+                    what: Missing::Step,
+                    id: s.to_string(),
+                })?;
+                Some(format!("{} / {}", row.title.zh, row.title.en))
+            }
+            None => None,
+        };
+        let item = NewItem {
+            case_id: case.id.clone(),
+            step_id: step.map(str::to_string),
+            step_title,
+            note: note.unwrap_or_default().to_string(),
+            tags: Vec::new(),
+            captured_at: None,
+            source: Source::Import,
+        };
+        let root = vault.dir().to_path_buf();
+        // Hash and write without the connection, so other calls go on; only the commit
+        // takes it.
+        let staged = stage(&root).map_err(evidence_app_error)?;
+        let added = vault
+            .with_connection_mut(|conn| {
+                EvidenceStore::new(conn, &root).commit_import(staged, &item, cancel, ctx.now)
+            })
+            .map_err(evidence_app_error)?;
+        self.notify(ChangeKind::EvidenceChanged, Some(&case.id));
+        let list = self.evidence_list(ctx, &case.id, step)?;
+        let name = &added.item.original_name;
+        let step_words = step
+            .and_then(|s| case.step(s))
+            .map(|s| s.title.get(lang).to_string());
+        let notice = match (added.duplicate, &added.linked_step, step_words) {
+            (true, Some(_), Some(t)) => match lang {
+                Lang::Zh => format!("「{name}」已在这个案件中，现在也作为「{t}」的证据"),
+                Lang::En => format!("“{name}” was already in this case; it now also proves “{t}”"),
+            },
+            (true, _, _) => match lang {
+                Lang::Zh => format!("「{name}」已在这个案件中，没有重复保存"),
+                Lang::En => format!("“{name}” was already in this case; no second copy was kept"),
+            },
+            (false, _, _) => match lang {
+                Lang::Zh => format!("已添加「{name}」（{}）", size_text(added.item.size)),
+                Lang::En => format!("Added “{name}” ({})", size_text(added.item.size)),
+            },
+        };
+        Ok(EvidenceAddedView {
+            list,
+            item_id: added.item.id,
+            duplicate: added.duplicate,
+            notice,
+        })
+    }
+
+    /// Re-hashes every file of the case and checks the custody chain; the result shows in
+    /// the evidence list (each row's verify state and the summary) until the app restarts.
+    /// A problem is part of the view, not an error.
+    pub fn verify_evidence(
+        &self,
+        ctx: &ViewContext,
+        case_ref: &str,
+        step: Option<&str>,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+    ) -> Result<EvidenceListView, AppError> {
+        let vault = self.vault(ctx.now)?;
+        let case_id = vault
+            .resolve_case(case_ref)
+            .map_err(|e| vault_error(e, None, ctx.lang))?;
+        let root = vault.dir().to_path_buf();
+        let report = vault
+            .with_connection_mut(|conn| {
+                EvidenceStore::new(conn, &root).verify(Some(&case_id), progress, cancel, ctx.now)
+            })
+            .map_err(evidence_app_error)?;
+        self.verified
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(case_id.clone(), report);
+        self.evidence_list(ctx, &case_id, step)
+    }
+
+    /// Marks the rows of `list` with the case's last check, if any.
+    pub(super) fn apply_verify(&self, ctx: &ViewContext, list: &mut EvidenceListView) {
+        let verified = self.verified.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(report) = verified.get(&list.case_id) {
+            apply_report(ctx, list, report);
+        }
+    }
+
+    /// Writes the case's dispute bundle (zip: originals, manifest with the case and its
+    /// journal, custody log, SHA256SUMS, a readable index) to `out`, which must not exist.
+    /// A cancelled or failed export leaves no file.
+    pub fn export_bundle(
+        &self,
+        ctx: &ViewContext,
+        case_ref: &str,
+        out: &Path,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+    ) -> Result<FileWrittenView, AppError> {
+        if out.as_os_str().is_empty() {
+            return Err(AppError::FileProblem {
+                code: "not_found",
+                name: String::new(),
+            });
+        }
+        let vault = self.vault(ctx.now)?;
+        let err = |e| vault_error(e, None, ctx.lang);
+        let case = vault.case(case_ref, ctx.now).map_err(err)?;
+        let journal = vault.journal(&case.id).map_err(err)?;
+        let book = self.rule_book()?;
+        let pack = book.get(&case.scenario).map(|s| &s.pack);
+        let snapshot = ev::CaseSnapshot::new(&case, &journal, pack, vault.deadline_calc());
+        let root = vault.dir().to_path_buf();
+        let report = vault
+            .with_connection_mut(|conn| {
+                EvidenceStore::new(conn, &root)
+                    .export(&case.id, &snapshot, out, progress, cancel, ctx.now)
+            })
+            .map_err(|e| match e {
+                EvidenceError::InvalidInput(_) => AppError::FileProblem {
+                    code: "no_evidence",
+                    name: String::new(),
+                },
+                e => evidence_app_error(e),
+            })?;
+        self.notify(ChangeKind::EvidenceChanged, Some(&case.id));
+        let size = size_text(report.size);
+        Ok(FileWrittenView {
+            path: report.path.to_string_lossy().into_owned(),
+            size: report.size as i64,
+            size_text: size.clone(),
+            count: report.items as i64,
+            sha256: report.sha256,
+            notice: match ctx.lang {
+                Lang::Zh => format!("证据包已导出：{} 份证据，{size}", report.items),
+                Lang::En => format!("Bundle exported: {} item(s), {size}", report.items),
+            },
+        })
+    }
+
+    /// Checks a bundle anywhere (no vault needed): every file against SHA256SUMS, the
+    /// manifest and the custody chain. Problems are part of the view.
+    pub fn verify_bundle(
+        &self,
+        ctx: &ViewContext,
+        path: &Path,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+    ) -> Result<BundleCheckView, AppError> {
+        if !path.is_file() {
+            return Err(AppError::FileProblem {
+                code: "not_found",
+                name: file_name(path),
+            });
+        }
+        let r = ev::verify_bundle(path, progress, cancel).map_err(evidence_app_error)?;
+        Ok(bundle_view(ctx, &r))
+    }
+
+    /// Writes the running deadlines of one case (or of every open case) as an iCalendar
+    /// file with alarms, in the call's language, to `out` (replaced when it exists: it
+    /// is the user's export, stable UIDs and SEQUENCE let a calendar update its events).
+    pub fn export_calendar_file(
+        &self,
+        ctx: &ViewContext,
+        case_ref: Option<&str>,
+        out: &Path,
+    ) -> Result<FileWrittenView, AppError> {
+        let text = self.calendar_text(ctx, case_ref)?;
+        crate::files::write_atomic(out, text.as_bytes()).map_err(|e| AppError::FileProblem {
+            code: if e.kind() == std::io::ErrorKind::StorageFull {
+                "no_space"
+            } else {
+                "unreadable"
+            },
+            name: file_name(out),
+        })?;
+        let events = text.matches("BEGIN:VEVENT").count();
+        Ok(FileWrittenView {
+            path: out.to_string_lossy().into_owned(),
+            size: text.len() as i64,
+            size_text: size_text(text.len() as u64),
+            count: events as i64,
+            sha256: String::new(),
+            notice: match ctx.lang {
+                Lang::Zh => format!("已导出 {events} 个日历事件"),
+                Lang::En => format!("Exported {events} calendar event(s)"),
+            },
+        })
+    }
+
+    /// The iCalendar text of [`App::export_calendar_file`].
+    pub fn calendar_text(
+        &self,
+        ctx: &ViewContext,
+        case_ref: Option<&str>,
+    ) -> Result<String, AppError> {
+        let vault = self.vault(ctx.now)?;
+        let case = match case_ref {
+            Some(c) => Some(
+                vault
+                    .resolve_case(c)
+                    .map_err(|e| vault_error(e, None, ctx.lang))?,
+            ),
+            None => None,
+        };
+        let settings = rm::ReminderSettings {
+            limit: usize::MAX,
+            ..self.reminder_settings(ctx.zone.clone())
+        };
+        let subjects =
+            rm::subjects_for_vault(&vault, ctx.now).map_err(|e| vault_error(e, None, ctx.lang))?;
+        let cal = vault.deadline_calc().calendar();
+        vault
+            .with_connection_mut(|conn| {
+                rm::export_calendar(
+                    conn,
+                    &subjects,
+                    ctx.now,
+                    &settings,
+                    cal,
+                    case.as_deref(),
+                    ctx.lang,
+                )
+            })
+            .map_err(|e| AppError::Storage {
+                detail: e.to_string(),
+            })
+    }
+}
+
+/// The item an issue is about, if any.
+fn issue_item(issue: &VerifyIssue) -> Option<(&str, VerifyState)> {
+    match issue {
+        VerifyIssue::MissingFile { item } => Some((&item.id, VerifyState::Missing)),
+        VerifyIssue::ChangedFile { item, .. } | VerifyIssue::UnreadableFile { item, .. } => {
+            Some((&item.id, VerifyState::Changed))
+        }
+        VerifyIssue::NotLogged { item, .. } | VerifyIssue::RecordMismatch { item, .. } => {
+            Some((&item.id, VerifyState::RecordProblem))
+        }
+        VerifyIssue::EntryAltered { item, .. }
+        | VerifyIssue::EntryOutOfOrder { item, .. }
+        | VerifyIssue::BrokenLink { item, .. } => item
+            .as_ref()
+            .map(|i| (i.id.as_str(), VerifyState::RecordProblem)),
+        VerifyIssue::EntriesMissing { .. }
+        | VerifyIssue::BadSequence { .. }
+        | VerifyIssue::UnknownItemInLog { .. } => None,
+    }
+}
+
+fn state_text(lang: Lang, state: VerifyState, at: &str) -> Option<String> {
+    let (zh, en) = match state {
+        VerifyState::Unchecked => return None,
+        VerifyState::Intact => {
+            return Some(match lang {
+                Lang::Zh => format!("完好（{at} 核验）"),
+                Lang::En => format!("intact (checked {at})"),
+            })
+        }
+        VerifyState::Missing => ("文件缺失", "file missing"),
+        VerifyState::Changed => ("文件已被改动或无法读取", "file changed or unreadable"),
+        VerifyState::RecordProblem => (
+            "记录与保管日志不符",
+            "its record disagrees with the custody log",
+        ),
+    };
+    Some(tr(lang, zh, en))
+}
+
+fn apply_report(ctx: &ViewContext, list: &mut EvidenceListView, report: &VerifyReport) {
+    let lang = ctx.lang;
+    let at = local_text(ctx, report.checked_at);
+    let mut bad = 0;
+    for row in &mut list.items {
+        let state = report
+            .issues
+            .iter()
+            .filter_map(issue_item)
+            .find(|(id, _)| *id == row.id)
+            .map_or(VerifyState::Intact, |(_, s)| s);
+        if state != VerifyState::Intact {
+            bad += 1;
+        }
+        row.verify_state = state;
+        row.verify_text = state_text(lang, state, &at);
+    }
+    let chain = report
+        .issues
+        .iter()
+        .filter(|i| issue_item(i).is_none())
+        .count();
+    let n = report.items_checked;
+    list.verify_intact = Some(report.intact);
+    list.verify_summary = Some(match (lang, report.intact) {
+        (Lang::Zh, true) => format!("已核验 {n} 份证据，全部完好，保管记录完整（{at}）"),
+        (Lang::En, true) => {
+            format!("Checked {n} item(s): all intact, custody log complete ({at})")
+        }
+        (Lang::Zh, false) => {
+            let mut s = format!("已核验 {n} 份证据：{bad} 份有问题");
+            if chain > 0 {
+                s.push_str(&format!("，保管记录有 {chain} 处异常"));
+            }
+            s.push_str(&format!("（{at}）"));
+            s
+        }
+        (Lang::En, false) => {
+            let mut s = format!("Checked {n} item(s): {bad} with a problem");
+            if chain > 0 {
+                s.push_str(&format!("; {chain} problem(s) in the custody log"));
+            }
+            s.push_str(&format!(" ({at})"));
+            s
+        }
+    });
+}
+
+fn bundle_view(ctx: &ViewContext, r: &ev::BundleReport) -> BundleCheckView {
+    let lang = ctx.lang;
+    let issues: Vec<String> = r
+        .issues
+        .iter()
+        .map(|i| bundle_issue_text(lang, i))
+        .collect();
+    let headline = match (lang, r.intact) {
+        (Lang::Zh, true) => format!(
+            "证据包完好：{} 份证据、{} 条保管记录均与清单一致",
+            r.items, r.custody_entries
+        ),
+        (Lang::En, true) => format!(
+            "The bundle is intact: {} item(s) and {} custody entries match its manifest",
+            r.items, r.custody_entries
+        ),
+        (Lang::Zh, false) => format!("证据包有 {} 处问题，内容可能被改动", issues.len()),
+        (Lang::En, false) => format!(
+            "The bundle has {} problem(s); its content may have been changed",
+            issues.len()
+        ),
+    };
+    BundleCheckView {
+        intact: r.intact,
+        headline,
+        exported_at: r
+            .exported_at
+            .as_deref()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| local_text(ctx, t.with_timezone(&Utc))),
+        items: r.items as i64,
+        files_checked: r.files_checked as i64,
+        size_text: size_text(r.bytes_checked),
+        issues,
+    }
+}
+
+/// A bundle issue in words (the core's message names files inside the zip, not ids).
+fn bundle_issue_text(lang: Lang, issue: &BundleIssue) -> String {
+    issue.message(lang)
+}

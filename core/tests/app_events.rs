@@ -1,0 +1,626 @@
+//! The application layer's file events: evidence add (file and bytes, progress,
+//! cancellation), verify, the dispute bundle and its check, the calendar file, holiday-year
+//! import, and the encrypted backup round trip.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use tuilu_core::app::VerifyState;
+use tuilu_core::app::{Answer, App, AppError, Change, ChangeKind, ChangeObserver, ViewContext};
+use tuilu_core::evidence::{CancelFlag, NoProgress};
+use tuilu_core::reminders::UserZone;
+use tuilu_core::vault::StepAction;
+use tuilu_core::Lang;
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn ctx(lang: Lang, now: &str) -> ViewContext {
+    ViewContext::new(lang, UserZone::beijing(), t(now))
+}
+
+fn guild_answers() -> Vec<Answer> {
+    vec![
+        Answer::new("has_unsettled_earnings", "否"),
+        Answer::new("has_violation_record", "否"),
+        Answer::new("contract_ended", "是"),
+    ]
+}
+
+const NOW: &str = "2026-09-29T08:00:00Z";
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\nnot really a picture";
+
+/// A vault with one guild-exit case; returns its id.
+fn with_case() -> (tempfile::TempDir, App, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(&dir.path().join("vault")).unwrap();
+    let case = app
+        .create_case(&ctx(Lang::Zh, NOW), "douyin.guild-exit", &guild_answers())
+        .unwrap();
+    (dir, app, case.id)
+}
+
+#[derive(Default)]
+struct Recorder(Mutex<Vec<Change>>);
+
+impl ChangeObserver for Recorder {
+    fn changed(&self, change: &Change) {
+        self.0.lock().unwrap().push(change.clone());
+    }
+}
+
+#[test]
+fn adding_evidence_reports_progress_says_what_happened_and_attaches_duplicates() {
+    let (dir, app, case) = with_case();
+    let c = ctx(Lang::Zh, NOW);
+    let rec = Arc::new(Recorder::default());
+    app.add_observer(rec.clone());
+    let file = dir.path().join("聊天记录.png");
+    std::fs::write(&file, PNG).unwrap();
+    let calls = Mutex::new(Vec::new());
+    let progress = |done: u64, total: u64| calls.lock().unwrap().push((done, total));
+    let added = app
+        .add_evidence_file(
+            &c,
+            &case,
+            Some("backup_data"),
+            &file,
+            Some("公会后台截图"),
+            &progress,
+            &CancelFlag::new(),
+        )
+        .unwrap();
+    assert!(!added.duplicate);
+    assert!(
+        added.notice.starts_with("已添加「聊天记录.png」"),
+        "{}",
+        added.notice
+    );
+    assert_eq!(added.list.items.len(), 1);
+    assert_eq!(added.list.items[0].note, "公会后台截图");
+    assert_eq!(added.list.items[0].verify_state, VerifyState::Unchecked);
+    let calls = calls.into_inner().unwrap();
+    assert_eq!(
+        calls.last().map(|c| c.0),
+        Some(PNG.len() as u64),
+        "{calls:?}"
+    );
+    assert!(rec
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|ch| ch.kind == ChangeKind::EvidenceChanged && ch.case_id.as_deref() == Some(&case)));
+
+    // The same bytes from the share sheet, for another step: no copy, attached, said so.
+    let again = app
+        .add_evidence_bytes(
+            &c,
+            &case,
+            Some("record_communications"),
+            "shared.png",
+            PNG,
+            None,
+            &NoProgress,
+            &CancelFlag::new(),
+        )
+        .unwrap();
+    assert!(again.duplicate);
+    assert_eq!(again.item_id, added.item_id);
+    assert!(again.notice.contains("现在也作为"), "{}", again.notice);
+    assert!(!again.notice.contains('_'), "no ids: {}", again.notice);
+    assert_eq!(again.list.items.len(), 1);
+
+    // English, new bytes.
+    let en = app
+        .add_evidence_bytes(
+            &ctx(Lang::En, NOW),
+            &case,
+            None,
+            "contract.pdf",
+            b"%PDF-1.4 a contract",
+            None,
+            &NoProgress,
+            &CancelFlag::new(),
+        )
+        .unwrap();
+    assert!(
+        en.notice.starts_with("Added “contract.pdf”"),
+        "{}",
+        en.notice
+    );
+    assert_eq!(en.list.items.len(), 2);
+}
+
+#[test]
+fn a_cancelled_or_impossible_add_leaves_nothing_and_says_why_in_one_language() {
+    let (dir, app, case) = with_case();
+    let c = ctx(Lang::Zh, NOW);
+    let file = dir.path().join("a.png");
+    std::fs::write(&file, PNG).unwrap();
+    let cancel = CancelFlag::new();
+    cancel.cancel();
+    let e = app
+        .add_evidence_file(&c, &case, None, &file, None, &NoProgress, &cancel)
+        .unwrap_err();
+    assert_eq!(e, AppError::Cancelled);
+    assert_eq!(e.message(Lang::Zh), "已取消，未留下任何内容");
+    assert!(app.evidence_list(&c, &case, None).unwrap().items.is_empty());
+
+    let missing = dir.path().join("gone.png");
+    let e = app
+        .add_evidence_file(
+            &c,
+            &case,
+            None,
+            &missing,
+            None,
+            &NoProgress,
+            &CancelFlag::new(),
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "file_problem");
+    assert_eq!(e.message(Lang::Zh), "找不到文件：gone.png");
+    assert_eq!(e.message(Lang::En), "File not found: gone.png");
+    let e = app
+        .add_evidence_file(
+            &c,
+            &case,
+            None,
+            dir.path(),
+            None,
+            &NoProgress,
+            &CancelFlag::new(),
+        )
+        .unwrap_err();
+    assert!(e.message(Lang::Zh).starts_with("这是一个文件夹"), "{e:?}");
+    let e = app
+        .add_evidence_file(
+            &c,
+            &case,
+            Some("no_such_step"),
+            &file,
+            None,
+            &NoProgress,
+            &CancelFlag::new(),
+        )
+        .unwrap_err();
+    assert!(matches!(e, AppError::NotFound { .. }), "{e:?}");
+}
+
+#[test]
+fn verify_marks_each_row_and_finds_a_changed_file() {
+    let (dir, app, case) = with_case();
+    let c = ctx(Lang::Zh, NOW);
+    let a = dir.path().join("a.png");
+    let b = dir.path().join("b.txt");
+    std::fs::write(&a, PNG).unwrap();
+    std::fs::write(&b, b"chat log").unwrap();
+    for f in [&a, &b] {
+        app.add_evidence_file(
+            &c,
+            &case,
+            Some("backup_data"),
+            f,
+            None,
+            &NoProgress,
+            &CancelFlag::new(),
+        )
+        .unwrap();
+    }
+    let list = app
+        .verify_evidence(
+            &c,
+            &case,
+            Some("backup_data"),
+            &NoProgress,
+            &CancelFlag::new(),
+        )
+        .unwrap();
+    assert_eq!(list.verify_intact, Some(true));
+    assert!(list
+        .verify_summary
+        .as_deref()
+        .unwrap()
+        .starts_with("已核验 2 份证据，全部完好"));
+    assert!(list
+        .items
+        .iter()
+        .all(|r| r.verify_state == VerifyState::Intact));
+    assert!(list.items[0]
+        .verify_text
+        .as_deref()
+        .unwrap()
+        .starts_with("完好"));
+    // The result stays on the list until the next check.
+    let again = app.evidence_list(&c, &case, None).unwrap();
+    assert_eq!(again.verify_intact, Some(true));
+
+    // Change one original in the vault behind the app's back.
+    let sha = list
+        .items
+        .iter()
+        .find(|r| r.file_name == "b.txt")
+        .unwrap()
+        .sha256
+        .clone();
+    let original = walk(&dir.path().join("vault"))
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy() == sha))
+        .expect("the original is stored under its hash");
+    let mut perms = std::fs::metadata(&original).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&original, perms).unwrap();
+    std::fs::write(&original, b"edited").unwrap();
+    let en = ctx(Lang::En, NOW);
+    let list = app
+        .verify_evidence(&en, &case, None, &NoProgress, &CancelFlag::new())
+        .unwrap();
+    assert_eq!(list.verify_intact, Some(false));
+    let bad = list.items.iter().find(|r| r.file_name == "b.txt").unwrap();
+    assert_eq!(bad.verify_state, VerifyState::Changed);
+    assert_eq!(
+        bad.verify_text.as_deref(),
+        Some("file changed or unreadable")
+    );
+    let good = list.items.iter().find(|r| r.file_name == "a.png").unwrap();
+    assert_eq!(good.verify_state, VerifyState::Intact);
+    let summary = list.verify_summary.unwrap();
+    assert!(
+        summary.starts_with("Checked 2 item(s): 1 with a problem"),
+        "{summary}"
+    );
+    // Exporting a changed file is refused in words.
+    let e = app
+        .export_bundle(
+            &en,
+            &case,
+            &dir.path().join("x.zip"),
+            &NoProgress,
+            &CancelFlag::new(),
+        )
+        .unwrap_err();
+    assert!(
+        e.message(Lang::En)
+            .starts_with("An evidence file has changed"),
+        "{e:?}"
+    );
+    assert!(!dir.path().join("x.zip").exists());
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_bundle_exports_and_checks_and_a_tampered_one_is_caught() {
+    let (dir, app, case) = with_case();
+    let c = ctx(Lang::Zh, NOW);
+    let out = dir.path().join("dispute.zip");
+    // No evidence yet: refused in words, no file.
+    let e = app
+        .export_bundle(&c, &case, &out, &NoProgress, &CancelFlag::new())
+        .unwrap_err();
+    assert_eq!(e.message(Lang::Zh), "这个案件还没有证据，无法导出");
+    assert!(!out.exists());
+    app.add_evidence_bytes(
+        &c,
+        &case,
+        Some("backup_data"),
+        "a.png",
+        PNG,
+        None,
+        &NoProgress,
+        &CancelFlag::new(),
+    )
+    .unwrap();
+    let progress_calls = Mutex::new(0);
+    let progress = |_: u64, _: u64| *progress_calls.lock().unwrap() += 1;
+    let done = app
+        .export_bundle(&c, &case, &out, &progress, &CancelFlag::new())
+        .unwrap();
+    assert!(out.is_file());
+    assert_eq!(done.count, 1);
+    assert_eq!(done.sha256.len(), 64);
+    assert!(
+        done.notice.starts_with("证据包已导出：1 份证据"),
+        "{}",
+        done.notice
+    );
+    assert!(*progress_calls.lock().unwrap() > 0);
+    // Exporting over it is refused.
+    let e = app
+        .export_bundle(&c, &case, &out, &NoProgress, &CancelFlag::new())
+        .unwrap_err();
+    assert!(e.message(Lang::Zh).starts_with("目标文件已存在"), "{e:?}");
+
+    let check = app
+        .verify_bundle(&c, &out, &NoProgress, &CancelFlag::new())
+        .unwrap();
+    assert!(check.intact, "{:?}", check.issues);
+    assert!(
+        check.headline.starts_with("证据包完好：1 份证据"),
+        "{}",
+        check.headline
+    );
+    assert!(check.exported_at.is_some());
+
+    // Flip bytes of the stored original inside the zip: the check says so.
+    let mut bytes = std::fs::read(&out).unwrap();
+    let at = bytes
+        .windows(PNG.len())
+        .position(|w| w == PNG)
+        .expect("the png is stored uncompressed or findable");
+    bytes[at + 10] ^= 0xff;
+    let bad = dir.path().join("tampered.zip");
+    std::fs::write(&bad, bytes).unwrap();
+    let en = ctx(Lang::En, NOW);
+    match app.verify_bundle(&en, &bad, &NoProgress, &CancelFlag::new()) {
+        Ok(check) => {
+            assert!(!check.intact);
+            assert!(
+                check.headline.starts_with("The bundle has"),
+                "{}",
+                check.headline
+            );
+            assert!(!check.issues.is_empty());
+        }
+        // A zip whose CRC no longer matches may be refused as unreadable: also a "no".
+        Err(e) => assert_eq!(e.code(), "file_problem", "{e:?}"),
+    }
+    // Not a bundle, and no file at all.
+    let junk = dir.path().join("junk.zip");
+    std::fs::write(&junk, b"not a zip").unwrap();
+    let e = app
+        .verify_bundle(&c, &junk, &NoProgress, &CancelFlag::new())
+        .unwrap_err();
+    assert_eq!(e.message(Lang::Zh), "这不是可读取的证据包");
+    let e = app
+        .verify_bundle(
+            &c,
+            &dir.path().join("nope.zip"),
+            &NoProgress,
+            &CancelFlag::new(),
+        )
+        .unwrap_err();
+    assert_eq!(e.message(Lang::Zh), "找不到文件：nope.zip");
+}
+
+#[test]
+fn the_calendar_file_holds_the_running_deadlines_in_the_chosen_language() {
+    let (dir, app, case) = with_case();
+    let c = ctx(Lang::Zh, NOW);
+    for s in [
+        "check_account_status",
+        "backup_data",
+        "read_contract_and_negotiate",
+    ] {
+        app.step_action(&c, &case, s, StepAction::Done, None, None, None)
+            .unwrap();
+    }
+    app.step_action(
+        &c,
+        &case,
+        "submit_exit",
+        StepAction::Submit,
+        None,
+        None,
+        None,
+    )
+    .unwrap();
+    let out = dir.path().join("tuilu.ics");
+    let done = app.export_calendar_file(&c, None, &out).unwrap();
+    assert!(done.count >= 1, "{done:?}");
+    assert!(done.notice.starts_with("已导出"), "{}", done.notice);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("BEGIN:VCALENDAR"));
+    assert!(text.contains("BEGIN:VALARM"));
+    // Written again (the user exports twice): replaced, same events.
+    let again = app
+        .export_calendar_file(&ctx(Lang::En, NOW), Some(&case), &out)
+        .unwrap();
+    assert_eq!(again.count, done.count);
+    assert!(again.notice.starts_with("Exported"));
+    let e = app
+        .export_calendar_file(&c, Some("nope"), &out)
+        .unwrap_err();
+    assert!(matches!(e, AppError::NotFound { .. }), "{e:?}");
+}
+
+#[test]
+fn a_holiday_year_import_shows_in_settings_and_a_bad_file_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path()).unwrap();
+    let c = ctx(Lang::Zh, NOW);
+    let before = app.settings_view(&c).unwrap();
+    let e = app
+        .import_holiday_year(b"{\"year\": \"soon\"}")
+        .unwrap_err();
+    assert!(matches!(e, AppError::Storage { .. }), "{e:?}");
+    assert_eq!(
+        app.settings_view(&c).unwrap().calendar_years,
+        before.calendar_years
+    );
+    // A published year file (the bundled 2026 one, moved to 2028).
+    let year = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/holidays-cn/2026.json"
+    ))
+    .unwrap()
+    .replace("2026", "2028");
+    assert_eq!(app.import_holiday_year(year.as_bytes()).unwrap(), 2028);
+    let after = app.settings_view(&c).unwrap();
+    let line = after
+        .calendar_years
+        .iter()
+        .find(|l| l.year == 2028)
+        .unwrap();
+    assert!(!line.estimated, "{line:?}");
+    assert!(!line.text.contains("估算"), "{}", line.text);
+}
+
+#[test]
+fn a_backup_round_trip_restores_cases_and_evidence_and_refuses_a_wrong_passphrase() {
+    let (dir, app, case) = with_case();
+    let c = ctx(Lang::Zh, NOW);
+    app.add_evidence_bytes(
+        &c,
+        &case,
+        Some("backup_data"),
+        "a.png",
+        PNG,
+        None,
+        &NoProgress,
+        &CancelFlag::new(),
+    )
+    .unwrap();
+    let file = dir.path().join("tuilu.backup");
+    let made = app
+        .create_backup(
+            &c,
+            &file,
+            "correct horse",
+            Some(4),
+            &NoProgress,
+            &CancelFlag::new(),
+        )
+        .unwrap();
+    assert_eq!(made.cases, 1);
+    assert_eq!(made.evidence_files, 1);
+    assert!(
+        made.contents_text.starts_with("1 个案件、1 份证据文件"),
+        "{}",
+        made.contents_text
+    );
+    assert!(app
+        .backup_section(&c)
+        .unwrap()
+        .last_backup_text
+        .starts_with("上次备份："));
+
+    let e = app
+        .inspect_backup(&c, &file, "wrong", &NoProgress, &CancelFlag::new())
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            AppError::Backup {
+                kind: "wrong_passphrase",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(
+        e.message(Lang::Zh).starts_with("口令不对"),
+        "{}",
+        e.message(Lang::Zh)
+    );
+    assert!(
+        !e.message(Lang::En).contains('口'),
+        "{}",
+        e.message(Lang::En)
+    );
+    let seen = app
+        .inspect_backup(
+            &ctx(Lang::En, NOW),
+            &file,
+            "correct horse",
+            &NoProgress,
+            &CancelFlag::new(),
+        )
+        .unwrap();
+    assert!(
+        seen.headline.starts_with("The backup is intact"),
+        "{}",
+        seen.headline
+    );
+
+    // Restore into a fresh vault on another "phone".
+    let other = App::open(&dir.path().join("phone2")).unwrap();
+    let rec = Arc::new(Recorder::default());
+    other.add_observer(rec.clone());
+    assert!(other.home(&c).unwrap().cases.is_empty());
+    let e = other
+        .restore_backup(&c, &file, "wrong", false, &NoProgress, &CancelFlag::new())
+        .unwrap_err();
+    assert_eq!(e.code(), "backup");
+    let restored = other
+        .restore_backup(
+            &c,
+            &file,
+            "correct horse",
+            false,
+            &NoProgress,
+            &CancelFlag::new(),
+        )
+        .unwrap();
+    assert!(!restored.replaced);
+    assert_eq!(restored.headline, "已从备份恢复");
+    let home = other.home(&c).unwrap();
+    assert_eq!(home.cases.len(), 1);
+    assert_eq!(home.cases[0].id, case);
+    assert_eq!(other.evidence_list(&c, &case, None).unwrap().items.len(), 1);
+    assert!(
+        !rec.0.lock().unwrap().is_empty(),
+        "observers hear of a restore"
+    );
+    // Over a vault with cases only when asked to replace.
+    let e = other
+        .restore_backup(
+            &c,
+            &file,
+            "correct horse",
+            false,
+            &NoProgress,
+            &CancelFlag::new(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            AppError::Backup {
+                kind: "vault_has_cases",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let replaced = other
+        .restore_backup(
+            &c,
+            &file,
+            "correct horse",
+            true,
+            &NoProgress,
+            &CancelFlag::new(),
+        )
+        .unwrap();
+    assert!(replaced.replaced);
+    // A cancelled backup leaves no file.
+    let cancel = CancelFlag::new();
+    cancel.cancel();
+    let e = app
+        .create_backup(
+            &c,
+            &dir.path().join("b2"),
+            "pw",
+            Some(4),
+            &NoProgress,
+            &cancel,
+        )
+        .unwrap_err();
+    assert_eq!(e, AppError::Cancelled);
+    assert!(!dir.path().join("b2").exists());
+}
