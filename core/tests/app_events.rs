@@ -615,7 +615,7 @@ fn a_backup_round_trip_restores_cases_and_evidence_and_refuses_a_wrong_passphras
         .create_backup(
             &c,
             &dir.path().join("b2"),
-            "pw",
+            "correct horse",
             Some(4),
             &NoProgress,
             &cancel,

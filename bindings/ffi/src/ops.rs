@@ -355,7 +355,14 @@ mod tests {
         let (dir, app, _case) = with_case("backup");
         let file = dir.join("t.backup").to_string_lossy().into_owned();
         let made = rt
-            .block_on(app.create_backup(context(), file.clone(), "pw".into(), Some(4), None, None))
+            .block_on(app.create_backup(
+                context(),
+                file.clone(),
+                "correct horse".into(),
+                Some(4),
+                None,
+                None,
+            ))
             .unwrap();
         assert_eq!(made.cases, 1);
         let e = rt

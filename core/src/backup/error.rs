@@ -49,7 +49,7 @@ pub enum BackupError {
     #[error("口令不能为空 / the passphrase must not be empty")]
     EmptyPassphrase,
     /// A passphrase guessed in moments ([`super::assess_passphrase`] says too weak).
-    #[error("口令太弱，不能用于备份：{zh} / the passphrase is too weak for a backup: {en}")]
+    #[error("口令太弱：{zh} / the passphrase is too weak: {en}")]
     WeakPassphrase { zh: String, en: String },
     /// Cancelled by the caller; nothing is left behind.
     #[error("已取消 / cancelled")]
