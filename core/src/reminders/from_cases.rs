@@ -1,14 +1,26 @@
 //! Turning the vault's cases into planner input, and the China calendar as the planner's
 //! working-day source.
 
-use super::{gets_reminders, ReminderSubject, WorkingDays};
+use super::{gets_reminders, ReminderSubject, StepKind, WorkingDays};
 use crate::calendar::ChinaCalendar;
+use crate::rules::pack::{DurationDef, TimeSense};
 use crate::vault::{CaseView, Vault, VaultError};
 use chrono::{DateTime, NaiveDate, Utc};
 
 impl WorkingDays for ChinaCalendar {
     fn is_working_day(&self, d: NaiveDate) -> bool {
         self.is_working(d)
+    }
+}
+
+/// How a step's period is reminded, from what its time means (its sense), not from the
+/// step's kind: an action whose period is a minimum (a 30-day notice, a 45-day wind-down)
+/// is reminded like a wait ("the period is over, go on"), never with "deadline passed".
+fn reminded_as(kind: StepKind, d: Option<&DurationDef>) -> StepKind {
+    match crate::app::timing::sense_of(kind, d) {
+        TimeSense::Deadline => StepKind::Action,
+        TimeSense::Window => StepKind::Window,
+        TimeSense::Earliest | TimeSense::MinimumPeriod => StepKind::Wait,
     }
 }
 
@@ -24,7 +36,7 @@ pub fn subjects_for_case(case: &CaseView) -> Vec<ReminderSubject> {
                 case_title: case.title.clone(),
                 step_id: s.id.clone(),
                 step_title: s.title.clone(),
-                step_kind: s.kind,
+                step_kind: reminded_as(s.kind, s.duration.as_ref()),
                 status: s.status,
                 clock_started_at: d.clock_start,
                 earliest: (d.earliest_utc != d.deadline_utc).then_some(d.earliest_utc),

@@ -203,17 +203,22 @@ pub(crate) fn deadline_text(s: &ReminderSubject, settings: &ReminderSettings) ->
     let local = s.deadline.with_timezone(&settings.tz);
     let bj = s.deadline.with_timezone(&BEIJING);
     let bj_s = bj.format("%Y-%m-%d %H:%M").to_string();
+    // A wait ends; a deadline or a window closes.
+    let (zh, en) = match s.step_kind {
+        StepKind::Wait => ("期满时间", "Period ends"),
+        StepKind::Action | StepKind::Window => ("截止时间", "Deadline"),
+    };
     let mut t = if local.naive_local() == bj.naive_local() {
         Text::new(
-            format!("截止时间：北京时间 {bj_s}"),
-            format!("Deadline: {bj_s} Beijing time"),
+            format!("{zh}：北京时间 {bj_s}"),
+            format!("{en}: {bj_s} Beijing time"),
         )
     } else {
         let local_s = local.format("%Y-%m-%d %H:%M").to_string();
         let zone = settings.tz.id();
         Text::new(
-            format!("截止时间：当地时间 {local_s}（{zone}），即北京时间 {bj_s}"),
-            format!("Deadline: {local_s} your time ({zone}), {bj_s} Beijing time"),
+            format!("{zh}：当地时间 {local_s}（{zone}），即北京时间 {bj_s}"),
+            format!("{en}: {local_s} your time ({zone}), {bj_s} Beijing time"),
         )
     };
     if s.deadline_estimated {
@@ -268,6 +273,10 @@ fn texts(
         ReminderKind::WaitingPeriodEnd => Text::new(
             format!("等待期结束：{}", st.zh),
             format!("Waiting period over: {}", st.en),
+        ),
+        ReminderKind::FollowUp if s.step_kind == StepKind::Wait => Text::new(
+            format!("期满后请跟进：{}", st.zh),
+            format!("Period over, follow up: {}", st.en),
         ),
         ReminderKind::FollowUp => Text::new(
             format!("已过截止时间，请跟进：{}", st.zh),
