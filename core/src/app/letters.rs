@@ -59,6 +59,12 @@ fn fact_text(lang: Lang, def: &FactDef, v: &FactValue) -> String {
             Lang::Zh => format!("{} 元", money_text(*fen).trim_start_matches('¥')),
             Lang::En => format!("CNY {}", money_text(*fen).trim_start_matches('¥')),
         },
+        // Typed text goes into a sentence: its own closing punctuation is dropped.
+        FactValue::Text(t) => t
+            .trim()
+            .trim_end_matches(['。', '.', '！', '!', '；', ';', '，', ','])
+            .trim_end()
+            .to_string(),
         other => super::present::fact_value_text(lang, def, other),
     }
 }
@@ -181,7 +187,8 @@ impl LetterInputs<'_> {
                     Lang::En => format!("{days} days"),
                 })
             }
-            Slot::Attachments => Some(attachments.to_string()),
+            // No attachments: the line that mentions them is left out.
+            Slot::Attachments => (attachments > 0).then(|| attachments.to_string()),
         }
     }
 

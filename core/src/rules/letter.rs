@@ -14,7 +14,7 @@
 //! | `{end:ID}` | the last day of the step's period, from the calendar (same start) |
 //! | `{span:ID}` | the step's period in words ("7 天", "1–3 个工作日") |
 //! | `{overdue:ID}` | how many days the step's deadline has passed ("3 天") |
-//! | `{attachments}` | how many attachments the letter lists |
+//! | `{attachments}` | how many attachments the letter lists (none: the line is left out) |
 
 use std::fmt;
 
