@@ -10,14 +10,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::present::{action_label, local_text, money_text, source_view};
 use super::questionnaire::question_view;
-use super::timing::span_text;
 use super::views::*;
 use super::ViewContext;
 use crate::calendar::BEIJING;
 use crate::evidence::{html_escape, EvidenceItem};
 use crate::rules::expr::{Expr, FactContext};
 use crate::rules::letter::{parse, Piece, Slot, StepEvent};
-use crate::rules::pack::{FactDef, LetterDef, LetterKind, LetterLine};
+use crate::rules::pack::{DurationDef, DurationUnit, FactDef, LetterDef, LetterKind, LetterLine};
 use crate::rules::{FactValue, Facts, Scenario};
 use crate::text::{Lang, Text};
 use crate::vault::{CaseView, DeadlineCalc, StepAction, StepView};
@@ -34,6 +33,23 @@ pub fn date_text(lang: Lang, d: NaiveDate) -> String {
     match lang {
         Lang::Zh => d.format("%Y年%-m月%-d日").to_string(),
         Lang::En => d.format("%-d %B %Y").to_string(),
+    }
+}
+
+/// A period as a letter writes it, saying which days count: "7个自然日", "1–3个工作日".
+fn letter_span(lang: Lang, d: &DurationDef) -> String {
+    let n = if d.min == d.max {
+        d.max.to_string()
+    } else {
+        format!("{}–{}", d.min, d.max)
+    };
+    match (lang, d.unit) {
+        (Lang::Zh, DurationUnit::WorkingDays) => format!("{n}个工作日"),
+        (Lang::Zh, DurationUnit::NaturalDays) => format!("{n}个自然日"),
+        (Lang::Zh, DurationUnit::Hours) => format!("{n}小时"),
+        (Lang::En, DurationUnit::WorkingDays) => format!("{n} working days"),
+        (Lang::En, DurationUnit::NaturalDays) => format!("{n} calendar days"),
+        (Lang::En, DurationUnit::Hours) => format!("{n} hours"),
     }
 }
 
@@ -56,7 +72,7 @@ fn fact_text(lang: Lang, def: &FactDef, v: &FactValue) -> String {
         FactValue::Date(d) => date_text(lang, *d),
         FactValue::Datetime(t) => datetime_text(lang, *t),
         FactValue::Money(fen) => match lang {
-            Lang::Zh => format!("{} 元", money_text(*fen).trim_start_matches('¥')),
+            Lang::Zh => format!("{}元", money_text(*fen).trim_start_matches('¥')),
             Lang::En => format!("CNY {}", money_text(*fen).trim_start_matches('¥')),
         },
         // Typed text goes into a sentence: its own closing punctuation is dropped.
@@ -174,7 +190,7 @@ impl LetterInputs<'_> {
             Slot::Today => Some(date_text(lang, self.today())),
             Slot::Start(id) => self.period(id).map(|(s, _)| date_text(lang, s)),
             Slot::End(id) => self.period(id).map(|(_, e)| date_text(lang, e)),
-            Slot::Span(id) => self.step(id)?.duration.as_ref().map(|d| span_text(lang, d)),
+            Slot::Span(id) => self.step(id)?.duration.as_ref().map(|d| letter_span(lang, d)),
             Slot::Overdue(id) => {
                 let d = self.step(id)?.deadline.as_ref()?;
                 if !d.is_overdue(self.ctx.now) {
@@ -182,7 +198,7 @@ impl LetterInputs<'_> {
                 }
                 let days = (self.today() - d.latest).num_days().max(1);
                 Some(match lang {
-                    Lang::Zh => format!("{days} 天"),
+                    Lang::Zh => format!("{days}天"),
                     Lang::En if days == 1 => "1 day".to_string(),
                     Lang::En => format!("{days} days"),
                 })
@@ -275,12 +291,20 @@ impl LetterInputs<'_> {
             .into_iter()
             .enumerate()
             .map(|(n, i)| {
+                // Beijing time, as the dispute bundle's file names and index show it.
                 let captured_text = match i.captured_at {
-                    Some(t) => match lang {
-                        Lang::Zh => format!("拍摄于 {}", local_text(self.ctx, t)),
-                        Lang::En => format!("captured {}", local_text(self.ctx, t)),
-                    },
-                    None => tr(lang, "拍摄时间未知", "capture time unknown"),
+                    Some(t) => {
+                        let b = t.with_timezone(&BEIJING);
+                        match lang {
+                            Lang::Zh => format!(
+                                "记录于北京时间 {} {}",
+                                date_text(lang, b.date_naive()),
+                                b.format("%H:%M")
+                            ),
+                            Lang::En => format!("recorded {}", datetime_text(lang, t)),
+                        }
+                    }
+                    None => tr(lang, "记录时间不详", "time of recording unknown"),
                 };
                 let short_hash: String = i.sha256.chars().take(12).collect();
                 let text = match lang {

@@ -442,7 +442,7 @@ pub struct LetterAttachment {
     pub number: i64,
     pub evidence_id: String,
     pub file_name: String,
-    /// "拍摄于 2026-09-28 14:03" or "拍摄时间未知".
+    /// "记录于北京时间 2026年9月28日 14:03" or "记录时间不详".
     pub captured_text: String,
     pub short_hash: String,
     pub sha256: String,
