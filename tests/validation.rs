@@ -367,14 +367,37 @@ fn letter_templates_name_every_bad_placeholder_fact_step_and_missing_source() {
             ),
     );
     let found = issues(&src);
-    find(&found, "letters[0].recipient.zh", "unknown placeholder `{fcat:shop}`");
-    find(&found, "letters[0].paragraphs[1].zh", "unknown fact `amout`");
+    find(
+        &found,
+        "letters[0].recipient.zh",
+        "unknown placeholder `{fcat:shop}`",
+    );
+    find(
+        &found,
+        "letters[0].paragraphs[1].zh",
+        "unknown fact `amout`",
+    );
     find(&found, "letters[0].step", "unknown step `third`");
-    find(&found, "letters[0].paragraphs[0].zh", "step `first` has no duration");
-    find(&found, "letters[0].paragraphs[1].when", "unknown fact `unpaid`");
+    find(
+        &found,
+        "letters[0].paragraphs[0].zh",
+        "step `first` has no duration",
+    );
+    find(
+        &found,
+        "letters[0].paragraphs[1].when",
+        "unknown fact `unpaid`",
+    );
     find(&found, "letters[0].source", "missing source");
     assert!(found.iter().all(|i| i.pack == "test.pack"));
     // The recipient is always needed: it cannot be optional.
-    let src = with_letter(&LETTER.replace("{fact:shop}\", en = \"{fact:shop}", "{fact:shop?}\", en = \"{fact:shop?}"));
-    find(&issues(&src), "letters[0].recipient.zh", "cannot be optional");
+    let src = with_letter(&LETTER.replace(
+        "{fact:shop}\", en = \"{fact:shop}",
+        "{fact:shop?}\", en = \"{fact:shop?}",
+    ));
+    find(
+        &issues(&src),
+        "letters[0].recipient.zh",
+        "cannot be optional",
+    );
 }

@@ -36,8 +36,12 @@ fn assert_golden(rel: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing golden {}: run with UPDATE_GOLDEN=1", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing golden {}: run with UPDATE_GOLDEN=1",
+            path.display()
+        )
+    });
     assert!(
         expected == actual,
         "golden mismatch for {}\n--- expected\n{expected}\n--- actual\n{actual}",
@@ -73,7 +77,10 @@ const MCN_FACTS: &[(&str, &str)] = &[
     ("mcn_name", "杭州星光文化传媒有限公司"),
     ("contract_date", "2025-03-01"),
     ("last_stream_date", "2026-10-31"),
-    ("stop_reason", "家里需要我回老家照顾父母，没有精力继续直播了。"),
+    (
+        "stop_reason",
+        "家里需要我回老家照顾父母，没有精力继续直播了。",
+    ),
     ("other_platform", "微博 @小明爱唱歌"),
 ];
 
@@ -104,7 +111,11 @@ fn scenes() -> BTreeMap<&'static str, Scene> {
             now: "2026-10-08T01:00:00Z",
             answers: MCN_FACTS,
             steps: &[],
-            evidence: &[("mcn_written_notice", "经纪合作协议.pdf", "2025-03-01T06:00:00Z")],
+            evidence: &[(
+                "mcn_written_notice",
+                "经纪合作协议.pdf",
+                "2025-03-01T06:00:00Z",
+            )],
         },
     );
     m.insert(
@@ -132,8 +143,16 @@ fn scenes() -> BTreeMap<&'static str, Scene> {
             )],
             evidence: &[
                 ("record_process", "注销操作录屏.mp4", "2026-12-01T02:25:00Z"),
-                ("deregister_account", "注销申请已提交.png", "2026-12-01T02:31:00Z"),
-                ("record_process", "与快手客服的对话.png", "2026-12-09T07:40:00Z"),
+                (
+                    "deregister_account",
+                    "注销申请已提交.png",
+                    "2026-12-01T02:31:00Z",
+                ),
+                (
+                    "record_process",
+                    "与快手客服的对话.png",
+                    "2026-12-09T07:40:00Z",
+                ),
             ],
         },
     );
@@ -166,14 +185,18 @@ fn scenes() -> BTreeMap<&'static str, Scene> {
             created: "2026-10-01T02:00:00Z",
             now: "2026-10-16T03:00:00Z",
             answers: GUILD_FACTS,
-            steps: &[(
-                "submit_exit",
-                StepAction::Submit,
-                "2026-10-09T12:15:00Z",
-            )],
+            steps: &[("submit_exit", StepAction::Submit, "2026-10-09T12:15:00Z")],
             evidence: &[
-                ("record_communications", "公会运营要求撤回申请.png", "2026-10-12T13:02:00Z"),
-                ("record_communications", "公会运营索要违约金.png", "2026-10-14T02:47:00Z"),
+                (
+                    "record_communications",
+                    "公会运营要求撤回申请.png",
+                    "2026-10-12T13:02:00Z",
+                ),
+                (
+                    "record_communications",
+                    "公会运营索要违约金.png",
+                    "2026-10-14T02:47:00Z",
+                ),
             ],
         },
     );
@@ -194,8 +217,16 @@ fn scenes() -> BTreeMap<&'static str, Scene> {
             ],
             steps: &[("apply_on_order", StepAction::Done, "2026-10-08T01:30:00Z")],
             evidence: &[
-                ("screenshot_recharge", "充值记录.png", "2026-10-07T12:01:00Z"),
-                ("screenshot_recharge", "微信支付账单.png", "2026-10-07T12:02:00Z"),
+                (
+                    "screenshot_recharge",
+                    "充值记录.png",
+                    "2026-10-07T12:01:00Z",
+                ),
+                (
+                    "screenshot_recharge",
+                    "微信支付账单.png",
+                    "2026-10-07T12:02:00Z",
+                ),
                 ("apply_on_order", "订单退款申请.png", "2026-10-08T01:30:00Z"),
             ],
         },
@@ -213,7 +244,10 @@ fn scenes() -> BTreeMap<&'static str, Scene> {
                 ("video_uploaded", "否"),
                 ("task_amount", "3000"),
                 ("task_name", "秋季新品保湿霜测评"),
-                ("cancel_reason_detail", "档期冲突，无法在约定的10月20日前完成拍摄。"),
+                (
+                    "cancel_reason_detail",
+                    "档期冲突，无法在约定的10月20日前完成拍摄。",
+                ),
             ],
             steps: &[],
             evidence: &[],
@@ -238,8 +272,16 @@ fn scenes() -> BTreeMap<&'static str, Scene> {
             ],
             steps: &[],
             evidence: &[
-                ("record_before_exit", "会员付款记录.png", "2026-10-05T01:10:00Z"),
-                ("minor_refund_request", "监护关系公证书.pdf", "2026-10-05T08:00:00Z"),
+                (
+                    "record_before_exit",
+                    "会员付款记录.png",
+                    "2026-10-05T01:10:00Z",
+                ),
+                (
+                    "minor_refund_request",
+                    "监护关系公证书.pdf",
+                    "2026-10-05T08:00:00Z",
+                ),
             ],
         },
     );
@@ -322,7 +364,10 @@ fn golden_text(v: &LetterView) -> String {
     if let Some(g) = &v.guidance {
         out.push_str(&format!("写法提示：{g}\n"));
     }
-    out.push_str(&format!("出处：“{}”（{}）\n", v.source.quote, v.source.summary));
+    out.push_str(&format!(
+        "出处：“{}”（{}）\n",
+        v.source.quote, v.source.summary
+    ));
     if let Some(n) = &v.source.note {
         out.push_str(&format!("说明：{n}\n"));
     }
@@ -384,7 +429,9 @@ fn every_letter_of_a_realistic_case_matches_its_golden_file() {
 
 /// No placeholder, brace or empty value survives in a finished letter.
 fn assert_clean(text: &str, recipient: &str, what: &str) {
-    for bad in ["{", "}", "（）", "「」", "：。", "None", "null", "()", ": ."] {
+    for bad in [
+        "{", "}", "（）", "「」", "：。", "None", "null", "()", ": .",
+    ] {
         assert!(!text.contains(bad), "{what}: `{bad}` in\n{text}");
     }
     for line in text.lines() {
@@ -393,8 +440,15 @@ fn assert_clean(text: &str, recipient: &str, what: &str) {
         if l.ends_with('：') || l.ends_with(':') {
             let label = l.trim_end_matches(['：', ':']);
             assert!(
-                ["诉求", "附件清单", "日期说明", "Demands", "Attachments", "Dates"]
-                    .contains(&label)
+                [
+                    "诉求",
+                    "附件清单",
+                    "日期说明",
+                    "Demands",
+                    "Attachments",
+                    "Dates"
+                ]
+                .contains(&label)
                     || label == recipient,
                 "{what}: a label without its value: `{l}` in\n{text}"
             );
@@ -403,7 +457,10 @@ fn assert_clean(text: &str, recipient: &str, what: &str) {
 }
 
 /// The optional facts a template reads: (all of them, those it cannot do without).
-fn optional_facts(book_letter: &LetterDef, optional: &BTreeSet<String>) -> (Vec<String>, BTreeSet<String>) {
+fn optional_facts(
+    book_letter: &LetterDef,
+    optional: &BTreeSet<String>,
+) -> (Vec<String>, BTreeSet<String>) {
     let mut all = BTreeSet::new();
     let mut required = BTreeSet::new();
     let mut texts = vec![
@@ -494,10 +551,17 @@ fn every_template_with_every_combination_of_optional_facts_leaves_no_placeholder
                     .cloned()
                     .collect();
                 let asked: BTreeSet<String> = v.missing.iter().map(|q| q.id.clone()).collect();
-                assert_eq!(asked, absent, "{id} with {set:?}: exactly the missing facts are asked");
+                assert_eq!(
+                    asked, absent,
+                    "{id} with {set:?}: exactly the missing facts are asked"
+                );
                 if absent.is_empty() {
                     assert!(v.complete, "{id}");
-                    assert_clean(&v.plain_text, &v.recipient, &format!("{id} {lang:?} {set:?}"));
+                    assert_clean(
+                        &v.plain_text,
+                        &v.recipient,
+                        &format!("{id} {lang:?} {set:?}"),
+                    );
                     for p in v.paragraphs.iter().chain(&v.demands).chain(&v.signature) {
                         assert!(!p.trim().is_empty());
                     }
@@ -526,7 +590,11 @@ fn a_letter_with_missing_facts_asks_for_them_as_questions() {
         &c,
         &case,
         &[],
-        &["mcn_name".into(), "contract_date".into(), "real_name".into()],
+        &[
+            "mcn_name".into(),
+            "contract_date".into(),
+            "real_name".into(),
+        ],
     )
     .unwrap();
     let v = app.letter(&c, &case, "mcn_termination_notice").unwrap();
@@ -551,14 +619,21 @@ fn a_letter_with_missing_facts_asks_for_them_as_questions() {
     assert_eq!(v.missing[2].kind_label, "日期");
     // The list says the same in short; marking it sent is refused, naming the questions.
     let list = app.letters(&c, &case).unwrap();
-    let card = list.letters.iter().find(|l| l.id == "mcn_termination_notice").unwrap();
+    let card = list
+        .letters
+        .iter()
+        .find(|l| l.id == "mcn_termination_notice")
+        .unwrap();
     assert_eq!(card.status_text, "还需回答 3 个问题");
     let e = app
         .mark_letter_sent(&c, &case, "mcn_termination_notice", None)
         .unwrap_err();
     assert!(matches!(e, AppError::LetterNotReady { .. }));
     let m = e.message(Lang::Zh);
-    assert!(m.contains("MCN机构的名称") && m.contains("签约的日期"), "{m}");
+    assert!(
+        m.contains("MCN机构的名称") && m.contains("签约的日期"),
+        "{m}"
+    );
     // Answered, the letter is complete.
     app.set_case_facts(
         &c,
@@ -601,14 +676,25 @@ fn the_list_says_why_a_letter_is_not_available_naming_steps_by_title() {
     let complaint = &list.letters[2];
     assert!(!complaint.available);
     let why = complaint.reason.as_deref().unwrap();
-    assert!(why.contains("「提交账号注销申请」") && why.contains("已提交"), "{why}");
+    assert!(
+        why.contains("「提交账号注销申请」") && why.contains("已提交"),
+        "{why}"
+    );
     assert!(!why.contains("deregister_account"), "{why}");
     // Submitted but not yet overdue: the deadline, by date.
     let at = "2026-12-01T02:30:00Z";
     let c2 = ctx(Lang::Zh, "2026-12-03T02:00:00Z");
     settle_before(&app, &c2, &case, "deregister_account", t(at));
-    app.step_action(&c2, &case, "deregister_account", StepAction::Submit, Some(t(at)), None, None)
-        .unwrap();
+    app.step_action(
+        &c2,
+        &case,
+        "deregister_account",
+        StepAction::Submit,
+        Some(t(at)),
+        None,
+        None,
+    )
+    .unwrap();
     let v = app.letter(&c2, &case, "3").unwrap();
     let why = v.reason.unwrap();
     assert!(why.contains("的期限（2026年12月8日）还没到"), "{why}");
@@ -617,7 +703,10 @@ fn the_list_says_why_a_letter_is_not_available_naming_steps_by_title() {
         .unwrap();
     let list = app.letters(&c2, &case).unwrap();
     let why = list.letters[0].reason.as_deref().unwrap();
-    assert!(why.contains("清单里没有「提前30天书面通知MCN解约」这一步"), "{why}");
+    assert!(
+        why.contains("清单里没有「提前30天书面通知MCN解约」这一步"),
+        "{why}"
+    );
     // Unknown letter: a typed error.
     assert!(matches!(
         app.letter(&c2, &case, "9"),
@@ -651,11 +740,23 @@ fn the_notice_counts_its_period_with_the_calendar_and_labels_each_date() {
     let at = "2026-10-10T06:00:00Z";
     let c = ctx(Lang::Zh, "2026-10-12T01:00:00Z");
     settle_before(&app, &c, &case, "mcn_written_notice", t(at));
-    app.step_action(&c, &case, "mcn_written_notice", StepAction::Submit, Some(t(at)), None, None)
-        .unwrap();
+    app.step_action(
+        &c,
+        &case,
+        "mcn_written_notice",
+        StepAction::Submit,
+        Some(t(at)),
+        None,
+        None,
+    )
+    .unwrap();
     let v = app.letter(&c, &case, "mcn_termination_notice").unwrap();
     let screen = app.case_screen(&c, &case).unwrap();
-    let row = screen.steps.iter().find(|s| s.id == "mcn_written_notice").unwrap();
+    let row = screen
+        .steps
+        .iter()
+        .find(|s| s.id == "mcn_written_notice")
+        .unwrap();
     let latest = row.deadline.as_ref().unwrap().latest;
     assert_eq!(v.dates[0].value, "2026年10月10日");
     assert_eq!(
@@ -678,7 +779,11 @@ fn marking_a_letter_sent_keeps_the_chinese_text_as_evidence_of_its_step() {
         .mark_letter_sent(&c, &case, "mcn_termination_notice", Some(sent_at))
         .unwrap();
     assert_eq!(v.sent.len(), 1);
-    assert!(v.sent[0].text.starts_with("Sent 2026-10-08 08:30"), "{}", v.sent[0].text);
+    assert!(
+        v.sent[0].text.starts_with("Sent 2026-10-08 08:30"),
+        "{}",
+        v.sent[0].text
+    );
     let zh = app
         .letter(&ctx(Lang::Zh, scene.now), &case, "mcn_termination_notice")
         .unwrap();
@@ -710,12 +815,20 @@ fn marking_a_letter_sent_keeps_the_chinese_text_as_evidence_of_its_step() {
             .unwrap(),
     )
     .unwrap();
-    assert!(stored.starts_with("解除合作协议通知书\n\n杭州星光文化传媒有限公司："), "{stored}");
+    assert!(
+        stored.starts_with("解除合作协议通知书\n\n杭州星光文化传媒有限公司："),
+        "{stored}"
+    );
     assert!(stored.contains("2026年10月8日"));
-    assert!(item.tags.contains(&"letter:mcn_termination_notice".to_string()));
+    assert!(item
+        .tags
+        .contains(&"letter:mcn_termination_notice".to_string()));
     // The letter does not list itself as an attachment; the list shows it as sent.
     assert!(!zh.attachments.iter().any(|a| a.evidence_id == row.id));
-    let card = &app.letters(&ctx(Lang::Zh, scene.now), &case).unwrap().letters[0];
+    let card = &app
+        .letters(&ctx(Lang::Zh, scene.now), &case)
+        .unwrap()
+        .letters[0];
     assert_eq!(card.status_text, "已于 2026-10-08 08:30 发送");
     // A time in the future is refused and changes nothing.
     assert!(matches!(
@@ -726,7 +839,11 @@ fn marking_a_letter_sent_keeps_the_chinese_text_as_evidence_of_its_step() {
     let e = app
         .mark_letter_sent(&ctx(Lang::Zh, scene.now), &case, "3", None)
         .unwrap_err();
-    assert!(e.message(Lang::Zh).contains("还不能生成"), "{}", e.message(Lang::Zh));
+    assert!(
+        e.message(Lang::Zh).contains("还不能生成"),
+        "{}",
+        e.message(Lang::Zh)
+    );
 }
 
 fn chromium() -> PathBuf {
@@ -750,7 +867,11 @@ fn tool(name: &str, args: &[&str]) -> String {
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("{name} (poppler-utils): {e}"));
-    assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -761,7 +882,11 @@ fn the_printable_html_renders_to_an_a4_pdf_whose_text_matches_the_letter() {
     let scene = &scenes["complaint_12315_deregistration"];
     let (_d, app, case) = build(scene);
     let v = app
-        .letter(&ctx(Lang::Zh, scene.now), &case, "complaint_12315_deregistration")
+        .letter(
+            &ctx(Lang::Zh, scene.now),
+            &case,
+            "complaint_12315_deregistration",
+        )
         .unwrap();
     let html = tuilu_core::app::letters::html(&v);
     assert!(html.contains("size: A4") && html.contains("Noto Sans CJK SC"));
@@ -779,12 +904,19 @@ fn the_printable_html_renders_to_an_a4_pdf_whose_text_matches_the_letter() {
             "--no-first-run",
             "--no-pdf-header-footer",
         ])
-        .arg(format!("--user-data-dir={}", work.path().join("profile").display()))
+        .arg(format!(
+            "--user-data-dir={}",
+            work.path().join("profile").display()
+        ))
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("run chromium");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     if let Some(keep) = std::env::var_os("TUILU_KEEP_RENDER") {
         std::fs::create_dir_all(&keep).unwrap();
         std::fs::copy(&pdf, Path::new(&keep).join("letter.pdf")).unwrap();
@@ -794,7 +926,10 @@ fn the_printable_html_renders_to_an_a4_pdf_whose_text_matches_the_letter() {
     assert!(info.contains("(A4)"), "{info}");
     // Clean print: no browser header or footer (date, file URL).
     let text = tool("pdftotext", &[pdf, "-"]);
-    assert!(!text.contains("file://") && !text.contains("letter.html"), "{text}");
+    assert!(
+        !text.contains("file://") && !text.contains("letter.html"),
+        "{text}"
+    );
     // The text extracts and matches the letter, line by line (extraction may wrap a
     // long line, so spaces and line breaks are ignored).
     let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();

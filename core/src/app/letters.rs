@@ -57,8 +57,16 @@ fn letter_span(lang: Lang, d: &DurationDef) -> String {
 pub fn datetime_text(lang: Lang, t: DateTime<Utc>) -> String {
     let b = t.with_timezone(&BEIJING);
     match lang {
-        Lang::Zh => format!("{} {}（北京时间）", date_text(lang, b.date_naive()), b.format("%H:%M")),
-        Lang::En => format!("{}, {} Beijing time", date_text(lang, b.date_naive()), b.format("%H:%M")),
+        Lang::Zh => format!(
+            "{} {}（北京时间）",
+            date_text(lang, b.date_naive()),
+            b.format("%H:%M")
+        ),
+        Lang::En => format!(
+            "{}, {} Beijing time",
+            date_text(lang, b.date_naive()),
+            b.format("%H:%M")
+        ),
     }
 }
 
@@ -190,7 +198,11 @@ impl LetterInputs<'_> {
             Slot::Today => Some(date_text(lang, self.today())),
             Slot::Start(id) => self.period(id).map(|(s, _)| date_text(lang, s)),
             Slot::End(id) => self.period(id).map(|(_, e)| date_text(lang, e)),
-            Slot::Span(id) => self.step(id)?.duration.as_ref().map(|d| letter_span(lang, d)),
+            Slot::Span(id) => self
+                .step(id)?
+                .duration
+                .as_ref()
+                .map(|d| letter_span(lang, d)),
             Slot::Overdue(id) => {
                 let d = self.step(id)?.deadline.as_ref()?;
                 if !d.is_overdue(self.ctx.now) {
@@ -360,7 +372,13 @@ impl LetterInputs<'_> {
     }
 
     /// Why the letter cannot be drafted now, or `None` when it can.
-    fn unavailable(&self, lang: Lang, l: &LetterDef, facts: &Facts, gaps: &mut Gaps) -> Option<String> {
+    fn unavailable(
+        &self,
+        lang: Lang,
+        l: &LetterDef,
+        facts: &Facts,
+        gaps: &mut Gaps,
+    ) -> Option<String> {
         let in_plan = self.case.steps.iter().any(|s| s.id == l.step && s.in_plan);
         if !in_plan {
             return Some(match lang {
@@ -472,7 +490,12 @@ impl LetterInputs<'_> {
             gaps.facts
                 .iter()
                 .filter_map(|id| self.sc.fact(id))
-                .map(|def| question_view(lang, self.sc, def, given.get(&def.id)))
+                .map(|def| {
+                    // Here the letter needs it: no "optional" note.
+                    let mut q = question_view(lang, self.sc, def, given.get(&def.id));
+                    q.help = Some(def.help.get(lang).to_string()).filter(|h| !h.trim().is_empty());
+                    q
+                })
                 .collect()
         } else {
             Vec::new()

@@ -563,12 +563,11 @@ impl App {
         letter_ref: &str,
     ) -> Result<LetterView, AppError> {
         self.with_letters(ctx, case_ref, |inputs| {
-            let (n, def) = letters::find(inputs.sc, letter_ref).ok_or_else(|| {
-                AppError::NotFound {
+            let (n, def) =
+                letters::find(inputs.sc, letter_ref).ok_or_else(|| AppError::NotFound {
                     what: Missing::Letter,
                     id: letter_ref.to_string(),
-                }
-            })?;
+                })?;
             Ok(inputs.letter(ctx.lang, n, def))
         })
     }
@@ -590,12 +589,11 @@ impl App {
         // The letter as it was on the day it was sent, in Chinese (the text that was sent).
         let sent_ctx = ViewContext::new(Lang::Zh, ctx.zone.clone(), at);
         let (case_id, letter) = self.with_letters(&sent_ctx, case_ref, |inputs| {
-            let (n, def) = letters::find(inputs.sc, letter_ref).ok_or_else(|| {
-                AppError::NotFound {
+            let (n, def) =
+                letters::find(inputs.sc, letter_ref).ok_or_else(|| AppError::NotFound {
                     what: Missing::Letter,
                     id: letter_ref.to_string(),
-                }
-            })?;
+                })?;
             // Readiness is judged in the caller's language, so the refusal reads right.
             let judged = inputs.letter(ctx.lang, n, def);
             if !judged.complete {
@@ -634,7 +632,10 @@ impl App {
         let name = format!(
             "{}（{}发送）.txt",
             zh.title,
-            letters::date_text(Lang::Zh, at.with_timezone(&crate::calendar::BEIJING).date_naive())
+            letters::date_text(
+                Lang::Zh,
+                at.with_timezone(&crate::calendar::BEIJING).date_naive()
+            )
         );
         let item = crate::evidence::NewItem {
             case_id: case_id.clone(),

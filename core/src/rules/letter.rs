@@ -62,9 +62,11 @@ impl Slot {
     /// The step a slot reads, when it reads one.
     pub fn step(&self) -> Option<&str> {
         match self {
-            Slot::StepTime(s, _) | Slot::Start(s) | Slot::End(s) | Slot::Span(s) | Slot::Overdue(s) => {
-                Some(s)
-            }
+            Slot::StepTime(s, _)
+            | Slot::Start(s)
+            | Slot::End(s)
+            | Slot::Span(s)
+            | Slot::Overdue(s) => Some(s),
             _ => None,
         }
     }
@@ -157,7 +159,9 @@ fn placeholder(inner: &str) -> Result<Placeholder, String> {
         ["today"] => Some(Slot::Today),
         ["attachments"] => Some(Slot::Attachments),
         ["fact", id] if id_ok(id) => Some(Slot::Fact(id.to_string())),
-        ["step", id, ev] if id_ok(id) => StepEvent::parse(ev).map(|e| Slot::StepTime(id.to_string(), e)),
+        ["step", id, ev] if id_ok(id) => {
+            StepEvent::parse(ev).map(|e| Slot::StepTime(id.to_string(), e))
+        }
         ["start", id] if id_ok(id) => Some(Slot::Start(id.to_string())),
         ["end", id] if id_ok(id) => Some(Slot::End(id.to_string())),
         ["span", id] if id_ok(id) => Some(Slot::Span(id.to_string())),
@@ -218,12 +222,20 @@ mod tests {
         ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
-        assert!(parse("{fcat:x}").unwrap_err().contains("unknown placeholder `{fcat:x}`"));
+        assert!(parse("{fcat:x}")
+            .unwrap_err()
+            .contains("unknown placeholder `{fcat:x}`"));
     }
 
     #[test]
     fn displays_as_written() {
-        for s in ["{fact:a}", "{step:a:done?}", "{today}", "{end:b?}", "{attachments}"] {
+        for s in [
+            "{fact:a}",
+            "{step:a:done?}",
+            "{today}",
+            "{end:b?}",
+            "{attachments}",
+        ] {
             assert_eq!(placeholders(s)[0].to_string(), s);
         }
     }

@@ -776,7 +776,10 @@ impl Validator {
         if step(&l.step).is_none() {
             self.issue(
                 format!("{path}.step"),
-                format!("unknown step `{}`: expected the id of a step in this pack", l.step),
+                format!(
+                    "unknown step `{}`: expected the id of a step in this pack",
+                    l.step
+                ),
             );
         }
         self.text(&format!("{path}.title"), &l.title);
@@ -799,7 +802,10 @@ impl Validator {
             }
         }
         if l.paragraphs.is_empty() {
-            self.issue(format!("{path}.paragraphs"), "a letter needs at least one paragraph");
+            self.issue(
+                format!("{path}.paragraphs"),
+                "a letter needs at least one paragraph",
+            );
         }
         for (j, a) in l.attach.iter().enumerate() {
             if a != "all" && step(a).is_none() {
@@ -833,7 +839,12 @@ impl Validator {
         for (j, d) in l.dates.iter().enumerate() {
             let dp = format!("{path}.dates[{j}]");
             self.text(&format!("{dp}.label"), &d.label);
-            texts.push((format!("{dp}.value"), d.value.clone(), d.value.clone(), true));
+            texts.push((
+                format!("{dp}.value"),
+                d.value.clone(),
+                d.value.clone(),
+                true,
+            ));
         }
         for (tp, zh, en, optional_allowed) in texts {
             if zh.trim().is_empty() || en.trim().is_empty() {
@@ -890,7 +901,10 @@ impl Validator {
             if !pack.facts.iter().any(|d| &d.id == f) {
                 self.issue(
                     path,
-                    format!("unknown fact `{f}` in `{ph}`: expected one of ({})", fact_list(pack)),
+                    format!(
+                        "unknown fact `{f}` in `{ph}`: expected one of ({})",
+                        fact_list(pack)
+                    ),
                 );
             }
         }
@@ -900,10 +914,9 @@ impl Validator {
                     path,
                     format!("unknown step `{s}` in `{ph}`: expected the id of a step in this pack"),
                 ),
-                Some(step) if ph.slot.needs_duration() && step.duration.is_none() => self.issue(
-                    path,
-                    format!("`{ph}`: step `{s}` has no duration to count"),
-                ),
+                Some(step) if ph.slot.needs_duration() && step.duration.is_none() => {
+                    self.issue(path, format!("`{ph}`: step `{s}` has no duration to count"))
+                }
                 Some(_) => {}
             }
         }
