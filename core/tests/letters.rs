@@ -543,7 +543,7 @@ fn every_template_with_every_combination_of_optional_facts_leaves_no_placeholder
             let c = ctx(Lang::Zh, scene.now);
             app.set_case_facts(&c, &case, &set, &unset).unwrap();
             for lang in [Lang::Zh, Lang::En] {
-                let v = app.letter(&ctx(lang, scene.now), &case, &id).unwrap();
+                let v = app.letter(&ctx(lang, scene.now), &case, id).unwrap();
                 assert!(v.available, "{id}: {:?}", v.reason);
                 let absent: BTreeSet<String> = required
                     .iter()
