@@ -319,7 +319,7 @@ fn add_evidence(app: &App, now: DateTime<Utc>, case: &str, step: &str, name: &st
         source: Source::Import,
     };
     // Distinct bytes per file, so each has its own hash.
-    let bytes = format!("{case}/{step}/{name}").into_bytes();
+    let bytes = format!("{step}/{name}").into_bytes();
     vault
         .with_connection_mut(|conn| {
             EvidenceStore::new(conn, &root).add_bytes(

@@ -400,8 +400,13 @@ impl LetterInputs<'_> {
             ));
         }
         if let Some(o) = &l.after_overdue {
-            let s = self.step(o)?;
             let st = self.step_text(lang, o);
+            let Some(s) = self.step(o).filter(|s| s.in_plan) else {
+                return Some(match lang {
+                    Lang::Zh => format!("按你的回答，清单里没有{st}这一步，用不到这封信"),
+                    Lang::En => format!("Your checklist has no {st}, so this letter is not needed"),
+                });
+            };
             if s.done_at.is_some() {
                 return Some(match lang {
                     Lang::Zh => format!("{st}已经有结果，不需要这封信"),
