@@ -124,7 +124,8 @@ fun main(args: Array<String>) = runBlocking {
             Demo.screens(Files.createTempDirectory("tuilu-letters-").toFile().path, lang, clock).use { ls ->
                 val answers = mapOf("has_unsettled_earnings" to "否", "has_violation_record" to "否", "contract_ended" to "是", "contract_penalty" to "yes")
                 val case = ls.createCase("douyin.guild-exit", answers)
-                renderPng(File(out, "letters-$l.png")) { LettersScreen(ls.letters(case.id), s, {}, {}) }
+                val list = ls.letters(case.id)
+                renderPng(File(out, "letters-$l.png")) { LettersScreen(list, s, {}, {}) }
                 val asking = ls.letter(case.id, "guild_negotiation_message")
                 renderPng(File(out, "letter-questions-$l.png")) { LetterScreen(asking, s, null, {}, {}, {}, {}, {}, {}) }
                 ls.setFacts(case.id, mapOf("guild_name" to "星河传媒公会", "account_name" to "晓华的日常", "contract_date" to "2025-01-10"))
