@@ -401,3 +401,12 @@ fn letter_templates_name_every_bad_placeholder_fact_step_and_missing_source() {
         "cannot be optional",
     );
 }
+
+#[test]
+fn a_rule_cannot_depend_on_an_optional_fact() {
+    let src = with_letter(LETTER).replace(
+        "when = \"paid && who == \\\"client\\\"\"",
+        "when = \"paid && shop == \\\"x\\\"\"",
+    );
+    find(&issues(&src), "steps[1].when", "`shop` is an optional fact");
+}

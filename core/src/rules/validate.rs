@@ -756,6 +756,54 @@ impl Validator {
             }
         }
 
+        // An optional fact is never an open question of the plan, so no rule may wait for
+        // it (letters may: they ask for what they lack).
+        let mut conditions: Vec<(String, &str)> = Vec::new();
+        for (i, p) in pack.preconditions.iter().enumerate() {
+            conditions.push((format!("preconditions[{i}].blocks_when"), &p.blocks_when));
+        }
+        for (i, st) in pack.steps.iter().enumerate() {
+            if let Some(w) = &st.when {
+                conditions.push((format!("steps[{i}].when"), w));
+            }
+        }
+        for (section, list) in [
+            ("warnings", &pack.warnings),
+            ("consequences", &pack.consequences),
+        ] {
+            for (i, n) in list.iter().enumerate() {
+                if let Some(w) = &n.when {
+                    conditions.push((format!("{section}[{i}].when"), w));
+                }
+            }
+        }
+        for (i, f) in pack.formulas.iter().enumerate() {
+            conditions.push((format!("formulas[{i}].value"), &f.value));
+            if let Some(w) = &f.when {
+                conditions.push((format!("formulas[{i}].when"), w));
+            }
+            for (j, c) in f.cases.iter().enumerate() {
+                conditions.push((format!("formulas[{i}].cases[{j}].when"), &c.when));
+            }
+        }
+        for (path, src) in conditions {
+            let Some(expr) = self.parsed.get(src) else {
+                continue;
+            };
+            let read: Vec<String> = expr
+                .identifiers()
+                .iter()
+                .filter(|id| pack.facts.iter().any(|f| &f.id == *id && f.optional))
+                .cloned()
+                .collect();
+            for id in read {
+                self.issue(
+                    &path,
+                    format!("`{id}` is an optional fact (only letters use it); a rule cannot depend on it"),
+                );
+            }
+        }
+
         let mut letter_ids = HashMap::new();
         for (i, l) in pack.letters.iter().enumerate() {
             self.letter(pack, &mut letter_ids, &format!("letters[{i}]"), l);
