@@ -186,7 +186,8 @@ fn summary(p: &Plan) -> String {
 fn generic(s: &Scenario) -> Vec<(String, Facts)> {
     let mut yes = Facts::new();
     let mut no = Facts::new();
-    for f in &s.pack.facts {
+    // Optional facts are for letters only: they never change a plan.
+    for f in s.pack.facts.iter().filter(|f| !f.optional) {
         let (y, n) = match f.kind {
             FactType::Bool => (FactValue::Bool(true), FactValue::Bool(false)),
             FactType::Enum => (

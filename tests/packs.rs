@@ -56,6 +56,10 @@ fn sources(s: &Scenario) -> Vec<(String, tuilu_core::rules::pack::Source)> {
     for (i, r) in p.formulas.iter().enumerate() {
         push(format!("formulas[{i}]"), &r.source);
     }
+    // Letter templates keep their source like rules do.
+    for (i, l) in p.letters.iter().enumerate() {
+        push(format!("letters[{i}]"), &l.source);
+    }
     out
 }
 

@@ -352,3 +352,87 @@ fn blockers_name_real_steps_to_hold_back_and_to_resolve_them() {
         "cannot both resolve",
     );
 }
+
+/// A letter template appended to the base pack.
+fn with_letter(letter: &str) -> String {
+    format!(
+        "{}\n[[facts]]\nid = \"shop\"\ntype = \"text\"\nprompt = {{ zh = \"店名\", en = \"Shop\" }}\noptional = true\n\n[[letters]]\n{letter}\n",
+        base()
+    )
+}
+
+const LETTER: &str = r#"id = "note"
+step = "second"
+kind = "request"
+title = { zh = "申请", en = "Request" }
+recipient = { zh = "{fact:shop}", en = "{fact:shop}" }
+paragraphs = [
+  { zh = "我于{step:second:submitted}提交，期限{end:second}。", en = "Submitted {step:second:submitted}, due {end:second}." },
+  { zh = "金额{fact:amount?}。", en = "Amount {fact:amount?}.", when = "paid" },
+]
+source = { seed = "003_47d663cf9d72612d.txt", quote = "q", confidence = "medium", last_reviewed = "2026-11-21" }"#;
+
+#[test]
+fn a_valid_letter_template_passes() {
+    let found = issues(&with_letter(LETTER));
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn letter_templates_name_every_bad_placeholder_fact_step_and_missing_source() {
+    let src = with_letter(
+        &LETTER
+            .replace("{fact:shop}\", en", "{fcat:shop}\", en")
+            .replace("{fact:amount?}。", "{fact:amout?}。")
+            .replace("step = \"second\"", "step = \"third\"")
+            .replace("{end:second}。", "{end:first}。")
+            .replace("when = \"paid\"", "when = \"unpaid\"")
+            .replace(
+                "source = { seed = \"003_47d663cf9d72612d.txt\", quote = \"q\", confidence = \"medium\", last_reviewed = \"2026-11-21\" }",
+                "",
+            ),
+    );
+    let found = issues(&src);
+    find(
+        &found,
+        "letters[0].recipient.zh",
+        "unknown placeholder `{fcat:shop}`",
+    );
+    find(
+        &found,
+        "letters[0].paragraphs[1].zh",
+        "unknown fact `amout`",
+    );
+    find(&found, "letters[0].step", "unknown step `third`");
+    find(
+        &found,
+        "letters[0].paragraphs[0].zh",
+        "step `first` has no duration",
+    );
+    find(
+        &found,
+        "letters[0].paragraphs[1].when",
+        "unknown fact `unpaid`",
+    );
+    find(&found, "letters[0].source", "missing source");
+    assert!(found.iter().all(|i| i.pack == "test.pack"));
+    // The recipient is always needed: it cannot be optional.
+    let src = with_letter(&LETTER.replace(
+        "{fact:shop}\", en = \"{fact:shop}",
+        "{fact:shop?}\", en = \"{fact:shop?}",
+    ));
+    find(
+        &issues(&src),
+        "letters[0].recipient.zh",
+        "cannot be optional",
+    );
+}
+
+#[test]
+fn a_rule_cannot_depend_on_an_optional_fact() {
+    let src = with_letter(LETTER).replace(
+        "when = \"paid && who == \\\"client\\\"\"",
+        "when = \"paid && shop == \\\"x\\\"\"",
+    );
+    find(&issues(&src), "steps[1].when", "`shop` is an optional fact");
+}

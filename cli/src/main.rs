@@ -8,6 +8,7 @@ mod cmd_backup;
 mod cmd_calendar;
 mod cmd_case;
 mod cmd_evidence;
+mod cmd_letters;
 mod cmd_reminders;
 mod cmd_rules;
 mod cmd_step;
@@ -50,6 +51,11 @@ enum Command {
         #[command(subcommand)]
         command: cmd_case::CaseCommand,
     },
+    /// 案件可起草的文书及不可用的原因 / the letters a case can draft, and why others cannot.
+    Letters(cmd_letters::LettersArgs),
+    /// 生成一份文书（通知、申请、投诉），或记录为已发送 / write one letter (notice, request,
+    /// complaint), or record it as sent.
+    Letter(cmd_letters::LetterArgs),
     /// 更新步骤状态 / move a step of a case: start, submit, done, skip, block, undo.
     Step(cmd_step::StepArgs),
     /// 提醒：计划、推迟、忽略、与已安排通知比较 / reminders: plan, snooze, dismiss, diff.
@@ -77,6 +83,8 @@ fn main() -> ExitCode {
         Command::Calendar(args) => cmd_calendar::run(g, args).map(|()| ExitCode::SUCCESS),
         Command::Case { command } => cmd_case::case(g, command),
         Command::Step(args) => cmd_step::step(g, args),
+        Command::Letters(args) => cmd_letters::letters(g, args),
+        Command::Letter(args) => cmd_letters::letter(g, args),
         Command::Evidence { command } => cmd_evidence_run(g, command),
         Command::Reminders(args) => cmd_reminders_run(g, args),
         Command::Backup { command } => cmd_backup::run(g, command),

@@ -264,11 +264,16 @@ fn questionnaire_asks_every_fact_shows_assumptions_and_previews_changes() {
     for question in &q.questions {
         assert!(!question.text.is_empty());
         assert!(!question.kind_label.contains("bool") && !question.kind_label.contains("enum"));
-        // A question is either open or shows the assumption in words.
+        // A question is either open, or shows the assumption in words, or says it is
+        // optional (only letters use it).
+        let optional = question.help.as_deref().is_some_and(|h| h.contains("选填"));
         assert!(
-            question.needs_answer || question.answer_text.is_some(),
+            question.needs_answer || question.answer_text.is_some() || optional,
             "{question:?}"
         );
+        if optional {
+            assert!(!question.needs_answer, "{question:?}");
+        }
         if question.assumed {
             assert!(question.assumed_text.as_deref().unwrap().contains("可修改"));
         }

@@ -859,3 +859,11 @@ impl TuiluApp {
         self.app.remove_observer(handle)
     }
 }
+
+// Letters drafted from a case: their records and a second `impl TuiluApp` block.
+#[path = "letters.rs"]
+mod letters;
+pub use letters::{
+    LetterAttachmentRecord, LetterCardRecord, LetterDateRecord, LetterLabelsRecord,
+    LetterViewRecord, LettersViewRecord, SentCopyRecord,
+};

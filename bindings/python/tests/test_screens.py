@@ -86,3 +86,55 @@ def test_english_errors_and_settings(vault):
     view = app.settings_view(ctx(lang=tuilu.Language.EN))
     assert view.quiet_hours_text == "off"
     assert tuilu.TuiluApp(vault).settings().language == tuilu.Language.EN
+
+
+def test_letters_list_ask_for_missing_facts_and_are_kept_as_evidence_when_sent(vault):
+    app = tuilu.TuiluApp(vault)
+    c = ctx("2026-10-08T01:00:00+00:00")
+    answers = [
+        tuilu.AnswerRecord(fact="recharge_amount", value="50"),
+        tuilu.AnswerRecord(fact="refund_reason", value="mistaken"),
+    ]
+    case = app.create_case(c, "douyin.recharge-refund", answers)
+    listed = app.letters(c, case.id)
+    assert [(x.number, x.title) for x in listed.letters] == [(1, "充值退款申请")]
+    card = listed.letters[0]
+    # Available, but two questions are still open; the step is named by number and title.
+    assert card.available and card.reason is None
+    assert card.status_text == "还需回答 2 个问题"
+    assert card.step_text == "第 4 步「联系官方客服，请其核查充值记录」"
+
+    letter = app.letter(c, case.id, "1")
+    assert not letter.complete
+    assert [q.id for q in letter.missing] == ["recharge_time", "recharge_method"]
+    assert letter.missing[0].kind == tuilu.QuestionKind.DATE_TIME
+    assert letter.plain_text == "" and letter.paragraphs == []
+
+    app.set_case_facts(
+        c,
+        case.id,
+        [
+            tuilu.AnswerRecord(fact="recharge_time", value="2026-10-07 20:00"),
+            tuilu.AnswerRecord(fact="recharge_method", value="微信支付"),
+        ],
+        [],
+    )
+    letter = app.letter(c, case.id, "refund_request")
+    assert letter.complete
+    assert letter.paragraphs[0] == (
+        "您好！我于2026年10月7日 20:00（北京时间）在抖音内充值了50.00元，支付方式为微信支付，现申请退还这笔充值。"
+    )
+    assert letter.labels.demands == "诉求"
+    assert "{" not in letter.plain_text
+    assert "size: A4" in app.letter_html(c, case.id, "1")
+
+    sent = app.mark_letter_sent(c, case.id, "1", dt.datetime.fromisoformat("2026-10-08T00:30:00+00:00"))
+    assert len(sent.sent) == 1
+    items = app.evidence_list(c, case.id, "contact_customer_service").items
+    assert [i.file_name for i in items] == ["充值退款申请（2026年10月8日发送）.txt"]
+    assert sent.sent[0].evidence_id == items[0].id
+
+    en = app.letter(ctx("2026-10-08T01:00:00+00:00", tuilu.Language.EN), case.id, "1")
+    assert "for your understanding only" in en.translation_note
+    with pytest.raises(tuilu.AppError.NotFound):
+        app.letter(c, case.id, "5")

@@ -13,6 +13,7 @@ pub enum Missing {
     Reminder,
     EvidenceItem,
     File,
+    Letter,
 }
 
 impl Missing {
@@ -32,6 +33,8 @@ impl Missing {
             (Missing::EvidenceItem, Lang::En) => "evidence item",
             (Missing::File, Lang::Zh) => "文件",
             (Missing::File, Lang::En) => "file",
+            (Missing::Letter, Lang::Zh) => "文书",
+            (Missing::Letter, Lang::En) => "letter",
         }
     }
 }
@@ -100,6 +103,14 @@ pub enum AppError {
     InvalidPack { problems: usize, first: String },
     #[error("vault written by a newer version (schema {found} > {supported})")]
     VaultFromNewerVersion { found: u32, supported: u32 },
+    /// A letter cannot be written or marked as sent yet; `reason` says why (in the
+    /// error's language), naming steps or questions by their titles.
+    #[error("letter {letter} is not ready")]
+    LetterNotReady {
+        letter: String,
+        letter_title: String,
+        reason: String,
+    },
     #[error("the vault is busy")]
     Busy,
     #[error("storage error: {detail}")]
@@ -147,6 +158,7 @@ impl AppError {
             AppError::PackOutdated { .. } => "pack_outdated",
             AppError::InvalidPack { .. } => "invalid_pack",
             AppError::VaultFromNewerVersion { .. } => "vault_from_newer_version",
+            AppError::LetterNotReady { .. } => "letter_not_ready",
             AppError::Busy => "busy",
             AppError::Storage { .. } => "storage",
             AppError::Cancelled => "cancelled",
@@ -300,6 +312,17 @@ impl AppError {
                 } else {
                     "The data was written by a newer Tuilu; update the app. Nothing was changed"
                         .to_string()
+                }
+            }
+            AppError::LetterNotReady {
+                letter_title,
+                reason,
+                ..
+            } => {
+                if zh {
+                    format!("「{letter_title}」还不能生成：{reason}")
+                } else {
+                    format!("“{letter_title}” cannot be written yet: {reason}")
                 }
             }
             AppError::Busy => {

@@ -122,7 +122,7 @@ fn open_questions_text(lang: Lang, plan: &Plan, open: &[String]) -> String {
     }
 }
 
-fn source_view(lang: Lang, s: &Source) -> SourceView {
+pub(crate) fn source_view(lang: Lang, s: &Source) -> SourceView {
     let confidence = s
         .confidence
         .map(|c| c.label().get(lang).to_string())

@@ -104,6 +104,54 @@ fn options(lang: Lang, def: &FactDef, current: Option<&FactValue>) -> Vec<Choice
     }
 }
 
+/// One question: `answered` is the user's answer when given; the pack's default is shown
+/// as an assumption otherwise. An optional question (only letters use it) never needs an
+/// answer here.
+pub fn question_view(
+    lang: Lang,
+    sc: &Scenario,
+    def: &FactDef,
+    answered: Option<&FactValue>,
+) -> QuestionView {
+    let default = sc.defaults.get(&def.id);
+    let current = answered.or(default);
+    let assumed = answered.is_none() && default.is_some();
+    let mut help = Some(def.help.get(lang).to_string()).filter(|h| !h.trim().is_empty());
+    if def.optional {
+        let note = Text::new(
+            "选填：起草文书时会用到，可以以后再填。",
+            "Optional: used when drafting letters; you can answer later.",
+        );
+        help = Some(match help {
+            Some(h) => format!("{h} {}", note.get(lang)),
+            None => note.get(lang).to_string(),
+        });
+    }
+    QuestionView {
+        id: def.id.clone(),
+        text: def.prompt.get(lang).to_string(),
+        help,
+        kind: kind(def.kind),
+        kind_label: kind_label(lang, def.kind),
+        options: options(lang, def, current),
+        min: def.min,
+        answer_text: current.map(|v| fact_value_text(lang, def, v)),
+        answer_value: current.map(raw_value),
+        assumed,
+        assumed_text: assumed.then(|| {
+            let v = current
+                .map(|v| fact_value_text(lang, def, v))
+                .unwrap_or_default();
+            match lang {
+                Lang::Zh => format!("未回答时按「{v}」计算，可修改"),
+                Lang::En => format!("assumed “{v}” until you answer"),
+            }
+        }),
+        error: None,
+        needs_answer: current.is_none() && !def.optional,
+    }
+}
+
 /// Builds the questionnaire. Answers that do not parse are kept out of the plan and shown
 /// as the question's error.
 pub fn build(ctx: &ViewContext, sc: &Scenario, answers: &[Answer]) -> QuestionnaireView {
@@ -122,39 +170,19 @@ pub fn build(ctx: &ViewContext, sc: &Scenario, answers: &[Answer]) -> Questionna
     }
     let plan = evaluate_plan(sc, &given).ok();
     let baseline = evaluate_plan(sc, &Facts::new()).ok();
-    let mut questions = Vec::new();
-    for def in &sc.pack.facts {
-        let answered = given.get(&def.id);
-        let default = sc.defaults.get(&def.id);
-        let current = answered.or(default);
-        let assumed = answered.is_none() && default.is_some();
-        questions.push(QuestionView {
-            id: def.id.clone(),
-            text: def.prompt.get(lang).to_string(),
-            help: Some(def.help.get(lang).to_string()).filter(|h| !h.trim().is_empty()),
-            kind: kind(def.kind),
-            kind_label: kind_label(lang, def.kind),
-            options: options(lang, def, current),
-            min: def.min,
-            answer_text: current.map(|v| fact_value_text(lang, def, v)),
-            answer_value: current.map(raw_value),
-            assumed,
-            assumed_text: assumed.then(|| {
-                let v = current
-                    .map(|v| fact_value_text(lang, def, v))
-                    .unwrap_or_default();
-                match lang {
-                    Lang::Zh => format!("未回答时按「{v}」计算，可修改"),
-                    Lang::En => format!("assumed “{v}” until you answer"),
-                }
-            }),
-            error: errors.get(&def.id).cloned(),
-            needs_answer: current.is_none(),
-        });
-    }
+    let questions: Vec<QuestionView> = sc
+        .pack
+        .facts
+        .iter()
+        .map(|def| {
+            let mut q = question_view(lang, sc, def, given.get(&def.id));
+            q.error = errors.get(&def.id).cloned();
+            q
+        })
+        .collect();
     let answered = questions
         .iter()
-        .filter(|q| !q.assumed && !q.needs_answer)
+        .filter(|q| !q.assumed && q.answer_value.is_some())
         .count();
     let complete = questions.iter().all(|q| !q.needs_answer) && errors.is_empty();
     let preview = preview(ctx, plan.as_ref(), baseline.as_ref());

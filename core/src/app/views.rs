@@ -415,3 +415,120 @@ pub struct SettingsView {
     /// Rule packs added on this device that failed to load (kept on disk, not used).
     pub pack_problems: Vec<String>,
 }
+
+/// The letters a case can draft: every template of its scenario, numbered, each available
+/// now or with the reason it is not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LettersView {
+    pub case_id: String,
+    /// "文书草稿".
+    pub title: String,
+    pub letters: Vec<LetterCard>,
+    /// Shown when the scenario has no letter.
+    pub empty_text: Option<String>,
+}
+
+/// One letter in the list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LetterCard {
+    pub id: String,
+    /// What the user types to open it (`tuilu letter <case> 2`).
+    pub number: i64,
+    pub title: String,
+    /// "书面通知", "投诉"...
+    pub kind_label: String,
+    /// The step it belongs to, by number and title ("第 6 步「提前30天书面通知MCN解约」").
+    pub step_text: String,
+    /// It can be drafted now (possibly after answering a few questions).
+    pub available: bool,
+    /// Why not, in words, naming steps by title.
+    pub reason: Option<String>,
+    /// Questions to answer before the letter can be written.
+    pub missing_count: i64,
+    /// "可以生成", "还需回答 2 个问题", "已于 2026-10-08 09:00 发送".
+    pub status_text: String,
+    /// When it was last marked as sent (local time), if ever.
+    pub sent_text: Option<String>,
+}
+
+/// A dated line of a letter: what the date is, and the date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LetterDateView {
+    pub label: String,
+    pub value: String,
+}
+
+/// An evidence item listed as an attachment: the same name, time and hash as in the
+/// dispute bundle, so the two refer to each other.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LetterAttachment {
+    pub number: i64,
+    pub evidence_id: String,
+    pub file_name: String,
+    /// "记录于北京时间 2026年9月28日 14:03" or "记录时间不详".
+    pub captured_text: String,
+    pub short_hash: String,
+    pub sha256: String,
+    /// The whole line as the letter prints it.
+    pub text: String,
+}
+
+/// A copy of the letter already marked as sent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SentCopy {
+    pub evidence_id: String,
+    pub sent_at: DateTime<Utc>,
+    /// "已于 2026-10-08 09:00 发送（证据哈希 3f2a…）".
+    pub text: String,
+}
+
+/// One letter, structured. When facts are missing, `complete` is false, `missing` lists
+/// them as questions and the body is empty: a letter never shows a blank.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LetterView {
+    pub case_id: String,
+    pub id: String,
+    pub number: i64,
+    pub kind_label: String,
+    pub title: String,
+    pub recipient: String,
+    /// The letter's date ("2026年10月8日").
+    pub date_text: String,
+    pub dates: Vec<LetterDateView>,
+    pub paragraphs: Vec<String>,
+    pub demands: Vec<String>,
+    pub attachments: Vec<LetterAttachment>,
+    pub signature: Vec<String>,
+    pub complete: bool,
+    pub available: bool,
+    /// Why the letter cannot be drafted now (see `LetterCard::reason`).
+    pub reason: Option<String>,
+    pub missing: Vec<QuestionView>,
+    /// "还需要回答以下 2 个问题，才能生成这封信".
+    pub missing_text: Option<String>,
+    /// In English: "English rendering for your understanding only…"; none in Chinese.
+    pub translation_note: Option<String>,
+    /// Advice to the writer (not part of the letter).
+    pub guidance: Option<String>,
+    pub step_id: String,
+    pub step_text: String,
+    pub source: SourceView,
+    pub sent: Vec<SentCopy>,
+    /// The whole letter as plain text (to copy or share); empty while incomplete.
+    pub plain_text: String,
+    /// Section headings in the view's language, for shells and renderers.
+    pub labels: LetterLabels,
+}
+
+/// Headings a letter is printed with.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LetterLabels {
+    /// "诉求".
+    pub demands: String,
+    /// "附件清单".
+    pub attachments: String,
+    /// "日期说明".
+    pub dates: String,
+    /// "出处".
+    pub source: String,
+}

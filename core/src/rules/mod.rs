@@ -3,6 +3,7 @@
 pub mod bundled;
 pub mod expr;
 pub mod facts;
+pub mod letter;
 pub mod pack;
 pub mod plan;
 pub mod schedule;

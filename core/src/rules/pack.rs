@@ -41,6 +41,10 @@ pub struct Pack {
     /// Amounts computed from facts (compensation, tax...).
     #[serde(default)]
     pub formulas: Vec<Formula>,
+    /// Letters and messages drafted from a case (notice, request, complaint...), see
+    /// [`LetterDef`] and `docs/letters.md`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub letters: Vec<LetterDef>,
 }
 
 /// The type of a fact.
@@ -94,6 +98,10 @@ pub struct FactDef {
     pub min: Option<f64>,
     #[serde(default)]
     pub help: Text,
+    /// Only letters use it (a name, a date, an order number): the plan never waits for
+    /// it, the questionnaire shows it as optional, and a letter that needs it asks for it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
 }
 
 /// One allowed value of an enum fact, with its label.
@@ -441,4 +449,102 @@ pub(crate) fn text_is_empty(t: &Text) -> bool {
 
 fn default_currency() -> String {
     "CNY".to_string()
+}
+
+/// A letter or message drafted from a case: a notice, a request, a complaint, a post.
+/// Its texts hold placeholders (`{fact:mcn_name}`, `{end:mcn_written_notice}`...) filled
+/// from the case; see `crate::rules::letter` for the syntax and `docs/letters.md`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LetterDef {
+    pub id: String,
+    /// The step the letter belongs to: it is offered while the step is in the plan, and a
+    /// letter marked as sent is kept as evidence of this step.
+    pub step: String,
+    pub kind: LetterKind,
+    pub title: Text,
+    /// Who receives it (may hold placeholders, no optional ones).
+    pub recipient: Text,
+    /// Expression over facts; the letter is offered when true. Absent: always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    /// A step whose deadline must have passed before the letter makes sense (a complaint
+    /// that the other side did not answer in time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_overdue: Option<String>,
+    /// Advice to the writer, shown beside the letter, never in it.
+    #[serde(default, skip_serializing_if = "text_is_empty")]
+    pub guidance: Text,
+    /// Dates the recipient should see, each with a label saying what it is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dates: Vec<LetterDate>,
+    pub paragraphs: Vec<LetterLine>,
+    /// The user's demands (诉求), one per line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub demands: Vec<LetterLine>,
+    /// Steps whose evidence is listed as attachments (`all`: the whole case's evidence).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attach: Vec<String>,
+    /// The signature block, one line each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signature: Vec<LetterLine>,
+    pub source: Option<Source>,
+}
+
+/// What kind of writing a letter is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LetterKind {
+    /// A formal written notice (解约通知).
+    Notice,
+    /// A request to customer service or a platform (申请).
+    Request,
+    /// A message in a chat (协商消息).
+    Message,
+    /// A reason typed into a form (申请理由).
+    FormText,
+    /// A report to a platform's report centre (举报).
+    Report,
+    /// A complaint to an authority (投诉).
+    Complaint,
+    /// A public post (告别帖).
+    Post,
+}
+
+impl LetterKind {
+    pub fn label(self) -> Text {
+        match self {
+            LetterKind::Notice => Text::new("书面通知", "written notice"),
+            LetterKind::Request => Text::new("申请", "request"),
+            LetterKind::Message => Text::new("消息", "message"),
+            LetterKind::FormText => Text::new("表单填写内容", "text for a form"),
+            LetterKind::Report => Text::new("举报", "report"),
+            LetterKind::Complaint => Text::new("投诉", "complaint"),
+            LetterKind::Post => Text::new("公开发布", "public post"),
+        }
+    }
+}
+
+/// One line of a letter in both languages, shown when `when` holds (absent: always).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LetterLine {
+    pub zh: String,
+    pub en: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+}
+
+impl LetterLine {
+    pub fn text(&self) -> Text {
+        Text::new(self.zh.clone(), self.en.clone())
+    }
+}
+
+/// A labelled date in a letter: `value` is a placeholder such as `{end:step}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LetterDate {
+    pub label: Text,
+    pub value: String,
 }

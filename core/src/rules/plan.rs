@@ -520,7 +520,8 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
     let mut missing_facts = Vec::new();
     let mut questions = Vec::new();
     for (i, def) in pack.facts.iter().enumerate() {
-        if effective.contains_key(&def.id) {
+        // Optional facts (only letters use them) are asked by the letter that needs them.
+        if effective.contains_key(&def.id) || def.optional {
             continue;
         }
         let mut by: Vec<String> = needed_by

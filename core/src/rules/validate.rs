@@ -380,6 +380,7 @@ fn decode_pack(origin: &str, source: &str) -> Result<Pack, Vec<PackIssue>> {
         "warnings",
         "consequences",
         "formulas",
+        "letters",
     ] {
         let Some(value) = table.get(section) else {
             continue;
@@ -397,6 +398,7 @@ fn decode_pack(origin: &str, source: &str) -> Result<Pack, Vec<PackIssue>> {
                 "preconditions" => decodes::<super::pack::Precondition>(item),
                 "steps" => decodes::<super::pack::StepDef>(item),
                 "formulas" => decodes::<super::pack::Formula>(item),
+                "letters" => decodes::<super::pack::LetterDef>(item),
                 _ => decodes::<super::pack::Notice>(item),
             };
             if let Err(message) = result {
@@ -771,6 +773,219 @@ impl Validator {
                     self.source(&cpath, &c.source);
                 }
                 self.expression(pack, &format!("{cpath}.when"), &c.when, Want::Bool, true);
+            }
+        }
+
+        // An optional fact is never an open question of the plan, so no rule may wait for
+        // it (letters may: they ask for what they lack).
+        let mut conditions: Vec<(String, &str)> = Vec::new();
+        for (i, p) in pack.preconditions.iter().enumerate() {
+            conditions.push((format!("preconditions[{i}].blocks_when"), &p.blocks_when));
+        }
+        for (i, st) in pack.steps.iter().enumerate() {
+            if let Some(w) = &st.when {
+                conditions.push((format!("steps[{i}].when"), w));
+            }
+        }
+        for (section, list) in [
+            ("warnings", &pack.warnings),
+            ("consequences", &pack.consequences),
+        ] {
+            for (i, n) in list.iter().enumerate() {
+                if let Some(w) = &n.when {
+                    conditions.push((format!("{section}[{i}].when"), w));
+                }
+            }
+        }
+        for (i, f) in pack.formulas.iter().enumerate() {
+            conditions.push((format!("formulas[{i}].value"), &f.value));
+            if let Some(w) = &f.when {
+                conditions.push((format!("formulas[{i}].when"), w));
+            }
+            for (j, c) in f.cases.iter().enumerate() {
+                conditions.push((format!("formulas[{i}].cases[{j}].when"), &c.when));
+            }
+        }
+        for (path, src) in conditions {
+            let Some(expr) = self.parsed.get(src) else {
+                continue;
+            };
+            let read: Vec<String> = expr
+                .identifiers()
+                .iter()
+                .filter(|id| pack.facts.iter().any(|f| &f.id == *id && f.optional))
+                .cloned()
+                .collect();
+            for id in read {
+                self.issue(
+                    &path,
+                    format!("`{id}` is an optional fact (only letters use it); a rule cannot depend on it"),
+                );
+            }
+        }
+
+        let mut letter_ids = HashMap::new();
+        for (i, l) in pack.letters.iter().enumerate() {
+            self.letter(pack, &mut letter_ids, &format!("letters[{i}]"), l);
+        }
+    }
+
+    /// Checks one letter template: its step, texts, placeholders, conditions, source.
+    fn letter(
+        &mut self,
+        pack: &Pack,
+        ids: &mut HashMap<String, String>,
+        path: &str,
+        l: &super::pack::LetterDef,
+    ) {
+        use super::letter::{parse, Piece};
+        self.unique_id(ids, path, &l.id);
+        let step = |id: &str| pack.steps.iter().find(|s| s.id == id);
+        if step(&l.step).is_none() {
+            self.issue(
+                format!("{path}.step"),
+                format!(
+                    "unknown step `{}`: expected the id of a step in this pack",
+                    l.step
+                ),
+            );
+        }
+        self.text(&format!("{path}.title"), &l.title);
+        self.optional_text(&format!("{path}.guidance"), &l.guidance);
+        self.source(path, &l.source);
+        if let Some(w) = &l.when {
+            self.expression(pack, &format!("{path}.when"), w, Want::Bool, true);
+        }
+        if let Some(o) = &l.after_overdue {
+            match step(o) {
+                Some(s) if s.duration.is_some() => {}
+                Some(_) => self.issue(
+                    format!("{path}.after_overdue"),
+                    format!("step `{o}` has no duration, so it can never be overdue"),
+                ),
+                None => self.issue(
+                    format!("{path}.after_overdue"),
+                    format!("unknown step `{o}`: expected the id of a step in this pack"),
+                ),
+            }
+        }
+        if l.paragraphs.is_empty() {
+            self.issue(
+                format!("{path}.paragraphs"),
+                "a letter needs at least one paragraph",
+            );
+        }
+        for (j, a) in l.attach.iter().enumerate() {
+            if a != "all" && step(a).is_none() {
+                self.issue(
+                    format!("{path}.attach[{j}]"),
+                    format!("unknown step `{a}`: expected a step id of this pack, or `all`"),
+                );
+            }
+        }
+        // Every text: parses, names known facts and steps, and zh and en hold the same
+        // placeholders.
+        let mut texts: Vec<(String, String, String, bool)> = vec![(
+            format!("{path}.recipient"),
+            l.recipient.zh.clone(),
+            l.recipient.en.clone(),
+            false,
+        )];
+        for (section, lines) in [
+            ("paragraphs", &l.paragraphs),
+            ("demands", &l.demands),
+            ("signature", &l.signature),
+        ] {
+            for (j, line) in lines.iter().enumerate() {
+                let lp = format!("{path}.{section}[{j}]");
+                if let Some(w) = &line.when {
+                    self.expression(pack, &format!("{lp}.when"), w, Want::Bool, true);
+                }
+                texts.push((lp, line.zh.clone(), line.en.clone(), true));
+            }
+        }
+        for (j, d) in l.dates.iter().enumerate() {
+            let dp = format!("{path}.dates[{j}]");
+            self.text(&format!("{dp}.label"), &d.label);
+            texts.push((
+                format!("{dp}.value"),
+                d.value.clone(),
+                d.value.clone(),
+                true,
+            ));
+        }
+        for (tp, zh, en, optional_allowed) in texts {
+            if zh.trim().is_empty() || en.trim().is_empty() {
+                self.issue(
+                    &tp,
+                    "missing translation: every line needs zh and en".to_string(),
+                );
+            }
+            let mut sets = Vec::new();
+            for (lang, src) in [("zh", &zh), ("en", &en)] {
+                match parse(src) {
+                    Ok(pieces) => {
+                        let mut slots: Vec<String> = Vec::new();
+                        for p in pieces {
+                            let Piece::Slot(ph) = p else { continue };
+                            self.placeholder(pack, &format!("{tp}.{lang}"), &ph, optional_allowed);
+                            slots.push(ph.to_string());
+                        }
+                        slots.sort();
+                        slots.dedup();
+                        sets.push(slots);
+                    }
+                    Err(e) => self.issue(format!("{tp}.{lang}"), e),
+                }
+            }
+            if sets.len() == 2 && sets[0] != sets[1] {
+                self.issue(
+                    &tp,
+                    format!(
+                        "zh and en hold different placeholders: zh [{}], en [{}]",
+                        sets[0].join(", "),
+                        sets[1].join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    fn placeholder(
+        &mut self,
+        pack: &Pack,
+        path: &str,
+        ph: &super::letter::Placeholder,
+        optional_allowed: bool,
+    ) {
+        use super::letter::Slot;
+        if ph.optional && !optional_allowed {
+            self.issue(
+                path,
+                format!("`{ph}` cannot be optional here: the recipient is always needed"),
+            );
+        }
+        if let Slot::Fact(f) = &ph.slot {
+            if !pack.facts.iter().any(|d| &d.id == f) {
+                self.issue(
+                    path,
+                    format!(
+                        "unknown fact `{f}` in `{ph}`: expected one of ({})",
+                        fact_list(pack)
+                    ),
+                );
+            }
+        }
+        if let Some(s) = ph.slot.step() {
+            match pack.steps.iter().find(|x| x.id == s) {
+                None => self.issue(
+                    path,
+                    format!("unknown step `{s}` in `{ph}`: expected the id of a step in this pack"),
+                ),
+                Some(step) if ph.slot.needs_duration() && step.duration.is_none() => {
+                    self.issue(path, format!("`{ph}`: step `{s}` has no duration to count"))
+                }
+                Some(_) => {}
             }
         }
     }

@@ -7,6 +7,8 @@ enum Route: Hashable {
     case newCase
     case checklist(caseId: String)
     case evidence(caseId: String, stepId: String?)
+    case letters(caseId: String)
+    case letter(caseId: String, letterId: String)
     case reminders
     case settings
 }
@@ -31,6 +33,8 @@ final class AppStore {
     var cases: [String: CaseScreenRecord] = [:]
     var evidence: [Route: EvidenceListRecord] = [:]
     var settings: SettingsViewRecord?
+    var letterLists: [String: LettersViewRecord] = [:]
+    var letters: [Route: LetterViewRecord] = [:]
     var settingsValues: AppSettingsRecord?
     var exported: [String: URL] = [:]
     /// The step a tapped notification asked for.
@@ -191,6 +195,37 @@ final class AppStore {
 
     func flag(_ caseId: String, step: String, note: String?) {
         if let screen = attempt({ try screens.flag(caseId, rule: step, note: note) }) { cases[caseId] = screen }
+    }
+
+    // MARK: letters
+
+    func loadLetters(_ caseId: String) {
+        letterLists[caseId] = attempt { try screens.letters(caseId) }
+    }
+
+    func loadLetter(_ caseId: String, _ letterId: String) {
+        letters[.letter(caseId: caseId, letterId: letterId)] = attempt { try screens.letter(caseId, letterId) }
+    }
+
+    /// Answers the questions a letter still needs; the letter comes back filled.
+    func answerForLetter(_ caseId: String, _ letterId: String, _ answers: [String: String]) {
+        if let screen = attempt({ try screens.setFacts(caseId, set: answers.filter { !$0.value.isEmpty }) }) {
+            cases[caseId] = screen
+        }
+        loadLetter(caseId, letterId)
+    }
+
+    /// Records the letter as sent now; the core keeps it as evidence of its step.
+    func markLetterSent(_ caseId: String, _ letterId: String) {
+        if let view = attempt({ try screens.markLetterSent(caseId, letterId) }) {
+            letters[.letter(caseId: caseId, letterId: letterId)] = view
+            notice = view.sent.last?.text
+        }
+        loadLetters(caseId)
+    }
+
+    func letterHtml(_ caseId: String, _ letterId: String) -> String? {
+        attempt { try screens.letterHtml(caseId, letterId) }
     }
 
     // MARK: evidence

@@ -56,6 +56,11 @@ struct ChecklistScreen: View {
                     Image(systemName: "paperclip").accessibilityLabel(Text("本案证据"))
                 }
             }
+            ToolbarItem(placement: .topBarTrailing) {
+                NavigationLink(value: Route.letters(caseId: caseId)) {
+                    Image(systemName: "doc.text").accessibilityLabel(Text("文书草稿"))
+                }
+            }
             ToolbarItem(placement: .bottomBar) {
                 if let undo = store.cases[caseId]?.undo {
                     Button(undo.label) { store.undo(caseId) }

@@ -102,6 +102,8 @@ struct RootView: View {
                     case .newCase: NewCaseScreen(store: store)
                     case let .checklist(caseId): ChecklistScreen(store: store, caseId: caseId)
                     case let .evidence(caseId, stepId): EvidenceScreen(store: store, caseId: caseId, stepId: stepId)
+                    case let .letters(caseId): LettersScreen(store: store, caseId: caseId)
+                    case let .letter(caseId, letterId): LetterScreen(store: store, caseId: caseId, letterId: letterId)
                     case .reminders: RemindersScreen(store: store)
                     case .settings: SettingsScreen(store: store)
                     }

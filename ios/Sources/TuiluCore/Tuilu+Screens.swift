@@ -82,6 +82,26 @@ public final class TuiluScreens: @unchecked Sendable {
         try app.setCaseFacts(ctx: context(), caseId: caseId, set: answers(set), unset: unset)
     }
 
+    /// The case's letters, numbered; the ones not available say why.
+    public func letters(_ caseId: String) throws -> LettersViewRecord {
+        try app.letters(ctx: context(), caseId: caseId)
+    }
+
+    /// One letter (id or number); an incomplete one lists its questions instead of a body.
+    public func letter(_ caseId: String, _ letter: String) throws -> LetterViewRecord {
+        try app.letter(ctx: context(), caseId: caseId, letter: letter)
+    }
+
+    /// The letter as a printable A4 HTML page, for `UIPrintInteractionController`.
+    public func letterHtml(_ caseId: String, _ letter: String) throws -> String {
+        try app.letterHtml(ctx: context(), caseId: caseId, letter: letter)
+    }
+
+    /// Records the letter as sent (`at`, default now): kept as evidence of its step.
+    public func markLetterSent(_ caseId: String, _ letter: String, at: Date? = nil) throws -> LetterViewRecord {
+        try app.markLetterSent(ctx: context(), caseId: caseId, letter: letter, at: at)
+    }
+
     /// Marks the rule of a step as possibly outdated (`note`), or clears the mark (nil).
     public func flag(_ caseId: String, rule: String, note: String?) throws -> CaseScreenRecord {
         try app.flagRule(ctx: context(), caseId: caseId, ruleId: rule, note: note)

@@ -2,12 +2,18 @@ package app.tuilu.android
 
 import android.Manifest
 import android.content.ActivityNotFoundException
+import android.content.ClipData
+import android.content.ClipboardManager
 import android.content.ComponentName
 import android.content.Intent
 import android.net.Uri
 import android.os.Build
+import android.print.PrintAttributes
+import android.print.PrintManager
 import android.provider.OpenableColumns
 import android.provider.Settings
+import android.webkit.WebView
+import android.webkit.WebViewClient
 import androidx.activity.ComponentActivity
 import androidx.activity.result.PickVisualMediaRequest
 import androidx.activity.result.contract.ActivityResultContracts
@@ -125,6 +131,35 @@ class AndroidEffects(private val activity: ComponentActivity) : PlatformEffects 
 
     override fun exportPath(name: String): String =
         File(File(activity.cacheDir, "exports").apply { mkdirs() }, name).apply { delete() }.path
+
+    override fun copyText(label: String, text: String) {
+        val clipboard = activity.getSystemService(ClipboardManager::class.java)
+        clipboard.setPrimaryClip(ClipData.newPlainText(label, text))
+    }
+
+    override fun shareText(title: String, text: String) {
+        val send = Intent(Intent.ACTION_SEND).setType("text/plain")
+            .putExtra(Intent.EXTRA_SUBJECT, title)
+            .putExtra(Intent.EXTRA_TEXT, text)
+        activity.startActivity(Intent.createChooser(send, title))
+    }
+
+    /** The system print service: the core's A4 page in a WebView, printed once it has loaded. */
+    override fun printHtml(jobName: String, html: String) {
+        val view = WebView(activity)
+        printing = view // kept until the job is handed over
+        view.webViewClient = object : WebViewClient() {
+            override fun onPageFinished(v: WebView, url: String?) {
+                val printManager = activity.getSystemService(PrintManager::class.java)
+                val attributes = PrintAttributes.Builder().setMediaSize(PrintAttributes.MediaSize.ISO_A4).build()
+                printManager.print(jobName, v.createPrintDocumentAdapter(jobName), attributes)
+                printing = null
+            }
+        }
+        view.loadDataWithBaseURL(null, html, "text/html", "UTF-8", null)
+    }
+
+    private var printing: WebView? = null
 
     companion object {
         const val AUTHORITY = "app.tuilu.files"

@@ -15,6 +15,8 @@ import app.tuilu.core.uniffi.EvidenceListRecord
 import app.tuilu.core.uniffi.FileWrittenRecord
 import app.tuilu.core.uniffi.HomeViewRecord
 import app.tuilu.core.uniffi.Language
+import app.tuilu.core.uniffi.LetterViewRecord
+import app.tuilu.core.uniffi.LettersViewRecord
 import app.tuilu.core.uniffi.ProgressListener
 import app.tuilu.core.uniffi.QuestionnaireRecord
 import app.tuilu.core.uniffi.ReminderSyncRecord
@@ -93,6 +95,21 @@ class TuiluScreens(
         note: String? = null,
         route: String? = null,
     ): CaseScreenRecord = io { app.stepAction(context(), caseId, stepId, action, at, note, route) }
+
+    /** The case's letters, numbered; unavailable ones say why. */
+    suspend fun letters(caseId: String): LettersViewRecord = io { app.letters(context(), caseId) }
+
+    /** One letter by id or number; incomplete ones list their questions instead of a body. */
+    suspend fun letter(caseId: String, letter: String): LetterViewRecord =
+        io { app.letter(context(), caseId, letter) }
+
+    /** The letter as printable HTML (A4), for the print service. */
+    suspend fun letterHtml(caseId: String, letter: String): String =
+        io { app.letterHtml(context(), caseId, letter) }
+
+    /** Records the letter as sent ([at] defaults to now): kept as evidence of its step. */
+    suspend fun markLetterSent(caseId: String, letter: String, at: Instant? = null): LetterViewRecord =
+        io { app.markLetterSent(context(), caseId, letter, at) }
 
     suspend fun undo(caseId: String): CaseScreenRecord = io { app.undoLast(context(), caseId) }
 

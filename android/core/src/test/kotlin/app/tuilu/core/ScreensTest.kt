@@ -128,4 +128,49 @@ class ScreensTest {
             assertEquals(sync.schedule.size, again.keep.size)
         }
     }
+    @Test
+    fun lettersAreListedAskForWhatTheyLackAndAreKeptAsEvidenceWhenSent(): Unit = runBlocking {
+        val s = screens("2026-10-03T03:00:00Z")
+        s.use {
+            val case = s.createCase("douyin.guild-exit", answers)
+            val list = s.letters(case.id)
+            assertEquals(listOf(1L, 2L, 3L), list.letters.map { it.number })
+            val message = list.letters.first { it.id == "guild_negotiation_message" }
+            assertTrue(message.available)
+            // The report is only for a guild that obstructs: the reason says so in words.
+            val report = list.letters.first { it.id == "obstruction_report" }
+            assertFalse(report.available)
+            assertTrue(report.reason!!.contains("「通过举报中心举报公会阻拦」"), report.reason)
+
+            // Missing facts come back as questions, and the letter has no body.
+            var letter = s.letter(case.id, "guild_negotiation_message")
+            assertFalse(letter.complete)
+            assertEquals(listOf("guild_name", "account_name"), letter.missing.map { it.id })
+            assertTrue(letter.paragraphs.isEmpty())
+            assertEquals("", letter.plainText)
+            val e = assertFailsWith<AppException.Refused> {
+                s.markLetterSent(case.id, "guild_negotiation_message")
+            }
+            assertEquals("letter_not_ready", e.code)
+
+            s.setFacts(case.id, mapOf("guild_name" to "星河传媒公会", "account_name" to "晓华的日常"))
+            letter = s.letter(case.id, "2")
+            assertTrue(letter.complete)
+            assertEquals("星河传媒公会负责人", letter.recipient)
+            assertTrue(letter.plainText.startsWith("与公会协商退出的消息\n\n星河传媒公会负责人："), letter.plainText)
+            assertTrue(letter.demands.first().startsWith("书面或电子确认同意我退出公会"))
+            assertNull(letter.translationNote)
+            assertTrue(s.letterHtml(case.id, "2").contains("@page { size: A4;"))
+
+            val sent = s.markLetterSent(case.id, "2", Instant.parse("2026-10-03T02:00:00Z"))
+            assertEquals(1, sent.sent.size)
+            assertTrue(sent.sent[0].text.startsWith("已于 2026-10-03 10:00 发送"), sent.sent[0].text)
+            val evidence = s.evidence(case.id, "read_contract_and_negotiate")
+            assertTrue(evidence.items.any { it.fileName == "与公会协商退出的消息（2026年10月3日发送）.txt" })
+
+            s.language = Language.EN
+            val en = s.letter(case.id, "2")
+            assertTrue(en.translationNote!!.contains("for your understanding only"))
+        }
+    }
 }

@@ -63,13 +63,16 @@ fun ChecklistScreen(
     onUndo: () -> Unit,
     onEvidence: (StepRowRecord) -> Unit,
     onFlag: (StepRowRecord, String) -> Unit,
+    onLetters: () -> Unit = {},
 ) {
     var sourceOf by remember { mutableStateOf<StepRowRecord?>(null) }
     var askTime by remember { mutableStateOf<Pair<StepRowRecord, Pair<ActionViewRecord, String?>>?>(null) }
     Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
         Box(Modifier.fillMaxSize()) {
             Column {
-                Bar(case.title, onBack, s.back)
+                Bar(case.title, onBack, s.back) {
+                    TextButton(onClick = onLetters) { Text(s.letters) }
+                }
                 LazyColumn(contentPadding = PaddingValues(16.dp, 8.dp, 16.dp, 96.dp), verticalArrangement = Arrangement.spacedBy(10.dp)) {
                     item { Header(case, s) }
                     items(case.steps, key = { it.id }) { step ->

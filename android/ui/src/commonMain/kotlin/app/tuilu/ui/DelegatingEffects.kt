@@ -18,4 +18,7 @@ class DelegatingEffects : PlatformEffects {
     override fun openSettings(page: SettingsPage) = t().openSettings(page)
     override fun requestNotifications() = t().requestNotifications()
     override fun exportPath(name: String): String = t().exportPath(name)
+    override fun copyText(label: String, text: String) = t().copyText(label, text)
+    override fun shareText(title: String, text: String) = t().shareText(title, text)
+    override fun printHtml(jobName: String, html: String) = t().printHtml(jobName, html)
 }

@@ -41,6 +41,15 @@ interface PlatformEffects {
 
     /** A writable path for an export named [name] (the app's cache, shared via FileProvider). */
     fun exportPath(name: String): String
+
+    /** Puts [text] on the clipboard under [label]. */
+    fun copyText(label: String, text: String)
+
+    /** Shares [text] through the system share sheet (a chat, an e-mail). */
+    fun shareText(title: String, text: String)
+
+    /** Prints an HTML page through the system print service (Android: WebView + PrintManager). */
+    fun printHtml(jobName: String, html: String)
 }
 
 /** What the platform allows, shown on the reminders screen. */

@@ -22,6 +22,8 @@ import app.tuilu.core.uniffi.CaseScreenRecord
 import app.tuilu.core.uniffi.EvidenceListRecord
 import app.tuilu.core.uniffi.HomeViewRecord
 import app.tuilu.core.uniffi.Language
+import app.tuilu.core.uniffi.LetterViewRecord
+import app.tuilu.core.uniffi.LettersViewRecord
 import app.tuilu.core.uniffi.QuestionnaireRecord
 import app.tuilu.core.uniffi.ScenarioPickerRecord
 import app.tuilu.core.uniffi.SettingsViewRecord
@@ -42,6 +44,8 @@ sealed interface Route {
     data class Preview(val scenario: String) : Route
     data class Case(val id: String) : Route
     data class Evidence(val caseId: String, val stepId: String?, val title: String) : Route
+    data class Letters(val caseId: String) : Route
+    data class Letter(val caseId: String, val letterId: String) : Route
     data object Settings : Route
 }
 
@@ -78,6 +82,10 @@ class TuiluController(
     var evidence by mutableStateOf<EvidenceListRecord?>(null)
         private set
     var settings by mutableStateOf<SettingsViewRecord?>(null)
+        private set
+    var letters by mutableStateOf<LettersViewRecord?>(null)
+        private set
+    var letter by mutableStateOf<LetterViewRecord?>(null)
         private set
     var permissions by mutableStateOf(permissions)
     var busy by mutableStateOf<Busy?>(null)
@@ -136,6 +144,8 @@ class TuiluController(
             is Route.Case -> case = screens.case(to.id)
             is Route.Evidence -> evidence = screens.evidence(to.caseId, to.stepId)
             Route.Settings -> settings = screens.settings()
+            is Route.Letters -> letters = screens.letters(to.caseId)
+            is Route.Letter -> letter = screens.letter(to.caseId, to.letterId)
         }
     }
 
@@ -146,6 +156,8 @@ class TuiluController(
             is Route.Preview -> Route.Questions(r.scenario)
             is Route.Case -> Route.Home
             is Route.Evidence -> Route.Case(r.caseId)
+            is Route.Letters -> Route.Case(r.caseId)
+            is Route.Letter -> Route.Letters(r.caseId)
         },
     )
 
@@ -245,6 +257,37 @@ class TuiluController(
         }
     }
 
+    /** Answers the questions a letter still needs; the letter comes back filled. */
+    fun answerForLetter(answers: Map<String, String>) = launch {
+        val r = route as? Route.Letter ?: return@launch
+        screens.setFacts(r.caseId, answers.filterValues { it.isNotBlank() })
+        letter = screens.letter(r.caseId, r.letterId)
+    }
+
+    fun copyLetter() {
+        val l = letter ?: return
+        effects.copyText(l.title, l.plainText)
+        result = strings.copied
+    }
+
+    fun shareLetter() {
+        val l = letter ?: return
+        effects.shareText(l.title, l.plainText)
+    }
+
+    fun printLetter() = launch {
+        val r = route as? Route.Letter ?: return@launch
+        val l = letter ?: return@launch
+        effects.printHtml(l.title, screens.letterHtml(r.caseId, r.letterId))
+    }
+
+    /** Records the letter as sent now: the core keeps it as evidence of its step. */
+    fun markLetterSent() = launch {
+        val r = route as? Route.Letter ?: return@launch
+        letter = screens.markLetterSent(r.caseId, r.letterId, clock.instant())
+        letter?.sent?.lastOrNull()?.let { result = it.text }
+    }
+
     fun cancelWork() {
         work?.cancel()
         busy = null
@@ -300,6 +343,17 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                         onBack = c::back, onAct = { req -> c.act(req) }, onUndo = { c.undo() },
                         onEvidence = { step -> c.go(Route.Evidence(r.id, step.id, step.title)) },
                         onFlag = { step, note -> c.flag(step, note) },
+                        onLetters = { c.go(Route.Letters(r.id)) },
+                    )
+                }
+                is Route.Letters -> c.letters?.takeIf { it.caseId == r.caseId }?.let {
+                    LettersScreen(it, s, onBack = c::back, onOpen = { id -> c.go(Route.Letter(r.caseId, id)) })
+                }
+                is Route.Letter -> c.letter?.takeIf { it.id == r.letterId && it.caseId == r.caseId }?.let {
+                    LetterScreen(
+                        it, s, c.result, onBack = c::back, onAnswers = { a -> c.answerForLetter(a) },
+                        onCopy = c::copyLetter, onShare = c::shareLetter, onPrint = { c.printLetter() },
+                        onMarkSent = { c.markLetterSent() },
                     )
                 }
                 is Route.Evidence -> c.evidence?.let {

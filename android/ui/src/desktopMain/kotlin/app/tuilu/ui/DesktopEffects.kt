@@ -17,6 +17,9 @@ class DesktopEffects(private val exportDir: File = Files.createTempDirectory("tu
     val shared = mutableListOf<Pair<String, String>>()
     val opened = mutableListOf<SettingsPage>()
     var notificationRequests = 0
+    val copied = mutableListOf<String>()
+    val sharedTexts = mutableListOf<Pair<String, String>>()
+    val printed = mutableListOf<Pair<String, String>>()
     private var held = emptySet<String>()
 
     override suspend fun pickMedia(): List<PickedFile> = picks.removeFirstOrNull() ?: emptyList()
@@ -30,6 +33,9 @@ class DesktopEffects(private val exportDir: File = Files.createTempDirectory("tu
     override fun openSettings(page: SettingsPage) { opened += page }
     override fun requestNotifications() { notificationRequests++ }
     override fun exportPath(name: String): String = File(exportDir, name).path
+    override fun copyText(label: String, text: String) { copied += text }
+    override fun shareText(title: String, text: String) { sharedTexts += title to text }
+    override fun printHtml(jobName: String, html: String) { printed += jobName to html }
 }
 
 /** Decodes an image file for a thumbnail (Android uses BitmapFactory). */

@@ -118,6 +118,18 @@ fun main(args: Array<String>) = runBlocking {
             renderPng(File(out, "evidence-$l.png")) {
                 EvidenceScreen(ev, sourced.title, s, null, ev.verifySummary, { r -> thumbs[r.sha256]?.let(::desktopThumbnail) }, {}, {}, {}, {}, {}, {})
             }
+            // Letters, in a vault of their own (the facts they need would show on the checklist shots).
+            Demo.screens(Files.createTempDirectory("tuilu-letters-").toFile().path, lang, clock).use { ls ->
+                val answers = mapOf("has_unsettled_earnings" to "否", "has_violation_record" to "否", "contract_ended" to "是", "contract_penalty" to "yes")
+                val case = ls.createCase("douyin.guild-exit", answers)
+                val list = ls.letters(case.id)
+                renderPng(File(out, "letters-$l.png")) { LettersScreen(list, s, {}, {}) }
+                val asking = ls.letter(case.id, "guild_negotiation_message")
+                renderPng(File(out, "letter-questions-$l.png")) { LetterScreen(asking, s, null, {}, {}, {}, {}, {}, {}) }
+                ls.setFacts(case.id, mapOf("guild_name" to "星河传媒公会", "account_name" to "晓华的日常", "contract_date" to "2025-01-10"))
+                val done = ls.letter(case.id, "guild_negotiation_message")
+                renderPng(File(out, "letter-$l.png")) { LetterScreen(done, s, null, {}, {}, {}, {}, {}, {}) }
+            }
             val settings = sc.settings()
             renderPng(File(out, "settings-$l.png")) {
                 SettingsScreen(settings, PermissionState(notificationsAllowed = false, exactOptIn = false, exactAllowed = false), s, {}, {}, {}, {}, {}, {}, {})

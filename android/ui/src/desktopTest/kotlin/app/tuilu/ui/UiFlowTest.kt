@@ -166,4 +166,33 @@ class UiFlowTest {
         assertTrue(mark.startsWith("⚑"), mark)
         waitFor(mark)
     }
+    @Test
+    fun aLetterAsksForWhatItLacksThenCopiesPrintsAndIsMarkedSent(): Unit = runComposeUiTest {
+        val case = runBlocking { screens.createCase("douyin.guild-exit", Demo.guildAnswers) }
+        val s = Strings.of(Language.ZH)
+        c.go(Route.Letters(case.id))
+        setContent { TuiluApp(c) }
+        waitFor("与公会协商退出的消息", substring = true)
+        // Not needed for this case: the reason names the step by its title.
+        val report = c.letters!!.letters.first { it.id == "obstruction_report" }
+        waitFor(report.reason!!)
+        onNodeWithText("与公会协商退出的消息", substring = true).performClick()
+        // The questions come first; answered in place, the letter appears.
+        waitUntil(timeoutMillis = 10_000L) { c.letter?.id == "guild_negotiation_message" }
+        waitFor(c.letter!!.missingText!!)
+        c.answerForLetter(mapOf("guild_name" to "星河传媒公会", "account_name" to "晓华的日常"))
+        waitUntil(timeoutMillis = 10_000L) { c.letter?.complete == true }
+        waitFor("星河传媒公会负责人：")
+        onNodeWithText(s.copyLetter).performClick()
+        waitUntil(timeoutMillis = 10_000L) { effects.copied.isNotEmpty() }
+        assertTrue(effects.copied.single().startsWith("与公会协商退出的消息\n\n星河传媒公会负责人："))
+        onNodeWithText(s.printLetter).performClick()
+        waitUntil(timeoutMillis = 10_000L) { effects.printed.isNotEmpty() }
+        assertTrue(effects.printed.single().second.contains("@page { size: A4;"))
+        onNodeWithText(s.markSent).performClick()
+        waitUntil(timeoutMillis = 10_000L) { c.letter!!.sent.isNotEmpty() }
+        waitFor(c.letter!!.sent.single().text)
+        val kept = runBlocking { screens.evidence(case.id, "read_contract_and_negotiate") }
+        assertTrue(kept.items.any { it.fileName.startsWith("与公会协商退出的消息") })
+    }
 }

@@ -1,0 +1,173 @@
+import SwiftUI
+import TuiluCore
+import UIKit
+
+/// The letters of a case, numbered, each with its step and state, or why it is not
+/// available (worded by the core).
+@MainActor
+struct LettersScreen: View {
+    let store: AppStore
+    let caseId: String
+
+    var body: some View {
+        List {
+            if let list = store.letterLists[caseId] {
+                if let empty = list.emptyText {
+                    Text(empty).foregroundStyle(.secondary)
+                }
+                ForEach(list.letters, id: \.id) { card in
+                    if card.available {
+                        NavigationLink(value: Route.letter(caseId: caseId, letterId: card.id)) {
+                            LetterCardRow(card: card)
+                        }
+                    } else {
+                        LetterCardRow(card: card)
+                    }
+                }
+            }
+        }
+        .navigationTitle(store.letterLists[caseId]?.title ?? "")
+        .onAppear { store.loadLetters(caseId) }
+    }
+}
+
+private struct LetterCardRow: View {
+    let card: LetterCardRecord
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 4) {
+            Text("\(card.number). \(card.title)").font(.headline)
+            Text("\(card.kindLabel) · \(card.stepText)").font(.footnote)
+            Text(card.statusText).font(.subheadline).foregroundStyle(card.available ? Color.accentColor : Color.secondary)
+            if let reason = card.reason {
+                Text(reason).font(.footnote).foregroundStyle(.secondary)
+            }
+        }
+    }
+}
+
+/// One letter: its questions first (answered in place), then the letter as it will be
+/// printed, with copy, share (`ShareLink`), print (`UIPrintInteractionController`) and
+/// "mark as sent".
+@MainActor
+struct LetterScreen: View {
+    let store: AppStore
+    let caseId: String
+    let letterId: String
+    @State private var answers: [String: String] = [:]
+
+    private var route: Route { .letter(caseId: caseId, letterId: letterId) }
+
+    var body: some View {
+        List {
+            if let notice = store.notice {
+                Text(notice).font(.footnote).foregroundStyle(.secondary)
+            }
+            if let letter = store.letters[route] {
+                if let note = letter.translationNote {
+                    Text(note).font(.footnote)
+                }
+                if let reason = letter.reason {
+                    Text(reason).foregroundStyle(.secondary)
+                }
+                if !letter.complete && letter.reason == nil {
+                    Section(letter.missingText ?? "") {
+                        ForEach(letter.missing, id: \.id) { question in
+                            VStack(alignment: .leading) {
+                                Text(question.text)
+                                if question.options.isEmpty {
+                                    TextField(question.kindLabel, text: Binding(
+                                        get: { answers[question.id] ?? "" },
+                                        set: { answers[question.id] = $0 }))
+                                } else {
+                                    Picker(question.kindLabel, selection: Binding(
+                                        get: { answers[question.id] ?? "" },
+                                        set: { answers[question.id] = $0 })) {
+                                        ForEach(question.options, id: \.value) { option in
+                                            Text(option.label).tag(option.value)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        Button("保存回答") { store.answerForLetter(caseId, letterId, answers) }
+                    }
+                }
+                if letter.complete {
+                    Section {
+                        LetterPage(letter: letter)
+                    }
+                    if let guidance = letter.guidance {
+                        Section("写法提示") { Text(guidance).font(.footnote) }
+                    }
+                    Section {
+                        ForEach(letter.sent, id: \.evidenceId) { copy in
+                            Label(copy.text, systemImage: "envelope")
+                        }
+                        Text("\(letter.labels.source)：“\(letter.source.quote)” \(letter.source.summary)")
+                            .font(.caption).foregroundStyle(.secondary)
+                    }
+                    Section {
+                        Button { UIPasteboard.general.string = letter.plainText } label: { Label("复制", systemImage: "doc.on.doc") }
+                        ShareLink(item: letter.plainText) { Label("分享", systemImage: "square.and.arrow.up") }
+                        Button { print(letter) } label: { Label("打印", systemImage: "printer") }
+                        Button { store.markLetterSent(caseId, letterId) } label: { Label("标记为已发送", systemImage: "paperplane") }
+                    }
+                }
+            }
+        }
+        .navigationTitle(store.letters[route]?.title ?? "")
+        .onAppear { store.loadLetter(caseId, letterId) }
+    }
+
+    /// The system print sheet with the core's A4 page.
+    private func print(_ letter: LetterViewRecord) {
+        guard let html = store.letterHtml(caseId, letterId) else { return }
+        let info = UIPrintInfo(dictionary: nil)
+        info.outputType = .general
+        info.jobName = letter.title
+        let controller = UIPrintInteractionController.shared
+        controller.printInfo = info
+        controller.printFormatter = UIMarkupTextPrintFormatter(markupText: html)
+        controller.present(animated: true)
+    }
+}
+
+/// The letter laid out like the printed page.
+private struct LetterPage: View {
+    let letter: LetterViewRecord
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 8) {
+            Text(letter.title).font(.headline).frame(maxWidth: .infinity, alignment: .center)
+            if !letter.recipient.isEmpty {
+                Text("\(letter.recipient)：")
+            }
+            ForEach(letter.paragraphs, id: \.self) { paragraph in
+                Text("　　\(paragraph)")
+            }
+            if !letter.demands.isEmpty {
+                Text(letter.labels.demands).font(.subheadline.bold())
+                ForEach(Array(letter.demands.enumerated()), id: \.offset) { item in
+                    Text("\(item.offset + 1). \(item.element)")
+                }
+            }
+            if !letter.dates.isEmpty {
+                Text(letter.labels.dates).font(.subheadline.bold())
+                ForEach(letter.dates, id: \.label) { date in
+                    Text("\(date.label)：\(date.value)")
+                }
+            }
+            if !letter.attachments.isEmpty {
+                Text(letter.labels.attachments).font(.subheadline.bold())
+                ForEach(letter.attachments, id: \.evidenceId) { attachment in
+                    Text("\(attachment.number). \(attachment.text)").font(.footnote)
+                }
+            }
+            ForEach(letter.signature, id: \.self) { line in
+                Text(line).frame(maxWidth: .infinity, alignment: .trailing)
+            }
+        }
+        .textSelection(.enabled)
+    }
+}
