@@ -181,8 +181,8 @@ pub fn render_case(c: &CaseScreen, lang: Lang) -> String {
             "\n{}",
             t(
                 lang,
-                "【阻碍】解决前不能提交任何步骤：",
-                "BLOCKERS — nothing can be submitted until resolved:"
+                "【阻碍】以下问题会挡住退出：",
+                "BLOCKERS — these hold the exit back:"
             )
         );
         for b in &c.blockers {

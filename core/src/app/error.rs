@@ -208,9 +208,9 @@ impl AppError {
                 ..
             } => {
                 if zh {
-                    format!("「{blocker_title}」尚未解决，暂不能提交。{remedy}")
+                    format!("「{blocker_title}」尚未解决，这一步暂不能提交。{remedy}")
                 } else {
-                    format!("“{blocker_title}” is not resolved yet, so nothing can be submitted. {remedy}")
+                    format!("“{blocker_title}” is not resolved yet, so this step cannot be submitted. {remedy}")
                 }
             }
             AppError::InvalidTransition {

@@ -22,7 +22,7 @@ class Strings private constructor(private val zh: Boolean) {
     val planTitle = t("计划预览", "Plan preview")
     val createCase = t("按此计划开始", "Start with this plan")
     val editAnswers = t("修改回答", "Edit answers")
-    val blockersTitle = t("需要先解决", "To resolve first")
+    val blockersTitle = t("挡住退出的问题", "What holds the exit back")
     val warningsTitle = t("注意", "Watch out")
     val amountsTitle = t("金额", "Amounts")
     val stepsTitle = t("步骤", "Steps")
