@@ -73,6 +73,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Like other command-line tools, end quietly when the reader of our output goes away
+    // (`tuilu scenarios | head`) instead of panicking on a broken pipe: Rust ignores
+    // SIGPIPE by default, so restore the default action.
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let g = &cli.globals;
     let result = match cli.command {

@@ -666,3 +666,19 @@ fn questions_are_answered_by_number_and_in_the_words_people_use() {
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("季度"), "{}", stderr(&bad));
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    // `tuilu plan … | head -1`: the pipe closes early; no panic message, no backtrace.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tuilu"))
+        .args(["plan", "kuaishou.live-exit", "--sources"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader is gone before anything is read
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains("Broken pipe"), "{err}");
+}
