@@ -98,8 +98,10 @@ pub fn letter(g: &Globals, args: LetterArgs) -> anyhow::Result<ExitCode> {
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, body.as_bytes()).map_err(|e| AppError::Storage {
-                detail: format!("{}: {e}", path.display()),
+            tuilu_core::files::write_atomic(path, body.as_bytes()).map_err(|e| {
+                AppError::Storage {
+                    detail: format!("{}: {e}", path.display()),
+                }
             })?;
             println!(
                 "{}",

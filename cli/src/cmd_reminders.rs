@@ -249,8 +249,17 @@ pub fn run_calendar(
         args.case.as_deref(),
         g.lang,
     )?;
-    std::fs::write(&args.output, &ics)
-        .with_context(|| format!("writing {}", args.output.display()))?;
+    // Written whole or not at all: a kill mid-write leaves the previous file.
+    tuilu_core::files::write_atomic(&args.output, ics.as_bytes()).with_context(|| {
+        format!(
+            "{}{}",
+            match g.lang {
+                Lang::Zh => "无法写入文件：",
+                Lang::En => "cannot write the file: ",
+            },
+            args.output.display()
+        )
+    })?;
     let events = ics.matches("BEGIN:VEVENT").count();
     if g.json {
         print_json(&serde_json::json!({
