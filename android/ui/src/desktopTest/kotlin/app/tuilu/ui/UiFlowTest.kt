@@ -267,7 +267,7 @@ class UiFlowTest {
         waitUntil(timeoutMillis = 30_000L) { (c.backupDialog as? BackupDialog.Restore)?.checked != null }
         val checked = (c.backupDialog as BackupDialog.Restore).checked!!
         waitFor(checked.headline)
-        onNodeWithText(checked.contentsText).assertExists()
+        onAllNodesWithText(checked.contentsText).onFirst().assertExists()
         // This phone has a case: the core refuses, the dialog says so and offers replacing.
         onNodeWithTag("restore-confirm").performClick()
         waitUntil(timeoutMillis = 30_000L) { (c.backupDialog as? BackupDialog.Restore)?.replaceAsk != null }
