@@ -2,7 +2,6 @@ package app.tuilu.ui
 
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
-import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.text.KeyboardOptions
@@ -90,10 +89,9 @@ fun BackupSection(
                 }
                 TextButton(onClick = onCancel) { Text(s.cancel) }
             } else {
-                Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.fillMaxWidth()) {
-                    Button(onClick = onCreate, modifier = Modifier.weight(1f)) { Text(view.createLabel, maxLines = 1) }
-                    OutlinedButton(onClick = onRestore, modifier = Modifier.weight(1f)) { Text(view.restoreLabel, maxLines = 1) }
-                }
+                // One above the other: the core's labels run long in English.
+                Button(onClick = onCreate, modifier = Modifier.fillMaxWidth()) { Text(view.createLabel) }
+                OutlinedButton(onClick = onRestore, modifier = Modifier.fillMaxWidth()) { Text(view.restoreLabel) }
             }
         }
     }
