@@ -19,6 +19,16 @@ struct LongWork: Equatable {
     var fraction: Double
 }
 
+/// A backup picked for restore (copied out of the Files provider), and how far it got:
+/// `checked` once the core opened it, `replaceAsk` the core's words when this phone has cases.
+struct RestorePick: Equatable {
+    var url: URL
+    var name: String
+    var passphrase = ""
+    var checked: BackupRecord?
+    var replaceAsk: String?
+}
+
 /// The state of one scene: the view models the core computed, refreshed when the core
 /// says something changed (`changes()`, an AsyncStream), never by polling. Every event
 /// goes to the core, which returns the updated view or an error whose text is shown as is.
@@ -45,6 +55,12 @@ final class AppStore {
     var notice: String?
     var work: LongWork?
     var lastSync: ReminderSyncOutcome?
+    var backup: BackupSectionRecord?
+    /// The core's account of the last backup made, checked or restored here.
+    var backupDone: BackupRecord?
+    /// A new backup file waiting for the user to place it (`fileExporter`).
+    var backupToExport: URL?
+    var restorePick: RestorePick?
 
     let screens: TuiluScreens
     private let reminders: ReminderSyncing?
@@ -298,6 +314,90 @@ final class AppStore {
     func loadSettings() {
         settings = attempt { try screens.settings() }
         settingsValues = screens.settingsValues()
+        backup = attempt { try screens.backupSection() }
+    }
+
+    // MARK: backup
+
+    /// The core's hint for a passphrase being typed (cheap; called on every keystroke).
+    func passphraseHint(_ passphrase: String) -> PassphraseHintRecord? {
+        try? screens.passphraseHint(passphrase)
+    }
+
+    /// The core writes the encrypted file into a temporary folder; `fileExporter` then lets
+    /// the user place it (iOS hands the exporter a finished document).
+    func createBackup(passphrase: String) {
+        guard let section = backup else { return }
+        let url = Storage.temporaryFile(named: section.suggestedFileName)
+        backupDone = nil
+        run(String(localized: "正在备份…")) { [weak self, screens] in
+            do {
+                let done = try await screens.createBackup(to: url, passphrase: passphrase) { progress in
+                    Task { @MainActor in self?.work?.fraction = progress.fraction }
+                }
+                self?.backupDone = done
+                self?.backupToExport = url
+                self?.backup = try? screens.backupSection()
+            } catch {
+                try? FileManager.default.removeItem(at: url.deletingLastPathComponent())
+                throw error
+            }
+        }
+    }
+
+    /// The exporter finished (or was dismissed): the temporary copy goes.
+    func backupExported(_ result: Result<URL, Error>) {
+        if let url = backupToExport { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        backupToExport = nil
+        if case let .failure(error) = result { self.error = message(for: error) }
+    }
+
+    /// The file chosen in `fileImporter`, copied out of its provider (the core takes paths).
+    func pickBackup(_ picked: URL) {
+        let access = picked.startAccessingSecurityScopedResource()
+        defer { if access { picked.stopAccessingSecurityScopedResource() } }
+        let copy = Storage.temporaryFile(named: picked.lastPathComponent)
+        if attempt({ try FileManager.default.copyItem(at: picked, to: copy) }) != nil {
+            backupDone = nil
+            restorePick = RestorePick(url: copy, name: picked.lastPathComponent)
+        }
+    }
+
+    /// The core opens the backup and says what it holds; nothing changes yet.
+    func checkBackup(passphrase: String) {
+        guard let pick = restorePick else { return }
+        run(String(localized: "正在检查备份…")) { [weak self, screens] in
+            let checked = try await screens.inspectBackup(at: pick.url, passphrase: passphrase)
+            self?.restorePick?.passphrase = passphrase
+            self?.restorePick?.checked = checked
+            self?.restorePick?.replaceAsk = nil
+        }
+    }
+
+    /// Restores the checked backup; when the core refuses because this phone has cases, its
+    /// words are kept and replacing becomes an explicit second choice (`replace`).
+    func restoreBackup(replace: Bool) {
+        guard let pick = restorePick, pick.checked != nil else { return }
+        run(String(localized: "正在恢复…")) { [weak self, screens] in
+            do {
+                let done = try await screens.restoreBackup(from: pick.url, passphrase: pick.passphrase, replace: replace) { progress in
+                    Task { @MainActor in self?.work?.fraction = progress.fraction }
+                }
+                try? FileManager.default.removeItem(at: pick.url.deletingLastPathComponent())
+                self?.restorePick = nil
+                self?.backupDone = done
+                self?.refreshAll()
+                self?.loadSettings()
+                self?.syncReminders()
+            } catch let AppError.Backup(kind, userMessage) where kind == "vault_has_cases" {
+                self?.restorePick?.replaceAsk = userMessage
+            }
+        }
+    }
+
+    func closeRestore() {
+        if let pick = restorePick { try? FileManager.default.removeItem(at: pick.url.deletingLastPathComponent()) }
+        restorePick = nil
     }
 
     func save(_ values: AppSettingsRecord) {

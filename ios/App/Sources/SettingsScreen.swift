@@ -1,17 +1,24 @@
 import SwiftUI
 import TuiluCore
 import UIKit
+import UniformTypeIdentifiers
 import UserNotifications
 
-/// Settings: language, quiet hours, the time reminders come, the holiday calendar years
-/// the deadlines rest on, storage.
+/// Settings: the encrypted backup (first: the core says when the last one was made and
+/// whether one is due), language, quiet hours, the time reminders come, the holiday
+/// calendar years the deadlines rest on, storage.
 @MainActor
 struct SettingsScreen: View {
     let store: AppStore
     @State private var draft: AppSettingsRecord?
+    @State private var choosingPassphrase = false
+    @State private var importing = false
 
     var body: some View {
         Form {
+            if let section = store.backup {
+                BackupSection(store: store, section: section, onCreate: { choosingPassphrase = true }, onRestore: { importing = true })
+            }
             if let view = store.settings, let values = draft {
                 Section("语言") {
                     Picker("语言", selection: binding(values, \.language) { v, x in v.with(language: x) }) {
@@ -53,6 +60,34 @@ struct SettingsScreen: View {
             store.loadSettings()
             draft = store.settingsValues
         }
+        .sheet(isPresented: $choosingPassphrase) {
+            if let section = store.backup {
+                PassphraseSheet(store: store, section: section) { passphrase in
+                    choosingPassphrase = false
+                    store.createBackup(passphrase: passphrase)
+                }
+            }
+        }
+        .fileExporter(
+            isPresented: Binding(get: { store.backupToExport != nil }, set: { if !$0 { store.backupToExport = nil } }),
+            document: store.backupToExport.map { BackupFile(url: $0) },
+            contentType: .data,
+            defaultFilename: store.backup?.suggestedFileName
+        ) { result in
+            store.backupExported(result)
+        }
+        // Any type: providers label a `.tuilu-backup` file as they like.
+        .fileImporter(isPresented: $importing, allowedContentTypes: [.data, .item]) { result in
+            switch result {
+            case let .success(url): store.pickBackup(url)
+            case let .failure(error): store.error = message(for: error)
+            }
+        }
+        .sheet(isPresented: Binding(get: { store.restorePick != nil }, set: { if !$0 { store.closeRestore() } })) {
+            if let section = store.backup {
+                RestoreSheet(store: store, section: section)
+            }
+        }
     }
 
     /// A field of the settings that saves through the core when changed.
@@ -67,6 +102,161 @@ struct SettingsScreen: View {
                 draft = next
                 store.save(next)
             })
+    }
+}
+
+/// The backup section: the core's last-backup line and nudge, what a backup holds, the
+/// explanation, the two actions, and progress with cancel while the core works.
+@MainActor
+struct BackupSection: View {
+    let store: AppStore
+    let section: BackupSectionRecord
+    let onCreate: () -> Void
+    let onRestore: () -> Void
+
+    var body: some View {
+        Section {
+            Text(section.lastBackupText).font(.headline)
+            if section.due {
+                Label(section.dueText, systemImage: "exclamationmark.triangle")
+                    .foregroundStyle(.orange)
+            }
+            Text(section.contentsText)
+            if let done = store.backupDone {
+                VStack(alignment: .leading, spacing: 2) {
+                    Text(done.headline).font(.subheadline.weight(.semibold)).foregroundStyle(.tint)
+                    Text(done.contentsText).font(.footnote)
+                    if !done.sizeText.isEmpty { Text(done.sizeText).font(.footnote) }
+                }
+            }
+            if let work = store.work {
+                VStack(alignment: .leading) {
+                    ProgressView(work.title, value: work.fraction)
+                    Button("取消", role: .cancel) { store.cancelWork() }
+                }
+            } else {
+                Button(section.createLabel, action: onCreate)
+                Button(section.restoreLabel, action: onRestore)
+            }
+        } header: {
+            Text("加密备份")
+        } footer: {
+            Text(section.explanation)
+        }
+    }
+}
+
+/// Choosing the passphrase of a new backup: the core's meter, label and advice follow every
+/// keystroke; create is enabled when the core accepts it and both fields match.
+@MainActor
+struct PassphraseSheet: View {
+    let store: AppStore
+    let section: BackupSectionRecord
+    let onCreate: (String) -> Void
+    @State private var first = ""
+    @State private var second = ""
+    @State private var hint: PassphraseHintRecord?
+    @Environment(\.dismiss) private var dismiss
+
+    var body: some View {
+        NavigationStack {
+            Form {
+                Section {
+                    SecureField("备份口令", text: $first)
+                    if let hint {
+                        ProgressView(value: Double(hint.meter), total: 3)
+                            .tint(hint.accepted ? Color.green : Color.red)
+                        Text(hint.label).font(.subheadline.weight(.semibold))
+                            .foregroundStyle(hint.accepted ? Color.green : Color.red)
+                        if !hint.advice.isEmpty { Text(hint.advice).font(.footnote) }
+                    }
+                    SecureField("再输入一次口令", text: $second)
+                    if !second.isEmpty && first != second {
+                        Text("两次输入的口令不一致").font(.footnote).foregroundStyle(.red)
+                    }
+                } footer: {
+                    Text(section.explanation)
+                }
+            }
+            .navigationTitle(section.createLabel)
+            .toolbar {
+                ToolbarItem(placement: .cancellationAction) { Button("取消") { dismiss() } }
+                ToolbarItem(placement: .confirmationAction) {
+                    Button(section.createLabel) { onCreate(first) }
+                        .disabled(!(hint?.accepted ?? false) || first != second)
+                }
+            }
+            .onAppear { hint = store.passphraseHint(first) }
+            .onChange(of: first) { _, value in hint = store.passphraseHint(value) }
+        }
+    }
+}
+
+/// Restoring a picked backup: the passphrase, the core's inspection, then restore; when the
+/// core refuses because this phone has cases, its words and an explicit "replace".
+@MainActor
+struct RestoreSheet: View {
+    let store: AppStore
+    let section: BackupSectionRecord
+    @State private var passphrase = ""
+
+    var body: some View {
+        NavigationStack {
+            Form {
+                if let pick = store.restorePick {
+                    Section {
+                        Text(pick.name).font(.headline)
+                        if let checked = pick.checked {
+                            Text(checked.headline).foregroundStyle(.tint)
+                            Text(checked.createdText).font(.footnote)
+                            Text(checked.contentsText)
+                            if !checked.sizeText.isEmpty { Text(checked.sizeText).font(.footnote) }
+                        } else {
+                            SecureField("备份口令", text: $passphrase)
+                        }
+                        if let ask = pick.replaceAsk { Text(ask).foregroundStyle(.red) }
+                        if let error = store.error { Text(error).font(.footnote).foregroundStyle(.red) }
+                    }
+                    if let work = store.work {
+                        Section {
+                            ProgressView(work.title, value: work.fraction)
+                            Button("取消", role: .cancel) { store.cancelWork() }
+                        }
+                    } else {
+                        Section {
+                            if pick.checked == nil {
+                                Button("检查备份") { store.error = nil; store.checkBackup(passphrase: passphrase) }
+                                    .disabled(passphrase.isEmpty)
+                            } else if pick.replaceAsk != nil {
+                                Button("替换本机数据", role: .destructive) { store.restoreBackup(replace: true) }
+                            } else {
+                                Button(section.restoreLabel) { store.restoreBackup(replace: false) }
+                            }
+                        }
+                    }
+                }
+            }
+            .navigationTitle(section.restoreLabel)
+            .toolbar {
+                ToolbarItem(placement: .cancellationAction) { Button("取消") { store.closeRestore() } }
+            }
+        }
+    }
+}
+
+/// The finished backup handed to `fileExporter`, read from its temporary file.
+struct BackupFile: FileDocument {
+    static var readableContentTypes: [UTType] { [.data] }
+    let url: URL
+
+    init(url: URL) { self.url = url }
+
+    init(configuration: ReadConfiguration) throws {
+        throw CocoaError(.fileReadUnsupportedScheme)
+    }
+
+    func fileWrapper(configuration: WriteConfiguration) throws -> FileWrapper {
+        try FileWrapper(url: url)
     }
 }
 

@@ -10,6 +10,7 @@ import android.net.Uri
 import android.os.Build
 import android.print.PrintAttributes
 import android.print.PrintManager
+import android.provider.DocumentsContract
 import android.provider.OpenableColumns
 import android.provider.Settings
 import android.webkit.WebView
@@ -22,12 +23,15 @@ import app.tuilu.core.uniffi.ReminderSyncRecord
 import app.tuilu.ui.Oem
 import app.tuilu.ui.PickedFile
 import app.tuilu.ui.PlatformEffects
+import app.tuilu.ui.SaveTarget
 import app.tuilu.ui.SettingsPage
 import java.io.File
 import java.time.Instant
 import kotlin.coroutines.resume
 import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.suspendCancellableCoroutine
+import kotlinx.coroutines.withContext
 
 /**
  * The platform side of the screens: the system photo picker (no storage permission), the
@@ -48,6 +52,17 @@ class AndroidEffects(private val activity: ComponentActivity) : PlatformEffects 
     private val camera = activity.registerForActivityResult(ActivityResultContracts.TakePicture()) { ok ->
         photoWaiter?.resume(ok)
         photoWaiter = null
+    }
+    private var documentWaiter: CancellableContinuation<Uri?>? = null
+    // The mime type is fixed at registration; backups are `application/octet-stream` (the
+    // core's `mime_type`: age files have none registered).
+    private val createDocument = activity.registerForActivityResult(ActivityResultContracts.CreateDocument(BACKUP_MIME)) { uri ->
+        documentWaiter?.resume(uri)
+        documentWaiter = null
+    }
+    private val openDocument = activity.registerForActivityResult(ActivityResultContracts.OpenDocument()) { uri ->
+        documentWaiter?.resume(uri)
+        documentWaiter = null
     }
     private val notificationPermission = activity.registerForActivityResult(ActivityResultContracts.RequestPermission()) { }
 
@@ -144,6 +159,46 @@ class AndroidEffects(private val activity: ComponentActivity) : PlatformEffects 
         activity.startActivity(Intent.createChooser(send, title))
     }
 
+    /**
+     * The system "save as" picker. The core writes a file in the cache; [SaveTarget.publish]
+     * copies it to the chosen document, [SaveTarget.discard] removes both.
+     */
+    override suspend fun createDocument(suggestedName: String, mimeType: String): SaveTarget? {
+        val uri = suspendCancellableCoroutine { c ->
+            documentWaiter = c
+            createDocument.launch(suggestedName)
+        } ?: return null
+        val dir = File(activity.cacheDir, "outgoing").apply { deleteRecursively(); mkdirs() }
+        val file = File(dir, "backup.tmp")
+        val resolver = activity.contentResolver
+        return object : SaveTarget {
+            override val path = file.path
+            override suspend fun publish() = withContext(Dispatchers.IO) {
+                resolver.openOutputStream(uri, "wt")!!.use { out -> file.inputStream().use { it.copyTo(out) } }
+                file.delete()
+                Unit
+            }
+            override fun discard() {
+                file.delete()
+                runCatching { DocumentsContract.deleteDocument(resolver, uri) }
+            }
+        }
+    }
+
+    /** The system "open" picker; the document is copied into the cache (the core takes paths). */
+    override suspend fun openDocument(mimeType: String): PickedFile? {
+        // Any type: providers label a `.tuilu-backup` file as they like.
+        val uri = suspendCancellableCoroutine { c ->
+            documentWaiter = c
+            openDocument.launch(arrayOf("*/*"))
+        } ?: return null
+        return withContext(Dispatchers.IO) {
+            // Only the last picked backup is kept in the cache.
+            File(activity.cacheDir, "restore").deleteRecursively()
+            copyToCache(activity, uri, "restore")
+        }
+    }
+
     /** The system print service: the core's A4 page in a WebView, printed once it has loaded. */
     override fun printHtml(jobName: String, html: String) {
         val view = WebView(activity)
@@ -163,14 +218,15 @@ class AndroidEffects(private val activity: ComponentActivity) : PlatformEffects 
 
     companion object {
         const val AUTHORITY = "app.tuilu.files"
+        const val BACKUP_MIME = "application/octet-stream"
 
         /** Copies a content URI (picker, share sheet) into the cache; the core hashes it from there. */
-        fun copyToCache(activity: android.content.Context, uri: Uri): PickedFile? = runCatching {
+        fun copyToCache(activity: android.content.Context, uri: Uri, folder: String = "incoming"): PickedFile? = runCatching {
             val resolver = activity.contentResolver
             val name = resolver.query(uri, arrayOf(OpenableColumns.DISPLAY_NAME), null, null, null)?.use { c ->
                 if (c.moveToFirst()) c.getString(0) else null
             } ?: uri.lastPathSegment ?: "shared"
-            val dir = File(activity.cacheDir, "incoming").apply { mkdirs() }
+            val dir = File(activity.cacheDir, folder).apply { mkdirs() }
             val out = File(dir, "${System.nanoTime()}-$name")
             resolver.openInputStream(uri)!!.use { input -> out.outputStream().use { input.copyTo(it) } }
             PickedFile(out.path, name, resolver.getType(uri) ?: "application/octet-stream")

@@ -20,5 +20,7 @@ class DelegatingEffects : PlatformEffects {
     override fun exportPath(name: String): String = t().exportPath(name)
     override fun copyText(label: String, text: String) = t().copyText(label, text)
     override fun shareText(title: String, text: String) = t().shareText(title, text)
+    override suspend fun createDocument(suggestedName: String, mimeType: String): SaveTarget? = t().createDocument(suggestedName, mimeType)
+    override suspend fun openDocument(mimeType: String): PickedFile? = t().openDocument(mimeType)
     override fun printHtml(jobName: String, html: String) = t().printHtml(jobName, html)
 }

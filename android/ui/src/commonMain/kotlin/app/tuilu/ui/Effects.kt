@@ -5,6 +5,17 @@ import app.tuilu.core.uniffi.ReminderSyncRecord
 /** A file the platform handed over (photo picker, camera, share sheet), copied to [path]. */
 data class PickedFile(val path: String, val name: String, val mediaType: String)
 
+/**
+ * A new document the user placed with the system picker (Android `CreateDocument`). The
+ * core writes [path] (a file of the app's own); [publish] then copies it to the chosen place,
+ * and [discard] drops it when the work failed or was cancelled.
+ */
+interface SaveTarget {
+    val path: String
+    suspend fun publish()
+    fun discard()
+}
+
 /** A system settings page the app may open. */
 sealed interface SettingsPage {
     data object AppNotifications : SettingsPage
@@ -47,6 +58,15 @@ interface PlatformEffects {
 
     /** Shares [text] through the system share sheet (a chat, an e-mail). */
     fun shareText(title: String, text: String)
+
+    /**
+     * Asks where to save a new file named [suggestedName] of type [mimeType] (Android:
+     * `CreateDocument`); null when the user backs out.
+     */
+    suspend fun createDocument(suggestedName: String, mimeType: String): SaveTarget?
+
+    /** Asks for an existing file (Android: `OpenDocument`), copied to a path; null when the user backs out. */
+    suspend fun openDocument(mimeType: String): PickedFile?
 
     /** Prints an HTML page through the system print service (Android: WebView + PrintManager). */
     fun printHtml(jobName: String, html: String)

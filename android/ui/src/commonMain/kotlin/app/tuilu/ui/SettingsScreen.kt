@@ -25,7 +25,10 @@ import androidx.compose.ui.unit.dp
 import app.tuilu.core.uniffi.Language
 import app.tuilu.core.uniffi.SettingsViewRecord
 
-/** Reminders (permission, exact alarms, the makers' battery managers) and settings. */
+/**
+ * Reminders (permission, exact alarms, the makers' battery managers) and settings. The
+ * data on this phone and its encrypted backup come first ([backup] draws the section).
+ */
 @Composable
 fun SettingsScreen(
     view: SettingsViewRecord,
@@ -38,11 +41,18 @@ fun SettingsScreen(
     onQuietHours: (Boolean) -> Unit,
     onLanguage: (Language) -> Unit,
     onExportIcs: () -> Unit,
+    backup: @Composable () -> Unit = {},
 ) {
     Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
         Column {
             Bar(s.settings, onBack, s.back)
             LazyColumn(contentPadding = PaddingValues(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+                item {
+                    SectionTitle(s.backupTitle)
+                    backup()
+                    Text(s.backupNote, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant, modifier = Modifier.padding(top = 4.dp))
+                    view.packProblems.forEach { Text(it, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.error) }
+                }
                 item {
                     SectionTitle(s.notifications)
                     Card(Modifier.fillMaxWidth()) {
@@ -123,12 +133,6 @@ fun SettingsScreen(
                             OutlinedButton(onClick = onExportIcs) { Text(s.exportIcs) }
                         }
                     }
-                }
-                item {
-                    SectionTitle(s.dataTitle)
-                    Text(s.dataLine(view.caseCount, view.evidenceCount, view.vaultSizeText), style = MaterialTheme.typography.bodyMedium)
-                    Text(s.backupNote, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
-                    view.packProblems.forEach { Text(it, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.error) }
                 }
             }
         }

@@ -85,13 +85,19 @@ class Strings private constructor(private val zh: Boolean) {
     val timeZone = t("时区", "Time zone")
     val calendar = t("节假日数据", "Holiday calendar")
     val exportIcs = t("导出日历（.ics）", "Export calendar (.ics)")
-    val dataTitle = t("本机数据", "Data on this phone")
     val backupNote = t(
         "数据只保存在本机，不会随系统云备份或换机迁移。换手机请使用加密备份。",
         "Your data stays on this phone and is left out of cloud backup and device transfer. Use the encrypted backup to move phones.",
     )
-    fun dataLine(cases: Long, items: Long, size: String) =
-        t("$cases 个流程 · $items 份证据 · $size", "$cases cases · $items evidence items · $size")
+    val backupTitle = t("加密备份", "Encrypted backup")
+    val passphrase = t("备份口令", "Backup passphrase")
+    val passphraseAgain = t("再输入一次口令", "The passphrase again")
+    val passphraseMismatch = t("两次输入的口令不一致", "The two passphrases differ")
+    val checkBackup = t("检查备份", "Check the backup")
+    val replaceData = t("替换本机数据", "Replace the data on this phone")
+    val backingUp = t("正在备份…", "Backing up…")
+    val checkingBackup = t("正在检查备份…", "Checking the backup…")
+    val restoring = t("正在恢复…", "Restoring…")
     fun importBanner(n: Int) = t(
         "收到 $n 个文件：请打开流程，在对应步骤点「证据」归档",
         "$n shared files: open a case, then a step's Evidence to file them",

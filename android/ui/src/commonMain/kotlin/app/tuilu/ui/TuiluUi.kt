@@ -18,6 +18,9 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.unit.dp
 import app.tuilu.core.TuiluScreens
 import app.tuilu.core.uniffi.AppException
+import app.tuilu.core.uniffi.BackupRecord
+import app.tuilu.core.uniffi.BackupSectionRecord
+import app.tuilu.core.uniffi.PassphraseHintRecord
 import app.tuilu.core.uniffi.CaseScreenRecord
 import app.tuilu.core.uniffi.EvidenceListRecord
 import app.tuilu.core.uniffi.HomeViewRecord
@@ -85,6 +88,13 @@ class TuiluController(
         private set
     var letters by mutableStateOf<LettersViewRecord?>(null)
         private set
+    var backup by mutableStateOf<BackupSectionRecord?>(null)
+        private set
+    var backupDialog by mutableStateOf<BackupDialog?>(null)
+        private set
+    /** The core's account of the last backup made, checked or restored here. */
+    var backupDone by mutableStateOf<BackupRecord?>(null)
+        private set
     var letter by mutableStateOf<LetterViewRecord?>(null)
         private set
     var permissions by mutableStateOf(permissions)
@@ -111,6 +121,8 @@ class TuiluController(
     fun go(to: Route) {
         message = null
         result = null
+        backupDone = null
+        backupDialog = null
         showUndo = false
         route = to
         launch {
@@ -143,7 +155,10 @@ class TuiluController(
             is Route.Preview -> questionnaire = screens.questionnaire(to.scenario, answers)
             is Route.Case -> case = screens.case(to.id)
             is Route.Evidence -> evidence = screens.evidence(to.caseId, to.stepId)
-            Route.Settings -> settings = screens.settings()
+            Route.Settings -> {
+                settings = screens.settings()
+                backup = screens.backupSection()
+            }
             is Route.Letters -> letters = screens.letters(to.caseId)
             is Route.Letter -> letter = screens.letter(to.caseId, to.letterId)
         }
@@ -240,6 +255,84 @@ class TuiluController(
             val done = screens.exportBundle(r.caseId, out) { p -> progress(strings.exportBundle, p.fraction.toFloat()) }
             result = done.notice
             effects.shareFile(done.path, "application/zip")
+        }
+    }
+
+    /** The core's hint for a passphrase being typed (cheap; called on every keystroke). */
+    fun passphraseHint(passphrase: String): PassphraseHintRecord = screens.passphraseHint(passphrase)
+
+    fun openCreateBackup() {
+        message = null
+        backupDone = null
+        backupDialog = BackupDialog.Create
+    }
+
+    fun closeBackupDialog() {
+        message = null
+        backupDialog = null
+    }
+
+    /** The platform picks where (Android `CreateDocument`), the core writes, the platform publishes. */
+    fun createBackup(passphrase: String) {
+        val section = backup ?: return
+        backupDialog = null
+        message = null
+        scope.launch {
+            val target = effects.createDocument(section.suggestedFileName, section.mimeType) ?: return@launch
+            long(strings.backingUp) { progress ->
+                val done = try {
+                    screens.createBackup(target.path, passphrase) { p -> progress(strings.backingUp, p.fraction.toFloat()) }
+                        .also { target.publish() }
+                } catch (e: Throwable) {
+                    target.discard()
+                    throw e
+                }
+                backupDone = done
+                backup = screens.backupSection()
+            }
+        }
+    }
+
+    /** Restore starts with the system picker (Android `OpenDocument`); nothing changes yet. */
+    fun pickBackupToRestore() = scope.launch {
+        message = null
+        backupDone = null
+        val file = effects.openDocument(backup?.mimeType ?: "application/octet-stream") ?: return@launch
+        backupDialog = BackupDialog.Restore(file)
+    }
+
+    /** The core opens the backup with [passphrase] and says what it holds, before any restore. */
+    fun checkBackup(passphrase: String) {
+        val d = backupDialog as? BackupDialog.Restore ?: return
+        message = null
+        long(strings.checkingBackup) { progress ->
+            val checked = screens.inspectBackup(d.file.path, passphrase) { p -> progress(strings.checkingBackup, p.fraction.toFloat()) }
+            backupDialog = d.copy(passphrase = passphrase, checked = checked, replaceAsk = null)
+        }
+    }
+
+    /**
+     * Restores the checked backup. If the core refuses because this phone has cases, its
+     * words are kept and the dialog offers replacing explicitly ([replace] = true).
+     */
+    fun restoreBackup(replace: Boolean) {
+        val d = backupDialog as? BackupDialog.Restore ?: return
+        if (d.checked == null) return
+        message = null
+        long(strings.restoring) { progress ->
+            val done = try {
+                screens.restoreBackup(d.file.path, d.passphrase, replace) { p -> progress(strings.restoring, p.fraction.toFloat()) }
+            } catch (e: AppException.Backup) {
+                if (e.kind != "vault_has_cases") throw e
+                backupDialog = d.copy(replaceAsk = e.userMessage)
+                return@long
+            }
+            backupDialog = null
+            backupDone = done
+            settings = screens.settings()
+            backup = screens.backupSection()
+            home = screens.home()
+            resync()
         }
     }
 
@@ -373,7 +466,21 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                         onQuietHours = { on -> c.setQuietHours(on) },
                         onLanguage = { l -> c.setLanguage(l) },
                         onExportIcs = { c.exportIcs() },
+                        backup = {
+                            c.backup?.let { b ->
+                                BackupSection(b, s, c.busy, c.backupDone, onCreate = c::openCreateBackup, onRestore = { c.pickBackupToRestore() }, onCancel = c::cancelWork)
+                            }
+                        },
                     )
+                    // Hidden while the core works; errors show inside the dialog.
+                    val b = c.backup
+                    if (b != null && c.busy == null) {
+                        when (val d = c.backupDialog) {
+                            BackupDialog.Create -> CreateBackupDialog(b, s, c.message, c::passphraseHint, onDismiss = c::closeBackupDialog, onCreate = c::createBackup)
+                            is BackupDialog.Restore -> RestoreBackupDialog(d, b, s, c.message, onDismiss = c::closeBackupDialog, onCheck = c::checkBackup, onRestore = c::restoreBackup)
+                            null -> {}
+                        }
+                    }
                 }
             }
             if (c.pendingImport.isNotEmpty()) {

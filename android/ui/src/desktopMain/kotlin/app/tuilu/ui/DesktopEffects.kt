@@ -20,6 +20,10 @@ class DesktopEffects(private val exportDir: File = Files.createTempDirectory("tu
     val copied = mutableListOf<String>()
     val sharedTexts = mutableListOf<Pair<String, String>>()
     val printed = mutableListOf<Pair<String, String>>()
+    /** Files the "open document" picker hands over next, in order. */
+    val documents = ArrayDeque<PickedFile>()
+    /** Documents saved through [createDocument], by path. */
+    val savedDocuments = mutableListOf<String>()
     private var held = emptySet<String>()
 
     override suspend fun pickMedia(): List<PickedFile> = picks.removeFirstOrNull() ?: emptyList()
@@ -36,6 +40,18 @@ class DesktopEffects(private val exportDir: File = Files.createTempDirectory("tu
     override fun copyText(label: String, text: String) { copied += text }
     override fun shareText(title: String, text: String) { sharedTexts += title to text }
     override fun printHtml(jobName: String, html: String) { printed += jobName to html }
+
+    /** The desktop "picker" saves in the export folder under the suggested name. */
+    override suspend fun createDocument(suggestedName: String, mimeType: String): SaveTarget {
+        val file = File(exportDir, suggestedName)
+        return object : SaveTarget {
+            override val path = file.path
+            override suspend fun publish() { savedDocuments += file.path }
+            override fun discard() { file.delete() }
+        }
+    }
+
+    override suspend fun openDocument(mimeType: String): PickedFile? = documents.removeFirstOrNull()
 }
 
 /** Decodes an image file for a thumbnail (Android uses BitmapFactory). */

@@ -131,8 +131,35 @@ fun main(args: Array<String>) = runBlocking {
                 renderPng(File(out, "letter-$l.png")) { LetterScreen(done, s, null, {}, {}, {}, {}, {}, {}) }
             }
             val settings = sc.settings()
+            val perms = PermissionState(notificationsAllowed = false, exactOptIn = false, exactAllowed = false)
+            val section = sc.backupSection()
             renderPng(File(out, "settings-$l.png")) {
-                SettingsScreen(settings, PermissionState(notificationsAllowed = false, exactOptIn = false, exactAllowed = false), s, {}, {}, {}, {}, {}, {}, {})
+                SettingsScreen(settings, perms, s, {}, {}, {}, {}, {}, {}, {}) { BackupSection(section, s, null, null, {}, {}, {}) }
+            }
+            // Choosing a passphrase: a weak one, as the core rates it.
+            renderPng(File(out, "backup-passphrase-$l.png")) {
+                SettingsScreen(settings, perms, s, {}, {}, {}, {}, {}, {}, {}) { BackupSection(section, s, null, null, {}, {}, {}) }
+                CreateBackupDialog(section, s, null, sc::passphraseHint, {}, {}, initial = "tuilu2026" to "tuilu2026")
+            }
+            renderPng(File(out, "backup-progress-$l.png")) {
+                SettingsScreen(settings, perms, s, {}, {}, {}, {}, {}, {}, {}) { BackupSection(section, s, Busy(s.backingUp, 0.4f), null, {}, {}, {}) }
+            }
+        }
+    }
+    // After a backup: the section says when, and the core's account of it.
+    val backedUp = Files.createTempDirectory("tuilu-backed-up-").toFile()
+    Demo.build(backedUp.path)
+    for (lang in listOf(Language.ZH, Language.EN)) {
+        val l = if (lang == Language.ZH) "zh" else "en"
+        val s = Strings.of(lang)
+        Demo.screens(backedUp.path, lang, clock).use { sc ->
+            val done = sc.createBackup(File(Files.createTempDirectory("tuilu-backup-out-").toFile(), "b.tuilu-backup").path, "correct horse battery staple")
+            val settings = sc.settings()
+            val section = sc.backupSection()
+            renderPng(File(out, "settings-backed-up-$l.png")) {
+                SettingsScreen(settings, PermissionState(notificationsAllowed = true, exactOptIn = false, exactAllowed = false), s, {}, {}, {}, {}, {}, {}, {}) {
+                    BackupSection(section, s, null, done, {}, {}, {})
+                }
             }
         }
     }

@@ -2,6 +2,8 @@ package app.tuilu.ui
 
 import androidx.compose.ui.test.ComposeUiTest
 import androidx.compose.ui.test.ExperimentalTestApi
+import androidx.compose.ui.test.assertIsEnabled
+import androidx.compose.ui.test.assertIsNotEnabled
 import androidx.compose.ui.test.hasAnyAncestor
 import androidx.compose.ui.test.hasScrollAction
 import androidx.compose.ui.test.hasTestTag
@@ -9,7 +11,10 @@ import androidx.compose.ui.test.hasText
 import androidx.compose.ui.test.onAllNodesWithText
 import androidx.compose.ui.test.onFirst
 import androidx.compose.ui.test.onLast
+import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onNodeWithText
+import androidx.compose.ui.test.performTextClearance
+import androidx.compose.ui.test.performTextInput
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performScrollToNode
 import androidx.compose.ui.test.runComposeUiTest
@@ -21,6 +26,7 @@ import java.io.File
 import java.nio.file.Files
 import java.security.MessageDigest
 import kotlin.test.assertEquals
+import kotlin.test.assertFalse
 import kotlin.test.assertNotNull
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
@@ -194,5 +200,82 @@ class UiFlowTest {
         waitFor(c.letter!!.sent.single().text)
         val kept = runBlocking { screens.evidence(case.id, "read_contract_and_negotiate") }
         assertTrue(kept.items.any { it.fileName.startsWith("与公会协商退出的消息") })
+    }
+
+    private fun ComposeUiTest.waitForTag(tag: String) =
+        waitUntil(timeoutMillis = 10_000L) { onAllNodes(hasTestTag(tag)).fetchSemanticsNodes().isNotEmpty() }
+
+    @Test
+    fun aWeakPassphraseKeepsCreateOffThenAStrongOneMakesABackupAndTheSectionDatesIt(): Unit = runComposeUiTest {
+        runBlocking { screens.createCase("douyin.guild-exit", Demo.guildAnswers) }
+        c.go(Route.Settings)
+        setContent { TuiluApp(c) }
+        waitUntil(timeoutMillis = 10_000L) { c.backup != null }
+        val before = c.backup!!
+        assertEquals("还没有备份过", before.lastBackupText)
+        assertTrue(before.due)
+        waitFor(before.dueText)
+        onNodeWithText(before.createLabel).performClick()
+        waitForTag("passphrase")
+
+        // A weak passphrase: the core's label and advice show, create stays off.
+        val weak = "5201314"
+        val hint = screens.passphraseHint(weak)
+        assertFalse(hint.accepted)
+        onNodeWithTag("passphrase").performTextInput(weak)
+        onNodeWithTag("passphrase-again").performTextInput(weak)
+        waitFor(hint.advice)
+        onNodeWithText(hint.label).assertExists()
+        onNodeWithTag("create-backup").assertIsNotEnabled()
+
+        // A strong one, typed twice: create goes through the platform's "save as".
+        val strong = "correct horse"
+        assertTrue(screens.passphraseHint(strong).accepted)
+        onNodeWithTag("passphrase").performTextClearance()
+        onNodeWithTag("passphrase").performTextInput(strong)
+        onNodeWithTag("create-backup").assertIsNotEnabled() // the second field still differs
+        onNodeWithTag("passphrase-again").performTextClearance()
+        onNodeWithTag("passphrase-again").performTextInput(strong)
+        onNodeWithTag("create-backup").assertIsEnabled().performClick()
+        waitUntil(timeoutMillis = 60_000L) { effects.savedDocuments.isNotEmpty() && c.backup?.lastBackupAt != null }
+        val file = File(effects.savedDocuments.single())
+        assertEquals(before.suggestedFileName, file.name)
+        assertTrue(file.length() > 0)
+        val after = c.backup!!
+        assertTrue(after.lastBackupText.startsWith("上次备份："), after.lastBackupText)
+        assertFalse(after.due)
+        waitFor(after.lastBackupText)
+        waitFor(c.backupDone!!.headline)
+        // A real backup: the core opens it with the passphrase and finds the case.
+        assertEquals(1L, runBlocking { screens.inspectBackup(file.path, strong) }.cases)
+    }
+
+    @Test
+    fun restoringOverCasesShowsTheCoresWordsAndReplacesOnlyWhenAsked(): Unit = runComposeUiTest {
+        runBlocking { screens.createCase("douyin.guild-exit", Demo.guildAnswers) }
+        val file = File(Files.createTempDirectory("tuilu-ui-backup-").toFile(), "old.tuilu-backup")
+        runBlocking { screens.createBackup(file.path, "correct horse", workFactor = 4) }
+        effects.documents.addLast(PickedFile(file.path, file.name, "application/octet-stream"))
+        val s = Strings.of(Language.ZH)
+        c.go(Route.Settings)
+        setContent { TuiluApp(c) }
+        waitUntil(timeoutMillis = 10_000L) { c.backup != null }
+        onNodeWithText(c.backup!!.restoreLabel).performClick()
+        waitForTag("restore-passphrase")
+        onNodeWithTag("restore-passphrase").performTextInput("correct horse")
+        onNodeWithText(s.checkBackup).performClick()
+        waitUntil(timeoutMillis = 30_000L) { (c.backupDialog as? BackupDialog.Restore)?.checked != null }
+        val checked = (c.backupDialog as BackupDialog.Restore).checked!!
+        waitFor(checked.headline)
+        onAllNodesWithText(checked.contentsText).onFirst().assertExists()
+        // This phone has a case: the core refuses, the dialog says so and offers replacing.
+        onNodeWithTag("restore-confirm").performClick()
+        waitUntil(timeoutMillis = 30_000L) { (c.backupDialog as? BackupDialog.Restore)?.replaceAsk != null }
+        waitFor((c.backupDialog as BackupDialog.Restore).replaceAsk!!)
+        assertNull(c.backupDone)
+        onNodeWithText(s.replaceData).performClick()
+        waitUntil(timeoutMillis = 30_000L) { c.backupDone != null }
+        assertTrue(c.backupDone!!.replaced)
+        waitFor(c.backupDone!!.headline)
     }
 }
