@@ -834,3 +834,42 @@ fn a_blocker_holds_back_only_its_steps_and_the_step_that_fixes_it_clears_it() {
         .iter()
         .any(|b| b.title == "还绑定着第三方账号"));
 }
+
+#[test]
+fn a_backup_that_never_reached_its_place_is_forgotten() {
+    use tuilu_core::backup::{create_backup, CreateOptions};
+    use tuilu_core::evidence::{CancelFlag, NoProgress};
+    let (d, app) = open();
+    let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
+    app.create_case(&c, "douyin.guild-exit", &guild_answers())
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let backup = |name: &str, at: &str| {
+        create_backup(
+            d.path(),
+            &out.path().join(name),
+            "门前大桥下 游过一群鸭",
+            &CreateOptions {
+                scrypt_log_n: Some(10),
+                ..Default::default()
+            },
+            &NoProgress,
+            &CancelFlag::new(),
+            t(at),
+        )
+        .unwrap();
+    };
+    // The first backup is abandoned: back to "never backed up", and due.
+    backup("a", "2026-09-29T09:00:00Z");
+    let v = app.backup_not_kept(&c).unwrap();
+    assert_eq!(v.last_backup_text, "还没有备份过");
+    assert!(v.due);
+    // A kept backup, then an abandoned one: the kept one is the last backup again.
+    backup("b", "2026-09-29T10:00:00Z");
+    backup("c", "2026-09-30T10:00:00Z");
+    let v = app.backup_not_kept(&c).unwrap();
+    assert_eq!(v.last_backup_at, Some(t("2026-09-29T10:00:00Z")));
+    // Nothing more to put back: unchanged.
+    let again = app.backup_not_kept(&c).unwrap();
+    assert_eq!(again.last_backup_at, v.last_backup_at);
+}

@@ -805,6 +805,12 @@ impl TuiluApp {
         run(&ctx, |c| self.app.backup_section(c))
     }
 
+    /// The new backup never reached the place the user chose (exporter dismissed, copy
+    /// failed): the section goes back to the backup before it.
+    pub fn backup_not_kept(&self, ctx: ViewContextRecord) -> Result<BackupSectionRecord, AppError> {
+        run(&ctx, |c| self.app.backup_not_kept(c))
+    }
+
     /// The hint under the passphrase field, as the user types. Nothing is stored.
     pub fn passphrase_hint(
         &self,

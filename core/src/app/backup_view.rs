@@ -163,6 +163,16 @@ impl App {
         })
     }
 
+    /// The new backup file never reached the place the user chose (the exporter was
+    /// dismissed, copying to the picked document failed): the section goes back to the
+    /// backup before it.
+    pub fn backup_not_kept(&self, ctx: &ViewContext) -> Result<BackupSectionView, AppError> {
+        crate::backup::forget_last_backup(&self.dir).map_err(|e| AppError::Storage {
+            detail: e.to_string(),
+        })?;
+        self.backup_section(ctx)
+    }
+
     /// The hint for a passphrase being typed. Pure: nothing is stored or logged.
     pub fn passphrase_hint(&self, ctx: &ViewContext, passphrase: &str) -> PassphraseHintView {
         let a = assess_passphrase(passphrase);

@@ -23,6 +23,9 @@ use crate::vault::DB_FILE;
 
 /// Where the date of the last backup is kept, in the vault folder (not itself backed up).
 pub const LAST_BACKUP_FILE: &str = "last-backup.json";
+/// The record [`LAST_BACKUP_FILE`] held before the latest backup (`null`: none), so that
+/// [`forget_last_backup`] can put it back when the new file never reached its place.
+const PREVIOUS_BACKUP_FILE: &str = "last-backup.previous.json";
 
 /// The scrypt work factor of a backup: 2^15 (32 MiB of scrypt memory, a fraction of a
 /// second on a phone). Not age's default (about one second of work on the device making
@@ -63,6 +66,26 @@ pub struct LastBackup {
 pub fn last_backup(vault_dir: &Path) -> Option<LastBackup> {
     let bytes = fs::read(vault_dir.join(LAST_BACKUP_FILE)).ok()?;
     serde_json::from_slice(&bytes).ok()
+}
+
+/// The latest backup never reached the place the user chose (the export was abandoned,
+/// the copy failed): the record of the backup before it comes back, so the apps keep
+/// saying a backup is due. Nothing happens when there is nothing to put back.
+pub fn forget_last_backup(vault_dir: &Path) -> io::Result<()> {
+    let previous = match fs::read(vault_dir.join(PREVIOUS_BACKUP_FILE)) {
+        Ok(p) => p,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    if previous.trim_ascii() == b"null" {
+        match fs::remove_file(vault_dir.join(LAST_BACKUP_FILE)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    } else {
+        write_atomic(&vault_dir.join(LAST_BACKUP_FILE), &previous)?;
+    }
+    fs::remove_file(vault_dir.join(PREVIOUS_BACKUP_FILE))
 }
 
 /// Deletes a path when dropped, unless disarmed.
@@ -285,8 +308,10 @@ pub fn create_backup(
         cases: manifest.counts.cases,
         evidence_files: manifest.counts.evidence_files,
     };
-    // Best effort: the backup exists either way.
+    // Best effort: the backup exists either way. The record it replaces is kept aside.
     if let Ok(json) = serde_json::to_vec_pretty(&last) {
+        let previous = fs::read(vault_dir.join(LAST_BACKUP_FILE)).unwrap_or(b"null".to_vec());
+        let _ = write_atomic(&vault_dir.join(PREVIOUS_BACKUP_FILE), &previous);
         let _ = write_atomic(&vault_dir.join(LAST_BACKUP_FILE), &json);
     }
     Ok(CreateReport {
@@ -373,8 +398,10 @@ fn vault_files(vault_dir: &Path) -> Result<Vec<(String, PathBuf)>, BackupError> 
                     walk(&e.path(), &r, out)?;
                 }
             } else if ft.is_file() {
-                let skip =
-                    r == LAST_BACKUP_FILE || r == DB_FILE || r.starts_with(&format!("{DB_FILE}-"));
+                let skip = r == LAST_BACKUP_FILE
+                    || r == PREVIOUS_BACKUP_FILE
+                    || r == DB_FILE
+                    || r.starts_with(&format!("{DB_FILE}-"));
                 if !skip {
                     out.push((r, e.path()));
                 }

@@ -13,8 +13,8 @@ mod read;
 mod restore;
 
 pub use create::{
-    create_backup, last_backup, CreateOptions, CreateReport, LastBackup, DEFAULT_SCRYPT_LOG_N,
-    LAST_BACKUP_FILE,
+    create_backup, forget_last_backup, last_backup, CreateOptions, CreateReport, LastBackup,
+    DEFAULT_SCRYPT_LOG_N, LAST_BACKUP_FILE,
 };
 pub use error::BackupError;
 pub use manifest::{

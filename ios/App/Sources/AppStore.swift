@@ -349,7 +349,12 @@ final class AppStore {
     func backupExported(_ result: Result<URL, Error>) {
         if let url = backupToExport { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         backupToExport = nil
-        if case let .failure(error) = result { self.error = message(for: error) }
+        if case let .failure(error) = result {
+            // The file never reached a place the user chose: the core forgets this backup,
+            // so the section keeps saying one is due.
+            backup = (try? screens.backupNotKept()) ?? backup
+            if (error as? CocoaError)?.code != .userCancelled { self.error = message(for: error) }
+        }
     }
 
     /// The file chosen in `fileImporter`, copied out of its provider (the core takes paths).

@@ -139,6 +139,8 @@ public final class TuiluScreens: @unchecked Sendable {
 
     /// "上次备份：…", or nil when this vault was never backed up.
     public func backupSection() throws -> BackupSectionRecord { try app.backupSection(ctx: context()) }
+    /// The new backup never reached the chosen place: the section goes back to the one before.
+    public func backupNotKept() throws -> BackupSectionRecord { try app.backupNotKept(ctx: context()) }
     /// The hint under the passphrase field; cheap enough to call on every keystroke.
     public func passphraseHint(_ passphrase: String) throws -> PassphraseHintRecord {
         try app.passphraseHint(ctx: context(), passphrase: passphrase)

@@ -141,6 +141,9 @@ class TuiluScreens(
     /** "上次备份：…", or null when this vault was never backed up. */
     suspend fun backupSection(): BackupSectionRecord = io { app.backupSection(context()) }
 
+    /** The new backup never reached the chosen place: the section goes back to the one before. */
+    suspend fun backupNotKept(): BackupSectionRecord = io { app.backupNotKept(context()) }
+
     /** The hint under the passphrase field; cheap enough to call on every keystroke. */
     fun passphraseHint(passphrase: String): PassphraseHintRecord = app.passphraseHint(context(), passphrase)
 

@@ -282,9 +282,16 @@ class TuiluController(
             long(strings.backingUp) { progress ->
                 val done = try {
                     screens.createBackup(target.path, passphrase) { p -> progress(strings.backingUp, p.fraction.toFloat()) }
-                        .also { target.publish() }
                 } catch (e: Throwable) {
                     target.discard()
+                    throw e
+                }
+                try {
+                    target.publish()
+                } catch (e: Throwable) {
+                    // The file never reached the chosen place: the core forgets this backup.
+                    target.discard()
+                    backup = screens.backupNotKept()
                     throw e
                 }
                 backupDone = done
