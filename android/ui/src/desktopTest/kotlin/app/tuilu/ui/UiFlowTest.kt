@@ -41,24 +41,36 @@ import org.junit.jupiter.api.Timeout
 
 /** Whole flows through the Compose screens, against the real core in a fresh vault. */
 @OptIn(ExperimentalTestApi::class)
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class UiFlowTest {
+    private companion object {
+        const val WAIT = 30_000L
+    }
+
     private val vault = Files.createTempDirectory("tuilu-ui-").toFile()
     private val clock = MovableClock(Demo.now)
     private val screens = TuiluScreens(vault.path, Language.ZH, Demo.zone, clock)
     private val effects = DesktopEffects()
     private val c = TuiluController(screens, effects, CoroutineScope(SupervisorJob() + Dispatchers.IO), clock)
 
+    // Generous waits: frames are rendered in software, and on a loaded 2-core machine one
+    // can take seconds. A wait ends as soon as its condition holds.
     private fun ComposeUiTest.waitFor(text: String, substring: Boolean = false) =
-        waitUntil(timeoutMillis = 10_000L) { onAllNodesWithText(text, substring = substring).fetchSemanticsNodes().isNotEmpty() }
+        waitUntil(timeoutMillis = WAIT) { onAllNodesWithText(text, substring = substring).fetchSemanticsNodes().isNotEmpty() }
+
+    /** Waits until the screen's scrolling list is composed (the screen may still be loading). */
+    private fun ComposeUiTest.waitForList() =
+        waitUntil(timeoutMillis = WAIT) { onAllNodes(hasScrollAction()).fetchSemanticsNodes().isNotEmpty() }
 
     /** Scrolls the screen's list to the text (lazy lists compose only what is visible). */
     private fun ComposeUiTest.scrollTo(text: String, substring: Boolean = false) {
+        waitForList()
         onAllNodes(hasScrollAction()).onFirst().performScrollToNode(hasText(text, substring = substring))
     }
 
     /** Clicks the button [text] on the card of [step]. */
     private fun ComposeUiTest.clickOnStep(step: String, text: String) {
+        waitForList()
         onAllNodes(hasScrollAction()).onFirst().performScrollToNode(hasTestTag("step-$step"))
         onAllNodes(hasText(text) and hasAnyAncestor(hasTestTag("step-$step"))).onFirst().performClick()
     }
@@ -66,9 +78,11 @@ class UiFlowTest {
     private fun label(step: String, action: StepAction) =
         c.case!!.steps.first { it.id == step }.actions.first { it.action == action }.label
 
-    // Not yet green: on the shared build machine it ran out of its 90 s inside the step
-    // actions (software-rendered frames under load); to finish, see docs/android-ui.md.
-    @Disabled("times out on the loaded build machine; not yet verified green")
+    // Not green: with 30 s waits it hangs until the 300 s timeout without any wait
+    // timing out (a blocked call, not slow frames), since the letters' optional questions
+    // joined the guild questionnaire. The same flow is driven through the facade in
+    // ScreensTest/OpsTest and in Rust (core/tests/app_views.rs); see docs/android-ui.md.
+    @Disabled("hangs since the questionnaire gained optional questions; see the comment")
     @Test
     fun questionnaireToCaseThenStartSubmitUndoAndTheDeadlineShows(): Unit = runComposeUiTest {
         setContent { TuiluApp(c) }
@@ -78,33 +92,33 @@ class UiFlowTest {
         waitFor(guild.title)
         onNodeWithText(guild.title).performClick()
         // One question at a time: an accepted answer moves on.
-        waitUntil(timeoutMillis = 10_000L) { c.questionnaire?.scenario == guild.id }
+        waitUntil(timeoutMillis = WAIT) { c.questionnaire?.scenario == guild.id }
         for (answer in listOf("否", "否", "是")) {
             val n = c.questionIndex
             waitFor(Strings.of(Language.ZH).questionOf(n + 1, c.questionnaire!!.questions.size))
             onAllNodesWithText(answer).onFirst().performClick()
-            waitUntil(timeoutMillis = 10_000L) { c.questionIndex == n + 1 }
+            waitUntil(timeoutMillis = WAIT) { c.questionIndex == n + 1 }
         }
         scrollTo("查看计划")
         onAllNodesWithText("查看计划").onLast().performClick()
         waitFor("按此计划开始")
         onNodeWithText("按此计划开始").performClick()
-        waitUntil(timeoutMillis = 10_000L) { c.case != null }
+        waitUntil(timeoutMillis = WAIT) { c.case != null }
 
         val first = c.case!!.steps.first().id
         clickOnStep(first, label(first, StepAction.START))
-        waitUntil(timeoutMillis = 10_000L) { c.case!!.steps.first().status == StepStatus.IN_PROGRESS }
+        waitUntil(timeoutMillis = WAIT) { c.case!!.steps.first().status == StepStatus.IN_PROGRESS }
         waitFor("撤销")
         for (step in listOf("check_account_status", "backup_data", "read_contract_and_negotiate")) {
             clickOnStep(step, label(step, StepAction.DONE))
-            waitUntil(timeoutMillis = 10_000L) { c.case!!.steps.first { it.id == step }.status == StepStatus.DONE }
+            waitUntil(timeoutMillis = WAIT) { c.case!!.steps.first { it.id == step }.status == StepStatus.DONE }
         }
         val submit = label("submit_exit", StepAction.SUBMIT)
         clickOnStep("submit_exit", submit)
         // The time picker, default now; confirm.
         waitFor("什么时候提交的？")
         onAllNodesWithText(submit).onLast().performClick()
-        waitUntil(timeoutMillis = 10_000L) { c.case!!.steps.first { it.id == "submit_exit" }.deadline != null }
+        waitUntil(timeoutMillis = WAIT) { c.case!!.steps.first { it.id == "submit_exit" }.deadline != null }
         val deadline = c.case!!.steps.first { it.id == "submit_exit" }.deadline!!
         scrollTo(deadline.text)
         onNodeWithText(deadline.text).assertExists()
@@ -112,16 +126,12 @@ class UiFlowTest {
         onNodeWithText(c.case!!.undo!!.label).assertExists()
 
         onNodeWithText("撤销").performClick()
-        waitUntil(timeoutMillis = 10_000L) { c.case!!.steps.first { it.id == "submit_exit" }.status == StepStatus.TODO }
-        waitUntil(timeoutMillis = 5_000L) { onAllNodesWithText(deadline.text).fetchSemanticsNodes().isEmpty() }
+        waitUntil(timeoutMillis = WAIT) { c.case!!.steps.first { it.id == "submit_exit" }.status == StepStatus.TODO }
+        waitUntil(timeoutMillis = WAIT) { onAllNodesWithText(deadline.text).fetchSemanticsNodes().isEmpty() }
         // The alarms followed the core: what the phone holds is the core's current sync.
         assertEquals(emptyList(), runBlocking { screens.reminderSync(effects.scheduledReminders()) }.schedule)
     }
 
-    // Passed on its branch; after the merge of the new packs it failed once in CI simulation
-// ("no node defined ScrollBy": the checklist was not on screen yet under load). The
-// view's locked reason is asserted in Rust (core/tests/app_views.rs) and in the golden views.
-    @Disabled("flaky on the loaded build machine after the merge; see issue 13")
     @Test
     fun aLockedStepSaysWhichStepToFinishFirst(): Unit = runComposeUiTest {
         val case = runBlocking { screens.createCase("douyin.guild-exit", Demo.guildAnswers) }
@@ -130,13 +140,11 @@ class UiFlowTest {
         assertTrue(reason.contains(case.steps.first().title), reason)
         c.go(Route.Case(case.id))
         setContent { TuiluApp(c) }
-        waitUntil(timeoutMillis = 10_000L) { c.case != null }
+        waitUntil(timeoutMillis = WAIT) { c.case != null }
         scrollTo(reason)
         onNodeWithText(reason).assertExists()
     }
 
-    // Passed in 2 of 4 runs here, then ran out of time (see the flow test above).
-    @Disabled("times out on the loaded build machine; not yet reliably green")
     @Test
     fun evidenceAddedFromAFileAppearsWithItsHash(): Unit = runComposeUiTest {
         val case = runBlocking { screens.createCase("douyin.guild-exit", Demo.guildAnswers) }
@@ -153,7 +161,7 @@ class UiFlowTest {
         assertEquals(sha, c.evidence!!.items.single().sha256)
         // Export goes to the share sheet.
         onNodeWithText(Strings.of(Language.ZH).exportBundle).performClick()
-        waitUntil(timeoutMillis = 10_000L) { effects.shared.isNotEmpty() }
+        waitUntil(timeoutMillis = WAIT) { effects.shared.isNotEmpty() }
         assertTrue(File(effects.shared.single().first).length() > 0)
     }
 
@@ -167,7 +175,7 @@ class UiFlowTest {
         onAllNodesWithText("出处").onFirst().performClick()
         waitFor("这条规则的出处")
         onNodeWithText("标记为可能过时").performClick()
-        waitUntil(timeoutMillis = 10_000L) { c.case!!.steps.first().flag != null }
+        waitUntil(timeoutMillis = WAIT) { c.case!!.steps.first().flag != null }
         val mark = c.case!!.steps.first().flag!!.text
         assertTrue(mark.startsWith("⚑"), mark)
         waitFor(mark)
@@ -184,33 +192,33 @@ class UiFlowTest {
         waitFor(report.reason!!)
         onNodeWithText("与公会协商退出的消息", substring = true).performClick()
         // The questions come first; answered in place, the letter appears.
-        waitUntil(timeoutMillis = 10_000L) { c.letter?.id == "guild_negotiation_message" }
+        waitUntil(timeoutMillis = WAIT) { c.letter?.id == "guild_negotiation_message" }
         waitFor(c.letter!!.missingText!!)
         c.answerForLetter(mapOf("guild_name" to "星河传媒公会", "account_name" to "晓华的日常"))
-        waitUntil(timeoutMillis = 10_000L) { c.letter?.complete == true }
+        waitUntil(timeoutMillis = WAIT) { c.letter?.complete == true }
         waitFor("星河传媒公会负责人：")
         onNodeWithText(s.copyLetter).performClick()
-        waitUntil(timeoutMillis = 10_000L) { effects.copied.isNotEmpty() }
+        waitUntil(timeoutMillis = WAIT) { effects.copied.isNotEmpty() }
         assertTrue(effects.copied.single().startsWith("与公会协商退出的消息\n\n星河传媒公会负责人："))
         onNodeWithText(s.printLetter).performClick()
-        waitUntil(timeoutMillis = 10_000L) { effects.printed.isNotEmpty() }
+        waitUntil(timeoutMillis = WAIT) { effects.printed.isNotEmpty() }
         assertTrue(effects.printed.single().second.contains("@page { size: A4;"))
         onNodeWithText(s.markSent).performClick()
-        waitUntil(timeoutMillis = 10_000L) { c.letter!!.sent.isNotEmpty() }
+        waitUntil(timeoutMillis = WAIT) { c.letter!!.sent.isNotEmpty() }
         waitFor(c.letter!!.sent.single().text)
         val kept = runBlocking { screens.evidence(case.id, "read_contract_and_negotiate") }
         assertTrue(kept.items.any { it.fileName.startsWith("与公会协商退出的消息") })
     }
 
     private fun ComposeUiTest.waitForTag(tag: String) =
-        waitUntil(timeoutMillis = 10_000L) { onAllNodes(hasTestTag(tag)).fetchSemanticsNodes().isNotEmpty() }
+        waitUntil(timeoutMillis = WAIT) { onAllNodes(hasTestTag(tag)).fetchSemanticsNodes().isNotEmpty() }
 
     @Test
     fun aWeakPassphraseKeepsCreateOffThenAStrongOneMakesABackupAndTheSectionDatesIt(): Unit = runComposeUiTest {
         runBlocking { screens.createCase("douyin.guild-exit", Demo.guildAnswers) }
         c.go(Route.Settings)
         setContent { TuiluApp(c) }
-        waitUntil(timeoutMillis = 10_000L) { c.backup != null }
+        waitUntil(timeoutMillis = WAIT) { c.backup != null }
         val before = c.backup!!
         assertEquals("还没有备份过", before.lastBackupText)
         assertTrue(before.due)
@@ -259,7 +267,7 @@ class UiFlowTest {
         val s = Strings.of(Language.ZH)
         c.go(Route.Settings)
         setContent { TuiluApp(c) }
-        waitUntil(timeoutMillis = 10_000L) { c.backup != null }
+        waitUntil(timeoutMillis = WAIT) { c.backup != null }
         onNodeWithText(c.backup!!.restoreLabel).performClick()
         waitForTag("restore-passphrase")
         onNodeWithTag("restore-passphrase").performTextInput("correct horse")
