@@ -19,7 +19,7 @@ pub use manifest::{
     Counts, EntryKind, EvidenceInfo, Manifest, ManifestEntry, FORMAT, FORMAT_VERSION,
     MANIFEST_PATH, VAULT_PREFIX,
 };
-pub use read::{inspect_backup, InspectReport};
+pub use read::{inspect_backup, inspect_plain_stream, InspectReport};
 pub use restore::{
     clean_restore_leftovers, restore_backup, vault_case_count, RestoreOptions, RestorePoint,
     RestoreReport,

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Seek};
 use std::path::Path;
 
 use serde::Serialize;
@@ -209,8 +209,8 @@ fn safe_path(name: &str) -> bool {
             .all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
-fn read_small(
-    zip: &mut zip::ZipArchive<BufReader<File>>,
+fn read_small<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
     name: &str,
 ) -> Result<Option<Vec<u8>>, String> {
     let f = match zip.by_name(name) {
@@ -245,10 +245,20 @@ pub fn verify_bundle(
     if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
         return Err(EvidenceError::IsDirectory { name });
     }
-    let mut zip =
-        zip::ZipArchive::new(BufReader::new(file)).map_err(|e| EvidenceError::BadBundle {
-            reason: format!("{name}: {e}"),
-        })?;
+    verify_bundle_reader(BufReader::new(file), &name, progress, cancel)
+}
+
+/// [`verify_bundle`] on any seekable reader (an opened file, bytes in memory); `name` names
+/// it in messages.
+pub fn verify_bundle_reader<R: Read + Seek>(
+    reader: R,
+    name: &str,
+    progress: &dyn Progress,
+    cancel: &CancelFlag,
+) -> Result<BundleReport, EvidenceError> {
+    let mut zip = zip::ZipArchive::new(reader).map_err(|e| EvidenceError::BadBundle {
+        reason: format!("{name}: {e}"),
+    })?;
     let mut issues = Vec::new();
     let bad = |e: String| EvidenceError::BadBundle { reason: e };
 

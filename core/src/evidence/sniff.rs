@@ -99,6 +99,24 @@ pub fn exif_capture_time(
                 .ok()?
         }
     };
+    capture_time_of(&exif)
+}
+
+/// [`exif_capture_time`] on a whole file in memory.
+pub fn exif_capture_time_bytes(
+    bytes: &[u8],
+    media_type: &str,
+) -> Option<(DateTime<Utc>, TimeSource)> {
+    if !exif_capable(media_type) {
+        return None;
+    }
+    let exif = exif::Reader::new()
+        .read_from_container(&mut Cursor::new(bytes))
+        .ok()?;
+    capture_time_of(&exif)
+}
+
+fn capture_time_of(exif: &exif::Exif) -> Option<(DateTime<Utc>, TimeSource)> {
     let ascii = |tag| match exif.get_field(tag, exif::In::PRIMARY).map(|f| &f.value) {
         Some(exif::Value::Ascii(v)) if !v.is_empty() => Some(v[0].clone()),
         _ => None,
