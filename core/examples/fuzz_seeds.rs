@@ -49,7 +49,11 @@ impl Seeds {
                 .unwrap()
                 .map(|f| f.unwrap().metadata().unwrap().len())
                 .sum();
-            assert!(total as usize <= MAX_TARGET, "{}: {total} bytes", d.display());
+            assert!(
+                total as usize <= MAX_TARGET,
+                "{}: {total} bytes",
+                d.display()
+            );
             println!("{}: {total} bytes", d.display());
         }
     }
@@ -142,7 +146,11 @@ fn main() {
     );
     s.put("evidence_file", "mp4", &mp4(600, 1_800_000));
     s.put("evidence_file", "png", b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0ceXIfII*\0\x08\0\0\0\0\0\0\0\0\0IEND\xaeB`\x82");
-    s.put("evidence_file", "text", "聊天记录：2024-04-30 你好".as_bytes());
+    s.put(
+        "evidence_file",
+        "text",
+        "聊天记录：2024-04-30 你好".as_bytes(),
+    );
     s.put("evidence_file", "json", b"{\"messages\": [1, 2]}");
     s.put("evidence_file", "html", b"<!DOCTYPE html><p>hi</p>");
 
@@ -238,9 +246,10 @@ fn collect_expressions(v: &serde_json::Value, out: &mut Vec<String>) {
         serde_json::Value::Object(m) => {
             for (k, x) in m {
                 match (k.as_str(), x) {
-                    ("when" | "blocks_when" | "value" | "expr" | "formula", serde_json::Value::String(e)) => {
-                        out.push(e.clone())
-                    }
+                    (
+                        "when" | "blocks_when" | "value" | "expr" | "formula",
+                        serde_json::Value::String(e),
+                    ) => out.push(e.clone()),
                     _ => collect_expressions(x, out),
                 }
             }
@@ -286,8 +295,9 @@ fn small_backup_stream(plain: &[u8]) -> Vec<u8> {
         add(p, b);
     }
     let out = out.into_inner().unwrap();
-    let report = tuilu_core::backup::inspect_plain_stream(&out[..], &NoProgress, &CancelFlag::new())
-        .expect("the cut stream is still a valid backup");
+    let report =
+        tuilu_core::backup::inspect_plain_stream(&out[..], &NoProgress, &CancelFlag::new())
+            .expect("the cut stream is still a valid backup");
     assert!(report.entries_checked > 0);
     out
 }

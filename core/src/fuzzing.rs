@@ -179,7 +179,12 @@ pub fn evidence_file(data: &[u8]) {
 
 /// A dispute bundle (zip) from the other side: always a report or a typed error.
 pub fn bundle(data: &[u8]) {
-    let _ = verify_bundle_reader(Cursor::new(data), "fuzz.zip", &NoProgress, &CancelFlag::new());
+    let _ = verify_bundle_reader(
+        Cursor::new(data),
+        "fuzz.zip",
+        &NoProgress,
+        &CancelFlag::new(),
+    );
 }
 
 /// A backup's decrypted tar stream (the age layer authenticates every byte, so mutated

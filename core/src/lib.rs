@@ -19,6 +19,7 @@ pub mod evidence;
 pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod limits;
 pub mod reminders;
 pub mod rules;
 pub mod text;

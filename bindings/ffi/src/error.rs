@@ -92,6 +92,9 @@ impl From<tuilu_core::FactError> for ApiError {
             FactError::WrongType { fact, expected, .. } => ApiError::invalid_input(format!(
                 "invalid value for fact `{fact}`: expected {expected}"
             )),
+            FactError::PastLimit { fact, limit } => {
+                ApiError::invalid_input(format!("value for fact `{fact}` is {}", limit.en))
+            }
         }
     }
 }

@@ -376,7 +376,10 @@ impl From<&ev::BundleIssue> for BundleIssueRecord {
             | B::ExtraFile { path }
             | B::UnsafePath { path }
             | B::UnreadableFile { path, .. }
-            | B::NotInManifest { path } => r.path = Some(path.clone()),
+            | B::NotInManifest { path }
+            | B::EntryTooLarge { path, .. }
+            | B::ZipBomb { path, .. }
+            | B::SizeMismatch { path, .. } => r.path = Some(path.clone()),
             B::BadSumsLine { line } | B::BadLogLine { line } => r.line = Some(int64(*line)),
             B::ManifestMismatch { item_id, .. } | B::ItemNotInCustodyLog { item_id } => {
                 r.item_id = Some(item_id.clone())
@@ -387,7 +390,12 @@ impl From<&ev::BundleIssue> for BundleIssueRecord {
             | B::CustodyBadSequence { seq }
             | B::ForeignCaseEntry { seq } => r.seq = Some(*seq),
             B::CustodyEntriesMissing { from_seq, .. } => r.seq = Some(*from_seq),
-            B::BadManifest { .. } | B::CustodyHeadMismatch => {}
+            B::BadManifest { .. }
+            | B::CustodyHeadMismatch
+            | B::TooManyEntries { .. }
+            | B::TooLarge { .. }
+            | B::DuplicateNames
+            | B::HeadersDisagree { .. } => {}
         }
         r
     }

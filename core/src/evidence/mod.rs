@@ -20,7 +20,9 @@ mod store;
 mod util;
 mod verify;
 
-pub use bundle::{verify_bundle, verify_bundle_reader, BundleIssue, BundleReport};
+pub use bundle::{
+    verify_bundle, verify_bundle_reader, verify_bundle_with, BundleIssue, BundleReport,
+};
 pub use custody::{canonical_json, CustodyAction, CustodyEntry, CUSTODY_FORMAT, GENESIS_HASH};
 pub use error::EvidenceError;
 pub use export::{
