@@ -116,7 +116,7 @@ pub fn mp4_duration_ms(path: &Path) -> Option<u64> {
 pub fn mp4_duration_ms_in<R: Read + Seek>(mut f: R, len: u64) -> Option<u64> {
     let mut pos = 0u64;
     for _ in 0..4096 {
-        if pos + 8 > len {
+        if pos.saturating_add(8) > len {
             return None;
         }
         f.seek(SeekFrom::Start(pos)).ok()?;
@@ -158,7 +158,7 @@ fn mvhd_duration_ms(moov: &[u8]) -> Option<u64> {
     while i + 8 <= moov.len() {
         let size = u32::from_be_bytes(moov[i..i + 4].try_into().ok()?) as usize;
         let kind = &moov[i + 4..i + 8];
-        if size < 8 || i + size > moov.len() {
+        if size < 8 || i.saturating_add(size) > moov.len() {
             return None;
         }
         if kind == b"mvhd" {
