@@ -19,9 +19,12 @@ use crate::rules::facts::{format_yuan, parse_count, parse_date, parse_datetime, 
 use crate::rules::pack::FactDef;
 use crate::rules::{compile_pack, evaluate_plan, load_bundled, FactValue, Facts, Scenario};
 
+/// A target's body: arbitrary bytes in, nothing out.
+pub type Target = fn(&[u8]);
+
 /// Every target, by name (the fuzz target, the corpus folder and the regression folder
 /// share it).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("pack_json", pack_json),
     ("pack_toml", pack_toml),
     ("expression", expression),
