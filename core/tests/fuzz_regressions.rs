@@ -51,3 +51,26 @@ fn every_seed_runs_clean() {
         assert!(n > 0, "{name} has no seeds");
     }
 }
+
+/// Found by `pack_json`: a tree keeps the last of two equal keys, so `compile_pack` accepted
+/// JSON that does not load (and emitted a pack other than the one reviewed).
+#[test]
+fn a_pack_with_a_duplicate_key_neither_loads_nor_compiles() {
+    let b = tuilu_core::rules::bundled::BUNDLED_PACKS
+        .iter()
+        .find(|b| b.file == "douyin.guild-exit.toml")
+        .unwrap();
+    let json = b.json().unwrap();
+    let dup = json.replacen(
+        '{',
+        "{\"title\": {\"zh\": \"别的标题\", \"en\": \"Another title\"},",
+        1,
+    );
+    let load = tuilu_core::Scenario::from_json_str("dup.json", &dup).unwrap_err();
+    let compile = tuilu_core::rules::compile_pack("dup.json", &dup).unwrap_err();
+    assert!(
+        load.to_string().contains("duplicate field `title`"),
+        "{load}"
+    );
+    assert_eq!(compile.to_string(), load.to_string());
+}

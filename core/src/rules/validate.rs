@@ -263,11 +263,15 @@ impl Scenario {
 pub fn compile_pack(origin: &str, source: &str) -> Result<String, PackError> {
     check_pack_size(origin, source)?;
     let tree = if looks_like_json(source) {
+        // The text itself is checked, as loading it would be: a tree keeps only the last of
+        // two equal keys, so checking the tree would accept a pack that does not load.
+        Scenario::from_compiled_json(origin, source)?;
         parse_json_tree(origin, source)?
     } else {
-        parse_toml_tree(origin, source)?
+        let tree = parse_toml_tree(origin, source)?;
+        Scenario::from_compiled_json(origin, &tree_to_json(origin, &tree)?)?;
+        tree
     };
-    Scenario::from_compiled_json(origin, &tree_to_json(origin, &tree)?)?;
     let mut json = serde_json::to_string_pretty(&tree)
         .map_err(|e| PackError::single(origin, format!("cannot encode JSON: {e}"), None, None))?;
     json.push('\n');
