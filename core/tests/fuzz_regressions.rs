@@ -74,3 +74,14 @@ fn a_pack_with_a_duplicate_key_neither_loads_nor_compiles() {
     );
     assert_eq!(compile.to_string(), load.to_string());
 }
+
+/// Found by `fact_value`: an amount with dozens of digits before `万`/`w` overflowed the
+/// scaling (a panic with overflow checks). It is now simply not an amount.
+#[test]
+fn an_amount_too_long_to_scale_is_not_an_amount() {
+    use tuilu_core::rules::facts::{parse_count, parse_yuan};
+    let huge = format!("{}万", "9".repeat(38));
+    assert_eq!(parse_yuan(&huge), None);
+    assert_eq!(parse_count(&huge), None);
+    assert_eq!(parse_yuan("1.5万"), Some(1_500_000));
+}

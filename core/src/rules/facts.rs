@@ -372,7 +372,8 @@ pub fn parse_yuan(s: &str) -> Option<i64> {
             return None;
         }
         let digits: i128 = format!("{int}{frac}").parse().ok()?;
-        let scaled = digits * i128::from(factor) * 100 / 10i128.pow(frac.len() as u32);
+        // Checked: dozens of digits before `万` overflow even i128.
+        let scaled = digits.checked_mul(i128::from(factor) * 100)? / 10i128.pow(frac.len() as u32);
         return i64::try_from(scaled).ok();
     }
     let (neg, t) = match t.strip_prefix('-') {
