@@ -17,6 +17,9 @@ pub mod calendar;
 mod embedded;
 pub mod evidence;
 pub mod files;
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod limits;
 pub mod reminders;
 pub mod rules;
 pub mod text;

@@ -1111,6 +1111,13 @@ pub fn fact_error(e: FactError, scenario: Option<&Scenario>, lang: Lang) -> AppE
                 fact,
             }
         }
+        FactError::PastLimit { fact, limit } => AppError::InvalidFact {
+            fact_title: scenario
+                .and_then(|s| s.fact(&fact))
+                .map_or(fact.clone(), |d| d.prompt.get(lang).to_string()),
+            reason: limit.get(lang).to_string(),
+            fact,
+        },
     }
 }
 

@@ -22,7 +22,7 @@ pub use manifest::{
     MANIFEST_PATH, VAULT_PREFIX,
 };
 pub use passphrase::{assess_passphrase, PassphraseAssessment, PassphraseLevel};
-pub use read::{inspect_backup, InspectReport};
+pub use read::{inspect_backup, inspect_plain_stream, InspectReport};
 pub use restore::{
     clean_restore_leftovers, restore_backup, vault_case_count, RestoreOptions, RestorePoint,
     RestoreReport,

@@ -176,6 +176,36 @@ pub(crate) fn read_backup(
     let at_eof = Arc::new(AtomicBool::new(false));
     let plain = decryptor(path, passphrase, &at_eof)?;
     let err = |e: io::Error| stream_error(e, cancel, &at_eof);
+    read_stream(plain, sink, progress, cancel, &err)
+}
+
+/// Decrypts nothing: checks a backup's decrypted tar stream (what the age layer yields)
+/// the way [`inspect_backup`] does. For tests and fuzzing of the inner format; a backup
+/// file is always read with [`inspect_backup`].
+pub fn inspect_plain_stream(
+    plain: impl Read,
+    progress: &dyn Progress,
+    cancel: &CancelFlag,
+) -> Result<InspectReport, BackupError> {
+    let never_eof = AtomicBool::new(false);
+    let err = |e: io::Error| stream_error(e, cancel, &never_eof);
+    let (manifest, bytes) = read_stream(plain, &mut Discard, progress, cancel, &err)?;
+    Ok(InspectReport {
+        entries_checked: manifest.entries.len() as u64,
+        bytes_checked: bytes,
+        manifest,
+        all_hashes_ok: true,
+    })
+}
+
+/// Reads a decrypted tar stream into `sink`, checking everything (see [`read_backup`]).
+fn read_stream(
+    plain: impl Read,
+    sink: &mut dyn Sink,
+    progress: &dyn Progress,
+    cancel: &CancelFlag,
+    err: &dyn Fn(io::Error) -> BackupError,
+) -> Result<(Manifest, u64), BackupError> {
     let mut archive = tar::Archive::new(plain);
     let mut entries = archive.entries().map_err(err)?;
 

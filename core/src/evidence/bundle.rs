@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Seek};
 use std::path::Path;
 
 use serde::Serialize;
@@ -13,10 +13,8 @@ use super::error::{display_name, EvidenceError};
 use super::export::{BundleLogLine, ManifestItem, BUNDLE_FORMAT};
 use super::progress::{CancelFlag, Progress};
 use super::util::{hash_reader, is_sha256_hex, CHUNK};
+use crate::limits::{BundleLimits, MAX_BUNDLE_META_BYTES};
 use crate::Lang;
-
-/// Largest metadata file (manifest, sums, log) read into memory.
-const MAX_META_BYTES: u64 = 256 << 20;
 
 /// One problem found in a bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -95,6 +93,40 @@ pub enum BundleIssue {
     /// No `add` entry in the log records this item with this hash.
     ItemNotInCustodyLog {
         item_id: String,
+    },
+    /// More entries than any export holds: nothing else was checked.
+    TooManyEntries {
+        count: usize,
+        limit: usize,
+    },
+    /// The entries add up to more than any export holds: nothing else was checked.
+    TooLarge {
+        total: u64,
+        limit: u64,
+    },
+    /// One entry is larger than any evidence file: it was not read.
+    EntryTooLarge {
+        path: String,
+        size: u64,
+        limit: u64,
+    },
+    /// One entry expands far more than any evidence file does (a zip bomb): it was not read.
+    ZipBomb {
+        path: String,
+        size: u64,
+        compressed: u64,
+    },
+    /// An entry holds a different number of bytes than its header says.
+    SizeMismatch {
+        path: String,
+        declared: u64,
+    },
+    /// Two entries share a name: an unzip tool could show either.
+    DuplicateNames,
+    /// The zip's central directory disagrees with its local headers, or hides an entry: an
+    /// unzip tool could show other files than the ones checked.
+    HeadersDisagree {
+        reason: String,
     },
 }
 
@@ -182,6 +214,38 @@ impl BundleIssue {
                 format!("保管日志中没有该证据的添加记录：{item_id}"),
                 format!("no custody `add` entry records item {item_id}"),
             ),
+            BundleIssue::TooManyEntries { count, limit } => pick(
+                format!("压缩包内有 {count} 个条目，超过上限 {limit}，未作检查"),
+                format!("the zip holds {count} entries, more than the limit of {limit}; nothing was checked"),
+            ),
+            BundleIssue::TooLarge { total, limit } => pick(
+                format!("压缩包解压后共 {total} 字节，超过上限 {limit}，未作检查"),
+                format!("the zip expands to {total} bytes, more than the limit of {limit}; nothing was checked"),
+            ),
+            BundleIssue::EntryTooLarge { path, size, limit } => pick(
+                format!("文件过大，未读取：{path}（{size} 字节，上限 {limit}）"),
+                format!("file too large, not read: {path} ({size} bytes, limit {limit})"),
+            ),
+            BundleIssue::ZipBomb {
+                path,
+                size,
+                compressed,
+            } => pick(
+                format!("疑似压缩炸弹，未读取：{path}（{compressed} 字节解压为 {size} 字节）"),
+                format!("looks like a zip bomb, not read: {path} ({compressed} bytes expand to {size})"),
+            ),
+            BundleIssue::SizeMismatch { path, declared } => pick(
+                format!("文件实际大小与登记的 {declared} 字节不符：{path}"),
+                format!("file does not hold the {declared} bytes its header says: {path}"),
+            ),
+            BundleIssue::DuplicateNames => pick(
+                "压缩包内有重名文件，解压工具可能显示其中任意一个".into(),
+                "the zip holds two entries with the same name; an unzip tool could show either".into(),
+            ),
+            BundleIssue::HeadersDisagree { reason } => pick(
+                format!("压缩包目录与文件头不一致，解压工具看到的可能不是本次检查的文件（{reason}）"),
+                format!("the zip's directory disagrees with its file headers; an unzip tool could show other files than the ones checked ({reason})"),
+            ),
         }
     }
 }
@@ -209,8 +273,8 @@ fn safe_path(name: &str) -> bool {
             .all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
-fn read_small(
-    zip: &mut zip::ZipArchive<BufReader<File>>,
+fn read_small<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
     name: &str,
 ) -> Result<Option<Vec<u8>>, String> {
     let f = match zip.by_name(name) {
@@ -219,7 +283,7 @@ fn read_small(
         Err(e) => return Err(e.to_string()),
     };
     let mut out = Vec::new();
-    f.take(MAX_META_BYTES)
+    f.take(MAX_BUNDLE_META_BYTES)
         .read_to_end(&mut out)
         .map_err(|e| e.to_string())?;
     Ok(Some(out))
@@ -245,12 +309,69 @@ pub fn verify_bundle(
     if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
         return Err(EvidenceError::IsDirectory { name });
     }
-    let mut zip =
-        zip::ZipArchive::new(BufReader::new(file)).map_err(|e| EvidenceError::BadBundle {
-            reason: format!("{name}: {e}"),
-        })?;
+    verify_bundle_reader(BufReader::new(file), &name, progress, cancel)
+}
+
+/// [`verify_bundle`] on any seekable reader (an opened file, bytes in memory); `name` names
+/// it in messages.
+pub fn verify_bundle_reader<R: Read + Seek>(
+    reader: R,
+    name: &str,
+    progress: &dyn Progress,
+    cancel: &CancelFlag,
+) -> Result<BundleReport, EvidenceError> {
+    verify_bundle_with(reader, name, &BundleLimits::default(), progress, cancel)
+}
+
+/// [`verify_bundle_reader`] with explicit limits. Memory stays bounded by the zip's
+/// directory and the metadata limit; time by the entries' declared sizes, which are
+/// enforced while reading.
+pub fn verify_bundle_with<R: Read + Seek>(
+    reader: R,
+    name: &str,
+    limits: &BundleLimits,
+    progress: &dyn Progress,
+    cancel: &CancelFlag,
+) -> Result<BundleReport, EvidenceError> {
+    let mut zip = zip::ZipArchive::new(reader).map_err(|e| EvidenceError::BadBundle {
+        reason: format!("{name}: {e}"),
+    })?;
     let mut issues = Vec::new();
     let bad = |e: String| EvidenceError::BadBundle { reason: e };
+    let refuse = |issue: BundleIssue| BundleReport {
+        intact: false,
+        case_id: None,
+        exported_at: None,
+        items: 0,
+        files_checked: 0,
+        bytes_checked: 0,
+        custody_entries: 0,
+        issues: vec![issue],
+    };
+
+    // Shape first: how many entries, how large in total, names and headers that agree.
+    if zip.len() > limits.max_entries {
+        return Ok(refuse(BundleIssue::TooManyEntries {
+            count: zip.len(),
+            limit: limits.max_entries,
+        }));
+    }
+    let total: u64 = (0..zip.len())
+        .filter_map(|i| zip.by_index_raw(i).ok().map(|f| f.size()))
+        .fold(0u64, u64::saturating_add);
+    if total > limits.max_total_bytes {
+        return Ok(refuse(BundleIssue::TooLarge {
+            total,
+            limit: limits.max_total_bytes,
+        }));
+    }
+    if zip.has_duplicate_names() {
+        issues.push(BundleIssue::DuplicateNames);
+    } else if let Err(e) = zip.validate_header_consistency() {
+        issues.push(BundleIssue::HeadersDisagree {
+            reason: e.to_string(),
+        });
+    }
 
     // SHA256SUMS.
     let mut sums: BTreeMap<String, String> = BTreeMap::new();
@@ -279,10 +400,9 @@ pub fn verify_bundle(
     }
 
     // Hash every entry.
-    let total: u64 = (0..zip.len())
-        .filter_map(|i| zip.by_index_raw(i).ok().map(|f| f.size()))
-        .sum();
     let mut done = 0u64;
+    // Entries not read because of a limit (not reported again as missing).
+    let mut refused: HashSet<String> = HashSet::new();
     let mut actual: HashMap<String, (String, u64)> = HashMap::new();
     let mut buf = vec![0u8; CHUNK];
     let mut files_checked = 0;
@@ -305,21 +425,53 @@ pub fn verify_bundle(
             });
         }
         let size = f.size();
-        match hash_reader(&mut f, &mut buf, progress, cancel, done, total)? {
+        let compressed = f.compressed_size();
+        if size > limits.max_entry_bytes {
+            issues.push(BundleIssue::EntryTooLarge {
+                path: entry.clone(),
+                size,
+                limit: limits.max_entry_bytes,
+            });
+            refused.insert(entry);
+            continue;
+        }
+        if size >= limits.bomb_check_from && size / compressed.max(1) > limits.max_ratio {
+            issues.push(BundleIssue::ZipBomb {
+                path: entry.clone(),
+                size,
+                compressed,
+            });
+            refused.insert(entry);
+            continue;
+        }
+        // Never read past the declared size: a lying header cannot make this read more.
+        let mut capped = (&mut f).take(size.saturating_add(1));
+        match hash_reader(&mut capped, &mut buf, progress, cancel, done, total)? {
+            Ok((_, n)) if n != size => {
+                issues.push(BundleIssue::SizeMismatch {
+                    path: entry.clone(),
+                    declared: size,
+                });
+                refused.insert(entry.clone());
+            }
             Ok((hash, n)) => {
                 actual.insert(entry.clone(), (hash, n));
                 files_checked += 1;
             }
-            Err(e) => issues.push(BundleIssue::UnreadableFile {
-                path: entry.clone(),
-                error: e.to_string(),
-            }),
+            Err(e) => {
+                issues.push(BundleIssue::UnreadableFile {
+                    path: entry.clone(),
+                    error: e.to_string(),
+                });
+                refused.insert(entry.clone());
+            }
         }
         done += size;
         progress.on_progress(done, total.max(done));
     }
     for (path, expected) in &sums {
         match actual.get(path) {
+            None if refused.contains(path) => {}
             None => issues.push(BundleIssue::MissingFile { path: path.clone() }),
             Some((hash, _)) if hash != expected => issues.push(BundleIssue::HashMismatch {
                 path: path.clone(),
@@ -371,7 +523,7 @@ pub fn verify_bundle(
     for it in &items {
         match actual.get(&it.path) {
             None => {
-                if sums.contains_key(&it.path) {
+                if sums.contains_key(&it.path) || refused.contains(&it.path) {
                     // Already reported as missing via SHA256SUMS.
                 } else {
                     issues.push(BundleIssue::MissingFile {

@@ -46,7 +46,8 @@ pub fn pdf_page_count(path: &Path) -> Option<u32> {
     pdf_page_count_bytes(&bytes)
 }
 
-fn pdf_page_count_bytes(b: &[u8]) -> Option<u32> {
+/// [`pdf_page_count`] on bytes in memory.
+pub fn pdf_page_count_bytes(b: &[u8]) -> Option<u32> {
     if !b.starts_with(b"%PDF-") {
         return None;
     }
@@ -106,11 +107,16 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// The duration of an MP4 / QuickTime file from its `moov/mvhd` box, in milliseconds.
 /// Walks the top-level boxes by seeking, so a `moov` at the end costs a few reads.
 pub fn mp4_duration_ms(path: &Path) -> Option<u64> {
-    let mut f = File::open(path).ok()?;
+    let f = File::open(path).ok()?;
     let len = f.metadata().ok()?.len();
+    mp4_duration_ms_in(f, len)
+}
+
+/// [`mp4_duration_ms`] on any seekable reader of `len` bytes.
+pub fn mp4_duration_ms_in<R: Read + Seek>(mut f: R, len: u64) -> Option<u64> {
     let mut pos = 0u64;
     for _ in 0..4096 {
-        if pos + 8 > len {
+        if pos.saturating_add(8) > len {
             return None;
         }
         f.seek(SeekFrom::Start(pos)).ok()?;
@@ -152,7 +158,7 @@ fn mvhd_duration_ms(moov: &[u8]) -> Option<u64> {
     while i + 8 <= moov.len() {
         let size = u32::from_be_bytes(moov[i..i + 4].try_into().ok()?) as usize;
         let kind = &moov[i + 4..i + 8];
-        if size < 8 || i + size > moov.len() {
+        if size < 8 || i.saturating_add(size) > moov.len() {
             return None;
         }
         if kind == b"mvhd" {

@@ -10,17 +10,19 @@ mod custody;
 mod error;
 mod export;
 mod html;
-mod media;
+pub mod media;
 mod names;
 mod progress;
 mod schema;
 mod snapshot;
-mod sniff;
+pub mod sniff;
 mod store;
 mod util;
 mod verify;
 
-pub use bundle::{verify_bundle, BundleIssue, BundleReport};
+pub use bundle::{
+    verify_bundle, verify_bundle_reader, verify_bundle_with, BundleIssue, BundleReport,
+};
 pub use custody::{canonical_json, CustodyAction, CustodyEntry, CUSTODY_FORMAT, GENESIS_HASH};
 pub use error::EvidenceError;
 pub use export::{

@@ -1,11 +1,12 @@
 //! Media type from content, and capture time from EXIF.
 
-use std::io::{BufReader, Cursor};
+use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 
 use crate::calendar::BEIJING;
+use crate::limits::MAX_EXIF_BYTES;
 
 /// The media type of `head` (the first bytes of a file), sniffed from its content only.
 pub fn media_type(head: &[u8], size: u64) -> String {
@@ -80,7 +81,8 @@ fn exif_capable(media_type: &str) -> bool {
 /// EXIF `DateTimeOriginal` of an image, as an instant. EXIF times carry no zone unless
 /// `OffsetTimeOriginal` is present; without it the time is read as China Standard Time
 /// (+08:00), the zone the device most likely had. First tries `head` (EXIF sits at the
-/// start of JPEG files), then the stored file for containers that keep it elsewhere.
+/// start of JPEG files), then the stored file for containers that keep it elsewhere (its
+/// first [`MAX_EXIF_BYTES`] only).
 pub fn exif_capture_time(
     head: &[u8],
     media_type: &str,
@@ -93,12 +95,31 @@ pub fn exif_capture_time(
     let exif = match reader.read_from_container(&mut Cursor::new(head)) {
         Ok(e) => e,
         Err(_) => {
-            let f = std::fs::File::open(file).ok()?;
+            let f = std::fs::File::open(file).ok()?.take(MAX_EXIF_BYTES);
             reader
                 .read_from_container(&mut BufReader::with_capacity(64 * 1024, f))
                 .ok()?
         }
     };
+    capture_time_of(&exif)
+}
+
+/// [`exif_capture_time`] on a whole file in memory.
+pub fn exif_capture_time_bytes(
+    bytes: &[u8],
+    media_type: &str,
+) -> Option<(DateTime<Utc>, TimeSource)> {
+    if !exif_capable(media_type) {
+        return None;
+    }
+    let bytes = &bytes[..bytes.len().min(MAX_EXIF_BYTES as usize)];
+    let exif = exif::Reader::new()
+        .read_from_container(&mut Cursor::new(bytes))
+        .ok()?;
+    capture_time_of(&exif)
+}
+
+fn capture_time_of(exif: &exif::Exif) -> Option<(DateTime<Utc>, TimeSource)> {
     let ascii = |tag| match exif.get_field(tag, exif::In::PRIMARY).map(|f| &f.value) {
         Some(exif::Value::Ascii(v)) if !v.is_empty() => Some(v[0].clone()),
         _ => None,

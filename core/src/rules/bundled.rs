@@ -1,8 +1,11 @@
 //! The rule book: bundled packs plus packs loaded from files.
 
+use std::io::Read;
 use std::path::Path;
 
-use super::validate::{compile_pack, PackError, PackIssue, Scenario};
+use crate::limits::MAX_PACK_BYTES;
+
+use super::validate::{compile_pack, pack_too_large, PackError, PackIssue, Scenario};
 
 /// A pack compiled into the binary, one file per scenario (`core/rules/*.toml`).
 #[derive(Debug, Clone, Copy)]
@@ -95,7 +98,20 @@ fn read_pack_file(path: &Path) -> Result<(String, String), PackError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let src = std::fs::read_to_string(path)
-        .map_err(|e| PackError::single(&name, format!("cannot read file: {e}"), None, None))?;
+    // One byte past the limit is enough for the size check to refuse it.
+    let cannot =
+        |e: std::io::Error| PackError::single(&name, format!("cannot read file: {e}"), None, None);
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let len = file.metadata().map_err(cannot)?.len();
+    let mut bytes = Vec::new();
+    file.take(MAX_PACK_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() > MAX_PACK_BYTES {
+        // Refused before the text past the limit is read.
+        return Err(pack_too_large(&name, len.max(bytes.len() as u64)));
+    }
+    let src = String::from_utf8(bytes)
+        .map_err(|e| cannot(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
     Ok((name, src))
 }

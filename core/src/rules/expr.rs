@@ -12,6 +12,8 @@ use evalexpr::{
     Operator, Value,
 };
 
+use crate::limits::{MAX_EXPR_BYTES, MAX_EXPR_DEPTH};
+
 /// The evalexpr value type used for facts.
 pub type ExprValue = Value<DefaultNumericTypes>;
 
@@ -39,7 +41,36 @@ impl Expr {
         if source.trim().is_empty() {
             return Err("empty expression".to_string());
         }
+        if source.len() > MAX_EXPR_BYTES {
+            return Err(format!(
+                "expression is too long: {} bytes, the limit is {MAX_EXPR_BYTES}",
+                source.len()
+            ));
+        }
+        // Brackets first (before the parser recurses into them), then the whole tree.
+        let mut open = 0usize;
+        let mut deepest = 0usize;
+        for c in source.chars() {
+            match c {
+                '(' => {
+                    open += 1;
+                    deepest = deepest.max(open);
+                }
+                ')' => open = open.saturating_sub(1),
+                _ => {}
+            }
+        }
+        let too_deep = |depth: usize| {
+            format!("expression nests too deeply: {depth} levels, the limit is {MAX_EXPR_DEPTH}")
+        };
+        if deepest > MAX_EXPR_DEPTH {
+            return Err(too_deep(deepest));
+        }
         let node = build_operator_tree::<DefaultNumericTypes>(source).map_err(|e| e.to_string())?;
+        let depth = tree_depth(&node);
+        if depth > MAX_EXPR_DEPTH {
+            return Err(too_deep(depth));
+        }
         let mut identifiers: Vec<String> = node
             .iter_read_variable_identifiers()
             .map(str::to_string)
@@ -178,6 +209,20 @@ fn leaf(node: &Node<DefaultNumericTypes>) -> Option<Leaf<'_>> {
         Operator::RootNode if node.children().len() == 1 => leaf(&node.children()[0]),
         _ => None,
     }
+}
+
+/// Depth of an operator tree, without recursion (the tree is not yet known to be shallow).
+fn tree_depth(root: &Node<DefaultNumericTypes>) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(root, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        // Root nodes are evalexpr's bracket wrappers; the language nests through them.
+        deepest = deepest.max(depth);
+        for child in node.children() {
+            stack.push((child, depth + 1));
+        }
+    }
+    deepest
 }
 
 fn walk<'a>(

@@ -8,6 +8,7 @@ use serde::{Serialize, Serializer};
 
 use super::expr::ExprValue;
 use super::pack::{FactDef, FactType};
+use crate::limits::{MAX_FACT_CHARS, MAX_MONEY_FEN};
 use crate::text::Text;
 
 /// A typed fact value.
@@ -43,6 +44,24 @@ pub enum FactError {
         expected: String,
         got: String,
     },
+    /// A value past one of the named limits (`crate::limits`): too long, too large.
+    #[error("事实 `{fact}` 的值{} value for fact `{fact}` is {}", .limit.zh, .limit.en)]
+    PastLimit { fact: String, limit: Text },
+}
+
+/// The length limit, checked before any parsing.
+fn check_length(def: &FactDef, raw: &str) -> Result<(), FactError> {
+    let chars = raw.chars().count();
+    if chars > MAX_FACT_CHARS {
+        return Err(FactError::PastLimit {
+            fact: def.id.clone(),
+            limit: Text::new(
+                format!("过长：{chars} 个字符，上限 {MAX_FACT_CHARS}"),
+                format!("too long: {chars} characters, the limit is {MAX_FACT_CHARS}"),
+            ),
+        });
+    }
+    Ok(())
 }
 
 impl FactValue {
@@ -93,6 +112,7 @@ impl FactValue {
     /// dates as `2026-09-30`, `2026/9/30` or `2026年9月30日`; a date-time without an
     /// offset is Beijing time. A refused value says what would be accepted.
     pub fn parse_str(def: &FactDef, raw: &str) -> Result<FactValue, FactError> {
+        check_length(def, raw)?;
         let s = raw.trim();
         let wrong = || FactError::WrongType {
             fact: def.id.clone(),
@@ -131,6 +151,9 @@ impl FactValue {
     /// Converts a JSON value (facts file, FFI) for `def`.
     pub fn from_json(def: &FactDef, json: &serde_json::Value) -> Result<FactValue, FactError> {
         use serde_json::Value as J;
+        if let J::String(s) = json {
+            check_length(def, s)?;
+        }
         let wrong = || FactError::WrongType {
             fact: def.id.clone(),
             expected: expected_for(def),
@@ -161,6 +184,20 @@ impl FactValue {
             got,
         };
         match self {
+            // Amounts travel as JSON numbers (yuan, f64): past this they would not come
+            // back to the same fen.
+            FactValue::Money(fen) if fen.unsigned_abs() > MAX_MONEY_FEN => {
+                Err(FactError::PastLimit {
+                    fact: def.id.clone(),
+                    limit: Text::new(
+                        format!("金额过大：上限 {} 元", format_yuan(MAX_MONEY_FEN as i64)),
+                        format!(
+                            "too large an amount: at most {} yuan",
+                            format_yuan(MAX_MONEY_FEN as i64)
+                        ),
+                    ),
+                })
+            }
             FactValue::Enum(s) if !def.options.iter().any(|o| &o.value == s) => {
                 Err(err(expected_for(def), s.clone()))
             }
@@ -335,7 +372,8 @@ pub fn parse_yuan(s: &str) -> Option<i64> {
             return None;
         }
         let digits: i128 = format!("{int}{frac}").parse().ok()?;
-        let scaled = digits * i128::from(factor) * 100 / 10i128.pow(frac.len() as u32);
+        // Checked: dozens of digits before `万` overflow even i128.
+        let scaled = digits.checked_mul(i128::from(factor) * 100)? / 10i128.pow(frac.len() as u32);
         return i64::try_from(scaled).ok();
     }
     let (neg, t) = match t.strip_prefix('-') {

@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::expr::{describe, Expr, ExprValue, FactContext};
 use super::facts::{FactError, FactValue, Facts};
 use super::pack::{FactDef, FactType, Pack, Source};
+use crate::limits::MAX_PACK_BYTES;
 use crate::text::Text;
 
 /// One problem found in a pack.
@@ -218,13 +219,21 @@ impl Scenario {
     /// a tree and checked as its compiled JSON. Without the `toml-packs` feature (the FFI
     /// library) this is an error naming `tuilu rules compile`.
     pub fn from_toml_str(origin: &str, source: &str) -> Result<Scenario, PackError> {
+        check_pack_size(origin, source)?;
         let json = tree_to_json(origin, &parse_toml_tree(origin, source)?)?;
-        Scenario::from_json_str(origin, &json)
+        Scenario::from_compiled_json(origin, &json)
     }
 
     /// Parses and validates the compiled form of a pack (JSON). Every text form ends here,
     /// so the pack types are decoded by one deserializer only (serde_json on a string).
     pub fn from_json_str(origin: &str, source: &str) -> Result<Scenario, PackError> {
+        check_pack_size(origin, source)?;
+        Scenario::from_compiled_json(origin, source)
+    }
+
+    /// [`Scenario::from_json_str`] on JSON this module made from a source already checked
+    /// against [`MAX_PACK_BYTES`].
+    fn from_compiled_json(origin: &str, source: &str) -> Result<Scenario, PackError> {
         let pack = decode_pack(origin, source).map_err(|issues| PackError {
             pack: issues.first().map(|i| i.pack.clone()).unwrap_or_default(),
             issues,
@@ -252,16 +261,42 @@ impl Scenario {
 /// pretty-printed JSON with sorted keys, which is what the FFI library reads and what bundled
 /// packs ship as. Nothing is returned for an invalid pack.
 pub fn compile_pack(origin: &str, source: &str) -> Result<String, PackError> {
+    check_pack_size(origin, source)?;
     let tree = if looks_like_json(source) {
+        // The text itself is checked, as loading it would be: a tree keeps only the last of
+        // two equal keys, so checking the tree would accept a pack that does not load.
+        Scenario::from_compiled_json(origin, source)?;
         parse_json_tree(origin, source)?
     } else {
-        parse_toml_tree(origin, source)?
+        let tree = parse_toml_tree(origin, source)?;
+        Scenario::from_compiled_json(origin, &tree_to_json(origin, &tree)?)?;
+        tree
     };
-    Scenario::from_json_str(origin, &tree_to_json(origin, &tree)?)?;
     let mut json = serde_json::to_string_pretty(&tree)
         .map_err(|e| PackError::single(origin, format!("cannot encode JSON: {e}"), None, None))?;
     json.push('\n');
     Ok(json)
+}
+
+/// Refuses a pack past [`MAX_PACK_BYTES`] before reading it.
+fn check_pack_size(origin: &str, source: &str) -> Result<(), PackError> {
+    if source.len() > MAX_PACK_BYTES {
+        return Err(pack_too_large(origin, source.len() as u64));
+    }
+    Ok(())
+}
+
+/// The error for a pack of `len` bytes, past [`MAX_PACK_BYTES`].
+pub(crate) fn pack_too_large(origin: &str, len: u64) -> PackError {
+    PackError::single(
+        origin,
+        format!(
+            "规则包过大：{len} 字节，上限 {MAX_PACK_BYTES} / \
+             the pack is too large: {len} bytes, the limit is {MAX_PACK_BYTES}"
+        ),
+        None,
+        None,
+    )
 }
 
 /// Whether pack text is in the compiled (JSON) form: it starts with `{`.

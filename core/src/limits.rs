@@ -1,0 +1,70 @@
+//! Limits on input that may come from someone else (a pack file, a bundle from the other
+//! side of a dispute, a photo, a typed fact), named in one place. Each is enforced where
+//! the input is read, with a typed error or a clear verdict, and each has a test at the
+//! limit and one past it (`core/tests/limits.rs`). See `docs/fuzzing.md`.
+
+/// Largest rule pack, TOML or JSON, in bytes. The largest bundled pack is about 45 KiB.
+pub const MAX_PACK_BYTES: usize = 1 << 20;
+
+/// Longest condition or formula, in bytes. Bundled ones are under 120 bytes.
+pub const MAX_EXPR_BYTES: usize = 1024;
+
+/// Deepest condition or formula: the depth of its operator tree, and of its brackets.
+/// Evaluation recurses once per level, so this bounds the stack it needs.
+pub const MAX_EXPR_DEPTH: usize = 48;
+
+/// Longest fact value a person (or a facts file) may give, in characters.
+pub const MAX_FACT_CHARS: usize = 2000;
+
+/// Largest amount of money a fact may hold, in fen (one trillion yuan). Amounts travel
+/// as JSON numbers in yuan; below this they always come back to the same fen.
+pub const MAX_MONEY_FEN: u64 = 100_000_000_000_000;
+
+/// Most entries (files and folders) in a bundle the verifier reads. An export holds four
+/// files besides one per evidence item.
+pub const MAX_BUNDLE_ENTRIES: usize = 20_000;
+
+/// Largest single file inside a bundle, uncompressed (4 GiB: a long screen recording).
+pub const MAX_BUNDLE_ENTRY_BYTES: u64 = 4 << 30;
+
+/// Largest bundle content in total, uncompressed.
+pub const MAX_BUNDLE_TOTAL_BYTES: u64 = 16 << 30;
+
+/// Highest expansion ratio (uncompressed / compressed) of one bundle entry larger than
+/// [`BOMB_CHECK_FROM`]. Exports store photos and videos (ratio about 1) and deflate text
+/// (rarely past 20); deflate's own ceiling is about 1,032.
+pub const MAX_BUNDLE_RATIO: u64 = 200;
+
+/// Entries this small are not checked for their expansion ratio.
+pub const BOMB_CHECK_FROM: u64 = 1 << 20;
+
+/// Largest metadata file (`manifest.json`, `SHA256SUMS`, `custody-log.jsonl`) of a bundle
+/// read into memory.
+pub const MAX_BUNDLE_META_BYTES: u64 = 64 << 20;
+
+/// Most bytes of an image read when looking for its EXIF block (the block is held in
+/// memory while it is parsed). An EXIF block beyond this gives no capture time.
+pub const MAX_EXIF_BYTES: u64 = 8 << 20;
+
+/// The limits the bundle verifier applies; [`Default`] is the constants above (tests use
+/// smaller ones to reach them with small files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BundleLimits {
+    pub max_entries: usize,
+    pub max_entry_bytes: u64,
+    pub max_total_bytes: u64,
+    pub max_ratio: u64,
+    pub bomb_check_from: u64,
+}
+
+impl Default for BundleLimits {
+    fn default() -> BundleLimits {
+        BundleLimits {
+            max_entries: MAX_BUNDLE_ENTRIES,
+            max_entry_bytes: MAX_BUNDLE_ENTRY_BYTES,
+            max_total_bytes: MAX_BUNDLE_TOTAL_BYTES,
+            max_ratio: MAX_BUNDLE_RATIO,
+            bomb_check_from: BOMB_CHECK_FROM,
+        }
+    }
+}
