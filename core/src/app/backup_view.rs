@@ -2,13 +2,13 @@
 //! what a new one holds, and the passphrase hint under the field. The apps draw it and
 //! run the platform's file picker; the words and the "due" decision are made here.
 
+use super::present::tr;
 use chrono::{DateTime, Utc};
 
 use super::error::AppError;
 use super::present::{local_text, size_text};
-use super::{evidence_error, vault_error, App, ViewContext};
+use super::{App, ViewContext};
 use crate::backup::{assess_passphrase, last_backup, PassphraseLevel};
-use crate::evidence::EvidenceStore;
 use crate::text::Lang;
 
 /// A backup older than this is due again, once there is something in the vault.
@@ -53,18 +53,8 @@ impl App {
     /// The backup section at `ctx.now`.
     pub fn backup_section(&self, ctx: &ViewContext) -> Result<BackupSectionView, AppError> {
         let lang = ctx.lang;
-        let vault = self.vault(ctx.now)?;
-        let root = vault.dir().to_path_buf();
-        let evidence = vault
-            .with_connection_mut(|conn| EvidenceStore::new(conn, &root).list_all())
-            .map_err(evidence_error)?
-            .iter()
-            .filter(|e| e.deleted_at.is_none())
-            .count() as u64;
-        let cases = vault
-            .list_cases(true, ctx.now)
-            .map_err(|e| vault_error(e, None, lang))?
-            .len() as u64;
+        let (cases, evidence) = self.vault_counts(ctx)?;
+        let (cases, evidence) = (cases as u64, evidence as u64);
         let last = last_backup(&self.dir);
         let (last_backup_text, due_text) = match &last {
             None => (
@@ -132,7 +122,7 @@ impl App {
                 (text, due)
             }
         };
-        let size = super::dir_size(&root);
+        let size = super::dir_size(&self.dir);
         let contents_text = match lang {
             Lang::Zh => format!("{cases} 个案件、{evidence} 份证据，约 {}", size_text(size)),
             Lang::En => format!(
@@ -187,12 +177,5 @@ impl App {
             advice: a.advice.get(ctx.lang).to_string(),
             accepted: a.accepted,
         }
-    }
-}
-
-fn tr(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => en.to_string(),
     }
 }

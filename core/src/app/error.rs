@@ -1,6 +1,7 @@
 //! The application layer's error: variants an app branches on, each with a message for
 //! people in the chosen language that names steps and facts by their titles.
 
+use super::present::tr;
 use crate::text::Lang;
 
 /// What was not found.
@@ -360,13 +361,6 @@ impl AppError {
                 }
             }
         }
-    }
-}
-
-fn tr(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => en.to_string(),
     }
 }
 

@@ -6,6 +6,7 @@
 //! with the calendar, and the case's evidence as attachments. When a fact is missing the
 //! letter lists it as a question and shows no body: it never prints a blank.
 
+use super::present::tr;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::present::{action_label, local_text, money_text, source_view};
@@ -18,15 +19,11 @@ use crate::rules::expr::{Expr, FactContext};
 use crate::rules::letter::{parse, Piece, Slot, StepEvent};
 use crate::rules::pack::{DurationDef, DurationUnit, FactDef, LetterDef, LetterKind, LetterLine};
 use crate::rules::{FactValue, Facts, Scenario};
-use crate::text::{Lang, Text};
+use crate::text::Lang;
 use crate::vault::{CaseView, DeadlineCalc, StepAction, StepView};
 
 /// The tag every letter kept as evidence carries; `letter:<id>` names which one.
 pub const LETTER_TAG: &str = "letter";
-
-fn tr(lang: Lang, zh: &str, en: &str) -> String {
-    Text::new(zh, en).get(lang).to_string()
-}
 
 /// A date as a letter writes it: "2026年10月8日", "8 October 2026".
 pub fn date_text(lang: Lang, d: NaiveDate) -> String {

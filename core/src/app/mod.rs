@@ -537,23 +537,32 @@ impl App {
     }
 
     /// Settings.
-    pub fn settings_view(&self, ctx: &ViewContext) -> Result<SettingsView, AppError> {
+    /// How many cases (archived too) and live evidence items the vault holds.
+    fn vault_counts(&self, ctx: &ViewContext) -> Result<(usize, usize), AppError> {
         let vault = self.vault(ctx.now)?;
         let root = vault.dir().to_path_buf();
         let evidence = vault
             .with_connection_mut(|conn| EvidenceStore::new(conn, &root).list_all())
-            .map_err(evidence_error)?;
+            .map_err(evidence_error)?
+            .iter()
+            .filter(|e| e.deleted_at.is_none())
+            .count();
         let cases = vault
             .list_cases(true, ctx.now)
             .map_err(|e| vault_error(e, None, ctx.lang))?
             .len();
+        Ok((cases, evidence))
+    }
+
+    pub fn settings_view(&self, ctx: &ViewContext) -> Result<SettingsView, AppError> {
+        let (cases, evidence) = self.vault_counts(ctx)?;
         let problems = self.pack_problems.lock().map_err(|_| poisoned())?.clone();
         Ok(present::settings(
             ctx,
             &self.settings(),
             &*self.calendar()?,
             dir_size(&self.dir),
-            evidence.iter().filter(|e| e.deleted_at.is_none()).count(),
+            evidence,
             cases,
             problems,
         ))
