@@ -143,6 +143,20 @@ fn submit_shows_the_deadline_in_its_sense_and_undo_reverts_it() {
     let case = app
         .create_case(&c, "douyin.guild-exit", &guild_answers())
         .unwrap();
+    // Done and submit ask when, each with its own question; start does not.
+    let first = &case.steps[0];
+    let asked = |a: StepAction| {
+        first
+            .actions
+            .iter()
+            .find(|x| x.action == a)
+            .map(|x| (x.asks_time, x.time_question.clone()))
+    };
+    assert_eq!(asked(StepAction::Start), Some((false, None)));
+    assert_eq!(
+        asked(StepAction::Done),
+        Some((true, Some("什么时候完成的？".into())))
+    );
     for s in [
         "check_account_status",
         "backup_data",
@@ -152,6 +166,16 @@ fn submit_shows_the_deadline_in_its_sense_and_undo_reverts_it() {
             .unwrap();
     }
     let c = ctx(Lang::Zh, "2026-09-30T09:30:00Z");
+    let ready = app.case_screen(&c, &case.id).unwrap();
+    let submit = ready.steps.iter().find(|s| s.id == "submit_exit").unwrap();
+    let submit = submit
+        .actions
+        .iter()
+        .find(|a| a.action == StepAction::Submit);
+    assert_eq!(
+        submit.and_then(|a| a.time_question.as_deref()),
+        Some("什么时候提交的？")
+    );
     let screen = app
         .step_action(
             &c,

@@ -238,7 +238,9 @@ view_record!(
 );
 view_record!(
     /// An action allowed now, with its label.
-    ActionViewRecord <= core_app::ActionView { action: StepAction, label: String, asks_time: bool, }
+    ActionViewRecord <= core_app::ActionView {
+        action: StepAction, label: String, asks_time: bool, time_question: Option<String>,
+    }
 );
 view_record!(
     RouteViewRecord <= core_app::RouteView {

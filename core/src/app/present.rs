@@ -325,7 +325,8 @@ fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
             actions.push(ActionView {
                 action: a,
                 label: action_label_from(lang, kind, Some(s.status), a),
-                asks_time: matches!(a, StepAction::Submit | StepAction::Done),
+                asks_time: time_question(lang, a).is_some(),
+                time_question: time_question(lang, a),
             });
         }
         if !waiting.is_empty() && !s.status.is_settled() {
@@ -962,5 +963,14 @@ pub fn settings(
         evidence_count: evidence_count as i64,
         case_count: case_count as i64,
         pack_problems,
+    }
+}
+
+/// The question over the time picker of an action that records when it happened.
+fn time_question(lang: Lang, action: StepAction) -> Option<String> {
+    match action {
+        StepAction::Submit => Some(tr(lang, "什么时候提交的？", "When did you submit it?")),
+        StepAction::Done => Some(tr(lang, "什么时候完成的？", "When did you finish it?")),
+        _ => None,
     }
 }

@@ -199,6 +199,8 @@ pub struct ActionView {
     pub label: String,
     /// The app offers a time picker (default now): a submission's time starts a clock.
     pub asks_time: bool,
+    /// The picker's question ("什么时候提交的？"), when it asks.
+    pub time_question: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

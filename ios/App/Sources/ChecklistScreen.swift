@@ -181,8 +181,8 @@ struct StepActionSheet: View {
     var body: some View {
         NavigationStack {
             Form {
-                if pending.action.asksTime {
-                    DatePicker("时间", selection: $at, in: ...Date())
+                if let question = pending.action.timeQuestion {
+                    DatePicker(question, selection: $at, in: ...Date())
                 }
                 if pending.row.routes.count > 1 {
                     Picker("途径", selection: $route) {

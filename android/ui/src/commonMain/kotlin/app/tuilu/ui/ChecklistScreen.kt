@@ -132,7 +132,7 @@ fun ChecklistScreen(
     }
     sourceOf?.let { step -> SourceDialog(step, s, onDismiss = { sourceOf = null }) { note -> sourceOf = null; onFlag(step, note) } }
     askTime?.let { (step, pick) ->
-        TimeDialog(s, pick.first.label, today, nowTime, onDismiss = { askTime = null }) { at ->
+        TimeDialog(s, pick.first, today, nowTime, onDismiss = { askTime = null }) { at ->
             askTime = null
             onAct(StepRequest(step.id, pick.first.action, pick.second, at))
         }
@@ -287,11 +287,11 @@ fun SourceDialog(step: StepRowRecord, s: Strings, onDismiss: () -> Unit, onFlag:
     )
 }
 
-/** When a submission happened: today by default at the current time; editable. */
+/** When a submission or completion happened (the core's question): today at the current time by default; editable. */
 @Composable
 fun TimeDialog(
     s: Strings,
-    actionLabel: String,
+    action: ActionViewRecord,
     today: LocalDate,
     now: LocalTime,
     onDismiss: () -> Unit,
@@ -303,7 +303,7 @@ fun TimeDialog(
     val parsed = runCatching { LocalTime.parse(time.trim(), fmt) }.getOrNull()
     AlertDialog(
         onDismissRequest = onDismiss,
-        title = { Text(s.whenTitle) },
+        title = { Text(action.timeQuestion ?: action.label) },
         text = {
             Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
@@ -316,7 +316,7 @@ fun TimeDialog(
         },
         confirmButton = {
             Button(onClick = { parsed?.let { onConfirm(today.minusDays(daysAgo.toLong()) to it) } }, enabled = parsed != null) {
-                Text(actionLabel)
+                Text(action.label)
             }
         },
         dismissButton = { TextButton(onClick = onDismiss) { Text(s.cancel) } },

@@ -53,7 +53,6 @@ class Strings private constructor(private val zh: Boolean) {
     val exportBundle = t("导出证据包", "Export bundle")
     val cancel = t("取消", "Cancel")
     val working = t("处理中…", "Working…")
-    val whenTitle = t("什么时候提交的？", "When did you submit it?")
     val today = t("今天", "Today")
     val yesterday = t("昨天", "Yesterday")
     val dayBefore = t("前天", "2 days ago")

@@ -164,6 +164,15 @@ class TuiluController(
         }
     }
 
+    /** Loads the current route's record again; an error shows in the core's words. */
+    suspend fun reload() {
+        try {
+            load()
+        } catch (e: AppException) {
+            message = e.text
+        }
+    }
+
     fun back() = go(
         when (val r = route) {
             Route.Home, Route.Picker, Route.Settings -> Route.Home
@@ -427,7 +436,7 @@ class TuiluController(
 @Composable
 fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> androidx.compose.ui.graphics.ImageBitmap? = { null }) {
     val s = c.strings
-    LaunchedEffect(Unit) { c.load() }
+    LaunchedEffect(Unit) { c.reload() }
     TuiluTheme(dark) {
         Box(Modifier.fillMaxSize()) {
             when (val r = c.route) {

@@ -112,7 +112,7 @@ fun main(args: Array<String>) = runBlocking {
             }
             renderPng(File(out, "submit-time-$l.png")) {
                 ChecklistScreen(guild, s, today, time, false, {}, {}, {}, {}, { _, _ -> })
-                TimeDialog(s, guild.steps.first().actions.firstOrNull()?.label ?: s.confirmAnswer, today, time, {}, {})
+                TimeDialog(s, guild.steps.flatMap { it.actions }.first { it.timeQuestion != null }, today, time, {}, {})
             }
             val ev = sc.verifyEvidence(cases.guild.id, "submit_exit")
             renderPng(File(out, "evidence-$l.png")) {

@@ -7,6 +7,10 @@ import androidx.compose.ui.test.assertIsNotEnabled
 import androidx.compose.ui.test.hasAnyAncestor
 import androidx.compose.ui.test.hasScrollAction
 import androidx.compose.ui.test.hasTestTag
+import androidx.compose.ui.test.isRoot
+import androidx.compose.ui.semantics.SemanticsNode
+import androidx.compose.ui.semantics.SemanticsProperties
+import androidx.compose.ui.semantics.getOrNull
 import androidx.compose.ui.test.hasText
 import androidx.compose.ui.test.onAllNodesWithText
 import androidx.compose.ui.test.onFirst
@@ -31,11 +35,10 @@ import kotlin.test.assertNotNull
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
 import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.Dispatchers
+import org.jetbrains.skiko.MainUIDispatcher
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.runBlocking
 import java.util.concurrent.TimeUnit
-import org.junit.jupiter.api.Disabled
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.Timeout
 
@@ -51,16 +54,47 @@ class UiFlowTest {
     private val clock = MovableClock(Demo.now)
     private val screens = TuiluScreens(vault.path, Language.ZH, Demo.zone, clock)
     private val effects = DesktopEffects()
-    private val c = TuiluController(screens, effects, CoroutineScope(SupervisorJob() + Dispatchers.IO), clock)
+    // The app's controller lives in a ViewModel whose scope runs on the main thread: its
+    // state changes between frames, never while one is composed. The desktop's main thread
+    // is Swing's (an IO scope here left a screen unrecomposed once in a few runs).
+    private val c = TuiluController(screens, effects, CoroutineScope(SupervisorJob() + MainUIDispatcher), clock)
 
-    // Generous waits: frames are rendered in software, and on a loaded 2-core machine one
-    // can take seconds. A wait ends as soon as its condition holds.
+    /**
+     * Renders frames until [condition] holds, or fails after [timeoutMillis] naming [what] and
+     * the controller's state. Compose Multiplatform 1.7.3's own `waitUntil` never times out on
+     * the desktop (it builds its timeout message and drops it), so a condition that never holds
+     * would hang the test until JUnit's timeout with no word of which wait it was.
+     * Generous: frames are rendered in software, and on a loaded 2-core machine one can take
+     * seconds. A wait ends as soon as its condition holds.
+     */
+    private fun ComposeUiTest.await(what: String, timeoutMillis: Long = WAIT, condition: () -> Boolean) {
+        val deadline = System.nanoTime() + timeoutMillis * 1_000_000
+        var late = false
+        waitUntil(timeoutMillis = timeoutMillis) {
+            condition() || (System.nanoTime() > deadline).also { late = it }
+        }
+        if (late && !condition()) {
+            val onScreen = runCatching {
+                onAllNodes(isRoot()).fetchSemanticsNodes().flatMap { root -> texts(root) }.joinToString(" | ")
+            }.getOrElse { "?" }
+            throw AssertionError(
+                "waited ${timeoutMillis / 1000} s for $what; route=${c.route}, busy=${c.busy}, " +
+                    "message=${c.message}, dialog=${c.backupDialog}, loaded: home=${c.home != null} " +
+                    "case=${c.case?.id} evidence=${c.evidence?.items?.size} settings=${c.settings != null} " +
+                    "backup=${c.backup != null}; on screen: $onScreen",
+            )
+        }
+    }
+
+    private fun texts(node: SemanticsNode): List<String> =
+        node.config.getOrNull(SemanticsProperties.Text).orEmpty().map { it.text } + node.children.flatMap { texts(it) }
+
     private fun ComposeUiTest.waitFor(text: String, substring: Boolean = false) =
-        waitUntil(timeoutMillis = WAIT) { onAllNodesWithText(text, substring = substring).fetchSemanticsNodes().isNotEmpty() }
+        await("the text «$text»") { onAllNodesWithText(text, substring = substring).fetchSemanticsNodes().isNotEmpty() }
 
     /** Waits until the screen's scrolling list is composed (the screen may still be loading). */
     private fun ComposeUiTest.waitForList() =
-        waitUntil(timeoutMillis = WAIT) { onAllNodes(hasScrollAction()).fetchSemanticsNodes().isNotEmpty() }
+        await("the screen's list") { onAllNodes(hasScrollAction()).fetchSemanticsNodes().isNotEmpty() }
 
     /** Scrolls the screen's list to the text (lazy lists compose only what is visible). */
     private fun ComposeUiTest.scrollTo(text: String, substring: Boolean = false) {
@@ -75,14 +109,11 @@ class UiFlowTest {
         onAllNodes(hasText(text) and hasAnyAncestor(hasTestTag("step-$step"))).onFirst().performClick()
     }
 
-    private fun label(step: String, action: StepAction) =
-        c.case!!.steps.first { it.id == step }.actions.first { it.action == action }.label
+    private fun action(step: String, action: StepAction) =
+        c.case!!.steps.first { it.id == step }.actions.first { it.action == action }
 
-    // Not green: with 30 s waits it hangs until the 300 s timeout without any wait
-    // timing out (a blocked call, not slow frames), since the letters' optional questions
-    // joined the guild questionnaire. The same flow is driven through the facade in
-    // ScreensTest/OpsTest and in Rust (core/tests/app_views.rs); see docs/android-ui.md.
-    @Disabled("hangs since the questionnaire gained optional questions; see the comment")
+    private fun label(step: String, action: StepAction) = action(step, action).label
+
     @Test
     fun questionnaireToCaseThenStartSubmitUndoAndTheDeadlineShows(): Unit = runComposeUiTest {
         setContent { TuiluApp(c) }
@@ -92,33 +123,49 @@ class UiFlowTest {
         waitFor(guild.title)
         onNodeWithText(guild.title).performClick()
         // One question at a time: an accepted answer moves on.
-        waitUntil(timeoutMillis = WAIT) { c.questionnaire?.scenario == guild.id }
-        for (answer in listOf("否", "否", "是")) {
+        await("the guild questionnaire") { c.questionnaire?.scenario == guild.id }
+        // The questions that shape the plan get the demo's answers; the optional ones (facts
+        // only letters use, and assumptions) are passed over with "下一题", as a user in a hurry would.
+        val s = Strings.of(Language.ZH)
+        val total = c.questionnaire!!.questions.size
+        while (c.questionIndex < total - 1) {
             val n = c.questionIndex
-            waitFor(Strings.of(Language.ZH).questionOf(n + 1, c.questionnaire!!.questions.size))
-            onAllNodesWithText(answer).onFirst().performClick()
-            waitUntil(timeoutMillis = WAIT) { c.questionIndex == n + 1 }
+            val q = c.questionnaire!!.questions[n]
+            waitFor(s.questionOf(n + 1, total))
+            val answer = Demo.guildAnswers[q.id]
+            if (answer != null) {
+                onAllNodesWithText(answer).onFirst().performClick()
+            } else {
+                assertFalse(q.needsAnswer, "${q.id} needs an answer the demo does not give")
+                onNodeWithText(s.next).performClick()
+            }
+            await("question ${n + 2}") { c.questionIndex == n + 1 }
         }
+        assertEquals(Demo.guildAnswers.keys, c.answers.keys)
         scrollTo("查看计划")
         onAllNodesWithText("查看计划").onLast().performClick()
         waitFor("按此计划开始")
         onNodeWithText("按此计划开始").performClick()
-        waitUntil(timeoutMillis = WAIT) { c.case != null }
+        await("the case") { c.case != null }
 
         val first = c.case!!.steps.first().id
         clickOnStep(first, label(first, StepAction.START))
-        waitUntil(timeoutMillis = WAIT) { c.case!!.steps.first().status == StepStatus.IN_PROGRESS }
+        await("the first step in progress") { c.case!!.steps.first().status == StepStatus.IN_PROGRESS }
         waitFor("撤销")
+        // Done and submitted ask when (the core's question over the picker, default now).
         for (step in listOf("check_account_status", "backup_data", "read_contract_and_negotiate")) {
-            clickOnStep(step, label(step, StepAction.DONE))
-            waitUntil(timeoutMillis = WAIT) { c.case!!.steps.first { it.id == step }.status == StepStatus.DONE }
+            val done = action(step, StepAction.DONE)
+            clickOnStep(step, done.label)
+            waitFor(done.timeQuestion!!)
+            onAllNodesWithText(done.label).onLast().performClick()
+            await("$step done") { c.case!!.steps.first { it.id == step }.status == StepStatus.DONE }
         }
-        val submit = label("submit_exit", StepAction.SUBMIT)
-        clickOnStep("submit_exit", submit)
-        // The time picker, default now; confirm.
+        val submit = action("submit_exit", StepAction.SUBMIT)
+        assertEquals("什么时候提交的？", submit.timeQuestion)
+        clickOnStep("submit_exit", submit.label)
         waitFor("什么时候提交的？")
-        onAllNodesWithText(submit).onLast().performClick()
-        waitUntil(timeoutMillis = WAIT) { c.case!!.steps.first { it.id == "submit_exit" }.deadline != null }
+        onAllNodesWithText(submit.label).onLast().performClick()
+        await("the deadline of the submitted exit") { c.case!!.steps.first { it.id == "submit_exit" }.deadline != null }
         val deadline = c.case!!.steps.first { it.id == "submit_exit" }.deadline!!
         scrollTo(deadline.text)
         onNodeWithText(deadline.text).assertExists()
@@ -126,8 +173,8 @@ class UiFlowTest {
         onNodeWithText(c.case!!.undo!!.label).assertExists()
 
         onNodeWithText("撤销").performClick()
-        waitUntil(timeoutMillis = WAIT) { c.case!!.steps.first { it.id == "submit_exit" }.status == StepStatus.TODO }
-        waitUntil(timeoutMillis = WAIT) { onAllNodesWithText(deadline.text).fetchSemanticsNodes().isEmpty() }
+        await("the submission undone") { c.case!!.steps.first { it.id == "submit_exit" }.status == StepStatus.TODO }
+        await("the deadline gone from the screen") { onAllNodesWithText(deadline.text).fetchSemanticsNodes().isEmpty() }
         // The alarms followed the core: what the phone holds is the core's current sync.
         assertEquals(emptyList(), runBlocking { screens.reminderSync(effects.scheduledReminders()) }.schedule)
     }
@@ -140,7 +187,7 @@ class UiFlowTest {
         assertTrue(reason.contains(case.steps.first().title), reason)
         c.go(Route.Case(case.id))
         setContent { TuiluApp(c) }
-        waitUntil(timeoutMillis = WAIT) { c.case != null }
+        await("the case") { c.case != null }
         scrollTo(reason)
         onNodeWithText(reason).assertExists()
     }
@@ -161,7 +208,7 @@ class UiFlowTest {
         assertEquals(sha, c.evidence!!.items.single().sha256)
         // Export goes to the share sheet.
         onNodeWithText(Strings.of(Language.ZH).exportBundle).performClick()
-        waitUntil(timeoutMillis = WAIT) { effects.shared.isNotEmpty() }
+        await("the bundle in the share sheet") { effects.shared.isNotEmpty() }
         assertTrue(File(effects.shared.single().first).length() > 0)
     }
 
@@ -175,7 +222,7 @@ class UiFlowTest {
         onAllNodesWithText("出处").onFirst().performClick()
         waitFor("这条规则的出处")
         onNodeWithText("标记为可能过时").performClick()
-        waitUntil(timeoutMillis = WAIT) { c.case!!.steps.first().flag != null }
+        await("the flag on the first step") { c.case!!.steps.first().flag != null }
         val mark = c.case!!.steps.first().flag!!.text
         assertTrue(mark.startsWith("⚑"), mark)
         waitFor(mark)
@@ -192,33 +239,33 @@ class UiFlowTest {
         waitFor(report.reason!!)
         onNodeWithText("与公会协商退出的消息", substring = true).performClick()
         // The questions come first; answered in place, the letter appears.
-        waitUntil(timeoutMillis = WAIT) { c.letter?.id == "guild_negotiation_message" }
+        await("the letter to the guild") { c.letter?.id == "guild_negotiation_message" }
         waitFor(c.letter!!.missingText!!)
         c.answerForLetter(mapOf("guild_name" to "星河传媒公会", "account_name" to "晓华的日常"))
-        waitUntil(timeoutMillis = WAIT) { c.letter?.complete == true }
+        await("the letter complete") { c.letter?.complete == true }
         waitFor("星河传媒公会负责人：")
         onNodeWithText(s.copyLetter).performClick()
-        waitUntil(timeoutMillis = WAIT) { effects.copied.isNotEmpty() }
+        await("the letter copied") { effects.copied.isNotEmpty() }
         assertTrue(effects.copied.single().startsWith("与公会协商退出的消息\n\n星河传媒公会负责人："))
         onNodeWithText(s.printLetter).performClick()
-        waitUntil(timeoutMillis = WAIT) { effects.printed.isNotEmpty() }
+        await("the letter printed") { effects.printed.isNotEmpty() }
         assertTrue(effects.printed.single().second.contains("@page { size: A4;"))
         onNodeWithText(s.markSent).performClick()
-        waitUntil(timeoutMillis = WAIT) { c.letter!!.sent.isNotEmpty() }
+        await("the letter marked sent") { c.letter!!.sent.isNotEmpty() }
         waitFor(c.letter!!.sent.single().text)
         val kept = runBlocking { screens.evidence(case.id, "read_contract_and_negotiate") }
         assertTrue(kept.items.any { it.fileName.startsWith("与公会协商退出的消息") })
     }
 
     private fun ComposeUiTest.waitForTag(tag: String) =
-        waitUntil(timeoutMillis = WAIT) { onAllNodes(hasTestTag(tag)).fetchSemanticsNodes().isNotEmpty() }
+        await("the node tagged $tag") { onAllNodes(hasTestTag(tag)).fetchSemanticsNodes().isNotEmpty() }
 
     @Test
     fun aWeakPassphraseKeepsCreateOffThenAStrongOneMakesABackupAndTheSectionDatesIt(): Unit = runComposeUiTest {
         runBlocking { screens.createCase("douyin.guild-exit", Demo.guildAnswers) }
         c.go(Route.Settings)
         setContent { TuiluApp(c) }
-        waitUntil(timeoutMillis = WAIT) { c.backup != null }
+        await("the backup section") { c.backup != null }
         val before = c.backup!!
         assertEquals("还没有备份过", before.lastBackupText)
         assertTrue(before.due)
@@ -245,7 +292,7 @@ class UiFlowTest {
         onNodeWithTag("passphrase-again").performTextClearance()
         onNodeWithTag("passphrase-again").performTextInput(strong)
         onNodeWithTag("create-backup").assertIsEnabled().performClick()
-        waitUntil(timeoutMillis = 60_000L) { effects.savedDocuments.isNotEmpty() && c.backup?.lastBackupAt != null }
+        await("the backup saved and dated", 60_000L) { effects.savedDocuments.isNotEmpty() && c.backup?.lastBackupAt != null }
         val file = File(effects.savedDocuments.single())
         assertEquals(before.suggestedFileName, file.name)
         assertTrue(file.length() > 0)
@@ -267,22 +314,22 @@ class UiFlowTest {
         val s = Strings.of(Language.ZH)
         c.go(Route.Settings)
         setContent { TuiluApp(c) }
-        waitUntil(timeoutMillis = WAIT) { c.backup != null }
+        await("the backup section") { c.backup != null }
         onNodeWithText(c.backup!!.restoreLabel).performClick()
         waitForTag("restore-passphrase")
         onNodeWithTag("restore-passphrase").performTextInput("correct horse")
         onNodeWithText(s.checkBackup).performClick()
-        waitUntil(timeoutMillis = 30_000L) { (c.backupDialog as? BackupDialog.Restore)?.checked != null }
+        await("the backup checked") { (c.backupDialog as? BackupDialog.Restore)?.checked != null }
         val checked = (c.backupDialog as BackupDialog.Restore).checked!!
         waitFor(checked.headline)
         onAllNodesWithText(checked.contentsText).onFirst().assertExists()
         // This phone has a case: the core refuses, the dialog says so and offers replacing.
         onNodeWithTag("restore-confirm").performClick()
-        waitUntil(timeoutMillis = 30_000L) { (c.backupDialog as? BackupDialog.Restore)?.replaceAsk != null }
+        await("the question whether to replace") { (c.backupDialog as? BackupDialog.Restore)?.replaceAsk != null }
         waitFor((c.backupDialog as BackupDialog.Restore).replaceAsk!!)
         assertNull(c.backupDone)
         onNodeWithText(s.replaceData).performClick()
-        waitUntil(timeoutMillis = 30_000L) { c.backupDone != null }
+        await("the restore done") { c.backupDone != null }
         assertTrue(c.backupDone!!.replaced)
         waitFor(c.backupDone!!.headline)
     }
