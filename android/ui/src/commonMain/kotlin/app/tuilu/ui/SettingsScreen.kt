@@ -15,6 +15,7 @@ import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Surface
 import androidx.compose.material3.Switch
+import androidx.compose.ui.platform.testTag
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
@@ -78,7 +79,7 @@ fun SettingsScreen(
                                         style = MaterialTheme.typography.bodySmall,
                                     )
                                 }
-                                Switch(checked = perms.exactOptIn, onCheckedChange = onExact)
+                                Switch(checked = perms.exactOptIn, onCheckedChange = onExact, modifier = Modifier.testTag("exact-alarms"))
                             }
                             if (perms.exactOptIn && !perms.exactAllowed) {
                                 OutlinedButton(onClick = { onOpen(SettingsPage.ExactAlarms) }) { Text(s.openSystemSettings) }
@@ -93,7 +94,7 @@ fun SettingsScreen(
                             Text(s.batteryIntro, style = MaterialTheme.typography.bodySmall)
                             s.oemGuides.forEach { (oem, text) ->
                                 Text(text, style = MaterialTheme.typography.bodyMedium)
-                                TextButton(onClick = { onOpen(SettingsPage.Battery(oem)) }) { Text(s.openSystemSettings) }
+                                TextButton(onClick = { onOpen(SettingsPage.Battery(oem)) }, modifier = Modifier.testTag("battery-" + oem.name)) { Text(s.openSystemSettings) }
                             }
                         }
                     }
@@ -108,7 +109,7 @@ fun SettingsScreen(
                                     style = MaterialTheme.typography.bodyLarge,
                                     modifier = Modifier.weight(1f),
                                 )
-                                Switch(checked = view.quietHoursEnabled, onCheckedChange = onQuietHours)
+                                Switch(checked = view.quietHoursEnabled, onCheckedChange = onQuietHours, modifier = Modifier.testTag("quiet-hours"))
                             }
                             Text("${s.reminderTime}：${view.preferredTime}", style = MaterialTheme.typography.bodyMedium)
                             Text("${s.timeZone}：${view.timeZone}", style = MaterialTheme.typography.bodyMedium)

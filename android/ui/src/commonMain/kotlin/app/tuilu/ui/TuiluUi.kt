@@ -1,6 +1,8 @@
 package app.tuilu.ui
 
 import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
@@ -438,90 +440,92 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
     val s = c.strings
     LaunchedEffect(Unit) { c.reload() }
     TuiluTheme(dark) {
-        Box(Modifier.fillMaxSize()) {
-            when (val r = c.route) {
-                Route.Home -> c.home?.let { HomeScreen(it, s, onOpenCase = { id -> c.go(Route.Case(id)) }, onStart = { c.go(Route.Picker) }, onSettings = { c.go(Route.Settings) }) }
-                Route.Picker -> c.picker?.let { PickerScreen(it, c.home?.startLabel ?: s.appName, s, onBack = c::back, onPick = c::pick) }
-                is Route.Questions -> c.questionnaire?.takeIf { it.scenario == r.scenario }?.let {
-                    QuestionScreen(it, c.questionIndex, s, onBack = c::back, onAnswer = c::answer, onGoTo = { n -> c.questionIndex = n }, onPreview = { c.go(Route.Preview(r.scenario)) })
-                }
-                is Route.Preview -> c.questionnaire?.let { PreviewScreen(it, s, onBack = c::back, onCreate = { c.create() }) }
-                is Route.Case -> c.case?.takeIf { it.id == r.id }?.let {
-                    ChecklistScreen(
-                        it, s, c.today(), c.nowTime(), c.showUndo,
-                        onBack = c::back, onAct = { req -> c.act(req) }, onUndo = { c.undo() },
-                        onEvidence = { step -> c.go(Route.Evidence(r.id, step.id, step.title)) },
-                        onFlag = { step, note -> c.flag(step, note) },
-                        onLetters = { c.go(Route.Letters(r.id)) },
-                    )
-                }
-                is Route.Letters -> c.letters?.takeIf { it.caseId == r.caseId }?.let {
-                    LettersScreen(it, s, onBack = c::back, onOpen = { id -> c.go(Route.Letter(r.caseId, id)) })
-                }
-                is Route.Letter -> c.letter?.takeIf { it.id == r.letterId && it.caseId == r.caseId }?.let {
-                    LetterScreen(
-                        it, s, c.result, onBack = c::back, onAnswers = { a -> c.answerForLetter(a) },
-                        onCopy = c::copyLetter, onShare = c::shareLetter, onPrint = { c.printLetter() },
-                        onMarkSent = { c.markLetterSent() },
-                    )
-                }
-                is Route.Evidence -> c.evidence?.let {
-                    EvidenceScreen(
-                        it, r.title, s, c.busy, c.result,
-                        thumbnail = { row -> c.thumbnailPath(row.sha256)?.let(thumbnail) },
-                        onBack = c::back, onPick = { c.pickMedia() }, onCamera = { c.takePhoto() },
-                        onVerify = c::verify, onExport = c::export, onCancel = c::cancelWork,
-                    )
-                }
-                Route.Settings -> c.settings?.let {
-                    SettingsScreen(
-                        it, c.permissions, s, onBack = c::back,
-                        onAllowNotifications = c.effects::requestNotifications,
-                        onExact = { on -> c.permissions = c.permissions.copy(exactOptIn = on); if (on && !c.permissions.exactAllowed) c.effects.openSettings(SettingsPage.ExactAlarms) },
-                        onOpen = c.effects::openSettings,
-                        onQuietHours = { on -> c.setQuietHours(on) },
-                        onLanguage = { l -> c.setLanguage(l) },
-                        onExportIcs = { c.exportIcs() },
-                        backup = {
-                            c.backup?.let { b ->
-                                BackupSection(b, s, c.busy, c.backupDone, onCreate = c::openCreateBackup, onRestore = { c.pickBackupToRestore() }, onCancel = c::cancelWork)
-                            }
-                        },
-                    )
-                    // Hidden while the core works; errors show inside the dialog.
-                    val b = c.backup
-                    if (b != null && c.busy == null) {
-                        when (val d = c.backupDialog) {
-                            BackupDialog.Create -> CreateBackupDialog(b, s, c.message, c::passphraseHint, onDismiss = c::closeBackupDialog, onCreate = c::createBackup)
-                            is BackupDialog.Restore -> RestoreBackupDialog(d, b, s, c.message, onDismiss = c::closeBackupDialog, onCheck = c::checkBackup, onRestore = c::restoreBackup)
-                            null -> {}
-                        }
-                    }
-                }
-            }
+        Column(Modifier.fillMaxSize()) {
+            // Shared files wait above the screen, never over it: every card stays tappable.
             if (c.pendingImport.isNotEmpty()) {
                 Surface(
                     color = MaterialTheme.colorScheme.primaryContainer,
                     contentColor = MaterialTheme.colorScheme.onPrimaryContainer,
-                    shape = MaterialTheme.shapes.small,
-                    modifier = Modifier.align(Alignment.BottomStart).padding(12.dp).fillMaxWidth(),
+                    modifier = Modifier.fillMaxWidth(),
                 ) {
-                    Box(Modifier.padding(start = 16.dp)) {
-                        Text(s.importBanner(c.pendingImport.size), modifier = Modifier.align(Alignment.CenterStart).padding(end = 72.dp, top = 12.dp, bottom = 12.dp))
-                        TextButton(onClick = c::cancelImport, modifier = Modifier.align(Alignment.CenterEnd)) { Text(s.cancel) }
+                    Row(Modifier.padding(start = 16.dp), verticalAlignment = Alignment.CenterVertically) {
+                        Text(s.importBanner(c.pendingImport.size), modifier = Modifier.weight(1f).padding(vertical = 12.dp))
+                        TextButton(onClick = c::cancelImport) { Text(s.cancel) }
                     }
                 }
             }
-            c.message?.let { m ->
-                Surface(
-                    color = MaterialTheme.colorScheme.errorContainer,
-                    contentColor = MaterialTheme.colorScheme.onErrorContainer,
-                    shape = MaterialTheme.shapes.small,
-                    modifier = Modifier.align(Alignment.BottomCenter).padding(12.dp).fillMaxWidth(),
-                ) {
-                    Box(Modifier.padding(start = 16.dp)) {
-                        Text(m, modifier = Modifier.align(Alignment.CenterStart).padding(end = 72.dp, top = 12.dp, bottom = 12.dp))
-                        TextButton(onClick = { c.message = null }, modifier = Modifier.align(Alignment.CenterEnd)) { Text(s.close) }
+            Box(Modifier.fillMaxWidth().weight(1f)) {
+                when (val r = c.route) {
+                    Route.Home -> c.home?.let { HomeScreen(it, s, onOpenCase = { id -> c.go(Route.Case(id)) }, onStart = { c.go(Route.Picker) }, onSettings = { c.go(Route.Settings) }) }
+                    Route.Picker -> c.picker?.let { PickerScreen(it, c.home?.startLabel ?: s.appName, s, onBack = c::back, onPick = c::pick) }
+                    is Route.Questions -> c.questionnaire?.takeIf { it.scenario == r.scenario }?.let {
+                        QuestionScreen(it, c.questionIndex, s, onBack = c::back, onAnswer = c::answer, onGoTo = { n -> c.questionIndex = n }, onPreview = { c.go(Route.Preview(r.scenario)) })
+                    }
+                    is Route.Preview -> c.questionnaire?.let { PreviewScreen(it, s, onBack = c::back, onCreate = { c.create() }) }
+                    is Route.Case -> c.case?.takeIf { it.id == r.id }?.let {
+                        ChecklistScreen(
+                            it, s, c.today(), c.nowTime(), c.showUndo,
+                            onBack = c::back, onAct = { req -> c.act(req) }, onUndo = { c.undo() },
+                            onEvidence = { step -> c.go(Route.Evidence(r.id, step.id, step.title)) },
+                            onFlag = { step, note -> c.flag(step, note) },
+                            onLetters = { c.go(Route.Letters(r.id)) },
+                        )
+                    }
+                    is Route.Letters -> c.letters?.takeIf { it.caseId == r.caseId }?.let {
+                        LettersScreen(it, s, onBack = c::back, onOpen = { id -> c.go(Route.Letter(r.caseId, id)) })
+                    }
+                    is Route.Letter -> c.letter?.takeIf { it.id == r.letterId && it.caseId == r.caseId }?.let {
+                        LetterScreen(
+                            it, s, c.result, onBack = c::back, onAnswers = { a -> c.answerForLetter(a) },
+                            onCopy = c::copyLetter, onShare = c::shareLetter, onPrint = { c.printLetter() },
+                            onMarkSent = { c.markLetterSent() },
+                        )
+                    }
+                    is Route.Evidence -> c.evidence?.let {
+                        EvidenceScreen(
+                            it, r.title, s, c.busy, c.result,
+                            thumbnail = { row -> c.thumbnailPath(row.sha256)?.let(thumbnail) },
+                            onBack = c::back, onPick = { c.pickMedia() }, onCamera = { c.takePhoto() },
+                            onVerify = c::verify, onExport = c::export, onCancel = c::cancelWork,
+                        )
+                    }
+                    Route.Settings -> c.settings?.let {
+                        SettingsScreen(
+                            it, c.permissions, s, onBack = c::back,
+                            onAllowNotifications = c.effects::requestNotifications,
+                            onExact = { on -> c.permissions = c.permissions.copy(exactOptIn = on); if (on && !c.permissions.exactAllowed) c.effects.openSettings(SettingsPage.ExactAlarms) },
+                            onOpen = c.effects::openSettings,
+                            onQuietHours = { on -> c.setQuietHours(on) },
+                            onLanguage = { l -> c.setLanguage(l) },
+                            onExportIcs = { c.exportIcs() },
+                            backup = {
+                                c.backup?.let { b ->
+                                    BackupSection(b, s, c.busy, c.backupDone, onCreate = c::openCreateBackup, onRestore = { c.pickBackupToRestore() }, onCancel = c::cancelWork)
+                                }
+                            },
+                        )
+                        // Hidden while the core works; errors show inside the dialog.
+                        val b = c.backup
+                        if (b != null && c.busy == null) {
+                            when (val d = c.backupDialog) {
+                                BackupDialog.Create -> CreateBackupDialog(b, s, c.message, c::passphraseHint, onDismiss = c::closeBackupDialog, onCreate = c::createBackup)
+                                is BackupDialog.Restore -> RestoreBackupDialog(d, b, s, c.message, onDismiss = c::closeBackupDialog, onCheck = c::checkBackup, onRestore = c::restoreBackup)
+                                null -> {}
+                            }
+                        }
+                    }
+                }
+                c.message?.let { m ->
+                    Surface(
+                        color = MaterialTheme.colorScheme.errorContainer,
+                        contentColor = MaterialTheme.colorScheme.onErrorContainer,
+                        shape = MaterialTheme.shapes.small,
+                        modifier = Modifier.align(Alignment.BottomCenter).padding(12.dp).fillMaxWidth(),
+                    ) {
+                        Box(Modifier.padding(start = 16.dp)) {
+                            Text(m, modifier = Modifier.align(Alignment.CenterStart).padding(end = 72.dp, top = 12.dp, bottom = 12.dp))
+                            TextButton(onClick = { c.message = null }, modifier = Modifier.align(Alignment.CenterEnd)) { Text(s.close) }
+                        }
                     }
                 }
             }

@@ -13,6 +13,7 @@ import androidx.compose.ui.semantics.SemanticsProperties
 import androidx.compose.ui.semantics.getOrNull
 import androidx.compose.ui.test.hasText
 import androidx.compose.ui.test.onAllNodesWithText
+import androidx.compose.ui.test.assertCountEquals
 import androidx.compose.ui.test.onFirst
 import androidx.compose.ui.test.onLast
 import androidx.compose.ui.test.onNodeWithTag
@@ -332,5 +333,88 @@ class UiFlowTest {
         await("the restore done") { c.backupDone != null }
         assertTrue(c.backupDone!!.replaced)
         waitFor(c.backupDone!!.headline)
+    }
+
+    @Test
+    fun aScreenshotSharedFromAnotherAppIsFiledUnderTheStepTheUserOpens(): Unit = runComposeUiTest {
+        val case = runBlocking { screens.createCase("douyin.guild-exit", Demo.guildAnswers) }
+        val file = File(vault, "微信图片_20261001.png")
+        renderPng(file, wDp = 60, hDp = 100) { androidx.compose.material3.Text("公会拒绝退出") }
+        val s = Strings.of(Language.ZH)
+        setContent { TuiluApp(c, thumbnail = ::desktopThumbnail) }
+        await("home") { c.home != null }
+        // ACTION_SEND from WeChat: the app asks where it belongs.
+        runOnUiThread { c.importShared(listOf(PickedFile(file.path, file.name, "image/png"))) }
+        waitFor(s.importBanner(1))
+        val card = c.home!!.cases.single()
+        onNodeWithText(card.title).performClick()
+        await("the case") { c.case?.id == case.id }
+        val step = c.case!!.steps.first { it.id == "read_contract_and_negotiate" }
+        clickOnStep(step.id, "${s.evidence} · 0")
+        // Opening the step's evidence files the shared screenshot there, once.
+        await("the shared file filed") { c.evidence?.items?.size == 1 }
+        waitFor(file.name)
+        assertTrue(c.pendingImport.isEmpty())
+        onAllNodesWithText(s.importBanner(1)).assertCountEquals(0)
+        val kept = runBlocking { screens.evidence(case.id, step.id) }.items.single()
+        assertEquals(file.name, kept.fileName)
+        val sha = MessageDigest.getInstance("SHA-256").digest(file.readBytes()).joinToString("") { "%02x".format(it) }
+        assertEquals(sha, kept.sha256)
+    }
+
+    @Test
+    fun settingsAskForNotificationsOpenMakersPagesSwitchQuietHoursAndLanguageAndExportTheCalendar(): Unit = runComposeUiTest {
+        // A submitted exit: a deadline for reminders and for the calendar.
+        var case = runBlocking { screens.createCase("douyin.guild-exit", Demo.guildAnswers) }
+        for (step in listOf("check_account_status", "backup_data", "read_contract_and_negotiate")) {
+            case = runBlocking { screens.act(case.id, step, StepAction.DONE) }
+        }
+        runBlocking { screens.act(case.id, "submit_exit", StepAction.SUBMIT, at = clock.instant()) }
+        val zh = Strings.of(Language.ZH)
+        val en = Strings.of(Language.EN)
+        c.permissions = PermissionState(notificationsAllowed = false, exactOptIn = false, exactAllowed = false)
+        c.go(Route.Settings)
+        setContent { TuiluApp(c) }
+        await("the settings") { c.settings != null }
+
+        // Notifications denied: the state in words, the rationale, and a way to ask.
+        waitFor(zh.notificationsOff)
+        waitFor(zh.notificationRationale)
+        onNodeWithText(zh.allowNotifications).performClick()
+        await("the permission asked") { effects.notificationRequests == 1 }
+        // Exact alarms: opting in where the phone does not allow them leads to its page.
+        scrollTo(zh.exactAlarms)
+        onNodeWithTag("exact-alarms").performClick()
+        await("the exact-alarm page") { effects.opened.contains(SettingsPage.ExactAlarms) }
+        waitFor(zh.exactAlarmsDenied)
+        // The makers' battery pages.
+        val guide = zh.oemGuides.first { it.first == Oem.HUAWEI }.second
+        scrollTo(guide)
+        onNodeWithTag("battery-HUAWEI").performClick()
+        await("the maker's battery page") { effects.opened.contains(SettingsPage.Battery(Oem.HUAWEI)) }
+
+        // Quiet hours: the core stores the choice and says it in words.
+        val quietBefore = c.settings!!.quietHoursEnabled
+        scrollTo(zh.quietHours)
+        onNodeWithTag("quiet-hours").performClick()
+        await("quiet hours switched") { c.settings!!.quietHoursEnabled != quietBefore }
+        assertEquals(!quietBefore, runBlocking { screens.storedSettings() }.quietHoursEnabled)
+        waitFor(if (c.settings!!.quietHoursEnabled) c.settings!!.quietHoursText else zh.quietOff)
+
+        // The calendar goes to the share sheet as an .ics with the exit's deadline.
+        scrollTo(zh.exportIcs)
+        onNodeWithText(zh.exportIcs).performClick()
+        await("the calendar shared") { effects.shared.any { it.second == "text/calendar" } }
+        val ics = File(effects.shared.first { it.second == "text/calendar" }.first).readText()
+        assertTrue(ics.startsWith("BEGIN:VCALENDAR"), ics.take(80))
+        assertTrue(ics.contains("BEGIN:VEVENT"), ics)
+
+        // English: the app's words and the core's words change together, and it is kept.
+        scrollTo("English")
+        onNodeWithText("English").performClick()
+        await("English") { c.settings?.language == Language.EN && c.strings.exportIcs == en.exportIcs }
+        waitFor(en.exportIcs)
+        assertEquals(Language.EN, runBlocking { screens.storedSettings() }.language)
+        onAllNodesWithText(zh.exportIcs).assertCountEquals(0)
     }
 }
