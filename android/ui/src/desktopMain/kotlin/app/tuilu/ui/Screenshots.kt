@@ -110,7 +110,7 @@ fun main(args: Array<String>) = runBlocking {
                 ChecklistScreen(guild, s, today, time, false, {}, {}, {}, {}, { _, _ -> })
                 SourceDialog(sourced, s, {}, {})
             }
-            renderPng(File(out, "submit-time-$l.png")) {
+            renderPng(File(out, "time-picker-$l.png")) {
                 ChecklistScreen(guild, s, today, time, false, {}, {}, {}, {}, { _, _ -> })
                 TimeDialog(s, guild.steps.flatMap { it.actions }.first { it.timeQuestion != null }, today, time, {}, {})
             }
