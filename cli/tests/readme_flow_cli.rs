@@ -81,7 +81,7 @@ fn the_readme_walkthrough_works() {
             "--json",
         ],
     ));
-    assert_eq!(submitted["deadline"]["latest"], "2026-10-10");
+    assert_eq!(submitted["deadline"]["latest_date"], "2026-10-10");
 
     let shot = dir.path().join("screenshot.png");
     std::fs::write(&shot, b"\x89PNG\r\n\x1a\nnot really a picture").unwrap();

@@ -134,8 +134,8 @@ fn submitted_steps_have_deadlines_and_become_overdue() {
     let d = out
         .deadline
         .expect("a submitted step with a duration has a deadline");
-    assert_eq!(d.earliest.to_string(), "2026-11-25");
-    assert_eq!(d.latest.to_string(), "2026-11-27");
+    assert_eq!(d.earliest_date.to_string(), "2026-11-25");
+    assert_eq!(d.latest_date.to_string(), "2026-11-27");
     assert_eq!(d.deadline_beijing.to_rfc3339(), "2026-11-27T23:59:59+08:00");
     assert!(!d.estimated, "2026 holidays are known");
 
@@ -176,7 +176,7 @@ fn a_route_with_its_own_duration_sets_the_clock() {
     };
     let out = v.transition(&id, "notice", A::Submit, &opts, t0()).unwrap();
     let d = out.deadline.unwrap();
-    assert_eq!(d.latest.to_string(), "2026-11-27"); // 7 natural days
+    assert_eq!(d.latest_date.to_string(), "2026-11-27"); // 7 natural days
     assert!(!d.estimated);
     let bad = TransitionOptions {
         route: Some("carrier_pigeon".into()),
@@ -469,7 +469,7 @@ fn upgrades_report_changes_and_keep_progress() {
     assert_eq!(notice.status, S::Submitted);
     // The running clock follows the new duration (3..7 working days).
     assert_eq!(
-        notice.deadline.as_ref().unwrap().latest.to_string(),
+        notice.deadline.as_ref().unwrap().latest_date.to_string(),
         "2026-12-01"
     );
 
@@ -569,7 +569,7 @@ fn deadlines_count_china_holidays_and_make_up_days() {
         .transition(&id, "notice", A::Submit, &at(submitted), t0())
         .unwrap();
     let d = out.deadline.unwrap();
-    assert_eq!(d.earliest.to_string(), "2026-10-10");
-    assert_eq!(d.latest.to_string(), "2026-10-13");
+    assert_eq!(d.earliest_date.to_string(), "2026-10-10");
+    assert_eq!(d.latest_date.to_string(), "2026-10-13");
     assert!(!d.estimated);
 }

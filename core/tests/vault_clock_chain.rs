@@ -48,7 +48,7 @@ fn the_wind_down_clock_waits_for_the_notice_period_even_if_marked_done_early() {
         .unwrap();
     let d = out.deadline.expect("the wind-down has a clock");
     // Notice: 2026-12-01 + 30 days = 12-31; wind-down 45 days from there = 2027-02-14.
-    assert_eq!(d.latest.to_string(), "2027-02-14");
+    assert_eq!(d.latest_date.to_string(), "2027-02-14");
     assert_eq!(d.clock_start.to_rfc3339(), "2026-12-31T15:59:59+00:00");
 
     let view = v.case(&case.id, day1).unwrap();
@@ -58,7 +58,7 @@ fn the_wind_down_clock_waits_for_the_notice_period_even_if_marked_done_early() {
         .find(|s| s.id == "wind_down_plan")
         .unwrap();
     assert_eq!(
-        step.deadline.as_ref().unwrap().latest.to_string(),
+        step.deadline.as_ref().unwrap().latest_date.to_string(),
         "2027-02-14"
     );
     assert_eq!(
@@ -66,7 +66,7 @@ fn the_wind_down_clock_waits_for_the_notice_period_even_if_marked_done_early() {
             .as_ref()
             .unwrap()
             .deadline
-            .latest
+            .latest_date
             .to_string(),
         "2027-02-14"
     );
@@ -74,5 +74,5 @@ fn the_wind_down_clock_waits_for_the_notice_period_even_if_marked_done_early() {
     let list = v.list_cases(false, day1).unwrap();
     let next = list[0].next_deadline.as_ref().unwrap();
     assert_eq!(next.step, "wind_down_plan");
-    assert_eq!(next.deadline.latest.to_string(), "2027-02-14");
+    assert_eq!(next.deadline.latest_date.to_string(), "2027-02-14");
 }

@@ -86,7 +86,7 @@ fn every_fixture_migrates_and_keeps_its_data() {
         );
         // 7 natural days by the e-mail route.
         assert_eq!(
-            notice.deadline.as_ref().unwrap().latest.to_string(),
+            notice.deadline.as_ref().unwrap().latest_date.to_string(),
             "2026-11-27"
         );
         assert_eq!(p.dropped_steps.len(), 1);

@@ -170,11 +170,11 @@ impl LetterInputs<'_> {
     fn period(&self, id: &str) -> Option<(NaiveDate, NaiveDate)> {
         let s = self.step(id)?;
         if let Some(d) = &s.deadline {
-            return Some((beijing_date(d.clock_start), d.latest));
+            return Some((beijing_date(d.clock_start), d.latest_date));
         }
         let dur = s.duration.as_ref()?;
         let d = self.calc.deadline_for(dur, self.ctx.now)?;
-        Some((self.today(), d.latest))
+        Some((self.today(), d.latest_date))
     }
 
     fn slot(&self, lang: Lang, slot: &Slot, facts: &Facts, attachments: usize) -> Option<String> {
@@ -205,7 +205,7 @@ impl LetterInputs<'_> {
                 if !d.is_overdue(self.ctx.now) {
                     return None;
                 }
-                let days = (self.today() - d.latest).num_days().max(1);
+                let days = (self.today() - d.latest_date).num_days().max(1);
                 Some(match lang {
                     Lang::Zh => format!("{days}天"),
                     Lang::En if days == 1 => "1 day".to_string(),
@@ -423,7 +423,7 @@ impl LetterInputs<'_> {
                     });
                 }
                 Some(d) if !d.is_overdue(self.ctx.now) => {
-                    let end = date_text(lang, d.latest);
+                    let end = date_text(lang, d.latest_date);
                     return Some(match lang {
                         Lang::Zh => format!(
                             "{st}的期限（{end}）还没到：到期仍无结果时，才用得上这封信"

@@ -10,7 +10,7 @@ use crate::calendar::{ChinaCalendar, BEIJING};
 use crate::reminders::UserZone;
 use crate::rules::pack::{DurationDef, DurationUnit, StepKind};
 use crate::text::Lang;
-use crate::vault::StepDeadline;
+use crate::calendar::Deadline;
 
 pub use crate::rules::pack::TimeSense;
 
@@ -89,7 +89,7 @@ pub struct DeadlineView {
 pub fn deadline_view(
     lang: Lang,
     sense: TimeSense,
-    d: &StepDeadline,
+    d: &Deadline,
     now: DateTime<Utc>,
     zone: &UserZone,
     calendar: &ChinaCalendar,
@@ -111,14 +111,14 @@ pub fn deadline_view(
         Lang::En if local_is_beijing => format!("{bj_text} Beijing time"),
         Lang::En => format!("{bj_text} Beijing time ({deadline_local})"),
     };
-    let range = d.earliest != d.latest;
+    let range = d.earliest_date != d.latest_date;
     let text = match (sense, lang) {
         (TimeSense::Deadline, Lang::Zh) if range => {
-            format!("对方最早 {} 答复，最迟应在 {when}前答复", d.earliest)
+            format!("对方最早 {} 答复，最迟应在 {when}前答复", d.earliest_date)
         }
         (TimeSense::Deadline, Lang::Zh) => format!("对方应在 {when}前答复"),
         (TimeSense::Deadline, Lang::En) if range => {
-            format!("answer expected from {}, due by {when}", d.earliest)
+            format!("answer expected from {}, due by {when}", d.earliest_date)
         }
         (TimeSense::Deadline, Lang::En) => format!("answer due by {when}"),
         (TimeSense::Earliest, Lang::Zh) => format!("{when}之后可以办理"),
@@ -135,8 +135,8 @@ pub fn deadline_view(
         sense_label: sense.label().get(lang).to_string(),
         text,
         relative: relative_text(lang, sense, d, now, calendar),
-        earliest: d.earliest,
-        latest: d.latest,
+        earliest: d.earliest_date,
+        latest: d.latest_date,
         earliest_utc: d.earliest_utc,
         deadline_utc: d.deadline_utc,
         deadline_beijing: bj_text,
@@ -144,7 +144,7 @@ pub fn deadline_view(
         overdue,
         reached,
         estimated: d.estimated,
-        estimate_reason: d.estimate_reason.as_ref().map(|r| r.get(lang).to_string()),
+        estimate_reason: d.estimate_reason.map(|r| r.text().get(lang).to_string()),
     }
 }
 
@@ -152,7 +152,7 @@ pub fn deadline_view(
 fn relative_text(
     lang: Lang,
     sense: TimeSense,
-    d: &StepDeadline,
+    d: &Deadline,
     now: DateTime<Utc>,
     calendar: &ChinaCalendar,
 ) -> String {
@@ -193,14 +193,14 @@ fn relative_text(
         };
     }
     if d.unit == DurationUnit::WorkingDays {
-        let n = calendar.working_days_between(today, d.latest).count;
+        let n = calendar.working_days_between(today, d.latest_date).count;
         return match lang {
             Lang::Zh => format!("还剩 {n} 个工作日"),
             Lang::En if n == 1 => "1 working day left".to_string(),
             Lang::En => format!("{n} working days left"),
         };
     }
-    let n = (d.latest - today).num_days();
+    let n = (d.latest_date - today).num_days();
     match lang {
         Lang::Zh => format!("还剩 {n} 天"),
         Lang::En if n == 1 => "1 day left".to_string(),

@@ -58,6 +58,13 @@ pub struct Deadline {
     pub estimate_reason: Option<EstimateReason>,
 }
 
+impl Deadline {
+    /// Past the deadline at `now`.
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        now > self.deadline_utc
+    }
+}
+
 /// Computes a step's deadline from its duration and the instant its clock starts.
 ///
 /// Errors: [`CalendarError::InvalidDuration`] when `min > max`,

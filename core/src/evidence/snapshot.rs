@@ -291,8 +291,8 @@ fn deadline_story(s: &StepView, calc: &DeadlineCalc) -> Option<DeadlineStory> {
     Some(DeadlineStory {
         sense: duration_sense(duration, s.kind),
         clock_start: d.clock_start,
-        earliest: d.earliest,
-        latest: d.latest,
+        earliest: d.earliest_date,
+        latest: d.latest_date,
         deadline: d.deadline_utc,
         estimated: d.estimated,
         done_at: s

@@ -13,43 +13,11 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use serde::Serialize;
+use chrono::{DateTime, Utc};
 
 pub use crate::calendar::BEIJING;
-use crate::calendar::{calendar_dir, step_deadline, ChinaCalendar};
-use crate::rules::pack::{DurationDef, DurationUnit};
-use crate::text::Text;
-
-/// When a step's duration ends.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StepDeadline {
-    pub unit: DurationUnit,
-    /// When the clock started (the step's `submitted_at`).
-    pub clock_start: DateTime<Utc>,
-    /// Beijing date the earliest end (`min`) falls on.
-    pub earliest: NaiveDate,
-    /// Beijing date of the deadline (`max`).
-    pub latest: NaiveDate,
-    /// The earliest end as an instant.
-    pub earliest_utc: DateTime<Utc>,
-    /// The deadline: 23:59:59 Beijing time of `latest` for day units, exactly `max` hours
-    /// after the start for hours.
-    pub deadline_utc: DateTime<Utc>,
-    /// `deadline_utc` in Beijing time.
-    pub deadline_beijing: DateTime<FixedOffset>,
-    /// True when the dates are an estimate (unknown holiday schedule).
-    pub estimated: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub estimate_reason: Option<Text>,
-}
-
-impl StepDeadline {
-    /// Past the deadline at `now`.
-    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
-        now > self.deadline_utc
-    }
-}
+use crate::calendar::{calendar_dir, step_deadline, ChinaCalendar, Deadline};
+use crate::rules::pack::DurationDef;
 
 /// What deadlines are computed with, loaded once per open vault: the China calendar with
 /// the vault's imported holiday years.
@@ -78,18 +46,7 @@ impl DeadlineCalc {
         &self,
         duration: &DurationDef,
         submitted_at: DateTime<Utc>,
-    ) -> Option<StepDeadline> {
-        let d = step_deadline(&self.calendar, duration, submitted_at).ok()?;
-        Some(StepDeadline {
-            unit: d.unit,
-            clock_start: d.clock_start,
-            earliest: d.earliest_date,
-            latest: d.latest_date,
-            earliest_utc: d.earliest_utc,
-            deadline_utc: d.deadline_utc,
-            deadline_beijing: d.deadline_beijing,
-            estimated: d.estimated,
-            estimate_reason: d.estimate_reason.map(|r| r.text()),
-        })
+    ) -> Option<Deadline> {
+        step_deadline(&self.calendar, duration, submitted_at).ok()
     }
 }

@@ -29,7 +29,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, InterruptHandle};
 
-pub use deadlines::{DeadlineCalc, StepDeadline, BEIJING};
+pub use crate::calendar::Deadline;
+pub use deadlines::{DeadlineCalc, BEIJING};
 pub use error::{Result, VaultError};
 pub use flags::{read_rule_flags, rule_ids, RuleFlag};
 pub use id::CASE_ID_LEN;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::deadlines::StepDeadline;
+use crate::calendar::Deadline;
 use crate::rules::pack::{Channel, DurationDef, StepKind};
 use crate::rules::plan::{Applicability, Blocker, Plan, PlanStep};
 use crate::text::Text;
@@ -382,7 +382,7 @@ pub struct StepView {
     /// The duration that runs once submitted.
     pub duration: Option<DurationDef>,
     /// Set for steps whose clock runs (submitted, or blocked after submission).
-    pub deadline: Option<StepDeadline>,
+    pub deadline: Option<Deadline>,
     pub overdue: bool,
     /// The step's definition as planned (routes, escalation...).
     pub definition: StepSnapshot,
@@ -431,7 +431,7 @@ pub struct Progress {
 #[derive(Debug, Clone, Serialize)]
 pub struct NextDeadline {
     pub step: String,
-    pub deadline: StepDeadline,
+    pub deadline: Deadline,
     pub overdue: bool,
     /// The step, for lists that show it without loading the case.
     pub brief: StepBrief,
@@ -484,7 +484,7 @@ pub struct TransitionOutcome {
     /// For `undo`: the journal entry it reverted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub undoes: Option<i64>,
-    pub deadline: Option<StepDeadline>,
+    pub deadline: Option<Deadline>,
 }
 
 /// A step named in a re-plan report, with its status.
