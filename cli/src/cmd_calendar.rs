@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context};
 use clap::{Args, Subcommand};
 
-use crate::output::Globals;
+use crate::output::{t, Globals};
 use tuilu_core::calendar::{
     calendar_dir, import_year_into, year_file_path, CalendarStatus, ChinaCalendar,
 };
@@ -35,15 +35,21 @@ pub enum CalendarCommand {
 
 /// Loads the calendar: bundled data plus the vault's imports. Without a resolvable vault,
 /// bundled data only. Stored files that were skipped are reported on stderr.
-pub(crate) fn load_calendar(vault_flag: Option<&Path>) -> anyhow::Result<ChinaCalendar> {
-    let cal = match resolve_vault(vault_flag) {
+pub(crate) fn load_calendar(g: &Globals) -> anyhow::Result<ChinaCalendar> {
+    let cal = match resolve_vault(g.vault.as_deref()) {
         Ok(vault) => ChinaCalendar::with_overrides(&calendar_dir(&vault))?,
         Err(_) => ChinaCalendar::bundled(),
     };
     for p in cal.status().problems {
         eprintln!(
-            "警告：已忽略无效的数据文件 / warning: ignored an invalid data file: {}: {}",
-            p.path, p.message
+            "{}{}: {}",
+            t(
+                g.lang,
+                "警告：已忽略无效的数据文件 ",
+                "warning: ignored an invalid data file "
+            ),
+            p.path,
+            p.message
         );
     }
     Ok(cal)
@@ -63,7 +69,7 @@ pub fn run(g: &Globals, args: CalendarArgs) -> anyhow::Result<()> {
         }
         CalendarCommand::Import { file } => import(&file, g.vault.as_deref(), g.json),
         CalendarCommand::Status => {
-            let cal = load_calendar(g.vault.as_deref())?;
+            let cal = load_calendar(g)?;
             let status = cal.status();
             if g.json {
                 println!("{}", serde_json::to_string_pretty(&status)?);

@@ -325,7 +325,7 @@ fn add(
             }
             Err(e) => {
                 failed += 1;
-                eprintln!("错误 / error: {e}");
+                eprintln!("{}{e}", crate::output::t(g.lang, "错误：", "error: "));
             }
         }
     }

@@ -89,8 +89,12 @@ fn existing_flags(g: &Globals, scenario: &str) -> Vec<RuleFlag> {
         Ok(flags) => flags,
         Err(e) => {
             eprintln!(
-                "警告：无法读取规则标记，计划中不显示标记 / warning: cannot read the rule flags, \
-                 the plan shows none: {e}"
+                "{}{e}",
+                t(
+                    g.lang,
+                    "警告：无法读取规则标记，计划中不显示标记：",
+                    "warning: cannot read the rule flags, the plan shows none: "
+                )
             );
             Vec::new()
         }
@@ -198,7 +202,7 @@ pub fn plan(g: &Globals, args: PlanArgs) -> anyhow::Result<ExitCode> {
     let flags = existing_flags(g, scenario.id());
     let deadlines = match args.from {
         Some(from) => {
-            let cal = load_calendar(g.vault.as_deref())?;
+            let cal = load_calendar(g)?;
             Some(plan_deadlines(&plan, &cal, from)?)
         }
         None => None,

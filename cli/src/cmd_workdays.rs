@@ -85,7 +85,7 @@ fn print_estimate_note(reason: Option<EstimateReason>) {
 
 /// Runs `tuilu workdays ...`.
 pub fn run(g: &Globals, args: WorkdaysArgs) -> anyhow::Result<()> {
-    let cal = load_calendar(g.vault.as_deref())?;
+    let cal = load_calendar(g)?;
     match args.command {
         WorkdaysCommand::Is { date } => {
             let date = parse_date(&date)?;

@@ -69,9 +69,9 @@ pub fn report_error(e: &anyhow::Error, lang: Lang) -> ExitCode {
         eprintln!("{}{}", t(lang, "错误：", "error: "), app.message(lang));
         return ExitCode::FAILURE;
     }
-    eprintln!("错误 / error: {e}");
+    eprintln!("{}{e}", t(lang, "错误：", "error: "));
     for cause in e.chain().skip(1) {
-        eprintln!("  原因 / caused by: {cause}");
+        eprintln!("  {}{cause}", t(lang, "原因：", "caused by: "));
     }
     ExitCode::FAILURE
 }

@@ -468,11 +468,7 @@ fn plan_reads_flags_without_touching_the_vault() {
     let o = plan();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("抖音：退出公会"));
-    assert!(
-        stderr(&o).contains("cannot read the rule flags"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("无法读取规则标记"), "{}", stderr(&o));
     assert_eq!(
         std::fs::read(&db).unwrap(),
         b"this is not a database, but it is the user's file"
@@ -485,11 +481,7 @@ fn plan_reads_flags_without_touching_the_vault() {
     std::fs::write(&db, &bytes).unwrap();
     let o = plan();
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("cannot read the rule flags"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("无法读取规则标记"), "{}", stderr(&o));
     assert_eq!(std::fs::read(&db).unwrap(), bytes);
 
     // An old vault (schema 1, no flags yet): no warning, and not migrated by `plan`.

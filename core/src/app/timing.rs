@@ -6,11 +6,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::calendar::Deadline;
 use crate::calendar::{ChinaCalendar, BEIJING};
 use crate::reminders::UserZone;
 use crate::rules::pack::{DurationDef, DurationUnit, StepKind};
 use crate::text::Lang;
-use crate::calendar::Deadline;
 
 pub use crate::rules::pack::TimeSense;
 
