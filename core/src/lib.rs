@@ -22,6 +22,7 @@ pub mod fuzzing;
 pub mod limits;
 pub mod reminders;
 pub mod rules;
+mod sort;
 pub mod text;
 pub mod vault;
 

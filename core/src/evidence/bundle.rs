@@ -485,7 +485,7 @@ pub fn verify_bundle_with<R: Read + Seek>(
         .keys()
         .filter(|p| p.as_str() != "SHA256SUMS" && !sums.contains_key(*p))
         .collect();
-    extra.sort();
+    crate::sort::sort(&mut extra);
     for p in extra {
         issues.push(BundleIssue::ExtraFile { path: p.clone() });
     }
@@ -557,7 +557,7 @@ pub fn verify_bundle_with<R: Read + Seek>(
         .keys()
         .filter(|p| p.starts_with("files/") && !described.contains(p.as_str()))
         .collect();
-    undescribed.sort();
+    crate::sort::sort(&mut undescribed);
     for p in undescribed {
         issues.push(BundleIssue::NotInManifest { path: p.clone() });
     }

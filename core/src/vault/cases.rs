@@ -301,7 +301,7 @@ impl Vault {
                     .map(|s| (case_id.as_str(), s.as_str())),
             );
         }
-        named.sort_unstable();
+        crate::sort::sort(&mut named);
         named.dedup();
         let mut submitted: HashMap<String, Vec<StepBrief>> = HashMap::new();
         if !named.is_empty() {
@@ -650,7 +650,7 @@ fn replan(
         }
     }
     let mut leftovers: Vec<StepRow> = existing.into_values().filter(|s| s.in_plan).collect();
-    leftovers.sort_by_key(|s| s.position);
+    crate::sort::sort_by_key(&mut leftovers, |s| s.position);
     for row in leftovers {
         conn.execute(
             "UPDATE steps SET in_plan = 0 WHERE case_id = ?1 AND step_id = ?2",
