@@ -301,7 +301,7 @@ impl Vault {
                     .map(|s| (case_id.as_str(), s.as_str())),
             );
         }
-        crate::sort::sort(&mut named);
+        named.sort_unstable();
         named.dedup();
         let mut submitted: HashMap<String, Vec<StepBrief>> = HashMap::new();
         if !named.is_empty() {
