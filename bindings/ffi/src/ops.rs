@@ -17,7 +17,7 @@ use crate::app::{
 };
 use crate::cancel::{CancelToken, Cancellation};
 use crate::progress::{CoreProgress, ProgressListener};
-use crate::runtime::runtime;
+use crate::runtime::{spawn_blocking, JobError};
 
 /// Runs `work` on the runtime's blocking pool with progress and cancellation. A panic in
 /// the work or in a poll becomes `Internal`; the view and the error are converted here.
@@ -42,7 +42,7 @@ where
     // ended, cleanup included, even when nobody awaits it any more.
     let running = cancellation.clone();
     let app = app.clone();
-    let handle = runtime().spawn_blocking(move || {
+    let handle = spawn_blocking(move || {
         let _running = running;
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             if flag.is_cancelled() {
@@ -57,8 +57,8 @@ where
     let result = match handle.await {
         Ok(Ok(r)) => r.map_err(|e| AppError::from_core(e, lang)),
         Ok(Err(_)) => Err(AppError::panicked()),
-        Err(e) if e.is_panic() => Err(AppError::panicked()),
-        Err(_) => Err(AppError::from_core(core_app::AppError::Cancelled, lang)),
+        Err(JobError::Panicked) => Err(AppError::panicked()),
+        Err(JobError::Lost) => Err(AppError::from_core(core_app::AppError::Cancelled, lang)),
     };
     abandon.disarm();
     cancellation.release();
@@ -73,7 +73,7 @@ fn log_n(work_factor: Option<i32>) -> Result<Option<u8>, AppError> {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TuiluApp {
     /// Adds the file at `path` to a case, for `step_id` when given (hashed once while it
     /// is copied into the vault; progress in bytes). The same bytes already in the case
