@@ -20,6 +20,7 @@ pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod limits;
+pub mod jobs;
 pub mod reminders;
 pub mod rules;
 mod sort;

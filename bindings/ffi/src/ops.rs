@@ -1,6 +1,6 @@
 //! Long work of [`TuiluApp`]: evidence add, verify and export, the bundle check and the
-//! encrypted backup. Each is an `async` method whose blocking part runs on the crate's own
-//! runtime ([`crate::runtime`]), reports progress to a [`ProgressListener`] and stops when
+//! encrypted backup. Each is an `async` method whose blocking part runs on the core's
+//! thread pool (`tuilu_core::jobs`), reports progress to a [`ProgressListener`] and stops when
 //! its [`CancelToken`] is cancelled or the awaiting side drops the future (a cancelled
 //! foreign future does not stop Rust work by itself, uniffi-rs #2771).
 
@@ -17,9 +17,9 @@ use crate::app::{
 };
 use crate::cancel::{CancelToken, Cancellation};
 use crate::progress::{CoreProgress, ProgressListener};
-use crate::runtime::{spawn_blocking, JobError};
+use tuilu_core::jobs::{spawn_blocking, JobError};
 
-/// Runs `work` on the runtime's blocking pool with progress and cancellation. A panic in
+/// Runs `work` on the core's job pool with progress and cancellation. A panic in
 /// the work or in a poll becomes `Internal`; the view and the error are converted here.
 async fn long_op<T: ToFfi + Send + 'static>(
     app: &Arc<App>,

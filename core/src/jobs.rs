@@ -1,6 +1,7 @@
-//! The crate's own pool for blocking work. Long operations run on it, so they neither block
-//! the caller's thread nor depend on the executor the bindings use; the awaiting side is
-//! the foreign executor, which a finished job wakes directly.
+//! A small pool for blocking work that a caller awaits: the FFI runs its long operations
+//! (evidence add, verify, export, backup) on it, so they neither block the caller's thread
+//! nor depend on the executor the bindings use; the awaiting side is the foreign executor,
+//! which a finished job wakes directly.
 //!
 //! A few dozen lines of std threads instead of tokio's blocking pool: the library needs no
 //! reactor, timer or scheduler, and tokio with `async_compat` cost about 0.1 MB of the
@@ -23,7 +24,7 @@ static POOL: Mutex<(VecDeque<Job>, usize)> = Mutex::new((VecDeque::new(), 0));
 
 /// Why a job gave no value.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum JobError {
+pub enum JobError {
     /// The job panicked.
     Panicked,
     /// The job never ran (no thread could be started for it).
@@ -32,7 +33,7 @@ pub(crate) enum JobError {
 
 /// Runs `work` on the pool; the returned future resolves to its result. Dropping the
 /// future does not stop the work (like `tokio::task::spawn_blocking`).
-pub(crate) fn spawn_blocking<T: Send + 'static>(
+pub fn spawn_blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> JobHandle<T> {
     let slot = Arc::new(Mutex::new(Slot {
@@ -128,7 +129,7 @@ impl<T> Drop for Sender<T> {
 }
 
 /// Resolves to the job's result once it has ended.
-pub(crate) struct JobHandle<T>(Arc<Mutex<Slot<T>>>);
+pub struct JobHandle<T>(Arc<Mutex<Slot<T>>>);
 
 impl<T> Future for JobHandle<T> {
     type Output = Result<T, JobError>;
@@ -149,11 +150,27 @@ impl<T> Future for JobHandle<T> {
 mod tests {
     use super::*;
 
+    use std::sync::Arc;
+    use std::task::Wake;
+    use std::thread::Thread;
+
+    struct Unpark(Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+
     fn block_on<F: Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap()
-            .block_on(f)
+        let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+        let mut cx = Context::from_waker(&waker);
+        let mut f = std::pin::pin!(f);
+        loop {
+            match f.as_mut().poll(&mut cx) {
+                Poll::Ready(v) => return v,
+                Poll::Pending => std::thread::park(),
+            }
+        }
     }
 
     #[test]
