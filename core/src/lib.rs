@@ -19,8 +19,8 @@ pub mod evidence;
 pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod limits;
 pub mod jobs;
+pub mod limits;
 pub mod reminders;
 pub mod rules;
 mod sort;
