@@ -4,7 +4,7 @@
 #   scripts/bindings.sh generate   build the library (debug) + bindgen, generate into build/bindings
 #   scripts/bindings.sh test       generate, install missing tools, run every language's tests
 #   scripts/bindings.sh swift-checks  the Swift substitutes only (parse, symbols, iOS project)
-#   scripts/bindings.sh size       release build, strip a copy, print its size (target <= 3 MB)
+#   scripts/bindings.sh size       release build, strip a copy, print its size (target <= 3.5 MiB)
 #   scripts/bindings.sh xcframework   (Mac with Xcode) ios/TuiluFFI.xcframework for `swift test`
 #   scripts/bindings.sh android-libs  (NDK + cargo-ndk) libtuilu_ffi.so per ABI into build/jniLibs
 #
@@ -290,10 +290,13 @@ size() {
     strip "$copy"
     local bytes
     bytes=$(stat -c %s "$copy")
+    # Issue 11's budget for the stripped library: 3.5 MiB.
+    local target=3670016
     echo "stripped release $LIB_NAME (x86_64): $bytes bytes" \
-        "($(awk "BEGIN { printf \"%.2f\", $bytes / 1000000 }") MB);" \
-        "before strip: $(stat -c %s "$lib") bytes"
-    [ "$bytes" -le 3000000 ] || die "over the 3 MB target"
+        "($(awk "BEGIN { printf \"%.2f\", $bytes / 1048576 }") MiB; target $target bytes," \
+        "3.5 MiB); before strip: $(stat -c %s "$lib") bytes"
+    [ "$bytes" -le "$target" ] ||
+        die "over the 3.5 MiB target by $((bytes - target)) bytes (docs/bindings.md#size)"
 }
 
 # ---------------------------------------------------------------------------------------------

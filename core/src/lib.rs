@@ -19,9 +19,11 @@ pub mod evidence;
 pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod jobs;
 pub mod limits;
 pub mod reminders;
 pub mod rules;
+mod sort;
 pub mod text;
 pub mod vault;
 

@@ -33,7 +33,7 @@ macro_rules! same {
         }
     )*};
 }
-same!(String, bool, i64, i32, f64, DateTime<Utc>, NaiveDate);
+same!((), String, bool, i64, i32, f64, DateTime<Utc>, NaiveDate);
 
 impl<T: ToFfi> ToFfi for Vec<T> {
     type Out = Vec<T::Out>;
@@ -592,6 +592,89 @@ fn hhmm(field: &str, s: &str) -> Result<chrono::NaiveTime, AppError> {
     })
 }
 
+/// Exports methods of [`TuiluApp`] that all have one shape: the call's context first, then
+/// the arguments, and one call into the core under [`run`]. An entry reads
+/// `fn name(args) -> Record = |app, c| body;` (`app`: the core's `App`, `c`: the core's
+/// context) and becomes `pub fn name(&self, ctx: ViewContextRecord, args) -> Result<Record,
+/// AppError>`.
+macro_rules! export_views {
+    ($($(#[$m:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty
+        = |$app:ident, $c:ident| $body:expr;)*) => {
+        #[uniffi::export]
+        impl TuiluApp {$(
+            $(#[$m])*
+            #[allow(clippy::too_many_arguments)]
+            pub fn $name(&self, ctx: ViewContextRecord, $($arg: $ty),*)
+                -> Result<$out, AppError> {
+                let $app: &App = &self.app;
+                run(&ctx, |$c| $body)
+            }
+        )*}
+    };
+}
+
+export_views! {
+    fn home() -> HomeViewRecord = |app, c| app.home(c);
+    fn scenario_picker() -> ScenarioPickerRecord = |app, c| app.scenario_picker(c);
+    fn questionnaire(scenario: String, answers: Vec<AnswerRecord>) -> QuestionnaireRecord =
+        |app, c| app.questionnaire(c, &scenario, &self::answers(answers));
+    fn case_screen(case_id: String) -> CaseScreenRecord = |app, c| app.case_screen(c, &case_id);
+    fn evidence_list(case_id: String, step_id: Option<String>) -> EvidenceListRecord =
+        |app, c| app.evidence_list(c, &case_id, step_id.as_deref());
+    /// What to schedule and cancel, given the tokens the phone has scheduled (Android
+    /// cannot list its alarms: the app keeps the set of tokens it scheduled).
+    fn reminder_sync(scheduled: Vec<String>) -> ReminderSyncRecord =
+        |app, c| app.reminder_sync(c, &scheduled);
+    fn settings_view() -> SettingsViewRecord = |app, c| app.settings_view(c);
+    /// Starts a case from the questionnaire's answers.
+    fn create_case(scenario: String, answers: Vec<AnswerRecord>) -> CaseScreenRecord =
+        |app, c| app.create_case(c, &scenario, &self::answers(answers));
+    /// A step action; `at` defaults to now.
+    fn step_action(
+        case_id: String, step_id: String, action: StepAction, at: Option<Timestamp>,
+        note: Option<String>, route: Option<String>,
+    ) -> CaseScreenRecord =
+        |app, c| app.step_action(c, &case_id, &step_id, action.into(), at, note, route);
+    /// Undoes the case's latest action that can be undone (the undo snackbar).
+    fn undo_last(case_id: String) -> CaseScreenRecord = |app, c| app.undo_last(c, &case_id);
+    fn set_case_facts(case_id: String, set: Vec<AnswerRecord>, unset: Vec<String>)
+        -> CaseScreenRecord = |app, c| app.set_case_facts(c, &case_id, &answers(set), &unset);
+    /// Flags a rule (`note`), or clears the flag (`note` none).
+    fn flag_rule(case_id: String, rule_id: String, note: Option<String>) -> CaseScreenRecord =
+        |app, c| app.flag_rule(c, &case_id, &rule_id, note.as_deref());
+    fn snooze_reminder(reminder_id: String, choice: SnoozeChoice, scheduled: Vec<String>)
+        -> ReminderSyncRecord =
+        |app, c| app.snooze_reminder(c, &reminder_id, choice.into(), &scheduled);
+    fn dismiss_reminder(reminder_id: String, scheduled: Vec<String>) -> ReminderSyncRecord =
+        |app, c| app.dismiss_reminder(c, &reminder_id, &scheduled);
+    /// Carries out a notification's action (`NotificationActionRecord.id`: `submitted`,
+    /// `done`, `snooze`) without opening the app; returns the new sync.
+    fn notification_action(reminder_id: String, action_id: String, scheduled: Vec<String>)
+        -> ReminderSyncRecord =
+        |app, c| app.notification_action(c, &reminder_id, &action_id, &scheduled);
+    /// Records deliveries (ids or tokens); a delivered catch-up retires what it covers.
+    fn reminders_delivered(tokens: Vec<String>) -> () =
+        |app, c| app.reminders_delivered(c, &tokens);
+    /// Imports a holiday-year file (holiday-cn JSON) into the vault and the calendar; a
+    /// rejected file changes nothing. Returns the settings view with the calendar years.
+    fn import_holiday_year(json: Vec<u8>) -> SettingsViewRecord = |app, c| {
+        app.import_holiday_year(&json)?;
+        app.settings_view(c)
+    };
+    /// Writes the running deadlines (of `case_id`, or of every open case) as an `.ics`
+    /// file with alarms to `out_path` (replaced if it exists).
+    fn export_calendar(case_id: Option<String>, out_path: String) -> FileWrittenRecord =
+        |app, c| app.export_calendar_file(c, case_id.as_deref(), Path::new(&out_path));
+    /// The backup section of settings.
+    fn backup_section() -> BackupSectionRecord = |app, c| app.backup_section(c);
+    /// The new backup never reached the place the user chose (exporter dismissed, copy
+    /// failed): the section goes back to the backup before it.
+    fn backup_not_kept() -> BackupSectionRecord = |app, c| app.backup_not_kept(c);
+    /// The hint under the passphrase field, as the user types. Nothing is stored.
+    fn passphrase_hint(passphrase: String) -> PassphraseHintRecord =
+        |app, c| Ok(app.passphrase_hint(c, &passphrase));
+}
+
 #[uniffi::export]
 impl TuiluApp {
     /// Opens the service on the vault directory (created when missing). The vault
@@ -603,225 +686,6 @@ impl TuiluApp {
         let app = open.map_err(|e| AppError::from_core(e, Lang::Zh))?;
         Ok(Arc::new(TuiluApp { app: Arc::new(app) }))
     }
-
-    pub fn home(&self, ctx: ViewContextRecord) -> Result<HomeViewRecord, AppError> {
-        run(&ctx, |c| self.app.home(c))
-    }
-
-    pub fn scenario_picker(
-        &self,
-        ctx: ViewContextRecord,
-    ) -> Result<ScenarioPickerRecord, AppError> {
-        run(&ctx, |c| self.app.scenario_picker(c))
-    }
-
-    pub fn questionnaire(
-        &self,
-        ctx: ViewContextRecord,
-        scenario: String,
-        answers: Vec<AnswerRecord>,
-    ) -> Result<QuestionnaireRecord, AppError> {
-        run(&ctx, |c| {
-            self.app
-                .questionnaire(c, &scenario, &self::answers(answers))
-        })
-    }
-
-    pub fn case_screen(
-        &self,
-        ctx: ViewContextRecord,
-        case_id: String,
-    ) -> Result<CaseScreenRecord, AppError> {
-        run(&ctx, |c| self.app.case_screen(c, &case_id))
-    }
-
-    pub fn evidence_list(
-        &self,
-        ctx: ViewContextRecord,
-        case_id: String,
-        step_id: Option<String>,
-    ) -> Result<EvidenceListRecord, AppError> {
-        run(&ctx, |c| {
-            self.app.evidence_list(c, &case_id, step_id.as_deref())
-        })
-    }
-
-    /// What to schedule and cancel, given the tokens the phone has scheduled (Android
-    /// cannot list its alarms: the app keeps the set of tokens it scheduled).
-    pub fn reminder_sync(
-        &self,
-        ctx: ViewContextRecord,
-        scheduled: Vec<String>,
-    ) -> Result<ReminderSyncRecord, AppError> {
-        run(&ctx, |c| self.app.reminder_sync(c, &scheduled))
-    }
-
-    pub fn settings_view(&self, ctx: ViewContextRecord) -> Result<SettingsViewRecord, AppError> {
-        run(&ctx, |c| self.app.settings_view(c))
-    }
-
-    /// Starts a case from the questionnaire's answers.
-    pub fn create_case(
-        &self,
-        ctx: ViewContextRecord,
-        scenario: String,
-        answers: Vec<AnswerRecord>,
-    ) -> Result<CaseScreenRecord, AppError> {
-        run(&ctx, |c| {
-            self.app.create_case(c, &scenario, &self::answers(answers))
-        })
-    }
-
-    /// A step action; `at` defaults to now.
-    #[allow(clippy::too_many_arguments)]
-    pub fn step_action(
-        &self,
-        ctx: ViewContextRecord,
-        case_id: String,
-        step_id: String,
-        action: StepAction,
-        at: Option<Timestamp>,
-        note: Option<String>,
-        route: Option<String>,
-    ) -> Result<CaseScreenRecord, AppError> {
-        run(&ctx, |c| {
-            self.app
-                .step_action(c, &case_id, &step_id, action.into(), at, note, route)
-        })
-    }
-
-    /// Undoes the case's latest action that can be undone (the undo snackbar).
-    pub fn undo_last(
-        &self,
-        ctx: ViewContextRecord,
-        case_id: String,
-    ) -> Result<CaseScreenRecord, AppError> {
-        run(&ctx, |c| self.app.undo_last(c, &case_id))
-    }
-
-    pub fn set_case_facts(
-        &self,
-        ctx: ViewContextRecord,
-        case_id: String,
-        set: Vec<AnswerRecord>,
-        unset: Vec<String>,
-    ) -> Result<CaseScreenRecord, AppError> {
-        run(&ctx, |c| {
-            self.app.set_case_facts(c, &case_id, &answers(set), &unset)
-        })
-    }
-
-    /// Flags a rule (`note`), or clears the flag (`note` none).
-    pub fn flag_rule(
-        &self,
-        ctx: ViewContextRecord,
-        case_id: String,
-        rule_id: String,
-        note: Option<String>,
-    ) -> Result<CaseScreenRecord, AppError> {
-        run(&ctx, |c| {
-            self.app.flag_rule(c, &case_id, &rule_id, note.as_deref())
-        })
-    }
-
-    pub fn snooze_reminder(
-        &self,
-        ctx: ViewContextRecord,
-        reminder_id: String,
-        choice: SnoozeChoice,
-        scheduled: Vec<String>,
-    ) -> Result<ReminderSyncRecord, AppError> {
-        run(&ctx, |c| {
-            self.app
-                .snooze_reminder(c, &reminder_id, choice.into(), &scheduled)
-        })
-    }
-
-    pub fn dismiss_reminder(
-        &self,
-        ctx: ViewContextRecord,
-        reminder_id: String,
-        scheduled: Vec<String>,
-    ) -> Result<ReminderSyncRecord, AppError> {
-        run(&ctx, |c| {
-            self.app.dismiss_reminder(c, &reminder_id, &scheduled)
-        })
-    }
-
-    /// Carries out a notification's action (`NotificationActionRecord.id`: `submitted`,
-    /// `done`, `snooze`) without opening the app; returns the new sync.
-    pub fn notification_action(
-        &self,
-        ctx: ViewContextRecord,
-        reminder_id: String,
-        action_id: String,
-        scheduled: Vec<String>,
-    ) -> Result<ReminderSyncRecord, AppError> {
-        run(&ctx, |c| {
-            self.app
-                .notification_action(c, &reminder_id, &action_id, &scheduled)
-        })
-    }
-
-    /// Records deliveries (ids or tokens); a delivered catch-up retires what it covers.
-    pub fn reminders_delivered(
-        &self,
-        ctx: ViewContextRecord,
-        tokens: Vec<String>,
-    ) -> Result<(), AppError> {
-        run(&ctx, |c| {
-            self.app.reminders_delivered(c, &tokens).map(|()| true)
-        })
-        .map(|_| ())
-    }
-
-    /// Imports a holiday-year file (holiday-cn JSON) into the vault and the calendar; a
-    /// rejected file changes nothing. Returns the settings view with the calendar years.
-    pub fn import_holiday_year(
-        &self,
-        ctx: ViewContextRecord,
-        json: Vec<u8>,
-    ) -> Result<SettingsViewRecord, AppError> {
-        run(&ctx, |c| {
-            self.app.import_holiday_year(&json)?;
-            self.app.settings_view(c)
-        })
-    }
-
-    /// Writes the running deadlines (of `case_id`, or of every open case) as an `.ics`
-    /// file with alarms to `out_path` (replaced if it exists).
-    pub fn export_calendar(
-        &self,
-        ctx: ViewContextRecord,
-        case_id: Option<String>,
-        out_path: String,
-    ) -> Result<FileWrittenRecord, AppError> {
-        run(&ctx, |c| {
-            self.app
-                .export_calendar_file(c, case_id.as_deref(), Path::new(&out_path))
-        })
-    }
-
-    /// The backup section of settings.
-    pub fn backup_section(&self, ctx: ViewContextRecord) -> Result<BackupSectionRecord, AppError> {
-        run(&ctx, |c| self.app.backup_section(c))
-    }
-
-    /// The new backup never reached the place the user chose (exporter dismissed, copy
-    /// failed): the section goes back to the backup before it.
-    pub fn backup_not_kept(&self, ctx: ViewContextRecord) -> Result<BackupSectionRecord, AppError> {
-        run(&ctx, |c| self.app.backup_not_kept(c))
-    }
-
-    /// The hint under the passphrase field, as the user types. Nothing is stored.
-    pub fn passphrase_hint(
-        &self,
-        ctx: ViewContextRecord,
-        passphrase: String,
-    ) -> Result<PassphraseHintRecord, AppError> {
-        run(&ctx, |c| Ok(self.app.passphrase_hint(c, &passphrase)))
-    }
-
     /// The version of the core library, e.g. `0.1.0`.
     pub fn version(&self) -> String {
         env!("CARGO_PKG_VERSION").to_string()

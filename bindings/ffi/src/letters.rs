@@ -2,9 +2,11 @@
 //! text), its printable HTML, and "mark as sent". A separate `#[uniffi::export] impl` of
 //! [`TuiluApp`]; the records come from the core's views through `view_record!`.
 
-use tuilu_core::app as core_app;
+use tuilu_core::app::{self as core_app, App};
 
-use super::{run, QuestionViewRecord, SourceViewRecord, ToFfi, TuiluApp, ViewContextRecord};
+use super::{
+    run, AppError, QuestionViewRecord, SourceViewRecord, ToFfi, TuiluApp, ViewContextRecord,
+};
 use crate::uniffi_support::Timestamp;
 
 view_record!(
@@ -59,54 +61,19 @@ view_record!(
     }
 );
 
-#[uniffi::export]
-impl TuiluApp {
+export_views! {
     /// The case's letters, numbered, each available now or with the reason it is not.
-    pub fn letters(
-        &self,
-        ctx: ViewContextRecord,
-        case_id: String,
-    ) -> Result<LettersViewRecord, super::AppError> {
-        run(&ctx, |c| self.app.letters(c, &case_id))
-    }
-
+    fn letters(case_id: String) -> LettersViewRecord = |app, c| app.letters(c, &case_id);
     /// One letter (`letter`: its id or number), in the context's language; in English it
     /// is a rendering for the user's understanding, marked as such.
-    pub fn letter(
-        &self,
-        ctx: ViewContextRecord,
-        case_id: String,
-        letter: String,
-    ) -> Result<LetterViewRecord, super::AppError> {
-        run(&ctx, |c| self.app.letter(c, &case_id, &letter))
-    }
-
+    fn letter(case_id: String, letter: String) -> LetterViewRecord =
+        |app, c| app.letter(c, &case_id, &letter);
     /// The letter as a printable HTML page (A4, CJK fonts named), for the platform's print
     /// service.
-    pub fn letter_html(
-        &self,
-        ctx: ViewContextRecord,
-        case_id: String,
-        letter: String,
-    ) -> Result<String, super::AppError> {
-        run(&ctx, |c| {
-            self.app
-                .letter(c, &case_id, &letter)
-                .map(|v| core_app::letters::html(&v))
-        })
-    }
-
+    fn letter_html(case_id: String, letter: String) -> String =
+        |app, c| app.letter(c, &case_id, &letter).map(|v| core_app::letters::html(&v));
     /// Records the letter as sent at `at` (default now): the Chinese text becomes an
     /// evidence file of its step. Returns the letter with the copy listed.
-    pub fn mark_letter_sent(
-        &self,
-        ctx: ViewContextRecord,
-        case_id: String,
-        letter: String,
-        at: Option<Timestamp>,
-    ) -> Result<LetterViewRecord, super::AppError> {
-        run(&ctx, |c| {
-            self.app.mark_letter_sent(c, &case_id, &letter, at)
-        })
-    }
+    fn mark_letter_sent(case_id: String, letter: String, at: Option<Timestamp>)
+        -> LetterViewRecord = |app, c| app.mark_letter_sent(c, &case_id, &letter, at);
 }

@@ -7,8 +7,8 @@
 //! runs its work under `catch_unwind` and turns a panic into `AppError::Internal`.
 //!
 //! - quick work: a blocking method returning a view or `AppError` ([`app`]);
-//! - long work: an `async` method exported with `async_runtime = "tokio"`, running the
-//!   blocking part on the crate's own runtime ([`runtime`]), reporting progress through
+//! - long work: an `async` method (no async runtime needed), running the blocking part
+//!   on the core's thread pool (`tuilu_core::jobs`), reporting progress through
 //!   [`ProgressListener`] and stopped by an explicit [`CancelToken`] ([`ops`]);
 //! - records: one `view_record!` line list per core view makes the UniFFI record and its
 //!   conversion; chrono types cross as custom types ([`uniffi_support`]).
@@ -19,7 +19,6 @@ pub mod app;
 mod cancel;
 mod ops;
 mod progress;
-mod runtime;
 pub mod uniffi_support;
 mod zone;
 

@@ -1,6 +1,6 @@
 //! Long work of [`TuiluApp`]: evidence add, verify and export, the bundle check and the
-//! encrypted backup. Each is an `async` method whose blocking part runs on the crate's own
-//! runtime ([`crate::runtime`]), reports progress to a [`ProgressListener`] and stops when
+//! encrypted backup. Each is an `async` method whose blocking part runs on the core's
+//! thread pool (`tuilu_core::jobs`), reports progress to a [`ProgressListener`] and stops when
 //! its [`CancelToken`] is cancelled or the awaiting side drops the future (a cancelled
 //! foreign future does not stop Rust work by itself, uniffi-rs #2771).
 
@@ -17,9 +17,9 @@ use crate::app::{
 };
 use crate::cancel::{CancelToken, Cancellation};
 use crate::progress::{CoreProgress, ProgressListener};
-use crate::runtime::runtime;
+use tuilu_core::jobs::{spawn_blocking, JobError};
 
-/// Runs `work` on the runtime's blocking pool with progress and cancellation. A panic in
+/// Runs `work` on the core's job pool with progress and cancellation. A panic in
 /// the work or in a poll becomes `Internal`; the view and the error are converted here.
 async fn long_op<T: ToFfi + Send + 'static>(
     app: &Arc<App>,
@@ -42,23 +42,21 @@ where
     // ended, cleanup included, even when nobody awaits it any more.
     let running = cancellation.clone();
     let app = app.clone();
-    let handle = runtime().spawn_blocking(move || {
+    // The pool catches a panic of the work (`JobError::Panicked`).
+    let handle = spawn_blocking(move || {
         let _running = running;
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            if flag.is_cancelled() {
-                return Err(core_app::AppError::Cancelled);
-            }
-            let progress = CoreProgress::new(listener);
-            let out = work(&app, &cx, &progress, &flag)?;
-            progress.finish();
-            Ok(out.to_ffi())
-        }))
+        if flag.is_cancelled() {
+            return Err(core_app::AppError::Cancelled);
+        }
+        let progress = CoreProgress::new(listener);
+        let out = work(&app, &cx, &progress, &flag)?;
+        progress.finish();
+        Ok(out.to_ffi())
     });
     let result = match handle.await {
-        Ok(Ok(r)) => r.map_err(|e| AppError::from_core(e, lang)),
-        Ok(Err(_)) => Err(AppError::panicked()),
-        Err(e) if e.is_panic() => Err(AppError::panicked()),
-        Err(_) => Err(AppError::from_core(core_app::AppError::Cancelled, lang)),
+        Ok(r) => r.map_err(|e| AppError::from_core(e, lang)),
+        Err(JobError::Panicked) => Err(AppError::panicked()),
+        Err(JobError::Lost) => Err(AppError::from_core(core_app::AppError::Cancelled, lang)),
     };
     abandon.disarm();
     cancellation.release();
@@ -73,109 +71,77 @@ fn log_n(work_factor: Option<i32>) -> Result<Option<u8>, AppError> {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
-impl TuiluApp {
+/// Exports the long operations of [`TuiluApp`], which all have one shape: the call's
+/// context first, then the arguments, then an optional progress listener and cancel
+/// token; the work runs under [`long_op`]. An entry reads
+/// `fn name(args) -> Record = |app, c, progress, flag| body;` and becomes `pub async fn
+/// name(&self, ctx, args, listener, cancel) -> Result<Record, AppError>`; the arguments
+/// move into the work.
+macro_rules! export_long_ops {
+    ($($(#[$m:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty
+        = |$app:ident, $c:ident, $p:ident, $f:ident| $body:expr;)*) => {
+        #[uniffi::export]
+        impl TuiluApp {$(
+            $(#[$m])*
+            #[allow(clippy::too_many_arguments)]
+            pub async fn $name(
+                &self,
+                ctx: ViewContextRecord,
+                $($arg: $ty,)*
+                listener: Option<Arc<dyn ProgressListener>>,
+                cancel: Option<Arc<CancelToken>>,
+            ) -> Result<$out, AppError> {
+                let work = move |$app: &App, $c: &Cx, $p: &dyn Progress, $f: &CancelFlag| $body;
+                long_op(&self.app, ctx, listener, cancel, work).await
+            }
+        )*}
+    };
+}
+
+export_long_ops! {
     /// Adds the file at `path` to a case, for `step_id` when given (hashed once while it
     /// is copied into the vault; progress in bytes). The same bytes already in the case
     /// give back that item, attached to the step too (`duplicate`, and `notice` says so).
     /// A cancelled add leaves no file and no row.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn add_evidence_file(
-        &self,
-        ctx: ViewContextRecord,
-        case_id: String,
-        step_id: Option<String>,
-        path: String,
-        note: Option<String>,
-        listener: Option<Arc<dyn ProgressListener>>,
-        cancel: Option<Arc<CancelToken>>,
-    ) -> Result<EvidenceAddedRecord, AppError> {
-        let work = move |app: &App, c: &Cx, p: &dyn Progress, f: &CancelFlag| {
-            let path = PathBuf::from(path);
-            app.add_evidence_file(
-                c,
-                &case_id,
-                step_id.as_deref(),
-                &path,
-                note.as_deref(),
-                p,
-                f,
-            )
-        };
-        long_op(&self.app, ctx, listener, cancel, work).await
-    }
-
+    fn add_evidence_file(case_id: String, step_id: Option<String>, path: String,
+        note: Option<String>) -> EvidenceAddedRecord = |app, c, p, f| {
+        let (step, note, path) = (step_id.as_deref(), note.as_deref(), PathBuf::from(path));
+        app.add_evidence_file(c, &case_id, step, &path, note, p, f)
+    };
     /// Adds bytes handed over by the platform (share sheet, camera) under the file name
     /// `name`. As `add_evidence_file`.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn add_evidence_bytes(
-        &self,
-        ctx: ViewContextRecord,
-        case_id: String,
-        step_id: Option<String>,
-        name: String,
-        bytes: Vec<u8>,
-        note: Option<String>,
-        listener: Option<Arc<dyn ProgressListener>>,
-        cancel: Option<Arc<CancelToken>>,
-    ) -> Result<EvidenceAddedRecord, AppError> {
-        let work = move |app: &App, c: &Cx, p: &dyn Progress, f: &CancelFlag| {
-            let (step, note) = (step_id.as_deref(), note.as_deref());
-            app.add_evidence_bytes(c, &case_id, step, &name, &bytes, note, p, f)
-        };
-        long_op(&self.app, ctx, listener, cancel, work).await
-    }
-
+    fn add_evidence_bytes(case_id: String, step_id: Option<String>, name: String,
+        bytes: Vec<u8>, note: Option<String>) -> EvidenceAddedRecord = |app, c, p, f| {
+        let (step, note) = (step_id.as_deref(), note.as_deref());
+        app.add_evidence_bytes(c, &case_id, step, &name, &bytes, note, p, f)
+    };
     /// Re-hashes the case's evidence and checks the custody chain; returns the evidence
     /// list (of `step_id`, or the case) with each row's verify state and a summary.
-    pub async fn verify_evidence(
-        &self,
-        ctx: ViewContextRecord,
-        case_id: String,
-        step_id: Option<String>,
-        listener: Option<Arc<dyn ProgressListener>>,
-        cancel: Option<Arc<CancelToken>>,
-    ) -> Result<EvidenceListRecord, AppError> {
-        let work = move |app: &App, c: &Cx, p: &dyn Progress, f: &CancelFlag| {
-            app.verify_evidence(c, &case_id, step_id.as_deref(), p, f)
-        };
-        long_op(&self.app, ctx, listener, cancel, work).await
-    }
-
+    fn verify_evidence(case_id: String, step_id: Option<String>) -> EvidenceListRecord =
+        |app, c, p, f| app.verify_evidence(c, &case_id, step_id.as_deref(), p, f);
     /// Writes the case's dispute bundle (zip) to `out_path`, which must not exist. A
     /// cancelled or failed export leaves no file.
-    pub async fn export_bundle(
-        &self,
-        ctx: ViewContextRecord,
-        case_id: String,
-        out_path: String,
-        listener: Option<Arc<dyn ProgressListener>>,
-        cancel: Option<Arc<CancelToken>>,
-    ) -> Result<FileWrittenRecord, AppError> {
-        let work = move |app: &App, c: &Cx, p: &dyn Progress, f: &CancelFlag| {
-            app.export_bundle(c, &case_id, &PathBuf::from(out_path), p, f)
-        };
-        long_op(&self.app, ctx, listener, cancel, work).await
-    }
-
+    fn export_bundle(case_id: String, out_path: String) -> FileWrittenRecord =
+        |app, c, p, f| app.export_bundle(c, &case_id, &PathBuf::from(out_path), p, f);
     /// Checks a received bundle (no vault needed): every file against SHA256SUMS, the
     /// manifest and the custody chain. Problems are part of the record.
-    pub async fn verify_bundle(
-        &self,
-        ctx: ViewContextRecord,
-        path: String,
-        listener: Option<Arc<dyn ProgressListener>>,
-        cancel: Option<Arc<CancelToken>>,
-    ) -> Result<BundleCheckRecord, AppError> {
-        let work = move |app: &App, c: &Cx, p: &dyn Progress, f: &CancelFlag| {
-            app.verify_bundle(c, &PathBuf::from(path), p, f)
-        };
-        long_op(&self.app, ctx, listener, cancel, work).await
-    }
+    fn verify_bundle(path: String) -> BundleCheckRecord =
+        |app, c, p, f| app.verify_bundle(c, &PathBuf::from(path), p, f);
+    /// Decrypts and checks a backup without restoring it.
+    fn inspect_backup(path: String, passphrase: String) -> BackupRecord =
+        |app, c, p, f| app.inspect_backup(c, &PathBuf::from(path), &passphrase, p, f);
+    /// Restores the vault from a backup: verified beside the vault, then swapped in at
+    /// once; any error leaves the vault as it was. A vault with cases is replaced only
+    /// when `replace`. Run nothing else on this object meanwhile.
+    fn restore_backup(path: String, passphrase: String, replace: bool) -> BackupRecord =
+        |app, c, p, f| app.restore_backup(c, &PathBuf::from(path), &passphrase, replace, p, f);
+}
 
+// Not in `export_long_ops!`: the work factor is checked before the work starts.
+#[uniffi::export]
+impl TuiluApp {
     /// Writes an encrypted backup of the whole vault to `out_path` (which must not exist).
     /// `scrypt_work_factor` (log2 N, 1–30) is for tests; none takes about a second.
-    #[allow(clippy::too_many_arguments)]
     pub async fn create_backup(
         &self,
         ctx: ViewContextRecord,
@@ -188,40 +154,6 @@ impl TuiluApp {
         let n = log_n(scrypt_work_factor)?;
         let work = move |app: &App, c: &Cx, p: &dyn Progress, f: &CancelFlag| {
             app.create_backup(c, &PathBuf::from(out_path), &passphrase, n, p, f)
-        };
-        long_op(&self.app, ctx, listener, cancel, work).await
-    }
-
-    /// Decrypts and checks a backup without restoring it.
-    pub async fn inspect_backup(
-        &self,
-        ctx: ViewContextRecord,
-        path: String,
-        passphrase: String,
-        listener: Option<Arc<dyn ProgressListener>>,
-        cancel: Option<Arc<CancelToken>>,
-    ) -> Result<BackupRecord, AppError> {
-        let work = move |app: &App, c: &Cx, p: &dyn Progress, f: &CancelFlag| {
-            app.inspect_backup(c, &PathBuf::from(path), &passphrase, p, f)
-        };
-        long_op(&self.app, ctx, listener, cancel, work).await
-    }
-
-    /// Restores the vault from a backup: verified beside the vault, then swapped in at
-    /// once; any error leaves the vault as it was. A vault with cases is replaced only
-    /// when `replace`. Run nothing else on this object meanwhile.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn restore_backup(
-        &self,
-        ctx: ViewContextRecord,
-        path: String,
-        passphrase: String,
-        replace: bool,
-        listener: Option<Arc<dyn ProgressListener>>,
-        cancel: Option<Arc<CancelToken>>,
-    ) -> Result<BackupRecord, AppError> {
-        let work = move |app: &App, c: &Cx, p: &dyn Progress, f: &CancelFlag| {
-            app.restore_backup(c, &PathBuf::from(path), &passphrase, replace, p, f)
         };
         long_op(&self.app, ctx, listener, cancel, work).await
     }

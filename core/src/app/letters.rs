@@ -295,7 +295,9 @@ impl LetterInputs<'_> {
             .filter(|i| !i.tags.contains(&own))
             .filter(|i| l.attach.iter().any(|a| a == "all" || i.proves(a)))
             .collect();
-        items.sort_by_key(|i| (i.captured_at.unwrap_or(i.imported_at), i.id.clone()));
+        crate::sort::sort_by_key(&mut items, |i| {
+            (i.captured_at.unwrap_or(i.imported_at), i.id.clone())
+        });
         items
             .into_iter()
             .enumerate()
@@ -364,7 +366,7 @@ impl LetterInputs<'_> {
                 }
             })
             .collect();
-        out.sort_by_key(|c| c.sent_at);
+        crate::sort::sort_by_key(&mut out, |c| c.sent_at);
         out
     }
 

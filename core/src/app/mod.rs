@@ -946,7 +946,7 @@ fn read_added_packs(dir: &Path) -> Vec<(String, Result<Scenario, String>)> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
-    names.sort();
+    crate::sort::sort(&mut names);
     names
         .into_iter()
         .map(|p| {

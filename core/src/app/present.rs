@@ -644,7 +644,7 @@ pub fn case_card(
 /// Overdue first (oldest first), then by the nearest running deadline, then the most
 /// recently updated.
 pub fn sort_by_urgency(cards: &mut [CaseCard]) {
-    cards.sort_by(|a, b| {
+    crate::sort::sort_by(cards, |a, b| {
         let key = |c: &CaseCard| {
             (
                 !c.overdue,

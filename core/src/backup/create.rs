@@ -191,7 +191,7 @@ pub fn create_backup(
         .iter()
         .map(|(sha, size, _)| (sha.clone(), *size))
         .collect();
-    files.sort();
+    crate::sort::sort(&mut files);
     files.dedup_by(|a, b| a.0 == b.0);
     counts.evidence_files = files.len() as u64;
     for (sha, size) in &files {
@@ -414,7 +414,7 @@ fn vault_files(vault_dir: &Path) -> Result<Vec<(String, PathBuf)>, BackupError> 
         op: "list",
         source: e,
     })?;
-    out.sort();
+    crate::sort::sort(&mut out);
     Ok(out)
 }
 

@@ -106,10 +106,13 @@ impl Manifest {
                 supported: FORMAT_VERSION,
             });
         }
-        let m: Manifest = serde_json::from_value(v).map_err(|_| BackupError::EntryMismatch {
-            path: MANIFEST_PATH.into(),
-            what: "unreadable manifest",
-        })?;
+        // Read again into the struct: deserializing from `Value` would compile serde_json's
+        // second (Value) deserializer into the library for this one type.
+        let m: Manifest =
+            serde_json::from_slice(bytes).map_err(|_| BackupError::EntryMismatch {
+                path: MANIFEST_PATH.into(),
+                what: "unreadable manifest",
+            })?;
         Ok(m)
     }
 }

@@ -71,7 +71,7 @@ pub(crate) fn read_overrides(
             }
         }
     }
-    paths.sort();
+    crate::sort::sort(&mut paths);
     for (stem_year, path) in paths {
         let result = fs::read(&path)
             .map_err(|e| CalendarError::io(&path, &e))

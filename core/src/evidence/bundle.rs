@@ -485,7 +485,7 @@ pub fn verify_bundle_with<R: Read + Seek>(
         .keys()
         .filter(|p| p.as_str() != "SHA256SUMS" && !sums.contains_key(*p))
         .collect();
-    extra.sort();
+    crate::sort::sort(&mut extra);
     for p in extra {
         issues.push(BundleIssue::ExtraFile { path: p.clone() });
     }
@@ -510,8 +510,9 @@ pub fn verify_bundle_with<R: Read + Seek>(
                 case_id = m["case_id"].as_str().map(str::to_string);
                 exported_at = m["exported_at"].as_str().map(str::to_string);
                 head_hash = m["custody"]["head_hash"].as_str().map(str::to_string);
-                match serde_json::from_value::<Vec<ManifestItem>>(m["items"].clone()) {
-                    Ok(v) => items = v,
+                // Read again for the items (not `from_value`: see `ItemsOnly`).
+                match serde_json::from_slice::<ItemsOnly>(&bytes) {
+                    Ok(v) => items = v.items,
                     Err(e) => issues.push(BundleIssue::BadManifest {
                         reason: format!("items: {e}"),
                     }),
@@ -557,7 +558,7 @@ pub fn verify_bundle_with<R: Read + Seek>(
         .keys()
         .filter(|p| p.starts_with("files/") && !described.contains(p.as_str()))
         .collect();
-    undescribed.sort();
+    crate::sort::sort(&mut undescribed);
     for p in undescribed {
         issues.push(BundleIssue::NotInManifest { path: p.clone() });
     }
@@ -635,4 +636,11 @@ pub fn verify_bundle_with<R: Read + Seek>(
         custody_entries,
         issues,
     })
+}
+
+/// The items of `manifest.json`, read straight from its bytes: `serde_json::from_value`
+/// would compile serde_json's second (Value) deserializer into the library for this alone.
+#[derive(serde::Deserialize)]
+struct ItemsOnly {
+    items: Vec<ManifestItem>,
 }

@@ -136,7 +136,7 @@ pub fn canonical_json(v: &Value) -> String {
         match v {
             Value::Object(map) => {
                 let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort();
+                crate::sort::sort(&mut keys);
                 let mut out = serde_json::Map::new();
                 for k in keys {
                     out.insert(k.clone(), sort(&map[k]));

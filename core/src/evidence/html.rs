@@ -448,7 +448,7 @@ fn timeline(case: &CaseSnapshot, items: &[ManifestItem], now: DateTime<Utc>) -> 
         .filter(|s| !s.events.is_empty() || !items_for(&s.id).is_empty())
         .collect();
     // Steps with a history by their first event, then steps with only evidence.
-    shown.sort_by_key(|s| {
+    crate::sort::sort_by_key(&mut shown, |s| {
         (
             s.events.first().map(|e| e.at).is_none(),
             s.events.first().map(|e| e.at),
@@ -472,7 +472,7 @@ fn timeline(case: &CaseSnapshot, items: &[ManifestItem], now: DateTime<Utc>) -> 
         if let Some(d) = &s.deadline {
             lis.push((d.deadline, deadline_li(d, s.rule.as_ref(), now)));
         }
-        lis.sort_by_key(|(at, _)| *at);
+        crate::sort::sort_by_key(&mut lis, |(at, _)| *at);
         if !lis.is_empty() {
             h.push_str("<ol class=\"events\">\n");
             for (_, li) in lis {

@@ -918,7 +918,7 @@ impl EvidenceStore<'_> {
             }
             out
         };
-        missing.sort();
+        crate::sort::sort(&mut missing);
         report.missing_files = missing;
         tx.commit()?;
         Ok(report)
@@ -1132,7 +1132,7 @@ fn normalise_tags(tags: &[String]) -> Vec<String> {
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
         .collect();
-    out.sort();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }
@@ -1280,7 +1280,7 @@ fn list_entries(dir: &Path, want_dirs: bool) -> Result<Vec<PathBuf>, EvidenceErr
             out.push(entry.path());
         }
     }
-    out.sort();
+    crate::sort::sort(&mut out);
     Ok(out)
 }
 

@@ -133,7 +133,7 @@ pub fn calendar_events(
             }
         })
         .collect();
-    events.sort_by(|a, b| (a.end, &a.uid).cmp(&(b.end, &b.uid)));
+    crate::sort::sort_by(&mut events, |a, b| (a.end, &a.uid).cmp(&(b.end, &b.uid)));
     events
 }
 

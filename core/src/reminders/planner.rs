@@ -417,7 +417,7 @@ pub fn candidate_reminders(
 }
 
 fn sort(v: &mut [Reminder]) {
-    v.sort_by(|a, b| {
+    crate::sort::sort_by(v, |a, b| {
         (a.fire_at, a.kind, &a.case_id, &a.step_id, &a.id)
             .cmp(&(b.fire_at, b.kind, &b.case_id, &b.step_id, &b.id))
     });
@@ -534,7 +534,7 @@ fn catch_up(
         .iter()
         .map(|r| format!("{}:{}", r.id, r.revision))
         .collect();
-    keys.sort();
+    crate::sort::sort(&mut keys);
     let mut parts: Vec<&str> = vec!["tuilu.catch_up.v1"];
     parts.extend(keys.iter().map(String::as_str));
     let id = short_hash(&parts);

@@ -230,7 +230,7 @@ impl TimeZone for UserZone {
     fn offset_from_local_datetime(&self, local: &NaiveDateTime) -> MappedLocalTime<ZoneOffset> {
         let mut offsets = self.rules.offsets_for_local(*local);
         // Earlier instant first: the larger offset.
-        offsets.sort_by_key(|o| std::cmp::Reverse(o.local_minus_utc()));
+        crate::sort::sort_by_key(&mut offsets, |o| std::cmp::Reverse(o.local_minus_utc()));
         offsets.dedup();
         match offsets.as_slice() {
             [] => MappedLocalTime::None,

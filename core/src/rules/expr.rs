@@ -75,7 +75,7 @@ impl Expr {
             .iter_read_variable_identifiers()
             .map(str::to_string)
             .collect();
-        identifiers.sort();
+        crate::sort::sort(&mut identifiers);
         identifiers.dedup();
         Ok(Expr {
             source: source.to_string(),
@@ -121,7 +121,7 @@ impl Expr {
             }
             _ => {}
         });
-        out.sort();
+        crate::sort::sort(&mut out);
         out.dedup();
         out
     }

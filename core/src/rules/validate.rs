@@ -966,7 +966,7 @@ impl Validator {
                             self.placeholder(pack, &format!("{tp}.{lang}"), &ph, optional_allowed);
                             slots.push(ph.to_string());
                         }
-                        slots.sort();
+                        crate::sort::sort(&mut slots);
                         slots.dedup();
                         sets.push(slots);
                     }
@@ -1348,7 +1348,7 @@ pub(crate) fn sample_values(def: &FactDef, literals: &[f64]) -> Vec<ExprValue> {
                 let l = l.round() as i64;
                 v.extend([l - 1, l, l + 1]);
             }
-            v.sort();
+            crate::sort::sort(&mut v);
             v.dedup();
             v.into_iter().map(ExprValue::Int).collect()
         }
@@ -1357,7 +1357,7 @@ pub(crate) fn sample_values(def: &FactDef, literals: &[f64]) -> Vec<ExprValue> {
             for l in literals {
                 v.extend([l - 0.01, *l, l + 0.01]);
             }
-            v.sort_by(|a, b| a.total_cmp(b));
+            crate::sort::sort_by(&mut v, |a, b| a.total_cmp(b));
             v.dedup();
             v.into_iter().map(ExprValue::Float).collect()
         }

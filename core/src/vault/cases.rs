@@ -202,7 +202,14 @@ impl Vault {
                     r.get::<_, Option<String>>(at + 2)?.unwrap_or_default(),
                 ),
                 kind: kind
-                    .and_then(|k| serde_json::from_value(serde_json::Value::String(k)).ok())
+                    .and_then(|k| {
+                        // serde's string deserializer: no `serde_json::Value` deserializer
+                        // in the library for one enum.
+                        use serde::de::IntoDeserializer;
+                        let d: serde::de::value::StringDeserializer<serde::de::value::Error> =
+                            k.into_deserializer();
+                        serde::Deserialize::deserialize(d).ok()
+                    })
                     .unwrap_or_default(),
                 depends_on: deps
                     .and_then(|d| serde_json::from_str(&d).ok())
@@ -650,7 +657,7 @@ fn replan(
         }
     }
     let mut leftovers: Vec<StepRow> = existing.into_values().filter(|s| s.in_plan).collect();
-    leftovers.sort_by_key(|s| s.position);
+    crate::sort::sort_by_key(&mut leftovers, |s| s.position);
     for row in leftovers {
         conn.execute(
             "UPDATE steps SET in_plan = 0 WHERE case_id = ?1 AND step_id = ?2",

@@ -377,7 +377,7 @@ pub fn period_ends(
 ) -> Result<HashMap<String, DateTime<Utc>>> {
     let mut ends = HashMap::new();
     let mut ordered: Vec<&StepRow> = steps.iter().filter(|s| s.in_plan).collect();
-    ordered.sort_by_key(|s| s.position);
+    crate::sort::sort_by_key(&mut ordered, |s| s.position);
     for s in ordered {
         let Some(d) = s.def.duration_for(s.state.route.as_deref()) else {
             continue;
