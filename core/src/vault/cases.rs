@@ -240,7 +240,10 @@ impl Vault {
             let mut rows = stmt.query([include_archived])?;
             while let Some(r) = rows.next()? {
                 let id: String = r.get(0)?;
-                let steps = listed.remove(&id).unwrap_or_default();
+                let steps = listed
+                    .binary_search_by(|(case, _)| case.as_str().cmp(&id))
+                    .map(|i| std::mem::take(&mut listed[i].1))
+                    .unwrap_or_default();
                 let (next_deadline, overdue_steps) =
                     match next_deadline(&self.deadlines, &steps.clocked, now)? {
                         Some((d, n)) => (Some(d), n),

@@ -256,7 +256,7 @@ pub struct ListedSteps {
 #[derive(Default)]
 struct Gathered {
     progress: Progress,
-    rows: Vec<RawStep>,
+    rows: Vec<StepRow>,
     next: Option<usize>,
     submitted: Vec<usize>,
     clocked: Vec<usize>,
@@ -264,73 +264,55 @@ struct Gathered {
 }
 
 impl Gathered {
-    fn finish(self, defs: &mut HashMap<String, Arc<StepSnapshot>>) -> Result<ListedSteps> {
-        let mut rows: Vec<Option<StepRow>> = Vec::with_capacity(self.rows.len());
-        let wanted = |i: usize| {
-            self.next == Some(i)
-                || self.submitted.contains(&i)
-                || (self.running && self.clocked.contains(&i))
-        };
-        for (i, raw) in self.rows.into_iter().enumerate() {
-            if !wanted(i) {
-                rows.push(None);
-                continue;
-            }
-            let def = match defs.get(raw.definition.as_str()) {
-                Some(d) => Arc::clone(d),
-                None => {
-                    let d: Arc<StepSnapshot> =
-                        Arc::new(json_col("steps.definition", &raw.definition)?);
-                    defs.insert(raw.definition.clone(), Arc::clone(&d));
-                    d
-                }
-            };
-            rows.push(Some(finish_step_with(raw, def)?));
-        }
-        let take = |ids: &[usize], rows: &[Option<StepRow>]| -> Vec<StepRow> {
+    fn finish(self) -> ListedSteps {
+        let mut rows: Vec<Option<StepRow>> = self.rows.into_iter().map(Some).collect();
+        let take = |ids: &[usize]| -> Vec<StepRow> {
+            // A row is kept once; a step both handed in and clocked is in both lists.
             let mut v: Vec<StepRow> = ids.iter().filter_map(|&i| rows[i].clone()).collect();
             v.sort_by(|a, b| (a.position, &a.step_id).cmp(&(b.position, &b.step_id)));
             v
         };
-        let submitted = take(&self.submitted, &rows);
+        let submitted = take(&self.submitted);
         let clocked = if self.running {
-            take(&self.clocked, &rows)
+            take(&self.clocked)
         } else {
             Vec::new()
         };
-        let next = self.next.and_then(|i| rows[i].take());
-        Ok(ListedSteps {
+        ListedSteps {
             progress: self.progress,
-            next,
+            next: self.next.and_then(|i| rows[i].take()),
             submitted,
             clocked,
-        })
+        }
     }
 }
 
-/// What a list of cases needs of their steps, per case id, in one pass over the `steps`
-/// table: progress counts, the next step to do, the steps handed in and, for the cases
-/// with a clock running, the steps whose clock has started. Only those few rows are kept,
-/// and each distinct definition is parsed once (cases made from one pack version store
-/// identical ones), so that listing a thousand cases stays quick.
-pub fn load_listing(conn: &Connection) -> Result<HashMap<String, ListedSteps>> {
+/// What a list of cases needs of their steps, per case id (in id order), in one pass over
+/// the `steps` table: progress counts, the next step to do, the steps handed in and, for
+/// the cases with a clock running, the steps whose clock has started. Only those few rows
+/// are kept, and each distinct definition is parsed once (cases made from one pack version
+/// store identical ones), so that listing a thousand cases stays quick.
+pub fn load_listing(conn: &Connection) -> Result<Vec<(String, ListedSteps)>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT case_id, clock_unit IS NOT NULL, {STEP_COLUMNS} FROM steps
          ORDER BY case_id, step_id"
     ))?;
     let mut rows = stmt.query([])?;
     let mut defs: HashMap<String, Arc<StepSnapshot>> = HashMap::new();
-    let mut out: HashMap<String, ListedSteps> = HashMap::new();
+    let mut out: Vec<(String, ListedSteps)> = Vec::new();
     let mut current: Option<(String, Gathered)> = None;
     while let Some(r) = rows.next()? {
-        let case_id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        // Compared as bytes; checked as text once per case.
+        let case_id = r.get_ref(0)?.as_bytes().map_err(rusqlite::Error::from)?;
         let g = match &mut current {
-            Some((id, g)) if id == case_id => g,
+            Some((id, g)) if id.as_bytes() == case_id => g,
             _ => {
                 if let Some((id, g)) = current.take() {
-                    out.insert(id, g.finish(&mut defs)?);
+                    out.push((id, g.finish()));
                 }
-                &mut current.insert((case_id.to_string(), Gathered::default())).1
+                let id = std::str::from_utf8(case_id)
+                    .map_err(|e| VaultError::corrupt("steps.case_id", e))?;
+                &mut current.insert((id.to_string(), Gathered::default())).1
             }
         };
         // Columns after the two leading ones, as in STEP_COLUMNS.
@@ -350,23 +332,48 @@ pub fn load_listing(conn: &Connection) -> Result<HashMap<String, ListedSteps>> {
         ) && g.next.is_none_or(|i| position < g.rows[i].position);
         let submitted = status == StepStatus::Submitted;
         let clocked = r.get::<_, bool>(1)? && r.get_ref(C + 6)? != rusqlite::types::ValueRef::Null;
-        if next || submitted || clocked {
-            let i = g.rows.len();
-            g.rows.push(step_from_row_at(r, C)?);
-            if next {
-                g.next = Some(i);
+        if !(next || submitted || clocked) {
+            continue;
+        }
+        // The definition is looked up while the row is borrowed: no copy of its text.
+        let text = r.get_ref(C + 10)?.as_str().map_err(rusqlite::Error::from)?;
+        let def = match defs.get(text) {
+            Some(d) => Arc::clone(d),
+            None => {
+                let d: Arc<StepSnapshot> = Arc::new(json_col("steps.definition", text)?);
+                defs.insert(text.to_string(), Arc::clone(&d));
+                d
             }
-            if submitted {
-                g.submitted.push(i);
-            }
-            if clocked {
-                g.clocked.push(i);
-                g.running |= clock_runs(status);
-            }
+        };
+        let i = g.rows.len();
+        g.rows.push(StepRow {
+            def,
+            step_id: r.get(C)?,
+            position,
+            in_plan: true,
+            state: StepState {
+                status,
+                status_at: r.get(C + 4)?,
+                started_at: r.get(C + 5)?,
+                submitted_at: r.get(C + 6)?,
+                done_at: r.get(C + 7)?,
+                route: r.get(C + 8)?,
+                note: r.get(C + 9)?,
+            },
+        });
+        if next {
+            g.next = Some(i);
+        }
+        if submitted {
+            g.submitted.push(i);
+        }
+        if clocked {
+            g.clocked.push(i);
+            g.running |= clock_runs(status);
         }
     }
     if let Some((id, g)) = current.take() {
-        out.insert(id, g.finish(&mut defs)?);
+        out.push((id, g.finish()));
     }
     Ok(out)
 }
