@@ -177,25 +177,15 @@ struct RawStep {
 }
 
 fn step_from_row(r: &Row<'_>) -> rusqlite::Result<RawStep> {
-    step_from_row_at(r, 0)
-}
-
-/// A row whose STEP_COLUMNS start at column `at`.
-fn step_from_row_at(r: &Row<'_>, at: usize) -> rusqlite::Result<RawStep> {
     Ok(RawStep {
-        step_id: r.get(at)?,
-        position: r.get(at + 1)?,
-        in_plan: r.get(at + 2)?,
-        status: r.get(at + 3)?,
-        times: [
-            r.get(at + 4)?,
-            r.get(at + 5)?,
-            r.get(at + 6)?,
-            r.get(at + 7)?,
-        ],
-        route: r.get(at + 8)?,
-        note: r.get(at + 9)?,
-        definition: r.get(at + 10)?,
+        step_id: r.get(0)?,
+        position: r.get(1)?,
+        in_plan: r.get(2)?,
+        status: r.get(3)?,
+        times: [r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?],
+        route: r.get(8)?,
+        note: r.get(9)?,
+        definition: r.get(10)?,
     })
 }
 
