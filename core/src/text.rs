@@ -54,6 +54,16 @@ impl Text {
         }
     }
 
+    /// [`Text::get`], taking the text instead of copying it.
+    pub fn into_lang(self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh if !self.zh.is_empty() => self.zh,
+            Lang::En if !self.en.is_empty() => self.en,
+            Lang::Zh => self.en,
+            Lang::En => self.zh,
+        }
+    }
+
     /// Which languages are missing (empty after trimming).
     pub fn missing(&self) -> Vec<&'static str> {
         let mut out = Vec::new();

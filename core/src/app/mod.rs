@@ -368,12 +368,13 @@ impl App {
         let archived_count = all.iter().filter(|c| c.archived).count();
         let mut cases = Vec::new();
         let mut archived_cases = Vec::new();
-        for c in &all {
+        for c in all {
             if c.archived && !archived {
                 continue;
             }
+            let is_archived = c.archived;
             let card = present::case_card(ctx, &book, c, vault.deadline_calc().calendar());
-            if c.archived {
+            if is_archived {
                 archived_cases.push(card);
             } else {
                 cases.push(card);

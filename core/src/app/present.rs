@@ -592,7 +592,7 @@ fn progress_text(lang: Lang, settled: usize, total: usize) -> String {
 pub fn case_card(
     ctx: &ViewContext,
     book: &RuleBook,
-    case: &CaseSummary,
+    case: CaseSummary,
     calendar: &ChinaCalendar,
 ) -> CaseCard {
     let lang = ctx.lang;
@@ -625,9 +625,9 @@ pub fn case_card(
         .map(|sc| platform_label(lang, &sc.pack.platform))
         .unwrap_or_default();
     CaseCard {
-        id: case.id.clone(),
-        scenario: case.scenario.clone(),
-        title: case.title.get(lang).to_string(),
+        id: case.id,
+        scenario: case.scenario,
+        title: case.title.into_lang(lang),
         platform,
         settled: case.progress.settled as i64,
         total: case.progress.total as i64,

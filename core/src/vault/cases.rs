@@ -9,12 +9,12 @@ use serde_json::json;
 use super::error::{Result, VaultError};
 use super::id;
 use super::model::{
-    CaseSummary, CaseView, Event, NextDeadline, PlanMeta, Progress, ReplanReport, StepAction,
-    StepBrief, StepChange, StepRef, StepSnapshot, StepStatus,
+    CaseSummary, CaseView, Event, NextDeadline, PlanMeta, ReplanReport, StepAction, StepBrief,
+    StepChange, StepRef, StepSnapshot, StepStatus,
 };
 use super::store::{
-    append_event, build_view, clock_columns, clock_runs, clock_start, load_all_clocked_steps,
-    load_case, load_steps, period_ends, resolve_case_id, to_json_text, CaseRow, NewEvent, StepRow,
+    append_event, build_view, clock_columns, clock_runs, clock_start, load_case, load_listing,
+    load_steps, period_ends, resolve_case_id, to_json_text, CaseRow, NewEvent, StepRow,
 };
 use super::time::{fmt_ts, parse_opt_ts, parse_ts};
 use super::Vault;
@@ -68,6 +68,64 @@ fn step_ref(s: &StepRow) -> StepRef {
         status: s.state.status,
         title: s.def.title.clone(),
     }
+}
+
+fn brief(s: &StepRow) -> StepBrief {
+    StepBrief {
+        id: s.step_id.clone(),
+        number: s.position,
+        title: s.def.title.clone(),
+        kind: s.def.kind,
+        depends_on: s.def.depends_on.clone(),
+    }
+}
+
+/// The earliest running deadline among a case's started clocks (`clocked`, in plan order,
+/// as [`load_listing`] gives them), with how many running clocks are overdue at `now`.
+/// Clocks chain like the case view's: a step is never due before the periods it waits for
+/// end.
+fn next_deadline(
+    calc: &super::deadlines::DeadlineCalc,
+    clocked: &[StepRow],
+    now: DateTime<Utc>,
+) -> Result<Option<(NextDeadline, usize)>> {
+    if clocked.is_empty() {
+        return Ok(None);
+    }
+    let ends = period_ends(calc, clocked)?;
+    let mut next: Option<(NextDeadline, usize)> = None;
+    for s in clocked
+        .iter()
+        .filter(|s| s.in_plan && clock_runs(s.state.status))
+    {
+        let Some(d) = s.def.duration_for(s.state.route.as_deref()) else {
+            continue;
+        };
+        let Some(at) = parse_opt_ts(s.state.submitted_at.clone())? else {
+            continue;
+        };
+        let Some(deadline) = calc.deadline_for(d, clock_start(s, d, at, &ends)) else {
+            continue;
+        };
+        let overdue = deadline.is_overdue(now);
+        let candidate = NextDeadline {
+            step: s.step_id.clone(),
+            deadline,
+            overdue,
+            brief: brief(s),
+            sense: crate::app::timing::sense_of(s.def.kind, Some(d)),
+        };
+        match &mut next {
+            Some((cur, n)) => {
+                *n += usize::from(overdue);
+                if candidate.deadline.deadline_utc < cur.deadline.deadline_utc {
+                    *cur = candidate;
+                }
+            }
+            None => next = Some((candidate, usize::from(overdue))),
+        }
+    }
+    Ok(next)
 }
 
 impl Vault {
@@ -168,166 +226,9 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> Result<Vec<CaseSummary>> {
         let mut conn = self.lock();
+        // One read transaction: cases and steps from the same snapshot.
         let tx = conn.transaction()?;
-        let mut progress: HashMap<String, Progress> = HashMap::new();
-        {
-            let mut stmt = tx.prepare_cached(
-                "SELECT case_id, count(*), total(status IN ('done', 'skipped'))
-                 FROM steps WHERE in_plan = 1 GROUP BY case_id",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                progress.insert(
-                    r.get(0)?,
-                    Progress {
-                        total: r.get::<_, i64>(1)? as usize,
-                        settled: r.get::<_, f64>(2)? as usize,
-                    },
-                );
-            }
-        }
-        // Step columns for a list line: number, title, kind, dependencies (from the stored
-        // definition; only for the few steps a line names).
-        const BRIEF: &str = "position, json_extract(definition, '$.title.zh'),
-            json_extract(definition, '$.title.en'), json_extract(definition, '$.kind'),
-            json_extract(definition, '$.depends_on')";
-        fn brief(r: &rusqlite::Row<'_>, id: String, at: usize) -> rusqlite::Result<StepBrief> {
-            let kind: Option<String> = r.get(at + 3)?;
-            let deps: Option<String> = r.get(at + 4)?;
-            Ok(StepBrief {
-                id,
-                number: r.get(at)?,
-                title: crate::text::Text::new(
-                    r.get::<_, Option<String>>(at + 1)?.unwrap_or_default(),
-                    r.get::<_, Option<String>>(at + 2)?.unwrap_or_default(),
-                ),
-                kind: kind
-                    .and_then(|k| {
-                        // serde's string deserializer: no `serde_json::Value` deserializer
-                        // in the library for one enum.
-                        use serde::de::IntoDeserializer;
-                        let d: serde::de::value::StringDeserializer<serde::de::value::Error> =
-                            k.into_deserializer();
-                        serde::Deserialize::deserialize(d).ok()
-                    })
-                    .unwrap_or_default(),
-                depends_on: deps
-                    .and_then(|d| serde_json::from_str(&d).ok())
-                    .unwrap_or_default(),
-            })
-        }
-        let mut next: HashMap<String, (NextDeadline, usize)> = HashMap::new();
-        {
-            // Cases with a running clock; their clocked steps are read so that the clocks
-            // chain like the case view's (a step never due before the periods it waits for
-            // end). Only steps with a started clock can end a period.
-            for (case_id, steps) in load_all_clocked_steps(&tx)? {
-                let ends = period_ends(&self.deadlines, &steps)?;
-                for s in steps
-                    .iter()
-                    .filter(|s| s.in_plan && clock_runs(s.state.status))
-                {
-                    let Some(d) = s.def.duration_for(s.state.route.as_deref()) else {
-                        continue;
-                    };
-                    let Some(at) = parse_opt_ts(s.state.submitted_at.clone())? else {
-                        continue;
-                    };
-                    let Some(deadline) =
-                        self.deadlines.deadline_for(d, clock_start(s, d, at, &ends))
-                    else {
-                        continue;
-                    };
-                    let overdue = deadline.is_overdue(now);
-                    let candidate = NextDeadline {
-                        step: s.step_id.clone(),
-                        deadline,
-                        overdue,
-                        brief: StepBrief {
-                            id: s.step_id.clone(),
-                            number: s.position,
-                            title: s.def.title.clone(),
-                            kind: s.def.kind,
-                            depends_on: s.def.depends_on.clone(),
-                        },
-                        sense: crate::app::timing::sense_of(s.def.kind, Some(d)),
-                    };
-                    match next.get_mut(&case_id) {
-                        Some((cur, n)) => {
-                            *n += usize::from(overdue);
-                            if candidate.deadline.deadline_utc < cur.deadline.deadline_utc {
-                                *cur = candidate;
-                            }
-                        }
-                        None => {
-                            next.insert(case_id.clone(), (candidate, usize::from(overdue)));
-                        }
-                    }
-                }
-            }
-        }
-        // The first step still to do per case: positions first, then the few rows named.
-        let mut next_step: HashMap<String, StepBrief> = HashMap::new();
-        {
-            let mut stmt = tx.prepare_cached(&format!(
-                "SELECT s.case_id, s.step_id, {BRIEF}
-                 FROM (SELECT case_id, min(position) AS first FROM steps
-                       WHERE in_plan = 1 AND status IN ('todo', 'in_progress', 'blocked')
-                       GROUP BY case_id) f
-                 JOIN steps s ON s.case_id = f.case_id AND s.position = f.first
-                 WHERE s.in_plan = 1"
-            ))?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                next_step.insert(r.get(0)?, brief(r, r.get(1)?, 2)?);
-            }
-        }
-        // Steps handed in: the list line names at most two per case (the first, and the
-        // one the next step waits for), so only their definitions are read.
-        let mut handed_in: HashMap<String, Vec<String>> = HashMap::new();
-        {
-            let mut stmt = tx.prepare_cached(
-                "SELECT case_id, step_id FROM steps
-                 WHERE in_plan = 1 AND status = 'submitted' ORDER BY case_id, position",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                handed_in.entry(r.get(0)?).or_default().push(r.get(1)?);
-            }
-        }
-        let mut named: Vec<(&str, &str)> = Vec::new();
-        for (case_id, steps) in &handed_in {
-            let waited_for = next_step
-                .get(case_id)
-                .and_then(|n| steps.iter().find(|s| n.depends_on.iter().any(|d| d == *s)));
-            named.extend(
-                steps
-                    .first()
-                    .into_iter()
-                    .chain(waited_for)
-                    .map(|s| (case_id.as_str(), s.as_str())),
-            );
-        }
-        named.sort_unstable();
-        named.dedup();
-        let mut submitted: HashMap<String, Vec<StepBrief>> = HashMap::new();
-        if !named.is_empty() {
-            let mut stmt = tx.prepare_cached(&format!(
-                "SELECT s.case_id, s.step_id, {BRIEF}
-                 FROM json_each(?1) AS w
-                 CROSS JOIN steps AS s
-                   ON s.case_id = w.value ->> 0 AND s.step_id = w.value ->> 1
-                 ORDER BY s.case_id, s.position"
-            ))?;
-            let wanted = to_json_text(&named);
-            let mut rows = stmt.query([wanted])?;
-            while let Some(r) = rows.next()? {
-                submitted
-                    .entry(r.get(0)?)
-                    .or_default()
-                    .push(brief(r, r.get(1)?, 2)?);
-            }
-        }
+        let mut listed = load_listing(&tx)?;
         let mut out = Vec::new();
         {
             let mut stmt = tx.prepare_cached(
@@ -339,15 +240,32 @@ impl Vault {
             let mut rows = stmt.query([include_archived])?;
             while let Some(r) = rows.next()? {
                 let id: String = r.get(0)?;
-                let (next_deadline, overdue_steps) = match next.remove(&id) {
-                    Some((d, n)) => (Some(d), n),
-                    None => (None, 0),
-                };
+                let steps = listed
+                    .binary_search_by(|(case, _)| case.as_str().cmp(&id))
+                    .map(|i| std::mem::take(&mut listed[i].1))
+                    .unwrap_or_default();
+                let (next_deadline, overdue_steps) =
+                    match next_deadline(&self.deadlines, &steps.clocked, now)? {
+                        Some((d, n)) => (Some(d), n),
+                        None => (None, 0),
+                    };
+                let next_step = steps.next.as_ref().map(brief);
+                // The list line names at most two steps handed in: the first, and the one
+                // the next step waits for.
+                let waited_for = next_step.as_ref().and_then(|n| {
+                    steps
+                        .submitted
+                        .iter()
+                        .find(|s| n.depends_on.contains(&s.step_id))
+                });
+                let mut submitted: Vec<StepBrief> = Vec::new();
+                for s in steps.submitted.first().into_iter().chain(waited_for) {
+                    if submitted.last().is_none_or(|b| b.id != s.step_id) {
+                        submitted.push(brief(s));
+                    }
+                }
                 out.push(CaseSummary {
-                    progress: progress.get(&id).copied().unwrap_or(Progress {
-                        settled: 0,
-                        total: 0,
-                    }),
+                    progress: steps.progress,
                     scenario: r.get(1)?,
                     pack_version: r.get(2)?,
                     title: crate::text::Text::new(r.get::<_, String>(3)?, r.get::<_, String>(4)?),
@@ -356,8 +274,8 @@ impl Vault {
                     archived: r.get::<_, i64>(7)? != 0,
                     next_deadline,
                     overdue_steps,
-                    next_step: next_step.remove(&id),
-                    submitted: submitted.remove(&id).unwrap_or_default(),
+                    next_step,
+                    submitted,
                     id,
                 });
             }

@@ -421,7 +421,7 @@ impl CaseView {
 }
 
 /// Done or skipped steps out of the steps in the plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Progress {
     pub settled: usize,
     pub total: usize,

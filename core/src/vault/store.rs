@@ -44,7 +44,7 @@ pub struct StepRow {
     pub in_plan: bool,
     pub state: StepState,
     /// Shared: cases made from one pack version store identical definitions, and a list
-    /// of a thousand cases parses each distinct one once ([`load_all_clocked_steps`]).
+    /// of a thousand cases parses each distinct one once ([`load_listing`]).
     pub def: Arc<StepSnapshot>,
 }
 
@@ -227,48 +227,145 @@ pub fn load_steps(conn: &Connection, case_id: &str) -> Result<Vec<StepRow>> {
     rows.into_iter().map(finish_step).collect()
 }
 
-/// The steps whose clock has started (submitted, with a duration) of every case that has
-/// a clock running now, grouped by case, each group in plan order: all that
-/// [`period_ends`] and [`clock_start`] read, without the other steps' definitions. One
-/// query for the whole vault, and each distinct definition parsed once, so that listing a
-/// thousand cases stays quick.
-pub fn load_all_clocked_steps(conn: &Connection) -> Result<Vec<(String, Vec<StepRow>)>> {
+/// What a list line needs of one case's steps ([`load_listing`]).
+#[derive(Debug, Default)]
+pub struct ListedSteps {
+    /// Settled steps out of the steps in the plan.
+    pub progress: Progress,
+    /// The first step in plan order still to do (to do, in progress or blocked).
+    pub next: Option<StepRow>,
+    /// The steps handed in (submitted), in plan order.
+    pub submitted: Vec<StepRow>,
+    /// When a clock runs (a step submitted or blocked after its clock started): every step
+    /// whose clock has started, in plan order, all that [`period_ends`] and
+    /// [`clock_start`] read. Empty when no clock runs.
+    pub clocked: Vec<StepRow>,
+}
+
+/// One case's rows while [`load_listing`] reads them: counts, and the few rows kept.
+#[derive(Default)]
+struct Gathered {
+    progress: Progress,
+    rows: Vec<StepRow>,
+    next: Option<usize>,
+    submitted: Vec<usize>,
+    clocked: Vec<usize>,
+    running: bool,
+}
+
+impl Gathered {
+    fn finish(self) -> ListedSteps {
+        let mut rows: Vec<Option<StepRow>> = self.rows.into_iter().map(Some).collect();
+        let take = |ids: &[usize]| -> Vec<StepRow> {
+            // A row is kept once; a step both handed in and clocked is in both lists.
+            let mut v: Vec<StepRow> = ids.iter().filter_map(|&i| rows[i].clone()).collect();
+            crate::sort::sort_by(&mut v, |a, b| {
+                (a.position, &a.step_id).cmp(&(b.position, &b.step_id))
+            });
+            v
+        };
+        let submitted = take(&self.submitted);
+        let clocked = if self.running {
+            take(&self.clocked)
+        } else {
+            Vec::new()
+        };
+        ListedSteps {
+            progress: self.progress,
+            next: self.next.and_then(|i| rows[i].take()),
+            submitted,
+            clocked,
+        }
+    }
+}
+
+/// What a list of cases needs of their steps, per case id (in id order), in one pass over
+/// the `steps` table: progress counts, the next step to do, the steps handed in and, for
+/// the cases with a clock running, the steps whose clock has started. Only those few rows
+/// are kept, and each distinct definition is parsed once (cases made from one pack version
+/// store identical ones), so that listing a thousand cases stays quick.
+pub fn load_listing(conn: &Connection) -> Result<Vec<(String, ListedSteps)>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT case_id, {STEP_COLUMNS} FROM steps
-         WHERE in_plan = 1 AND submitted_at IS NOT NULL AND clock_unit IS NOT NULL
-           AND case_id IN (SELECT case_id FROM steps
-                           WHERE status IN ('submitted', 'blocked') AND in_plan = 1
-                             AND submitted_at IS NOT NULL AND clock_unit IS NOT NULL)
-         ORDER BY case_id, position, step_id"
+        "SELECT case_id, clock_unit IS NOT NULL, {STEP_COLUMNS} FROM steps
+         ORDER BY case_id, step_id"
     ))?;
     let mut rows = stmt.query([])?;
     let mut defs: HashMap<String, Arc<StepSnapshot>> = HashMap::new();
-    let mut out: Vec<(String, Vec<StepRow>)> = Vec::new();
+    let mut out: Vec<(String, ListedSteps)> = Vec::new();
+    let mut current: Option<(String, Gathered)> = None;
     while let Some(r) = rows.next()? {
-        let case_id: String = r.get(0)?;
-        let raw = RawStep {
-            step_id: r.get(1)?,
-            position: r.get(2)?,
-            in_plan: r.get(3)?,
-            status: r.get(4)?,
-            times: [r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?],
-            route: r.get(9)?,
-            note: r.get(10)?,
-            definition: r.get(11)?,
+        // Compared as bytes; checked as text once per case.
+        let case_id = r.get_ref(0)?.as_bytes().map_err(rusqlite::Error::from)?;
+        let g = match &mut current {
+            Some((id, g)) if id.as_bytes() == case_id => g,
+            _ => {
+                if let Some((id, g)) = current.take() {
+                    out.push((id, g.finish()));
+                }
+                let id = std::str::from_utf8(case_id)
+                    .map_err(|e| VaultError::corrupt("steps.case_id", e))?;
+                &mut current.insert((id.to_string(), Gathered::default())).1
+            }
         };
-        let def = match defs.get(&raw.definition) {
+        // Columns after the two leading ones, as in STEP_COLUMNS.
+        const C: usize = 2;
+        if r.get::<_, i64>(C + 2)? == 0 {
+            continue;
+        }
+        let text = r.get_ref(C + 3)?.as_str().map_err(rusqlite::Error::from)?;
+        let status =
+            StepStatus::parse(text).ok_or_else(|| VaultError::corrupt("steps.status", text))?;
+        let position: i64 = r.get(C + 1)?;
+        g.progress.total += 1;
+        g.progress.settled += usize::from(status.is_settled());
+        let next = matches!(
+            status,
+            StepStatus::Todo | StepStatus::InProgress | StepStatus::Blocked
+        ) && g.next.is_none_or(|i| position < g.rows[i].position);
+        let submitted = status == StepStatus::Submitted;
+        let clocked = r.get::<_, bool>(1)? && r.get_ref(C + 6)? != rusqlite::types::ValueRef::Null;
+        if !(next || submitted || clocked) {
+            continue;
+        }
+        // The definition is looked up while the row is borrowed: no copy of its text.
+        let text = r.get_ref(C + 10)?.as_str().map_err(rusqlite::Error::from)?;
+        let def = match defs.get(text) {
             Some(d) => Arc::clone(d),
             None => {
-                let d: Arc<StepSnapshot> = Arc::new(json_col("steps.definition", &raw.definition)?);
-                defs.insert(raw.definition.clone(), Arc::clone(&d));
+                let d: Arc<StepSnapshot> = Arc::new(json_col("steps.definition", text)?);
+                defs.insert(text.to_string(), Arc::clone(&d));
                 d
             }
         };
-        let step = finish_step_with(raw, def)?;
-        match out.last_mut() {
-            Some((id, steps)) if *id == case_id => steps.push(step),
-            _ => out.push((case_id, vec![step])),
+        let i = g.rows.len();
+        g.rows.push(StepRow {
+            def,
+            step_id: r.get(C)?,
+            position,
+            in_plan: true,
+            state: StepState {
+                status,
+                status_at: r.get(C + 4)?,
+                started_at: r.get(C + 5)?,
+                submitted_at: r.get(C + 6)?,
+                done_at: r.get(C + 7)?,
+                route: r.get(C + 8)?,
+                note: r.get(C + 9)?,
+            },
+        });
+        if next {
+            g.next = Some(i);
         }
+        if submitted {
+            g.submitted.push(i);
+        }
+        if clocked {
+            g.clocked.push(i);
+            g.running |= clock_runs(status);
+        }
+    }
+    if let Some((id, g)) = current.take() {
+        out.push((id, g.finish()));
     }
     Ok(out)
 }

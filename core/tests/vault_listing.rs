@@ -1,0 +1,194 @@
+//! The case list agrees with each case read on its own: `list_cases` reads every case's
+//! steps in one pass, and must give the progress, next step, steps handed in and running
+//! deadline that the case view gives.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use tuilu_core::rules::{load_pack_file, Facts};
+use tuilu_core::vault::{CaseView, StepAction, StepStatus, TransitionOptions, Vault};
+use tuilu_core::{load_bundled, FactValue, Scenario};
+
+fn demo() -> Scenario {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/packs/vault-demo-1.0.0.toml");
+    load_pack_file(&path).expect("test pack is valid")
+}
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 2, 0, 0).unwrap()
+}
+
+struct Lcg(u64);
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n
+    }
+}
+
+/// What the list line should say, from the case view.
+fn expected_next_step(view: &CaseView) -> Option<&str> {
+    view.steps
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.status,
+                StepStatus::Todo | StepStatus::InProgress | StepStatus::Blocked
+            )
+        })
+        .min_by_key(|s| s.number)
+        .map(|s| s.id.as_str())
+}
+
+fn expected_submitted(view: &CaseView) -> Vec<&str> {
+    let mut handed_in: Vec<_> = view
+        .steps
+        .iter()
+        .filter(|s| s.status == StepStatus::Submitted)
+        .collect();
+    handed_in.sort_by_key(|s| s.number);
+    let next = expected_next_step(view).and_then(|id| view.step(id));
+    let waited_for = next.and_then(|n| handed_in.iter().find(|s| n.depends_on.contains(&s.id)));
+    let mut named: Vec<&str> = Vec::new();
+    for s in handed_in.first().into_iter().chain(waited_for) {
+        if named.last() != Some(&s.id.as_str()) {
+            named.push(&s.id);
+        }
+    }
+    named
+}
+
+#[test]
+fn every_list_line_agrees_with_its_case_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = Vault::open(&dir.path().join("vault"), t0()).unwrap();
+    let demo = demo();
+    let book = load_bundled().unwrap();
+    let mut scenarios: Vec<&Scenario> = vec![&demo];
+    scenarios.extend(book.scenarios());
+    let mut rng = Lcg(7);
+    let mut archived = 0;
+    let mut dropped_with_progress = 0;
+    for i in 0..60 {
+        let sc = scenarios[i % scenarios.len()];
+        let facts: Facts = if sc.id() == demo.id() && rng.below(2) == 0 {
+            [("has_contract".to_string(), FactValue::Bool(true))]
+                .into_iter()
+                .collect()
+        } else {
+            Facts::new()
+        };
+        let case = v.create_case(sc, &facts, t0()).unwrap();
+        let ids: Vec<String> = case.steps.iter().map(|s| s.id.clone()).collect();
+        let mut t = t0();
+        for _ in 0..rng.below(3 * ids.len() + 1) {
+            t += Duration::hours(1 + rng.below(40) as i64);
+            // Mostly forward along the plan (so that clocks run), sometimes anything.
+            let view = v.case(&case.id, t).unwrap();
+            let (step, action) = match expected_next_step(&view) {
+                Some(next) if rng.below(3) > 0 => (
+                    next.to_string(),
+                    [StepAction::Done, StepAction::Submit][rng.below(2)],
+                ),
+                _ => (
+                    ids[rng.below(ids.len())].clone(),
+                    StepAction::ALL[rng.below(StepAction::ALL.len())],
+                ),
+            };
+            let step = &step;
+            let route = case
+                .step(step)
+                .and_then(|s| s.definition.alternatives.first())
+                .filter(|_| action == StepAction::Submit && rng.below(2) == 0)
+                .map(|r| r.id.clone());
+            let opts = TransitionOptions {
+                at: Some(t),
+                route,
+                ..Default::default()
+            };
+            // Refused transitions (dependencies, wrong state) are part of the mix.
+            let _ = v.transition(&case.id, step, action, &opts, t);
+        }
+        // Some demo cases lose their contract step after progress on it (kept, dropped).
+        if sc.id() == demo.id() && facts.contains_key("has_contract") && rng.below(2) == 0 {
+            for (step, action) in [
+                ("backup", StepAction::Done),
+                ("contract_return", StepAction::Submit),
+            ] {
+                let _ = v.transition(&case.id, step, action, &TransitionOptions::default(), t);
+            }
+            let had = v
+                .case(&case.id, t)
+                .unwrap()
+                .step("contract_return")
+                .unwrap()
+                .status;
+            v.set_facts(&case.id, sc, &Facts::new(), &["has_contract".into()], t)
+                .unwrap();
+            dropped_with_progress += usize::from(had != StepStatus::Todo);
+        }
+        if rng.below(6) == 0 {
+            v.set_archived(&case.id, true, t).unwrap();
+            archived += 1;
+        }
+    }
+    assert!(
+        archived > 0 && dropped_with_progress > 0,
+        "the mix covers both"
+    );
+
+    let mut clocks = 0;
+    for days in [0, 3, 10, 30, 90] {
+        let now = t0() + Duration::days(days);
+        let list = v.list_cases(true, now).unwrap();
+        assert_eq!(list.len(), 60);
+        assert_eq!(v.list_cases(false, now).unwrap().len(), 60 - archived);
+        for line in &list {
+            let view = v.case(&line.id, now).unwrap();
+            let id = &line.id;
+            assert_eq!(line.archived, view.archived, "{id}");
+            assert_eq!(line.title, view.title, "{id}");
+            assert_eq!(line.progress, view.progress, "{id}");
+            assert_eq!(line.overdue_steps, view.overdue_steps.len(), "{id}");
+            match (&line.next_deadline, &view.next_deadline) {
+                (Some(a), Some(b)) => {
+                    clocks += 1;
+                    assert_eq!(a.step, b.step, "{id}");
+                    assert_eq!(a.deadline, b.deadline, "{id}");
+                    assert_eq!(a.overdue, b.overdue, "{id}");
+                    assert_eq!(a.brief, b.brief, "{id}");
+                    assert_eq!(a.sense, b.sense, "{id}");
+                }
+                (None, None) => {}
+                (a, b) => panic!("{id}: list {a:?} but case {b:?}"),
+            }
+            assert_eq!(
+                line.next_step.as_ref().map(|s| s.id.as_str()),
+                expected_next_step(&view),
+                "{id}"
+            );
+            if let Some(n) = &line.next_step {
+                let s = view.step(&n.id).unwrap();
+                assert_eq!(
+                    (n.number, &n.title, &n.depends_on),
+                    (s.number, &s.title, &s.depends_on)
+                );
+            }
+            let named: Vec<&str> = line.submitted.iter().map(|s| s.id.as_str()).collect();
+            assert_eq!(named, expected_submitted(&view), "{id}");
+            for b in &line.submitted {
+                let s = view.step(&b.id).unwrap();
+                assert_eq!(
+                    (b.number, &b.title, b.kind),
+                    (s.number, &s.title, s.kind),
+                    "{id}"
+                );
+            }
+        }
+    }
+    assert!(clocks > 20, "running clocks are covered ({clocks})");
+}
