@@ -269,7 +269,7 @@ fn verify_marks_each_row_and_finds_a_changed_file() {
     assert_eq!(good.verify_state, VerifyState::Intact);
     let summary = list.verify_summary.unwrap();
     assert!(
-        summary.starts_with("Checked 2 item(s): 1 with a problem"),
+        summary.starts_with("Checked 2 items: 1 with a problem"),
         "{summary}"
     );
     // Exporting a changed file is refused in words.

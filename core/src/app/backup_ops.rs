@@ -3,6 +3,7 @@
 //! worded for the user. After a restore the service reloads the vault, the rule packs
 //! added at run time and the holiday years from the restored folder.
 
+use crate::app::present::count_en;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -55,8 +56,10 @@ fn contents_text(lang: Lang, m: &Manifest) -> String {
             c.cases, c.evidence_files, c.holiday_years
         ),
         Lang::En => format!(
-            "{} case(s), {} evidence file(s), {} holiday year(s)",
-            c.cases, c.evidence_files, c.holiday_years
+            "{}, {}, {}",
+            count_en(c.cases, "case", "cases"),
+            count_en(c.evidence_files, "evidence file", "evidence files"),
+            count_en(c.holiday_years, "holiday year", "holiday years")
         ),
     }
 }

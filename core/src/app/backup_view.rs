@@ -3,6 +3,7 @@
 //! run the platform's file picker; the words and the "due" decision are made here.
 
 use super::present::tr;
+use crate::app::present::count_en;
 use chrono::{DateTime, Utc};
 
 use super::error::AppError;
@@ -86,10 +87,10 @@ impl App {
                         b.evidence_files
                     ),
                     Lang::En => format!(
-                        "Last backup: {} ({ago}), {} case(s), {} evidence file(s)",
+                        "Last backup: {} ({ago}), {}, {}",
                         local_text(ctx, b.created_at),
-                        b.cases,
-                        b.evidence_files
+                        count_en(b.cases, "case", "cases"),
+                        count_en(b.evidence_files, "evidence file", "evidence files")
                     ),
                 };
                 let new_cases = cases.saturating_sub(b.cases);
@@ -104,11 +105,15 @@ impl App {
                             if new_evidence > 0 {
                                 parts.push(format!("{new_evidence} 份证据"));
                             }
-                            format!("上次备份之后新增了 {}，还不在任何备份里。", parts.join("、"))
+                            format!(
+                                "上次备份之后新增了 {}，还不在任何备份里。",
+                                parts.join("、")
+                            )
                         }
                         Lang::En => format!(
-                            "Since the last backup: {} new case(s) and {} new evidence file(s), in no backup yet.",
-                            new_cases, new_evidence
+                            "Since the last backup: {} and {}, in no backup yet.",
+                            count_en(new_cases, "new case", "new cases"),
+                            count_en(new_evidence, "new evidence file", "new evidence files")
                         ),
                     }
                 } else if days >= BACKUP_DUE_AFTER_DAYS && cases > 0 {
@@ -126,7 +131,9 @@ impl App {
         let contents_text = match lang {
             Lang::Zh => format!("{cases} 个案件、{evidence} 份证据，约 {}", size_text(size)),
             Lang::En => format!(
-                "{cases} case(s), {evidence} evidence file(s), about {}",
+                "{}, {}, about {}",
+                count_en(cases, "case", "cases"),
+                count_en(evidence, "evidence file", "evidence files"),
                 size_text(size)
             ),
         };

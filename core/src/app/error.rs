@@ -304,7 +304,10 @@ impl AppError {
                 if zh {
                     format!("规则包无效：共 {problems} 处问题，第一处：{first}")
                 } else {
-                    format!("The rule pack is invalid: {problems} problem(s); first: {first}")
+                    format!(
+                        "The rule pack is invalid: {}; first: {first}",
+                        super::present::count_en(*problems as u64, "problem", "problems")
+                    )
                 }
             }
             AppError::VaultFromNewerVersion { .. } => {

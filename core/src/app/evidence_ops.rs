@@ -8,6 +8,7 @@
 //!
 //! [`NoProgress`]: crate::evidence::NoProgress
 
+use crate::app::present::count_en;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -301,7 +302,10 @@ impl App {
             sha256: report.sha256,
             notice: match ctx.lang {
                 Lang::Zh => format!("证据包已导出：{} 份证据，{size}", report.items),
-                Lang::En => format!("Bundle exported: {} item(s), {size}", report.items),
+                Lang::En => format!(
+                    "Bundle exported: {}, {size}",
+                    count_en(report.items as u64, "item", "items")
+                ),
             },
         })
     }
@@ -352,7 +356,10 @@ impl App {
             sha256: String::new(),
             notice: match ctx.lang {
                 Lang::Zh => format!("已导出 {events} 个日历事件"),
-                Lang::En => format!("Exported {events} calendar event(s)"),
+                Lang::En => format!(
+                    "Exported {}",
+                    count_en(events as u64, "calendar event", "calendar events")
+                ),
             },
         })
     }
@@ -464,7 +471,10 @@ fn apply_report(ctx: &ViewContext, list: &mut EvidenceListView, report: &VerifyR
     list.verify_summary = Some(match (lang, report.intact) {
         (Lang::Zh, true) => format!("已核验 {n} 份证据，全部完好，保管记录完整（{at}）"),
         (Lang::En, true) => {
-            format!("Checked {n} item(s): all intact, custody log complete ({at})")
+            format!(
+                "Checked {}: all intact, custody log complete ({at})",
+                count_en(n as u64, "item", "items")
+            )
         }
         (Lang::Zh, false) => {
             let mut s = format!("已核验 {n} 份证据：{bad} 份有问题");
@@ -475,9 +485,15 @@ fn apply_report(ctx: &ViewContext, list: &mut EvidenceListView, report: &VerifyR
             s
         }
         (Lang::En, false) => {
-            let mut s = format!("Checked {n} item(s): {bad} with a problem");
+            let mut s = format!(
+                "Checked {}: {bad} with a problem",
+                count_en(n as u64, "item", "items")
+            );
             if chain > 0 {
-                s.push_str(&format!("; {chain} problem(s) in the custody log"));
+                s.push_str(&format!(
+                    "; {} in the custody log",
+                    count_en(chain as u64, "problem", "problems")
+                ));
             }
             s.push_str(&format!(" ({at})"));
             s
@@ -498,13 +514,14 @@ fn bundle_view(ctx: &ViewContext, r: &ev::BundleReport) -> BundleCheckView {
             r.items, r.custody_entries
         ),
         (Lang::En, true) => format!(
-            "The bundle is intact: {} item(s) and {} custody entries match its manifest",
-            r.items, r.custody_entries
+            "The bundle is intact: {} and {} match its manifest",
+            count_en(r.items as u64, "item", "items"),
+            count_en(r.custody_entries as u64, "custody entry", "custody entries")
         ),
         (Lang::Zh, false) => format!("证据包有 {} 处问题，内容可能被改动", issues.len()),
         (Lang::En, false) => format!(
-            "The bundle has {} problem(s); its content may have been changed",
-            issues.len()
+            "The bundle has {}; its content may have been changed",
+            count_en(issues.len() as u64, "problem", "problems")
         ),
     };
     BundleCheckView {

@@ -7,6 +7,7 @@
 //! letter lists it as a question and shows no body: it never prints a blank.
 
 use super::present::tr;
+use crate::app::present::count_en;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::present::{action_label, local_text, money_text, source_view};
@@ -508,8 +509,11 @@ impl LetterInputs<'_> {
         let missing_text = (!missing.is_empty()).then(|| match lang {
             Lang::Zh => format!("还需要回答以下 {} 个问题，才能生成这封信", missing.len()),
             Lang::En => format!(
-                "Answer the {} question(s) below to write this letter",
-                missing.len()
+                "Answer {} below to write this letter",
+                match missing.len() {
+                    1 => "the question".to_string(),
+                    n => format!("the {n} questions"),
+                }
             ),
         });
         let mut view = LetterView {
@@ -577,7 +581,10 @@ impl LetterInputs<'_> {
                     },
                     (None, None) if missing_count > 0 => match lang {
                         Lang::Zh => format!("还需回答 {missing_count} 个问题"),
-                        Lang::En => format!("{missing_count} question(s) to answer"),
+                        Lang::En => format!(
+                            "{} to answer",
+                            count_en(missing_count as u64, "question", "questions")
+                        ),
                     },
                     (None, None) => tr(lang, "可以生成", "ready to write"),
                 };

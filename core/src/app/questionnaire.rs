@@ -1,6 +1,7 @@
 //! The questionnaire: every question the plan depends on, answered or assumed, with a
 //! preview of what the answers change.
 
+use crate::app::present::count_en;
 use serde::{Deserialize, Serialize};
 
 use super::present::{amount_view, fact_value_text, timing_text};
@@ -266,9 +267,9 @@ fn preview(
         ),
         Lang::En if blockers.is_empty() => format!("{} steps", steps.len()),
         Lang::En => format!(
-            "{} steps; {} blocker(s) to clear first",
+            "{} steps; {} to clear first",
             steps.len(),
-            blockers.len()
+            count_en(blockers.len() as u64, "blocker", "blockers")
         ),
     };
     PlanPreview {
