@@ -5,6 +5,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tuilu_core::text::count_en;
 
 use anyhow::{anyhow, Context};
 use clap::{Args, Subcommand};
@@ -237,8 +238,17 @@ pub fn run(g: &Globals, cmd: BackupCommand) -> anyhow::Result<ExitCode> {
                             r.evidence_items_verified, r.custody_entries_verified
                         ),
                         Lang::En => format!(
-                            "Verified: the hashes of {} evidence item(s) and a chain of {} custody entries.",
-                            r.evidence_items_verified, r.custody_entries_verified
+                            "Verified: the hashes of {} and a chain of {}.",
+                            count_en(
+                                r.evidence_items_verified as u64,
+                                "evidence item",
+                                "evidence items"
+                            ),
+                            count_en(
+                                r.custody_entries_verified as u64,
+                                "custody entry",
+                                "custody entries"
+                            )
                         ),
                     }
                 );
@@ -285,12 +295,22 @@ fn print_summary(m: &Manifest, size: u64, lang: Lang) {
                 m.app_version, m.format_version
             );
             println!(
-                "  {} case(s); {} evidence item(s) ({} file(s)); {} custody entries",
-                c.cases, c.evidence_items, c.evidence_files, c.custody_entries
+                "  {}; {} ({}); {}",
+                count_en(c.cases, "case", "cases"),
+                count_en(c.evidence_items, "evidence item", "evidence items"),
+                count_en(c.evidence_files, "file", "files"),
+                count_en(c.custody_entries, "custody entry", "custody entries")
             );
             println!(
-                "  {} imported holiday year(s); {} added rule pack(s); {} rule flag(s); {} reminder state(s)",
-                c.holiday_years, c.rule_packs, c.rule_flags, c.reminder_states
+                "  {}; {}; {}; {}",
+                count_en(
+                    c.holiday_years,
+                    "imported holiday year",
+                    "imported holiday years"
+                ),
+                count_en(c.rule_packs, "added rule pack", "added rule packs"),
+                count_en(c.rule_flags, "rule flag", "rule flags"),
+                count_en(c.reminder_states, "reminder state", "reminder states")
             );
             if size > 0 {
                 println!("  content {}, backup file {}", mib(c.bytes), mib(size));

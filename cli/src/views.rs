@@ -3,6 +3,7 @@
 //! only layout is decided here.
 
 use std::fmt::Write as _;
+use tuilu_core::text::count_en;
 
 use tuilu_core::app::{App, CaseScreen, HomeView, StepRow, ViewContext};
 use tuilu_core::reminders::UserZone;
@@ -125,7 +126,7 @@ fn render_step(out: &mut String, lang: Lang, s: &StepRow) {
             "{pad}{}",
             match lang {
                 Lang::Zh => format!("证据 {} 项", s.evidence_count),
-                Lang::En => format!("{} evidence item(s)", s.evidence_count),
+                Lang::En => count_en(s.evidence_count as u64, "evidence item", "evidence items"),
             }
         );
     }
@@ -313,8 +314,8 @@ pub fn render_home(h: &HomeView, lang: Lang) -> String {
                     h.archived_count
                 ),
                 Lang::En => format!(
-                    "{} archived case(s) (tuilu case list --all)",
-                    h.archived_count
+                    "{} (tuilu case list --all)",
+                    count_en(h.archived_count as u64, "archived case", "archived cases")
                 ),
             }
         );

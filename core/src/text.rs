@@ -76,3 +76,9 @@ impl Text {
         out
     }
 }
+
+/// "1 case", "3 cases": an English count with its noun.
+pub fn count_en(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}

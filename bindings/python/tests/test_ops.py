@@ -51,7 +51,7 @@ def test_evidence_add_verify_export_and_bundle_check(vault, make_file, tmp_path)
 
     checked = run(app.verify_evidence(ctx(lang=tuilu.Language.EN), case.id, None, None, None))
     assert checked.verify_intact is True
-    assert checked.verify_summary.startswith("Checked 1 item(s): all intact")
+    assert checked.verify_summary.startswith("Checked 1 item: all intact")
     assert checked.items[0].verify_state == tuilu.VerifyState.INTACT
 
     out = str(tmp_path / "dispute.zip")

@@ -20,11 +20,7 @@ use crate::vault::{
     StepStatus, StepView,
 };
 
-/// "1 case", "3 cases": an English count with its noun.
-pub(super) fn count_en(n: impl Into<u64>, one: &str, many: &str) -> String {
-    let n = n.into();
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+pub(super) use crate::text::count_en;
 
 pub(super) fn tr(lang: Lang, zh: &str, en: &str) -> String {
     match lang {
