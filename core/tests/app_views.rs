@@ -897,3 +897,39 @@ fn a_backup_that_never_reached_its_place_is_forgotten() {
     let again = app.backup_not_kept(&c).unwrap();
     assert_eq!(again.last_backup_at, v.last_backup_at);
 }
+
+#[test]
+fn a_wait_steps_time_picker_asks_about_its_clock_not_a_submission() {
+    let (_d, app) = open();
+    let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
+    let case = app.create_case(&c, "douyin.recharge-refund", &[]).unwrap();
+    for s in [
+        "screenshot_recharge",
+        "prepare_request_details",
+        "apply_on_order",
+        "contact_customer_service",
+    ] {
+        app.step_action(&c, &case.id, s, StepAction::Done, None, None, None)
+            .unwrap();
+    }
+    let screen = app.case_screen(&c, &case.id).unwrap();
+    let wait = screen
+        .steps
+        .iter()
+        .find(|s| s.id == "await_decision")
+        .unwrap();
+    let question = |a: StepAction| {
+        wait.actions
+            .iter()
+            .find(|x| x.action == a)
+            .map(|x| (x.label.clone(), x.time_question.clone()))
+    };
+    assert_eq!(
+        question(StepAction::Submit),
+        Some(("开始计时".into(), Some("从什么时候开始计时？".into())))
+    );
+    assert_eq!(
+        question(StepAction::Done),
+        Some(("等待期已结束".into(), Some("等待期什么时候结束的？".into())))
+    );
+}

@@ -19,8 +19,10 @@ use crate::cancel::{CancelToken, Cancellation};
 use crate::progress::{CoreProgress, ProgressListener};
 use tuilu_core::jobs::{spawn_blocking, JobError};
 
-/// Runs `work` on the core's job pool with progress and cancellation. A panic in
-/// the work or in a poll becomes `Internal`; the view and the error are converted here.
+/// Runs `work` on the core's job pool with progress and cancellation. A panic in the
+/// work becomes `AppError::Internal` (the pool catches it); UniFFI itself turns a panic
+/// while polling this future into its own internal error. The view and the error are
+/// converted here.
 async fn long_op<T: ToFfi + Send + 'static>(
     app: &Arc<App>,
     context: ViewContextRecord,

@@ -45,9 +45,18 @@ fn letter_span(lang: Lang, d: &DurationDef) -> String {
         (Lang::Zh, DurationUnit::WorkingDays) => format!("{n}个工作日"),
         (Lang::Zh, DurationUnit::NaturalDays) => format!("{n}个自然日"),
         (Lang::Zh, DurationUnit::Hours) => format!("{n}小时"),
-        (Lang::En, DurationUnit::WorkingDays) => format!("{n} working days"),
-        (Lang::En, DurationUnit::NaturalDays) => format!("{n} calendar days"),
-        (Lang::En, DurationUnit::Hours) => format!("{n} hours"),
+        (Lang::En, unit) => {
+            let one = d.min == d.max && d.max == 1;
+            let noun = match (unit, one) {
+                (DurationUnit::WorkingDays, true) => "working day",
+                (DurationUnit::WorkingDays, false) => "working days",
+                (DurationUnit::NaturalDays, true) => "calendar day",
+                (DurationUnit::NaturalDays, false) => "calendar days",
+                (DurationUnit::Hours, true) => "hour",
+                (DurationUnit::Hours, false) => "hours",
+            };
+            format!("{n} {noun}")
+        }
     }
 }
 

@@ -327,8 +327,8 @@ fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
             actions.push(ActionView {
                 action: a,
                 label: action_label_from(lang, kind, Some(s.status), a),
-                asks_time: time_question(lang, a).is_some(),
-                time_question: time_question(lang, a),
+                asks_time: time_question(lang, kind, a).is_some(),
+                time_question: time_question(lang, kind, a),
             });
         }
         if !waiting.is_empty() && !s.status.is_settled() {
@@ -968,11 +968,17 @@ pub fn settings(
     }
 }
 
-/// The question over the time picker of an action that records when it happened.
-fn time_question(lang: Lang, action: StepAction) -> Option<String> {
-    match action {
-        StepAction::Submit => Some(tr(lang, "什么时候提交的？", "When did you submit it?")),
-        StepAction::Done => Some(tr(lang, "什么时候完成的？", "When did you finish it?")),
-        _ => None,
-    }
+/// The question over the time picker of an action that records when it happened, in the
+/// words of the step's kind (a wait's clock is started, not submitted).
+fn time_question(lang: Lang, kind: StepKind, action: StepAction) -> Option<String> {
+    let (zh, en) = match (kind, action) {
+        (StepKind::Action, StepAction::Submit) => ("什么时候提交的？", "When did you submit it?"),
+        (_, StepAction::Submit) => ("从什么时候开始计时？", "When did the clock start?"),
+        (StepKind::Wait, StepAction::Done) => {
+            ("等待期什么时候结束的？", "When did the period end?")
+        }
+        (_, StepAction::Done) => ("什么时候完成的？", "When did you finish it?"),
+        _ => return None,
+    };
+    Some(tr(lang, zh, en))
 }

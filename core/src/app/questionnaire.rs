@@ -265,10 +265,10 @@ fn preview(
             steps.len(),
             blockers.len()
         ),
-        Lang::En if blockers.is_empty() => format!("{} steps", steps.len()),
+        Lang::En if blockers.is_empty() => count_en(steps.len() as u64, "step", "steps"),
         Lang::En => format!(
-            "{} steps; {} to clear first",
-            steps.len(),
+            "{}; {} to clear first",
+            count_en(steps.len() as u64, "step", "steps"),
             count_en(blockers.len() as u64, "blocker", "blockers")
         ),
     };

@@ -36,9 +36,18 @@ pub fn span_text(lang: Lang, d: &DurationDef) -> String {
         (Lang::Zh, DurationUnit::WorkingDays) => format!("{n} 个工作日"),
         (Lang::Zh, DurationUnit::NaturalDays) => format!("{n} 天"),
         (Lang::Zh, DurationUnit::Hours) => format!("{n} 小时"),
-        (Lang::En, DurationUnit::WorkingDays) => format!("{n} working days"),
-        (Lang::En, DurationUnit::NaturalDays) => format!("{n} days"),
-        (Lang::En, DurationUnit::Hours) => format!("{n} hours"),
+        (Lang::En, unit) => {
+            let one = d.min == d.max && d.max == 1;
+            let noun = match (unit, one) {
+                (DurationUnit::WorkingDays, true) => "working day",
+                (DurationUnit::WorkingDays, false) => "working days",
+                (DurationUnit::NaturalDays, true) => "day",
+                (DurationUnit::NaturalDays, false) => "days",
+                (DurationUnit::Hours, true) => "hour",
+                (DurationUnit::Hours, false) => "hours",
+            };
+            format!("{n} {noun}")
+        }
     }
 }
 

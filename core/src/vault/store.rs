@@ -331,11 +331,18 @@ pub fn load_listing(conn: &Connection) -> Result<Vec<(String, ListedSteps)>> {
         let text = r.get_ref(C + 10)?.as_str().map_err(rusqlite::Error::from)?;
         let def = match defs.get(text) {
             Some(d) => Arc::clone(d),
-            None => {
-                let d: Arc<StepSnapshot> = Arc::new(json_col("steps.definition", text)?);
-                defs.insert(text.to_string(), Arc::clone(&d));
-                d
-            }
+            None => match json_col::<StepSnapshot>("steps.definition", text) {
+                Ok(d) => {
+                    let d = Arc::new(d);
+                    defs.insert(text.to_string(), Arc::clone(&d));
+                    d
+                }
+                // A running clock needs its definition; a list line can do without a
+                // step it cannot read (the case view reports it), and the other cases
+                // are still listed.
+                Err(e) if clocked => return Err(e),
+                Err(_) => continue,
+            },
         };
         let i = g.rows.len();
         g.rows.push(StepRow {

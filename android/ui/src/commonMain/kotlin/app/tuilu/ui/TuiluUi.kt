@@ -515,17 +515,18 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                         }
                     }
                 }
-                c.message?.let { m ->
-                    Surface(
-                        color = MaterialTheme.colorScheme.errorContainer,
-                        contentColor = MaterialTheme.colorScheme.onErrorContainer,
-                        shape = MaterialTheme.shapes.small,
-                        modifier = Modifier.align(Alignment.BottomCenter).padding(12.dp).fillMaxWidth(),
-                    ) {
-                        Box(Modifier.padding(start = 16.dp)) {
-                            Text(m, modifier = Modifier.align(Alignment.CenterStart).padding(end = 72.dp, top = 12.dp, bottom = 12.dp))
-                            TextButton(onClick = { c.message = null }, modifier = Modifier.align(Alignment.CenterEnd)) { Text(s.close) }
-                        }
+            }
+            // The core's words for the last error, below the screen, not over its last card.
+            c.message?.let { m ->
+                Surface(
+                    color = MaterialTheme.colorScheme.errorContainer,
+                    contentColor = MaterialTheme.colorScheme.onErrorContainer,
+                    shape = MaterialTheme.shapes.small,
+                    modifier = Modifier.padding(12.dp).fillMaxWidth(),
+                ) {
+                    Box(Modifier.padding(start = 16.dp)) {
+                        Text(m, modifier = Modifier.align(Alignment.CenterStart).padding(end = 72.dp, top = 12.dp, bottom = 12.dp))
+                        TextButton(onClick = { c.message = null }, modifier = Modifier.align(Alignment.CenterEnd)) { Text(s.close) }
                     }
                 }
             }
