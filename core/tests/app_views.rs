@@ -932,4 +932,26 @@ fn a_wait_steps_time_picker_asks_about_its_clock_not_a_submission() {
         question(StepAction::Done),
         Some(("等待期已结束".into(), Some("等待期什么时候结束的？".into())))
     );
+    // Once its clock runs, nothing was "submitted": the clock is running, and starting
+    // again restarts it.
+    let screen = app
+        .step_action(
+            &c,
+            &case.id,
+            "await_decision",
+            StepAction::Submit,
+            None,
+            None,
+            None,
+        )
+        .unwrap();
+    let wait = screen
+        .steps
+        .iter()
+        .find(|s| s.id == "await_decision")
+        .unwrap();
+    assert_eq!(wait.status_label, "计时中");
+    let labels: Vec<&str> = wait.actions.iter().map(|a| a.label.as_str()).collect();
+    assert!(labels.contains(&"重新计时"), "{labels:?}");
+    assert!(!labels.iter().any(|l| l.contains("退回")), "{labels:?}");
 }

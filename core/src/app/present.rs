@@ -175,8 +175,11 @@ fn action_label_from(
     action: StepAction,
 ) -> String {
     let (zh, en) = match (kind, action) {
-        (_, StepAction::Start) if from == Some(StepStatus::Submitted) => {
+        (StepKind::Action, StepAction::Start) if from == Some(StepStatus::Submitted) => {
             ("被退回，重新办理", "Sent back: redo")
+        }
+        (_, StepAction::Start) if from == Some(StepStatus::Submitted) => {
+            ("重新计时", "Restart the clock")
         }
         (_, StepAction::Start) if from == Some(StepStatus::Skipped) => {
             ("改为办理", "Do it after all")
@@ -403,7 +406,13 @@ fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
         channel: s.definition.channel,
         channel_label: s.definition.channel.label().get(lang).to_string(),
         status: s.status,
-        status_label: s.status.label().get(lang).to_string(),
+        status_label: match (s.kind, s.status) {
+            // A wait or window whose clock runs was not handed in to anyone.
+            (StepKind::Wait | StepKind::Window, StepStatus::Submitted) => {
+                tr(lang, "计时中", "clock running")
+            }
+            (_, status) => status.label().get(lang).to_string(),
+        },
         status_at: s.status_at.map(|t| local_text(sx.ctx, t)),
         actions,
         locked_reason,
