@@ -37,6 +37,7 @@ class Strings private constructor(private val zh: Boolean) {
     val flagNoteHint = t("哪里不对？（可不填）", "What is wrong? (optional)")
     val flagDefaultNote = t("可能已过时", "May be outdated")
     val close = t("关闭", "Close")
+    val retry = t("重试", "Try again")
     val evidence = t("证据", "Evidence")
     val letters = t("文书草稿", "Letters")
     val copyLetter = t("复制", "Copy")

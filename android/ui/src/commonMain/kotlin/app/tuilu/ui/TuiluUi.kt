@@ -6,6 +6,7 @@ import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
+import androidx.compose.material3.Button
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Surface
 import androidx.compose.material3.Text
@@ -429,6 +430,19 @@ class TuiluController(
 
     fun thumbnailPath(sha256: String): String? = thumbnails[sha256]
 
+    /** The current route's record is loaded (else the screen has nothing to draw yet). */
+    fun hasRecord(): Boolean = when (val r = route) {
+        Route.Home -> home != null
+        Route.Picker -> picker != null
+        is Route.Questions -> questionnaire?.scenario == r.scenario
+        is Route.Preview -> questionnaire != null
+        is Route.Case -> case?.id == r.id
+        is Route.Evidence -> evidence != null
+        Route.Settings -> settings != null
+        is Route.Letters -> letters?.caseId == r.caseId
+        is Route.Letter -> letter?.let { it.id == r.letterId && it.caseId == r.caseId } == true
+    }
+
     fun today(): LocalDate = LocalDate.ofInstant(clock.instant(), screens.zone)
 
     fun nowTime(): LocalTime = LocalTime.ofInstant(clock.instant(), screens.zone).withSecond(0).withNano(0)
@@ -455,6 +469,10 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                 }
             }
             Box(Modifier.fillMaxWidth().weight(1f)) {
+                // A screen that could not load says why and leads on: try again, or back.
+                c.message?.takeIf { !c.hasRecord() }?.let { m ->
+                    LoadFailed(m, s, onRetry = { c.go(c.route) }, onBack = c::back)
+                }
                 when (val r = c.route) {
                     Route.Home -> c.home?.let { HomeScreen(it, s, onOpenCase = { id -> c.go(Route.Case(id)) }, onStart = { c.go(Route.Picker) }, onSettings = { c.go(Route.Settings) }) }
                     Route.Picker -> c.picker?.let { PickerScreen(it, c.home?.startLabel ?: s.appName, s, onBack = c::back, onPick = c::pick) }
@@ -517,7 +535,7 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                 }
             }
             // The core's words for the last error, below the screen, not over its last card.
-            c.message?.let { m ->
+            c.message?.takeIf { c.hasRecord() }?.let { m ->
                 Surface(
                     color = MaterialTheme.colorScheme.errorContainer,
                     contentColor = MaterialTheme.colorScheme.onErrorContainer,
@@ -530,6 +548,18 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                     }
                 }
             }
+        }
+    }
+}
+
+/** In place of a screen whose record could not be loaded: the core's words, try again, back. */
+@Composable
+private fun LoadFailed(message: String, s: Strings, onRetry: () -> Unit, onBack: () -> Unit) {
+    Column(Modifier.fillMaxWidth().padding(24.dp)) {
+        Text(message, style = MaterialTheme.typography.bodyLarge, color = MaterialTheme.colorScheme.error)
+        Row(Modifier.padding(top = 16.dp)) {
+            Button(onClick = onRetry) { Text(s.retry) }
+            TextButton(onClick = onBack, modifier = Modifier.padding(start = 8.dp)) { Text(s.back) }
         }
     }
 }

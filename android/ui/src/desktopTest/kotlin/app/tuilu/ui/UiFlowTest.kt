@@ -417,4 +417,22 @@ class UiFlowTest {
         assertEquals(Language.EN, runBlocking { screens.storedSettings() }.language)
         onAllNodesWithText(zh.exportIcs).assertCountEquals(0)
     }
+
+    @Test
+    fun aCaseThatCannotBeOpenedSaysWhyAndLeadsBack(): Unit = runComposeUiTest {
+        // A link to a case that is gone (a notification tapped after a restore, say).
+        c.go(Route.Case("gone0000"))
+        setContent { TuiluApp(c) }
+        val s = Strings.of(Language.ZH)
+        await("the core's words") { c.message != null }
+        val why = c.message!!
+        waitFor(why)
+        assertTrue(why.contains("gone0000") || why.contains("找不到"), why)
+        // Trying again asks the core again and says the same; back leads home.
+        onNodeWithText(s.retry).performClick()
+        waitFor(why)
+        onNodeWithText(s.back).performClick()
+        await("home") { c.route == Route.Home && c.home != null }
+        waitFor(c.home!!.startLabel)
+    }
 }
