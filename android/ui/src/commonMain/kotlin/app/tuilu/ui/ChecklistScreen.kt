@@ -232,7 +232,7 @@ private fun StepCard(
                     }
                 }
                 if (step.evidenceHints.isNotEmpty()) {
-                    Text(s.keepAsEvidence + "：" + step.evidenceHints.joinToString("；"), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+                    Text(s.keepAsEvidence(step.evidenceHints), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
                 }
             }
             if (step.actions.isNotEmpty()) {

@@ -111,8 +111,8 @@ fun SettingsScreen(
                                 )
                                 Switch(checked = view.quietHoursEnabled, onCheckedChange = onQuietHours, modifier = Modifier.testTag("quiet-hours"))
                             }
-                            Text("${s.reminderTime}：${view.preferredTime}", style = MaterialTheme.typography.bodyMedium)
-                            Text("${s.timeZone}：${view.timeZone}", style = MaterialTheme.typography.bodyMedium)
+                            Text(s.labelled(s.reminderTime, view.preferredTime), style = MaterialTheme.typography.bodyMedium)
+                            Text(s.labelled(s.timeZone, view.timeZone), style = MaterialTheme.typography.bodyMedium)
                         }
                     }
                 }

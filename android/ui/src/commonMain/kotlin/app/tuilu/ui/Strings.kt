@@ -59,7 +59,8 @@ class Strings private constructor(private val zh: Boolean) {
     val dayBefore = t("前天", "2 days ago")
     val routeTitle = t("办理途径", "Route")
     val tipsTitle = t("小贴士", "Tips")
-    val keepAsEvidence = t("留存证据", "Keep as evidence")
+    /** The step's evidence hints on one line, with each language's punctuation. */
+    fun keepAsEvidence(hints: List<String>) = t("留存证据：" + hints.joinToString("；"), "Keep as evidence: " + hints.joinToString("; "))
     val notifications = t("通知", "Notifications")
     val notificationsOn = t("已允许，提醒会按时弹出", "Allowed: reminders will show")
     val notificationsOff = t("未允许：截止提醒不会弹出", "Not allowed: deadline reminders will not show")
@@ -81,6 +82,8 @@ class Strings private constructor(private val zh: Boolean) {
     val quietHours = t("免打扰时段", "Quiet hours")
     val quietOff = t("未开启", "Off")
     val reminderTime = t("默认提醒时间", "Default reminder time")
+    /** "标签：值" / "Label: value", each language's colon. */
+    fun labelled(label: String, value: String) = t("$label：$value", "$label: $value")
     val language = t("语言", "Language")
     val timeZone = t("时区", "Time zone")
     val calendar = t("节假日数据", "Holiday calendar")

@@ -38,9 +38,12 @@ object Demo {
         TuiluScreens(vault, language, zone, clock)
 
     /** Marks [done] steps done, then submits [submit] at [submitAt], as a user would. */
-    private suspend fun advance(s: TuiluScreens, start: CaseScreenRecord, done: List<String>, submit: String?, submitAt: Instant): CaseScreenRecord {
+    private suspend fun advance(
+        s: TuiluScreens, start: CaseScreenRecord, done: List<String>, submit: String?, submitAt: Instant,
+        doneAt: Instant? = null,
+    ): CaseScreenRecord {
         var case = start
-        for (step in done) case = s.act(case.id, step, StepAction.DONE)
+        for (step in done) case = s.act(case.id, step, StepAction.DONE, at = doneAt)
         if (submit != null) case = s.act(case.id, submit, StepAction.SUBMIT, at = submitAt)
         return case
     }
@@ -59,6 +62,8 @@ object Demo {
             refund = advance(
                 s, refund, listOf("screenshot_recharge", "prepare_request_details"),
                 "apply_on_order", Instant.parse("2026-08-20T03:00:00Z"),
+                // The screenshot and the details come before the request.
+                doneAt = Instant.parse("2026-08-20T02:00:00Z"),
             )
             // The wait for the decision runs from the request; the platform's 15 working days are long past.
             val wait = refund.steps.first { it.id == "await_decision" }
