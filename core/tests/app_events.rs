@@ -4,29 +4,14 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Utc};
 use tuilu_core::app::VerifyState;
-use tuilu_core::app::{Answer, App, AppError, Change, ChangeKind, ChangeObserver, ViewContext};
+use tuilu_core::app::{App, AppError, ChangeKind};
 use tuilu_core::evidence::{CancelFlag, NoProgress};
-use tuilu_core::reminders::UserZone;
 use tuilu_core::vault::StepAction;
 use tuilu_core::Lang;
 
-fn t(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-fn ctx(lang: Lang, now: &str) -> ViewContext {
-    ViewContext::new(lang, UserZone::beijing(), t(now))
-}
-
-fn guild_answers() -> Vec<Answer> {
-    vec![
-        Answer::new("has_unsettled_earnings", "否"),
-        Answer::new("has_violation_record", "否"),
-        Answer::new("contract_ended", "是"),
-    ]
-}
+mod app_support;
+use app_support::{ctx, guild_answers, Recorder};
 
 const NOW: &str = "2026-09-29T08:00:00Z";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\nnot really a picture";
@@ -39,15 +24,6 @@ fn with_case() -> (tempfile::TempDir, App, String) {
         .create_case(&ctx(Lang::Zh, NOW), "douyin.guild-exit", &guild_answers())
         .unwrap();
     (dir, app, case.id)
-}
-
-#[derive(Default)]
-struct Recorder(Mutex<Vec<Change>>);
-
-impl ChangeObserver for Recorder {
-    fn changed(&self, change: &Change) {
-        self.0.lock().unwrap().push(change.clone());
-    }
 }
 
 #[test]

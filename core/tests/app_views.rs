@@ -1,44 +1,19 @@
 //! The application layer: every view and event, as a shell would drive it.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-use tuilu_core::app::{
-    Answer, App, AppError, Change, ChangeKind, ChangeObserver, QuestionKind, TimeSense, ViewContext,
-};
-use tuilu_core::reminders::{SnoozeChoice, UserZone};
+use tuilu_core::app::{Answer, App, AppError, ChangeKind, QuestionKind, TimeSense};
+use tuilu_core::reminders::SnoozeChoice;
 use tuilu_core::vault::{StepAction, StepStatus};
 use tuilu_core::Lang;
 
-fn t(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-fn ctx(lang: Lang, now: &str) -> ViewContext {
-    ViewContext::new(lang, UserZone::beijing(), t(now))
-}
-
-fn guild_answers() -> Vec<Answer> {
-    vec![
-        Answer::new("has_unsettled_earnings", "否"),
-        Answer::new("has_violation_record", "否"),
-        Answer::new("contract_ended", "是"),
-    ]
-}
+mod app_support;
+use app_support::{ctx, guild_answers, t, Recorder};
 
 fn open() -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(dir.path()).unwrap();
     (dir, app)
-}
-
-#[derive(Default)]
-struct Recorder(Mutex<Vec<Change>>);
-
-impl ChangeObserver for Recorder {
-    fn changed(&self, change: &Change) {
-        self.0.lock().unwrap().push(change.clone());
-    }
 }
 
 #[test]

@@ -9,20 +9,14 @@ use std::process::Command;
 use chrono::{DateTime, Utc};
 use tuilu_core::app::{Answer, App, AppError, LetterView, ViewContext};
 use tuilu_core::evidence::{CancelFlag, EvidenceStore, NewItem, NoProgress, Source};
-use tuilu_core::reminders::UserZone;
 use tuilu_core::rules::expr::Expr;
 use tuilu_core::rules::letter::{placeholders, Slot};
 use tuilu_core::rules::pack::LetterDef;
 use tuilu_core::vault::{StepAction, StepStatus};
 use tuilu_core::{load_bundled, Lang};
 
-fn t(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-fn ctx(lang: Lang, now: &str) -> ViewContext {
-    ViewContext::new(lang, UserZone::beijing(), t(now))
-}
+mod app_support;
+use app_support::{ctx, t};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
