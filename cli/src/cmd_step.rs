@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
-use tuilu_core::vault::{StepAction, TransitionOptions};
+use tuilu_core::vault::{StepAction, StepStatus, TransitionOptions};
 
 use tuilu_core::app::{vault_error, AppError, Missing};
 
@@ -95,13 +95,18 @@ pub fn step(g: &Globals, args: StepArgs) -> anyhow::Result<ExitCode> {
     } else {
         let screen = app.case_screen(&views::context(g), &out.case_id)?;
         let row = screen.steps.iter().find(|s| s.id == out.step);
+        // The step's kind words its status (a wait's running clock is not "submitted").
+        let label = |s: StepStatus| match before.steps.iter().find(|b| b.id == out.step) {
+            Some(b) => s.label_for(b.kind).get(lang).to_string(),
+            None => status_label(lang, s),
+        };
         println!(
             "{}. {}{}{} → {}  ({} #{}, {})",
             row.map_or(0, |r| r.number),
             row.map_or(out.step.as_str(), |r| r.title.as_str()),
             t(lang, "：", ": "),
-            status_label(lang, out.from),
-            status_label(lang, out.to),
+            label(out.from),
+            label(out.to),
             t(lang, "日志", "journal"),
             out.seq,
             local(out.at)

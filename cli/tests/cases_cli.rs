@@ -269,3 +269,23 @@ fn a_vault_from_a_newer_build_is_a_clear_error() {
     assert!(err.contains("999") && err.contains("newer"), "{err}");
     assert_eq!(std::fs::read(&db).unwrap(), bytes);
 }
+
+#[test]
+fn a_waits_running_clock_is_not_called_submitted() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path();
+    let v = ok_json(vault, &["case", "new", "douyin.recharge-refund"]);
+    let id = v["id"].as_str().expect("id").to_string();
+    for step in ["1", "2", "3", "4"] {
+        ok_json(vault, &["step", &id, step, "done"]);
+    }
+    // Step 5 waits for the decision: starting its clock reads 计时中, not 已提交.
+    let out = tuilu(vault, &["step", &id, "5", "submit"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.starts_with("5. 等待处理结果：待办 → 计时中"), "{said}");
+}

@@ -406,13 +406,7 @@ fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
         channel: s.definition.channel,
         channel_label: s.definition.channel.label().get(lang).to_string(),
         status: s.status,
-        status_label: match (s.kind, s.status) {
-            // A wait or window whose clock runs was not handed in to anyone.
-            (StepKind::Wait | StepKind::Window, StepStatus::Submitted) => {
-                tr(lang, "计时中", "clock running")
-            }
-            (_, status) => status.label().get(lang).to_string(),
-        },
+        status_label: s.status.label_for(s.kind).get(lang).to_string(),
         status_at: s.status_at.map(|t| local_text(sx.ctx, t)),
         actions,
         locked_reason,

@@ -56,6 +56,17 @@ impl StepStatus {
         Text::new(zh, en)
     }
 
+    /// The status in the words of the step's kind: a wait or window whose clock runs was
+    /// not handed in to anyone, so it is 计时中 (clock running), not 已提交.
+    pub fn label_for(self, kind: StepKind) -> Text {
+        match (kind, self) {
+            (StepKind::Wait | StepKind::Window, StepStatus::Submitted) => {
+                Text::new("计时中", "clock running")
+            }
+            _ => self.label(),
+        }
+    }
+
     pub(crate) fn labels(self) -> (&'static str, &'static str) {
         match self {
             StepStatus::Todo => ("待办", "to do"),
