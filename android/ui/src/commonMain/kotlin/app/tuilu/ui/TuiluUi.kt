@@ -430,7 +430,8 @@ class TuiluController(
 
     fun thumbnailPath(sha256: String): String? = thumbnails[sha256]
 
-    /** The current route's record is loaded (else the screen has nothing to draw yet). */
+    /** The current route's record is loaded (else the screen has nothing to draw yet);
+     *  the one test of whether a screen can be drawn. */
     fun hasRecord(): Boolean = when (val r = route) {
         Route.Home -> home != null
         Route.Picker -> picker != null
@@ -476,11 +477,11 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                 when (val r = c.route) {
                     Route.Home -> c.home?.let { HomeScreen(it, s, onOpenCase = { id -> c.go(Route.Case(id)) }, onStart = { c.go(Route.Picker) }, onSettings = { c.go(Route.Settings) }) }
                     Route.Picker -> c.picker?.let { PickerScreen(it, c.home?.startLabel ?: s.appName, s, onBack = c::back, onPick = c::pick) }
-                    is Route.Questions -> c.questionnaire?.takeIf { it.scenario == r.scenario }?.let {
+                    is Route.Questions -> c.questionnaire?.takeIf { c.hasRecord() }?.let {
                         QuestionScreen(it, c.questionIndex, s, onBack = c::back, onAnswer = c::answer, onGoTo = { n -> c.questionIndex = n }, onPreview = { c.go(Route.Preview(r.scenario)) })
                     }
                     is Route.Preview -> c.questionnaire?.let { PreviewScreen(it, s, onBack = c::back, onCreate = { c.create() }) }
-                    is Route.Case -> c.case?.takeIf { it.id == r.id }?.let {
+                    is Route.Case -> c.case?.takeIf { c.hasRecord() }?.let {
                         ChecklistScreen(
                             it, s, c.today(), c.nowTime(), c.showUndo,
                             onBack = c::back, onAct = { req -> c.act(req) }, onUndo = { c.undo() },
@@ -489,10 +490,10 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                             onLetters = { c.go(Route.Letters(r.id)) },
                         )
                     }
-                    is Route.Letters -> c.letters?.takeIf { it.caseId == r.caseId }?.let {
+                    is Route.Letters -> c.letters?.takeIf { c.hasRecord() }?.let {
                         LettersScreen(it, s, onBack = c::back, onOpen = { id -> c.go(Route.Letter(r.caseId, id)) })
                     }
-                    is Route.Letter -> c.letter?.takeIf { it.id == r.letterId && it.caseId == r.caseId }?.let {
+                    is Route.Letter -> c.letter?.takeIf { c.hasRecord() }?.let {
                         LetterScreen(
                             it, s, c.result, onBack = c::back, onAnswers = { a -> c.answerForLetter(a) },
                             onCopy = c::copyLetter, onShare = c::shareLetter, onPrint = { c.printLetter() },
