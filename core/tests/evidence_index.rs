@@ -8,7 +8,7 @@
 
 use std::fs::File;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -18,6 +18,9 @@ use tuilu_core::evidence::{
 use tuilu_core::rules::Facts;
 use tuilu_core::vault::{StepAction, TransitionOptions, Vault};
 use tuilu_core::FactValue;
+
+mod chromium_support;
+use chromium_support::{chromium, render, tool};
 
 fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
@@ -391,64 +394,6 @@ fn bundle_still_verifies_with_every_original() {
         manifest["case"]["story"]["scenario_title"]["zh"],
         "抖音：退出公会"
     );
-}
-
-/// The browser to render with: `$TUILU_CHROMIUM`, else `chromium` on the PATH (Debian's
-/// package; `scripts/test-all.sh` installs it). Missing, the test fails: CI must not skip it.
-fn chromium() -> PathBuf {
-    if let Some(p) = std::env::var_os("TUILU_CHROMIUM") {
-        return PathBuf::from(p);
-    }
-    for name in ["chromium", "chromium-browser", "google-chrome"] {
-        if let Some(dir) = std::env::var_os("PATH")
-            .iter()
-            .flat_map(std::env::split_paths)
-            .find(|d| d.join(name).is_file())
-        {
-            return dir.join(name);
-        }
-    }
-    panic!(
-        "headless Chromium is needed to render index.html: install Debian's `chromium` \
-         (scripts/test-all.sh does) or set TUILU_CHROMIUM"
-    );
-}
-
-fn render(browser: &Path, profile: &Path, args: &[String], index: &Path) {
-    let out = Command::new("timeout")
-        .arg("180")
-        .arg(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--no-first-run",
-            "--no-pdf-header-footer",
-            "--allow-file-access-from-files",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .arg(format!("file://{}", index.display()))
-        .output()
-        .expect("run chromium");
-    assert!(
-        out.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn tool(name: &str, args: &[&str]) -> String {
-    let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
-        panic!("{name} (poppler-utils, installed by scripts/test-all.sh): {e}")
-    });
-    assert!(
-        out.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use chrono::{DateTime, Utc};
 use tuilu_core::app::{Answer, App, AppError, LetterView, ViewContext};
@@ -16,7 +15,9 @@ use tuilu_core::vault::{StepAction, StepStatus};
 use tuilu_core::{load_bundled, Lang};
 
 mod app_support;
+mod chromium_support;
 use app_support::{ctx, t};
+use chromium_support::{chromium, render, tool};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -840,35 +841,6 @@ fn marking_a_letter_sent_keeps_the_chinese_text_as_evidence_of_its_step() {
     );
 }
 
-fn chromium() -> PathBuf {
-    if let Some(p) = std::env::var_os("TUILU_CHROMIUM") {
-        return PathBuf::from(p);
-    }
-    for name in ["chromium", "chromium-browser", "google-chrome"] {
-        if let Some(dir) = std::env::var_os("PATH")
-            .iter()
-            .flat_map(std::env::split_paths)
-            .find(|d| d.join(name).is_file())
-        {
-            return dir.join(name);
-        }
-    }
-    panic!("headless Chromium is needed: install Debian's `chromium` or set TUILU_CHROMIUM");
-}
-
-fn tool(name: &str, args: &[&str]) -> String {
-    let out = Command::new(name)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} (poppler-utils): {e}"));
-    assert!(
-        out.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn the_printable_html_renders_to_an_a4_pdf_whose_text_matches_the_letter() {
     let browser = chromium();
@@ -888,28 +860,11 @@ fn the_printable_html_renders_to_an_a4_pdf_whose_text_matches_the_letter() {
     let page = work.path().join("letter.html");
     std::fs::write(&page, &html).unwrap();
     let pdf = work.path().join("letter.pdf");
-    let out = Command::new("timeout")
-        .arg("180")
-        .arg(&browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            work.path().join("profile").display()
-        ))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("run chromium");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    render(
+        &browser,
+        &work.path().join("profile"),
+        &[format!("--print-to-pdf={}", pdf.display())],
+        &page,
     );
     if let Some(keep) = std::env::var_os("TUILU_KEEP_RENDER") {
         std::fs::create_dir_all(&keep).unwrap();
