@@ -258,9 +258,21 @@ pub fn run(g: &Globals, cmd: BackupCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The error in the user's language only (the core's `Display` carries both).
+/// The error in the user's language only (the core's `Display` carries both), with the
+/// system's reason as a detail line, and the CLI's way to choose replacing.
 fn explain(e: BackupError, lang: Lang) -> anyhow::Error {
-    anyhow!("{}", e.message(lang))
+    let mut text = e.message(lang);
+    if e.kind() == "vault_has_cases" {
+        text.push_str(t(
+            lang,
+            "；确定要替换时，请加 --replace",
+            "; to replace it, add --replace",
+        ));
+    }
+    match std::error::Error::source(&e) {
+        Some(reason) => anyhow!("{reason}").context(text),
+        None => anyhow!("{text}"),
+    }
 }
 
 fn print_summary(m: &Manifest, size: u64, lang: Lang) {

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use chrono::{DateTime, Local, Utc};
 use clap::Subcommand;
 use serde_json::json;
@@ -70,7 +70,8 @@ pub enum CaseCommand {
 /// Opens the vault chosen by `--vault`, `$TUILU_VAULT` or the default.
 pub fn open_vault(g: &Globals) -> anyhow::Result<Vault> {
     let dir = resolve_vault(g.vault.as_deref())?;
-    Vault::open(&dir, g.clock()).with_context(|| format!("保险库 / vault: {}", dir.display()))
+    // The vault's errors name the folder themselves.
+    Ok(Vault::open(&dir, g.clock())?)
 }
 
 pub fn case(g: &Globals, cmd: CaseCommand) -> anyhow::Result<ExitCode> {

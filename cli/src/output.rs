@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use clap::Args;
+use tuilu_core::text::one_language;
 use tuilu_core::Lang;
 
 /// Flags every command accepts.
@@ -69,9 +70,16 @@ pub fn report_error(e: &anyhow::Error, lang: Lang) -> ExitCode {
         eprintln!("{}{}", t(lang, "错误：", "error: "), app.message(lang));
         return ExitCode::FAILURE;
     }
-    eprintln!("{}{e}", t(lang, "错误：", "error: "));
+    // The domain's errors say both languages ("中文 / English"): keep the user's. The
+    // system's reason (an OS error) follows once, as a detail line.
+    let mut last = one_language(&e.to_string(), lang);
+    eprintln!("{}{last}", t(lang, "错误：", "error: "));
     for cause in e.chain().skip(1) {
-        eprintln!("  {}{cause}", t(lang, "原因：", "caused by: "));
+        let line = one_language(&cause.to_string(), lang);
+        if line != last && !last.contains(&line) {
+            eprintln!("  {}{line}", t(lang, "原因：", "caused by: "));
+        }
+        last = line;
     }
     ExitCode::FAILURE
 }

@@ -245,7 +245,7 @@ fn round_trip_through_the_cli_restores_everything() {
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.contains("当前保险库已有 3 个案件") && err.contains("--replace"),
+        err.contains("当前保险库已有内容（3 个案件、100 项证据") && err.contains("--replace"),
         "{err}"
     );
     let out = ok(

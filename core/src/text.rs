@@ -77,6 +77,17 @@ impl Text {
     }
 }
 
+/// One language of a message written "中文 / English" (how the domain's error types say
+/// both): the part before the first " / " for Chinese, after it for English. A message
+/// without the separator is returned as it is.
+pub fn one_language(both: &str, lang: Lang) -> String {
+    match (lang, both.split_once(" / ")) {
+        (Lang::Zh, Some((zh, _))) => zh.to_string(),
+        (Lang::En, Some((_, en))) => en.to_string(),
+        _ => both.to_string(),
+    }
+}
+
 /// "1 case", "3 cases": an English count with its noun.
 pub fn count_en(n: impl Into<u64>, one: &str, many: &str) -> String {
     let n = n.into();

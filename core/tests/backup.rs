@@ -212,7 +212,8 @@ fn restore_into_a_vault_with_cases_needs_replace_and_then_replaces() {
         now(),
     )
     .unwrap_err();
-    assert!(matches!(e, BackupError::VaultHasCases { cases: 3 }), "{e}");
+    assert!(matches!(e, BackupError::VaultHasContent { .. }), "{e}");
+    assert!(e.message(tuilu_core::Lang::Zh).contains("3 个案件"), "{e}");
     assert_eq!(tree(&b), b_before);
     let replace = RestoreOptions {
         replace: true,

@@ -1095,15 +1095,30 @@ pub fn vault_error(e: VaultError, case: Option<&CaseView>, lang: Lang) -> AppErr
             what: Missing::Step,
             id: rule,
         },
+        VaultError::NoSpace => AppError::FileProblem {
+            code: "no_space",
+            name: String::new(),
+        },
         other @ (VaultError::Io { .. }
         | VaultError::NotADatabase { .. }
+        | VaultError::NotAFolder { .. }
+        | VaultError::NotAVault { .. }
         | VaultError::Interrupted
         | VaultError::Sqlite(_)
         | VaultError::Corrupt { .. }
         | VaultError::Evidence(_)
-        | VaultError::ScenarioMismatch { .. }) => AppError::Storage {
-            detail: other.to_string(),
-        },
+        | VaultError::ScenarioMismatch { .. }) => {
+            // One language, with the system's reason after it.
+            let mut detail = other.message(lang);
+            if let Some(reason) = std::error::Error::source(&other) {
+                detail.push_str(match lang {
+                    Lang::Zh => "：",
+                    Lang::En => ": ",
+                });
+                detail.push_str(&reason.to_string());
+            }
+            AppError::Storage { detail }
+        }
     }
 }
 

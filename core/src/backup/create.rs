@@ -19,13 +19,17 @@ use super::manifest::{
 };
 use crate::evidence::{CancelFlag, Progress};
 use crate::files::{fsync_dir, write_atomic};
+use crate::vault::layout::{
+    is_inside, is_vault_entry, TempEntry, CALENDAR_DIR, EVIDENCE_DIR, PACKS_DIR, PART_FILE_PREFIX,
+    PART_FILE_SUFFIX, PART_RECORD_PREFIX, SETTINGS_FILE, SNAPSHOT_PREFIX,
+};
 use crate::vault::DB_FILE;
 
 /// Where the date of the last backup is kept, in the vault folder (not itself backed up).
 pub const LAST_BACKUP_FILE: &str = "last-backup.json";
 /// The record [`LAST_BACKUP_FILE`] held before the latest backup (`null`: none), so that
 /// [`forget_last_backup`] can put it back when the new file never reached its place.
-const PREVIOUS_BACKUP_FILE: &str = "last-backup.previous.json";
+pub(crate) const PREVIOUS_BACKUP_FILE: &str = "last-backup.previous.json";
 
 /// The scrypt work factor of a backup: 2^15 (32 MiB of scrypt memory, a fraction of a
 /// second on a phone). Not age's default (about one second of work on the device making
@@ -156,11 +160,22 @@ pub fn create_backup(
             "保险库里还没有数据库 / the vault has no database yet".into(),
         ));
     }
+    // A backup inside the vault folder would be carried by the next backup, and deleted
+    // by a restore.
+    let out_dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if is_inside(out, vault_dir) {
+        return Err(BackupError::OutputInsideVault);
+    }
     let created_at = now.trunc_subsecs(0);
 
-    // 1. The database snapshot, inside the vault folder (it is not encrypted).
-    let snap_path = vault_dir.join(format!("{}.sqlite3", unique(".backup-snapshot-")));
-    let _snap_cleanup = Cleanup(Some(snap_path.clone()));
+    // 1. The database snapshot, in the vault's private temporary area (0700, the file
+    //    0600, held while the backup runs, removed at the end or by the next open).
+    let snap = TempEntry::file(vault_dir, SNAPSHOT_PREFIX, ".sqlite3")
+        .map_err(BackupError::write("create"))?;
+    let snap_path = snap.path().to_path_buf();
     let (schema_version, mut counts, evidence) = snapshot(&db, &snap_path)?;
     if cancel.is_cancelled() {
         return Err(BackupError::Cancelled);
@@ -221,12 +236,19 @@ pub fn create_backup(
     let manifest_json =
         serde_json::to_vec_pretty(&manifest).map_err(|e| BackupError::Vault(e.to_string()))?;
 
-    // 3. The encrypted stream, into a temporary file beside `out`.
-    let dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let tmp = dir.join(format!("{}.part", unique(".tuilu-backup-")));
+    // 3. The encrypted stream, into a temporary file beside `out`, named in a record in
+    //    the private area first, so that the next open removes it if this run is killed.
+    let dir = out_dir;
+    let tmp = dir.join(format!("{}{PART_FILE_SUFFIX}", unique(PART_FILE_PREFIX)));
+    let part_record =
+        TempEntry::file(vault_dir, PART_RECORD_PREFIX, "").map_err(BackupError::write("create"))?;
+    {
+        let mut f = part_record.handle();
+        let abs = std::path::absolute(&tmp).map_err(BackupError::write("create"))?;
+        f.write_all(abs.to_string_lossy().as_bytes())
+            .and_then(|()| f.sync_all())
+            .map_err(BackupError::write("write"))?;
+    }
     let mut tmp_cleanup = Cleanup(Some(tmp.clone()));
     let mut open = OpenOptions::new();
     open.write(true).create_new(true);
@@ -300,6 +322,8 @@ pub fn create_backup(
     fs::rename(&tmp, out).map_err(BackupError::write("rename"))?;
     tmp_cleanup.disarm();
     let _ = fsync_dir(&dir);
+    drop(part_record);
+    drop(snap);
     meter.report();
 
     let last = LastBackup {
@@ -344,7 +368,7 @@ pub(crate) fn evidence_rel_path(sha: &str) -> String {
 fn kind_of(rel: &str) -> EntryKind {
     if rel.starts_with("calendar/") && rel.ends_with(".json") {
         EntryKind::HolidayYear
-    } else if rel.starts_with("packs/") || rel.starts_with("rules/") {
+    } else if rel.starts_with("packs/") {
         EntryKind::RulePack
     } else {
         EntryKind::Other
@@ -376,44 +400,41 @@ fn hashed_entry(
     })
 }
 
-/// Regular files of the vault folder other than the database, the evidence store and
-/// hidden files (temporary files, locks, snapshots): `(relative path with '/', path)`,
-/// sorted.
+/// The vault's own files other than the database and the evidence store (taken from the
+/// records instead): the settings, imported holiday years (`calendar/*.json`) and added
+/// rule packs (`packs/*.json`). `(relative path with '/', path)`, sorted. Anything else in
+/// the folder is not the vault's and is not carried.
 fn vault_files(vault_dir: &Path) -> Result<Vec<(String, PathBuf)>, BackupError> {
-    fn walk(dir: &Path, rel: &str, out: &mut Vec<(String, PathBuf)>) -> io::Result<()> {
-        for e in fs::read_dir(dir)? {
-            let e = e?;
-            let name = e.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') {
-                continue;
-            }
-            let r = if rel.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel}/{name}")
-            };
-            let ft = e.file_type()?;
-            if ft.is_dir() {
-                if r != "evidence" {
-                    walk(&e.path(), &r, out)?;
-                }
-            } else if ft.is_file() {
-                let skip = r == LAST_BACKUP_FILE
-                    || r == PREVIOUS_BACKUP_FILE
-                    || r == DB_FILE
-                    || r.starts_with(&format!("{DB_FILE}-"));
-                if !skip {
-                    out.push((r, e.path()));
-                }
-            }
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
-    walk(vault_dir, "", &mut out).map_err(|e| BackupError::Io {
+    let list_err = |e| BackupError::Io {
         op: "list",
         source: e,
-    })?;
+    };
+    let mut out = Vec::new();
+    let settings = vault_dir.join(SETTINGS_FILE);
+    if settings.is_file() {
+        out.push((SETTINGS_FILE.to_string(), settings));
+    }
+    for sub in [CALENDAR_DIR, PACKS_DIR] {
+        let entries = match fs::read_dir(vault_dir.join(sub)) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(list_err(e)),
+        };
+        for e in entries {
+            let e = e.map_err(list_err)?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.file_type().map_err(list_err)?.is_file()
+                && !name.starts_with('.')
+                && name.ends_with(".json")
+            {
+                out.push((format!("{sub}/{name}"), e.path()));
+            }
+        }
+    }
+    debug_assert!(out.iter().all(|(r, _)| {
+        let top = r.split('/').next().unwrap_or_default();
+        is_vault_entry(top, r.contains('/')) && top != EVIDENCE_DIR
+    }));
     crate::sort::sort(&mut out);
     Ok(out)
 }

@@ -17,7 +17,7 @@ pub enum BackupError {
     #[error("备份文件已损坏（内容被改动） / the backup file is damaged (its bytes were changed)")]
     Damaged,
     /// An entry inside the backup is not what the manifest says.
-    #[error("备份内容与清单不符：{path}（{what}） / a backup entry does not match the manifest: {path} ({what})")]
+    #[error("备份内容与清单不符：{path}（{}） / a backup entry does not match the manifest: {path} ({what})", mismatch_zh(what))]
     EntryMismatch { path: String, what: &'static str },
     /// Written by a newer Tuilu.
     #[error("备份由更新版本的退路生成（格式 {found}，本版本支持到 {supported}），请先更新应用 / the backup was made by a newer Tuilu (format {found}, this version reads up to {supported}); update the app first")]
@@ -31,15 +31,32 @@ pub enum BackupError {
     /// The output file already exists.
     #[error("输出文件已存在，不会覆盖：{name} / the output file already exists and is not overwritten: {name}")]
     OutputExists { name: String },
-    /// Restoring over a vault with cases needs an explicit replace.
-    #[error("当前保险库已有 {cases} 个案件；如要用备份替换，请明确选择替换（--replace） / the current vault has {cases} case(s); choose replace (--replace) to overwrite it with the backup")]
-    VaultHasCases { cases: u64 },
+    /// Restoring over a vault that has content (cases, evidence, flags, imported years,
+    /// added packs...) needs an explicit replace. The shells word the choice (the CLI's
+    /// `--replace`, a button on the phones).
+    #[error("当前保险库已有内容（{zh}），恢复会替换它 / the current vault has content ({en}); restoring replaces it")]
+    VaultHasContent { zh: String, en: String },
+    /// Where the vault folder should be there is a file: nothing is touched.
+    #[error("「{name}」是一个文件，不是文件夹；恢复不会覆盖它，请选择一个空文件夹或现有的保险库 / {name} is a file, not a folder; restore does not overwrite it: choose an empty folder or an existing vault")]
+    TargetNotAFolder { name: String },
+    /// The target folder holds files that are not a vault's: restore deletes nothing there,
+    /// with or without replace.
+    #[error("「{name}」既不是空文件夹，也不是退路保险库（里面有 {found_zh}）；恢复不会删除其中任何文件，请选择一个空文件夹或现有的保险库 / {name} is neither an empty folder nor a Tuilu vault (it holds {found_en}); restore deletes nothing there: choose an empty folder or an existing vault")]
+    TargetNotAVault {
+        name: String,
+        found_zh: String,
+        found_en: String,
+    },
+    /// The backup file would be written inside the vault folder (the next backup would
+    /// carry it, and a restore would delete it).
+    #[error("备份文件不能放在保险库文件夹里，请选择别的位置 / the backup cannot be written inside the vault folder: choose another place")]
+    OutputInsideVault,
     /// The restored vault failed its checks (database integrity, evidence hashes, custody
     /// chain); nothing was made live.
     #[error("备份中的保险库未通过校验，未恢复：{} / the vault in the backup failed verification and was not restored: {}", .zh.join("；"), .en.join("; "))]
     VerifyFailed { zh: Vec<String>, en: Vec<String> },
     /// The disk filled up.
-    #[error("存储空间不足 / not enough storage space")]
+    #[error("存储空间不足：操作没有完成，没有留下不完整的文件，保险库保持原样；请释放一些空间后重试 / not enough storage space: the operation was not completed, no partial file was left and the vault is as it was; free some space and try again")]
     NoSpace,
     /// The backup asks for more scrypt work than this device accepts (about 16 times
     /// what takes a second here): made on a much faster machine, or hostile.
@@ -54,8 +71,8 @@ pub enum BackupError {
     /// Cancelled by the caller; nothing is left behind.
     #[error("已取消 / cancelled")]
     Cancelled,
-    /// Another file-system error.
-    #[error("文件操作失败（{op}） / file operation failed ({op}): {source}")]
+    /// Another file-system error. The system's reason is the source (a detail line).
+    #[error("文件操作失败（{}） / file operation failed ({op})", op_zh(op))]
     Io {
         op: &'static str,
         #[source]
@@ -91,12 +108,7 @@ impl BackupError {
                 ),
             };
         }
-        let both = self.to_string();
-        match (lang, both.split_once(" / ")) {
-            (crate::Lang::Zh, Some((zh, _))) => zh.to_string(),
-            (crate::Lang::En, Some((_, en))) => en.to_string(),
-            _ => both,
-        }
+        crate::text::one_language(&self.to_string(), lang)
     }
 
     /// A short stable tag for scripts and the FFI (`wrong_passphrase`, `truncated`, ...).
@@ -110,7 +122,11 @@ impl BackupError {
             BackupError::NotABackup => "not_a_backup",
             BackupError::NotFound => "not_found",
             BackupError::OutputExists { .. } => "output_exists",
-            BackupError::VaultHasCases { .. } => "vault_has_cases",
+            // The kind keeps its first name: the shells match on it.
+            BackupError::VaultHasContent { .. } => "vault_has_cases",
+            BackupError::TargetNotAFolder { .. } => "target_not_a_folder",
+            BackupError::TargetNotAVault { .. } => "target_not_a_vault",
+            BackupError::OutputInsideVault => "output_inside_vault",
             BackupError::VerifyFailed { .. } => "verify_failed",
             BackupError::NoSpace => "no_space",
             BackupError::EmptyPassphrase => "empty_passphrase",
@@ -120,6 +136,41 @@ impl BackupError {
             BackupError::Io { .. } => "io",
             BackupError::Vault(_) => "vault",
         }
+    }
+}
+
+/// What is wrong with an entry ([`BackupError::EntryMismatch`]'s English `what`), in Chinese.
+fn mismatch_zh(what: &str) -> &'static str {
+    match what {
+        "changed while it was being backed up; try again" => "备份过程中文件被改动，请重试",
+        "bad entry list" => "条目列表无效",
+        "not a file a vault holds" => "不是保险库里会有的文件",
+        "not exactly one database" => "数据库条目不是恰好一个",
+        "not in the manifest" => "清单里没有这个条目",
+        "twice in the archive" => "条目重复出现",
+        "size differs from the manifest" => "大小与清单不符",
+        "SHA-256 differs from the manifest" => "SHA-256 与清单不符",
+        "missing from the archive" => "备份中缺少这个条目",
+        "unreadable manifest" => "清单无法读取",
+        _ => "内容不符",
+    }
+}
+
+/// The file operations of [`BackupError::Io`] in Chinese.
+fn op_zh(op: &str) -> &'static str {
+    match op {
+        "read" => "读取",
+        "write" => "写入",
+        "open" => "打开",
+        "create" => "创建",
+        "mkdir" => "创建文件夹",
+        "rename" => "重命名",
+        "fsync" => "写入磁盘",
+        "stat" => "读取文件信息",
+        "list" => "列出文件",
+        "lock" => "加锁",
+        "remove" => "删除",
+        _ => "文件操作",
     }
 }
 

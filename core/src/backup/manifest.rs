@@ -116,3 +116,39 @@ impl Manifest {
         Ok(m)
     }
 }
+
+impl ManifestEntry {
+    /// Whether the entry is a file a vault holds, of the kind it claims: the database, an
+    /// evidence original under its own hash, a holiday year `calendar/<year>.json`, an
+    /// added pack `packs/<name>.json`, or the settings. Anything else (planted junk) makes
+    /// the backup unreadable: restore writes nothing a vault would not hold.
+    pub fn is_vault_file(&self) -> bool {
+        let Some(rel) = self.path.strip_prefix(VAULT_PREFIX) else {
+            return false;
+        };
+        let plain_json = |name: &str| {
+            !name.is_empty()
+                && !name.contains('/')
+                && !name.starts_with('.')
+                && name.len() > ".json".len()
+                && name.ends_with(".json")
+        };
+        match self.kind {
+            EntryKind::Database => rel == crate::vault::DB_FILE,
+            EntryKind::Evidence => {
+                self.sha256.len() == 64
+                    && self
+                        .sha256
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                    && rel == super::create::evidence_rel_path(&self.sha256)
+            }
+            EntryKind::HolidayYear => rel
+                .strip_prefix("calendar/")
+                .and_then(|n| n.strip_suffix(".json"))
+                .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())),
+            EntryKind::RulePack => rel.strip_prefix("packs/").is_some_and(plain_json),
+            EntryKind::Other => rel == crate::vault::layout::SETTINGS_FILE,
+        }
+    }
+}

@@ -12,11 +12,13 @@ mod passphrase;
 mod read;
 mod restore;
 
+pub(crate) use create::PREVIOUS_BACKUP_FILE;
 pub use create::{
     create_backup, forget_last_backup, last_backup, CreateOptions, CreateReport, LastBackup,
     DEFAULT_SCRYPT_LOG_N, LAST_BACKUP_FILE,
 };
 pub use error::BackupError;
+pub(crate) use io::unique as unique_name;
 pub use manifest::{
     Counts, EntryKind, EvidenceInfo, Manifest, ManifestEntry, FORMAT, FORMAT_VERSION,
     MANIFEST_PATH, VAULT_PREFIX,
@@ -24,6 +26,6 @@ pub use manifest::{
 pub use passphrase::{assess_passphrase, PassphraseAssessment, PassphraseLevel};
 pub use read::{inspect_backup, inspect_plain_stream, InspectReport};
 pub use restore::{
-    clean_restore_leftovers, restore_backup, vault_case_count, RestoreOptions, RestorePoint,
-    RestoreReport,
+    clean_restore_leftovers, recover_interrupted_restore, restore_backup, RestoreOptions,
+    RestorePoint, RestoreReport,
 };

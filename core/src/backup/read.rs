@@ -234,6 +234,23 @@ fn read_stream(
             what: "bad entry list",
         });
     }
+    if let Some(junk) = manifest.entries.iter().find(|e| !e.is_vault_file()) {
+        return Err(BackupError::EntryMismatch {
+            path: junk.path.clone(),
+            what: "not a file a vault holds",
+        });
+    }
+    let databases = manifest
+        .entries
+        .iter()
+        .filter(|e| e.kind == super::manifest::EntryKind::Database)
+        .count();
+    if databases != 1 {
+        return Err(BackupError::EntryMismatch {
+            path: MANIFEST_PATH.into(),
+            what: "not exactly one database",
+        });
+    }
     sink.start(&manifest)?;
     let total: u64 = manifest.entries.iter().map(|e| e.size).sum();
     let mut meter = Meter::new(total, progress, cancel);

@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
 use super::create::Cleanup;
@@ -20,13 +19,15 @@ use super::manifest::{Manifest, ManifestEntry, VAULT_PREFIX};
 use super::read::{read_backup, EntryWriter, Sink};
 use crate::evidence::{CancelFlag, EvidenceStore, Progress};
 use crate::files::fsync_dir;
-use crate::vault::{Vault, VaultError, DB_FILE};
+use crate::text::count_en;
+use crate::vault::layout::{survey, FolderState, VaultContent, TMP_DIR};
+use crate::vault::{Vault, VaultError};
 
 /// How to restore.
 #[derive(Debug, Clone, Default)]
 pub struct RestoreOptions {
-    /// Replace a vault that has cases (otherwise refused with
-    /// [`BackupError::VaultHasCases`]).
+    /// Replace a vault that has content (otherwise refused with
+    /// [`BackupError::VaultHasContent`]).
     pub replace: bool,
     /// Test hook: at this point, create the marker file and wait to be killed.
     #[doc(hidden)]
@@ -34,6 +35,9 @@ pub struct RestoreOptions {
     /// Test hook: writes into the staging folder fail with "no space" after this many bytes.
     #[doc(hidden)]
     pub fail_writes_after: Option<u64>,
+    /// Test hook: swap with the two-rename fallback even where the OS swaps atomically.
+    #[doc(hidden)]
+    pub force_rename_fallback: bool,
 }
 
 /// Test hook points of a restore.
@@ -46,6 +50,8 @@ pub enum RestorePoint {
     Verified,
     /// After the swap, before the old vault is removed.
     Swapped,
+    /// The two-rename fallback: the old vault moved aside, the new one not yet in place.
+    FallbackMovedAside,
 }
 
 impl RestorePoint {
@@ -54,6 +60,7 @@ impl RestorePoint {
             "staging" => Some(RestorePoint::Staging),
             "verified" => Some(RestorePoint::Verified),
             "swapped" => Some(RestorePoint::Swapped),
+            "fallback-moved-aside" => Some(RestorePoint::FallbackMovedAside),
             _ => None,
         }
     }
@@ -80,29 +87,6 @@ fn pause(options: &RestoreOptions, at: RestorePoint) {
     }
 }
 
-/// Cases in the vault at `dir`, read-only: `None` when there is no database.
-pub fn vault_case_count(dir: &Path) -> Result<Option<u64>, BackupError> {
-    let db = dir.join(DB_FILE);
-    if !db.is_file() {
-        return Ok(None);
-    }
-    let conn = Connection::open_with_flags(
-        &db,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    let has: i64 = conn.query_row(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cases'",
-        [],
-        |r| r.get(0),
-    )?;
-    if has == 0 {
-        return Ok(Some(0));
-    }
-    let n: i64 = conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?;
-    Ok(Some(n as u64))
-}
-
 /// The staging folders of restores live beside the vault: `.<name>.restore-…`.
 fn staging_prefix(vault_dir: &Path) -> String {
     let name = vault_dir
@@ -119,11 +103,27 @@ fn parent_of(vault_dir: &Path) -> PathBuf {
     }
 }
 
+/// The old vault moved aside by the two-rename fallback: `.<name>.restore-old-<token>`.
+fn aside_prefix(vault_dir: &Path) -> String {
+    format!("{}old-", staging_prefix(vault_dir))
+}
+
+/// The marker a fallback swap leaves in the new vault's private area until the old vault
+/// is removed: `<vault>/.tmp/restored-<token>`. It proves that the folder at the vault's
+/// path is the restored vault, so the old one aside may go.
+fn marker_name(token: &str) -> String {
+    format!("restored-{token}")
+}
+
 /// Removes staging folders left by restores that were killed (before their swap they hold
-/// a partial restore; after it, the replaced vault). The vault itself is never touched.
+/// a partial restore; after it, the replaced vault). A staging folder that a live restore
+/// holds (an advisory lock on the folder) is left alone, and so is a vault moved aside by
+/// the fallback swap (see [`recover_interrupted_restore`]). The vault itself is never
+/// touched.
 pub fn clean_restore_leftovers(vault_dir: &Path) -> io::Result<usize> {
     let parent = parent_of(vault_dir);
     let prefix = staging_prefix(vault_dir);
+    let aside = aside_prefix(vault_dir);
     let mut n = 0;
     let entries = match fs::read_dir(&parent) {
         Ok(e) => e,
@@ -132,12 +132,74 @@ pub fn clean_restore_leftovers(vault_dir: &Path) -> io::Result<usize> {
     };
     for e in entries {
         let e = e?;
-        if e.file_name().to_string_lossy().starts_with(&prefix) && e.file_type()?.is_dir() {
-            fs::remove_dir_all(e.path())?;
-            n += 1;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.starts_with(&prefix) || name.starts_with(&aside) || !e.file_type()?.is_dir() {
+            continue;
         }
+        let Ok(handle) = File::open(e.path()) else {
+            continue;
+        };
+        if handle.try_lock().is_err() {
+            continue; // a live restore is writing it
+        }
+        fs::remove_dir_all(e.path())?;
+        n += 1;
     }
     Ok(n)
+}
+
+/// Finishes what a restore killed during the two-rename fallback left (the atomic swap
+/// leaves nothing to finish), then removes staging leftovers. Called by
+/// [`Vault::open`](crate::vault::Vault::open) before anything else.
+///
+/// - The vault's path is empty and an old vault is aside: the kill came between the two
+///   renames. The old vault goes back (the user was never told the restore worked).
+/// - The vault's path holds the restored vault (its marker names the same token): the old
+///   vault aside is removed, then the marker.
+/// - Anything else: nothing is removed (a vault aside without a matching marker is kept).
+pub fn recover_interrupted_restore(vault_dir: &Path) -> io::Result<()> {
+    let parent = parent_of(vault_dir);
+    let aside = aside_prefix(vault_dir);
+    let entries = match fs::read_dir(&parent) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let mut asides: Vec<(String, PathBuf)> = Vec::new();
+    for e in entries {
+        let e = e?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(token) = name.strip_prefix(&aside) {
+            if e.file_type()?.is_dir() {
+                asides.push((token.to_string(), e.path()));
+            }
+        }
+    }
+    crate::sort::sort(&mut asides);
+    for (token, path) in asides {
+        let marker = vault_dir.join(TMP_DIR).join(marker_name(&token));
+        if fs::symlink_metadata(vault_dir).is_err() {
+            fs::rename(&path, vault_dir)?;
+            fsync_dir(&parent)?;
+        } else if marker.is_file() {
+            fs::remove_dir_all(&path)?;
+            fsync_dir(&parent)?;
+            fs::remove_file(&marker)?;
+        }
+    }
+    // Markers whose old vault is already gone.
+    if let Ok(entries) = fs::read_dir(vault_dir.join(TMP_DIR)) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if let Some(token) = name.strip_prefix("restored-") {
+                if !parent.join(format!("{aside}{token}")).exists() {
+                    let _ = fs::remove_file(e.path());
+                }
+            }
+        }
+    }
+    clean_restore_leftovers(vault_dir)?;
+    Ok(())
 }
 
 /// Writes entries into the staging folder, fsyncing each file and then each folder.
@@ -189,7 +251,8 @@ impl Sink for Stage<'_> {
         let path = self.root.join(rel);
         if let Some(dir) = path.parent() {
             if !self.dirs.contains(dir) {
-                fs::create_dir_all(dir).map_err(BackupError::write("mkdir"))?;
+                crate::vault::layout::create_private_dir(dir)
+                    .map_err(BackupError::write("mkdir"))?;
                 let mut d = dir.to_path_buf();
                 while d.starts_with(self.root) && self.dirs.insert(d.clone()) {
                     if !d.pop() {
@@ -198,11 +261,14 @@ impl Sink for Stage<'_> {
                 }
             }
         }
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(BackupError::write("create"))?;
+        let mut open = OpenOptions::new();
+        open.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            open.mode(0o600);
+        }
+        let file = open.open(&path).map_err(BackupError::write("create"))?;
         Ok(Box::new(StageFile {
             file,
             written: self.written.clone(),
@@ -219,16 +285,23 @@ impl EntryWriter for StageFile {
 
 /// Restores the backup at `path` into the vault folder `vault_dir`.
 ///
-/// 1. A vault with cases is refused unless `options.replace`.
-/// 2. Every entry is decrypted into a staging folder beside the vault and checked against
-///    the manifest (SHA-256 and size); the age stream is read to its authenticated end.
+/// 1. The target must be missing, an empty folder or a Tuilu vault
+///    ([`crate::vault::layout::survey`]): a file is refused, and so is a folder holding
+///    anything a vault does not hold, with or without `replace` — restore never deletes
+///    what is not a vault's. A vault with any content (cases, evidence, flags, imported
+///    years, added packs) is replaced only with `options.replace`.
+/// 2. Every entry is decrypted into a staging folder beside the vault (0700, files 0600,
+///    locked against other processes' cleaning) and checked against the manifest (SHA-256
+///    and size); the age stream is read to its authenticated end.
 /// 3. The staged vault is opened (migrated when older), its database checked
 ///    (`integrity_check`), and every evidence file re-hashed and the custody chain walked.
 /// 4. Only then is it made live: swapped with the current folder in one atomic rename
 ///    (Linux `renameat2(RENAME_EXCHANGE)`, Apple `renamex_np(RENAME_SWAP)`), and the old
-///    folder removed. A kill at any point leaves a complete vault in `vault_dir`: the old one
-///    before the swap, the restored one after it; leftovers are cleaned by the next restore
-///    ([`clean_restore_leftovers`]).
+///    folder removed. Where the OS cannot swap, two renames: the old vault is moved aside
+///    first, and a kill between them is undone by the next open
+///    ([`recover_interrupted_restore`]), which puts the old vault back. A kill at any point
+///    leaves a complete vault at `vault_dir` (or, in the fallback's window, one the next
+///    open puts back); leftovers are cleaned by the next open.
 ///
 /// Any error leaves the current vault as it was and removes the staging folder. The caller
 /// must not use the vault while it is restored (an open connection keeps the old files).
@@ -244,19 +317,26 @@ pub fn restore_backup(
     if passphrase.is_empty() {
         return Err(BackupError::EmptyPassphrase);
     }
-    let has_cases =
-        |dir: &Path| -> Result<u64, BackupError> { Ok(vault_case_count(dir)?.unwrap_or(0)) };
-    let cases = has_cases(vault_dir)?;
-    if cases > 0 && !options.replace {
-        return Err(BackupError::VaultHasCases { cases });
-    }
+    // A link to the vault folder is followed: the folder it names is restored.
+    let resolved;
+    let vault_dir = match fs::canonicalize(vault_dir) {
+        Ok(p) if p != vault_dir => {
+            resolved = p;
+            resolved.as_path()
+        }
+        _ => vault_dir,
+    };
+    check_target(vault_dir, options.replace)?;
     let parent = parent_of(vault_dir);
     fs::create_dir_all(&parent).map_err(BackupError::write("mkdir"))?;
-    let _ = clean_restore_leftovers(vault_dir);
+    let _ = recover_interrupted_restore(vault_dir);
 
     let staging = parent.join(unique(&staging_prefix(vault_dir)));
     let mut cleanup = Cleanup(Some(staging.clone()));
-    create_private_dir(&staging).map_err(BackupError::write("mkdir"))?;
+    crate::vault::layout::create_private_dir(&staging).map_err(BackupError::write("mkdir"))?;
+    // Held until the restore ends: another process's cleaning leaves the folder alone.
+    let staging_lock = File::open(&staging).map_err(BackupError::write("lock"))?;
+    staging_lock.lock().map_err(BackupError::write("lock"))?;
 
     // Two halves of progress: reading the backup, then verifying the staged vault.
     let split = SplitProgress {
@@ -289,17 +369,18 @@ pub fn restore_backup(
     fsync_dir(&staging).map_err(BackupError::write("fsync"))?;
     pause(options, RestorePoint::Verified);
 
-    // Make it live.
+    // Make it live, after looking at the target again (it may have changed meanwhile).
     if cancel.is_cancelled() {
         return Err(BackupError::Cancelled);
     }
-    let cases_now = has_cases(vault_dir)?;
-    if cases_now > 0 && !options.replace {
-        return Err(BackupError::VaultHasCases { cases: cases_now });
-    }
-    let replaced = cases_now > 0;
-    if vault_dir.exists() {
-        exchange(&staging, vault_dir).map_err(BackupError::write("rename"))?;
+    let replaced = check_target(vault_dir, options.replace)?;
+    if fs::symlink_metadata(vault_dir).is_ok() {
+        if options.force_rename_fallback {
+            swap_by_renames(&staging, vault_dir, options)
+        } else {
+            exchange(&staging, vault_dir, options)
+        }
+        .map_err(BackupError::write("rename"))?;
         // `staging` now holds the old vault; it is removed below.
     } else {
         fs::rename(&staging, vault_dir).map_err(BackupError::write("rename"))?;
@@ -308,6 +389,7 @@ pub fn restore_backup(
     let _ = fsync_dir(&parent);
     pause(options, RestorePoint::Swapped);
     drop(cleanup);
+    drop(staging_lock);
     progress.on_progress(bytes * 2, bytes * 2);
     Ok(RestoreReport {
         manifest,
@@ -315,6 +397,89 @@ pub fn restore_backup(
         evidence_items_verified: items,
         custody_entries_verified: entries,
     })
+}
+
+/// Refuses a target that is not a place to restore into; returns whether restoring
+/// replaces content.
+fn check_target(vault_dir: &Path, replace: bool) -> Result<bool, BackupError> {
+    let name = vault_dir.display().to_string();
+    let state = survey(vault_dir).map_err(|e| BackupError::Io {
+        op: "list",
+        source: e,
+    })?;
+    match state {
+        FolderState::Missing | FolderState::Empty => Ok(false),
+        FolderState::NotAFolder => Err(BackupError::TargetNotAFolder { name }),
+        FolderState::NotAVault { found, unknown } => {
+            let more_zh = if unknown > found.len() {
+                format!(" 等 {unknown} 项")
+            } else {
+                String::new()
+            };
+            let more_en = if unknown > found.len() {
+                format!(" and {} more", unknown - found.len())
+            } else {
+                String::new()
+            };
+            Err(BackupError::TargetNotAVault {
+                name,
+                found_zh: format!("{}{more_zh}", found.join("、")),
+                found_en: format!("{}{more_en}", found.join(", ")),
+            })
+        }
+        FolderState::Vault(content) if content.is_empty() => Ok(false),
+        FolderState::Vault(_) if replace => Ok(true),
+        FolderState::Vault(content) => {
+            let (zh, en) = describe_content(&content);
+            Err(BackupError::VaultHasContent { zh, en })
+        }
+    }
+}
+
+/// "3 个案件、2 项证据" / "3 cases, 2 evidence items".
+fn describe_content(c: &VaultContent) -> (String, String) {
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    let mut add = |n: u64, z: &str, one: &str, many: &str| {
+        if n > 0 {
+            zh.push(format!("{n} {z}"));
+            en.push(count_en(n, one, many));
+        }
+    };
+    add(c.cases, "个案件", "case", "cases");
+    add(
+        c.evidence_items,
+        "项证据",
+        "evidence item",
+        "evidence items",
+    );
+    if c.evidence_items == 0 {
+        add(
+            c.evidence_files,
+            "个证据文件",
+            "evidence file",
+            "evidence files",
+        );
+    }
+    add(
+        c.imported_years,
+        "个导入的节假日年份",
+        "imported holiday year",
+        "imported holiday years",
+    );
+    add(
+        c.added_packs,
+        "个添加的规则包",
+        "added rule pack",
+        "added rule packs",
+    );
+    add(
+        c.other_records,
+        "条其他记录",
+        "other record",
+        "other records",
+    );
+    (zh.join("、"), en.join(", "))
 }
 
 /// Opens the staged vault (migrating an older schema), checks the database and verifies
@@ -407,20 +572,8 @@ impl Progress for SplitProgress<'_> {
     }
 }
 
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    let mut b = fs::DirBuilder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(dir)
-}
-
-/// Swaps two directories atomically where the OS can; otherwise two renames (a kill
-/// between them leaves the old vault in `a`, which `clean_restore_leftovers` would remove:
-/// documented as the fallback's window).
-fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+/// Swaps two directories atomically where the OS can; otherwise [`swap_by_renames`].
+fn exchange(a: &Path, b: &Path, options: &RestoreOptions) -> io::Result<()> {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     {
         use std::ffi::CString;
@@ -462,18 +615,41 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
             return Err(e);
         }
     }
-    // Fallback: move the old vault aside, then the new one in; put the old one back if
-    // the second rename fails.
-    let aside = a.with_file_name(format!(
-        "{}-old",
-        a.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    ));
-    fs::rename(b, &aside)?;
-    if let Err(e) = fs::rename(a, b) {
-        let _ = fs::rename(&aside, b);
+    swap_by_renames(a, b, options)
+}
+
+/// The swap where the OS has no atomic one: the new vault `staged` takes the place of the
+/// old one at `vault`, and the old one ends at `staged`'s path (removed by the caller).
+///
+/// 1. A marker `<staged>/.tmp/restored-<token>` is written and made durable.
+/// 2. The old vault is renamed aside to `.<name>.restore-old-<token>`.
+/// 3. The new vault is renamed into place. A kill between 2 and 3 leaves no folder at the
+///    vault's path: the next open ([`recover_interrupted_restore`]) renames the old vault
+///    back. If this rename fails, the old vault is renamed back at once.
+/// 4. The old vault is renamed to `staged`'s path, and the marker removed. A kill before
+///    that leaves the old vault aside and the marker in the new vault: the next open
+///    removes the old one, because the marker proves the new one is in place.
+fn swap_by_renames(staged: &Path, vault: &Path, options: &RestoreOptions) -> io::Result<()> {
+    let token = unique("");
+    let marker_dir = staged.join(TMP_DIR);
+    crate::vault::layout::create_private_dir(&marker_dir)?;
+    let marker = marker_dir.join(marker_name(&token));
+    File::create(&marker)?.sync_all()?;
+    fsync_dir(&marker_dir)?;
+    fsync_dir(staged)?;
+    let parent = parent_of(vault);
+    let aside = parent.join(format!("{}{token}", aside_prefix(vault)));
+    fs::rename(vault, &aside)?;
+    fsync_dir(&parent)?;
+    pause(options, RestorePoint::FallbackMovedAside);
+    if let Err(e) = fs::rename(staged, vault) {
+        let _ = fs::rename(&aside, vault);
+        let _ = fsync_dir(&parent);
         return Err(e);
     }
-    fs::rename(&aside, a)
+    fsync_dir(&parent)?;
+    fs::rename(&aside, staged)?;
+    fsync_dir(&parent)?;
+    fs::remove_file(vault.join(TMP_DIR).join(marker_name(&token)))?;
+    Ok(())
 }

@@ -12,13 +12,14 @@ pub enum VaultError {
     UnknownRule { scenario: String, rule: String },
     #[error("证据库恢复失败 / evidence recovery failed: {0}")]
     Evidence(String),
-    #[error("无法访问保险库 / cannot access the vault at {path}: {source}")]
+    /// The system's reason is the source (shown as a detail line, once).
+    #[error("无法访问保险库「{}」 / cannot access the vault at {}", .path.display(), .path.display())]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("不是 SQLite 数据库 / not a SQLite database: {path}")]
+    #[error("不是 SQLite 数据库：{} / not a SQLite database: {}", .path.display(), .path.display())]
     NotADatabase { path: PathBuf },
     #[error(
         "保险库由更新版本的退路创建（数据库结构版本 {found}，本程序支持到 {supported}），请升级退路；未做任何修改 / \
@@ -32,7 +33,27 @@ pub enum VaultError {
     Busy,
     #[error("操作已中断 / the operation was interrupted")]
     Interrupted,
-    #[error("数据库错误 / database error: {0}")]
+    /// The disk is full: the write was rolled back, nothing changed.
+    #[error(
+        "存储空间不足：这次操作没有保存，保险库保持原样；请释放一些空间后重试 / \
+         not enough storage space: this operation was not saved and the vault is as it was; free some space and try again"
+    )]
+    NoSpace,
+    /// Where the vault folder should be there is a file.
+    #[error(
+        "「{}」是一个文件，不是保险库文件夹；请指定一个文件夹 / \
+         {} is a file, not a vault folder; choose a folder",
+        .path.display(), .path.display()
+    )]
+    NotAFolder { path: PathBuf },
+    /// A folder that holds other files and no vault: no vault is created there.
+    #[error(
+        "「{}」里已有其他文件（{}），不是退路保险库；不会在这里建立保险库，请指定一个空文件夹或现有的保险库 / \
+         {} already holds other files ({}) and is not a Tuilu vault; no vault is created there: choose an empty folder or an existing vault",
+        .path.display(), .found.join("、"), .path.display(), .found.join(", ")
+    )]
+    NotAVault { path: PathBuf, found: Vec<String> },
+    #[error("数据库错误 / database error")]
     Sqlite(#[source] rusqlite::Error),
     #[error("保险库数据损坏 / corrupt vault data ({what}): {detail}")]
     Corrupt { what: String, detail: String },
@@ -142,6 +163,8 @@ impl From<rusqlite::Error> for VaultError {
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => VaultError::Busy,
             Some(ErrorCode::OperationInterrupted) => VaultError::Interrupted,
+            Some(ErrorCode::DiskFull) => VaultError::NoSpace,
+            Some(ErrorCode::SystemIoFailure) if is_no_space_io(&e) => VaultError::NoSpace,
             Some(ErrorCode::NotADatabase) => VaultError::NotADatabase {
                 path: PathBuf::new(),
             },
@@ -150,7 +173,25 @@ impl From<rusqlite::Error> for VaultError {
     }
 }
 
+/// A "disk I/O error" from SQLite that is a full disk: the shared-memory file could not be
+/// grown (`SQLITE_IOERR_SHMSIZE`, what even a read gets with 0 bytes free), or the write
+/// failed with `ENOSPC` (SQLite's failing call leaves it in `errno`).
+fn is_no_space_io(e: &rusqlite::Error) -> bool {
+    const SQLITE_IOERR_SHMSIZE: i32 = 10 | (19 << 8);
+    if let rusqlite::Error::SqliteFailure(f, _) = e {
+        if f.extended_code == SQLITE_IOERR_SHMSIZE {
+            return true;
+        }
+    }
+    std::io::Error::last_os_error().raw_os_error() == Some(libc::ENOSPC)
+}
+
 impl VaultError {
+    /// The message in one language (`Display` gives both, Chinese first).
+    pub fn message(&self, lang: crate::Lang) -> String {
+        crate::text::one_language(&self.to_string(), lang)
+    }
+
     pub(crate) fn corrupt(what: impl Into<String>, detail: impl ToString) -> VaultError {
         VaultError::Corrupt {
             what: what.into(),

@@ -17,6 +17,7 @@ pub mod deadlines;
 mod error;
 mod flags;
 mod id;
+pub mod layout;
 mod model;
 pub mod schema;
 mod steps;
@@ -74,11 +75,26 @@ impl Vault {
     /// Opens the vault in `dir`, creating the directory and the database when missing and
     /// migrating an older database. A database written by a newer build is refused with
     /// [`VaultError::TooNew`] and left byte-for-byte untouched.
+    ///
+    /// Before anything else it finishes what a killed restore left (see
+    /// [`crate::backup::recover_interrupted_restore`]); it refuses a path that is a file, or
+    /// a folder holding other files and no vault ([`VaultError::NotAVault`]: nothing is
+    /// written there). The folder is made owner-only (0700) and the database files 0600,
+    /// whatever they were, and the private temporary area is cleared of what killed runs
+    /// left.
     pub fn open(dir: &Path, now: DateTime<Utc>) -> Result<Vault> {
-        create_private_dir(dir)?;
+        let io = |source| VaultError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        crate::backup::recover_interrupted_restore(dir).map_err(io)?;
+        prepare_folder(dir)?;
         let path = dir.join(DB_FILE);
         schema::stored_version(&path)?;
         let mut conn = schema::open_connection(&path)?;
+        // Best effort: a folder this user does not own keeps its mode.
+        let _ = layout::make_private(dir);
+        let _ = layout::clean_temporary_area(dir);
         schema::migrate(&mut conn, now)?;
         // Finish or undo evidence operations a crash interrupted (skipped while another
         // process is adding or deleting evidence; see `EvidenceStore::recover`).
@@ -168,20 +184,52 @@ impl Vault {
     }
 }
 
-/// Creates `dir` (owner-only on Unix: it holds personal records) if it does not exist.
-fn create_private_dir(dir: &Path) -> Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(dir).map_err(|source| VaultError::Io {
+/// Makes sure `dir` can hold the vault: created owner-only when missing; refused when it is
+/// a file, or a folder with other files and no vault database.
+fn prepare_folder(dir: &Path) -> Result<()> {
+    let io = |source| VaultError::Io {
         path: dir.to_path_buf(),
         source,
+    };
+    match std::fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return layout::create_private_dir(dir).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists || dir.is_file() {
+                    VaultError::NotAFolder {
+                        path: dir.to_path_buf(),
+                    }
+                } else {
+                    io(e)
+                }
+            });
+        }
+        Err(e) => return Err(io(e)),
+        Ok(m) if !m.is_dir() => {
+            return Err(VaultError::NotAFolder {
+                path: dir.to_path_buf(),
+            })
+        }
+        Ok(_) => {}
+    }
+    if dir.join(DB_FILE).is_file() {
+        return Ok(());
+    }
+    let mut found = Vec::new();
+    for e in std::fs::read_dir(dir).map_err(io)? {
+        let e = e.map_err(io)?;
+        let is_dir = e.file_type().map_err(io)?.is_dir();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !layout::is_vault_entry(&name, is_dir) {
+            found.push(if is_dir { format!("{name}/") } else { name });
+        }
+    }
+    if found.is_empty() {
+        return Ok(());
+    }
+    crate::sort::sort(&mut found);
+    found.truncate(3);
+    Err(VaultError::NotAVault {
+        path: dir.to_path_buf(),
+        found,
     })
 }
