@@ -49,11 +49,11 @@ fn stderr(o: &Output) -> String {
 
 /// Chinese output has no English words (an OS reason on its detail line aside).
 fn assert_chinese_only(text: &str) {
-    for line in text.lines().filter(|l| !l.trim_start().starts_with("原因：")) {
-        let latin: String = line
-            .chars()
-            .filter(|c| c.is_ascii_alphabetic())
-            .collect();
+    for line in text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("原因："))
+    {
+        let latin: String = line.chars().filter(|c| c.is_ascii_alphabetic()).collect();
         // Paths may carry Latin letters; a message's own words may not.
         let without_paths: String = line
             .split(['「', '」'])
@@ -73,8 +73,15 @@ fn a_file_where_the_vault_should_be_is_said_once_in_one_language() {
     let t = tempfile::tempdir().unwrap();
     let file = t.path().join("notes");
     std::fs::write(&file, "笔记").unwrap();
-    for (lang, words) in [("zh", "是一个文件，不是保险库文件夹"), ("en", "is a file, not a vault folder")] {
-        for args in [&["case", "list"][..], &["evidence", "list", "x"][..], &["reminders"][..]] {
+    for (lang, words) in [
+        ("zh", "是一个文件，不是保险库文件夹"),
+        ("en", "is a file, not a vault folder"),
+    ] {
+        for args in [
+            &["case", "list"][..],
+            &["evidence", "list", "x"][..],
+            &["reminders"][..],
+        ] {
             let mut a = vec!["--lang", lang];
             a.extend_from_slice(args);
             let out = run(&file, &a);
@@ -107,7 +114,14 @@ fn no_vault_is_made_in_a_folder_of_other_files_and_restore_deletes_none_of_them(
     let backup = downloads.join("退路备份.tuilu-backup");
     ok(
         &vault,
-        &["backup", "create", "-o", s(&backup), "--passphrase-file", s(&pass)],
+        &[
+            "backup",
+            "create",
+            "-o",
+            s(&backup),
+            "--passphrase-file",
+            s(&pass),
+        ],
     );
     let listing = |d: &Path| {
         let mut v: Vec<String> = walk(d);
@@ -117,7 +131,13 @@ fn no_vault_is_made_in_a_folder_of_other_files_and_restore_deletes_none_of_them(
     let before = listing(&downloads);
     // The repro of the issue: --vault pointing at Downloads.
     for extra in [&[][..], &["--replace"][..]] {
-        let mut a = vec!["backup", "restore", s(&backup), "--passphrase-file", s(&pass)];
+        let mut a = vec![
+            "backup",
+            "restore",
+            s(&backup),
+            "--passphrase-file",
+            s(&pass),
+        ];
         a.extend_from_slice(extra);
         let out = run(&downloads, &a);
         assert!(!out.status.success(), "{extra:?}");
@@ -237,14 +257,20 @@ fn a_full_disk_is_said_as_such_and_the_step_stays_as_it_was() {
             assert!(err.contains("存储空间不足"), "{err}");
             assert_chinese_only(&err);
         } else {
-            assert!(err.to_lowercase().contains("not enough storage space"), "{err}");
+            assert!(
+                err.to_lowercase().contains("not enough storage space"),
+                "{err}"
+            );
             assert!(!err.contains("存储"), "{err}");
         }
     }
     // A command that only reads works, or says the same; never a bare error code.
     let out = run(&vault, &["case", "list"]);
     let err = stderr(&out);
-    assert!(out.status.success() || err.contains("存储空间不足"), "{err}");
+    assert!(
+        out.status.success() || err.contains("存储空间不足"),
+        "{err}"
+    );
     assert!(!err.contains("Error code"), "{err}");
 
     // Space again: nothing was half-written.

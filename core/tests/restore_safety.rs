@@ -634,3 +634,136 @@ fn the_vault_folder_and_database_are_owner_only_whatever_they_were() {
     assert_eq!(mode(&restored), 0o700);
     assert_eq!(mode(&restored.join("tuilu.sqlite3")), 0o600);
 }
+
+/// Writers keep creating cases (each through its own vault handle, as another app instance
+/// or a notification action would) while a restore replaces the vault. No write that was
+/// reported as saved after the restore began may be missing afterwards: while the restore
+/// runs they are refused (busy), and a handle opened before the restore refuses to write
+/// into the replaced vault until it is opened again.
+#[test]
+fn writes_during_a_restore_are_refused_never_lost() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let t = tempfile::tempdir().unwrap();
+    let (vault, new) = (t.path().join("vault"), t.path().join("new"));
+    make_vault(&vault, 1, 0);
+    make_vault(&new, 2, 8 << 20);
+    let file = t.path().join("new.tuilu-backup");
+    backup_of(&new, &file);
+
+    let started = Arc::new(AtomicBool::new(false));
+    let finished = Arc::new(AtomicBool::new(false));
+    // (case id, acknowledged after the restore began)
+    let saved: Arc<Mutex<Vec<(String, bool)>>> = Arc::default();
+    let refused = Arc::new(Mutex::new(Vec::<String>::new()));
+    let writers: Vec<_> = (0..3)
+        .map(|_| {
+            let (vault, started, finished, saved, refused) = (
+                vault.clone(),
+                started.clone(),
+                finished.clone(),
+                saved.clone(),
+                refused.clone(),
+            );
+            std::thread::spawn(move || {
+                let book = tuilu_core::load_bundled().unwrap();
+                let sc = book.get("douyin.guild-exit").unwrap();
+                let mut handle = Vault::open(&vault, now()).ok();
+                let mut after_finish = 0;
+                while after_finish < 5 {
+                    if finished.load(Ordering::SeqCst) {
+                        after_finish += 1;
+                    }
+                    let Some(v) = handle.as_ref() else {
+                        match Vault::open(&vault, now()) {
+                            Ok(v) => handle = Some(v),
+                            Err(e) => refused.lock().unwrap().push(e.to_string()),
+                        }
+                        continue;
+                    };
+                    match v.create_case(sc, &Facts::new(), now()) {
+                        Ok(c) => saved
+                            .lock()
+                            .unwrap()
+                            .push((c.id, started.load(Ordering::SeqCst))),
+                        Err(e) => {
+                            refused.lock().unwrap().push(e.to_string());
+                            // Open again (as the app does when its vault was replaced).
+                            handle = Vault::open(&vault, now()).ok();
+                        }
+                    }
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+            })
+        })
+        .collect();
+    // The writers are under way before the restore begins.
+    while saved.lock().unwrap().len() < 6 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    struct Began(Arc<AtomicBool>);
+    impl Progress for Began {
+        fn on_progress(&self, _: u64, _: u64) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+    restore_backup(
+        &file,
+        PASS,
+        &vault,
+        &replace(),
+        &Began(started.clone()),
+        &CancelFlag::new(),
+        now(),
+    )
+    .unwrap();
+    finished.store(true, Ordering::SeqCst);
+    for w in writers {
+        w.join().unwrap();
+    }
+    let v = Vault::open(&vault, now()).unwrap();
+    let present: std::collections::BTreeSet<String> = v
+        .list_cases(true, now())
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let saved = saved.lock().unwrap();
+    let after: Vec<&String> = saved.iter().filter(|(_, a)| *a).map(|(id, _)| id).collect();
+    assert!(!after.is_empty(), "the writers went on after the restore");
+    for id in &after {
+        assert!(
+            present.contains(*id),
+            "case {id} was reported saved and is gone"
+        );
+    }
+    // The restored vault: its own 2 cases plus only those written after it was in place
+    // (those saved before the restore began went with the vault it replaced).
+    assert_eq!(present.len(), 2 + after.len());
+    assert!(saved.iter().any(|(_, a)| !a));
+    let refused = refused.lock().unwrap();
+    assert!(
+        refused
+            .iter()
+            .any(|e| e.contains("占用") || e.contains("恢复")),
+        "writers met the restore: {refused:?}"
+    );
+}
+
+#[test]
+fn a_handle_opened_before_a_restore_refuses_to_write_after_it() {
+    let t = tempfile::tempdir().unwrap();
+    let (vault, new) = (t.path().join("vault"), t.path().join("new"));
+    make_vault(&vault, 1, 0);
+    make_vault(&new, 2, 0);
+    let file = t.path().join("new.tuilu-backup");
+    backup_of(&new, &file);
+    let stale = Vault::open(&vault, now()).unwrap();
+    restore(&file, &vault, &replace()).unwrap();
+    assert!(stale.is_replaced());
+    let book = tuilu_core::load_bundled().unwrap();
+    let sc = book.get("douyin.guild-exit").unwrap();
+    let e = stale.create_case(sc, &Facts::new(), now()).unwrap_err();
+    assert!(matches!(e, tuilu_core::vault::VaultError::Replaced), "{e}");
+    assert_eq!(case_count(&vault), 2);
+}

@@ -202,7 +202,11 @@ impl App {
     pub fn vault(&self, now: DateTime<Utc>) -> Result<Arc<Vault>, AppError> {
         let mut slot = self.vault.lock().map_err(|_| poisoned())?;
         if let Some(v) = slot.as_ref() {
-            return Ok(v.clone());
+            // A restore (by another instance or process) replaced the vault: open the
+            // restored one.
+            if !v.is_replaced() {
+                return Ok(v.clone());
+            }
         }
         let v = Arc::new(Vault::open(&self.dir, now).map_err(|e| vault_error(e, None, Lang::Zh))?);
         *slot = Some(v.clone());
@@ -1090,7 +1094,7 @@ pub fn vault_error(e: VaultError, case: Option<&CaseView>, lang: Lang) -> AppErr
         VaultError::TooNew { found, supported } => {
             AppError::VaultFromNewerVersion { found, supported }
         }
-        VaultError::Busy => AppError::Busy,
+        VaultError::Busy | VaultError::Replaced => AppError::Busy,
         VaultError::UnknownRule { rule, .. } => AppError::NotFound {
             what: Missing::Step,
             id: rule,

@@ -68,6 +68,9 @@ pub enum BackupError {
     /// A passphrase guessed in moments ([`super::assess_passphrase`] says too weak).
     #[error("口令太弱：{zh} / the passphrase is too weak: {en}")]
     WeakPassphrase { zh: String, en: String },
+    /// The vault stayed busy (another writer held it for the whole wait).
+    #[error("保险库正在使用中，请稍后重试 / the vault is in use; try again in a moment")]
+    Busy,
     /// Cancelled by the caller; nothing is left behind.
     #[error("已取消 / cancelled")]
     Cancelled,
@@ -133,6 +136,7 @@ impl BackupError {
             BackupError::WeakPassphrase { .. } => "weak_passphrase",
             BackupError::TooCostly => "too_costly",
             BackupError::Cancelled => "cancelled",
+            BackupError::Busy => "busy",
             BackupError::Io { .. } => "io",
             BackupError::Vault(_) => "vault",
         }
@@ -181,8 +185,12 @@ pub(crate) fn is_no_space(e: &io::Error) -> bool {
 impl From<rusqlite::Error> for BackupError {
     fn from(e: rusqlite::Error) -> BackupError {
         if let rusqlite::Error::SqliteFailure(f, _) = &e {
-            if f.code == rusqlite::ErrorCode::DiskFull {
-                return BackupError::NoSpace;
+            match f.code {
+                rusqlite::ErrorCode::DiskFull => return BackupError::NoSpace,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => {
+                    return BackupError::Busy
+                }
+                _ => {}
             }
         }
         BackupError::Vault(e.to_string())

@@ -327,6 +327,12 @@ pub fn restore_backup(
         _ => vault_dir,
     };
     check_target(vault_dir, options.replace)?;
+    // From here until the swap, the vault's database is held for writing: any other
+    // writer (another app instance, a notification action, a CLI) waits, then gets "busy";
+    // none is told its write was saved into the vault that is about to be replaced.
+    // Writers that opened the vault before keep being refused afterwards
+    // (`VaultError::Replaced`, the vault's commit hook).
+    let writers_held = hold_writers(vault_dir)?;
     let parent = parent_of(vault_dir);
     fs::create_dir_all(&parent).map_err(BackupError::write("mkdir"))?;
     let _ = recover_interrupted_restore(vault_dir);
@@ -388,6 +394,7 @@ pub fn restore_backup(
     }
     let _ = fsync_dir(&parent);
     pause(options, RestorePoint::Swapped);
+    drop(writers_held);
     drop(cleanup);
     drop(staging_lock);
     progress.on_progress(bytes * 2, bytes * 2);
@@ -397,6 +404,22 @@ pub fn restore_backup(
         evidence_items_verified: items,
         custody_entries_verified: entries,
     })
+}
+
+/// A write transaction on the vault's database (none when there is no database yet),
+/// held by the restore so that no other writer commits meanwhile.
+fn hold_writers(vault_dir: &Path) -> Result<Option<rusqlite::Connection>, BackupError> {
+    let db = vault_dir.join(crate::vault::DB_FILE);
+    if !db.is_file() {
+        return Ok(None);
+    }
+    let conn = rusqlite::Connection::open_with_flags(
+        &db,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(crate::vault::schema::BUSY_TIMEOUT)?;
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    Ok(Some(conn))
 }
 
 /// Refuses a target that is not a place to restore into; returns whether restoring

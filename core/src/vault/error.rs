@@ -33,6 +33,13 @@ pub enum VaultError {
     Busy,
     #[error("操作已中断 / the operation was interrupted")]
     Interrupted,
+    /// The vault was restored from a backup since it was opened: the write was rolled
+    /// back; open the vault again.
+    #[error(
+        "保险库刚刚从备份恢复，这次操作没有保存；请重试 / \
+         the vault was just restored from a backup and this operation was not saved; try again"
+    )]
+    Replaced,
     /// The disk is full: the write was rolled back, nothing changed.
     #[error(
         "存储空间不足：这次操作没有保存，保险库保持原样；请释放一些空间后重试 / \
@@ -164,6 +171,7 @@ impl From<rusqlite::Error> for VaultError {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => VaultError::Busy,
             Some(ErrorCode::OperationInterrupted) => VaultError::Interrupted,
             Some(ErrorCode::DiskFull) => VaultError::NoSpace,
+            Some(ErrorCode::ConstraintViolation) if is_commit_hook(&e) => VaultError::Replaced,
             Some(ErrorCode::SystemIoFailure) if is_no_space_io(&e) => VaultError::NoSpace,
             Some(ErrorCode::NotADatabase) => VaultError::NotADatabase {
                 path: PathBuf::new(),
@@ -171,6 +179,12 @@ impl From<rusqlite::Error> for VaultError {
             _ => VaultError::Sqlite(e),
         }
     }
+}
+
+/// A commit rolled back by the vault's commit hook (the database was replaced).
+fn is_commit_hook(e: &rusqlite::Error) -> bool {
+    const SQLITE_CONSTRAINT_COMMITHOOK: i32 = 19 | (2 << 8);
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == SQLITE_CONSTRAINT_COMMITHOOK)
 }
 
 /// A "disk I/O error" from SQLite that is a full disk: the shared-memory file could not be

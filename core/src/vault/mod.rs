@@ -51,6 +51,8 @@ pub struct Vault {
     conn: Mutex<Connection>,
     interrupt: Arc<InterruptHandle>,
     deadlines: DeadlineCalc,
+    /// The database file's identity when opened ([`Vault::is_replaced`]).
+    db_identity: Option<(u64, u64)>,
 }
 
 /// Interrupts whatever query the vault's connection is running (from another thread);
@@ -107,7 +109,15 @@ impl Vault {
             conn: Mutex::new(conn),
             interrupt,
             deadlines: DeadlineCalc::for_vault(dir),
+            db_identity: schema::file_identity(&path),
         })
+    }
+
+    /// True when the database at the vault's path is no longer the one this value opened
+    /// (a restore replaced the vault): every write is then refused
+    /// ([`VaultError::Replaced`]) and the vault must be opened again.
+    pub fn is_replaced(&self) -> bool {
+        schema::file_identity(&self.db_path()) != self.db_identity
     }
 
     /// The vault directory.

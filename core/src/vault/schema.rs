@@ -288,8 +288,9 @@ pub fn open_connection(path: &Path) -> Result<Connection> {
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| map_open_error(path, e))?;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| map_open_error(path, e))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    refuse_commits_once_replaced(&mut conn, path)?;
     // WAL: readers never block the writer and a crash leaves either the old or the new
     // state. FULL: every commit fsyncs the WAL, so a transition reported as saved survives
     // power loss too (NORMAL would only survive a crash of the process); one fsync per
@@ -308,6 +309,34 @@ pub fn open_connection(path: &Path) -> Result<Connection> {
          PRAGMA temp_store = MEMORY;",
     )?;
     Ok(conn)
+}
+
+/// The identity of a file: device and inode (Unix); elsewhere none.
+pub(crate) fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// A commit into a database that a restore has since replaced (the file at the vault's
+/// path is no longer the one this connection opened) is rolled back: it would land in
+/// files that are being deleted, and the user would lose a write reported as saved. The
+/// commit fails with `SQLITE_CONSTRAINT_COMMITHOOK`, read as [`VaultError::Replaced`].
+/// One `stat` per commit, next to the commit's fsync.
+fn refuse_commits_once_replaced(conn: &mut Connection, path: &Path) -> Result<()> {
+    let Some(opened) = file_identity(path) else {
+        return Ok(());
+    };
+    let path = path.to_path_buf();
+    conn.commit_hook(Some(move || file_identity(&path) != Some(opened)))?;
+    Ok(())
 }
 
 /// `PRAGMA journal_mode = WAL`, retried while another connection holds the lock it needs.
