@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use clap::Args;
-use tuilu_core::text::one_language;
+use tuilu_core::backup::BackupError;
+use tuilu_core::vault::VaultError;
 use tuilu_core::Lang;
 
 /// Flags every command accepts.
@@ -70,12 +71,22 @@ pub fn report_error(e: &anyhow::Error, lang: Lang) -> ExitCode {
         eprintln!("{}{}", t(lang, "错误：", "error: "), app.message(lang));
         return ExitCode::FAILURE;
     }
-    // The domain's errors say both languages ("中文 / English"): keep the user's. The
-    // system's reason (an OS error) follows once, as a detail line.
-    let mut last = one_language(&e.to_string(), lang);
+    // The vault's and the backup's errors say both languages ("中文 / English", each
+    // half complete): keep the user's. The system's reason (an OS error) follows once, as
+    // a detail line.
+    let words = |err: &(dyn std::error::Error + 'static)| -> String {
+        if let Some(v) = err.downcast_ref::<VaultError>() {
+            v.message(lang)
+        } else if let Some(b) = err.downcast_ref::<BackupError>() {
+            b.message(lang)
+        } else {
+            err.to_string()
+        }
+    };
+    let mut last = words(e.as_ref());
     eprintln!("{}{last}", t(lang, "错误：", "error: "));
     for cause in e.chain().skip(1) {
-        let line = one_language(&cause.to_string(), lang);
+        let line = words(cause);
         if line != last && !last.contains(&line) {
             eprintln!("  {}{line}", t(lang, "原因：", "caused by: "));
         }

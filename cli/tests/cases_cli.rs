@@ -266,7 +266,7 @@ fn a_vault_from_a_newer_build_is_a_clear_error() {
     bytes[60..64].copy_from_slice(&999u32.to_be_bytes());
     std::fs::write(&db, &bytes).unwrap();
     let err = fails(vault, &["case", "list"]);
-    assert!(err.contains("999") && err.contains("newer"), "{err}");
+    assert!(err.contains("999") && err.contains("更新版本"), "{err}");
     assert_eq!(std::fs::read(&db).unwrap(), bytes);
 }
 

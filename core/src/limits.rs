@@ -16,6 +16,15 @@ pub const MAX_EXPR_DEPTH: usize = 48;
 /// Longest fact value a person (or a facts file) may give, in characters.
 pub const MAX_FACT_CHARS: usize = 2000;
 
+/// Longest free text a person attaches to a step transition or a rule flag (a note), in
+/// characters. A page of text; more would be a document, which belongs in the evidence.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+/// The earliest time Tuilu accepts for anything that happened (a transition, a case's
+/// creation): 2000-01-01T00:00:00Z. An earlier one comes from a device clock that is
+/// wrong, or a typing mistake.
+pub const EARLIEST_TIME_SECS: i64 = 946_684_800;
+
 /// Largest amount of money a fact may hold, in fen (one trillion yuan). Amounts travel
 /// as JSON numbers in yuan; below this they always come back to the same fen.
 pub const MAX_MONEY_FEN: u64 = 100_000_000_000_000;

@@ -84,6 +84,17 @@ pub enum AppError {
     TimeInFuture,
     #[error("time is before the step's previous change")]
     TimeBeforePrevious { previous_beijing: String },
+    /// The time is before a step it depends on was settled (`dependency_title`,
+    /// `dependency_number`), or before 2000 (a wrong device clock: `limit_beijing` empty).
+    #[error("time is too early")]
+    TimeTooEarly {
+        limit_beijing: String,
+        dependency_title: String,
+        dependency_number: i64,
+    },
+    /// A note past [`crate::limits::MAX_NOTE_CHARS`].
+    #[error("note too long")]
+    NoteTooLong { chars: usize, max: usize },
     #[error("the case is archived")]
     Archived,
     #[error("invalid value for fact {fact}")]
@@ -153,6 +164,8 @@ impl AppError {
             AppError::StepDropped { .. } => "step_dropped",
             AppError::TimeInFuture => "time_in_future",
             AppError::TimeBeforePrevious { .. } => "time_before_previous",
+            AppError::TimeTooEarly { .. } => "time_too_early",
+            AppError::NoteTooLong { .. } => "note_too_long",
             AppError::Archived => "archived",
             AppError::InvalidFact { .. } => "invalid_fact",
             AppError::UnknownFact { .. } => "unknown_fact",
@@ -265,6 +278,27 @@ impl AppError {
                     format!("时间不能早于这一步上次变更的时间（{previous_beijing}，北京时间）")
                 } else {
                     format!("The time cannot be before this step's previous change ({previous_beijing} Beijing time)")
+                }
+            }
+            AppError::TimeTooEarly {
+                limit_beijing,
+                dependency_title,
+                dependency_number,
+            } => match (zh, limit_beijing.is_empty()) {
+                (true, true) => "时间早于 2000 年：设备的日期可能不对，请检查手机的日期和时间".to_string(),
+                (false, true) => "The time is before 2000: the device's date may be wrong; check the date and time".to_string(),
+                (true, false) => format!(
+                    "时间不能早于第 {dependency_number} 步「{dependency_title}」完成的时间（{limit_beijing}，北京时间）"
+                ),
+                (false, false) => format!(
+                    "The time cannot be before step {dependency_number} “{dependency_title}” was settled ({limit_beijing} Beijing time)"
+                ),
+            },
+            AppError::NoteTooLong { chars, max } => {
+                if zh {
+                    format!("备注太长（{chars} 字），最多 {max} 字；长的内容请作为证据文件添加")
+                } else {
+                    format!("The note is too long ({chars} characters; at most {max}); add longer text as an evidence file")
                 }
             }
             AppError::Archived => {

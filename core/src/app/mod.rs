@@ -1078,6 +1078,19 @@ pub fn vault_error(e: VaultError, case: Option<&CaseView>, lang: Lang) -> AppErr
         VaultError::TimeBeforePrevious { previous, .. } => AppError::TimeBeforePrevious {
             previous_beijing: beijing_text(&previous),
         },
+        VaultError::TimeTooEarly { limit, bound, .. } => match bound {
+            crate::vault::TimeBound::Earliest => AppError::TimeTooEarly {
+                limit_beijing: String::new(),
+                dependency_title: String::new(),
+                dependency_number: 0,
+            },
+            crate::vault::TimeBound::DependencySettled { step } => AppError::TimeTooEarly {
+                limit_beijing: beijing_text(&limit),
+                dependency_title: title(&step),
+                dependency_number: number(&step),
+            },
+        },
+        VaultError::NoteTooLong { chars, max } => AppError::NoteTooLong { chars, max },
         VaultError::Archived { .. } => AppError::Archived,
         VaultError::PackVersionMismatch {
             case_version,

@@ -10,7 +10,7 @@ use crate::rules::FactError;
 pub enum VaultError {
     #[error("场景 {scenario} 没有规则 `{rule}` / scenario {scenario} has no rule `{rule}`")]
     UnknownRule { scenario: String, rule: String },
-    #[error("证据库恢复失败 / evidence recovery failed: {0}")]
+    #[error("证据库恢复失败：{0} / evidence recovery failed: {0}")]
     Evidence(String),
     /// The system's reason is the source (shown as a detail line, once).
     #[error("无法访问保险库「{}」 / cannot access the vault at {}", .path.display(), .path.display())]
@@ -62,12 +62,14 @@ pub enum VaultError {
     NotAVault { path: PathBuf, found: Vec<String> },
     #[error("数据库错误 / database error")]
     Sqlite(#[source] rusqlite::Error),
-    #[error("保险库数据损坏 / corrupt vault data ({what}): {detail}")]
+    #[error("保险库数据损坏（{what}）：{detail} / corrupt vault data ({what}): {detail}")]
     Corrupt { what: String, detail: String },
 
-    #[error("找不到案件 / no case `{id}`")]
+    #[error("找不到案件「{id}」 / no case `{id}`")]
     UnknownCase { id: String },
-    #[error("案件编号 `{prefix}` 不唯一 / case id prefix `{prefix}` is ambiguous: {matches}")]
+    #[error(
+        "案件编号「{prefix}」不唯一：{matches} / case id prefix `{prefix}` is ambiguous: {matches}"
+    )]
     AmbiguousCase { prefix: String, matches: String },
     #[error("案件 {id} 已归档，先取消归档 / case {id} is archived; unarchive it first")]
     Archived { id: String },
@@ -97,7 +99,7 @@ pub enum VaultError {
     #[error(transparent)]
     Facts(#[from] FactError),
 
-    #[error("案件中没有步骤 {step} / the case has no step `{step}` (steps: {known})")]
+    #[error("案件中没有步骤「{step}」（步骤：{known}） / the case has no step `{step}` (steps: {known})")]
     UnknownStep { step: String, known: String },
     #[error(
         "步骤 {step} 已不在当前计划中（事实变更后移出），不能操作 / \
@@ -105,7 +107,7 @@ pub enum VaultError {
     )]
     StepDropped { step: String },
     #[error(
-        "步骤 {step} 没有办理途径 {route} / step {step} has no route `{route}` (routes: {known})"
+        "步骤 {step} 没有办理途径 {route}（途径：{known}） / step {step} has no route `{route}` (routes: {known})"
     )]
     UnknownRoute {
         step: String,
@@ -153,6 +155,16 @@ pub enum VaultError {
     },
     #[error("时间 {at} 晚于现在 {now} / time {at} is in the future (now {now})")]
     TimeInFuture { at: String, now: String },
+    /// A time before something that must come first (a dependency settled, the year 2000): the device clock or the typed time is wrong.
+    #[error("时间 {at} 早于{} {limit} / time {at} is before {} at {limit}", .bound.zh(), .bound.en())]
+    TimeTooEarly {
+        at: String,
+        limit: String,
+        bound: TimeBound,
+    },
+    /// A note longer than [`crate::limits::MAX_NOTE_CHARS`].
+    #[error("备注太长（{chars} 字），最多 {max} 字 / the note is too long ({chars} characters; at most {max})")]
+    NoteTooLong { chars: usize, max: usize },
     #[error(
         "时间 {at} 早于步骤 {step} 上一次变更的时间 {previous} / \
          time {at} is before step {step}'s previous transition at {previous}"
@@ -162,6 +174,33 @@ pub enum VaultError {
         at: String,
         previous: String,
     },
+}
+
+/// What a time may not come before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimeBound {
+    /// A step this one depends on was settled then (its id).
+    DependencySettled { step: String },
+    /// The earliest time Tuilu accepts ([`crate::limits::EARLIEST_TIME_SECS`]).
+    Earliest,
+}
+
+impl TimeBound {
+    fn zh(&self) -> String {
+        match self {
+            TimeBound::DependencySettled { step } => format!("前置步骤 {step} 完成的时间"),
+            TimeBound::Earliest => "可接受的最早时间".into(),
+        }
+    }
+
+    fn en(&self) -> String {
+        match self {
+            TimeBound::DependencySettled { step } => {
+                format!("step {step} it depends on was settled")
+            }
+            TimeBound::Earliest => "the earliest accepted time".into(),
+        }
+    }
 }
 
 impl From<rusqlite::Error> for VaultError {

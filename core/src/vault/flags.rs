@@ -106,6 +106,7 @@ impl Vault {
                 rule: rule_id.to_string(),
             });
         }
+        super::steps::check_note(Some(note.trim()))?;
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(

@@ -32,7 +32,7 @@ use rusqlite::{Connection, InterruptHandle};
 
 pub use crate::calendar::Deadline;
 pub use deadlines::{DeadlineCalc, BEIJING};
-pub use error::{Result, VaultError};
+pub use error::{Result, TimeBound, VaultError};
 pub use flags::{read_rule_flags, rule_ids, RuleFlag};
 pub use id::CASE_ID_LEN;
 pub use model::{

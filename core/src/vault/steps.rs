@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::json;
 
-use super::error::{Result, VaultError};
+use super::error::{Result, TimeBound, VaultError};
 use super::model::{
     allowed, PlanMeta, StepAction, StepStatus, TransitionOptions, TransitionOutcome,
 };
@@ -14,6 +14,7 @@ use super::store::{
 };
 use super::time::{fmt_ts, parse_opt_ts};
 use super::Vault;
+use crate::limits::{EARLIEST_TIME_SECS, MAX_NOTE_CHARS};
 
 /// Clock skew tolerated between a given `--at` and `now`.
 const FUTURE_TOLERANCE_SECS: i64 = 60;
@@ -51,11 +52,23 @@ impl Vault {
                 now: fmt_ts(now),
             });
         }
+        let earliest = DateTime::from_timestamp(EARLIEST_TIME_SECS, 0).unwrap_or_default();
+        if at < earliest {
+            return Err(VaultError::TimeTooEarly {
+                at: fmt_ts(at),
+                limit: fmt_ts(earliest),
+                bound: TimeBound::Earliest,
+            });
+        }
+        // Not bounded by the case's creation: people often open a case after they have
+        // already acted (handed the request in last week), and record it with its real
+        // time. A step is bounded by the steps it depends on instead.
         let note = opts
             .note
             .as_deref()
             .map(str::trim)
             .filter(|n| !n.is_empty());
+        check_note(note)?;
 
         let (new_state, undoes, payload) = if let Some(to) = action.target() {
             forward(&case.plan_meta, &steps, step, action, to, at, opts, note)?
@@ -157,6 +170,7 @@ fn forward(
         StepAction::Start | StepAction::Submit | StepAction::Done
     ) {
         check_dependencies(steps, step, action)?;
+        check_after_dependencies(steps, step, at)?;
     }
     if action == StepAction::Submit {
         let status = |id: &str| {
@@ -237,6 +251,39 @@ fn find_step<'a>(steps: &'a [StepRow], step_id: &str) -> Result<&'a StepRow> {
         });
     }
     Ok(step)
+}
+
+/// A step is not acted on before the steps it depends on were settled.
+fn check_after_dependencies(steps: &[StepRow], step: &StepRow, at: DateTime<Utc>) -> Result<()> {
+    for dep in &step.def.depends_on {
+        let Some(d) = steps.iter().find(|s| s.in_plan && &s.step_id == dep) else {
+            continue;
+        };
+        if let Some(settled) = parse_opt_ts(d.state.done_at.clone())? {
+            if at < settled {
+                return Err(VaultError::TimeTooEarly {
+                    at: fmt_ts(at),
+                    limit: fmt_ts(settled),
+                    bound: TimeBound::DependencySettled { step: dep.clone() },
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A note within [`MAX_NOTE_CHARS`].
+pub(crate) fn check_note(note: Option<&str>) -> Result<()> {
+    if let Some(n) = note {
+        let chars = n.chars().count();
+        if chars > MAX_NOTE_CHARS {
+            return Err(VaultError::NoteTooLong {
+                chars,
+                max: MAX_NOTE_CHARS,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Every dependency in the plan must be done or skipped.

@@ -1,0 +1,191 @@
+//! Times and notes a person (or a wrong device clock) gives are checked against the case:
+//! a step is not settled before the steps it depends on, nothing happens before 2000, and
+//! notes have a bound. Each refusal says which bound, in words, and changes nothing.
+
+use tuilu_core::app::{App, AppError};
+use tuilu_core::limits::MAX_NOTE_CHARS;
+use tuilu_core::vault::StepAction;
+use tuilu_core::Lang;
+
+mod app_support;
+use app_support::{ctx, guild_answers, t};
+
+const NOW: &str = "2026-10-09T08:00:00Z";
+
+fn with_case() -> (tempfile::TempDir, App, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(&dir.path().join("vault")).unwrap();
+    let case = app
+        .create_case(&ctx(Lang::Zh, NOW), "douyin.guild-exit", &guild_answers())
+        .unwrap();
+    (dir, app, case.id)
+}
+
+/// Settles every step before `submit_exit` at `at`.
+fn settle_before_submit(app: &App, case: &str, at: &str) {
+    for step in [
+        "check_account_status",
+        "backup_data",
+        "read_contract_and_negotiate",
+    ] {
+        app.step_action(
+            &ctx(Lang::Zh, NOW),
+            case,
+            step,
+            StepAction::Done,
+            Some(t(at)),
+            None,
+            None,
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn a_step_is_not_settled_before_the_steps_it_depends_on() {
+    let (_d, app, case) = with_case();
+    settle_before_submit(&app, &case, "2026-09-30T09:00:00+08:00");
+    let before = app.case_screen(&ctx(Lang::Zh, NOW), &case).unwrap();
+    for (lang, words) in [
+        (
+            Lang::Zh,
+            "时间不能早于第 1 步「检查账号状态和收益结算」完成的时间",
+        ),
+        (Lang::En, "The time cannot be before step 1 “"),
+    ] {
+        let e = app
+            .step_action(
+                &ctx(lang, NOW),
+                &case,
+                "submit_exit",
+                StepAction::Submit,
+                Some(t("1970-01-02T00:00:00Z")),
+                None,
+                None,
+            )
+            .unwrap_err();
+        // 1970 is before 2000 first of all.
+        assert_eq!(e.code(), "time_too_early", "{e:?}");
+        let e = app
+            .step_action(
+                &ctx(lang, NOW),
+                &case,
+                "submit_exit",
+                StepAction::Submit,
+                Some(t("2026-09-29T10:00:00+08:00")),
+                None,
+                None,
+            )
+            .unwrap_err();
+        assert!(matches!(e, AppError::TimeTooEarly { .. }), "{e:?}");
+        let m = e.message(lang);
+        assert!(m.starts_with(words), "{m}");
+        assert!(m.contains("2026-09-30 09:00"), "{m}");
+    }
+    assert_eq!(app.case_screen(&ctx(Lang::Zh, NOW), &case).unwrap(), before);
+    // At or after the dependency: accepted, and the home card counts from then.
+    app.step_action(
+        &ctx(Lang::Zh, NOW),
+        &case,
+        "submit_exit",
+        StepAction::Submit,
+        Some(t("2026-09-30T17:00:00+08:00")),
+        None,
+        None,
+    )
+    .unwrap();
+    let home = app.home(&ctx(Lang::Zh, NOW)).unwrap();
+    assert!(
+        !format!("{home:?}").contains("20720"),
+        "no deadline decades overdue"
+    );
+}
+
+#[test]
+fn a_time_before_2000_is_a_wrong_clock_and_a_case_is_not_dated_by_it() {
+    let (_d, app, case) = with_case();
+    let e = app
+        .step_action(
+            &ctx(Lang::Zh, NOW),
+            &case,
+            "check_account_status",
+            StepAction::Done,
+            Some(t("1999-12-31T23:59:59Z")),
+            None,
+            None,
+        )
+        .unwrap_err();
+    assert!(
+        e.message(Lang::Zh).contains("设备的日期可能不对"),
+        "{}",
+        e.message(Lang::Zh)
+    );
+    // A phone whose clock says 1970 cannot create a case dated then.
+    let e = app
+        .create_case(
+            &ctx(Lang::En, "1970-01-01T00:00:10Z"),
+            "douyin.guild-exit",
+            &guild_answers(),
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "time_too_early");
+    assert!(e.message(Lang::En).contains("before 2000"), "{e:?}");
+    assert_eq!(app.home(&ctx(Lang::Zh, NOW)).unwrap().cases.len(), 1);
+    // A case created before the steps it records is fine: people open a case after they
+    // have already acted.
+    app.step_action(
+        &ctx(Lang::Zh, NOW),
+        &case,
+        "check_account_status",
+        StepAction::Done,
+        Some(t("2026-09-01T10:00:00+08:00")),
+        None,
+        None,
+    )
+    .unwrap();
+}
+
+#[test]
+fn notes_are_bounded_with_words_and_nothing_changes() {
+    let (_d, app, case) = with_case();
+    let before = app.case_screen(&ctx(Lang::Zh, NOW), &case).unwrap();
+    let long = "很".repeat(MAX_NOTE_CHARS + 1);
+    let e = app
+        .step_action(
+            &ctx(Lang::Zh, NOW),
+            &case,
+            "check_account_status",
+            StepAction::Done,
+            None,
+            Some(long.clone()),
+            None,
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "note_too_long");
+    assert!(
+        e.message(Lang::Zh).starts_with(&format!(
+            "备注太长（{} 字），最多 {MAX_NOTE_CHARS} 字",
+            MAX_NOTE_CHARS + 1
+        )),
+        "{}",
+        e.message(Lang::Zh)
+    );
+    assert_eq!(app.case_screen(&ctx(Lang::Zh, NOW), &case).unwrap(), before);
+    // At the limit: kept whole.
+    let at_limit = "很".repeat(MAX_NOTE_CHARS);
+    app.step_action(
+        &ctx(Lang::Zh, NOW),
+        &case,
+        "check_account_status",
+        StepAction::Done,
+        None,
+        Some(at_limit),
+        None,
+    )
+    .unwrap();
+    // A flag's note too.
+    let e = app
+        .flag_rule(&ctx(Lang::Zh, NOW), &case, "await_review", Some(&long))
+        .unwrap_err();
+    assert_eq!(e.code(), "note_too_long");
+}
