@@ -119,7 +119,10 @@ struct Planned {
 ///
 /// The database is copied with SQLite's online backup API while the app may be writing;
 /// the copy (in the vault folder, never beside `out`) is the consistent state that is
-/// backed up, and the evidence originals are those its records name. The output is a
+/// backed up, and the evidence originals are those its records name: they are hard-linked
+/// aside under the evidence files' read lock while the snapshot is taken, so an item
+/// deleted while the backup runs is still backed up whole ([`crate::evidence::PinnedFiles`]).
+/// The output is a
 /// temporary file beside `out`, fsynced and renamed at the end: a failure or a
 /// cancellation leaves no file. Memory use does not grow with the evidence: files are
 /// streamed through 64 KiB age chunks. Each original is hashed while it is copied; one
@@ -161,7 +164,20 @@ pub fn create_backup(
     // 1. The database snapshot, inside the vault folder (it is not encrypted).
     let snap_path = vault_dir.join(format!("{}.sqlite3", unique(".backup-snapshot-")));
     let _snap_cleanup = Cleanup(Some(snap_path.clone()));
+    // Under the evidence files' read lock: no delete unlinks a file between the snapshot
+    // and the pins, and the pins keep every file it names until the backup is written.
+    let files_lock =
+        crate::evidence::FilesReadLock::acquire(vault_dir).map_err(|e| BackupError::Io {
+            op: "lock",
+            source: e,
+        })?;
     let (schema_version, mut counts, evidence) = snapshot(&db, &snap_path)?;
+    let pinned = files_lock
+        .pin(evidence.iter().map(|(sha, _, _)| sha.as_str()))
+        .map_err(|e| BackupError::Io {
+            op: "read",
+            source: e,
+        })?;
     if cancel.is_cancelled() {
         return Err(BackupError::Cancelled);
     }
@@ -203,7 +219,9 @@ pub fn create_backup(
                 size: *size,
                 sha256: sha.clone(),
             },
-            source: vault_dir.join(rel),
+            source: pinned
+                .path(sha)
+                .map_or_else(|| vault_dir.join(&rel), Path::to_path_buf),
         });
     }
     counts.entries = planned.len() as u64;

@@ -12,6 +12,7 @@ mod export;
 mod html;
 pub mod media;
 mod names;
+mod pin;
 mod progress;
 mod schema;
 mod snapshot;
@@ -30,6 +31,7 @@ pub use export::{
 };
 pub use html::escape as html_escape;
 pub use names::{bundle_file_name, sanitize_component, MAX_NAME_BYTES};
+pub use pin::{FilesReadLock, PinnedFiles};
 pub use progress::{CancelFlag, NoProgress, Progress};
 pub use schema::{SCHEMA_SQL, STEP_LINKS_SQL};
 pub use snapshot::{

@@ -760,6 +760,9 @@ impl EvidenceStore<'_> {
     pub fn delete(&mut self, id: &str, now: DateTime<Utc>) -> Result<Deleted, EvidenceError> {
         let now = truncate_millis(now);
         let _writer = writer_lock(&self.root)?;
+        // Held until the file is unlinked: a backup pinning the files its snapshot names
+        // waits for this delete to finish, or this delete waits for the pins.
+        let _files = super::pin::delete_lock(&self.root).map_err(EvidenceError::io("lock"))?;
         let trash_dir = self.evidence_dir().join("trash");
         let crash_at = self.crash_at;
         let root = self.root.clone();
