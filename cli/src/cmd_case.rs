@@ -344,6 +344,7 @@ impl LoadedCase {
     pub fn load(
         vault: &Vault,
         case_ref: Option<&str>,
+        lang: Lang,
         now: chrono::DateTime<chrono::Utc>,
     ) -> anyhow::Result<LoadedCase> {
         match case_ref {
@@ -353,7 +354,10 @@ impl LoadedCase {
                 calc: vault.deadline_calc().clone(),
             }),
             Some(r) => {
-                let id = vault.resolve_case(r)?;
+                // In the run's language only: "找不到案件「x」", not both languages.
+                let id = vault
+                    .resolve_case(r)
+                    .map_err(|e| tuilu_core::app::vault_error(e, None, lang))?;
                 Ok(LoadedCase {
                     case: Some(vault.case(&id, now)?),
                     journal: vault.journal(&id)?,

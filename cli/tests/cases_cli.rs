@@ -289,3 +289,21 @@ fn a_waits_running_clock_is_not_called_submitted() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.starts_with("5. 等待处理结果：待办 → 计时中"), "{said}");
 }
+
+/// Issue 23, item 10: `evidence list <unknown>` said "找不到案件 / no case `x`" — both
+/// languages in one run. Each `--lang` now gets its own words only.
+#[test]
+fn evidence_list_of_an_unknown_case_speaks_one_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path();
+    new_case(vault);
+    let zh = fails(vault, &["evidence", "list", "zzzzzzzz"]);
+    assert!(zh.contains("找不到案件「zzzzzzzz」"), "{zh}");
+    assert!(!zh.contains("no case") && !zh.contains(" / "), "{zh}");
+    let en = fails(vault, &["--lang", "en", "evidence", "list", "zzzzzzzz"]);
+    assert!(en.contains("No case “zzzzzzzz” was found"), "{en}");
+    assert!(
+        !en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{en}"
+    );
+}
