@@ -367,7 +367,8 @@ fn write_bundle<W: Write + Seek>(
     // The custody log: this case's entries in full, other cases' entries redacted.
     let mut jsonl = String::new();
     for e in log {
-        let line = if e.case_id == case_id {
+        // Entries whose content went with their deleted item stay redacted here too.
+        let line = if e.case_id == case_id && !super::replay::is_redacted(e) {
             BundleLogLine::Full(e.clone())
         } else {
             BundleLogLine::Redacted(RedactedEntry {

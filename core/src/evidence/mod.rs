@@ -14,6 +14,7 @@ pub mod media;
 mod names;
 mod pin;
 mod progress;
+mod replay;
 mod schema;
 mod snapshot;
 pub mod sniff;
