@@ -307,3 +307,46 @@ fn evidence_list_of_an_unknown_case_speaks_one_language() {
         "{en}"
     );
 }
+
+/// Issue 23, item 7: `case delete --yes` kept the case's evidence (files, names, notes).
+/// It now removes them and says how much it removed.
+#[test]
+fn deleting_a_case_removes_its_evidence_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    let id = new_case(&vault);
+    let file = dir.path().join("聊天记录.txt");
+    std::fs::write(&file, b"twelve bytes").unwrap();
+    ok_json(
+        &vault,
+        &[
+            "evidence",
+            "add",
+            &id,
+            file.to_str().unwrap(),
+            "--note",
+            "私人备注",
+        ],
+    );
+    let files = |root: &Path| -> usize {
+        std::fs::read_dir(root.join("evidence/sha256"))
+            .map(|d| {
+                d.flatten()
+                    .map(|p| std::fs::read_dir(p.path()).unwrap().count())
+                    .sum()
+            })
+            .unwrap_or(0)
+    };
+    assert_eq!(files(&vault), 1);
+    let out = tuilu(&vault, &["case", "delete", &id, "--yes"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("连同 1 件证据（12 B）"), "{said}");
+    assert_eq!(files(&vault), 0);
+    let log = ok_json(&vault, &["evidence", "verify"]);
+    assert_eq!(log["intact"], true, "{log}");
+}

@@ -39,9 +39,10 @@ pub use snapshot::{
     CaseSnapshot, CaseStory, DeadlineOutcome, DeadlineStory, FactLine, RuleSource, StepStory,
     TimelineEvent,
 };
+pub(crate) use store::{delete_case_items, delete_locks};
 pub use store::{
-    stage_file, stage_import, Added, Deleted, EvidenceItem, EvidenceStore, NewItem, RecoveryReport,
-    Source, StagedImport, StepLink,
+    stage_file, stage_import, Added, CaseEvidenceDeleted, Deleted, EvidenceItem, EvidenceStore,
+    NewItem, RecoveryReport, Source, StagedImport, StepLink,
 };
 #[doc(hidden)]
 pub use store::{CrashPoint, CRASH_EXIT_CODE};
