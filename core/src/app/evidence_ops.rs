@@ -43,7 +43,7 @@ pub struct DeletedView {
     /// Evidence items deleted.
     pub evidence_items: i64,
     /// Their total size in bytes.
-    pub evidence_bytes: u64,
+    pub evidence_bytes: i64,
     /// "已删除「a.png」（1.2 MB）", "已删除案件，连同 3 件证据（2.0 MB）".
     pub notice: String,
 }
@@ -252,7 +252,7 @@ impl App {
         Ok(DeletedView {
             case_id: gone.item.case_id.clone(),
             evidence_items: 1,
-            evidence_bytes: gone.item.size,
+            evidence_bytes: gone.item.size as i64,
             notice: match lang {
                 Lang::Zh => format!("已删除「{name}」（{size}）"),
                 Lang::En => format!("Deleted “{name}” ({size})"),
@@ -273,7 +273,7 @@ impl App {
         Ok(DeletedView {
             case_id: gone.id,
             evidence_items: n as i64,
-            evidence_bytes: gone.evidence.bytes,
+            evidence_bytes: gone.evidence.bytes as i64,
             notice: match (lang, n) {
                 (Lang::Zh, 0) => "已删除案件".to_string(),
                 (Lang::Zh, _) => format!("已删除案件，连同 {n} 件证据（{size}）"),
