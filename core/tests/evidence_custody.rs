@@ -348,3 +348,31 @@ fn fixtures_of_earlier_schemas_still_verify() {
         );
     }
 }
+
+/// A bundle never shows a forged name or capture time: the export refuses a row that
+/// disagrees with the log, naming the item as the log recorded it.
+#[test]
+fn export_refuses_records_altered_behind_the_log() {
+    for sql in [
+        "UPDATE evidence_items SET original_name = '伪造.png' WHERE id = ?1",
+        "UPDATE evidence_items SET captured_at = '2024-04-01T08:00:00.000Z' WHERE id = ?1",
+    ] {
+        let (mut v, id) = vault();
+        tamper(&v, sql, &id);
+        let out = v.root().join("bundle.zip");
+        let e = v
+            .store()
+            .export(
+                "c1",
+                &snapshot(),
+                &out,
+                &NoProgress,
+                &CancelFlag::new(),
+                now(),
+            )
+            .unwrap_err();
+        assert_eq!(e.code(), "record_altered", "{sql}");
+        assert!(e.to_string().contains("结算截图.png"), "{e}");
+        assert!(!out.exists());
+    }
+}

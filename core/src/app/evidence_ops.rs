@@ -91,6 +91,7 @@ pub(super) fn evidence_app_error(e: EvidenceError) -> AppError {
         EvidenceError::BadBundle { .. } => problem("bad_bundle", String::new()),
         EvidenceError::ContentMissing { name, .. } => problem("content_missing", name),
         EvidenceError::ContentChanged { name, .. } => problem("content_changed", name),
+        EvidenceError::RecordAltered { name } => problem("record_altered", name),
         EvidenceError::UnknownItem { id } | EvidenceError::ItemDeleted { id } => {
             AppError::NotFound {
                 what: Missing::EvidenceItem,
