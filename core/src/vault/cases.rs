@@ -496,8 +496,10 @@ impl Vault {
     pub fn delete_case(&self, case_ref: &str, now: DateTime<Utc>) -> Result<CaseDeleted> {
         let evidence_error =
             |e: crate::evidence::EvidenceError| VaultError::Evidence(e.to_string());
-        let _locks = crate::evidence::delete_locks(&self.dir).map_err(evidence_error)?;
+        // The connection first, then the evidence locks: the order `EvidenceStore::delete`
+        // takes them in (inside `with_connection_mut`), so the two never wait on each other.
         let mut conn = self.lock();
+        let _locks = crate::evidence::delete_locks(&self.dir).map_err(evidence_error)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id = resolve_case_id(&tx, case_ref)?;
         let (evidence, trash) =
