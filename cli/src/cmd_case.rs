@@ -153,14 +153,38 @@ pub fn case(g: &Globals, cmd: CaseCommand) -> anyhow::Result<ExitCode> {
         CaseCommand::Delete { case, yes } => {
             if !yes {
                 bail!(
-                    "删除不可恢复，案件及其日志将永久删除；确认请加 --yes / deleting removes the case and its journal for good; pass --yes to confirm"
+                    "{}",
+                    t(
+                        lang,
+                        "删除不可恢复：案件、其日志和全部证据将永久删除；确认请加 --yes",
+                        "Deleting removes the case, its journal and all its evidence for good; pass --yes to confirm"
+                    )
                 );
             }
-            let id = vault.delete_case(&case)?;
+            let gone = vault
+                .delete_case(&case, now)
+                .map_err(|e| tuilu_core::app::vault_error(e, None, lang))?;
+            let ev = gone.evidence;
             if g.json {
-                print_json(&json!({ "id": id, "deleted": true }))?;
+                print_json(&json!({
+                    "id": gone.id,
+                    "deleted": true,
+                    "evidence_items": ev.items,
+                    "evidence_bytes": ev.bytes,
+                    "evidence_files_removed": ev.files_removed,
+                }))?;
             } else {
-                println!("{} {id}", t(lang, "已删除案件", "Deleted case"));
+                let size = crate::cmd_evidence::human_size(ev.bytes);
+                match lang {
+                    Lang::Zh => println!(
+                        "已删除案件 {}，连同 {} 件证据（{size}），只留下删除记录（文件指纹与大小）",
+                        gone.id, ev.items
+                    ),
+                    Lang::En => println!(
+                        "Deleted case {} with {} evidence item(s) ({size}); only a record of the deletion (file fingerprints and sizes) is kept",
+                        gone.id, ev.items
+                    ),
+                }
             }
         }
     }
@@ -345,6 +369,7 @@ impl LoadedCase {
     pub fn load(
         vault: &Vault,
         case_ref: Option<&str>,
+        lang: Lang,
         now: chrono::DateTime<chrono::Utc>,
     ) -> anyhow::Result<LoadedCase> {
         match case_ref {
@@ -354,7 +379,10 @@ impl LoadedCase {
                 calc: vault.deadline_calc().clone(),
             }),
             Some(r) => {
-                let id = vault.resolve_case(r)?;
+                // In the run's language only: "找不到案件「x」", not both languages.
+                let id = vault
+                    .resolve_case(r)
+                    .map_err(|e| tuilu_core::app::vault_error(e, None, lang))?;
                 Ok(LoadedCase {
                     case: Some(vault.case(&id, now)?),
                     journal: vault.journal(&id)?,

@@ -113,7 +113,7 @@ fn cmd_evidence_run(
     }
     let vault = cmd_case::open_vault(g)?;
     let now = g.clock();
-    let cases = cmd_case::LoadedCase::load(&vault, command.case_ref(), now)?;
+    let cases = cmd_case::LoadedCase::load(&vault, command.case_ref(), g.lang, now)?;
     let dir = vault.dir().to_path_buf();
     vault.with_connection_mut(|conn| cmd_evidence::run(g, command, conn, &dir, &cases, now))
 }

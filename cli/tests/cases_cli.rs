@@ -289,3 +289,64 @@ fn a_waits_running_clock_is_not_called_submitted() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.starts_with("5. 等待处理结果：待办 → 计时中"), "{said}");
 }
+
+/// Issue 23, item 10: `evidence list <unknown>` said "找不到案件 / no case `x`" — both
+/// languages in one run. Each `--lang` now gets its own words only.
+#[test]
+fn evidence_list_of_an_unknown_case_speaks_one_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path();
+    new_case(vault);
+    let zh = fails(vault, &["evidence", "list", "zzzzzzzz"]);
+    assert!(zh.contains("找不到案件「zzzzzzzz」"), "{zh}");
+    assert!(!zh.contains("no case") && !zh.contains(" / "), "{zh}");
+    let en = fails(vault, &["--lang", "en", "evidence", "list", "zzzzzzzz"]);
+    assert!(en.contains("No case “zzzzzzzz” was found"), "{en}");
+    assert!(
+        !en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{en}"
+    );
+}
+
+/// Issue 23, item 7: `case delete --yes` kept the case's evidence (files, names, notes).
+/// It now removes them and says how much it removed.
+#[test]
+fn deleting_a_case_removes_its_evidence_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    let id = new_case(&vault);
+    let file = dir.path().join("聊天记录.txt");
+    std::fs::write(&file, b"twelve bytes").unwrap();
+    ok_json(
+        &vault,
+        &[
+            "evidence",
+            "add",
+            &id,
+            file.to_str().unwrap(),
+            "--note",
+            "私人备注",
+        ],
+    );
+    let files = |root: &Path| -> usize {
+        std::fs::read_dir(root.join("evidence/sha256"))
+            .map(|d| {
+                d.flatten()
+                    .map(|p| std::fs::read_dir(p.path()).unwrap().count())
+                    .sum()
+            })
+            .unwrap_or(0)
+    };
+    assert_eq!(files(&vault), 1);
+    let out = tuilu(&vault, &["case", "delete", &id, "--yes"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("连同 1 件证据（12 B）"), "{said}");
+    assert_eq!(files(&vault), 0);
+    let log = ok_json(&vault, &["evidence", "verify"]);
+    assert_eq!(log["intact"], true, "{log}");
+}

@@ -600,3 +600,57 @@ fn a_backup_round_trip_restores_cases_and_evidence_and_refuses_a_wrong_passphras
     assert_eq!(e, AppError::Cancelled);
     assert!(!dir.path().join("b2").exists());
 }
+
+/// Issue 23, item 7: the phone deletes through the same core as the CLI. Deleting an item
+/// or a case removes the evidence and says what went, in one language.
+#[test]
+fn deleting_evidence_and_a_case_says_what_went() {
+    let (_dir, app, case) = with_case();
+    let c = ctx(Lang::Zh, NOW);
+    let rec = Arc::new(Recorder::default());
+    app.add_observer(rec.clone());
+    let add = |name: &str, bytes: &[u8]| {
+        app.add_evidence_bytes(
+            &c,
+            &case,
+            None,
+            name,
+            bytes,
+            Some("私人备注"),
+            &NoProgress,
+            &CancelFlag::new(),
+        )
+        .unwrap()
+        .item_id
+    };
+    let first = add("截图.png", PNG);
+    add("合同.pdf", b"%PDF-1.4 a contract");
+    let gone = app.delete_evidence(&c, &first).unwrap();
+    assert_eq!(
+        gone.notice,
+        format!("已删除「截图.png」（{} B）", PNG.len())
+    );
+    assert_eq!(app.evidence_list(&c, &case, None).unwrap().items.len(), 1);
+
+    let gone = app.delete_case(&ctx(Lang::En, NOW), &case).unwrap();
+    assert_eq!(gone.evidence_items, 1);
+    assert_eq!(
+        gone.notice,
+        "Deleted the case with its 1 evidence item (19 B)"
+    );
+    assert!(rec
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|ch| ch.kind == ChangeKind::CaseDeleted && ch.case_id.as_deref() == Some(&case)));
+    let vault = app.vault(app_support::t(NOW)).unwrap();
+    let left = vault
+        .with_connection_mut(|conn| {
+            tuilu_core::evidence::EvidenceStore::new(conn, vault.dir()).list_all()
+        })
+        .unwrap();
+    assert!(left
+        .iter()
+        .all(|i| i.deleted_at.is_some() && i.original_name.is_empty() && i.note.is_empty()));
+}

@@ -307,6 +307,12 @@ view_record!(
     }
 );
 view_record!(
+    /// What a delete removed (one evidence item, or a case with its evidence), in words.
+    DeletedRecord <= core_app::DeletedView {
+        case_id: String, evidence_items: i64, evidence_bytes: i64, notice: String,
+    }
+);
+view_record!(
     /// A file written (the dispute bundle, the calendar): where, how big, and in words.
     FileWrittenRecord <= core_app::FileWrittenView {
         path: String, size: i64, size_text: String, count: i64, sha256: String, notice: String,
@@ -621,6 +627,12 @@ export_views! {
     fn case_screen(case_id: String) -> CaseScreenRecord = |app, c| app.case_screen(c, &case_id);
     fn evidence_list(case_id: String, step_id: Option<String>) -> EvidenceListRecord =
         |app, c| app.evidence_list(c, &case_id, step_id.as_deref());
+    /// Deletes one evidence item: its file (unless another case holds the same bytes),
+    /// name, note and tags go; the custody log keeps a record of the deletion.
+    fn delete_evidence(item_id: String) -> DeletedRecord =
+        |app, c| app.delete_evidence(c, &item_id);
+    /// Deletes a case for good with its journal and all its evidence.
+    fn delete_case(case_id: String) -> DeletedRecord = |app, c| app.delete_case(c, &case_id);
     /// What to schedule and cancel, given the tokens the phone has scheduled (Android
     /// cannot list its alarms: the app keeps the set of tokens it scheduled).
     fn reminder_sync(scheduled: Vec<String>) -> ReminderSyncRecord =

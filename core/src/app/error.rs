@@ -432,6 +432,10 @@ fn file_problem(lang: Lang, code: &str, name: &str) -> String {
             "证据文件已被改动，请先核验证据",
             "An evidence file has changed; verify the evidence first",
         ),
+        "record_altered" => (
+            "证据记录与保管日志不符（可能被改动过），未导出；请先核验证据",
+            "An evidence record differs from the custody log (it may have been altered); nothing was exported. Verify the evidence first",
+        ),
         "no_evidence" => (
             "这个案件还没有证据，无法导出",
             "This case has no evidence to export yet",

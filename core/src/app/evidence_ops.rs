@@ -35,6 +35,19 @@ pub struct EvidenceAddedView {
     pub notice: String,
 }
 
+/// What a delete removed, in words (evidence item or whole case).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeletedView {
+    /// The case the deleted things belonged to.
+    pub case_id: String,
+    /// Evidence items deleted.
+    pub evidence_items: i64,
+    /// Their total size in bytes.
+    pub evidence_bytes: i64,
+    /// "已删除「a.png」（1.2 MB）", "已删除案件，连同 3 件证据（2.0 MB）".
+    pub notice: String,
+}
+
 /// A written file (the dispute bundle, the calendar).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FileWrittenView {
@@ -78,6 +91,7 @@ pub(super) fn evidence_app_error(e: EvidenceError) -> AppError {
         EvidenceError::BadBundle { .. } => problem("bad_bundle", String::new()),
         EvidenceError::ContentMissing { name, .. } => problem("content_missing", name),
         EvidenceError::ContentChanged { name, .. } => problem("content_changed", name),
+        EvidenceError::RecordAltered { name } => problem("record_altered", name),
         EvidenceError::UnknownItem { id } | EvidenceError::ItemDeleted { id } => {
             AppError::NotFound {
                 what: Missing::EvidenceItem,
@@ -216,6 +230,58 @@ impl App {
             item_id: added.item.id,
             duplicate: added.duplicate,
             notice,
+        })
+    }
+
+    /// Deletes one evidence item (the phone's delete and `tuilu evidence rm` do the same):
+    /// its file goes unless another case uses the same bytes, its name, note and tags
+    /// leave the vault, and the custody log keeps a record of the deletion (file
+    /// fingerprint and size). See [`EvidenceStore::delete`].
+    pub fn delete_evidence(
+        &self,
+        ctx: &ViewContext,
+        item_id: &str,
+    ) -> Result<DeletedView, AppError> {
+        let lang = ctx.lang;
+        let vault = self.vault(ctx.now)?;
+        let root = vault.dir().to_path_buf();
+        let gone = vault
+            .with_connection_mut(|conn| EvidenceStore::new(conn, &root).delete(item_id, ctx.now))
+            .map_err(evidence_app_error)?;
+        self.notify(ChangeKind::EvidenceChanged, Some(&gone.item.case_id));
+        let (name, size) = (&gone.item.original_name, size_text(gone.item.size));
+        Ok(DeletedView {
+            case_id: gone.item.case_id.clone(),
+            evidence_items: 1,
+            evidence_bytes: gone.item.size as i64,
+            notice: match lang {
+                Lang::Zh => format!("已删除「{name}」（{size}）"),
+                Lang::En => format!("Deleted “{name}” ({size})"),
+            },
+        })
+    }
+
+    /// Deletes a case for good with its journal and all its evidence (see
+    /// [`crate::vault::Vault::delete_case`]); says how much evidence went with it.
+    pub fn delete_case(&self, ctx: &ViewContext, case_ref: &str) -> Result<DeletedView, AppError> {
+        let lang = ctx.lang;
+        let vault = self.vault(ctx.now)?;
+        let gone = vault
+            .delete_case(case_ref, ctx.now)
+            .map_err(|e| vault_error(e, None, lang))?;
+        self.notify(ChangeKind::CaseDeleted, Some(&gone.id));
+        let (n, size) = (gone.evidence.items, size_text(gone.evidence.bytes));
+        Ok(DeletedView {
+            case_id: gone.id,
+            evidence_items: n as i64,
+            evidence_bytes: gone.evidence.bytes as i64,
+            notice: match (lang, n) {
+                (Lang::Zh, 0) => "已删除案件".to_string(),
+                (Lang::Zh, _) => format!("已删除案件，连同 {n} 件证据（{size}）"),
+                (Lang::En, 0) => "Deleted the case".to_string(),
+                (Lang::En, 1) => format!("Deleted the case with its 1 evidence item ({size})"),
+                (Lang::En, _) => format!("Deleted the case with its {n} evidence items ({size})"),
+            },
         })
     }
 

@@ -122,8 +122,11 @@ struct Planned {
 /// Writes an encrypted backup of the vault in `vault_dir` to `out` (which must not exist).
 ///
 /// The database is copied with SQLite's online backup API while the app may be writing;
-/// the copy (in the vault folder, never beside `out`) is the consistent state that is
-/// backed up, and the evidence originals are those its records name. The output is a
+/// the copy (in the vault's private area `.tmp/`, never beside `out`) is the consistent state that is
+/// backed up, and the evidence originals are those its records name: they are hard-linked
+/// aside under the evidence files' read lock while the snapshot is taken, so an item
+/// deleted while the backup runs is still backed up whole ([`crate::evidence::PinnedFiles`]).
+/// The output is a
 /// temporary file beside `out`, fsynced and renamed at the end: a failure or a
 /// cancellation leaves no file. Memory use does not grow with the evidence: files are
 /// streamed through 64 KiB age chunks. Each original is hashed while it is copied; one
@@ -176,7 +179,20 @@ pub fn create_backup(
     let snap = TempEntry::file(vault_dir, SNAPSHOT_PREFIX, ".sqlite3")
         .map_err(BackupError::write("create"))?;
     let snap_path = snap.path().to_path_buf();
+    // Under the evidence files' read lock: no delete unlinks a file between the snapshot
+    // and the pins, and the pins keep every file it names until the backup is written.
+    let files_lock =
+        crate::evidence::FilesReadLock::acquire(vault_dir).map_err(|e| BackupError::Io {
+            op: "lock",
+            source: e,
+        })?;
     let (schema_version, mut counts, evidence) = snapshot(&db, &snap_path)?;
+    let pinned = files_lock
+        .pin(evidence.iter().map(|(sha, _, _)| sha.as_str()))
+        .map_err(|e| BackupError::Io {
+            op: "read",
+            source: e,
+        })?;
     if cancel.is_cancelled() {
         return Err(BackupError::Cancelled);
     }
@@ -218,7 +234,9 @@ pub fn create_backup(
                 size: *size,
                 sha256: sha.clone(),
             },
-            source: vault_dir.join(rel),
+            source: pinned
+                .path(sha)
+                .map_or_else(|| vault_dir.join(&rel), Path::to_path_buf),
         });
     }
     counts.entries = planned.len() as u64;

@@ -8,10 +8,11 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::custody::{check_chain, ChainProblem, Link};
+use super::custody::{check_chain, ChainProblem, CustodyEntry, Link};
 use super::error::{display_name, EvidenceError};
 use super::export::{BundleLogLine, ManifestItem, BUNDLE_FORMAT};
 use super::progress::{CancelFlag, Progress};
+use super::replay::{differences, replay, Shown};
 use super::util::{hash_reader, is_sha256_hex, CHUNK};
 use crate::limits::{BundleLimits, MAX_BUNDLE_META_BYTES};
 use crate::Lang;
@@ -93,6 +94,13 @@ pub enum BundleIssue {
     /// No `add` entry in the log records this item with this hash.
     ItemNotInCustodyLog {
         item_id: String,
+    },
+    /// A manifest item's metadata (`field`, see `docs/evidence.md`) disagrees with what
+    /// the custody log recorded for it. `name` is the file name the log recorded.
+    CustodyMismatch {
+        item_id: String,
+        name: String,
+        field: String,
     },
     /// More entries than any export holds: nothing else was checked.
     TooManyEntries {
@@ -210,6 +218,13 @@ impl BundleIssue {
                 format!("保管日志第 {seq} 条属于其他案件"),
                 format!("custody entry {seq} belongs to another case"),
             ),
+            BundleIssue::CustodyMismatch { name, field, .. } => {
+                let what = super::replay::field_words(field, lang);
+                pick(
+                    format!("证据「{name}」的{what}与保管日志不符，可能被改动过"),
+                    format!("evidence “{name}”: {what} differs from the custody log; it may have been altered"),
+                )
+            }
             BundleIssue::ItemNotInCustodyLog { item_id } => pick(
                 format!("保管日志中没有该证据的添加记录：{item_id}"),
                 format!("no custody `add` entry records item {item_id}"),
@@ -573,6 +588,7 @@ pub fn verify_bundle_with<R: Read + Seek>(
             let text = String::from_utf8_lossy(&bytes);
             let mut links = Vec::new();
             let mut added: HashSet<(String, String)> = HashSet::new();
+            let mut by_item: HashMap<String, Vec<CustodyEntry>> = HashMap::new();
             for (i, line) in text.lines().enumerate() {
                 if line.trim().is_empty() {
                     continue;
@@ -590,6 +606,9 @@ pub fn verify_bundle_with<R: Read + Seek>(
                             }
                         }
                         links.push(Link::from(&e));
+                        if let Some(id) = &e.item_id {
+                            by_item.entry(id.clone()).or_default().push(e);
+                        }
                     }
                     Ok(BundleLogLine::Redacted(r)) if r.redacted => links.push(Link {
                         seq: r.seq,
@@ -620,6 +639,31 @@ pub fn verify_bundle_with<R: Read + Seek>(
                 if !added.contains(&(it.id.clone(), it.sha256.clone())) {
                     issues.push(BundleIssue::ItemNotInCustodyLog {
                         item_id: it.id.clone(),
+                    });
+                }
+                // The manifest must carry what the log says about the item: its name,
+                // capture time and source, note, tags, case and steps.
+                let Some(rec) = by_item.get(&it.id).and_then(|log| replay(log.iter())) else {
+                    continue;
+                };
+                let shown = Shown {
+                    case_id: case_id.as_deref().unwrap_or_default(),
+                    sha256: &it.sha256,
+                    size: it.size,
+                    original_name: &it.original_name,
+                    captured_at: it.captured_at.as_deref(),
+                    captured_at_source: it.captured_at_source.as_deref(),
+                    note: &it.note,
+                    tags: &it.tags,
+                    step_id: it.step_id.as_deref(),
+                    also_steps: it.also_steps.iter().map(|s| s.step_id.as_str()).collect(),
+                    deleted: false,
+                };
+                for field in differences(&rec, &shown) {
+                    issues.push(BundleIssue::CustodyMismatch {
+                        item_id: it.id.clone(),
+                        name: rec.original_name.clone(),
+                        field: field.key().into(),
                     });
                 }
             }

@@ -45,6 +45,13 @@ pub enum EvidenceError {
     #[error("证据文件已被改动（哈希不符）/ the evidence file has changed (hash mismatch): {id} ({name})")]
     ContentChanged { id: String, name: String },
 
+    #[error(
+        "证据记录与保管日志不符（可能被改动过），未导出；请先核验证据 / the record of an \
+         evidence item differs from the custody log (it may have been altered); nothing was \
+         exported; verify the evidence first: {name}"
+    )]
+    RecordAltered { name: String },
+
     #[error("目标文件已存在 / the output file already exists: {name}")]
     OutputExists { name: String },
 
@@ -92,6 +99,7 @@ impl EvidenceError {
             EvidenceError::ItemDeleted { .. } => "item_deleted",
             EvidenceError::ContentMissing { .. } => "content_missing",
             EvidenceError::ContentChanged { .. } => "content_changed",
+            EvidenceError::RecordAltered { .. } => "record_altered",
             EvidenceError::OutputExists { .. } => "output_exists",
             EvidenceError::BadBundle { .. } => "bad_bundle",
             EvidenceError::Io { .. } => "io",

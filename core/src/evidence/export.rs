@@ -128,6 +128,11 @@ impl EvidenceStore<'_> {
             tx.commit()?;
             (items, log)
         };
+        // A bundle shows names, capture times, notes and steps: only as the log recorded
+        // them. A row that disagrees (edited behind the log's back) stops the export.
+        if let Some(name) = first_altered(&items, &log) {
+            return Err(EvidenceError::RecordAltered { name });
+        }
         if items.is_empty() && !log.iter().any(|e| e.case_id == case_id) {
             return Err(EvidenceError::InvalidInput(format!(
                 "该案件没有证据 / the case has no evidence: {case_id}"
@@ -209,6 +214,35 @@ impl EvidenceStore<'_> {
             custody_seq: entry.seq,
         })
     }
+}
+
+/// The recorded name of the first item whose row disagrees with its custody entries.
+fn first_altered(items: &[EvidenceItem], log: &[CustodyEntry]) -> Option<String> {
+    use super::replay::{differences, replay, Shown};
+    items.iter().find_map(|item| {
+        let rec = replay(
+            log.iter()
+                .filter(|e| e.item_id.as_deref() == Some(item.id.as_str())),
+        );
+        let Some(rec) = rec else {
+            return Some(item.original_name.clone());
+        };
+        let captured_at = item.captured_at.map(fmt_time);
+        let shown = Shown {
+            case_id: &item.case_id,
+            sha256: &item.sha256,
+            size: item.size,
+            original_name: &item.original_name,
+            captured_at: captured_at.as_deref(),
+            captured_at_source: item.captured_at_source.as_deref(),
+            note: &item.note,
+            tags: &item.tags,
+            step_id: item.step_id.as_deref(),
+            also_steps: item.also_steps.iter().map(|s| s.step_id.as_str()).collect(),
+            deleted: item.deleted_at.is_some(),
+        };
+        (!differences(&rec, &shown).is_empty()).then(|| rec.original_name.clone())
+    })
 }
 
 /// Removes the temporary bundle unless forgotten.
@@ -367,7 +401,8 @@ fn write_bundle<W: Write + Seek>(
     // The custody log: this case's entries in full, other cases' entries redacted.
     let mut jsonl = String::new();
     for e in log {
-        let line = if e.case_id == case_id {
+        // Entries whose content went with their deleted item stay redacted here too.
+        let line = if e.case_id == case_id && !super::replay::is_redacted(e) {
             BundleLogLine::Full(e.clone())
         } else {
             BundleLogLine::Redacted(RedactedEntry {

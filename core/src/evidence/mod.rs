@@ -12,7 +12,9 @@ mod export;
 mod html;
 pub mod media;
 mod names;
+mod pin;
 mod progress;
+mod replay;
 mod schema;
 mod snapshot;
 pub mod sniff;
@@ -30,15 +32,17 @@ pub use export::{
 };
 pub use html::escape as html_escape;
 pub use names::{bundle_file_name, sanitize_component, MAX_NAME_BYTES};
+pub use pin::{FilesReadLock, PinnedFiles};
 pub use progress::{CancelFlag, NoProgress, Progress};
 pub use schema::{SCHEMA_SQL, STEP_LINKS_SQL};
 pub use snapshot::{
     CaseSnapshot, CaseStory, DeadlineOutcome, DeadlineStory, FactLine, RuleSource, StepStory,
     TimelineEvent,
 };
+pub(crate) use store::{delete_case_items, delete_locks};
 pub use store::{
-    stage_file, stage_import, Added, Deleted, EvidenceItem, EvidenceStore, NewItem, RecoveryReport,
-    Source, StagedImport, StepLink,
+    stage_file, stage_import, Added, CaseEvidenceDeleted, Deleted, EvidenceItem, EvidenceStore,
+    NewItem, RecoveryReport, Source, StagedImport, StepLink,
 };
 #[doc(hidden)]
 pub use store::{CrashPoint, CRASH_EXIT_CODE};

@@ -21,8 +21,11 @@ CREATE TABLE IF NOT EXISTS evidence_item_steps (
 /// owned by the vault. Instants are RFC 3339 UTC strings with millisecond precision
 /// (`2024-05-01T06:30:00.000Z`), which sort correctly as text.
 ///
-/// The custody log is append-only: triggers refuse `UPDATE` and `DELETE` on it. Items are
-/// never deleted either; deleting one sets `deleted_at` (a tombstone).
+/// The custody log is append-only: triggers refuse `DELETE` on it and every `UPDATE` but
+/// the redaction of an entry's `details` to `{"redacted":true}` (done when its item is
+/// deleted). Items are never deleted either; deleting one sets `deleted_at` and clears its
+/// name and note (a tombstone). The vault's version 5 migration installs this trigger in
+/// older vaults.
 pub const SCHEMA_SQL: &str = concat!(
     r#"
 CREATE TABLE IF NOT EXISTS evidence_items (
@@ -69,7 +72,12 @@ CREATE INDEX IF NOT EXISTS evidence_custody_by_case ON evidence_custody (case_id
 
 CREATE TRIGGER IF NOT EXISTS evidence_custody_no_update
     BEFORE UPDATE ON evidence_custody
-    BEGIN SELECT RAISE(ABORT, 'evidence_custody is append-only'); END;
+    WHEN NEW.details IS NOT '{"redacted":true}'
+        OR NEW.seq IS NOT OLD.seq OR NEW.at IS NOT OLD.at OR NEW.action IS NOT OLD.action
+        OR NEW.item_id IS NOT OLD.item_id OR NEW.case_id IS NOT OLD.case_id
+        OR NEW.step_id IS NOT OLD.step_id OR NEW.prev_hash IS NOT OLD.prev_hash
+        OR NEW.entry_hash IS NOT OLD.entry_hash
+    BEGIN SELECT RAISE(ABORT, 'evidence_custody is append-only (only redaction is allowed)'); END;
 CREATE TRIGGER IF NOT EXISTS evidence_custody_no_delete
     BEFORE DELETE ON evidence_custody
     BEGIN SELECT RAISE(ABORT, 'evidence_custody is append-only'); END;

@@ -184,7 +184,7 @@ fn open_lock_file(root: &Path) -> Result<File, EvidenceError> {
         .map_err(EvidenceError::io("lock"))
 }
 
-fn writer_lock(root: &Path) -> Result<File, EvidenceError> {
+pub(crate) fn writer_lock(root: &Path) -> Result<File, EvidenceError> {
     let f = open_lock_file(root)?;
     f.lock_shared().map_err(EvidenceError::io("lock"))?;
     Ok(f)
@@ -752,81 +752,39 @@ impl EvidenceStore<'_> {
         self.get(id)
     }
 
-    /// Deletes an item: the row becomes a tombstone (`deleted_at`), a `delete` entry is
-    /// appended, and the file is removed unless another live item uses the same bytes.
+    /// Deletes an item: the row becomes a tombstone (`deleted_at`) that keeps only the
+    /// file's hash and size, the case and the times; its name, note, tags and step titles
+    /// are removed from the row, and the content of its earlier custody entries is
+    /// redacted (they keep their place and hash in the chain). A `delete` entry records the
+    /// hash and size. The file is removed unless another live item uses the same bytes.
+    /// The returned item is the one that was deleted, as it was shown.
     ///
     /// The file is first moved to `evidence/trash/` inside the transaction, and unlinked
     /// after the commit; [`recover`](Self::recover) finishes or undoes an interrupted delete.
     pub fn delete(&mut self, id: &str, now: DateTime<Utc>) -> Result<Deleted, EvidenceError> {
         let now = truncate_millis(now);
         let _writer = writer_lock(&self.root)?;
-        let trash_dir = self.evidence_dir().join("trash");
+        // Held until the file is unlinked: a backup pinning the files its snapshot names
+        // waits for this delete to finish, or this delete waits for the pins.
+        let _files = super::pin::delete_lock(&self.root).map_err(EvidenceError::io("lock"))?;
         let crash_at = self.crash_at;
         let root = self.root.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let item = live_item(&tx, id)?;
-        tx.execute(
-            "UPDATE evidence_items SET deleted_at = ?2 WHERE id = ?1",
-            params![id, fmt_time(now)],
-        )?;
-        custody::append(
-            &tx,
-            NewEntry {
-                action: CustodyAction::Delete,
-                item_id: Some(id),
-                case_id: &item.case_id,
-                step_id: item.step_id.as_deref(),
-                details: json!({
-                    "sha256": item.sha256,
-                    "original_name": item.original_name,
-                }),
-            },
-            now,
-        )?;
-        let others: i64 = tx.query_row(
-            "SELECT count(*) FROM evidence_items WHERE sha256 = ?1 AND deleted_at IS NULL",
-            params![item.sha256],
-            |r| r.get(0),
-        )?;
-        let content = content_path(&root, &item.sha256);
-        let mut trashed = None;
-        if others == 0 {
-            fs::create_dir_all(&trash_dir).map_err(EvidenceError::io("mkdir"))?;
-            let t = trash_dir.join(&item.sha256);
-            match fs::rename(&content, &t) {
-                Ok(()) => {
-                    if let Some(dir) = content.parent() {
-                        fsync_dir(dir).map_err(EvidenceError::io("fsync"))?;
-                    }
-                    trashed = Some(t);
-                }
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(EvidenceError::Io {
-                        op: "rename",
-                        source: e,
-                    })
-                }
-            }
-        }
+        let mut item = live_item(&tx, id)?;
+        tombstone(&tx, &item, json!({}), now)?;
+        let trash = trash_unused(&tx, &root, [item.sha256.as_str()])?;
         crash(crash_at, CrashPoint::DeleteAfterTrash);
         if let Err(e) = tx.commit() {
-            if let Some(t) = &trashed {
-                let _ = fs::rename(t, &content);
-            }
+            trash.put_back();
             return Err(e.into());
         }
         crash(crash_at, CrashPoint::DeleteAfterCommit);
-        if let Some(t) = &trashed {
-            fs::remove_file(t).map_err(EvidenceError::io("remove"))?;
-            let _ = fsync_dir(&trash_dir);
-        }
-        Ok(Deleted {
-            item: self.get(id)?,
-            file_removed: trashed.is_some(),
-        })
+        let file_removed = !trash.is_empty();
+        trash.empty()?;
+        item.deleted_at = Some(now);
+        Ok(Deleted { item, file_removed })
     }
 
     /// Brings the files in line with the database after a crash. Call when the vault is
@@ -1053,6 +1011,181 @@ fn commit_add(
     Ok(out)
 }
 
+/// Turns a live item into a tombstone inside `tx` (see [`EvidenceStore::delete`]):
+/// appends the `delete` entry (hash, size and `extra`), redacts the item's earlier
+/// entries and removes its name, note, tags and step titles from the database.
+pub(crate) fn tombstone(
+    tx: &Connection,
+    item: &EvidenceItem,
+    extra: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), EvidenceError> {
+    let mut details = json!({ "sha256": item.sha256, "size": item.size });
+    if let (Some(d), serde_json::Value::Object(more)) = (details.as_object_mut(), extra) {
+        d.extend(more);
+    }
+    let entry = custody::append(
+        tx,
+        NewEntry {
+            action: CustodyAction::Delete,
+            item_id: Some(&item.id),
+            case_id: &item.case_id,
+            step_id: item.step_id.as_deref(),
+            details,
+        },
+        now,
+    )?;
+    tx.execute(
+        "UPDATE evidence_custody SET details = ?2 WHERE item_id = ?1 AND seq < ?3
+             AND details IS NOT ?2",
+        params![item.id, super::replay::REDACTED_DETAILS, entry.seq],
+    )?;
+    tx.execute(
+        "DELETE FROM evidence_tags WHERE item_id = ?1",
+        params![item.id],
+    )?;
+    tx.execute(
+        "DELETE FROM evidence_item_steps WHERE item_id = ?1",
+        params![item.id],
+    )?;
+    tx.execute(
+        "UPDATE evidence_items SET deleted_at = ?2, original_name = '', note = '',
+             step_title = NULL
+         WHERE id = ?1",
+        params![item.id, fmt_time(now)],
+    )?;
+    Ok(())
+}
+
+/// What deleting a case removed from the evidence store.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CaseEvidenceDeleted {
+    /// Live items deleted.
+    pub items: usize,
+    /// Their total size in bytes.
+    pub bytes: u64,
+    /// Files removed (an item whose bytes another case still uses keeps its file).
+    pub files_removed: usize,
+}
+
+/// Locks held while a case's evidence is deleted: taken before the transaction, dropped
+/// after the files are unlinked (see [`EvidenceStore::delete`]).
+pub(crate) struct DeleteLocks {
+    _writer: File,
+    _files: File,
+}
+
+pub(crate) fn delete_locks(root: &Path) -> Result<DeleteLocks, EvidenceError> {
+    Ok(DeleteLocks {
+        _writer: writer_lock(root)?,
+        _files: super::pin::delete_lock(root).map_err(EvidenceError::io("lock"))?,
+    })
+}
+
+/// Inside the transaction that deletes a case (under [`delete_locks`]): every live item
+/// of the case becomes a tombstone ([`tombstone`], with `"case_deleted": true`), and the
+/// files no live item uses any more go to the trash. Commit, then empty the trash (or
+/// put it back when the commit fails).
+pub(crate) fn delete_case_items(
+    tx: &Connection,
+    root: &Path,
+    case_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(CaseEvidenceDeleted, Trash), EvidenceError> {
+    let now = truncate_millis(now);
+    let items = list_items(tx, Some(case_id), false)?;
+    for item in &items {
+        tombstone(tx, item, json!({ "case_deleted": true }), now)?;
+    }
+    let trash = trash_unused(tx, root, items.iter().map(|i| i.sha256.as_str()))?;
+    Ok((
+        CaseEvidenceDeleted {
+            items: items.len(),
+            bytes: items.iter().map(|i| i.size).sum(),
+            files_removed: trash.moved.len(),
+        },
+        trash,
+    ))
+}
+
+/// Content files moved to `evidence/trash/` by a delete whose transaction is still open.
+pub(crate) struct Trash {
+    dir: PathBuf,
+    moved: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Trash {
+    pub fn is_empty(&self) -> bool {
+        self.moved.is_empty()
+    }
+
+    /// The transaction failed: every file goes back to its place.
+    pub fn put_back(self) {
+        for (content, t) in &self.moved {
+            let _ = fs::rename(t, content);
+        }
+    }
+
+    /// The transaction committed: the files are unlinked.
+    pub fn empty(self) -> Result<(), EvidenceError> {
+        for (_, t) in &self.moved {
+            fs::remove_file(t).map_err(EvidenceError::io("remove"))?;
+        }
+        if !self.moved.is_empty() {
+            let _ = fsync_dir(&self.dir);
+        }
+        Ok(())
+    }
+}
+
+/// Inside the delete's transaction (after the tombstones): moves the file of each hash
+/// that no live item uses any more to `evidence/trash/`.
+pub(crate) fn trash_unused<'s>(
+    tx: &Connection,
+    root: &Path,
+    sha256s: impl IntoIterator<Item = &'s str>,
+) -> Result<Trash, EvidenceError> {
+    let dir = root.join("evidence").join("trash");
+    let mut trash = Trash {
+        dir: dir.clone(),
+        moved: Vec::new(),
+    };
+    for sha in sha256s {
+        let others: i64 = tx.query_row(
+            "SELECT count(*) FROM evidence_items WHERE sha256 = ?1 AND deleted_at IS NULL",
+            params![sha],
+            |r| r.get(0),
+        )?;
+        if others > 0 || !is_sha256_hex(sha) {
+            continue;
+        }
+        let content = content_path(root, sha);
+        fs::create_dir_all(&dir).map_err(EvidenceError::io("mkdir"))?;
+        let t = dir.join(sha);
+        match fs::rename(&content, &t) {
+            Ok(()) => {
+                if let Some(d) = content.parent() {
+                    if let Err(e) = fsync_dir(d) {
+                        trash.moved.push((content, t));
+                        trash.put_back();
+                        return Err(EvidenceError::io("fsync")(e));
+                    }
+                }
+                trash.moved.push((content, t));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => {
+                trash.put_back();
+                return Err(EvidenceError::Io {
+                    op: "rename",
+                    source: e,
+                });
+            }
+        }
+    }
+    Ok(trash)
+}
+
 /// Removes a content file unless a live item uses its hash (under the write lock).
 fn remove_if_unused(conn: &mut Connection, path: &Path, sha256: &str) -> Result<(), EvidenceError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -1226,7 +1359,7 @@ pub(crate) fn get_item(conn: &Connection, id: &str) -> Result<EvidenceItem, Evid
     Ok(item)
 }
 
-fn live_item(conn: &Connection, id: &str) -> Result<EvidenceItem, EvidenceError> {
+pub(crate) fn live_item(conn: &Connection, id: &str) -> Result<EvidenceItem, EvidenceError> {
     let item = get_item(conn, id)?;
     if item.deleted_at.is_some() {
         return Err(EvidenceError::ItemDeleted { id: id.to_string() });

@@ -11,8 +11,9 @@ use serde::Serialize;
 use super::custody::{self, ChainProblem, CustodyEntry, Link};
 use super::error::EvidenceError;
 use super::progress::{CancelFlag, Progress};
+use super::replay::{differences, field_words, is_redacted, replay, Recorded, Shown};
 use super::store::{content_path, list_items, EvidenceItem, EvidenceStore};
-use super::util::{hash_reader, truncate_millis, CHUNK};
+use super::util::{fmt_time, hash_reader, truncate_millis, CHUNK};
 use crate::Lang;
 
 /// Names an item in a report: which file, and which step it proves.
@@ -140,12 +141,16 @@ impl VerifyIssue {
                 }
             }
             VerifyIssue::RecordMismatch { item, field } => {
+                let what = field_words(field, lang);
                 if zh {
-                    format!("记录与保管日志不符（{field}）：{}", item.describe(lang))
+                    format!(
+                        "证据「{}」的{what}与保管记录不符，可能被改动过",
+                        item.original_name
+                    )
                 } else {
                     format!(
-                        "record differs from the custody log ({field}): {}",
-                        item.describe(lang)
+                        "evidence “{}”: {what} differs from the custody log; it may have been altered",
+                        item.original_name
                     )
                 }
             }
@@ -222,10 +227,25 @@ impl EvidenceStore<'_> {
         let conn = self.connection();
         let all = list_items(conn, None, true)?;
         let by_id: HashMap<&str, &EvidenceItem> = all.iter().map(|i| (i.id.as_str(), i)).collect();
+        let entries = custody::load_all(conn)?;
+        let mut by_item: HashMap<&str, Vec<&CustodyEntry>> = HashMap::new();
+        for e in &entries {
+            if let Some(id) = &e.item_id {
+                by_item.entry(id.as_str()).or_default().push(e);
+            }
+        }
+        let recorded: HashMap<&str, Recorded> = by_item
+            .iter()
+            .filter_map(|(id, log)| replay(log.iter().copied()).map(|r| (*id, r)))
+            .collect();
+        // An item belongs to the case its row names and to the one its log names: an item
+        // moved to another case behind the log's back is reported from both.
         let in_scope: Vec<&EvidenceItem> = all
             .iter()
             .filter(|i| match case_id {
-                Some(c) => i.case_id == c,
+                Some(c) => {
+                    i.case_id == c || recorded.get(i.id.as_str()).is_some_and(|r| r.case_id == c)
+                }
                 None => true,
             })
             .collect();
@@ -270,7 +290,6 @@ impl EvidenceStore<'_> {
             progress.on_progress(done, total);
         }
 
-        let entries = custody::load_all(conn)?;
         let item_of = |e: &CustodyEntry| {
             e.item_id
                 .as_deref()
@@ -278,7 +297,26 @@ impl EvidenceStore<'_> {
                 .map(|i| ItemRef::from(*i))
         };
         let seq_index: HashMap<i64, &CustodyEntry> = entries.iter().map(|e| (e.seq, e)).collect();
-        let links: Vec<Link> = entries.iter().map(Link::from).collect();
+        // An entry whose content was removed when its item was deleted keeps only its place
+        // in the chain; anywhere else a redacted entry is an edit.
+        let may_be_redacted = |e: &CustodyEntry| {
+            e.item_id.as_deref().is_some_and(|id| {
+                by_id.get(id).is_some_and(|i| i.deleted_at.is_some())
+                    && by_item
+                        .get(id)
+                        .is_some_and(|log| log.iter().any(|x| x.action == "delete"))
+            })
+        };
+        let links: Vec<Link> = entries
+            .iter()
+            .map(|e| {
+                let mut l = Link::from(e);
+                if is_redacted(e) && may_be_redacted(e) {
+                    l.hash_ok = None;
+                }
+                l
+            })
+            .collect();
         for p in custody::check_chain(&links) {
             issues.push(match p {
                 ChainProblem::Altered { seq } => VerifyIssue::EntryAltered {
@@ -311,43 +349,45 @@ impl EvidenceStore<'_> {
             }
         }
 
-        // Every item must be recorded by an `add` entry that agrees with its row, and every
-        // tombstone by a `delete` entry.
-        let mut by_item: HashMap<&str, Vec<&CustodyEntry>> = HashMap::new();
-        for e in &entries {
-            if let Some(id) = &e.item_id {
-                by_item.entry(id.as_str()).or_default().push(e);
-            }
-        }
+        // Every item must be recorded by an `add` entry, and its row must carry what its
+        // entries say (name, capture time and source, note, tags, case, steps, file,
+        // deletion); every tombstone needs a `delete` entry.
         for item in &in_scope {
             let log = by_item
                 .get(item.id.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
-            match log.iter().find(|e| e.action == "add") {
-                None => issues.push(VerifyIssue::NotLogged {
+            let Some(rec) = recorded.get(item.id.as_str()) else {
+                issues.push(VerifyIssue::NotLogged {
                     item: ItemRef::from(*item),
                     action: "add".into(),
-                }),
-                Some(add) => {
-                    let d = add.details_json();
-                    let mut fields = Vec::new();
-                    if add.case_id != item.case_id {
-                        fields.push("case_id");
-                    }
-                    if d["sha256"].as_str() != Some(item.sha256.as_str()) {
-                        fields.push("sha256");
-                    }
-                    if d["size"].as_u64() != Some(item.size) {
-                        fields.push("size");
-                    }
-                    for field in fields {
-                        issues.push(VerifyIssue::RecordMismatch {
-                            item: ItemRef::from(*item),
-                            field: field.into(),
-                        });
-                    }
+                });
+                continue;
+            };
+            let captured_at = item.captured_at.map(fmt_time);
+            let shown = Shown {
+                case_id: &item.case_id,
+                sha256: &item.sha256,
+                size: item.size,
+                original_name: &item.original_name,
+                captured_at: captured_at.as_deref(),
+                captured_at_source: item.captured_at_source.as_deref(),
+                note: &item.note,
+                tags: &item.tags,
+                step_id: item.step_id.as_deref(),
+                also_steps: item.also_steps.iter().map(|s| s.step_id.as_str()).collect(),
+                deleted: item.deleted_at.is_some(),
+            };
+            for field in differences(rec, &shown) {
+                let mut r = ItemRef::from(*item);
+                // Named as the log recorded it: a forged name must not name the item.
+                if !rec.redacted && !rec.original_name.is_empty() {
+                    r.original_name = rec.original_name.clone();
                 }
+                issues.push(VerifyIssue::RecordMismatch {
+                    item: r,
+                    field: field.key().into(),
+                });
             }
             if item.deleted_at.is_some() && !log.iter().any(|e| e.action == "delete") {
                 issues.push(VerifyIssue::NotLogged {

@@ -499,20 +499,51 @@ impl Vault {
         Ok(true)
     }
 
-    /// Deletes a case with its steps and journal, for good. Returns its id.
-    pub fn delete_case(&self, case_ref: &str) -> Result<String> {
+    /// Deletes a case for good: its steps and journal, and its evidence. Each evidence
+    /// item becomes a tombstone that keeps only its file's hash and size (its name, note
+    /// and tags are removed, its custody entries redacted, a `delete` entry records it),
+    /// and its file is removed unless another case still uses the same bytes. All in one
+    /// transaction; the files are unlinked once it has committed.
+    pub fn delete_case(&self, case_ref: &str, now: DateTime<Utc>) -> Result<CaseDeleted> {
+        let evidence_error =
+            |e: crate::evidence::EvidenceError| VaultError::Evidence(e.to_string());
+        // The connection first, then the evidence locks: the order `EvidenceStore::delete`
+        // takes them in (inside `with_connection_mut`), so the two never wait on each other.
         let mut conn = self.lock();
+        let _locks = crate::evidence::delete_locks(&self.dir).map_err(evidence_error)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id = resolve_case_id(&tx, case_ref)?;
-        // Undo entries point at earlier entries of the same case: remove newest first.
-        tx.execute(
-            "DELETE FROM events WHERE case_id = ?1 AND undoes IS NOT NULL",
-            [&id],
-        )?;
-        tx.execute("DELETE FROM cases WHERE id = ?1", [&id])?;
-        tx.commit()?;
-        Ok(id)
+        let (evidence, trash) =
+            crate::evidence::delete_case_items(&tx, &self.dir, &id, now).map_err(evidence_error)?;
+        let rows = || -> Result<()> {
+            // Undo entries point at earlier entries of the same case: remove newest first.
+            tx.execute(
+                "DELETE FROM events WHERE case_id = ?1 AND undoes IS NOT NULL",
+                [&id],
+            )?;
+            tx.execute("DELETE FROM cases WHERE id = ?1", [&id])?;
+            Ok(())
+        };
+        if let Err(e) = rows() {
+            trash.put_back();
+            return Err(e);
+        }
+        if let Err(e) = tx.commit() {
+            trash.put_back();
+            return Err(e.into());
+        }
+        trash.empty().map_err(evidence_error)?;
+        Ok(CaseDeleted { id, evidence })
     }
+}
+
+/// What [`Vault::delete_case`] removed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CaseDeleted {
+    /// The case's id.
+    pub id: String,
+    /// Its evidence: items, bytes and files removed.
+    pub evidence: crate::evidence::CaseEvidenceDeleted,
 }
 
 fn check_writable(case: &CaseRow, scenario: &Scenario) -> Result<()> {

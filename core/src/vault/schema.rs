@@ -54,7 +54,38 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "evidence for several steps",
         step: MigrationStep::Sql(SCHEMA_V4),
     },
+    Migration {
+        version: 5,
+        name: "deleted evidence is forgotten",
+        step: MigrationStep::Sql(SCHEMA_V5),
+    },
 ];
+
+/// Version 5: deleting evidence forgets what it was. The custody log stays append-only
+/// except for one change: an entry's `details` may be replaced by `{"redacted":true}` (a
+/// deleted item's name, note and tags leave the log; the entry keeps its place and hash in
+/// the chain). Items deleted before this version are forgotten now: their rows lose name,
+/// note, tags, step titles and further steps, and their entries are redacted.
+const SCHEMA_V5: &str = r#"
+DROP TRIGGER IF EXISTS evidence_custody_no_update;
+CREATE TRIGGER evidence_custody_no_update
+    BEFORE UPDATE ON evidence_custody
+    WHEN NEW.details IS NOT '{"redacted":true}'
+        OR NEW.seq IS NOT OLD.seq OR NEW.at IS NOT OLD.at OR NEW.action IS NOT OLD.action
+        OR NEW.item_id IS NOT OLD.item_id OR NEW.case_id IS NOT OLD.case_id
+        OR NEW.step_id IS NOT OLD.step_id OR NEW.prev_hash IS NOT OLD.prev_hash
+        OR NEW.entry_hash IS NOT OLD.entry_hash
+    BEGIN SELECT RAISE(ABORT, 'evidence_custody is append-only (only redaction is allowed)'); END;
+UPDATE evidence_custody SET details = '{"redacted":true}'
+    WHERE item_id IN (SELECT id FROM evidence_items WHERE deleted_at IS NOT NULL)
+      AND details IS NOT '{"redacted":true}';
+DELETE FROM evidence_tags
+    WHERE item_id IN (SELECT id FROM evidence_items WHERE deleted_at IS NOT NULL);
+DELETE FROM evidence_item_steps
+    WHERE item_id IN (SELECT id FROM evidence_items WHERE deleted_at IS NOT NULL);
+UPDATE evidence_items SET original_name = '', note = '', step_title = NULL
+    WHERE deleted_at IS NOT NULL;
+"#;
 
 /// Version 3: rules the user flagged as outdated or wrong, per pack version.
 const SCHEMA_V3: &str = r#"
@@ -302,8 +333,12 @@ pub fn open_connection(path: &Path) -> Result<Connection> {
             format!("cannot switch to WAL (got {mode})"),
         ));
     }
+    // secure_delete: content a delete removes (an evidence item's name and note, a
+    // deleted case) is overwritten with zeros in the file, so it cannot be read back from
+    // free space, nor from a backup (the backup API copies every page).
     conn.execute_batch(
         "PRAGMA synchronous = FULL;
+         PRAGMA secure_delete = ON;
          PRAGMA foreign_keys = ON;
          PRAGMA trusted_schema = OFF;
          PRAGMA temp_store = MEMORY;",

@@ -77,6 +77,18 @@ public final class TuiluScreens: @unchecked Sendable {
         try app.evidenceList(ctx: context(), caseId: caseId, stepId: step)
     }
 
+    /// Deletes one evidence item: its file, name, note and tags go; the custody log keeps
+    /// the deletion.
+    public func deleteEvidence(_ itemId: String) throws -> DeletedRecord {
+        try app.deleteEvidence(ctx: context(), itemId: itemId)
+    }
+
+    /// Deletes a case for good with its journal and all its evidence; the notice says how
+    /// much went.
+    public func deleteCase(_ caseId: String) throws -> DeletedRecord {
+        try app.deleteCase(ctx: context(), caseId: caseId)
+    }
+
     /// Changes answers of a case and re-plans it, keeping progress.
     public func setFacts(_ caseId: String, set: [String: String], unset: [String] = []) throws -> CaseScreenRecord {
         try app.setCaseFacts(ctx: context(), caseId: caseId, set: answers(set), unset: unset)

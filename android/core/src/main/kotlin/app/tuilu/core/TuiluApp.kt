@@ -10,6 +10,7 @@ import app.tuilu.core.uniffi.CancelToken
 import app.tuilu.core.uniffi.CaseScreenRecord
 import app.tuilu.core.uniffi.ChangeObserver
 import app.tuilu.core.uniffi.ChangeRecord
+import app.tuilu.core.uniffi.DeletedRecord
 import app.tuilu.core.uniffi.EvidenceAddedRecord
 import app.tuilu.core.uniffi.EvidenceListRecord
 import app.tuilu.core.uniffi.FileWrittenRecord
@@ -78,6 +79,12 @@ class TuiluScreens(
 
     suspend fun evidence(caseId: String, stepId: String? = null): EvidenceListRecord =
         io { app.evidenceList(context(), caseId, stepId) }
+
+    /** Deletes one evidence item: its file, name, note and tags go; the custody log keeps the deletion. */
+    suspend fun deleteEvidence(itemId: String): DeletedRecord = io { app.deleteEvidence(context(), itemId) }
+
+    /** Deletes a case for good with its journal and all its evidence; the notice says how much went. */
+    suspend fun deleteCase(caseId: String): DeletedRecord = io { app.deleteCase(context(), caseId) }
 
     suspend fun reminderSync(scheduled: Collection<String>): ReminderSyncRecord =
         io { app.reminderSync(context(), scheduled.toList()) }
