@@ -285,7 +285,7 @@ class UiFlowTest {
         onNodeWithTag("create-backup").assertIsNotEnabled()
 
         // A strong one, typed twice: create goes through the platform's "save as".
-        val strong = "correct horse"
+        val strong = "correct horse battery staple"
         assertTrue(screens.passphraseHint(strong).accepted)
         onNodeWithTag("passphrase").performTextClearance()
         onNodeWithTag("passphrase").performTextInput(strong)
@@ -310,7 +310,7 @@ class UiFlowTest {
     fun restoringOverCasesShowsTheCoresWordsAndReplacesOnlyWhenAsked(): Unit = runComposeUiTest {
         runBlocking { screens.createCase("douyin.guild-exit", Demo.guildAnswers) }
         val file = File(Files.createTempDirectory("tuilu-ui-backup-").toFile(), "old.tuilu-backup")
-        runBlocking { screens.createBackup(file.path, "correct horse", workFactor = 4) }
+        runBlocking { screens.createBackup(file.path, "correct horse battery staple", workFactor = 10) }
         effects.documents.addLast(PickedFile(file.path, file.name, "application/octet-stream"))
         val s = Strings.of(Language.ZH)
         c.go(Route.Settings)
@@ -318,7 +318,7 @@ class UiFlowTest {
         await("the backup section") { c.backup != null }
         onNodeWithText(c.backup!!.restoreLabel).performClick()
         waitForTag("restore-passphrase")
-        onNodeWithTag("restore-passphrase").performTextInput("correct horse")
+        onNodeWithTag("restore-passphrase").performTextInput("correct horse battery staple")
         onNodeWithText(s.checkBackup).performClick()
         await("the backup checked") { (c.backupDialog as? BackupDialog.Restore)?.checked != null }
         val checked = (c.backupDialog as BackupDialog.Restore).checked!!
