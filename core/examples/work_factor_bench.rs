@@ -29,13 +29,16 @@ use tuilu_core::evidence::{CancelFlag, EvidenceStore, NewItem, NoProgress};
 use tuilu_core::rules::Facts;
 use tuilu_core::vault::Vault;
 
-fn peak_rss_kib() -> i64 {
+/// Peak RSS (KiB) and CPU time (user + system, seconds) of this process so far.
+fn usage() -> (i64, f64) {
     // SAFETY: getrusage fills the struct it is given.
-    unsafe {
+    let u = unsafe {
         let mut u: libc::rusage = std::mem::zeroed();
         libc::getrusage(libc::RUSAGE_SELF, &mut u);
-        u.ru_maxrss // KiB on Linux
-    }
+        u
+    };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    (u.ru_maxrss, secs(u.ru_utime) + secs(u.ru_stime))
 }
 
 fn main() {
@@ -83,10 +86,12 @@ fn main() {
         }
         _ => return bench(&args[1..]),
     }
-    println!("{} {}", start.elapsed().as_secs_f64(), peak_rss_kib());
+    let (rss, cpu) = usage();
+    println!("{} {cpu} {rss}", start.elapsed().as_secs_f64());
 }
 
-fn child(args: &[&str]) -> (f64, f64) {
+/// Runs this benchmark's `args` in a fresh process: wall seconds, CPU seconds, peak MiB.
+fn child(args: &[&str]) -> (f64, f64, f64) {
     let out = Command::new(std::env::current_exe().unwrap())
         .args(args)
         .output()
@@ -98,9 +103,9 @@ fn child(args: &[&str]) -> (f64, f64) {
     );
     let text = String::from_utf8(out.stdout).unwrap();
     let mut it = text.split_whitespace();
-    let secs: f64 = it.next().unwrap().parse().unwrap();
-    let kib: f64 = it.next().unwrap().parse().unwrap();
-    (secs, kib / 1024.0)
+    let mut next = || -> f64 { it.next().unwrap().parse().unwrap() };
+    let (wall, cpu, kib) = (next(), next(), next());
+    (wall, cpu, kib / 1024.0)
 }
 
 fn bench(log_ns: &[String]) {
@@ -138,31 +143,32 @@ fn bench(log_ns: &[String]) {
     drop(v);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
     let code = generate_recovery_code().unwrap();
-    println!("{cores} cores; one case, one 64 KiB evidence file");
+    println!("{cores} cores; one case, one 64 KiB evidence file; seconds are wall (CPU)");
     println!(
-        "log N | scrypt memory | create s | create peak RSS | restore s | restore peak RSS | one guess s | 100,000 guesses ({cores} cores) | recovery code, half of 10^30 guesses ({cores} cores)"
+        "log N | scrypt memory | create s | create peak RSS | restore s | restore peak RSS | one guess, CPU s | 100,000 guesses ({cores} cores) | recovery code, half of 10^30 guesses ({cores} cores)"
     );
     for n in log_ns {
         let file = tmp.path().join(format!("b{n}.tuilu-backup"));
         let restored = tmp.path().join(format!("restored{n}"));
-        let (c_s, c_rss) = child(&[
+        let (c_s, c_cpu, c_rss) = child(&[
             "create",
             vault.to_str().unwrap(),
             file.to_str().unwrap(),
             &n.to_string(),
             &code,
         ]);
-        let (r_s, r_rss) = child(&[
+        let (r_s, r_cpu, r_rss) = child(&[
             "restore",
             file.to_str().unwrap(),
             restored.to_str().unwrap(),
             &code,
         ]);
-        let (g_s, _) = child(&["guess", file.to_str().unwrap()]);
+        // An attacker's cost is CPU time: it does not depend on this machine's load.
+        let (_, g_s, _) = child(&["guess", file.to_str().unwrap()]);
         let list_h = 100_000.0 * g_s / cores / 3600.0;
         let code_years = 0.5e30 * g_s / cores / (365.25 * 86400.0);
         println!(
-            "{n} | {} MiB | {c_s:.2} | {c_rss:.0} MiB | {r_s:.2} | {r_rss:.0} MiB | {g_s:.3} | {list_h:.1} h | {code_years:.1e} years",
+            "{n} | {} MiB | {c_s:.2} ({c_cpu:.2}) | {c_rss:.0} MiB | {r_s:.2} ({r_cpu:.2}) | {r_rss:.0} MiB | {g_s:.3} | {list_h:.1} h | {code_years:.1e} years",
             scrypt_memory_bytes(n) >> 20
         );
         let _ = fs::remove_file(&file);

@@ -19,6 +19,7 @@ import app.tuilu.core.uniffi.LetterViewRecord
 import app.tuilu.core.uniffi.LettersViewRecord
 import app.tuilu.core.uniffi.ProgressListener
 import app.tuilu.core.uniffi.QuestionnaireRecord
+import app.tuilu.core.uniffi.RecoveryCodeRecord
 import app.tuilu.core.uniffi.ReminderSyncRecord
 import app.tuilu.core.uniffi.ScenarioPickerRecord
 import app.tuilu.core.uniffi.SettingsViewRecord

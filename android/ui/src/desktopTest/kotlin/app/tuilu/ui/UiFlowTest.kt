@@ -272,6 +272,12 @@ class UiFlowTest {
         assertTrue(before.due)
         waitFor(before.dueText)
         onNodeWithText(before.createLabel).performClick()
+        // The default is a recovery code: create waits until it is written down.
+        waitForTag("recovery-code")
+        onNodeWithTag("create-backup").assertIsNotEnabled()
+        onNodeWithTag("code-written").performClick()
+        onNodeWithTag("create-backup").assertIsEnabled()
+        onNodeWithTag("own-passphrase").performClick()
         waitForTag("passphrase")
 
         // A weak passphrase: the core's label and advice show, create stays off.
