@@ -1,6 +1,7 @@
 //! `tuilu backup create|inspect|restore`: one encrypted file with the whole vault
-//! (see docs/backup.md). The passphrase is read from the terminal without echo, or from
-//! `--passphrase-file`; never from an argument.
+//! (see docs/backup.md). By default a backup gets a generated recovery code, printed once;
+//! a chosen passphrase is typed at the terminal without echo (`--ask-passphrase`) or read
+//! from `--passphrase-file`; never from an argument.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -11,8 +12,8 @@ use anyhow::{anyhow, Context};
 use clap::{Args, Subcommand};
 use serde_json::json;
 use tuilu_core::backup::{
-    assess_passphrase, create_backup, inspect_backup, restore_backup, BackupError, CreateOptions,
-    Manifest, PassphraseLevel, RestoreOptions,
+    assess_passphrase, create_backup, generate_recovery_code, inspect_backup, restore_backup,
+    BackupError, CreateOptions, Manifest, PassphraseLevel, RestoreOptions,
 };
 use tuilu_core::evidence::{CancelFlag, Progress};
 use tuilu_core::Lang;
@@ -22,15 +23,21 @@ use crate::vault_path::resolve_vault;
 
 #[derive(Subcommand, Debug)]
 pub enum BackupCommand {
-    /// 创建加密备份 / write an encrypted backup of the whole vault.
+    /// 创建加密备份（默认生成恢复码，只显示一次）/ write an encrypted backup of the whole vault (by default with a generated recovery code, shown once).
     Create {
         /// 输出文件（不得已存在）/ output file (must not exist).
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
         #[command(flatten)]
         pass: PassArgs,
-        /// scrypt work factor (log2 N) for tests; default: about one second of work.
-        #[arg(long, hide = true)]
+        /// 在终端输入自选口令（不回显，输入两次），代替生成的恢复码 / type a passphrase of
+        /// your own at the terminal (no echo, twice) instead of a generated recovery code.
+        #[arg(long, conflicts_with = "passphrase_file")]
+        ask_passphrase: bool,
+        /// scrypt work factor (log2 N), for tests: debug builds only (the release CLI has no
+        /// such flag); within the core's range, default 2^18.
+        #[cfg(debug_assertions)]
+        #[arg(long, hide = true, value_parser = work_factor_arg)]
         scrypt_work_factor: Option<u8>,
     },
     /// 查看备份内容并校验（不恢复）/ show a backup's manifest and check every entry, without restoring.
@@ -52,9 +59,23 @@ pub enum BackupCommand {
     },
 }
 
+/// `--scrypt-work-factor`: a number within the core's range, or a clear error (never a
+/// panic in the age crate).
+#[cfg(debug_assertions)]
+fn work_factor_arg(s: &str) -> Result<u8, String> {
+    use tuilu_core::backup::{MAX_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N};
+    match s.parse::<u8>() {
+        Ok(n) if (MIN_SCRYPT_LOG_N..=MAX_SCRYPT_LOG_N).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{MIN_SCRYPT_LOG_N}–{MAX_SCRYPT_LOG_N} / must be {MIN_SCRYPT_LOG_N} to {MAX_SCRYPT_LOG_N}"
+        )),
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct PassArgs {
-    /// 从文件读取口令（第一行）/ read the passphrase from this file (its first line).
+    /// 从文件读取口令或恢复码（第一行）/ read the passphrase or recovery code from this file
+    /// (its first line).
     #[arg(long, value_name = "FILE")]
     passphrase_file: Option<PathBuf>,
 }
@@ -63,6 +84,11 @@ impl PassArgs {
     /// The passphrase: the file's first line, or typed at the terminal without echo
     /// (twice when `confirm`).
     fn read(&self, lang: Lang, confirm: bool) -> anyhow::Result<String> {
+        let prompt = if confirm {
+            t(lang, "自选备份口令：", "Your backup passphrase: ")
+        } else {
+            t(lang, "恢复码或口令：", "Recovery code or passphrase: ")
+        };
         if let Some(path) = &self.passphrase_file {
             let text = std::fs::read_to_string(path).with_context(|| {
                 format!(
@@ -79,12 +105,12 @@ impl PassArgs {
                 "{}",
                 t(
                     lang,
-                    "需要在终端输入口令，或用 --passphrase-file 指定口令文件",
-                    "type the passphrase at a terminal, or give --passphrase-file"
+                    "需要在终端输入恢复码或口令，或用 --passphrase-file 指定口令文件",
+                    "type the recovery code or passphrase at a terminal, or give --passphrase-file"
                 )
             ));
         }
-        let first = rpassword::prompt_password(t(lang, "备份口令：", "Backup passphrase: "))?;
+        let first = rpassword::prompt_password(prompt)?;
         if confirm {
             // Refused before it is typed twice.
             let strength = assess_passphrase(&first);
@@ -127,10 +153,23 @@ pub fn run(g: &Globals, cmd: BackupCommand) -> anyhow::Result<ExitCode> {
         BackupCommand::Create {
             output,
             pass,
+            ask_passphrase,
+            #[cfg(debug_assertions)]
             scrypt_work_factor,
         } => {
+            #[cfg(not(debug_assertions))]
+            let scrypt_work_factor = None;
             let dir = resolve_vault(g.vault.as_deref())?;
-            let passphrase = pass.read(lang, true)?;
+            // A chosen passphrase only when asked for; by default a recovery code.
+            let recovery_code = if ask_passphrase || pass.passphrase_file.is_some() {
+                None
+            } else {
+                Some(generate_recovery_code().map_err(|e| explain(e, lang))?)
+            };
+            let passphrase = match &recovery_code {
+                Some(code) => code.clone(),
+                None => pass.read(lang, true)?,
+            };
             let progress = StderrProgress::new(g, t(lang, "备份中", "backing up"));
             let options = CreateOptions {
                 app_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -152,6 +191,7 @@ pub fn run(g: &Globals, cmd: BackupCommand) -> anyhow::Result<ExitCode> {
                     "path": r.path,
                     "size": r.size,
                     "manifest": r.manifest,
+                    "recovery_code": recovery_code,
                 }))?;
             } else {
                 println!(
@@ -160,14 +200,17 @@ pub fn run(g: &Globals, cmd: BackupCommand) -> anyhow::Result<ExitCode> {
                     r.path.display()
                 );
                 print_summary(&r.manifest, r.size, lang);
-                println!(
-                    "{}",
-                    t(
-                        lang,
-                        "请把备份文件和口令分开保存。忘记口令就无法恢复。",
-                        "Keep the file and the passphrase apart. Without the passphrase nothing can be restored."
-                    )
-                );
+                match &recovery_code {
+                    Some(code) => print_recovery_code(code, lang),
+                    None => println!(
+                        "{}",
+                        t(
+                            lang,
+                            "请把备份文件和口令分开保存。忘记口令就无法恢复。",
+                            "Keep the file and the passphrase apart. Without the passphrase nothing can be restored."
+                        )
+                    ),
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -256,6 +299,30 @@ pub fn run(g: &Globals, cmd: BackupCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The generated code, shown this once, with what to do with it.
+fn print_recovery_code(code: &str, lang: Lang) {
+    println!();
+    println!(
+        "{}",
+        t(
+            lang,
+            "这个备份的恢复码（只显示这一次）：",
+            "This backup's recovery code (shown only this once):"
+        )
+    );
+    println!();
+    println!("    {code}");
+    println!();
+    println!(
+        "{}",
+        t(
+            lang,
+            "请把这串恢复码写在纸上，和备份文件分开保存。恢复时输入它（空格可省略）。退路不保存恢复码；丢了它，谁也无法打开这个备份。",
+            "Write this recovery code on paper and keep it apart from the backup file. Type it to restore (spaces optional). Tuilu does not keep it; without it nobody can open this backup."
+        )
+    );
 }
 
 /// The error in the user's language only (the core's `Display` carries both), with the

@@ -481,3 +481,195 @@ fn a_full_disk_during_restore_leaves_the_vault_as_it_was() {
         .collect();
     assert_eq!(left.len(), 1, "{left:?}");
 }
+
+/// The recovery code in `tuilu backup create`'s output: the line of 6 groups of 5 digits.
+fn printed_code(stdout: &str) -> String {
+    stdout
+        .lines()
+        .map(str::trim)
+        .find(|l| {
+            let groups: Vec<&str> = l.split(' ').collect();
+            groups.len() == 6
+                && groups
+                    .iter()
+                    .all(|g| g.len() == 5 && g.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .unwrap_or_else(|| panic!("no recovery code in:\n{stdout}"))
+        .to_string()
+}
+
+#[test]
+fn without_a_passphrase_option_a_recovery_code_is_made_and_printed_once() {
+    let t = tempfile::tempdir().unwrap();
+    let vault = t.path().join("vault");
+    json(&vault, &["case", "new", "douyin.recharge-refund"]);
+    let file = t.path().join("b.tuilu-backup");
+    let out = ok(
+        &vault,
+        &[
+            "backup",
+            "create",
+            "-o",
+            s(&file),
+            "--scrypt-work-factor",
+            "12",
+        ],
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let code = printed_code(&text);
+    assert!(
+        text.contains("恢复码") && text.contains("写在纸上") && !text.contains("recovery"),
+        "{text}"
+    );
+    // Typed without the spaces, or with dashes: it opens the backup.
+    for typed in [code.replace(' ', ""), code.replace(' ', "-")] {
+        let f = t.path().join("code.txt");
+        std::fs::write(&f, format!("{typed}\n")).unwrap();
+        let out = ok(
+            &vault,
+            &["backup", "inspect", s(&file), "--passphrase-file", s(&f)],
+        );
+        assert!(String::from_utf8(out.stdout).unwrap().contains("校验通过"));
+    }
+    // In English, and in JSON (the code is in the output, once).
+    let file2 = t.path().join("c.tuilu-backup");
+    let out = ok(
+        &vault,
+        &[
+            "--lang",
+            "en",
+            "backup",
+            "create",
+            "-o",
+            s(&file2),
+            "--scrypt-work-factor",
+            "12",
+        ],
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_ne!(printed_code(&text), code);
+    assert!(
+        text.contains("recovery code") && !text.contains("恢复码"),
+        "{text}"
+    );
+    let file3 = t.path().join("d.tuilu-backup");
+    let v = json(
+        &vault,
+        &[
+            "backup",
+            "create",
+            "-o",
+            s(&file3),
+            "--scrypt-work-factor",
+            "12",
+        ],
+    );
+    assert_eq!(v["recovery_code"].as_str().unwrap().len(), 35, "{v}");
+    // A chosen passphrase still works from a file; --ask-passphrase needs a terminal.
+    let pass = pass_file(t.path());
+    let out = run(
+        &vault,
+        &[
+            "backup",
+            "create",
+            "-o",
+            s(&t.path().join("e")),
+            "--ask-passphrase",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("--passphrase-file"));
+    let out = create(&vault, &t.path().join("f"), &pass);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text.contains("恢复码") && text.contains("口令分开保存"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_work_factor_flag_is_bounded_and_never_panics() {
+    // It accepted 1 and panicked with a backtrace on 0 and 64 (issue 23). The flag exists
+    // in debug builds only; the release CLI has none.
+    let t = tempfile::tempdir().unwrap();
+    let vault = t.path().join("vault");
+    json(&vault, &["case", "new", "douyin.recharge-refund"]);
+    let pass = pass_file(t.path());
+    for n in ["0", "1", "9", "20", "64", "x"] {
+        let file = t.path().join(format!("b{n}"));
+        let out = run(
+            &vault,
+            &[
+                "backup",
+                "create",
+                "-o",
+                s(&file),
+                "--passphrase-file",
+                s(&pass),
+                "--scrypt-work-factor",
+                n,
+            ],
+        );
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{n}: {err}");
+        assert!(
+            err.contains("10–19") && !err.contains("panicked"),
+            "{n}: {err}"
+        );
+        assert!(!file.exists());
+    }
+}
+
+#[test]
+fn an_armoured_file_from_the_go_age_tool_opens() {
+    // `age -a -p` (the Go tool, scrypt 2^18) around a backup's tar stream: read, not
+    // "这不是退路备份文件" (issue 23).
+    let t = tempfile::tempdir().unwrap();
+    let vault = t.path().join("vault");
+    json(&vault, &["case", "new", "douyin.recharge-refund"]);
+    let pass = pass_file(t.path());
+    let file = t.path().join("b.age");
+    create(&vault, &file, &pass);
+    let tarball = t.path().join("plain.tar");
+    let armoured = t.path().join("armoured.age");
+    for (cmd, input) in [
+        (
+            format!("age -d -o '{}' '{}'", tarball.display(), file.display()),
+            format!("{PASS}\n"),
+        ),
+        (
+            format!(
+                "age -a -p -o '{}' '{}'",
+                armoured.display(),
+                tarball.display()
+            ),
+            format!("{PASS}\n{PASS}\n"),
+        ),
+    ] {
+        let mut child = Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("`script` (util-linux) runs the age tool in a terminal");
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), input.as_bytes()).unwrap();
+        assert!(child.wait().unwrap().success(), "{cmd}");
+    }
+    let text = std::fs::read_to_string(&armoured).unwrap();
+    assert!(text.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"));
+    let out = ok(
+        &vault,
+        &[
+            "backup",
+            "inspect",
+            s(&armoured),
+            "--passphrase-file",
+            s(&pass),
+        ],
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("校验通过"), "{text}");
+}

@@ -731,9 +731,39 @@ fn the_backup_section_nudges_until_everything_is_in_a_backup() {
     let weak = app.passphrase_hint(&c, "5201314");
     assert!(!weak.accepted);
     assert_eq!((weak.meter, weak.label.as_str()), (0, "太弱"));
-    let strong = app.passphrase_hint(&c, "门前大桥下 游过一群鸭");
+    let strong = app.passphrase_hint(&c, "correct horse battery staple");
     assert!(strong.accepted);
     assert_eq!((strong.meter, strong.label.as_str()), (3, "强"));
+    // zxcvbn counts a Chinese character as ten guesses: a phrase of 10 is accepted.
+    let chinese = app.passphrase_hint(&c, "门前大桥下 游过一群鸭");
+    assert!(chinese.accepted && chinese.meter >= 1, "{chinese:?}");
+    // In every cracking list; the meter before zxcvbn accepted them.
+    for p in ["Password1!", "P@ssw0rd", "qwerty123", "woaini1314520"] {
+        let h = app.passphrase_hint(&c, p);
+        assert!(!h.accepted && h.meter == 0, "{p}: {h:?}");
+    }
+    // The default is a generated recovery code, shown with what to do with it.
+    assert!(
+        v.explanation.contains("30-digit recovery code"),
+        "{}",
+        v.explanation
+    );
+    let zh = app.backup_section(&c).unwrap();
+    assert!(
+        zh.explanation.contains("30 位数字的恢复码"),
+        "{}",
+        zh.explanation
+    );
+    let code = app.new_recovery_code(&c).unwrap();
+    assert_eq!(code.code.len(), 35);
+    assert_ne!(code.code, app.new_recovery_code(&c).unwrap().code);
+    assert!(
+        code.instruction.contains("写在纸上"),
+        "{}",
+        code.instruction
+    );
+    assert_eq!(code.confirm_label, "我已写下恢复码");
+    assert_eq!(app.passphrase_hint(&c, &code.code).meter, 3);
     assert!(!app
         .passphrase_hint(&later, "sunflower")
         .advice

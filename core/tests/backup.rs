@@ -765,7 +765,17 @@ fn a_passphrase_guessed_in_moments_is_refused_and_nothing_is_written() {
     make_vault(&src, 1, 2, "w");
     let out = t.path().join("out");
     fs::create_dir(&out).unwrap();
-    for weak in ["123456", "5201314", "19900101", "abc"] {
+    // The last four are in every cracking list; the meter before zxcvbn accepted them.
+    for weak in [
+        "123456",
+        "5201314",
+        "19900101",
+        "abc",
+        "Password1!",
+        "P@ssw0rd",
+        "qwerty123",
+        "woaini1314520",
+    ] {
         let e = create_backup(
             &src,
             &out.join("b.backup"),
@@ -783,30 +793,217 @@ fn a_passphrase_guessed_in_moments_is_refused_and_nothing_is_written() {
     assert_eq!(fs::read_dir(&out).unwrap().count(), 0);
 }
 
+/// The scrypt stanza of an age file's header: `-> scrypt SALT LOG_N`.
+fn scrypt_stanza(file: &Path) -> String {
+    let header = fs::read(file).unwrap();
+    let header = String::from_utf8_lossy(&header[..200]).into_owned();
+    header
+        .lines()
+        .find(|l| l.starts_with("-> scrypt "))
+        .expect("an scrypt stanza")
+        .to_string()
+}
+
 #[test]
-fn backups_use_a_work_factor_a_phone_can_open() {
-    // A backup made with the default settings asks for 2^15 scrypt (32 MiB), whatever
-    // the speed of the machine that made it.
+fn the_work_factor_is_fixed_and_out_of_range_factors_are_refused() {
+    use tuilu_core::backup::{DEFAULT_SCRYPT_LOG_N, MAX_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N};
+    // New backups use age's default whatever the machine; files from the Go `age` tool
+    // (always 18) open with a step of margin; tests may go down to 10, nothing lower.
+    assert_eq!(DEFAULT_SCRYPT_LOG_N, 18);
+    assert_eq!(MAX_SCRYPT_LOG_N, 19);
+    assert_eq!(MIN_SCRYPT_LOG_N, 10);
     let t = tempfile::tempdir().unwrap();
     let src = t.path().join("vault");
     make_vault(&src, 1, 1, "f");
+    let out = t.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let with = |n: u8| {
+        create_backup(
+            &src,
+            &out.join(format!("b{n}.backup")),
+            PASS,
+            &CreateOptions {
+                app_version: "test".into(),
+                scrypt_log_n: Some(n),
+            },
+            &NoProgress,
+            &CancelFlag::new(),
+            now(),
+        )
+    };
+    // 0 and 64 made the age crate panic; 1 was accepted (issue 23).
+    for n in [0, 1, 9, 20, 64, 255] {
+        let e = with(n).unwrap_err();
+        assert!(
+            matches!(e, BackupError::WorkFactorOutOfRange { requested, min: 10, max: 19 } if requested == n),
+            "{n}: {e:?}"
+        );
+        assert!(e.message(tuilu_core::Lang::Zh).contains("10–19"), "{e}");
+    }
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 0);
+    let made = with(11).unwrap();
+    assert_eq!(scrypt_stanza(&made.path).split(' ').nth(3), Some("11"));
+}
+
+#[test]
+fn a_header_above_the_maximum_is_refused_before_any_work() {
+    // A header edited to ask for 2^20 cost 27 s and 1 GB before "wrong passphrase"; to
+    // 2^63, forever. Refused at once, with the memory it would take, in words.
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("vault");
+    make_vault(&src, 1, 1, "h");
+    let good = t.path().join("good.backup");
+    backup_of(&src, &good);
+    let stanza = scrypt_stanza(&good);
+    let bytes = fs::read(&good).unwrap();
+    for n in [20u8, 40, 63] {
+        let edited = format!("{} {n}", stanza.rsplit_once(' ').unwrap().0);
+        let forged = t.path().join(format!("forged{n}.backup"));
+        let text = bytes
+            .windows(stanza.len())
+            .position(|w| w == stanza.as_bytes())
+            .unwrap();
+        let mut b = bytes[..text].to_vec();
+        b.extend_from_slice(edited.as_bytes());
+        b.extend_from_slice(&bytes[text + stanza.len()..]);
+        fs::write(&forged, b).unwrap();
+        let e = inspect_backup(&forged, PASS, &NoProgress, &CancelFlag::new()).unwrap_err();
+        assert!(
+            matches!(e, BackupError::TooCostly { required, maximum: 19 } if required == n),
+            "{n}: {e:?}"
+        );
+        let zh = e.message(tuilu_core::Lang::Zh);
+        assert!(zh.contains("512 MB") && !zh.contains("work"), "{zh}");
+        if n == 20 {
+            assert!(zh.contains("1024 MB"), "{zh}");
+        }
+        let vault = t.path().join(format!("v{n}"));
+        let e = restore_backup(
+            &forged,
+            PASS,
+            &vault,
+            &RestoreOptions::default(),
+            &NoProgress,
+            &CancelFlag::new(),
+            now(),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), "too_costly");
+    }
+}
+
+#[test]
+fn a_recovery_code_opens_the_backup_however_it_is_typed() {
+    use tuilu_core::backup::generate_recovery_code;
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("vault");
+    make_vault(&src, 1, 1, "c");
     let file = t.path().join("b.backup");
+    let code = generate_recovery_code().unwrap();
     create_backup(
         &src,
         &file,
-        PASS,
-        &tuilu_core::backup::CreateOptions::default(),
+        &code,
+        &opts(),
         &NoProgress,
         &CancelFlag::new(),
         now(),
     )
     .unwrap();
-    let header = fs::read(&file).unwrap();
-    let header = String::from_utf8_lossy(&header[..200]);
-    let stanza = header
-        .lines()
-        .find(|l| l.starts_with("-> scrypt "))
-        .expect("an scrypt stanza");
-    assert_eq!(stanza.split(' ').nth(3), Some("15"), "{stanza}");
-    assert_eq!(tuilu_core::backup::DEFAULT_SCRYPT_LOG_N, 15);
+    let digits: String = code.chars().filter(char::is_ascii_digit).collect();
+    let wide: String = digits
+        .chars()
+        .map(|d| char::from_u32(d as u32 - '0' as u32 + '０' as u32).unwrap())
+        .collect();
+    for typed in [
+        code.clone(),
+        digits.clone(),
+        code.replace(' ', "-"),
+        format!("{}\n{}", &code[..17], &code[18..]),
+        wide,
+    ] {
+        inspect_backup(&file, &typed, &NoProgress, &CancelFlag::new())
+            .unwrap_or_else(|e| panic!("{typed:?}: {e}"));
+    }
+    let mut wrong = digits.into_bytes();
+    wrong[0] = if wrong[0] == b'9' { b'0' } else { wrong[0] + 1 };
+    let wrong = String::from_utf8(wrong).unwrap();
+    let e = inspect_backup(&file, &wrong, &NoProgress, &CancelFlag::new()).unwrap_err();
+    assert_eq!(e.kind(), "wrong_passphrase");
+}
+
+#[test]
+fn an_ascii_armoured_age_file_is_read() {
+    // `age -a -p` writes the same age file in base64 between BEGIN/END lines; it was
+    // called "not a Tuilu backup file" (issue 23).
+    use std::io::{Read, Write};
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("vault");
+    make_vault(&src, 1, 2, "a");
+    let binary = t.path().join("b.backup");
+    backup_of(&src, &binary);
+    let mut identity = age::scrypt::Identity::new(PASS.to_owned().into());
+    identity.set_max_work_factor(10);
+    let mut plain = Vec::new();
+    age::Decryptor::new(&fs::read(&binary).unwrap()[..])
+        .unwrap()
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .unwrap()
+        .read_to_end(&mut plain)
+        .unwrap();
+    let mut r = age::scrypt::Recipient::new(PASS.to_owned().into());
+    r.set_work_factor(10);
+    let armored =
+        age::armor::ArmoredWriter::wrap_output(Vec::new(), age::armor::Format::AsciiArmor).unwrap();
+    let mut w = age::Encryptor::with_recipients(std::iter::once(&r as _))
+        .unwrap()
+        .wrap_output(armored)
+        .unwrap();
+    w.write_all(&plain).unwrap();
+    let text = w.finish().unwrap().finish().unwrap();
+    assert!(text.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----\n"));
+    let file = t.path().join("armoured.age");
+    fs::write(&file, &text).unwrap();
+
+    let report = inspect_backup(&file, PASS, &NoProgress, &CancelFlag::new()).unwrap();
+    assert_eq!(report.entries_checked, 3 + 1);
+    let restored = t.path().join("restored");
+    restore_backup(
+        &file,
+        PASS,
+        &restored,
+        &RestoreOptions::default(),
+        &NoProgress,
+        &CancelFlag::new(),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(views(&restored), views(&src));
+    assert_eq!(
+        inspect_backup(&file, "wrong guess", &NoProgress, &CancelFlag::new())
+            .unwrap_err()
+            .kind(),
+        "wrong_passphrase"
+    );
+
+    // Armour with a broken line (not wrapped at 64 columns): named as armour.
+    let lines: Vec<&[u8]> = text.split(|b| *b == b'\n').collect();
+    let mut broken = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        broken.extend_from_slice(if i == 1 { &l[..40] } else { l });
+        broken.push(b'\n');
+    }
+    let bad = t.path().join("broken.age");
+    fs::write(&bad, &broken).unwrap();
+    let e = inspect_backup(&bad, PASS, &NoProgress, &CancelFlag::new()).unwrap_err();
+    assert_eq!(e.kind(), "damaged_armor", "{e}");
+    assert!(
+        e.message(tuilu_core::Lang::Zh).contains("age 加密文件"),
+        "{e}"
+    );
+    // Cut in the middle: incomplete.
+    let cut = t.path().join("cut.age");
+    fs::write(&cut, &text[..text.len() / 2]).unwrap();
+    let e = inspect_backup(&cut, PASS, &NoProgress, &CancelFlag::new()).unwrap_err();
+    assert!(matches!(e.kind(), "truncated" | "damaged_armor"), "{e}");
 }

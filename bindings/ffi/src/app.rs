@@ -379,6 +379,13 @@ view_record!(
     }
 );
 view_record!(
+    /// A fresh recovery code (the default for a new backup) and what to do with it.
+    RecoveryCodeRecord <= core_app::RecoveryCodeView {
+        code: String, instruction: String, confirm_label: String,
+        own_passphrase_label: String,
+    }
+);
+view_record!(
     /// One change, told to observers.
     ChangeRecord <= core_app::Change { kind: ChangeKind, case_id: Option<String> }
 );
@@ -473,7 +480,8 @@ pub enum AppError {
     FileProblem { code: String, user_message: String },
     /// A backup could not be made, read or restored; `kind`: `wrong_passphrase`,
     /// `truncated`, `damaged`, `not_a_backup`, `newer_format`, `vault_has_cases`,
-    /// `verify_failed`, `no_space`, `output_exists`, `empty_passphrase`, `too_costly`...
+    /// `verify_failed`, `no_space`, `output_exists`, `empty_passphrase`, `too_costly`,
+    /// `work_factor_out_of_range`, `damaged_armor`...
     #[error("{user_message}")]
     Backup { kind: String, user_message: String },
     #[error("{user_message}")]
@@ -682,6 +690,9 @@ export_views! {
     /// The new backup never reached the place the user chose (exporter dismissed, copy
     /// failed): the section goes back to the backup before it.
     fn backup_not_kept() -> BackupSectionRecord = |app, c| app.backup_not_kept(c);
+    /// A fresh 30-digit recovery code from the OS CSPRNG for the next backup: show it once,
+    /// then pass `code` as the passphrase to `create_backup`. Nothing is stored.
+    fn new_recovery_code() -> RecoveryCodeRecord = |app, c| app.new_recovery_code(c);
     /// The hint under the passphrase field, as the user types. Nothing is stored.
     fn passphrase_hint(passphrase: String) -> PassphraseHintRecord =
         |app, c| Ok(app.passphrase_hint(c, &passphrase));

@@ -65,11 +65,18 @@ where
     result
 }
 
+/// The test-only work factor, within the core's range (10–19); anything else is refused
+/// before any work (1 was accepted, and 0 or 64 would have panicked in the age crate).
 fn log_n(work_factor: Option<i32>) -> Result<Option<u8>, AppError> {
+    use tuilu_core::backup::{MAX_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N};
     match work_factor {
         None => Ok(None),
-        Some(n @ 1..=30) => Ok(Some(n as u8)),
-        Some(_) => Err(AppError::invalid_input("scrypt work factor must be 1–30")),
+        Some(n) if (i32::from(MIN_SCRYPT_LOG_N)..=i32::from(MAX_SCRYPT_LOG_N)).contains(&n) => {
+            Ok(Some(n as u8))
+        }
+        Some(_) => Err(AppError::invalid_input(&format!(
+            "scrypt work factor must be {MIN_SCRYPT_LOG_N}–{MAX_SCRYPT_LOG_N}"
+        ))),
     }
 }
 
@@ -143,7 +150,9 @@ export_long_ops! {
 #[uniffi::export]
 impl TuiluApp {
     /// Writes an encrypted backup of the whole vault to `out_path` (which must not exist).
-    /// `scrypt_work_factor` (log2 N, 1–30) is for tests; none takes about a second.
+    /// `passphrase`: a recovery code from `new_recovery_code` (the default) or a chosen
+    /// passphrase strong enough. `scrypt_work_factor` (log2 N, 10–19) is for tests only;
+    /// none: 2^18, age's default.
     pub async fn create_backup(
         &self,
         ctx: ViewContextRecord,
@@ -292,8 +301,8 @@ mod tests {
             .block_on(app.create_backup(
                 context(),
                 file.clone(),
-                "correct horse".into(),
-                Some(4),
+                "correct horse battery staple".into(),
+                Some(10),
                 None,
                 None,
             ))
@@ -309,7 +318,41 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(log_n(Some(99)), Err(AppError::Refused { .. })));
+        for n in [-1, 0, 1, 9, 20, 64, 99] {
+            assert!(
+                matches!(log_n(Some(n)), Err(AppError::Refused { .. })),
+                "{n}"
+            );
+        }
+        assert_eq!(log_n(Some(10)).unwrap(), Some(10));
+        // Through the exported method: refused before any work, no file.
+        let weak_factor = dir.join("w.backup").to_string_lossy().into_owned();
+        let e = rt
+            .block_on(app.create_backup(
+                context(),
+                weak_factor.clone(),
+                "correct horse battery staple".into(),
+                Some(1),
+                None,
+                None,
+            ))
+            .unwrap_err();
+        assert!(matches!(e, AppError::Refused { .. }), "{e:?}");
+        assert!(!std::path::Path::new(&weak_factor).exists());
+        // The default: a recovery code, which opens the backup without its spaces.
+        let code = app.new_recovery_code(context()).unwrap();
+        let coded = dir.join("c.backup").to_string_lossy().into_owned();
+        rt.block_on(app.create_backup(
+            context(),
+            coded.clone(),
+            code.code.clone(),
+            Some(10),
+            None,
+            None,
+        ))
+        .unwrap();
+        rt.block_on(app.inspect_backup(context(), coded, code.code.replace(' ', ""), None, None))
+            .unwrap();
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -130,9 +130,11 @@ def test_backup_round_trip_and_a_wrong_passphrase(vault, tmp_path):
     before = app.backup_section(ctx())
     assert before.last_backup_at is None and before.due
     assert not app.passphrase_hint(ctx(), "5201314").accepted
-    assert app.passphrase_hint(ctx(), "correct horse").label == "强"
+    assert app.passphrase_hint(ctx(), "correct horse battery staple").label == "强"
+    assert not app.passphrase_hint(ctx(), "woaini1314520").accepted
+    assert len(app.new_recovery_code(ctx()).code) == 35
     file = str(tmp_path / "tuilu.backup")
-    made = run(app.create_backup(ctx(), file, "correct horse", 4, Progress(), None))
+    made = run(app.create_backup(ctx(), file, "correct horse battery staple", 10, Progress(), None))
     assert made.cases == 1 and made.contents_text.startswith("1 个案件、1 份证据文件")
     after = app.backup_section(ctx())
     assert after.last_backup_at is not None and not after.due
@@ -142,12 +144,12 @@ def test_backup_round_trip_and_a_wrong_passphrase(vault, tmp_path):
     assert e.value.kind == "wrong_passphrase" and e.value.user_message.startswith("口令不对")
 
     other = tuilu.TuiluApp(str(tmp_path / "phone2"))
-    restored = run(other.restore_backup(ctx(lang=tuilu.Language.EN), file, "correct horse", False, None, None))
+    restored = run(other.restore_backup(ctx(lang=tuilu.Language.EN), file, "correct horse battery staple", False, None, None))
     assert restored.headline == "Restored from the backup" and not restored.replaced
     assert [c.id for c in other.home(ctx()).cases] == [case.id]
     assert len(other.evidence_list(ctx(), case.id, None).items) == 1
     with pytest.raises(tuilu.AppError.Backup) as e:
-        run(other.restore_backup(ctx(), file, "correct horse", False, None, None))
+        run(other.restore_backup(ctx(), file, "correct horse battery staple", False, None, None))
     assert e.value.kind == "vault_has_cases"
 
 

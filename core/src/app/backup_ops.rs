@@ -37,7 +37,7 @@ pub struct BackupView {
 }
 
 /// The core's backup error with its words in both languages (the app shows one).
-fn backup_error(e: BackupError) -> AppError {
+pub(super) fn backup_error(e: BackupError) -> AppError {
     match e {
         BackupError::Cancelled => AppError::Cancelled,
         e => AppError::Backup {
@@ -92,7 +92,10 @@ fn file_size(path: &Path) -> u64 {
 impl App {
     /// Writes an encrypted backup of the whole vault to `out` (which must not exist): age
     /// with the passphrase (scrypt) around the database snapshot, the vault's files and
-    /// every evidence original. `scrypt_log_n` is for tests (`None`: about a second).
+    /// every evidence original. `passphrase` is a recovery code ([`App::new_recovery_code`],
+    /// the default) or a chosen passphrase strong enough. `scrypt_log_n` is for tests
+    /// (`None`: [`bk::DEFAULT_SCRYPT_LOG_N`]; otherwise within
+    /// [`bk::MIN_SCRYPT_LOG_N`]..=[`bk::MAX_SCRYPT_LOG_N`]).
     /// A failure or a cancellation leaves no file.
     pub fn create_backup(
         &self,
@@ -114,8 +117,10 @@ impl App {
         )
         .map_err(backup_error)?;
         let headline = match ctx.lang {
-            Lang::Zh => "备份已完成，请把文件和口令分开保存".to_string(),
-            Lang::En => "Backup done; keep the file and the passphrase apart".to_string(),
+            Lang::Zh => "备份已完成，请把文件和恢复码（或口令）分开保存".to_string(),
+            Lang::En => {
+                "Backup done; keep the file and the recovery code (or passphrase) apart".to_string()
+            }
         };
         Ok(view(ctx, &r.path, r.size, &r.manifest, headline, false))
     }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::error::AppError;
 use super::present::{local_text, size_text};
 use super::{App, ViewContext};
-use crate::backup::{assess_passphrase, last_backup, PassphraseLevel};
+use crate::backup::{assess_passphrase, generate_recovery_code, last_backup, PassphraseLevel};
 use crate::text::Lang;
 
 /// A backup older than this is due again, once there is something in the vault.
@@ -36,6 +36,21 @@ pub struct BackupSectionView {
     pub explanation: String,
     pub create_label: String,
     pub restore_label: String,
+}
+
+/// A fresh recovery code for a new backup (the default; a chosen passphrase is the
+/// alternative), with what the person must do with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecoveryCodeView {
+    /// 30 digits in 6 groups of 5 ("04172 93385 …"): pass it as the passphrase. Restore
+    /// accepts it with or without the spaces.
+    pub code: String,
+    /// "请把这串恢复码写在纸上……".
+    pub instruction: String,
+    /// "我已写下恢复码": what the person confirms before the backup is made.
+    pub confirm_label: String,
+    /// "改用自设口令": the way to a chosen passphrase instead.
+    pub own_passphrase_label: String,
 }
 
 /// The hint under the passphrase field, updated as the user types.
@@ -152,8 +167,8 @@ impl App {
             mime_type: "application/octet-stream".into(),
             explanation: tr(
                 lang,
-                "备份是一个加密文件，含全部案件、证据原件、导入的节假日和规则包。请把它存到手机以外的地方（电脑、网盘）。口令由你设定，退路不保存；忘记口令，备份就无法恢复。",
-                "A backup is one encrypted file with every case, every evidence original, imported holidays and rule packs. Keep it off the phone (a computer, a cloud drive). You choose the passphrase and Tuilu does not keep it; without it the backup cannot be restored.",
+                "备份是一个加密文件，含全部案件、证据原件、导入的节假日和规则包。请把它存到手机以外的地方（电脑、网盘）。默认由退路生成一串 30 位数字的恢复码来加密，请写在纸上保存；也可以改用足够强的自设口令。退路不保存恢复码或口令；丢了它，备份就无法恢复。",
+                "A backup is one encrypted file with every case, every evidence original, imported holidays and rule packs. Keep it off the phone (a computer, a cloud drive). By default Tuilu makes a 30-digit recovery code to encrypt it: write it on paper. You may use a strong passphrase of your own instead. Tuilu keeps neither; without it the backup cannot be restored.",
             ),
             create_label: tr(lang, "创建备份", "Create backup"),
             restore_label: tr(lang, "从备份恢复", "Restore from backup"),
@@ -168,6 +183,23 @@ impl App {
             detail: e.to_string(),
         })?;
         self.backup_section(ctx)
+    }
+
+    /// A fresh recovery code from the operating system's CSPRNG, for the next backup.
+    /// Nothing is stored: the apps show it once and pass it to `create_backup`.
+    pub fn new_recovery_code(&self, ctx: &ViewContext) -> Result<RecoveryCodeView, AppError> {
+        let code = generate_recovery_code().map_err(super::backup_ops::backup_error)?;
+        let lang = ctx.lang;
+        Ok(RecoveryCodeView {
+            code,
+            instruction: tr(
+                lang,
+                "请把这串恢复码写在纸上，和备份文件分开保存。恢复时输入它（空格可省略）。它只显示这一次，退路不保存；丢了它，谁也无法打开这个备份。",
+                "Write this recovery code on paper and keep it apart from the backup file. Type it to restore (spaces optional). It is shown only this once and Tuilu does not keep it; without it nobody can open this backup.",
+            ),
+            confirm_label: tr(lang, "我已写下恢复码", "I have written the code down"),
+            own_passphrase_label: tr(lang, "改用自设口令", "Use a passphrase of my own"),
+        })
     }
 
     /// The hint for a passphrase being typed. Pure: nothing is stored or logged.

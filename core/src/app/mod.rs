@@ -25,7 +25,9 @@ use chrono::{DateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use backup_ops::BackupView;
-pub use backup_view::{BackupSectionView, PassphraseHintView, BACKUP_DUE_AFTER_DAYS};
+pub use backup_view::{
+    BackupSectionView, PassphraseHintView, RecoveryCodeView, BACKUP_DUE_AFTER_DAYS,
+};
 pub use error::{AppError, Missing};
 pub use evidence_ops::{BundleCheckView, DeletedView, EvidenceAddedView, FileWrittenView};
 pub use questionnaire::Answer;

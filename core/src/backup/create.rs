@@ -31,20 +31,14 @@ pub const LAST_BACKUP_FILE: &str = "last-backup.json";
 /// [`forget_last_backup`] can put it back when the new file never reached its place.
 pub(crate) const PREVIOUS_BACKUP_FILE: &str = "last-backup.previous.json";
 
-/// The scrypt work factor of a backup: 2^15 (32 MiB of scrypt memory, a fraction of a
-/// second on a phone). Not age's default (about one second of work on the device making
-/// the backup): a fast desktop then picks 2^18–2^20, and the phone restoring it needs
-/// 256 MiB–1 GiB of memory to open it. The passphrase carries the strength instead: a
-/// too-weak one is refused ([`super::assess_passphrase`]). See docs/backup.md.
-pub const DEFAULT_SCRYPT_LOG_N: u8 = 15;
-
 /// How to make a backup.
 #[derive(Debug, Clone, Default)]
 pub struct CreateOptions {
     /// Written into the manifest (the app's or the CLI's version).
     pub app_version: String,
-    /// scrypt work factor (log2 N). `None`: [`DEFAULT_SCRYPT_LOG_N`]. Tests use a small
-    /// one.
+    /// scrypt work factor (log2 N). `None`: [`super::DEFAULT_SCRYPT_LOG_N`]; otherwise
+    /// within [`super::MIN_SCRYPT_LOG_N`]..=[`super::MAX_SCRYPT_LOG_N`] (tests use a small
+    /// one), or [`BackupError::WorkFactorOutOfRange`].
     pub scrypt_log_n: Option<u8>,
 }
 
@@ -150,6 +144,7 @@ pub fn create_backup(
             en: strength.advice.en,
         });
     }
+    let log_n = super::work_factor::creation_log_n(options.scrypt_log_n)?;
     let out_name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -276,8 +271,9 @@ pub fn create_backup(
         open.mode(0o600); // personal data, even encrypted
     }
     let file = open.open(&tmp).map_err(BackupError::write("create"))?;
-    let mut recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.to_owned()));
-    recipient.set_work_factor(options.scrypt_log_n.unwrap_or(DEFAULT_SCRYPT_LOG_N));
+    let key = super::backup_key(passphrase).into_owned();
+    let mut recipient = age::scrypt::Recipient::new(SecretString::from(key));
+    recipient.set_work_factor(log_n);
     let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as _))
         .map_err(|_| BackupError::Vault("cannot set up encryption".into()))?;
     let stream = encryptor

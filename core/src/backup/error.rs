@@ -58,10 +58,23 @@ pub enum BackupError {
     /// The disk filled up.
     #[error("存储空间不足：操作没有完成，没有留下不完整的文件，保险库保持原样；请释放一些空间后重试 / not enough storage space: the operation was not completed, no partial file was left and the vault is as it was; free some space and try again")]
     NoSpace,
-    /// The backup asks for more scrypt work than this device accepts (about 16 times
-    /// what takes a second here): made on a much faster machine, or hostile.
-    #[error("备份的口令加密强度超出本设备可承受的范围 / the backup's passphrase work factor is too high for this device")]
-    TooCostly,
+    /// The backup asks for more scrypt work than any backup may
+    /// ([`super::MAX_SCRYPT_LOG_N`]): made with a work factor no phone should have to
+    /// meet, or hostile. Refused before any work.
+    #[error("这个备份要求的口令加密强度过高：打开它需要约 {} MB 内存，退路最多接受 {} MB，为保护本设备没有尝试打开。若备份来自其他 age 工具，请在电脑上用较低强度重新加密 / the backup asks for too much passphrase work: opening it needs about {} MB of memory and Tuilu accepts at most {} MB, so it was not tried. If another age tool made it, re-encrypt it on a computer with a lower work factor", mib(*.required), mib(*.maximum), mib(*.required), mib(*.maximum))]
+    TooCostly {
+        /// The work factor (log2 N) in the file's header.
+        required: u8,
+        /// [`super::MAX_SCRYPT_LOG_N`].
+        maximum: u8,
+    },
+    /// A work factor outside the range a backup may be made with.
+    #[error("加密强度参数超出范围：{requested}（允许 {min}–{max}） / scrypt work factor out of range: {requested} (allowed {min}–{max})")]
+    WorkFactorOutOfRange { requested: u8, min: u8, max: u8 },
+    /// An ASCII-armoured age file (`-----BEGIN AGE ENCRYPTED FILE-----`) that is not
+    /// valid armour.
+    #[error("这是文本格式（ASCII 封装）的 age 加密文件，但其内容已损坏 / this is an ASCII-armoured age file, but its armour is damaged")]
+    DamagedArmor,
     /// An empty passphrase.
     #[error("口令不能为空 / the passphrase must not be empty")]
     EmptyPassphrase,
@@ -134,7 +147,9 @@ impl BackupError {
             BackupError::NoSpace => "no_space",
             BackupError::EmptyPassphrase => "empty_passphrase",
             BackupError::WeakPassphrase { .. } => "weak_passphrase",
-            BackupError::TooCostly => "too_costly",
+            BackupError::TooCostly { .. } => "too_costly",
+            BackupError::WorkFactorOutOfRange { .. } => "work_factor_out_of_range",
+            BackupError::DamagedArmor => "damaged_armor",
             BackupError::Cancelled => "cancelled",
             BackupError::Busy => "busy",
             BackupError::Io { .. } => "io",
@@ -176,6 +191,11 @@ fn op_zh(op: &str) -> &'static str {
         "remove" => "删除",
         _ => "文件操作",
     }
+}
+
+/// scrypt's memory at work factor `log_n`, in MB (MiB), for messages.
+fn mib(log_n: u8) -> u64 {
+    super::work_factor::scrypt_memory_bytes(log_n.min(53)) >> 20
 }
 
 pub(crate) fn is_no_space(e: &io::Error) -> bool {

@@ -11,11 +11,12 @@ mod manifest;
 mod passphrase;
 mod read;
 mod restore;
+mod work_factor;
 
 pub(crate) use create::PREVIOUS_BACKUP_FILE;
 pub use create::{
     create_backup, forget_last_backup, last_backup, CreateOptions, CreateReport, LastBackup,
-    DEFAULT_SCRYPT_LOG_N, LAST_BACKUP_FILE,
+    LAST_BACKUP_FILE,
 };
 pub use error::BackupError;
 pub(crate) use io::unique as unique_name;
@@ -23,9 +24,15 @@ pub use manifest::{
     Counts, EntryKind, EvidenceInfo, Manifest, ManifestEntry, FORMAT, FORMAT_VERSION,
     MANIFEST_PATH, VAULT_PREFIX,
 };
-pub use passphrase::{assess_passphrase, PassphraseAssessment, PassphraseLevel};
+pub use passphrase::{
+    assess_passphrase, backup_key, generate_recovery_code, is_recovery_code, PassphraseAssessment,
+    PassphraseLevel, MIN_GUESSES_LOG10, RECOVERY_CODE_DIGITS, RECOVERY_CODE_GROUP,
+};
 pub use read::{inspect_backup, inspect_plain_stream, InspectReport};
 pub use restore::{
     clean_restore_leftovers, recover_interrupted_restore, restore_backup, RestoreOptions,
     RestorePoint, RestoreReport,
+};
+pub use work_factor::{
+    scrypt_memory_bytes, DEFAULT_SCRYPT_LOG_N, MAX_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N,
 };

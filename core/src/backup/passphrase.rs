@@ -1,30 +1,51 @@
-//! How strong a backup passphrase is, in words for the person typing it.
+//! What opens a backup: a generated recovery code (the default) or a passphrase the person
+//! chose, and how strong a chosen one is, in words for the person typing it.
 //!
-//! A backup is only as strong as its passphrase: scrypt makes each guess cost memory and
-//! time, but a birthday, a phone number or `5201314` falls to the first guesses anyone
-//! tries. The assessment is a guess-count estimate in the spirit of zxcvbn, written small
-//! on purpose: the zxcvbn port carries English dictionaries (hundreds of KB in the phone
-//! library) and knows nothing of what Chinese users pick (pinyin, digit love-codes, phone
-//! numbers). Here: character pools, runs and sequences that add nothing, digit-only
-//! passphrases capped (dates and phone numbers are guessed from a list), and a short list
-//! of the passwords leaked most often in China and elsewhere.
+//! **Recovery code.** As Signal does for its backups: 30 decimal digits from the operating
+//! system's CSPRNG (about 99.7 bits), shown in 6 groups of 5. Digits are easy to write on
+//! paper and to type on any keyboard, a Chinese one included (full-width digits count).
+//! Spaces and dashes between the digits are not part of the code: `12345 67890 …`,
+//! `12345-67890-…` and `1234567890…` open the same backup ([`backup_key`]).
+//!
+//! **Chosen passphrase.** Its strength is estimated by [zxcvbn](https://docs.rs/zxcvbn)
+//! (dictionaries of leaked passwords, names, English words; keyboard patterns, dates,
+//! repeats, l33t substitutions), given the tokens Chinese users pick first (pinyin like
+//! `woaini`, the love-codes `520`/`1314`/`5201314`, `qq`, …) as extra words. A passphrase
+//! that zxcvbn says falls within 10^10 guesses is refused: at the backup's work factor that
+//! is within reach of one attacker with a few computers (docs/backup.md#attacker-cost).
+//! zxcvbn's feedback is translated into our own words, Chinese and English.
 //!
 //! The levels are what the apps show; [`PassphraseLevel::TooWeak`] is refused by
 //! [`super::create_backup`].
 
-use serde::Serialize;
+use std::borrow::Cow;
 
+use serde::Serialize;
+use zxcvbn::feedback::{Suggestion, Warning};
+
+use super::error::BackupError;
 use crate::text::Text;
+
+/// How many digits a recovery code has (about 99.7 bits: 30 × log2 10).
+pub const RECOVERY_CODE_DIGITS: usize = 30;
+/// Digits per group when a recovery code is shown.
+pub const RECOVERY_CODE_GROUP: usize = 5;
+
+/// Estimated guesses (log10) below which a chosen passphrase is refused: zxcvbn's top
+/// score starts here.
+pub const MIN_GUESSES_LOG10: f64 = 10.0;
 
 /// The strength of a passphrase, weakest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PassphraseLevel {
-    /// Refused: guessed in moments (too short, a common password, a date or a number).
+    /// Refused: within 10^10 guesses (a common password, a word with digits, a date).
     TooWeak,
-    /// Accepted with a warning.
+    /// Accepted with advice: 10^10 to 10^12 guesses.
     Weak,
+    /// 10^12 to 10^14 guesses.
     Fair,
+    /// 10^14 guesses or more (a recovery code: 10^30).
     Strong,
 }
 
@@ -32,105 +53,198 @@ pub enum PassphraseLevel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PassphraseAssessment {
     pub level: PassphraseLevel,
-    /// Rough estimate of the guesses needed, as bits (log2).
+    /// zxcvbn's estimate of the guesses needed, as bits (log2).
     pub bits: u32,
-    /// "弱" / "Weak" and so on.
+    /// "太弱" / "Too weak" and so on.
     pub label: Text,
-    /// What to do about it.
+    /// What is wrong and what to do about it.
     pub advice: Text,
     /// Whether a backup can be made with it.
     pub accepted: bool,
 }
 
-/// Passwords tried first by anyone guessing: the most frequent in leaked Chinese and
-/// international lists (lower-cased; compared after lower-casing the input).
-const COMMON: &[&str] = &[
-    "123456",
-    "12345678",
-    "123456789",
-    "1234567890",
-    "111111",
-    "000000",
-    "666666",
-    "888888",
-    "88888888",
-    "123123",
-    "123321",
-    "654321",
-    "147258369",
+/// Tokens Chinese users put in passwords, most frequent first, given to zxcvbn as extra
+/// dictionary words (its own lists are English): pinyin of love and family words, digit
+/// love-codes (520 我爱你, 1314 一生一世, 5201314), lucky numbers, QQ, common surnames and
+/// given names in pinyin, keyboard runs typed with pinyin input on, and this app's name.
+const CHINESE_TOKENS: &[&str] = &[
+    "woaini",
     "5201314",
     "1314520",
-    "520520",
-    "woaini",
+    "1314",
+    "520",
     "woaini1314",
     "woaini520",
-    "iloveyou",
-    "password",
-    "password1",
-    "passw0rd",
-    "qwerty",
-    "qwertyuiop",
-    "1qaz2wsx",
-    "qq123456",
-    "a123456",
-    "abc123",
-    "abc123456",
-    "aa123456",
-    "a123456789",
-    "admin",
-    "admin123",
-    "letmein",
-    "welcome",
-    "dragon",
-    "monkey",
-    "zxcvbnm",
-    "asdfghjkl",
-    "1q2w3e4r",
+    "aini",
+    "qq",
+    "wo",
+    "ai",
+    "ni",
+    "laopo",
+    "laogong",
+    "baobei",
+    "qinai",
+    "xiaobao",
+    "mima",
+    "nihao",
+    "aiqing",
+    "xingfu",
+    "kuaile",
+    "zhongguo",
+    "beijing",
+    "shanghai",
+    "shenzhen",
+    "guangzhou",
+    "wang",
+    "li",
+    "zhang",
+    "liu",
+    "chen",
+    "yang",
+    "huang",
+    "zhao",
+    "zhou",
+    "wu",
+    "xu",
+    "sun",
+    "ma",
+    "zhu",
+    "hu",
+    "guo",
+    "lin",
+    "wei",
+    "wangwei",
+    "zhangwei",
+    "lina",
+    "liuyang",
+    "jiayou",
+    "haha",
+    "hehe",
+    "dandan",
+    "tiantian",
+    "yiyi",
+    "lele",
+    "168",
+    "1688",
+    "888",
+    "666",
+    "8888",
+    "6666",
+    "518",
+    "147258369",
+    "159357",
+    "147258",
+    "qweasd",
+    "asd",
+    "zxc",
     "tuilu",
-    "tuilu123",
     "退路",
     "我爱你",
     "密码",
+    "一生一世",
 ];
 
-/// Bits per character of each pool. CJK characters count 10 bits, not log2 of the
-/// 3,500 common characters: people type phrases, and phrases are predictable.
-fn pool_bits(pools: &Pools) -> f64 {
-    let mut size = 0.0;
-    if pools.digit {
-        size += 10.0;
-    }
-    if pools.lower {
-        size += 26.0;
-    }
-    if pools.upper {
-        size += 26.0;
-    }
-    if pools.symbol {
-        size += 33.0;
-    }
-    let ascii = if size > 0.0 { f64::log2(size) } else { 0.0 };
-    if pools.cjk {
-        ascii.max(10.0)
-    } else {
-        ascii
+/// The text the backup is encrypted with: a recovery code without its separators (and
+/// with full-width digits made ASCII), anything else exactly as typed. Creation and
+/// reading both go through here, so a code opens the backup however it is spaced.
+pub fn backup_key(passphrase: &str) -> Cow<'_, str> {
+    match recovery_code_digits(passphrase) {
+        Some(digits) => Cow::Owned(digits),
+        None => Cow::Borrowed(passphrase),
     }
 }
 
-#[derive(Default)]
-struct Pools {
-    digit: bool,
-    lower: bool,
-    upper: bool,
-    symbol: bool,
-    cjk: bool,
+/// The 30 digits of `text` when it is a recovery code (spaces, dashes and line breaks
+/// between digits ignored; full-width digits and separators accepted).
+fn recovery_code_digits(text: &str) -> Option<String> {
+    let mut digits = String::with_capacity(RECOVERY_CODE_DIGITS);
+    for c in text.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            // Full-width digits, as a Chinese keyboard may type them.
+            '０'..='９' => digits.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
+            ' ' | '-' | '\t' | '\r' | '\n' | '\u{3000}' | '－' | '—' | '–' | '‐' => {}
+            _ => return None,
+        }
+    }
+    (digits.len() == RECOVERY_CODE_DIGITS).then_some(digits)
 }
 
-/// Assesses a passphrase (the text exactly as typed; surrounding spaces count as typed).
+/// Whether `text` is shaped like a recovery code (30 digits, separators aside).
+pub fn is_recovery_code(text: &str) -> bool {
+    recovery_code_digits(text).is_some()
+}
+
+/// A fresh recovery code from the operating system's CSPRNG: 30 digits in 6 groups of 5,
+/// separated by spaces ("04172 93385 …"). Each digit is drawn without bias (bytes of 250
+/// or more are drawn again).
+pub fn generate_recovery_code() -> Result<String, BackupError> {
+    let mut digits = Vec::with_capacity(RECOVERY_CODE_DIGITS);
+    let mut buf = [0u8; 64];
+    while digits.len() < RECOVERY_CODE_DIGITS {
+        getrandom::getrandom(&mut buf).map_err(|e| BackupError::Io {
+            op: "random",
+            source: e.into(),
+        })?;
+        for &b in &buf {
+            if b < 250 && digits.len() < RECOVERY_CODE_DIGITS {
+                digits.push(b'0' + b % 10);
+            }
+        }
+    }
+    let groups: Vec<&str> = digits
+        .chunks(RECOVERY_CODE_GROUP)
+        .map(|g| std::str::from_utf8(g).unwrap_or_default())
+        .collect();
+    Ok(groups.join(" "))
+}
+
+/// Assesses a passphrase (the text exactly as typed; a recovery code without its
+/// separators).
 pub fn assess_passphrase(passphrase: &str) -> PassphraseAssessment {
-    let level_and_bits = estimate(passphrase);
-    let (level, bits) = level_and_bits;
-    let (label, advice) = words(level);
+    let key = backup_key(passphrase);
+    let entropy = zxcvbn::zxcvbn(&key, CHINESE_TOKENS);
+    let log10 = if key.is_empty() {
+        0.0
+    } else {
+        entropy.guesses_log10()
+    };
+    let level = if log10 < MIN_GUESSES_LOG10 {
+        PassphraseLevel::TooWeak
+    } else if log10 < 12.0 {
+        PassphraseLevel::Weak
+    } else if log10 < 14.0 {
+        PassphraseLevel::Fair
+    } else {
+        PassphraseLevel::Strong
+    };
+    let bits = (log10 * std::f64::consts::LOG2_10).round().max(0.0) as u32;
+    let (label, mut advice) = words(level);
+    if level < PassphraseLevel::Strong {
+        if let Some(feedback) = entropy.feedback() {
+            // What zxcvbn found, first; then its suggestions; then ours.
+            let mut zh = Vec::new();
+            let mut en = Vec::new();
+            if let Some(w) = feedback.warning() {
+                let t = warning_text(w);
+                zh.push(t.zh);
+                en.push(t.en);
+            }
+            for s in feedback.suggestions() {
+                let t = suggestion_text(*s);
+                if !zh.contains(&t.zh) {
+                    zh.push(t.zh);
+                    en.push(t.en);
+                }
+            }
+            zh.push(advice.zh);
+            en.push(advice.en);
+            advice = Text {
+                zh: zh.concat(),
+                en: en.join(" "),
+            };
+        }
+    }
     PassphraseAssessment {
         level,
         bits,
@@ -140,60 +254,110 @@ pub fn assess_passphrase(passphrase: &str) -> PassphraseAssessment {
     }
 }
 
-fn estimate(p: &str) -> (PassphraseLevel, u32) {
-    let chars: Vec<char> = p.chars().collect();
-    if chars.is_empty() {
-        return (PassphraseLevel::TooWeak, 0);
-    }
-    let lowered = p.trim().to_lowercase();
-    if COMMON.contains(&lowered.as_str()) {
-        return (PassphraseLevel::TooWeak, 10);
-    }
-    let mut pools = Pools::default();
-    for &c in &chars {
-        match c {
-            '0'..='9' => pools.digit = true,
-            'a'..='z' => pools.lower = true,
-            'A'..='Z' => pools.upper = true,
-            c if c.is_ascii() => pools.symbol = true,
-            _ => pools.cjk = true,
+/// zxcvbn's warning in our words.
+fn warning_text(w: Warning) -> Text {
+    let (zh, en) = match w {
+        Warning::StraightRowsOfKeysAreEasyToGuess => (
+            "键盘上连成一排的按键很容易猜到。",
+            "A straight row of keys is easy to guess.",
+        ),
+        Warning::ShortKeyboardPatternsAreEasyToGuess => (
+            "键盘上的短图案很容易猜到。",
+            "A short keyboard pattern is easy to guess.",
+        ),
+        Warning::RepeatsLikeAaaAreEasyToGuess => (
+            "同一个字符的重复很容易猜到。",
+            "A character repeated is easy to guess.",
+        ),
+        Warning::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess => (
+            "重复一段内容，几乎不比只写一遍难猜。",
+            "Repeating a part is hardly harder to guess than writing it once.",
+        ),
+        Warning::ThisIsATop10Password => (
+            "这是最常见的十个口令之一。",
+            "This is one of the ten most common passwords.",
+        ),
+        Warning::ThisIsATop100Password => (
+            "这是最常见的一百个口令之一。",
+            "This is one of the hundred most common passwords.",
+        ),
+        Warning::ThisIsACommonPassword => ("这是很常见的口令。", "This is a very common password."),
+        Warning::ThisIsSimilarToACommonlyUsedPassword => (
+            "这和常见口令只差一点。",
+            "This is close to a common password.",
+        ),
+        Warning::SequencesLikeAbcAreEasyToGuess => (
+            "按顺序排列的字母或数字很容易猜到。",
+            "Letters or digits in sequence are easy to guess.",
+        ),
+        Warning::RecentYearsAreEasyToGuess => {
+            ("近年的年份很容易猜到。", "Recent years are easy to guess.")
         }
-    }
-    // Characters that add something: a repeat of the previous one, or the next in a
-    // run (abc, 123, cba), counts for little.
-    let mut effective = 1.0;
-    for w in chars.windows(2) {
-        let step = w[1] as i64 - w[0] as i64;
-        effective += if step == 0 || step.abs() == 1 {
-            0.25
-        } else {
-            1.0
-        };
-    }
-    let mut bits = effective * pool_bits(&pools);
-    let digits_only = chars.iter().all(|c| c.is_ascii_digit());
-    if digits_only {
-        // Dates (8 digits) and phone numbers (11) are guessed from lists, not digit by
-        // digit: at most "weak" whatever the length, refused up to 11 digits.
-        bits = bits.min(if chars.len() <= 11 { 20.0 } else { 40.0 });
-    }
-    // Short is short, whatever the pools: 8 characters (4 CJK) at least.
-    let short = if pools.cjk {
-        chars.len() < 4
-    } else {
-        chars.len() < 8
+        Warning::AWordByItselfIsEasyToGuess => {
+            ("单独一个词很容易猜到。", "A single word is easy to guess.")
+        }
+        Warning::DatesAreOftenEasyToGuess => ("日期很容易猜到。", "Dates are easy to guess."),
+        Warning::NamesAndSurnamesByThemselvesAreEasyToGuess => (
+            "单独的姓名很容易猜到。",
+            "A name by itself is easy to guess.",
+        ),
+        Warning::CommonNamesAndSurnamesAreEasyToGuess => {
+            ("常见的姓名很容易猜到。", "Common names are easy to guess.")
+        }
     };
-    let bits = bits.round() as u32;
-    let level = if short || bits < 28 {
-        PassphraseLevel::TooWeak
-    } else if bits < 45 {
-        PassphraseLevel::Weak
-    } else if bits < 65 {
-        PassphraseLevel::Fair
-    } else {
-        PassphraseLevel::Strong
+    Text::new(zh, en)
+}
+
+/// zxcvbn's suggestion in our words.
+fn suggestion_text(s: Suggestion) -> Text {
+    let (zh, en) = match s {
+        Suggestion::UseAFewWordsAvoidCommonPhrases => (
+            "用几个互不相关的词语，避开常见的说法。",
+            "Use a few unrelated words, not a common phrase.",
+        ),
+        Suggestion::NoNeedForSymbolsDigitsOrUppercaseLetters => (
+            "不必加符号、数字或大写字母。",
+            "Symbols, digits or capitals are not needed.",
+        ),
+        Suggestion::AddAnotherWordOrTwo => (
+            "再加一两个不常见的词语。",
+            "Add another word or two; uncommon words are better.",
+        ),
+        Suggestion::CapitalizationDoesntHelpVeryMuch => {
+            ("大写字母帮助不大。", "Capital letters do not help much.")
+        }
+        Suggestion::AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase => (
+            "全部大写和全部小写几乎一样好猜。",
+            "All capitals are about as easy to guess as all small letters.",
+        ),
+        Suggestion::ReversedWordsArentMuchHarderToGuess => (
+            "把词倒过来写，并不难猜多少。",
+            "A word written backwards is not much harder to guess.",
+        ),
+        Suggestion::PredictableSubstitutionsDontHelpVeryMuch => (
+            "用符号或数字代替相似的字母（例如用 @ 代替 a）帮助不大。",
+            "Swapping letters for look-alike symbols or digits (@ for a) does not help much.",
+        ),
+        Suggestion::UseALongerKeyboardPatternWithMoreTurns => (
+            "键盘图案要更长、转折更多，但最好不用。",
+            "A keyboard pattern needs to be longer with more turns; better, use none.",
+        ),
+        Suggestion::AvoidRepeatedWordsAndCharacters => (
+            "避免重复的词语和字符。",
+            "Avoid repeated words and characters.",
+        ),
+        Suggestion::AvoidSequences => ("避免按顺序排列的字符。", "Avoid sequences."),
+        Suggestion::AvoidRecentYears => ("避免使用近年的年份。", "Avoid recent years."),
+        Suggestion::AvoidYearsThatAreAssociatedWithYou => (
+            "避免使用和你有关的年份。",
+            "Avoid years that have to do with you.",
+        ),
+        Suggestion::AvoidDatesAndYearsThatAreAssociatedWithYou => (
+            "避免使用和你有关的日期和年份。",
+            "Avoid dates and years that have to do with you.",
+        ),
     };
-    (level, bits)
+    Text::new(zh, en)
 }
 
 fn words(level: PassphraseLevel) -> (Text, Text) {
@@ -201,22 +365,22 @@ fn words(level: PassphraseLevel) -> (Text, Text) {
         PassphraseLevel::TooWeak => (
             Text::new("太弱", "Too weak"),
             Text::new(
-                "这个口令一猜就中，不能用于备份。请至少用 8 个字符（或 4 个汉字），不要用生日、手机号或常见口令；最好是 4 个以上互不相关的词语。",
-                "This passphrase would be guessed at once and cannot protect a backup. Use at least 8 characters (or 4 Chinese characters), no birthday, phone number or common password; best, 4 or more unrelated words.",
+                "这个口令很快就能被猜出，不能用于备份。建议改用恢复码；自己设定的话，请用 4 个以上互不相关的词语，不要用生日、手机号或常见口令。",
+                "This passphrase would be guessed quickly and cannot protect a backup. Use a recovery code instead; or choose 4 or more unrelated words, no birthday, phone number or common password.",
             ),
         ),
         PassphraseLevel::Weak => (
             Text::new("弱", "Weak"),
             Text::new(
-                "口令较弱：备份文件若落入他人之手，可能被猜出。建议加长到 4 个以上互不相关的词语，或 12 个以上字符。",
-                "A weak passphrase: if someone gets the backup file, it could be guessed. Make it 4 or more unrelated words, or 12 or more characters.",
+                "口令可以使用，但不算强：备份文件若落入他人之手，花足够的力气可能被猜出。建议再加一两个词语。",
+                "Usable, but not strong: with enough effort, someone holding the backup file could guess it. Add a word or two.",
             ),
         ),
         PassphraseLevel::Fair => (
             Text::new("一般", "Fair"),
             Text::new(
-                "口令尚可；再加一两个词会更安全。",
-                "A fair passphrase; one or two more words make it safer.",
+                "口令尚可；再加一个词会更安全。",
+                "A fair passphrase; one more word makes it safer.",
             ),
         ),
         PassphraseLevel::Strong => (
@@ -252,23 +416,35 @@ mod tests {
             "abcdefgh",
             "退路",
             "我爱你",
+            // In every cracking list (issue 23): the old meter accepted these.
+            "Password1!",
+            "P@ssw0rd",
+            "qwerty123",
+            "woaini1314520",
+            "Woaini@1314",
+            "sunflower",
+            "Sunflower1",
+            "000000000000000000000000000000",
+            "12345 12345 12345 12345 12345 12345",
         ] {
             assert_eq!(level(p), PassphraseLevel::TooWeak, "{p:?}");
-            assert!(!assess_passphrase(p).accepted);
+            assert!(!assess_passphrase(p).accepted, "{p:?}");
         }
     }
 
     #[test]
-    fn longer_and_mixed_is_stronger() {
-        assert_eq!(level("sunflower"), PassphraseLevel::Weak);
-        assert_eq!(level("Sunflower1"), PassphraseLevel::Fair);
-        assert_eq!(level("Sunflower-1987"), PassphraseLevel::Strong);
-        assert_eq!(
-            level("correct horse battery staple"),
-            PassphraseLevel::Strong
-        );
-        assert_eq!(level("门前大桥下 游过一群鸭"), PassphraseLevel::Strong);
-        assert!(level("四个汉字") >= PassphraseLevel::Weak);
+    fn word_phrases_and_codes_are_accepted() {
+        for p in [
+            "correct horse battery staple",
+            "violet canoe thunder pickle",
+            "menqian daqiao youguo yiqun ya",
+            "门前大桥下 游过一群鸭",
+        ] {
+            let a = assess_passphrase(p);
+            assert!(a.accepted, "{p:?}: {a:?}");
+        }
+        let code = generate_recovery_code().unwrap();
+        assert_eq!(level(&code), PassphraseLevel::Strong, "{code}");
         // More characters never make it weaker.
         let mut p = String::from("x7Q");
         let mut last = level(&p);
@@ -281,16 +457,62 @@ mod tests {
     }
 
     #[test]
-    fn every_level_has_words_in_both_languages() {
+    fn a_recovery_code_is_thirty_random_digits_in_six_groups() {
+        let a = generate_recovery_code().unwrap();
+        let b = generate_recovery_code().unwrap();
+        assert_ne!(a, b);
+        let groups: Vec<&str> = a.split(' ').collect();
+        assert_eq!(groups.len(), 6, "{a}");
+        assert!(groups
+            .iter()
+            .all(|g| g.len() == 5 && g.bytes().all(|c| c.is_ascii_digit())));
+        // Typed with or without separators, in full-width digits: the same key.
+        let digits: String = a.chars().filter(|c| *c != ' ').collect();
+        assert_eq!(backup_key(&a), digits);
+        assert_eq!(backup_key(&digits), digits);
+        assert_eq!(backup_key(&a.replace(' ', "-")), digits);
+        let wide: String = a
+            .chars()
+            .map(|c| match c {
+                ' ' => '\u{3000}',
+                d => char::from_u32(d as u32 - '0' as u32 + '０' as u32).unwrap(),
+            })
+            .collect();
+        assert_eq!(backup_key(&wide), digits);
+        // Not a code: kept as typed.
+        assert_eq!(backup_key("12345 67890"), "12345 67890");
+        assert_eq!(backup_key(" my words "), " my words ");
+        assert!(is_recovery_code(&a) && !is_recovery_code("correct horse"));
+    }
+
+    #[test]
+    fn chinese_advice_has_no_english_words() {
         for p in [
+            "",
             "1",
+            "Password1!",
+            "P@ssw0rd",
+            "qwerty123",
+            "woaini1314520",
+            "aaaaaaaaaa",
+            "abcabcabc",
+            "2019",
+            "john smith",
+            "DRAGON",
+            "drowssap",
             "sunflower",
-            "Sunflower1",
+            "violet canoe",
             "correct horse battery staple",
         ] {
             let a = assess_passphrase(p);
-            assert!(!a.label.zh.is_empty() && !a.label.en.is_empty());
-            assert!(!a.advice.zh.is_empty() && !a.advice.en.is_empty());
+            assert!(!a.label.en.is_empty() && !a.advice.en.is_empty());
+            let latin: Vec<&str> = a
+                .advice
+                .zh
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() > 1)
+                .collect();
+            assert!(latin.is_empty(), "{p:?}: {} {latin:?}", a.advice.zh);
         }
     }
 }

@@ -9,18 +9,21 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use age::secrecy::SecretString;
 use age::DecryptError;
 use serde::Serialize;
 
 use super::error::BackupError;
 use super::io::{EofFlag, Meter, Tracked};
 use super::manifest::{Manifest, ManifestEntry, MANIFEST_PATH};
+use super::passphrase::backup_key;
+use super::work_factor;
 use crate::evidence::{CancelFlag, Progress};
 
 /// The manifest is small; anything bigger is not a backup.
 const MAX_MANIFEST: u64 = 64 << 20;
 const AGE_MAGIC: &[u8] = b"age-encryption.org/v1\n";
+/// The first line of an age file in ASCII armour (`age -a`).
+const ARMOR_BEGIN: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
 
 /// Receives one entry's bytes; `finish` makes them durable.
 pub(crate) trait EntryWriter: Write {
@@ -80,12 +83,13 @@ pub fn inspect_backup(
     })
 }
 
-/// Opens the age layer: magic, header, passphrase.
+/// Opens the age layer: magic, header, passphrase. A file in age's ASCII armour
+/// (`age -a`) is read through it; Tuilu writes binary files.
 fn decryptor(
     path: &Path,
     passphrase: &str,
     at_eof: &Arc<AtomicBool>,
-) -> Result<impl Read, BackupError> {
+) -> Result<Box<dyn Read>, BackupError> {
     if passphrase.is_empty() {
         return Err(BackupError::EmptyPassphrase);
     }
@@ -98,31 +102,39 @@ fn decryptor(
             },
         })
     };
-    let mut head = Vec::with_capacity(AGE_MAGIC.len());
+    let mut head = Vec::with_capacity(ARMOR_BEGIN.len());
     open()?
-        .take(AGE_MAGIC.len() as u64)
+        .take(ARMOR_BEGIN.len() as u64)
         .read_to_end(&mut head)
         .map_err(|e| BackupError::Io {
             op: "read",
             source: e,
         })?;
-    if head.as_slice() != AGE_MAGIC {
-        return Err(if !head.is_empty() && AGE_MAGIC.starts_with(&head) {
+    let cut_prefix =
+        |magic: &[u8]| !head.is_empty() && head.len() < magic.len() && magic.starts_with(&head);
+    let armored = head.as_slice() == ARMOR_BEGIN;
+    if !armored && !head.starts_with(AGE_MAGIC) {
+        return Err(if cut_prefix(AGE_MAGIC) || cut_prefix(ARMOR_BEGIN) {
             BackupError::Truncated
         } else {
             BackupError::NotABackup
         });
     }
-    let reader = BufReader::with_capacity(
-        1 << 16,
-        EofFlag {
-            inner: open()?,
-            at_eof: at_eof.clone(),
-        },
-    );
+    let file = EofFlag {
+        inner: open()?,
+        at_eof: at_eof.clone(),
+    };
+    let reader: Box<dyn Read> = if armored {
+        Box::new(age::armor::ArmoredReader::new(file))
+    } else {
+        Box::new(BufReader::with_capacity(1 << 16, file))
+    };
     let eof = || at_eof.load(Ordering::SeqCst);
     let d = age::Decryptor::new(reader).map_err(|e| match e {
         DecryptError::Io(e) if e.kind() == io::ErrorKind::UnexpectedEof => BackupError::Truncated,
+        DecryptError::Io(e) if armored && e.kind() == io::ErrorKind::InvalidData => {
+            BackupError::DamagedArmor
+        }
         DecryptError::Io(e) => BackupError::Io {
             op: "read",
             source: e,
@@ -135,18 +147,23 @@ fn decryptor(
         // Encrypted to keys, not to a passphrase: not made by Tuilu.
         return Err(BackupError::NotABackup);
     }
-    let identity = age::scrypt::Identity::new(SecretString::from(passphrase.to_owned()));
-    d.decrypt(std::iter::once(&identity as &dyn age::Identity))
+    let identity = work_factor::identity(&backup_key(passphrase));
+    let plain = d
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
         .map_err(|e| match e {
             DecryptError::DecryptionFailed
             | DecryptError::NoMatchingKeys
             | DecryptError::KeyDecryptionFailed => BackupError::WrongPassphrase,
-            DecryptError::ExcessiveWork { .. } => BackupError::TooCostly,
+            DecryptError::ExcessiveWork { required, .. } => BackupError::TooCostly {
+                required,
+                maximum: work_factor::MAX_SCRYPT_LOG_N,
+            },
             DecryptError::Io(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
                 BackupError::Truncated
             }
             _ => BackupError::Damaged,
-        })
+        })?;
+    Ok(Box::new(plain))
 }
 
 /// Maps an error met while reading the decrypted stream.

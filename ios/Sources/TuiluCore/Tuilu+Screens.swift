@@ -153,6 +153,11 @@ public final class TuiluScreens: @unchecked Sendable {
     public func backupSection() throws -> BackupSectionRecord { try app.backupSection(ctx: context()) }
     /// The new backup never reached the chosen place: the section goes back to the one before.
     public func backupNotKept() throws -> BackupSectionRecord { try app.backupNotKept(ctx: context()) }
+    /// A fresh 30-digit recovery code for the next backup (the default): show it once, then
+    /// pass `code` to `createBackup`.
+    public func newRecoveryCode() throws -> RecoveryCodeRecord {
+        try app.newRecoveryCode(ctx: context())
+    }
     /// The hint under the passphrase field; cheap enough to call on every keystroke.
     public func passphraseHint(_ passphrase: String) throws -> PassphraseHintRecord {
         try app.passphraseHint(ctx: context(), passphrase: passphrase)
@@ -210,7 +215,8 @@ public final class TuiluScreens: @unchecked Sendable {
         }
     }
 
-    /// `workFactor` (scrypt log2 N) is for tests; nil takes about a second.
+    /// `passphrase`: a recovery code from `newRecoveryCode()` or a chosen passphrase.
+    /// `workFactor` (scrypt log2 N, 10–19) is for tests only; nil: 2^18.
     public func createBackup(
         to url: URL, passphrase: String, workFactor: Int32? = nil,
         onProgress: (@Sendable (TuiluProgress) -> Void)? = nil

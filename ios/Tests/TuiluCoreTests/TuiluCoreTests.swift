@@ -57,7 +57,8 @@ final class TuiluCoreTests: XCTestCase {
         XCTAssertTrue(bundle.intact)
 
         let file = dir.appendingPathComponent("tuilu.backup")
-        _ = try await s.createBackup(to: file, passphrase: "correct horse", workFactor: 4)
+        XCTAssertEqual(try s.newRecoveryCode().code.count, 35)
+        _ = try await s.createBackup(to: file, passphrase: "correct horse battery staple", workFactor: 10)
         do {
             _ = try await s.inspectBackup(at: file, passphrase: "wrong")
             XCTFail("a wrong passphrase opens nothing")
@@ -66,7 +67,7 @@ final class TuiluCoreTests: XCTestCase {
             XCTAssertTrue(message.hasPrefix("口令不对"))
         }
         let other = try screens("phone2")
-        let restored = try await other.restoreBackup(from: file, passphrase: "correct horse")
+        let restored = try await other.restoreBackup(from: file, passphrase: "correct horse battery staple")
         XCTAssertFalse(restored.replaced)
         XCTAssertEqual(try other.home().cases.map(\.id), [c.id])
     }

@@ -20,6 +20,7 @@ import app.tuilu.core.uniffi.LetterViewRecord
 import app.tuilu.core.uniffi.LettersViewRecord
 import app.tuilu.core.uniffi.ProgressListener
 import app.tuilu.core.uniffi.QuestionnaireRecord
+import app.tuilu.core.uniffi.RecoveryCodeRecord
 import app.tuilu.core.uniffi.ReminderSyncRecord
 import app.tuilu.core.uniffi.ScenarioPickerRecord
 import app.tuilu.core.uniffi.SettingsViewRecord
@@ -151,6 +152,9 @@ class TuiluScreens(
     /** The new backup never reached the chosen place: the section goes back to the one before. */
     suspend fun backupNotKept(): BackupSectionRecord = io { app.backupNotKept(context()) }
 
+    /** A fresh 30-digit recovery code for the next backup (the default): show it once, then pass `code` to [createBackup]. */
+    fun newRecoveryCode(): RecoveryCodeRecord = app.newRecoveryCode(context())
+
     /** The hint under the passphrase field; cheap enough to call on every keystroke. */
     fun passphraseHint(passphrase: String): PassphraseHintRecord = app.passphraseHint(context(), passphrase)
 
@@ -181,7 +185,7 @@ class TuiluScreens(
     suspend fun verifyBundle(path: String, onProgress: ((Progress) -> Unit)? = null): BundleCheckRecord =
         long(onProgress) { l, t -> app.verifyBundle(context(), path, l, t) }
 
-    /** [workFactor] (scrypt log2 N) is for tests; null takes about a second. */
+    /** [passphrase]: a recovery code from [newRecoveryCode] or a chosen passphrase. [workFactor] (scrypt log2 N, 10–19) is for tests only; null: 2^18. */
     suspend fun createBackup(outPath: String, passphrase: String, workFactor: Int? = null, onProgress: ((Progress) -> Unit)? = null): BackupRecord =
         long(onProgress) { l, t -> app.createBackup(context(), outPath, passphrase, workFactor, l, t) }
 

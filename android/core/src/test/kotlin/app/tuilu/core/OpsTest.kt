@@ -145,8 +145,10 @@ class OpsTest {
             assertNull(before.lastBackupAt)
             assertTrue(before.due, before.dueText)
             assertFalse(s.passphraseHint("5201314").accepted)
-            assertEquals("强", s.passphraseHint("correct horse").label)
-            val made = s.createBackup(file, "correct horse", workFactor = 4)
+            assertEquals("强", s.passphraseHint("correct horse battery staple").label)
+            assertFalse(s.passphraseHint("woaini1314520").accepted)
+            assertEquals(35, s.newRecoveryCode().code.length)
+            val made = s.createBackup(file, "correct horse battery staple", workFactor = 10)
             assertEquals(1L, made.cases)
             assertTrue(made.contentsText.startsWith("1 个案件、1 份证据文件"), made.contentsText)
             val after = s.backupSection()
@@ -159,12 +161,12 @@ class OpsTest {
             case.id
         }
         screens(lang = Language.EN).use { other ->
-            assertTrue(other.inspectBackup(file, "correct horse").headline.startsWith("The backup is intact"))
-            val restored = other.restoreBackup(file, "correct horse")
+            assertTrue(other.inspectBackup(file, "correct horse battery staple").headline.startsWith("The backup is intact"))
+            val restored = other.restoreBackup(file, "correct horse battery staple")
             assertFalse(restored.replaced)
             assertEquals(caseId, other.home().cases.single().id)
             assertEquals(1, other.evidence(caseId).items.size)
-            val again = assertFailsWith<AppException.Backup> { other.restoreBackup(file, "correct horse") }
+            val again = assertFailsWith<AppException.Backup> { other.restoreBackup(file, "correct horse battery staple") }
             assertEquals("vault_has_cases", again.kind)
         }
     }

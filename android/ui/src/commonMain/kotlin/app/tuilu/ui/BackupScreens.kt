@@ -2,6 +2,7 @@ package app.tuilu.ui
 
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.text.KeyboardOptions
@@ -9,6 +10,7 @@ import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.Button
 import androidx.compose.material3.Card
 import androidx.compose.material3.CardDefaults
+import androidx.compose.material3.Checkbox
 import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
@@ -20,8 +22,10 @@ import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
+import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.text.font.FontFamily
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.text.input.PasswordVisualTransformation
@@ -29,6 +33,7 @@ import androidx.compose.ui.unit.dp
 import app.tuilu.core.uniffi.BackupRecord
 import app.tuilu.core.uniffi.BackupSectionRecord
 import app.tuilu.core.uniffi.PassphraseHintRecord
+import app.tuilu.core.uniffi.RecoveryCodeRecord
 
 /** A backup dialog that is open: choosing a passphrase, or restoring a picked file. */
 sealed interface BackupDialog {
@@ -121,10 +126,16 @@ fun CreateBackupDialog(
     s: Strings,
     error: String?,
     hint: (String) -> PassphraseHintRecord,
+    newCode: () -> RecoveryCodeRecord,
     onDismiss: () -> Unit,
     onCreate: (String) -> Unit,
     initial: Pair<String, String> = "" to "",
+    ownPassphrase: Boolean = false,
 ) {
+    // The default is a recovery code the core generates; a chosen passphrase is the way out.
+    var own by remember { mutableStateOf(ownPassphrase) }
+    val code = remember { newCode() }
+    var written by remember { mutableStateOf(false) }
     var first by remember { mutableStateOf(initial.first) }
     var second by remember { mutableStateOf(initial.second) }
     val h = remember(first) { hint(first) }
@@ -135,23 +146,34 @@ fun CreateBackupDialog(
         text = {
             Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
                 Text(section.explanation, style = MaterialTheme.typography.bodySmall)
-                PassphraseField(first, { first = it }, s.passphrase, "passphrase")
-                LinearProgressIndicator(
-                    progress = { h.meter / 3f },
-                    color = if (h.accepted) MaterialTheme.colorScheme.primary else MaterialTheme.colorScheme.error,
-                    modifier = Modifier.fillMaxWidth().testTag("passphrase-meter"),
-                )
-                Text(h.label, style = MaterialTheme.typography.labelLarge, color = if (h.accepted) MaterialTheme.colorScheme.primary else MaterialTheme.colorScheme.error)
-                if (h.advice.isNotEmpty()) Text(h.advice, style = MaterialTheme.typography.bodySmall)
-                PassphraseField(second, { second = it }, s.passphraseAgain, "passphrase-again")
-                if (second.isNotEmpty() && !matches) {
-                    Text(s.passphraseMismatch, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.error)
+                if (!own) {
+                    Text(code.code, style = MaterialTheme.typography.titleLarge, fontFamily = FontFamily.Monospace, modifier = Modifier.testTag("recovery-code"))
+                    Text(code.instruction, style = MaterialTheme.typography.bodySmall)
+                    Row(verticalAlignment = Alignment.CenterVertically) {
+                        Checkbox(written, { written = it }, modifier = Modifier.testTag("code-written"))
+                        Text(code.confirmLabel, style = MaterialTheme.typography.bodyMedium)
+                    }
+                    TextButton(onClick = { own = true }, modifier = Modifier.testTag("own-passphrase")) { Text(code.ownPassphraseLabel) }
+                } else {
+                    PassphraseField(first, { first = it }, s.passphrase, "passphrase")
+                    LinearProgressIndicator(
+                        progress = { h.meter / 3f },
+                        color = if (h.accepted) MaterialTheme.colorScheme.primary else MaterialTheme.colorScheme.error,
+                        modifier = Modifier.fillMaxWidth().testTag("passphrase-meter"),
+                    )
+                    Text(h.label, style = MaterialTheme.typography.labelLarge, color = if (h.accepted) MaterialTheme.colorScheme.primary else MaterialTheme.colorScheme.error)
+                    if (h.advice.isNotEmpty()) Text(h.advice, style = MaterialTheme.typography.bodySmall)
+                    PassphraseField(second, { second = it }, s.passphraseAgain, "passphrase-again")
+                    if (second.isNotEmpty() && !matches) {
+                        Text(s.passphraseMismatch, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.error)
+                    }
                 }
                 error?.let { Text(it, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.error) }
             }
         },
         confirmButton = {
-            TextButton(onClick = { onCreate(first) }, enabled = h.accepted && matches, modifier = Modifier.testTag("create-backup")) {
+            val ready = if (own) h.accepted && matches else written
+            TextButton(onClick = { onCreate(if (own) first else code.code) }, enabled = ready, modifier = Modifier.testTag("create-backup")) {
                 Text(section.createLabel)
             }
         },

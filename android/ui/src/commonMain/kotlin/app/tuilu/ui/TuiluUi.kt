@@ -23,6 +23,7 @@ import app.tuilu.core.TuiluScreens
 import app.tuilu.core.uniffi.AppException
 import app.tuilu.core.uniffi.BackupRecord
 import app.tuilu.core.uniffi.BackupSectionRecord
+import app.tuilu.core.uniffi.RecoveryCodeRecord
 import app.tuilu.core.uniffi.PassphraseHintRecord
 import app.tuilu.core.uniffi.CaseScreenRecord
 import app.tuilu.core.uniffi.EvidenceListRecord
@@ -272,6 +273,9 @@ class TuiluController(
 
     /** The core's hint for a passphrase being typed (cheap; called on every keystroke). */
     fun passphraseHint(passphrase: String): PassphraseHintRecord = screens.passphraseHint(passphrase)
+
+    /** A fresh recovery code for the create dialog (the default way to protect a backup). */
+    fun newRecoveryCode(): RecoveryCodeRecord = screens.newRecoveryCode()
 
     fun openCreateBackup() {
         message = null
@@ -527,7 +531,7 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                         val b = c.backup
                         if (b != null && c.busy == null) {
                             when (val d = c.backupDialog) {
-                                BackupDialog.Create -> CreateBackupDialog(b, s, c.message, c::passphraseHint, onDismiss = c::closeBackupDialog, onCreate = c::createBackup)
+                                BackupDialog.Create -> CreateBackupDialog(b, s, c.message, c::passphraseHint, c::newRecoveryCode, onDismiss = c::closeBackupDialog, onCreate = c::createBackup)
                                 is BackupDialog.Restore -> RestoreBackupDialog(d, b, s, c.message, onDismiss = c::closeBackupDialog, onCheck = c::checkBackup, onRestore = c::restoreBackup)
                                 null -> {}
                             }

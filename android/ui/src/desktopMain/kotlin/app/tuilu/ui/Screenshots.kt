@@ -136,10 +136,15 @@ fun main(args: Array<String>) = runBlocking {
             renderPng(File(out, "settings-$l.png")) {
                 SettingsScreen(settings, perms, s, {}, {}, {}, {}, {}, {}, {}) { BackupSection(section, s, null, null, {}, {}, {}) }
             }
-            // Choosing a passphrase: a weak one, as the core rates it.
+            // The default: a recovery code to write down.
+            renderPng(File(out, "backup-code-$l.png")) {
+                SettingsScreen(settings, perms, s, {}, {}, {}, {}, {}, {}, {}) { BackupSection(section, s, null, null, {}, {}, {}) }
+                CreateBackupDialog(section, s, null, sc::passphraseHint, sc::newRecoveryCode, {}, {})
+            }
+            // Choosing a passphrase instead: a weak one, as the core rates it.
             renderPng(File(out, "backup-passphrase-$l.png")) {
                 SettingsScreen(settings, perms, s, {}, {}, {}, {}, {}, {}, {}) { BackupSection(section, s, null, null, {}, {}, {}) }
-                CreateBackupDialog(section, s, null, sc::passphraseHint, {}, {}, initial = "tuilu2026" to "tuilu2026")
+                CreateBackupDialog(section, s, null, sc::passphraseHint, sc::newRecoveryCode, {}, {}, initial = "tuilu2026" to "tuilu2026", ownPassphrase = true)
             }
             renderPng(File(out, "backup-progress-$l.png")) {
                 SettingsScreen(settings, perms, s, {}, {}, {}, {}, {}, {}, {}) { BackupSection(section, s, Busy(s.backingUp, 0.4f), null, {}, {}, {}) }

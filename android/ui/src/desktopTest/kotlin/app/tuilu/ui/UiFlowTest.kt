@@ -272,6 +272,12 @@ class UiFlowTest {
         assertTrue(before.due)
         waitFor(before.dueText)
         onNodeWithText(before.createLabel).performClick()
+        // The default is a recovery code: create waits until it is written down.
+        waitForTag("recovery-code")
+        onNodeWithTag("create-backup").assertIsNotEnabled()
+        onNodeWithTag("code-written").performClick()
+        onNodeWithTag("create-backup").assertIsEnabled()
+        onNodeWithTag("own-passphrase").performClick()
         waitForTag("passphrase")
 
         // A weak passphrase: the core's label and advice show, create stays off.
@@ -285,7 +291,7 @@ class UiFlowTest {
         onNodeWithTag("create-backup").assertIsNotEnabled()
 
         // A strong one, typed twice: create goes through the platform's "save as".
-        val strong = "correct horse"
+        val strong = "correct horse battery staple"
         assertTrue(screens.passphraseHint(strong).accepted)
         onNodeWithTag("passphrase").performTextClearance()
         onNodeWithTag("passphrase").performTextInput(strong)
@@ -310,7 +316,7 @@ class UiFlowTest {
     fun restoringOverCasesShowsTheCoresWordsAndReplacesOnlyWhenAsked(): Unit = runComposeUiTest {
         runBlocking { screens.createCase("douyin.guild-exit", Demo.guildAnswers) }
         val file = File(Files.createTempDirectory("tuilu-ui-backup-").toFile(), "old.tuilu-backup")
-        runBlocking { screens.createBackup(file.path, "correct horse", workFactor = 4) }
+        runBlocking { screens.createBackup(file.path, "correct horse battery staple", workFactor = 10) }
         effects.documents.addLast(PickedFile(file.path, file.name, "application/octet-stream"))
         val s = Strings.of(Language.ZH)
         c.go(Route.Settings)
@@ -318,7 +324,7 @@ class UiFlowTest {
         await("the backup section") { c.backup != null }
         onNodeWithText(c.backup!!.restoreLabel).performClick()
         waitForTag("restore-passphrase")
-        onNodeWithTag("restore-passphrase").performTextInput("correct horse")
+        onNodeWithTag("restore-passphrase").performTextInput("correct horse battery staple")
         onNodeWithText(s.checkBackup).performClick()
         await("the backup checked") { (c.backupDialog as? BackupDialog.Restore)?.checked != null }
         val checked = (c.backupDialog as BackupDialog.Restore).checked!!
