@@ -466,8 +466,8 @@ fn a_backup_round_trip_restores_cases_and_evidence_and_refuses_a_wrong_passphras
         .create_backup(
             &c,
             &file,
-            "correct horse",
-            Some(4),
+            "correct horse battery staple",
+            Some(10),
             &NoProgress,
             &CancelFlag::new(),
         )
@@ -512,7 +512,7 @@ fn a_backup_round_trip_restores_cases_and_evidence_and_refuses_a_wrong_passphras
         .inspect_backup(
             &ctx(Lang::En, NOW),
             &file,
-            "correct horse",
+            "correct horse battery staple",
             &NoProgress,
             &CancelFlag::new(),
         )
@@ -536,7 +536,7 @@ fn a_backup_round_trip_restores_cases_and_evidence_and_refuses_a_wrong_passphras
         .restore_backup(
             &c,
             &file,
-            "correct horse",
+            "correct horse battery staple",
             false,
             &NoProgress,
             &CancelFlag::new(),
@@ -557,7 +557,7 @@ fn a_backup_round_trip_restores_cases_and_evidence_and_refuses_a_wrong_passphras
         .restore_backup(
             &c,
             &file,
-            "correct horse",
+            "correct horse battery staple",
             false,
             &NoProgress,
             &CancelFlag::new(),
@@ -577,7 +577,7 @@ fn a_backup_round_trip_restores_cases_and_evidence_and_refuses_a_wrong_passphras
         .restore_backup(
             &c,
             &file,
-            "correct horse",
+            "correct horse battery staple",
             true,
             &NoProgress,
             &CancelFlag::new(),
@@ -591,8 +591,8 @@ fn a_backup_round_trip_restores_cases_and_evidence_and_refuses_a_wrong_passphras
         .create_backup(
             &c,
             &dir.path().join("b2"),
-            "correct horse",
-            Some(4),
+            "correct horse battery staple",
+            Some(10),
             &NoProgress,
             &cancel,
         )
