@@ -69,6 +69,10 @@ pub fn report_error(e: &anyhow::Error, lang: Lang) -> ExitCode {
         eprintln!("{}{}", t(lang, "错误：", "error: "), app.message(lang));
         return ExitCode::FAILURE;
     }
+    if let Some(ev) = e.downcast_ref::<tuilu_core::evidence::EvidenceError>() {
+        eprintln!("{}{}", t(lang, "错误：", "error: "), ev.message(lang));
+        return ExitCode::FAILURE;
+    }
     eprintln!("{}{e}", t(lang, "错误：", "error: "));
     for cause in e.chain().skip(1) {
         eprintln!("  {}{cause}", t(lang, "原因：", "caused by: "));

@@ -313,6 +313,14 @@ view_record!(
     }
 );
 view_record!(
+    /// What a dispute bundle will carry and leave out, to show before the export.
+    BundlePreviewRecord <= core_app::BundlePreviewView {
+        include_private: bool, files: i64, size_text: String, summary: String,
+        facts: Vec<String>, withheld_facts: Vec<String>, notes: Vec<String>,
+        withheld_notes: Vec<String>, privacy_hint: String,
+    }
+);
+view_record!(
     /// What the check of a received bundle found, in words.
     BundleCheckRecord <= core_app::BundleCheckView {
         intact: bool, headline: String, exported_at: Option<String>, items: i64,
@@ -621,6 +629,10 @@ export_views! {
     fn case_screen(case_id: String) -> CaseScreenRecord = |app, c| app.case_screen(c, &case_id);
     fn evidence_list(case_id: String, step_id: Option<String>) -> EvidenceListRecord =
         |app, c| app.evidence_list(c, &case_id, step_id.as_deref());
+    /// What the case's dispute bundle will carry (files, facts, notes) and leave out;
+    /// show it before `export_bundle` with the same `include_private`.
+    fn bundle_preview(case_id: String, include_private: bool) -> BundlePreviewRecord =
+        |app, c| app.bundle_preview(c, &case_id, include_private);
     /// What to schedule and cancel, given the tokens the phone has scheduled (Android
     /// cannot list its alarms: the app keeps the set of tokens it scheduled).
     fn reminder_sync(scheduled: Vec<String>) -> ReminderSyncRecord =

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 pub use backup_ops::BackupView;
 pub use backup_view::{BackupSectionView, PassphraseHintView, BACKUP_DUE_AFTER_DAYS};
 pub use error::{AppError, Missing};
-pub use evidence_ops::{BundleCheckView, EvidenceAddedView, FileWrittenView};
+pub use evidence_ops::{BundleCheckView, BundlePreviewView, EvidenceAddedView, FileWrittenView};
 pub use questionnaire::Answer;
 pub use timing::{DeadlineView, TimeSense};
 pub use views::*;

@@ -260,6 +260,9 @@ pub struct BundleReport {
     pub files_checked: usize,
     pub bytes_checked: u64,
     pub custody_entries: usize,
+    /// Entries of this case whose private details (evidence notes) the export left out:
+    /// followed in the chain, their hashes not recomputed.
+    pub withheld_entries: usize,
     pub issues: Vec<BundleIssue>,
 }
 
@@ -346,6 +349,7 @@ pub fn verify_bundle_with<R: Read + Seek>(
         files_checked: 0,
         bytes_checked: 0,
         custody_entries: 0,
+        withheld_entries: 0,
         issues: vec![issue],
     };
 
@@ -565,6 +569,7 @@ pub fn verify_bundle_with<R: Read + Seek>(
 
     // custody-log.jsonl.
     let mut custody_entries = 0;
+    let mut withheld_entries = 0;
     match read_small(&mut zip, "custody-log.jsonl").map_err(bad)? {
         None => issues.push(BundleIssue::MissingRequired {
             path: "custody-log.jsonl".into(),
@@ -590,6 +595,28 @@ pub fn verify_bundle_with<R: Read + Seek>(
                             }
                         }
                         links.push(Link::from(&e));
+                    }
+                    Ok(BundleLogLine::Withheld(w)) => {
+                        // This case's entry with its note left out: followed like a
+                        // redacted one (its hash cannot be recomputed), and its `add`
+                        // still names the item and hash it recorded.
+                        if case_id.as_deref().is_some_and(|c| c != w.case_id) {
+                            issues.push(BundleIssue::ForeignCaseEntry { seq: w.seq });
+                        }
+                        if w.action == "add" {
+                            if let (Some(id), Some(sha)) =
+                                (&w.item_id, w.shown_details["sha256"].as_str())
+                            {
+                                added.insert((id.clone(), sha.to_string()));
+                            }
+                        }
+                        withheld_entries += 1;
+                        links.push(Link {
+                            seq: w.seq,
+                            prev_hash: w.prev_hash,
+                            entry_hash: w.entry_hash,
+                            hash_ok: None,
+                        });
                     }
                     Ok(BundleLogLine::Redacted(r)) if r.redacted => links.push(Link {
                         seq: r.seq,
@@ -634,6 +661,7 @@ pub fn verify_bundle_with<R: Read + Seek>(
         files_checked,
         bytes_checked: done,
         custody_entries,
+        withheld_entries,
         issues,
     })
 }
