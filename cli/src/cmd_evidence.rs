@@ -409,6 +409,21 @@ fn verify_bundle_cmd(g: &Globals, bundle: &Path) -> anyhow::Result<ExitCode> {
             r.custody_entries,
             t(g, "条保管记录", "custody entries"),
         );
+        if r.withheld_entries > 0 {
+            println!(
+                "{}",
+                match g.lang {
+                    Lang::Zh => format!(
+                        "  其中 {} 条隐去了用户的备注，其哈希无法在证据包内重算",
+                        r.withheld_entries
+                    ),
+                    Lang::En => format!(
+                        "  {} of them had the user's notes left out; their hashes cannot be recomputed from the bundle",
+                        r.withheld_entries
+                    ),
+                }
+            );
+        }
     }
     Ok(if r.intact {
         ExitCode::SUCCESS

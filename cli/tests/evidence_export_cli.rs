@@ -157,10 +157,12 @@ fn export_says_what_it_holds_leaves_private_out_and_writes_0600() {
         assert!(!text.contains(p), "{p} is in the default bundle");
     }
     assert!(text.contains("星光传媒有限公司"));
-    ok(tuilu(
+    let checked = ok(tuilu(
         &vault,
         &["evidence", "verify-bundle", bundle.to_str().unwrap()],
     ));
+    assert!(checked.contains("✓ 证据包完好"), "{checked}");
+    assert!(checked.contains("其中 1 条隐去了用户的备注"), "{checked}");
 
     // With the opt-in: everything, still 0600 and intact.
     let full = dir.path().join("dispute-full.zip");

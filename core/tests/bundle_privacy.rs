@@ -168,6 +168,11 @@ fn a_default_bundle_holds_no_private_fact_or_note_in_any_entry() {
         .verify_bundle(&c, &out, &NoProgress, &CancelFlag::new())
         .unwrap();
     assert!(check.intact, "{:?}", check.issues);
+    assert!(
+        check.headline.ends_with("（其中 1 条隐去了备注）"),
+        "{}",
+        check.headline
+    );
 }
 
 #[test]

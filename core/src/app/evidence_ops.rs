@@ -673,10 +673,20 @@ fn bundle_view(ctx: &ViewContext, r: &ev::BundleReport) -> BundleCheckView {
         .iter()
         .map(|i| bundle_issue_text(lang, i))
         .collect();
+    let withheld = r.withheld_entries;
     let headline = match (lang, r.intact) {
+        (Lang::Zh, true) if withheld > 0 => format!(
+            "证据包完好：{} 份证据、{} 条保管记录均与清单一致（其中 {withheld} 条隐去了备注）",
+            r.items, r.custody_entries
+        ),
         (Lang::Zh, true) => format!(
             "证据包完好：{} 份证据、{} 条保管记录均与清单一致",
             r.items, r.custody_entries
+        ),
+        (Lang::En, true) if withheld > 0 => format!(
+            "The bundle is intact: {} and {} match its manifest ({withheld} with notes left out)",
+            count_en(r.items as u64, "item", "items"),
+            count_en(r.custody_entries as u64, "custody entry", "custody entries")
         ),
         (Lang::En, true) => format!(
             "The bundle is intact: {} and {} match its manifest",
