@@ -26,7 +26,7 @@ use super::html;
 use super::media;
 use super::names::bundle_file_name;
 use super::progress::{CancelFlag, Progress};
-use super::snapshot::{CaseSnapshot, FactLine, WithheldFact};
+use super::snapshot::{note_about, CaseSnapshot, FactLine, WithheldFact};
 use super::store::{content_path, list_items, EvidenceItem, EvidenceStore, StepLink};
 use super::util::{fmt_time, hash_reader, hex, truncate_millis, unique_name, CHUNK};
 
@@ -211,7 +211,7 @@ impl EvidenceStore<'_> {
         for e in &story.case_events {
             if has_text(&e.note) {
                 notes.push(NoteRef {
-                    about: Text::new("案件记录", "the case's journal"),
+                    about: note_about(None),
                 });
             }
         }
@@ -219,10 +219,7 @@ impl EvidenceStore<'_> {
             for e in &s.events {
                 if has_text(&e.note) {
                     notes.push(NoteRef {
-                        about: Text::new(
-                            format!("步骤「{}」", s.title.zh),
-                            format!("step “{}”", s.title.en),
-                        ),
+                        about: note_about(Some(&s.title)),
                     });
                 }
             }

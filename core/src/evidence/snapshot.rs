@@ -14,12 +14,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::rules::pack::{Confidence, DurationDef, FactDef, FactType, Pack, Source, StepKind};
 use crate::text::Text;
 use crate::vault::{CaseView, DeadlineCalc, Event, StepAction, StepView};
-use serde_json::Map;
 
 /// How much of the case a bundle tells.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,13 +89,10 @@ pub struct CaseStory {
     pub withheld_notes: Vec<Text>,
 }
 
-/// What a journal note is about: its step, or the case.
-pub(crate) fn note_about(step: Option<&StepView>) -> Text {
-    match step {
-        Some(s) => Text::new(
-            format!("步骤「{}」", s.title.zh),
-            format!("step “{}”", s.title.en),
-        ),
+/// What a journal note is about: its step (by title), or the case.
+pub(crate) fn note_about(step_title: Option<&Text>) -> Text {
+    match step_title {
+        Some(t) => Text::new(format!("步骤「{}」", t.zh), format!("step “{}”", t.en)),
         None => Text::new("案件记录", "the case's journal"),
     }
 }
@@ -270,7 +266,7 @@ impl CaseSnapshot {
 }
 
 /// The case and journal as `disclosure` lets them out, the facts left out (questions
-/// only, in the pack's order) and the number of journal notes left out.
+/// only, in the pack's order) and what each journal note left out was about.
 fn disclose(
     case: &CaseView,
     journal: &[Event],
@@ -311,7 +307,12 @@ fn disclose(
         .map(|e| {
             let mut e = e.clone();
             if e.note.take().is_some_and(|n| !n.trim().is_empty()) {
-                notes.push(note_about(e.step.as_deref().and_then(|s| case.step(s))));
+                notes.push(note_about(
+                    e.step
+                        .as_deref()
+                        .and_then(|s| case.step(s))
+                        .map(|s| &s.title),
+                ));
             }
             e.payload = public_payload(&e.kind, &e.payload, &public);
             e

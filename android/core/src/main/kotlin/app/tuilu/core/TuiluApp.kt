@@ -6,6 +6,7 @@ import app.tuilu.core.uniffi.BackupRecord
 import app.tuilu.core.uniffi.BackupSectionRecord
 import app.tuilu.core.uniffi.PassphraseHintRecord
 import app.tuilu.core.uniffi.BundleCheckRecord
+import app.tuilu.core.uniffi.BundlePreviewRecord
 import app.tuilu.core.uniffi.CancelToken
 import app.tuilu.core.uniffi.CaseScreenRecord
 import app.tuilu.core.uniffi.ChangeObserver
