@@ -31,7 +31,7 @@ const PRIVATE: &[(&str, &str)] = &[
 ];
 
 /// A Kuaishou live exit with private facts, a changed balance, step notes (one with a
-/// phone number) and a noted evidence item.
+/// phone number, one on a completion then undone) and a noted evidence item.
 fn private_case() -> (tempfile::TempDir, App, String) {
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(&dir.path().join("vault")).unwrap();
@@ -73,6 +73,8 @@ fn private_case() -> (tempfile::TempDir, App, String) {
         None,
     )
     .unwrap();
+    // Undone: the note stays in the journal and in the undo's payload (the state undone).
+    app.undo_last(&c, &case).unwrap();
     app.add_evidence_bytes(
         &c,
         &case,
