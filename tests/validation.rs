@@ -17,11 +17,13 @@ title = {{ zh = "测试", en = "Test" }}
 [[facts]]
 id = "paid"
 type = "bool"
+privacy = "public"
 prompt = {{ zh = "付了吗？", en = "Paid?" }}
 
 [[facts]]
 id = "who"
 type = "enum"
+privacy = "public"
 prompt = {{ zh = "谁？", en = "Who?" }}
 options = [
   {{ value = "client", label = {{ zh = "客户", en = "client" }} }},
@@ -31,6 +33,7 @@ options = [
 [[facts]]
 id = "amount"
 type = "money"
+privacy = "private"
 prompt = {{ zh = "金额", en = "Amount" }}
 
 [[steps]]
@@ -210,6 +213,26 @@ fn condition_false_for_every_combination() {
 }
 
 #[test]
+fn a_fact_without_a_privacy_mark_is_named() {
+    let src = base().replace("privacy = \"private\"\n", "");
+    let found = issues(&src);
+    let issue = find(
+        &found,
+        "facts[2].privacy",
+        "fact `amount` has no privacy mark",
+    );
+    assert!(issue.message.contains("privacy = \"public\""), "{issue}");
+    assert_eq!(found.len(), 1, "{found:?}");
+    // A wrong value is a shape error naming the fact's element.
+    let src = base().replace("privacy = \"private\"", "privacy = \"secret\"");
+    let found = issues(&src);
+    assert!(
+        found.iter().any(|i| i.path.starts_with("facts[2]")),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn missing_translation() {
     let src = base().replace(
         "title = { zh = \"第二步\", en = \"Second\" }",
@@ -356,7 +379,7 @@ fn blockers_name_real_steps_to_hold_back_and_to_resolve_them() {
 /// A letter template appended to the base pack.
 fn with_letter(letter: &str) -> String {
     format!(
-        "{}\n[[facts]]\nid = \"shop\"\ntype = \"text\"\nprompt = {{ zh = \"店名\", en = \"Shop\" }}\noptional = true\n\n[[letters]]\n{letter}\n",
+        "{}\n[[facts]]\nid = \"shop\"\ntype = \"text\"\nprivacy = \"private\"\nprompt = {{ zh = \"店名\", en = \"Shop\" }}\noptional = true\n\n[[letters]]\n{letter}\n",
         base()
     )
 }

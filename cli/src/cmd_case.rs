@@ -413,7 +413,11 @@ impl crate::cmd_evidence::CaseLookup for LoadedCase {
 
     /// The case as exported into a bundle: the case view and journal, and the same in
     /// words with the bundled pack's questions and rule sources.
-    fn snapshot(&self, case_id: &str) -> anyhow::Result<tuilu_core::evidence::CaseSnapshot> {
+    fn snapshot(
+        &self,
+        case_id: &str,
+        disclosure: tuilu_core::evidence::Disclosure,
+    ) -> anyhow::Result<tuilu_core::evidence::CaseSnapshot> {
         let case = self.view(case_id)?;
         let book = crate::cmd_rules::rule_book()?;
         let pack = book.get(&case.scenario).map(|s| &s.pack);
@@ -422,6 +426,7 @@ impl crate::cmd_evidence::CaseLookup for LoadedCase {
             &self.journal,
             pack,
             &self.calc,
+            disclosure,
         ))
     }
 }

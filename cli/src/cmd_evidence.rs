@@ -19,7 +19,8 @@ use clap::{Args, Subcommand};
 use rusqlite::Connection;
 use serde_json::json;
 use tuilu_core::evidence::{
-    verify_bundle, CancelFlag, CaseSnapshot, EvidenceItem, EvidenceStore, NewItem, Progress, Source,
+    verify_bundle, BundlePreview, CancelFlag, CaseSnapshot, Disclosure, EvidenceItem,
+    EvidenceStore, ExportOptions, NewItem, Progress, Source,
 };
 use tuilu_core::Lang;
 
@@ -47,13 +48,28 @@ pub enum EvidenceCommand {
         /// 只校验此案件的文件（日志总是完整校验）/ only this case's files (the log is always checked whole).
         case_id: Option<String>,
     },
-    /// 导出证据包 (zip) / export a case's evidence bundle (zip).
+    /// 导出证据包 (zip)，先列出包含的内容 / export a case's evidence bundle (zip), saying first what it holds.
     Export {
         /// 案件 id / case id.
         case_id: String,
         /// 输出文件 / output file (must not exist).
-        #[arg(short = 'o', long = "output", value_name = "BUNDLE.zip")]
-        output: PathBuf,
+        #[arg(
+            short = 'o',
+            long = "output",
+            value_name = "BUNDLE.zip",
+            required_unless_present = "dry_run"
+        )]
+        output: Option<PathBuf>,
+        /// 连同隐私事实（金额、余额、收入、粉丝数、合同条款等）和备注一起导出 / include the
+        /// private facts (amounts, balances, income, fans, contract terms…) and the notes.
+        #[arg(long)]
+        include_private: bool,
+        /// 只列出证据包将包含的内容，不导出 / only say what the bundle would hold; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Test hook: writes to the bundle fail as on a full disk after this many bytes.
+        #[arg(long, hide = true, value_name = "BYTES")]
+        fail_writes_after: Option<u64>,
     },
     /// 删除一项证据（保留删除记录）/ delete an item (a tombstone stays in the log).
     Rm {
@@ -99,8 +115,9 @@ pub trait CaseLookup {
     fn check_case(&self, case_ref: &str) -> anyhow::Result<String>;
     /// The title of a step of the case's plan, if known.
     fn step_title(&self, case_id: &str, step_id: &str) -> Option<String>;
-    /// The case snapshot (the case, its journal, and both in words) for an export.
-    fn snapshot(&self, case_id: &str) -> anyhow::Result<CaseSnapshot>;
+    /// The case snapshot (the case, its journal, and both in words) for an export, with
+    /// what `disclosure` lets out.
+    fn snapshot(&self, case_id: &str, disclosure: Disclosure) -> anyhow::Result<CaseSnapshot>;
 }
 
 impl EvidenceCommand {
@@ -219,14 +236,42 @@ pub fn run(
                 ExitCode::from(NOT_INTACT)
             })
         }
-        EvidenceCommand::Export { case_id, output } => {
+        EvidenceCommand::Export {
+            case_id,
+            output,
+            include_private,
+            dry_run,
+            fail_writes_after,
+        } => {
             let case_id = cases.check_case(&case_id)?;
-            let snapshot = cases.snapshot(&case_id)?;
+            let disclosure = Disclosure::from_include_private(include_private);
+            let snapshot = cases.snapshot(&case_id, disclosure)?;
+            let preview = store.preview(&case_id, &snapshot)?;
+            let output = match (output, dry_run) {
+                (Some(o), false) => o,
+                _ => {
+                    if g.json {
+                        print_json(&json!({ "preview": preview }))?;
+                    } else {
+                        print_preview(g, &preview);
+                    }
+                    return Ok(ExitCode::SUCCESS);
+                }
+            };
+            if !g.json {
+                print_preview(g, &preview);
+            }
+            let options = ExportOptions { fail_writes_after };
             let progress = StderrProgress::new(g, "导出 / exporting");
-            let r = store.export(&case_id, &snapshot, &output, &progress, &cancel, now)?;
+            let r = store.export_with(
+                &case_id, &snapshot, &output, &options, &progress, &cancel, now,
+            );
             progress.finish();
+            let r = r?;
             if g.json {
-                print_json(&r)?;
+                let mut v = serde_json::to_value(&r)?;
+                v["preview"] = serde_json::to_value(&preview)?;
+                print_json(&v)?;
             } else {
                 println!(
                     "{} {}\nSHA-256 {}\n{} {}",
@@ -364,6 +409,21 @@ fn verify_bundle_cmd(g: &Globals, bundle: &Path) -> anyhow::Result<ExitCode> {
             r.custody_entries,
             t(g, "条保管记录", "custody entries"),
         );
+        if r.withheld_entries > 0 {
+            println!(
+                "{}",
+                match g.lang {
+                    Lang::Zh => format!(
+                        "  其中 {} 条隐去了用户的备注，其哈希无法在证据包内重算",
+                        r.withheld_entries
+                    ),
+                    Lang::En => format!(
+                        "  {} of them had the user's notes left out; their hashes cannot be recomputed from the bundle",
+                        r.withheld_entries
+                    ),
+                }
+            );
+        }
     }
     Ok(if r.intact {
         ExitCode::SUCCESS
@@ -467,6 +527,77 @@ fn print_item(lang: Lang, it: &EvidenceItem) {
     }
 }
 
+/// What the bundle holds and leaves out, in the run's language.
+fn print_preview(g: &Globals, p: &BundlePreview) {
+    let lang = g.lang;
+    let zh = lang == Lang::Zh;
+    println!(
+        "{}",
+        if zh {
+            format!(
+                "证据包将包含 {} 份证据文件（{}）。",
+                p.files,
+                human_size(p.bytes)
+            )
+        } else {
+            format!(
+                "The bundle will hold {} evidence file(s) ({}).",
+                p.files,
+                human_size(p.bytes)
+            )
+        }
+    );
+    if p.facts.is_empty() {
+        println!("{}", t(g, "  事实：无", "  Facts: none"));
+    } else {
+        println!("{}", t(g, "  事实：", "  Facts:"));
+        for f in &p.facts {
+            let sep = t(g, "：", ": ");
+            println!("    {}{sep}{}", f.question.get(lang), f.answer.get(lang));
+        }
+    }
+    if !p.withheld_facts.is_empty() {
+        println!(
+            "{}",
+            t(
+                g,
+                "  不放入的隐私事实（只列问题）：",
+                "  Private facts left out (questions only):"
+            )
+        );
+        for f in &p.withheld_facts {
+            println!("    {}", f.question.get(lang));
+        }
+    }
+    let about = |n: &tuilu_core::evidence::NoteRef| n.about.get(lang).to_string();
+    if !p.notes.is_empty() {
+        let list: Vec<String> = p.notes.iter().map(about).collect();
+        println!(
+            "{}{}",
+            t(g, "  备注：", "  Notes: "),
+            list.join(t(g, "、", ", "))
+        );
+    }
+    if !p.withheld_notes.is_empty() {
+        let list: Vec<String> = p.withheld_notes.iter().map(about).collect();
+        println!(
+            "{}{}",
+            t(g, "  不放入的备注：", "  Notes left out: "),
+            list.join(t(g, "、", ", "))
+        );
+    }
+    if !p.include_private && (!p.withheld_facts.is_empty() || !p.withheld_notes.is_empty()) {
+        println!(
+            "{}",
+            t(
+                g,
+                "  证据包会交给平台、公会或律师；如确需放入隐私事实和备注，请加 --include-private。",
+                "  The bundle goes to a platform, a guild or a lawyer; add --include-private to put the private facts and notes in."
+            )
+        );
+    }
+}
+
 pub(crate) fn human_size(n: u64) -> String {
     match n {
         n if n >= 1 << 30 => format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64),
@@ -539,7 +670,7 @@ mod tests {
         fn step_title(&self, _case_id: &str, step_id: &str) -> Option<String> {
             Some(format!("Step {step_id}"))
         }
-        fn snapshot(&self, case_id: &str) -> anyhow::Result<CaseSnapshot> {
+        fn snapshot(&self, case_id: &str, _d: Disclosure) -> anyhow::Result<CaseSnapshot> {
             Ok(CaseSnapshot {
                 case: json!({ "case_id": case_id, "facts": {} }),
                 ..CaseSnapshot::default()

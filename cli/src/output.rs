@@ -75,7 +75,9 @@ pub fn report_error(e: &anyhow::Error, lang: Lang) -> ExitCode {
     // half complete): keep the user's. The system's reason (an OS error) follows once, as
     // a detail line.
     let words = |err: &(dyn std::error::Error + 'static)| -> String {
-        if let Some(v) = err.downcast_ref::<VaultError>() {
+        if let Some(ev) = err.downcast_ref::<tuilu_core::evidence::EvidenceError>() {
+            ev.message(lang)
+        } else if let Some(v) = err.downcast_ref::<VaultError>() {
             v.message(lang)
         } else if let Some(b) = err.downcast_ref::<BackupError>() {
             b.message(lang)

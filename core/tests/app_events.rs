@@ -254,6 +254,7 @@ fn verify_marks_each_row_and_finds_a_changed_file() {
             &en,
             &case,
             &dir.path().join("x.zip"),
+            false,
             &NoProgress,
             &CancelFlag::new(),
         )
@@ -286,7 +287,7 @@ fn the_bundle_exports_and_checks_and_a_tampered_one_is_caught() {
     let out = dir.path().join("dispute.zip");
     // No evidence yet: refused in words, no file.
     let e = app
-        .export_bundle(&c, &case, &out, &NoProgress, &CancelFlag::new())
+        .export_bundle(&c, &case, &out, false, &NoProgress, &CancelFlag::new())
         .unwrap_err();
     assert_eq!(e.message(Lang::Zh), "这个案件还没有证据，无法导出");
     assert!(!out.exists());
@@ -304,7 +305,7 @@ fn the_bundle_exports_and_checks_and_a_tampered_one_is_caught() {
     let progress_calls = Mutex::new(0);
     let progress = |_: u64, _: u64| *progress_calls.lock().unwrap() += 1;
     let done = app
-        .export_bundle(&c, &case, &out, &progress, &CancelFlag::new())
+        .export_bundle(&c, &case, &out, false, &progress, &CancelFlag::new())
         .unwrap();
     assert!(out.is_file());
     assert_eq!(done.count, 1);
@@ -317,7 +318,7 @@ fn the_bundle_exports_and_checks_and_a_tampered_one_is_caught() {
     assert!(*progress_calls.lock().unwrap() > 0);
     // Exporting over it is refused.
     let e = app
-        .export_bundle(&c, &case, &out, &NoProgress, &CancelFlag::new())
+        .export_bundle(&c, &case, &out, false, &NoProgress, &CancelFlag::new())
         .unwrap_err();
     assert!(e.message(Lang::Zh).starts_with("目标文件已存在"), "{e:?}");
 

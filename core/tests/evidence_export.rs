@@ -16,8 +16,12 @@ use tuilu_core::evidence::{
 };
 use zip::write::SimpleFileOptions;
 
+/// A hand-made snapshot with everything in (these tests check the bundle's shape, the
+/// escaping of notes and the custody log in full); `private_facts_and_notes_stay_out_by_default`
+/// checks what a default export leaves out.
 fn snapshot() -> CaseSnapshot {
     serde_json::from_value(json!({
+        "disclosure": "include_private",
         "case": {
             "title": "星图公会退会 <script>",
             "facts": { "contract_signed": "2023-02-01" },

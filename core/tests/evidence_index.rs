@@ -13,7 +13,7 @@ use std::process::Command;
 
 use chrono::{DateTime, TimeZone, Utc};
 use tuilu_core::evidence::{
-    verify_bundle, CancelFlag, CaseSnapshot, EvidenceStore, NewItem, NoProgress,
+    verify_bundle, CancelFlag, CaseSnapshot, Disclosure, EvidenceStore, NewItem, NoProgress,
 };
 use tuilu_core::rules::Facts;
 use tuilu_core::vault::{StepAction, TransitionOptions, Vault};
@@ -77,8 +77,13 @@ struct Bundle {
     originals: Vec<(String, Vec<u8>)>,
 }
 
-/// Builds the case in a real vault, adds the evidence, exports and unzips the bundle.
+/// Builds the case in a real vault, adds the evidence, exports and unzips the bundle as
+/// a user does by default (private facts and notes left out).
 fn guild_exit_bundle() -> Bundle {
+    guild_exit_bundle_with(Disclosure::PublicOnly)
+}
+
+fn guild_exit_bundle_with(disclosure: Disclosure) -> Bundle {
     let dir = tempfile::tempdir().unwrap();
     let vault_dir = dir.path().join("vault");
     let created = utc(2026, 9, 20, 2, 0);
@@ -206,7 +211,13 @@ fn guild_exit_bundle() -> Bundle {
     let now = utc(2026, 10, 12, 2, 0); // 10:00 Beijing, two days after the deadline
     let view = vault.case(&case.id, now).unwrap();
     let journal = vault.journal(&case.id).unwrap();
-    let snapshot = CaseSnapshot::new(&view, &journal, Some(&scenario.pack), vault.deadline_calc());
+    let snapshot = CaseSnapshot::new(
+        &view,
+        &journal,
+        Some(&scenario.pack),
+        vault.deadline_calc(),
+        disclosure,
+    );
     let zip = dir.path().join("退路证据包.zip");
     vault
         .with_connection_mut(|conn| {
@@ -308,15 +319,12 @@ fn golden(name: &str) -> PathBuf {
         .join(name)
 }
 
-#[test]
-fn index_tells_the_case_golden() {
-    let b = guild_exit_bundle();
-    let html = std::fs::read_to_string(b.unzipped.join("index.html")).unwrap();
-    let text = index_text(&html, &b.case_id);
-    let path = golden("guild-exit-index.txt");
+/// Compares `text` with the golden file `name` (rewritten with `UPDATE_GOLDEN=1`).
+fn check_golden(name: &str, text: &str) {
+    let path = golden(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &text).unwrap();
+        std::fs::write(&path, text).unwrap();
     }
     let expected = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1)", path.display()));
@@ -325,6 +333,36 @@ fn index_tells_the_case_golden() {
         "index.html text differs from {}; run with UPDATE_GOLDEN=1 and review the diff.\n{text}",
         path.display()
     );
+}
+
+/// The default bundle: the private answers and the step note are left out, and the
+/// first page says which questions and how many notes.
+#[test]
+fn index_leaves_out_private_facts_and_notes_golden() {
+    let b = guild_exit_bundle();
+    let html = std::fs::read_to_string(b.unzipped.join("index.html")).unwrap();
+    let text = index_text(&html, &b.case_id);
+    check_golden("guild-exit-index-public.txt", &text);
+    assert!(text.contains("未包含的内容 Left out"));
+    assert!(
+        text.contains("合同里有违约金条款吗？"),
+        "the question is named"
+    );
+    assert!(
+        !text.contains("用户的回答"),
+        "no answers table: every answer is private"
+    );
+    assert!(!text.contains("公会同意退出"), "the step note is left out");
+    assert!(text.contains("用户的 1 条备注"), "{text}");
+    assert!(text.contains("2026-09-30 17:00  提交 submitted"));
+}
+
+#[test]
+fn index_tells_the_case_golden() {
+    let b = guild_exit_bundle_with(Disclosure::IncludePrivate);
+    let html = std::fs::read_to_string(b.unzipped.join("index.html")).unwrap();
+    let text = index_text(&html, &b.case_id);
+    check_golden("guild-exit-index.txt", &text);
 
     // What the golden file shows, stated: the scenario in words, the answers in words,
     // the timeline before the list, the overdue review, the rule's quote and review date,

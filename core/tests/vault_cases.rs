@@ -558,7 +558,12 @@ fn deadlines_count_china_holidays_and_make_up_days() {
         .create_case(&pack("1.0.0"), &Facts::new(), t0())
         .unwrap()
         .id;
-    v.transition(&id, "backup", A::Done, &Default::default(), t0())
+    // The backup was done before the notice went out (a step is not acted on before the
+    // steps it depends on were settled).
+    let backed_up = DateTime::parse_from_rfc3339("2026-09-29T10:00:00+08:00")
+        .unwrap()
+        .to_utc();
+    v.transition(&id, "backup", A::Done, &at(backed_up), t0())
         .unwrap();
     // Submitted Wed 2026-09-30 17:00 Beijing, 3–5 working days: Oct 1–7 are the National
     // Day holiday and Sat Oct 10 is a make-up working day → Oct 10 .. Oct 13.

@@ -319,6 +319,14 @@ view_record!(
     }
 );
 view_record!(
+    /// What a dispute bundle will carry and leave out, to show before the export.
+    BundlePreviewRecord <= core_app::BundlePreviewView {
+        include_private: bool, files: i64, size_text: String, summary: String,
+        facts: Vec<String>, withheld_facts: Vec<String>, notes: Vec<String>,
+        withheld_notes: Vec<String>, privacy_hint: String,
+    }
+);
+view_record!(
     /// What the check of a received bundle found, in words.
     BundleCheckRecord <= core_app::BundleCheckView {
         intact: bool, headline: String, exported_at: Option<String>, items: i64,
@@ -641,6 +649,10 @@ export_views! {
         |app, c| app.delete_evidence(c, &item_id);
     /// Deletes a case for good with its journal and all its evidence.
     fn delete_case(case_id: String) -> DeletedRecord = |app, c| app.delete_case(c, &case_id);
+    /// What the case's dispute bundle will carry (files, facts, notes) and leave out;
+    /// show it before `export_bundle` with the same `include_private`.
+    fn bundle_preview(case_id: String, include_private: bool) -> BundlePreviewRecord =
+        |app, c| app.bundle_preview(c, &case_id, include_private);
     /// What to schedule and cancel, given the tokens the phone has scheduled (Android
     /// cannot list its alarms: the app keeps the set of tokens it scheduled).
     fn reminder_sync(scheduled: Vec<String>) -> ReminderSyncRecord =

@@ -128,10 +128,15 @@ export_long_ops! {
     /// list (of `step_id`, or the case) with each row's verify state and a summary.
     fn verify_evidence(case_id: String, step_id: Option<String>) -> EvidenceListRecord =
         |app, c, p, f| app.verify_evidence(c, &case_id, step_id.as_deref(), p, f);
-    /// Writes the case's dispute bundle (zip) to `out_path`, which must not exist. A
-    /// cancelled or failed export leaves no file.
-    fn export_bundle(case_id: String, out_path: String) -> FileWrittenRecord =
-        |app, c, p, f| app.export_bundle(c, &case_id, &PathBuf::from(out_path), p, f);
+    /// Writes the case's dispute bundle (zip) to `out_path`, which must not exist. It
+    /// carries the facts the scenario marks public and no notes, unless
+    /// `include_private` (see `bundle_preview`). A cancelled or failed export leaves no
+    /// file.
+    fn export_bundle(case_id: String, out_path: String, include_private: bool)
+        -> FileWrittenRecord = |app, c, p, f| {
+        let out = PathBuf::from(out_path);
+        app.export_bundle(c, &case_id, &out, include_private, p, f)
+    };
     /// Checks a received bundle (no vault needed): every file against SHA256SUMS, the
     /// manifest and the custody chain. Problems are part of the record.
     fn verify_bundle(path: String) -> BundleCheckRecord =
@@ -237,7 +242,7 @@ mod tests {
         assert!(added.notice.starts_with("已添加"), "{}", added.notice);
         let out = dir.join("b.zip").to_string_lossy().into_owned();
         let done = rt
-            .block_on(app.export_bundle(context(), case.clone(), out.clone(), None, None))
+            .block_on(app.export_bundle(context(), case.clone(), out.clone(), false, None, None))
             .unwrap();
         assert_eq!(done.count, 1);
         let check = rt
@@ -296,7 +301,8 @@ mod tests {
             .build()
             .unwrap();
         let (dir, app, _case) = with_case("backup");
-        let file = dir.join("t.backup").to_string_lossy().into_owned();
+        // Beside the vault: a backup is never written inside it.
+        let file = dir.with_extension("backup").to_string_lossy().into_owned();
         let made = rt
             .block_on(app.create_backup(
                 context(),

@@ -55,14 +55,16 @@ def test_evidence_add_verify_export_and_bundle_check(vault, make_file, tmp_path)
     assert checked.items[0].verify_state == tuilu.VerifyState.INTACT
 
     out = str(tmp_path / "dispute.zip")
-    done = run(app.export_bundle(ctx(), case.id, out, None, None))
+    preview = app.bundle_preview(ctx(), case.id, False)
+    assert preview.files == 1 and preview.withheld_facts and not preview.facts
+    done = run(app.export_bundle(ctx(), case.id, out, False, None, None))
     assert done.count == 1 and len(done.sha256) == 64
     assert zipfile.is_zipfile(out)
     check = run(app.verify_bundle(ctx(), out, None, None))
     assert check.intact and check.headline.startswith("证据包完好")
 
     with pytest.raises(tuilu.AppError.FileProblem) as e:
-        run(app.export_bundle(ctx(), case.id, out, None, None))
+        run(app.export_bundle(ctx(), case.id, out, True, None, None))
     assert e.value.code == "output_exists"
     with pytest.raises(tuilu.AppError.FileProblem) as e:
         run(app.add_evidence_file(ctx(lang=tuilu.Language.EN), case.id, None, str(tmp_path / "gone.png"), None, None, None))

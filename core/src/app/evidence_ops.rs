@@ -62,6 +62,28 @@ pub struct FileWrittenView {
     pub notice: String,
 }
 
+/// What a dispute bundle will carry, for the screen shown before the export: the phone
+/// shows it, with a switch for the private facts and notes, before it asks where to save.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BundlePreviewView {
+    pub include_private: bool,
+    /// Evidence files in the bundle.
+    pub files: i64,
+    pub size_text: String,
+    /// "证据包将包含 3 份证据（1.2 MB）、2 项事实；5 项隐私事实和 2 条备注不会放入".
+    pub summary: String,
+    /// The facts it carries: "问题：回答".
+    pub facts: Vec<String>,
+    /// The private facts it leaves out: their questions.
+    pub withheld_facts: Vec<String>,
+    /// The notes it carries, by what they are about ("步骤「提交退会申请」的备注").
+    pub notes: Vec<String>,
+    /// The notes it leaves out.
+    pub withheld_notes: Vec<String>,
+    /// What the switch does: "收件人（平台、公会或律师）会看到…".
+    pub privacy_hint: String,
+}
+
 /// What the check of a received bundle found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BundleCheckView {
@@ -321,14 +343,59 @@ impl App {
         }
     }
 
+    /// The case snapshot a bundle carries: public facts only unless `include_private`.
+    fn bundle_snapshot(
+        &self,
+        ctx: &ViewContext,
+        vault: &crate::vault::Vault,
+        case_ref: &str,
+        include_private: bool,
+    ) -> Result<(String, ev::CaseSnapshot), AppError> {
+        let err = |e| vault_error(e, None, ctx.lang);
+        let case = vault.case(case_ref, ctx.now).map_err(err)?;
+        let journal = vault.journal(&case.id).map_err(err)?;
+        let book = self.rule_book()?;
+        let pack = book.get(&case.scenario).map(|s| &s.pack);
+        let snapshot = ev::CaseSnapshot::new(
+            &case,
+            &journal,
+            pack,
+            vault.deadline_calc(),
+            ev::Disclosure::from_include_private(include_private),
+        );
+        Ok((case.id, snapshot))
+    }
+
+    /// What the case's dispute bundle will carry (files, facts, notes) and leave out, to
+    /// show before [`App::export_bundle`] with the same `include_private`.
+    pub fn bundle_preview(
+        &self,
+        ctx: &ViewContext,
+        case_ref: &str,
+        include_private: bool,
+    ) -> Result<BundlePreviewView, AppError> {
+        let vault = self.vault(ctx.now)?;
+        let (case_id, snapshot) = self.bundle_snapshot(ctx, &vault, case_ref, include_private)?;
+        let root = vault.dir().to_path_buf();
+        let p = vault
+            .with_connection_mut(|conn| {
+                EvidenceStore::new(conn, &root).preview(&case_id, &snapshot)
+            })
+            .map_err(evidence_app_error)?;
+        Ok(preview_view(ctx.lang, &p))
+    }
+
     /// Writes the case's dispute bundle (zip: originals, manifest with the case and its
     /// journal, custody log, SHA256SUMS, a readable index) to `out`, which must not exist.
-    /// A cancelled or failed export leaves no file.
+    /// It carries the facts the scenario marks public and no notes, unless
+    /// `include_private` (see [`App::bundle_preview`]). A cancelled or failed export
+    /// leaves no file.
     pub fn export_bundle(
         &self,
         ctx: &ViewContext,
         case_ref: &str,
         out: &Path,
+        include_private: bool,
         progress: &dyn Progress,
         cancel: &CancelFlag,
     ) -> Result<FileWrittenView, AppError> {
@@ -339,17 +406,12 @@ impl App {
             });
         }
         let vault = self.vault(ctx.now)?;
-        let err = |e| vault_error(e, None, ctx.lang);
-        let case = vault.case(case_ref, ctx.now).map_err(err)?;
-        let journal = vault.journal(&case.id).map_err(err)?;
-        let book = self.rule_book()?;
-        let pack = book.get(&case.scenario).map(|s| &s.pack);
-        let snapshot = ev::CaseSnapshot::new(&case, &journal, pack, vault.deadline_calc());
+        let (case_id, snapshot) = self.bundle_snapshot(ctx, &vault, case_ref, include_private)?;
         let root = vault.dir().to_path_buf();
         let report = vault
             .with_connection_mut(|conn| {
                 EvidenceStore::new(conn, &root)
-                    .export(&case.id, &snapshot, out, progress, cancel, ctx.now)
+                    .export(&case_id, &snapshot, out, progress, cancel, ctx.now)
             })
             .map_err(|e| match e {
                 EvidenceError::InvalidInput(_) => AppError::FileProblem {
@@ -358,7 +420,7 @@ impl App {
                 },
                 e => evidence_app_error(e),
             })?;
-        self.notify(ChangeKind::EvidenceChanged, Some(&case.id));
+        self.notify(ChangeKind::EvidenceChanged, Some(&case_id));
         let size = size_text(report.size);
         Ok(FileWrittenView {
             path: report.path.to_string_lossy().into_owned(),
@@ -366,10 +428,21 @@ impl App {
             size_text: size.clone(),
             count: report.items as i64,
             sha256: report.sha256,
-            notice: match ctx.lang {
-                Lang::Zh => format!("证据包已导出：{} 份证据，{size}", report.items),
-                Lang::En => format!(
-                    "Bundle exported: {}, {size}",
+            notice: match (ctx.lang, include_private) {
+                (Lang::Zh, false) => format!(
+                    "证据包已导出：{} 份证据，{size}；未包含隐私事实和备注",
+                    report.items
+                ),
+                (Lang::Zh, true) => format!(
+                    "证据包已导出：{} 份证据，{size}；包含全部事实和备注",
+                    report.items
+                ),
+                (Lang::En, false) => format!(
+                    "Bundle exported: {}, {size}; private facts and notes left out",
+                    count_en(report.items as u64, "item", "items")
+                ),
+                (Lang::En, true) => format!(
+                    "Bundle exported: {}, {size}; every fact and note included",
                     count_en(report.items as u64, "item", "items")
                 ),
             },
@@ -467,6 +540,98 @@ impl App {
             .map_err(|e| AppError::Storage {
                 detail: e.to_string(),
             })
+    }
+}
+
+/// The preview in one language.
+fn preview_view(lang: Lang, p: &ev::BundlePreview) -> BundlePreviewView {
+    let zh = lang == Lang::Zh;
+    let size = size_text(p.bytes);
+    let facts: Vec<String> = p
+        .facts
+        .iter()
+        .map(|f| {
+            let sep = if zh { "：" } else { ": " };
+            format!("{}{sep}{}", f.question.get(lang), f.answer.get(lang))
+        })
+        .collect();
+    let withheld_facts: Vec<String> = p
+        .withheld_facts
+        .iter()
+        .map(|f| f.question.get(lang).to_string())
+        .collect();
+    let note_of = |n: &ev::NoteRef| {
+        if zh {
+            format!("{}的备注", n.about.zh)
+        } else {
+            format!("the note on {}", n.about.en)
+        }
+    };
+    let notes: Vec<String> = p.notes.iter().map(note_of).collect();
+    let withheld_notes: Vec<String> = p.withheld_notes.iter().map(note_of).collect();
+    let (files, nf, wf, wn) = (
+        p.files,
+        facts.len(),
+        withheld_facts.len(),
+        withheld_notes.len(),
+    );
+    let summary = if zh {
+        let mut s = format!("证据包将包含 {files} 份证据（{size}）、{nf} 项事实");
+        if !notes.is_empty() {
+            s.push_str(&format!("、{} 条备注", notes.len()));
+        }
+        match (wf, wn) {
+            (0, 0) => {}
+            (f, 0) => s.push_str(&format!("；{f} 项隐私事实不会放入")),
+            (0, n) => s.push_str(&format!("；{n} 条备注不会放入")),
+            (f, n) => s.push_str(&format!("；{f} 项隐私事实和 {n} 条备注不会放入")),
+        }
+        s
+    } else {
+        let mut s = format!(
+            "The bundle will hold {} ({size}) and {}",
+            count_en(files as u64, "evidence file", "evidence files"),
+            count_en(nf as u64, "fact", "facts")
+        );
+        if !notes.is_empty() {
+            s.push_str(&format!(
+                " and {}",
+                count_en(notes.len() as u64, "note", "notes")
+            ));
+        }
+        match (wf, wn) {
+            (0, 0) => {}
+            (f, 0) => s.push_str(&format!(
+                "; {} left out",
+                count_en(f as u64, "private fact", "private facts")
+            )),
+            (0, n) => s.push_str(&format!(
+                "; {} left out",
+                count_en(n as u64, "note", "notes")
+            )),
+            (f, n) => s.push_str(&format!(
+                "; {} and {} left out",
+                count_en(f as u64, "private fact", "private facts"),
+                count_en(n as u64, "note", "notes")
+            )),
+        }
+        s
+    };
+    let privacy_hint = tr(
+        lang,
+        "证据包会交给平台、公会或律师。金额、余额、收入、粉丝数、合同条款等隐私事实和你写的备注默认不放入；只有打开“包含隐私信息”才会放入。",
+        "The bundle goes to a platform, a guild or a lawyer. Private facts (amounts, balances, income, fans, contract terms) and your notes are left out unless you turn on “Include private information”.",
+    );
+    BundlePreviewView {
+        include_private: p.include_private,
+        files: files as i64,
+        size_text: size,
+        summary,
+        facts,
+        withheld_facts,
+        notes,
+        withheld_notes,
+        privacy_hint,
     }
 }
 
@@ -574,10 +739,20 @@ fn bundle_view(ctx: &ViewContext, r: &ev::BundleReport) -> BundleCheckView {
         .iter()
         .map(|i| bundle_issue_text(lang, i))
         .collect();
+    let withheld = r.withheld_entries;
     let headline = match (lang, r.intact) {
+        (Lang::Zh, true) if withheld > 0 => format!(
+            "证据包完好：{} 份证据、{} 条保管记录均与清单一致（其中 {withheld} 条隐去了备注）",
+            r.items, r.custody_entries
+        ),
         (Lang::Zh, true) => format!(
             "证据包完好：{} 份证据、{} 条保管记录均与清单一致",
             r.items, r.custody_entries
+        ),
+        (Lang::En, true) if withheld > 0 => format!(
+            "The bundle is intact: {} and {} match its manifest ({withheld} with notes left out)",
+            count_en(r.items as u64, "item", "items"),
+            count_en(r.custody_entries as u64, "custody entry", "custody entries")
         ),
         (Lang::En, true) => format!(
             "The bundle is intact: {} and {} match its manifest",

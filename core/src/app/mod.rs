@@ -29,7 +29,9 @@ pub use backup_view::{
     BackupSectionView, PassphraseHintView, RecoveryCodeView, BACKUP_DUE_AFTER_DAYS,
 };
 pub use error::{AppError, Missing};
-pub use evidence_ops::{BundleCheckView, DeletedView, EvidenceAddedView, FileWrittenView};
+pub use evidence_ops::{
+    BundleCheckView, BundlePreviewView, DeletedView, EvidenceAddedView, FileWrittenView,
+};
 pub use questionnaire::Answer;
 pub use timing::{DeadlineView, TimeSense};
 pub use views::*;
@@ -1129,12 +1131,15 @@ pub fn vault_error(e: VaultError, case: Option<&CaseView>, lang: Lang) -> AppErr
         | VaultError::ScenarioMismatch { .. }) => {
             // One language, with the system's reason after it.
             let mut detail = other.message(lang);
-            if let Some(reason) = std::error::Error::source(&other) {
+            if let Some(reason) = std::error::Error::source(&other)
+                .map(|r| r.to_string())
+                .filter(|r| !detail.contains(r.as_str()))
+            {
                 detail.push_str(match lang {
                     Lang::Zh => "：",
                     Lang::En => ": ",
                 });
-                detail.push_str(&reason.to_string());
+                detail.push_str(&reason);
             }
             AppError::Storage { detail }
         }

@@ -275,6 +275,9 @@ pub struct BundleReport {
     pub files_checked: usize,
     pub bytes_checked: u64,
     pub custody_entries: usize,
+    /// Entries of this case whose private details (evidence notes) the export left out:
+    /// followed in the chain, their hashes not recomputed.
+    pub withheld_entries: usize,
     pub issues: Vec<BundleIssue>,
 }
 
@@ -361,6 +364,7 @@ pub fn verify_bundle_with<R: Read + Seek>(
         files_checked: 0,
         bytes_checked: 0,
         custody_entries: 0,
+        withheld_entries: 0,
         issues: vec![issue],
     };
 
@@ -580,6 +584,7 @@ pub fn verify_bundle_with<R: Read + Seek>(
 
     // custody-log.jsonl.
     let mut custody_entries = 0;
+    let mut withheld_entries = 0;
     match read_small(&mut zip, "custody-log.jsonl").map_err(bad)? {
         None => issues.push(BundleIssue::MissingRequired {
             path: "custody-log.jsonl".into(),
@@ -609,6 +614,43 @@ pub fn verify_bundle_with<R: Read + Seek>(
                         if let Some(id) = &e.item_id {
                             by_item.entry(id.clone()).or_default().push(e);
                         }
+                    }
+                    Ok(BundleLogLine::Withheld(w)) => {
+                        // This case's entry with its note left out: followed like a
+                        // redacted one (its hash cannot be recomputed), and its `add`
+                        // still names the item and hash it recorded.
+                        if case_id.as_deref().is_some_and(|c| c != w.case_id) {
+                            issues.push(BundleIssue::ForeignCaseEntry { seq: w.seq });
+                        }
+                        if w.action == "add" {
+                            if let (Some(id), Some(sha)) =
+                                (&w.item_id, w.shown_details["sha256"].as_str())
+                            {
+                                added.insert((id.clone(), sha.to_string()));
+                            }
+                        }
+                        withheld_entries += 1;
+                        // Replayed with the rest of its details: everything but the note
+                        // (left out of the manifest too) is still compared.
+                        if let Some(id) = &w.item_id {
+                            by_item.entry(id.clone()).or_default().push(CustodyEntry {
+                                seq: w.seq,
+                                at: w.at.clone(),
+                                action: w.action.clone(),
+                                item_id: w.item_id.clone(),
+                                case_id: w.case_id.clone(),
+                                step_id: w.step_id.clone(),
+                                details: w.shown_details.to_string(),
+                                prev_hash: w.prev_hash.clone(),
+                                entry_hash: w.entry_hash.clone(),
+                            });
+                        }
+                        links.push(Link {
+                            seq: w.seq,
+                            prev_hash: w.prev_hash,
+                            entry_hash: w.entry_hash,
+                            hash_ok: None,
+                        });
                     }
                     Ok(BundleLogLine::Redacted(r)) if r.redacted => links.push(Link {
                         seq: r.seq,
@@ -678,6 +720,7 @@ pub fn verify_bundle_with<R: Read + Seek>(
         files_checked,
         bytes_checked: done,
         custody_entries,
+        withheld_entries,
         issues,
     })
 }

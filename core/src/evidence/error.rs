@@ -66,6 +66,83 @@ pub enum EvidenceError {
 }
 
 impl EvidenceError {
+    /// The message in one language (the `Display` form gives both), naming at most a file.
+    pub fn message(&self, lang: crate::Lang) -> String {
+        let zh = lang == crate::Lang::Zh;
+        let pick = |z: String, e: String| if zh { z } else { e };
+        match self {
+            EvidenceError::NotFound { name } => pick(
+                format!("找不到文件：{name}"),
+                format!("file not found: {name}"),
+            ),
+            EvidenceError::IsDirectory { name } => pick(
+                format!("这是一个文件夹，不是文件：{name}"),
+                format!("this is a directory, not a file: {name}"),
+            ),
+            EvidenceError::NotAFile { name } => pick(
+                format!("不是普通文件：{name}"),
+                format!("not a regular file: {name}"),
+            ),
+            EvidenceError::Unreadable { name, .. } => pick(
+                format!("无法读取文件：{name}"),
+                format!("cannot read the file: {name}"),
+            ),
+            EvidenceError::NoSpace { name } => pick(
+                format!("存储空间不足，未保存任何内容：{name}"),
+                format!("not enough storage space; nothing was stored: {name}"),
+            ),
+            EvidenceError::FileTooLarge { name } => pick(
+                format!("文件超过允许写入的大小上限，未保存任何内容：{name}"),
+                format!("the file exceeds the allowed file-size limit; nothing was stored: {name}"),
+            ),
+            EvidenceError::Cancelled => pick(
+                "操作已取消，未留下任何内容".into(),
+                "cancelled; nothing was left behind".into(),
+            ),
+            EvidenceError::InvalidInput(what) => {
+                // Messages given here are already "zh / en".
+                let (z, e) = what.split_once(" / ").unwrap_or((what, what));
+                pick(format!("输入无效：{z}"), format!("invalid input: {e}"))
+            }
+            EvidenceError::UnknownItem { id } => pick(
+                format!("找不到证据：{id}"),
+                format!("no such evidence item: {id}"),
+            ),
+            EvidenceError::ItemDeleted { id } => pick(
+                format!("证据已删除：{id}"),
+                format!("the evidence item was deleted: {id}"),
+            ),
+            EvidenceError::ContentMissing { name, .. } => pick(
+                format!("证据文件缺失：{name}"),
+                format!("the evidence file is missing: {name}"),
+            ),
+            EvidenceError::RecordAltered { name } => pick(
+                format!("证据记录与保管日志不符（可能被改动过），未导出；请先核验证据：{name}"),
+                format!("the record of an evidence item differs from the custody log (it may have been altered); nothing was exported; verify the evidence first: {name}"),
+            ),
+            EvidenceError::ContentChanged { name, .. } => pick(
+                format!("证据文件已被改动（哈希不符）：{name}"),
+                format!("the evidence file has changed (hash mismatch): {name}"),
+            ),
+            EvidenceError::OutputExists { name } => pick(
+                format!("目标文件已存在：{name}"),
+                format!("the output file already exists: {name}"),
+            ),
+            EvidenceError::BadBundle { reason } => pick(
+                "无法读取证据包，它不是完整的 zip 文件".into(),
+                format!("cannot read the bundle: {reason}"),
+            ),
+            EvidenceError::Io { op, source } => pick(
+                format!(
+                    "存储读写失败（系统错误 {}）",
+                    source.raw_os_error().unwrap_or(0)
+                ),
+                format!("storage error while {op}: {source}"),
+            ),
+            EvidenceError::Db(e) => pick("数据库错误".into(), format!("database error: {e}")),
+        }
+    }
+
     /// Maps a write-side I/O error to a clear variant: out of space, over the file-size
     /// limit (`EFBIG`, as under `ulimit -f` with `SIGXFSZ` ignored), or a plain storage error.
     pub(crate) fn from_write(e: io::Error, name: &str, op: &'static str) -> EvidenceError {
@@ -76,6 +153,9 @@ impl EvidenceError {
             Some(122) => EvidenceError::NoSpace { name: name.into() }, // EDQUOT
             #[cfg(target_os = "macos")]
             Some(69) => EvidenceError::NoSpace { name: name.into() }, // EDQUOT
+            _ if e.kind() == io::ErrorKind::StorageFull => {
+                EvidenceError::NoSpace { name: name.into() }
+            }
             _ => EvidenceError::Io { op, source: e },
         }
     }

@@ -1,10 +1,12 @@
 //! Export bundle: a zip with the originals, `manifest.json`, `SHA256SUMS`,
 //! `custody-log.jsonl` and a printable `index.html` (证据清单).
 
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Read, Seek, Write};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use rusqlite::TransactionBehavior;
@@ -16,6 +18,7 @@ use zip::{CompressionMethod, ZipWriter};
 
 use crate::calendar::BEIJING;
 use crate::files::fsync_dir;
+use crate::text::Text;
 
 use super::custody::{self, CustodyAction, CustodyEntry, NewEntry, CUSTODY_FORMAT, GENESIS_HASH};
 use super::error::{display_name, EvidenceError};
@@ -23,7 +26,7 @@ use super::html;
 use super::media;
 use super::names::bundle_file_name;
 use super::progress::{CancelFlag, Progress};
-use super::snapshot::CaseSnapshot;
+use super::snapshot::{note_about, CaseSnapshot, FactLine, WithheldFact};
 use super::store::{content_path, list_items, EvidenceItem, EvidenceStore, StepLink};
 use super::util::{fmt_time, hash_reader, hex, truncate_millis, unique_name, CHUNK};
 
@@ -33,11 +36,76 @@ pub const BUNDLE_FORMAT_VERSION: u32 = 1;
 
 /// One line of `custody-log.jsonl`: a full entry of this case, or a redacted entry of
 /// another case that keeps only what is needed to follow the chain.
+///
+/// With private facts and notes left out ([`Disclosure::PublicOnly`]), an entry of this
+/// case whose details hold an evidence note is written as [`WithheldEntry`]: its details
+/// without the note. Its hash can then not be recomputed from the bundle; the chain is
+/// still followed through it.
+///
+/// [`Disclosure::PublicOnly`]: super::Disclosure::PublicOnly
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum BundleLogLine {
     Full(CustodyEntry),
     Redacted(RedactedEntry),
+    Withheld(WithheldEntry),
+}
+
+/// An entry of this case with private fields of its details left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithheldEntry {
+    pub seq: i64,
+    pub at: String,
+    pub action: String,
+    pub item_id: Option<String>,
+    pub case_id: String,
+    pub step_id: Option<String>,
+    /// The details without the withheld fields (a JSON object, not the hashed text).
+    pub shown_details: serde_json::Value,
+    /// The fields left out of the details, e.g. `["note"]`.
+    pub withheld: Vec<String>,
+    pub prev_hash: String,
+    pub entry_hash: String,
+}
+
+/// Detail fields of custody entries that hold the user's own words about evidence.
+const PRIVATE_DETAILS: &[&str] = &["note"];
+
+/// `e` as the bundle shows it: in full, or with its private details left out when
+/// `include_private` is false and it has any that are not empty.
+fn own_entry_line(e: &CustodyEntry, include_private: bool) -> BundleLogLine {
+    if include_private {
+        return BundleLogLine::Full(e.clone());
+    }
+    let mut details = e.details_json();
+    let mut withheld = Vec::new();
+    if let serde_json::Value::Object(m) = &mut details {
+        for key in PRIVATE_DETAILS {
+            let has_text = m
+                .get(*key)
+                .is_some_and(|v| !v.is_null() && v.as_str().is_none_or(|t| !t.trim().is_empty()));
+            if has_text {
+                m.remove(*key);
+                withheld.push(key.to_string());
+            }
+        }
+    }
+    if withheld.is_empty() {
+        return BundleLogLine::Full(e.clone());
+    }
+    BundleLogLine::Withheld(WithheldEntry {
+        seq: e.seq,
+        at: e.at.clone(),
+        action: e.action.clone(),
+        item_id: e.item_id.clone(),
+        case_id: e.case_id.clone(),
+        step_id: e.step_id.clone(),
+        shown_details: details,
+        withheld,
+        prev_hash: e.prev_hash.clone(),
+        entry_hash: e.entry_hash.clone(),
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +149,39 @@ pub struct ManifestItem {
     pub duration_ms: Option<u64>,
 }
 
+/// What a bundle will carry, shown before the export ([`EvidenceStore::preview`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BundlePreview {
+    pub include_private: bool,
+    /// Evidence files (originals) and their total size.
+    pub files: usize,
+    pub bytes: u64,
+    /// The facts it carries, in words.
+    pub facts: Vec<FactLine>,
+    /// Answered facts it leaves out (private): their questions.
+    pub withheld_facts: Vec<WithheldFact>,
+    /// The notes it carries: on steps and the case (journal), on evidence items.
+    pub notes: Vec<NoteRef>,
+    /// Notes it leaves out.
+    pub withheld_notes: Vec<NoteRef>,
+}
+
+/// A note, named by what it is about (never by its text).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NoteRef {
+    /// "步骤「提交退会申请」" / "step “Submit the exit request”", "证据「a.png」".
+    pub about: Text,
+}
+
+/// Options of [`EvidenceStore::export_with`].
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    /// Test hook: writes to the bundle fail with "no space" (ENOSPC) after this many
+    /// bytes, as on a full disk.
+    #[doc(hidden)]
+    pub fail_writes_after: Option<u64>,
+}
+
 /// What [`EvidenceStore::export`] produced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExportReport {
@@ -94,19 +195,101 @@ pub struct ExportReport {
 }
 
 impl EvidenceStore<'_> {
+    /// What the bundle of `case_id` made from `case` would carry: its files, the facts it
+    /// tells and leaves out, the notes it carries and leaves out. Evidence notes follow
+    /// `case.disclosure`, as in [`export`](Self::export).
+    pub fn preview(
+        &mut self,
+        case_id: &str,
+        case: &CaseSnapshot,
+    ) -> Result<BundlePreview, EvidenceError> {
+        let items = list_items(self.conn, Some(case_id), false)?;
+        let include_private = case.disclosure.includes_private();
+        let story = &case.story;
+        let has_text = |n: &Option<String>| n.as_deref().is_some_and(|n| !n.trim().is_empty());
+        let mut notes = Vec::new();
+        for e in &story.case_events {
+            if has_text(&e.note) {
+                notes.push(NoteRef {
+                    about: note_about(None),
+                });
+            }
+        }
+        for s in &story.steps {
+            for e in &s.events {
+                if has_text(&e.note) {
+                    notes.push(NoteRef {
+                        about: note_about(Some(&s.title)),
+                    });
+                }
+            }
+        }
+        let mut withheld_notes: Vec<NoteRef> = story
+            .withheld_notes
+            .iter()
+            .map(|about| NoteRef {
+                about: about.clone(),
+            })
+            .collect();
+        for it in &items {
+            if it.note.trim().is_empty() {
+                continue;
+            }
+            let note = NoteRef {
+                about: Text::new(
+                    format!("证据「{}」", it.original_name),
+                    format!("evidence “{}”", it.original_name),
+                ),
+            };
+            if include_private {
+                notes.push(note);
+            } else {
+                withheld_notes.push(note);
+            }
+        }
+        Ok(BundlePreview {
+            include_private,
+            files: items.len(),
+            bytes: items.iter().map(|i| i.size).sum(),
+            facts: story.facts.clone(),
+            withheld_facts: story.withheld_facts.clone(),
+            notes,
+            withheld_notes,
+        })
+    }
+
     /// Writes the bundle for `case_id` to `out` (which must not exist). `case` is the case
     /// snapshot ([`CaseSnapshot::new`]): copied into the manifest and told in words on the
-    /// first page of `index.html`.
+    /// first page of `index.html`. Its `disclosure` also decides whether evidence notes
+    /// come in (the item's note in the manifest and the index, and the custody entries
+    /// that hold one, which are then written as [`WithheldEntry`]).
     ///
-    /// The zip is written to a temporary file beside `out` and renamed at the end: a
-    /// cancelled or failed export leaves no bundle. Each original is re-hashed while it is
-    /// copied; a changed or missing file fails the export. The export is then recorded in
-    /// the custody log with the bundle's SHA-256.
+    /// The zip is written to a temporary file beside `out` (created 0600: the bundle holds
+    /// personal data) and renamed at the end: a cancelled or failed export leaves no
+    /// bundle. Each original is re-hashed while it is copied; a changed or missing file
+    /// fails the export. The export is then recorded in the custody log with the bundle's
+    /// SHA-256.
     pub fn export(
         &mut self,
         case_id: &str,
         case: &CaseSnapshot,
         out: &Path,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+        now: DateTime<Utc>,
+    ) -> Result<ExportReport, EvidenceError> {
+        let options = ExportOptions::default();
+        self.export_with(case_id, case, out, &options, progress, cancel, now)
+    }
+
+    /// [`export`](Self::export) with options (test hooks).
+    #[allow(clippy::too_many_arguments)]
+    pub fn export_with(
+        &mut self,
+        case_id: &str,
+        case: &CaseSnapshot,
+        out: &Path,
+        options: &ExportOptions,
         progress: &dyn Progress,
         cancel: &CancelFlag,
         now: DateTime<Utc>,
@@ -140,15 +323,30 @@ impl EvidenceStore<'_> {
         }
 
         let tmp = TempFile(dir.join(unique_name(".tuilu-export-", ".part")));
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
+        let mut open = OpenOptions::new();
+        open.read(true).write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            open.mode(0o600); // personal data
+        }
+        let file = open
             .open(&tmp.0)
             .map_err(|e| EvidenceError::from_write(e, &out_name, "create"))?;
+        // Exactly 0600 whatever the umask (the mode above is only narrowed by it).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(fs::Permissions::from_mode(0o600))
+                .map_err(EvidenceError::io("chmod"))?;
+        }
         let total: u64 = items.iter().map(|i| i.size).sum::<u64>() * 2;
         let mut file = write_bundle(
-            BufWriter::new(file),
+            FaultyWriter {
+                inner: BufWriter::new(file),
+                written: 0,
+                fail_after: options.fail_writes_after,
+            },
             &self.root,
             case_id,
             case,
@@ -160,6 +358,7 @@ impl EvidenceStore<'_> {
             total,
             now,
         )?
+        .inner
         .into_inner()
         .map_err(|e| EvidenceError::from_write(e.into_error(), &out_name, "write"))?;
         file.sync_all()
@@ -245,6 +444,129 @@ fn first_altered(items: &[EvidenceItem], log: &[CustodyEntry]) -> Option<String>
     })
 }
 
+/// The bundle file, failing with ENOSPC after `fail_after` bytes when that test hook is set.
+struct FaultyWriter<W> {
+    inner: W,
+    written: u64,
+    fail_after: Option<u64>,
+}
+
+impl<W: Write> Write for FaultyWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(limit) = self.fail_after {
+            if self.written + buf.len() as u64 > limit {
+                return Err(io::Error::from_raw_os_error(28)); // ENOSPC
+            }
+        }
+        let n = self.inner.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<W: Seek> Seek for FaultyWriter<W> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
+/// What the [`ZipWriter`] writes into. Once the export has failed (an error of the writer
+/// itself, or `abandon` set by the export), every further write and seek goes nowhere
+/// and succeeds: the `ZipWriter`'s `Drop`, which finishes an unfinished archive and
+/// prints to stderr when it cannot, then finishes quietly into the void instead of
+/// writing to a full disk and printing a library message on the user's console.
+struct ZipSink<W> {
+    inner: W,
+    abandon: Rc<Cell<bool>>,
+    /// Position and length of the virtual file once abandoned.
+    pos: u64,
+    len: u64,
+}
+
+impl<W: Write + Seek> ZipSink<W> {
+    fn new(inner: W, abandon: Rc<Cell<bool>>) -> ZipSink<W> {
+        ZipSink {
+            inner,
+            abandon,
+            pos: 0,
+            len: 0,
+        }
+    }
+
+    fn fail<T>(&mut self, e: io::Error) -> io::Result<T> {
+        self.abandon.set(true);
+        Err(e)
+    }
+}
+
+impl<W: Write + Seek> Write for ZipSink<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.abandon.get() {
+            self.pos += buf.len() as u64;
+            self.len = self.len.max(self.pos);
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Ok(n) => {
+                self.pos += n as u64;
+                self.len = self.len.max(self.pos);
+                Ok(n)
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
+            Err(e) => {
+                // The zip writer has already counted these bytes in its positions (a
+                // header's end, say): the virtual file keeps its arithmetic consistent.
+                self.pos += buf.len() as u64;
+                self.len = self.len.max(self.pos);
+                self.fail(e)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.abandon.get() {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Ok(()) => Ok(()),
+            Err(e) => self.fail(e),
+        }
+    }
+}
+
+impl<W: Write + Seek> Seek for ZipSink<W> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        if self.abandon.get() {
+            let target = match to {
+                SeekFrom::Start(n) => Some(n),
+                SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+                SeekFrom::End(d) => self.len.checked_add_signed(d),
+            };
+            return match target {
+                Some(n) => {
+                    self.pos = n;
+                    Ok(n)
+                }
+                None => Err(io::Error::from(io::ErrorKind::InvalidInput)),
+            };
+        }
+        match self.inner.seek(to) {
+            Ok(n) => {
+                self.pos = n;
+                self.len = self.len.max(n);
+                if matches!(to, SeekFrom::End(_)) {
+                    self.len = n.max(self.len);
+                }
+                Ok(n)
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+}
+
 /// Removes the temporary bundle unless forgotten.
 struct TempFile(PathBuf);
 
@@ -277,6 +599,8 @@ fn zip_err(e: zip::result::ZipError, name: &str) -> EvidenceError {
     }
 }
 
+/// Writes the whole bundle into `w` and finishes the zip. On any error the `ZipWriter` is
+/// abandoned ([`ZipSink`]): nothing more reaches `w` and nothing is printed.
 #[allow(clippy::too_many_arguments)]
 fn write_bundle<W: Write + Seek>(
     w: W,
@@ -291,12 +615,44 @@ fn write_bundle<W: Write + Seek>(
     total: u64,
     now: DateTime<Utc>,
 ) -> Result<W, EvidenceError> {
-    let mut zip = ZipWriter::new(w);
+    let abandon = Rc::new(Cell::new(false));
+    let mut zip = ZipWriter::new(ZipSink::new(w, abandon.clone()));
+    let written = write_entries(
+        &mut zip, root, case_id, case, items, log, out_name, progress, cancel, total, now,
+    );
+    if let Err(e) = written {
+        abandon.set(true);
+        // Close the entry being written (into the void), so that the drop only writes a
+        // directory of the entries before it, into the void too.
+        let _ = zip.abort_file();
+        drop(zip);
+        return Err(e);
+    }
+    // A failure here has already abandoned the sink, so the drop inside `finish` is quiet.
+    let sink = zip.finish().map_err(|e| zip_err(e, out_name))?;
+    Ok(sink.inner)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_entries<W: Write + Seek>(
+    zip: &mut ZipWriter<W>,
+    root: &Path,
+    case_id: &str,
+    case: &CaseSnapshot,
+    items: &[EvidenceItem],
+    log: &[CustodyEntry],
+    out_name: &str,
+    progress: &dyn Progress,
+    cancel: &CancelFlag,
+    total: u64,
+    now: DateTime<Utc>,
+) -> Result<(), EvidenceError> {
+    let include_private = case.disclosure.includes_private();
     let mtime = zip_time(now);
     let stored = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Stored)
         .last_modified_time(mtime)
-        .unix_permissions(0o644);
+        .unix_permissions(0o600);
     let deflated = stored.compression_method(CompressionMethod::Deflated);
     let width = items.len().to_string().len().max(2);
     let mut sums: Vec<(String, String)> = Vec::new();
@@ -391,7 +747,11 @@ fn write_bundle<W: Write + Seek>(
             step_id: item.step_id.clone(),
             step_title: item.step_title.clone(),
             also_steps: item.also_steps.clone(),
-            note: item.note.clone(),
+            note: if include_private {
+                item.note.clone()
+            } else {
+                String::new()
+            },
             tags: item.tags.clone(),
             pages: info.pages,
             duration_ms: info.duration_ms,
@@ -403,7 +763,7 @@ fn write_bundle<W: Write + Seek>(
     for e in log {
         // Entries whose content went with their deleted item stay redacted here too.
         let line = if e.case_id == case_id && !super::replay::is_redacted(e) {
-            BundleLogLine::Full(e.clone())
+            own_entry_line(e, include_private)
         } else {
             BundleLogLine::Redacted(RedactedEntry {
                 seq: e.seq,
@@ -439,7 +799,20 @@ fn write_bundle<W: Write + Seek>(
     });
     let manifest_text =
         serde_json::to_string_pretty(&manifest).expect("manifest serialises") + "\n";
-    let index = html::index_html(case_id, case, &manifest_items, log.len(), head, now);
+    let withheld_item_notes = if include_private {
+        0
+    } else {
+        items.iter().filter(|i| !i.note.trim().is_empty()).count()
+    };
+    let index = html::index_html(
+        case_id,
+        case,
+        &manifest_items,
+        withheld_item_notes,
+        log.len(),
+        head,
+        now,
+    );
 
     for (name, text) in [
         ("manifest.json", manifest_text.as_str()),
@@ -463,5 +836,116 @@ fn write_bundle<W: Write + Seek>(
     if cancel.is_cancelled() {
         return Err(EvidenceError::Cancelled);
     }
-    zip.finish().map_err(|e| zip_err(e, out_name))
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::NoProgress;
+
+    /// A disk that fills up after `room` bytes and counts the writes tried after that.
+    struct FullDisk {
+        data: io::Cursor<Vec<u8>>,
+        room: u64,
+        full: bool,
+        writes_after_full: Rc<Cell<usize>>,
+    }
+
+    impl Write for FullDisk {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.full {
+                self.writes_after_full.set(self.writes_after_full.get() + 1);
+                return Err(io::Error::from_raw_os_error(28));
+            }
+            if self.data.position() + buf.len() as u64 > self.room {
+                self.full = true;
+                return Err(io::Error::from_raw_os_error(28));
+            }
+            self.data.write(buf)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Seek for FullDisk {
+        fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+            self.data.seek(pos)
+        }
+    }
+
+    /// A full disk fails the export with "no space", wherever it fills up, and the
+    /// abandoned `ZipWriter` never touches the file again: its `Drop` used to try to finish
+    /// the archive on the full disk and print "ZipWriter::drop: failed to finalize
+    /// archive" to stderr (or trip its own assertions).
+    #[test]
+    fn a_full_disk_fails_cleanly_and_the_zip_writer_stays_quiet() {
+        let root = tempfile::tempdir().unwrap();
+        let bytes: Vec<u8> = (0..20_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let sha = hex(&Sha256::digest(&bytes));
+        let content = content_path(root.path(), &sha);
+        fs::create_dir_all(content.parent().unwrap()).unwrap();
+        fs::write(&content, &bytes).unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-11-20T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let item = EvidenceItem {
+            id: "i1".into(),
+            case_id: "c".into(),
+            step_id: Some("s1".into()),
+            step_title: None,
+            original_name: "a.bin".into(),
+            size: bytes.len() as u64,
+            media_type: "application/octet-stream".into(),
+            sha256: sha,
+            captured_at: None,
+            captured_at_source: None,
+            imported_at: now,
+            source: super::super::store::Source::Import,
+            note: "n".into(),
+            tags: Vec::new(),
+            also_steps: Vec::new(),
+            deleted_at: None,
+        };
+        let case = CaseSnapshot::default();
+        let items = [item];
+        let write = |room: u64, after: Rc<Cell<usize>>| {
+            let disk = FullDisk {
+                data: io::Cursor::new(Vec::new()),
+                room,
+                full: false,
+                writes_after_full: after,
+            };
+            write_bundle(
+                disk,
+                root.path(),
+                "c",
+                &case,
+                &items,
+                &[],
+                "b.zip",
+                &NoProgress,
+                &CancelFlag::new(),
+                0,
+                now,
+            )
+        };
+        let size = match write(u64::MAX, Rc::default()) {
+            Ok(disk) => disk.data.into_inner().len() as u64,
+            Err(e) => panic!("{e:?}"),
+        };
+        // Full at every point: the first header, the original, the metadata, the
+        // directory at the end.
+        let rooms = (0..size).step_by(97).chain([size - 22, size - 1]);
+        for room in rooms {
+            let after = Rc::new(Cell::new(0));
+            match write(room, after.clone()) {
+                Err(EvidenceError::NoSpace { name }) => assert_eq!(name, "b.zip"),
+                Err(e) => panic!("room {room}: {e:?}"),
+                Ok(_) => panic!("room {room}: the bundle fit"),
+            }
+            assert_eq!(after.get(), 0, "room {room}: written to after the failure");
+        }
+    }
 }

@@ -527,12 +527,47 @@ fn timeline(case: &CaseSnapshot, items: &[ManifestItem], now: DateTime<Utc>) -> 
     h
 }
 
+/// What the bundle leaves out, said on the first page: the questions of the facts left out
+/// (never their answers) and that notes were left out. Empty when nothing was.
+fn withheld_html(story: &CaseStory, withheld_item_notes: usize) -> String {
+    let mut h = String::new();
+    if !story.withheld_facts.is_empty() {
+        let questions: Vec<String> = story
+            .withheld_facts
+            .iter()
+            .map(|f| format!("<li>{}</li>", bi(&f.question)))
+            .collect();
+        h.push_str(&format!(
+            "<p class=\"hint\">以下问题的回答属于个人隐私，用户选择不放入本证据包 \
+             <span class=\"en\">The answers to these questions are private; the user left them \
+             out of this bundle</span>：</p>\n<ul class=\"withheld\">{}</ul>\n",
+            questions.join("")
+        ));
+    }
+    let notes = story.withheld_notes.len() + withheld_item_notes;
+    if notes > 0 {
+        h.push_str(&format!(
+            "<p class=\"hint\">用户的 {notes} 条备注（步骤记录和证据说明）未放入本证据包 \
+             <span class=\"en\">The user's notes (on steps and on evidence) are left out of \
+             this bundle: {}</span></p>\n",
+            crate::text::count_en(notes as u64, "note", "notes")
+        ));
+    }
+    if h.is_empty() {
+        return h;
+    }
+    format!(
+        "<section class=\"withheld\">\n<h2>未包含的内容 <span class=\"en\">Left out</span></h2>\n{h}</section>\n"
+    )
+}
+
 /// The printable index: the case in words and its timeline first, then the evidence list.
-/// All user text is escaped.
+/// All user text is escaped. `withheld_item_notes`: evidence notes left out of the bundle.
 pub fn index_html(
     case_id: &str,
     case: &CaseSnapshot,
     items: &[ManifestItem],
+    withheld_item_notes: usize,
     log_entries: usize,
     head: Option<&CustodyEntry>,
     now: DateTime<Utc>,
@@ -613,6 +648,7 @@ pub fn index_html(
         }
         h.push_str("</tbody>\n</table>\n</section>\n");
     }
+    h.push_str(&withheld_html(story, withheld_item_notes));
 
     h.push_str(&timeline(case, items, now));
 

@@ -28,7 +28,8 @@ pub use bundle::{
 pub use custody::{canonical_json, CustodyAction, CustodyEntry, CUSTODY_FORMAT, GENESIS_HASH};
 pub use error::EvidenceError;
 pub use export::{
-    BundleLogLine, ExportReport, ManifestItem, RedactedEntry, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION,
+    BundleLogLine, BundlePreview, ExportOptions, ExportReport, ManifestItem, NoteRef,
+    RedactedEntry, WithheldEntry, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION,
 };
 pub use html::escape as html_escape;
 pub use names::{bundle_file_name, sanitize_component, MAX_NAME_BYTES};
@@ -36,8 +37,8 @@ pub use pin::{FilesReadLock, PinnedFiles};
 pub use progress::{CancelFlag, NoProgress, Progress};
 pub use schema::{SCHEMA_SQL, STEP_LINKS_SQL};
 pub use snapshot::{
-    CaseSnapshot, CaseStory, DeadlineOutcome, DeadlineStory, FactLine, RuleSource, StepStory,
-    TimelineEvent,
+    CaseSnapshot, CaseStory, DeadlineOutcome, DeadlineStory, Disclosure, FactLine, RuleSource,
+    StepStory, TimelineEvent, WithheldFact,
 };
 pub(crate) use store::{delete_case_items, delete_locks};
 pub use store::{

@@ -6,22 +6,58 @@
 //! `index.html` shows to a reader who has never seen the app: the scenario, the facts that
 //! shaped the plan, each step's start, submission and completion, each deadline with its
 //! sense and the rule it comes from.
+//!
+//! A bundle goes to someone else (a platform, a guild, a lawyer), so by default
+//! ([`Disclosure::PublicOnly`]) the snapshot carries only the facts the scenario's pack marks
+//! public, and no notes: private answers are left out of the case, of every journal entry
+//! (their payloads too) and of the story, which names the facts left out by their questions.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::rules::pack::{Confidence, DurationDef, FactDef, FactType, Pack, Source, StepKind};
 use crate::text::Text;
 use crate::vault::{CaseView, DeadlineCalc, Event, StepAction, StepView};
 
+/// How much of the case a bundle tells.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disclosure {
+    /// The facts the scenario marks public, and no notes (neither the journal's nor the
+    /// evidence's): the default, as a bundle goes to someone else.
+    #[default]
+    PublicOnly,
+    /// Every fact and every note: only when the user asks for it.
+    IncludePrivate,
+}
+
+impl Disclosure {
+    /// [`Disclosure::IncludePrivate`] when `include_private`, else the default.
+    pub fn from_include_private(include_private: bool) -> Disclosure {
+        if include_private {
+            Disclosure::IncludePrivate
+        } else {
+            Disclosure::PublicOnly
+        }
+    }
+
+    pub fn includes_private(self) -> bool {
+        self == Disclosure::IncludePrivate
+    }
+}
+
 /// The case part of an export: raw data for machines, words for people.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CaseSnapshot {
-    /// The case as the vault reads it (facts, plan, steps with status and deadlines).
+    /// What the snapshot (and the bundle made from it) tells; evidence notes follow it too.
+    #[serde(default)]
+    pub disclosure: Disclosure,
+    /// The case as the vault reads it (facts, plan, steps with status and deadlines),
+    /// without what `disclosure` leaves out.
     #[serde(default)]
     pub case: Value,
-    /// The whole case journal.
+    /// The case journal, without what `disclosure` leaves out.
     #[serde(default)]
     pub events: Value,
     /// The same, in words.
@@ -44,6 +80,28 @@ pub struct CaseStory {
     pub case_events: Vec<TimelineEvent>,
     /// Every step of the plan (then dropped steps that have a history), in plan order.
     pub steps: Vec<StepStory>,
+    /// Answered facts left out as private: their questions, never their answers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub withheld_facts: Vec<WithheldFact>,
+    /// Notes of the journal left out, each named by what it is about ("步骤「提交退会申请」",
+    /// "案件记录"), never by its text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub withheld_notes: Vec<Text>,
+}
+
+/// What a journal note is about: its step (by title), or the case.
+pub(crate) fn note_about(step_title: Option<&Text>) -> Text {
+    match step_title {
+        Some(t) => Text::new(format!("步骤「{}」", t.zh), format!("step “{}”", t.en)),
+        None => Text::new("案件记录", "the case's journal"),
+    }
+}
+
+/// An answered fact a bundle leaves out: the question, not the answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WithheldFact {
+    pub id: String,
+    pub question: Text,
 }
 
 /// One answered question.
@@ -141,15 +199,20 @@ pub struct RuleSource {
 
 impl CaseSnapshot {
     /// Builds the snapshot of `case` with its `journal`. `pack` is the scenario's rule pack
-    /// (for the questions, answers and rule sources in words); without it those parts stay
-    /// empty. `calc` recomputes the deadline of steps already completed (the case view
-    /// only keeps running deadlines).
+    /// (for the questions, answers, rule sources in words, and which facts are public);
+    /// without it those parts stay empty and every fact counts as private. `calc`
+    /// recomputes the deadline of steps already completed (the case view only keeps
+    /// running deadlines). `disclosure` says whether private facts and notes come in.
     pub fn new(
-        case: &CaseView,
-        journal: &[Event],
+        full_case: &CaseView,
+        full_journal: &[Event],
         pack: Option<&Pack>,
         calc: &DeadlineCalc,
+        disclosure: Disclosure,
     ) -> CaseSnapshot {
+        let (case, journal, withheld_facts, withheld_notes) =
+            disclose(full_case, full_journal, pack, disclosure);
+        let (case, journal) = (&case, journal.as_slice());
         let mut case_events = Vec::new();
         for e in journal.iter().filter(|e| e.step.is_none()) {
             case_events.push(TimelineEvent {
@@ -185,6 +248,7 @@ impl CaseSnapshot {
             });
         }
         CaseSnapshot {
+            disclosure,
             case: serde_json::to_value(case).unwrap_or(Value::Null),
             events: serde_json::to_value(journal).unwrap_or(Value::Null),
             story: CaseStory {
@@ -194,8 +258,110 @@ impl CaseSnapshot {
                 facts: fact_lines(case, pack),
                 case_events,
                 steps,
+                withheld_facts,
+                withheld_notes,
             },
         }
+    }
+}
+
+/// The case and journal as `disclosure` lets them out, the facts left out (questions
+/// only, in the pack's order) and what each journal note left out was about.
+fn disclose(
+    case: &CaseView,
+    journal: &[Event],
+    pack: Option<&Pack>,
+    disclosure: Disclosure,
+) -> (CaseView, Vec<Event>, Vec<WithheldFact>, Vec<Text>) {
+    if disclosure.includes_private() {
+        return (case.clone(), journal.to_vec(), Vec::new(), Vec::new());
+    }
+    let defs: &[FactDef] = pack.map(|p| p.facts.as_slice()).unwrap_or(&[]);
+    let public = |id: &str| defs.iter().any(|d| d.id == id && d.is_public());
+    let mut withheld_facts = Vec::new();
+    for def in defs {
+        if case.facts.contains_key(&def.id) && !def.is_public() {
+            withheld_facts.push(WithheldFact {
+                id: def.id.clone(),
+                question: def.prompt.clone(),
+            });
+        }
+    }
+    // Facts the pack no longer knows count as private.
+    for id in case.facts.keys() {
+        if !defs.iter().any(|d| &d.id == id) {
+            withheld_facts.push(WithheldFact {
+                id: id.clone(),
+                question: Text::new(id.clone(), id.clone()),
+            });
+        }
+    }
+    let mut out = case.clone();
+    out.facts.retain(|id, _| public(id));
+    for s in out.steps.iter_mut().chain(out.dropped_steps.iter_mut()) {
+        s.note = None;
+    }
+    let mut notes = Vec::new();
+    let events = journal
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            if e.note.take().is_some_and(|n| !n.trim().is_empty()) {
+                notes.push(note_about(
+                    e.step
+                        .as_deref()
+                        .and_then(|s| case.step(s))
+                        .map(|s| &s.title),
+                ));
+            }
+            e.payload = public_payload(&e.kind, &e.payload, &public);
+            e
+        })
+        .collect();
+    (out, events, withheld_facts, notes)
+}
+
+/// A journal payload without private facts and notes. Payloads of kinds this function
+/// does not know are left out whole: they could carry anything.
+fn public_payload(kind: &str, payload: &Value, public: &dyn Fn(&str) -> bool) -> Value {
+    let facts = |v: &Value| -> Value {
+        match v {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .filter(|(k, _)| public(k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect::<Map<String, Value>>(),
+            ),
+            _ => Value::Null,
+        }
+    };
+    let mut p = payload.clone();
+    let keys: &[&str] = match kind {
+        "case_created" => &["facts"],
+        "facts_changed" | "upgraded" => &["facts_before", "facts_after"],
+        "transition" | "undo" | "archived" | "unarchived" => &[],
+        _ => return Value::Null,
+    };
+    if let Value::Object(m) = &mut p {
+        for k in keys {
+            if let Some(v) = m.get_mut(*k) {
+                *v = facts(v);
+            }
+        }
+    }
+    drop_notes(&mut p);
+    p
+}
+
+/// Removes every `note` field (a step state's note, at any depth).
+fn drop_notes(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.remove("note");
+            m.values_mut().for_each(drop_notes);
+        }
+        Value::Array(a) => a.iter_mut().for_each(drop_notes),
+        _ => {}
     }
 }
 

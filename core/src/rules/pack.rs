@@ -102,6 +102,31 @@ pub struct FactDef {
     /// it, the questionnaire shows it as optional, and a letter that needs it asks for it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub optional: bool,
+    /// Whether the answer goes into a dispute bundle by default. Required: validation
+    /// reports a fact without it (`None` only so that the report can name the fact).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<Privacy>,
+}
+
+impl FactDef {
+    /// True when the pack marks the fact public: the counterpart needs it to act, and a
+    /// dispute bundle carries it by default. An unmarked fact counts as private.
+    pub fn is_public(&self) -> bool {
+        self.privacy == Some(Privacy::Public)
+    }
+}
+
+/// Who may see a fact's answer in a dispute bundle (the zip the user hands to a platform,
+/// a guild or a lawyer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Privacy {
+    /// What the counterpart must see to act (which task, which order, who cancels):
+    /// always in the bundle.
+    Public,
+    /// Amounts, balances, income, fans, contract terms, names, personal circumstances:
+    /// in the bundle only when the user asks for it.
+    Private,
 }
 
 /// One allowed value of an enum fact, with its label.

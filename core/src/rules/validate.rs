@@ -612,6 +612,18 @@ impl Validator {
             self.unique_id(&mut fact_ids, &path, &f.id);
             self.text(&format!("{path}.prompt"), &f.prompt);
             self.optional_text(&format!("{path}.help"), &f.help);
+            if f.privacy.is_none() {
+                self.issue(
+                    format!("{path}.privacy"),
+                    format!(
+                        "fact `{}` has no privacy mark: add `privacy = \"public\"` (the \
+                         counterpart must see it to act; a dispute bundle always carries it) \
+                         or `privacy = \"private\"` (amounts, income, contract terms, names, \
+                         personal circumstances; in a bundle only when the user asks)",
+                        f.id
+                    ),
+                );
+            }
             if f.kind == FactType::Enum {
                 if f.options.is_empty() {
                     self.issue(

@@ -60,7 +60,7 @@ pub enum VaultError {
         .path.display(), .found.join("、"), .path.display(), .found.join(", ")
     )]
     NotAVault { path: PathBuf, found: Vec<String> },
-    #[error("数据库错误 / database error")]
+    #[error("数据库错误：{0} / database error: {0}")]
     Sqlite(#[source] rusqlite::Error),
     #[error("保险库数据损坏（{what}）：{detail} / corrupt vault data ({what}): {detail}")]
     Corrupt { what: String, detail: String },

@@ -269,10 +269,16 @@ final class AppStore {
         }
     }
 
-    func exportBundle(_ caseId: String) {
+    /// What the bundle will carry and leave out (the core's preview), shown before exporting.
+    func bundlePreview(_ caseId: String, includePrivate: Bool) -> BundlePreviewRecord? {
+        attempt { try screens.bundlePreview(caseId, includePrivate: includePrivate) }
+    }
+
+    /// Private facts and notes go in only when `includePrivate` (the screen's switch).
+    func exportBundle(_ caseId: String, includePrivate: Bool = false) {
         let url = Storage.temporaryFile(named: "tuilu-evidence-\(caseId.prefix(8)).zip")
         run(String(localized: "正在导出证据包…")) { [weak self, screens] in
-            let done = try await screens.exportBundle(caseId, to: url) { progress in
+            let done = try await screens.exportBundle(caseId, to: url, includePrivate: includePrivate) { progress in
                 Task { @MainActor in self?.work?.fraction = progress.fraction }
             }
             self?.notice = done.notice

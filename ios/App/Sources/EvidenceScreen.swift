@@ -15,6 +15,9 @@ struct EvidenceScreen: View {
     @State private var picked: [PhotosPickerItem] = []
     @State private var importing = false
     @State private var camera = false
+    /// The bundle leaves private facts and notes out unless the user turns this on.
+    @State private var includePrivate = false
+    @State private var preview: BundlePreviewRecord?
 
     private var route: Route { .evidence(caseId: caseId, stepId: stepId) }
 
@@ -37,7 +40,18 @@ struct EvidenceScreen: View {
                 if let url = store.exported[caseId] {
                     ShareLink(item: url) { Label("分享证据包", systemImage: "square.and.arrow.up") }
                 }
-                Button { store.exportBundle(caseId) } label: { Label("导出证据包", systemImage: "archivebox") }
+                // What the bundle will hold, before it is written (the core's words).
+                if let preview {
+                    Text(preview.summary).font(.footnote)
+                    ForEach(preview.withheldFacts + preview.withheldNotes, id: \.self) {
+                        Text($0).font(.caption).foregroundStyle(.secondary)
+                    }
+                }
+                Toggle("包含隐私信息", isOn: $includePrivate)
+                if let hint = preview?.privacyHint {
+                    Text(hint).font(.caption2).foregroundStyle(.secondary)
+                }
+                Button { store.exportBundle(caseId, includePrivate: includePrivate) } label: { Label("导出证据包", systemImage: "archivebox") }
                 Button { store.verify(caseId, stepId: stepId) } label: { Label("校验证据", systemImage: "checkmark.seal") }
                 if let view = store.evidence[.evidence(caseId: caseId, stepId: stepId)],
                    let summary = view.verifySummary {
@@ -68,6 +82,10 @@ struct EvidenceScreen: View {
             }
         }
         .onAppear { store.loadEvidence(caseId, stepId: stepId) }
+        // Again when the switch or the evidence changes.
+        .task(id: "\(includePrivate) \(store.evidence[route]?.items.count ?? -1)") {
+            preview = store.bundlePreview(caseId, includePrivate: includePrivate)
+        }
         .onChange(of: picked) { _, items in
             guard !items.isEmpty else { return }
             picked = []

@@ -199,12 +199,22 @@ public final class TuiluScreens: @unchecked Sendable {
         }
     }
 
+    /// What the dispute bundle will carry and leave out; show it before `exportBundle` with
+    /// the same `includePrivate` (by default private facts and notes stay out).
+    public func bundlePreview(_ caseId: String, includePrivate: Bool = false) throws -> BundlePreviewRecord {
+        try app.bundlePreview(ctx: context(), caseId: caseId, includePrivate: includePrivate)
+    }
+
+    /// Private facts and notes go in only when `includePrivate` (see `bundlePreview`).
     public func exportBundle(
-        _ caseId: String, to url: URL, onProgress: (@Sendable (TuiluProgress) -> Void)? = nil
+        _ caseId: String, to url: URL, includePrivate: Bool = false,
+        onProgress: (@Sendable (TuiluProgress) -> Void)? = nil
     ) async throws -> FileWrittenRecord {
         let ctx = context()
         return try await long(onProgress) { [app] l, t in
-            try await app.exportBundle(ctx: ctx, caseId: caseId, outPath: url.path, listener: l, cancel: t)
+            try await app.exportBundle(
+                ctx: ctx, caseId: caseId, outPath: url.path, includePrivate: includePrivate,
+                listener: l, cancel: t)
         }
     }
 

@@ -6,6 +6,7 @@ import app.tuilu.core.uniffi.BackupRecord
 import app.tuilu.core.uniffi.BackupSectionRecord
 import app.tuilu.core.uniffi.PassphraseHintRecord
 import app.tuilu.core.uniffi.BundleCheckRecord
+import app.tuilu.core.uniffi.BundlePreviewRecord
 import app.tuilu.core.uniffi.CancelToken
 import app.tuilu.core.uniffi.CaseScreenRecord
 import app.tuilu.core.uniffi.ChangeObserver
@@ -179,8 +180,21 @@ class TuiluScreens(
     suspend fun verifyEvidence(caseId: String, stepId: String? = null, onProgress: ((Progress) -> Unit)? = null): EvidenceListRecord =
         long(onProgress) { l, t -> app.verifyEvidence(context(), caseId, stepId, l, t) }
 
-    suspend fun exportBundle(caseId: String, outPath: String, onProgress: ((Progress) -> Unit)? = null): FileWrittenRecord =
-        long(onProgress) { l, t -> app.exportBundle(context(), caseId, outPath, l, t) }
+    /**
+     * What the dispute bundle will carry and leave out; show it before [exportBundle] with the
+     * same [includePrivate] (by default private facts and notes stay out).
+     */
+    suspend fun bundlePreview(caseId: String, includePrivate: Boolean = false): BundlePreviewRecord =
+        io { app.bundlePreview(context(), caseId, includePrivate) }
+
+    /** Private facts and notes go in only when [includePrivate] (see [bundlePreview]). */
+    suspend fun exportBundle(
+        caseId: String,
+        outPath: String,
+        includePrivate: Boolean = false,
+        onProgress: ((Progress) -> Unit)? = null,
+    ): FileWrittenRecord =
+        long(onProgress) { l, t -> app.exportBundle(context(), caseId, outPath, includePrivate, l, t) }
 
     suspend fun verifyBundle(path: String, onProgress: ((Progress) -> Unit)? = null): BundleCheckRecord =
         long(onProgress) { l, t -> app.verifyBundle(context(), path, l, t) }

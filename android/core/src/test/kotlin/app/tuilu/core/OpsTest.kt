@@ -68,10 +68,18 @@ class OpsTest {
             assertTrue(checked.verifySummary!!.startsWith("已核验 1 份证据，全部完好"), checked.verifySummary)
             assertEquals(VerifyState.INTACT, checked.items.single().verifyState)
 
+            // The preview: the guild answers are private, left out unless asked for.
+            val preview = s.bundlePreview(case.id)
+            assertEquals(1L, preview.files)
+            assertTrue(preview.facts.isEmpty(), preview.facts.toString())
+            assertTrue(preview.withheldFacts.contains("你和公会的合同已经到期或已经解除了吗？"), preview.withheldFacts.toString())
+            assertTrue(s.bundlePreview(case.id, includePrivate = true).withheldFacts.isEmpty())
+
             val out = File(TestFiles.tempDir, "dispute-${System.nanoTime()}.zip").path
             val bundle = s.exportBundle(case.id, out)
             assertEquals(1L, bundle.count)
             assertTrue(bundle.notice.startsWith("证据包已导出"), bundle.notice)
+            assertTrue(bundle.notice.contains("未包含隐私事实和备注"), bundle.notice)
             val check = s.verifyBundle(out)
             assertTrue(check.intact, check.issues.toString())
             assertTrue(check.headline.startsWith("证据包完好"), check.headline)

@@ -14,12 +14,14 @@ import androidx.compose.foundation.layout.size
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.foundation.shape.RoundedCornerShape
+import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.Button
 import androidx.compose.material3.Card
 import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Surface
+import androidx.compose.material3.Switch
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
@@ -28,9 +30,11 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.draw.clip
 import androidx.compose.ui.graphics.ImageBitmap
 import androidx.compose.ui.layout.ContentScale
+import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.text.font.FontFamily
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.unit.dp
+import app.tuilu.core.uniffi.BundlePreviewRecord
 import app.tuilu.core.uniffi.EvidenceListRecord
 import app.tuilu.core.uniffi.EvidenceRowRecord
 
@@ -117,4 +121,47 @@ private fun EvidenceCard(row: EvidenceRowRecord, thumb: ImageBitmap?) {
             }
         }
     }
+}
+
+/**
+ * What the dispute bundle will carry, before it is written: the core's summary, the facts
+ * it holds, what it leaves out (questions and notes, never their text), and the switch for
+ * private facts and notes (off by default: the bundle goes to a platform, a guild or a lawyer).
+ */
+@Composable
+fun BundlePreviewDialog(
+    p: BundlePreviewRecord,
+    s: Strings,
+    onIncludePrivate: (Boolean) -> Unit,
+    onDismiss: () -> Unit,
+    onExport: () -> Unit,
+) {
+    AlertDialog(
+        onDismissRequest = onDismiss,
+        title = { Text(s.exportBundle) },
+        text = {
+            LazyColumn(verticalArrangement = Arrangement.spacedBy(6.dp)) {
+                item { Text(p.summary, style = MaterialTheme.typography.bodyMedium, fontWeight = FontWeight.SemiBold) }
+                if (p.facts.isNotEmpty()) {
+                    item { Text(s.bundleFacts, style = MaterialTheme.typography.labelLarge) }
+                    items(p.facts) { Text(it, style = MaterialTheme.typography.bodySmall) }
+                }
+                if (p.withheldFacts.isNotEmpty() || p.withheldNotes.isNotEmpty()) {
+                    item { Text(s.bundleLeftOut, style = MaterialTheme.typography.labelLarge) }
+                    items(p.withheldFacts + p.withheldNotes) {
+                        Text(it, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+                    }
+                }
+                item {
+                    Row(verticalAlignment = Alignment.CenterVertically, modifier = Modifier.fillMaxWidth()) {
+                        Text(s.includePrivate, modifier = Modifier.weight(1f))
+                        Switch(checked = p.includePrivate, onCheckedChange = onIncludePrivate, modifier = Modifier.testTag("include-private"))
+                    }
+                }
+                item { Text(p.privacyHint, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant) }
+            }
+        },
+        confirmButton = { Button(onClick = onExport) { Text(s.exportAndShare) } },
+        dismissButton = { TextButton(onClick = onDismiss) { Text(s.cancel) } },
+    )
 }

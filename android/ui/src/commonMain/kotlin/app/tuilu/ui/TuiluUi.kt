@@ -23,6 +23,7 @@ import app.tuilu.core.TuiluScreens
 import app.tuilu.core.uniffi.AppException
 import app.tuilu.core.uniffi.BackupRecord
 import app.tuilu.core.uniffi.BackupSectionRecord
+import app.tuilu.core.uniffi.BundlePreviewRecord
 import app.tuilu.core.uniffi.RecoveryCodeRecord
 import app.tuilu.core.uniffi.PassphraseHintRecord
 import app.tuilu.core.uniffi.CaseScreenRecord
@@ -96,6 +97,9 @@ class TuiluController(
         private set
     var backupDialog by mutableStateOf<BackupDialog?>(null)
         private set
+    /** What the dispute bundle will carry, shown before it is written (the core's preview). */
+    var exportPreview by mutableStateOf<BundlePreviewRecord?>(null)
+        private set
     /** The core's account of the last backup made, checked or restored here. */
     var backupDone by mutableStateOf<BackupRecord?>(null)
         private set
@@ -127,6 +131,7 @@ class TuiluController(
         result = null
         backupDone = null
         backupDialog = null
+        exportPreview = null
         showUndo = false
         route = to
         launch {
@@ -261,11 +266,30 @@ class TuiluController(
         }
     }
 
+    /** Shows what the bundle will carry (private facts and notes left out) before writing it. */
     fun export() {
         val r = route as? Route.Evidence ?: return
+        launch { exportPreview = screens.bundlePreview(r.caseId, includePrivate = false) }
+    }
+
+    /** The user's switch for private facts and notes: the core recomputes the preview. */
+    fun includePrivate(on: Boolean) {
+        val r = route as? Route.Evidence ?: return
+        launch { exportPreview = screens.bundlePreview(r.caseId, includePrivate = on) }
+    }
+
+    fun closeExportPreview() {
+        exportPreview = null
+    }
+
+    /** Writes the bundle the preview showed and hands it to the share sheet. */
+    fun confirmExport() {
+        val r = route as? Route.Evidence ?: return
+        val includePrivate = exportPreview?.includePrivate ?: false
+        exportPreview = null
         long(strings.exportBundle) { progress ->
             val out = effects.exportPath("tuilu-${r.caseId}-${clock.instant().epochSecond}.zip")
-            val done = screens.exportBundle(r.caseId, out) { p -> progress(strings.exportBundle, p.fraction.toFloat()) }
+            val done = screens.exportBundle(r.caseId, out, includePrivate) { p -> progress(strings.exportBundle, p.fraction.toFloat()) }
             result = done.notice
             effects.shareFile(done.path, "application/zip")
         }
@@ -511,6 +535,12 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                             onBack = c::back, onPick = { c.pickMedia() }, onCamera = { c.takePhoto() },
                             onVerify = c::verify, onExport = c::export, onCancel = c::cancelWork,
                         )
+                        c.exportPreview?.takeIf { c.busy == null }?.let { p ->
+                            BundlePreviewDialog(
+                                p, s, onIncludePrivate = c::includePrivate,
+                                onDismiss = c::closeExportPreview, onExport = c::confirmExport,
+                            )
+                        }
                     }
                     Route.Settings -> c.settings?.let {
                         SettingsScreen(

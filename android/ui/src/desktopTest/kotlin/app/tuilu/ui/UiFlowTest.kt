@@ -207,8 +207,16 @@ class UiFlowTest {
         waitFor("SHA-256 ${sha.take(12)}")
         onNodeWithText("IMG_0001.png").assertExists()
         assertEquals(sha, c.evidence!!.items.single().sha256)
-        // Export goes to the share sheet.
+        // Export first says what the bundle holds (the guild answers are private: left out),
+        // then goes to the share sheet.
         onNodeWithText(Strings.of(Language.ZH).exportBundle).performClick()
+        waitFor("证据包将包含 1 份证据", substring = true)
+        onNodeWithText("你和公会的合同已经到期或已经解除了吗？").assertExists()
+        assertTrue(c.exportPreview!!.facts.isEmpty(), "${c.exportPreview}")
+        onNodeWithTag("include-private").performClick()
+        await("the preview with the private answers") { c.exportPreview?.includePrivate == true }
+        assertTrue(c.exportPreview!!.withheldFacts.isEmpty(), "${c.exportPreview}")
+        onNodeWithText(Strings.of(Language.ZH).exportAndShare).performClick()
         await("the bundle in the share sheet") { effects.shared.isNotEmpty() }
         assertTrue(File(effects.shared.single().first).length() > 0)
     }
