@@ -22,6 +22,7 @@ use tuilu_core::evidence::{
     verify_bundle, BundlePreview, CancelFlag, CaseSnapshot, Disclosure, EvidenceItem,
     EvidenceStore, ExportOptions, NewItem, Progress, Source,
 };
+use tuilu_core::text::count_en;
 use tuilu_core::Lang;
 
 use crate::output::{print_json, Globals};
@@ -205,7 +206,7 @@ pub fn run(
                 Some(c) => Some(cases.check_case(&c)?),
                 None => None,
             };
-            let progress = StderrProgress::new(g, "校验 / verifying");
+            let progress = StderrProgress::new(g, t(g, "校验中", "verifying"));
             let r = store.verify(case_id.as_deref(), &progress, &cancel, now)?;
             progress.finish();
             if g.json {
@@ -214,20 +215,23 @@ pub fn run(
                 for issue in &r.issues {
                     println!("✗ {}", issue.message(g.lang));
                 }
+                let n = r.items_checked;
                 println!(
-                    "{} {} / {} {}",
-                    if r.intact { "✓" } else { "✗" },
-                    if r.intact {
-                        t(g, "完好", "intact")
-                    } else {
-                        t(g, "发现问题", "problems found")
-                    },
-                    r.items_checked,
-                    t(
-                        g,
-                        "项证据，保管日志条目数见 JSON",
-                        "items; see --json for details"
-                    ),
+                    "{}",
+                    match (g.lang, r.intact) {
+                        (Lang::Zh, true) => format!("✓ 完好：已核验 {n} 项证据"),
+                        (Lang::Zh, false) => format!("✗ 发现问题：已核验 {n} 项证据"),
+                        (Lang::En, true) => {
+                            format!(
+                                "✓ intact: {} checked",
+                                count_en(n as u64, "evidence item", "evidence items")
+                            )
+                        }
+                        (Lang::En, false) => format!(
+                            "✗ problems found: {} checked",
+                            count_en(n as u64, "evidence item", "evidence items")
+                        ),
+                    }
                 );
             }
             Ok(if r.intact {
@@ -400,15 +404,18 @@ fn verify_bundle_cmd(g: &Globals, bundle: &Path) -> anyhow::Result<ExitCode> {
         } else {
             t(g, "✗ 证据包有问题", "✗ bundle NOT intact")
         };
-        println!(
-            "{status}: {} {}, {} {}, {} {}",
-            r.items,
-            t(g, "项证据", "items"),
-            r.files_checked,
-            t(g, "个文件", "files"),
-            r.custody_entries,
-            t(g, "条保管记录", "custody entries"),
-        );
+        match g.lang {
+            Lang::Zh => println!(
+                "{status}：{} 项证据，{} 个文件，{} 条保管记录",
+                r.items, r.files_checked, r.custody_entries
+            ),
+            Lang::En => println!(
+                "{status}: {}, {}, {}",
+                count_en(r.items as u64, "evidence item", "evidence items"),
+                count_en(r.files_checked as u64, "file", "files"),
+                count_en(r.custody_entries as u64, "custody entry", "custody entries")
+            ),
+        }
         if r.withheld_entries > 0 {
             println!(
                 "{}",
