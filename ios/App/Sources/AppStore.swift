@@ -325,6 +325,11 @@ final class AppStore {
 
     // MARK: backup
 
+    /// A fresh recovery code with the core's words: the default secret of a new backup.
+    func newRecoveryCode() -> RecoveryCodeRecord? {
+        try? screens.newRecoveryCode()
+    }
+
     /// The core's hint for a passphrase being typed (cheap; called on every keystroke).
     func passphraseHint(_ passphrase: String) -> PassphraseHintRecord? {
         try? screens.passphraseHint(passphrase)

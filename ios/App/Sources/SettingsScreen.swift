@@ -147,7 +147,9 @@ struct BackupSection: View {
 }
 
 /// Choosing the passphrase of a new backup: the core's meter, label and advice follow every
-/// keystroke; create is enabled when the core accepts it and both fields match.
+/// keystroke; create is enabled when the core accepts it and both fields match. The sheet
+/// opens on a recovery code the core generated (the default); a chosen passphrase is the
+/// alternative.
 @MainActor
 struct PassphraseSheet: View {
     let store: AppStore
@@ -156,39 +158,75 @@ struct PassphraseSheet: View {
     @State private var first = ""
     @State private var second = ""
     @State private var hint: PassphraseHintRecord?
+    /// The default: a recovery code the core generated (as Signal does for its backups);
+    /// `nil` once the user chose their own passphrase.
+    @State private var code: RecoveryCodeRecord?
+    @State private var ownPassphrase = false
     @Environment(\.dismiss) private var dismiss
 
     var body: some View {
         NavigationStack {
-            Form {
-                Section {
-                    SecureField("备份口令", text: $first)
-                    if let hint {
-                        ProgressView(value: Double(hint.meter), total: 3)
-                            .tint(hint.accepted ? Color.green : Color.red)
-                        Text(hint.label).font(.subheadline.weight(.semibold))
-                            .foregroundStyle(hint.accepted ? Color.green : Color.red)
-                        if !hint.advice.isEmpty { Text(hint.advice).font(.footnote) }
-                    }
-                    SecureField("再输入一次口令", text: $second)
-                    if !second.isEmpty && first != second {
-                        Text("两次输入的口令不一致").font(.footnote).foregroundStyle(.red)
-                    }
-                } footer: {
-                    Text(section.explanation)
-                }
+            if let code, !ownPassphrase {
+                recoveryCodeForm(code)
+            } else {
+                passphraseForm
             }
-            .navigationTitle(section.createLabel)
-            .toolbar {
-                ToolbarItem(placement: .cancellationAction) { Button("取消") { dismiss() } }
-                ToolbarItem(placement: .confirmationAction) {
-                    Button(section.createLabel) { onCreate(first) }
-                        .disabled(!(hint?.accepted ?? false) || first != second)
-                }
-            }
-            .onAppear { hint = store.passphraseHint(first) }
-            .onChange(of: first) { _, value in hint = store.passphraseHint(value) }
         }
+        .onAppear { if code == nil { code = store.newRecoveryCode() } }
+    }
+
+    /// The code in large monospaced digits, the core's instruction, and the two choices.
+    private func recoveryCodeForm(_ code: RecoveryCodeRecord) -> some View {
+        Form {
+            Section {
+                Text(code.code)
+                    .font(.system(.title2, design: .monospaced).weight(.semibold))
+                    .textSelection(.enabled)
+                    .accessibilityLabel(code.code)
+                Text(code.instruction).font(.footnote)
+            } footer: {
+                Text(section.explanation)
+            }
+            Section {
+                Button(code.confirmLabel) { onCreate(code.code) }
+                Button(code.ownPassphraseLabel) { ownPassphrase = true }
+            }
+        }
+        .navigationTitle(section.createLabel)
+        .toolbar {
+            ToolbarItem(placement: .cancellationAction) { Button("取消") { dismiss() } }
+        }
+    }
+
+    private var passphraseForm: some View {
+        Form {
+            Section {
+                SecureField("备份口令", text: $first)
+                if let hint {
+                    ProgressView(value: Double(hint.meter), total: 3)
+                        .tint(hint.accepted ? Color.green : Color.red)
+                    Text(hint.label).font(.subheadline.weight(.semibold))
+                        .foregroundStyle(hint.accepted ? Color.green : Color.red)
+                    if !hint.advice.isEmpty { Text(hint.advice).font(.footnote) }
+                }
+                SecureField("再输入一次口令", text: $second)
+                if !second.isEmpty && first != second {
+                    Text("两次输入的口令不一致").font(.footnote).foregroundStyle(.red)
+                }
+            } footer: {
+                Text(section.explanation)
+            }
+        }
+        .navigationTitle(section.createLabel)
+        .toolbar {
+            ToolbarItem(placement: .cancellationAction) { Button("取消") { dismiss() } }
+            ToolbarItem(placement: .confirmationAction) {
+                Button(section.createLabel) { onCreate(first) }
+                    .disabled(!(hint?.accepted ?? false) || first != second)
+            }
+        }
+        .onAppear { hint = store.passphraseHint(first) }
+        .onChange(of: first) { _, value in hint = store.passphraseHint(value) }
     }
 }
 
