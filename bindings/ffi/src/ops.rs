@@ -315,7 +315,7 @@ mod tests {
             .unwrap();
         assert_eq!(made.cases, 1);
         let e = rt
-            .block_on(app.inspect_backup(context(), file, "nope".into(), None, None))
+            .block_on(app.inspect_backup(context(), file.clone(), "nope".into(), None, None))
             .unwrap_err();
         match e {
             AppError::Backup { kind, user_message } => {
@@ -332,7 +332,10 @@ mod tests {
         }
         assert_eq!(log_n(Some(10)).unwrap(), Some(10));
         // Through the exported method: refused before any work, no file.
-        let weak_factor = dir.join("w.backup").to_string_lossy().into_owned();
+        let weak_factor = dir
+            .with_extension("w.backup")
+            .to_string_lossy()
+            .into_owned();
         let e = rt
             .block_on(app.create_backup(
                 context(),
@@ -347,7 +350,10 @@ mod tests {
         assert!(!std::path::Path::new(&weak_factor).exists());
         // The default: a recovery code, which opens the backup without its spaces.
         let code = app.new_recovery_code(context()).unwrap();
-        let coded = dir.join("c.backup").to_string_lossy().into_owned();
+        let coded = dir
+            .with_extension("c.backup")
+            .to_string_lossy()
+            .into_owned();
         rt.block_on(app.create_backup(
             context(),
             coded.clone(),
@@ -357,8 +363,16 @@ mod tests {
             None,
         ))
         .unwrap();
-        rt.block_on(app.inspect_backup(context(), coded, code.code.replace(' ', ""), None, None))
-            .unwrap();
+        rt.block_on(app.inspect_backup(
+            context(),
+            coded.clone(),
+            code.code.replace(' ', ""),
+            None,
+            None,
+        ))
+        .unwrap();
         let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_file(&coded);
+        let _ = std::fs::remove_file(&file);
     }
 }
