@@ -31,6 +31,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, InterruptHandle};
 
 pub use crate::calendar::Deadline;
+pub(crate) use cases::version_cmp;
 pub use deadlines::{DeadlineCalc, BEIJING};
 pub use error::{Result, VaultError};
 pub use flags::{read_rule_flags, rule_ids, RuleFlag};
