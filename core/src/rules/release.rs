@@ -296,7 +296,7 @@ impl UpdateError {
             } => {
                 if zh {
                     format!(
-                        "{} 的版本 {offered} 不比已安装的 {installed} 新（可能是旧版本或重放的旧索引）。",
+                        "{}的版本 {offered} 不比已安装的 {installed} 新（可能是旧版本或重放的旧索引）。",
                         pack(title)
                     )
                 } else {
@@ -323,7 +323,7 @@ impl UpdateError {
             } => {
                 if zh {
                     format!(
-                        "{} 需要 {needed} 或更新版本的应用，当前为 {have}，请先更新应用。",
+                        "{}需要 {needed} 或更新版本的应用，当前为 {have}，请先更新应用。",
                         pack(title)
                     )
                 } else {
