@@ -61,6 +61,10 @@ final class AppStore {
     /// A new backup file waiting for the user to place it (`fileExporter`).
     var backupToExport: URL?
     var restorePick: RestorePick?
+    /// The rule-update section of Settings, and the outcome of the check made here.
+    var ruleUpdates: RuleUpdatesViewRecord?
+    var ruleUpdateResult: RuleUpdateResultRecord?
+    var checkingRules = false
 
     let screens: TuiluScreens
     private let reminders: ReminderSyncing?
@@ -315,6 +319,23 @@ final class AppStore {
         settings = attempt { try screens.settings() }
         settingsValues = screens.settingsValues()
         backup = attempt { try screens.backupSection() }
+        ruleUpdates = attempt { try screens.ruleUpdates() }
+    }
+
+    /// "检查规则更新": the facade fetches, the core checks, installs or refuses, and words it.
+    func checkRuleUpdates() {
+        guard !checkingRules else { return }
+        checkingRules = true
+        Task { [weak self] in
+            guard let self else { return }
+            do {
+                self.ruleUpdateResult = try await self.screens.checkRuleUpdates()
+            } catch {
+                self.error = message(for: error)
+            }
+            self.ruleUpdates = self.attempt { try self.screens.ruleUpdates() }
+            self.checkingRules = false
+        }
     }
 
     // MARK: backup
