@@ -21,8 +21,8 @@ use chrono::Utc;
 use tuilu_core::app::App;
 use tuilu_core::rules::bundled::BUNDLED_PACKS;
 use tuilu_core::rules::release::{
-    sha256_hex, verify_index, verify_packs, IndexEntry, Installed, ReleaseIndex, SignedIndex,
-    TrustedKeys, APP_VERSION, INDEX_FORMAT,
+    sha256_hex, verify_index, verify_packs, CurrentPack, IndexEntry, Installed, ReleaseIndex,
+    SignedIndex, TrustedKeys, APP_VERSION, INDEX_FORMAT,
 };
 use tuilu_core::rules::updates;
 use tuilu_core::{load_bundled, Text};
@@ -92,8 +92,11 @@ fn main() {
         let dir = tempfile::tempdir().expect("tempdir");
         let book = load_bundled().expect("bundled");
         let current = |id: &str| {
-            book.get(id)
-                .map(|s| (s.pack.version.clone(), s.title().clone()))
+            book.get(id).map(|s| CurrentPack {
+                version: s.pack.version.clone(),
+                title: s.title().clone(),
+                bundled: true,
+            })
         };
         let start = Instant::now();
         let index = verify_index(&signed, &trusted).expect("verified index");

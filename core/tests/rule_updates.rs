@@ -481,12 +481,12 @@ fn a_pack_that_fails_validation_is_refused() {
 fn a_downgrade_or_a_replayed_old_index_is_refused() {
     let (t, app) = open();
     let k = key();
-    // Older than the bundled 1.1.0.
-    let m = refused(t.path(), &app, &k, &guild_release(&k, "1.0.9"), "not_newer");
-    assert!(
-        m.contains("「抖音：退出公会」的版本 1.0.9 不比已安装的 1.1.0 新"),
-        "{m}"
-    );
+    // Older than the bundled 1.1.0: the release is behind this app; nothing changes.
+    let view = app
+        .install_rule_update_trusting(&c(), &guild_release(&k, "1.0.9"), &trusting(&k))
+        .unwrap();
+    assert_eq!(view.outcome, "up_to_date", "{}", view.message);
+    assert_eq!(version_of(&app, GUILD).as_deref(), Some("1.1.0"));
 
     // Install 1.3.0 released on 2026-12-07, then replay 1.2.0 released earlier.
     let old = guild_release(&k, "1.2.0");
@@ -498,7 +498,11 @@ fn a_downgrade_or_a_replayed_old_index_is_refused() {
         .install_rule_update_trusting(&c(), &newer, &trusting(&k))
         .unwrap();
     assert_eq!(view.outcome, "installed");
-    refused(t.path(), &app, &k, &old, "not_newer");
+    let m = refused(t.path(), &app, &k, &old, "not_newer");
+    assert!(
+        m.contains("「抖音：退出公会」的版本 1.2.0 不比已安装的 1.3.0 新"),
+        "{m}"
+    );
 
     // An older index, even one whose packs would not be older.
     let mut stale = index(vec![]);

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::rules::release::{
-    is_acceptable_url, verify_index, verify_packs, wanted_files, Installed, SignedIndex,
-    TrustedKeys, APP_VERSION, DEFAULT_UPDATE_URL,
+    is_acceptable_url, verify_index, verify_packs, wanted_files, CurrentPack, Installed,
+    SignedIndex, TrustedKeys, APP_VERSION, DEFAULT_UPDATE_URL,
 };
 use crate::rules::updates::{self, CheckOutcome, LastCheck, UpdateConfig};
 use crate::text::{Lang, Text};
@@ -122,8 +122,20 @@ impl App {
         let installed_state = updates::load_installed(&self.dir).0;
         let outcome = verify_index(&release.signed, trusted).and_then(|index| {
             let pack = |id: &str| {
-                book.get(id)
-                    .map(|s| (s.pack.version.clone(), s.title().clone()))
+                book.get(id).map(|s| CurrentPack {
+                    version: s.pack.version.clone(),
+                    title: s.title().clone(),
+                    // The bundled pack is the one in use: no update or added pack over it.
+                    bundled: installed_state
+                        .packs
+                        .get(id)
+                        .is_none_or(|p| p.version != s.pack.version)
+                        && !self
+                            .dir
+                            .join(PACKS_DIR)
+                            .join(format!("{id}.json"))
+                            .is_file(),
+                })
             };
             let installed = Installed {
                 pack: &pack,

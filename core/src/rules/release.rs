@@ -601,10 +601,20 @@ pub fn wanted_files(
         .collect()
 }
 
+/// The pack a scenario uses now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentPack {
+    pub version: String,
+    pub title: Text,
+    /// Compiled into the app (not installed by an update or added by hand). A release
+    /// older than a bundled pack is behind the app, not a replay: its pack is left alone.
+    pub bundled: bool,
+}
+
 /// What is installed now, for the checks.
 pub struct Installed<'a> {
-    /// The installed version and title of a scenario (bundled, updated or added).
-    pub pack: &'a dyn Fn(&str) -> Option<(String, Text)>,
+    /// The installed pack of a scenario (bundled, updated or added).
+    pub pack: &'a dyn Fn(&str) -> Option<CurrentPack>,
     /// The release date of the last index installed.
     pub index_released: Option<String>,
     /// This app's version ([`APP_VERSION`]).
@@ -657,7 +667,7 @@ pub fn verify_packs(
         let current = (installed.pack)(&e.scenario);
         let newer = current
             .as_ref()
-            .is_none_or(|(v, _)| version_cmp(&e.version, v) == std::cmp::Ordering::Greater);
+            .is_none_or(|c| version_cmp(&e.version, &c.version) == std::cmp::Ordering::Greater);
         let Some(bytes) = packs.get(&e.file) else {
             if newer {
                 return Err(UpdateError::MissingPack {
@@ -710,7 +720,7 @@ pub fn verify_packs(
         verified.push(VerifiedPack {
             entry: e.clone(),
             json,
-            replaces: current.map(|(v, _)| v),
+            replaces: current.map(|c| c.version),
             scenario,
         });
     }
@@ -720,15 +730,18 @@ pub fn verify_packs(
     })
 }
 
-/// The same version as installed is fine (nothing to do); an older one is a downgrade or
-/// a replay, and refuses the release.
-fn check_not_older(e: &IndexEntry, current: Option<&(String, Text)>) -> Result<(), UpdateError> {
+/// The same version as installed is fine (nothing to do). An older one than a pack
+/// installed by an update (or added by hand) is a downgrade or a replay, and refuses the
+/// release; one older than a bundled pack only means the release is behind this app.
+fn check_not_older(e: &IndexEntry, current: Option<&CurrentPack>) -> Result<(), UpdateError> {
     match current {
-        Some((v, title)) if version_cmp(&e.version, v) == std::cmp::Ordering::Less => {
+        Some(c)
+            if !c.bundled && version_cmp(&e.version, &c.version) == std::cmp::Ordering::Less =>
+        {
             Err(UpdateError::NotNewer {
                 scenario: e.scenario.clone(),
-                title: Some(title.clone()),
-                installed: v.clone(),
+                title: Some(c.title.clone()),
+                installed: c.version.clone(),
                 offered: e.version.clone(),
             })
         }
