@@ -535,3 +535,30 @@ pub fn update(
         },
     )
 }
+
+/// `tuilu rules status`: the settings' rule-update section.
+pub fn status(g: &Globals) -> anyhow::Result<ExitCode> {
+    let app = views::open_app(g)?;
+    let view = app.rule_updates_view(&views::context(g))?;
+    if g.json {
+        print_json(&view)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{}", view.title);
+    for p in &view.packs {
+        println!("  {}", p.text);
+    }
+    println!("{}", view.last_check_text);
+    if !view.last_update_text.is_empty() {
+        println!("{}", view.last_update_text);
+        for n in &view.last_update_notes {
+            println!("  {n}");
+        }
+    }
+    println!(
+        "{}{}",
+        t(g.lang, "更新地址：", "Update address: "),
+        view.base_url
+    );
+    Ok(ExitCode::SUCCESS)
+}

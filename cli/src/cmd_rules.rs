@@ -112,6 +112,9 @@ pub enum RulesCommand {
         #[arg(long, value_name = "KEY.pub")]
         trust: Vec<PathBuf>,
     },
+    /// 已安装的规则包版本、上次检查与更新说明 / installed pack versions, the last check and the
+    /// notes of the last update.
+    Status,
     /// 从发布目录或网址安装规则更新 / install a rule update from a release folder or URL.
     Update {
         /// 发布目录或 https:// 网址 / release folder or https:// base URL.
@@ -388,6 +391,7 @@ pub fn rules(g: &Globals, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
         RulesCommand::VerifyRelease { release_dir, trust } => {
             crate::cmd_rule_updates::verify_release(g, &release_dir, &trust)
         }
+        RulesCommand::Status => crate::cmd_rule_updates::status(g),
         RulesCommand::Update {
             source,
             trust,

@@ -357,6 +357,19 @@ fn an_update_from_a_local_server_installs_a_newer_pack_and_cases_keep_their_vers
         .unwrap();
     assert_eq!(guild["version"], "1.2.0");
 
+    // The settings' section: versions, the last check, the notes.
+    let status = ok(&vault, &["rules", "status"]);
+    assert!(
+        status.contains("抖音：退出公会 1.2.0 · 规则更新（发布于"),
+        "{status}"
+    );
+    assert!(status.contains("上次检查："), "{status}");
+    assert!(status.contains("安装了 1 个规则包更新"), "{status}");
+    assert!(
+        status.contains("「抖音：退出公会」1.1.0 → 1.2.0：客服入口改名"),
+        "{status}"
+    );
+
     // The case keeps 1.1.0 until the user upgrades it.
     assert_eq!(pack_version_of_case(&vault, &id), "1.1.0");
     ok(&vault, &["case", "upgrade", &id]);
