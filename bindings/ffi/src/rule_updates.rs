@@ -67,14 +67,15 @@ export_views! {
     fn rule_updates_view() -> RuleUpdatesViewRecord = |app, c| app.rule_updates_view(c);
     /// The pack files to fetch next: those of the index newer than installed (empty when
     /// the index is refused or nothing is newer; `install_rule_update` then says why).
-    fn rule_update_files_needed(signed: SignedIndexRecord) -> Vec<String> =
-        |app, _c| Ok(app.rule_update_files_needed(&signed.into()));
+    /// (`release_index`, not `signed`: that is a C keyword in the generated header.)
+    fn rule_update_files_needed(release_index: SignedIndexRecord) -> Vec<String> =
+        |app, _c| Ok(app.rule_update_files_needed(&release_index.into()));
     /// Checks the release against the keys compiled into the app and installs the newer
     /// packs at once; a refusal changes nothing and says why. Recorded for the settings.
-    fn install_rule_update(signed: SignedIndexRecord, packs: Vec<ReleaseFileRecord>)
+    fn install_rule_update(release_index: SignedIndexRecord, packs: Vec<ReleaseFileRecord>)
         -> RuleUpdateResultRecord = |app, c| {
         let release = core_app::ReleaseBytes {
-            signed: signed.into(),
+            signed: release_index.into(),
             packs: packs.into_iter().map(|f| (f.name, f.bytes)).collect(),
         };
         app.install_rule_update(c, &release)

@@ -36,10 +36,10 @@ extension TuiluScreens {
                 keyListSig: keysSig
             )
             var packs: [ReleaseFileRecord] = []
-            for name in try app.ruleUpdateFilesNeeded(ctx: context(), signed: signed) {
+            for name in try app.ruleUpdateFilesNeeded(ctx: context(), releaseIndex: signed) {
                 packs.append(ReleaseFileRecord(name: name, bytes: try await need(name)))
             }
-            return try app.installRuleUpdate(ctx: context(), signed: signed, packs: packs)
+            return try app.installRuleUpdate(ctx: context(), releaseIndex: signed, packs: packs)
         } catch let e as ReleaseFetchError {
             return try app.recordRuleUpdateFailure(ctx: context(), detail: e.detail)
         }
