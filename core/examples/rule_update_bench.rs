@@ -135,10 +135,10 @@ fn main() {
         BUNDLED_PACKS.len(),
         pack_bytes / 1024
     );
-    println!("  index signature check      {}", ms(median(sig_t)));
-    println!("  packs: hash, validation... {}", ms(median(packs_t)));
-    println!("  install (write, sync, swap){}", ms(median(install_t)));
-    println!("  verify + install, total    {}", ms(median(total_t)));
-    println!("load the bundled packs       {}", ms(median(load_t)));
-    println!("open an App with the update  {}", ms(median(open_t)));
+    println!("  index signature check        {}", ms(median(sig_t)));
+    println!("  packs: hash, validation...   {}", ms(median(packs_t)));
+    println!("  install (write, sync, swap)  {}", ms(median(install_t)));
+    println!("  verify + install, total      {}", ms(median(total_t)));
+    println!("load the bundled packs         {}", ms(median(load_t)));
+    println!("open an App with the update    {}", ms(median(open_t)));
 }
