@@ -288,6 +288,53 @@ fn trusted_keys(trust: &[PathBuf]) -> anyhow::Result<TrustedKeys> {
     Ok(keys)
 }
 
+/// Why a file of a release could not be read, worded in one language.
+#[derive(Debug)]
+enum FetchError {
+    /// The server answered with a redirect; none is followed.
+    Redirect {
+        url: String,
+        status: u16,
+    },
+    TimedOut {
+        url: String,
+    },
+    Status {
+        url: String,
+        status: u16,
+    },
+    Missing {
+        name: String,
+    },
+    /// The system's or the HTTP client's own words, shown after ours.
+    Other {
+        place: String,
+        detail: String,
+    },
+}
+
+impl FetchError {
+    fn words(&self, lang: tuilu_core::Lang) -> String {
+        use tuilu_core::Lang::{En, Zh};
+        match (self, lang) {
+            (FetchError::Redirect { url, status }, Zh) => {
+                format!("{url} 要求跳转到其他地址（HTTP {status}），已拒绝。")
+            }
+            (FetchError::Redirect { url, status }, En) => {
+                format!("{url} redirects elsewhere (HTTP {status}); redirects are refused.")
+            }
+            (FetchError::TimedOut { url }, Zh) => format!("{url} 超时，没有回应。"),
+            (FetchError::TimedOut { url }, En) => format!("{url} timed out."),
+            (FetchError::Status { url, status }, Zh) => format!("{url} 返回 HTTP {status}。"),
+            (FetchError::Status { url, status }, En) => format!("{url} answered HTTP {status}."),
+            (FetchError::Missing { name }, Zh) => format!("发布中缺少 {name}。"),
+            (FetchError::Missing { name }, En) => format!("the release has no {name}."),
+            (FetchError::Other { place, detail }, Zh) => format!("无法读取 {place}。\n{detail}"),
+            (FetchError::Other { place, detail }, En) => format!("cannot read {place}.\n{detail}"),
+        }
+    }
+}
+
 /// Where a release is read from: a folder or a base URL.
 enum Source {
     Dir(PathBuf),
@@ -318,7 +365,7 @@ impl Source {
 
     /// Reads `name` (at most `limit` + 1 bytes, so the core sees it is too large).
     /// `Ok(None)` when it does not exist.
-    fn get(&self, name: &str, limit: usize) -> Result<Option<Vec<u8>>, String> {
+    fn get(&self, name: &str, limit: usize) -> Result<Option<Vec<u8>>, FetchError> {
         let mut bytes = Vec::new();
         match self {
             Source::Dir(dir) => {
@@ -326,11 +373,19 @@ impl Source {
                 let f = match std::fs::File::open(&path) {
                     Ok(f) => f,
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-                    Err(e) => return Err(format!("{}: {e}", path.display())),
+                    Err(e) => {
+                        return Err(FetchError::Other {
+                            place: path.display().to_string(),
+                            detail: e.to_string(),
+                        })
+                    }
                 };
                 f.take(limit as u64 + 1)
                     .read_to_end(&mut bytes)
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                    .map_err(|e| FetchError::Other {
+                        place: path.display().to_string(),
+                        detail: e.to_string(),
+                    })?;
             }
             Source::Url { base, timeout } => {
                 let url = format!("{base}{name}");
@@ -342,21 +397,27 @@ impl Source {
                     .build();
                 let agent: ureq::Agent = config.into();
                 let resp = agent.get(&url).call().map_err(|e| match e {
-                    ureq::Error::Timeout(_) => format!("{url}: 超时 / timed out"),
-                    other => format!("{url}: {other}"),
+                    ureq::Error::Timeout(_) => FetchError::TimedOut { url: url.clone() },
+                    other => FetchError::Other {
+                        place: url.clone(),
+                        detail: other.to_string(),
+                    },
                 })?;
                 let status = resp.status();
                 if status.is_redirection() {
-                    return Err(format!(
-                        "{url}: 服务器要求跳转到其他地址，已拒绝 / the server redirects elsewhere; redirects are refused (HTTP {})",
-                        status.as_u16()
-                    ));
+                    return Err(FetchError::Redirect {
+                        url,
+                        status: status.as_u16(),
+                    });
                 }
                 if status.as_u16() == 404 {
                     return Ok(None);
                 }
                 if !status.is_success() {
-                    return Err(format!("{url}: HTTP {}", status.as_u16()));
+                    return Err(FetchError::Status {
+                        url,
+                        status: status.as_u16(),
+                    });
                 }
                 resp.into_body()
                     .into_reader()
@@ -366,9 +427,12 @@ impl Source {
                         if e.kind() == std::io::ErrorKind::TimedOut
                             || e.to_string().contains("timeout")
                         {
-                            format!("{url}: 超时 / timed out")
+                            FetchError::TimedOut { url: url.clone() }
                         } else {
-                            format!("{url}: {e}")
+                            FetchError::Other {
+                                place: url.clone(),
+                                detail: e.to_string(),
+                            }
                         }
                     })?;
             }
@@ -376,13 +440,14 @@ impl Source {
         Ok(Some(bytes))
     }
 
-    fn need(&self, name: &str, limit: usize) -> Result<Vec<u8>, String> {
-        self.get(name, limit)?
-            .ok_or_else(|| format!("{name}: 缺失 / missing"))
+    fn need(&self, name: &str, limit: usize) -> Result<Vec<u8>, FetchError> {
+        self.get(name, limit)?.ok_or_else(|| FetchError::Missing {
+            name: name.to_string(),
+        })
     }
 
     /// The signed index, and the key list when there is one.
-    fn signed_index(&self) -> Result<SignedIndex, String> {
+    fn signed_index(&self) -> Result<SignedIndex, FetchError> {
         let index = self.need(INDEX_FILE, MAX_INDEX_BYTES)?;
         let index_sig = self.need(
             &format!("{INDEX_FILE}{SIGNATURE_SUFFIX}"),
@@ -419,8 +484,9 @@ pub fn verify_release(g: &Globals, dir: &Path, trust: &[PathBuf]) -> anyhow::Res
         Ok(s) => s,
         Err(e) => {
             return refuse(format!(
-                "{}{e}",
-                t(g.lang, "无法读取发布：", "cannot read the release: ")
+                "{}{}",
+                t(g.lang, "无法读取发布：", "cannot read the release: "),
+                e.words(g.lang)
             ))
         }
     };
@@ -434,7 +500,7 @@ pub fn verify_release(g: &Globals, dir: &Path, trust: &[PathBuf]) -> anyhow::Res
         let bytes = match source.get(&e.file, MAX_PACK_BYTES) {
             Ok(Some(b)) => b,
             Ok(None) => continue, // verify_packs names the missing file
-            Err(err) => return refuse(err),
+            Err(err) => return refuse(err.words(g.lang)),
         };
         // The pack's own signature, when the release has one (for people checking by hand;
         // the signed index's hash is what the app relies on).
@@ -498,13 +564,16 @@ pub fn update(
     let source = Source::new(from, timeout_secs)?;
     let app = views::open_app(g)?;
     let ctx = views::context(g);
-    let fetched = (|| -> Result<ReleaseBytes, String> {
+    let fetched = (|| -> Result<ReleaseBytes, FetchError> {
         let signed = source.signed_index()?;
         let mut packs = BTreeMap::new();
         // Only the packs newer than installed are fetched; a refused index fetches none
         // (the install below says why).
         if let Ok(index) = verify_index(&signed, &trusted) {
-            let book = app.rule_book().map_err(|e| e.to_string())?;
+            let book = app.rule_book().map_err(|e| FetchError::Other {
+                place: INDEX_FILE.into(),
+                detail: e.to_string(),
+            })?;
             for file in wanted_files(&index, &|id| book.get(id).map(|s| s.pack.version.clone())) {
                 if let Some(bytes) = source.get(&file, MAX_PACK_BYTES)? {
                     packs.insert(file, bytes);
@@ -515,7 +584,7 @@ pub fn update(
     })();
     let view = match fetched {
         Ok(release) => app.install_rule_update_trusting(&ctx, &release, &trusted)?,
-        Err(detail) => app.record_rule_update_failure(&ctx, &detail)?,
+        Err(e) => app.record_rule_update_failure(&ctx, &e.words(g.lang))?,
     };
     if g.json {
         print_json(&view)?;
