@@ -328,9 +328,9 @@ impl FetchError {
             (FetchError::Status { url, status }, Zh) => format!("{url} 返回 HTTP {status}。"),
             (FetchError::Status { url, status }, En) => format!("{url} answered HTTP {status}."),
             (FetchError::Missing { name }, Zh) => format!("发布中缺少 {name}。"),
-            (FetchError::Missing { name }, En) => format!("the release has no {name}."),
+            (FetchError::Missing { name }, En) => format!("The release has no {name}."),
             (FetchError::Other { place, detail }, Zh) => format!("无法读取 {place}。\n{detail}"),
-            (FetchError::Other { place, detail }, En) => format!("cannot read {place}.\n{detail}"),
+            (FetchError::Other { place, detail }, En) => format!("Cannot read {place}.\n{detail}"),
         }
     }
 }
