@@ -148,6 +148,21 @@ class TuiluController(
         }
     }
 
+    /**
+     * When the app opens: checks for rule updates if the core says a check is due (none in 24
+     * hours), on Wi-Fi unless the user allowed mobile data. Quiet: the outcome shows in Settings.
+     */
+    fun checkRuleUpdatesIfDue() = scope.launch {
+        try {
+            val view = screens.ruleUpdates()
+            if (view.checkDue && (view.allowMobileData || effects.onUnmeteredNetwork())) {
+                screens.checkRuleUpdates()
+                ruleUpdates = screens.ruleUpdates()
+            }
+        } catch (_: AppException) {
+        }
+    }
+
     /** "检查规则更新": the facade fetches, the core checks, installs or refuses, and words it. */
     fun checkRuleUpdates() = launch {
         checkingRules = true
@@ -474,7 +489,10 @@ class TuiluController(
 @Composable
 fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> androidx.compose.ui.graphics.ImageBitmap? = { null }) {
     val s = c.strings
-    LaunchedEffect(Unit) { c.reload() }
+    LaunchedEffect(Unit) {
+        c.reload()
+        c.checkRuleUpdatesIfDue()
+    }
     TuiluTheme(dark) {
         Column(Modifier.fillMaxSize()) {
             // Shared files wait above the screen, never over it: every card stays tappable.
