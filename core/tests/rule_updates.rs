@@ -249,6 +249,13 @@ fn a_new_scenario_appears_in_the_picker_with_its_review_date() {
         .find(|s| s.id == "bilibili.guild-exit")
         .expect("the new scenario is in the picker");
     assert_eq!(card.title, "哔哩哔哩：退出公会");
+    // The new platform is named in words, not by its id.
+    let group = picker
+        .groups
+        .iter()
+        .find(|g| g.platform == "bilibili")
+        .unwrap();
+    assert_eq!(group.label, "哔哩哔哩");
     assert!(card.last_reviewed_text.starts_with("规则最近审核："));
     // The settings view says where it came from.
     let settings = app.rule_updates_view(&c()).unwrap();
