@@ -1,4 +1,5 @@
 import Foundation
+import Network
 import Observation
 import TuiluCore
 
@@ -91,6 +92,21 @@ final class AppStore {
         }
         refreshAll()
         syncReminders()
+        checkRuleUpdatesIfDue()
+    }
+
+    /// When the app opens: checks for rule updates if the core says a check is due (none in
+    /// 24 hours), on Wi-Fi (a network that is not expensive) unless mobile data is allowed.
+    func checkRuleUpdatesIfDue() {
+        guard let view = attempt({ try screens.ruleUpdates() }), view.checkDue else { return }
+        let allowMobileData = view.allowMobileData
+        let monitor = NWPathMonitor()
+        monitor.pathUpdateHandler = { [weak self] path in
+            monitor.cancel()
+            guard path.status == .satisfied, allowMobileData || !path.isExpensive else { return }
+            Task { @MainActor in self?.checkRuleUpdates() }
+        }
+        monitor.start(queue: DispatchQueue.global(qos: .utility))
     }
 
     func stop() {
