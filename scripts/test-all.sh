@@ -19,6 +19,9 @@ command -v chromium >/dev/null || pkgs+=(chromium)
 # age implementation: the Go `age` tool from the Debian package.
 command -v age >/dev/null || pkgs+=(age)
 command -v pdftotext >/dev/null || pkgs+=(poppler-utils)
+# The rule-update interoperability tests (cli/tests/rule_updates_cli.rs) sign and verify
+# releases with the reference minisign tool.
+command -v minisign >/dev/null || pkgs+=(minisign)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || pkgs+=(fonts-noto-cjk)
 if [ "${#pkgs[@]}" -gt 0 ]; then
     echo "== installing ${pkgs[*]} (apt)"

@@ -11,7 +11,7 @@ use serde_json::json;
 use tuilu_core::vault::{Event, ReplanReport, StepRef, StepStatus, Vault};
 use tuilu_core::Lang;
 
-use crate::cmd_rules::{collect_facts, find_scenario, rule_book};
+use crate::cmd_rules::{collect_facts, find_scenario, vault_rule_book};
 use crate::output::{print_json, t, Globals};
 use crate::vault_path::resolve_vault;
 use crate::views;
@@ -84,7 +84,7 @@ pub fn case(g: &Globals, cmd: CaseCommand) -> anyhow::Result<ExitCode> {
             facts,
             facts_file,
         } => {
-            let book = rule_book()?;
+            let book = vault_rule_book(g)?;
             let sc = find_scenario(&book, &scenario)?;
             let facts = collect_facts(sc, &facts, facts_file.as_ref(), lang)?;
             let view = vault.create_case(sc, &facts, now)?;
@@ -135,7 +135,7 @@ pub fn case(g: &Globals, cmd: CaseCommand) -> anyhow::Result<ExitCode> {
                 );
             }
             let current = vault.case(&case, now)?;
-            let book = rule_book()?;
+            let book = vault_rule_book(g)?;
             let sc = find_scenario(&book, &current.scenario)?;
             let set = collect_facts(sc, &facts, facts_file.as_ref(), lang)?;
             let report = vault.set_facts(&current.id, sc, &set, &unset, now)?;
@@ -143,7 +143,7 @@ pub fn case(g: &Globals, cmd: CaseCommand) -> anyhow::Result<ExitCode> {
         }
         CaseCommand::Upgrade { case } => {
             let current = vault.case(&case, now)?;
-            let book = rule_book()?;
+            let book = vault_rule_book(g)?;
             let sc = find_scenario(&book, &current.scenario)?;
             let report = vault.upgrade(&current.id, sc, now)?;
             print_replan(g, &vault, report, now)?;

@@ -76,6 +76,56 @@ pub enum RulesCommand {
         /// 只看此场景 / only this scenario.
         scenario: Option<String>,
     },
+    // -- signed rule-pack releases (cmd_rule_updates.rs, docs/rule-updates.md) ----------
+    /// 生成 minisign 签名密钥 / make a minisign signing key pair: <DIR>/<NAME>.key and .pub.
+    Keygen {
+        /// 输出目录 / output folder.
+        #[arg(short = 'o', long = "out", value_name = "DIR")]
+        out: PathBuf,
+        /// 密钥名称 / key name.
+        #[arg(long, default_value = "tuilu-rules")]
+        name: String,
+        /// 私钥不设密码（仅用于测试）/ leave the secret key without a password (tests only).
+        #[arg(long)]
+        no_password: bool,
+    },
+    /// 校验、编译、签名一组规则包，生成发布目录 / validate, compile, hash and sign packs into a
+    /// release folder (index.json, index.json.minisig, the packs).
+    Release {
+        /// 规则包目录（TOML 或 JSON，可附 release-notes.toml）/ folder of pack files.
+        packs_dir: PathBuf,
+        /// 发布目录 / release folder.
+        #[arg(short = 'o', long = "out", value_name = "RELEASE-DIR")]
+        out: PathBuf,
+        /// minisign 私钥文件 / minisign secret key file.
+        #[arg(long, value_name = "SECRET-KEY-FILE")]
+        key: PathBuf,
+        /// 规则包所需的最低应用版本 / the oldest app the packs need.
+        #[arg(long, default_value = tuilu_core::rules::release::APP_VERSION)]
+        min_app_version: String,
+    },
+    /// 检查发布目录的签名、校验值与规则包 / check a release folder's signatures, hashes and packs.
+    VerifyRelease {
+        /// 发布目录 / release folder.
+        release_dir: PathBuf,
+        /// 额外信任的公钥 / also trust this public key (repeatable).
+        #[arg(long, value_name = "KEY.pub")]
+        trust: Vec<PathBuf>,
+    },
+    /// 已安装的规则包版本、上次检查与更新说明 / installed pack versions, the last check and the
+    /// notes of the last update.
+    Status,
+    /// 从发布目录或网址安装规则更新 / install a rule update from a release folder or URL.
+    Update {
+        /// 发布目录或 https:// 网址 / release folder or https:// base URL.
+        source: String,
+        /// 额外信任的公钥（维护者与测试用）/ also trust this public key (maintainers, tests).
+        #[arg(long, value_name = "KEY.pub")]
+        trust: Vec<PathBuf>,
+        /// 每次请求的超时秒数 / seconds each HTTP request may take.
+        #[arg(long, default_value_t = crate::cmd_rule_updates::DEFAULT_TIMEOUT_SECS)]
+        timeout: u64,
+    },
 }
 
 /// Flags the user put on rules, when the vault exists. Read-only: nothing is created,
@@ -106,8 +156,20 @@ pub fn rule_book() -> anyhow::Result<RuleBook> {
     load_bundled().map_err(|e| anyhow!("内置规则包无效 / bundled rule packs are invalid: {e}"))
 }
 
+/// The rule book of the vault when it exists: the bundled packs, the packs installed by
+/// rule updates and those added by hand (`rules::updates::load_rule_book`). Nothing is
+/// created; without a vault, the bundled packs.
+pub fn vault_rule_book(g: &Globals) -> anyhow::Result<RuleBook> {
+    let dir = crate::vault_path::resolve_vault(g.vault.as_deref())
+        .ok()
+        .filter(|d| d.is_dir());
+    tuilu_core::rules::updates::load_rule_book(dir.as_deref())
+        .map(|(book, _)| book)
+        .map_err(|e| anyhow!("内置规则包无效 / bundled rule packs are invalid: {e}"))
+}
+
 pub fn scenarios(g: &Globals, _args: ScenariosArgs) -> anyhow::Result<ExitCode> {
-    let book = rule_book()?;
+    let book = vault_rule_book(g)?;
     if g.json {
         let list: Vec<_> = book
             .scenarios()
@@ -192,7 +254,7 @@ pub fn find_scenario<'a>(book: &'a RuleBook, id: &str) -> anyhow::Result<&'a Sce
 }
 
 pub fn plan(g: &Globals, args: PlanArgs) -> anyhow::Result<ExitCode> {
-    let mut book = rule_book()?;
+    let mut book = vault_rule_book(g)?;
     if let Some(path) = &args.pack {
         book.insert(load_pack_file(path)?);
     }
@@ -261,7 +323,7 @@ pub fn rules(g: &Globals, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
             rule,
             note,
         } => {
-            let book = rule_book()?;
+            let book = vault_rule_book(g)?;
             let s = find_scenario(&book, &scenario)?;
             let vault = crate::cmd_case::open_vault(g)?;
             let flag = vault.flag_rule(s, &rule, &note, g.clock())?;
@@ -315,6 +377,26 @@ pub fn rules(g: &Globals, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        RulesCommand::Keygen {
+            out,
+            name,
+            no_password,
+        } => crate::cmd_rule_updates::keygen(g, &out, &name, no_password),
+        RulesCommand::Release {
+            packs_dir,
+            out,
+            key,
+            min_app_version,
+        } => crate::cmd_rule_updates::release(g, &packs_dir, &out, &key, &min_app_version),
+        RulesCommand::VerifyRelease { release_dir, trust } => {
+            crate::cmd_rule_updates::verify_release(g, &release_dir, &trust)
+        }
+        RulesCommand::Status => crate::cmd_rule_updates::status(g),
+        RulesCommand::Update {
+            source,
+            trust,
+            timeout,
+        } => crate::cmd_rule_updates::update(g, &source, &trust, timeout),
         RulesCommand::Compile { file, out } => compile(g, &file, out.as_deref()),
         RulesCommand::Check { file } => match load_pack_file(&file) {
             Ok(s) => {

@@ -10,6 +10,7 @@ mod cmd_case;
 mod cmd_evidence;
 mod cmd_letters;
 mod cmd_reminders;
+mod cmd_rule_updates;
 mod cmd_rules;
 mod cmd_step;
 mod cmd_workdays;

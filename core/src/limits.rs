@@ -77,3 +77,16 @@ impl Default for BundleLimits {
         }
     }
 }
+
+/// Largest rule-update index (`index.json`) read, in bytes. An index of the 7 bundled
+/// packs is about 3 KiB; a larger file is refused before its signature is checked.
+pub const MAX_INDEX_BYTES: usize = 256 << 10;
+
+/// Most packs one rule-update index may list.
+pub const MAX_INDEX_ENTRIES: usize = 500;
+
+/// Largest rule-update key list (`keys.json`), in bytes.
+pub const MAX_KEY_LIST_BYTES: usize = 64 << 10;
+
+/// Largest minisign signature file, in bytes (one is about 300 bytes).
+pub const MAX_SIGNATURE_BYTES: usize = 4 << 10;

@@ -774,3 +774,11 @@ pub use letters::{
     LetterAttachmentRecord, LetterCardRecord, LetterDateRecord, LetterLabelsRecord,
     LetterViewRecord, LettersViewRecord, SentCopyRecord,
 };
+
+// Rule-pack updates (install from bytes, the settings section): a third `impl TuiluApp`.
+#[path = "rule_updates.rs"]
+mod rule_updates;
+pub use rule_updates::{
+    PackVersionRecord, ReleaseFileRecord, RuleUpdateResultRecord, RuleUpdatesViewRecord,
+    SignedIndexRecord,
+};

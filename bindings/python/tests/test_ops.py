@@ -165,3 +165,36 @@ def test_added_packs_survive_a_restart(vault, xingtu_pack, broken_xingtu_pack):
     assert "douyin.xingtu-task-cancel" in ids
     assert tuilu.core_version() == tuilu.TuiluApp(vault).version()
     assert dt.datetime  # the module's timestamps are aware datetimes (see test_screens)
+
+
+def test_rule_updates_from_bytes_refuse_an_unsigned_release_and_record_the_check(vault, xingtu_pack):
+    app = tuilu.TuiluApp(vault)
+    view = app.rule_updates_view(ctx())
+    assert view.last_check_text == "尚未检查规则更新"
+    assert view.check_due and view.base_url_is_default
+    assert any(p.text.startswith("抖音：") and p.source == "bundled" for p in view.packs)
+
+    index = (
+        '{"format":1,"released":"2026-12-07","packs":[{"scenario":"douyin.xingtu-task-cancel",'
+        '"version":"9.0.0","sha256":"' + "0" * 64 + '","file":"douyin.xingtu-task-cancel.json",'
+        '"min_app_version":"0.1.0","released":"2026-12-07","notes":{"zh":"改","en":"changed"}}]}'
+    ).encode()
+    signed = tuilu.SignedIndexRecord(
+        index=index, index_sig=b"untrusted comment: no\nnot a signature\n", key_list=None, key_list_sig=None
+    )
+    assert app.rule_update_files_needed(ctx(), signed) == []
+    result = app.install_rule_update(
+        ctx(), signed, [tuilu.ReleaseFileRecord(name="douyin.xingtu-task-cancel.json", bytes=xingtu_pack.encode())]
+    )
+    assert result.outcome == "refused" and not result.installed
+    assert result.refusal_kind == "malformed"
+    assert result.message.startswith("规则更新被拒绝，未做任何更改：")
+    ids = {s.id: s.pack_version for g in app.scenario_picker(ctx()).groups for s in g.scenarios}
+    assert ids["douyin.xingtu-task-cancel"] != "9.0.0"
+
+    failed = app.record_rule_update_failure(ctx(lang=tuilu.Language.EN), "HTTP 503")
+    assert failed.outcome == "failed"
+    assert failed.message == "Could not fetch the rule update; nothing was changed. HTTP 503"
+    view = app.set_rule_update_source(ctx(), "https://mirror.example.cn/tuilu/v1/", False)
+    assert view.base_url == "https://mirror.example.cn/tuilu/v1/"
+    assert not view.last_check_ok and view.last_check_text.startswith("上次检查：")

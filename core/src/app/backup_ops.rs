@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::present::{local_text, size_text};
-use super::{read_added_packs, App, AppError, ChangeKind, ViewContext, PACKS_DIR};
+use super::{App, AppError, ChangeKind, ViewContext};
 use crate::backup::{self as bk, BackupError, Manifest};
 use crate::calendar::{self as cal, ChinaCalendar};
 use crate::evidence::{CancelFlag, Progress};
@@ -200,16 +200,13 @@ impl App {
     /// Re-reads what lives in the vault folder: the rule packs added at run time, the
     /// holiday years, and (on next use) the database.
     fn reload(&self) -> Result<(), AppError> {
-        let mut book = crate::load_bundled().map_err(|_| AppError::Internal {
-            detail: "a bundled rule pack is invalid".into(),
-        })?;
-        let mut problems = Vec::new();
-        for (name, result) in read_added_packs(&self.dir.join(PACKS_DIR)) {
-            match result {
-                Ok(s) => book.insert(s),
-                Err(e) => problems.push(format!("{name}: {e}")),
-            }
-        }
+        // The packs of rule updates and those added by hand (rules::updates).
+        let (book, problems) =
+            crate::rules::updates::load_rule_book(Some(&self.dir)).map_err(|_| {
+                AppError::Internal {
+                    detail: "a bundled rule pack is invalid".into(),
+                }
+            })?;
         let calendar = ChinaCalendar::with_overrides(&cal::calendar_dir(&self.dir))
             .unwrap_or_else(|_| ChinaCalendar::bundled());
         *self.rules.write().map_err(|_| super::poisoned())? = Arc::new(book);

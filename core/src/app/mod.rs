@@ -15,6 +15,7 @@ mod evidence_ops;
 pub mod letters;
 mod present;
 mod questionnaire;
+mod rule_updates;
 pub mod timing;
 mod views;
 
@@ -33,6 +34,7 @@ pub use evidence_ops::{
     BundleCheckView, BundlePreviewView, DeletedView, EvidenceAddedView, FileWrittenView,
 };
 pub use questionnaire::Answer;
+pub use rule_updates::{PackVersionLine, ReleaseBytes, RuleUpdateResultView, RuleUpdatesView};
 pub use timing::{DeadlineView, TimeSense};
 pub use views::*;
 
@@ -44,7 +46,7 @@ use crate::text::Lang;
 use crate::vault::{CaseView, StepAction, TransitionOptions, Vault, VaultError};
 
 /// Directory of the vault where rule packs added at run time are kept (compiled JSON).
-pub const PACKS_DIR: &str = "packs";
+pub use crate::rules::updates::PACKS_DIR;
 /// The app settings file in the vault directory.
 pub const SETTINGS_FILE: &str = "settings.json";
 
@@ -161,16 +163,10 @@ impl App {
             });
         }
         std::fs::create_dir_all(dir).map_err(io_error)?;
-        let mut book = crate::load_bundled().map_err(|_| AppError::Internal {
-            detail: "a bundled rule pack is invalid".into(),
-        })?;
-        let mut problems = Vec::new();
-        for (name, result) in read_added_packs(&dir.join(PACKS_DIR)) {
-            match result {
-                Ok(s) => book.insert(s),
-                Err(e) => problems.push(format!("{name}: {e}")),
-            }
-        }
+        let (book, problems) =
+            crate::rules::updates::load_rule_book(Some(dir)).map_err(|_| AppError::Internal {
+                detail: "a bundled rule pack is invalid".into(),
+            })?;
         let calendar = ChinaCalendar::with_overrides(&cal::calendar_dir(dir))
             .unwrap_or_else(|_| ChinaCalendar::bundled());
         Ok(App {
@@ -944,31 +940,6 @@ impl App {
         self.notify(ChangeKind::RemindersChanged, case.as_deref());
         Ok(())
     }
-}
-
-/// The packs kept in `dir`, by file name, each loaded or with its error.
-fn read_added_packs(dir: &Path) -> Vec<(String, Result<Scenario, String>)> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut names: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    crate::sort::sort(&mut names);
-    names
-        .into_iter()
-        .map(|p| {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let result = std::fs::read_to_string(&p)
-                .map_err(|e| e.to_string())
-                .and_then(|text| Scenario::from_text(&name, &text).map_err(|e| e.to_string()));
-            (name, result)
-        })
-        .collect()
 }
 
 /// Bytes under `dir` (files only, not following links).

@@ -731,12 +731,27 @@ pub fn picker(ctx: &ViewContext, book: &RuleBook, flags: &[RuleFlag]) -> Scenari
             Some(g) => g.scenarios.push(card),
             None => groups.push(PlatformGroup {
                 platform: sc.pack.platform.clone(),
-                label: platform_label(lang, &sc.pack.platform),
+                label: picker_platform_label(lang, sc),
                 scenarios: vec![card],
             }),
         }
     }
     ScenarioPickerView { groups }
+}
+
+/// The platform's name; for a platform this build does not know (one a rule update
+/// added), the part of the scenario's title before its colon ("哔哩哔哩：退出公会"), so
+/// that no internal id shows.
+fn picker_platform_label(lang: Lang, sc: &crate::rules::Scenario) -> String {
+    let known = platform_label(lang, &sc.pack.platform);
+    if known != sc.pack.platform {
+        return known;
+    }
+    let title = sc.title().get(lang);
+    match title.split_once(['：', ':']) {
+        Some((name, _)) if !name.trim().is_empty() => name.trim().to_string(),
+        _ => known,
+    }
 }
 
 /// Bytes for people: "1.2 MB".

@@ -6,7 +6,9 @@ pub mod facts;
 pub mod letter;
 pub mod pack;
 pub mod plan;
+pub mod release;
 pub mod schedule;
+pub mod updates;
 pub mod validate;
 
 pub use bundled::{compile_pack_file, load_bundled, load_pack_file, RuleBook};

@@ -29,7 +29,7 @@ fn facts_json(facts: &Facts) -> serde_json::Map<String, serde_json::Value> {
 }
 
 /// Compares dotted versions numerically (`1.10.0` > `1.9.2`); other text compares as text.
-fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+pub(crate) fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     let parse = |s: &str| -> Option<Vec<u64>> { s.split('.').map(|p| p.parse().ok()).collect() };
     match (parse(a), parse(b)) {
         (Some(x), Some(y)) => x.cmp(&y),

@@ -32,6 +32,7 @@ use rusqlite::{Connection, InterruptHandle};
 
 pub use crate::calendar::Deadline;
 pub use cases::CaseDeleted;
+pub(crate) use cases::version_cmp;
 pub use deadlines::{DeadlineCalc, BEIJING};
 pub use error::{Result, TimeBound, VaultError};
 pub use flags::{read_rule_flags, rule_ids, RuleFlag};

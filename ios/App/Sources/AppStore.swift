@@ -1,4 +1,5 @@
 import Foundation
+import Network
 import Observation
 import TuiluCore
 
@@ -61,6 +62,10 @@ final class AppStore {
     /// A new backup file waiting for the user to place it (`fileExporter`).
     var backupToExport: URL?
     var restorePick: RestorePick?
+    /// The rule-update section of Settings, and the outcome of the check made here.
+    var ruleUpdates: RuleUpdatesViewRecord?
+    var ruleUpdateResult: RuleUpdateResultRecord?
+    var checkingRules = false
 
     let screens: TuiluScreens
     private let reminders: ReminderSyncing?
@@ -87,6 +92,21 @@ final class AppStore {
         }
         refreshAll()
         syncReminders()
+        checkRuleUpdatesIfDue()
+    }
+
+    /// When the app opens: checks for rule updates if the core says a check is due (none in
+    /// 24 hours), on Wi-Fi (a network that is not expensive) unless mobile data is allowed.
+    func checkRuleUpdatesIfDue() {
+        guard let view = attempt({ try screens.ruleUpdates() }), view.checkDue else { return }
+        let allowMobileData = view.allowMobileData
+        let monitor = NWPathMonitor()
+        monitor.pathUpdateHandler = { [weak self] path in
+            monitor.cancel()
+            guard path.status == .satisfied, allowMobileData || !path.isExpensive else { return }
+            Task { @MainActor in self?.checkRuleUpdates() }
+        }
+        monitor.start(queue: DispatchQueue.global(qos: .utility))
     }
 
     func stop() {
@@ -321,6 +341,23 @@ final class AppStore {
         settings = attempt { try screens.settings() }
         settingsValues = screens.settingsValues()
         backup = attempt { try screens.backupSection() }
+        ruleUpdates = attempt { try screens.ruleUpdates() }
+    }
+
+    /// "检查规则更新": the facade fetches, the core checks, installs or refuses, and words it.
+    func checkRuleUpdates() {
+        guard !checkingRules else { return }
+        checkingRules = true
+        Task { [weak self] in
+            guard let self else { return }
+            do {
+                self.ruleUpdateResult = try await self.screens.checkRuleUpdates()
+            } catch {
+                self.error = message(for: error)
+            }
+            self.ruleUpdates = self.attempt { try self.screens.ruleUpdates() }
+            self.checkingRules = false
+        }
     }
 
     // MARK: backup

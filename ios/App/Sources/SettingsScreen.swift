@@ -38,6 +38,9 @@ struct SettingsScreen: View {
                 } footer: {
                     Text(view.quietHoursText)
                 }
+                if let rules = store.ruleUpdates {
+                    RuleUpdatesSection(store: store, view: rules)
+                }
                 Section("节假日日历") {
                     ForEach(view.calendarYears, id: \.year) { year in
                         Text(year.text).foregroundStyle(year.estimated ? Color.orange : Color.primary)
@@ -399,5 +402,32 @@ struct RemindersScreen: View {
 
     private static func fireDate(_ request: UNNotificationRequest) -> Date? {
         (request.trigger as? UNCalendarNotificationTrigger)?.nextTriggerDate()
+    }
+}
+
+/// Rule updates: each pack's installed version and where it came from, the last check and
+/// its result, the notes of the last update, and "检查规则更新". Every word is the core's.
+struct RuleUpdatesSection: View {
+    let store: AppStore
+    let view: RuleUpdatesViewRecord
+
+    var body: some View {
+        Section {
+            ForEach(view.packs, id: \.scenarioId) { Text($0.text).font(.callout) }
+            Text(view.lastCheckText)
+                .font(.footnote)
+                .foregroundStyle(view.lastCheckOk ? Color.secondary : Color.red)
+            if !view.lastUpdateText.isEmpty { Text(view.lastUpdateText).font(.footnote) }
+            ForEach(view.lastUpdateNotes, id: \.self) { Text($0).font(.footnote) }
+            if let result = store.ruleUpdateResult {
+                Text(result.message)
+                    .foregroundStyle(result.outcome == "refused" || result.outcome == "failed" ? Color.red : Color.primary)
+                ForEach(result.changes, id: \.self) { Text($0).font(.footnote) }
+            }
+            Button(view.checkLabel) { store.checkRuleUpdates() }
+                .disabled(store.checkingRules)
+        } header: {
+            Text(view.title)
+        }
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 /// `AppError` whose `userMessage` is the text to show. `changes()` is an `AsyncStream` of
 /// what changed, so a store refreshes without polling.
 public final class TuiluScreens: @unchecked Sendable {
-    private let app: TuiluApp
+    // Internal, not private: the extensions in the other Tuilu+*.swift files call it.
+    let app: TuiluApp
     public var language: Language
     public var zone: TimeZone
     private let now: @Sendable () -> Date

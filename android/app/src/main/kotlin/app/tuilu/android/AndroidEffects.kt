@@ -6,6 +6,8 @@ import android.content.ClipData
 import android.content.ClipboardManager
 import android.content.ComponentName
 import android.content.Intent
+import android.net.ConnectivityManager
+import android.net.NetworkCapabilities
 import android.net.Uri
 import android.os.Build
 import android.print.PrintAttributes
@@ -40,6 +42,12 @@ import kotlinx.coroutines.withContext
  * Register before the activity starts (construct it in onCreate).
  */
 class AndroidEffects(private val activity: ComponentActivity) : PlatformEffects {
+    override fun onUnmeteredNetwork(): Boolean {
+        val cm = activity.getSystemService(ConnectivityManager::class.java) ?: return false
+        val caps = cm.activeNetwork?.let { cm.getNetworkCapabilities(it) } ?: return false
+        return caps.hasCapability(NetworkCapabilities.NET_CAPABILITY_NOT_METERED)
+    }
+
     private val app = activity.tuiluApp
     private var pickWaiter: CancellableContinuation<List<Uri>>? = null
     private var photoWaiter: CancellableContinuation<Boolean>? = null

@@ -24,7 +24,11 @@ import app.tuilu.core.uniffi.QuestionnaireRecord
 import app.tuilu.core.uniffi.RecoveryCodeRecord
 import app.tuilu.core.uniffi.ReminderSyncRecord
 import app.tuilu.core.uniffi.ScenarioPickerRecord
+import app.tuilu.core.uniffi.ReleaseFileRecord
+import app.tuilu.core.uniffi.RuleUpdateResultRecord
+import app.tuilu.core.uniffi.RuleUpdatesViewRecord
 import app.tuilu.core.uniffi.SettingsViewRecord
+import app.tuilu.core.uniffi.SignedIndexRecord
 import app.tuilu.core.uniffi.SnoozeChoice
 import app.tuilu.core.uniffi.StepAction
 import app.tuilu.core.uniffi.TuiluApp
@@ -231,6 +235,31 @@ class TuiluScreens(
                 throw e
             }
         }
+
+    /** The rule-update section of Settings: installed packs, the last check, the notes. */
+    suspend fun ruleUpdates(): RuleUpdatesViewRecord = io { app.ruleUpdatesView(context()) }
+
+    /**
+     * "检查规则更新": fetches the signed index at the settings' base URL and the packs the
+     * core asks for, and hands the bytes over; the core checks, installs all at once or
+     * refuses, and words the outcome. A failed fetch is recorded as the last check.
+     */
+    suspend fun checkRuleUpdates(fetch: ReleaseFetch = HttpReleaseFetch()): RuleUpdateResultRecord = io {
+        val base = app.ruleUpdatesView(context()).baseUrl.let { if (it.endsWith("/")) it else "$it/" }
+        try {
+            fun need(name: String): ByteArray = fetch.get(base + name) ?: throw java.io.IOException("$name: 404")
+            val keys = fetch.get(base + "keys.json")
+            val signed = SignedIndexRecord(need("index.json"), need("index.json.minisig"), keys, keys?.let { need("keys.json.minisig") })
+            val packs = app.ruleUpdateFilesNeeded(context(), signed).map { ReleaseFileRecord(it, need(it)) }
+            app.installRuleUpdate(context(), signed, packs)
+        } catch (e: java.io.IOException) {
+            app.recordRuleUpdateFailure(context(), e.message ?: e.javaClass.simpleName)
+        }
+    }
+
+    /** Sets the base URL of releases (null: the default) and whether the daily check may use mobile data. */
+    suspend fun setRuleUpdateSource(baseUrl: String?, allowMobileData: Boolean): RuleUpdatesViewRecord =
+        io { app.setRuleUpdateSource(context(), baseUrl, allowMobileData) }
 
     /** Adds a compiled rule pack (JSON), kept in the vault; returns its scenario id. */
     suspend fun addPack(packJson: String): String = io { app.addPack(packJson) }

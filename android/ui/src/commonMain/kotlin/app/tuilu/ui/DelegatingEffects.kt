@@ -23,4 +23,5 @@ class DelegatingEffects : PlatformEffects {
     override suspend fun createDocument(suggestedName: String, mimeType: String): SaveTarget? = t().createDocument(suggestedName, mimeType)
     override suspend fun openDocument(mimeType: String): PickedFile? = t().openDocument(mimeType)
     override fun printHtml(jobName: String, html: String) = t().printHtml(jobName, html)
+    override fun onUnmeteredNetwork(): Boolean = target?.onUnmeteredNetwork() ?: false
 }

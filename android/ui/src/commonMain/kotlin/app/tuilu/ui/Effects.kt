@@ -70,6 +70,9 @@ interface PlatformEffects {
 
     /** Prints an HTML page through the system print service (Android: WebView + PrintManager). */
     fun printHtml(jobName: String, html: String)
+
+    /** The phone is on Wi-Fi or another unmetered network (the daily rule check waits for one). */
+    fun onUnmeteredNetwork(): Boolean = false
 }
 
 /** What the platform allows, shown on the reminders screen. */

@@ -43,6 +43,9 @@ fun SettingsScreen(
     onLanguage: (Language) -> Unit,
     onExportIcs: () -> Unit,
     backup: @Composable () -> Unit = {},
+    /** The rule-update section's title (the core's words) and its content ([RuleUpdatesSection]). */
+    ruleUpdatesTitle: String? = null,
+    ruleUpdates: @Composable () -> Unit = {},
 ) {
     Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
         Column {
@@ -121,6 +124,12 @@ fun SettingsScreen(
                     Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                         FilterChip(view.language == Language.ZH, { onLanguage(Language.ZH) }, label = { Text("简体中文") })
                         FilterChip(view.language == Language.EN, { onLanguage(Language.EN) }, label = { Text("English") })
+                    }
+                }
+                if (ruleUpdatesTitle != null) {
+                    item {
+                        SectionTitle(ruleUpdatesTitle)
+                        ruleUpdates()
                     }
                 }
                 item {

@@ -25,6 +25,8 @@ import app.tuilu.core.uniffi.BackupRecord
 import app.tuilu.core.uniffi.BackupSectionRecord
 import app.tuilu.core.uniffi.BundlePreviewRecord
 import app.tuilu.core.uniffi.RecoveryCodeRecord
+import app.tuilu.core.uniffi.RuleUpdateResultRecord
+import app.tuilu.core.uniffi.RuleUpdatesViewRecord
 import app.tuilu.core.uniffi.PassphraseHintRecord
 import app.tuilu.core.uniffi.CaseScreenRecord
 import app.tuilu.core.uniffi.EvidenceListRecord
@@ -105,6 +107,13 @@ class TuiluController(
         private set
     var letter by mutableStateOf<LetterViewRecord?>(null)
         private set
+    /** The rule-update section of Settings, and the outcome of the check made here. */
+    var ruleUpdates by mutableStateOf<RuleUpdatesViewRecord?>(null)
+        private set
+    var ruleUpdateResult by mutableStateOf<RuleUpdateResultRecord?>(null)
+        private set
+    var checkingRules by mutableStateOf(false)
+        private set
     var permissions by mutableStateOf(permissions)
     var busy by mutableStateOf<Busy?>(null)
         private set
@@ -145,6 +154,32 @@ class TuiluController(
         }
     }
 
+    /**
+     * When the app opens: checks for rule updates if the core says a check is due (none in 24
+     * hours), on Wi-Fi unless the user allowed mobile data. Quiet: the outcome shows in Settings.
+     */
+    fun checkRuleUpdatesIfDue() = scope.launch {
+        try {
+            val view = screens.ruleUpdates()
+            if (view.checkDue && (view.allowMobileData || effects.onUnmeteredNetwork())) {
+                screens.checkRuleUpdates()
+                ruleUpdates = screens.ruleUpdates()
+            }
+        } catch (_: AppException) {
+        }
+    }
+
+    /** "检查规则更新": the facade fetches, the core checks, installs or refuses, and words it. */
+    fun checkRuleUpdates() = launch {
+        checkingRules = true
+        try {
+            ruleUpdateResult = screens.checkRuleUpdates()
+            ruleUpdates = screens.ruleUpdates()
+        } finally {
+            checkingRules = false
+        }
+    }
+
     /** Files shared from another app: ask which case and step (the home list, then a step's evidence). */
     fun importShared(files: List<PickedFile>) {
         if (files.isEmpty()) return
@@ -167,6 +202,7 @@ class TuiluController(
             Route.Settings -> {
                 settings = screens.settings()
                 backup = screens.backupSection()
+                ruleUpdates = screens.ruleUpdates()
             }
             is Route.Letters -> letters = screens.letters(to.caseId)
             is Route.Letter -> letter = screens.letter(to.caseId, to.letterId)
@@ -481,7 +517,10 @@ class TuiluController(
 @Composable
 fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> androidx.compose.ui.graphics.ImageBitmap? = { null }) {
     val s = c.strings
-    LaunchedEffect(Unit) { c.reload() }
+    LaunchedEffect(Unit) {
+        c.reload()
+        c.checkRuleUpdatesIfDue()
+    }
     TuiluTheme(dark) {
         Column(Modifier.fillMaxSize()) {
             // Shared files wait above the screen, never over it: every card stays tappable.
@@ -555,6 +594,10 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                                 c.backup?.let { b ->
                                     BackupSection(b, s, c.busy, c.backupDone, onCreate = c::openCreateBackup, onRestore = { c.pickBackupToRestore() }, onCancel = c::cancelWork)
                                 }
+                            },
+                            ruleUpdatesTitle = c.ruleUpdates?.title,
+                            ruleUpdates = {
+                                c.ruleUpdates?.let { r -> RuleUpdatesSection(r, c.ruleUpdateResult, c.checkingRules, onCheck = { c.checkRuleUpdates() }) }
                             },
                         )
                         // Hidden while the core works; errors show inside the dialog.

@@ -377,6 +377,23 @@ class UiFlowTest {
     }
 
     @Test
+    fun settingsShowTheInstalledPacksAndACheckThatCannotFetchSaysSoInTheCoresWords(): Unit = runComposeUiTest {
+        // A closed port on this machine: the fetch fails at once, the core records and words it.
+        runBlocking { screens.setRuleUpdateSource("http://127.0.0.1:9/", false) }
+        c.go(Route.Settings)
+        setContent { TuiluApp(c) }
+        await("the rule-update section") { c.ruleUpdates != null }
+        scrollTo("尚未检查规则更新")
+        scrollTo("抖音：退出公会 1.1.0 · 随应用内置", substring = true)
+        scrollTo("检查规则更新")
+        onNodeWithTag("check-rule-updates").performClick()
+        await("the check's outcome") { c.ruleUpdateResult != null }
+        assertEquals("failed", c.ruleUpdateResult!!.outcome)
+        scrollTo("无法获取规则更新，未做任何更改", substring = true)
+        await("the last check recorded") { c.ruleUpdates!!.lastCheckText.startsWith("上次检查：") && !c.ruleUpdates!!.lastCheckOk }
+    }
+
+    @Test
     fun settingsAskForNotificationsOpenMakersPagesSwitchQuietHoursAndLanguageAndExportTheCalendar(): Unit = runComposeUiTest {
         // A submitted exit: a deadline for reminders and for the calendar.
         var case = runBlocking { screens.createCase("douyin.guild-exit", Demo.guildAnswers) }
