@@ -31,8 +31,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, InterruptHandle};
 
 pub use crate::calendar::Deadline;
-pub use cases::CaseDeleted;
 pub(crate) use cases::version_cmp;
+pub use cases::CaseDeleted;
 pub use deadlines::{DeadlineCalc, BEIJING};
 pub use error::{Result, TimeBound, VaultError};
 pub use flags::{read_rule_flags, rule_ids, RuleFlag};
