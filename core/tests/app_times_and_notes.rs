@@ -189,3 +189,67 @@ fn notes_are_bounded_with_words_and_nothing_changes() {
         .unwrap_err();
     assert_eq!(e.code(), "note_too_long");
 }
+
+/// An answer to a question the pack no longer asks (a saved draft after a pack update) is
+/// left out: the questionnaire stays complete and creating the case works, never a
+/// disabled button with no reason.
+#[test]
+fn an_answer_to_a_dropped_question_neither_blocks_nor_breaks_the_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(&dir.path().join("vault")).unwrap();
+    let mut answers = guild_answers();
+    answers.push(tuilu_core::app::Answer::new("question_dropped_in_v2", "是"));
+    let c = ctx(Lang::Zh, NOW);
+    let q = app
+        .questionnaire(&c, "douyin.guild-exit", &answers)
+        .unwrap();
+    let alone = app
+        .questionnaire(&c, "douyin.guild-exit", &guild_answers())
+        .unwrap();
+    assert!(alone.complete, "the guild answers alone are enough");
+    assert!(q.complete, "an answer to a dropped question does not block");
+    assert!(q.questions.iter().all(|q| q.error.is_none()));
+    let case = app.create_case(&c, "douyin.guild-exit", &answers);
+    assert_eq!(case.is_ok(), q.complete, "{case:?}");
+}
+
+/// The same screenshot proves two steps: each step's evidence list names that step.
+#[test]
+fn a_file_kept_for_two_steps_is_named_by_the_step_listed() {
+    let (_d, app, case) = with_case();
+    let c = ctx(Lang::Zh, NOW);
+    let png = b"\x89PNG\r\n\x1a\nthe same screenshot";
+    let none = tuilu_core::evidence::NoProgress;
+    let cancel = tuilu_core::evidence::CancelFlag::new();
+    for step in ["check_account_status", "backup_data"] {
+        app.add_evidence_bytes(
+            &c,
+            &case,
+            Some(step),
+            "结算截图.png",
+            png,
+            None,
+            &none,
+            &cancel,
+        )
+        .unwrap();
+    }
+    let screen = app.case_screen(&c, &case).unwrap();
+    let title = |id: &str| {
+        screen
+            .steps
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.title.clone())
+            .unwrap()
+    };
+    for step in ["check_account_status", "backup_data"] {
+        let list = app.evidence_list(&c, &case, Some(step)).unwrap();
+        assert_eq!(list.items.len(), 1, "{step}");
+        assert_eq!(list.items[0].step.as_deref(), Some(step));
+        assert_eq!(
+            list.items[0].step_title.as_deref(),
+            Some(title(step).as_str())
+        );
+    }
+}

@@ -793,32 +793,36 @@ pub fn evidence_list(
         .iter()
         .filter(|i| i.deleted_at.is_none())
         .filter(|i| step.is_none_or(|s| i.steps().iter().any(|l| l.step_id == s)))
-        .map(|i| EvidenceRow {
-            id: i.id.clone(),
-            kind_label: media_kind_label(lang, &i.media_type),
-            media_type: i.media_type.clone(),
-            file_name: i.original_name.clone(),
-            size: i.size as i64,
-            size_text: size_text(i.size),
-            captured_text: match i.captured_at {
-                Some(t) => match lang {
-                    Lang::Zh => format!("拍摄于 {}", local_text(ctx, t)),
-                    Lang::En => format!("captured {}", local_text(ctx, t)),
+        .map(|i| {
+            // Listed for a step, an item linked to several is named by that step, not the
+            // first one it was added to.
+            let shown_step = step.map(str::to_string).or_else(|| i.step_id.clone());
+            EvidenceRow {
+                id: i.id.clone(),
+                kind_label: media_kind_label(lang, &i.media_type),
+                media_type: i.media_type.clone(),
+                file_name: i.original_name.clone(),
+                size: i.size as i64,
+                size_text: size_text(i.size),
+                captured_text: match i.captured_at {
+                    Some(t) => match lang {
+                        Lang::Zh => format!("拍摄于 {}", local_text(ctx, t)),
+                        Lang::En => format!("captured {}", local_text(ctx, t)),
+                    },
+                    None => tr(lang, "拍摄时间未知", "capture time unknown"),
                 },
-                None => tr(lang, "拍摄时间未知", "capture time unknown"),
-            },
-            captured_at: i.captured_at,
-            short_hash: i.sha256.chars().take(12).collect(),
-            sha256: i.sha256.clone(),
-            step_title: i
-                .step_id
-                .as_deref()
-                .and_then(|s| case.step(s))
-                .map(|s| s.title.get(lang).to_string()),
-            step: i.step_id.clone(),
-            note: i.note.clone(),
-            verify_state: VerifyState::Unchecked,
-            verify_text: None,
+                captured_at: i.captured_at,
+                short_hash: i.sha256.chars().take(12).collect(),
+                sha256: i.sha256.clone(),
+                step_title: shown_step
+                    .as_deref()
+                    .and_then(|s| case.step(s))
+                    .map(|s| s.title.get(lang).to_string()),
+                step: shown_step,
+                note: i.note.clone(),
+                verify_state: VerifyState::Unchecked,
+                verify_text: None,
+            }
         })
         .collect();
     let total: u64 = rows.iter().map(|r| r.size as u64).sum();

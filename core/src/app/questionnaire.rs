@@ -30,11 +30,26 @@ impl Answer {
     }
 }
 
+/// The answers that count: given (an empty answer means "not answered") and to a question
+/// the scenario still asks. An answer to a question a newer pack dropped (a saved draft, a
+/// case's old facts) is left out the same way everywhere, so the questionnaire's
+/// `complete` and `create_case` always agree.
+fn answers_that_count<'a>(
+    sc: &'a Scenario,
+    answers: &'a [Answer],
+) -> impl Iterator<Item = &'a Answer> {
+    answers
+        .iter()
+        .filter(|a| !a.value.trim().is_empty())
+        .filter(|a| sc.pack.facts.iter().any(|d| d.id == a.fact))
+}
+
 /// Parses answers strictly: the first bad one is an error naming the question by its
-/// text. An empty answer means "not answered".
+/// text. An empty answer means "not answered"; an answer to a question the scenario no
+/// longer asks is left out ([`answers_that_count`]).
 pub fn parse_answers(lang: Lang, sc: &Scenario, answers: &[Answer]) -> Result<Facts, AppError> {
     let mut facts = Facts::new();
-    for a in answers.iter().filter(|a| !a.value.trim().is_empty()) {
+    for a in answers_that_count(sc, answers) {
         let v = sc
             .parse_fact(&a.fact, &a.value)
             .map_err(|e| fact_error(e, Some(sc), lang))?;
@@ -159,7 +174,7 @@ pub fn build(ctx: &ViewContext, sc: &Scenario, answers: &[Answer]) -> Questionna
     let lang = ctx.lang;
     let mut given = Facts::new();
     let mut errors = std::collections::BTreeMap::new();
-    for a in answers.iter().filter(|a| !a.value.trim().is_empty()) {
+    for a in answers_that_count(sc, answers) {
         match sc.parse_fact(&a.fact, &a.value) {
             Ok(v) => {
                 given.insert(a.fact.clone(), v);
