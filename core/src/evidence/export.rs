@@ -417,30 +417,16 @@ impl EvidenceStore<'_> {
 
 /// The recorded name of the first item whose row disagrees with its custody entries.
 fn first_altered(items: &[EvidenceItem], log: &[CustodyEntry]) -> Option<String> {
-    use super::replay::{differences, replay, Shown};
+    use super::replay::{entries_by_item, replay, row_differences};
+    let by_item = entries_by_item(log);
     items.iter().find_map(|item| {
-        let rec = replay(
-            log.iter()
-                .filter(|e| e.item_id.as_deref() == Some(item.id.as_str())),
-        );
-        let Some(rec) = rec else {
+        let Some(rec) = by_item
+            .get(item.id.as_str())
+            .and_then(|entries| replay(entries.iter().copied()))
+        else {
             return Some(item.original_name.clone());
         };
-        let captured_at = item.captured_at.map(fmt_time);
-        let shown = Shown {
-            case_id: &item.case_id,
-            sha256: &item.sha256,
-            size: item.size,
-            original_name: &item.original_name,
-            captured_at: captured_at.as_deref(),
-            captured_at_source: item.captured_at_source.as_deref(),
-            note: &item.note,
-            tags: &item.tags,
-            step_id: item.step_id.as_deref(),
-            also_steps: item.also_steps.iter().map(|s| s.step_id.as_str()).collect(),
-            deleted: item.deleted_at.is_some(),
-        };
-        (!differences(&rec, &shown).is_empty()).then(|| rec.original_name.clone())
+        (!row_differences(&rec, item).is_empty()).then(|| rec.original_name.clone())
     })
 }
 

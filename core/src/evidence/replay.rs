@@ -7,9 +7,12 @@
 //! `annotate` (note and/or tags) change them; `delete` tombstones the item. Replaying an
 //! item's entries in order gives the metadata its row must carry.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::custody::CustodyEntry;
+use super::store::EvidenceItem;
 use super::util::{fmt_time, parse_time};
 use crate::Lang;
 
@@ -214,6 +217,36 @@ fn same_time(a: Option<&str>, b: Option<&str>) -> bool {
         (Some(Ok(x)), Some(Ok(y))) => x == y,
         _ => false,
     }
+}
+
+/// The custody entries of each item, in log order, by item id.
+pub(crate) fn entries_by_item(log: &[CustodyEntry]) -> HashMap<&str, Vec<&CustodyEntry>> {
+    let mut by_item: HashMap<&str, Vec<&CustodyEntry>> = HashMap::new();
+    for e in log {
+        if let Some(id) = &e.item_id {
+            by_item.entry(id.as_str()).or_default().push(e);
+        }
+    }
+    by_item
+}
+
+/// The fields where the vault's row of `item` disagrees with `rec` ([`differences`]).
+pub(crate) fn row_differences(rec: &Recorded, item: &EvidenceItem) -> Vec<Field> {
+    let captured_at = item.captured_at.map(fmt_time);
+    let shown = Shown {
+        case_id: &item.case_id,
+        sha256: &item.sha256,
+        size: item.size,
+        original_name: &item.original_name,
+        captured_at: captured_at.as_deref(),
+        captured_at_source: item.captured_at_source.as_deref(),
+        note: &item.note,
+        tags: &item.tags,
+        step_id: item.step_id.as_deref(),
+        also_steps: item.also_steps.iter().map(|s| s.step_id.as_str()).collect(),
+        deleted: item.deleted_at.is_some(),
+    };
+    differences(rec, &shown)
 }
 
 /// The fields where `shown` disagrees with `rec`, in a fixed order. A deleted item's

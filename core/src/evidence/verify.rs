@@ -11,9 +11,9 @@ use serde::Serialize;
 use super::custody::{self, ChainProblem, CustodyEntry, Link};
 use super::error::EvidenceError;
 use super::progress::{CancelFlag, Progress};
-use super::replay::{differences, field_words, is_redacted, replay, Recorded, Shown};
+use super::replay::{entries_by_item, field_words, is_redacted, replay, row_differences, Recorded};
 use super::store::{content_path, list_items, EvidenceItem, EvidenceStore};
-use super::util::{fmt_time, hash_reader, truncate_millis, CHUNK};
+use super::util::{hash_reader, truncate_millis, CHUNK};
 use crate::Lang;
 
 /// Names an item in a report: which file, and which step it proves.
@@ -228,12 +228,7 @@ impl EvidenceStore<'_> {
         let all = list_items(conn, None, true)?;
         let by_id: HashMap<&str, &EvidenceItem> = all.iter().map(|i| (i.id.as_str(), i)).collect();
         let entries = custody::load_all(conn)?;
-        let mut by_item: HashMap<&str, Vec<&CustodyEntry>> = HashMap::new();
-        for e in &entries {
-            if let Some(id) = &e.item_id {
-                by_item.entry(id.as_str()).or_default().push(e);
-            }
-        }
+        let by_item = entries_by_item(&entries);
         let recorded: HashMap<&str, Recorded> = by_item
             .iter()
             .filter_map(|(id, log)| replay(log.iter().copied()).map(|r| (*id, r)))
@@ -364,21 +359,7 @@ impl EvidenceStore<'_> {
                 });
                 continue;
             };
-            let captured_at = item.captured_at.map(fmt_time);
-            let shown = Shown {
-                case_id: &item.case_id,
-                sha256: &item.sha256,
-                size: item.size,
-                original_name: &item.original_name,
-                captured_at: captured_at.as_deref(),
-                captured_at_source: item.captured_at_source.as_deref(),
-                note: &item.note,
-                tags: &item.tags,
-                step_id: item.step_id.as_deref(),
-                also_steps: item.also_steps.iter().map(|s| s.step_id.as_str()).collect(),
-                deleted: item.deleted_at.is_some(),
-            };
-            for field in differences(rec, &shown) {
+            for field in row_differences(rec, item) {
                 let mut r = ItemRef::from(*item);
                 // Named as the log recorded it: a forged name must not name the item.
                 if !rec.redacted && !rec.original_name.is_empty() {
