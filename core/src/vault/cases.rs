@@ -136,17 +136,7 @@ impl Vault {
         facts: &Facts,
         now: DateTime<Utc>,
     ) -> Result<CaseView> {
-        let earliest =
-            DateTime::from_timestamp(crate::limits::EARLIEST_TIME_SECS, 0).unwrap_or_default();
-        if now < earliest {
-            // A device clock that is obviously wrong would date the case, and every
-            // deadline counted from it, decades back.
-            return Err(VaultError::TimeTooEarly {
-                at: super::time::fmt_ts(now),
-                limit: super::time::fmt_ts(earliest),
-                bound: super::TimeBound::Earliest,
-            });
-        }
+        super::time::check_not_before_earliest(now)?;
         let plan = evaluate_plan(scenario, facts)?;
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -12,9 +12,9 @@ use super::store::{
     append_event, clock_runs, clock_start, load_case, load_steps, period_ends, resolve_case_id,
     touch_case, write_step_state, NewEvent, StepRow, StepState,
 };
-use super::time::{fmt_ts, parse_opt_ts};
+use super::time::{check_not_before_earliest, fmt_ts, parse_opt_ts};
 use super::Vault;
-use crate::limits::{EARLIEST_TIME_SECS, MAX_NOTE_CHARS};
+use crate::limits::MAX_NOTE_CHARS;
 
 /// Clock skew tolerated between a given `--at` and `now`.
 const FUTURE_TOLERANCE_SECS: i64 = 60;
@@ -52,14 +52,7 @@ impl Vault {
                 now: fmt_ts(now),
             });
         }
-        let earliest = DateTime::from_timestamp(EARLIEST_TIME_SECS, 0).unwrap_or_default();
-        if at < earliest {
-            return Err(VaultError::TimeTooEarly {
-                at: fmt_ts(at),
-                limit: fmt_ts(earliest),
-                bound: TimeBound::Earliest,
-            });
-        }
+        check_not_before_earliest(at)?;
         // Not bounded by the case's creation: people often open a case after they have
         // already acted (handed the request in last week), and record it with its real
         // time. A step is bounded by the steps it depends on instead.

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use super::error::{Result, VaultError};
+use super::error::{Result, TimeBound, VaultError};
 
 pub fn fmt_ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -16,4 +16,20 @@ pub fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
 
 pub fn parse_opt_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
     s.as_deref().map(parse_ts).transpose()
+}
+
+/// Refuses a time before [`crate::limits::EARLIEST_TIME_SECS`] (2000): a device clock or a
+/// typed time that is obviously wrong would date a case, and every deadline counted from
+/// it, decades back.
+pub fn check_not_before_earliest(at: DateTime<Utc>) -> Result<()> {
+    let earliest =
+        DateTime::from_timestamp(crate::limits::EARLIEST_TIME_SECS, 0).unwrap_or_default();
+    if at < earliest {
+        return Err(VaultError::TimeTooEarly {
+            at: fmt_ts(at),
+            limit: fmt_ts(earliest),
+            bound: TimeBound::Earliest,
+        });
+    }
+    Ok(())
 }
