@@ -11,40 +11,8 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-const NOW: &str = "2026-09-30T17:30:00+08:00";
-const PASS: &str = "门前大桥下 游过一群鸭";
-
-fn run(vault: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tuilu"))
-        .arg("--vault")
-        .arg(vault)
-        .args(["--now", NOW])
-        .args(args)
-        .env_remove("TUILU_VAULT")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn ok(vault: &Path, args: &[&str]) -> Output {
-    let out = run(vault, args);
-    assert!(
-        out.status.success(),
-        "tuilu {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn json(vault: &Path, args: &[&str]) -> Value {
-    let mut a = args.to_vec();
-    a.push("--json");
-    serde_json::from_slice(&ok(vault, &a).stdout).unwrap()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+mod vault_cli_support;
+use vault_cli_support::{json, ok, run, s, PASS};
 
 /// Three cases with progress, 100 evidence files, an imported holiday year, a rule flag
 /// and a snoozed reminder.
