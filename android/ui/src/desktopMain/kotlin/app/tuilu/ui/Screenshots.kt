@@ -134,20 +134,20 @@ fun main(args: Array<String>) = runBlocking {
             val perms = PermissionState(notificationsAllowed = false, exactOptIn = false, exactAllowed = false)
             val section = sc.backupSection()
             renderPng(File(out, "settings-$l.png")) {
-                SettingsScreen(settings, perms, s, {}, {}, {}, {}, {}, {}, {}) { BackupSection(section, s, null, null, {}, {}, {}) }
+                SettingsScreen(settings, perms, s, {}, {}, {}, {}, {}, {}, {}, backup = { BackupSection(section, s, null, null, {}, {}, {}) })
             }
             // The default: a recovery code to write down.
             renderPng(File(out, "backup-code-$l.png")) {
-                SettingsScreen(settings, perms, s, {}, {}, {}, {}, {}, {}, {}) { BackupSection(section, s, null, null, {}, {}, {}) }
+                SettingsScreen(settings, perms, s, {}, {}, {}, {}, {}, {}, {}, backup = { BackupSection(section, s, null, null, {}, {}, {}) })
                 CreateBackupDialog(section, s, null, sc::passphraseHint, sc::newRecoveryCode, {}, {})
             }
             // Choosing a passphrase instead: a weak one, as the core rates it.
             renderPng(File(out, "backup-passphrase-$l.png")) {
-                SettingsScreen(settings, perms, s, {}, {}, {}, {}, {}, {}, {}) { BackupSection(section, s, null, null, {}, {}, {}) }
+                SettingsScreen(settings, perms, s, {}, {}, {}, {}, {}, {}, {}, backup = { BackupSection(section, s, null, null, {}, {}, {}) })
                 CreateBackupDialog(section, s, null, sc::passphraseHint, sc::newRecoveryCode, {}, {}, initial = "tuilu2026" to "tuilu2026", ownPassphrase = true)
             }
             renderPng(File(out, "backup-progress-$l.png")) {
-                SettingsScreen(settings, perms, s, {}, {}, {}, {}, {}, {}, {}) { BackupSection(section, s, Busy(s.backingUp, 0.4f), null, {}, {}, {}) }
+                SettingsScreen(settings, perms, s, {}, {}, {}, {}, {}, {}, {}, backup = { BackupSection(section, s, Busy(s.backingUp, 0.4f), null, {}, {}, {}) })
             }
         }
     }
@@ -162,9 +162,9 @@ fun main(args: Array<String>) = runBlocking {
             val settings = sc.settings()
             val section = sc.backupSection()
             renderPng(File(out, "settings-backed-up-$l.png")) {
-                SettingsScreen(settings, PermissionState(notificationsAllowed = true, exactOptIn = false, exactAllowed = false), s, {}, {}, {}, {}, {}, {}, {}) {
+                SettingsScreen(settings, PermissionState(notificationsAllowed = true, exactOptIn = false, exactAllowed = false), s, {}, {}, {}, {}, {}, {}, {}, backup = {
                     BackupSection(section, s, null, done, {}, {}, {})
-                }
+                })
             }
         }
     }
