@@ -12,7 +12,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use tuilu_core::app::{App, ViewContext};
+use tuilu_core::app::{effects, App, Event, Os, PlatformState, Route, ViewContext};
 use tuilu_core::reminders::UserZone;
 use tuilu_core::{load_bundled, Lang, Scenario};
 
@@ -86,6 +86,45 @@ fn measure(label: &str, app: &App, cases: usize) {
     println!(
         "  list_cases             {}",
         stats(&mut time(30, || vault.list_cases(false, now).unwrap()))
+    );
+    // Events with their effects (App::handle), as a phone sends them: a launch (the
+    // re-plan trusting what is held), a boot (everything rescheduled), and opening a case.
+    let platform = PlatformState {
+        os: Os::Android { sdk: 34 },
+        notifications_allowed: true,
+        exact_alarms_allowed: true,
+        pending_limit: effects::ANDROID_PENDING_LIMIT,
+        scheduled: Vec::new(),
+        in_foreground: true,
+    };
+    let held = app
+        .handle(&ctx, &platform, Event::Launched)
+        .reminders_held
+        .unwrap_or_default();
+    let holding = PlatformState {
+        scheduled: held,
+        ..platform.clone()
+    };
+    println!(
+        "  event: launch + effects {}",
+        stats(&mut time(30, || app.handle(
+            &ctx,
+            &holding,
+            Event::Launched
+        )))
+    );
+    println!(
+        "  event: boot + effects   {}",
+        stats(&mut time(30, || app.handle(&ctx, &holding, Event::Booted)))
+    );
+    let open = Event::Open {
+        route: Route::Case {
+            case_id: busiest.clone(),
+        },
+    };
+    println!(
+        "  event: open a case      {}",
+        stats(&mut time(30, || app.handle(&ctx, &holding, open.clone())))
     );
     let first = app.scenario_picker(&ctx).unwrap().groups[0].scenarios[0]
         .id

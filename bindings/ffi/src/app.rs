@@ -288,6 +288,10 @@ view_record!(
     }
 );
 view_record!(
+    /// A step an evidence item can move to.
+    MoveTargetRecord <= core_app::MoveTarget { step_id: String, label: String }
+);
+view_record!(
     EvidenceRowRecord <= core_app::EvidenceRow {
         id: String, kind_label: String, media_type: String, file_name: String, size: i64,
         size_text: String, captured_text: String, captured_at: Option<Timestamp>,
@@ -297,7 +301,9 @@ view_record!(
 );
 view_record!(
     EvidenceListRecord <= core_app::EvidenceListView {
-        case_id: String, step: Option<String>, items: Vec<EvidenceRowRecord>,
+        case_id: String, title: String, move_targets: Vec<MoveTargetRecord>,
+        move_label: String, delete_label: String, step: Option<String>,
+        items: Vec<EvidenceRowRecord>,
         total_size_text: String, empty_text: Option<String>, verify_summary: Option<String>,
         verify_intact: Option<bool>,
     }

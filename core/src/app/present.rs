@@ -835,8 +835,29 @@ pub fn evidence_list(
         })
         .collect();
     let total: u64 = rows.iter().map(|r| r.size as u64).sum();
+    let listed = step.and_then(|s| case.step(s));
+    let title = match listed {
+        Some(s) => s.title.get(lang).to_string(),
+        None => case.title.get(lang).to_string(),
+    };
+    let move_targets = case
+        .steps
+        .iter()
+        .filter(|s| s.in_plan && Some(s.id.as_str()) != step)
+        .map(|s| MoveTarget {
+            step_id: s.id.clone(),
+            label: match lang {
+                Lang::Zh => format!("第 {} 步：{}", s.number, s.title.get(lang)),
+                Lang::En => format!("Step {}: {}", s.number, s.title.get(lang)),
+            },
+        })
+        .collect();
     EvidenceListView {
         case_id: case.id.clone(),
+        title,
+        move_targets,
+        move_label: tr(lang, "移到其他步骤", "Move to another step"),
+        delete_label: tr(lang, "删除", "Delete"),
         step: step.map(str::to_string),
         empty_text: rows.is_empty().then(|| {
             tr(

@@ -353,6 +353,13 @@ pub enum VerifyState {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EvidenceListView {
     pub case_id: String,
+    /// The listed step's title, or the case's.
+    pub title: String,
+    /// The steps an item can move to (`Event::MoveEvidence`), in order, with their labels.
+    pub move_targets: Vec<MoveTarget>,
+    /// "移到其他步骤", "删除": the item actions' labels.
+    pub move_label: String,
+    pub delete_label: String,
     pub step: Option<String>,
     pub items: Vec<EvidenceRow>,
     pub total_size_text: String,
@@ -361,6 +368,14 @@ pub struct EvidenceListView {
     pub verify_summary: Option<String>,
     /// After a check: true when nothing was wrong.
     pub verify_intact: Option<bool>,
+}
+
+/// A step an evidence item can be moved to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MoveTarget {
+    pub step_id: String,
+    /// "第 3 步：提交退会申请".
+    pub label: String,
 }
 
 /// A notification the phone should hold.

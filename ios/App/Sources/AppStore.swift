@@ -12,6 +12,8 @@ enum Route: Hashable {
     case letter(caseId: String, letterId: String)
     case reminders
     case settings
+    case history(caseId: String)
+    case upgrade(caseId: String)
 }
 
 /// A long operation on screen: progress and a cancel button.

@@ -61,6 +61,9 @@ struct ChecklistScreen: View {
                     Image(systemName: "doc.text").accessibilityLabel(Text("文书草稿"))
                 }
             }
+            ToolbarItem(placement: .topBarTrailing) {
+                CaseMenuButton(store: store, caseId: caseId, items: store.cases[caseId]?.menu ?? [])
+            }
             ToolbarItem(placement: .bottomBar) {
                 if let undo = store.cases[caseId]?.undo {
                     Button(undo.label) { store.undo(caseId) }

@@ -31,7 +31,12 @@ struct EvidenceScreen: View {
                     Text(empty).foregroundStyle(.secondary)
                 }
                 Section {
-                    ForEach(list.items, id: \.id) { EvidenceRow(item: $0) }
+                    ForEach(list.items, id: \.id) { item in
+                        VStack(alignment: .leading) {
+                            EvidenceRow(item: item)
+                            EvidenceRowActions(store: store, list: list, item: item)
+                        }
+                    }
                 } footer: {
                     Text(list.totalSizeText)
                 }

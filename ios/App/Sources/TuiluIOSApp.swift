@@ -106,6 +106,8 @@ struct RootView: View {
                     case let .letter(caseId, letterId): LetterScreen(store: store, caseId: caseId, letterId: letterId)
                     case .reminders: RemindersScreen(store: store)
                     case .settings: SettingsScreen(store: store)
+                    case let .history(caseId): HistoryScreen(store: store, caseId: caseId)
+                    case let .upgrade(caseId): UpgradeScreen(store: store, caseId: caseId)
                     }
                 }
         }

@@ -64,6 +64,7 @@ fun ChecklistScreen(
     onEvidence: (StepRowRecord) -> Unit,
     onFlag: (StepRowRecord, String) -> Unit,
     onLetters: () -> Unit = {},
+    onMenu: (app.tuilu.core.uniffi.CaseMenuAction) -> Unit = {},
 ) {
     var sourceOf by remember { mutableStateOf<StepRowRecord?>(null) }
     var askTime by remember { mutableStateOf<Pair<StepRowRecord, Pair<ActionViewRecord, String?>>?>(null) }
@@ -72,6 +73,7 @@ fun ChecklistScreen(
             Column {
                 Bar(case.title, onBack, s.back) {
                     TextButton(onClick = onLetters) { Text(s.letters) }
+                    CaseMenu(case.menu, s, onMenu)
                 }
                 LazyColumn(contentPadding = PaddingValues(16.dp, 8.dp, 16.dp, 96.dp), verticalArrangement = Arrangement.spacedBy(10.dp)) {
                     item { Header(case, s) }

@@ -1,6 +1,8 @@
 package app.tuilu.ui
 
-import app.tuilu.core.uniffi.ReminderSyncRecord
+import app.tuilu.core.uniffi.EventRecord
+import app.tuilu.core.uniffi.PlatformStateRecord
+import app.tuilu.core.uniffi.UpdateRecord
 
 /**
  * Effects that outlive an Android Activity: the controller (in a ViewModel) keeps this
@@ -13,8 +15,8 @@ class DelegatingEffects : PlatformEffects {
     override suspend fun pickMedia(): List<PickedFile> = t().pickMedia()
     override suspend fun takePhoto(): PickedFile? = t().takePhoto()
     override fun shareFile(path: String, mediaType: String) = t().shareFile(path, mediaType)
-    override suspend fun applyReminders(sync: ReminderSyncRecord): Set<String> = t().applyReminders(sync)
-    override fun scheduledReminders(): Set<String> = t().scheduledReminders()
+    override fun platformState(inForeground: Boolean): PlatformStateRecord = t().platformState(inForeground)
+    override fun performEffects(update: UpdateRecord): List<EventRecord> = t().performEffects(update)
     override fun openSettings(page: SettingsPage) = t().openSettings(page)
     override fun requestNotifications() = t().requestNotifications()
     override fun exportPath(name: String): String = t().exportPath(name)

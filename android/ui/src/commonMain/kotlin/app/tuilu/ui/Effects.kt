@@ -1,6 +1,8 @@
 package app.tuilu.ui
 
-import app.tuilu.core.uniffi.ReminderSyncRecord
+import app.tuilu.core.uniffi.EventRecord
+import app.tuilu.core.uniffi.PlatformStateRecord
+import app.tuilu.core.uniffi.UpdateRecord
 
 /** A file the platform handed over (photo picker, camera, share sheet), copied to [path]. */
 data class PickedFile(val path: String, val name: String, val mediaType: String)
@@ -39,11 +41,14 @@ interface PlatformEffects {
     /** Shares the file through the system share sheet. */
     fun shareFile(path: String, mediaType: String)
 
-    /** Applies a reminder sync: schedules and cancels alarms; returns the tokens now held. */
-    suspend fun applyReminders(sync: ReminderSyncRecord): Set<String>
+    /** What the platform allows and holds now, for `TuiluScreens.handle`. */
+    fun platformState(inForeground: Boolean): PlatformStateRecord
 
-    /** The tokens of the reminders the phone holds now. */
-    fun scheduledReminders(): Set<String>
+    /**
+     * Performs an update's effects in order (alarms, notifications) and keeps the held
+     * tokens; returns what to report back to the core (a refused alarm, a posted notification).
+     */
+    fun performEffects(update: UpdateRecord): List<EventRecord>
 
     fun openSettings(page: SettingsPage)
 
@@ -78,8 +83,6 @@ interface PlatformEffects {
 /** What the platform allows, shown on the reminders screen. */
 data class PermissionState(
     val notificationsAllowed: Boolean,
-    /** The user opted in to exact alarms in Tuilu's settings. */
-    val exactOptIn: Boolean,
     /** `AlarmManager.canScheduleExactAlarms()` (always true before Android 12). */
     val exactAllowed: Boolean,
 )

@@ -1,5 +1,9 @@
 package app.tuilu.ui
 
+import androidx.compose.runtime.setValue
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.getValue
 import androidx.compose.foundation.Image
 import androidx.compose.foundation.background
 import androidx.compose.foundation.layout.Arrangement
@@ -56,10 +60,16 @@ fun EvidenceScreen(
     onVerify: () -> Unit,
     onExport: () -> Unit,
     onCancel: () -> Unit,
+    onDelete: (String) -> Unit = {},
+    onMove: (String, String) -> Unit = { _, _ -> },
 ) {
+    var moving by remember { mutableStateOf<EvidenceRowRecord?>(null) }
+    moving?.let { row ->
+        MoveEvidenceDialog(view.moveLabel, view.moveTargets, s, onMove = { step -> moving = null; onMove(row.id, step) }, onDismiss = { moving = null })
+    }
     Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
         Column {
-            Bar(title, onBack, s.back)
+            Bar(view.title.ifEmpty { title }, onBack, s.back)
             LazyColumn(Modifier.weight(1f), contentPadding = PaddingValues(16.dp), verticalArrangement = Arrangement.spacedBy(10.dp)) {
                 item {
                     Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.fillMaxWidth()) {
@@ -82,7 +92,18 @@ fun EvidenceScreen(
                 }
                 result?.let { item { Note(MaterialTheme.colorScheme.secondaryContainer, MaterialTheme.colorScheme.onSecondaryContainer) { Text(it) } } }
                 view.emptyText?.let { item { Text(it, style = MaterialTheme.typography.bodyLarge, color = MaterialTheme.colorScheme.onSurfaceVariant) } }
-                items(view.items, key = { it.id }) { row -> EvidenceCard(row, thumbnail(row)) }
+                items(view.items, key = { it.id }) { row ->
+                    EvidenceCard(row, thumbnail(row)) {
+                        Row(horizontalArrangement = Arrangement.spacedBy(4.dp)) {
+                            if (view.moveTargets.isNotEmpty()) {
+                                TextButton(onClick = { moving = row }, modifier = Modifier.testTag("move-" + row.id)) { Text(view.moveLabel) }
+                            }
+                            TextButton(onClick = { onDelete(row.id) }, modifier = Modifier.testTag("delete-" + row.id)) {
+                                Text(view.deleteLabel, color = MaterialTheme.colorScheme.error)
+                            }
+                        }
+                    }
+                }
                 if (view.items.isNotEmpty()) {
                     item { Text(view.totalSizeText, style = MaterialTheme.typography.labelMedium, color = MaterialTheme.colorScheme.onSurfaceVariant) }
                 }
@@ -98,7 +119,7 @@ fun EvidenceScreen(
 }
 
 @Composable
-private fun EvidenceCard(row: EvidenceRowRecord, thumb: ImageBitmap?) {
+private fun EvidenceCard(row: EvidenceRowRecord, thumb: ImageBitmap?, actions: @Composable () -> Unit = {}) {
     Card(Modifier.fillMaxWidth()) {
         Row(Modifier.padding(12.dp), verticalAlignment = Alignment.CenterVertically) {
             Box(
@@ -118,6 +139,7 @@ private fun EvidenceCard(row: EvidenceRowRecord, thumb: ImageBitmap?) {
                 Text("SHA-256 ${row.shortHash}", style = MaterialTheme.typography.labelSmall, fontFamily = FontFamily.Monospace, color = MaterialTheme.colorScheme.onSurfaceVariant)
                 if (row.note.isNotBlank()) Text(row.note, style = MaterialTheme.typography.bodySmall)
                 row.verifyText?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
+                actions()
             }
         }
     }

@@ -46,6 +46,8 @@ fun SettingsScreen(
     /** The rule-update section's title (the core's words) and its content ([RuleUpdatesSection]). */
     ruleUpdatesTitle: String? = null,
     ruleUpdates: @Composable () -> Unit = {},
+    /** Why reminders may not come as planned (the core's words). */
+    reminderNotice: String? = null,
 ) {
     Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
         Column {
@@ -74,19 +76,14 @@ fun SettingsScreen(
                                 Column(Modifier.weight(1f)) {
                                     Text(s.exactAlarms, style = MaterialTheme.typography.bodyLarge)
                                     Text(
-                                        when {
-                                            perms.exactOptIn && !perms.exactAllowed -> s.exactAlarmsDenied
-                                            perms.exactOptIn -> s.exactAlarmsOn
-                                            else -> s.exactAlarmsOff
-                                        },
+                                        if (perms.exactAllowed) s.exactAlarmsOn else s.exactAlarmsOff,
                                         style = MaterialTheme.typography.bodySmall,
                                     )
                                 }
-                                Switch(checked = perms.exactOptIn, onCheckedChange = onExact, modifier = Modifier.testTag("exact-alarms"))
+                                // The permission is the switch: Android grants it in its own settings page.
+                                Switch(checked = perms.exactAllowed, onCheckedChange = onExact, modifier = Modifier.testTag("exact-alarms"))
                             }
-                            if (perms.exactOptIn && !perms.exactAllowed) {
-                                OutlinedButton(onClick = { onOpen(SettingsPage.ExactAlarms) }) { Text(s.openSystemSettings) }
-                            }
+                            reminderNotice?.let { Text(it, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.error) }
                         }
                     }
                 }

@@ -11,6 +11,7 @@ class Strings private constructor(private val zh: Boolean) {
 
     val appName = t("退路", "Tuilu")
     val back = t("返回", "Back")
+    val moreActions = t("更多操作", "More actions")
     val settings = t("提醒与设置", "Reminders & settings")
     val pickScenario = t("你要办理哪件事？", "What do you want to leave?")
     fun questionOf(n: Int, total: Int) = t("第 $n / $total 题", "Question $n of $total")
@@ -76,7 +77,6 @@ class Strings private constructor(private val zh: Boolean) {
     val exactAlarms = t("准点提醒（精确闹钟）", "On-time reminders (exact alarms)")
     val exactAlarmsOn = t("已开启：提醒按设定时间准点弹出", "On: reminders show at the minute")
     val exactAlarmsOff = t("未开启：提醒会提前约一小时弹出，确保不迟到", "Off: reminders show up to an hour early so they are never late")
-    val exactAlarmsDenied = t("系统未允许精确闹钟，请在系统设置中允许", "The system does not allow exact alarms; allow them in system settings")
     val batteryGuide = t("让提醒在国产手机上准时", "Keep reminders on time on your phone")
     val batteryIntro = t(
         "部分手机会在后台清理应用，导致提醒不弹出。请按你的手机品牌设置：",

@@ -38,6 +38,16 @@ import app.tuilu.core.uniffi.QuestionnaireRecord
 import app.tuilu.core.uniffi.ScenarioPickerRecord
 import app.tuilu.core.uniffi.SettingsViewRecord
 import app.tuilu.core.uniffi.StepRowRecord
+import app.tuilu.core.uniffi.AnswerRecord
+import app.tuilu.core.uniffi.EventRecord
+import app.tuilu.core.uniffi.RouteRecord
+import app.tuilu.core.uniffi.ScreenRecord
+import app.tuilu.core.uniffi.UpdateRecord
+import app.tuilu.ui.reminders.ReminderEvents
+import app.tuilu.core.uniffi.CaseMenuAction
+import app.tuilu.core.uniffi.ConfirmViewRecord
+import app.tuilu.core.uniffi.HistoryViewRecord
+import app.tuilu.core.uniffi.UpgradeViewRecord
 import java.time.Clock
 import java.time.Instant
 import java.time.LocalDate
@@ -57,6 +67,23 @@ sealed interface Route {
     data class Letters(val caseId: String) : Route
     data class Letter(val caseId: String, val letterId: String) : Route
     data object Settings : Route
+    data class History(val caseId: String) : Route
+    data class Upgrade(val caseId: String) : Route
+}
+
+/** The core's route for a screen of this shell (the questionnaire's two pages are one route). */
+fun coreRoute(to: Route): RouteRecord = when (to) {
+    Route.Home -> RouteRecord.Home(false)
+    Route.Picker -> RouteRecord.NewCase
+    is Route.Questions -> RouteRecord.Questionnaire(to.scenario)
+    is Route.Preview -> RouteRecord.Questionnaire(to.scenario)
+    is Route.Case -> RouteRecord.Case(to.id)
+    is Route.Evidence -> RouteRecord.Evidence(to.caseId, to.stepId)
+    is Route.Letters -> RouteRecord.Letters(to.caseId)
+    is Route.Letter -> RouteRecord.Letter(to.caseId, to.letterId)
+    Route.Settings -> RouteRecord.Settings
+    is Route.History -> RouteRecord.History(to.caseId)
+    is Route.Upgrade -> RouteRecord.Upgrade(to.caseId)
 }
 
 /**
@@ -70,7 +97,7 @@ class TuiluController(
     val effects: PlatformEffects,
     private val scope: CoroutineScope,
     private val clock: Clock = Clock.systemUTC(),
-    permissions: PermissionState = PermissionState(notificationsAllowed = true, exactOptIn = false, exactAllowed = false),
+    permissions: PermissionState = PermissionState(notificationsAllowed = true, exactAllowed = false),
 ) {
     var route by mutableStateOf<Route>(Route.Home)
         private set
@@ -124,8 +151,63 @@ class TuiluController(
     /** Files another app shared (ACTION_SEND), waiting for the user to pick a case and step. */
     var pendingImport by mutableStateOf<List<PickedFile>>(emptyList())
         private set
+    var history by mutableStateOf<HistoryViewRecord?>(null)
+        private set
+    var upgrade by mutableStateOf<UpgradeViewRecord?>(null)
+        private set
+    /** The core's question before a destructive event, and the event to send on yes. */
+    var confirm by mutableStateOf<Pair<ConfirmViewRecord, EventRecord>?>(null)
+        private set
+
+    /** Why reminders may not come as planned (the core's words), shown in Settings. */
+    var reminderNotice by mutableStateOf<String?>(null)
+        private set
     private var work: Job? = null
     private val thumbnails = HashMap<String, String>()
+    private val events = ReminderEvents(screens, effects::performEffects, effects::platformState)
+
+    /**
+     * Sends [event] to the core: its effects are performed (alarms, notifications), its
+     * message shown, and what it asks of the platform requested. One call per tap.
+     */
+    private suspend fun send(event: EventRecord): UpdateRecord {
+        val u = events.on(event, inForeground = true)
+        u.message?.let { m -> if (m.isError) message = m.text else result = m.text }
+        reminderNotice = u.reminderNotice ?: reminderNotice
+        confirm = u.confirm?.let { c -> u.confirmEvent?.let { c to it } }
+        if (u.permissionRequest != null) effects.requestNotifications()
+        show(u.screen)
+        // Where the core leads: home when the case is gone (deleted, archived, or a route to
+        // a case deleted elsewhere), the new case after creating it. An answer to an older
+        // `Open` never pulls the screen back to where the user was.
+        val asked = (event as? EventRecord.Open)?.route
+        when (val r = u.route) {
+            is RouteRecord.Home -> if (route !is Route.Home && asked !is RouteRecord.Home && u.confirm == null) route = Route.Home
+            is RouteRecord.Case -> if (event is EventRecord.CreateCase) route = Route.Case(r.caseId)
+            else -> {}
+        }
+        return u
+    }
+
+    /** Keeps the record the core's screen carries. */
+    private fun show(screen: ScreenRecord?) {
+        when (screen) {
+            is ScreenRecord.Home -> home = screen.view
+            is ScreenRecord.NewCase -> picker = screen.view
+            is ScreenRecord.Questionnaire -> questionnaire = screen.view
+            is ScreenRecord.Case -> case = screen.view
+            is ScreenRecord.Evidence -> evidence = screen.view
+            is ScreenRecord.Letters -> letters = screen.view
+            is ScreenRecord.Letter -> letter = screen.view
+            is ScreenRecord.Settings -> settings = screen.view
+            is ScreenRecord.Failed -> message = screen.message
+            is ScreenRecord.History -> history = screen.view
+            is ScreenRecord.Upgrade -> upgrade = screen.view
+            null -> {}
+        }
+    }
+
+    private fun answerRecords() = answers.map { (k, v) -> AnswerRecord(k, v) }
 
     private fun launch(block: suspend () -> Unit) = scope.launch {
         try {
@@ -191,21 +273,18 @@ class TuiluController(
         pendingImport = emptyList()
     }
 
+    /** Opens [to] in the core (its back stack follows) and shows the screen it answers with. */
     suspend fun load(to: Route = route) {
-        when (to) {
-            Route.Home -> home = screens.home()
-            Route.Picker -> picker = screens.scenarioPicker()
-            is Route.Questions -> questionnaire = screens.questionnaire(to.scenario, answers)
-            is Route.Preview -> questionnaire = screens.questionnaire(to.scenario, answers)
-            is Route.Case -> case = screens.caseScreen(to.id)
-            is Route.Evidence -> evidence = screens.evidence(to.caseId, to.stepId)
-            Route.Settings -> {
-                settings = screens.settingsView()
-                backup = screens.backupSection()
-                ruleUpdates = screens.ruleUpdates()
-            }
-            is Route.Letters -> letters = screens.letters(to.caseId)
-            is Route.Letter -> letter = screens.letter(to.caseId, to.letterId)
+        send(
+            when (to) {
+                is Route.Questions -> EventRecord.AnswersChanged(to.scenario, answerRecords())
+                is Route.Preview -> EventRecord.AnswersChanged(to.scenario, answerRecords())
+                else -> EventRecord.Open(coreRoute(to))
+            },
+        )
+        if (to == Route.Settings) {
+            backup = screens.backupSection()
+            ruleUpdates = screens.ruleUpdates()
         }
     }
 
@@ -218,17 +297,28 @@ class TuiluController(
         }
     }
 
-    fun back() = go(
-        when (val r = route) {
-            Route.Home, Route.Picker, Route.Settings -> Route.Home
-            is Route.Questions -> Route.Picker
-            is Route.Preview -> Route.Questions(r.scenario)
-            is Route.Case -> Route.Home
-            is Route.Evidence -> Route.Case(r.caseId)
-            is Route.Letters -> Route.Case(r.caseId)
-            is Route.Letter -> Route.Letters(r.caseId)
-        },
-    )
+    /** Back follows the core's back stack; the questionnaire's preview goes back to its questions. */
+    fun back() {
+        val r = route
+        if (r is Route.Preview) return go(Route.Questions(r.scenario))
+        launch {
+            val u = events.on(EventRecord.Back, inForeground = true)
+            go(
+                when (val to = u.route) {
+                    is RouteRecord.Home -> Route.Home
+                    RouteRecord.NewCase -> Route.Picker
+                    is RouteRecord.Questionnaire -> Route.Questions(to.scenario)
+                    is RouteRecord.Case -> Route.Case(to.caseId)
+                    is RouteRecord.Evidence -> Route.Evidence(to.caseId, to.stepId, "")
+                    is RouteRecord.Letters -> Route.Letters(to.caseId)
+                    is RouteRecord.Letter -> Route.Letter(to.caseId, to.letterId)
+                    RouteRecord.Settings -> Route.Settings
+                    is RouteRecord.History -> Route.History(to.caseId)
+                    is RouteRecord.Upgrade -> Route.Upgrade(to.caseId)
+                },
+            )
+        }
+    }
 
     fun pick(scenario: String) {
         answers = emptyMap()
@@ -248,25 +338,61 @@ class TuiluController(
 
     fun create() = launch {
         val scenario = (route as? Route.Preview)?.scenario ?: return@launch
-        val created = screens.createCase(scenario, answers)
-        case = created
-        route = Route.Case(created.id)
-        resync()
+        send(EventRecord.CreateCase(scenario, answerRecords()))
     }
 
     fun act(req: StepRequest) = launch {
         val id = (route as? Route.Case)?.id ?: return@launch
         val at = req.at?.let { (d, t) -> d.atTime(t).atZone(screens.zone).toInstant() }
-        case = screens.act(id, req.stepId, req.action, at = at, route = req.route)
-        showUndo = true
-        resync()
+        val u = send(EventRecord.StepAction(id, req.stepId, req.action, at, null, req.route))
+        showUndo = u.message?.isError != true
     }
+
+    /** An entry of the case's menu: each is a route or an event of the core. */
+    fun menu(action: CaseMenuAction) {
+        val id = (route as? Route.Case)?.id ?: return
+        when (action) {
+            CaseMenuAction.HISTORY -> go(Route.History(id))
+            CaseMenuAction.UPGRADE -> go(Route.Upgrade(id))
+            CaseMenuAction.ARCHIVE -> launch { send(EventRecord.SetArchived(id, true)) }
+            CaseMenuAction.UNARCHIVE -> launch { send(EventRecord.SetArchived(id, false)) }
+            CaseMenuAction.DELETE -> launch { send(EventRecord.DeleteCase(id, false)) }
+        }
+    }
+
+    /** "Yes" on the core's question: the event it named is sent. */
+    fun confirmYes() = launch {
+        val event = confirm?.second ?: return@launch
+        confirm = null
+        send(event)
+    }
+
+    fun confirmNo() {
+        confirm = null
+    }
+
+    fun dismissResult() {
+        result = null
+    }
+
+    fun undoStep(stepId: String) = launch {
+        val id = (route as? Route.History)?.caseId ?: return@launch
+        send(EventRecord.Undo(id, stepId))
+    }
+
+    fun applyUpgrade() = launch {
+        val id = (route as? Route.Upgrade)?.caseId ?: return@launch
+        send(EventRecord.UpgradeCase(id))
+    }
+
+    fun deleteEvidence(itemId: String) = launch { send(EventRecord.DeleteEvidence(itemId, false)) }
+
+    fun moveEvidence(itemId: String, stepId: String) = launch { send(EventRecord.MoveEvidence(itemId, stepId)) }
 
     fun undo() = launch {
         val id = (route as? Route.Case)?.id ?: return@launch
-        case = screens.undo(id)
+        send(EventRecord.Undo(id, null))
         showUndo = false
-        resync()
     }
 
     fun flag(step: StepRowRecord, note: String) = launch {
@@ -412,10 +538,10 @@ class TuiluController(
             }
             backupDialog = null
             backupDone = done
-            settings = screens.settingsView()
             backup = screens.backupSection()
-            home = screens.home()
-            resync()
+            // The core re-plans every reminder of the restored vault and leads home.
+            resync(EventRecord.VaultReplaced)
+            result = done.headline
         }
     }
 
@@ -469,9 +595,9 @@ class TuiluController(
         busy = null
     }
 
-    /** The phone's alarms follow the core's reminder sync. */
-    suspend fun resync() {
-        effects.applyReminders(screens.reminderSync(effects.scheduledReminders()))
+    /** Re-plans reminders after a change the core did not see as an event (a restore, the settings). */
+    suspend fun resync(event: EventRecord = EventRecord.SettingsChanged) {
+        send(event)
     }
 
     fun setLanguage(language: Language) = launch {
@@ -506,6 +632,8 @@ class TuiluController(
         Route.Settings -> settings != null
         is Route.Letters -> letters?.caseId == r.caseId
         is Route.Letter -> letter?.let { it.id == r.letterId && it.caseId == r.caseId } == true
+        is Route.History -> history?.caseId == r.caseId
+        is Route.Upgrade -> upgrade?.caseId == r.caseId
     }
 
     fun today(): LocalDate = LocalDate.ofInstant(clock.instant(), screens.zone)
@@ -555,7 +683,14 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                             onEvidence = { step -> c.go(Route.Evidence(r.id, step.id, step.title)) },
                             onFlag = { step, note -> c.flag(step, note) },
                             onLetters = { c.go(Route.Letters(r.id)) },
+                            onMenu = c::menu,
                         )
+                    }
+                    is Route.History -> c.history?.takeIf { c.hasRecord() }?.let {
+                        HistoryScreen(it, s, onBack = c::back, onUndo = { step -> c.undoStep(step) })
+                    }
+                    is Route.Upgrade -> c.upgrade?.takeIf { c.hasRecord() }?.let {
+                        UpgradeScreen(it, s, onBack = c::back, onApply = { c.applyUpgrade() })
                     }
                     is Route.Letters -> c.letters?.takeIf { c.hasRecord() }?.let {
                         LettersScreen(it, s, onBack = c::back, onOpen = { id -> c.go(Route.Letter(r.caseId, id)) })
@@ -573,6 +708,7 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                             thumbnail = { row -> c.thumbnailPath(row.sha256)?.let(thumbnail) },
                             onBack = c::back, onPick = { c.pickMedia() }, onCamera = { c.takePhoto() },
                             onVerify = c::verify, onExport = c::export, onCancel = c::cancelWork,
+                            onDelete = { id -> c.deleteEvidence(id) }, onMove = { id, step -> c.moveEvidence(id, step) },
                         )
                         c.exportPreview?.takeIf { c.busy == null }?.let { p ->
                             BundlePreviewDialog(
@@ -585,7 +721,8 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                         SettingsScreen(
                             it, c.permissions, s, onBack = c::back,
                             onAllowNotifications = c.effects::requestNotifications,
-                            onExact = { on -> c.permissions = c.permissions.copy(exactOptIn = on); if (on && !c.permissions.exactAllowed) c.effects.openSettings(SettingsPage.ExactAlarms) },
+                            onExact = { c.effects.openSettings(SettingsPage.ExactAlarms) },
+                            reminderNotice = c.reminderNotice,
                             onOpen = c.effects::openSettings,
                             onQuietHours = { on -> c.setQuietHours(on) },
                             onLanguage = { l -> c.setLanguage(l) },
@@ -609,6 +746,22 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                                 null -> {}
                             }
                         }
+                    }
+                }
+            }
+            c.confirm?.let { (q, _) -> ConfirmDialog(q, onConfirm = { c.confirmYes() }, onDismiss = c::confirmNo) }
+            // The core's words for what an event did (archived, deleted, moved, restored), where
+            // the screen has no place of its own for them.
+            c.result?.takeIf { c.message == null && c.route !is Route.Evidence && c.route !is Route.Letter }?.let { r ->
+                Surface(
+                    color = MaterialTheme.colorScheme.secondaryContainer,
+                    contentColor = MaterialTheme.colorScheme.onSecondaryContainer,
+                    shape = MaterialTheme.shapes.small,
+                    modifier = Modifier.padding(12.dp).fillMaxWidth(),
+                ) {
+                    Box(Modifier.padding(start = 16.dp)) {
+                        Text(r, modifier = Modifier.align(Alignment.CenterStart).padding(end = 72.dp, top = 12.dp, bottom = 12.dp))
+                        TextButton(onClick = { c.dismissResult() }, modifier = Modifier.align(Alignment.CenterEnd)) { Text(s.close) }
                     }
                 }
             }

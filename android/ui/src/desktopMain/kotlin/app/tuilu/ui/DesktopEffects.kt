@@ -2,7 +2,11 @@ package app.tuilu.ui
 
 import androidx.compose.ui.graphics.ImageBitmap
 import androidx.compose.ui.graphics.toComposeImageBitmap
-import app.tuilu.core.uniffi.ReminderSyncRecord
+import app.tuilu.core.uniffi.EventRecord
+import app.tuilu.core.uniffi.PlatformStateRecord
+import app.tuilu.core.uniffi.UpdateRecord
+import app.tuilu.ui.reminders.PlatformFacts
+import app.tuilu.ui.reminders.ReminderEffects
 import java.io.File
 import java.nio.file.Files
 import org.jetbrains.skia.Image
@@ -24,16 +28,19 @@ class DesktopEffects(private val exportDir: File = Files.createTempDirectory("tu
     val documents = ArrayDeque<PickedFile>()
     /** Documents saved through [createDocument], by path. */
     val savedDocuments = mutableListOf<String>()
-    private var held = emptySet<String>()
+    /** The alarms and notifications the phone would hold. */
+    val alarms = RecordingAlarms()
+    /** The held tokens, as SharedPreferences keeps them on Android. */
+    val store = MemoryStore()
+    /** What the platform allows (a phone on Android 14 with both permissions by default). */
+    var facts = PlatformFacts(sdk = 34, notificationsAllowed = true, exactAlarmsAllowed = true)
+    private val reminderEffects = ReminderEffects(alarms, store)
 
     override suspend fun pickMedia(): List<PickedFile> = picks.removeFirstOrNull() ?: emptyList()
     override suspend fun takePhoto(): PickedFile? = picks.removeFirstOrNull()?.firstOrNull()
     override fun shareFile(path: String, mediaType: String) { shared += path to mediaType }
-    override suspend fun applyReminders(sync: ReminderSyncRecord): Set<String> {
-        held = (held - sync.cancel.toSet()) + sync.schedule.map { it.token }
-        return held
-    }
-    override fun scheduledReminders(): Set<String> = held
+    override fun platformState(inForeground: Boolean): PlatformStateRecord = facts.state(store.load(), inForeground)
+    override fun performEffects(update: UpdateRecord): List<EventRecord> = reminderEffects.perform(update)
     override fun openSettings(page: SettingsPage) { opened += page }
     override fun requestNotifications() { notificationRequests++ }
     override fun exportPath(name: String): String = File(exportDir, name).path

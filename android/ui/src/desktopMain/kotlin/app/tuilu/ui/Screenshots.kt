@@ -131,7 +131,7 @@ fun main(args: Array<String>) = runBlocking {
                 renderPng(File(out, "letter-$l.png")) { LetterScreen(done, s, null, {}, {}, {}, {}, {}, {}) }
             }
             val settings = sc.settingsView()
-            val perms = PermissionState(notificationsAllowed = false, exactOptIn = false, exactAllowed = false)
+            val perms = PermissionState(notificationsAllowed = false, exactAllowed = false)
             val section = sc.backupSection()
             renderPng(File(out, "settings-$l.png")) {
                 SettingsScreen(settings, perms, s, {}, {}, {}, {}, {}, {}, {}, backup = { BackupSection(section, s, null, null, {}, {}, {}) })
@@ -162,7 +162,7 @@ fun main(args: Array<String>) = runBlocking {
             val settings = sc.settingsView()
             val section = sc.backupSection()
             renderPng(File(out, "settings-backed-up-$l.png")) {
-                SettingsScreen(settings, PermissionState(notificationsAllowed = true, exactOptIn = false, exactAllowed = false), s, {}, {}, {}, {}, {}, {}, {}, backup = {
+                SettingsScreen(settings, PermissionState(notificationsAllowed = true, exactAllowed = false), s, {}, {}, {}, {}, {}, {}, {}, backup = {
                     BackupSection(section, s, null, done, {}, {}, {})
                 })
             }

@@ -1,43 +1,36 @@
 package app.tuilu.ui
 
 import app.tuilu.core.TuiluScreens
+import app.tuilu.core.uniffi.EventRecord
 import app.tuilu.core.uniffi.Language
-import app.tuilu.core.uniffi.NotificationViewRecord
-import app.tuilu.core.uniffi.ReminderSyncRecord
+import app.tuilu.core.uniffi.NotificationActionId
 import app.tuilu.core.uniffi.StepAction
 import app.tuilu.core.uniffi.StepStatus
-import app.tuilu.ui.reminders.Alarms
-import app.tuilu.ui.reminders.NotificationEvent
+import app.tuilu.ui.reminders.PlatformFacts
+import app.tuilu.ui.reminders.ReminderEffects
 import app.tuilu.ui.reminders.ReminderEvents
-import app.tuilu.ui.reminders.ReminderScheduler
-import app.tuilu.ui.reminders.ScheduledStore
 import java.nio.file.Files
 import java.time.Duration
 import java.time.Instant
+import java.time.ZoneId
 import kotlin.test.assertEquals
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Test
 
-class FakeAlarms : Alarms {
-    data class Call(val kind: String, val token: String, val at: Instant?)
-    val calls = mutableListOf<Call>()
-    override fun setAndAllowWhileIdle(token: String, triggerAt: Instant, notification: NotificationViewRecord) { calls += Call("inexact", token, triggerAt) }
-    override fun setExactAndAllowWhileIdle(token: String, triggerAt: Instant, notification: NotificationViewRecord) { calls += Call("exact", token, triggerAt) }
-    override fun cancel(token: String) { calls += Call("cancel", token, null) }
-}
-
-class MemoryStore(var tokens: Set<String> = emptySet()) : ScheduledStore {
-    override fun load() = tokens
-    override fun save(tokens: Set<String>) { this.tokens = tokens }
-}
-
-/** The scheduler and the receivers' logic, on the JVM with a fake AlarmManager and the real core. */
+/**
+ * The receivers' path on the JVM: system events go through the real core as events, and
+ * the effects land in a recording AlarmManager. The store of held tokens is never cleared
+ * by hand: after a reboot it is stale, as on a phone.
+ */
 class ReminderTest {
     private val clock = MovableClock(Instant.parse("2026-09-30T09:00:00Z"))
     private val screens = TuiluScreens(Files.createTempDirectory("tuilu-rem-").toFile().path, Language.ZH, Demo.zone, clock)
-    private val allowed = PermissionState(notificationsAllowed = true, exactOptIn = false, exactAllowed = true)
+    private val alarms = RecordingAlarms()
+    private val store = MemoryStore()
+    private var facts = PlatformFacts(sdk = 34, notificationsAllowed = true, exactAlarmsAllowed = true)
+    private val events = ReminderEvents.android(screens, ReminderEffects(alarms, store), store) { facts }
 
     /** A guild exit submitted now: the core plans reminders for its deadline. */
     private fun submitted(): String = runBlocking {
@@ -46,94 +39,92 @@ class ReminderTest {
         screens.act(case.id, "submit_exit", StepAction.SUBMIT).id
     }
 
-    private fun note(token: String, at: Instant) =
-        NotificationViewRecord(token, token, at, "", "t", "b", "deadline", emptyList(), null, null)
-
     @Test
-    fun inexactAlarmsAreSetAnHourEarlySoTheyAreNeverLate(): Unit = runBlocking {
+    fun bootAppUpdateAndForceStopRescheduleEverythingFromAStaleStore(): Unit = runBlocking {
         submitted()
-        val sync = screens.reminderSync(emptyList())
-        assertTrue(sync.schedule.isNotEmpty())
-        val alarms = FakeAlarms()
-        val store = MemoryStore()
-        val applied = ReminderScheduler(alarms, store).apply(sync, allowed, clock.now)
-        assertEquals(sync.schedule.size, applied.inexact)
-        assertEquals(0, applied.exact)
-        for (n in sync.schedule) {
-            val call = alarms.calls.single { it.token == n.token }
-            assertEquals("inexact", call.kind)
-            assertTrue(!call.at!!.isAfter(n.fireAt.minus(Duration.ofHours(1))) || call.at == clock.now || Duration.between(call.at, n.fireAt) < Duration.ofHours(1))
-            assertTrue(!call.at.isBefore(clock.now))
+        events.on(EventRecord.Launched)
+        val planned = alarms.held.keys.toList()
+        assertTrue(planned.isNotEmpty())
+        assertEquals(planned, store.tokens)
+        for (event in listOf(EventRecord.Booted, EventRecord.AppUpdated, EventRecord.AlarmsLost)) {
+            // The system dropped every alarm; the store still lists them all.
+            alarms.reboot()
+            assertEquals(planned, store.tokens)
+            events.on(event)
+            assertEquals(planned.toSet(), alarms.held.keys, event.toString())
         }
-        assertEquals(sync.schedule.map { it.token }.toSet(), store.tokens)
-        // The next sync from what the phone holds schedules nothing new.
-        assertTrue(screens.reminderSync(store.tokens).schedule.isEmpty())
+        // A plain start trusts what is held: nothing is set twice.
+        val before = alarms.held.toMap()
+        events.on(EventRecord.Launched)
+        assertEquals(before, alarms.held)
     }
 
     @Test
-    fun exactOnlyWhenOptedInAndAllowed() {
-        val now = Instant.parse("2026-10-01T00:00:00Z")
-        val sync = ReminderSyncRecord(listOf(note("a", now.plus(Duration.ofDays(2)))), emptyList(), emptyList(), 60)
-        for ((perms, kind) in listOf(
-            PermissionState(true, exactOptIn = true, exactAllowed = true) to "exact",
-            PermissionState(true, exactOptIn = true, exactAllowed = false) to "inexact",
-            PermissionState(true, exactOptIn = false, exactAllowed = true) to "inexact",
-        )) {
-            val alarms = FakeAlarms()
-            ReminderScheduler(alarms, MemoryStore()).apply(sync, perms, now)
-            assertEquals(kind, alarms.calls.single().kind, perms.toString())
-            val expected = if (kind == "exact") now.plus(Duration.ofDays(2)) else now.plus(Duration.ofDays(2)).minus(Duration.ofHours(1))
-            assertEquals(expected, alarms.calls.single().at)
+    fun grantingNotificationsSchedulesAndRevokingCancels(): Unit = runBlocking {
+        submitted()
+        facts = facts.copy(notificationsAllowed = false)
+        val off = events.on(EventRecord.Launched)
+        assertTrue(alarms.held.isEmpty())
+        assertTrue(off.reminderNotice!!.contains("通知已关闭"))
+        facts = facts.copy(notificationsAllowed = true)
+        events.on(EventRecord.NotificationPermission(true))
+        assertTrue(alarms.held.isNotEmpty())
+        facts = facts.copy(notificationsAllowed = false)
+        events.on(EventRecord.NotificationPermission(false))
+        assertTrue(alarms.held.isEmpty())
+        assertEquals(emptyList(), store.tokens)
+    }
+
+    @Test
+    fun aZoneChangeReschedulesInTheNewZone(): Unit = runBlocking {
+        submitted()
+        events.on(EventRecord.Launched)
+        // Day reminders at the preferred time, 09:30 Beijing: 01:30 UTC.
+        assertTrue(alarms.held.values.any { it.end.atZone(ZoneId.of("UTC")).let { t -> t.hour == 1 && t.minute == 30 } })
+        screens.zone = ZoneId.of("America/Vancouver")
+        events.on(EventRecord.ZoneChanged)
+        val local = alarms.held.values.map { it.end.atZone(ZoneId.of("America/Vancouver")) }
+        assertTrue(local.any { it.hour == 9 && it.minute == 30 }, local.toString())
+        assertTrue(alarms.held.values.none { it.end.atZone(ZoneId.of("UTC")).let { t -> t.hour == 1 && t.minute == 30 } })
+    }
+
+    @Test
+    fun exactAlarmsFollowTheSdkAndThePermission(): Unit = runBlocking {
+        submitted()
+        // Android 8–11: exact without any permission.
+        facts = PlatformFacts(sdk = 30, notificationsAllowed = true, exactAlarmsAllowed = false)
+        events.on(EventRecord.Booted)
+        assertTrue(alarms.held.values.all { it.exact })
+        // Android 14 without the permission: a window that closes at the reminder's time.
+        facts = facts.copy(sdk = 34)
+        val u = events.on(EventRecord.ExactAlarmPermission(false))
+        assertTrue(u.reminderNotice!!.contains("未允许精确闹钟"))
+        for (a in alarms.held.values) {
+            assertTrue(!a.exact && a.end == a.notification.fireAt, a.toString())
+            assertTrue(Duration.between(a.start, a.end) <= Duration.ofHours(1))
+            assertTrue(!a.start.isBefore(clock.now))
         }
+        // Granted: every alarm is exact again.
+        facts = facts.copy(exactAlarmsAllowed = true)
+        events.on(EventRecord.ExactAlarmPermission(true))
+        assertTrue(alarms.held.values.all { it.exact })
     }
 
     @Test
-    fun soonRemindersAreSetHalfwayAndCancelsAndDenialAreHonoured() {
-        val now = Instant.parse("2026-10-01T00:00:00Z")
-        val alarms = FakeAlarms()
-        val store = MemoryStore(setOf("old", "kept"))
-        val sync = ReminderSyncRecord(listOf(note("soon", now.plus(Duration.ofMinutes(40)))), listOf("old"), listOf("kept"), 60)
-        val applied = ReminderScheduler(alarms, store).apply(sync, allowed, now)
-        assertEquals(now.plus(Duration.ofMinutes(20)), alarms.calls.first { it.token == "soon" }.at)
-        assertTrue(alarms.calls.any { it.kind == "cancel" && it.token == "old" })
-        assertEquals(setOf("soon", "kept"), applied.held)
-        // Notifications denied: nothing is scheduled and what was held is cancelled.
-        val denied = FakeAlarms()
-        val after = ReminderScheduler(denied, store).apply(sync, allowed.copy(notificationsAllowed = false), now)
-        assertTrue(denied.calls.none { it.kind != "cancel" })
-        assertEquals(emptySet(), after.held)
-        assertEquals(emptySet(), store.tokens)
-    }
-
-    @Test
-    fun notificationActionsGoThroughTheCore(): Unit = runBlocking {
-        var case = screens.createCase("douyin.guild-exit", Demo.guildAnswers)
-        for (step in listOf("check_account_status", "backup_data", "read_contract_and_negotiate")) case = screens.act(case.id, step, StepAction.DONE)
-        val alarms = FakeAlarms()
-        val store = MemoryStore()
-        val events = ReminderEvents(screens, ReminderScheduler(alarms, store), store, { allowed }, { clock.now })
-        // "已提交" from a notification: the step is submitted now, and its deadline reminders are scheduled.
-        assertNull(events.action(NotificationEvent(ReminderEvents.SUBMITTED, "r", "t", case.id, "submit_exit")))
-        assertEquals(StepStatus.SUBMITTED, screens.caseScreen(case.id).steps.first { it.id == "submit_exit" }.status)
-        assertTrue(store.tokens.isNotEmpty())
-        // A second "已提交" is refused by the core, in its words.
-        val refused = events.action(NotificationEvent(ReminderEvents.SUBMITTED, "r", "t", case.id, "submit_exit"))
-        assertTrue(refused != null && refused.isNotBlank())
-        // "稍后提醒" on a reminder not yet due: the core keeps it at its planned time (a
-        // snooze never moves a reminder earlier), so it is still planned.
-        val first = screens.reminderSync(emptyList()).schedule.first()
-        assertNull(events.action(NotificationEvent(ReminderEvents.SNOOZE, first.id, first.token, case.id, first.stepId)))
-        assertTrue(screens.reminderSync(emptyList()).schedule.any { it.id == first.id })
-        // Its notification offers "已有结果" for the step handed in.
-        assertTrue(first.actions.any { it.id == ReminderEvents.DONE && it.label == "已有结果" }, first.actions.toString())
-        // After a reboot the phone holds nothing: everything is scheduled again.
-        store.tokens = emptySet()
-        val applied = events.reschedule()
-        assertTrue(applied.inexact > 0)
-        events.delivered(NotificationEvent(null, first.id, first.token, case.id, first.stepId))
-        // "已有结果" from the notification: the step is done and its reminders go.
-        assertNull(events.action(NotificationEvent(ReminderEvents.DONE, first.id, first.token, case.id, "submit_exit")))
-        assertEquals(StepStatus.DONE, screens.caseScreen(case.id).steps.first { it.id == "submit_exit" }.status)
-        assertTrue(screens.reminderSync(emptyList()).schedule.none { it.stepId == "submit_exit" })
+    fun notificationButtonsGoThroughTheCore(): Unit = runBlocking {
+        val case = submitted()
+        events.on(EventRecord.Launched)
+        val answered = alarms.held.values.first { a -> a.notification.actions.any { it.id == NotificationActionId.DONE } }
+        assertTrue(answered.notification.actions.any { it.id == NotificationActionId.DONE && it.label == "已有结果" && it.needsUnlock })
+        // "稍后提醒" on a reminder not yet due: it keeps its time.
+        assertNull(events.action(answered.token, NotificationActionId.SNOOZE))
+        assertEquals(answered.end, alarms.held[answered.token]!!.end)
+        // "已有结果": the step is done and its alarms go.
+        assertNull(events.action(answered.token, NotificationActionId.DONE))
+        assertEquals(StepStatus.DONE, screens.caseScreen(case).steps.first { it.id == "submit_exit" }.status)
+        assertTrue(alarms.held.isEmpty(), alarms.held.keys.toString())
+        // Again: the core refuses, in words, without a crash.
+        val refused = events.action(answered.token, NotificationActionId.DONE)
+        assertTrue(refused != null && refused.isNotBlank() && !refused.contains("#"))
     }
 }

@@ -17,6 +17,7 @@ import androidx.compose.ui.test.assertCountEquals
 import androidx.compose.ui.test.onFirst
 import androidx.compose.ui.test.onLast
 import androidx.compose.ui.test.onNodeWithTag
+import androidx.compose.ui.test.onNodeWithContentDescription
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performTextClearance
 import androidx.compose.ui.test.performTextInput
@@ -168,6 +169,8 @@ class UiFlowTest {
         onAllNodesWithText(submit.label).onLast().performClick()
         await("the deadline of the submitted exit") { c.case!!.steps.first { it.id == "submit_exit" }.deadline != null }
         val deadline = c.case!!.steps.first { it.id == "submit_exit" }.deadline!!
+        assertTrue(effects.alarms.held.isNotEmpty(), "the submission's reminders are set")
+        assertEquals(effects.alarms.held.keys.toList(), effects.store.tokens)
         scrollTo(deadline.text)
         onNodeWithText(deadline.text).assertExists()
         assertTrue(deadline.text.contains("北京时间"), deadline.text)
@@ -176,8 +179,8 @@ class UiFlowTest {
         onNodeWithText("撤销").performClick()
         await("the submission undone") { c.case!!.steps.first { it.id == "submit_exit" }.status == StepStatus.TODO }
         await("the deadline gone from the screen") { onAllNodesWithText(deadline.text).fetchSemanticsNodes().isEmpty() }
-        // The alarms followed the core: what the phone holds is the core's current sync.
-        assertEquals(emptyList(), runBlocking { screens.reminderSync(effects.scheduledReminders()) }.schedule)
+        // The alarms followed the core, from the same tap: set on submit, gone on undo.
+        await("the submission's alarms cancelled") { effects.alarms.held.isEmpty() && effects.store.tokens.isEmpty() }
     }
 
     @Test
@@ -346,6 +349,8 @@ class UiFlowTest {
         onNodeWithText(s.replaceData).performClick()
         await("the restore done") { c.backupDone != null }
         assertTrue(c.backupDone!!.replaced)
+        // The core leads home after a restore, and the outcome is said there.
+        await("home after the restore") { c.route == Route.Home }
         waitFor(c.backupDone!!.headline)
     }
 
@@ -403,7 +408,7 @@ class UiFlowTest {
         runBlocking { screens.act(case.id, "submit_exit", StepAction.SUBMIT, at = clock.instant()) }
         val zh = Strings.of(Language.ZH)
         val en = Strings.of(Language.EN)
-        c.permissions = PermissionState(notificationsAllowed = false, exactOptIn = false, exactAllowed = false)
+        c.permissions = PermissionState(notificationsAllowed = false, exactAllowed = false)
         c.go(Route.Settings)
         setContent { TuiluApp(c) }
         await("the settings") { c.settings != null }
@@ -413,11 +418,11 @@ class UiFlowTest {
         waitFor(zh.notificationRationale)
         onNodeWithText(zh.allowNotifications).performClick()
         await("the permission asked") { effects.notificationRequests == 1 }
-        // Exact alarms: opting in where the phone does not allow them leads to its page.
+        // Exact alarms: the switch shows the permission and leads to the system's page.
         scrollTo(zh.exactAlarms)
+        waitFor(zh.exactAlarmsOff)
         onNodeWithTag("exact-alarms").performClick()
         await("the exact-alarm page") { effects.opened.contains(SettingsPage.ExactAlarms) }
-        waitFor(zh.exactAlarmsDenied)
         // The makers' battery pages.
         val guide = zh.oemGuides.first { it.first == Oem.HUAWEI }.second
         scrollTo(guide)
@@ -455,15 +460,74 @@ class UiFlowTest {
         c.go(Route.Case("gone0000"))
         setContent { TuiluApp(c) }
         val s = Strings.of(Language.ZH)
+        // The core leads home and says why, in words (no id).
         await("the core's words") { c.message != null }
         val why = c.message!!
-        waitFor(why)
-        assertTrue(why.contains("gone0000") || why.contains("找不到"), why)
-        // Trying again asks the core again and says the same; back leads home.
-        onNodeWithText(s.retry).performClick()
-        waitFor(why)
-        onNodeWithText(s.back).performClick()
+        assertTrue(why.contains("不存在") && !why.contains("gone0000"), why)
         await("home") { c.route == Route.Home && c.home != null }
+        waitFor(why)
         waitFor(c.home!!.startLabel)
     }
+
+    @Test
+    fun theCaseMenuShowsHistoryMovesAndDeletesEvidenceAndDeletesTheCaseAfterAsking(): Unit = runComposeUiTest {
+        val case = runBlocking { screens.createCase("douyin.guild-exit", Demo.guildAnswers) }
+        runBlocking { screens.act(case.id, "check_account_status", StepAction.DONE) }
+        val file = File(vault, "Screenshot_20261001-101500.png")
+        renderPng(file, wDp = 60, hDp = 100) { androidx.compose.material3.Text("收益已结清") }
+        val added = runBlocking { screens.addEvidence(case.id, "check_account_status", file.path) }
+        c.go(Route.Case(case.id))
+        setContent { TuiluApp(c) }
+        await("the checklist") { c.case?.id == case.id }
+        // History: the journal in words, newest first, with undo on the last change.
+        waitForTag("case-menu")
+        onNodeWithTag("case-menu").performClick()
+        waitForTag("menu-HISTORY")
+        onNodeWithTag("menu-HISTORY").performClick()
+        await("the history") { c.history?.caseId == case.id }
+        val top = c.history!!.entries.first()
+        waitFor(top.text)
+        assertTrue(top.text.contains("检查账号状态"), top.text)
+        waitFor(c.history!!.entries.last().text)
+        assertEquals("创建了案件", c.history!!.entries.last().text)
+        onNodeWithContentDescription(s0.back).performClick()
+        await("back on the checklist") { c.route == Route.Case(case.id) }
+
+        // Evidence: moved to another step, then deleted after the core's question.
+        c.go(Route.Evidence(case.id, "check_account_status", ""))
+        await("the evidence") { c.evidence?.items?.size == 1 }
+        waitForTag("move-" + added.itemId)
+        onNodeWithTag("move-" + added.itemId).performClick()
+        waitForTag("move-backup_data")
+        onNodeWithTag("move-backup_data").performClick()
+        await("moved") { c.evidence?.items?.isEmpty() == true }
+        waitFor(c.result!!)
+        assertTrue(c.result!!.contains("移到第 2 步"), c.result)
+        c.go(Route.Evidence(case.id, "backup_data", ""))
+        await("the evidence of step 2") { c.evidence?.items?.size == 1 }
+        waitForTag("delete-" + added.itemId)
+        onNodeWithTag("delete-" + added.itemId).performClick()
+        await("the core's question") { c.confirm != null }
+        waitFor(c.confirm!!.first.title)
+        waitForTag("confirm-yes")
+        onNodeWithTag("confirm-yes").performClick()
+        await("deleted") { c.evidence?.items?.isEmpty() == true }
+
+        // The case: delete asks first and says what goes; yes leads home.
+        c.go(Route.Case(case.id))
+        await("the checklist again") { c.case?.id == case.id && c.route == Route.Case(case.id) }
+        waitForTag("case-menu")
+        onNodeWithTag("case-menu").performClick()
+        waitForTag("menu-DELETE")
+        onNodeWithTag("menu-DELETE").performClick()
+        await("the question") { c.confirm != null }
+        assertTrue(c.confirm!!.first.text.contains("无法恢复"), c.confirm!!.first.text)
+        assertTrue(runBlocking { screens.home() }.cases.isNotEmpty(), "nothing deleted before yes")
+        waitForTag("confirm-yes")
+        onNodeWithTag("confirm-yes").performClick()
+        await("home without the case") { c.route == Route.Home && c.home?.cases?.isEmpty() == true }
+        waitFor("已删除案件")
+    }
+
+    private val s0 = Strings.of(Language.ZH)
 }

@@ -1,78 +1,69 @@
 package app.tuilu.ui.reminders
 
 import app.tuilu.core.TuiluScreens
-import app.tuilu.core.uniffi.AppException
-import app.tuilu.core.uniffi.SnoozeChoice
-import app.tuilu.core.uniffi.StepAction
-import app.tuilu.ui.text
-import app.tuilu.ui.PermissionState
-import java.time.Instant
+import app.tuilu.core.uniffi.EventRecord
+import app.tuilu.core.uniffi.NotificationActionId
+import app.tuilu.core.uniffi.Os
+import app.tuilu.core.uniffi.PlatformStateRecord
+import app.tuilu.core.uniffi.UpdateRecord
 
-/** A notification action or a fired alarm, as the receiver gets it from the intent. */
-data class NotificationEvent(
-    val actionId: String?,
-    val reminderId: String,
-    val token: String,
-    val caseId: String?,
-    val stepId: String?,
-)
+/** What the platform allows, read just before each event (reading is all the shell does). */
+data class PlatformFacts(
+    /** `Build.VERSION.SDK_INT`. */
+    val sdk: Int,
+    /** `NotificationManagerCompat.areNotificationsEnabled()`. */
+    val notificationsAllowed: Boolean,
+    /** `AlarmManager.canScheduleExactAlarms()` (true before Android 12). */
+    val exactAlarmsAllowed: Boolean,
+) {
+    /** The platform's state for the core, with the tokens the phone holds. */
+    fun state(scheduled: List<String>, inForeground: Boolean) = PlatformStateRecord(
+        os = Os.Android(sdk.toUInt()),
+        notificationsAllowed = notificationsAllowed,
+        exactAlarmsAllowed = exactAlarmsAllowed,
+        pendingLimit = ANDROID_PENDING_LIMIT,
+        scheduled = scheduled,
+        inForeground = inForeground,
+    )
+
+    companion object {
+        /** Alarms Android lets one app hold. */
+        val ANDROID_PENDING_LIMIT: UInt = 500u
+    }
+}
 
 /**
- * What the receivers do, in plain Kotlin: the Android receivers only unpack intents and
- * call these. Every change goes through the core, then the alarms follow its new sync.
+ * Sends events to the core and performs what follows: the receivers unpack an intent into
+ * an [EventRecord] and call [on]; the screens do the same for taps. What the platform
+ * reports back (a refused alarm, a notification posted now) goes to the core as the next
+ * event. Nothing here maps actions, counts a budget or picks exact alarms.
  */
 class ReminderEvents(
     private val screens: TuiluScreens,
-    private val scheduler: ReminderScheduler,
-    private val store: ScheduledStore,
-    private val permissions: () -> PermissionState,
-    private val now: () -> Instant,
+    private val perform: (UpdateRecord) -> List<EventRecord>,
+    private val state: (inForeground: Boolean) -> PlatformStateRecord,
 ) {
-    /** Boot, time or zone change, locale change, app update, exact-alarm permission change, app start. */
-    suspend fun reschedule(): Applied =
-        scheduler.apply(screens.reminderSync(store.load()), permissions(), now())
-
-    /** The alarm fired and the notification was posted: the core records the delivery. */
-    suspend fun delivered(event: NotificationEvent) {
-        screens.delivered(listOf(event.token))
-    }
-
-    /**
-     * "已提交" marks the step submitted now (its clock starts); "已有结果" marks a step handed
-     * in as done; "稍后提醒" snoozes (never earlier than the reminder's planned time). The
-     * returned text is what to show if the core refused (a step no longer open, say).
-     */
-    suspend fun action(event: NotificationEvent): String? = try {
-        when (event.actionId) {
-            SUBMITTED -> {
-                val case = event.caseId ?: return null
-                val step = event.stepId ?: return null
-                screens.act(case, step, StepAction.SUBMIT, at = now())
-                reschedule()
-            }
-            DONE -> {
-                val case = event.caseId ?: return null
-                val step = event.stepId ?: return null
-                screens.act(case, step, StepAction.DONE, at = now())
-                reschedule()
-            }
-            SNOOZE -> scheduler.apply(
-                screens.snooze(event.reminderId, SnoozeChoice.ONE_HOUR, store.load()),
-                permissions(),
-                now(),
-            )
-            else -> Unit
+    /** Handles [event] and performs its effects; returns its update. */
+    suspend fun on(event: EventRecord, inForeground: Boolean = false): UpdateRecord {
+        val update = screens.handle(event, state(inForeground))
+        var next = perform(update)
+        // Follow-ups (refusals, deliveries) are answered once each; their effects too.
+        repeat(MAX_FOLLOW_UPS) {
+            if (next.isEmpty()) return update
+            next = next.flatMap { perform(screens.handle(it, state(inForeground))) }
         }
-        null
-    } catch (e: AppException) {
-        e.text
+        return update
     }
+
+    /** A notification's button (the core's id, from the intent); the refusal's words, if any. */
+    suspend fun action(token: String, action: NotificationActionId): String? =
+        on(EventRecord.NotificationAction(token, action)).message?.takeIf { it.isError }?.text
 
     companion object {
-        /** The core's notification action ids. */
-        const val SUBMITTED = "submitted"
-        /** "已有结果" on a step handed in: the answer came, the step is done. */
-        const val DONE = "done"
-        const val SNOOZE = "snooze"
+        private const val MAX_FOLLOW_UPS = 2
+
+        /** Android's receivers: alarms through [effects], the held tokens in [store]. */
+        fun android(screens: TuiluScreens, effects: ReminderEffects, store: ScheduledStore, facts: () -> PlatformFacts) =
+            ReminderEvents(screens, effects::perform) { fg -> facts().state(store.load(), fg) }
     }
 }
