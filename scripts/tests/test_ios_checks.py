@@ -73,7 +73,7 @@ def test_the_app_and_the_facade_use_only_names_the_bindings_have(generated):
     ("App/Sources/NewCaseScreen.swift", "case .yesNo, .choice:", "case .yesno, .choice:", "QuestionKind has no case `yesno`"),
     ("App/Sources/ReminderSync.swift", "n.actions.map(\\.id)", "n.actions.map(\\.ident)", "NotificationActionRecord has no member `ident`"),
     ("App/Tests/Fixtures.swift", "NotificationActionRecord(id: $0, label:", "NotificationActionRecord(id: $0, title:", "no NotificationActionRecord.init takes (id:title:)"),
-    ("Sources/TuiluCore/Tuilu+Screens.swift", "ViewContextRecord(language: language,", "ViewContextRecord(lang: language,", "no ViewContextRecord.init takes (lang:zone:now:)"),
+    ("Sources/TuiluCore/Tuilu+Screens.swift", "ViewContextRecord(language: settings.language,", "ViewContextRecord(lang: settings.language,", "no ViewContextRecord.init takes (lang:zone:now:)"),
     ("Sources/TuiluCore/Tuilu+Screens.swift", "app.caseScreen(ctx: context(), caseId: caseId)", "app.caseScreen(context: context(), caseId: caseId)", "no TuiluApp.caseScreen takes (context:caseId:)"),
     ("Sources/TuiluCore/Tuilu+Screens.swift", "app.undoLast(", "app.undoLatest(", "TuiluApp has no member `undoLatest`"),
 ])

@@ -27,6 +27,22 @@ enum NotificationKeys {
     static let stepId = "stepId"
 }
 
+/// When a request fires.
+///
+/// A deadline reminder is an instant: "the window closes in 1 hour" must come an hour
+/// before the window closes, whatever zone the phone has flown to by then. Only a reminder
+/// the core marks as wall-clock ("the morning of") may follow the local time. The core's
+/// notification record does not say which kind a reminder is yet (the effects model,
+/// issue 24, adds it); until it does, every reminder is an instant. iOS never decides the
+/// kind itself.
+enum PlannedTrigger: Equatable, Sendable {
+    /// Fires at this moment, in any zone (a time-interval trigger).
+    case instant(Date)
+    /// Fires at these wall-clock fields in the zone the phone is in when the time comes
+    /// (a floating calendar trigger): only for a reminder the core says is wall-clock.
+    case wallClock(DateComponents)
+}
+
 /// A notification request, independent of UserNotifications.
 struct PlannedRequest: Equatable, Sendable {
     /// The core's token: the request identifier, handed back as `scheduled` next time.
@@ -34,8 +50,7 @@ struct PlannedRequest: Equatable, Sendable {
     var title: String
     var body: String
     var categoryIdentifier: String
-    /// Wall-clock fields in the device's calendar, for a calendar trigger.
-    var fireDate: DateComponents
+    var trigger: PlannedTrigger
     var userInfo: [String: String]
 }
 
@@ -62,7 +77,7 @@ enum ReminderSyncLogic {
 
     /// The rolling window: remove what the core cancels and anything pending it did not
     /// keep; add the core's new reminders, nearest first, only as many as fit the budget.
-    static func plan(pending: [String], core: ReminderSyncRecord, calendar: Calendar) -> ReminderSyncPlan {
+    static func plan(pending: [String], core: ReminderSyncRecord) -> ReminderSyncPlan {
         let keep = Set(core.keep)
         var remove = core.cancel
         for id in pending where !keep.contains(id) && !remove.contains(id) {
@@ -71,24 +86,37 @@ enum ReminderSyncLogic {
         let window = min(Int(core.budget), systemLimit)
         let room = max(0, window - keep.count)
         let nearest = core.schedule.sorted { $0.fireAt < $1.fireAt }.prefix(room)
-        var categories: [PlannedCategory] = []
         let add = nearest.map { n -> PlannedRequest in
+            var info = [NotificationKeys.reminderId: n.id]
+            info[NotificationKeys.caseId] = n.caseId
+            info[NotificationKeys.stepId] = n.stepId
+            return PlannedRequest(
+                identifier: n.token, title: n.title, body: n.body,
+                categoryIdentifier: categoryIdentifier(n),
+                trigger: trigger(n),
+                userInfo: info)
+        }
+        return ReminderSyncPlan(remove: remove, add: add, categories: categories(Array(nearest)))
+    }
+
+    /// The trigger of a reminder: an instant, its `fireAt`. The core's record carries no
+    /// kind of timing yet, so no reminder is wall-clock (see `PlannedTrigger`).
+    static func trigger(_ n: NotificationViewRecord) -> PlannedTrigger {
+        .instant(n.fireAt)
+    }
+
+    /// The system categories of these reminders, each once, titled with the core's labels.
+    static func categories(_ reminders: [NotificationViewRecord]) -> [PlannedCategory] {
+        var categories: [PlannedCategory] = []
+        for n in reminders {
             let category = categoryIdentifier(n)
             if !categories.contains(where: { $0.identifier == category }) {
                 categories.append(PlannedCategory(
                     identifier: category,
                     actions: n.actions.map { PlannedAction(identifier: $0.id, title: $0.label) }))
             }
-            var info = [NotificationKeys.reminderId: n.id]
-            info[NotificationKeys.caseId] = n.caseId
-            info[NotificationKeys.stepId] = n.stepId
-            return PlannedRequest(
-                identifier: n.token, title: n.title, body: n.body,
-                categoryIdentifier: category,
-                fireDate: calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: n.fireAt),
-                userInfo: info)
         }
-        return ReminderSyncPlan(remove: remove, add: add, categories: categories)
+        return categories
     }
 
     /// The core's category (`deadline`, `follow_up`, `waiting_over`, `short_window`) with
@@ -126,28 +154,32 @@ struct ReminderSyncOutcome: Equatable, Sendable {
 protocol ReminderSyncing: Sendable {
     /// Brings the pending requests in line with the core's plan.
     func sync() async throws -> ReminderSyncOutcome
+    /// Registers the categories of every reminder the core plans, with the core's titles in
+    /// the current language: at launch (Apple asks for it before any notification can
+    /// arrive) and again when the language changes.
+    func registerCategories() async throws
 }
 
 /// Runs one sync at a time.
 actor ReminderSynchronizer: ReminderSyncing {
     private let planner: ReminderPlanning
     private let center: NotificationCenterProtocol
-    private let calendar: @Sendable () -> Calendar
 
-    init(
-        planner: ReminderPlanning,
-        center: NotificationCenterProtocol,
-        calendar: @escaping @Sendable () -> Calendar = { Calendar.current }
-    ) {
+    init(planner: ReminderPlanning, center: NotificationCenterProtocol) {
         self.planner = planner
         self.center = center
-        self.calendar = calendar
+    }
+
+    func registerCategories() async throws {
+        // With nothing scheduled the core lists every reminder it plans; nothing is added.
+        let record = try planner.plan(scheduled: [])
+        await center.register(ReminderSyncLogic.categories(record.schedule))
     }
 
     func sync() async throws -> ReminderSyncOutcome {
         let pending = await center.pendingIdentifiers()
         let record = try planner.plan(scheduled: pending)
-        let plan = ReminderSyncLogic.plan(pending: pending, core: record, calendar: calendar())
+        let plan = ReminderSyncLogic.plan(pending: pending, core: record)
         var authorization = await center.authorization()
         // Asked only once there is something to remind of: the first deadline, not launch.
         if !plan.add.isEmpty && authorization == .notDetermined {

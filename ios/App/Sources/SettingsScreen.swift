@@ -401,7 +401,7 @@ struct RemindersScreen: View {
     }
 
     private static func fireDate(_ request: UNNotificationRequest) -> Date? {
-        (request.trigger as? UNCalendarNotificationTrigger)?.nextTriggerDate()
+        SystemTrigger.nextDate(request.trigger)
     }
 }
 

@@ -12,11 +12,16 @@ struct TuiluIOSApp: App {
         WindowGroup {
             SceneRoot()
         }
+        // Registers the refresh task's handler; iOS cancels the task when its time is up.
+        .backgroundTask(.appRefresh(ReminderRefresh.identifier)) {
+            await ReminderRefresh.run()
+        }
     }
 }
 
 /// Sets the notification delegate at every launch, a background one for a notification
-/// action included, and re-syncs reminders when the clock or the time zone changes.
+/// action included, registers the notification categories, carries out actions kept before
+/// the first unlock, and re-syncs reminders when the clock or the time zone changes.
 final class AppDelegate: NSObject, UIApplicationDelegate {
     private let notifications = NotificationDelegate()
 
@@ -25,21 +30,39 @@ final class AppDelegate: NSObject, UIApplicationDelegate {
         didFinishLaunchingWithOptions launchOptions: [UIApplication.LaunchOptionsKey: Any]? = nil
     ) -> Bool {
         UNUserNotificationCenter.current().delegate = notifications
-        Task { await Self.catchUp() }
+        Task { await Self.launch() }
         return true
     }
 
-    /// A new day or another time zone: the wall-clock times of reminders change.
+    /// A new day or another time zone: relative times change, the window is re-planned.
     func applicationSignificantTimeChange(_ application: UIApplication) {
         Task { await Self.catchUp() }
+    }
+
+    /// The first unlock after a restart: the vault can be opened now.
+    func applicationProtectedDataDidBecomeAvailable(_ application: UIApplication) {
+        Task { await Self.launch() }
+    }
+
+    /// At launch: the categories first (Apple: register them before any notification can
+    /// arrive, with the core's titles), then the actions kept before the first unlock, then
+    /// the deliveries and the window.
+    static func launch() async {
+        guard let core = try? Core.shared() else { return }
+        try? await core.reminders.registerCategories()
+        await NotificationDelegate.carryOutQueued()
+        await catchUp()
     }
 
     /// Tells the core what was delivered, then re-syncs the rolling window.
     static func catchUp() async {
         guard let core = try? Core.shared() else { return }
-        core.screens.zone = .current
+        core.screens.followSystemZone()
         let delivered = await SystemNotificationCenter().deliveredIdentifiers()
-        if !delivered.isEmpty { try? core.screens.delivered(delivered) }
+        if !delivered.isEmpty {
+            _ = try? await VaultWrite.run("delivered") { try core.screens.delivered(delivered) }
+        }
+        guard !Task.isCancelled else { return }
         _ = try? await core.reminders.sync()
     }
 }
@@ -63,6 +86,7 @@ struct SceneRoot: View {
         }
         .task { await openCore() }
         .onChange(of: scenePhase) { _, phase in
+            if phase == .background { ReminderRefresh.schedule() }
             guard phase == .active, let store else { return }
             store.refreshAll()
             store.syncReminders()

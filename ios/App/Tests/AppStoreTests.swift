@@ -98,7 +98,9 @@ final class AppStoreTests: XCTestCase {
         let values = try XCTUnwrap(store.settingsValues)
         store.save(values.with(language: .en))
         XCTAssertEqual(store.settings?.languageLabel, "English")
-        // The change arrives through `changes()`; every view is then in English.
+        // The change arrives through `changes()`; every view is then in English, and the
+        // notification categories are registered again with the core's English titles.
         try await eventually { store.home?.startLabel != "开始一个退出流程" }
+        try await eventually { sync.registrations > 0 }
     }
 }

@@ -54,8 +54,12 @@ final class FakeCenter: NotificationCenterProtocol, @unchecked Sendable {
         return grants
     }
 
+    /// As UNUserNotificationCenter: a category registered again replaces the old one.
     func register(_ categories: [PlannedCategory]) async {
-        for c in categories where !self.categories.contains(c) { self.categories.append(c) }
+        for c in categories {
+            self.categories.removeAll { $0.identifier == c.identifier }
+            self.categories.append(c)
+        }
     }
 
     func removePending(_ identifiers: [String]) async {
@@ -79,9 +83,15 @@ struct FixedPlanner: ReminderPlanning {
 final class CountingSync: ReminderSyncing, @unchecked Sendable {
     var count = 0
 
+    var registrations = 0
+
     func sync() async throws -> ReminderSyncOutcome {
         count += 1
         return ReminderSyncOutcome(added: 0, removed: 0, pending: 0, budget: 60, authorization: .allowed)
+    }
+
+    func registerCategories() async throws {
+        registrations += 1
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import TuiluCore
+import UserNotifications
 import XCTest
 @testable import TuiluiOSApp
 
@@ -7,17 +8,12 @@ import XCTest
 /// in-memory notification center, then against the real core.
 final class ReminderSyncTests: XCTestCase {
     private let now = ISO8601DateFormatter().date(from: "2026-09-30T09:00:00Z")!
-    private var beijing: Calendar {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = Fixtures.beijing
-        return c
-    }
 
     func testRemovesWhatTheCoreCancelsAndStrangersAndAddsNearestFirst() {
         let record = ReminderSyncRecord(
             schedule: [notification("late", fireAt: now + 86400 * 2), notification("soon", fireAt: now + 3600)],
             cancel: ["old#f0"], keep: ["kept#f1"], budget: 60)
-        let plan = ReminderSyncLogic.plan(pending: ["kept#f1", "old#f0", "stray"], core: record, calendar: beijing)
+        let plan = ReminderSyncLogic.plan(pending: ["kept#f1", "old#f0", "stray"], core: record)
         XCTAssertEqual(plan.remove, ["old#f0", "stray"])
         XCTAssertEqual(plan.add.map(\.identifier), ["soon#f1", "late#f1"])
     }
@@ -26,8 +22,7 @@ final class ReminderSyncTests: XCTestCase {
         let keep = (0..<58).map { "k\($0)#f" }
         let schedule = (0..<5).map { notification("n\($0)", fireAt: now + Double($0) * 3600) }
         let plan = ReminderSyncLogic.plan(
-            pending: keep, core: ReminderSyncRecord(schedule: schedule, cancel: [], keep: keep, budget: 60),
-            calendar: beijing)
+            pending: keep, core: ReminderSyncRecord(schedule: schedule, cancel: [], keep: keep, budget: 60))
         XCTAssertEqual(plan.add.map(\.identifier), ["n0#f1", "n1#f1"])
         XCTAssertEqual(plan.remove, [])
     }
@@ -35,20 +30,34 @@ final class ReminderSyncTests: XCTestCase {
     func testTheSystemLimitCapsAnOversizedBudget() {
         let schedule = (0..<80).map { notification("n\($0)", fireAt: now + Double($0) * 60) }
         let plan = ReminderSyncLogic.plan(
-            pending: [], core: ReminderSyncRecord(schedule: schedule, cancel: [], keep: [], budget: 100),
-            calendar: beijing)
+            pending: [], core: ReminderSyncRecord(schedule: schedule, cancel: [], keep: [], budget: 100))
         XCTAssertEqual(plan.add.count, ReminderSyncLogic.systemLimit)
     }
 
-    func testCalendarTriggersKeepTheWallClockTime() {
-        // 01:30 UTC is 09:30 in Beijing.
-        let at = ISO8601DateFormatter().date(from: "2026-10-09T01:30:00Z")!
+    func testADeadlineReminderIsAnInstantWhateverTheZone() {
+        // "The window closes in 1 hour", planned for 22:59 in Beijing (14:59 UTC).
+        let at = ISO8601DateFormatter().date(from: "2026-10-09T14:59:00Z")!
         let plan = ReminderSyncLogic.plan(
-            pending: [], core: ReminderSyncRecord(schedule: [notification("d", fireAt: at)], cancel: [], keep: [], budget: 60),
-            calendar: beijing)
-        let c = plan.add[0].fireDate
-        XCTAssertEqual([c.year, c.month, c.day, c.hour, c.minute], [2026, 10, 9, 9, 30])
-        XCTAssertNil(c.timeZone, "a floating date follows the wall clock")
+            pending: [], core: ReminderSyncRecord(schedule: [notification("d", fireAt: at)], cancel: [], keep: [], budget: 60))
+        XCTAssertEqual(plan.add[0].trigger, .instant(at))
+    }
+
+    func testAnInstantBecomesATimeIntervalTriggerThatIgnoresTheZone() throws {
+        let at = ISO8601DateFormatter().date(from: "2026-10-09T14:59:00Z")!
+        let trigger = SystemTrigger.make(.instant(at), now: at - 3600)
+        let interval = try XCTUnwrap(trigger as? UNTimeIntervalNotificationTrigger)
+        XCTAssertEqual(interval.timeInterval, 3600)
+        XCTAssertFalse(interval.repeats)
+        // A moment already past still fires (at once), it does not fail to schedule.
+        let late = try XCTUnwrap(SystemTrigger.make(.instant(at), now: at + 10) as? UNTimeIntervalNotificationTrigger)
+        XCTAssertEqual(late.timeInterval, 1)
+    }
+
+    func testOnlyAWallClockReminderGetsAFloatingCalendarTrigger() throws {
+        let fields = DateComponents(year: 2026, month: 10, day: 9, hour: 9, minute: 0)
+        let trigger = try XCTUnwrap(SystemTrigger.make(.wallClock(fields), now: now) as? UNCalendarNotificationTrigger)
+        XCTAssertEqual(trigger.dateComponents.hour, 9)
+        XCTAssertNil(trigger.dateComponents.timeZone, "a morning-of reminder follows the local time")
     }
 
     func testOneCategoryPerSetOfActionsWithTheCoresLabels() {
@@ -59,7 +68,7 @@ final class ReminderSyncTests: XCTestCase {
                 notification("c", fireAt: now + 180, category: "waiting_over", actions: ["snooze"]),
             ],
             cancel: [], keep: [], budget: 60)
-        let plan = ReminderSyncLogic.plan(pending: [], core: record, calendar: beijing)
+        let plan = ReminderSyncLogic.plan(pending: [], core: record)
         XCTAssertEqual(plan.categories.map(\.identifier), ["deadline.submitted.snooze", "waiting_over.snooze"])
         XCTAssertEqual(plan.categories[0].actions.map(\.title), ["已提交", "稍后提醒"])
         XCTAssertEqual(plan.add[0].userInfo[NotificationKeys.caseId], "case1")
@@ -67,18 +76,36 @@ final class ReminderSyncTests: XCTestCase {
         XCTAssertEqual(plan.add[0].userInfo[NotificationKeys.reminderId], "a")
     }
 
+    func testCategoriesAreRegisteredWithoutSchedulingAndFollowTheLanguage() async throws {
+        let dir = try Fixtures.vault()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let screens = try Fixtures.screens(dir)
+        _ = try Fixtures.submittedCase(screens)
+        let center = FakeCenter()
+        let sync = ReminderSynchronizer(planner: ScreensReminderPlanner(screens: screens), center: center)
+        try await sync.registerCategories()
+        XCTAssertEqual(center.requests, [], "registering adds no request and asks no permission")
+        XCTAssertEqual(center.authorizationRequests, 0)
+        XCTAssertTrue(center.categories.contains { $0.actions.map(\.title).contains("稍后提醒") })
+
+        screens.language = .en
+        try await sync.registerCategories()
+        let titles = center.categories.flatMap { $0.actions.map(\.title) }
+        XCTAssertFalse(titles.contains("稍后提醒"), "re-registered in English: \(titles)")
+    }
+
     func testAuthorizationIsAskedOnlyWhenThereIsSomethingToRemind() async throws {
         let center = FakeCenter()
         let nothing = ReminderSynchronizer(
             planner: FixedPlanner { scheduled in ReminderSyncRecord(schedule: [], cancel: [], keep: scheduled, budget: 60) },
-            center: center, calendar: { self.beijing })
+            center: center)
         _ = try await nothing.sync()
         XCTAssertEqual(center.authorizationRequests, 0, "not at launch")
 
         let schedule = [notification("a", fireAt: now + 60)]
         let withDeadline = ReminderSynchronizer(
             planner: FixedPlanner { _ in ReminderSyncRecord(schedule: schedule, cancel: [], keep: [], budget: 60) },
-            center: center, calendar: { self.beijing })
+            center: center)
         let outcome = try await withDeadline.sync()
         XCTAssertEqual(center.authorizationRequests, 1)
         XCTAssertEqual(outcome.added, 1)
@@ -89,11 +116,11 @@ final class ReminderSyncTests: XCTestCase {
         let center = FakeCenter()
         center.status = .denied
         center.requests = [PlannedRequest(
-            identifier: "gone#f", title: "", body: "", categoryIdentifier: "", fireDate: DateComponents(), userInfo: [:])]
+            identifier: "gone#f", title: "", body: "", categoryIdentifier: "", trigger: .instant(now), userInfo: [:])]
         let schedule = [notification("a", fireAt: now + 60)]
         let sync = ReminderSynchronizer(
             planner: FixedPlanner { _ in ReminderSyncRecord(schedule: schedule, cancel: ["gone#f"], keep: [], budget: 60) },
-            center: center, calendar: { self.beijing })
+            center: center)
         let outcome = try await sync.sync()
         XCTAssertEqual(outcome.authorization, .denied)
         XCTAssertEqual(center.requests, [])
@@ -106,7 +133,7 @@ final class ReminderSyncTests: XCTestCase {
         let screens = try Fixtures.screens(dir)
         let center = FakeCenter()
         let sync = ReminderSynchronizer(
-            planner: ScreensReminderPlanner(screens: screens), center: center, calendar: { self.beijing })
+            planner: ScreensReminderPlanner(screens: screens), center: center)
 
         let empty = try await sync.sync()
         XCTAssertEqual(empty.added, 0)
@@ -141,7 +168,7 @@ final class ReminderSyncTests: XCTestCase {
         let center = FakeCenter()
         let actions = NotificationActions(screens: screens, pending: { await center.pendingIdentifiers() })
         let sync = ReminderSynchronizer(
-            planner: ScreensReminderPlanner(screens: screens), center: center, calendar: { self.beijing })
+            planner: ScreensReminderPlanner(screens: screens), center: center)
         _ = try await sync.sync()
 
         // Snooze one of the submission's reminders, then answer it from another.
@@ -159,5 +186,34 @@ final class ReminderSyncTests: XCTestCase {
             _ = try await actions.perform("unknown", userInfo: second.userInfo)
             XCTFail("an unknown action must fail")
         } catch {}
+    }
+
+    func testAnActionBeforeTheFirstUnlockIsKeptAndCarriedOutAtItsTime() async throws {
+        let dir = try Fixtures.vault()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let queue = ActionQueue(file: dir.appendingPathComponent("queue/actions.json"))
+        let screens = try Fixtures.screens(dir)
+        var screen = try screens.createCase("douyin.guild-exit", answers: Fixtures.guildAnswers)
+        for step in Fixtures.stepsBeforeSubmit {
+            screen = try screens.act(screen.id, step: step, action: .done)
+        }
+        screen = try screens.act(screen.id, step: "submit_exit", action: .submit)
+        let center = FakeCenter()
+        let sync = ReminderSynchronizer(planner: ScreensReminderPlanner(screens: screens), center: center)
+        _ = try await sync.sync()
+        let request = try XCTUnwrap(center.requests.last)
+        let reminder = try XCTUnwrap(request.userInfo[NotificationKeys.reminderId])
+
+        // Pressed while the vault could not be opened: written down, not dropped.
+        let pressed = now + 600
+        try queue.append(QueuedAction(reminderId: reminder, action: NotificationActions.done, at: pressed, title: request.title))
+        let kept = queue.drain()
+        XCTAssertEqual(kept.map(\.reminderId), [reminder])
+        XCTAssertEqual(queue.drain(), [], "carried out once")
+
+        let actions = NotificationActions(screens: screens, pending: { await center.pendingIdentifiers() })
+        for action in kept { _ = try await actions.perform(action) }
+        let after = try screens.caseScreen(screen.id)
+        XCTAssertEqual(after.steps.first { $0.id == "submit_exit" }?.status, .done)
     }
 }
