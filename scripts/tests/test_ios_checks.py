@@ -123,3 +123,74 @@ def test_the_project_check_catches_an_untranslated_string(tmp_path, capsys):
     home.write_text(home.read_text(encoding="utf-8").replace('.navigationTitle("退路")', '.navigationTitle("新的标题")'), encoding="utf-8")
     assert ios_project_check.main(str(ios)) == 1
     assert "新的标题" in capsys.readouterr().err
+
+
+def edit(ios, rel, old, new):
+    """Replaces `old` (once) in ios/`rel` of a copy; the test fails if `old` is gone."""
+    path = ios / rel
+    body = path.read_text(encoding="utf-8")
+    assert old in body, f"{old!r} not in {rel}: update the test"
+    path.write_text(body.replace(old, new, 1), encoding="utf-8")
+
+
+# A bad project, one defect at a time: the check fails and names it. (The project as it is
+# passes: test_the_project_check_passes_and_catches_a_missing_app_group.)
+BAD_PROJECTS = [
+    pytest.param("project.yml",
+                 "      - path: Privacy/App/PrivacyInfo.xcprivacy\n        buildPhase: resources\n", "",
+                 "TuiluApp has one privacy manifest", id="app-without-privacy-manifest"),
+    pytest.param("project.yml",
+                 "      - path: Privacy/ShareExtension/PrivacyInfo.xcprivacy\n        buildPhase: resources", "",
+                 "TuiluShare has one privacy manifest", id="extension-without-privacy-manifest"),
+    pytest.param("Privacy/App/PrivacyInfo.xcprivacy",
+                 "\t<key>NSPrivacyTracking</key>\n\t<false/>", "\t<key>NSPrivacyTracking</key>\n\t<true/>",
+                 "NSPrivacyTracking false", id="tracking"),
+    pytest.param("Privacy/ShareExtension/PrivacyInfo.xcprivacy", "<string>C617.1</string>", "<string>DDA9.1</string>",
+                 "TuiluShare's privacy manifest declares NSPrivacyAccessedAPICategoryFileTimestamp C617.1",
+                 id="no-file-timestamp-reason"),
+    pytest.param("Privacy/App/PrivacyInfo.xcprivacy", "<string>E174.1</string>", "<string>E174.9</string>",
+                 "has reasons Apple lists for it", id="invented-reason"),
+    pytest.param("App/Sources/Notifications.swift",
+                 "return UNTimeIntervalNotificationTrigger(timeInterval: max(1, date.timeIntervalSince(now)), repeats: false)",
+                 "return UNCalendarNotificationTrigger(dateMatching: Calendar.current.dateComponents("
+                 "[.year, .month, .day, .hour, .minute, .second], from: date), repeats: false)",
+                 "a UNCalendarNotificationTrigger outside the core's wall-clock kind", id="floating-deadline-trigger"),
+    pytest.param("project.yml", 'SWIFT_VERSION: "6.0"', 'SWIFT_VERSION: "5.0"',
+                 "SWIFT_VERSION is 6", id="swift-5"),
+    pytest.param("Package.swift", "// swift-tools-version:6.0", "// swift-tools-version:5.9",
+                 "Package.swift is swift-tools-version 6", id="package-swift-5"),
+    pytest.param("project.yml", 'IPHONEOS_DEPLOYMENT_TARGET: "17.0"', 'IPHONEOS_DEPLOYMENT_TARGET: "16.0"',
+                 "IPHONEOS_DEPLOYMENT_TARGET 16.0", id="two-deployment-targets"),
+    pytest.param("project.yml", "BGTaskSchedulerPermittedIdentifiers: [app.tuilu.ios.reminders]",
+                 "BGTaskSchedulerPermittedIdentifiers: [app.tuilu.ios.refresh]",
+                 "app.tuilu.ios.reminders is in BGTaskSchedulerPermittedIdentifiers", id="undeclared-task-identifier"),
+    pytest.param("project.yml", "UIBackgroundModes: [fetch]", "UIBackgroundModes: [audio]",
+                 "the `fetch` background mode", id="no-fetch-mode"),
+    pytest.param("App/Sources/TuiluIOSApp.swift", "        try? await core.reminders.registerCategories()\n", "",
+                 "the notification categories are registered at launch", id="categories-not-registered-at-launch"),
+    pytest.param("App/Sources/TuiluIOSApp.swift", "        UNUserNotificationCenter.current().delegate = notifications\n", "",
+                 "the notification delegate is set at launch", id="no-delegate-at-launch"),
+    pytest.param("project.yml", "        product: TuiluCore\n        link: false\n", "        product: TuiluCore\n",
+                 "TuiluAppTests does not link the TuiluCore package again", id="core-linked-twice"),
+    pytest.param("project.yml", '|| ANY $attachment.registeredTypeIdentifiers UTI-CONFORMS-TO "com.adobe.pdf"', "",
+                 "the activation rule accepts exactly the Swift's types", id="activation-rule-drops-pdf"),
+    pytest.param("project.yml", "ITSAppUsesNonExemptEncryption: true", "ITSAppUsesNonExemptEncryption: false",
+                 "ITSAppUsesNonExemptEncryption is YES", id="encryption-denied"),
+]
+
+
+@pytest.mark.parametrize("rel, old, new, expected", BAD_PROJECTS)
+def test_the_project_check_fails_on_a_bad_project(tmp_path, capsys, rel, old, new, expected):
+    ios = copy_ios(tmp_path)
+    edit(ios, rel, old, new)
+    assert ios_project_check.main(str(ios)) == 1
+    err = capsys.readouterr().err
+    assert expected in err, err
+
+
+def test_a_user_defaults_suite_needs_its_reason(tmp_path, capsys):
+    ios = copy_ios(tmp_path)
+    edit(ios, "App/Shared/Storage.swift", "enum Storage {",
+         'enum Storage {\n    static let defaults = UserDefaults(suiteName: "group.app.tuilu")')
+    assert ios_project_check.main(str(ios)) == 1
+    assert "declares UserDefaults 1C8F.1" in capsys.readouterr().err
