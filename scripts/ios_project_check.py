@@ -17,6 +17,10 @@
   BGTaskSchedulerPermittedIdentifiers are the ones the Swift registers and schedules;
 - at launch (`didFinishLaunchingWithOptions`) the app sets the notification delegate and
   registers the notification categories;
+- every vault write (the facade's writing calls) runs, in the app, inside a background task
+  (`write`, `VaultWrite.sync`, `VaultWrite.run`, at the call or at every call of the
+  function making it) and, in the extension, in a function that holds
+  `performExpiringActivity`;
 - no floating deadline trigger: a `UNCalendarNotificationTrigger` is built only in the
   branch of the core's wall-clock kind (`.wallClock`); an instant is a time-interval
   trigger;
@@ -52,6 +56,16 @@ REASONS = {
     "NSPrivacyAccessedAPICategoryActiveKeyboards": {"3EC4.1", "54BD.1"},
     "NSPrivacyAccessedAPICategoryUserDefaults": {"CA92.1", "1C8F.1", "C56D.1", "AC6B.1"},
 }
+# The facade's calls that write the vault (TuiluScreens): in the app each runs inside a
+# background task (VaultWrite), in the extension inside performExpiringActivity.
+VAULT_WRITES = {
+    "setRuleUpdateSource", "checkRuleUpdates", "createCase", "act", "undo", "deleteEvidence",
+    "deleteCase", "setFacts", "markLetterSent", "flag", "snooze", "dismiss", "notificationAction",
+    "delivered", "importHolidayYear", "backupNotKept", "addPack", "addEvidence", "verifyEvidence",
+    "exportBundle", "createBackup", "restoreBackup", "saveSettings",
+}
+APP_WRAPPERS = ("write", "VaultWrite.sync", "VaultWrite.run")
+EXTENSION_WRAPPERS = ("ExpiringActivity.hold", "ProcessInfo.processInfo.performExpiringActivity")
 # What the linked Rust core calls (SQLite's Unix VFS and std::fs: stat, fstat, fstatfs).
 CORE_REASONS = {
     "NSPrivacyAccessedAPICategoryFileTimestamp": "C617.1",
@@ -139,8 +153,16 @@ def text(src, n):
 
 
 def callee(src, call):
-    """The called name of a call_expression (`a.b.c(` gives `a.b.c`)."""
-    return text(src, call.children[0]) if call.children else ""
+    """The called name of a call_expression (`a.b.c(` gives `a.b.c`; with a trailing
+    closure, `f(x) { }` gives `f`)."""
+    head = call.children[0] if call.children else None
+    # tree-sitter-swift reads `try await f(x) { }` as a call whose head is `try await f(x)`.
+    while head is not None and head.type in ("call_expression", "try_expression", "await_expression"):
+        if head.type == "call_expression":
+            head = head.children[0] if head.children else None
+        else:
+            head = head.children[-1] if head.children else None
+    return text(src, head) if head is not None else ""
 
 
 def swift_text(paths):
@@ -327,6 +349,72 @@ def check_triggers(c, paths):
     c.check(interval_calls > 0, "instants are scheduled with UNTimeIntervalNotificationTrigger")
 
 
+def enclosing(node, *types):
+    n = node.parent
+    while n is not None and n.type not in types:
+        n = n.parent
+    return n
+
+
+def wrapped(src, node, wrappers):
+    n = node.parent
+    while n is not None:
+        if n.type == "call_expression" and callee(src, n) in wrappers:
+            return True
+        n = n.parent
+    return False
+
+
+def function_name(src, f):
+    name = f.child_by_field_name("name") if f is not None else None
+    return text(src, name) if name is not None else None
+
+
+def check_vault_writes(c, app_paths, share_paths):
+    """Every vault write of the app runs inside a background task; of the extension, inside
+    performExpiringActivity (0xdead10cc: see docs/ios.md, "Background execution")."""
+    parsed = {path: parse_swift(path) for path in set(app_paths) | set(share_paths)}
+
+    def writes(path):
+        src, tree = parsed[path]
+        for call in nodes(tree, "call_expression"):
+            parts = callee(src, call).split(".")
+            if len(parts) >= 2 and parts[-2] == "screens" and parts[-1] in VAULT_WRITES:
+                yield src, call, parts[-1]
+
+    # The app: wrapped where it is called, or in a function whose every call is wrapped.
+    deferred = {}
+    count = 0
+    for path in app_paths:
+        for src, call, name in writes(path):
+            count += 1
+            if wrapped(src, call, APP_WRAPPERS):
+                continue
+            f = function_name(src, enclosing(call, "function_declaration"))
+            deferred.setdefault((path, f), []).append(f"{path}:{call.start_point[0] + 1}: screens.{name}")
+
+    def calls_of(f, paths):
+        return [(src, call) for p in paths for src, call in
+                ((parsed[p][0], n) for n in nodes(parsed[p][1], "call_expression"))
+                if f and callee(src, call).split(".")[-1] == f]
+
+    for (path, f), where in deferred.items():
+        # Callers in the function's own file first (a name like `perform` recurs elsewhere).
+        callers = calls_of(f, [path]) or calls_of(f, app_paths)
+        ok = bool(callers) and all(wrapped(src, call, APP_WRAPPERS) for src, call in callers)
+        c.check(ok, f"{', '.join(where)} writes the vault outside a background task "
+                    f"(wrap it in write/VaultWrite.sync/VaultWrite.run, or every call of {f})")
+    c.check(count > 0, "the app's vault writes were found")
+    for path in share_paths:
+        if "/App/Shared/" in path:
+            continue
+        for src, call, name in writes(path):
+            f = enclosing(call, "function_declaration")
+            body = text(src, f) if f is not None else ""
+            c.check(any(w + "(" in body for w in EXTENSION_WRAPPERS),
+                    f"{path}:{call.start_point[0] + 1}: screens.{name} in the extension runs inside performExpiringActivity")
+
+
 def main(ios):
     c = Checks()
     with open(os.path.join(ios, "project.yml"), encoding="utf-8") as f:
@@ -380,6 +468,7 @@ def main(ios):
     check_background_refresh(c, info, app_swift)
     check_launch(c, app_paths)
     check_triggers(c, app_paths)
+    check_vault_writes(c, app_paths, share_paths)
     c.check(info.get("ITSAppUsesNonExemptEncryption") is True,
             "ITSAppUsesNonExemptEncryption is YES: the core implements age encryption itself (docs/ios.md)")
     c.check(bool(info.get("NSCameraUsageDescription")), "the app says why it uses the camera")

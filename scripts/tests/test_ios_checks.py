@@ -176,6 +176,23 @@ BAD_PROJECTS = [
                  "the activation rule accepts exactly the Swift's types", id="activation-rule-drops-pdf"),
     pytest.param("project.yml", "ITSAppUsesNonExemptEncryption: true", "ITSAppUsesNonExemptEncryption: false",
                  "ITSAppUsesNonExemptEncryption is YES", id="encryption-denied"),
+    pytest.param("App/Sources/AppStore.swift", 'write("undo", { try screens.undo(caseId) })',
+                 "attempt({ try screens.undo(caseId) })",
+                 "screens.undo writes the vault outside a background task", id="write-without-background-task"),
+    pytest.param("App/Sources/AppStore.swift",
+                 'let added = try await VaultWrite.run("import evidence") {\n'
+                 "                    try await screens.addEvidence(caseId, step: stepId, fileAt: url, onProgress: progress)\n"
+                 "                }",
+                 "let added = try await screens.addEvidence(caseId, step: stepId, fileAt: url, onProgress: progress)",
+                 "screens.addEvidence writes the vault outside a background task", id="import-without-background-task"),
+    pytest.param("App/Sources/Notifications.swift",
+                 '_ = try await VaultWrite.run("notification action") { try await actions.perform(action) }',
+                 "_ = try await actions.perform(action)",
+                 "screens.notificationAction writes the vault outside a background task",
+                 id="notification-action-without-background-task"),
+    pytest.param("ShareExtension/ShareViewController.swift",
+                 '        ExpiringActivity.hold(reason: "Tuilu: adding evidence to the vault", until: task)\n', "",
+                 "in the extension runs inside performExpiringActivity", id="extension-without-expiring-activity"),
 ]
 
 
