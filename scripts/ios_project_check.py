@@ -60,7 +60,7 @@ REASONS = {
 # background task (VaultWrite), in the extension inside performExpiringActivity.
 VAULT_WRITES = {
     "setRuleUpdateSource", "checkRuleUpdates", "createCase", "act", "undo", "deleteEvidence",
-    "deleteCase", "setFacts", "markLetterSent", "flag", "snooze", "dismiss", "notificationAction",
+    "deleteCase", "setFacts", "markLetterSent", "flagRule", "snooze", "dismiss", "notificationAction",
     "delivered", "importHolidayYear", "backupNotKept", "addPack", "addEvidence", "verifyEvidence",
     "exportBundle", "createBackup", "restoreBackup", "saveSettings",
 }
