@@ -17,7 +17,8 @@
   BGTaskSchedulerPermittedIdentifiers are the ones the Swift registers and schedules;
 - at launch (`didFinishLaunchingWithOptions`) the app sets the notification delegate and
   registers the notification categories;
-- every vault write (the facade's writing calls) runs, in the app, inside a background task
+- every vault write (the facade's writing calls, and the reminder synchronizer's
+  `reminders.send`/`sync`) runs, in the app, inside a background task
   (`write`, `VaultWrite.sync`, `VaultWrite.run`, at the call or at every call of the
   function making it) and, in the extension, in a function that holds
   `performExpiringActivity`;
@@ -62,7 +63,7 @@ VAULT_WRITES = {
     "setRuleUpdateSource", "checkRuleUpdates", "createCase", "act", "undo", "deleteEvidence",
     "deleteCase", "setFacts", "markLetterSent", "flagRule", "snooze", "dismiss", "notificationAction",
     "delivered", "importHolidayYear", "backupNotKept", "addPack", "addEvidence", "verifyEvidence",
-    "exportBundle", "createBackup", "restoreBackup", "saveSettings",
+    "exportBundle", "createBackup", "restoreBackup", "saveSettings", "handle",
 }
 APP_WRAPPERS = ("write", "VaultWrite.sync", "VaultWrite.run")
 EXTENSION_WRAPPERS = ("ExpiringActivity.hold", "ProcessInfo.processInfo.performExpiringActivity")
@@ -357,7 +358,8 @@ def enclosing(node, *types):
 
 
 def wrapped(src, node, wrappers):
-    n = node.parent
+    """`node` is inside a call of one of `wrappers` (or is one)."""
+    n = node
     while n is not None:
         if n.type == "call_expression" and callee(src, n) in wrappers:
             return True
@@ -376,11 +378,16 @@ def check_vault_writes(c, app_paths, share_paths):
     parsed = {path: parse_swift(path) for path in set(app_paths) | set(share_paths)}
 
     def writes(path):
+        """Calls of the facade's writes and of the reminder synchronizer (whose every event
+        may write), outside the synchronizer itself (its callers are checked)."""
+        if os.path.basename(path) == "ReminderSync.swift":
+            return
         src, tree = parsed[path]
         for call in nodes(tree, "call_expression"):
             parts = callee(src, call).split(".")
-            if len(parts) >= 2 and parts[-2] == "screens" and parts[-1] in VAULT_WRITES:
-                yield src, call, parts[-1]
+            if len(parts) >= 2 and ((parts[-2] == "screens" and parts[-1] in VAULT_WRITES)
+                                    or (parts[-2] == "reminders" and parts[-1] in ("send", "sync"))):
+                yield src, call, ".".join(parts[-2:])
 
     # The app: wrapped where it is called, or in a function whose every call is wrapped.
     deferred = {}
@@ -391,17 +398,36 @@ def check_vault_writes(c, app_paths, share_paths):
             if wrapped(src, call, APP_WRAPPERS):
                 continue
             f = function_name(src, enclosing(call, "function_declaration"))
-            deferred.setdefault((path, f), []).append(f"{path}:{call.start_point[0] + 1}: screens.{name}")
+            deferred.setdefault((path, f), []).append(f"{path}:{call.start_point[0] + 1}: {name}")
 
     def calls_of(f, paths):
+        """Calls of a function named `f`, except from inside a function of that name (the
+        facade's call the function is named after, or a recursion)."""
         return [(src, call) for p in paths for src, call in
                 ((parsed[p][0], n) for n in nodes(parsed[p][1], "call_expression"))
-                if f and callee(src, call).split(".")[-1] == f]
+                if f and callee(src, call).split(".")[-1] == f
+                and function_name(src, enclosing(call, "function_declaration")) != f]
 
+    # A function making an unwrapped write is fine when every call of it is wrapped, or is
+    # in a function of which the same holds (followed a few levels).
     for (path, f), where in deferred.items():
-        # Callers in the function's own file first (a name like `perform` recurs elsewhere).
-        callers = calls_of(f, [path]) or calls_of(f, app_paths)
-        ok = bool(callers) and all(wrapped(src, call, APP_WRAPPERS) for src, call in callers)
+        todo, seen, ok = [(path, f, 0)], set(), True
+        while todo and ok:
+            p, name, depth = todo.pop()
+            if (p, name) in seen:
+                continue
+            seen.add((p, name))
+            # Callers in the function's own file first (a name like `perform` recurs elsewhere).
+            callers = calls_of(name, [p]) or calls_of(name, app_paths)
+            if not callers or depth > 4:
+                ok = False
+                break
+            for src, call in callers:
+                if wrapped(src, call, APP_WRAPPERS):
+                    continue
+                outer = function_name(src, enclosing(call, "function_declaration"))
+                caller_path = next(q for q in app_paths if parsed[q][0] is src)
+                todo.append((caller_path, outer, depth + 1))
         c.check(ok, f"{', '.join(where)} writes the vault outside a background task "
                     f"(wrap it in write/VaultWrite.sync/VaultWrite.run, or every call of {f})")
     c.check(count > 0, "the app's vault writes were found")
@@ -412,7 +438,7 @@ def check_vault_writes(c, app_paths, share_paths):
             f = enclosing(call, "function_declaration")
             body = text(src, f) if f is not None else ""
             c.check(any(w + "(" in body for w in EXTENSION_WRAPPERS),
-                    f"{path}:{call.start_point[0] + 1}: screens.{name} in the extension runs inside performExpiringActivity")
+                    f"{path}:{call.start_point[0] + 1}: {name} in the extension runs inside performExpiringActivity")
 
 
 def main(ios):

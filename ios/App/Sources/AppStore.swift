@@ -142,9 +142,11 @@ final class AppStore {
             if let id = change.caseId { refreshCase(id) }
         case .settingsChanged:
             refreshAll()
-            // The categories' action titles are the core's words: re-registered in the
-            // new language.
+            // Quiet hours, the reminder time or the language changed: the core sets every
+            // reminder again, and the categories' titles (its words) are registered again.
+            send(.settingsChanged)
             registerCategories()
+            return
         case .rulesChanged, .calendarChanged:
             refreshAll()
         }
@@ -153,7 +155,18 @@ final class AppStore {
 
     func registerCategories() {
         guard let reminders else { return }
-        Task { try? await reminders.registerCategories() }
+        Task { await reminders.registerCategories() }
+    }
+
+    /// A platform event to the core; its effects are performed, as a background task.
+    func send(_ event: EventRecord) {
+        guard let reminders else { return }
+        Task {
+            let outcome = try? await VaultWrite.run("reminders") {
+                await reminders.send(event, inForeground: false, at: nil).1
+            }
+            if let outcome { lastSync = outcome }
+        }
     }
 
     /// Everything on screen again (launch, foreground, a new day, another time zone).
@@ -189,13 +202,12 @@ final class AppStore {
         evidence[route] = attempt { try screens.evidenceList(caseId, step: stepId) }
     }
 
+    /// The core re-plans the window after a change made here or elsewhere.
     func syncReminders() {
         guard let reminders else { return }
         Task {
-            do {
-                lastSync = try await reminders.sync()
-            } catch {
-                self.error = message(for: error)
+            if let outcome = try? await VaultWrite.run("reminders", { await reminders.sync() }) {
+                lastSync = outcome
             }
         }
     }
@@ -218,13 +230,28 @@ final class AppStore {
         questionnaire = attempt { try screens.questionnaire(scenario, answers: answers) }
     }
 
+    /// Creates the case through the core's event: the update carries the case's screen,
+    /// the reminders to set and, for a first case, the core's request to ask for the
+    /// notification permission (the reminder synchronizer asks the system).
     func create() {
-        guard let scenario = questionnaire?.scenario else { return }
-        guard let screen = write("create case", { try screens.createCase(scenario, answers: answers) }) else { return }
-        cases[screen.id] = screen
-        questionnaire = nil
-        answers = [:]
-        path = [.checklist(caseId: screen.id)]
+        guard let scenario = questionnaire?.scenario, let reminders else { return }
+        let answers = self.answers.map { AnswerRecord(fact: $0.key, value: $0.value) }
+        Task {
+            guard let result = try? await VaultWrite.run("create case", {
+                await reminders.send(.createCase(scenario: scenario, answers: answers), inForeground: true, at: nil)
+            }) else { return }
+            let (update, outcome) = result
+            lastSync = outcome
+            if let message = update.message, message.isError {
+                error = message.text
+                return
+            }
+            guard case let .`case`(screen)? = update.screen else { return }
+            cases[screen.id] = screen
+            questionnaire = nil
+            self.answers = [:]
+            path = [.checklist(caseId: screen.id)]
+        }
     }
 
     // MARK: checklist
@@ -472,7 +499,8 @@ final class AppStore {
                 self?.backupDone = done
                 self?.refreshAll()
                 self?.loadSettings()
-                self?.syncReminders()
+                // Another vault: the core sets every reminder again.
+                self?.send(.vaultReplaced)
             } catch let AppError.Backup(kind, userMessage) where kind == "vault_has_cases" {
                 self?.restorePick?.replaceAsk = userMessage
             }

@@ -3,19 +3,20 @@ import os
 import TuiluCore
 import UserNotifications
 
-/// The system trigger of a planned request. An instant becomes a time-interval trigger,
-/// which counts elapsed time and so fires at that moment whatever zone the phone is in; a
-/// floating calendar trigger (fields without a zone) is built only for `.wallClock`, which
-/// only the core can ask for. `scripts/ios_project_check.py` fails on any other
-/// `UNCalendarNotificationTrigger`.
+/// The system trigger of a notification. Every reminder is an instant (the core: "deadlines
+/// are instants; no reminder is a floating wall-clock time"), so it becomes a time-interval
+/// trigger, which counts elapsed time and fires at that moment whatever zone the phone is
+/// in by then. The core's `timing` is obeyed: `.exact` fires at `fireAt`; `.window` (an
+/// Android alarm without the exact permission) has no iOS counterpart and fires at `fireAt`
+/// too, never late. A floating `UNCalendarNotificationTrigger` would be built only for a
+/// wall-clock kind of the core, which has none; `scripts/ios_project_check.py` fails on
+/// any other.
 enum SystemTrigger {
-    static func make(_ trigger: PlannedTrigger, now: Date) -> UNNotificationTrigger {
-        switch trigger {
-        case let .instant(date):
+    static func make(_ timing: AlarmTiming, fireAt: Date, now: Date) -> UNNotificationTrigger {
+        switch timing {
+        case .exact, .window:
             // At least a second: a moment already past fires at once rather than failing.
-            return UNTimeIntervalNotificationTrigger(timeInterval: max(1, date.timeIntervalSince(now)), repeats: false)
-        case let .wallClock(fields):
-            return UNCalendarNotificationTrigger(dateMatching: fields, repeats: false)
+            return UNTimeIntervalNotificationTrigger(timeInterval: max(1, fireAt.timeIntervalSince(now)), repeats: false)
         }
     }
 
@@ -50,15 +51,17 @@ struct SystemNotificationCenter: NotificationCenterProtocol {
         (try? await center.requestAuthorization(options: [.alert, .sound, .badge])) ?? false
     }
 
+    /// The core's categories replace ours of the same identifier (titles in a new language).
     func register(_ categories: [PlannedCategory]) async {
         var all = await center.notificationCategories()
         for category in categories {
             let actions = category.actions.map {
                 // No `.foreground`: the action runs in the background through the core.
-                // `.authenticationRequired`: every action of the core changes the vault, so
-                // whoever holds the locked phone cannot mark a step submitted; unlocking
-                // also makes the vault readable.
-                UNNotificationAction(identifier: $0.identifier, title: $0.title, options: [.authenticationRequired])
+                // `.authenticationRequired` where the core says the button changes the case,
+                // so whoever holds the locked phone cannot mark a step submitted.
+                UNNotificationAction(
+                    identifier: $0.identifier, title: $0.title,
+                    options: $0.needsUnlock ? [.authenticationRequired] : [])
             }
             all = all.filter { $0.identifier != category.identifier }
             all.insert(UNNotificationCategory(
@@ -73,18 +76,26 @@ struct SystemNotificationCenter: NotificationCenterProtocol {
     }
 
     func add(_ request: PlannedRequest) async throws {
+        try await center.add(UNNotificationRequest(
+            identifier: request.identifier, content: Self.content(request),
+            trigger: SystemTrigger.make(request.timing, fireAt: request.fireAt, now: Date())))
+    }
+
+    func postNow(_ request: PlannedRequest) async {
+        try? await center.add(UNNotificationRequest(
+            identifier: request.identifier, content: Self.content(request), trigger: nil))
+    }
+
+    static func content(_ request: PlannedRequest) -> UNMutableNotificationContent {
         let content = UNMutableNotificationContent()
         content.title = request.title
         content.body = request.body
         content.categoryIdentifier = request.categoryIdentifier
-        content.userInfo = request.userInfo
         content.sound = .default
-        try await center.add(UNNotificationRequest(
-            identifier: request.identifier, content: content,
-            trigger: SystemTrigger.make(request.trigger, now: Date())))
+        return content
     }
 
-    /// Tells the user now (a background action the core refused).
+    /// Tells the user now (a background action the core refused, in its words).
     func post(title: String, body: String) async {
         let content = UNMutableNotificationContent()
         content.title = title
@@ -94,37 +105,11 @@ struct SystemNotificationCenter: NotificationCenterProtocol {
     }
 }
 
-/// The actions of the core's notifications (`NotificationActionRecord.id`), carried out
-/// through the core. Runs in the background when the app is not running: the vault is
-/// readable after the first unlock (see Storage).
-struct NotificationActions: Sendable {
-    static let submitted = "submitted"
-    static let done = "done"
-    static let snooze = "snooze"
-
-    let screens: TuiluScreens
-    let pending: @Sendable () async -> [String]
-
-    /// Applies the action through the core (which decides what it means) now; returns true
-    /// when it changed something.
-    func perform(_ action: String, userInfo: [AnyHashable: Any]) async throws -> Bool {
-        guard let reminder = userInfo[NotificationKeys.reminderId] as? String else { return false }
-        let scheduled = await pending()
-        _ = try screens.notificationAction(reminder, action: action, scheduled: scheduled)
-        return true
-    }
-
-    /// Applies an action at the time the user pressed it (one kept in `ActionQueue`).
-    func perform(_ queued: QueuedAction) async throws -> Bool {
-        let scheduled = await pending()
-        _ = try screens.notificationAction(queued.reminderId, action: queued.action, scheduled: scheduled, at: queued.at)
-        return true
-    }
-}
-
 /// A notification action the vault could not take yet.
 struct QueuedAction: Codable, Equatable, Sendable {
-    var reminderId: String
+    /// The notification's token (its request identifier).
+    var token: String
+    /// The system action identifier (the core's button id).
     var action: String
     /// When the user pressed it: the core records the step at this time.
     var at: Date
@@ -135,8 +120,8 @@ struct QueuedAction: Codable, Equatable, Sendable {
 /// Notification actions that arrived while the vault could not be opened (after a restart,
 /// before the first unlock its files are encrypted: see Storage). They are kept, not
 /// dropped, in a small file of the app's own container that is readable before the first
-/// unlock (no file protection: it holds a reminder id, an action id and a time), and
-/// carried out when protected data becomes available or at the next launch.
+/// unlock (no file protection: it holds a token, an action id and a time), and carried out
+/// when protected data becomes available or at the next launch.
 struct ActionQueue: Sendable {
     let file: URL
 
@@ -171,6 +156,22 @@ struct ActionQueue: Sendable {
     }
 }
 
+/// A notification's button, carried out by the core (`NotificationAction` event: the core
+/// decides what the button means) at the time it was pressed; a refusal comes back as the
+/// update's message, in the core's words.
+struct NotificationActions: Sendable {
+    let reminders: ReminderSyncing
+
+    /// The core's message when it refused, nil when the action was carried out.
+    func perform(_ queued: QueuedAction) async -> String? {
+        guard let action = ReminderEffects.action(queued.action) else { return nil }
+        let (update, _) = await reminders.send(
+            .notificationAction(token: queued.token, action: action), inForeground: false, at: queued.at)
+        guard let message = update.message, message.isError else { return nil }
+        return message.text
+    }
+}
+
 /// Where a tapped notification leads; the active scene's store takes it.
 @MainActor
 final class DeepLinks {
@@ -200,7 +201,9 @@ final class NotificationDelegate: NSObject, UNUserNotificationCenterDelegate, Se
     ) async -> UNNotificationPresentationOptions {
         let token = notification.request.identifier
         if let core = try? Core.shared() {
-            _ = try? await VaultWrite.run("delivered") { try core.screens.delivered([token]) }
+            _ = try? await VaultWrite.run("delivered") {
+                await core.reminders.send(.notificationsDelivered(tokens: [token]), inForeground: false, at: nil).1
+            }
         }
         return [.banner, .list, .sound]
     }
@@ -209,17 +212,20 @@ final class NotificationDelegate: NSObject, UNUserNotificationCenterDelegate, Se
         _ center: UNUserNotificationCenter,
         didReceive response: UNNotificationResponse
     ) async {
-        let info = response.notification.request.content.userInfo
+        let token = response.notification.request.identifier
         if response.actionIdentifier == UNNotificationDefaultActionIdentifier {
-            if let caseId = info[NotificationKeys.caseId] as? String {
-                let stepId = info[NotificationKeys.stepId] as? String
-                await MainActor.run { DeepLinks.shared.open(caseId: caseId, stepId: stepId) }
+            // The core says where the notification leads (its case, or home).
+            guard let core = try? Core.shared() else { return }
+            let route = try? await VaultWrite.run("notification opened") {
+                await core.reminders.send(.notificationOpened(token: token), inForeground: false, at: nil).0.route
+            }
+            if case let .`case`(caseId)? = route {
+                await MainActor.run { DeepLinks.shared.open(caseId: caseId, stepId: nil) }
             }
             return
         }
-        guard let reminder = info[NotificationKeys.reminderId] as? String else { return }
         let queued = QueuedAction(
-            reminderId: reminder, action: response.actionIdentifier, at: Date(),
+            token: token, action: response.actionIdentifier, at: Date(),
             title: response.notification.request.content.title)
         guard let core = try? Core.shared() else {
             // The vault cannot be opened yet (before the first unlock): keep the action.
@@ -229,20 +235,16 @@ final class NotificationDelegate: NSObject, UNUserNotificationCenterDelegate, Se
         await Self.carryOut([queued], core: core)
     }
 
-    /// Carries out actions through the core, each as a background task, then re-syncs.
-    /// A refusal (the step was already submitted) is posted with the core's message.
+    /// Carries out actions through the core, each as a background task. A refusal (the
+    /// step was already submitted) is posted with the core's message.
     static func carryOut(_ queued: [QueuedAction], core: Core) async {
-        guard !queued.isEmpty else { return }
-        let system = SystemNotificationCenter()
-        let actions = NotificationActions(screens: core.screens, pending: { await system.pendingIdentifiers() })
+        let actions = NotificationActions(reminders: core.reminders)
         for action in queued {
-            do {
-                _ = try await VaultWrite.run("notification action") { try await actions.perform(action) }
-            } catch {
-                await system.post(title: action.title, body: message(for: error))
+            let refused = try? await VaultWrite.run("notification action") { await actions.perform(action) }
+            if let refused = refused ?? nil {
+                await SystemNotificationCenter().post(title: action.title, body: refused)
             }
         }
-        _ = try? await core.reminders.sync()
     }
 
     /// The actions kept before the first unlock, once the vault can be opened.

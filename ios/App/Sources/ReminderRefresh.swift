@@ -23,10 +23,11 @@ enum ReminderRefresh {
         try? BGTaskScheduler.shared.submit(request)
     }
 
-    /// One run: the next is asked for first, then deliveries are reported and the window
-    /// re-planned. Cancelled when iOS ends the run.
+    /// One run: the next is asked for first, then deliveries are reported and the core
+    /// re-plans the window (`BackgroundRefresh`). Cancelled when iOS ends the run.
     static func run() async {
         schedule()
         await AppDelegate.catchUp()
+        await AppDelegate.send(.backgroundRefresh)
     }
 }

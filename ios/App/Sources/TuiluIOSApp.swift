@@ -34,9 +34,9 @@ final class AppDelegate: NSObject, UIApplicationDelegate {
         return true
     }
 
-    /// A new day or another time zone: relative times change, the window is re-planned.
+    /// A new day, a clock set, or another time zone: every reminder is set again.
     func applicationSignificantTimeChange(_ application: UIApplication) {
-        Task { await Self.catchUp() }
+        Task { await Self.send(.timeSet) }
     }
 
     /// The first unlock after a restart: the vault can be opened now.
@@ -46,24 +46,33 @@ final class AppDelegate: NSObject, UIApplicationDelegate {
 
     /// At launch: the categories first (Apple: register them before any notification can
     /// arrive, with the core's titles), then the actions kept before the first unlock, then
-    /// the deliveries and the window.
+    /// the deliveries and the launch event (the core re-plans the window).
     static func launch() async {
         guard let core = try? Core.shared() else { return }
-        try? await core.reminders.registerCategories()
+        await core.reminders.registerCategories()
         await NotificationDelegate.carryOutQueued()
         await catchUp()
+        await send(.launched)
     }
 
-    /// Tells the core what was delivered, then re-syncs the rolling window.
+    /// Tells the core what was delivered (it then re-plans the window, trusting what is
+    /// pending).
     static func catchUp() async {
         guard let core = try? Core.shared() else { return }
         core.screens.followSystemZone()
         let delivered = await SystemNotificationCenter().deliveredIdentifiers()
-        if !delivered.isEmpty {
-            _ = try? await VaultWrite.run("delivered") { try core.screens.delivered(delivered) }
+        _ = try? await VaultWrite.run("delivered") {
+            await core.reminders.send(.notificationsDelivered(tokens: delivered), inForeground: false, at: nil).1
         }
-        guard !Task.isCancelled else { return }
-        _ = try? await core.reminders.sync()
+    }
+
+    /// A platform event to the core, its effects performed, as a background task.
+    static func send(_ event: EventRecord) async {
+        guard let core = try? Core.shared(), !Task.isCancelled else { return }
+        core.screens.followSystemZone()
+        _ = try? await VaultWrite.run("reminders") {
+            await core.reminders.send(event, inForeground: false, at: nil).1
+        }
     }
 }
 
@@ -97,7 +106,7 @@ struct SceneRoot: View {
         }
         .onReceive(NotificationCenter.default.publisher(for: .NSSystemTimeZoneDidChange)) { _ in
             store?.refreshAll()
-            store?.syncReminders()
+            Task { await AppDelegate.send(.zoneChanged) }
         }
     }
 

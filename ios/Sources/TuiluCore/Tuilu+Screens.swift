@@ -85,8 +85,10 @@ public final class TuiluScreens: Sendable {
     /// with what the platform allows and holds returns the route, its screen (in the
     /// foreground) and the effects to perform, in order. Never throws: a refusal is
     /// `UpdateRecord.message`.
-    public func handle(_ event: EventRecord, platform: PlatformStateRecord) -> UpdateRecord {
-        app.handle(ctx: context(), platform: platform, event: event)
+    /// `at`: when the event happened, for one the shell could only pass on later (a
+    /// notification's button pressed before the first unlock); default now.
+    public func handle(_ event: EventRecord, platform: PlatformStateRecord, at: Date? = nil) -> UpdateRecord {
+        app.handle(ctx: context(at: at), platform: platform, event: event)
     }
 
     /// Notification categories with their titles and buttons, registered at launch.
