@@ -98,7 +98,11 @@ struct SceneRoot: View {
             if phase == .background { ReminderRefresh.schedule() }
             guard phase == .active, let store else { return }
             store.refreshAll()
-            store.syncReminders()
+            // What was delivered while the app was away goes to the core, which re-plans.
+            Task {
+                await AppDelegate.catchUp()
+                store.syncReminders()
+            }
         }
         .onReceive(NotificationCenter.default.publisher(for: UIApplication.significantTimeChangeNotification)) { _ in
             store?.refreshAll()
