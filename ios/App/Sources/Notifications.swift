@@ -113,8 +113,6 @@ struct QueuedAction: Codable, Equatable, Sendable {
     var action: String
     /// When the user pressed it: the core records the step at this time.
     var at: Date
-    /// The notification's title, to tell the user if the core refuses it later.
-    var title: String
 }
 
 /// Notification actions that arrived while the vault could not be opened (after a restart,
@@ -224,9 +222,7 @@ final class NotificationDelegate: NSObject, UNUserNotificationCenterDelegate, Se
             }
             return
         }
-        let queued = QueuedAction(
-            token: token, action: response.actionIdentifier, at: Date(),
-            title: response.notification.request.content.title)
+        let queued = QueuedAction(token: token, action: response.actionIdentifier, at: Date())
         guard let core = try? Core.shared() else {
             // The vault cannot be opened yet (before the first unlock): keep the action.
             try? ActionQueue.app.append(queued)
@@ -242,7 +238,8 @@ final class NotificationDelegate: NSObject, UNUserNotificationCenterDelegate, Se
         for action in queued {
             let refused = try? await VaultWrite.run("notification action") { await actions.perform(action) }
             if let refused = refused ?? nil {
-                await SystemNotificationCenter().post(title: action.title, body: refused)
+                // The core's words; no title: the queue keeps nothing of the notification's text.
+                await SystemNotificationCenter().post(title: "", body: refused)
             }
         }
     }

@@ -143,7 +143,7 @@ final class ReminderSyncTests: XCTestCase {
         let request = try XCTUnwrap(center.requests.last)
 
         // Pressed while the vault could not be opened: written down, not dropped.
-        try queue.append(QueuedAction(token: request.identifier, action: "done", at: now + 600, title: request.title))
+        try queue.append(QueuedAction(token: request.identifier, action: "done", at: now + 600))
         let kept = queue.drain()
         XCTAssertEqual(kept.map(\.token), [request.identifier])
         XCTAssertEqual(queue.drain(), [], "carried out once")
