@@ -342,7 +342,8 @@ def check_triggers(c, paths):
                 entry = entry.parent
             patterns = [text(src, p) for p in (entry.children if entry is not None else []) if p.type == "switch_pattern"]
             floating_branch = any(re.search(r"\.(%s)\b" % "|".join(FLOATING_KINDS), p) for p in patterns)
-            zoned = "timeZone" in text(src, call)
+            # Fields built with their zone (`timeZone:`, `dateComponents(in: TimeZone…)`).
+            zoned = "timezone" in text(src, call).lower()
             c.check(floating_branch or zoned,
                     f"{path}:{line}: a UNCalendarNotificationTrigger outside the core's wall-clock kind "
                     f"({', '.join('.' + k for k in FLOATING_KINDS)}) must carry its timeZone: "

@@ -211,3 +211,14 @@ def test_a_user_defaults_suite_needs_its_reason(tmp_path, capsys):
          'enum Storage {\n    static let defaults = UserDefaults(suiteName: "group.app.tuilu")')
     assert ios_project_check.main(str(ios)) == 1
     assert "declares UserDefaults 1C8F.1" in capsys.readouterr().err
+
+
+def test_a_calendar_trigger_that_carries_its_zone_is_an_instant(tmp_path, capsys):
+    """The trigger rule asks for an instant, not for one API: fields with their timeZone pass."""
+    ios = copy_ios(tmp_path)
+    edit(ios, "App/Sources/Notifications.swift",
+         "return UNTimeIntervalNotificationTrigger(timeInterval: max(1, fireAt.timeIntervalSince(now)), repeats: false)",
+         "return UNCalendarNotificationTrigger(dateMatching: Calendar.current.dateComponents("
+         "in: TimeZone(identifier: \"UTC\")!, from: fireAt), repeats: false)\n"
+         "            _ = UNTimeIntervalNotificationTrigger(timeInterval: 1, repeats: false)")
+    assert ios_project_check.main(str(ios)) == 0, capsys.readouterr().err
