@@ -39,6 +39,8 @@ final class ShareModel {
     var files: [URL] = []
     var progress: Double?
     var error: String?
+    /// Cancel was pressed: the core is rolling back; the sheet closes when it has.
+    var cancelling = false
 
     private let providers: [NSItemProvider]
     private let finish: (_ cancelled: Bool) -> Void
@@ -91,30 +93,74 @@ final class ShareModel {
         }
     }
 
+    /// Adds the files through the core. An extension has no `beginBackgroundTask`: the work
+    /// runs inside `ProcessInfo.performExpiringActivity`, so iOS does not suspend the
+    /// extension while the core holds the vault's SQLite lock in the shared container
+    /// (0xdead10cc). If iOS must suspend it anyway, the work is cancelled through the core's
+    /// `CancelToken` (cancelling the task cancels it) and the activity lasts until the core
+    /// has rolled back and released the database.
     func add() {
         guard let caseId, let screens else { return }
         let files = self.files
         let stepId = self.stepId
         progress = 0
-        task = Task { [weak self] in
+        let count = Double(files.count)
+        let task = Task { [weak self] in
             do {
                 for (index, url) in files.enumerated() {
-                    _ = try await screens.addEvidence(caseId, step: stepId, fileAt: url) { p in
-                        let fraction = (Double(index) + p.fraction) / Double(files.count)
+                    let progress: @Sendable (TuiluProgress) -> Void = { [weak self] p in
+                        let fraction = (Double(index) + p.fraction) / count
                         Task { @MainActor in self?.progress = fraction }
                     }
+                    _ = try await screens.addEvidence(caseId, step: stepId, fileAt: url, onProgress: progress)
                 }
                 self?.finish(false)
+            } catch is CancellationError {
+            } catch AppError.Cancelled {
             } catch {
                 self?.progress = nil
                 self?.error = message(for: error)
             }
         }
+        self.task = task
+        ExpiringActivity.hold(reason: "Tuilu: adding evidence to the vault", until: task)
     }
 
+    /// Cancel waits for the core: the request completes only once the core has stopped,
+    /// removed its temporary file and released the vault (the facade joins the token).
     func cancel() {
-        task?.cancel()
-        finish(true)
+        guard let task, !cancelling else {
+            if self.task == nil { finish(true) }
+            return
+        }
+        cancelling = true
+        task.cancel()
+        Task { [weak self] in
+            await task.value
+            self?.finish(true)
+        }
+    }
+}
+
+/// `ProcessInfo.performExpiringActivity` around a task of the extension.
+enum ExpiringActivity {
+    /// Keeps the extension from being suspended until `task` has ended. iOS calls the block
+    /// on a thread of its own with `expired == false` (it waits there), and again with
+    /// `expired == true` when it must suspend the process: then the task is cancelled, and
+    /// the first call returns once the cancelled work has ended.
+    static func hold(reason: String, until task: Task<Void, Never>) {
+        ProcessInfo.processInfo.performExpiringActivity(withReason: reason) { expired in
+            if expired {
+                task.cancel()
+                return
+            }
+            let ended = DispatchSemaphore(value: 0)
+            Task.detached {
+                await task.value
+                ended.signal()
+            }
+            ended.wait()
+        }
     }
 }
 
@@ -143,6 +189,9 @@ struct ShareForm: View {
                 }
                 if let progress = model.progress {
                     ProgressView(value: progress)
+                }
+                if model.cancelling {
+                    Text("正在取消…").foregroundStyle(.secondary)
                 }
                 if let error = model.error {
                     Text(error).foregroundStyle(.red)

@@ -16,8 +16,23 @@ enum Storage {
         try fileManager.createDirectory(
             at: dir, withIntermediateDirectories: true,
             attributes: [.protectionKey: FileProtectionType.completeUntilFirstUserAuthentication])
-        try protect(dir, fileManager: fileManager)
+        try protectOnce(dir, marker: container.appendingPathComponent(protectedMarker), fileManager: fileManager)
         return dir
+    }
+
+    /// Beside the vault, not in it (the core owns what is in the vault folder): present once
+    /// the vault's files have been given the protection class.
+    static let protectedMarker = "Vault.protected-v1"
+
+    /// Walks the vault once, not at every launch and every share: files the core creates
+    /// later get the class from the entitlement (the default class of both targets), so
+    /// only files from before it was set need repairing. A new marker name walks again.
+    static func protectOnce(_ dir: URL, marker: URL, fileManager: FileManager = .default) throws {
+        guard !fileManager.fileExists(atPath: marker.path) else { return }
+        try protect(dir, fileManager: fileManager)
+        _ = fileManager.createFile(
+            atPath: marker.path, contents: Data(),
+            attributes: [.protectionKey: FileProtectionType.completeUntilFirstUserAuthentication])
     }
 
     /// Sets the protection class on the directory and everything in it (files the core

@@ -127,6 +127,12 @@ final class AppStore {
         }
     }
 
+    /// A call that writes the vault, as a background task (see BackgroundWork.swift).
+    @discardableResult
+    private func write<T>(_ name: String, _ body: () throws -> T) -> T? {
+        VaultWrite.sync(name) { attempt(body) }
+    }
+
     // MARK: refresh
 
     func apply(_ change: ChangeRecord) {
@@ -136,15 +142,38 @@ final class AppStore {
             if let id = change.caseId { refreshCase(id) }
         case .remindersChanged:
             if let id = change.caseId { refreshCase(id) }
-        case .settingsChanged, .rulesChanged, .calendarChanged:
+        case .settingsChanged:
+            refreshAll()
+            // Quiet hours, the reminder time or the language changed: the core sets every
+            // reminder again, and the categories' titles (its words) are registered again.
+            send(.settingsChanged)
+            registerCategories()
+            return
+        case .rulesChanged, .calendarChanged:
             refreshAll()
         }
         syncReminders()
     }
 
+    func registerCategories() {
+        guard let reminders else { return }
+        Task { await reminders.registerCategories() }
+    }
+
+    /// A platform event to the core; its effects are performed, as a background task.
+    func send(_ event: EventRecord) {
+        guard let reminders else { return }
+        Task {
+            let outcome = try? await VaultWrite.run("reminders") {
+                await reminders.send(event, inForeground: false, at: nil).1
+            }
+            if let outcome { lastSync = outcome }
+        }
+    }
+
     /// Everything on screen again (launch, foreground, a new day, another time zone).
     func refreshAll() {
-        screens.zone = .current
+        screens.followSystemZone()
         refreshHome()
         for id in cases.keys { refreshCase(id) }
         for route in evidence.keys { refreshEvidence(route) }
@@ -175,13 +204,12 @@ final class AppStore {
         evidence[route] = attempt { try screens.evidenceList(caseId, step: stepId) }
     }
 
+    /// The core re-plans the window after a change made here or elsewhere.
     func syncReminders() {
         guard let reminders else { return }
         Task {
-            do {
-                lastSync = try await reminders.sync()
-            } catch {
-                self.error = message(for: error)
+            if let outcome = try? await VaultWrite.run("reminders", { await reminders.sync() }) {
+                lastSync = outcome
             }
         }
     }
@@ -204,13 +232,28 @@ final class AppStore {
         questionnaire = attempt { try screens.questionnaire(scenario, answers: answers) }
     }
 
+    /// Creates the case through the core's event: the update carries the case's screen,
+    /// the reminders to set and, for a first case, the core's request to ask for the
+    /// notification permission (the reminder synchronizer asks the system).
     func create() {
-        guard let scenario = questionnaire?.scenario else { return }
-        guard let screen = attempt({ try screens.createCase(scenario, answers: answers) }) else { return }
-        cases[screen.id] = screen
-        questionnaire = nil
-        answers = [:]
-        path = [.checklist(caseId: screen.id)]
+        guard let scenario = questionnaire?.scenario, let reminders else { return }
+        let answers = self.answers.map { AnswerRecord(fact: $0.key, value: $0.value) }
+        Task {
+            guard let result = try? await VaultWrite.run("create case", {
+                await reminders.send(.createCase(scenario: scenario, answers: answers), inForeground: true, at: nil)
+            }) else { return }
+            let (update, outcome) = result
+            lastSync = outcome
+            if let message = update.message, message.isError {
+                error = message.text
+                return
+            }
+            guard case let .`case`(screen)? = update.screen else { return }
+            cases[screen.id] = screen
+            questionnaire = nil
+            self.answers = [:]
+            path = [.checklist(caseId: screen.id)]
+        }
     }
 
     // MARK: checklist
@@ -222,17 +265,17 @@ final class AppStore {
     }
 
     func act(_ caseId: String, step: String, action: StepAction, at: Date? = nil, route: String? = nil) {
-        if let screen = attempt({ try screens.act(caseId, step: step, action: action, at: at, route: route) }) {
+        if let screen = write("step action", { try screens.act(caseId, step: step, action: action, at: at, route: route) }) {
             cases[caseId] = screen
         }
     }
 
     func undo(_ caseId: String) {
-        if let screen = attempt({ try screens.undo(caseId) }) { cases[caseId] = screen }
+        if let screen = write("undo", { try screens.undo(caseId) }) { cases[caseId] = screen }
     }
 
     func flag(_ caseId: String, step: String, note: String?) {
-        if let screen = attempt({ try screens.flagRule(caseId, rule: step, note: note) }) { cases[caseId] = screen }
+        if let screen = write("flag rule", { try screens.flagRule(caseId, rule: step, note: note) }) { cases[caseId] = screen }
     }
 
     // MARK: letters
@@ -247,7 +290,7 @@ final class AppStore {
 
     /// Answers the questions a letter still needs; the letter comes back filled.
     func answerForLetter(_ caseId: String, _ letterId: String, _ answers: [String: String]) {
-        if let screen = attempt({ try screens.setFacts(caseId, set: answers.filter { !$0.value.isEmpty }) }) {
+        if let screen = write("set facts", { try screens.setFacts(caseId, set: answers.filter { !$0.value.isEmpty }) }) {
             cases[caseId] = screen
         }
         loadLetter(caseId, letterId)
@@ -255,7 +298,7 @@ final class AppStore {
 
     /// Records the letter as sent now; the core keeps it as evidence of its step.
     func markLetterSent(_ caseId: String, _ letterId: String) {
-        if let view = attempt({ try screens.markLetterSent(caseId, letterId) }) {
+        if let view = write("letter sent", { try screens.markLetterSent(caseId, letterId) }) {
             letters[.letter(caseId: caseId, letterId: letterId)] = view
             notice = view.sent.last?.text
         }
@@ -280,9 +323,10 @@ final class AppStore {
             for (index, url) in urls.enumerated() {
                 let access = scoped && url.startAccessingSecurityScopedResource()
                 defer { if access { url.stopAccessingSecurityScopedResource() } }
-                let added = try await screens.addEvidence(caseId, step: stepId, fileAt: url) { progress in
-                    let fraction = (Double(index) + progress.fraction) / Double(urls.count)
-                    Task { @MainActor in self?.work?.fraction = fraction }
+                let count = Double(urls.count)
+                let progress = self?.showProgress { (Double(index) + $0) / count }
+                let added = try await VaultWrite.run("import evidence") {
+                    try await screens.addEvidence(caseId, step: stepId, fileAt: url, onProgress: progress)
                 }
                 self?.notice = added.notice
                 self?.evidence[.evidence(caseId: caseId, stepId: stepId)] = added.list
@@ -300,8 +344,9 @@ final class AppStore {
     func exportBundle(_ caseId: String, includePrivate: Bool = false) {
         let url = Storage.temporaryFile(named: "tuilu-evidence-\(caseId.prefix(8)).zip")
         run(String(localized: "正在导出证据包…")) { [weak self, screens] in
-            let done = try await screens.exportBundle(caseId, to: url, includePrivate: includePrivate) { progress in
-                Task { @MainActor in self?.work?.fraction = progress.fraction }
+            let progress = self?.showProgress()
+            let done = try await VaultWrite.run("export bundle") {
+                try await screens.exportBundle(caseId, to: url, includePrivate: includePrivate, onProgress: progress)
             }
             self?.notice = done.notice
             self?.exported[caseId] = url
@@ -311,8 +356,9 @@ final class AppStore {
     /// Checks the evidence; each row then shows its verify state, the list a summary.
     func verify(_ caseId: String, stepId: String?) {
         run(String(localized: "正在校验证据…")) { [weak self, screens] in
-            let list = try await screens.verifyEvidence(caseId, step: stepId) { progress in
-                Task { @MainActor in self?.work?.fraction = progress.fraction }
+            let progress = self?.showProgress()
+            let list = try await VaultWrite.run("verify evidence") {
+                try await screens.verifyEvidence(caseId, step: stepId, onProgress: progress)
             }
             self?.evidence[.evidence(caseId: caseId, stepId: stepId)] = list
         }
@@ -337,6 +383,15 @@ final class AppStore {
         workTask?.cancel()
     }
 
+    /// A progress handler for the core's workers that moves the sheet's bar (`map`: the
+    /// fraction of this call to the fraction of the whole work).
+    func showProgress(_ map: @escaping @Sendable (Double) -> Double = { $0 }) -> @Sendable (TuiluProgress) -> Void {
+        { [weak self] progress in
+            let fraction = map(progress.fraction)
+            Task { @MainActor in self?.work?.fraction = fraction }
+        }
+    }
+
     // MARK: settings
 
     func loadSettings() {
@@ -353,7 +408,8 @@ final class AppStore {
         Task { [weak self] in
             guard let self else { return }
             do {
-                self.ruleUpdateResult = try await self.screens.checkRuleUpdates()
+                let screens = self.screens
+                self.ruleUpdateResult = try await VaultWrite.run("rule updates") { try await screens.checkRuleUpdates() }
             } catch {
                 self.error = message(for: error)
             }
@@ -382,8 +438,9 @@ final class AppStore {
         backupDone = nil
         run(String(localized: "正在备份…")) { [weak self, screens] in
             do {
-                let done = try await screens.createBackup(to: url, passphrase: passphrase) { progress in
-                    Task { @MainActor in self?.work?.fraction = progress.fraction }
+                let progress = self?.showProgress()
+                let done = try await VaultWrite.run("backup") {
+                    try await screens.createBackup(to: url, passphrase: passphrase, onProgress: progress)
                 }
                 self?.backupDone = done
                 self?.backupToExport = url
@@ -402,7 +459,7 @@ final class AppStore {
         if case let .failure(error) = result {
             // The file never reached a place the user chose: the core forgets this backup,
             // so the section keeps saying one is due.
-            backup = (try? screens.backupNotKept()) ?? backup
+            backup = VaultWrite.sync("backup not kept") { try? screens.backupNotKept() } ?? backup
             if (error as? CocoaError)?.code != .userCancelled { self.error = message(for: error) }
         }
     }
@@ -435,15 +492,17 @@ final class AppStore {
         guard let pick = restorePick, pick.checked != nil else { return }
         run(String(localized: "正在恢复…")) { [weak self, screens] in
             do {
-                let done = try await screens.restoreBackup(from: pick.url, passphrase: pick.passphrase, replace: replace) { progress in
-                    Task { @MainActor in self?.work?.fraction = progress.fraction }
+                let progress = self?.showProgress()
+                let done = try await VaultWrite.run("restore") {
+                    try await screens.restoreBackup(from: pick.url, passphrase: pick.passphrase, replace: replace, onProgress: progress)
                 }
                 try? FileManager.default.removeItem(at: pick.url.deletingLastPathComponent())
                 self?.restorePick = nil
                 self?.backupDone = done
                 self?.refreshAll()
                 self?.loadSettings()
-                self?.syncReminders()
+                // Another vault: the core sets every reminder again.
+                self?.send(.vaultReplaced)
             } catch let AppError.Backup(kind, userMessage) where kind == "vault_has_cases" {
                 self?.restorePick?.replaceAsk = userMessage
             }
@@ -456,7 +515,7 @@ final class AppStore {
     }
 
     func save(_ values: AppSettingsRecord) {
-        attempt { try screens.saveSettings(values) }
+        write("settings") { try screens.saveSettings(values) }
         loadSettings()
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
+import os
 import TuiluCore
 
 /// The process's one connection to the core: the screens' facade (view models, events,
 /// changes, and long work with progress and cancellation) on the vault in the App Group
 /// container. Scenes share it; each scene has its own `AppStore`.
-final class Core: @unchecked Sendable {
+final class Core: Sendable {
     let screens: TuiluScreens
     let reminders: ReminderSynchronizer
 
@@ -17,17 +18,16 @@ final class Core: @unchecked Sendable {
             center: SystemNotificationCenter())
     }
 
-    private static var instance: Core?
-    private static let lock = NSLock()
+    private static let instance = OSAllocatedUnfairLock<Core?>(initialState: nil)
 
     /// Opened on first use (app launch, a notification action in the background). A
     /// failure is not kept: before the first unlock the vault cannot be read yet.
     static func shared() throws -> Core {
-        lock.lock()
-        defer { lock.unlock() }
-        if let instance { return instance }
-        let core = try Core(directory: try Storage.vaultDirectory())
-        instance = core
-        return core
+        try instance.withLock { cached in
+            if let cached { return cached }
+            let core = try Core(directory: try Storage.vaultDirectory())
+            cached = core
+            return core
+        }
     }
 }

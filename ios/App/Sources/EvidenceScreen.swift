@@ -1,3 +1,4 @@
+import ImageIO
 import PhotosUI
 import SwiftUI
 import TuiluCore
@@ -73,7 +74,13 @@ struct EvidenceScreen: View {
         .navigationTitle("证据")
         .toolbar {
             ToolbarItemGroup(placement: .topBarTrailing) {
-                PhotosPicker(selection: $picked, matching: .any(of: [.images, .videos, .screenshots])) {
+                // `.current`: the files as Photos keeps them (HEIC, HEVC, with their
+                // metadata), never transcoded to a "compatible" copy: the bytes hashed and
+                // kept are the capture's.
+                PhotosPicker(
+                    selection: $picked, matching: .any(of: [.images, .videos, .screenshots]),
+                    preferredItemEncoding: .current
+                ) {
                     Image(systemName: "photo.on.rectangle").accessibilityLabel(Text("照片与视频"))
                 }
                 if UIImagePickerController.isSourceTypeAvailable(.camera) {
@@ -109,7 +116,8 @@ struct EvidenceScreen: View {
         }
     }
 
-    /// Photos hands over copies of the original files; the core stores them as they are.
+    /// Photos hands over the original files (the file representation, at the `.current`
+    /// encoding); the core stores them as they are and reads their EXIF capture time.
     private func importPhotos(_ items: [PhotosPickerItem]) async {
         var urls: [URL] = []
         for item in items {
@@ -148,7 +156,8 @@ struct EvidenceRow: View {
     }
 }
 
-/// A file from Photos, copied to a temporary place the core can read.
+/// A file from Photos, copied to a temporary place the core can read. A file
+/// representation, not `Data` or an image: the exact bytes of the asset's file.
 struct PickedFile: Transferable {
     let url: URL
 
@@ -161,7 +170,8 @@ struct PickedFile: Transferable {
     }
 }
 
-/// The camera, saving the photo as a JPEG file for the core.
+/// The camera. The photo is written with the metadata the camera gave (EXIF capture time
+/// and offset, orientation, lens), so the core records when it was taken from the file.
 struct CameraView: UIViewControllerRepresentable {
     let taken: (URL) -> Void
     @Environment(\.dismiss) private var dismiss
@@ -186,11 +196,42 @@ struct CameraView: UIViewControllerRepresentable {
             _ picker: UIImagePickerController,
             didFinishPickingMediaWithInfo info: [UIImagePickerController.InfoKey: Any]
         ) {
-            if let image = info[.originalImage] as? UIImage, let data = image.jpegData(compressionQuality: 0.95) {
+            if let image = info[.originalImage] as? UIImage,
+               let data = Self.photoFile(image, metadata: info[.mediaMetadata] as? [String: Any]) {
                 let url = Storage.temporaryFile(named: "camera.jpg")
                 if (try? data.write(to: url)) != nil { parent.taken(url) }
             }
             parent.dismiss()
+        }
+
+        /// The photo as a JPEG carrying the camera's metadata (`UIImage.jpegData` drops it).
+        static func photoFile(_ image: UIImage, metadata: [String: Any]?) -> Data? {
+            guard let pixels = image.cgImage else { return nil }
+            let data = NSMutableData()
+            guard let file = CGImageDestinationCreateWithData(data, UTType.jpeg.identifier as CFString, 1, nil) else {
+                return nil
+            }
+            var properties = metadata ?? [:]
+            // The sensor's pixels with the orientation the camera recorded.
+            properties[kCGImagePropertyOrientation as String] = metadata?[kCGImagePropertyOrientation as String]
+                ?? Self.orientation(image.imageOrientation).rawValue
+            properties[kCGImageDestinationLossyCompressionQuality as String] = 0.95
+            CGImageDestinationAddImage(file, pixels, properties as CFDictionary)
+            return CGImageDestinationFinalize(file) ? data as Data : nil
+        }
+
+        static func orientation(_ o: UIImage.Orientation) -> CGImagePropertyOrientation {
+            switch o {
+            case .up: return .up
+            case .down: return .down
+            case .left: return .left
+            case .right: return .right
+            case .upMirrored: return .upMirrored
+            case .downMirrored: return .downMirrored
+            case .leftMirrored: return .leftMirrored
+            case .rightMirrored: return .rightMirrored
+            @unknown default: return .up
+            }
         }
 
         func imagePickerControllerDidCancel(_ picker: UIImagePickerController) {

@@ -361,27 +361,23 @@ struct RemindersScreen: View {
             }
             Section {
                 ForEach(pending, id: \.identifier) { request in
-                    Button {
-                        if let caseId = request.content.userInfo[NotificationKeys.caseId] as? String {
-                            store.open(caseId: caseId, stepId: request.content.userInfo[NotificationKeys.stepId] as? String)
+                    VStack(alignment: .leading, spacing: 2) {
+                        Text(request.content.title).font(.headline)
+                        Text(request.content.body).font(.subheadline)
+                        if let date = Self.fireDate(request) {
+                            Text(date, format: .dateTime.month().day().hour().minute()).font(.footnote).foregroundStyle(.secondary)
                         }
-                    } label: {
-                        VStack(alignment: .leading, spacing: 2) {
-                            Text(request.content.title).font(.headline)
-                            Text(request.content.body).font(.subheadline)
-                            if let date = Self.fireDate(request) {
-                                Text(date, format: .dateTime.month().day().hour().minute()).font(.footnote).foregroundStyle(.secondary)
-                            }
-                        }
-                        .accessibilityElement(children: .combine)
                     }
-                    .buttonStyle(.plain)
+                    .accessibilityElement(children: .combine)
                 }
             } header: {
                 Text("已安排的提醒")
             } footer: {
-                if let sync = store.lastSync {
-                    Text("最多保留 \(sync.budget) 条，随案件变化自动更新。")
+                // Why reminders may not come as planned, in the core's words.
+                if let notice = store.lastSync?.notice {
+                    Text(notice)
+                } else {
+                    Text("随案件变化自动更新。")
                 }
             }
         }
@@ -401,7 +397,7 @@ struct RemindersScreen: View {
     }
 
     private static func fireDate(_ request: UNNotificationRequest) -> Date? {
-        (request.trigger as? UNCalendarNotificationTrigger)?.nextTriggerDate()
+        SystemTrigger.nextDate(request.trigger)
     }
 }
 

@@ -12,11 +12,16 @@ struct TuiluIOSApp: App {
         WindowGroup {
             SceneRoot()
         }
+        // Registers the refresh task's handler; iOS cancels the task when its time is up.
+        .backgroundTask(.appRefresh(ReminderRefresh.identifier)) {
+            await ReminderRefresh.run()
+        }
     }
 }
 
 /// Sets the notification delegate at every launch, a background one for a notification
-/// action included, and re-syncs reminders when the clock or the time zone changes.
+/// action included, registers the notification categories, carries out actions kept before
+/// the first unlock, and re-syncs reminders when the clock or the time zone changes.
 final class AppDelegate: NSObject, UIApplicationDelegate {
     private let notifications = NotificationDelegate()
 
@@ -25,22 +30,49 @@ final class AppDelegate: NSObject, UIApplicationDelegate {
         didFinishLaunchingWithOptions launchOptions: [UIApplication.LaunchOptionsKey: Any]? = nil
     ) -> Bool {
         UNUserNotificationCenter.current().delegate = notifications
-        Task { await Self.catchUp() }
+        Task { await Self.launch() }
         return true
     }
 
-    /// A new day or another time zone: the wall-clock times of reminders change.
+    /// A new day, a clock set, or another time zone: every reminder is set again.
     func applicationSignificantTimeChange(_ application: UIApplication) {
-        Task { await Self.catchUp() }
+        Task { await Self.send(.timeSet) }
     }
 
-    /// Tells the core what was delivered, then re-syncs the rolling window.
+    /// The first unlock after a restart: the vault can be opened now.
+    func applicationProtectedDataDidBecomeAvailable(_ application: UIApplication) {
+        Task { await Self.launch() }
+    }
+
+    /// At launch: the categories first (Apple: register them before any notification can
+    /// arrive, with the core's titles), then the actions kept before the first unlock, then
+    /// the deliveries and the launch event (the core re-plans the window).
+    static func launch() async {
+        guard let core = try? Core.shared() else { return }
+        await core.reminders.registerCategories()
+        await NotificationDelegate.carryOutQueued()
+        await catchUp()
+        await send(.launched)
+    }
+
+    /// Tells the core what was delivered (it then re-plans the window, trusting what is
+    /// pending).
     static func catchUp() async {
         guard let core = try? Core.shared() else { return }
-        core.screens.zone = .current
+        core.screens.followSystemZone()
         let delivered = await SystemNotificationCenter().deliveredIdentifiers()
-        if !delivered.isEmpty { try? core.screens.delivered(delivered) }
-        _ = try? await core.reminders.sync()
+        _ = try? await VaultWrite.run("delivered") {
+            await core.reminders.send(.notificationsDelivered(tokens: delivered), inForeground: false, at: nil).1
+        }
+    }
+
+    /// A platform event to the core, its effects performed, as a background task.
+    static func send(_ event: EventRecord) async {
+        guard let core = try? Core.shared(), !Task.isCancelled else { return }
+        core.screens.followSystemZone()
+        _ = try? await VaultWrite.run("reminders") {
+            await core.reminders.send(event, inForeground: false, at: nil).1
+        }
     }
 }
 
@@ -63,9 +95,14 @@ struct SceneRoot: View {
         }
         .task { await openCore() }
         .onChange(of: scenePhase) { _, phase in
+            if phase == .background { ReminderRefresh.schedule() }
             guard phase == .active, let store else { return }
             store.refreshAll()
-            store.syncReminders()
+            // What was delivered while the app was away goes to the core, which re-plans.
+            Task {
+                await AppDelegate.catchUp()
+                store.syncReminders()
+            }
         }
         .onReceive(NotificationCenter.default.publisher(for: UIApplication.significantTimeChangeNotification)) { _ in
             store?.refreshAll()
@@ -73,7 +110,7 @@ struct SceneRoot: View {
         }
         .onReceive(NotificationCenter.default.publisher(for: .NSSystemTimeZoneDidChange)) { _ in
             store?.refreshAll()
-            store?.syncReminders()
+            Task { await AppDelegate.send(.zoneChanged) }
         }
     }
 

@@ -15,7 +15,7 @@ final class AppStoreTests: XCTestCase {
     override func setUp() async throws {
         dir = try Fixtures.vault()
         screens = try Fixtures.screens(dir)
-        sync = CountingSync()
+        sync = CountingSync(screens: screens)
         store = AppStore(screens: screens, reminders: sync)
         store.start()
     }
@@ -38,7 +38,7 @@ final class AppStoreTests: XCTestCase {
         XCTAssertEqual(store.home?.startLabel, "开始一个退出流程")
     }
 
-    func testNewCaseFromPickerThroughQuestionsToChecklist() throws {
+    func testNewCaseFromPickerThroughQuestionsToChecklist() async throws {
         store.openPicker()
         let scenario = try XCTUnwrap(store.picker?.groups.flatMap(\.scenarios).first { $0.id == "douyin.guild-exit" })
         store.begin(scenario.id)
@@ -47,10 +47,13 @@ final class AppStoreTests: XCTestCase {
         XCTAssertNotNil(store.questionnaire?.questions.first { $0.id == "has_dispute" }?.error)
         store.answers["has_dispute"] = nil
         for (fact, value) in Fixtures.guildAnswers { store.answer(fact, value) }
+        // Through the core's event: the update carries the case's screen.
         store.create()
+        try await eventually { !store.cases.isEmpty }
         let id = try XCTUnwrap(store.cases.keys.first)
         XCTAssertEqual(store.path, [.checklist(caseId: id)])
         XCTAssertNil(store.questionnaire)
+        XCTAssertTrue(sync.events.contains { if case .createCase = $0 { return true } else { return false } })
     }
 
     func testARefusalShowsTheCoresMessage() throws {
@@ -98,7 +101,9 @@ final class AppStoreTests: XCTestCase {
         let values = try XCTUnwrap(store.settingsValues)
         store.save(values.with(language: .en))
         XCTAssertEqual(store.settings?.languageLabel, "English")
-        // The change arrives through `changes()`; every view is then in English.
+        // The change arrives through `changes()`; every view is then in English, and the
+        // notification categories are registered again with the core's English titles.
         try await eventually { store.home?.startLabel != "开始一个退出流程" }
+        try await eventually { sync.registrations > 0 }
     }
 }

@@ -41,8 +41,11 @@ final class FakeCenter: NotificationCenterProtocol, @unchecked Sendable {
     var grants = true
     var authorizationRequests = 0
     var requests: [PlannedRequest] = []
+    var posted: [PlannedRequest] = []
     var categories: [PlannedCategory] = []
     var delivered: [String] = []
+    /// Requests the system refuses to add.
+    var refusing: Set<String> = []
 
     func pendingIdentifiers() async -> [String] { requests.map(\.identifier) }
     func deliveredIdentifiers() async -> [String] { delivered }
@@ -54,8 +57,12 @@ final class FakeCenter: NotificationCenterProtocol, @unchecked Sendable {
         return grants
     }
 
+    /// As UNUserNotificationCenter: a category registered again replaces the old one.
     func register(_ categories: [PlannedCategory]) async {
-        for c in categories where !self.categories.contains(c) { self.categories.append(c) }
+        for c in categories {
+            self.categories.removeAll { $0.identifier == c.identifier }
+            self.categories.append(c)
+        }
     }
 
     func removePending(_ identifiers: [String]) async {
@@ -63,35 +70,74 @@ final class FakeCenter: NotificationCenterProtocol, @unchecked Sendable {
     }
 
     func add(_ request: PlannedRequest) async throws {
+        if refusing.contains(request.identifier) { throw CocoaError(.featureUnsupported) }
         requests.removeAll { $0.identifier == request.identifier }
         requests.append(request)
     }
-}
 
-/// A core plan given by the test.
-struct FixedPlanner: ReminderPlanning {
-    let record: @Sendable ([String]) -> ReminderSyncRecord
-
-    func plan(scheduled: [String]) throws -> ReminderSyncRecord { record(scheduled) }
-}
-
-/// Counts syncs (the store asks for one after every change).
-final class CountingSync: ReminderSyncing, @unchecked Sendable {
-    var count = 0
-
-    func sync() async throws -> ReminderSyncOutcome {
-        count += 1
-        return ReminderSyncOutcome(added: 0, removed: 0, pending: 0, budget: 60, authorization: .allowed)
+    func postNow(_ request: PlannedRequest) async {
+        posted.append(request)
     }
 }
 
-func notification(
-    _ id: String, fireAt: Date, category: String = "deadline",
-    actions: [String] = ["submitted", "snooze"], caseId: String? = "case1", stepId: String? = "submit_exit"
-) -> NotificationViewRecord {
-    NotificationViewRecord(
-        id: id, token: "\(id)#f1", fireAt: fireAt, fireLocal: "", title: "标题 \(id)", body: "正文",
-        category: category,
-        actions: actions.map { NotificationActionRecord(id: $0, label: $0 == "snooze" ? "稍后提醒" : "已提交") },
-        caseId: caseId, stepId: stepId)
+/// A core given by the test: hands out `updates` in turn and records what it was sent.
+final class RecordingPlanner: ReminderPlanning, @unchecked Sendable {
+    var updates: [UpdateRecord]
+    var events: [EventRecord] = []
+    var platforms: [PlatformStateRecord] = []
+
+    init(_ updates: [UpdateRecord]) { self.updates = updates }
+
+    func handle(_ event: EventRecord, platform: PlatformStateRecord, at: Date?) -> UpdateRecord {
+        events.append(event)
+        platforms.append(platform)
+        return updates.isEmpty ? update([]) : updates.removeFirst()
+    }
+
+    func categories() -> [CategorySetupRecord] { [] }
+}
+
+/// The store's reminders: straight to the core with a phone that allows notifications,
+/// counting what it is asked.
+final class CountingSync: ReminderSyncing, @unchecked Sendable {
+    let screens: TuiluScreens
+    var count = 0
+    var registrations = 0
+    var events: [EventRecord] = []
+
+    init(screens: TuiluScreens) { self.screens = screens }
+
+    func send(_ event: EventRecord, inForeground: Bool, at: Date?) async -> (UpdateRecord, ReminderSyncOutcome) {
+        count += 1
+        events.append(event)
+        let platform = PlatformStateRecord(
+            os: .ios, notificationsAllowed: true, exactAlarmsAllowed: true, pendingLimit: 64,
+            scheduled: [], inForeground: inForeground)
+        return (screens.handle(event, platform: platform, at: at), ReminderSyncOutcome())
+    }
+
+    func registerCategories() async {
+        registrations += 1
+    }
+}
+
+/// An update carrying only these effects (and what the test adds).
+func update(
+    _ effects: [EffectRecord], permission: PermissionRequest? = nil, message: MessageRecord? = nil
+) -> UpdateRecord {
+    UpdateRecord(
+        route: .home(showArchived: false), canGoBack: false, screen: nil, effects: effects,
+        remindersHeld: nil, reminderNotice: nil, categories: nil, permissionRequest: permission,
+        confirm: nil, confirmEvent: nil, message: message, changes: [])
+}
+
+/// A deadline notification of the core at `at`.
+func effect(_ token: String, at: Date, timing: AlarmTiming = .exact) -> NotificationEffectRecord {
+    NotificationEffectRecord(
+        token: token, kind: .atDeadline, category: .deadline, fireAt: at, fireLocal: "",
+        timing: timing, title: "标题 \(token)", body: "正文",
+        actions: [
+            NotificationButtonRecord(id: .submitted, label: "已提交", needsUnlock: true),
+            NotificationButtonRecord(id: .snooze, label: "稍后提醒", needsUnlock: false),
+        ])
 }

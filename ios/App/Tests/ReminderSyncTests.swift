@@ -1,163 +1,162 @@
 import Foundation
 import TuiluCore
+import UserNotifications
 import XCTest
 @testable import TuiluiOSApp
 
-/// The rolling window of notifications: pure logic first, then the synchronizer with an
-/// in-memory notification center, then against the real core.
+/// Reminders through the core's effects: an update's effects performed in order against an
+/// in-memory notification center, the triggers, the categories, then against the real core.
 final class ReminderSyncTests: XCTestCase {
     private let now = ISO8601DateFormatter().date(from: "2026-09-30T09:00:00Z")!
-    private var beijing: Calendar {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = Fixtures.beijing
-        return c
+
+    private func planned(_ token: String, at: Date) -> PlannedRequest {
+        ReminderEffects.request(effect(token, at: at))
     }
 
-    func testRemovesWhatTheCoreCancelsAndStrangersAndAddsNearestFirst() {
-        let record = ReminderSyncRecord(
-            schedule: [notification("late", fireAt: now + 86400 * 2), notification("soon", fireAt: now + 3600)],
-            cancel: ["old#f0"], keep: ["kept#f1"], budget: 60)
-        let plan = ReminderSyncLogic.plan(pending: ["kept#f1", "old#f0", "stray"], core: record, calendar: beijing)
-        XCTAssertEqual(plan.remove, ["old#f0", "stray"])
-        XCTAssertEqual(plan.add.map(\.identifier), ["soon#f1", "late#f1"])
-    }
-
-    func testTheWindowNeverHoldsMoreThanTheBudget() {
-        let keep = (0..<58).map { "k\($0)#f" }
-        let schedule = (0..<5).map { notification("n\($0)", fireAt: now + Double($0) * 3600) }
-        let plan = ReminderSyncLogic.plan(
-            pending: keep, core: ReminderSyncRecord(schedule: schedule, cancel: [], keep: keep, budget: 60),
-            calendar: beijing)
-        XCTAssertEqual(plan.add.map(\.identifier), ["n0#f1", "n1#f1"])
-        XCTAssertEqual(plan.remove, [])
-    }
-
-    func testTheSystemLimitCapsAnOversizedBudget() {
-        let schedule = (0..<80).map { notification("n\($0)", fireAt: now + Double($0) * 60) }
-        let plan = ReminderSyncLogic.plan(
-            pending: [], core: ReminderSyncRecord(schedule: schedule, cancel: [], keep: [], budget: 100),
-            calendar: beijing)
-        XCTAssertEqual(plan.add.count, ReminderSyncLogic.systemLimit)
-    }
-
-    func testCalendarTriggersKeepTheWallClockTime() {
-        // 01:30 UTC is 09:30 in Beijing.
-        let at = ISO8601DateFormatter().date(from: "2026-10-09T01:30:00Z")!
-        let plan = ReminderSyncLogic.plan(
-            pending: [], core: ReminderSyncRecord(schedule: [notification("d", fireAt: at)], cancel: [], keep: [], budget: 60),
-            calendar: beijing)
-        let c = plan.add[0].fireDate
-        XCTAssertEqual([c.year, c.month, c.day, c.hour, c.minute], [2026, 10, 9, 9, 30])
-        XCTAssertNil(c.timeZone, "a floating date follows the wall clock")
-    }
-
-    func testOneCategoryPerSetOfActionsWithTheCoresLabels() {
-        let record = ReminderSyncRecord(
-            schedule: [
-                notification("a", fireAt: now + 60),
-                notification("b", fireAt: now + 120),
-                notification("c", fireAt: now + 180, category: "waiting_over", actions: ["snooze"]),
-            ],
-            cancel: [], keep: [], budget: 60)
-        let plan = ReminderSyncLogic.plan(pending: [], core: record, calendar: beijing)
-        XCTAssertEqual(plan.categories.map(\.identifier), ["deadline.submitted.snooze", "waiting_over.snooze"])
-        XCTAssertEqual(plan.categories[0].actions.map(\.title), ["已提交", "稍后提醒"])
-        XCTAssertEqual(plan.add[0].userInfo[NotificationKeys.caseId], "case1")
-        XCTAssertEqual(plan.add[0].userInfo[NotificationKeys.stepId], "submit_exit")
-        XCTAssertEqual(plan.add[0].userInfo[NotificationKeys.reminderId], "a")
-    }
-
-    func testAuthorizationIsAskedOnlyWhenThereIsSomethingToRemind() async throws {
+    func testEffectsArePerformedInTheCoresOrderAndPostedOnesReportedDelivered() async {
         let center = FakeCenter()
-        let nothing = ReminderSynchronizer(
-            planner: FixedPlanner { scheduled in ReminderSyncRecord(schedule: [], cancel: [], keep: scheduled, budget: 60) },
-            center: center, calendar: { self.beijing })
-        _ = try await nothing.sync()
-        XCTAssertEqual(center.authorizationRequests, 0, "not at launch")
-
-        let schedule = [notification("a", fireAt: now + 60)]
-        let withDeadline = ReminderSynchronizer(
-            planner: FixedPlanner { _ in ReminderSyncRecord(schedule: schedule, cancel: [], keep: [], budget: 60) },
-            center: center, calendar: { self.beijing })
-        let outcome = try await withDeadline.sync()
-        XCTAssertEqual(center.authorizationRequests, 1)
-        XCTAssertEqual(outcome.added, 1)
+        center.status = .allowed
+        center.requests = [planned("old#f0", at: now + 60)]
+        let planner = RecordingPlanner([update([
+            .cancel(token: "old#f0"),
+            .schedule(notification: effect("a#f1", at: now + 3600)),
+            .postNow(notification: effect("due#f1", at: now - 60)),
+        ])])
+        let sync = ReminderSynchronizer(planner: planner, center: center)
+        let (_, outcome) = await sync.send(.launched, inForeground: false, at: nil)
         XCTAssertEqual(center.requests.map(\.identifier), ["a#f1"])
+        XCTAssertEqual(center.posted.map(\.identifier), ["due#f1"])
+        XCTAssertEqual(outcome, ReminderSyncOutcome(added: 1, removed: 1, posted: 1, notice: nil))
+        XCTAssertEqual(planner.events, [.launched, .notificationsDelivered(tokens: ["due#f1"])])
+        // What the platform holds and allows goes to the core; iOS decides no budget.
+        XCTAssertEqual(planner.platforms.first?.scheduled, ["old#f0"])
+        XCTAssertEqual(planner.platforms.first?.pendingLimit, 64)
+        XCTAssertEqual(planner.platforms.first?.os, .ios)
     }
 
-    func testDeniedNotificationsScheduleNothingButStillRemoveStaleOnes() async throws {
+    func testARequestTheSystemRefusesIsReportedToTheCore() async {
         let center = FakeCenter()
-        center.status = .denied
-        center.requests = [PlannedRequest(
-            identifier: "gone#f", title: "", body: "", categoryIdentifier: "", fireDate: DateComponents(), userInfo: [:])]
-        let schedule = [notification("a", fireAt: now + 60)]
-        let sync = ReminderSynchronizer(
-            planner: FixedPlanner { _ in ReminderSyncRecord(schedule: schedule, cancel: ["gone#f"], keep: [], budget: 60) },
-            center: center, calendar: { self.beijing })
-        let outcome = try await sync.sync()
-        XCTAssertEqual(outcome.authorization, .denied)
-        XCTAssertEqual(center.requests, [])
-        XCTAssertEqual(center.authorizationRequests, 0)
+        center.status = .allowed
+        center.refusing = ["a#f1"]
+        let planner = RecordingPlanner([update([.schedule(notification: effect("a#f1", at: now + 60))])])
+        _ = await ReminderSynchronizer(planner: planner, center: center).send(.launched, inForeground: false, at: nil)
+        XCTAssertEqual(planner.events.last, .effectFailed(token: "a#f1", failure: .alarmRefused))
     }
 
-    func testAgainstTheCoreASecondSyncChangesNothingAndUndoClearsTheWindow() async throws {
+    func testTheCoresPermissionRequestAsksTheSystemOnceAndReportsTheAnswer() async {
+        let center = FakeCenter()
+        let planner = RecordingPlanner([update([], permission: .notifications)])
+        let sync = ReminderSynchronizer(planner: planner, center: center)
+        _ = await sync.send(.launched, inForeground: true, at: nil)
+        XCTAssertEqual(center.authorizationRequests, 1)
+        XCTAssertEqual(planner.events.last, .notificationPermission(granted: true))
+        XCTAssertEqual(planner.platforms.last?.notificationsAllowed, true)
+
+        // Not asked when the core does not ask.
+        let quiet = FakeCenter()
+        _ = await ReminderSynchronizer(planner: RecordingPlanner([update([])]), center: quiet)
+            .send(.launched, inForeground: false, at: nil)
+        XCTAssertEqual(quiet.authorizationRequests, 0, "not at launch")
+    }
+
+    func testEveryTimingOfTheCoreIsAnInstantWhateverTheZone() throws {
+        // "The window closes in 1 hour", planned for 22:59 in Beijing (14:59 UTC).
+        let at = ISO8601DateFormatter().date(from: "2026-10-09T14:59:00Z")!
+        let exact = try XCTUnwrap(SystemTrigger.make(.exact, fireAt: at, now: at - 3600) as? UNTimeIntervalNotificationTrigger)
+        XCTAssertEqual(exact.timeInterval, 3600)
+        XCTAssertFalse(exact.repeats)
+        // A window (Android without exact alarms) has no iOS counterpart: at its end, never late.
+        let window = try XCTUnwrap(
+            SystemTrigger.make(.window(start: at - 3600), fireAt: at, now: at - 7200) as? UNTimeIntervalNotificationTrigger)
+        XCTAssertEqual(window.timeInterval, 7200)
+        // A moment already past still fires (at once), it does not fail to schedule.
+        let late = try XCTUnwrap(SystemTrigger.make(.exact, fireAt: at, now: at + 10) as? UNTimeIntervalNotificationTrigger)
+        XCTAssertEqual(late.timeInterval, 1)
+    }
+
+    func testButtonsAreTheCoresNamesAndUnlockWhereTheCoreSays() {
+        let request = planned("a#f1", at: now)
+        XCTAssertEqual(request.categoryIdentifier, "deadline")
+        let categories = ReminderEffects.categories([CategorySetupRecord(
+            category: .shortWindow, title: "即将关闭的窗口",
+            actions: effect("a#f1", at: now).actions)])
+        XCTAssertEqual(categories.first?.identifier, "shortWindow")
+        XCTAssertEqual(categories.first?.actions.map(\.identifier), ["submitted", "snooze"])
+        XCTAssertEqual(categories.first?.actions.map(\.needsUnlock), [true, false])
+        XCTAssertEqual(ReminderEffects.action("snooze"), .snooze)
+        XCTAssertNil(ReminderEffects.action("unknown"), "a stranger is not a button of the core")
+    }
+
+    func testCategoriesComeFromTheCoreAndFollowTheLanguage() async throws {
         let dir = try Fixtures.vault()
         defer { try? FileManager.default.removeItem(at: dir) }
         let screens = try Fixtures.screens(dir)
         let center = FakeCenter()
-        let sync = ReminderSynchronizer(
-            planner: ScreensReminderPlanner(screens: screens), center: center, calendar: { self.beijing })
-
-        let empty = try await sync.sync()
-        XCTAssertEqual(empty.added, 0)
+        let sync = ReminderSynchronizer(planner: ScreensReminderPlanner(screens: screens), center: center)
+        await sync.registerCategories()
+        XCTAssertEqual(center.requests, [], "registering adds no request and asks no permission")
         XCTAssertEqual(center.authorizationRequests, 0)
-
-        let screen = try Fixtures.submittedCase(screens)
-        let first = try await sync.sync()
-        XCTAssertGreaterThan(first.added, 0)
-        XCTAssertLessThanOrEqual(center.requests.count, first.budget)
-        XCTAssertEqual(center.authorizationRequests, 1, "asked when the first case got a deadline")
-        XCTAssertTrue(center.requests.allSatisfy { $0.userInfo[NotificationKeys.caseId] == screen.id })
         XCTAssertTrue(center.categories.contains { $0.actions.map(\.title).contains("稍后提醒") })
 
-        let second = try await sync.sync()
+        screens.language = .en
+        await sync.registerCategories()
+        let titles = center.categories.flatMap { $0.actions.map(\.title) }
+        XCTAssertFalse(titles.contains("稍后提醒"), "registered again in English: \(titles)")
+    }
+
+    func testAgainstTheCoreASecondLaunchChangesNothingAndUndoClearsTheWindow() async throws {
+        let dir = try Fixtures.vault()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let screens = try Fixtures.screens(dir)
+        let center = FakeCenter()
+        center.status = .allowed
+        let sync = ReminderSynchronizer(planner: ScreensReminderPlanner(screens: screens), center: center)
+
+        let empty = await sync.send(.launched, inForeground: false, at: nil).1
+        XCTAssertEqual(empty.added, 0)
+
+        let screen = try Fixtures.submittedCase(screens)
+        let first = await sync.sync()
+        XCTAssertGreaterThan(first.added, 0)
+        XCTAssertLessThanOrEqual(center.requests.count, 60)
+        XCTAssertTrue(center.requests.allSatisfy { $0.fireAt > Date.distantPast })
+
+        let second = await sync.send(.launched, inForeground: false, at: nil).1
         XCTAssertEqual(second.added, 0)
         XCTAssertEqual(second.removed, 0)
 
         _ = try screens.undo(screen.id)
-        let third = try await sync.sync()
+        let third = await sync.sync()
         XCTAssertGreaterThan(third.removed, 0, "the submission's reminders go with it")
     }
 
-    func testNotificationActionsGoThroughTheCore() async throws {
+    func testNotificationActionsGoThroughTheCoreAtTheTimePressed() async throws {
         let dir = try Fixtures.vault()
         defer { try? FileManager.default.removeItem(at: dir) }
+        let queue = ActionQueue(file: dir.appendingPathComponent("queue/actions.json"))
         let screens = try Fixtures.screens(dir)
-        var screen = try screens.createCase("douyin.guild-exit", answers: Fixtures.guildAnswers)
-        for step in Fixtures.stepsBeforeSubmit {
-            screen = try screens.act(screen.id, step: step, action: .done)
-        }
-        screen = try screens.act(screen.id, step: "submit_exit", action: .submit)
+        let screen = try Fixtures.submittedCase(screens)
         let center = FakeCenter()
-        let actions = NotificationActions(screens: screens, pending: { await center.pendingIdentifiers() })
-        let sync = ReminderSynchronizer(
-            planner: ScreensReminderPlanner(screens: screens), center: center, calendar: { self.beijing })
-        _ = try await sync.sync()
+        center.status = .allowed
+        let sync = ReminderSynchronizer(planner: ScreensReminderPlanner(screens: screens), center: center)
+        _ = await sync.sync()
+        let request = try XCTUnwrap(center.requests.last)
 
-        // Snooze one of the submission's reminders, then answer it from another.
-        let requests = center.requests
-        let first = try XCTUnwrap(requests.first)
-        let snoozed = try await actions.perform(NotificationActions.snooze, userInfo: first.userInfo)
-        XCTAssertTrue(snoozed)
-        let second = try XCTUnwrap(requests.last)
-        let answered = try await actions.perform(NotificationActions.done, userInfo: second.userInfo)
-        XCTAssertTrue(answered)
+        // Pressed while the vault could not be opened: written down, not dropped.
+        try queue.append(QueuedAction(token: request.identifier, action: "done", at: now + 600))
+        let kept = queue.drain()
+        XCTAssertEqual(kept.map(\.token), [request.identifier])
+        XCTAssertEqual(queue.drain(), [], "carried out once")
+
+        let actions = NotificationActions(reminders: sync)
+        for action in kept {
+            let refused = await actions.perform(action)
+            XCTAssertNil(refused)
+        }
         let after = try screens.caseScreen(screen.id)
         XCTAssertEqual(after.steps.first { $0.id == "submit_exit" }?.status, .done)
-        // An action the core does not know is an error, not a silent success.
-        do {
-            _ = try await actions.perform("unknown", userInfo: second.userInfo)
-            XCTFail("an unknown action must fail")
-        } catch {}
+        // Again: the core refuses, in its words.
+        let again = await actions.perform(kept[0])
+        XCTAssertNotNil(again)
     }
 }

@@ -1,15 +1,25 @@
 import Foundation
+import os
 
 /// The screens' side of the core for SwiftUI: every call returns a view model computed in
 /// Rust with its text already in `language`; events return the updated view or throw an
 /// `AppError` whose `userMessage` is the text to show. `changes()` is an `AsyncStream` of
 /// what changed, so a store refreshes without polling.
-public final class TuiluScreens: @unchecked Sendable {
+///
+/// Sendable as the compiler checks it: the core object is Sendable, and the language and
+/// zone that change while the app runs are one value behind a lock, read once per call
+/// (`context()`), so a call never mixes the old language with the new zone.
+public final class TuiluScreens: Sendable {
     // Internal, not private: the extensions in the other Tuilu+*.swift files call it.
     let app: TuiluApp
-    public var language: Language
-    public var zone: TimeZone
+    private let state: OSAllocatedUnfairLock<Settings>
     private let now: @Sendable () -> Date
+
+    /// What a call is computed in; changed by the app (settings saved, time zone changed).
+    private struct Settings: Sendable {
+        var language: Language
+        var zone: TimeZone
+    }
 
     public init(
         vaultDirectory: URL,
@@ -18,9 +28,28 @@ public final class TuiluScreens: @unchecked Sendable {
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         self.app = try TuiluApp(vaultDir: vaultDirectory.path)
-        self.language = language
-        self.zone = zone
+        self.state = OSAllocatedUnfairLock(initialState: Settings(language: language, zone: zone))
         self.now = now
+    }
+
+    /// The language of the core's words.
+    public var language: Language {
+        get { state.withLock { $0.language } }
+        set { state.withLock { $0.language = newValue } }
+    }
+
+    /// The zone times are shown and planned in. Foundation caches the system zone: call
+    /// `followSystemZone()` when `NSSystemTimeZoneDidChange` arrives rather than setting
+    /// `TimeZone.current`, which may still be the old zone.
+    public var zone: TimeZone {
+        get { state.withLock { $0.zone } }
+        set { state.withLock { $0.zone = newValue } }
+    }
+
+    /// Drops Foundation's cached system zone and uses the phone's zone now.
+    public func followSystemZone() {
+        NSTimeZone.resetSystemTimeZone()
+        zone = TimeZone.current
     }
 
     /// zh for a Chinese device, else en.
@@ -28,8 +57,10 @@ public final class TuiluScreens: @unchecked Sendable {
         Locale.preferredLanguages.first?.hasPrefix("zh") == true ? .zh : .en
     }
 
-    public func context() -> ViewContextRecord {
-        ViewContextRecord(language: language, zone: FoundationTimeZoneRules(zone), now: now())
+    /// One snapshot of the language and the zone, at `at` (default: now).
+    public func context(at: Date? = nil) -> ViewContextRecord {
+        let settings = state.withLock { $0 }
+        return ViewContextRecord(language: settings.language, zone: FoundationTimeZoneRules(settings.zone), now: at ?? now())
     }
 
     private func answers(_ map: [String: String]) -> [AnswerRecord] {
@@ -54,8 +85,10 @@ public final class TuiluScreens: @unchecked Sendable {
     /// with what the platform allows and holds returns the route, its screen (in the
     /// foreground) and the effects to perform, in order. Never throws: a refusal is
     /// `UpdateRecord.message`.
-    public func handle(_ event: EventRecord, platform: PlatformStateRecord) -> UpdateRecord {
-        app.handle(ctx: context(), platform: platform, event: event)
+    /// `at`: when the event happened, for one the shell could only pass on later (a
+    /// notification's button pressed before the first unlock); default now.
+    public func handle(_ event: EventRecord, platform: PlatformStateRecord, at: Date? = nil) -> UpdateRecord {
+        app.handle(ctx: context(at: at), platform: platform, event: event)
     }
 
     /// Notification categories with their titles and buttons, registered at launch.
@@ -142,13 +175,16 @@ public final class TuiluScreens: @unchecked Sendable {
         try app.dismissReminder(ctx: context(), reminderId: reminderId, scheduled: scheduled)
     }
 
-    /// Records notifications the system delivered (their tokens).
     /// Carries out a notification's action (`NotificationActionRecord.id`) through the
-    /// core, which decides what it means.
-    public func notificationAction(_ reminderId: String, action: String, scheduled: [String]) throws -> ReminderSyncRecord {
-        try app.notificationAction(ctx: context(), reminderId: reminderId, actionId: action, scheduled: scheduled)
+    /// core, which decides what it means. `at`: when the user pressed it, for an action
+    /// kept until the vault could be opened (before the first unlock); default now.
+    public func notificationAction(
+        _ reminderId: String, action: String, scheduled: [String], at: Date? = nil
+    ) throws -> ReminderSyncRecord {
+        try app.notificationAction(ctx: context(at: at), reminderId: reminderId, actionId: action, scheduled: scheduled)
     }
 
+    /// Records notifications the system delivered (their tokens).
     public func delivered(_ tokens: [String]) throws {
         try app.remindersDelivered(ctx: context(), tokens: tokens)
     }
@@ -310,7 +346,7 @@ public final class TuiluScreens: @unchecked Sendable {
     }
 }
 
-private final class StreamObserver: ChangeObserver, @unchecked Sendable {
+private final class StreamObserver: ChangeObserver {
     private let continuation: AsyncStream<ChangeRecord>.Continuation
 
     init(_ continuation: AsyncStream<ChangeRecord>.Continuation) {
@@ -346,7 +382,7 @@ public struct TuiluProgress: Sendable, Equatable {
     public var fraction: Double { total == 0 ? 1 : min(1, Double(done) / Double(total)) }
 }
 
-final class ProgressRelay: ProgressListener, @unchecked Sendable {
+final class ProgressRelay: ProgressListener {
     private let body: @Sendable (TuiluProgress) -> Void
 
     init(_ body: @escaping @Sendable (TuiluProgress) -> Void) {

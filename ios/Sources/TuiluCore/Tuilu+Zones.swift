@@ -4,7 +4,7 @@ import Foundation
 
 /// `TimeZoneRules` for a Foundation `TimeZone`. `TimeZone` is a value type and thread-safe;
 /// the core calls this from its worker threads while it plans.
-public final class FoundationTimeZoneRules: TimeZoneRules, @unchecked Sendable {
+public final class FoundationTimeZoneRules: TimeZoneRules {
     public let zone: TimeZone
 
     public init(_ zone: TimeZone) {
