@@ -171,6 +171,29 @@ final class AppStore {
         }
     }
 
+    /// A screen's event (the case menu, evidence move and delete, history, update to new
+    /// rules): its effects performed, as a background task; the update comes back for its
+    /// screen and its question before a delete. A deleted or archived case leaves the screen.
+    @discardableResult
+    func event(_ event: EventRecord) async -> UpdateRecord? {
+        guard let reminders else { return nil }
+        guard let result = try? await VaultWrite.run("event", {
+            await reminders.send(event, inForeground: true, at: nil)
+        }) else { return nil }
+        let (update, outcome) = result
+        lastSync = outcome
+        if let message = update.message {
+            if message.isError { error = message.text } else { notice = message.text }
+        }
+        if update.message?.isError != true, update.confirm == nil {
+            switch event {
+            case .deleteCase(_, true), .setArchived(_, true): path = []
+            default: break
+            }
+        }
+        return update
+    }
+
     /// Everything on screen again (launch, foreground, a new day, another time zone).
     func refreshAll() {
         screens.followSystemZone()

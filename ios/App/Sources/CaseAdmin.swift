@@ -7,41 +7,15 @@ import TuiluCore
 // what comes back and decides nothing.
 
 extension AppStore {
-    /// What the platform allows and holds, for an event sent from a screen. Reminders
-    /// follow through `syncReminders()`, which reads the pending requests itself.
-    private var foreground: PlatformStateRecord {
-        PlatformStateRecord(
-            os: .ios, notificationsAllowed: true, exactAlarmsAllowed: true,
-            pendingLimit: 64, scheduled: [], inForeground: true)
-    }
-
-    /// Sends `event` to the core; its message is shown. A deleted or archived case leaves
-    /// the screen (the core leads home).
-    @discardableResult
-    func send(_ event: EventRecord) -> UpdateRecord {
-        let update = screens.handle(event, platform: foreground)
-        if let message = update.message {
-            if message.isError { error = message.text } else { notice = message.text }
-        }
-        if update.message?.isError != true, update.confirm == nil, case .home = update.route {
-            switch event {
-            case .deleteCase(_, true), .setArchived(_, true): path = []
-            default: break
-            }
-        }
-        if !update.changes.isEmpty { syncReminders() }
-        return update
-    }
-
     /// The history screen's view, from the core.
-    func history(_ caseId: String) -> HistoryViewRecord? {
-        if case let .history(view) = send(.open(route: .history(caseId: caseId))).screen { return view }
+    func history(_ caseId: String) async -> HistoryViewRecord? {
+        if case let .history(view)? = await event(.open(route: .history(caseId: caseId)))?.screen { return view }
         return nil
     }
 
     /// What updating to the newest rules would change, from the core (nothing written).
-    func upgradePreview(_ caseId: String) -> UpgradeViewRecord? {
-        if case let .upgrade(view) = send(.open(route: .upgrade(caseId: caseId))).screen { return view }
+    func upgradePreview(_ caseId: String) async -> UpgradeViewRecord? {
+        if case let .upgrade(view)? = await event(.open(route: .upgrade(caseId: caseId)))?.screen { return view }
         return nil
     }
 }
@@ -68,9 +42,9 @@ struct CaseMenuButton: View {
         switch action {
         case .history: store.path.append(.history(caseId: caseId))
         case .upgrade: store.path.append(.upgrade(caseId: caseId))
-        case .archive: store.send(.setArchived(caseId: caseId, archived: true))
-        case .unarchive: store.send(.setArchived(caseId: caseId, archived: false))
-        case .delete: asking = store.send(.deleteCase(caseId: caseId, confirmed: false))
+        case .archive: Task { await store.event(.setArchived(caseId: caseId, archived: true)) }
+        case .unarchive: Task { await store.event(.setArchived(caseId: caseId, archived: false)) }
+        case .delete: Task { asking = await store.event(.deleteCase(caseId: caseId, confirmed: false)) }
         }
     }
 }
@@ -84,7 +58,7 @@ extension View {
         ) {
             if let confirm = update?.confirm, let event = update?.confirmEvent {
                 Button(confirm.confirmLabel, role: .destructive) {
-                    store.send(event)
+                    Task { await store.event(event) }
                     done()
                 }
                 Button(confirm.cancelLabel, role: .cancel) { done() }
@@ -109,13 +83,13 @@ struct EvidenceRowActions: View {
                 Button(list.moveLabel) { moving = true }
             }
             Button(list.deleteLabel, role: .destructive) {
-                asking = store.send(.deleteEvidence(itemId: item.id, confirmed: false))
+                Task { asking = await store.event(.deleteEvidence(itemId: item.id, confirmed: false)) }
             }
         }
         .buttonStyle(.borderless)
         .confirmationDialog(list.moveLabel, isPresented: $moving) {
             ForEach(list.moveTargets, id: \.stepId) { target in
-                Button(target.label) { store.send(.moveEvidence(itemId: item.id, toStep: target.stepId)) }
+                Button(target.label) { Task { await store.event(.moveEvidence(itemId: item.id, toStep: target.stepId)) } }
             }
         }
         .confirmDialog(asking, store: store) { asking = nil }
@@ -136,14 +110,16 @@ struct HistoryScreen: View {
                 if let note = entry.note { Text(note).font(.footnote) }
                 if let label = entry.undoLabel, let step = entry.undoStep {
                     Button(label) {
-                        store.send(.undo(caseId: caseId, stepId: step))
-                        view = store.history(caseId)
+                        Task {
+                            await store.event(.undo(caseId: caseId, stepId: step))
+                            view = await store.history(caseId)
+                        }
                     }
                 }
             }
         }
         .navigationTitle(view?.title ?? "")
-        .onAppear { view = store.history(caseId) }
+        .task { view = await store.history(caseId) }
     }
 }
 
@@ -162,13 +138,15 @@ struct UpgradeScreen: View {
                 }
                 if view.available {
                     Button(view.applyLabel) {
-                        store.send(.upgradeCase(caseId: caseId))
-                        _ = store.path.popLast()
+                        Task {
+                            await store.event(.upgradeCase(caseId: caseId))
+                            _ = store.path.popLast()
+                        }
                     }
                 }
             }
         }
         .navigationTitle(view?.title ?? "")
-        .onAppear { view = store.upgradePreview(caseId) }
+        .task { view = await store.upgradePreview(caseId) }
     }
 }
