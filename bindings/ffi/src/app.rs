@@ -169,6 +169,7 @@ view_record!(
     HomeViewRecord <= core_app::HomeView {
         cases: Vec<CaseCardRecord>, archived_count: i64, archived_cases: Vec<CaseCardRecord>,
         calendar_warnings: Vec<String>, empty_text: Option<String>, start_label: String,
+        clock_warning: Option<String>,
     }
 );
 view_record!(

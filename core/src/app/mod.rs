@@ -10,6 +10,7 @@
 
 mod backup_ops;
 mod backup_view;
+pub mod clock;
 mod error;
 mod evidence_ops;
 pub mod letters;
