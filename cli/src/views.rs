@@ -262,6 +262,9 @@ pub fn render_case(c: &CaseScreen, lang: Lang) -> String {
 /// Home as text.
 pub fn render_home(h: &HomeView, lang: Lang) -> String {
     let mut out = String::new();
+    if let Some(w) = &h.clock_warning {
+        let _ = writeln!(out, "⚠ {w}");
+    }
     for w in &h.calendar_warnings {
         let _ = writeln!(out, "ⓘ {w}");
     }

@@ -2,8 +2,10 @@
 //! 1,000 cases < 20 ms.
 //!
 //! ```sh
-//! cargo run --release -p tuilu-core --example bench_views [-- --cases 1000]
+//! cargo run --release -p tuilu-core --example bench_views [-- --cases 1000] [--journal-only]
 //! ```
+//!
+//! First a guild case fresh and after 500 start/undo pairs (`--journal-only`: only that).
 //!
 //! Two vaults: 1,000 cases of a generated 20-step scenario, and 1,000 cases spread over the
 //! bundled scenarios; every case part-way through with clocks running. The app service is
@@ -137,15 +139,66 @@ fn measure(label: &str, app: &App, cases: usize) {
     );
 }
 
+/// The case screen, and a START (with the screen it returns), of a fresh guild case and of
+/// one whose first step was started and undone `pairs` times: views must not replay the
+/// journal (target: within 1.5x of the fresh case).
+fn journal_growth(tmp: &std::path::Path, pairs: usize) {
+    use tuilu_core::app::Answer;
+    use tuilu_core::vault::StepAction;
+    let now = Utc.with_ymd_and_hms(2026, 12, 8, 2, 0, 0).unwrap();
+    let ctx = ViewContext::new(Lang::Zh, UserZone::beijing(), now);
+    let answers = [
+        Answer::new("has_unsettled_earnings", "否"),
+        Answer::new("has_violation_record", "否"),
+        Answer::new("contract_ended", "是"),
+    ];
+    let step = "check_account_status";
+    for n in [0, pairs] {
+        let app = App::open(&tmp.join(format!("journal-{n}"))).unwrap();
+        let case = app
+            .create_case(&ctx, "douyin.guild-exit", &answers)
+            .unwrap()
+            .id;
+        for _ in 0..n {
+            app.step_action(&ctx, &case, step, StepAction::Start, None, None, None)
+                .unwrap();
+            app.step_action(&ctx, &case, step, StepAction::Undo, None, None, None)
+                .unwrap();
+        }
+        println!("guild case with {n} start/undo pairs:");
+        println!(
+            "  case screen            {}",
+            stats(&mut time(30, || app.case_screen(&ctx, &case).unwrap()))
+        );
+        println!(
+            "  start + undo           {}",
+            stats(&mut time(30, || {
+                app.step_action(&ctx, &case, step, StepAction::Start, None, None, None)
+                    .unwrap();
+                app.step_action(&ctx, &case, step, StepAction::Undo, None, None, None)
+                    .unwrap()
+            }))
+        );
+    }
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut cases = 1000;
+    let mut journal_only = false;
     while let Some(a) = args.next() {
         if a == "--cases" {
             cases = args.next().and_then(|n| n.parse().ok()).unwrap_or(cases);
+        } else if a == "--journal-only" {
+            journal_only = true;
         }
     }
     let tmp = std::env::temp_dir().join(format!("tuilu-bench-views-{}", std::process::id()));
+    journal_growth(&tmp, 500);
+    if journal_only {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return;
+    }
 
     // The 20-step scenario is added to the app's rule book as a compiled pack.
     let dir = tmp.join("twenty");

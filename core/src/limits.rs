@@ -16,9 +16,23 @@ pub const MAX_EXPR_DEPTH: usize = 48;
 /// Longest fact value a person (or a facts file) may give, in characters.
 pub const MAX_FACT_CHARS: usize = 2000;
 
-/// Longest free text a person attaches to a step transition or a rule flag (a note), in
-/// characters. A page of text; more would be a document, which belongs in the evidence.
+/// Longest free text a person attaches to a step transition, a rule flag or an evidence
+/// item (a note), in characters. A page of text; more would be a document, which belongs
+/// in the evidence. Notes reach the vault, the custody log and the export bundle, whose
+/// own copy must pass the bundle verifier (`core/tests/limits.rs`).
 pub const MAX_NOTE_CHARS: usize = 2000;
+
+/// Most tags one evidence item may carry (after blanks and repeats are dropped).
+pub const MAX_TAGS: usize = 20;
+
+/// Longest tag of an evidence item, in characters.
+pub const MAX_TAG_CHARS: usize = 40;
+
+/// Longest original file name kept for an evidence item, in characters. The platform
+/// gives the name (a photo picker, a share sheet) and the user cannot change it, so a
+/// longer one is shortened, keeping its extension, instead of refused. Letters draw only
+/// on facts ([`MAX_FACT_CHARS`]) and on these names.
+pub const MAX_FILE_NAME_CHARS: usize = 255;
 
 /// The earliest time Tuilu accepts for anything that happened (a transition, a case's
 /// creation): 2000-01-01T00:00:00Z. An earlier one comes from a device clock that is

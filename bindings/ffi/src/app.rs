@@ -169,6 +169,7 @@ view_record!(
     HomeViewRecord <= core_app::HomeView {
         cases: Vec<CaseCardRecord>, archived_count: i64, archived_cases: Vec<CaseCardRecord>,
         calendar_warnings: Vec<String>, empty_text: Option<String>, start_label: String,
+        clock_warning: Option<String>,
     }
 );
 view_record!(
@@ -569,19 +570,21 @@ impl AppError {
 }
 
 /// Told about every change, so screens refresh without polling. Called on the thread
-/// that made the change; return quickly.
+/// that made the change; return quickly. An exception it throws is logged once, on one
+/// line ([`crate::callback`]).
 #[uniffi::export(with_foreign)]
 pub trait ChangeObserver: Send + Sync {
-    fn changed(&self, change: ChangeRecord);
+    fn changed(&self, change: ChangeRecord) -> Result<(), crate::callback::CallbackError>;
 }
 
-struct ObserverAdapter(Arc<dyn ChangeObserver>);
+struct ObserverAdapter(Arc<dyn ChangeObserver>, crate::callback::LogOnce);
 
 impl core_app::ChangeObserver for ObserverAdapter {
     fn changed(&self, change: &core_app::Change) {
         // A panicking foreign observer must not take the core down.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.0.changed(change.clone().to_ffi())
+            let result = self.0.changed(change.clone().to_ffi());
+            self.1.check("change observer", result)
         }));
     }
 }
@@ -767,7 +770,8 @@ impl TuiluApp {
 
     /// Registers an observer; returns the handle for `remove_observer`.
     pub fn add_observer(&self, observer: Arc<dyn ChangeObserver>) -> u64 {
-        self.app.add_observer(Arc::new(ObserverAdapter(observer)))
+        self.app
+            .add_observer(Arc::new(ObserverAdapter(observer, Default::default())))
     }
 
     pub fn remove_observer(&self, handle: u64) -> bool {

@@ -16,9 +16,11 @@
 uniffi::setup_scaffolding!("tuilu");
 
 pub mod app;
+mod callback;
 mod cancel;
 mod ops;
 mod progress;
+mod stream;
 pub mod uniffi_support;
 mod zone;
 
@@ -27,8 +29,10 @@ pub use crate::app::{
     HomeViewRecord, Language, QuestionnaireRecord, ReminderSyncRecord, SnoozeChoice, StepAction,
     StepStatus, TuiluApp, ViewContextRecord,
 };
+pub use crate::callback::CallbackError;
 pub use crate::cancel::CancelToken;
 pub use crate::progress::ProgressListener;
+pub use crate::stream::{EvidenceSource, EvidenceSourceError};
 pub use crate::uniffi_support::{IsoDate, Timestamp};
 pub use crate::zone::{beijing_time_zone, fixed_time_zone, TimeZoneRules};
 

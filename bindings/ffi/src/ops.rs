@@ -23,7 +23,7 @@ use tuilu_core::jobs::{spawn_blocking, JobError};
 /// work becomes `AppError::Internal` (the pool catches it); UniFFI itself turns a panic
 /// while polling this future into its own internal error. The view and the error are
 /// converted here.
-async fn long_op<T: ToFfi + Send + 'static>(
+pub(crate) async fn long_op<T: ToFfi + Send + 'static>(
     app: &Arc<App>,
     context: ViewContextRecord,
     listener: Option<Arc<dyn ProgressListener>>,
@@ -213,10 +213,15 @@ mod tests {
     #[derive(Default)]
     struct SlowOnce(AtomicBool);
     impl ProgressListener for SlowOnce {
-        fn on_progress(&self, _done: u64, _total: u64) {
+        fn on_progress(
+            &self,
+            _done: u64,
+            _total: u64,
+        ) -> Result<(), crate::callback::CallbackError> {
             if !self.0.swap(true, Ordering::SeqCst) {
                 std::thread::sleep(std::time::Duration::from_millis(200));
             }
+            Ok(())
         }
     }
 

@@ -2,13 +2,17 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::callback::{CallbackError, LogOnce};
+
 /// Implemented by the app to follow a long operation. Called from a worker thread, never
 /// the caller's: implementations must be thread-safe and quick (post to the UI, don't work).
 /// `total` is the expected amount (bytes for file work); `done` never decreases and the
 /// last call has `done == total`.
+/// An exception the listener throws is logged once, on one line, and the operation goes
+/// on without further calls to it ([`crate::callback`]).
 #[uniffi::export(with_foreign)]
 pub trait ProgressListener: Send + Sync {
-    fn on_progress(&self, done: u64, total: u64);
+    fn on_progress(&self, done: u64, total: u64) -> Result<(), CallbackError>;
 }
 
 /// Throttles calls to a listener: the first, about every 1 % after it, and the last.
@@ -18,6 +22,8 @@ pub(crate) struct Progress {
     step: u64,
     /// The last `(done, total)` sent.
     last: Option<(u64, u64)>,
+    /// A listener that threw is logged once and called no more.
+    failed: LogOnce,
 }
 
 impl Progress {
@@ -27,6 +33,7 @@ impl Progress {
             total,
             step: (total / 100).max(1),
             last: None,
+            failed: LogOnce::default(),
         }
     }
 
@@ -43,7 +50,12 @@ impl Progress {
         };
         if due {
             self.last = Some((done, self.total));
-            listener.on_progress(done, self.total);
+            if self
+                .failed
+                .check("progress listener", listener.on_progress(done, self.total))
+            {
+                self.listener = None;
+            }
         }
     }
 
@@ -69,7 +81,8 @@ impl Progress {
         if let Some(listener) = &self.listener {
             if self.last != Some((done, done)) {
                 self.last = Some((done, done));
-                listener.on_progress(done, done);
+                let result = listener.on_progress(done, done);
+                self.failed.check("progress listener", result);
             }
         }
     }
@@ -113,8 +126,9 @@ mod tests {
     #[derive(Default)]
     struct Record(Mutex<Vec<(u64, u64)>>);
     impl ProgressListener for Record {
-        fn on_progress(&self, done: u64, total: u64) {
+        fn on_progress(&self, done: u64, total: u64) -> Result<(), CallbackError> {
             self.0.lock().unwrap().push((done, total));
+            Ok(())
         }
     }
 
@@ -149,6 +163,29 @@ mod tests {
         assert_eq!(calls.first(), Some(&(0, 1000)));
         assert_eq!(calls.last(), Some(&(1000, 1000)));
         assert!(calls.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    /// Throws on every call.
+    #[derive(Default)]
+    struct Throws(Mutex<u32>);
+    impl ProgressListener for Throws {
+        fn on_progress(&self, _done: u64, _total: u64) -> Result<(), CallbackError> {
+            *self.0.lock().unwrap() += 1;
+            Err(CallbackError::Failed {
+                detail: "boom".into(),
+            })
+        }
+    }
+
+    #[test]
+    fn a_listener_that_throws_is_called_no_more() {
+        let rec = Arc::new(Throws::default());
+        let mut p = Progress::new(Some(rec.clone()), 1000);
+        for done in (0..=1000).step_by(10) {
+            p.report(done, false);
+        }
+        p.finish(1000);
+        assert_eq!(*rec.0.lock().unwrap(), 1);
     }
 
     #[test]

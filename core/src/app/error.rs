@@ -95,6 +95,12 @@ pub enum AppError {
     /// A note past [`crate::limits::MAX_NOTE_CHARS`].
     #[error("note too long")]
     NoteTooLong { chars: usize, max: usize },
+    /// An evidence tag past [`crate::limits::MAX_TAG_CHARS`].
+    #[error("tag too long")]
+    TagTooLong { chars: usize, max: usize },
+    /// More evidence tags than [`crate::limits::MAX_TAGS`].
+    #[error("too many tags")]
+    TooManyTags { count: usize, max: usize },
     #[error("the case is archived")]
     Archived,
     #[error("invalid value for fact {fact}")]
@@ -166,6 +172,8 @@ impl AppError {
             AppError::TimeBeforePrevious { .. } => "time_before_previous",
             AppError::TimeTooEarly { .. } => "time_too_early",
             AppError::NoteTooLong { .. } => "note_too_long",
+            AppError::TagTooLong { .. } => "tag_too_long",
+            AppError::TooManyTags { .. } => "too_many_tags",
             AppError::Archived => "archived",
             AppError::InvalidFact { .. } => "invalid_fact",
             AppError::UnknownFact { .. } => "unknown_fact",
@@ -311,6 +319,20 @@ impl AppError {
                     format!("备注太长（{chars} 字），最多 {max} 字；长的内容请作为证据文件添加")
                 } else {
                     format!("The note is too long ({chars} characters; at most {max}); add longer text as an evidence file")
+                }
+            }
+            AppError::TagTooLong { chars, max } => {
+                if zh {
+                    format!("标签太长（{chars} 字），最多 {max} 字")
+                } else {
+                    format!("A tag is too long ({chars} characters; at most {max})")
+                }
+            }
+            AppError::TooManyTags { count, max } => {
+                if zh {
+                    format!("标签太多（{count} 个），最多 {max} 个")
+                } else {
+                    format!("Too many tags ({count}; at most {max})")
                 }
             }
             AppError::Archived => {

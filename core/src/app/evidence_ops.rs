@@ -114,6 +114,9 @@ pub(super) fn evidence_app_error(e: EvidenceError) -> AppError {
         EvidenceError::ContentMissing { name, .. } => problem("content_missing", name),
         EvidenceError::ContentChanged { name, .. } => problem("content_changed", name),
         EvidenceError::RecordAltered { name } => problem("record_altered", name),
+        EvidenceError::NoteTooLong { chars, max } => AppError::NoteTooLong { chars, max },
+        EvidenceError::TagTooLong { chars, max } => AppError::TagTooLong { chars, max },
+        EvidenceError::TooManyTags { count, max } => AppError::TooManyTags { count, max },
         EvidenceError::UnknownItem { id } | EvidenceError::ItemDeleted { id } => {
             AppError::NotFound {
                 what: Missing::EvidenceItem,
@@ -172,16 +175,43 @@ impl App {
         progress: &dyn Progress,
         cancel: &CancelFlag,
     ) -> Result<EvidenceAddedView, AppError> {
+        let mut reader = bytes;
+        let size = bytes.len() as u64;
+        self.add_evidence_stream(
+            ctx,
+            case_ref,
+            step,
+            name,
+            &mut reader,
+            size,
+            note,
+            progress,
+            cancel,
+        )
+    }
+
+    /// Adds what `reader` gives until its end (a file descriptor, a platform stream) under
+    /// the display name `name` (any string: directories and control characters are taken
+    /// out, and a name past [`crate::limits::MAX_FILE_NAME_CHARS`] is shortened). Read
+    /// once, hashed while it is copied into the vault; `size_hint` (0 when unknown) is
+    /// only the progress total. As [`App::add_evidence_file`]: a note or tags past their
+    /// limits are refused before anything is read, and a cancelled or failed read leaves
+    /// no file and no row.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_evidence_stream(
+        &self,
+        ctx: &ViewContext,
+        case_ref: &str,
+        step: Option<&str>,
+        name: &str,
+        reader: &mut dyn std::io::Read,
+        size_hint: u64,
+        note: Option<&str>,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+    ) -> Result<EvidenceAddedView, AppError> {
         self.add_evidence(ctx, case_ref, step, note, cancel, |root| {
-            let mut reader = bytes;
-            ev::stage_import(
-                root,
-                name,
-                &mut reader,
-                bytes.len() as u64,
-                progress,
-                cancel,
-            )
+            ev::stage_import(root, name, reader, size_hint, progress, cancel)
         })
     }
 
@@ -218,6 +248,8 @@ impl App {
             captured_at: None,
             source: Source::Import,
         };
+        // Refused before a large file is read.
+        ev::check_item_text(&item).map_err(evidence_app_error)?;
         let root = vault.dir().to_path_buf();
         // Hash and write without the connection, so other calls go on; only the commit
         // takes it.

@@ -11,6 +11,7 @@
 mod backup_ops;
 mod backup_view;
 pub mod case_admin;
+pub mod clock;
 pub mod effects;
 mod error;
 mod evidence_ops;
@@ -440,7 +441,8 @@ impl App {
         view: &CaseView,
     ) -> Result<CaseScreen, AppError> {
         let err = |e| vault_error(e, Some(view), ctx.lang);
-        let journal = vault.journal(&view.id).map_err(err)?;
+        // Only what undo could revert, not the whole journal.
+        let journal = vault.undo_candidates(&view.id).map_err(err)?;
         let flags = vault.rule_flags(Some(&view.scenario)).map_err(err)?;
         let root = vault.dir().to_path_buf();
         let items = vault

@@ -716,6 +716,7 @@ pub fn home(
         archived_cases: Vec::new(),
         calendar_warnings: calendar_warnings(lang, calendar, ctx.now),
         start_label: tr(lang, "开始一个退出流程", "Start an exit"),
+        clock_warning: super::clock::clock_warning(lang, ctx.now),
     }
 }
 

@@ -21,6 +21,9 @@ pub struct HomeView {
     pub empty_text: Option<String>,
     /// The label of the action that starts a new case ("开始一个退出流程").
     pub start_label: String,
+    /// Set when the device clock is before this version's build date: what is wrong and
+    /// what to do, in words ([`super::clock::clock_warning`]).
+    pub clock_warning: Option<String>,
 }
 
 /// One case on the home screen.

@@ -33,6 +33,18 @@ pub enum EvidenceError {
     #[error("输入无效 / invalid input: {0}")]
     InvalidInput(String),
 
+    /// A note past [`crate::limits::MAX_NOTE_CHARS`]; nothing was stored.
+    #[error("备注太长（{chars} 字），最多 {max} 字 / the note is too long ({chars} characters; at most {max})")]
+    NoteTooLong { chars: usize, max: usize },
+
+    /// A tag past [`crate::limits::MAX_TAG_CHARS`]; nothing was stored.
+    #[error("标签太长（{chars} 字），最多 {max} 字 / a tag is too long ({chars} characters; at most {max})")]
+    TagTooLong { chars: usize, max: usize },
+
+    /// More tags than [`crate::limits::MAX_TAGS`]; nothing was stored.
+    #[error("标签太多（{count} 个），最多 {max} 个 / too many tags ({count}; at most {max})")]
+    TooManyTags { count: usize, max: usize },
+
     #[error("找不到证据 / no such evidence item: {id}")]
     UnknownItem { id: String },
 
@@ -104,6 +116,18 @@ impl EvidenceError {
                 let (z, e) = what.split_once(" / ").unwrap_or((what, what));
                 pick(format!("输入无效：{z}"), format!("invalid input: {e}"))
             }
+            EvidenceError::NoteTooLong { chars, max } => pick(
+                format!("备注太长（{chars} 字），最多 {max} 字；长的内容请作为证据文件添加"),
+                format!("the note is too long ({chars} characters; at most {max}); add longer text as an evidence file"),
+            ),
+            EvidenceError::TagTooLong { chars, max } => pick(
+                format!("标签太长（{chars} 字），最多 {max} 字"),
+                format!("a tag is too long ({chars} characters; at most {max})"),
+            ),
+            EvidenceError::TooManyTags { count, max } => pick(
+                format!("标签太多（{count} 个），最多 {max} 个"),
+                format!("too many tags ({count}; at most {max})"),
+            ),
             EvidenceError::UnknownItem { id } => pick(
                 format!("找不到证据：{id}"),
                 format!("no such evidence item: {id}"),
@@ -175,6 +199,9 @@ impl EvidenceError {
             EvidenceError::FileTooLarge { .. } => "file_too_large",
             EvidenceError::Cancelled => "cancelled",
             EvidenceError::InvalidInput(_) => "invalid_input",
+            EvidenceError::NoteTooLong { .. } => "note_too_long",
+            EvidenceError::TagTooLong { .. } => "tag_too_long",
+            EvidenceError::TooManyTags { .. } => "too_many_tags",
             EvidenceError::UnknownItem { .. } => "unknown_item",
             EvidenceError::ItemDeleted { .. } => "item_deleted",
             EvidenceError::ContentMissing { .. } => "content_missing",

@@ -40,11 +40,11 @@ pub use snapshot::{
     CaseSnapshot, CaseStory, DeadlineOutcome, DeadlineStory, Disclosure, FactLine, RuleSource,
     StepStory, TimelineEvent, WithheldFact,
 };
-pub(crate) use store::{delete_case_items, delete_locks};
 pub use store::{
-    stage_file, stage_import, Added, CaseEvidenceDeleted, Deleted, EvidenceItem, EvidenceStore,
-    NewItem, RecoveryReport, Source, StagedImport, StepLink,
+    check_item_text, stage_file, stage_import, Added, CaseEvidenceDeleted, Deleted, EvidenceItem,
+    EvidenceStore, NewItem, RecoveryReport, Source, StagedImport, StepLink,
 };
+pub(crate) use store::{delete_case_items, delete_locks};
 #[doc(hidden)]
 pub use store::{CrashPoint, CRASH_EXIT_CODE};
 pub use verify::{ItemRef, VerifyIssue, VerifyReport};

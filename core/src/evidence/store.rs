@@ -16,6 +16,7 @@ use super::error::{display_name, EvidenceError};
 use super::progress::{CancelFlag, Progress};
 use super::sniff::{self, TimeSource};
 use crate::files::fsync_dir;
+use crate::limits::{MAX_FILE_NAME_CHARS, MAX_NOTE_CHARS, MAX_TAGS, MAX_TAG_CHARS};
 
 use super::util::{fmt_time, hex, is_sha256_hex, parse_time, truncate_millis, CHUNK};
 
@@ -717,7 +718,10 @@ impl EvidenceStore<'_> {
         now: DateTime<Utc>,
     ) -> Result<EvidenceItem, EvidenceError> {
         let now = truncate_millis(now);
-        let tags = tags.map(normalise_tags);
+        if let Some(note) = note {
+            checked_note(note)?;
+        }
+        let tags = tags.map(normalise_tags).transpose()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -1252,33 +1256,82 @@ fn normalise(item: &NewItem) -> Result<NewItem, EvidenceError> {
             None
         },
         step_id,
-        note: item.note.clone(),
-        tags: normalise_tags(&item.tags),
+        note: checked_note(&item.note)?.to_string(),
+        tags: normalise_tags(&item.tags)?,
         captured_at: item.captured_at,
         source: item.source,
     })
 }
 
-fn normalise_tags(tags: &[String]) -> Vec<String> {
+/// A note within [`MAX_NOTE_CHARS`].
+fn checked_note(note: &str) -> Result<&str, EvidenceError> {
+    let chars = note.chars().count();
+    if chars > MAX_NOTE_CHARS {
+        return Err(EvidenceError::NoteTooLong {
+            chars,
+            max: MAX_NOTE_CHARS,
+        });
+    }
+    Ok(note)
+}
+
+/// Tags trimmed, sorted, without blanks and repeats; at most [`MAX_TAGS`] of at most
+/// [`MAX_TAG_CHARS`] characters each.
+fn normalise_tags(tags: &[String]) -> Result<Vec<String>, EvidenceError> {
     let mut out: Vec<String> = tags
         .iter()
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
         .collect();
+    if let Some(chars) = out
+        .iter()
+        .map(|t| t.chars().count())
+        .find(|&n| n > MAX_TAG_CHARS)
+    {
+        return Err(EvidenceError::TagTooLong {
+            chars,
+            max: MAX_TAG_CHARS,
+        });
+    }
     crate::sort::sort(&mut out);
     out.dedup();
-    out
+    if out.len() > MAX_TAGS {
+        return Err(EvidenceError::TooManyTags {
+            count: out.len(),
+            max: MAX_TAGS,
+        });
+    }
+    Ok(out)
 }
 
-/// The name as the user gave it, minus directories and control characters.
+/// Checks the free text of an item to add (its note and tags) against the limits in
+/// [`crate::limits`], so a caller can refuse it before a large file is read.
+pub fn check_item_text(item: &NewItem) -> Result<(), EvidenceError> {
+    checked_note(&item.note)?;
+    normalise_tags(&item.tags).map(|_| ())
+}
+
+/// The name as the user gave it, minus directories and control characters, at most
+/// [`MAX_FILE_NAME_CHARS`] characters (a longer one keeps its start and its extension).
 fn clean_original_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
     if cleaned.trim().is_empty() {
-        "unnamed".to_string()
-    } else {
-        cleaned
+        return "unnamed".to_string();
     }
+    let chars = cleaned.chars().count();
+    if chars <= MAX_FILE_NAME_CHARS {
+        return cleaned;
+    }
+    // Keep an extension of up to 16 characters ("…" marks the cut).
+    let ext = cleaned
+        .rfind('.')
+        .map(|i| &cleaned[i..])
+        .filter(|e| e.chars().count() <= 16)
+        .unwrap_or("");
+    let keep = MAX_FILE_NAME_CHARS - 1 - ext.chars().count();
+    let head: String = cleaned.chars().take(keep).collect();
+    format!("{head}…{ext}")
 }
 
 fn new_id(case_id: &str, sha256: &str, now: DateTime<Utc>, seq: i64) -> String {

@@ -287,14 +287,50 @@ impl Vault {
 
     /// The case's journal, oldest first.
     pub fn journal(&self, case_ref: &str) -> Result<Vec<Event>> {
+        self.events_where(case_ref, "e.case_id = ?1")
+    }
+
+    /// The events undo could revert: for each step, its latest transition not yet undone
+    /// (oldest first). What the case view needs of the journal, read without replaying
+    /// it: one or two index probes per step however long the journal
+    /// ([`super::steps::undoable_before`], `docs/performance.md`).
+    pub fn undo_candidates(&self, case_ref: &str) -> Result<Vec<Event>> {
+        let seqs: Vec<i64> = {
+            let mut conn = self.lock();
+            let tx = conn.transaction()?;
+            let id = resolve_case_id(&tx, case_ref)?;
+            let steps: Vec<String> = tx
+                .prepare_cached("SELECT step_id FROM steps WHERE case_id = ?1")?
+                .query_map([&id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut seqs = Vec::new();
+            for step in &steps {
+                if let Some(seq) = super::steps::undoable_before(&tx, &id, step, i64::MAX)? {
+                    seqs.push(seq);
+                }
+            }
+            tx.finish()?;
+            seqs
+        };
+        if seqs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = seqs.iter().map(i64::to_string).collect();
+        self.events_where(
+            case_ref,
+            &format!("e.case_id = ?1 AND e.seq IN ({})", list.join(", ")),
+        )
+    }
+
+    fn events_where(&self, case_ref: &str, filter: &str) -> Result<Vec<Event>> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let id = resolve_case_id(&tx, case_ref)?;
-        let mut stmt = tx.prepare_cached(
-            "SELECT seq, case_id, at, recorded_at, kind, step_id, from_status, to_status,
-                    action, note, undoes, payload
-             FROM events WHERE case_id = ?1 ORDER BY seq",
-        )?;
+        let mut stmt = tx.prepare(&format!(
+            "SELECT e.seq, e.case_id, e.at, e.recorded_at, e.kind, e.step_id, e.from_status,
+                    e.to_status, e.action, e.note, e.undoes, e.payload
+             FROM events e WHERE {filter} ORDER BY e.seq"
+        ))?;
         let mut rows = stmt.query([&id])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {

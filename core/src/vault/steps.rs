@@ -66,11 +66,17 @@ impl Vault {
         let (new_state, undoes, payload) = if let Some(to) = action.target() {
             forward(&case.plan_meta, &steps, step, action, to, at, opts, note)?
         } else {
-            let (seq, before) = latest_undoable(&tx, &case_id, step)?;
+            let (seq, before, next) = latest_undoable(&tx, &case_id, step)?;
             if step.state.status.is_settled() && !before.status.is_settled() {
                 check_no_started_dependent(&steps, step)?;
             }
-            let payload = json!({ "restored": before, "undone_state": step.state });
+            // `next_undoable`: what undo reverts after this one, so views and the next
+            // undo need not walk back through the journal.
+            let payload = json!({
+                "restored": before,
+                "undone_state": step.state,
+                "next_undoable": next,
+            });
             (before, Some(seq), payload)
         };
 
@@ -317,18 +323,66 @@ fn check_no_started_dependent(steps: &[StepRow], step: &StepRow) -> Result<()> {
     Ok(())
 }
 
-/// The step's latest transition not yet undone, with the state it left.
-fn latest_undoable(conn: &Connection, case_id: &str, step: &StepRow) -> Result<(i64, StepState)> {
-    let row: Option<(i64, Option<String>, String)> = conn
-        .query_row(
-            "SELECT e.seq, e.to_status, e.payload FROM events e
-             WHERE e.case_id = ?1 AND e.step_id = ?2 AND e.kind = 'transition'
-               AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undoes = e.seq)
-             ORDER BY e.seq DESC LIMIT 1",
-            params![case_id, step.step_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+/// The journal entry (seq) of the step's latest transition not yet undone, among the
+/// entries before `before`: what undo would revert. Read in one or two index probes, not
+/// by replaying the journal: the latest entry of the step is that transition, or an undo
+/// whose payload names it (`next_undoable`, written by the undo); only an undo written
+/// before that field existed makes it walk back through the journal.
+pub(crate) fn undoable_before(
+    conn: &Connection,
+    case_id: &str,
+    step_id: &str,
+    before: i64,
+) -> Result<Option<i64>> {
+    let latest: Option<(i64, String, Option<String>, Option<i64>)> = conn
+        .prepare_cached(
+            "SELECT seq, kind, json_type(payload, '$.next_undoable'),
+                    json_extract(payload, '$.next_undoable')
+             FROM events
+             WHERE case_id = ?1 AND step_id = ?2 AND seq < ?3
+               AND kind IN ('transition', 'undo')
+             ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row(params![case_id, step_id, before], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .optional()?;
+    match latest {
+        None => Ok(None),
+        Some((seq, kind, _, _)) if kind == "transition" => Ok(Some(seq)),
+        Some((_, _, Some(t), next)) if t == "integer" => Ok(next),
+        Some((_, _, Some(t), _)) if t == "null" => Ok(None),
+        Some(_) => Ok(conn
+            .prepare_cached(
+                "SELECT e.seq FROM events e
+                 WHERE e.case_id = ?1 AND e.step_id = ?2 AND e.seq < ?3
+                   AND e.kind = 'transition'
+                   AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undoes = e.seq)
+                 ORDER BY e.seq DESC LIMIT 1",
+            )?
+            .query_row(params![case_id, step_id, before], |r| r.get(0))
+            .optional()?),
+    }
+}
+
+/// The step's latest transition not yet undone, with the state it left, and what undo
+/// would revert once it is undone (`next_undoable`).
+fn latest_undoable(
+    conn: &Connection,
+    case_id: &str,
+    step: &StepRow,
+) -> Result<(i64, StepState, Option<i64>)> {
+    let row: Option<(i64, Option<String>, String)> =
+        match undoable_before(conn, case_id, &step.step_id, i64::MAX)? {
+            None => None,
+            Some(seq) => conn
+                .query_row(
+                    "SELECT seq, to_status, payload FROM events WHERE seq = ?1",
+                    params![seq],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?,
+        };
     let Some((seq, to_status, payload)) = row else {
         return Err(VaultError::NothingToUndo {
             step: step.step_id.clone(),
@@ -351,5 +405,6 @@ fn latest_undoable(conn: &Connection, case_id: &str, step: &StepRow) -> Result<(
     }
     let p: Payload = serde_json::from_str(&payload)
         .map_err(|e| VaultError::corrupt(format!("journal entry {seq}"), e))?;
-    Ok((seq, p.before))
+    let next = undoable_before(conn, case_id, &step.step_id, seq)?;
+    Ok((seq, p.before, next))
 }

@@ -239,6 +239,37 @@ public final class TuiluScreens: Sendable {
         }
     }
 
+    // MARK: evidence by stream (issue 31): no copy to a temporary file, nothing whole in memory
+
+    /// The file behind `fd`, an open descriptor the library takes over and closes (e.g.
+    /// `dup(handle.fileDescriptor)` of a security-scoped file), under the display name
+    /// `name` (any string). Read once, hashed while copied into the vault.
+    public func addEvidence(
+        _ caseId: String, step: String?, fileDescriptor fd: Int32, name: String,
+        sizeHint: UInt64? = nil, note: String? = nil,
+        onProgress: (@Sendable (TuiluProgress) -> Void)? = nil
+    ) async throws -> EvidenceAddedRecord {
+        let ctx = context()
+        return try await long(onProgress) { [app] l, t in
+            try await app.addEvidenceFd(ctx: ctx, caseId: caseId, stepId: step, fd: fd, name: name, sizeHint: sizeHint, note: note, listener: l, cancel: t)
+        }
+    }
+
+    /// What `stream` gives until its end (opened here if needed, read on a worker thread),
+    /// under the display name `name`. A stream error fails the add with `FileProblem`
+    /// (`unreadable`) and leaves nothing behind.
+    public func addEvidence(
+        _ caseId: String, step: String?, stream: InputStream, name: String,
+        sizeHint: UInt64? = nil, note: String? = nil,
+        onProgress: (@Sendable (TuiluProgress) -> Void)? = nil
+    ) async throws -> EvidenceAddedRecord {
+        let ctx = context()
+        let source = InputStreamSource(stream)
+        return try await long(onProgress) { [app] l, t in
+            try await app.addEvidenceStream(ctx: ctx, caseId: caseId, stepId: step, source: source, name: name, sizeHint: sizeHint, note: note, listener: l, cancel: t)
+        }
+    }
+
     /// Checks the case's evidence; the list comes back with each row's verify state.
     public func verifyEvidence(
         _ caseId: String, step: String? = nil, onProgress: (@Sendable (TuiluProgress) -> Void)? = nil
@@ -373,6 +404,13 @@ extension AppError {
     }
 }
 
+// MARK: errors (issue 31): `localizedDescription` is the words to show
+
+extension AppError: LocalizedError {
+    /// `userMessage`, so `error.localizedDescription` shows the core's words.
+    public var errorDescription: String? { userMessage }
+}
+
 /// Progress of a long operation; bytes for file work. `done == total` at the end.
 public struct TuiluProgress: Sendable, Equatable {
     public let done: UInt64
@@ -391,5 +429,26 @@ final class ProgressRelay: ProgressListener {
 
     func onProgress(done: UInt64, total: UInt64) {
         body(TuiluProgress(done: done, total: total))
+    }
+}
+
+/// A Foundation `InputStream` as the core's `EvidenceSource` (read on a worker thread).
+final class InputStreamSource: EvidenceSource, @unchecked Sendable {
+    private let stream: InputStream
+
+    init(_ stream: InputStream) {
+        self.stream = stream
+        if stream.streamStatus == .notOpen { stream.open() }
+    }
+
+    deinit { stream.close() }
+
+    func read(max: UInt32) throws -> Data {
+        var buffer = [UInt8](repeating: 0, count: Int(min(max, 1 << 20)))
+        let n = stream.read(&buffer, maxLength: buffer.count)
+        if n < 0 {
+            throw EvidenceSourceError.Failed(detail: stream.streamError?.localizedDescription ?? "read failed")
+        }
+        return Data(buffer[0..<n])
     }
 }

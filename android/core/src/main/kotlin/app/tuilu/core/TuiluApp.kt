@@ -1,6 +1,7 @@
 package app.tuilu.core
 
 import app.tuilu.core.uniffi.AnswerRecord
+import app.tuilu.core.uniffi.AppException
 import app.tuilu.core.uniffi.AppSettingsRecord
 import app.tuilu.core.uniffi.BackupRecord
 import app.tuilu.core.uniffi.BackupSectionRecord
@@ -14,6 +15,7 @@ import app.tuilu.core.uniffi.ChangeRecord
 import app.tuilu.core.uniffi.DeletedRecord
 import app.tuilu.core.uniffi.EvidenceAddedRecord
 import app.tuilu.core.uniffi.EvidenceListRecord
+import app.tuilu.core.uniffi.EvidenceSource
 import app.tuilu.core.uniffi.FileWrittenRecord
 import app.tuilu.core.uniffi.HomeViewRecord
 import app.tuilu.core.uniffi.Language
@@ -65,8 +67,9 @@ import kotlinx.coroutines.withContext
  */
 class TuiluScreens(
     vaultDir: String,
-    var language: Language = languageOf(Locale.getDefault()),
-    var zone: ZoneId = ZoneId.systemDefault(),
+    // Volatile: set on the main thread, read by calls on IO threads.
+    @Volatile var language: Language = languageOf(Locale.getDefault()),
+    @Volatile var zone: ZoneId = ZoneId.systemDefault(),
     private val clock: Clock = Clock.systemUTC(),
     private val ioDispatcher: CoroutineDispatcher = Dispatchers.IO,
 ) : AutoCloseable {
@@ -196,6 +199,54 @@ class TuiluScreens(
         onProgress: ((Progress) -> Unit)? = null,
     ): EvidenceAddedRecord = long(onProgress) { l, t -> app.addEvidenceBytes(context(), caseId, stepId, name, bytes, note, l, t) }
 
+    // -- Evidence by stream (issue 31): no cache copy, nothing whole on the heap. --------
+
+    /**
+     * Adds the file behind [fd], an open file descriptor the library takes over and closes
+     * (Android: `contentResolver.openFileDescriptor(uri, "r")!!.detachFd()` of a picked or
+     * shared `content://` URI), under the display name [name] (any string the platform
+     * gives, e.g. `OpenableColumns.DISPLAY_NAME`). Read once from its current position,
+     * hashed while copied into the vault; the progress total is the file's size when
+     * known, else [sizeHint]. Cancelling the coroutine leaves no file and no row.
+     */
+    suspend fun addEvidenceFd(
+        caseId: String,
+        stepId: String?,
+        fd: Int,
+        name: String,
+        sizeHint: Long? = null,
+        note: String? = null,
+        onProgress: ((Progress) -> Unit)? = null,
+    ): EvidenceAddedRecord = long(onProgress) { l, t ->
+        app.addEvidenceFd(context(), caseId, stepId, fd, name, sizeHint?.toULong(), note, l, t)
+    }
+
+    /**
+     * Adds what [stream] gives until its end (read on a worker thread, closed afterwards),
+     * under the display name [name]. As [addEvidenceFd]; an [java.io.IOException] from
+     * the stream fails the add with `FileProblem` (`unreadable`) and leaves nothing.
+     */
+    suspend fun addEvidenceStream(
+        caseId: String,
+        stepId: String?,
+        stream: java.io.InputStream,
+        name: String,
+        sizeHint: Long? = null,
+        note: String? = null,
+        onProgress: ((Progress) -> Unit)? = null,
+    ): EvidenceAddedRecord = stream.use { input ->
+        val source = object : EvidenceSource {
+            override fun read(max: UInt): ByteArray {
+                val buf = ByteArray(max.toInt().coerceAtMost(1 shl 20))
+                val n = input.read(buf)
+                return if (n <= 0) ByteArray(0) else buf.copyOf(n)
+            }
+        }
+        long(onProgress) { l, t ->
+            app.addEvidenceStream(context(), caseId, stepId, source, name, sizeHint?.toULong(), note, l, t)
+        }
+    }
+
     /** Checks the case's evidence; the list comes back with each row's verify state. */
     suspend fun verifyEvidence(caseId: String, stepId: String? = null, onProgress: ((Progress) -> Unit)? = null): EvidenceListRecord =
         long(onProgress) { l, t -> app.verifyEvidence(context(), caseId, stepId, l, t) }
@@ -312,3 +363,27 @@ data class Progress(val done: Long, val total: Long) {
     val fraction: Double
         get() = if (total <= 0) 1.0 else (done.toDouble() / total).coerceIn(0.0, 1.0)
 }
+
+// -- Errors (issue 31): one place for the words of any AppException. ---------------------
+
+/**
+ * The words to show for any [AppException], in the language of the call that failed
+ * (every subclass carries them; `message` is a field dump meant for logs).
+ */
+val AppException.userMessage: String
+    get() = when (this) {
+        is AppException.NotFound -> userMessage
+        is AppException.DependencyNotDone -> userMessage
+        is AppException.BlockedBy -> userMessage
+        is AppException.InvalidFact -> userMessage
+        is AppException.InvalidTransition -> userMessage
+        is AppException.NothingToUndo -> userMessage
+        is AppException.VaultFromNewerVersion -> userMessage
+        is AppException.Refused -> userMessage
+        is AppException.Busy -> userMessage
+        is AppException.Cancelled -> userMessage
+        is AppException.FileProblem -> userMessage
+        is AppException.Backup -> userMessage
+        is AppException.Storage -> userMessage
+        is AppException.Internal -> userMessage
+    }
