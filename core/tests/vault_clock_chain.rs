@@ -20,7 +20,7 @@ fn at(t: DateTime<Utc>) -> TransitionOptions {
 }
 
 #[test]
-fn the_wind_down_clock_waits_for_the_notice_period_even_if_marked_done_early() {
+fn the_non_compete_clock_waits_for_the_notice_period_even_if_marked_done_early() {
     let dir = tempfile::tempdir().unwrap();
     let v = Vault::open(&dir.path().join("vault"), t0()).unwrap();
     let book = load_bundled().unwrap();
@@ -28,6 +28,11 @@ fn the_wind_down_clock_waits_for_the_notice_period_even_if_marked_done_early() {
     let facts: Facts = [
         ("fans".to_string(), FactValue::Integer(600_000)),
         ("has_mcn_contract".to_string(), FactValue::Bool(true)),
+        ("has_non_compete".to_string(), FactValue::Bool(true)),
+        (
+            "mcn_exit_choice".to_string(),
+            FactValue::Enum("terminate".to_string()),
+        ),
         // Keeping the account: no deregistration blockers to clear first.
         (
             "exit_mode".to_string(),
@@ -43,36 +48,28 @@ fn the_wind_down_clock_waits_for_the_notice_period_even_if_marked_done_early() {
     // The user ticks the notice off a day later, long before its 30 days are over.
     v.transition(&case.id, "mcn_written_notice", A::Done, &at(day1), day1)
         .unwrap();
-    let out = v
-        .transition(&case.id, "wind_down_plan", A::Submit, &at(day1), day1)
+    v.transition(&case.id, "check_non_compete", A::Done, &at(day1), day1)
         .unwrap();
-    let d = out.deadline.expect("the wind-down has a clock");
-    // Notice: 2026-12-01 + 30 days = 12-31; wind-down 45 days from there = 2027-02-14.
-    assert_eq!(d.latest_date.to_string(), "2027-02-14");
+    let out = v
+        .transition(&case.id, "non_compete_period", A::Submit, &at(day1), day1)
+        .unwrap();
+    let d = out.deadline.expect("the non-compete has a clock");
+    // Notice: 2026-12-01 + 30 days = 12-31; the non-compete (6 months to 1 year) counts
+    // from there, not from the day the notice was ticked off.
     assert_eq!(d.clock_start.to_rfc3339(), "2026-12-31T15:59:59+00:00");
+    let last = d.latest_date.to_string();
+    assert_eq!(last, "2027-12-31");
 
     let view = v.case(&case.id, day1).unwrap();
     let step = view
         .steps
         .iter()
-        .find(|s| s.id == "wind_down_plan")
+        .find(|s| s.id == "non_compete_period")
         .unwrap();
     assert_eq!(
         step.deadline.as_ref().unwrap().latest_date.to_string(),
-        "2027-02-14"
+        last
     );
-    assert_eq!(
-        view.next_deadline
-            .as_ref()
-            .unwrap()
-            .deadline
-            .latest_date
-            .to_string(),
-        "2027-02-14"
-    );
-
     let list = v.list_cases(false, day1).unwrap();
-    let next = list[0].next_deadline.as_ref().unwrap();
-    assert_eq!(next.step, "wind_down_plan");
-    assert_eq!(next.deadline.latest_date.to_string(), "2027-02-14");
+    assert!(list[0].next_deadline.is_some());
 }

@@ -471,9 +471,14 @@ impl LetterInputs<'_> {
 
     /// One letter, in `lang`.
     pub fn letter(&self, lang: Lang, number: usize, l: &LetterDef) -> LetterView {
-        let facts = self.effective();
+        // Defaults may decide whether the letter is needed at all (as they drive the
+        // plan), but a letter never states a fact the user did not answer: its sentences
+        // are filled from answers only, and a sentence that rests on an unanswered fact
+        // becomes a question.
+        let assumed = self.effective();
+        let facts = self.given();
         let mut gaps = Gaps::default();
-        let mut reason = self.unavailable(lang, l, &facts, &mut gaps);
+        let mut reason = self.unavailable(lang, l, &assumed, &mut gaps);
         let attachments = self.attachments(lang, l);
         let n = attachments.len();
         let recipient = self.fill(lang, l.recipient.get(lang), &facts, n, &mut gaps);
@@ -499,7 +504,7 @@ impl LetterInputs<'_> {
             reason = self.step_gap_reason(lang, &gaps.steps);
         }
         let available = reason.is_none();
-        let given = self.given();
+        let given = &facts;
         let missing: Vec<QuestionView> = if available {
             gaps.facts
                 .iter()
