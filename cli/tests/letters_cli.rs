@@ -144,7 +144,7 @@ fn letters_are_listed_asked_for_written_and_recorded_as_sent() {
     // English: a rendering, marked as such.
     let en = ok(&vault, &["letter", &id, "1", "--lang", "en"]);
     assert!(
-        en.starts_with("[English rendering for your understanding only (译文，仅供理解)"),
+        en.starts_with("[English rendering for your understanding only (译文 仅供理解)"),
         "{en}"
     );
     assert!(en.contains("ends on 7 November 2026"), "{en}");

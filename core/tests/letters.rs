@@ -449,7 +449,7 @@ fn every_letter_of_a_realistic_case_matches_its_golden_file() {
         let en = app.letter(&ctx(Lang::En, scene.now), &case, id).unwrap();
         assert!(en.complete);
         assert!(en.plain_text.contains("for your understanding only"));
-        assert!(en.plain_text.contains("译文，仅供理解"));
+        assert!(en.plain_text.contains("译文 仅供理解"));
         assert_clean(&en.plain_text, &en.recipient, id);
         assert_clean(&v.plain_text, &v.recipient, id);
     }
@@ -1046,4 +1046,100 @@ fn the_refund_request_asks_whether_the_balance_was_used() {
     assert!(v.complete, "{:?}", v.missing);
     assert!(v.plain_text.contains("这笔充值的余额至今没有使用"));
     assert!(v.plain_text.contains("支付方式为微信支付"));
+}
+
+/// Issue 24/27: in English, no Chinese punctuation (：，；「」) in any letter or letter
+/// view string of any scenario, answered or not (the quoted source passage is the seed's
+/// own Chinese and is left out of the check).
+#[test]
+fn english_letters_carry_no_chinese_punctuation() {
+    use tuilu_core::rules::pack::FactType;
+    const CJK_PUNCT: [char; 5] = ['：', '，', '；', '「', '」'];
+    let book = load_bundled().unwrap();
+    let mut scanned = 0;
+    for sc in book.scenarios() {
+        for answered in [false, true] {
+            let answers: Vec<Answer> = if answered {
+                sc.pack
+                    .facts
+                    .iter()
+                    .map(|f| {
+                        let v = match f.kind {
+                            FactType::Date => "2026-10-01".to_string(),
+                            FactType::Datetime => "2026-10-01 20:00".to_string(),
+                            FactType::Money => "100".to_string(),
+                            FactType::Integer => "600000".to_string(),
+                            FactType::Bool => "true".to_string(),
+                            FactType::Enum => f.options[0].value.clone(),
+                            FactType::Text => "Sample text".to_string(),
+                        };
+                        Answer::new(&f.id, &v)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let dir = tempfile::tempdir().unwrap();
+            let app = App::open(dir.path()).unwrap();
+            let c = ctx(Lang::En, "2026-11-02T02:00:00Z");
+            let case = app.create_case(&c, sc.id(), &answers).unwrap().id;
+            let list = app.letters(&c, &case).unwrap();
+            let mut texts: Vec<String> = vec![list.title.clone()];
+            texts.extend(list.empty_text.clone());
+            for card in &list.letters {
+                texts.extend([
+                    card.title.clone(),
+                    card.kind_label.clone(),
+                    card.step_text.clone(),
+                    card.status_text.clone(),
+                ]);
+                texts.extend(card.reason.clone());
+            }
+            for l in &sc.pack.letters {
+                let v = app.letter(&c, &case, &l.id).unwrap();
+                texts.extend([
+                    v.title.clone(),
+                    v.kind_label.clone(),
+                    v.recipient.clone(),
+                    v.date_text.clone(),
+                    v.step_text.clone(),
+                    v.plain_text.clone(),
+                    v.source.summary.clone(),
+                    v.source_text.replace(&v.source.quote, ""),
+                    v.labels.demands.clone(),
+                    v.labels.attachments.clone(),
+                    v.labels.dates.clone(),
+                    v.labels.source.clone(),
+                ]);
+                texts.extend(v.reason.clone());
+                texts.extend(v.missing_text.clone());
+                texts.extend(v.guidance.clone());
+                texts.extend(v.translation_note.clone());
+                texts.extend(v.page.iter().map(|p| p.text.clone()));
+                texts.extend(v.paragraphs.iter().cloned());
+                texts.extend(v.demands.iter().cloned());
+                texts.extend(v.signature.iter().cloned());
+                for d in &v.dates {
+                    texts.extend([d.label.clone(), d.value.clone()]);
+                }
+                for q in &v.missing {
+                    texts.extend([q.text.clone(), q.kind_label.clone()]);
+                    texts.extend(q.options.iter().map(|o| o.label.clone()));
+                    texts.extend(q.help.clone());
+                }
+                if v.complete {
+                    assert!(!v.page.is_empty(), "{} {}", sc.id(), l.id);
+                }
+            }
+            for t in texts {
+                scanned += 1;
+                assert!(
+                    !t.contains(CJK_PUNCT),
+                    "{}: Chinese punctuation in English text: {t}",
+                    sc.id()
+                );
+            }
+        }
+    }
+    assert!(scanned > 100, "{scanned}");
 }

@@ -106,7 +106,8 @@ mirror_enum!(
 mirror_enum!(
     /// What a running time means: the platform must answer by it (`Deadline`), you may
     /// act only after it (`Earliest`), it lasts at least this long (`MinimumPeriod`), or
-    /// you must act before it ends (`Window`).
+    /// you must act before it ends (`Window`), or it lapses by itself with nothing to do
+    /// (`Lapse`).
     TimeSense <=> tuilu_core::rules::pack::TimeSense { Deadline, Earliest, MinimumPeriod, Window, Lapse }
 );
 mirror_enum!(
