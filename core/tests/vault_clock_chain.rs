@@ -73,3 +73,56 @@ fn the_non_compete_clock_waits_for_the_notice_period_even_if_marked_done_early()
     let list = v.list_cases(false, day1).unwrap();
     assert!(list[0].next_deadline.is_some());
 }
+
+/// Issue 27 N17: once the event that starts a counted wait has happened (the steps it
+/// waits for are done), the case shows the wait's date without the user marking the wait
+/// itself: leaving the WeChat fan group starts the 24 hours in which the membership must
+/// lapse. Marking the wait submitted at another time corrects the start.
+#[test]
+fn a_wait_runs_from_the_step_it_waits_for_without_an_extra_tap() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = Vault::open(&dir.path().join("vault"), t0()).unwrap();
+    let book = load_bundled().unwrap();
+    let s = book.get("wechat-channels.fan-group-exit").unwrap();
+    let facts: Facts = [
+        ("has_paid_membership".to_string(), FactValue::Bool(true)),
+        ("membership_fee".to_string(), FactValue::Money(3000)),
+    ]
+    .into_iter()
+    .collect();
+    let case = v.create_case(s, &facts, t0()).unwrap();
+    let lapse = |view: &tuilu_core::vault::CaseView| {
+        view.steps
+            .iter()
+            .find(|s| s.id == "membership_lapse")
+            .unwrap()
+            .deadline
+            .clone()
+    };
+    // Before leaving, nothing runs.
+    assert!(lapse(&v.case(&case.id, t0()).unwrap()).is_none());
+    let view = v.case(&case.id, t0()).unwrap();
+    let before: Vec<String> = view
+        .steps
+        .iter()
+        .take_while(|s| s.id != "exit_fan_group")
+        .map(|s| s.id.clone())
+        .collect();
+    for id in before {
+        v.transition(&case.id, &id, A::Done, &at(t0()), t0())
+            .unwrap();
+    }
+    let left = t0() + Duration::hours(1);
+    v.transition(&case.id, "exit_fan_group", A::Done, &at(left), left)
+        .unwrap();
+    let view = v.case(&case.id, left).unwrap();
+    let d = lapse(&view).expect("the 24 hours run from leaving the group");
+    assert_eq!(d.clock_start, left);
+    assert_eq!(d.deadline_utc, left + Duration::hours(24));
+    // Correcting the start: submitted at another time, the clock follows it.
+    let later = left + Duration::hours(2);
+    v.transition(&case.id, "membership_lapse", A::Submit, &at(later), later)
+        .unwrap();
+    let d = lapse(&v.case(&case.id, later).unwrap()).unwrap();
+    assert_eq!(d.clock_start, later);
+}
