@@ -175,7 +175,10 @@ fn render(scenario: &str, lang: Lang) -> String {
         at += Duration::hours(1);
         let ctx = ViewContext::new(lang, UserZone::beijing(), at);
         let submit = c.steps.iter().find(|s| {
-            s.actions.iter().any(|a| a.action == StepAction::Submit) && s.timing.is_some()
+            // A timed step not yet running, or a wait already counted from the steps
+            // before it (issue 27 N17): submit it.
+            s.actions.iter().any(|a| a.action == StepAction::Submit)
+                && (s.timing.is_some() || s.deadline.is_some())
         });
         if let Some(s) = submit {
             c = app

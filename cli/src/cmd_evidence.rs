@@ -458,7 +458,15 @@ fn item_line(lang: Lang, it: &EvidenceItem) -> String {
         .unwrap_or(it.imported_at)
         .with_timezone(&tuilu_core::calendar::BEIJING)
         .format("%Y-%m-%d %H:%M");
-    let steps: Vec<String> = it.steps().into_iter().map(|s| s.step_id).collect();
+    // The step by its title in the user's language, never its id.
+    let steps: Vec<String> = it
+        .steps()
+        .into_iter()
+        .map(|s| match s.step_title {
+            Some(title) => format!("「{}」", step_title_in(lang, &title)),
+            None => s.step_id,
+        })
+        .collect();
     let step = if steps.is_empty() {
         match lang {
             Lang::Zh => "未关联",
@@ -498,7 +506,7 @@ fn print_item(lang: Lang, it: &EvidenceItem) {
             .steps()
             .into_iter()
             .map(|s| match s.step_title {
-                Some(title) => format!("{} ({title})", s.step_id),
+                Some(title) => format!("「{}」", step_title_in(lang, &title)),
                 None => s.step_id,
             })
             .collect();

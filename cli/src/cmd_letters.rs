@@ -163,6 +163,38 @@ pub fn render_list(v: &LettersView, lang: Lang) -> String {
     out
 }
 
+/// How to answer a question, in a few words; a choice lists its options.
+fn answer_hint(q: &tuilu_core::app::QuestionView, lang: Lang) -> String {
+    use tuilu_core::app::QuestionKind as K;
+    match q.kind {
+        K::Choice => {
+            let labels: Vec<String> = q
+                .options
+                .iter()
+                .map(|o| match lang {
+                    Lang::Zh => format!("「{}」", o.label),
+                    Lang::En => format!("“{}”", o.label),
+                })
+                .collect();
+            match lang {
+                Lang::Zh => format!("从中选一项：{}", labels.join("、")),
+                Lang::En => format!("one of {}", labels.join(", ")),
+            }
+        }
+        K::YesNo => t(lang, "回答 是 或 否", "yes or no").to_string(),
+        K::Money => t(lang, "金额（元），如 8000", "an amount in yuan, e.g. 8000").to_string(),
+        K::Integer => t(lang, "整数，如 3", "a whole number, e.g. 3").to_string(),
+        K::Date => t(lang, "日期，如 2026-09-30", "a date, e.g. 2026-09-30").to_string(),
+        K::DateTime => t(
+            lang,
+            "日期和时间，如 2026-09-30 20:00（北京时间）",
+            "a date and time, e.g. 2026-09-30 20:00 (Beijing time)",
+        )
+        .to_string(),
+        K::Text => t(lang, "直接写文字", "in your own words").to_string(),
+    }
+}
+
 /// What a letter still needs, as questions with the command that answers them.
 fn render_incomplete(v: &LetterView, lang: Lang) -> String {
     let mut out = String::new();
@@ -175,7 +207,7 @@ fn render_incomplete(v: &LetterView, lang: Lang) -> String {
         let _ = writeln!(out, "{m}{}", t(lang, "：", ":"));
     }
     for q in &v.missing {
-        let _ = writeln!(out, "  ? {} — {}", q.text, q.kind_label);
+        let _ = writeln!(out, "  ? {}（{}）", q.text, answer_hint(q, lang));
         if let Some(h) = &q.help {
             let _ = writeln!(out, "    {h}");
         }

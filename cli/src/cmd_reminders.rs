@@ -218,9 +218,9 @@ fn print_plan(lang: Lang, plan: &[Reminder]) {
             (true, Lang::En) => " (snoozed)",
         };
         println!(
-            "{}  {:<18}  {}{snoozed}  [{}]",
+            "{}  {}  {}{snoozed}  [{}]",
             r.local_time,
-            r.kind.as_str(),
+            r.kind.label().get(lang),
             r.title.get(lang),
             r.id
         );

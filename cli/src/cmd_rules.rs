@@ -521,25 +521,30 @@ fn source_line(lang: Lang, s: &Option<Source>) -> String {
 
 /// "处理时限：1–3个工作日（自…起算）": the period labelled by its sense.
 fn duration_text(lang: Lang, d: &tuilu_core::rules::pack::DurationDef) -> String {
-    let range = if d.min == d.max {
+    let count = if d.min == d.max {
         d.max.to_string()
     } else {
         format!("{}–{}", d.min, d.max)
+    };
+    // As the source says it ("6个月至1年"), the count of units as a detail.
+    let said = d.as_said.get(lang);
+    let (range, unit) = if said.is_empty() {
+        (count, d.unit.label())
+    } else {
+        let unit = d.unit.label();
+        let detail = match lang {
+            Lang::Zh => format!("{said}（{count}{}）", unit.zh),
+            Lang::En => format!("{said} ({count}{})", unit.en),
+        };
+        (detail, tuilu_core::text::Text::new("", ""))
     };
     let label = d.sense().label();
     match lang {
         Lang::Zh => format!(
             "{}：{range}{}（自{}起算）",
-            label.zh,
-            d.unit.label().zh,
-            d.starts_on.zh
+            label.zh, unit.zh, d.starts_on.zh
         ),
-        Lang::En => format!(
-            "{}: {range}{} (from {})",
-            label.en,
-            d.unit.label().en,
-            d.starts_on.en
-        ),
+        Lang::En => format!("{}: {range}{} (from {})", label.en, unit.en, d.starts_on.en),
     }
 }
 
@@ -652,10 +657,14 @@ pub fn deadline_text(lang: Lang, sense: TimeSense, d: &Deadline) -> String {
         let _ = match (lang, sense.end_is_a_limit()) {
             (Lang::Zh, true) => write!(line, "（最早 {}）", fmt(&d.earliest_beijing)),
             (Lang::En, true) => write!(line, " (earliest {})", fmt(&d.earliest_beijing)),
-            (Lang::Zh, false) => write!(line, "（按较短的期限为 {}）", fmt(&d.earliest_beijing)),
+            (Lang::Zh, false) => write!(
+                line,
+                "（期限若按来源说的下限算，是 {}）",
+                fmt(&d.earliest_beijing)
+            ),
             (Lang::En, false) => write!(
                 line,
-                " ({} with the shorter period)",
+                " ({} if the source's lower figure applies)",
                 fmt(&d.earliest_beijing)
             ),
         };
@@ -768,7 +777,7 @@ fn render_step(
         let label = match s.duration.as_ref().map(|d| d.sense()) {
             Some(TimeSense::Deadline) | None => t(lang, "逾期未果：", "If no answer: "),
             Some(TimeSense::Window) => t(lang, "错过期限：", "If you miss it: "),
-            Some(TimeSense::Earliest | TimeSense::MinimumPeriod) => {
+            Some(TimeSense::Earliest | TimeSense::MinimumPeriod | TimeSense::Lapse) => {
                 t(lang, "期满之后：", "When it is over: ")
             }
         };
@@ -904,20 +913,8 @@ pub fn render_plan(
         for a in &plan.amounts {
             let value = match a.value {
                 Some(v) if a.currency == "CNY" => format!("¥{v:.2}"),
-                Some(v) => {
-                    let unit = a.unit_label.get(lang);
-                    let unit = if unit.is_empty() { &a.currency } else { unit };
-                    let n = if v.fract() == 0.0 {
-                        format!("{v:.0}")
-                    } else {
-                        format!("{v:.2}")
-                    };
-                    match lang {
-                        Lang::Zh => format!("{n}{unit}"),
-                        Lang::En => format!("{n} {unit}"),
-                    }
-                }
-                None => pending(plan, lang, &a.open_facts),
+                Some(v) => tuilu_core::rules::plan::quantity_text(lang, v, &a.unit_label),
+                None => plan.estimate_needs_text(lang, &a.open_facts),
             };
             let _ = writeln!(out, "  {}{}{value}", a.label.get(lang), t(lang, "：", ": "));
             let ex = a.explanation.get(lang);

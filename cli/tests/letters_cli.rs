@@ -65,7 +65,7 @@ fn letters_are_listed_asked_for_written_and_recorded_as_sent() {
     let list = ok(&vault, &["letters", &id]);
     assert!(list.starts_with("文书草稿\n"), "{list}");
     assert!(
-        list.contains(" 1. 解除合作协议通知书（书面通知） — 还需回答 4 个问题"),
+        list.contains(" 1. 解除合作协议通知书（书面通知） — 还需回答 5 个问题"),
         "{list}"
     );
     assert!(
@@ -73,7 +73,7 @@ fn letters_are_listed_asked_for_written_and_recorded_as_sent() {
         "{list}"
     );
     assert!(
-        list.contains("🔒 先在第 19 步「提交账号注销申请」点「已提交」"),
+        list.contains("🔒 先在第 18 步「提交账号注销申请」点「已提交」"),
         "{list}"
     );
     for id_word in [
@@ -95,11 +95,17 @@ fn letters_are_listed_asked_for_written_and_recorded_as_sent() {
     assert!(!file.exists());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("还需要回答以下 4 个问题，才能生成这封信"),
+        text.contains("还需要回答以下 5 个问题，才能生成这封信"),
         "{text}"
     );
     assert!(
-        text.contains("? MCN机构的名称（合同上的全称） — 文字"),
+        text.contains("? MCN机构的名称（合同上的全称）（直接写文字）"),
+        "{text}"
+    );
+    // The sentence about a non-compete rests on an answer the user never gave (issue 27
+    // N4): it is asked, not assumed.
+    assert!(
+        text.contains("? 合同里有竞业限制条款吗（退出后一段时间不得在其他平台从事同类业务）？（回答 是 或 否）"),
         "{text}"
     );
     assert!(text.contains("--fact mcn_name=…"), "{text}");
@@ -119,6 +125,8 @@ fn letters_are_listed_asked_for_written_and_recorded_as_sent() {
             "account_name=小明爱唱歌 / 3xk7m9q",
             "--fact",
             "contract_date=2025年3月1日",
+            "--fact",
+            "has_non_compete=否",
         ],
     );
     let text = ok(&vault, &["letter", &id, "1"]);
@@ -136,7 +144,7 @@ fn letters_are_listed_asked_for_written_and_recorded_as_sent() {
     // English: a rendering, marked as such.
     let en = ok(&vault, &["letter", &id, "1", "--lang", "en"]);
     assert!(
-        en.starts_with("[English rendering for your understanding only (译文，仅供理解)"),
+        en.starts_with("[English rendering for your understanding only (译文 仅供理解)"),
         "{en}"
     );
     assert!(en.contains("ends on 7 November 2026"), "{en}");

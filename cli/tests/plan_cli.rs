@@ -351,7 +351,7 @@ fn a_user_can_flag_a_rule_as_outdated_and_see_it_in_the_plan() {
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&run(&["plan", "douyin.guild-exit"]));
     assert!(
-        text.contains("⚑ 你已标记此规则可能过时（v1.1.0）：现在要人脸识别"),
+        text.contains("⚑ 你已标记此规则可能过时（v1.2.0）：现在要人脸识别"),
         "{text}"
     );
     let v: serde_json::Value =
@@ -517,11 +517,12 @@ fn plan_from_names_each_period_by_its_sense_and_chains_the_clocks() {
         "{zh}"
     );
     assert!(
-        zh.contains("最早结束于：2027-02-14 23:59:59 北京时间"),
+        zh.contains("最早结束于：2027-01-15 23:59:59 北京时间"),
         "{zh}"
     );
-    assert!(zh.contains("截止：2027-02-21 23:59:59 北京时间"), "{zh}");
-    assert!(zh.contains("等待期：183–365个自然日"), "{zh}");
+    assert!(zh.contains("截止：2027-01-22 23:59:59 北京时间"), "{zh}");
+    // Issue 27 N13: the seed's words first, the day count as a detail.
+    assert!(zh.contains("等待期：6个月至1年（183–365个自然日）"), "{zh}");
     assert!(zh.contains("须等到：2027-12-31 23:59:59 北京时间"), "{zh}");
     assert!(
         !zh.contains("截止：2026-12-31"),
@@ -545,7 +546,7 @@ fn plan_from_names_each_period_by_its_sense_and_chains_the_clocks() {
         "{en}"
     );
     assert!(
-        en.contains("Deadline: 2027-02-21 23:59:59 Beijing time"),
+        en.contains("Deadline: 2027-01-22 23:59:59 Beijing time"),
         "{en}"
     );
 
@@ -576,7 +577,7 @@ fn plan_from_names_each_period_by_its_sense_and_chains_the_clocks() {
     assert_eq!(d["sense"], "deadline");
     assert_eq!(d["starts"]["kind"], "after_steps");
     assert_eq!(d["starts"]["steps"][0], "wind_down_plan");
-    assert_eq!(d["deadline"]["latest_date"], "2027-02-21");
+    assert_eq!(d["deadline"]["latest_date"], "2027-01-22");
 }
 
 /// Issue 12: Chinese plan output names steps by number and title and rules in words, and

@@ -64,10 +64,10 @@ fn packs_dir(root: &Path, version: &str) -> PathBuf {
         .join("../core/rules")
         .join(format!("{GUILD}.toml"));
     let text = std::fs::read_to_string(src).unwrap();
-    assert!(text.contains("version = \"1.1.0\""));
+    assert!(text.contains("version = \"1.2.0\""));
     std::fs::write(
         dir.join(format!("{GUILD}.toml")),
-        text.replace("version = \"1.1.0\"", &format!("version = \"{version}\"")),
+        text.replace("version = \"1.2.0\"", &format!("version = \"{version}\"")),
     )
     .unwrap();
     std::fs::write(
@@ -108,12 +108,12 @@ fn minisign(args: &[&str]) -> Output {
 fn a_release_made_by_tuilu_verifies_with_debians_minisign() {
     let t = tempfile::tempdir().unwrap();
     let (sk, pk) = keygen(t.path());
-    let rel = make_release(t.path(), &sk, "1.2.0");
+    let rel = make_release(t.path(), &sk, "1.3.0");
     let index: Value =
         serde_json::from_slice(&std::fs::read(rel.join("index.json")).unwrap()).unwrap();
     let e = &index["packs"][0];
     assert_eq!(e["scenario"], GUILD);
-    assert_eq!(e["version"], "1.2.0");
+    assert_eq!(e["version"], "1.3.0");
     assert_eq!(e["file"], "douyin.guild-exit.json");
     assert_eq!(e["notes"]["zh"], "客服入口改名");
     assert_eq!(e["sha256"].as_str().unwrap().len(), 64);
@@ -139,7 +139,7 @@ fn a_release_made_by_tuilu_verifies_with_debians_minisign() {
 fn a_release_signed_with_debians_minisign_verifies_in_tuilu() {
     let t = tempfile::tempdir().unwrap();
     let (sk, _) = keygen(t.path());
-    let rel = make_release(t.path(), &sk, "1.2.0");
+    let rel = make_release(t.path(), &sk, "1.3.0");
     let key = t.path().join("debian.key");
     let pubk = t.path().join("debian.pub");
     let out = minisign(&["-G", "-W", "-p", s(&pubk), "-s", s(&key)]);
@@ -193,7 +193,7 @@ fn an_encrypted_key_signs_with_its_password_from_the_environment() {
             .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    let packs = packs_dir(t.path(), "1.2.0");
+    let packs = packs_dir(t.path(), "1.3.0");
     let rel = t.path().join("rel");
     let out = run(&[
         "rules",
@@ -229,12 +229,12 @@ fn an_encrypted_key_signs_with_its_password_from_the_environment() {
 fn an_invalid_pack_makes_no_release() {
     let t = tempfile::tempdir().unwrap();
     let (sk, _) = keygen(t.path());
-    let packs = packs_dir(t.path(), "1.2.0");
+    let packs = packs_dir(t.path(), "1.3.0");
     let path = packs.join(format!("{GUILD}.toml"));
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
         &path,
-        text.replace("version = \"1.2.0\"", "version = \"one\""),
+        text.replace("version = \"1.3.0\"", "version = \"one\""),
     )
     .unwrap();
     let rel = t.path().join("rel");
@@ -334,18 +334,18 @@ fn pack_version_of_case(vault: &Path, id: &str) -> String {
 fn an_update_from_a_local_server_installs_a_newer_pack_and_cases_keep_their_version() {
     let t = tempfile::tempdir().unwrap();
     let (sk, pk) = keygen(t.path());
-    let rel = make_release(t.path(), &sk, "1.2.0");
+    let rel = make_release(t.path(), &sk, "1.3.0");
     let url = server(Serve::Dir(rel));
     let vault = t.path().join("vault");
 
     let case: Value = serde_json::from_str(&ok(&vault, &["case", "new", GUILD, "--json"])).unwrap();
     let id = case["id"].as_str().unwrap().to_string();
-    assert_eq!(pack_version_of_case(&vault, &id), "1.1.0");
+    assert_eq!(pack_version_of_case(&vault, &id), "1.2.0");
 
     let said = ok(&vault, &["rules", "update", &url, "--trust", s(&pk)]);
     assert!(said.contains("已安装 1 个规则包更新"), "{said}");
     assert!(
-        said.contains("「抖音：退出公会」1.1.0 → 1.2.0：客服入口改名"),
+        said.contains("「抖音：退出公会」1.2.0 → 1.3.0：客服入口改名"),
         "{said}"
     );
     let list: Value = serde_json::from_str(&ok(&vault, &["scenarios", "--json"])).unwrap();
@@ -355,25 +355,25 @@ fn an_update_from_a_local_server_installs_a_newer_pack_and_cases_keep_their_vers
         .iter()
         .find(|s| s["id"] == GUILD)
         .unwrap();
-    assert_eq!(guild["version"], "1.2.0");
+    assert_eq!(guild["version"], "1.3.0");
 
     // The settings' section: versions, the last check, the notes.
     let status = ok(&vault, &["rules", "status"]);
     assert!(
-        status.contains("抖音：退出公会 1.2.0 · 规则更新（发布于"),
+        status.contains("抖音：退出公会 1.3.0 · 规则更新（发布于"),
         "{status}"
     );
     assert!(status.contains("上次检查："), "{status}");
     assert!(status.contains("安装了 1 个规则包更新"), "{status}");
     assert!(
-        status.contains("「抖音：退出公会」1.1.0 → 1.2.0：客服入口改名"),
+        status.contains("「抖音：退出公会」1.2.0 → 1.3.0：客服入口改名"),
         "{status}"
     );
 
-    // The case keeps 1.1.0 until the user upgrades it.
-    assert_eq!(pack_version_of_case(&vault, &id), "1.1.0");
-    ok(&vault, &["case", "upgrade", &id]);
+    // The case keeps 1.2.0 until the user upgrades it.
     assert_eq!(pack_version_of_case(&vault, &id), "1.2.0");
+    ok(&vault, &["case", "upgrade", &id]);
+    assert_eq!(pack_version_of_case(&vault, &id), "1.3.0");
 
     // Nothing newer: 已是最新, exit 0.
     let again = ok(&vault, &["rules", "update", &url, "--trust", s(&pk)]);
@@ -389,7 +389,7 @@ fn an_update_from_a_local_server_installs_a_newer_pack_and_cases_keep_their_vers
 fn a_redirect_to_another_host_is_refused_and_nothing_is_installed() {
     let t = tempfile::tempdir().unwrap();
     let (sk, pk) = keygen(t.path());
-    let rel = make_release(t.path(), &sk, "1.2.0");
+    let rel = make_release(t.path(), &sk, "1.3.0");
     let real = server(Serve::Dir(rel));
     let other = real.replace("127.0.0.1", "localhost");
     let url = server(Serve::Redirect(other));
@@ -406,7 +406,7 @@ fn a_redirect_to_another_host_is_refused_and_nothing_is_installed() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|s| s["id"] == GUILD && s["version"] == "1.1.0"));
+        .any(|s| s["id"] == GUILD && s["version"] == "1.2.0"));
     assert!(!vault.join("packs/updates/current").exists());
 }
 
@@ -436,7 +436,7 @@ fn plain_http_to_another_host_is_refused_before_any_request() {
 fn a_100_mb_index_is_refused_without_reading_it_all() {
     let t = tempfile::tempdir().unwrap();
     let (sk, pk) = keygen(t.path());
-    let rel = make_release(t.path(), &sk, "1.2.0");
+    let rel = make_release(t.path(), &sk, "1.3.0");
     let f = std::fs::OpenOptions::new()
         .write(true)
         .open(rel.join("index.json"))

@@ -364,7 +364,10 @@ fn a_choice_accepts_its_chinese_label() {
         .unwrap_err();
     let msg = e.message(Lang::Zh);
     assert!(matches!(e, AppError::InvalidFact { .. }), "{e:?}");
-    assert!(msg.contains(&label) && msg.contains("以下之一"), "{msg}");
+    assert!(
+        msg.contains(&format!("「{label}」")) && msg.contains("请从这几项中选一项"),
+        "{msg}"
+    );
 }
 
 #[test]

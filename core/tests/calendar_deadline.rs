@@ -14,6 +14,7 @@ fn dur(unit: DurationUnit, min: u32, max: u32) -> DurationDef {
         sense: None,
         after: Vec::new(),
         from_fact: None,
+        as_said: Text::default(),
     }
 }
 

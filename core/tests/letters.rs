@@ -280,6 +280,39 @@ fn scenes() -> BTreeMap<&'static str, Scene> {
             ],
         },
     );
+    m.insert(
+        "guardian_refund_request",
+        Scene {
+            scenario: "douyin.recharge-refund",
+            created: "2026-10-08T01:00:00Z",
+            now: "2026-10-09T02:00:00Z",
+            answers: &[
+                ("recharge_amount", "648"),
+                ("refund_reason", "mistaken"),
+                ("balance_used", "否"),
+                ("minor_recharge", "是"),
+                ("recharge_time", "2026-10-07 21:30"),
+                ("recharge_method", "wechat_pay"),
+                ("order_number", "DY2026100721305678"),
+                ("account_name", "小宇同学 / dy1029384756"),
+                ("guardian_name", "张丽"),
+                ("guardian_phone", "139 1234 5678"),
+            ],
+            steps: &[],
+            evidence: &[
+                (
+                    "screenshot_recharge",
+                    "充值记录.png",
+                    "2026-10-07T13:31:00Z",
+                ),
+                (
+                    "guardian_notarised_proof",
+                    "监护关系公证书.pdf",
+                    "2026-10-08T08:00:00Z",
+                ),
+            ],
+        },
+    );
     m
 }
 
@@ -416,7 +449,7 @@ fn every_letter_of_a_realistic_case_matches_its_golden_file() {
         let en = app.letter(&ctx(Lang::En, scene.now), &case, id).unwrap();
         assert!(en.complete);
         assert!(en.plain_text.contains("for your understanding only"));
-        assert!(en.plain_text.contains("译文，仅供理解"));
+        assert!(en.plain_text.contains("译文 仅供理解"));
         assert_clean(&en.plain_text, &en.recipient, id);
         assert_clean(&v.plain_text, &v.recipient, id);
     }
@@ -455,7 +488,25 @@ fn assert_clean(text: &str, recipient: &str, what: &str) {
 fn optional_facts(
     book_letter: &LetterDef,
     optional: &BTreeSet<String>,
+    sc: &tuilu_core::Scenario,
+    answers: &[(&str, &str)],
 ) -> (Vec<String>, BTreeSet<String>) {
+    // A line whose condition reads only plan facts and is false for the scene's answers
+    // is not in the letter: its facts are not needed.
+    let applies = |when: &str| {
+        let e = Expr::parse(when).unwrap();
+        if e.identifiers().iter().any(|id| optional.contains(id)) {
+            return true;
+        }
+        let mut ctx = tuilu_core::rules::expr::FactContext::new();
+        for id in e.identifiers() {
+            match answers.iter().find(|(k, _)| k == id) {
+                Some((_, v)) => ctx.set(id, sc.parse_fact(id, v).unwrap().to_expr()),
+                None => return true,
+            }
+        }
+        e.eval_bool(&ctx).unwrap_or(true)
+    };
     let mut all = BTreeSet::new();
     let mut required = BTreeSet::new();
     let mut texts = vec![
@@ -475,6 +526,9 @@ fn optional_facts(
         texts.push((d.value.clone(), None));
     }
     for (text, when) in texts {
+        if when.as_deref().is_some_and(|w| !applies(w)) {
+            continue;
+        }
         if let Some(w) = when {
             for id in Expr::parse(&w).unwrap().identifiers() {
                 if optional.contains(id) {
@@ -511,7 +565,7 @@ fn every_template_with_every_combination_of_optional_facts_leaves_no_placeholder
             .filter(|f| f.optional)
             .map(|f| f.id.clone())
             .collect();
-        let (facts, required) = optional_facts(def, &optional);
+        let (facts, required) = optional_facts(def, &optional, sc, scene.answers);
         assert!(!facts.is_empty(), "{id} reads no optional fact");
         let (_d, app, case) = build(&scene);
         let value = |f: &str| {
@@ -896,4 +950,196 @@ fn the_printable_html_renders_to_an_a4_pdf_whose_text_matches_the_letter() {
             .unwrap_or_else(|| panic!("`{e}` not found in order in the PDF text:\n{text}"));
         from += at;
     }
+}
+
+/// Issue 27 (N4), over every letter of every scenario: a letter never states a fact the
+/// user did not answer. With only the letters' own details answered, a sentence that
+/// rests on an unanswered fact (a default such as "the balance is unused") is not in the
+/// letter: the letter asks for that fact instead.
+#[test]
+fn a_letter_never_states_a_fact_the_user_did_not_answer() {
+    use tuilu_core::rules::pack::FactType;
+    let book = load_bundled().unwrap();
+    let mut checked = 0;
+    for sc in book.scenarios() {
+        let answers: Vec<Answer> = sc
+            .pack
+            .facts
+            .iter()
+            .filter(|f| f.optional)
+            .map(|f| {
+                let v = match f.kind {
+                    FactType::Date => "2026-10-01".to_string(),
+                    FactType::Datetime => "2026-10-01 20:00".to_string(),
+                    FactType::Money => "100".to_string(),
+                    FactType::Integer => "1".to_string(),
+                    FactType::Bool => "否".to_string(),
+                    FactType::Enum => f.options[0].value.clone(),
+                    FactType::Text => "示例".to_string(),
+                };
+                Answer::new(&f.id, &v)
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(dir.path()).unwrap();
+        let c = ctx(Lang::Zh, "2026-11-02T02:00:00Z");
+        let case = app.create_case(&c, sc.id(), &answers).unwrap().id;
+        for l in &sc.pack.letters {
+            let v = app.letter(&c, &case, &l.id).unwrap();
+            if !v.available {
+                continue;
+            }
+            for line in l.paragraphs.iter().chain(&l.demands).chain(&l.signature) {
+                let Some(when) = &line.when else { continue };
+                let unanswered: Vec<String> = Expr::parse(when)
+                    .unwrap()
+                    .identifiers()
+                    .iter()
+                    .filter(|id| !sc.pack.facts.iter().any(|f| &f.id == *id && f.optional))
+                    .cloned()
+                    .collect();
+                for id in unanswered {
+                    checked += 1;
+                    assert!(
+                        !v.complete && v.missing.iter().any(|q| q.id == id),
+                        "{} {}: the sentence “{}” rests on `{id}`, never answered, yet the letter does not ask for it (complete: {})",
+                        sc.id(),
+                        l.id,
+                        line.zh,
+                        v.complete
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 0);
+}
+
+/// Issue 27 N4: the refund request does not say the balance is unused unless the user
+/// said so; answered, it does.
+#[test]
+fn the_refund_request_asks_whether_the_balance_was_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path()).unwrap();
+    let c = ctx(Lang::Zh, "2026-11-02T02:00:00Z");
+    let answers: Vec<Answer> = [
+        ("recharge_amount", "648"),
+        ("refund_reason", "误充值"),
+        ("recharge_time", "2026-11-01 20:00"),
+        ("recharge_method", "微信"),
+        ("account_name", "小王"),
+    ]
+    .iter()
+    .map(|(k, v)| Answer::new(*k, *v))
+    .collect();
+    let case = app
+        .create_case(&c, "douyin.recharge-refund", &answers)
+        .unwrap()
+        .id;
+    let v = app.letter(&c, &case, "refund_request").unwrap();
+    assert!(!v.complete);
+    assert!(v.missing.iter().any(|q| q.id == "balance_used"));
+    assert!(!v.plain_text.contains("没有使用"));
+    app.set_case_facts(&c, &case, &[Answer::new("balance_used", "否")], &[])
+        .unwrap();
+    let v = app.letter(&c, &case, "refund_request").unwrap();
+    assert!(v.complete, "{:?}", v.missing);
+    assert!(v.plain_text.contains("这笔充值的余额至今没有使用"));
+    assert!(v.plain_text.contains("支付方式为微信支付"));
+}
+
+/// Issue 24/27: in English, no Chinese punctuation (：，；「」) in any letter or letter
+/// view string of any scenario, answered or not (the quoted source passage is the seed's
+/// own Chinese and is left out of the check).
+#[test]
+fn english_letters_carry_no_chinese_punctuation() {
+    use tuilu_core::rules::pack::FactType;
+    const CJK_PUNCT: [char; 5] = ['：', '，', '；', '「', '」'];
+    let book = load_bundled().unwrap();
+    let mut scanned = 0;
+    for sc in book.scenarios() {
+        for answered in [false, true] {
+            let answers: Vec<Answer> = if answered {
+                sc.pack
+                    .facts
+                    .iter()
+                    .map(|f| {
+                        let v = match f.kind {
+                            FactType::Date => "2026-10-01".to_string(),
+                            FactType::Datetime => "2026-10-01 20:00".to_string(),
+                            FactType::Money => "100".to_string(),
+                            FactType::Integer => "600000".to_string(),
+                            FactType::Bool => "true".to_string(),
+                            FactType::Enum => f.options[0].value.clone(),
+                            FactType::Text => "Sample text".to_string(),
+                        };
+                        Answer::new(&f.id, &v)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let dir = tempfile::tempdir().unwrap();
+            let app = App::open(dir.path()).unwrap();
+            let c = ctx(Lang::En, "2026-11-02T02:00:00Z");
+            let case = app.create_case(&c, sc.id(), &answers).unwrap().id;
+            let list = app.letters(&c, &case).unwrap();
+            let mut texts: Vec<String> = vec![list.title.clone()];
+            texts.extend(list.empty_text.clone());
+            for card in &list.letters {
+                texts.extend([
+                    card.title.clone(),
+                    card.kind_label.clone(),
+                    card.step_text.clone(),
+                    card.status_text.clone(),
+                ]);
+                texts.extend(card.reason.clone());
+            }
+            for l in &sc.pack.letters {
+                let v = app.letter(&c, &case, &l.id).unwrap();
+                texts.extend([
+                    v.title.clone(),
+                    v.kind_label.clone(),
+                    v.recipient.clone(),
+                    v.date_text.clone(),
+                    v.step_text.clone(),
+                    v.plain_text.clone(),
+                    v.source.summary.clone(),
+                    v.source_text.replace(&v.source.quote, ""),
+                    v.labels.demands.clone(),
+                    v.labels.attachments.clone(),
+                    v.labels.dates.clone(),
+                    v.labels.source.clone(),
+                ]);
+                texts.extend(v.reason.clone());
+                texts.extend(v.missing_text.clone());
+                texts.extend(v.guidance.clone());
+                texts.extend(v.translation_note.clone());
+                texts.extend(v.page.iter().map(|p| p.text.clone()));
+                texts.extend(v.paragraphs.iter().cloned());
+                texts.extend(v.demands.iter().cloned());
+                texts.extend(v.signature.iter().cloned());
+                for d in &v.dates {
+                    texts.extend([d.label.clone(), d.value.clone()]);
+                }
+                for q in &v.missing {
+                    texts.extend([q.text.clone(), q.kind_label.clone()]);
+                    texts.extend(q.options.iter().map(|o| o.label.clone()));
+                    texts.extend(q.help.clone());
+                }
+                if v.complete {
+                    assert!(!v.page.is_empty(), "{} {}", sc.id(), l.id);
+                }
+            }
+            for t in texts {
+                scanned += 1;
+                assert!(
+                    !t.contains(CJK_PUNCT),
+                    "{}: Chinese punctuation in English text: {t}",
+                    sc.id()
+                );
+            }
+        }
+    }
+    assert!(scanned > 100, "{scanned}");
 }

@@ -167,9 +167,9 @@ fn open() -> (tempfile::TempDir, App) {
 fn a_signed_release_installs_the_newer_packs_and_survives_a_restart() {
     let (t, app) = open();
     let k = key();
-    assert_eq!(version_of(&app, GUILD).as_deref(), Some("1.1.0"));
+    assert_eq!(version_of(&app, GUILD).as_deref(), Some("1.2.0"));
     let view = app
-        .install_rule_update_trusting(&c(), &guild_release(&k, "1.2.0"), &trusting(&k))
+        .install_rule_update_trusting(&c(), &guild_release(&k, "1.3.0"), &trusting(&k))
         .unwrap();
     assert_eq!(view.outcome, "installed", "{}", view.message);
     assert!(
@@ -179,15 +179,15 @@ fn a_signed_release_installs_the_newer_packs_and_survives_a_restart() {
     );
     assert_eq!(
         view.changes,
-        vec!["「抖音：退出公会」1.1.0 → 1.2.0：复核后更新到 1.2.0".to_string()]
+        vec!["「抖音：退出公会」1.2.0 → 1.3.0：复核后更新到 1.3.0".to_string()]
     );
-    assert_eq!(version_of(&app, GUILD).as_deref(), Some("1.2.0"));
+    assert_eq!(version_of(&app, GUILD).as_deref(), Some("1.3.0"));
     let reopened = App::open(t.path()).unwrap();
-    assert_eq!(version_of(&reopened, GUILD).as_deref(), Some("1.2.0"));
+    assert_eq!(version_of(&reopened, GUILD).as_deref(), Some("1.3.0"));
 
     // The same release again: nothing newer.
     let again = app
-        .install_rule_update_trusting(&c(), &guild_release(&k, "1.2.0"), &trusting(&k))
+        .install_rule_update_trusting(&c(), &guild_release(&k, "1.3.0"), &trusting(&k))
         .unwrap();
     assert_eq!(again.outcome, "up_to_date");
     assert!(again.message.contains("已是最新"), "{}", again.message);
@@ -197,13 +197,13 @@ fn a_signed_release_installs_the_newer_packs_and_survives_a_restart() {
 fn only_the_packs_newer_than_installed_are_needed() {
     let (_t, app) = open();
     let k = key();
-    let newer = pack(GUILD, "1.2.0");
-    let same = pack("kuaishou.live-exit", "1.2.0");
+    let newer = pack(GUILD, "1.3.0");
+    let same = pack("kuaishou.live-exit", "1.3.0");
     let r = release(
         &k,
         &index(vec![
-            entry(GUILD, "1.2.0", &newer),
-            entry("kuaishou.live-exit", "1.2.0", &same),
+            entry(GUILD, "1.3.0", &newer),
+            entry("kuaishou.live-exit", "1.3.0", &same),
         ]),
         vec![],
     );
@@ -284,7 +284,7 @@ fn the_settings_view_shows_versions_the_last_check_and_the_notes() {
     assert!(fresh.packs.iter().all(|l| l.source == "bundled"));
     assert!(fresh.last_update_notes.is_empty());
 
-    app.install_rule_update_trusting(&c(), &guild_release(&k, "1.2.0"), &trusting(&k))
+    app.install_rule_update_trusting(&c(), &guild_release(&k, "1.3.0"), &trusting(&k))
         .unwrap();
     let v = app.rule_updates_view(&c()).unwrap();
     assert_eq!(
@@ -296,17 +296,17 @@ fn the_settings_view_shows_versions_the_last_check_and_the_notes() {
     assert_eq!(v.last_update_text, "最近一次更新：2026-12-07 10:00");
     assert_eq!(
         v.last_update_notes,
-        vec!["「抖音：退出公会」1.1.0 → 1.2.0：复核后更新到 1.2.0".to_string()]
+        vec!["「抖音：退出公会」1.2.0 → 1.3.0：复核后更新到 1.3.0".to_string()]
     );
     let guild = v.packs.iter().find(|l| l.scenario_id == GUILD).unwrap();
     assert_eq!(
         (guild.version.as_str(), guild.source.as_str()),
-        ("1.2.0", "update")
+        ("1.3.0", "update")
     );
 
     // A refused check is shown as such, in the user's language; the notes stay.
     let other = key();
-    app.install_rule_update_trusting(&c(), &guild_release(&other, "1.3.0"), &trusting(&k))
+    app.install_rule_update_trusting(&c(), &guild_release(&other, "1.4.0"), &trusting(&k))
         .unwrap();
     let en = app.rule_updates_view(&ctx(Lang::En, NOW)).unwrap();
     assert!(!en.last_check_ok);
@@ -354,7 +354,7 @@ fn the_embedded_key_is_a_valid_minisign_key() {
 fn a_bad_signature_is_refused() {
     let (t, app) = open();
     let k = key();
-    let mut r = guild_release(&k, "1.2.0");
+    let mut r = guild_release(&k, "1.3.0");
     let text = String::from_utf8(r.signed.index.clone()).unwrap();
     r.signed.index = text.replace("复核后", "未复核").into_bytes();
     let m = refused(t.path(), &app, &k, &r, "bad_signature");
@@ -366,7 +366,7 @@ fn an_unknown_key_is_refused() {
     let (t, app) = open();
     let k = key();
     let stranger = key();
-    let r = guild_release(&stranger, "1.2.0");
+    let r = guild_release(&stranger, "1.3.0");
     let m = refused(t.path(), &app, &k, &r, "unknown_key");
     assert!(m.contains("不信任的密钥"), "{m}");
     // The embedded keys do not sign test releases either.
@@ -394,7 +394,7 @@ fn a_rotated_key_is_trusted_through_a_key_list_signed_by_a_current_key() {
     let (_t, app) = open();
     let current = key();
     let next = key();
-    let mut r = guild_release(&next, "1.2.0");
+    let mut r = guild_release(&next, "1.3.0");
     let list = key_list(&[&next]);
     r.signed.key_list = Some((list.clone(), sign(&current, &list)));
     let view = app
@@ -408,7 +408,7 @@ fn a_key_list_not_signed_by_a_trusted_key_is_refused() {
     let (t, app) = open();
     let current = key();
     let next = key();
-    let mut r = guild_release(&next, "1.2.0");
+    let mut r = guild_release(&next, "1.3.0");
     let list = key_list(&[&next]);
     // Signed by the new key itself, not by one the app trusts.
     r.signed.key_list = Some((list.clone(), sign(&next, &list)));
@@ -425,10 +425,10 @@ fn a_key_list_not_signed_by_a_trusted_key_is_refused() {
 fn a_pack_whose_hash_differs_from_the_index_is_refused() {
     let (t, app) = open();
     let k = key();
-    let mut r = guild_release(&k, "1.2.0");
+    let mut r = guild_release(&k, "1.3.0");
     // A valid pack, but not the one the index names.
     r.packs
-        .insert(format!("{GUILD}.json"), pack(GUILD, "1.3.0"));
+        .insert(format!("{GUILD}.json"), pack(GUILD, "1.4.0"));
     let m = refused(t.path(), &app, &k, &r, "hash_mismatch");
     assert!(m.contains("校验值不符"), "{m}");
 }
@@ -437,7 +437,7 @@ fn a_pack_whose_hash_differs_from_the_index_is_refused() {
 fn truncated_files_are_refused() {
     let (t, app) = open();
     let k = key();
-    let good = guild_release(&k, "1.2.0");
+    let good = guild_release(&k, "1.3.0");
     let file = format!("{GUILD}.json");
 
     let mut r = good.clone();
@@ -464,21 +464,21 @@ fn a_pack_that_fails_validation_is_refused() {
     let (t, app) = open();
     let k = key();
     let mut v = bundled_json(GUILD);
-    v["version"] = Value::from("1.2.0");
+    v["version"] = Value::from("1.3.0");
     v["steps"][0]["id"] = v["steps"][1]["id"].clone(); // two steps with one id
     let bad = serde_json::to_vec(&v).unwrap();
     let r = release(
         &k,
-        &index(vec![entry(GUILD, "1.2.0", &bad)]),
+        &index(vec![entry(GUILD, "1.3.0", &bad)]),
         vec![(format!("{GUILD}.json"), bad)],
     );
     let m = refused(t.path(), &app, &k, &r, "invalid_pack");
     assert!(m.contains("未通过校验"), "{m}");
     // A valid pack of another version than the index says.
-    let p = pack(GUILD, "1.3.0");
+    let p = pack(GUILD, "1.4.0");
     let r = release(
         &k,
-        &index(vec![entry(GUILD, "1.2.0", &p)]),
+        &index(vec![entry(GUILD, "1.3.0", &p)]),
         vec![(format!("{GUILD}.json"), p)],
     );
     refused(t.path(), &app, &k, &r, "pack_differs");
@@ -488,18 +488,18 @@ fn a_pack_that_fails_validation_is_refused() {
 fn a_downgrade_or_a_replayed_old_index_is_refused() {
     let (t, app) = open();
     let k = key();
-    // Older than the bundled 1.1.0: the release is behind this app; nothing changes.
+    // Older than the bundled 1.2.0: the release is behind this app; nothing changes.
     let view = app
         .install_rule_update_trusting(&c(), &guild_release(&k, "1.0.9"), &trusting(&k))
         .unwrap();
     assert_eq!(view.outcome, "up_to_date", "{}", view.message);
-    assert_eq!(version_of(&app, GUILD).as_deref(), Some("1.1.0"));
+    assert_eq!(version_of(&app, GUILD).as_deref(), Some("1.2.0"));
 
-    // Install 1.3.0 released on 2026-12-07, then replay 1.2.0 released earlier.
-    let old = guild_release(&k, "1.2.0");
+    // Install 1.4.0 released on 2026-12-07, then replay 1.3.0 released earlier.
+    let old = guild_release(&k, "1.3.0");
     let mut newer_index = index(vec![]);
-    let p = pack(GUILD, "1.3.0");
-    newer_index.packs.push(entry(GUILD, "1.3.0", &p));
+    let p = pack(GUILD, "1.4.0");
+    newer_index.packs.push(entry(GUILD, "1.4.0", &p));
     let newer = release(&k, &newer_index, vec![(format!("{GUILD}.json"), p)]);
     let view = app
         .install_rule_update_trusting(&c(), &newer, &trusting(&k))
@@ -507,7 +507,7 @@ fn a_downgrade_or_a_replayed_old_index_is_refused() {
     assert_eq!(view.outcome, "installed");
     let m = refused(t.path(), &app, &k, &old, "not_newer");
     assert!(
-        m.contains("「抖音：退出公会」的版本 1.2.0 不比已安装的 1.3.0 新"),
+        m.contains("「抖音：退出公会」的版本 1.3.0 不比已安装的 1.4.0 新"),
         "{m}"
     );
 
@@ -523,8 +523,8 @@ fn a_downgrade_or_a_replayed_old_index_is_refused() {
 fn a_pack_that_needs_a_newer_app_is_refused() {
     let (t, app) = open();
     let k = key();
-    let p = pack(GUILD, "1.2.0");
-    let mut e = entry(GUILD, "1.2.0", &p);
+    let p = pack(GUILD, "1.3.0");
+    let mut e = entry(GUILD, "1.3.0", &p);
     e.min_app_version = "99.0.0".into();
     let r = release(&k, &index(vec![e]), vec![(format!("{GUILD}.json"), p)]);
     let m = refused(t.path(), &app, &k, &r, "needs_newer_app");
@@ -535,9 +535,9 @@ fn a_pack_that_needs_a_newer_app_is_refused() {
 fn a_huge_index_is_refused_before_its_signature_is_checked() {
     let (t, app) = open();
     let k = key();
-    let p = pack(GUILD, "1.2.0");
+    let p = pack(GUILD, "1.3.0");
     // 10,000 entries: past the byte limit.
-    let e = entry(GUILD, "1.2.0", &p);
+    let e = entry(GUILD, "1.3.0", &p);
     let entries: Vec<IndexEntry> = (0..10_000)
         .map(|i| IndexEntry {
             scenario: format!("x{i}.guild-exit"),
@@ -550,7 +550,7 @@ fn a_huge_index_is_refused_before_its_signature_is_checked() {
     let m = refused(t.path(), &app, &k, &r, "too_large");
     assert!(m.contains("超过 262144 字节的上限"), "{m}");
     // 100 MB, unsigned: refused on its size alone.
-    let mut r = guild_release(&k, "1.2.0");
+    let mut r = guild_release(&k, "1.3.0");
     r.signed.index = vec![b' '; 100 << 20];
     refused(t.path(), &app, &k, &r, "too_large");
 }
@@ -559,8 +559,8 @@ fn a_huge_index_is_refused_before_its_signature_is_checked() {
 fn an_index_with_too_many_entries_is_refused() {
     let (t, app) = open();
     let k = key();
-    let p = pack(GUILD, "1.2.0");
-    let mut e = entry(GUILD, "1.2.0", &p);
+    let p = pack(GUILD, "1.3.0");
+    let mut e = entry(GUILD, "1.3.0", &p);
     e.notes = Text::default();
     let entries: Vec<IndexEntry> = (0..=MAX_INDEX_ENTRIES)
         .map(|i| IndexEntry {
@@ -579,14 +579,14 @@ fn an_index_with_too_many_entries_is_refused() {
 fn a_pack_id_or_file_that_is_a_path_is_refused() {
     let (t, app) = open();
     let k = key();
-    let p = pack(GUILD, "1.2.0");
+    let p = pack(GUILD, "1.3.0");
     for (scenario, file) in [
         ("../douyin.guild-exit", "douyin.guild-exit.json"),
         ("douyin.guild-exit", "../douyin.guild-exit.json"),
         ("douyin..guild-exit", "douyin.guild-exit.json"),
         ("douyin.guild-exit", "sub/douyin.guild-exit.json"),
     ] {
-        let mut e = entry(GUILD, "1.2.0", &p);
+        let mut e = entry(GUILD, "1.3.0", &p);
         e.scenario = scenario.into();
         e.file = file.into();
         let r = release(&k, &index(vec![e]), vec![(file.into(), p.clone())]);
@@ -600,13 +600,13 @@ fn a_pack_id_or_file_that_is_a_path_is_refused() {
 fn the_same_scenario_twice_is_refused() {
     let (t, app) = open();
     let k = key();
-    let p = pack(GUILD, "1.2.0");
-    let q = pack(GUILD, "1.3.0");
-    let mut second = entry(GUILD, "1.3.0", &q);
+    let p = pack(GUILD, "1.3.0");
+    let q = pack(GUILD, "1.4.0");
+    let mut second = entry(GUILD, "1.4.0", &q);
     second.file = "douyin.guild-exit.v2.json".into();
     let r = release(
         &k,
-        &index(vec![entry(GUILD, "1.2.0", &p), second]),
+        &index(vec![entry(GUILD, "1.3.0", &p), second]),
         vec![
             (format!("{GUILD}.json"), p),
             ("douyin.guild-exit.v2.json".into(), q),
@@ -633,7 +633,7 @@ fn refusals_are_worded_in_english_too() {
 fn a_set_is_installed_at_once_and_a_stopped_install_leaves_the_previous_set() {
     let (t, app) = open();
     let k = key();
-    app.install_rule_update_trusting(&c(), &guild_release(&k, "1.2.0"), &trusting(&k))
+    app.install_rule_update_trusting(&c(), &guild_release(&k, "1.3.0"), &trusting(&k))
         .unwrap();
     let dir = updates_dir(t.path());
     let current = std::fs::read_to_string(dir.join("current")).unwrap();
@@ -642,7 +642,7 @@ fn a_set_is_installed_at_once_and_a_stopped_install_leaves_the_previous_set() {
     std::fs::create_dir(dir.join("gen-000009")).unwrap();
     std::fs::write(dir.join("gen-000009").join("douyin.guild-exit.json"), b"{").unwrap();
     let reopened = App::open(t.path()).unwrap();
-    assert_eq!(version_of(&reopened, GUILD).as_deref(), Some("1.2.0"));
+    assert_eq!(version_of(&reopened, GUILD).as_deref(), Some("1.3.0"));
     assert_eq!(
         std::fs::read_to_string(dir.join("current")).unwrap(),
         current
@@ -651,13 +651,13 @@ fn a_set_is_installed_at_once_and_a_stopped_install_leaves_the_previous_set() {
     // The next install replaces both packs at once and removes the old folders (and only
     // generation folders).
     std::fs::write(dir.join("notes.txt"), b"not ours to remove").unwrap();
-    let p = pack(GUILD, "1.3.0");
-    let q = pack("kuaishou.live-exit", "1.3.0");
+    let p = pack(GUILD, "1.4.0");
+    let q = pack("kuaishou.live-exit", "1.4.0");
     let r = release(
         &k,
         &index(vec![
-            entry(GUILD, "1.3.0", &p),
-            entry("kuaishou.live-exit", "1.3.0", &q),
+            entry(GUILD, "1.4.0", &p),
+            entry("kuaishou.live-exit", "1.4.0", &q),
         ]),
         vec![
             (format!("{GUILD}.json"), p),
@@ -678,10 +678,10 @@ fn a_set_is_installed_at_once_and_a_stopped_install_leaves_the_previous_set() {
     assert_eq!(gens, vec!["gen-000010".to_string()]);
     assert!(dir.join("notes.txt").exists());
     let again = App::open(t.path()).unwrap();
-    assert_eq!(version_of(&again, GUILD).as_deref(), Some("1.3.0"));
+    assert_eq!(version_of(&again, GUILD).as_deref(), Some("1.4.0"));
     assert_eq!(
         version_of(&again, "kuaishou.live-exit").as_deref(),
-        Some("1.3.0")
+        Some("1.4.0")
     );
 
     // A refused release in between leaves this set exactly.
@@ -699,13 +699,13 @@ fn a_case_keeps_its_pack_version_until_it_is_upgraded() {
     let case = vault
         .create_case(book.get(GUILD).unwrap(), &Default::default(), now)
         .unwrap();
-    assert_eq!(case.pack_version, "1.1.0");
-    app.install_rule_update_trusting(&c(), &guild_release(&k, "1.2.0"), &trusting(&k))
+    assert_eq!(case.pack_version, "1.2.0");
+    app.install_rule_update_trusting(&c(), &guild_release(&k, "1.3.0"), &trusting(&k))
         .unwrap();
-    assert_eq!(vault.case(&case.id, now).unwrap().pack_version, "1.1.0");
+    assert_eq!(vault.case(&case.id, now).unwrap().pack_version, "1.2.0");
     let book = app.rule_book().unwrap();
     vault
         .upgrade(&case.id, book.get(GUILD).unwrap(), now)
         .unwrap();
-    assert_eq!(vault.case(&case.id, now).unwrap().pack_version, "1.2.0");
+    assert_eq!(vault.case(&case.id, now).unwrap().pack_version, "1.3.0");
 }

@@ -106,8 +106,9 @@ mirror_enum!(
 mirror_enum!(
     /// What a running time means: the platform must answer by it (`Deadline`), you may
     /// act only after it (`Earliest`), it lasts at least this long (`MinimumPeriod`), or
-    /// you must act before it ends (`Window`).
-    TimeSense <=> tuilu_core::rules::pack::TimeSense { Deadline, Earliest, MinimumPeriod, Window }
+    /// you must act before it ends (`Window`), or it lapses by itself with nothing to do
+    /// (`Lapse`).
+    TimeSense <=> tuilu_core::rules::pack::TimeSense { Deadline, Earliest, MinimumPeriod, Window, Lapse }
 );
 mirror_enum!(
     /// The language of the views (Simplified Chinese or English).

@@ -45,6 +45,15 @@ view_record!(
         demands: String, attachments: String, dates: String, source: String,
     }
 );
+mirror_enum!(
+    /// What a line of a laid-out letter is, for its style only: its text is printed as given.
+    LetterLineRole <=> core_app::LetterLineRole { Recipient, Body, Heading, Item, Signature }
+);
+via_from!(core_app::LetterLineRole => LetterLineRole);
+view_record!(
+    /// One line of a laid-out letter, in the view's language.
+    LetterPageLineRecord <= core_app::LetterPageLine { role: LetterLineRole, text: String }
+);
 view_record!(
     /// One letter. `complete` false: the body is empty and `missing` holds the questions
     /// to answer (with `set_case_facts`); `reason` set: not available now.
@@ -57,7 +66,7 @@ view_record!(
         missing_text: Option<String>, translation_note: Option<String>,
         guidance: Option<String>, step_id: String, step_text: String,
         source: SourceViewRecord, sent: Vec<SentCopyRecord>, plain_text: String,
-        labels: LetterLabelsRecord,
+        labels: LetterLabelsRecord, page: Vec<LetterPageLineRecord>, source_text: String,
     }
 );
 

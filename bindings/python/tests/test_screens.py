@@ -97,16 +97,21 @@ def test_letters_list_ask_for_missing_facts_and_are_kept_as_evidence_when_sent(v
     ]
     case = app.create_case(c, "douyin.recharge-refund", answers)
     listed = app.letters(c, case.id)
-    assert [(x.number, x.title) for x in listed.letters] == [(1, "充值退款申请")]
+    assert [(x.number, x.title) for x in listed.letters] == [
+        (1, "充值退款申请"),
+        (2, "未成年人充值退款申请（监护人）"),
+    ]
     card = listed.letters[0]
-    # Available, but two questions are still open; the step is named by number and title.
+    # Available, but three questions are still open (whether the balance was used is
+    # asked, never assumed: issue 27); the step is named by number and title.
     assert card.available and card.reason is None
-    assert card.status_text == "还需回答 2 个问题"
+    assert card.status_text == "还需回答 3 个问题"
+    assert not listed.letters[1].available
     assert card.step_text == "第 4 步「联系官方客服，请其核查充值记录」"
 
     letter = app.letter(c, case.id, "1")
     assert not letter.complete
-    assert [q.id for q in letter.missing] == ["recharge_time", "recharge_method"]
+    assert [q.id for q in letter.missing] == ["recharge_time", "recharge_method", "balance_used"]
     assert letter.missing[0].kind == tuilu.QuestionKind.DATE_TIME
     assert letter.plain_text == "" and letter.paragraphs == []
 
@@ -116,6 +121,7 @@ def test_letters_list_ask_for_missing_facts_and_are_kept_as_evidence_when_sent(v
         [
             tuilu.AnswerRecord(fact="recharge_time", value="2026-10-07 20:00"),
             tuilu.AnswerRecord(fact="recharge_method", value="微信支付"),
+            tuilu.AnswerRecord(fact="balance_used", value="否"),
         ],
         [],
     )

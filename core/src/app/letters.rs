@@ -471,9 +471,14 @@ impl LetterInputs<'_> {
 
     /// One letter, in `lang`.
     pub fn letter(&self, lang: Lang, number: usize, l: &LetterDef) -> LetterView {
-        let facts = self.effective();
+        // Defaults may decide whether the letter is needed at all (as they drive the
+        // plan), but a letter never states a fact the user did not answer: its sentences
+        // are filled from answers only, and a sentence that rests on an unanswered fact
+        // becomes a question.
+        let assumed = self.effective();
+        let facts = self.given();
         let mut gaps = Gaps::default();
-        let mut reason = self.unavailable(lang, l, &facts, &mut gaps);
+        let mut reason = self.unavailable(lang, l, &assumed, &mut gaps);
         let attachments = self.attachments(lang, l);
         let n = attachments.len();
         let recipient = self.fill(lang, l.recipient.get(lang), &facts, n, &mut gaps);
@@ -499,7 +504,7 @@ impl LetterInputs<'_> {
             reason = self.step_gap_reason(lang, &gaps.steps);
         }
         let available = reason.is_none();
-        let given = self.given();
+        let given = &facts;
         let missing: Vec<QuestionView> = if available {
             gaps.facts
                 .iter()
@@ -544,7 +549,7 @@ impl LetterInputs<'_> {
             missing,
             missing_text,
             translation_note: (lang == Lang::En).then(|| {
-                "English rendering for your understanding only (译文，仅供理解): send the Chinese original.".to_string()
+                "English rendering for your understanding only (译文 仅供理解): send the Chinese original.".to_string()
             }),
             guidance: Some(l.guidance.get(lang).to_string()).filter(|g| !g.trim().is_empty()),
             step_id: l.step.clone(),
@@ -562,9 +567,16 @@ impl LetterInputs<'_> {
                 dates: tr(lang, "日期说明", "Dates"),
                 source: tr(lang, "出处", "Source"),
             },
+            page: Vec::new(),
+            source_text: String::new(),
+        };
+        view.source_text = match lang {
+            Lang::Zh => format!("出处：“{}”（{}）", view.source.quote, view.source.summary),
+            Lang::En => format!("Source: “{}” ({})", view.source.quote, view.source.summary),
         };
         if view.complete {
-            view.plain_text = plain_text(&view, l.kind);
+            view.page = page(&view, l.kind);
+            view.plain_text = plain_text(&view);
         }
         view
     }
@@ -631,49 +643,69 @@ fn has_salutation(kind: LetterKind) -> bool {
     !matches!(kind, LetterKind::FormText)
 }
 
-/// The letter as plain text, to copy, share or keep as evidence.
-pub fn plain_text(v: &LetterView, kind: LetterKind) -> String {
+/// The letter's page below its title, laid out in its language: the one layout the
+/// plain text, the phone screens and the CLI share.
+pub fn page(v: &LetterView, kind: LetterKind) -> Vec<LetterPageLine> {
     let zh = v.translation_note.is_none();
+    let colon = if zh { "：" } else { ":" };
+    let line = |role, text: String| LetterPageLine { role, text };
+    let mut out = Vec::new();
+    if has_salutation(kind) {
+        out.push(line(
+            LetterLineRole::Recipient,
+            format!("{}{colon}", v.recipient),
+        ));
+    }
+    for p in &v.paragraphs {
+        let indent = if zh { "　　" } else { "" };
+        out.push(line(LetterLineRole::Body, format!("{indent}{p}")));
+    }
+    let mut list = |head: &str, items: Vec<String>| {
+        if items.is_empty() {
+            return;
+        }
+        out.push(line(LetterLineRole::Heading, format!("{head}{colon}")));
+        for (i, x) in items.iter().enumerate() {
+            out.push(line(LetterLineRole::Item, format!("{}. {x}", i + 1)));
+        }
+    };
+    list(&v.labels.demands, v.demands.clone());
+    let date_sep = if zh { "：" } else { ": " };
+    list(
+        &v.labels.dates,
+        v.dates
+            .iter()
+            .map(|d| format!("{}{date_sep}{}", d.label, d.value))
+            .collect(),
+    );
+    list(
+        &v.labels.attachments,
+        v.attachments.iter().map(|a| a.text.clone()).collect(),
+    );
+    for s in &v.signature {
+        out.push(line(LetterLineRole::Signature, s.clone()));
+    }
+    out
+}
+
+/// The letter as plain text, to copy, share or keep as evidence: the translation note,
+/// the title, then the laid-out page.
+pub fn plain_text(v: &LetterView) -> String {
     let mut out = String::new();
     if let Some(n) = &v.translation_note {
         out.push_str(&format!("[{n}]\n\n"));
     }
     out.push_str(&v.title);
     out.push_str("\n\n");
-    if has_salutation(kind) {
-        out.push_str(&v.recipient);
-        out.push_str(if zh { "：\n\n" } else { ":\n\n" });
-    }
-    for p in &v.paragraphs {
-        if zh {
-            out.push_str("　　");
+    for (i, l) in v.page.iter().enumerate() {
+        out.push_str(&l.text);
+        let next = v.page.get(i + 1).map(|n| n.role);
+        match l.role {
+            LetterLineRole::Recipient | LetterLineRole::Body => out.push_str("\n\n"),
+            LetterLineRole::Heading | LetterLineRole::Signature => out.push('\n'),
+            LetterLineRole::Item if next == Some(LetterLineRole::Item) => out.push('\n'),
+            LetterLineRole::Item => out.push_str("\n\n"),
         }
-        out.push_str(p);
-        out.push_str("\n\n");
-    }
-    let list = |out: &mut String, head: &str, items: &[String]| {
-        if items.is_empty() {
-            return;
-        }
-        out.push_str(head);
-        out.push_str(if zh { "：\n" } else { ":\n" });
-        for (i, x) in items.iter().enumerate() {
-            out.push_str(&format!("{}. {x}\n", i + 1));
-        }
-        out.push('\n');
-    };
-    list(&mut out, &v.labels.demands, &v.demands);
-    let dates: Vec<String> = v
-        .dates
-        .iter()
-        .map(|d| format!("{}{}{}", d.label, if zh { "：" } else { ": " }, d.value))
-        .collect();
-    list(&mut out, &v.labels.dates, &dates);
-    let atts: Vec<String> = v.attachments.iter().map(|a| a.text.clone()).collect();
-    list(&mut out, &v.labels.attachments, &atts);
-    for s in &v.signature {
-        out.push_str(s);
-        out.push('\n');
     }
     out.trim_end().to_string() + "\n"
 }

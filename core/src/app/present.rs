@@ -93,7 +93,7 @@ pub fn amount_view(lang: Lang, a: &Amount, plan: &Plan) -> AmountView {
         if a.currency == "CNY" {
             money_text((v * 100.0).round() as i64)
         } else {
-            format!("{v:.2} {}", a.currency)
+            crate::rules::plan::quantity_text(lang, v, &a.unit_label)
         }
     });
     AmountView {
@@ -103,7 +103,7 @@ pub fn amount_view(lang: Lang, a: &Amount, plan: &Plan) -> AmountView {
         value_text,
         explanation: a.explanation.get(lang).to_string(),
         pending_text: (!a.open_facts.is_empty())
-            .then(|| open_questions_text(lang, plan, &a.open_facts)),
+            .then(|| plan.estimate_needs_text(lang, &a.open_facts)),
     }
 }
 

@@ -25,6 +25,20 @@ pub fn sense_of(kind: StepKind, d: Option<&DurationDef>) -> TimeSense {
     })
 }
 
+/// A duration as the source says it, the count of units as a detail: "6个月至1年（183–365
+/// 天）"; the count alone when the source says nothing else.
+pub fn said_span_text(lang: Lang, d: &DurationDef) -> String {
+    let count = span_text(lang, d);
+    let said = d.as_said.get(lang);
+    if said.is_empty() {
+        return count;
+    }
+    match lang {
+        Lang::Zh => format!("{said}（{count}）"),
+        Lang::En => format!("{said} ({count})"),
+    }
+}
+
 /// A duration in words: "1–3 个工作日", "72 小时", "15 个自然日".
 pub fn span_text(lang: Lang, d: &DurationDef) -> String {
     let n = if d.min == d.max {
@@ -54,7 +68,7 @@ pub fn span_text(lang: Lang, d: &DurationDef) -> String {
 /// What a duration will mean once its clock starts, before it has: "提交后平台应在 1–3 个
 /// 工作日内答复".
 pub fn pending_text(lang: Lang, sense: TimeSense, d: &DurationDef) -> String {
-    let span = span_text(lang, d);
+    let span = said_span_text(lang, d);
     let start = d.starts_on.get(lang);
     match (sense, lang) {
         (TimeSense::Deadline, Lang::Zh) => format!("自{start}起，对方应在 {span}内答复"),
@@ -65,6 +79,10 @@ pub fn pending_text(lang: Lang, sense: TimeSense, d: &DurationDef) -> String {
         (TimeSense::MinimumPeriod, Lang::En) => format!("at least {span} from {start}"),
         (TimeSense::Window, Lang::Zh) => format!("自{start}起 {span}内须办理"),
         (TimeSense::Window, Lang::En) => format!("act within {span} of {start}"),
+        (TimeSense::Lapse, Lang::Zh) => format!("自{start}起 {span}后自动失效，无需操作"),
+        (TimeSense::Lapse, Lang::En) => {
+            format!("lapses by itself {span} after {start}; nothing to do")
+        }
     }
 }
 
@@ -136,6 +154,8 @@ pub fn deadline_view(
         (TimeSense::MinimumPeriod, Lang::En) => format!("runs at least until {when}"),
         (TimeSense::Window, Lang::Zh) => format!("须在 {when}前办理"),
         (TimeSense::Window, Lang::En) => format!("act before {when}"),
+        (TimeSense::Lapse, Lang::Zh) => format!("{when}自动失效，无需操作"),
+        (TimeSense::Lapse, Lang::En) => format!("lapses by itself at {when}; nothing to do"),
     };
     let reached = now > d.deadline_utc;
     let overdue = reached && sense.end_is_a_limit();
@@ -188,6 +208,10 @@ fn relative_text(
             TimeSense::MinimumPeriod => match lang {
                 Lang::Zh => "已期满".to_string(),
                 Lang::En => "period over".to_string(),
+            },
+            TimeSense::Lapse => match lang {
+                Lang::Zh => "已自动失效".to_string(),
+                Lang::En => "lapsed".to_string(),
             },
         };
     }

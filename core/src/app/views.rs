@@ -545,6 +545,35 @@ pub struct LetterView {
     pub plain_text: String,
     /// Section headings in the view's language, for shells and renderers.
     pub labels: LetterLabels,
+    /// The letter's page below its title, laid out in the view's language (recipient
+    /// line, indented body, headed and numbered lists, labelled dates, signature): a
+    /// shell prints each line as given, styled by its role. Empty while incomplete.
+    pub page: Vec<LetterPageLine>,
+    /// "出处：“…”（出处可信度：中 · 最近审核：…）" / "Source: “…” (confidence: …)".
+    pub source_text: String,
+}
+
+/// What a line of a laid-out letter is, for its style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LetterLineRole {
+    /// "抖音客服：" / "Douyin customer service:".
+    Recipient,
+    /// A paragraph (indented with two ideographic spaces in Chinese).
+    Body,
+    /// "诉求：" / "Demands:".
+    Heading,
+    /// "1. …": a demand, a labelled date or an attachment.
+    Item,
+    /// A signature line (name, phone, date), set flush right.
+    Signature,
+}
+
+/// One line of a laid-out letter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LetterPageLine {
+    pub role: LetterLineRole,
+    pub text: String,
 }
 
 /// Headings a letter is printed with.

@@ -423,27 +423,31 @@ fn step_event(e: &Event, s: &StepView) -> TimelineEvent {
 
 /// "自“退出申请提交”起 1–3 个工作日" / "1–3 working days from \"application submitted\"".
 fn duration_sense(d: &DurationDef, kind: StepKind) -> Text {
-    let range = if d.min == d.max {
+    let count = if d.min == d.max {
         d.max.to_string()
     } else {
         format!("{}–{}", d.min, d.max)
     };
     let unit = d.unit.label();
+    // As the source says it ("6个月至1年"), the count of units as a detail.
+    let (zh_span, en_span) = if d.as_said.zh.is_empty() {
+        (
+            format!("{count} {}", unit.zh.trim()),
+            format!("{count} {}", unit.en.trim()),
+        )
+    } else {
+        (
+            format!("{}（{count} {}）", d.as_said.zh, unit.zh.trim()),
+            format!("{} ({count} {})", d.as_said.en, unit.en.trim()),
+        )
+    };
     let (zh_lead, en_lead) = match kind {
         StepKind::Wait => ("来源所述的等待时间", "the expected wait of"),
         _ => ("来源所述的处理时间", "the stated handling time of"),
     };
     Text::new(
-        format!(
-            "{zh_lead} {range} {}（自“{}”起计）",
-            unit.zh.trim(),
-            d.starts_on.zh
-        ),
-        format!(
-            "{en_lead} {range} {} (from \"{}\")",
-            unit.en.trim(),
-            d.starts_on.en
-        ),
+        format!("{zh_lead} {zh_span}（自“{}”起计）", d.starts_on.zh),
+        format!("{en_lead} {en_span} (from \"{}\")", d.starts_on.en),
     )
 }
 

@@ -20,7 +20,7 @@ fn reminded_as(kind: StepKind, d: Option<&DurationDef>) -> StepKind {
     match crate::app::timing::sense_of(kind, d) {
         TimeSense::Deadline => StepKind::Action,
         TimeSense::Window => StepKind::Window,
-        TimeSense::Earliest | TimeSense::MinimumPeriod => StepKind::Wait,
+        TimeSense::Earliest | TimeSense::MinimumPeriod | TimeSense::Lapse => StepKind::Wait,
     }
 }
 

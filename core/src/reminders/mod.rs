@@ -169,8 +169,12 @@ impl ReminderKind {
     pub fn label(self) -> Text {
         match self {
             ReminderKind::BeforeDeadline => Text::new("截止前提醒", "before the deadline"),
-            ReminderKind::WindowClosing3h => Text::new("约3小时后截止", "closes in about 3 hours"),
-            ReminderKind::WindowClosing1h => Text::new("约1小时后截止", "closes in about 1 hour"),
+            // No figure: quiet hours can move the reminder, and its text gives the real
+            // time left ("还剩约2小时截止").
+            ReminderKind::WindowClosing3h => Text::new("临近截止", "closing soon"),
+            ReminderKind::WindowClosing1h => {
+                Text::new("截止前最后提醒", "last call before it closes")
+            }
             ReminderKind::AtDeadline => Text::new("截止", "deadline"),
             ReminderKind::WaitingPeriodEnd => Text::new("等待期结束", "waiting period over"),
             ReminderKind::FollowUp => Text::new("跟进", "follow up"),

@@ -133,15 +133,9 @@ impl FactValue {
             FactType::Money => FactValue::Money(parse_yuan(s).ok_or_else(wrong)?),
             FactType::Date => FactValue::Date(parse_date(s).ok_or_else(wrong)?),
             FactType::Datetime => FactValue::Datetime(parse_datetime(s).ok_or_else(wrong)?),
-            FactType::Enum => {
-                let lower = s.to_lowercase();
-                let option = def.options.iter().find(|o| {
-                    o.value == s
-                        || o.label.zh.trim() == s
-                        || o.label.en.trim().to_lowercase() == lower
-                });
-                FactValue::Enum(option.map_or_else(|| s.to_string(), |o| o.value.clone()))
-            }
+            FactType::Enum => FactValue::Enum(
+                choose_option(def, s).map_or_else(|| s.to_string(), |o| o.value.clone()),
+            ),
             FactType::Text => FactValue::Text(raw.to_string()),
         };
         value.check(def)?;
@@ -216,6 +210,30 @@ impl FactValue {
     }
 }
 
+/// The option a person meant: its value or label in either language, exactly; else the
+/// one option whose value or label starts with what was typed (`客户` for 「客户（品牌方）」,
+/// `微信` for 「微信支付」, `误充值`). `None` when nothing or more than one option fits.
+pub fn choose_option<'a>(def: &'a FactDef, typed: &str) -> Option<&'a super::pack::FactOption> {
+    let s = typed.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let lower = s.to_lowercase();
+    let exact = def.options.iter().find(|o| {
+        o.value == s || o.label.zh.trim() == s || o.label.en.trim().to_lowercase() == lower
+    });
+    if exact.is_some() {
+        return exact;
+    }
+    let mut fits = def.options.iter().filter(|o| {
+        o.value.starts_with(s)
+            || o.label.zh.trim().starts_with(s)
+            || o.label.en.trim().to_lowercase().starts_with(&lower)
+    });
+    let first = fits.next()?;
+    fits.next().is_none().then_some(first)
+}
+
 /// What a fact accepts, for error messages (English; see [`accepted_input`]).
 pub fn expected_for(def: &FactDef) -> String {
     accepted_input(def).en
@@ -225,24 +243,40 @@ pub fn expected_for(def: &FactDef) -> String {
 pub fn accepted_input(def: &FactDef) -> Text {
     let min = def.min.map(format_number);
     match def.kind {
-        FactType::Enum => Text::new(
-            format!(
-                "以下之一：{}",
-                def.options
-                    .iter()
-                    .map(|o| o.label.zh.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ),
-            format!(
-                "one of: {}",
-                def.options
-                    .iter()
-                    .map(|o| format!("{} ({})", o.label.en, o.value))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ),
+        FactType::Enum => {
+            let zh: Vec<String> = def
+                .options
+                .iter()
+                .map(|o| format!("「{}」", o.label.zh))
+                .collect();
+            let en: Vec<String> = def
+                .options
+                .iter()
+                .map(|o| format!("“{}” ({})", o.label.en, o.value))
+                .collect();
+            // An example of a short answer: a label's words before its bracket.
+            let short = def
+                .options
+                .iter()
+                .find_map(|o| {
+                    o.label
+                        .zh
+                        .split_once('（')
+                        .map(|(head, _)| head.to_string())
+                })
+                .map(|head| format!("，比如「{head}」"))
+                .unwrap_or_default();
+            Text::new(
+                format!(
+                    "请从这几项中选一项：{}。也可以只写选项开头的几个字{short}。",
+                    zh.join("、")
+                ),
+                format!(
+                    "please choose one of {}. The first few letters of one are enough.",
+                    en.join(", ")
+                ),
+            )
+        }
         FactType::Bool => Text::new("是 或 否", "yes or no"),
         FactType::Integer => match min {
             Some(m) => Text::new(

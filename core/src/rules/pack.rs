@@ -45,6 +45,18 @@ pub struct Pack {
     /// [`LetterDef`] and `docs/letters.md`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub letters: Vec<LetterDef>,
+    /// Titles for a mode of the scenario (e.g. stop streaming but keep the account): the
+    /// first whose condition holds replaces `title` in the plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub title_variants: Vec<TitleVariant>,
+}
+
+/// A plan title that applies when its condition holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TitleVariant {
+    pub when: String,
+    pub title: Text,
 }
 
 /// The type of a fact.
@@ -273,14 +285,18 @@ pub enum TimeSense {
     MinimumPeriod,
     /// You must act before the end (accept within 24 hours, stream within 90 days).
     Window,
+    /// Something lapses by itself at the end, and letting it lapse is what the step asks
+    /// (an untaken Xingtu task is cancelled after 24 hours): nothing to do by then.
+    Lapse,
 }
 
 impl TimeSense {
-    pub const ALL: [TimeSense; 4] = [
+    pub const ALL: [TimeSense; 5] = [
         TimeSense::Deadline,
         TimeSense::Earliest,
         TimeSense::MinimumPeriod,
         TimeSense::Window,
+        TimeSense::Lapse,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -289,6 +305,7 @@ impl TimeSense {
             TimeSense::Earliest => "earliest",
             TimeSense::MinimumPeriod => "minimum_period",
             TimeSense::Window => "window",
+            TimeSense::Lapse => "lapse",
         }
     }
 
@@ -299,6 +316,7 @@ impl TimeSense {
             TimeSense::Earliest => Text::new("等待期", "Waiting period"),
             TimeSense::MinimumPeriod => Text::new("至少持续", "Lasts at least"),
             TimeSense::Window => Text::new("须在期限内办理", "Act within"),
+            TimeSense::Lapse => Text::new("自动失效期", "Lapses after"),
         }
     }
 
@@ -309,6 +327,7 @@ impl TimeSense {
             TimeSense::Earliest => Text::new("须等到", "Wait until"),
             TimeSense::MinimumPeriod => Text::new("最早结束于", "Ends no earlier than"),
             TimeSense::Window => Text::new("须在此前办理", "Act by"),
+            TimeSense::Lapse => Text::new("自动失效于", "Lapses on"),
         }
     }
 
@@ -343,6 +362,10 @@ pub struct DurationDef {
     /// `after` once the user has answered it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_fact: Option<String>,
+    /// The length as the source says it ("6个月至1年", "1-2周") when that is not the
+    /// count of units: shown first, the count of units only as a detail.
+    #[serde(default, skip_serializing_if = "text_is_empty")]
+    pub as_said: Text,
 }
 
 impl DurationDef {
@@ -406,6 +429,14 @@ pub struct StepDef {
     #[serde(default)]
     pub escalation: Option<Text>,
     pub source: Option<Source>,
+    /// The step ends the account (deregistration): every step of the plan that uses the
+    /// account (in the app or its back end) must come before it (`tests/plans.rs`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub ends_account: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A warning or a consequence, shown when its condition holds.

@@ -14,7 +14,7 @@ use super::pack::{
     Channel, DurationDef, EvidenceHint, FactOption, FactType, Severity, Source, StepKind,
 };
 use super::validate::{for_each_combination, sample_values, Scenario};
-use crate::text::Text;
+use crate::text::{Lang, Text};
 
 /// Whether a rule applies given the facts known so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,6 +63,9 @@ pub struct PlanStep {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation: Option<Text>,
     pub source: Option<Source>,
+    /// The step ends the account (deregistration); every step using the account comes first.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ends_account: bool,
 }
 
 /// A precondition that currently blocks the exit (or might, pending answers).
@@ -262,6 +265,37 @@ impl Plan {
     pub fn amount(&self, id: &str) -> Option<&Amount> {
         self.amounts.iter().find(|a| a.id == id)
     }
+
+    /// "需要回答「还剩几个月」才能估算": an amount waiting for answers, by their prompts.
+    pub fn estimate_needs_text(&self, lang: Lang, open: &[String]) -> String {
+        let prompts: Vec<String> = open
+            .iter()
+            .map(|id| {
+                self.questions
+                    .iter()
+                    .find(|q| &q.id == id)
+                    .map_or_else(|| id.clone(), |q| q.prompt.get(lang).to_string())
+            })
+            .collect();
+        match lang {
+            Lang::Zh => format!("需要回答「{}」才能估算", prompts.join("」「")),
+            Lang::En => format!("answer “{}” to get an estimate", prompts.join("” and “")),
+        }
+    }
+}
+
+/// A quantity that is not money, in whole units as people count them, with its unit in
+/// the user's language: "约 494 钻石" / "about 494 diamonds" (never "493.60 diamonds").
+pub fn quantity_text(lang: Lang, v: f64, unit: &Text) -> String {
+    let whole = v.round();
+    let n = format!("{whole:.0}");
+    let exact = (v - whole).abs() < 1e-9;
+    match (lang, exact) {
+        (Lang::Zh, true) => format!("{n} {}", unit.zh),
+        (Lang::Zh, false) => format!("约 {n} {}", unit.zh),
+        (Lang::En, true) => format!("{n} {}", unit.en),
+        (Lang::En, false) => format!("about {n} {}", unit.en),
+    }
 }
 
 /// Three-valued result of a condition.
@@ -323,21 +357,88 @@ impl Evaluator<'_> {
         }
         let samples: Vec<Vec<ExprValue>> = defs.iter().map(|d| sample_values(d, &[])).collect();
         let (mut seen_true, mut seen_false) = (false, false);
+        let mut results: Vec<(Vec<ExprValue>, bool)> = Vec::new();
         for_each_combination(&samples, MAX_OPEN_COMBINATIONS, |combo| {
             let mut ctx = self.ctx.clone();
             for (d, v) in defs.iter().zip(combo) {
                 ctx.set(&d.id, v.clone());
             }
-            if expr.eval_bool(&ctx).unwrap_or(false) {
+            let holds = expr.eval_bool(&ctx).unwrap_or(false);
+            if holds {
                 seen_true = true;
             } else {
                 seen_false = true;
             }
+            results.push((combo.to_vec(), holds));
         });
         match (seen_true, seen_false) {
             (true, false) => Tri::True,
             (false, _) => Tri::False,
-            (true, true) => Tri::Unknown(open),
+            (true, true) => {
+                // Only the facts whose answer can change the outcome are waited on: two
+                // combinations that differ in that fact alone give different results
+                // (with no contract, how the contract would end is not asked).
+                let matters = |k: usize| {
+                    results.iter().any(|(a, ra)| {
+                        results.iter().any(|(b, rb)| {
+                            ra != rb
+                                && a.iter()
+                                    .zip(b)
+                                    .enumerate()
+                                    .all(|(i, (x, y))| i == k || x == y)
+                        })
+                    })
+                };
+                let relevant: Vec<String> = open
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| matters(*k))
+                    .map(|(_, id)| id.clone())
+                    .collect();
+                Tri::Unknown(if relevant.is_empty() { open } else { relevant })
+            }
+        }
+    }
+}
+
+impl Evaluator<'_> {
+    /// The value of a formula whose unanswered facts cannot change it (a creator's own
+    /// cancellation is ¥0 whether or not a video was uploaded): evaluated over sample
+    /// values of every open fact; `None` when any answer could change it.
+    fn value_whatever_the_answers(&self, expr: &Expr, open: &[String]) -> Option<f64> {
+        let defs: Vec<_> = open
+            .iter()
+            .filter_map(|id| self.scenario.fact(id))
+            .collect();
+        if defs.len() != open.len() {
+            return None;
+        }
+        let literals = expr.numeric_literals();
+        let samples: Vec<Vec<ExprValue>> =
+            defs.iter().map(|d| sample_values(d, &literals)).collect();
+        let combinations = samples
+            .iter()
+            .try_fold(1usize, |n, s| n.checked_mul(s.len()))?;
+        if combinations == 0 || combinations > MAX_OPEN_COMBINATIONS {
+            return None;
+        }
+        let mut seen: Option<f64> = None;
+        let mut decided = true;
+        for_each_combination(&samples, MAX_OPEN_COMBINATIONS, |combo| {
+            let mut ctx = self.ctx.clone();
+            for (d, v) in defs.iter().zip(combo) {
+                ctx.set(&d.id, v.clone());
+            }
+            match expr.eval_number(&ctx) {
+                Ok(v) if seen.is_none() => seen = Some(v),
+                Ok(v) if seen == Some(v) => {}
+                _ => decided = false,
+            }
+        });
+        if decided {
+            seen
+        } else {
+            None
         }
     }
 }
@@ -441,6 +542,7 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
             warnings: s.warnings.clone(),
             escalation: s.escalation.clone(),
             source: s.source.clone(),
+            ends_account: s.ends_account,
         });
     }
     // Keep only dependencies on steps in the plan.
@@ -471,6 +573,7 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
     let consequences = notices(&pack.consequences, &scenario.consequence_exprs);
 
     let mut amounts = Vec::new();
+    let mut estimate_needs: Vec<String> = Vec::new();
     for (i, ((f, value), when)) in pack
         .formulas
         .iter()
@@ -481,15 +584,37 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
         let Some((_, mut open)) = ev.applicability(when.as_ref()) else {
             continue;
         };
+        let when_decided = open.is_empty();
         for m in ev.missing(value) {
             if !open.contains(m) {
                 open.push(m.clone());
             }
         }
+        // A number the user has not given does not make an estimate: a default (0 months
+        // left) would show a figure (¥0.00) the user never gave grounds for. The amount
+        // waits for the answer instead, and the fact is asked.
+        for id in value.identifiers() {
+            let defaulted_number = !facts.contains_key(id)
+                && scenario.defaults.contains_key(id)
+                && scenario
+                    .fact(id)
+                    .is_some_and(|d| matches!(d.kind, FactType::Integer | FactType::Money));
+            if defaulted_number && !open.contains(id) {
+                open.push(id.clone());
+                estimate_needs.push(id.clone());
+            }
+        }
         let computed = if open.is_empty() {
             value.eval_number(&ev.ctx).ok().map(round2)
         } else {
-            None
+            // Open facts that cannot change the value are not asked for it.
+            let decided = when_decided
+                .then(|| ev.value_whatever_the_answers(value, &open))
+                .flatten();
+            if decided.is_some() {
+                open.clear();
+            }
+            decided.map(round2)
         };
         note_open(&open, &f.id);
         // The first explanation case that holds for the facts given (an undecided case
@@ -521,7 +646,9 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
     let mut questions = Vec::new();
     for (i, def) in pack.facts.iter().enumerate() {
         // Optional facts (only letters use them) are asked by the letter that needs them.
-        if effective.contains_key(&def.id) || def.optional {
+        let answered_or_defaulted =
+            effective.contains_key(&def.id) && !estimate_needs.contains(&def.id);
+        if answered_or_defaulted || def.optional {
             continue;
         }
         let mut by: Vec<String> = needed_by
@@ -570,10 +697,18 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
         });
     }
 
+    // A mode with its own title (keep the account): the first variant that holds.
+    let title = pack
+        .title_variants
+        .iter()
+        .zip(&scenario.title_variant_exprs)
+        .find(|(_, e)| matches!(ev.condition(Some(e)), Tri::True))
+        .map_or_else(|| pack.title.clone(), |(v, _)| v.title.clone());
+
     Ok(Plan {
         scenario: pack.id.clone(),
         pack_version: pack.version.clone(),
-        title: pack.title.clone(),
+        title,
         facts: effective,
         steps,
         blockers,

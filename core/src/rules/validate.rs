@@ -98,6 +98,8 @@ pub struct Scenario {
     pub(crate) formula_when_exprs: Vec<Option<Expr>>,
     /// Per formula, the conditions of its explanation cases.
     pub(crate) formula_case_exprs: Vec<Vec<Expr>>,
+    /// Per title variant, its condition.
+    pub(crate) title_variant_exprs: Vec<Expr>,
     /// Step indices in a valid order (dependencies first, pack order otherwise).
     pub(crate) step_order: Vec<usize>,
     /// Per fact (pack order): whether any condition or formula reads it.
@@ -790,6 +792,12 @@ impl Validator {
             }
         }
 
+        for (i, v) in pack.title_variants.iter().enumerate() {
+            let path = format!("title_variants[{i}]");
+            self.text(&format!("{path}.title"), &v.title);
+            self.expression(pack, &format!("{path}.when"), &v.when, Want::Bool, false);
+        }
+
         let mut formula_ids = HashMap::new();
         for (i, f) in pack.formulas.iter().enumerate() {
             let path = format!("formulas[{i}]");
@@ -843,6 +851,9 @@ impl Validator {
                     conditions.push((format!("{section}[{i}].when"), w));
                 }
             }
+        }
+        for (i, v) in pack.title_variants.iter().enumerate() {
+            conditions.push((format!("title_variants[{i}].when"), &v.when));
         }
         for (i, f) in pack.formulas.iter().enumerate() {
             conditions.push((format!("formulas[{i}].value"), &f.value));
@@ -1277,6 +1288,7 @@ impl Validator {
             .chain(&pack.consequences)
             .filter_map(|n| n.when.as_deref())
             .for_each(&mut note);
+        pack.title_variants.iter().for_each(|v| note(&v.when));
         for f in &pack.formulas {
             note(&f.value);
             if let Some(w) = &f.when {
@@ -1320,6 +1332,7 @@ impl Validator {
                 .iter()
                 .map(|f| f.cases.iter().map(|c| parse(&c.when)).collect())
                 .collect(),
+            title_variant_exprs: pack.title_variants.iter().map(|v| parse(&v.when)).collect(),
             step_order,
             pack,
         }

@@ -515,6 +515,43 @@ pub fn clock_start(
         .fold(submitted_at, |at, &end| at.max(end))
 }
 
+/// When a wait's counted period started because every step it waits for (its duration's
+/// `after` steps, else its dependencies; at least one) is settled: the latest of their
+/// settled times and period ends. `None` while one of them is still open.
+fn started_by_settled_steps(
+    step: &StepRow,
+    duration: &DurationDef,
+    steps: &[StepRow],
+    ends: &HashMap<String, DateTime<Utc>>,
+) -> Result<Option<DateTime<Utc>>> {
+    let waits_for: Vec<&StepRow> = {
+        let ids = if duration.after.is_empty() {
+            &step.def.depends_on
+        } else {
+            &duration.after
+        };
+        steps
+            .iter()
+            .filter(|s| s.in_plan && ids.contains(&s.step_id))
+            .collect()
+    };
+    if waits_for.is_empty() {
+        return Ok(None);
+    }
+    let mut start: Option<DateTime<Utc>> = None;
+    for w in waits_for {
+        if !w.state.status.is_settled() {
+            return Ok(None);
+        }
+        let Some(done) = parse_opt_ts(w.state.done_at.clone())? else {
+            return Ok(None);
+        };
+        let end = ends.get(&w.step_id).map_or(done, |&e| e.max(done));
+        start = Some(start.map_or(end, |s| s.max(end)));
+    }
+    Ok(start)
+}
+
 /// Builds the read view of a case.
 pub fn build_view(
     calc: &DeadlineCalc,
@@ -537,9 +574,24 @@ pub fn build_view(
             (Some(d), Some(at)) if s.in_plan && clock_runs(s.state.status) => {
                 calc.deadline_for(d, clock_start(s, d, at, &ends))
             }
+            // A wait whose starting event has happened (the steps it waits for are all
+            // settled) runs from then, with no extra tap: its date shows at once. Marking
+            // it submitted with another time corrects the start.
+            (Some(d), None)
+                if s.in_plan
+                    && s.def.kind == crate::rules::pack::StepKind::Wait
+                    && s.state.status == StepStatus::Todo =>
+            {
+                started_by_settled_steps(s, d, &steps, &ends)?
+                    .and_then(|at| calc.deadline_for(d, at))
+            }
             _ => None,
         };
-        let overdue = deadline.as_ref().is_some_and(|d| d.is_overdue(now));
+        // A wait counted from settled steps shows its date and relative time on the step;
+        // the case's next deadline, overdue count and reminders follow the clocks the user
+        // started (as the case list and the reminders read them).
+        let projected = deadline.is_some() && submitted_at.is_none();
+        let overdue = !projected && deadline.as_ref().is_some_and(|d| d.is_overdue(now));
         let waiting_on = s
             .def
             .depends_on
@@ -580,6 +632,7 @@ pub fn build_view(
     };
     let next_deadline = in_plan
         .iter()
+        .filter(|s| s.submitted_at.is_some())
         .filter_map(|s| s.deadline.as_ref().map(|d| (s, d)))
         .min_by_key(|(_, d)| d.deadline_utc)
         .map(|(s, d)| NextDeadline {

@@ -104,7 +104,7 @@ struct LetterScreen: View {
                         ForEach(letter.sent, id: \.evidenceId) { copy in
                             Label(copy.text, systemImage: "envelope")
                         }
-                        Text("\(letter.labels.source)：“\(letter.source.quote)” \(letter.source.summary)")
+                        Text(letter.sourceText)
                             .font(.caption).foregroundStyle(.secondary)
                     }
                     Section {
@@ -133,41 +133,29 @@ struct LetterScreen: View {
     }
 }
 
-/// The letter laid out like the printed page.
+/// The letter as the core lays it out: each line printed as given, styled by its role.
 private struct LetterPage: View {
     let letter: LetterViewRecord
 
     var body: some View {
         VStack(alignment: .leading, spacing: 8) {
             Text(letter.title).font(.headline).frame(maxWidth: .infinity, alignment: .center)
-            if !letter.recipient.isEmpty {
-                Text("\(letter.recipient)：")
-            }
-            ForEach(letter.paragraphs, id: \.self) { paragraph in
-                Text("　　\(paragraph)")
-            }
-            if !letter.demands.isEmpty {
-                Text(letter.labels.demands).font(.subheadline.bold())
-                ForEach(Array(letter.demands.enumerated()), id: \.offset) { item in
-                    Text("\(item.offset + 1). \(item.element)")
-                }
-            }
-            if !letter.dates.isEmpty {
-                Text(letter.labels.dates).font(.subheadline.bold())
-                ForEach(letter.dates, id: \.label) { date in
-                    Text("\(date.label)：\(date.value)")
-                }
-            }
-            if !letter.attachments.isEmpty {
-                Text(letter.labels.attachments).font(.subheadline.bold())
-                ForEach(letter.attachments, id: \.evidenceId) { attachment in
-                    Text("\(attachment.number). \(attachment.text)").font(.footnote)
-                }
-            }
-            ForEach(letter.signature, id: \.self) { line in
-                Text(line).frame(maxWidth: .infinity, alignment: .trailing)
+            ForEach(Array(letter.page.enumerated()), id: \.offset) { item in
+                line(item.element)
             }
         }
         .textSelection(.enabled)
+    }
+
+    @ViewBuilder
+    private func line(_ line: LetterPageLineRecord) -> some View {
+        switch line.role {
+        case .recipient, .body, .item:
+            Text(line.text)
+        case .heading:
+            Text(line.text).font(.subheadline.bold())
+        case .signature:
+            Text(line.text).frame(maxWidth: .infinity, alignment: .trailing)
+        }
     }
 }

@@ -145,7 +145,8 @@ class ScreensTest {
             // Missing facts come back as questions, and the letter has no body.
             var letter = s.letter(case.id, "guild_negotiation_message")
             assertFalse(letter.complete)
-            assertEquals(listOf("guild_name", "account_name"), letter.missing.map { it.id })
+            // A sentence resting on an unanswered fact (the penalty clause) is asked too.
+            assertEquals(listOf("guild_name", "account_name", "contract_penalty"), letter.missing.map { it.id })
             assertTrue(letter.paragraphs.isEmpty())
             assertEquals("", letter.plainText)
             val e = assertFailsWith<AppException.Refused> {
@@ -153,7 +154,7 @@ class ScreensTest {
             }
             assertEquals("letter_not_ready", e.code)
 
-            s.setFacts(case.id, mapOf("guild_name" to "星河传媒公会", "account_name" to "晓华的日常"))
+            s.setFacts(case.id, mapOf("guild_name" to "星河传媒公会", "account_name" to "晓华的日常", "contract_penalty" to "没有"))
             letter = s.letter(case.id, "2")
             assertTrue(letter.complete)
             assertEquals("星河传媒公会负责人", letter.recipient)

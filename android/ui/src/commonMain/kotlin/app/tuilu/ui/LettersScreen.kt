@@ -28,6 +28,7 @@ import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.text.style.TextAlign
 import androidx.compose.ui.unit.dp
+import app.tuilu.core.uniffi.LetterLineRole
 import app.tuilu.core.uniffi.LetterViewRecord
 import app.tuilu.core.uniffi.LettersViewRecord
 import app.tuilu.core.uniffi.QuestionViewRecord
@@ -100,10 +101,15 @@ fun LetterScreen(
                 if (view.complete) {
                     item { LetterPage(view) }
                     view.guidance?.let { g ->
-                        item { Note(MaterialTheme.colorScheme.secondaryContainer, MaterialTheme.colorScheme.onSecondaryContainer) { Text("${s.guidanceTitle}：$g", style = MaterialTheme.typography.bodySmall) } }
+                        item {
+                            Note(MaterialTheme.colorScheme.secondaryContainer, MaterialTheme.colorScheme.onSecondaryContainer) {
+                                Text(s.guidanceTitle, style = MaterialTheme.typography.labelMedium, fontWeight = FontWeight.SemiBold)
+                                Text(g, style = MaterialTheme.typography.bodySmall)
+                            }
+                        }
                     }
                     items(view.sent, key = { it.evidenceId }) { Text("✉ ${it.text}", style = MaterialTheme.typography.bodySmall) }
-                    item { Text("${view.labels.source}：“${view.source.quote}” ${view.source.summary}", style = MaterialTheme.typography.labelSmall, color = MaterialTheme.colorScheme.onSurfaceVariant) }
+                    item { Text(view.sourceText, style = MaterialTheme.typography.labelSmall, color = MaterialTheme.colorScheme.onSurfaceVariant) }
                 }
             }
             if (view.complete) {
@@ -122,27 +128,21 @@ fun LetterScreen(
     }
 }
 
-/** The letter laid out like the printed page. */
+/** The letter as the core lays it out: each line printed as given, styled by its role. */
 @Composable
 private fun LetterPage(v: LetterViewRecord) {
     Surface(color = MaterialTheme.colorScheme.surface, tonalElevation = 1.dp, shape = MaterialTheme.shapes.medium, modifier = Modifier.fillMaxWidth()) {
         Column(Modifier.padding(16.dp).testTag("letter-page"), verticalArrangement = Arrangement.spacedBy(6.dp)) {
             Text(v.title, style = MaterialTheme.typography.titleMedium, fontWeight = FontWeight.SemiBold, textAlign = TextAlign.Center, modifier = Modifier.fillMaxWidth())
-            if (v.recipient.isNotEmpty()) Text("${v.recipient}：")
-            v.paragraphs.forEach { Text("　　$it", style = MaterialTheme.typography.bodyMedium) }
-            if (v.demands.isNotEmpty()) {
-                SectionTitle(v.labels.demands)
-                v.demands.forEachIndexed { i, d -> Text("${i + 1}. $d", style = MaterialTheme.typography.bodyMedium) }
+            v.page.forEach { line ->
+                when (line.role) {
+                    LetterLineRole.RECIPIENT -> Text(line.text)
+                    LetterLineRole.BODY -> Text(line.text, style = MaterialTheme.typography.bodyMedium)
+                    LetterLineRole.HEADING -> SectionTitle(line.text)
+                    LetterLineRole.ITEM -> Text(line.text, style = MaterialTheme.typography.bodyMedium)
+                    LetterLineRole.SIGNATURE -> Text(line.text, textAlign = TextAlign.End, modifier = Modifier.fillMaxWidth())
+                }
             }
-            if (v.dates.isNotEmpty()) {
-                SectionTitle(v.labels.dates)
-                v.dates.forEach { d -> Text("${d.label}：${d.value}", style = MaterialTheme.typography.bodyMedium) }
-            }
-            if (v.attachments.isNotEmpty()) {
-                SectionTitle(v.labels.attachments)
-                v.attachments.forEach { a -> Text("${a.number}. ${a.text}", style = MaterialTheme.typography.bodySmall) }
-            }
-            v.signature.forEach { Text(it, textAlign = TextAlign.End, modifier = Modifier.fillMaxWidth()) }
         }
     }
 }
