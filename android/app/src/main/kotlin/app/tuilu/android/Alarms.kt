@@ -9,12 +9,16 @@ import app.tuilu.ui.reminders.Alarms
 import app.tuilu.ui.reminders.ScheduledStore
 import java.time.Instant
 
-/** AlarmManager behind the scheduler's [Alarms]; each alarm carries what the notification shows. */
+/**
+ * AlarmManager behind the scheduler's [Alarms]; each alarm carries what the notification
+ * shows. An alarm is known by its token, in the intent's data (tuilu://reminder/<token>,
+ * encoded: tokens contain '#').
+ */
 class AndroidAlarms(private val context: Context) : Alarms {
     private val manager = context.getSystemService(AlarmManager::class.java)
 
     private fun intent(token: String, n: NotificationViewRecord?): PendingIntent {
-        val i = Intent(context, AlarmReceiver::class.java).setAction(AlarmReceiver.FIRE).setData(android.net.Uri.parse("tuilu://reminder/$token"))
+        val i = Intent(context, AlarmReceiver::class.java).setAction(AlarmReceiver.FIRE).setData(reminderUri(token))
         if (n != null) AlarmReceiver.put(i, n)
         return PendingIntent.getBroadcast(context, 0, i, PendingIntent.FLAG_UPDATE_CURRENT or PendingIntent.FLAG_IMMUTABLE)
     }
@@ -22,8 +26,16 @@ class AndroidAlarms(private val context: Context) : Alarms {
     override fun setAndAllowWhileIdle(token: String, triggerAt: Instant, notification: NotificationViewRecord) =
         manager.setAndAllowWhileIdle(AlarmManager.RTC_WAKEUP, triggerAt.toEpochMilli(), intent(token, notification))
 
-    override fun setExactAndAllowWhileIdle(token: String, triggerAt: Instant, notification: NotificationViewRecord) =
-        manager.setExactAndAllowWhileIdle(AlarmManager.RTC_WAKEUP, triggerAt.toEpochMilli(), intent(token, notification))
+    override fun setExactAndAllowWhileIdle(token: String, triggerAt: Instant, notification: NotificationViewRecord) {
+        try {
+            manager.setExactAndAllowWhileIdle(AlarmManager.RTC_WAKEUP, triggerAt.toEpochMilli(), intent(token, notification))
+        } catch (_: SecurityException) {
+            // Android 12+: the permission was revoked since it was checked. The broadcast
+            // that says so reschedules everything; until then the alarm is not lost.
+            val inexact = app.tuilu.ui.reminders.ReminderScheduler.inexactTrigger(triggerAt, Instant.now())
+            manager.setAndAllowWhileIdle(AlarmManager.RTC_WAKEUP, inexact.toEpochMilli(), intent(token, notification))
+        }
+    }
 
     override fun cancel(token: String) = manager.cancel(intent(token, null))
 }
@@ -34,3 +46,7 @@ class PrefsScheduledStore(context: Context) : ScheduledStore {
     override fun load(): Set<String> = prefs.getStringSet("tokens", emptySet())!!.toSet()
     override fun save(tokens: Set<String>) = prefs.edit().putStringSet("tokens", tokens).apply()
 }
+
+/** The data URI that makes each reminder's PendingIntent its own. */
+fun reminderUri(token: String): android.net.Uri =
+    android.net.Uri.Builder().scheme("tuilu").authority("reminder").appendPath(token).build()

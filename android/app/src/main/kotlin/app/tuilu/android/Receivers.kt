@@ -9,7 +9,10 @@ import app.tuilu.ui.reminders.NotificationEvent
 import java.time.Instant
 import kotlinx.coroutines.launch
 
-/** Runs [block] off the main thread while the receiver stays alive (goAsync). */
+/**
+ * Runs [block] off the main thread while the receiver stays alive (goAsync), and always
+ * finishes the broadcast, whatever [block] throws (a receiver left unfinished is an ANR).
+ */
 private fun BroadcastReceiver.async(context: Context, block: suspend () -> Unit) {
     val pending = goAsync()
     context.tuiluApp.appScope.launch {
@@ -22,24 +25,22 @@ private fun BroadcastReceiver.async(context: Context, block: suspend () -> Unit)
 }
 
 /**
- * Reschedules from the core's reminder sync whenever the phone's alarms or clock may have
- * changed: boot, time set, time zone, locale (the texts), app update, exact-alarm permission.
+ * Boot, app update, time set, zone change, locale change, exact-alarm permission change:
+ * one call with the event; the app sets every future reminder again (the store's tokens
+ * may be stale: a reboot or an update cleared the alarms it lists).
  */
 class SystemEventsReceiver : BroadcastReceiver() {
-    override fun onReceive(context: Context, intent: Intent) = async(context) {
-        if (intent.action == Intent.ACTION_LOCALE_CHANGED) {
-            context.tuiluApp.screens.language = app.tuilu.core.TuiluScreens.languageOf(java.util.Locale.getDefault())
-        }
-        context.tuiluApp.reminderEvents.reschedule()
+    override fun onReceive(context: Context, intent: Intent) {
+        val event = SystemEvent.of(intent) ?: return
+        async(context) { context.tuiluApp.onSystemEvent(event) }
     }
 }
 
 /** An alarm fired: post the notification, then tell the core it was delivered. */
 class AlarmReceiver : BroadcastReceiver() {
-    override fun onReceive(context: Context, intent: Intent) = async(context) {
-        val n = read(intent) ?: return@async
-        Notifications.post(context, n)
-        context.tuiluApp.reminderEvents.delivered(n.event(null))
+    override fun onReceive(context: Context, intent: Intent) {
+        val n = read(intent) ?: return
+        async(context) { context.tuiluApp.onAlarm(n) }
     }
 
     companion object {
@@ -69,12 +70,12 @@ class AlarmReceiver : BroadcastReceiver() {
 
 fun NotificationViewRecord.event(action: String?) = NotificationEvent(action, id, token, caseId, stepId)
 
-/** "已提交" and "稍后提醒" from the notification, acted on through the core without opening the app. */
+/** "已提交", "已有结果" and "稍后提醒" from the notification, acted on through the core without opening the app. */
 class NotificationActionReceiver : BroadcastReceiver() {
-    override fun onReceive(context: Context, intent: Intent) = async(context) {
-        val n = AlarmReceiver.read(intent) ?: return@async
-        val refused = context.tuiluApp.reminderEvents.action(n.event(intent.getStringExtra(ACTION)))
-        if (refused == null) Notifications.cancel(context, n) else Notifications.post(context, n.copy(body = refused))
+    override fun onReceive(context: Context, intent: Intent) {
+        val n = AlarmReceiver.read(intent) ?: return
+        val action = intent.getStringExtra(ACTION) ?: return
+        async(context) { context.tuiluApp.onNotificationAction(n, action) }
     }
 
     companion object {
