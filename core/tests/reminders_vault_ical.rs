@@ -15,7 +15,8 @@ use tuilu_core::reminders::store::{
 };
 use tuilu_core::reminders::{
     export_calendar, plan_reminders, snooze_target, snooze_until, Reminder, ReminderKind,
-    ReminderSettings, ReminderSubject, SimpleWorkingDays, SnoozeChoice, SCHEMA_SQL,
+    ReminderSettings, ReminderSubject, SimpleWorkingDays, SnoozeChoice, DELIVERY_GRACE_MINUTES,
+    SCHEMA_SQL,
 };
 use tuilu_core::Lang;
 
@@ -245,7 +246,7 @@ fn an_early_snooze_keeps_the_planned_time() {
     assert!(!kept.snoozed);
     assert!(later.iter().all(|r| r.kind != ReminderKind::CatchUp));
     // Once due, a snooze moves it later as chosen.
-    let fired = target.fire_at + Duration::minutes(1);
+    let fired = target.fire_at + Duration::minutes(DELIVERY_GRACE_MINUTES + 1);
     let due = plan(&conn, &subjects, fired)
         .into_iter()
         .find(|r| r.kind == ReminderKind::CatchUp)

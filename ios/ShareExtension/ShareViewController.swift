@@ -54,7 +54,7 @@ final class ShareModel {
         do {
             let dir = try Storage.vaultDirectory()
             let screens = try TuiluScreens(vaultDirectory: dir)
-            screens.language = screens.settingsValues().language
+            screens.language = screens.settings().language
             self.screens = screens
             cases = try screens.home().cases
             caseId = cases.first?.id

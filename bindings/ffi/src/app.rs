@@ -240,6 +240,7 @@ view_record!(
     /// An action allowed now, with its label.
     ActionViewRecord <= core_app::ActionView {
         action: StepAction, label: String, asks_time: bool, time_question: Option<String>,
+        when: Option<WhenViewRecord>, choose_route: bool,
     }
 );
 view_record!(
@@ -281,8 +282,9 @@ view_record!(
         total: i64, progress_text: String, blockers: Vec<BlockerViewRecord>,
         steps: Vec<StepRowRecord>, dropped_steps: Vec<StepRowRecord>, warnings: Vec<String>,
         consequences: Vec<String>, amounts: Vec<AmountViewRecord>,
-        undo: Option<UndoViewRecord>, open_questions: Vec<String>, overdue_count: i64,
-        created_at: Timestamp, updated_at: Timestamp,
+        undo: Option<UndoViewRecord>, open_questions: Vec<String>,
+        menu: Vec<CaseMenuItemRecord>, overdue_count: i64, created_at: Timestamp,
+        updated_at: Timestamp,
     }
 );
 view_record!(
@@ -781,4 +783,16 @@ mod rule_updates;
 pub use rule_updates::{
     PackVersionRecord, ReleaseFileRecord, RuleUpdateResultRecord, RuleUpdatesViewRecord,
     SignedIndexRecord,
+};
+
+// The shells' one way in (`handle`): events, routes, screens and effects; a fourth
+// `impl TuiluApp`.
+#[path = "shell.rs"]
+mod shell;
+pub use shell::{
+    AlarmTiming, CaseMenuAction, CaseMenuItemRecord, CategorySetupRecord, ConfirmViewRecord,
+    EffectFailure, EffectRecord, EventRecord, HistoryEntryRecord, HistoryViewRecord, MessageRecord,
+    NotificationActionId, NotificationButtonRecord, NotificationCategory, NotificationEffectRecord,
+    Os, PermissionRequest, PlatformStateRecord, ReminderKind, RouteRecord, ScreenRecord,
+    TimeChoiceRecord, UpdateRecord, UpgradeViewRecord, WhenViewRecord,
 };

@@ -186,6 +186,18 @@ impl AppError {
     pub fn message(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
+            // A reminder's id is internal (a notification carries it; nobody types it).
+            AppError::NotFound {
+                what: Missing::Reminder,
+                ..
+            } => {
+                if zh {
+                    "这条提醒已不存在：它的步骤可能已经完成、归档或删除".to_string()
+                } else {
+                    "This reminder no longer exists: its step may be settled, archived or deleted"
+                        .to_string()
+                }
+            }
             AppError::NotFound { what, id } => {
                 if zh {
                     format!("找不到{}「{id}」", what.words(lang))

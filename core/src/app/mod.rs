@@ -10,14 +10,18 @@
 
 mod backup_ops;
 mod backup_view;
+pub mod case_admin;
+pub mod effects;
 mod error;
 mod evidence_ops;
 pub mod letters;
 mod present;
 mod questionnaire;
 mod rule_updates;
+pub mod shell;
 pub mod timing;
 mod views;
+pub mod when;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -29,14 +33,23 @@ pub use backup_ops::BackupView;
 pub use backup_view::{
     BackupSectionView, PassphraseHintView, RecoveryCodeView, BACKUP_DUE_AFTER_DAYS,
 };
+pub use case_admin::{
+    CaseMenuAction, CaseMenuItem, ConfirmView, HistoryEntry, HistoryView, UpgradeView,
+};
+pub use effects::{
+    AlarmTiming, CategorySetup, Effect, EffectFailure, NotificationActionId, NotificationButton,
+    NotificationCategory, NotificationEffect, Os, PlatformState,
+};
 pub use error::{AppError, Missing};
 pub use evidence_ops::{
     BundleCheckView, BundlePreviewView, DeletedView, EvidenceAddedView, FileWrittenView,
 };
 pub use questionnaire::Answer;
 pub use rule_updates::{PackVersionLine, ReleaseBytes, RuleUpdateResultView, RuleUpdatesView};
+pub use shell::{Event, Message, PermissionRequest, Route, Screen, Update};
 pub use timing::{DeadlineView, TimeSense};
 pub use views::*;
+pub use when::{TimeChoice, WhenView};
 
 use crate::calendar::{self as cal, ChinaCalendar};
 use crate::evidence::{EvidenceError, EvidenceStore};
@@ -131,6 +144,8 @@ pub struct App {
     file_lock: Mutex<()>,
     /// The last evidence check of each case (by case id), shown in the evidence list.
     verified: Mutex<std::collections::HashMap<String, crate::evidence::VerifyReport>>,
+    /// Where the user is (the back stack), for [`App::handle`].
+    navigation: Mutex<shell::Navigation>,
 }
 
 impl std::fmt::Debug for App {
@@ -179,6 +194,7 @@ impl App {
             next_observer: Mutex::new(1),
             file_lock: Mutex::new(()),
             verified: Mutex::default(),
+            navigation: Mutex::default(),
         })
     }
 
@@ -880,7 +896,7 @@ impl App {
         for token in tokens {
             let id = token.split_once('#').map_or(token.as_str(), |(id, _)| id);
             match self.reminder_event(ctx, id, |conn, r, _, _| {
-                rstore::mark_delivered(conn, r, ctx.now)
+                rstore::mark_delivered(conn, r, effects::delivery_time(r, ctx.now))
             }) {
                 Ok(()) | Err(AppError::NotFound { .. }) => {}
                 Err(e) => return Err(e),

@@ -168,7 +168,7 @@ pub fn action_label(lang: Lang, kind: StepKind, action: StepAction) -> String {
 
 /// The label of an action on a step of `kind` in status `from` (a submitted step that
 /// is started again was sent back).
-fn action_label_from(
+pub(super) fn action_label_from(
     lang: Lang,
     kind: StepKind,
     from: Option<StepStatus>,
@@ -209,7 +209,7 @@ fn case_facts(sc: &Scenario, case: &CaseView) -> Facts {
 }
 
 /// Per step, the latest transition that undo would revert (journal seq, action).
-fn undoable(case: &CaseView, journal: &[Event]) -> BTreeMap<String, (i64, StepAction)> {
+pub(super) fn undoable(case: &CaseView, journal: &[Event]) -> BTreeMap<String, (i64, StepAction)> {
     let undone: BTreeSet<i64> = journal.iter().filter_map(|e| e.undoes).collect();
     let mut out: BTreeMap<String, (i64, StepAction)> = BTreeMap::new();
     for e in journal
@@ -327,11 +327,18 @@ fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
             {
                 continue;
             }
+            let question = time_question(lang, kind, a);
             actions.push(ActionView {
                 action: a,
                 label: action_label_from(lang, kind, Some(s.status), a),
-                asks_time: time_question(lang, kind, a).is_some(),
-                time_question: time_question(lang, kind, a),
+                asks_time: question.is_some(),
+                when: question
+                    .as_ref()
+                    .map(|_| super::when::when_view(sx.ctx, sx.case, s)),
+                time_question: question,
+                choose_route: s.definition.alternatives.len() > 1
+                    && s.route.is_none()
+                    && matches!(a, StepAction::Start | StepAction::Submit | StepAction::Done),
             });
         }
         if !waiting.is_empty() && !s.status.is_settled() {
@@ -537,6 +544,7 @@ pub fn case_screen(
                 sc.pack.version, case.pack_version
             ),
         });
+    let newer_pack_present = newer_pack.is_some();
     let applies = |a: Applicability| a == Applicability::Applies;
     let (warnings, consequences, amounts, open_questions) = match &plan {
         Some(p) => (
@@ -581,6 +589,7 @@ pub fn case_screen(
         amounts,
         undo,
         open_questions,
+        menu: super::case_admin::case_menu(lang, case, newer_pack_present),
         created_at: case.created_at,
         updated_at: case.updated_at,
     }

@@ -201,6 +201,11 @@ pub struct ActionView {
     pub asks_time: bool,
     /// The picker's question ("什么时候提交的？"), when it asks.
     pub time_question: Option<String>,
+    /// The picker's day choices and bounds, when it asks.
+    pub when: Option<super::when::WhenView>,
+    /// A route must be chosen first: the step offers several (`StepRow::routes`) and none
+    /// was taken yet. The shell shows the routes, then sends the action with the route.
+    pub choose_route: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -298,6 +303,8 @@ pub struct CaseScreen {
     pub undo: Option<UndoView>,
     /// Questions still open, in words.
     pub open_questions: Vec<String>,
+    /// History, update to new rules, archive, delete: each sends its event.
+    pub menu: Vec<super::case_admin::CaseMenuItem>,
     pub overdue_count: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

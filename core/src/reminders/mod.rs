@@ -32,7 +32,8 @@ pub use from_cases::{subjects_for_case, subjects_for_vault};
 pub use ical::{build_calendar, calendar_events, export_calendar, CalendarEvent};
 pub use planner::{
     candidate_reminders, diff, find_catch_up, find_reminder, plan_reminders, snooze_target,
-    snooze_until, Diff, FOLLOW_UP_ESCALATE_AFTER_WORKING_DAYS, MAX_CATCH_UP_LISTED,
+    snooze_until, Diff, DELIVERY_GRACE_MINUTES, FOLLOW_UP_ESCALATE_AFTER_WORKING_DAYS,
+    MAX_CATCH_UP_LISTED,
 };
 pub use store::{ReminderState, StateEntry, SCHEMA_SQL};
 pub use time::{beijing, local_to_utc, next_working_day, previous_working_day};

@@ -384,6 +384,10 @@ fn local_rfc3339(t: DateTime<Utc>, settings: &ReminderSettings) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
+/// How long a due reminder counts as in flight (shown, its delivery report not yet in)
+/// before it is missed and joins a catch-up.
+pub const DELIVERY_GRACE_MINUTES: i64 = 10;
+
 /// Every reminder of every open subject, placed (quiet hours applied) but without state or
 /// `now`: the raw occurrences, in plan order.
 pub fn candidate_reminders(
@@ -433,7 +437,9 @@ fn sort(v: &mut [Reminder]) {
 /// - An occurrence is *done* when a delivery or acknowledgement was recorded at or after
 ///   its (effective) fire time.
 /// - Of each step only the latest due occurrence (fire time ≤ `now`) counts; it is missed
-///   unless done or dismissed (earlier ones are superseded by it). All missed reminders
+///   unless done or dismissed (earlier ones are superseded by it). An occurrence due less
+///   than [`DELIVERY_GRACE_MINUTES`] ago is not missed yet but still planned (in flight):
+///   its delivery report may be on its way. All missed reminders
 ///   come back as ONE `catch_up` reminder, firing at
 ///   `now` (moved out of quiet hours), until a shell records that catch-up as delivered or
 ///   acknowledged (which marks everything it covers) or it is dismissed.
@@ -500,8 +506,11 @@ pub fn plan_reminders(
     }
     let mut upcoming = Vec::new();
     let mut missed = Vec::new();
+    // A reminder due within the grace period may be on the screen already, its delivery
+    // report still on the way: it stays planned (in flight), not missed.
+    let in_flight_after = now - Duration::minutes(DELIVERY_GRACE_MINUTES);
     for (planned, r, done) in occurrences {
-        if r.fire_at > now {
+        if r.fire_at > in_flight_after {
             if !done {
                 upcoming.push(r);
             }
@@ -659,6 +668,14 @@ pub fn find_catch_up(
                 .values()
                 .filter_map(|e| e.snoozed_until.map(|u| u.trunc_subsecs(0))),
         )
+        // A reminder due at `t` is in flight until the grace period ends: the catch-up of
+        // that moment is planned just after it.
+        .flat_map(|t| {
+            [
+                t,
+                t + Duration::minutes(DELIVERY_GRACE_MINUTES) + Duration::seconds(1),
+            ]
+        })
         .filter(|t| *t < at)
         .collect();
     times.insert(at);

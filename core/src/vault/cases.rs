@@ -397,6 +397,27 @@ impl Vault {
         scenario: &Scenario,
         now: DateTime<Utc>,
     ) -> Result<ReplanReport> {
+        self.upgrade_with(case_ref, scenario, now, true)
+    }
+
+    /// What [`Vault::upgrade`] would change, computed the same way and rolled back: nothing
+    /// is written (the report's `seq` is `None`).
+    pub fn upgrade_preview(
+        &self,
+        case_ref: &str,
+        scenario: &Scenario,
+        now: DateTime<Utc>,
+    ) -> Result<ReplanReport> {
+        self.upgrade_with(case_ref, scenario, now, false)
+    }
+
+    fn upgrade_with(
+        &self,
+        case_ref: &str,
+        scenario: &Scenario,
+        now: DateTime<Utc>,
+        apply: bool,
+    ) -> Result<ReplanReport> {
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id = resolve_case_id(&tx, case_ref)?;
@@ -458,6 +479,13 @@ impl Vault {
             "upgraded",
             now,
         )?;
+        if !apply {
+            tx.rollback()?;
+            return Ok(ReplanReport {
+                seq: None,
+                ..report
+            });
+        }
         tx.commit()?;
         Ok(report)
     }

@@ -43,6 +43,7 @@ pub use model::{
     StepStatus, StepView, TransitionOptions, TransitionOutcome,
 };
 pub use schema::{supported_version, Migration, MigrationStep, MIGRATIONS};
+pub use time::earliest_accepted_time;
 
 /// File name of the database inside the vault directory.
 pub const DB_FILE: &str = "tuilu.sqlite3";

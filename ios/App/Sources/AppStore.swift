@@ -230,7 +230,7 @@ final class AppStore {
     }
 
     func flag(_ caseId: String, step: String, note: String?) {
-        if let screen = attempt({ try screens.flag(caseId, rule: step, note: note) }) { cases[caseId] = screen }
+        if let screen = attempt({ try screens.flagRule(caseId, rule: step, note: note) }) { cases[caseId] = screen }
     }
 
     // MARK: letters
@@ -338,8 +338,8 @@ final class AppStore {
     // MARK: settings
 
     func loadSettings() {
-        settings = attempt { try screens.settings() }
-        settingsValues = screens.settingsValues()
+        settings = attempt { try screens.settingsView() }
+        settingsValues = screens.settings()
         backup = attempt { try screens.backupSection() }
         ruleUpdates = attempt { try screens.ruleUpdates() }
     }

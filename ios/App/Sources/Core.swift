@@ -11,7 +11,7 @@ final class Core: @unchecked Sendable {
     init(directory: URL) throws {
         screens = try TuiluScreens(vaultDirectory: directory)
         // The core's words follow the language chosen in settings (Chinese until changed).
-        screens.language = screens.settingsValues().language
+        screens.language = screens.settings().language
         reminders = ReminderSynchronizer(
             planner: ScreensReminderPlanner(screens: screens),
             center: SystemNotificationCenter())

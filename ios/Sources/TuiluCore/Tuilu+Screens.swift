@@ -50,6 +50,19 @@ public final class TuiluScreens: @unchecked Sendable {
         try app.caseScreen(ctx: context(), caseId: caseId)
     }
 
+    /// The one way in: an event (a tap, a notification's button, a launch, a zone change…)
+    /// with what the platform allows and holds returns the route, its screen (in the
+    /// foreground) and the effects to perform, in order. Never throws: a refusal is
+    /// `UpdateRecord.message`.
+    public func handle(_ event: EventRecord, platform: PlatformStateRecord) -> UpdateRecord {
+        app.handle(ctx: context(), platform: platform, event: event)
+    }
+
+    /// Notification categories with their titles and buttons, registered at launch.
+    public func notificationCategories() -> [CategorySetupRecord] {
+        app.notificationCategories(ctx: context())
+    }
+
     public func createCase(_ scenario: String, answers: [String: String]) throws -> CaseScreenRecord {
         try app.createCase(ctx: context(), scenario: scenario, answers: self.answers(answers))
     }
@@ -71,7 +84,7 @@ public final class TuiluScreens: @unchecked Sendable {
         try app.reminderSync(ctx: context(), scheduled: scheduled)
     }
 
-    public func settings() throws -> SettingsViewRecord { try app.settingsView(ctx: context()) }
+    public func settingsView() throws -> SettingsViewRecord { try app.settingsView(ctx: context()) }
 
     /// The evidence of a case, or of one of its steps.
     public func evidenceList(_ caseId: String, step: String? = nil) throws -> EvidenceListRecord {
@@ -116,7 +129,7 @@ public final class TuiluScreens: @unchecked Sendable {
     }
 
     /// Marks the rule of a step as possibly outdated (`note`), or clears the mark (nil).
-    public func flag(_ caseId: String, rule: String, note: String?) throws -> CaseScreenRecord {
+    public func flagRule(_ caseId: String, rule: String, note: String?) throws -> CaseScreenRecord {
         try app.flagRule(ctx: context(), caseId: caseId, ruleId: rule, note: note)
     }
 
@@ -278,7 +291,7 @@ public final class TuiluScreens: @unchecked Sendable {
     }
 
     /// The settings as stored (for the settings form).
-    public func settingsValues() -> AppSettingsRecord { app.settings() }
+    public func settings() -> AppSettingsRecord { app.settings() }
 
     public func saveSettings(_ settings: AppSettingsRecord) throws {
         try app.saveSettings(settings: settings)

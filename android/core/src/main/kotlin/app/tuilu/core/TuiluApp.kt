@@ -33,6 +33,10 @@ import app.tuilu.core.uniffi.SnoozeChoice
 import app.tuilu.core.uniffi.StepAction
 import app.tuilu.core.uniffi.TuiluApp
 import app.tuilu.core.uniffi.ViewContextRecord
+import app.tuilu.core.uniffi.CategorySetupRecord
+import app.tuilu.core.uniffi.EventRecord
+import app.tuilu.core.uniffi.PlatformStateRecord
+import app.tuilu.core.uniffi.UpdateRecord
 import java.time.Clock
 import java.time.Instant
 import java.time.ZoneId
@@ -81,7 +85,19 @@ class TuiluScreens(
     suspend fun questionnaire(scenario: String, answers: Map<String, String>): QuestionnaireRecord =
         io { app.questionnaire(context(), scenario, answers.toRecords()) }
 
-    suspend fun case(caseId: String): CaseScreenRecord = io { app.caseScreen(context(), caseId) }
+    suspend fun caseScreen(caseId: String): CaseScreenRecord = io { app.caseScreen(context(), caseId) }
+
+    /**
+     * The one way in: [event] (a tap, a notification's button, a boot, a zone change…) with
+     * what the platform allows and holds ([platform], read just before) returns the route,
+     * its screen (in the foreground) and the effects to perform in order. Never throws: a
+     * refusal is `UpdateRecord.message`.
+     */
+    suspend fun handle(event: EventRecord, platform: PlatformStateRecord): UpdateRecord =
+        io { app.handle(context(), platform, event) }
+
+    /** Notification channels / categories with their titles and buttons, to register at start. */
+    fun notificationCategories(): List<CategorySetupRecord> = app.notificationCategories(context())
 
     suspend fun evidence(caseId: String, stepId: String? = null): EvidenceListRecord =
         io { app.evidenceList(context(), caseId, stepId) }
@@ -95,7 +111,7 @@ class TuiluScreens(
     suspend fun reminderSync(scheduled: Collection<String>): ReminderSyncRecord =
         io { app.reminderSync(context(), scheduled.toList()) }
 
-    suspend fun settings(): SettingsViewRecord = io { app.settingsView(context()) }
+    suspend fun settingsView(): SettingsViewRecord = io { app.settingsView(context()) }
 
     suspend fun createCase(scenario: String, answers: Map<String, String>): CaseScreenRecord =
         io { app.createCase(context(), scenario, answers.toRecords()) }
@@ -264,7 +280,8 @@ class TuiluScreens(
     /** Adds a compiled rule pack (JSON), kept in the vault; returns its scenario id. */
     suspend fun addPack(packJson: String): String = io { app.addPack(packJson) }
 
-    fun storedSettings(): AppSettingsRecord = app.settings()
+    /** The stored settings (language, quiet hours, preferred time). */
+    fun settings(): AppSettingsRecord = app.settings()
 
     suspend fun saveSettings(settings: AppSettingsRecord) = io { app.saveSettings(settings) }
 

@@ -61,7 +61,7 @@ class OpsTest {
             val again = s.addEvidenceBytes(case.id, "record_communications", "shared.png", png)
             assertTrue(again.duplicate)
             assertTrue(again.notice.contains("现在也作为"), again.notice)
-            assertEquals(1, s.case(case.id).steps.first { it.id == "record_communications" }.evidenceCount)
+            assertEquals(1, s.caseScreen(case.id).steps.first { it.id == "record_communications" }.evidenceCount)
 
             val checked = s.verifyEvidence(case.id)
             assertEquals(true, checked.verifyIntact)
@@ -127,7 +127,7 @@ class OpsTest {
             s.delivered(listOf(n.token))
             val done = s.notificationAction(n.id, "done", emptyList())
             assertTrue(done.schedule.none { it.stepId == "submit_exit" })
-            assertEquals(StepStatus.DONE, s.case(case.id).steps.first { it.id == "submit_exit" }.status)
+            assertEquals(StepStatus.DONE, s.caseScreen(case.id).steps.first { it.id == "submit_exit" }.status)
             assertFailsWith<AppException.NotFound> { s.notificationAction(n.id, "nope", emptyList()) }
 
             val ics = File(TestFiles.tempDir, "tuilu-${System.nanoTime()}.ics").path
@@ -186,13 +186,13 @@ class OpsTest {
             assertEquals("douyin.xingtu-task-cancel", s.addPack(TestFiles.xingtuPack()))
             val bad = assertFailsWith<AppException.Refused> { s.addPack(TestFiles.brokenXingtuPack()) }
             assertEquals("invalid_pack", bad.code)
-            s.saveSettings(s.storedSettings().copy(quietHoursEnabled = false, language = Language.EN))
-            assertFailsWith<AppException.Refused> { s.saveSettings(s.storedSettings().copy(quietStart = "25:99")) }
+            s.saveSettings(s.settings().copy(quietHoursEnabled = false, language = Language.EN))
+            assertFailsWith<AppException.Refused> { s.saveSettings(s.settings().copy(quietStart = "25:99")) }
         }
         screens(vault).use { s ->
             assertTrue(s.scenarioPicker().groups.flatMap { it.scenarios }.any { it.id == "douyin.xingtu-task-cancel" })
-            assertFalse(s.storedSettings().quietHoursEnabled)
-            assertEquals(Language.EN, s.storedSettings().language)
+            assertFalse(s.settings().quietHoursEnabled)
+            assertEquals(Language.EN, s.settings().language)
             delay(1)
         }
     }

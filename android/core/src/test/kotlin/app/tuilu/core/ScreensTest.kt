@@ -100,7 +100,7 @@ class ScreensTest {
     @Test
     fun unknownStepsAndCasesSayWhatWasNotFound(): Unit = runBlocking {
         screens("2026-09-29T08:00:00Z", Language.EN).use { s ->
-            val e = assertFailsWith<AppException.NotFound> { s.case("zzzzzzzz") }
+            val e = assertFailsWith<AppException.NotFound> { s.caseScreen("zzzzzzzz") }
             assertEquals("case", e.what)
             assertEquals("No case “zzzzzzzz” was found", e.userMessage)
             val case = s.createCase("douyin.guild-exit", answers)

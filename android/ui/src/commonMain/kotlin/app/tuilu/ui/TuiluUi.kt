@@ -197,10 +197,10 @@ class TuiluController(
             Route.Picker -> picker = screens.scenarioPicker()
             is Route.Questions -> questionnaire = screens.questionnaire(to.scenario, answers)
             is Route.Preview -> questionnaire = screens.questionnaire(to.scenario, answers)
-            is Route.Case -> case = screens.case(to.id)
+            is Route.Case -> case = screens.caseScreen(to.id)
             is Route.Evidence -> evidence = screens.evidence(to.caseId, to.stepId)
             Route.Settings -> {
-                settings = screens.settings()
+                settings = screens.settingsView()
                 backup = screens.backupSection()
                 ruleUpdates = screens.ruleUpdates()
             }
@@ -412,7 +412,7 @@ class TuiluController(
             }
             backupDialog = null
             backupDone = done
-            settings = screens.settings()
+            settings = screens.settingsView()
             backup = screens.backupSection()
             home = screens.home()
             resync()
@@ -476,14 +476,14 @@ class TuiluController(
 
     fun setLanguage(language: Language) = launch {
         screens.language = language
-        screens.saveSettings(screens.storedSettings().copy(language = language))
+        screens.saveSettings(screens.settings().copy(language = language))
         strings = Strings.of(language)
         load()
     }
 
     fun setQuietHours(on: Boolean) = launch {
-        screens.saveSettings(screens.storedSettings().copy(quietHoursEnabled = on))
-        settings = screens.settings()
+        screens.saveSettings(screens.settings().copy(quietHoursEnabled = on))
+        settings = screens.settingsView()
         resync()
     }
 

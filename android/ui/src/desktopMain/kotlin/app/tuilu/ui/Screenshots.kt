@@ -95,15 +95,15 @@ fun main(args: Array<String>) = runBlocking {
             renderPng(File(out, "preview-$l.png")) { PreviewScreen(blocked, s, {}, {}) }
             val today = LocalDate.ofInstant(Demo.now, Demo.zone)
             val time = LocalTime.of(10, 0)
-            val guild = sc.case(cases.guild.id)
+            val guild = sc.caseScreen(cases.guild.id)
             for (dark in listOf(false, true)) {
                 renderPng(File(out, "checklist${if (dark) "-dark" else ""}-$l.png"), dark) {
                     ChecklistScreen(guild, s, today, time, true, {}, {}, {}, {}, { _, _ -> })
                 }
             }
-            val refund = sc.case(cases.refund.id)
+            val refund = sc.caseScreen(cases.refund.id)
             renderPng(File(out, "checklist-refund-$l.png")) { ChecklistScreen(refund, s, today, time, false, {}, {}, {}, {}, { _, _ -> }) }
-            val ks = sc.case(cases.kuaishou.id)
+            val ks = sc.caseScreen(cases.kuaishou.id)
             renderPng(File(out, "checklist-kuaishou-$l.png")) { ChecklistScreen(ks, s, today, time, false, {}, {}, {}, {}, { _, _ -> }) }
             val sourced = guild.steps.first { it.source != null && it.id == "submit_exit" }
             renderPng(File(out, "source-$l.png")) {
@@ -130,7 +130,7 @@ fun main(args: Array<String>) = runBlocking {
                 val done = ls.letter(case.id, "guild_negotiation_message")
                 renderPng(File(out, "letter-$l.png")) { LetterScreen(done, s, null, {}, {}, {}, {}, {}, {}) }
             }
-            val settings = sc.settings()
+            val settings = sc.settingsView()
             val perms = PermissionState(notificationsAllowed = false, exactOptIn = false, exactAllowed = false)
             val section = sc.backupSection()
             renderPng(File(out, "settings-$l.png")) {
@@ -159,7 +159,7 @@ fun main(args: Array<String>) = runBlocking {
         val s = Strings.of(lang)
         Demo.screens(backedUp.path, lang, clock).use { sc ->
             val done = sc.createBackup(File(Files.createTempDirectory("tuilu-backup-out-").toFile(), "b.tuilu-backup").path, "correct horse battery staple")
-            val settings = sc.settings()
+            val settings = sc.settingsView()
             val section = sc.backupSection()
             renderPng(File(out, "settings-backed-up-$l.png")) {
                 SettingsScreen(settings, PermissionState(notificationsAllowed = true, exactOptIn = false, exactAllowed = false), s, {}, {}, {}, {}, {}, {}, {}, backup = {

@@ -114,7 +114,7 @@ class ReminderTest {
         val events = ReminderEvents(screens, ReminderScheduler(alarms, store), store, { allowed }, { clock.now })
         // "已提交" from a notification: the step is submitted now, and its deadline reminders are scheduled.
         assertNull(events.action(NotificationEvent(ReminderEvents.SUBMITTED, "r", "t", case.id, "submit_exit")))
-        assertEquals(StepStatus.SUBMITTED, screens.case(case.id).steps.first { it.id == "submit_exit" }.status)
+        assertEquals(StepStatus.SUBMITTED, screens.caseScreen(case.id).steps.first { it.id == "submit_exit" }.status)
         assertTrue(store.tokens.isNotEmpty())
         // A second "已提交" is refused by the core, in its words.
         val refused = events.action(NotificationEvent(ReminderEvents.SUBMITTED, "r", "t", case.id, "submit_exit"))
@@ -133,7 +133,7 @@ class ReminderTest {
         events.delivered(NotificationEvent(null, first.id, first.token, case.id, first.stepId))
         // "已有结果" from the notification: the step is done and its reminders go.
         assertNull(events.action(NotificationEvent(ReminderEvents.DONE, first.id, first.token, case.id, "submit_exit")))
-        assertEquals(StepStatus.DONE, screens.case(case.id).steps.first { it.id == "submit_exit" }.status)
+        assertEquals(StepStatus.DONE, screens.caseScreen(case.id).steps.first { it.id == "submit_exit" }.status)
         assertTrue(screens.reminderSync(emptyList()).schedule.none { it.stepId == "submit_exit" })
     }
 }

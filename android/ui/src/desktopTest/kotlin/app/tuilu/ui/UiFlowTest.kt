@@ -429,7 +429,7 @@ class UiFlowTest {
         scrollTo(zh.quietHours)
         onNodeWithTag("quiet-hours").performClick()
         await("quiet hours switched") { c.settings!!.quietHoursEnabled != quietBefore }
-        assertEquals(!quietBefore, runBlocking { screens.storedSettings() }.quietHoursEnabled)
+        assertEquals(!quietBefore, runBlocking { screens.settings() }.quietHoursEnabled)
         waitFor(if (c.settings!!.quietHoursEnabled) c.settings!!.quietHoursText else zh.quietOff)
 
         // The calendar goes to the share sheet as an .ics with the exit's deadline.
@@ -445,7 +445,7 @@ class UiFlowTest {
         onNodeWithText("English").performClick()
         await("English") { c.settings?.language == Language.EN && c.strings.exportIcs == en.exportIcs }
         waitFor(en.exportIcs)
-        assertEquals(Language.EN, runBlocking { screens.storedSettings() }.language)
+        assertEquals(Language.EN, runBlocking { screens.settings() }.language)
         onAllNodesWithText(zh.exportIcs).assertCountEquals(0)
     }
 
