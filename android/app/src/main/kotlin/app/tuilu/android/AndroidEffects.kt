@@ -92,8 +92,12 @@ class AndroidEffects(private val activity: ComponentActivity, private val vm: Ap
         activity.startActivity(Intent.createChooser(send, null))
     }
 
-    override suspend fun applyReminders(sync: ReminderSyncRecord): Set<String> =
-        app.scheduler.apply(sync, app.permissions(), Instant.now()).held
+    // The core plans the reminders (the sync's budget and timing are not the shell's to
+    // apply): the vault changed, so the core is asked again against what the phone holds.
+    override suspend fun applyReminders(sync: ReminderSyncRecord): Set<String> {
+        app.onVaultChanged()
+        return app.store.load()
+    }
 
     override fun scheduledReminders(): Set<String> = app.store.load()
 

@@ -21,6 +21,8 @@ import androidx.lifecycle.SavedStateHandle
 import androidx.lifecycle.lifecycleScope
 import androidx.lifecycle.viewModelScope
 import app.tuilu.core.TuiluScreens
+import app.tuilu.core.uniffi.EventRecord
+import app.tuilu.core.uniffi.RouteRecord
 import app.tuilu.ui.DelegatingEffects
 import app.tuilu.ui.PickedFile
 import app.tuilu.ui.Route
@@ -61,6 +63,13 @@ class AppViewModel(application: android.app.Application, saved: SavedStateHandle
         if (files.isEmpty()) return
         controller.go(Route.Evidence(target.caseId, target.stepId, target.title))
         controller.addFiles(files)
+    }
+
+    /** A notification was tapped: the core records it and says where the app opens. */
+    fun openNotification(token: String) = viewModelScope.launch {
+        val app = getApplication<TuiluApplication>()
+        val update = app.shell.send(EventRecord.NotificationOpened(token), inForeground = true)
+        (update.route as? RouteRecord.Case)?.let { controller.go(Route.Case(it.caseId)) }
     }
 
     /**
@@ -112,9 +121,9 @@ class MainActivity : ComponentActivity() {
     /** A notification opens its step's case; ACTION_SEND(_MULTIPLE) brings files to file under a step. */
     private fun handle(intent: Intent?) {
         intent ?: return
-        val case = intent.getStringExtra(EXTRA_CASE)
+        val token = intent.getStringExtra(EXTRA_TOKEN)
         when {
-            case != null -> vm.controller.go(Route.Case(case))
+            token != null -> vm.openNotification(token)
             ShareIntents.isShare(intent) -> vm.receiveShared(intent)
         }
     }
@@ -125,7 +134,7 @@ class MainActivity : ComponentActivity() {
     }.getOrNull()
 
     companion object {
-        const val EXTRA_CASE = "case"
-        const val EXTRA_STEP = "step"
+        /** The token of the notification that opened the app. */
+        const val EXTRA_TOKEN = "token"
     }
 }

@@ -3,9 +3,12 @@ package app.tuilu.android
 import android.content.BroadcastReceiver
 import android.content.Context
 import android.content.Intent
-import app.tuilu.core.uniffi.NotificationActionRecord
-import app.tuilu.core.uniffi.NotificationViewRecord
-import app.tuilu.ui.reminders.NotificationEvent
+import app.tuilu.core.uniffi.AlarmTiming
+import app.tuilu.core.uniffi.NotificationActionId
+import app.tuilu.core.uniffi.NotificationButtonRecord
+import app.tuilu.core.uniffi.NotificationCategory
+import app.tuilu.core.uniffi.NotificationEffectRecord
+import app.tuilu.core.uniffi.ReminderKind
 import java.time.Instant
 import kotlinx.coroutines.launch
 
@@ -26,17 +29,17 @@ private fun BroadcastReceiver.async(context: Context, block: suspend () -> Unit)
 
 /**
  * Boot, app update, time set, zone change, locale change, exact-alarm permission change:
- * one call with the event; the app sets every future reminder again (the store's tokens
- * may be stale: a reboot or an update cleared the alarms it lists).
+ * unpacks the intent into the core's event and makes one call; the core answers with every
+ * reminder to set again (the store's tokens may be stale: a reboot cleared the alarms).
  */
 class SystemEventsReceiver : BroadcastReceiver() {
     override fun onReceive(context: Context, intent: Intent) {
-        val event = SystemEvent.of(intent) ?: return
+        val event = SystemEvent.of(context, intent) ?: return
         async(context) { context.tuiluApp.onSystemEvent(event) }
     }
 }
 
-/** An alarm fired: post the notification, then tell the core it was delivered. */
+/** An alarm fired: post the notification the core planned, then report it delivered. */
 class AlarmReceiver : BroadcastReceiver() {
     override fun onReceive(context: Context, intent: Intent) {
         val n = read(intent) ?: return
@@ -46,35 +49,41 @@ class AlarmReceiver : BroadcastReceiver() {
     companion object {
         const val FIRE = "app.tuilu.REMINDER"
 
-        fun put(i: Intent, n: NotificationViewRecord) {
-            i.putExtra("id", n.id).putExtra("token", n.token).putExtra("fire_at", n.fireAt.toEpochMilli())
-                .putExtra("title", n.title).putExtra("body", n.body).putExtra("category", n.category)
-                .putExtra("case", n.caseId).putExtra("step", n.stepId)
-                .putExtra("action_ids", n.actions.map { it.id }.toTypedArray())
+        /** What the notification shows, carried by the alarm's intent. */
+        fun put(i: Intent, n: NotificationEffectRecord) {
+            i.putExtra("token", n.token).putExtra("kind", n.kind.name).putExtra("category", n.category.name)
+                .putExtra("fire_at", n.fireAt.toEpochMilli()).putExtra("fire_local", n.fireLocal)
+                .putExtra("title", n.title).putExtra("body", n.body)
+                .putExtra("action_ids", n.actions.map { it.id.name }.toTypedArray())
                 .putExtra("action_labels", n.actions.map { it.label }.toTypedArray())
+                .putExtra("action_unlock", n.actions.map { it.needsUnlock }.toBooleanArray())
         }
 
-        fun read(i: Intent): NotificationViewRecord? {
-            val id = i.getStringExtra("id") ?: return null
+        fun read(i: Intent): NotificationEffectRecord? = runCatching {
+            val token = i.getStringExtra("token") ?: return null
             val ids = i.getStringArrayExtra("action_ids").orEmpty()
             val labels = i.getStringArrayExtra("action_labels").orEmpty()
-            return NotificationViewRecord(
-                id, i.getStringExtra("token").orEmpty(), Instant.ofEpochMilli(i.getLongExtra("fire_at", 0)), "",
-                i.getStringExtra("title").orEmpty(), i.getStringExtra("body").orEmpty(), i.getStringExtra("category").orEmpty(),
-                ids.zip(labels).map { (a, l) -> NotificationActionRecord(a, l) },
-                i.getStringExtra("case"), i.getStringExtra("step"),
+            val unlock = i.getBooleanArrayExtra("action_unlock") ?: BooleanArray(ids.size)
+            NotificationEffectRecord(
+                token = token,
+                kind = ReminderKind.valueOf(i.getStringExtra("kind")!!),
+                category = NotificationCategory.valueOf(i.getStringExtra("category")!!),
+                fireAt = Instant.ofEpochMilli(i.getLongExtra("fire_at", 0)),
+                fireLocal = i.getStringExtra("fire_local").orEmpty(),
+                timing = AlarmTiming.Exact,
+                title = i.getStringExtra("title").orEmpty(),
+                body = i.getStringExtra("body").orEmpty(),
+                actions = ids.indices.map { k -> NotificationButtonRecord(NotificationActionId.valueOf(ids[k]), labels[k], unlock.getOrElse(k) { false }) },
             )
-        }
+        }.getOrNull()
     }
 }
 
-fun NotificationViewRecord.event(action: String?) = NotificationEvent(action, id, token, caseId, stepId)
-
-/** "已提交", "已有结果" and "稍后提醒" from the notification, acted on through the core without opening the app. */
+/** "已提交", "已有结果" and "稍后提醒" from the notification: the core acts on them without opening the app. */
 class NotificationActionReceiver : BroadcastReceiver() {
     override fun onReceive(context: Context, intent: Intent) {
         val n = AlarmReceiver.read(intent) ?: return
-        val action = intent.getStringExtra(ACTION) ?: return
+        val action = intent.getStringExtra(ACTION)?.let { runCatching { NotificationActionId.valueOf(it) }.getOrNull() } ?: return
         async(context) { context.tuiluApp.onNotificationAction(n, action) }
     }
 

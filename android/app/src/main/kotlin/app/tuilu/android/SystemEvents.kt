@@ -1,41 +1,33 @@
 package app.tuilu.android
 
 import android.app.AlarmManager
+import android.content.Context
 import android.content.Intent
+import android.os.Build
+import app.tuilu.core.uniffi.EventRecord
 import java.time.ZoneId
 import java.util.TimeZone
 
 /**
- * What the system told the app, as the core's effects model will take it (issue 24): the
- * receivers turn an intent into one of these and make one call ([TuiluApplication.onSystemEvent]).
+ * A system broadcast as the core's event, with what the call's context must carry: the new
+ * zone (TIMEZONE_CHANGED) or the new language (LOCALE_CHANGED).
  */
-sealed interface SystemEvent {
-    /** BOOT_COMPLETED: the phone restarted and holds none of the app's alarms. */
-    data object Boot : SystemEvent
-    /** MY_PACKAGE_REPLACED: an update cleared the app's alarms. */
-    data object AppUpdated : SystemEvent
-    /** The process started (after a force stop the system cleared the alarms too). */
-    data object AppStarted : SystemEvent
-    /** TIME_SET: the clock was changed by hand. */
-    data object TimeSet : SystemEvent
-    /** TIMEZONE_CHANGED, with the new zone. */
-    data class ZoneChanged(val zone: ZoneId) : SystemEvent
-    /** LOCALE_CHANGED: texts (notifications, channels) follow the new language. */
-    data object LocaleChanged : SystemEvent
-    /** SCHEDULE_EXACT_ALARM_PERMISSION_STATE_CHANGED (Android 12+): granted or revoked. */
-    data object ExactAlarmPermissionChanged : SystemEvent
-
+data class SystemEvent(val event: EventRecord, val zone: ZoneId? = null, val localeChanged: Boolean = false) {
     companion object {
         /** The event an intent of the manifest's SystemEventsReceiver carries, or null. */
-        fun of(intent: Intent): SystemEvent? = when (intent.action) {
-            Intent.ACTION_BOOT_COMPLETED -> Boot
-            Intent.ACTION_MY_PACKAGE_REPLACED -> AppUpdated
-            Intent.ACTION_TIME_CHANGED -> TimeSet
-            Intent.ACTION_TIMEZONE_CHANGED -> ZoneChanged(zoneOf(intent))
-            Intent.ACTION_LOCALE_CHANGED -> LocaleChanged
-            AlarmManager.ACTION_SCHEDULE_EXACT_ALARM_PERMISSION_STATE_CHANGED -> ExactAlarmPermissionChanged
+        fun of(context: Context, intent: Intent): SystemEvent? = when (intent.action) {
+            Intent.ACTION_BOOT_COMPLETED -> SystemEvent(EventRecord.Booted)
+            Intent.ACTION_MY_PACKAGE_REPLACED -> SystemEvent(EventRecord.AppUpdated)
+            Intent.ACTION_TIME_CHANGED -> SystemEvent(EventRecord.TimeSet)
+            Intent.ACTION_TIMEZONE_CHANGED -> SystemEvent(EventRecord.ZoneChanged, zone = zoneOf(intent))
+            Intent.ACTION_LOCALE_CHANGED -> SystemEvent(EventRecord.LocaleChanged, localeChanged = true)
+            AlarmManager.ACTION_SCHEDULE_EXACT_ALARM_PERMISSION_STATE_CHANGED ->
+                SystemEvent(EventRecord.ExactAlarmPermission(Build.VERSION.SDK_INT < 31 || canScheduleExact(context)))
             else -> null
         }
+
+        @androidx.annotation.RequiresApi(31)
+        private fun canScheduleExact(context: Context) = context.getSystemService(AlarmManager::class.java).canScheduleExactAlarms()
 
         /** The zone the intent names (`time-zone`), else the one the system now reports. */
         private fun zoneOf(intent: Intent): ZoneId =

@@ -6,13 +6,13 @@ import android.content.Context
 import android.os.Build
 import androidx.core.app.NotificationManagerCompat
 import app.tuilu.core.TuiluScreens
-import app.tuilu.core.uniffi.NotificationViewRecord
+import app.tuilu.core.uniffi.EffectFailure
+import app.tuilu.core.uniffi.EventRecord
+import app.tuilu.core.uniffi.NotificationActionId
+import app.tuilu.core.uniffi.NotificationEffectRecord
+import app.tuilu.core.uniffi.UpdateRecord
 import app.tuilu.ui.PermissionState
-import app.tuilu.ui.reminders.Applied
-import app.tuilu.ui.reminders.ReminderEvents
-import app.tuilu.ui.reminders.ReminderScheduler
 import java.io.File
-import java.time.Instant
 import java.util.Locale
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -24,62 +24,73 @@ import kotlinx.coroutines.sync.withLock
 
 /**
  * One vault per process, in app-private storage (`files/vault`, excluded from cloud backup
- * and device transfer by res/xml/data_extraction_rules.xml). On every start the alarms are
- * set again from the core ([SystemEvent.AppStarted]: after a force stop the system cleared
- * them, while the store still lists their tokens).
+ * and device transfer by res/xml/data_extraction_rules.xml). Reminders follow the core's
+ * effects ([AndroidShell]): every start, broadcast, alarm and notification button is one
+ * event into the core, and the shell performs what comes back.
  */
 class TuiluApplication : Application() {
     private val vaultDir by lazy { File(filesDir, "vault").path }
     val screens: TuiluScreens by lazy { TuiluScreens(vaultDir) }
-    val store by lazy { PrefsScheduledStore(this) }
-    val scheduler by lazy { ReminderScheduler(AndroidAlarms(this), store) }
-    val reminderEvents by lazy { ReminderEvents(screens, scheduler, store, ::permissions, Instant::now) }
+    val store by lazy { HeldTokens(this) }
+    val shell by lazy { AndroidShell(this, this) }
     val appScope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
 
-    /** One reminder change at a time (a boot broadcast and the app start may race). */
-    private val reminders = Mutex()
+    /** One event at a time (a boot broadcast and the app start may race). */
+    private val events = Mutex()
 
-    /** The start's rescheduling; tests wait for it. */
+    /** The start's event; tests wait for it. */
     lateinit var started: Job
         private set
 
     override fun onCreate() {
         super.onCreate()
-        Notifications.createChannels(this)
-        started = appScope.launch { runCatching { onSystemEvent(SystemEvent.AppStarted) } }
-    }
-
-    /** A system event (SystemEventsReceiver, the app start): every future reminder is set again. */
-    suspend fun onSystemEvent(event: SystemEvent): Applied = reminders.withLock {
-        when (event) {
-            is SystemEvent.ZoneChanged -> screens.zone = event.zone
-            SystemEvent.LocaleChanged -> {
-                screens.language = TuiluScreens.languageOf(Locale.getDefault())
-                Notifications.createChannels(this)
-            }
-            else -> Unit
-        }
-        reminderEvents.rescheduleAll()
-    }
-
-    /** An alarm fired: the notification is posted, then the core records the delivery. */
-    suspend fun onAlarm(n: NotificationViewRecord) = reminders.withLock {
-        Notifications.post(this, n)
-        reminderEvents.delivered(n.event(null))
-    }
-
-    /** A notification's action button, acted on through the core without opening the app. */
-    suspend fun onNotificationAction(n: NotificationViewRecord, action: String) = reminders.withLock {
-        val refused = reminderEvents.action(n.event(action))
-        if (refused == null) Notifications.cancel(this, n) else Notifications.post(this, n.copy(body = refused))
+        started = appScope.launch { runCatching { onStart() } }
     }
 
     /**
-     * Exact alarms wherever the system allows them: always before Android 12 (no permission
-     * exists; an inexact alarm two weeks out may fire days late there), and on 12+ once
-     * SCHEDULE_EXACT_ALARM is granted. Otherwise the scheduler's inexact alarm, set early
-     * by the documented bound.
+     * The process started: the channels are registered, and the core is told whether the
+     * alarms the store lists survived (a force stop clears them and says nothing).
      */
+    suspend fun onStart(): UpdateRecord = events.withLock {
+        shell.send(if (shell.alarmsLost()) EventRecord.AlarmsLost else EventRecord.Launched)
+    }
+
+    /** A system broadcast (SystemEventsReceiver). */
+    suspend fun onSystemEvent(e: SystemEvent): UpdateRecord = events.withLock {
+        e.zone?.let { screens.zone = it }
+        if (e.localeChanged) screens.language = TuiluScreens.languageOf(Locale.getDefault())
+        shell.send(e.event)
+    }
+
+    /** An alarm fired: the notification it carries is posted, and the core told it was shown (or why not). */
+    suspend fun onAlarm(n: NotificationEffectRecord): UpdateRecord = events.withLock {
+        if (NotificationManagerCompat.from(this).areNotificationsEnabled()) {
+            Notifications.post(this, n)
+            shell.send(EventRecord.NotificationsDelivered(listOf(n.token)))
+        } else {
+            shell.send(EventRecord.EffectFailed(n.token, EffectFailure.PERMISSION_MISSING))
+        }
+    }
+
+    /**
+     * A notification's button: the core acts on it; the tapped notification goes, or shows
+     * the core's refusal in its place.
+     */
+    suspend fun onNotificationAction(n: NotificationEffectRecord, action: NotificationActionId): UpdateRecord = events.withLock {
+        val update = shell.send(EventRecord.NotificationAction(n.token, action))
+        val refusal = update.message?.takeIf { it.isError }
+        if (refusal == null) Notifications.cancel(this, n.token) else Notifications.post(this, n.copy(body = refusal.text, actions = emptyList()))
+        update
+    }
+
+    /**
+     * The screens changed the vault (a step acted on in the app): the core re-plans against
+     * what the phone holds. Until the controller sends its events through `handle` itself,
+     * this stands in for the update those events return.
+     */
+    suspend fun onVaultChanged(): UpdateRecord = events.withLock { shell.send(EventRecord.BackgroundRefresh, inForeground = true) }
+
+    /** What the settings screen shows about the platform's permissions. */
     fun permissions(): PermissionState {
         val exactAllowed = Build.VERSION.SDK_INT < 31 || canScheduleExactAlarms()
         return PermissionState(

@@ -5,8 +5,10 @@ import android.app.NotificationManager
 import android.app.PendingIntent
 import android.content.BroadcastReceiver
 import android.content.Intent
+import app.tuilu.core.uniffi.EffectRecord
+import app.tuilu.core.uniffi.EventRecord
+import app.tuilu.core.uniffi.NotificationEffectRecord
 import app.tuilu.core.uniffi.StepAction
-import java.time.Instant
 import java.util.concurrent.TimeUnit
 import kotlinx.coroutines.runBlocking
 import org.robolectric.RuntimeEnvironment
@@ -36,9 +38,12 @@ fun PendingIntent?.intent(): Intent = shadowOf(checkNotNull(this)).savedIntent
 /** The reminder token an alarm carries (its data URI, tuilu://reminder/<token>). */
 val ShadowAlarmManager.ScheduledAlarm.token: String get() = operation.intent().data!!.lastPathSegment!!
 
-/** What a reboot or a force stop does: the system drops every alarm; the app's store keeps its tokens. */
+/** What a reboot or a force stop does: the system drops every alarm and its PendingIntent; the app's store keeps its tokens. */
 fun wipeAlarms() {
-    for (a in alarms()) alarmManager().cancel(a.operation)
+    for (a in alarms()) {
+        alarmManager().cancel(a.operation)
+        a.operation?.cancel()
+    }
     check(alarms().isEmpty())
 }
 
@@ -73,8 +78,12 @@ fun submittedGuildExit(app: TuiluApplication): String = runBlocking {
     app.screens.act(case.id, "submit_exit", StepAction.SUBMIT).id
 }
 
-/** The tokens and times of every reminder the core plans from now (what the phone should hold). */
-fun planned(app: TuiluApplication): Map<String, Instant> = runBlocking {
-    val sync = app.screens.reminderSync(emptyList())
-    sync.schedule.sortedBy { it.fireAt }.take(sync.budget.toInt()).associate { it.token to it.fireAt }
+/**
+ * Every reminder the core plans from now, as it would have the phone hold them after a
+ * reboot (nothing held): token to notification, with its timing.
+ */
+fun planned(app: TuiluApplication): Map<String, NotificationEffectRecord> = runBlocking {
+    val platform = app.shell.platform().copy(scheduled = emptyList())
+    val update = app.screens.handle(EventRecord.Booted, platform)
+    update.effects.filterIsInstance<EffectRecord.Schedule>().associate { it.notification.token to it.notification }
 }

@@ -28,23 +28,9 @@ class ReminderEvents(
     private val permissions: () -> PermissionState,
     private val now: () -> Instant,
 ) {
-    /** After a change the phone's alarms still follow (a step acted on, a snooze). */
+    /** Boot, time or zone change, locale change, app update, exact-alarm permission change, app start. */
     suspend fun reschedule(): Applied =
         scheduler.apply(screens.reminderSync(store.load()), permissions(), now())
-
-    /**
-     * Boot, app update, app start after a force stop, time or zone change, locale change,
-     * a permission change: the phone may hold none of the alarms the store lists (a reboot
-     * or a force stop clears them), or hold them at old times or with old texts. Every
-     * planned reminder is set again, and every alarm the store lists that is no longer
-     * planned is cancelled.
-     */
-    suspend fun rescheduleAll(): Applied {
-        val sync = screens.reminderSync(emptyList())
-        val planned = sync.schedule.map { it.token }.toSet()
-        val stale = store.load().filter { it !in planned && it !in sync.cancel }
-        return scheduler.apply(sync.copy(cancel = sync.cancel + stale), permissions(), now())
-    }
 
     /** The alarm fired and the notification was posted: the core records the delivery. */
     suspend fun delivered(event: NotificationEvent) {
