@@ -111,6 +111,7 @@ class MainActivity : ComponentActivity() {
         // The permission states may have changed in system settings.
         vm.controller.permissions = tuiluApp.permissions().copy(exactOptIn = vm.controller.permissions.exactOptIn)
         tuiluApp.setExactOptIn(vm.controller.permissions.exactOptIn)
+        lifecycleScope.launch { tuiluApp.onForeground() }
     }
 
     override fun onNewIntent(intent: Intent) {

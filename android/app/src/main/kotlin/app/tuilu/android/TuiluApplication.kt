@@ -52,7 +52,27 @@ class TuiluApplication : Application() {
      * alarms the store lists survived (a force stop clears them and says nothing).
      */
     suspend fun onStart(): UpdateRecord = events.withLock {
+        notificationsChanged()
         shell.send(if (shell.alarmsLost()) EventRecord.AlarmsLost else EventRecord.Launched)
+    }
+
+    /**
+     * The app came to the foreground (MainActivity.onResume). Android sends no broadcast
+     * when the user allows or blocks notifications in the system's settings or dialog: a
+     * change since the last look is told to the core, which sets every reminder again or
+     * cancels them.
+     */
+    suspend fun onForeground(): UpdateRecord? = events.withLock {
+        notificationsChanged()?.let { shell.send(EventRecord.NotificationPermission(it), inForeground = true) }
+    }
+
+    /** The notification permission if it changed since it was last read (recorded now), else null. */
+    private fun notificationsChanged(): Boolean? {
+        val allowed = NotificationManagerCompat.from(this).areNotificationsEnabled()
+        val prefs = getSharedPreferences(PREFS, Context.MODE_PRIVATE)
+        val before = if (prefs.contains(NOTIFICATIONS_ALLOWED)) prefs.getBoolean(NOTIFICATIONS_ALLOWED, allowed) else allowed
+        prefs.edit().putBoolean(NOTIFICATIONS_ALLOWED, allowed).apply()
+        return allowed.takeIf { it != before }
     }
 
     /** A system broadcast (SystemEventsReceiver). */
@@ -109,6 +129,7 @@ class TuiluApplication : Application() {
     companion object {
         const val PREFS = "tuilu"
         const val EXACT_OPT_IN = "exact_opt_in"
+        const val NOTIFICATIONS_ALLOWED = "notifications_allowed"
     }
 }
 

@@ -226,6 +226,24 @@ class RemindersTest {
         assertEquals(0, shadowOf(notificationManager()).allNotifications.size)
     }
 
+    @Test
+    fun notificationsAllowedAgainInSettingsSetEveryReminderAgain() {
+        val app = app()
+        submittedGuildExit(app)
+        runBlocking { app.onVaultChanged() }
+        // Blocked in the system's settings: the next time the app shows, the core cancels all.
+        shadowOf(notificationManager()).setNotificationsEnabled(false)
+        assertNotNull(runBlocking { app.onForeground() })
+        assertTrue(alarms().isEmpty())
+        assertTrue(app.store.load().isEmpty())
+        // Allowed again: every reminder is set again, with nothing held before.
+        shadowOf(notificationManager()).setNotificationsEnabled(true)
+        assertNotNull(runBlocking { app.onForeground() })
+        assertEveryReminderScheduled(app)
+        // No change, no event.
+        assertEquals(null, runBlocking { app.onForeground() })
+    }
+
     /** Fires the alarm of the first planned reminder offering [action], then taps that button. */
     private fun tap(app: TuiluApplication, action: NotificationActionId): NotificationEffectRecord {
         val note = planned(app).values.sortedBy { it.fireAt }.first { n -> n.actions.any { it.id == action } }
