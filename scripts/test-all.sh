@@ -2,7 +2,9 @@
 # Runs every test of the project: formatting, lints, Rust tests (core, CLI, integration),
 # and the bindings: Kotlin (JUnit), Python (pytest), Swift substitutes (C header, parse,
 # the iOS app's symbol check against the generated Swift, project.yml and String Catalog),
-# then the Compose screens' UI tests and reminder logic on the desktop JVM (scripts/compose.sh).
+# then the Compose screens' UI tests and reminder logic on the desktop JVM (scripts/compose.sh),
+# then android/app on the Android framework: Robolectric on SDK 26, 33 and 35 against the
+# real core, the API-26 check and the 16 KB check (scripts/android.sh).
 # Prints one closing line "total: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,6 +56,12 @@ SKIP_GENERATE=1 CORE_JAR=build/kotlin/tuilu-core-tests.jar scripts/compose.sh te
 compose_status=${PIPESTATUS[0]}
 set -e
 
+echo "== android: android/app on the Android framework (Robolectric on SDK 26, 33, 35), API-26 and 16 KB checks"
+set +e
+SKIP_GENERATE=1 scripts/android.sh test 2>&1 | tee -a "$log"
+android_status=${PIPESTATUS[0]}
+set -e
+
 # Sum cargo's "test result" lines and the bindings' "<lang>: N passed, N failed" lines.
 read -r passed failed < <(awk '
   /^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
@@ -62,6 +70,6 @@ read -r passed failed < <(awk '
   END { print p + 0, f + 0 }' "$log")
 
 echo "total: ${passed} passed, ${failed} failed"
-if [ "$rust_status" -ne 0 ] || [ "$bindings_status" -ne 0 ] || [ "$compose_status" -ne 0 ] || [ "$failed" -ne 0 ]; then
+if [ "$rust_status" -ne 0 ] || [ "$bindings_status" -ne 0 ] || [ "$compose_status" -ne 0 ] || [ "$android_status" -ne 0 ] || [ "$failed" -ne 0 ]; then
   exit 1
 fi

@@ -14,12 +14,13 @@ val jniLibsDir = File(repoRoot, "build/jniLibs")
 
 android {
     namespace = "app.tuilu.android"
-    compileSdk = 35
+    compileSdk = 36
 
     defaultConfig {
         applicationId = "app.tuilu"
         minSdk = 26
-        targetSdk = 35
+        // Google Play requires API 36 for new apps and updates since 31 August 2026.
+        targetSdk = 36
         versionCode = 1
         versionName = "0.1.0"
         ndk { abiFilters += listOf("arm64-v8a", "armeabi-v7a", "x86_64") }
@@ -55,7 +56,7 @@ android {
 kotlin { jvmToolchain(17) }
 
 dependencies {
-    implementation("net.java.dev.jna:jna:5.13.0@aar")
+    implementation("net.java.dev.jna:jna:5.18.1@aar")
     implementation("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.8.0")
     implementation("androidx.annotation:annotation:1.9.1")
     implementation("androidx.activity:activity-compose:1.9.3")

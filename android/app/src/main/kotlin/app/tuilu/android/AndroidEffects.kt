@@ -13,7 +13,6 @@ import android.os.Build
 import android.print.PrintAttributes
 import android.print.PrintManager
 import android.provider.DocumentsContract
-import android.provider.OpenableColumns
 import android.provider.Settings
 import android.webkit.WebView
 import android.webkit.WebViewClient
@@ -41,7 +40,7 @@ import kotlinx.coroutines.withContext
  * settings pages (with the makers' battery pages where they exist, else the app's details).
  * Register before the activity starts (construct it in onCreate).
  */
-class AndroidEffects(private val activity: ComponentActivity) : PlatformEffects {
+class AndroidEffects(private val activity: ComponentActivity, private val vm: AppViewModel) : PlatformEffects {
     override fun onUnmeteredNetwork(): Boolean {
         val cm = activity.getSystemService(ConnectivityManager::class.java) ?: return false
         val caps = cm.activeNetwork?.let { cm.getNetworkCapabilities(it) } ?: return false
@@ -49,17 +48,14 @@ class AndroidEffects(private val activity: ComponentActivity) : PlatformEffects 
     }
 
     private val app = activity.tuiluApp
-    private var pickWaiter: CancellableContinuation<List<Uri>>? = null
-    private var photoWaiter: CancellableContinuation<Boolean>? = null
-    private var photoFile: File? = null
 
+    // Results go to the ViewModel's PickResults: a rotation or a process death while the
+    // picker or the camera is open does not drop them (registered before onCreate returns).
     private val picker = activity.registerForActivityResult(ActivityResultContracts.PickMultipleVisualMedia()) { uris ->
-        pickWaiter?.resume(uris)
-        pickWaiter = null
+        vm.picked(uris)
     }
     private val camera = activity.registerForActivityResult(ActivityResultContracts.TakePicture()) { ok ->
-        photoWaiter?.resume(ok)
-        photoWaiter = null
+        vm.photoTaken(ok)
     }
     private var documentWaiter: CancellableContinuation<Uri?>? = null
     // The mime type is fixed at registration; backups are `application/octet-stream` (the
@@ -75,18 +71,15 @@ class AndroidEffects(private val activity: ComponentActivity) : PlatformEffects 
     private val notificationPermission = activity.registerForActivityResult(ActivityResultContracts.RequestPermission()) { }
 
     override suspend fun pickMedia(): List<PickedFile> {
-        val uris = suspendCancellableCoroutine { c ->
-            pickWaiter = c
+        val uris = vm.picks.awaitPick(vm.controller.route) {
             picker.launch(PickVisualMediaRequest(ActivityResultContracts.PickVisualMedia.ImageAndVideo))
         }
-        return uris.mapNotNull { copyToCache(activity, it) }
+        return vm.incoming.copyAll(uris).map { it.file }
     }
 
     override suspend fun takePhoto(): PickedFile? {
         val file = File(File(activity.cacheDir, "camera").apply { mkdirs() }, "IMG_${Instant.now().epochSecond}.jpg")
-        photoFile = file
-        val ok = suspendCancellableCoroutine { c ->
-            photoWaiter = c
+        val ok = vm.picks.awaitPhoto(vm.controller.route, file.path) {
             camera.launch(FileProvider.getUriForFile(activity, AUTHORITY, file))
         }
         return if (ok && file.length() > 0) PickedFile(file.path, file.name, "image/jpeg") else null
@@ -99,8 +92,12 @@ class AndroidEffects(private val activity: ComponentActivity) : PlatformEffects 
         activity.startActivity(Intent.createChooser(send, null))
     }
 
-    override suspend fun applyReminders(sync: ReminderSyncRecord): Set<String> =
-        app.scheduler.apply(sync, app.permissions(), Instant.now()).held
+    // The core plans the reminders (the sync's budget and timing are not the shell's to
+    // apply): the vault changed, so the core is asked again against what the phone holds.
+    override suspend fun applyReminders(sync: ReminderSyncRecord): Set<String> {
+        app.onVaultChanged()
+        return app.store.load()
+    }
 
     override fun scheduledReminders(): Set<String> = app.store.load()
 
@@ -172,7 +169,7 @@ class AndroidEffects(private val activity: ComponentActivity) : PlatformEffects 
      * copies it to the chosen document, [SaveTarget.discard] removes both.
      */
     override suspend fun createDocument(suggestedName: String, mimeType: String): SaveTarget? {
-        val uri = suspendCancellableCoroutine { c ->
+        val uri = suspendCancellableCoroutine<Uri?> { c ->
             documentWaiter = c
             createDocument.launch(suggestedName)
         } ?: return null
@@ -196,15 +193,13 @@ class AndroidEffects(private val activity: ComponentActivity) : PlatformEffects 
     /** The system "open" picker; the document is copied into the cache (the core takes paths). */
     override suspend fun openDocument(mimeType: String): PickedFile? {
         // Any type: providers label a `.tuilu-backup` file as they like.
-        val uri = suspendCancellableCoroutine { c ->
+        val uri = suspendCancellableCoroutine<Uri?> { c ->
             documentWaiter = c
             openDocument.launch(arrayOf("*/*"))
         } ?: return null
-        return withContext(Dispatchers.IO) {
-            // Only the last picked backup is kept in the cache.
-            File(activity.cacheDir, "restore").deleteRecursively()
-            copyToCache(activity, uri, "restore")
-        }
+        // Only the last picked backup is kept in the cache.
+        withContext(Dispatchers.IO) { File(activity.cacheDir, "restore").deleteRecursively() }
+        return vm.incoming.copy(uri, "restore")?.file
     }
 
     /** The system print service: the core's A4 page in a WebView, printed once it has loaded. */
@@ -227,17 +222,5 @@ class AndroidEffects(private val activity: ComponentActivity) : PlatformEffects 
     companion object {
         const val AUTHORITY = "app.tuilu.files"
         const val BACKUP_MIME = "application/octet-stream"
-
-        /** Copies a content URI (picker, share sheet) into the cache; the core hashes it from there. */
-        fun copyToCache(activity: android.content.Context, uri: Uri, folder: String = "incoming"): PickedFile? = runCatching {
-            val resolver = activity.contentResolver
-            val name = resolver.query(uri, arrayOf(OpenableColumns.DISPLAY_NAME), null, null, null)?.use { c ->
-                if (c.moveToFirst()) c.getString(0) else null
-            } ?: uri.lastPathSegment ?: "shared"
-            val dir = File(activity.cacheDir, folder).apply { mkdirs() }
-            val out = File(dir, "${System.nanoTime()}-$name")
-            resolver.openInputStream(uri)!!.use { input -> out.outputStream().use { input.copyTo(it) } }
-            PickedFile(out.path, name, resolver.getType(uri) ?: "application/octet-stream")
-        }.getOrNull()
     }
 }

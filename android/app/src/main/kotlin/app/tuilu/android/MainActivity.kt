@@ -3,19 +3,28 @@ package app.tuilu.android
 import android.content.Intent
 import android.graphics.BitmapFactory
 import android.net.Uri
-import android.os.Build
 import android.os.Bundle
 import androidx.activity.ComponentActivity
 import androidx.activity.compose.BackHandler
 import androidx.activity.compose.setContent
+import androidx.activity.enableEdgeToEdge
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.WindowInsets
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.safeDrawing
+import androidx.compose.foundation.layout.windowInsetsPadding
+import androidx.compose.ui.Modifier
 import androidx.activity.viewModels
 import androidx.compose.foundation.isSystemInDarkTheme
 import androidx.compose.ui.graphics.asImageBitmap
-import androidx.lifecycle.ViewModel
+import androidx.lifecycle.SavedStateHandle
 import androidx.lifecycle.lifecycleScope
 import androidx.lifecycle.viewModelScope
 import app.tuilu.core.TuiluScreens
+import app.tuilu.core.uniffi.EventRecord
+import app.tuilu.core.uniffi.RouteRecord
 import app.tuilu.ui.DelegatingEffects
+import app.tuilu.ui.PickedFile
 import app.tuilu.ui.Route
 import app.tuilu.ui.TuiluApp
 import app.tuilu.ui.TuiluController
@@ -25,13 +34,52 @@ import kotlinx.coroutines.launch
 /**
  * Holds the controller across rotation: long work (import, verify, export) runs in the
  * ViewModel's scope and keeps going while the Activity is recreated. The effects point to
- * the current Activity.
+ * the current Activity; picker and camera results land in [picks] (kept across process
+ * death through [SavedStateHandle]).
  */
-class AppViewModel(application: android.app.Application) : androidx.lifecycle.AndroidViewModel(application) {
+class AppViewModel(application: android.app.Application, saved: SavedStateHandle) : androidx.lifecycle.AndroidViewModel(application) {
     val effects = DelegatingEffects()
     val controller: TuiluController = (application as TuiluApplication).let { app ->
         app.screens.language = TuiluScreens.languageOf(Locale.getDefault())
         TuiluController(app.screens, effects, viewModelScope, permissions = app.permissions())
+    }
+    val picks = PickResults(saved)
+    val incoming = Incoming(application)
+
+    /** The photo picker's result; one that arrives after a process death is filed under the step it was for. */
+    fun picked(uris: List<Uri>) {
+        val target = picks.deliverPicked(uris) ?: return
+        viewModelScope.launch { fileUnder(target, incoming.copyAll(uris).map { it.file }) }
+    }
+
+    /** The camera's result; as [picked]. */
+    fun photoTaken(ok: Boolean) {
+        val (target, path) = picks.deliverPhoto(ok) ?: return
+        val file = java.io.File(path)
+        if (file.length() > 0) fileUnder(target, listOf(PickedFile(path, file.name, "image/jpeg")))
+    }
+
+    private fun fileUnder(target: PickResults.Target, files: List<PickedFile>) {
+        if (files.isEmpty()) return
+        controller.go(Route.Evidence(target.caseId, target.stepId, target.title))
+        controller.addFiles(files)
+    }
+
+    /** A notification was tapped: the core records it and says where the app opens. */
+    fun openNotification(token: String) = viewModelScope.launch {
+        val app = getApplication<TuiluApplication>()
+        val update = app.shell.send(EventRecord.NotificationOpened(token), inForeground = true)
+        (update.route as? RouteRecord.Case)?.let { controller.go(Route.Case(it.caseId)) }
+    }
+
+    /**
+     * Files shared from another app: copied off the main thread (a large video would freeze
+     * the app), once per share, then the user picks the case and step to file them under.
+     */
+    fun receiveShared(intent: Intent) {
+        val uris = ShareIntents.streams(intent)
+        if (uris.isEmpty()) return
+        viewModelScope.launch { controller.importShared(incoming.copyAll(uris).map { it.file }) }
     }
 }
 
@@ -39,13 +87,20 @@ class MainActivity : ComponentActivity() {
     private val vm: AppViewModel by viewModels()
 
     override fun onCreate(savedInstanceState: Bundle?) {
+        // Edge to edge (enforced from targetSdk 35): the app draws behind the status and
+        // navigation bars and pads its content by the safe-drawing insets, the keyboard's
+        // included (adjustResize), so no bar or keyboard covers the top bar or a text field.
+        enableEdgeToEdge()
         super.onCreate(savedInstanceState)
-        vm.effects.target = AndroidEffects(this)
+        vm.effects.target = AndroidEffects(this, vm)
         val c = vm.controller
         setContent {
             BackHandler(enabled = c.route != Route.Home) { c.back() }
-            TuiluApp(c, dark = isSystemInDarkTheme(), thumbnail = ::thumbnail)
+            Box(Modifier.fillMaxSize().windowInsetsPadding(WindowInsets.safeDrawing)) {
+                TuiluApp(c, dark = isSystemInDarkTheme(), thumbnail = ::thumbnail)
+            }
         }
+        // A share is handled once: not again when the Activity is recreated with its intent.
         if (savedInstanceState == null) handle(intent)
         // Changes made elsewhere (a notification action) refresh the screen.
         lifecycleScope.launch { tuiluApp.screens.changes().collect { runCatching { c.load() } } }
@@ -56,6 +111,7 @@ class MainActivity : ComponentActivity() {
         // The permission states may have changed in system settings.
         vm.controller.permissions = tuiluApp.permissions().copy(exactOptIn = vm.controller.permissions.exactOptIn)
         tuiluApp.setExactOptIn(vm.controller.permissions.exactOptIn)
+        lifecycleScope.launch { tuiluApp.onForeground() }
     }
 
     override fun onNewIntent(intent: Intent) {
@@ -66,22 +122,11 @@ class MainActivity : ComponentActivity() {
     /** A notification opens its step's case; ACTION_SEND(_MULTIPLE) brings files to file under a step. */
     private fun handle(intent: Intent?) {
         intent ?: return
-        val case = intent.getStringExtra(EXTRA_CASE)
+        val token = intent.getStringExtra(EXTRA_TOKEN)
         when {
-            case != null -> vm.controller.go(Route.Case(case))
-            intent.action == Intent.ACTION_SEND || intent.action == Intent.ACTION_SEND_MULTIPLE -> {
-                val uris = streams(intent)
-                vm.controller.importShared(uris.mapNotNull { AndroidEffects.copyToCache(this, it) })
-            }
+            token != null -> vm.openNotification(token)
+            ShareIntents.isShare(intent) -> vm.receiveShared(intent)
         }
-    }
-
-    @Suppress("DEPRECATION")
-    private fun streams(intent: Intent): List<Uri> = if (intent.action == Intent.ACTION_SEND_MULTIPLE) {
-        if (Build.VERSION.SDK_INT >= 33) intent.getParcelableArrayListExtra(Intent.EXTRA_STREAM, Uri::class.java).orEmpty()
-        else intent.getParcelableArrayListExtra<Uri>(Intent.EXTRA_STREAM).orEmpty()
-    } else {
-        listOfNotNull(if (Build.VERSION.SDK_INT >= 33) intent.getParcelableExtra(Intent.EXTRA_STREAM, Uri::class.java) else intent.getParcelableExtra<Uri>(Intent.EXTRA_STREAM))
     }
 
     private fun thumbnail(path: String) = runCatching {
@@ -90,7 +135,7 @@ class MainActivity : ComponentActivity() {
     }.getOrNull()
 
     companion object {
-        const val EXTRA_CASE = "case"
-        const val EXTRA_STEP = "step"
+        /** The token of the notification that opened the app. */
+        const val EXTRA_TOKEN = "token"
     }
 }

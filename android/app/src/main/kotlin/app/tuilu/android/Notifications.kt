@@ -5,59 +5,59 @@ import android.app.NotificationManager
 import android.app.PendingIntent
 import android.content.Context
 import android.content.Intent
-import android.os.Build
 import androidx.core.app.NotificationCompat
 import androidx.core.app.NotificationManagerCompat
-import app.tuilu.core.uniffi.NotificationViewRecord
+import app.tuilu.core.uniffi.CategorySetupRecord
+import app.tuilu.core.uniffi.NotificationCategory
+import app.tuilu.core.uniffi.NotificationEffectRecord
 
-/** Channels per the core's categories; the texts are the shell's (zh by default). */
+/** The core's notification categories as Android channels, and notifications posted under their token. */
 object Notifications {
-    private val channels = listOf(
-        Triple("deadline", "截止提醒", NotificationManager.IMPORTANCE_HIGH),
-        Triple("follow_up", "跟进提醒", NotificationManager.IMPORTANCE_DEFAULT),
-        Triple("short_window", "短时窗口", NotificationManager.IMPORTANCE_HIGH),
-    )
+    /** The channel of a category (ids are stable: users' channel settings hang on them). */
+    fun channelId(category: NotificationCategory) = category.name.lowercase()
 
-    fun channelOf(category: String) = when (category) {
-        "deadline", "short_window" -> category
-        else -> "follow_up"
+    /** How loud a channel is: a deadline or a closing window may ring; the rest is quiet. */
+    private fun importance(category: NotificationCategory) = when (category) {
+        NotificationCategory.DEADLINE, NotificationCategory.SHORT_WINDOW -> NotificationManager.IMPORTANCE_HIGH
+        else -> NotificationManager.IMPORTANCE_DEFAULT
     }
 
-    fun createChannels(context: Context) {
-        if (Build.VERSION.SDK_INT < 26) return
-        val en = context.resources.configuration.locales[0].language != "zh"
-        val names = mapOf("deadline" to "Deadlines", "follow_up" to "Follow-ups", "short_window" to "Short windows")
+    /** Registers (or renames, after a language change) the channels the core names. */
+    fun register(context: Context, categories: List<CategorySetupRecord>) {
         val manager = context.getSystemService(NotificationManager::class.java)
-        channels.forEach { (id, zh, importance) ->
-            manager.createNotificationChannel(NotificationChannel(id, if (en) names[id] else zh, importance))
+        for (c in categories) {
+            manager.createNotificationChannel(NotificationChannel(channelId(c.category), c.title, importance(c.category)))
         }
     }
 
-    private fun code(n: NotificationViewRecord) = n.id.hashCode()
+    /** Each token's notification: the tag is the token, so a cancel by token finds it. */
+    private const val ID = 1
 
     @android.annotation.SuppressLint("MissingPermission") // checked by areNotificationsEnabled
-    fun post(context: Context, n: NotificationViewRecord) {
+    fun post(context: Context, n: NotificationEffectRecord) {
         val nm = NotificationManagerCompat.from(context)
         if (!nm.areNotificationsEnabled()) return
-        // Tapping opens the step.
+        val code = n.token.hashCode()
+        // Tapping opens the app on what the core routes the notification to.
         val open = Intent(context, MainActivity::class.java)
-            .putExtra(MainActivity.EXTRA_CASE, n.caseId).putExtra(MainActivity.EXTRA_STEP, n.stepId)
+            .putExtra(MainActivity.EXTRA_TOKEN, n.token)
             .addFlags(Intent.FLAG_ACTIVITY_NEW_TASK or Intent.FLAG_ACTIVITY_CLEAR_TOP)
-        val builder = NotificationCompat.Builder(context, channelOf(n.category))
+        val builder = NotificationCompat.Builder(context, channelId(n.category))
             .setSmallIcon(android.R.drawable.ic_popup_reminder)
             .setContentTitle(n.title)
             .setContentText(n.body)
             .setStyle(NotificationCompat.BigTextStyle().bigText(n.body))
             .setAutoCancel(true)
-            .setContentIntent(PendingIntent.getActivity(context, code(n), open, PendingIntent.FLAG_UPDATE_CURRENT or PendingIntent.FLAG_IMMUTABLE))
+            .setContentIntent(PendingIntent.getActivity(context, code, open, PendingIntent.FLAG_UPDATE_CURRENT or PendingIntent.FLAG_IMMUTABLE))
         n.actions.forEachIndexed { i, a ->
             val intent = Intent(context, NotificationActionReceiver::class.java)
-                .setAction("app.tuilu.ACTION." + a.id).putExtra(NotificationActionReceiver.ACTION, a.id)
+                .setAction("app.tuilu.ACTION." + a.id.name).setData(reminderUri(n.token))
+                .putExtra(NotificationActionReceiver.ACTION, a.id.name)
             AlarmReceiver.put(intent, n)
-            builder.addAction(0, a.label, PendingIntent.getBroadcast(context, code(n) * 4 + i, intent, PendingIntent.FLAG_UPDATE_CURRENT or PendingIntent.FLAG_IMMUTABLE))
+            builder.addAction(0, a.label, PendingIntent.getBroadcast(context, code * 4 + i, intent, PendingIntent.FLAG_UPDATE_CURRENT or PendingIntent.FLAG_IMMUTABLE))
         }
-        nm.notify(code(n), builder.build())
+        nm.notify(n.token, ID, builder.build())
     }
 
-    fun cancel(context: Context, n: NotificationViewRecord) = NotificationManagerCompat.from(context).cancel(code(n))
+    fun cancel(context: Context, token: String) = NotificationManagerCompat.from(context).cancel(token, ID)
 }

@@ -3,13 +3,19 @@ package app.tuilu.android
 import android.content.BroadcastReceiver
 import android.content.Context
 import android.content.Intent
-import app.tuilu.core.uniffi.NotificationActionRecord
-import app.tuilu.core.uniffi.NotificationViewRecord
-import app.tuilu.ui.reminders.NotificationEvent
+import app.tuilu.core.uniffi.AlarmTiming
+import app.tuilu.core.uniffi.NotificationActionId
+import app.tuilu.core.uniffi.NotificationButtonRecord
+import app.tuilu.core.uniffi.NotificationCategory
+import app.tuilu.core.uniffi.NotificationEffectRecord
+import app.tuilu.core.uniffi.ReminderKind
 import java.time.Instant
 import kotlinx.coroutines.launch
 
-/** Runs [block] off the main thread while the receiver stays alive (goAsync). */
+/**
+ * Runs [block] off the main thread while the receiver stays alive (goAsync), and always
+ * finishes the broadcast, whatever [block] throws (a receiver left unfinished is an ANR).
+ */
 private fun BroadcastReceiver.async(context: Context, block: suspend () -> Unit) {
     val pending = goAsync()
     context.tuiluApp.appScope.launch {
@@ -22,59 +28,63 @@ private fun BroadcastReceiver.async(context: Context, block: suspend () -> Unit)
 }
 
 /**
- * Reschedules from the core's reminder sync whenever the phone's alarms or clock may have
- * changed: boot, time set, time zone, locale (the texts), app update, exact-alarm permission.
+ * Boot, app update, time set, zone change, locale change, exact-alarm permission change:
+ * unpacks the intent into the core's event and makes one call; the core answers with every
+ * reminder to set again (the store's tokens may be stale: a reboot cleared the alarms).
  */
 class SystemEventsReceiver : BroadcastReceiver() {
-    override fun onReceive(context: Context, intent: Intent) = async(context) {
-        if (intent.action == Intent.ACTION_LOCALE_CHANGED) {
-            context.tuiluApp.screens.language = app.tuilu.core.TuiluScreens.languageOf(java.util.Locale.getDefault())
-        }
-        context.tuiluApp.reminderEvents.reschedule()
+    override fun onReceive(context: Context, intent: Intent) {
+        val event = SystemEvent.of(context, intent) ?: return
+        async(context) { context.tuiluApp.onSystemEvent(event) }
     }
 }
 
-/** An alarm fired: post the notification, then tell the core it was delivered. */
+/** An alarm fired: post the notification the core planned, then report it delivered. */
 class AlarmReceiver : BroadcastReceiver() {
-    override fun onReceive(context: Context, intent: Intent) = async(context) {
-        val n = read(intent) ?: return@async
-        Notifications.post(context, n)
-        context.tuiluApp.reminderEvents.delivered(n.event(null))
+    override fun onReceive(context: Context, intent: Intent) {
+        val n = read(intent) ?: return
+        async(context) { context.tuiluApp.onAlarm(n) }
     }
 
     companion object {
         const val FIRE = "app.tuilu.REMINDER"
 
-        fun put(i: Intent, n: NotificationViewRecord) {
-            i.putExtra("id", n.id).putExtra("token", n.token).putExtra("fire_at", n.fireAt.toEpochMilli())
-                .putExtra("title", n.title).putExtra("body", n.body).putExtra("category", n.category)
-                .putExtra("case", n.caseId).putExtra("step", n.stepId)
-                .putExtra("action_ids", n.actions.map { it.id }.toTypedArray())
+        /** What the notification shows, carried by the alarm's intent. */
+        fun put(i: Intent, n: NotificationEffectRecord) {
+            i.putExtra("token", n.token).putExtra("kind", n.kind.name).putExtra("category", n.category.name)
+                .putExtra("fire_at", n.fireAt.toEpochMilli()).putExtra("fire_local", n.fireLocal)
+                .putExtra("title", n.title).putExtra("body", n.body)
+                .putExtra("action_ids", n.actions.map { it.id.name }.toTypedArray())
                 .putExtra("action_labels", n.actions.map { it.label }.toTypedArray())
+                .putExtra("action_unlock", n.actions.map { it.needsUnlock }.toBooleanArray())
         }
 
-        fun read(i: Intent): NotificationViewRecord? {
-            val id = i.getStringExtra("id") ?: return null
+        fun read(i: Intent): NotificationEffectRecord? = runCatching {
+            val token = i.getStringExtra("token") ?: return null
             val ids = i.getStringArrayExtra("action_ids").orEmpty()
             val labels = i.getStringArrayExtra("action_labels").orEmpty()
-            return NotificationViewRecord(
-                id, i.getStringExtra("token").orEmpty(), Instant.ofEpochMilli(i.getLongExtra("fire_at", 0)), "",
-                i.getStringExtra("title").orEmpty(), i.getStringExtra("body").orEmpty(), i.getStringExtra("category").orEmpty(),
-                ids.zip(labels).map { (a, l) -> NotificationActionRecord(a, l) },
-                i.getStringExtra("case"), i.getStringExtra("step"),
+            val unlock = i.getBooleanArrayExtra("action_unlock") ?: BooleanArray(ids.size)
+            NotificationEffectRecord(
+                token = token,
+                kind = ReminderKind.valueOf(i.getStringExtra("kind")!!),
+                category = NotificationCategory.valueOf(i.getStringExtra("category")!!),
+                fireAt = Instant.ofEpochMilli(i.getLongExtra("fire_at", 0)),
+                fireLocal = i.getStringExtra("fire_local").orEmpty(),
+                timing = AlarmTiming.Exact,
+                title = i.getStringExtra("title").orEmpty(),
+                body = i.getStringExtra("body").orEmpty(),
+                actions = ids.indices.map { k -> NotificationButtonRecord(NotificationActionId.valueOf(ids[k]), labels[k], unlock.getOrElse(k) { false }) },
             )
-        }
+        }.getOrNull()
     }
 }
 
-fun NotificationViewRecord.event(action: String?) = NotificationEvent(action, id, token, caseId, stepId)
-
-/** "已提交" and "稍后提醒" from the notification, acted on through the core without opening the app. */
+/** "已提交", "已有结果" and "稍后提醒" from the notification: the core acts on them without opening the app. */
 class NotificationActionReceiver : BroadcastReceiver() {
-    override fun onReceive(context: Context, intent: Intent) = async(context) {
-        val n = AlarmReceiver.read(intent) ?: return@async
-        val refused = context.tuiluApp.reminderEvents.action(n.event(intent.getStringExtra(ACTION)))
-        if (refused == null) Notifications.cancel(context, n) else Notifications.post(context, n.copy(body = refused))
+    override fun onReceive(context: Context, intent: Intent) {
+        val n = AlarmReceiver.read(intent) ?: return
+        val action = intent.getStringExtra(ACTION)?.let { runCatching { NotificationActionId.valueOf(it) }.getOrNull() } ?: return
+        async(context) { context.tuiluApp.onNotificationAction(n, action) }
     }
 
     companion object {

@@ -636,9 +636,11 @@ class TuiluController(
         is Route.Upgrade -> upgrade?.caseId == r.caseId
     }
 
-    fun today(): LocalDate = LocalDate.ofInstant(clock.instant(), screens.zone)
+    // Through ZonedDateTime: LocalDate.ofInstant is API 34 and LocalTime.ofInstant API 31 on
+    // Android (minSdk 26; scripts/android.sh checks the API level).
+    fun today(): LocalDate = clock.instant().atZone(screens.zone).toLocalDate()
 
-    fun nowTime(): LocalTime = LocalTime.ofInstant(clock.instant(), screens.zone).withSecond(0).withNano(0)
+    fun nowTime(): LocalTime = clock.instant().atZone(screens.zone).toLocalTime().withSecond(0).withNano(0)
 }
 
 /** The whole app: the screen for the route, the core's error text below it. */
