@@ -20,7 +20,10 @@ import androidx.activity.ComponentActivity
 import androidx.activity.result.PickVisualMediaRequest
 import androidx.activity.result.contract.ActivityResultContracts
 import androidx.core.content.FileProvider
-import app.tuilu.core.uniffi.ReminderSyncRecord
+import app.tuilu.core.uniffi.EffectRecord
+import app.tuilu.core.uniffi.EventRecord
+import app.tuilu.core.uniffi.PlatformStateRecord
+import app.tuilu.core.uniffi.UpdateRecord
 import app.tuilu.ui.Oem
 import app.tuilu.ui.PickedFile
 import app.tuilu.ui.PlatformEffects
@@ -92,14 +95,15 @@ class AndroidEffects(private val activity: ComponentActivity, private val vm: Ap
         activity.startActivity(Intent.createChooser(send, null))
     }
 
-    // The core plans the reminders (the sync's budget and timing are not the shell's to
-    // apply): the vault changed, so the core is asked again against what the phone holds.
-    override suspend fun applyReminders(sync: ReminderSyncRecord): Set<String> {
-        app.onVaultChanged()
-        return app.store.load()
-    }
+    // The controller sends its events through the core; the shell only reads the platform
+    // and performs the effects that come back (AndroidShell).
+    override fun platformState(inForeground: Boolean): PlatformStateRecord = app.shell.platform(inForeground)
 
-    override fun scheduledReminders(): Set<String> = app.store.load()
+    override fun performEffects(update: UpdateRecord): List<EventRecord> {
+        val refused = app.shell.perform(update).map { (token, failure) -> EventRecord.EffectFailed(token, failure) }
+        val posted = update.effects.filterIsInstance<EffectRecord.PostNow>().map { it.notification.token }
+        return refused + if (posted.isEmpty()) emptyList() else listOf(EventRecord.NotificationsDelivered(posted))
+    }
 
     override fun openSettings(page: SettingsPage) {
         val pkg = activity.packageName

@@ -109,8 +109,7 @@ class MainActivity : ComponentActivity() {
     override fun onResume() {
         super.onResume()
         // The permission states may have changed in system settings.
-        vm.controller.permissions = tuiluApp.permissions().copy(exactOptIn = vm.controller.permissions.exactOptIn)
-        tuiluApp.setExactOptIn(vm.controller.permissions.exactOptIn)
+        vm.controller.permissions = tuiluApp.permissions()
         lifecycleScope.launch { tuiluApp.onForeground() }
     }
 

@@ -112,23 +112,17 @@ class TuiluApplication : Application() {
 
     /** What the settings screen shows about the platform's permissions. */
     fun permissions(): PermissionState {
-        val exactAllowed = Build.VERSION.SDK_INT < 31 || canScheduleExactAlarms()
         return PermissionState(
             notificationsAllowed = NotificationManagerCompat.from(this).areNotificationsEnabled(),
-            exactOptIn = exactAllowed || getSharedPreferences(PREFS, Context.MODE_PRIVATE).getBoolean(EXACT_OPT_IN, false),
-            exactAllowed = exactAllowed,
+            exactAllowed = Build.VERSION.SDK_INT < 31 || canScheduleExactAlarms(),
         )
     }
 
     @androidx.annotation.RequiresApi(31)
     private fun canScheduleExactAlarms() = getSystemService(AlarmManager::class.java).canScheduleExactAlarms()
 
-    fun setExactOptIn(on: Boolean) =
-        getSharedPreferences(PREFS, Context.MODE_PRIVATE).edit().putBoolean(EXACT_OPT_IN, on).apply()
-
     companion object {
         const val PREFS = "tuilu"
-        const val EXACT_OPT_IN = "exact_opt_in"
         const val NOTIFICATIONS_ALLOWED = "notifications_allowed"
     }
 }
