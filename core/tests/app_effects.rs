@@ -277,6 +277,25 @@ fn the_budget_is_the_same_on_both_platforms() {
         })
         .collect();
     assert!(fire.windows(2).all(|w| w[0] <= w[1]));
+    // The window is full: the last slot asks the user to open the app, a minute after the
+    // last reminder held, with no button (opening the app is the answer).
+    let last = match a.effects.last().unwrap() {
+        Effect::Schedule(n) => n.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(last.kind, tuilu_core::reminders::ReminderKind::RefillWindow);
+    assert_eq!(last.title, "打开退路，继续接收提醒");
+    assert!(last.body.contains("59"), "{}", last.body);
+    assert!(last.actions.is_empty());
+    assert_eq!(last.fire_at, fire[fire.len() - 2] + Duration::minutes(1));
+    // With room for everything, no such request.
+    let (_d2, few) = open();
+    submitted_case(&few);
+    let u = launch(&few, &c, &ios(&[]));
+    assert!(u.effects.iter().all(|e| match e {
+        Effect::Schedule(n) => n.kind != tuilu_core::reminders::ReminderKind::RefillWindow,
+        _ => true,
+    }));
 }
 
 #[test]

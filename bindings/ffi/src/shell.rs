@@ -18,7 +18,7 @@ mirror_enum!(
     /// What a reminder is about.
     ReminderKind <=> rm::ReminderKind {
         BeforeDeadline, WindowClosing3h, WindowClosing1h, AtDeadline, WaitingPeriodEnd,
-        FollowUp, FollowUpEscalate, CatchUp
+        FollowUp, FollowUpEscalate, CatchUp, RefillWindow
     }
 );
 mirror_enum!(

@@ -124,7 +124,7 @@ impl NotificationCategory {
             ReminderKind::FollowUp | ReminderKind::FollowUpEscalate => {
                 NotificationCategory::FollowUp
             }
-            ReminderKind::CatchUp => NotificationCategory::CatchUp,
+            ReminderKind::CatchUp | ReminderKind::RefillWindow => NotificationCategory::CatchUp,
         }
     }
 
@@ -374,6 +374,10 @@ pub(super) fn buttons(
         kind,
         ReminderKind::WindowClosing3h | ReminderKind::WindowClosing1h
     );
+    if kind == ReminderKind::RefillWindow {
+        // Opening the app is the only answer.
+        return Vec::new();
+    }
     let step = match (kind, status) {
         (ReminderKind::WaitingPeriodEnd | ReminderKind::CatchUp, _) | (_, None) => None,
         (_, Some(StepStatus::InProgress)) if !window => Some(NotificationButton {
@@ -429,6 +433,54 @@ pub fn categories(lang: Lang) -> Vec<CategorySetup> {
             }
         })
         .collect()
+}
+
+/// The id of the notification that asks the user to open the app when the window is full.
+pub const REFILL_ID: &str = "refill-window";
+
+/// When the plan holds more reminders than the budget, the last slot goes to a request to
+/// open the app, a minute after the last reminder held: the phone cannot hold the rest, and
+/// a phone that is never opened would otherwise fall silent without a word.
+pub(super) fn with_refill(mut plan: Vec<Reminder>, budget: usize) -> Vec<Reminder> {
+    if plan.len() <= budget || budget < 2 {
+        plan.truncate(budget);
+        return plan;
+    }
+    plan.truncate(budget - 1);
+    let Some(last) = plan.last() else {
+        return plan;
+    };
+    let fire_at = last.fire_at + Duration::minutes(1);
+    let title = crate::text::Text::new(
+        "打开退路，继续接收提醒",
+        "Open Tuilu to keep reminders coming",
+    );
+    let body = crate::text::Text::new(
+        format!(
+            "手机最多保留{}条待发提醒，之后的提醒要在你打开退路后才能设置。",
+            budget - 1
+        ),
+        format!(
+            "The phone keeps at most {} pending reminders; the next ones are set when you open Tuilu.",
+            budget - 1
+        ),
+    );
+    plan.push(Reminder {
+        id: REFILL_ID.to_string(),
+        kind: ReminderKind::RefillWindow,
+        case_id: None,
+        step_id: None,
+        fire_at,
+        local_time: fire_at.to_rfc3339(),
+        title,
+        body,
+        deadline: None,
+        revision: String::new(),
+        fingerprint: fire_at.timestamp().to_string(),
+        snoozed: false,
+        covers: Vec::new(),
+    });
+    plan
 }
 
 /// The reminder a token stands for (`id#fingerprint` or a bare id).

@@ -879,9 +879,10 @@ fn category(kind: ReminderKind) -> &'static str {
         ReminderKind::BeforeDeadline | ReminderKind::AtDeadline => "deadline",
         ReminderKind::WindowClosing3h | ReminderKind::WindowClosing1h => "short_window",
         ReminderKind::WaitingPeriodEnd => "waiting_over",
-        ReminderKind::FollowUp | ReminderKind::FollowUpEscalate | ReminderKind::CatchUp => {
-            "follow_up"
-        }
+        ReminderKind::FollowUp
+        | ReminderKind::FollowUpEscalate
+        | ReminderKind::CatchUp
+        | ReminderKind::RefillWindow => "follow_up",
     }
 }
 

@@ -742,7 +742,8 @@ impl App {
         refused: &[String],
     ) -> Result<effects::ReminderEffects, AppError> {
         let mut settings = self.reminder_settings(ctx.zone.clone());
-        settings.limit = platform.budget();
+        // One more than the budget: whether the plan had to be cut.
+        settings.limit = platform.budget() + 1;
         let vault = self.vault(ctx.now)?;
         let subjects =
             rm::subjects_for_vault(&vault, ctx.now).map_err(|e| vault_error(e, None, ctx.lang))?;
@@ -757,6 +758,7 @@ impl App {
             .map_err(|e| AppError::Storage {
                 detail: e.to_string(),
             })?;
+        let plan = effects::with_refill(plan, platform.budget());
         let status_of = |case: &str, step: &str| {
             subjects
                 .iter()

@@ -150,6 +150,9 @@ pub enum ReminderKind {
     FollowUpEscalate,
     /// One reminder standing for all the missed ones.
     CatchUp,
+    /// The phone holds no more pending notifications than its budget: after the last one
+    /// held, this asks the user to open the app so the next ones can be set.
+    RefillWindow,
 }
 
 impl ReminderKind {
@@ -163,6 +166,7 @@ impl ReminderKind {
             ReminderKind::FollowUp => "follow_up",
             ReminderKind::FollowUpEscalate => "follow_up_escalate",
             ReminderKind::CatchUp => "catch_up",
+            ReminderKind::RefillWindow => "refill_window",
         }
     }
 
@@ -180,6 +184,9 @@ impl ReminderKind {
             ReminderKind::FollowUp => Text::new("跟进", "follow up"),
             ReminderKind::FollowUpEscalate => Text::new("升级投诉", "escalate"),
             ReminderKind::CatchUp => Text::new("错过的提醒", "missed reminders"),
+            ReminderKind::RefillWindow => {
+                Text::new("打开退路以继续提醒", "open Tuilu for more reminders")
+            }
         }
     }
 }

@@ -286,7 +286,7 @@ fn texts(
             format!("仍无结果，考虑投诉：{}", st.zh),
             format!("Still no result, escalate: {}", st.en),
         ),
-        ReminderKind::CatchUp => Text::default(),
+        ReminderKind::CatchUp | ReminderKind::RefillWindow => Text::default(),
     };
 
     let guidance = match kind {
@@ -326,7 +326,7 @@ fn texts(
                 ),
             )
         }
-        ReminderKind::CatchUp => Text::default(),
+        ReminderKind::CatchUp | ReminderKind::RefillWindow => Text::default(),
     };
     let dl = deadline_text(s, settings);
     let body = Text::new(

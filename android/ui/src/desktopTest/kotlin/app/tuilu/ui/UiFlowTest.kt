@@ -253,7 +253,7 @@ class UiFlowTest {
         // The questions come first; answered in place, the letter appears.
         await("the letter to the guild") { c.letter?.id == "guild_negotiation_message" }
         waitFor(c.letter!!.missingText!!)
-        c.answerForLetter(mapOf("guild_name" to "星河传媒公会", "account_name" to "晓华的日常"))
+        c.answerForLetter(mapOf("guild_name" to "星河传媒公会", "account_name" to "晓华的日常", "contract_penalty" to "no"))
         await("the letter complete") { c.letter?.complete == true }
         waitFor("星河传媒公会负责人：")
         onNodeWithText(s.copyLetter).performClick()
@@ -389,7 +389,7 @@ class UiFlowTest {
         setContent { TuiluApp(c) }
         await("the rule-update section") { c.ruleUpdates != null }
         scrollTo("尚未检查规则更新")
-        scrollTo("抖音：退出公会 1.1.0 · 随应用内置", substring = true)
+        scrollTo("抖音：退出公会 1.2.0 · 随应用内置", substring = true)
         scrollTo("检查规则更新")
         onNodeWithTag("check-rule-updates").performClick()
         await("the check's outcome") { c.ruleUpdateResult != null }
