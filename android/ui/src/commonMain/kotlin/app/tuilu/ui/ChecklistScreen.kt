@@ -45,6 +45,7 @@ import app.tuilu.core.uniffi.StepRowRecord
 import app.tuilu.core.uniffi.StepStatus
 import java.time.LocalDate
 import java.time.LocalTime
+import java.time.ZoneId
 import java.time.format.DateTimeFormatter
 
 /** What the user asked for on a step: the action, the route they chose, and when. */
@@ -55,8 +56,7 @@ data class StepRequest(val stepId: String, val action: StepAction, val route: St
 fun ChecklistScreen(
     case: CaseScreenRecord,
     s: Strings,
-    today: LocalDate,
-    nowTime: LocalTime,
+    zone: ZoneId,
     showUndo: Boolean,
     onBack: () -> Unit,
     onAct: (StepRequest) -> Unit,
@@ -134,7 +134,7 @@ fun ChecklistScreen(
     }
     sourceOf?.let { step -> SourceDialog(step, s, onDismiss = { sourceOf = null }) { note -> sourceOf = null; onFlag(step, note) } }
     askTime?.let { (step, pick) ->
-        TimeDialog(s, pick.first, today, nowTime, onDismiss = { askTime = null }) { at ->
+        TimeDialog(s, pick.first, zone, onDismiss = { askTime = null }) { at ->
             askTime = null
             onAct(StepRequest(step.id, pick.first.action, pick.second, at))
         }
@@ -289,35 +289,50 @@ fun SourceDialog(step: StepRowRecord, s: Strings, onDismiss: () -> Unit, onFlag:
     )
 }
 
-/** When a submission or completion happened (the core's question): today at the current time by default; editable. */
+/**
+ * When a submission or completion happened (the core's question). The day chips and their
+ * bounds are the core's (`ActionViewRecord.when`: now, earlier today, yesterday, the day
+ * before, each cut to when the steps before were settled); a time outside the chosen
+ * chip's bounds cannot be confirmed. "Now" needs no time: the core takes it when it acts.
+ */
 @Composable
 fun TimeDialog(
     s: Strings,
     action: ActionViewRecord,
-    today: LocalDate,
-    now: LocalTime,
+    zone: ZoneId,
     onDismiss: () -> Unit,
-    onConfirm: (Pair<LocalDate, LocalTime>) -> Unit,
+    onConfirm: (Pair<LocalDate, LocalTime>?) -> Unit,
 ) {
     val fmt = DateTimeFormatter.ofPattern("HH:mm")
-    var daysAgo by remember { mutableStateOf(0) }
-    var time by remember { mutableStateOf(now.format(fmt)) }
+    val choices = action.`when`?.choices.orEmpty()
+    var chosen by remember { mutableStateOf(0) }
+    val choice = choices.getOrNull(chosen)
+    var time by remember(chosen) { mutableStateOf(choice?.defaultAt?.atZone(zone)?.toLocalTime()?.format(fmt) ?: "") }
     val parsed = runCatching { LocalTime.parse(time.trim(), fmt) }.getOrNull()
+    val day = choice?.defaultAt?.atZone(zone)?.toLocalDate()
+    val at = if (day != null && parsed != null) day.atTime(parsed).atZone(zone).toInstant() else null
+    val allowed = choice != null && (choice.isNow || (at != null && !at.isBefore(choice.earliest) && !at.isAfter(choice.latest)))
     AlertDialog(
         onDismissRequest = onDismiss,
         title = { Text(action.timeQuestion ?: action.label) },
         text = {
             Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                    listOf(s.today, s.yesterday, s.dayBefore).forEachIndexed { n, label ->
-                        FilterChip(selected = daysAgo == n, onClick = { daysAgo = n }, label = { Text(label) })
+                    choices.forEachIndexed { n, c ->
+                        FilterChip(selected = chosen == n, onClick = { chosen = n }, label = { Text(c.label) })
                     }
                 }
-                OutlinedTextField(time, { time = it }, singleLine = true, isError = parsed == null, label = { Text("HH:mm") })
+                if (choice != null && !choice.isNow) {
+                    OutlinedTextField(time, { time = it }, singleLine = true, isError = !allowed, label = { Text(s.timeOfDay) })
+                }
+                action.`when`?.boundText?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
             }
         },
         confirmButton = {
-            Button(onClick = { parsed?.let { onConfirm(today.minusDays(daysAgo.toLong()) to it) } }, enabled = parsed != null) {
+            Button(
+                onClick = { if (choice?.isNow == true) onConfirm(null) else if (day != null && parsed != null) onConfirm(day to parsed) },
+                enabled = allowed,
+            ) {
                 Text(action.label)
             }
         },

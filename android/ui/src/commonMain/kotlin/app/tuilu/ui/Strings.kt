@@ -12,6 +12,7 @@ class Strings private constructor(private val zh: Boolean) {
     val appName = t("退路", "Tuilu")
     val back = t("返回", "Back")
     val moreActions = t("更多操作", "More actions")
+    val timeOfDay = t("时间（时:分）", "Time (hours:minutes)")
     val settings = t("提醒与设置", "Reminders & settings")
     val pickScenario = t("你要办理哪件事？", "What do you want to leave?")
     fun questionOf(n: Int, total: Int) = t("第 $n / $total 题", "Question $n of $total")
@@ -59,9 +60,6 @@ class Strings private constructor(private val zh: Boolean) {
     val bundleLeftOut = t("不会放入", "Left out")
     val cancel = t("取消", "Cancel")
     val working = t("处理中…", "Working…")
-    val today = t("今天", "Today")
-    val yesterday = t("昨天", "Yesterday")
-    val dayBefore = t("前天", "2 days ago")
     val routeTitle = t("办理途径", "Route")
     val tipsTitle = t("小贴士", "Tips")
     /** The step's evidence hints on one line, with each language's punctuation. */

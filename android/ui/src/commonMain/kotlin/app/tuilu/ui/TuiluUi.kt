@@ -50,11 +50,11 @@ import app.tuilu.core.uniffi.HistoryViewRecord
 import app.tuilu.core.uniffi.UpgradeViewRecord
 import java.time.Clock
 import java.time.Instant
-import java.time.LocalDate
-import java.time.LocalTime
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.sync.Mutex
+import kotlinx.coroutines.sync.withLock
 
 /** Where the user is. */
 sealed interface Route {
@@ -165,13 +165,21 @@ class TuiluController(
     private var work: Job? = null
     private val thumbnails = HashMap<String, String>()
     private val events = ReminderEvents(screens, effects::performEffects, effects::platformState)
+    private val order = Mutex()
+
+    /**
+     * Events reach the core in the order they were sent (the calls run on IO threads, where
+     * a later `Open` could otherwise overtake an earlier one and leave the core's back stack
+     * on the wrong screen).
+     */
+    private suspend fun <T> inOrder(block: suspend () -> T): T = order.withLock { block() }
 
     /**
      * Sends [event] to the core: its effects are performed (alarms, notifications), its
      * message shown, and what it asks of the platform requested. One call per tap.
      */
     private suspend fun send(event: EventRecord): UpdateRecord {
-        val u = events.on(event, inForeground = true)
+        val u = inOrder { events.on(event, inForeground = true) }
         u.message?.let { m -> if (m.isError) message = m.text else result = m.text }
         reminderNotice = u.reminderNotice ?: reminderNotice
         confirm = u.confirm?.let { c -> u.confirmEvent?.let { c to it } }
@@ -302,7 +310,7 @@ class TuiluController(
         val r = route
         if (r is Route.Preview) return go(Route.Questions(r.scenario))
         launch {
-            val u = events.on(EventRecord.Back, inForeground = true)
+            val u = inOrder { events.on(EventRecord.Back, inForeground = true) }
             go(
                 when (val to = u.route) {
                     is RouteRecord.Home -> Route.Home
@@ -635,12 +643,6 @@ class TuiluController(
         is Route.History -> history?.caseId == r.caseId
         is Route.Upgrade -> upgrade?.caseId == r.caseId
     }
-
-    // Through ZonedDateTime: LocalDate.ofInstant is API 34 and LocalTime.ofInstant API 31 on
-    // Android (minSdk 26; scripts/android.sh checks the API level).
-    fun today(): LocalDate = clock.instant().atZone(screens.zone).toLocalDate()
-
-    fun nowTime(): LocalTime = clock.instant().atZone(screens.zone).toLocalTime().withSecond(0).withNano(0)
 }
 
 /** The whole app: the screen for the route, the core's error text below it. */
@@ -680,7 +682,7 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                     is Route.Preview -> c.questionnaire?.let { PreviewScreen(it, s, onBack = c::back, onCreate = { c.create() }) }
                     is Route.Case -> c.case?.takeIf { c.hasRecord() }?.let {
                         ChecklistScreen(
-                            it, s, c.today(), c.nowTime(), c.showUndo,
+                            it, s, c.screens.zone, c.showUndo,
                             onBack = c::back, onAct = { req -> c.act(req) }, onUndo = { c.undo() },
                             onEvidence = { step -> c.go(Route.Evidence(r.id, step.id, step.title)) },
                             onFlag = { step, note -> c.flag(step, note) },

@@ -17,8 +17,6 @@ import app.tuilu.core.uniffi.Language
 import app.tuilu.core.uniffi.StepAction
 import java.io.File
 import java.nio.file.Files
-import java.time.LocalDate
-import java.time.LocalTime
 import kotlinx.coroutines.runBlocking
 import org.jetbrains.skia.EncodedImageFormat
 
@@ -93,26 +91,24 @@ fun main(args: Array<String>) = runBlocking {
             renderPng(File(out, "questionnaire-$l.png")) { QuestionScreen(q, 1, s, {}, { _, _ -> }, {}, {}) }
             val blocked = sc.questionnaire("douyin.guild-exit", mapOf("has_unsettled_earnings" to "是", "has_violation_record" to "否", "contract_ended" to "否"))
             renderPng(File(out, "preview-$l.png")) { PreviewScreen(blocked, s, {}, {}) }
-            val today = LocalDate.ofInstant(Demo.now, Demo.zone)
-            val time = LocalTime.of(10, 0)
             val guild = sc.caseScreen(cases.guild.id)
             for (dark in listOf(false, true)) {
                 renderPng(File(out, "checklist${if (dark) "-dark" else ""}-$l.png"), dark) {
-                    ChecklistScreen(guild, s, today, time, true, {}, {}, {}, {}, { _, _ -> })
+                    ChecklistScreen(guild, s, Demo.zone, true, {}, {}, {}, {}, { _, _ -> })
                 }
             }
             val refund = sc.caseScreen(cases.refund.id)
-            renderPng(File(out, "checklist-refund-$l.png")) { ChecklistScreen(refund, s, today, time, false, {}, {}, {}, {}, { _, _ -> }) }
+            renderPng(File(out, "checklist-refund-$l.png")) { ChecklistScreen(refund, s, Demo.zone, false, {}, {}, {}, {}, { _, _ -> }) }
             val ks = sc.caseScreen(cases.kuaishou.id)
-            renderPng(File(out, "checklist-kuaishou-$l.png")) { ChecklistScreen(ks, s, today, time, false, {}, {}, {}, {}, { _, _ -> }) }
+            renderPng(File(out, "checklist-kuaishou-$l.png")) { ChecklistScreen(ks, s, Demo.zone, false, {}, {}, {}, {}, { _, _ -> }) }
             val sourced = guild.steps.first { it.source != null && it.id == "submit_exit" }
             renderPng(File(out, "source-$l.png")) {
-                ChecklistScreen(guild, s, today, time, false, {}, {}, {}, {}, { _, _ -> })
+                ChecklistScreen(guild, s, Demo.zone, false, {}, {}, {}, {}, { _, _ -> })
                 SourceDialog(sourced, s, {}, {})
             }
             renderPng(File(out, "time-picker-$l.png")) {
-                ChecklistScreen(guild, s, today, time, false, {}, {}, {}, {}, { _, _ -> })
-                TimeDialog(s, guild.steps.flatMap { it.actions }.first { it.timeQuestion != null }, today, time, {}, {})
+                ChecklistScreen(guild, s, Demo.zone, false, {}, {}, {}, {}, { _, _ -> })
+                TimeDialog(s, guild.steps.flatMap { it.actions }.first { it.timeQuestion != null }, Demo.zone, {}, {})
             }
             val ev = sc.verifyEvidence(cases.guild.id, "submit_exit")
             renderPng(File(out, "evidence-$l.png")) {
