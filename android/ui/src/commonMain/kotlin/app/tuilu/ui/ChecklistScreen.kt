@@ -317,9 +317,12 @@ fun TimeDialog(
         title = { Text(action.timeQuestion ?: action.label) },
         text = {
             Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
-                Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                    choices.forEachIndexed { n, c ->
-                        FilterChip(selected = chosen == n, onClick = { chosen = n }, label = { Text(c.label) })
+                // Two chips a row: four do not fit a phone's dialog, and none may be cut off.
+                choices.withIndex().chunked(2).forEach { pair ->
+                    Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                        pair.forEach { (n, c) ->
+                            FilterChip(selected = chosen == n, onClick = { chosen = n }, label = { Text(c.label) })
+                        }
                     }
                 }
                 if (choice != null && !choice.isNow) {
