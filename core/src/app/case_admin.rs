@@ -5,9 +5,11 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::evidence::EvidenceStore;
+use std::sync::Arc;
+
+use crate::evidence::{EvidenceItem, EvidenceStore};
 use crate::text::Lang;
-use crate::vault::{CaseView, Event as JournalEvent, ReplanReport, StepRef, StepStatus};
+use crate::vault::{CaseView, Event as JournalEvent, ReplanReport, StepRef, StepStatus, Vault};
 
 use super::present::{action_label_from, local_text, size_text, tr, undoable};
 use super::{evidence_error, vault_error, App, AppError, ChangeKind, Missing, ViewContext};
@@ -237,6 +239,23 @@ fn change_lines(lang: Lang, case: &CaseView, r: &ReplanReport) -> Vec<String> {
 }
 
 impl App {
+    /// A live evidence item by id, with the vault it is in; an unknown id is `NotFound`.
+    pub(super) fn evidence_item(
+        &self,
+        ctx: &ViewContext,
+        item_id: &str,
+    ) -> Result<(Arc<Vault>, EvidenceItem), AppError> {
+        let vault = self.vault(ctx.now)?;
+        let root = vault.dir().to_path_buf();
+        let item = vault
+            .with_connection_mut(|conn| EvidenceStore::new(conn, &root).get(item_id))
+            .map_err(|_| AppError::NotFound {
+                what: Missing::EvidenceItem,
+                id: item_id.to_string(),
+            })?;
+        Ok((vault, item))
+    }
+
     /// The case's journal in words, newest first, with undo on the change it can revert.
     pub fn history(&self, ctx: &ViewContext, case_ref: &str) -> Result<HistoryView, AppError> {
         let lang = ctx.lang;
@@ -380,14 +399,8 @@ impl App {
         to_step: &str,
     ) -> Result<(String, String), AppError> {
         let lang = ctx.lang;
-        let vault = self.vault(ctx.now)?;
+        let (vault, item) = self.evidence_item(ctx, item_id)?;
         let root = vault.dir().to_path_buf();
-        let item = vault
-            .with_connection_mut(|conn| EvidenceStore::new(conn, &root).get(item_id))
-            .map_err(|_| AppError::NotFound {
-                what: Missing::EvidenceItem,
-                id: item_id.to_string(),
-            })?;
         let case = vault
             .case(&item.case_id, ctx.now)
             .map_err(|e| vault_error(e, None, lang))?;
@@ -465,14 +478,7 @@ impl App {
         item_id: &str,
     ) -> Result<(String, ConfirmView), AppError> {
         let lang = ctx.lang;
-        let vault = self.vault(ctx.now)?;
-        let root = vault.dir().to_path_buf();
-        let item = vault
-            .with_connection_mut(|conn| EvidenceStore::new(conn, &root).get(item_id))
-            .map_err(|_| AppError::NotFound {
-                what: Missing::EvidenceItem,
-                id: item_id.to_string(),
-            })?;
+        let (_, item) = self.evidence_item(ctx, item_id)?;
         let name = &item.original_name;
         let size = size_text(item.size);
         Ok((

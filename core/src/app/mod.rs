@@ -920,6 +920,25 @@ impl App {
             &dyn rm::WorkingDays,
         ) -> Result<T, rm::ReminderError>,
     ) -> Result<T, AppError> {
+        self.with_reminder_and_subjects(ctx, reminder_id, |conn, r, settings, cal, _| {
+            f(conn, r, settings, cal)
+        })
+    }
+
+    /// [`App::with_reminder`], also handing `f` the open steps the reminder was found among
+    /// (a snooze needs them to find the planned time), so they are read from the vault once.
+    fn with_reminder_and_subjects<T>(
+        &self,
+        ctx: &ViewContext,
+        reminder_id: &str,
+        f: impl FnOnce(
+            &rusqlite::Connection,
+            &rm::Reminder,
+            &ReminderSettings,
+            &dyn rm::WorkingDays,
+            &[rm::ReminderSubject],
+        ) -> Result<T, rm::ReminderError>,
+    ) -> Result<T, AppError> {
         let settings = self.reminder_settings(ctx.zone.clone());
         let vault = self.vault(ctx.now)?;
         let subjects =
@@ -935,7 +954,7 @@ impl App {
                     what: Missing::Reminder,
                     id: reminder_id.to_string(),
                 })?;
-            f(conn, &r, &settings, cal).map_err(storage)
+            f(conn, &r, &settings, cal, &subjects).map_err(storage)
         })
     }
 

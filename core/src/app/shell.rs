@@ -625,7 +625,7 @@ impl App {
                         ..Outcome::default()
                     });
                 }
-                let (case_id, _) = self.confirm_delete_evidence(ctx, item_id)?;
+                let case_id = self.evidence_item(ctx, item_id)?.1.case_id;
                 let gone = self.delete_evidence(ctx, item_id)?;
                 Outcome::default()
                     .changed(ChangeKind::EvidenceChanged, Some(&case_id))
@@ -721,14 +721,15 @@ impl App {
         reminder_id: &str,
         choice: SnoozeChoice,
     ) -> Result<DateTime<Utc>, AppError> {
-        let vault = self.vault(ctx.now)?;
-        let subjects =
-            rm::subjects_for_vault(&vault, ctx.now).map_err(|e| vault_error(e, None, ctx.lang))?;
-        let until = self.with_reminder(ctx, reminder_id, |conn, r, settings, cal| {
-            let until = rm::snooze_target(&subjects, settings, cal, r, choice, ctx.now);
-            rstore::snooze(conn, r, until, ctx.now)?;
-            Ok(until)
-        })?;
+        let until = self.with_reminder_and_subjects(
+            ctx,
+            reminder_id,
+            |conn, r, settings, cal, subjects| {
+                let until = rm::snooze_target(subjects, settings, cal, r, choice, ctx.now);
+                rstore::snooze(conn, r, until, ctx.now)?;
+                Ok(until)
+            },
+        )?;
         self.notify(ChangeKind::RemindersChanged, None);
         Ok(until)
     }
