@@ -60,7 +60,7 @@ pub fn run(g: &Globals, args: CalendarArgs) -> anyhow::Result<()> {
     match args.command {
         CalendarCommand::Export(export) => {
             let vault = crate::cmd_case::open_vault(g)?;
-            let subjects = tuilu_core::reminders::subjects_for_vault(&vault, g.clock())?;
+            let subjects = tuilu_core::reminders::subjects_for_vault(&vault)?;
             let cal = vault.deadline_calc().calendar();
             vault.with_connection_mut(|conn| {
                 crate::cmd_reminders::run_calendar(g, conn, &subjects, cal, export)

@@ -125,7 +125,7 @@ fn cmd_reminders_run(
     args: cmd_reminders::RemindersArgs,
 ) -> anyhow::Result<ExitCode> {
     let vault = cmd_case::open_vault(g)?;
-    let subjects = tuilu_core::reminders::subjects_for_vault(&vault, g.clock())?;
+    let subjects = tuilu_core::reminders::subjects_for_vault(&vault)?;
     let cal = vault.deadline_calc().calendar();
     vault.with_connection_mut(|conn| cmd_reminders::run_reminders(g, conn, &subjects, cal, args))
 }

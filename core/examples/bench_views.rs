@@ -89,6 +89,13 @@ fn measure(label: &str, app: &App, cases: usize) {
         "  list_cases             {}",
         stats(&mut time(30, || vault.list_cases(false, now).unwrap()))
     );
+    println!(
+        "  running clocks         {}",
+        stats(&mut time(30, || tuilu_core::reminders::subjects_for_vault(
+            &vault
+        )
+        .unwrap()))
+    );
     // Events with their effects (App::handle), as a phone sends them: a launch (the
     // re-plan trusting what is held), a boot (everything rescheduled), and opening a case.
     let platform = PlatformState {
@@ -115,9 +122,14 @@ fn measure(label: &str, app: &App, cases: usize) {
             Event::Launched
         )))
     );
+    // A boot reaches a receiver: no screen is made, only the effects.
+    let receiver = PlatformState {
+        in_foreground: false,
+        ..holding.clone()
+    };
     println!(
         "  event: boot + effects   {}",
-        stats(&mut time(30, || app.handle(&ctx, &holding, Event::Booted)))
+        stats(&mut time(30, || app.handle(&ctx, &receiver, Event::Booted)))
     );
     let open = Event::Open {
         route: Route::Case {

@@ -72,6 +72,15 @@ fn the_non_compete_clock_waits_for_the_notice_period_even_if_marked_done_early()
     );
     let list = v.list_cases(false, day1).unwrap();
     assert!(list[0].next_deadline.is_some());
+    // The reminders count from the same chained start.
+    let subjects = tuilu_core::reminders::subjects_for_vault(&v).unwrap();
+    let reminded = subjects
+        .iter()
+        .find(|s| s.step_id == "non_compete_period")
+        .expect("the non-compete is reminded");
+    assert_eq!(reminded.clock_started_at, d.clock_start);
+    assert_eq!(reminded.deadline, d.deadline_utc);
+    assert_eq!(subjects, tuilu_core::reminders::subjects_for_case(&view));
 }
 
 /// Issue 27 N17: once the event that starts a counted wait has happened (the steps it

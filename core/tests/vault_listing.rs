@@ -62,10 +62,11 @@ fn expected_submitted(view: &CaseView) -> Vec<&str> {
     named
 }
 
-#[test]
-fn every_list_line_agrees_with_its_case_view() {
-    let dir = tempfile::tempdir().unwrap();
-    let v = Vault::open(&dir.path().join("vault"), t0()).unwrap();
+/// A vault of `n` cases over the demo and bundled scenarios, moved along at random (clocks
+/// running, refused transitions, routes, dropped steps, archived cases); with how many are
+/// archived.
+fn mixed_vault(dir: &std::path::Path, n: usize) -> (Vault, usize) {
+    let v = Vault::open(&dir.join("vault"), t0()).unwrap();
     let demo = demo();
     let book = load_bundled().unwrap();
     let mut scenarios: Vec<&Scenario> = vec![&demo];
@@ -73,7 +74,7 @@ fn every_list_line_agrees_with_its_case_view() {
     let mut rng = Lcg(7);
     let mut archived = 0;
     let mut dropped_with_progress = 0;
-    for i in 0..60 {
+    for i in 0..n {
         let sc = scenarios[i % scenarios.len()];
         let facts: Facts = if sc.id() == demo.id() && rng.below(2) == 0 {
             [("has_contract".to_string(), FactValue::Bool(true))]
@@ -141,6 +142,13 @@ fn every_list_line_agrees_with_its_case_view() {
         "the mix covers both"
     );
 
+    (v, archived)
+}
+
+#[test]
+fn every_list_line_agrees_with_its_case_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, archived) = mixed_vault(dir.path(), 60);
     let mut clocks = 0;
     for days in [0, 3, 10, 30, 90] {
         let now = t0() + Duration::days(days);
@@ -191,4 +199,28 @@ fn every_list_line_agrees_with_its_case_view() {
         }
     }
     assert!(clocks > 20, "running clocks are covered ({clocks})");
+}
+
+/// Reminders are planned from the running clocks read in one query; they must be the
+/// subjects each case's own view gives (same steps, same deadlines, same escalation), for
+/// the cases not archived, in the case list's order.
+#[test]
+fn reminder_subjects_agree_with_each_case_view() {
+    use tuilu_core::reminders::{subjects_for_case, subjects_for_vault};
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _) = mixed_vault(dir.path(), 240);
+    let now = t0() + Duration::days(5);
+    let expected: Vec<_> = v
+        .list_cases(false, now)
+        .unwrap()
+        .iter()
+        .flat_map(|line| subjects_for_case(&v.case(&line.id, now).unwrap()))
+        .collect();
+    let got = subjects_for_vault(&v).unwrap();
+    assert!(
+        expected.len() > 10,
+        "running clocks are covered ({})",
+        expected.len()
+    );
+    assert_eq!(got, expected);
 }

@@ -555,7 +555,7 @@ impl App {
             ..self.reminder_settings(ctx.zone.clone())
         };
         let subjects =
-            rm::subjects_for_vault(&vault, ctx.now).map_err(|e| vault_error(e, None, ctx.lang))?;
+            rm::subjects_for_vault(&vault).map_err(|e| vault_error(e, None, ctx.lang))?;
         let cal = vault.deadline_calc().calendar();
         vault
             .with_connection_mut(|conn| {

@@ -497,7 +497,7 @@ impl App {
         let settings = self.reminder_settings(ctx.zone.clone());
         let vault = self.vault(ctx.now)?;
         let subjects =
-            rm::subjects_for_vault(&vault, ctx.now).map_err(|e| vault_error(e, None, ctx.lang))?;
+            rm::subjects_for_vault(&vault).map_err(|e| vault_error(e, None, ctx.lang))?;
         let cal = vault.deadline_calc().calendar();
         let plan = vault
             .with_connection_mut(|conn| {
@@ -942,7 +942,7 @@ impl App {
         let settings = self.reminder_settings(ctx.zone.clone());
         let vault = self.vault(ctx.now)?;
         let subjects =
-            rm::subjects_for_vault(&vault, ctx.now).map_err(|e| vault_error(e, None, ctx.lang))?;
+            rm::subjects_for_vault(&vault).map_err(|e| vault_error(e, None, ctx.lang))?;
         let cal = vault.deadline_calc().calendar();
         let storage = |e: rm::ReminderError| AppError::Storage {
             detail: e.to_string(),

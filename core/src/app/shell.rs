@@ -747,7 +747,7 @@ impl App {
         settings.limit = platform.budget() + 1;
         let vault = self.vault(ctx.now)?;
         let subjects =
-            rm::subjects_for_vault(&vault, ctx.now).map_err(|e| vault_error(e, None, ctx.lang))?;
+            rm::subjects_for_vault(&vault).map_err(|e| vault_error(e, None, ctx.lang))?;
         let cal = vault.deadline_calc().calendar();
         let plan = vault
             .with_connection_mut(|conn| {

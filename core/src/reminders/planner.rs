@@ -397,27 +397,68 @@ pub fn candidate_reminders(
 ) -> Vec<Reminder> {
     let mut out = Vec::new();
     for s in subjects.iter().filter(|s| super::gets_reminders(s.status)) {
-        let mut placed: Vec<(ReminderKind, DateTime<Utc>)> = Vec::new();
-        for d in drafts(s, settings, cal) {
-            if let Some(t) = place(d.candidate, d.close, s.clock_started_at, settings) {
-                placed.push((d.kind, t));
-            }
-        }
-        // Two reminders of one step at the same instant (a quiet-hour move can do that):
-        // keep the more urgent, later kind.
-        let mut by_time: BTreeMap<DateTime<Utc>, ReminderKind> = BTreeMap::new();
-        for (kind, t) in placed {
-            let e = by_time.entry(t).or_insert(kind);
-            if kind > *e {
-                *e = kind;
-            }
-        }
-        for (t, kind) in by_time {
+        for (t, kind) in placements(s, settings, cal) {
             out.push(build(s, kind, t, false, settings));
         }
     }
     sort(&mut out);
     out
+}
+
+/// When each reminder of one open step fires (quiet hours applied), in time order. Two
+/// reminders of one step at the same instant (a quiet-hour move can do that): the more
+/// urgent, later kind is kept.
+fn placements(
+    s: &ReminderSubject,
+    settings: &ReminderSettings,
+    cal: &dyn WorkingDays,
+) -> BTreeMap<DateTime<Utc>, ReminderKind> {
+    let mut by_time: BTreeMap<DateTime<Utc>, ReminderKind> = BTreeMap::new();
+    for d in drafts(s, settings, cal) {
+        if let Some(t) = place(d.candidate, d.close, s.clock_started_at, settings) {
+            let e = by_time.entry(t).or_insert(d.kind);
+            if d.kind > *e {
+                *e = d.kind;
+            }
+        }
+    }
+    by_time
+}
+
+/// One occurrence while the plan is made: what ordering and state need, without the
+/// words, which are written only for the occurrences the plan keeps.
+struct Occurrence<'a> {
+    subject: &'a ReminderSubject,
+    kind: ReminderKind,
+    /// As planned, before a snooze.
+    planned: DateTime<Utc>,
+    /// As it fires now (snoozed or not).
+    fire_at: DateTime<Utc>,
+    snoozed: bool,
+    id: String,
+    done: bool,
+}
+
+impl Occurrence<'_> {
+    fn order(&self) -> (DateTime<Utc>, ReminderKind, &str, &str, &str) {
+        (
+            self.fire_at,
+            self.kind,
+            &self.subject.case_id,
+            &self.subject.step_id,
+            &self.id,
+        )
+    }
+
+    fn build(&self, settings: &ReminderSettings) -> Reminder {
+        build(
+            self.subject,
+            self.kind,
+            self.fire_at,
+            self.snoozed,
+            settings,
+        )
+    }
 }
 
 fn sort(v: &mut [Reminder]) {
@@ -453,55 +494,50 @@ pub fn plan_reminders(
     cal: &dyn WorkingDays,
 ) -> Vec<Reminder> {
     let now = now.trunc_subsecs(0);
-    let by_step: BTreeMap<(&str, &str), &ReminderSubject> = subjects
-        .iter()
-        .map(|s| ((s.case_id.as_str(), s.step_id.as_str()), s))
-        .collect();
-
-    let step_key = |r: &Reminder| {
-        (
-            r.case_id.clone().unwrap_or_default(),
-            r.step_id.clone().unwrap_or_default(),
-        )
-    };
     // Every occurrence with its planned time, as it fires now (snoozed or not), and
     // whether it is done.
-    let mut occurrences = Vec::new();
-    for r in candidate_reminders(subjects, settings, cal) {
-        let planned = r.fire_at;
-        let entry = state.entries.get(&r.id);
-        let current = entry.filter(|e| e.revision == r.revision);
-        let dismissed = current.is_some_and(|e| e.dismissed_at.is_some());
-        let mut r = r;
-        // A snooze never moves a reminder earlier than its planned time: an early snooze
-        // (of a reminder not due yet) leaves it where it was, so it cannot be lost.
-        if let Some(until) = current
-            .and_then(|e| e.snoozed_until)
-            .map(|u| u.trunc_subsecs(0))
-            .filter(|u| *u > r.fire_at)
-        {
-            let key = (
-                r.case_id.as_deref().unwrap_or_default(),
-                r.step_id.as_deref().unwrap_or_default(),
-            );
-            if let Some(s) = by_step.get(&key) {
-                r = build(s, r.kind, until, true, settings);
-            }
-        }
-        let done = dismissed
-            || entry.is_some_and(|e| {
-                e.delivered_at.is_some_and(|d| d >= r.fire_at)
-                    || e.acknowledged_at.is_some_and(|a| a >= r.fire_at)
+    let mut occurrences: Vec<Occurrence<'_>> = Vec::new();
+    for s in subjects.iter().filter(|s| super::gets_reminders(s.status)) {
+        let step_revision = revision(s);
+        for (planned, kind) in placements(s, settings, cal) {
+            let id = reminder_id(&s.case_id, &s.step_id, kind);
+            let entry = state.entries.get(&id);
+            let current = entry.filter(|e| e.revision == step_revision);
+            let dismissed = current.is_some_and(|e| e.dismissed_at.is_some());
+            // A snooze never moves a reminder earlier than its planned time: an early
+            // snooze (of a reminder not due yet) leaves it where it was, so it cannot be
+            // lost.
+            let snoozed_to = current
+                .and_then(|e| e.snoozed_until)
+                .map(|u| u.trunc_subsecs(0))
+                .filter(|u| *u > planned);
+            let fire_at = snoozed_to.unwrap_or(planned);
+            let done = dismissed
+                || entry.is_some_and(|e| {
+                    e.delivered_at.is_some_and(|d| d >= fire_at)
+                        || e.acknowledged_at.is_some_and(|a| a >= fire_at)
+                });
+            occurrences.push(Occurrence {
+                subject: s,
+                kind,
+                planned,
+                fire_at,
+                snoozed: snoozed_to.is_some(),
+                id,
+                done,
             });
-        occurrences.push((planned, r, done));
+        }
     }
     // Per step, the latest occurrence planned at or before `now`: it supersedes the earlier
     // ones, also while it is snoozed to later.
-    let mut latest: BTreeMap<(String, String), (DateTime<Utc>, ReminderKind)> = BTreeMap::new();
-    for (planned, r, _) in occurrences.iter().filter(|(p, _, _)| *p <= now) {
-        let e = latest.entry(step_key(r)).or_insert((*planned, r.kind));
-        if (*planned, r.kind) > *e {
-            *e = (*planned, r.kind);
+    fn step_key<'a>(o: &Occurrence<'a>) -> (&'a str, &'a str) {
+        (o.subject.case_id.as_str(), o.subject.step_id.as_str())
+    }
+    let mut latest: BTreeMap<(&str, &str), (DateTime<Utc>, ReminderKind)> = BTreeMap::new();
+    for o in occurrences.iter().filter(|o| o.planned <= now) {
+        let e = latest.entry(step_key(o)).or_insert((o.planned, o.kind));
+        if (o.planned, o.kind) > *e {
+            *e = (o.planned, o.kind);
         }
     }
     let mut upcoming = Vec::new();
@@ -509,28 +545,32 @@ pub fn plan_reminders(
     // A reminder due within the grace period may be on the screen already, its delivery
     // report still on the way: it stays planned (in flight), not missed.
     let in_flight_after = now - Duration::minutes(DELIVERY_GRACE_MINUTES);
-    for (planned, r, done) in occurrences {
-        if r.fire_at > in_flight_after {
-            if !done {
-                upcoming.push(r);
+    for o in &occurrences {
+        if o.fire_at > in_flight_after {
+            if !o.done {
+                upcoming.push(o);
             }
-        } else if !done && latest.get(&step_key(&r)) == Some(&(planned, r.kind)) {
+        } else if !o.done && latest.get(&step_key(o)) == Some(&(o.planned, o.kind)) {
             // Missed unless delivered, acknowledged or dismissed; an earlier due
             // occurrence of the step is superseded by it.
-            missed.push(r);
+            missed.push(o);
         }
     }
-
+    // Only the nearest `limit` upcoming ones can be kept (a catch-up can only push one
+    // out), so only they are worded.
+    crate::sort::sort_by(&mut upcoming, |a, b| a.order().cmp(&b.order()));
+    upcoming.truncate(settings.limit);
+    let mut plan: Vec<Reminder> = upcoming.iter().map(|o| o.build(settings)).collect();
     if !missed.is_empty() {
-        let mut covered = missed;
+        let mut covered: Vec<Reminder> = missed.iter().map(|o| o.build(settings)).collect();
         sort(&mut covered);
         if let Some(c) = catch_up(&covered, state, now, settings) {
-            upcoming.push(c);
+            plan.push(c);
         }
     }
-    sort(&mut upcoming);
-    upcoming.truncate(settings.limit);
-    upcoming
+    sort(&mut plan);
+    plan.truncate(settings.limit);
+    plan
 }
 
 fn catch_up(

@@ -461,6 +461,23 @@ pub struct StepBrief {
     pub depends_on: Vec<String>,
 }
 
+/// A handed-in step whose clock runs, with its deadline at the time asked: what the
+/// reminders of the cases not archived are planned from ([`super::Vault::running_clocks`]),
+/// read without building each case's whole view.
+#[derive(Debug, Clone)]
+pub struct RunningClock {
+    pub case_id: String,
+    pub case_title: Text,
+    pub step_id: String,
+    pub step_title: Text,
+    pub kind: StepKind,
+    pub status: StepStatus,
+    /// The duration that runs (the route's when the step has one).
+    pub duration: DurationDef,
+    pub deadline: Deadline,
+    pub escalation: Option<Text>,
+}
+
 /// One line of `case list`.
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseSummary {

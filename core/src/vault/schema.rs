@@ -59,7 +59,20 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "deleted evidence is forgotten",
         step: MigrationStep::Sql(SCHEMA_V5),
     },
+    Migration {
+        version: 6,
+        name: "running clocks index",
+        step: MigrationStep::Sql(SCHEMA_V6),
+    },
 ];
+
+/// Version 6: an index of the steps handed in, so that re-planning reminders reads only
+/// the rows of running clocks (`Vault::running_clocks`) and not every step's definition.
+/// Index only: no data changes.
+const SCHEMA_V6: &str = r#"
+CREATE INDEX IF NOT EXISTS steps_handed_in ON steps(case_id, position, step_id)
+    WHERE in_plan = 1 AND submitted_at IS NOT NULL;
+"#;
 
 /// Version 5: deleting evidence forgets what it was. The custody log stays append-only
 /// except for one change: an entry's `details` may be replaced by `{"redacted":true}` (a

@@ -377,6 +377,51 @@ pub fn load_listing(conn: &Connection) -> Result<Vec<(String, ListedSteps)>> {
     Ok(out)
 }
 
+/// For every case not archived with a clock running (a step submitted or blocked), its
+/// title and every in-plan step handed in (submitted at some time, whatever its status
+/// now): all that [`period_ends`] and [`clock_start`] read. Cases in the order the case
+/// list gives them (most recently updated first), steps in plan order. One query through
+/// two partial indexes (`steps_running` finds the cases, `steps_handed_in` their steps),
+/// so no other step row is read; each distinct step definition is parsed once.
+pub fn load_clocked(conn: &Connection) -> Result<Vec<(String, Text, Vec<StepRow>)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {STEP_COLUMNS}, c.id, c.title_zh, c.title_en
+         FROM cases c JOIN steps s INDEXED BY steps_handed_in ON s.case_id = c.id
+         WHERE c.archived = 0 AND s.in_plan = 1 AND s.submitted_at IS NOT NULL
+           AND c.id IN (SELECT case_id FROM steps INDEXED BY steps_running
+                        WHERE status IN ('submitted', 'blocked'))
+         ORDER BY c.updated_at DESC, c.id, s.position, s.step_id"
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut defs: HashMap<String, Arc<StepSnapshot>> = HashMap::new();
+    let mut out: Vec<(String, Text, Vec<StepRow>)> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let raw = step_from_row(r)?;
+        let def = match defs.get(&raw.definition) {
+            Some(d) => Arc::clone(d),
+            None => {
+                let d = Arc::new(json_col::<StepSnapshot>(
+                    "steps.definition",
+                    &raw.definition,
+                )?);
+                defs.insert(raw.definition.clone(), Arc::clone(&d));
+                d
+            }
+        };
+        let row = finish_step_with(raw, def)?;
+        let case_id = r.get_ref(11)?.as_str().map_err(rusqlite::Error::from)?;
+        match out.last_mut() {
+            Some((id, _, steps)) if id == case_id => steps.push(row),
+            _ => out.push((
+                case_id.to_string(),
+                Text::new(r.get::<_, String>(12)?, r.get::<_, String>(13)?),
+                vec![row],
+            )),
+        }
+    }
+    Ok(out)
+}
+
 /// Writes a step's state and clock columns.
 pub fn write_step_state(
     conn: &Connection,
