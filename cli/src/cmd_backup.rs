@@ -329,7 +329,7 @@ fn print_recovery_code(code: &str, lang: Lang) {
 /// system's reason as a detail line, and the CLI's way to choose replacing.
 fn explain(e: BackupError, lang: Lang) -> anyhow::Error {
     let mut text = e.message(lang);
-    if e.kind() == "vault_has_cases" {
+    if e.kind() == tuilu_core::backup::BackupErrorKind::VaultHasCases {
         text.push_str(t(
             lang,
             "；确定要替换时，请加 --replace",

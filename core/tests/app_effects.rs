@@ -639,19 +639,42 @@ fn navigation_goes_to_the_case_after_creating_it_and_home_after_deleting_it() {
     };
     assert!(matches!(u.screen, Some(Screen::Case(_))));
     assert!(u.permission_request.is_some(), "asks for notifications");
+    // The whole stack travels with the update (an iOS NavigationStack path is stack[1..]):
+    // the new case replaced the picker and the questionnaire.
+    assert_eq!(u.stack, vec![Route::home(), u.route.clone()]);
     // Back from the new case goes home, not to the questionnaire.
     let back = app.handle(&c, &fg, Event::Back);
     assert!(matches!(back.route, Route::Home { .. }));
     assert!(!back.can_go_back);
+    assert_eq!(back.stack, vec![Route::home()]);
+    let case_route = Route::Case {
+        case_id: case_id.clone(),
+    };
     app.handle(
         &c,
         &fg,
         Event::Open {
-            route: Route::Case {
-                case_id: case_id.clone(),
-            },
+            route: case_route.clone(),
         },
     );
+    let evidence = Route::Evidence {
+        case_id: case_id.clone(),
+        step_id: None,
+    };
+    let deeper = app.handle(
+        &c,
+        &fg,
+        Event::Open {
+            route: evidence.clone(),
+        },
+    );
+    assert_eq!(
+        deeper.stack,
+        vec![Route::home(), case_route.clone(), evidence]
+    );
+    let up = app.handle(&c, &fg, Event::Back);
+    assert_eq!(up.stack, vec![Route::home(), case_route.clone()]);
+    assert_eq!(up.route, case_route);
     let ask = app.handle(
         &c,
         &fg,
@@ -665,6 +688,11 @@ fn navigation_goes_to_the_case_after_creating_it_and_home_after_deleting_it() {
     assert!(app.case_screen(&c, &case_id).is_ok(), "nothing deleted yet");
     let gone = app.handle(&c, &fg, *ask.confirm_event.unwrap());
     assert!(matches!(gone.route, Route::Home { .. }));
+    assert_eq!(
+        gone.stack,
+        vec![Route::home()],
+        "no route of the deleted case is left"
+    );
     assert_eq!(gone.message.unwrap().text, "已删除案件");
     assert!(app.case_screen(&c, &case_id).is_err());
 }

@@ -493,7 +493,7 @@ fn a_backup_round_trip_restores_cases_and_evidence_and_refuses_a_wrong_passphras
         matches!(
             e,
             AppError::Backup {
-                kind: "wrong_passphrase",
+                kind: tuilu_core::backup::BackupErrorKind::WrongPassphrase,
                 ..
             }
         ),
@@ -568,7 +568,7 @@ fn a_backup_round_trip_restores_cases_and_evidence_and_refuses_a_wrong_passphras
         matches!(
             e,
             AppError::Backup {
-                kind: "vault_has_cases",
+                kind: tuilu_core::backup::BackupErrorKind::VaultHasCases,
                 ..
             }
         ),
@@ -654,4 +654,52 @@ fn deleting_evidence_and_a_case_says_what_went() {
     assert!(left
         .iter()
         .all(|i| i.deleted_at.is_some() && i.original_name.is_empty() && i.note.is_empty()));
+}
+
+/// Writing the calendar into a folder that is gone is a write problem, said as one (it
+/// said "无法读取文件"), and the apps get the kind as an enum, not a string to compare.
+#[test]
+fn a_calendar_written_into_a_missing_folder_says_it_cannot_be_written() {
+    use tuilu_core::app::{ErrorKind, FileProblemKind};
+    let (dir, app, _) = with_case();
+    let out = dir.path().join("gone").join("deadlines.ics");
+    let e = app
+        .export_calendar_file(&ctx(Lang::Zh, NOW), None, &out)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::FileProblem);
+    assert!(
+        matches!(
+            &e,
+            AppError::FileProblem {
+                code: FileProblemKind::Unwritable,
+                name
+            } if name == "deadlines.ics"
+        ),
+        "{e:?}"
+    );
+    assert!(
+        e.message(Lang::Zh).starts_with("无法写入文件"),
+        "{}",
+        e.message(Lang::Zh)
+    );
+    assert!(
+        !e.message(Lang::En).contains("read"),
+        "{}",
+        e.message(Lang::En)
+    );
+    assert!(!out.exists());
+}
+
+/// Every error kind has its own stable code (the CLI's `--json` and logs use it).
+#[test]
+fn every_error_kind_has_its_own_code() {
+    use tuilu_core::app::ErrorKind;
+    let mut codes: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+    let n = codes.len();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), n);
+    assert!(codes
+        .iter()
+        .all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')));
 }

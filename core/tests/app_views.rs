@@ -963,3 +963,71 @@ fn a_wait_steps_time_picker_asks_about_its_clock_not_a_submission() {
     assert!(labels.contains(&"重新计时"), "{labels:?}");
     assert!(!labels.iter().any(|l| l.contains("退回")), "{labels:?}");
 }
+
+/// The lines the apps used to join themselves come joined from the core, punctuated for
+/// the language: the deadline's headline ("答复期限：还剩…" / "…: …"), an evidence row's
+/// and a letter card's second line. English never carries ：，；「」.
+#[test]
+fn joined_lines_come_from_the_core_with_the_languages_punctuation() {
+    use tuilu_core::evidence::{CancelFlag, NoProgress};
+    let (_d, app) = open();
+    let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
+    let case = app
+        .create_case(&c, "douyin.guild-exit", &guild_answers())
+        .unwrap();
+    for s in [
+        "check_account_status",
+        "backup_data",
+        "read_contract_and_negotiate",
+    ] {
+        app.step_action(&c, &case.id, s, StepAction::Done, None, None, None)
+            .unwrap();
+    }
+    app.step_action(
+        &c,
+        &case.id,
+        "submit_exit",
+        StepAction::Submit,
+        None,
+        None,
+        None,
+    )
+    .unwrap();
+    app.add_evidence_bytes(
+        &c,
+        &case.id,
+        Some("submit_exit"),
+        "Screenshot_20260929-160000.png",
+        b"\x89PNG\r\n\x1a\nnot really a picture",
+        None,
+        &NoProgress,
+        &CancelFlag::new(),
+    )
+    .unwrap();
+    const CJK_PUNCT: [char; 5] = ['：', '，', '；', '「', '」'];
+    for lang in [Lang::Zh, Lang::En] {
+        let c = ctx(lang, "2026-09-30T08:00:00Z");
+        let home = app.home(&c).unwrap();
+        let d = home.cases[0].next_deadline.clone().expect("a clock runs");
+        let sep = if lang == Lang::Zh { "：" } else { ": " };
+        assert_eq!(d.headline, format!("{}{sep}{}", d.sense_label, d.relative));
+        let rows = app.evidence_list(&c, &case.id, None).unwrap().items;
+        assert_eq!(
+            rows[0].detail,
+            format!("{} · {}", rows[0].kind_label, rows[0].size_text)
+        );
+        let letters = app.letters(&c, &case.id).unwrap().letters;
+        assert!(!letters.is_empty());
+        for l in &letters {
+            assert_eq!(l.detail, format!("{} · {}", l.kind_label, l.step_text));
+        }
+        if lang == Lang::En {
+            let lines = std::iter::once(d.headline.clone())
+                .chain(rows.iter().map(|r| r.detail.clone()))
+                .chain(letters.iter().map(|l| l.detail.clone()));
+            for line in lines {
+                assert!(!line.contains(CJK_PUNCT), "{line}");
+            }
+        }
+    }
+}

@@ -479,7 +479,7 @@ fn bad_input_is_a_clear_error_and_leaves_the_vault_untouched() {
         .unwrap_err()
     };
     let check = |what: &str, e: BackupError, kind: &str| {
-        assert_eq!(e.kind(), kind, "{what}: {e}");
+        assert_eq!(e.kind().as_str(), kind, "{what}: {e}");
         assert_eq!(tree(&vault), before, "{what}: vault changed");
         let left: Vec<_> = fs::read_dir(t.path())
             .unwrap()
@@ -500,7 +500,7 @@ fn bad_input_is_a_clear_error_and_leaves_the_vault_untouched() {
         fs::write(&f, &bytes[..cut]).unwrap();
         check(&format!("cut at {cut}"), restore(&f, PASS), "truncated");
         let e = inspect_backup(&f, PASS, &NoProgress, &CancelFlag::new()).unwrap_err();
-        assert_eq!(e.kind(), "truncated");
+        assert_eq!(e.kind().as_str(), "truncated");
     }
 
     // A changed byte in the encrypted payload (past the header), and in the header MAC.
@@ -591,6 +591,7 @@ fn e_kind(f: &Path) -> &'static str {
     inspect_backup(f, PASS, &NoProgress, &CancelFlag::new())
         .unwrap_err()
         .kind()
+        .as_str()
 }
 
 // ---- SIGKILL during restore --------------------------------------------------------------
@@ -786,7 +787,7 @@ fn a_passphrase_guessed_in_moments_is_refused_and_nothing_is_written() {
             now(),
         )
         .unwrap_err();
-        assert_eq!(e.kind(), "weak_passphrase", "{weak}: {e}");
+        assert_eq!(e.kind().as_str(), "weak_passphrase", "{weak}: {e}");
         assert!(e.message(tuilu_core::Lang::Zh).contains("生日"), "{e}");
         assert!(!e.message(tuilu_core::Lang::Zh).contains("weak"), "{e}");
     }
@@ -888,7 +889,7 @@ fn a_header_above_the_maximum_is_refused_before_any_work() {
             now(),
         )
         .unwrap_err();
-        assert_eq!(e.kind(), "too_costly");
+        assert_eq!(e.kind().as_str(), "too_costly");
     }
 }
 
@@ -929,7 +930,7 @@ fn a_recovery_code_opens_the_backup_however_it_is_typed() {
     wrong[0] = if wrong[0] == b'9' { b'0' } else { wrong[0] + 1 };
     let wrong = String::from_utf8(wrong).unwrap();
     let e = inspect_backup(&file, &wrong, &NoProgress, &CancelFlag::new()).unwrap_err();
-    assert_eq!(e.kind(), "wrong_passphrase");
+    assert_eq!(e.kind().as_str(), "wrong_passphrase");
 }
 
 #[test]
@@ -982,7 +983,8 @@ fn an_ascii_armoured_age_file_is_read() {
     assert_eq!(
         inspect_backup(&file, "wrong guess", &NoProgress, &CancelFlag::new())
             .unwrap_err()
-            .kind(),
+            .kind()
+            .as_str(),
         "wrong_passphrase"
     );
 
@@ -996,7 +998,7 @@ fn an_ascii_armoured_age_file_is_read() {
     let bad = t.path().join("broken.age");
     fs::write(&bad, &broken).unwrap();
     let e = inspect_backup(&bad, PASS, &NoProgress, &CancelFlag::new()).unwrap_err();
-    assert_eq!(e.kind(), "damaged_armor", "{e}");
+    assert_eq!(e.kind().as_str(), "damaged_armor", "{e}");
     assert!(
         e.message(tuilu_core::Lang::Zh).contains("age 加密文件"),
         "{e}"
@@ -1005,5 +1007,8 @@ fn an_ascii_armoured_age_file_is_read() {
     let cut = t.path().join("cut.age");
     fs::write(&cut, &text[..text.len() / 2]).unwrap();
     let e = inspect_backup(&cut, PASS, &NoProgress, &CancelFlag::new()).unwrap_err();
-    assert!(matches!(e.kind(), "truncated" | "damaged_armor"), "{e}");
+    assert!(
+        matches!(e.kind().as_str(), "truncated" | "damaged_armor"),
+        "{e}"
+    );
 }

@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeZone, Utc};
 use sha2::{Digest, Sha256};
 use tuilu_core::backup::{
-    create_backup, restore_backup, BackupError, CreateOptions, RestoreOptions, RestorePoint,
+    create_backup, restore_backup, BackupError, BackupErrorKind, CreateOptions, RestoreOptions,
+    RestorePoint,
 };
 use tuilu_core::evidence::{CancelFlag, EvidenceStore, NewItem, NoProgress, Progress};
 use tuilu_core::rules::Facts;
@@ -156,7 +157,7 @@ fn a_folder_of_other_files_is_refused_with_or_without_replace_and_left_unchanged
     for options in [RestoreOptions::default(), replace()] {
         let e = restore(&file, &downloads, &options).unwrap_err();
         assert!(matches!(e, BackupError::TargetNotAVault { .. }), "{e}");
-        assert_eq!(e.kind(), "target_not_a_vault");
+        assert_eq!(e.kind(), BackupErrorKind::TargetNotAVault);
         let zh = e.message(tuilu_core::Lang::Zh);
         assert!(zh.contains("个税.pdf") && zh.contains("photos/"), "{zh}");
         assert!(zh.contains("不会删除"), "{zh}");
@@ -242,7 +243,7 @@ fn any_content_needs_replace_and_an_empty_vault_does_not() {
         let before = checksum(dir);
         let e = restore(&file, dir, &RestoreOptions::default()).unwrap_err();
         assert!(matches!(e, BackupError::VaultHasContent { .. }), "{e}");
-        assert_eq!(e.kind(), "vault_has_cases");
+        assert_eq!(e.kind(), BackupErrorKind::VaultHasCases);
         let zh = e.message(tuilu_core::Lang::Zh);
         assert!(zh.contains(what), "{zh}");
         assert!(

@@ -65,7 +65,7 @@ def test_the_app_and_the_facade_use_only_names_the_bindings_have(generated):
 
 @pytest.mark.parametrize("rel, old, new, expected", [
     ("App/Sources/ChecklistScreen.swift", "row.lockedReason", "row.lockedReasn", "StepRowRecord has no member `lockedReasn`"),
-    ("App/Sources/HomeScreen.swift", "deadline.senseLabel", "deadline.senseLabl", "DeadlineViewRecord has no member `senseLabl`"),
+    ("App/Sources/HomeScreen.swift", "deadline.headline", "deadline.headlin", "DeadlineViewRecord has no member `headlin`"),
     ("App/Sources/ChecklistScreen.swift", "let row: StepRowRecord", "let row: StepRowRecrod", "unknown type `StepRowRecrod`"),
     ("App/Tests/Fixtures.swift", "action: .submit)", "action: .submitt)", "StepAction has no case `submitt`"),
     ("App/Sources/AppStore.swift", "case .caseCreated,", "case .caseCreatd,", "ChangeKind has no case `caseCreatd`"),

@@ -134,6 +134,26 @@ mirror_enum!(
     VerifyState <=> core_app::VerifyState { Unchecked, Intact, Missing, Changed, RecordProblem }
 );
 
+mirror_enum!(
+    /// The kind of an error or refusal (`AppException` and `Message.errorKind`): what an app
+    /// branches on. The words to show come with it.
+    ErrorKind <=> core_app::ErrorKind { NotFound, AmbiguousCase, DependencyNotDone, BlockedBy, InvalidTransition, NothingToUndo, DependentStarted, StepDropped, TimeInFuture, TimeBeforePrevious, TimeTooEarly, NoteTooLong, TagTooLong, TooManyTags, Archived, InvalidFact, UnknownFact, PackOutdated, InvalidPack, VaultFromNewerVersion, LetterNotReady, Busy, Storage, Cancelled, FileProblem, Backup, Internal, InvalidInput }
+);
+mirror_enum!(
+    /// What was wrong with a file (`AppException.FileProblem`).
+    FileProblemKind <=> core_app::FileProblemKind { NotFound, IsDirectory, NotAFile, Unreadable, Unwritable, NoSpace, FileTooLarge, OutputExists, BadBundle, ContentMissing, ContentChanged, RecordAltered, NoEvidence }
+);
+mirror_enum!(
+    /// Why a backup could not be made, read or restored (`AppException.Backup`).
+    /// `VaultHasCases`: restoring needs the user's explicit "replace".
+    BackupErrorKind <=> tuilu_core::backup::BackupErrorKind { WrongPassphrase, Truncated, Damaged, EntryMismatch, NewerFormat, NotABackup, NotFound, OutputExists, VaultHasCases, TargetNotAFolder, TargetNotAVault, OutputInsideVault, VerifyFailed, NoSpace, EmptyPassphrase, WeakPassphrase, TooCostly, WorkFactorOutOfRange, DamagedArmor, Cancelled, Busy, Io, Vault }
+);
+mirror_enum!(
+    /// What was not found (`AppException.NotFound`).
+    MissingKind <=> core_app::Missing { Case, Step, Scenario, Route, Reminder, EvidenceItem, File, Letter }
+);
+via_from!(core_app::ErrorKind => ErrorKind);
+
 /// Declares an FFI record with the fields of a core view, and the conversion.
 macro_rules! view_record {
     ($(#[$m:meta])* $name:ident <= $core:ty { $($field:ident : $ty:ty),* $(,)? }) => {
@@ -150,7 +170,7 @@ macro_rules! view_record {
 view_record!(
     /// A running timed rule, worded for the user.
     DeadlineViewRecord <= core_app::DeadlineView {
-        sense: TimeSense, sense_label: String, text: String, relative: String,
+        sense: TimeSense, sense_label: String, text: String, relative: String, headline: String,
         earliest: NaiveDate, latest: NaiveDate, earliest_utc: Timestamp, deadline_utc: Timestamp,
         deadline_beijing: String, deadline_local: String, overdue: bool, reached: bool,
         estimated: bool, estimate_reason: Option<String>,
@@ -296,7 +316,7 @@ view_record!(
 view_record!(
     EvidenceRowRecord <= core_app::EvidenceRow {
         id: String, kind_label: String, media_type: String, file_name: String, size: i64,
-        size_text: String, captured_text: String, captured_at: Option<Timestamp>,
+        size_text: String, detail: String, captured_text: String, captured_at: Option<Timestamp>,
         short_hash: String, sha256: String, step: Option<String>, step_title: Option<String>,
         note: String, verify_state: VerifyState, verify_text: Option<String>,
     }
@@ -458,7 +478,7 @@ pub struct AppSettingsRecord {
 pub enum AppError {
     #[error("{user_message}")]
     NotFound {
-        what: String,
+        what: MissingKind,
         id: String,
         user_message: String,
     },
@@ -481,27 +501,32 @@ pub enum AppError {
     NothingToUndo { step: String, user_message: String },
     #[error("{user_message}")]
     VaultFromNewerVersion { user_message: String },
-    /// Another refusal the user can act on; `code` names it (`archived`,
-    /// `dependent_started`, `time_in_future`, `pack_outdated`, `invalid_pack`...).
+    /// Another refusal the user can act on; `code` names it (`Archived`,
+    /// `DependentStarted`, `TimeInFuture`, `PackOutdated`, `InvalidPack`...).
     #[error("{user_message}")]
-    Refused { code: String, user_message: String },
+    Refused {
+        code: ErrorKind,
+        user_message: String,
+    },
     #[error("{user_message}")]
     Busy { user_message: String },
     /// A long operation was cancelled (its token, or the awaiting side went away);
     /// nothing was left behind.
     #[error("{user_message}")]
     Cancelled { user_message: String },
-    /// A file could not be used; `code`: `not_found`, `is_directory`, `not_a_file`,
-    /// `unreadable`, `no_space`, `file_too_large`, `output_exists`, `bad_bundle`,
-    /// `content_missing`, `content_changed`, `no_evidence`.
+    /// A file could not be used; `code` says how.
     #[error("{user_message}")]
-    FileProblem { code: String, user_message: String },
-    /// A backup could not be made, read or restored; `kind`: `wrong_passphrase`,
-    /// `truncated`, `damaged`, `not_a_backup`, `newer_format`, `vault_has_cases`,
-    /// `verify_failed`, `no_space`, `output_exists`, `empty_passphrase`, `too_costly`,
-    /// `work_factor_out_of_range`, `damaged_armor`...
+    FileProblem {
+        code: FileProblemKind,
+        user_message: String,
+    },
+    /// A backup could not be made, read or restored; `kind` says how (`VaultHasCases`:
+    /// restoring needs the user's explicit "replace").
     #[error("{user_message}")]
-    Backup { kind: String, user_message: String },
+    Backup {
+        kind: BackupErrorKind,
+        user_message: String,
+    },
     #[error("{user_message}")]
     Storage { user_message: String },
     #[error("{user_message}")]
@@ -514,7 +539,7 @@ impl AppError {
         let user_message = e.message(lang);
         match e {
             C::NotFound { what, id } => AppError::NotFound {
-                what: format!("{what:?}").to_lowercase(),
+                what: what.into(),
                 id,
                 user_message,
             },
@@ -548,7 +573,7 @@ impl AppError {
             C::Storage { .. } => AppError::Storage { user_message },
             C::Internal { .. } => AppError::Internal { user_message },
             other => AppError::Refused {
-                code: other.code().to_string(),
+                code: other.kind().into(),
                 user_message,
             },
         }
@@ -564,7 +589,7 @@ impl AppError {
     /// A value the app passed that cannot be converted (an app bug, not the user's).
     pub(crate) fn invalid_input(what: &str) -> AppError {
         AppError::Refused {
-            code: "invalid_input".into(),
+            code: ErrorKind::InvalidInput,
             user_message: format!("输入无效 / invalid input: {what}"),
         }
     }
@@ -619,10 +644,15 @@ pub(crate) fn run<T: ToFfi>(
     .unwrap_or_else(|_| Err(AppError::panicked()))
 }
 
-fn hhmm(field: &str, s: &str) -> Result<chrono::NaiveTime, AppError> {
+/// A time of day the app passed as `HH:MM`; `field` names it for people
+/// ("免打扰开始时间", "quiet hours start").
+fn hhmm(field: (&str, &str), s: &str) -> Result<chrono::NaiveTime, AppError> {
     chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| AppError::Refused {
-        code: "invalid_time".into(),
-        user_message: format!("{field}: HH:MM"),
+        code: ErrorKind::InvalidInput,
+        user_message: format!(
+            "{}无效（应为 22:30 这样的时间）/ The {} is not a time of day (such as 22:30)",
+            field.0, field.1
+        ),
     })
 }
 
@@ -753,9 +783,12 @@ impl TuiluApp {
         let s = core_app::AppSettings {
             language: settings.language.into(),
             quiet_hours_enabled: settings.quiet_hours_enabled,
-            quiet_start: hhmm("quiet_start", &settings.quiet_start)?,
-            quiet_end: hhmm("quiet_end", &settings.quiet_end)?,
-            preferred_time: hhmm("preferred_time", &settings.preferred_time)?,
+            quiet_start: hhmm(
+                ("免打扰开始时间", "quiet hours start"),
+                &settings.quiet_start,
+            )?,
+            quiet_end: hhmm(("免打扰结束时间", "quiet hours end"), &settings.quiet_end)?,
+            preferred_time: hhmm(("提醒时间", "reminder time"), &settings.preferred_time)?,
         };
         self.app
             .save_settings(&s)

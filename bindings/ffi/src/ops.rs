@@ -324,7 +324,7 @@ mod tests {
             .unwrap_err();
         match e {
             AppError::Backup { kind, user_message } => {
-                assert_eq!(kind, "wrong_passphrase");
+                assert_eq!(kind, crate::app::BackupErrorKind::WrongPassphrase);
                 assert!(user_message.starts_with("口令不对"), "{user_message}");
             }
             other => panic!("{other:?}"),

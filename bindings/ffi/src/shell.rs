@@ -7,9 +7,9 @@ use tuilu_core::app::{self as core_app};
 use tuilu_core::reminders as rm;
 
 use super::{
-    answers, AnswerRecord, CaseScreenRecord, ChangeRecord, EvidenceListRecord, HomeViewRecord,
-    QuestionnaireRecord, ScenarioPickerRecord, SettingsViewRecord, SnoozeChoice, StepAction, ToFfi,
-    TuiluApp, ViewContextRecord,
+    answers, AnswerRecord, CaseScreenRecord, ChangeRecord, ErrorKind, EvidenceListRecord,
+    HomeViewRecord, QuestionnaireRecord, ScenarioPickerRecord, SettingsViewRecord, SnoozeChoice,
+    StepAction, ToFfi, TuiluApp, ViewContextRecord,
 };
 use super::{LetterViewRecord, LettersViewRecord};
 use crate::uniffi_support::Timestamp;
@@ -496,7 +496,7 @@ view_record!(
 view_record!(
     /// A snackbar or banner.
     MessageRecord <= core_app::Message {
-        text: String, is_error: bool, error_kind: Option<String>,
+        text: String, is_error: bool, error_kind: Option<ErrorKind>,
     }
 );
 view_record!(
@@ -611,6 +611,8 @@ impl ToFfi for core_app::Screen {
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct UpdateRecord {
     pub route: RouteRecord,
+    /// The whole back stack, home first and `route` last (SwiftUI's path is `stack[1...]`).
+    pub stack: Vec<RouteRecord>,
     pub can_go_back: bool,
     pub screen: Option<ScreenRecord>,
     pub effects: Vec<EffectRecord>,
@@ -630,6 +632,7 @@ impl ToFfi for core_app::Update {
     fn to_ffi(self) -> UpdateRecord {
         UpdateRecord {
             route: self.route.to_ffi(),
+            stack: self.stack.to_ffi(),
             can_go_back: self.can_go_back,
             screen: self.screen.to_ffi(),
             effects: self.effects.to_ffi(),
@@ -671,6 +674,9 @@ impl TuiluApp {
                 route: RouteRecord::Home {
                     show_archived: false,
                 },
+                stack: vec![RouteRecord::Home {
+                    show_archived: false,
+                }],
                 can_go_back: false,
                 screen: Some(ScreenRecord::Failed {
                     message: text.clone(),
@@ -686,7 +692,7 @@ impl TuiluApp {
                 message: Some(MessageRecord {
                     text,
                     is_error: true,
-                    error_kind: Some("internal".into()),
+                    error_kind: Some(ErrorKind::Internal),
                 }),
                 changes: Vec::new(),
             }

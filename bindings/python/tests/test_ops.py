@@ -65,7 +65,7 @@ def test_evidence_add_verify_export_and_bundle_check(vault, make_file, tmp_path)
 
     with pytest.raises(tuilu.AppError.FileProblem) as e:
         run(app.export_bundle(ctx(), case.id, out, True, None, None))
-    assert e.value.code == "output_exists"
+    assert e.value.code == tuilu.FileProblemKind.OUTPUT_EXISTS
     with pytest.raises(tuilu.AppError.FileProblem) as e:
         run(app.add_evidence_file(ctx(lang=tuilu.Language.EN), case.id, None, str(tmp_path / "gone.png"), None, None, None))
     assert e.value.user_message == "File not found: gone.png"
@@ -143,7 +143,7 @@ def test_backup_round_trip_and_a_wrong_passphrase(vault, tmp_path):
     assert after.last_backup_text.startswith("上次备份：")
     with pytest.raises(tuilu.AppError.Backup) as e:
         run(app.inspect_backup(ctx(), file, "wrong", None, None))
-    assert e.value.kind == "wrong_passphrase" and e.value.user_message.startswith("口令不对")
+    assert e.value.kind == tuilu.BackupErrorKind.WRONG_PASSPHRASE and e.value.user_message.startswith("口令不对")
 
     other = tuilu.TuiluApp(str(tmp_path / "phone2"))
     restored = run(other.restore_backup(ctx(lang=tuilu.Language.EN), file, "correct horse battery staple", False, None, None))
@@ -152,7 +152,7 @@ def test_backup_round_trip_and_a_wrong_passphrase(vault, tmp_path):
     assert len(other.evidence_list(ctx(), case.id, None).items) == 1
     with pytest.raises(tuilu.AppError.Backup) as e:
         run(other.restore_backup(ctx(), file, "correct horse battery staple", False, None, None))
-    assert e.value.kind == "vault_has_cases"
+    assert e.value.kind == tuilu.BackupErrorKind.VAULT_HAS_CASES
 
 
 def test_added_packs_survive_a_restart(vault, xingtu_pack, broken_xingtu_pack):
@@ -160,7 +160,7 @@ def test_added_packs_survive_a_restart(vault, xingtu_pack, broken_xingtu_pack):
     assert app.add_pack(xingtu_pack) == "douyin.xingtu-task-cancel"
     with pytest.raises(tuilu.AppError.Refused) as e:
         app.add_pack(broken_xingtu_pack)
-    assert e.value.code == "invalid_pack"
+    assert e.value.code == tuilu.ErrorKind.INVALID_PACK
     ids = [s.id for g in tuilu.TuiluApp(vault).scenario_picker(ctx()).groups for s in g.scenarios]
     assert "douyin.xingtu-task-cancel" in ids
     assert tuilu.core_version() == tuilu.TuiluApp(vault).version()

@@ -71,7 +71,7 @@ def test_a_failing_stream_leaves_nothing_and_a_throwing_listener_is_survived(vau
     case = app.create_case(ctx(), "douyin.guild-exit", ANSWERS)
     with pytest.raises(tuilu.AppError.FileProblem) as e:
         run(app.add_evidence_stream(ctx(), case.id, None, Chunks(b"x" * 10_000, fail_after=3), "视频.mp4", None, None, None, None))
-    assert e.value.code == "unreadable"
+    assert e.value.code == tuilu.FileProblemKind.UNREADABLE
     assert "视频.mp4" in e.value.user_message
     assert app.evidence_list(ctx(), case.id, None).items == []
 

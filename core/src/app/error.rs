@@ -2,7 +2,9 @@
 //! people in the chosen language that names steps and facts by their titles.
 
 use super::present::tr;
+use crate::backup::BackupErrorKind;
 use crate::text::Lang;
+use serde::Serialize;
 
 /// What was not found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +38,151 @@ impl Missing {
             (Missing::File, Lang::En) => "file",
             (Missing::Letter, Lang::Zh) => "文书",
             (Missing::Letter, Lang::En) => "letter",
+        }
+    }
+}
+
+/// The kinds of [`AppError`], as an enum for the apps to branch on (restore offers
+/// "replace" on `Backup` with [`BackupErrorKind::VaultHasCases`], a `Busy` vault retries...).
+/// The words to show come with the error; nothing is decided from them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    NotFound,
+    AmbiguousCase,
+    DependencyNotDone,
+    BlockedBy,
+    InvalidTransition,
+    NothingToUndo,
+    DependentStarted,
+    StepDropped,
+    TimeInFuture,
+    TimeBeforePrevious,
+    TimeTooEarly,
+    NoteTooLong,
+    TagTooLong,
+    TooManyTags,
+    Archived,
+    InvalidFact,
+    UnknownFact,
+    PackOutdated,
+    InvalidPack,
+    VaultFromNewerVersion,
+    LetterNotReady,
+    Busy,
+    Storage,
+    Cancelled,
+    FileProblem,
+    Backup,
+    Internal,
+    /// A value an app passed could not be converted (a time that is not `HH:MM`, an
+    /// instant out of range): the app's bug, not the user's. Raised by the FFI layer.
+    InvalidInput,
+}
+
+impl ErrorKind {
+    pub const ALL: &'static [ErrorKind] = &[
+        ErrorKind::NotFound,
+        ErrorKind::AmbiguousCase,
+        ErrorKind::DependencyNotDone,
+        ErrorKind::BlockedBy,
+        ErrorKind::InvalidTransition,
+        ErrorKind::NothingToUndo,
+        ErrorKind::DependentStarted,
+        ErrorKind::StepDropped,
+        ErrorKind::TimeInFuture,
+        ErrorKind::TimeBeforePrevious,
+        ErrorKind::TimeTooEarly,
+        ErrorKind::NoteTooLong,
+        ErrorKind::TagTooLong,
+        ErrorKind::TooManyTags,
+        ErrorKind::Archived,
+        ErrorKind::InvalidFact,
+        ErrorKind::UnknownFact,
+        ErrorKind::PackOutdated,
+        ErrorKind::InvalidPack,
+        ErrorKind::VaultFromNewerVersion,
+        ErrorKind::LetterNotReady,
+        ErrorKind::Busy,
+        ErrorKind::Storage,
+        ErrorKind::Cancelled,
+        ErrorKind::FileProblem,
+        ErrorKind::Backup,
+        ErrorKind::Internal,
+        ErrorKind::InvalidInput,
+    ];
+
+    /// The stable code (`not_found`, `dependency_not_done`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::AmbiguousCase => "ambiguous_case",
+            ErrorKind::DependencyNotDone => "dependency_not_done",
+            ErrorKind::BlockedBy => "blocked_by",
+            ErrorKind::InvalidTransition => "invalid_transition",
+            ErrorKind::NothingToUndo => "nothing_to_undo",
+            ErrorKind::DependentStarted => "dependent_started",
+            ErrorKind::StepDropped => "step_dropped",
+            ErrorKind::TimeInFuture => "time_in_future",
+            ErrorKind::TimeBeforePrevious => "time_before_previous",
+            ErrorKind::TimeTooEarly => "time_too_early",
+            ErrorKind::NoteTooLong => "note_too_long",
+            ErrorKind::TagTooLong => "tag_too_long",
+            ErrorKind::TooManyTags => "too_many_tags",
+            ErrorKind::Archived => "archived",
+            ErrorKind::InvalidFact => "invalid_fact",
+            ErrorKind::UnknownFact => "unknown_fact",
+            ErrorKind::PackOutdated => "pack_outdated",
+            ErrorKind::InvalidPack => "invalid_pack",
+            ErrorKind::VaultFromNewerVersion => "vault_from_newer_version",
+            ErrorKind::LetterNotReady => "letter_not_ready",
+            ErrorKind::Busy => "busy",
+            ErrorKind::Storage => "storage",
+            ErrorKind::Cancelled => "cancelled",
+            ErrorKind::FileProblem => "file_problem",
+            ErrorKind::Backup => "backup",
+            ErrorKind::Internal => "internal",
+            ErrorKind::InvalidInput => "invalid_input",
+        }
+    }
+}
+
+/// What was wrong with a file the user picked or named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileProblemKind {
+    NotFound,
+    IsDirectory,
+    NotAFile,
+    Unreadable,
+    /// The file could not be written (a folder that is gone, no permission).
+    Unwritable,
+    NoSpace,
+    FileTooLarge,
+    OutputExists,
+    BadBundle,
+    ContentMissing,
+    ContentChanged,
+    RecordAltered,
+    NoEvidence,
+}
+
+impl FileProblemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileProblemKind::NotFound => "not_found",
+            FileProblemKind::IsDirectory => "is_directory",
+            FileProblemKind::NotAFile => "not_a_file",
+            FileProblemKind::Unreadable => "unreadable",
+            FileProblemKind::Unwritable => "unwritable",
+            FileProblemKind::NoSpace => "no_space",
+            FileProblemKind::FileTooLarge => "file_too_large",
+            FileProblemKind::OutputExists => "output_exists",
+            FileProblemKind::BadBundle => "bad_bundle",
+            FileProblemKind::ContentMissing => "content_missing",
+            FileProblemKind::ContentChanged => "content_changed",
+            FileProblemKind::RecordAltered => "record_altered",
+            FileProblemKind::NoEvidence => "no_evidence",
         }
     }
 }
@@ -140,15 +287,15 @@ pub enum AppError {
     /// `is_directory`, `not_a_file`, `unreadable`, `no_space`, `file_too_large`,
     /// `output_exists`, `bad_bundle`, `content_missing`, `content_changed`, `no_evidence`);
     /// `name` is the file's name, never a path.
-    #[error("file problem {code}: {name}")]
-    FileProblem { code: &'static str, name: String },
+    #[error("file problem {}: {name}", code.as_str())]
+    FileProblem { code: FileProblemKind, name: String },
     /// A backup could not be made, read or restored (`kind`: `wrong_passphrase`,
     /// `truncated`, `damaged`, `not_a_backup`, `newer_format`, `vault_has_cases`,
     /// `verify_failed`, `no_space`, `output_exists`, `empty_passphrase`...), with the
     /// core's message in each language.
-    #[error("backup {kind}")]
+    #[error("backup {}", kind.as_str())]
     Backup {
-        kind: &'static str,
+        kind: BackupErrorKind,
         zh: String,
         en: String,
     },
@@ -157,37 +304,42 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// A stable code for logs and app branching (`dependency_not_done`...).
-    pub fn code(&self) -> &'static str {
+    /// What kind of error this is, for branching (an app never reads the words to decide).
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            AppError::NotFound { .. } => "not_found",
-            AppError::AmbiguousCase { .. } => "ambiguous_case",
-            AppError::DependencyNotDone { .. } => "dependency_not_done",
-            AppError::BlockedBy { .. } => "blocked_by",
-            AppError::InvalidTransition { .. } => "invalid_transition",
-            AppError::NothingToUndo { .. } => "nothing_to_undo",
-            AppError::DependentStarted { .. } => "dependent_started",
-            AppError::StepDropped { .. } => "step_dropped",
-            AppError::TimeInFuture => "time_in_future",
-            AppError::TimeBeforePrevious { .. } => "time_before_previous",
-            AppError::TimeTooEarly { .. } => "time_too_early",
-            AppError::NoteTooLong { .. } => "note_too_long",
-            AppError::TagTooLong { .. } => "tag_too_long",
-            AppError::TooManyTags { .. } => "too_many_tags",
-            AppError::Archived => "archived",
-            AppError::InvalidFact { .. } => "invalid_fact",
-            AppError::UnknownFact { .. } => "unknown_fact",
-            AppError::PackOutdated { .. } => "pack_outdated",
-            AppError::InvalidPack { .. } => "invalid_pack",
-            AppError::VaultFromNewerVersion { .. } => "vault_from_newer_version",
-            AppError::LetterNotReady { .. } => "letter_not_ready",
-            AppError::Busy => "busy",
-            AppError::Storage { .. } => "storage",
-            AppError::Cancelled => "cancelled",
-            AppError::FileProblem { .. } => "file_problem",
-            AppError::Backup { .. } => "backup",
-            AppError::Internal { .. } => "internal",
+            AppError::NotFound { .. } => ErrorKind::NotFound,
+            AppError::AmbiguousCase { .. } => ErrorKind::AmbiguousCase,
+            AppError::DependencyNotDone { .. } => ErrorKind::DependencyNotDone,
+            AppError::BlockedBy { .. } => ErrorKind::BlockedBy,
+            AppError::InvalidTransition { .. } => ErrorKind::InvalidTransition,
+            AppError::NothingToUndo { .. } => ErrorKind::NothingToUndo,
+            AppError::DependentStarted { .. } => ErrorKind::DependentStarted,
+            AppError::StepDropped { .. } => ErrorKind::StepDropped,
+            AppError::TimeInFuture => ErrorKind::TimeInFuture,
+            AppError::TimeBeforePrevious { .. } => ErrorKind::TimeBeforePrevious,
+            AppError::TimeTooEarly { .. } => ErrorKind::TimeTooEarly,
+            AppError::NoteTooLong { .. } => ErrorKind::NoteTooLong,
+            AppError::TagTooLong { .. } => ErrorKind::TagTooLong,
+            AppError::TooManyTags { .. } => ErrorKind::TooManyTags,
+            AppError::Archived => ErrorKind::Archived,
+            AppError::InvalidFact { .. } => ErrorKind::InvalidFact,
+            AppError::UnknownFact { .. } => ErrorKind::UnknownFact,
+            AppError::PackOutdated { .. } => ErrorKind::PackOutdated,
+            AppError::InvalidPack { .. } => ErrorKind::InvalidPack,
+            AppError::VaultFromNewerVersion { .. } => ErrorKind::VaultFromNewerVersion,
+            AppError::LetterNotReady { .. } => ErrorKind::LetterNotReady,
+            AppError::Busy => ErrorKind::Busy,
+            AppError::Storage { .. } => ErrorKind::Storage,
+            AppError::Cancelled => ErrorKind::Cancelled,
+            AppError::FileProblem { .. } => ErrorKind::FileProblem,
+            AppError::Backup { .. } => ErrorKind::Backup,
+            AppError::Internal { .. } => ErrorKind::Internal,
         }
+    }
+
+    /// A stable code for logs and `--json` (`dependency_not_done`...).
+    pub fn code(&self) -> &'static str {
+        self.kind().as_str()
     }
 
     /// The message for people, in `lang` only.
@@ -416,7 +568,7 @@ impl AppError {
                 "已取消，未留下任何内容",
                 "Cancelled; nothing was left behind",
             ),
-            AppError::FileProblem { code, name } => file_problem(lang, code, name),
+            AppError::FileProblem { code, name } => file_problem(lang, *code, name),
             AppError::Backup { zh: z, en, .. } => {
                 if zh {
                     z.clone()
@@ -436,45 +588,46 @@ impl AppError {
 }
 
 /// A file problem in words, naming the file by its name.
-fn file_problem(lang: Lang, code: &str, name: &str) -> String {
+fn file_problem(lang: Lang, code: FileProblemKind, name: &str) -> String {
+    use FileProblemKind as K;
     let (zh, en) = match code {
-        "not_found" => ("找不到文件", "File not found"),
-        "is_directory" => ("这是一个文件夹，不是文件", "This is a folder, not a file"),
-        "not_a_file" => ("不是普通文件", "Not a regular file"),
-        "unreadable" => ("无法读取文件", "The file cannot be read"),
-        "no_space" => (
+        K::NotFound => ("找不到文件", "File not found"),
+        K::IsDirectory => ("这是一个文件夹，不是文件", "This is a folder, not a file"),
+        K::NotAFile => ("不是普通文件", "Not a regular file"),
+        K::Unreadable => ("无法读取文件", "The file cannot be read"),
+        K::NoSpace => (
             "存储空间不足，未保存任何内容",
             "Not enough storage space; nothing was stored",
         ),
-        "file_too_large" => (
+        K::FileTooLarge => (
             "文件太大，未保存任何内容",
             "The file is too large; nothing was stored",
         ),
-        "output_exists" => (
+        K::OutputExists => (
             "目标文件已存在，请换一个名称",
             "The file already exists; choose another name",
         ),
-        "bad_bundle" => (
+        K::BadBundle => (
             "这不是可读取的证据包",
             "This is not a readable evidence bundle",
         ),
-        "content_missing" => (
+        K::ContentMissing => (
             "证据文件缺失，请先核验证据",
             "An evidence file is missing; verify the evidence first",
         ),
-        "content_changed" => (
+        K::ContentChanged => (
             "证据文件已被改动，请先核验证据",
             "An evidence file has changed; verify the evidence first",
         ),
-        "record_altered" => (
+        K::RecordAltered => (
             "证据记录与保管日志不符（可能被改动过），未导出；请先核验证据",
             "An evidence record differs from the custody log (it may have been altered); nothing was exported. Verify the evidence first",
         ),
-        "no_evidence" => (
+        K::NoEvidence => (
             "这个案件还没有证据，无法导出",
             "This case has no evidence to export yet",
         ),
-        _ => ("文件操作失败", "The file operation failed"),
+        K::Unwritable => ("无法写入文件", "The file cannot be written"),
     };
     let text = tr(lang, zh, en);
     if name.is_empty() {

@@ -16,7 +16,9 @@ use serde::Serialize;
 
 use super::present::{local_text, size_text, tr};
 use super::VerifyState;
-use super::{vault_error, App, AppError, ChangeKind, EvidenceListView, Missing, ViewContext};
+use super::{
+    vault_error, App, AppError, ChangeKind, EvidenceListView, FileProblemKind, Missing, ViewContext,
+};
 use crate::evidence::{
     self as ev, BundleIssue, CancelFlag, EvidenceError, EvidenceStore, NewItem, Progress, Source,
     VerifyIssue, VerifyReport,
@@ -100,20 +102,24 @@ pub struct BundleCheckView {
 
 /// An evidence error in the app's terms.
 pub(super) fn evidence_app_error(e: EvidenceError) -> AppError {
-    let problem = |code: &'static str, name: String| AppError::FileProblem { code, name };
+    let problem = |code: FileProblemKind, name: String| AppError::FileProblem { code, name };
     match e {
         EvidenceError::Cancelled => AppError::Cancelled,
-        EvidenceError::NotFound { name } => problem("not_found", name),
-        EvidenceError::IsDirectory { name } => problem("is_directory", name),
-        EvidenceError::NotAFile { name } => problem("not_a_file", name),
-        EvidenceError::Unreadable { name, .. } => problem("unreadable", name),
-        EvidenceError::NoSpace { name } => problem("no_space", name),
-        EvidenceError::FileTooLarge { name } => problem("file_too_large", name),
-        EvidenceError::OutputExists { name } => problem("output_exists", name),
-        EvidenceError::BadBundle { .. } => problem("bad_bundle", String::new()),
-        EvidenceError::ContentMissing { name, .. } => problem("content_missing", name),
-        EvidenceError::ContentChanged { name, .. } => problem("content_changed", name),
-        EvidenceError::RecordAltered { name } => problem("record_altered", name),
+        EvidenceError::NotFound { name } => problem(FileProblemKind::NotFound, name),
+        EvidenceError::IsDirectory { name } => problem(FileProblemKind::IsDirectory, name),
+        EvidenceError::NotAFile { name } => problem(FileProblemKind::NotAFile, name),
+        EvidenceError::Unreadable { name, .. } => problem(FileProblemKind::Unreadable, name),
+        EvidenceError::NoSpace { name } => problem(FileProblemKind::NoSpace, name),
+        EvidenceError::FileTooLarge { name } => problem(FileProblemKind::FileTooLarge, name),
+        EvidenceError::OutputExists { name } => problem(FileProblemKind::OutputExists, name),
+        EvidenceError::BadBundle { .. } => problem(FileProblemKind::BadBundle, String::new()),
+        EvidenceError::ContentMissing { name, .. } => {
+            problem(FileProblemKind::ContentMissing, name)
+        }
+        EvidenceError::ContentChanged { name, .. } => {
+            problem(FileProblemKind::ContentChanged, name)
+        }
+        EvidenceError::RecordAltered { name } => problem(FileProblemKind::RecordAltered, name),
         EvidenceError::NoteTooLong { chars, max } => AppError::NoteTooLong { chars, max },
         EvidenceError::TagTooLong { chars, max } => AppError::TagTooLong { chars, max },
         EvidenceError::TooManyTags { count, max } => AppError::TooManyTags { count, max },
@@ -152,7 +158,7 @@ impl App {
     ) -> Result<EvidenceAddedView, AppError> {
         if path.as_os_str().is_empty() {
             return Err(AppError::FileProblem {
-                code: "not_found",
+                code: FileProblemKind::NotFound,
                 name: String::new(),
             });
         }
@@ -433,7 +439,7 @@ impl App {
     ) -> Result<FileWrittenView, AppError> {
         if out.as_os_str().is_empty() {
             return Err(AppError::FileProblem {
-                code: "not_found",
+                code: FileProblemKind::NotFound,
                 name: String::new(),
             });
         }
@@ -447,7 +453,7 @@ impl App {
             })
             .map_err(|e| match e {
                 EvidenceError::InvalidInput(_) => AppError::FileProblem {
-                    code: "no_evidence",
+                    code: FileProblemKind::NoEvidence,
                     name: String::new(),
                 },
                 e => evidence_app_error(e),
@@ -492,7 +498,7 @@ impl App {
     ) -> Result<BundleCheckView, AppError> {
         if !path.is_file() {
             return Err(AppError::FileProblem {
-                code: "not_found",
+                code: FileProblemKind::NotFound,
                 name: file_name(path),
             });
         }
@@ -512,9 +518,9 @@ impl App {
         let text = self.calendar_text(ctx, case_ref)?;
         crate::files::write_atomic(out, text.as_bytes()).map_err(|e| AppError::FileProblem {
             code: if e.kind() == std::io::ErrorKind::StorageFull {
-                "no_space"
+                FileProblemKind::NoSpace
             } else {
-                "unreadable"
+                FileProblemKind::Unwritable
             },
             name: file_name(out),
         })?;

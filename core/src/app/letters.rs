@@ -613,6 +613,7 @@ impl LetterInputs<'_> {
                     id: v.id,
                     number: v.number,
                     title: v.title,
+                    detail: format!("{} · {}", v.kind_label, v.step_text),
                     kind_label: v.kind_label,
                     step_text: v.step_text,
                     available: v.available,

@@ -41,7 +41,7 @@ pub use effects::{
     AlarmTiming, CategorySetup, Effect, EffectFailure, NotificationActionId, NotificationButton,
     NotificationCategory, NotificationEffect, Os, PlatformState,
 };
-pub use error::{AppError, Missing};
+pub use error::{AppError, ErrorKind, FileProblemKind, Missing};
 pub use evidence_ops::{
     BundleCheckView, BundlePreviewView, DeletedView, EvidenceAddedView, FileWrittenView,
 };
@@ -1125,7 +1125,7 @@ pub fn vault_error(e: VaultError, case: Option<&CaseView>, lang: Lang) -> AppErr
             id: rule,
         },
         VaultError::NoSpace => AppError::FileProblem {
-            code: "no_space",
+            code: FileProblemKind::NoSpace,
             name: String::new(),
         },
         other @ (VaultError::Io { .. }

@@ -807,9 +807,11 @@ pub fn evidence_list(
             // Listed for a step, an item linked to several is named by that step, not the
             // first one it was added to.
             let shown_step = step.map(str::to_string).or_else(|| i.step_id.clone());
+            let kind_label = media_kind_label(lang, &i.media_type);
             EvidenceRow {
                 id: i.id.clone(),
-                kind_label: media_kind_label(lang, &i.media_type),
+                detail: format!("{kind_label} · {}", size_text(i.size)),
+                kind_label,
                 media_type: i.media_type.clone(),
                 file_name: i.original_name.clone(),
                 size: i.size as i64,

@@ -61,7 +61,8 @@ pub enum Route {
 }
 
 impl Route {
-    fn home() -> Route {
+    /// Home without the archived cases: the root of every stack.
+    pub fn home() -> Route {
         Route::Home {
             show_archived: false,
         }
@@ -233,13 +234,17 @@ pub struct Message {
     /// An error (drawn as one) rather than a confirmation.
     pub is_error: bool,
     /// The refusal's kind, for a shell that offers a follow-up (see `AppError::kind`).
-    pub error_kind: Option<String>,
+    pub error_kind: Option<super::ErrorKind>,
 }
 
 /// Everything that follows from one event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Update {
     pub route: Route,
+    /// The whole back stack, root (home) first and `route` last: a shell whose navigation
+    /// keeps a path (SwiftUI's `NavigationStack`) shows `stack[1..]` as that path, and
+    /// sends `Back` when the user pops it.
+    pub stack: Vec<Route>,
     /// The back button goes somewhere in the app (else it leaves the app).
     pub can_go_back: bool,
     /// The route's view (none in the background).
@@ -314,7 +319,7 @@ fn error_message(e: &AppError, lang: Lang) -> Message {
     Message {
         text: e.message(lang),
         is_error: true,
-        error_kind: Some(e.code().to_string()),
+        error_kind: Some(e.kind()),
     }
 }
 
@@ -422,8 +427,14 @@ impl App {
             Some((v, e)) => (Some(v), Some(Box::new(e))),
             None => (None, None),
         };
+        // Read after the screen was made: a route to a case that is gone left the stack.
+        let stack = {
+            let nav = self.navigation.lock().unwrap_or_else(|e| e.into_inner());
+            nav.stack.clone()
+        };
         Update {
             route,
+            stack,
             can_go_back,
             screen,
             effects,
@@ -798,7 +809,7 @@ impl App {
                         "This case no longer exists (it may have been deleted elsewhere)",
                     ),
                     is_error: true,
-                    error_kind: Some("not_found".into()),
+                    error_kind: Some(super::ErrorKind::NotFound),
                 };
                 (home, false, screen, Some(message.unwrap_or(gone)))
             }

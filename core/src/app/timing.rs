@@ -95,6 +95,9 @@ pub struct DeadlineView {
     pub text: String,
     /// Where it stands now: "还剩 2 个工作日", "已逾期 1 天", "已可以办理".
     pub relative: String,
+    /// The label and where it stands, punctuated for the language: "答复期限：还剩 2 个工作日",
+    /// "Answer due: 2 working days left".
+    pub headline: String,
     /// The earliest end and the last date (Beijing dates, `YYYY-MM-DD`).
     pub earliest: NaiveDate,
     pub latest: NaiveDate,
@@ -159,11 +162,18 @@ pub fn deadline_view(
     };
     let reached = now > d.deadline_utc;
     let overdue = reached && sense.end_is_a_limit();
+    let sense_label = sense.label().get(lang).to_string();
+    let relative = relative_text(lang, sense, d, now, calendar);
+    let headline = match lang {
+        Lang::Zh => format!("{sense_label}：{relative}"),
+        Lang::En => format!("{sense_label}: {relative}"),
+    };
     DeadlineView {
         sense,
-        sense_label: sense.label().get(lang).to_string(),
+        sense_label,
         text,
-        relative: relative_text(lang, sense, d, now, calendar),
+        relative,
+        headline,
         earliest: d.earliest_date,
         latest: d.latest_date,
         earliest_utc: d.earliest_utc,

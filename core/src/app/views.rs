@@ -323,6 +323,8 @@ pub struct EvidenceRow {
     pub file_name: String,
     pub size: i64,
     pub size_text: String,
+    /// The row's second line: "截图 · 1.2 MB".
+    pub detail: String,
     /// Local time, or "拍摄时间未知".
     pub captured_text: String,
     pub captured_at: Option<DateTime<Utc>>,
@@ -466,6 +468,8 @@ pub struct LetterCard {
     pub kind_label: String,
     /// The step it belongs to, by number and title ("第 6 步「提前30天书面通知MCN解约」").
     pub step_text: String,
+    /// The card's second line: "书面通知 · 第 6 步「…」".
+    pub detail: String,
     /// It can be drafted now (possibly after answering a few questions).
     pub available: bool,
     /// Why not, in words, naming steps by title.

@@ -127,33 +127,32 @@ impl BackupError {
         crate::text::one_language(&self.to_string(), lang)
     }
 
-    /// A short stable tag for scripts and the FFI (`wrong_passphrase`, `truncated`, ...).
-    pub fn kind(&self) -> &'static str {
+    /// What kind of failure, for the apps to branch on and for scripts.
+    pub fn kind(&self) -> BackupErrorKind {
         match self {
-            BackupError::WrongPassphrase => "wrong_passphrase",
-            BackupError::Truncated => "truncated",
-            BackupError::Damaged => "damaged",
-            BackupError::EntryMismatch { .. } => "entry_mismatch",
-            BackupError::NewerFormat { .. } => "newer_format",
-            BackupError::NotABackup => "not_a_backup",
-            BackupError::NotFound => "not_found",
-            BackupError::OutputExists { .. } => "output_exists",
-            // The kind keeps its first name: the shells match on it.
-            BackupError::VaultHasContent { .. } => "vault_has_cases",
-            BackupError::TargetNotAFolder { .. } => "target_not_a_folder",
-            BackupError::TargetNotAVault { .. } => "target_not_a_vault",
-            BackupError::OutputInsideVault => "output_inside_vault",
-            BackupError::VerifyFailed { .. } => "verify_failed",
-            BackupError::NoSpace => "no_space",
-            BackupError::EmptyPassphrase => "empty_passphrase",
-            BackupError::WeakPassphrase { .. } => "weak_passphrase",
-            BackupError::TooCostly { .. } => "too_costly",
-            BackupError::WorkFactorOutOfRange { .. } => "work_factor_out_of_range",
-            BackupError::DamagedArmor => "damaged_armor",
-            BackupError::Cancelled => "cancelled",
-            BackupError::Busy => "busy",
-            BackupError::Io { .. } => "io",
-            BackupError::Vault(_) => "vault",
+            BackupError::WrongPassphrase => BackupErrorKind::WrongPassphrase,
+            BackupError::Truncated => BackupErrorKind::Truncated,
+            BackupError::Damaged => BackupErrorKind::Damaged,
+            BackupError::EntryMismatch { .. } => BackupErrorKind::EntryMismatch,
+            BackupError::NewerFormat { .. } => BackupErrorKind::NewerFormat,
+            BackupError::NotABackup => BackupErrorKind::NotABackup,
+            BackupError::NotFound => BackupErrorKind::NotFound,
+            BackupError::OutputExists { .. } => BackupErrorKind::OutputExists,
+            BackupError::VaultHasContent { .. } => BackupErrorKind::VaultHasCases,
+            BackupError::TargetNotAFolder { .. } => BackupErrorKind::TargetNotAFolder,
+            BackupError::TargetNotAVault { .. } => BackupErrorKind::TargetNotAVault,
+            BackupError::OutputInsideVault => BackupErrorKind::OutputInsideVault,
+            BackupError::VerifyFailed { .. } => BackupErrorKind::VerifyFailed,
+            BackupError::NoSpace => BackupErrorKind::NoSpace,
+            BackupError::EmptyPassphrase => BackupErrorKind::EmptyPassphrase,
+            BackupError::WeakPassphrase { .. } => BackupErrorKind::WeakPassphrase,
+            BackupError::TooCostly { .. } => BackupErrorKind::TooCostly,
+            BackupError::WorkFactorOutOfRange { .. } => BackupErrorKind::WorkFactorOutOfRange,
+            BackupError::DamagedArmor => BackupErrorKind::DamagedArmor,
+            BackupError::Cancelled => BackupErrorKind::Cancelled,
+            BackupError::Busy => BackupErrorKind::Busy,
+            BackupError::Io { .. } => BackupErrorKind::Io,
+            BackupError::Vault(_) => BackupErrorKind::Vault,
         }
     }
 }
@@ -220,5 +219,66 @@ impl From<rusqlite::Error> for BackupError {
 impl From<crate::vault::VaultError> for BackupError {
     fn from(e: crate::vault::VaultError) -> BackupError {
         BackupError::Vault(e.to_string())
+    }
+}
+
+/// The kinds of [`BackupError`]. `VaultHasCases`: the target vault has content, and only an
+/// explicit replace may overwrite it (the apps then offer their replace button).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupErrorKind {
+    WrongPassphrase,
+    Truncated,
+    Damaged,
+    EntryMismatch,
+    NewerFormat,
+    NotABackup,
+    NotFound,
+    OutputExists,
+    VaultHasCases,
+    TargetNotAFolder,
+    TargetNotAVault,
+    OutputInsideVault,
+    VerifyFailed,
+    NoSpace,
+    EmptyPassphrase,
+    WeakPassphrase,
+    TooCostly,
+    WorkFactorOutOfRange,
+    DamagedArmor,
+    Cancelled,
+    Busy,
+    Io,
+    Vault,
+}
+
+impl BackupErrorKind {
+    /// The stable tag (`wrong_passphrase`, `vault_has_cases`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackupErrorKind::WrongPassphrase => "wrong_passphrase",
+            BackupErrorKind::Truncated => "truncated",
+            BackupErrorKind::Damaged => "damaged",
+            BackupErrorKind::EntryMismatch => "entry_mismatch",
+            BackupErrorKind::NewerFormat => "newer_format",
+            BackupErrorKind::NotABackup => "not_a_backup",
+            BackupErrorKind::NotFound => "not_found",
+            BackupErrorKind::OutputExists => "output_exists",
+            BackupErrorKind::VaultHasCases => "vault_has_cases",
+            BackupErrorKind::TargetNotAFolder => "target_not_a_folder",
+            BackupErrorKind::TargetNotAVault => "target_not_a_vault",
+            BackupErrorKind::OutputInsideVault => "output_inside_vault",
+            BackupErrorKind::VerifyFailed => "verify_failed",
+            BackupErrorKind::NoSpace => "no_space",
+            BackupErrorKind::EmptyPassphrase => "empty_passphrase",
+            BackupErrorKind::WeakPassphrase => "weak_passphrase",
+            BackupErrorKind::TooCostly => "too_costly",
+            BackupErrorKind::WorkFactorOutOfRange => "work_factor_out_of_range",
+            BackupErrorKind::DamagedArmor => "damaged_armor",
+            BackupErrorKind::Cancelled => "cancelled",
+            BackupErrorKind::Busy => "busy",
+            BackupErrorKind::Io => "io",
+            BackupErrorKind::Vault => "vault",
+        }
     }
 }

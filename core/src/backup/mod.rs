@@ -18,7 +18,7 @@ pub use create::{
     create_backup, forget_last_backup, last_backup, CreateOptions, CreateReport, LastBackup,
     LAST_BACKUP_FILE,
 };
-pub use error::BackupError;
+pub use error::{BackupError, BackupErrorKind};
 pub(crate) use io::unique as unique_name;
 pub use manifest::{
     Counts, EntryKind, EvidenceInfo, Manifest, ManifestEntry, FORMAT, FORMAT_VERSION,

@@ -3,17 +3,45 @@ import Network
 import Observation
 import TuiluCore
 
-/// Where the navigation stack can go.
+/// A screen above home in the navigation stack: the core's `RouteRecord`, as a value
+/// SwiftUI can keep in a path. The core decides the stack; this only converts.
 enum Route: Hashable {
     case newCase
     case checklist(caseId: String)
     case evidence(caseId: String, stepId: String?)
     case letters(caseId: String)
     case letter(caseId: String, letterId: String)
-    case reminders
     case settings
     case history(caseId: String)
     case upgrade(caseId: String)
+
+    /// `nil` for home (the stack's root) and the questionnaire (shown inside `newCase`).
+    init?(record: RouteRecord) {
+        switch record {
+        case .home, .questionnaire: return nil
+        case .newCase: self = .newCase
+        case let .`case`(caseId): self = .checklist(caseId: caseId)
+        case let .evidence(caseId, stepId): self = .evidence(caseId: caseId, stepId: stepId)
+        case let .letters(caseId): self = .letters(caseId: caseId)
+        case let .letter(caseId, letterId): self = .letter(caseId: caseId, letterId: letterId)
+        case .settings: self = .settings
+        case let .history(caseId): self = .history(caseId: caseId)
+        case let .upgrade(caseId): self = .upgrade(caseId: caseId)
+        }
+    }
+
+    var record: RouteRecord {
+        switch self {
+        case .newCase: return .newCase
+        case let .checklist(caseId): return .`case`(caseId: caseId)
+        case let .evidence(caseId, stepId): return .evidence(caseId: caseId, stepId: stepId)
+        case let .letters(caseId): return .letters(caseId: caseId)
+        case let .letter(caseId, letterId): return .letter(caseId: caseId, letterId: letterId)
+        case .settings: return .settings
+        case let .history(caseId): return .history(caseId: caseId)
+        case let .upgrade(caseId): return .upgrade(caseId: caseId)
+        }
+    }
 }
 
 /// A long operation on screen: progress and a cancel button.
@@ -38,7 +66,18 @@ struct RestorePick: Equatable {
 @MainActor
 @Observable
 final class AppStore {
-    var path: [Route] = []
+    /// The core's back stack above home, as its last update gave it.
+    private(set) var stack: [Route] = []
+    /// The `NavigationStack`'s path. The core decides it: a push (a `NavigationLink`) sends
+    /// `open`, a pop (back button, swipe) sends `back` per level, and the update's stack
+    /// replaces what SwiftUI assumed.
+    var path: [Route] {
+        get { stack }
+        set { navigate(to: newValue) }
+    }
+    /// Whether the reminders the phone holds are listed (a sheet: the platform's list).
+    var showingReminders = false
+    @ObservationIgnored private var navigation: Task<Void, Never>?
     var home: HomeViewRecord?
     var picker: ScenarioPickerRecord?
     var questionnaire: QuestionnaireRecord?
@@ -185,13 +224,36 @@ final class AppStore {
         if let message = update.message {
             if message.isError { error = message.text } else { notice = message.text }
         }
-        if update.message?.isError != true, update.confirm == nil {
-            switch event {
-            case .deleteCase(_, true), .setArchived(_, true): path = []
-            default: break
-            }
-        }
+        // Where to be is the core's answer (a deleted or archived case leaves its screens).
+        stack = update.stack.compactMap(Route.init(record:))
         return update
+    }
+
+    /// SwiftUI changed the path: tell the core, in order, and show the stack it answers.
+    private func navigate(to newPath: [Route]) {
+        let old = stack
+        stack = newPath
+        var events: [EventRecord] = []
+        if newPath.count < old.count, Array(old.prefix(newPath.count)) == newPath {
+            events = Array(repeating: .back, count: old.count - newPath.count)
+        } else if let last = newPath.last, newPath != old {
+            events = [.open(route: last.record)]
+        }
+        guard !events.isEmpty else { return }
+        let previous = navigation
+        navigation = Task { [weak self] in
+            await previous?.value
+            for e in events { _ = await self?.event(e) }
+        }
+    }
+
+    /// Opens a screen by the core's route (a deep link, a notification).
+    func go(_ route: RouteRecord) {
+        let previous = navigation
+        navigation = Task { [weak self] in
+            await previous?.value
+            _ = await self?.event(.open(route: route))
+        }
     }
 
     /// Everything on screen again (launch, foreground, a new day, another time zone).
@@ -212,8 +274,9 @@ final class AppStore {
         do {
             cases[id] = try screens.caseScreen(id)
         } catch AppError.NotFound {
+            // The case is gone (deleted elsewhere): the core leads home and says so.
             cases[id] = nil
-            path.removeAll { $0 == .checklist(caseId: id) }
+            go(.home(showArchived: false))
         } catch {
             self.error = message(for: error)
         }
@@ -275,7 +338,8 @@ final class AppStore {
             cases[screen.id] = screen
             questionnaire = nil
             self.answers = [:]
-            path = [.checklist(caseId: screen.id)]
+            // The core replaced the picker with the new case.
+            stack = update.stack.compactMap(Route.init(record:))
         }
     }
 
@@ -284,7 +348,7 @@ final class AppStore {
     func open(caseId: String, stepId: String? = nil) {
         refreshCase(caseId)
         focusedStep = stepId
-        path = [.checklist(caseId: caseId)]
+        go(.`case`(caseId: caseId))
     }
 
     func act(_ caseId: String, step: String, action: StepAction, at: Date? = nil, route: String? = nil) {
@@ -526,7 +590,7 @@ final class AppStore {
                 self?.loadSettings()
                 // Another vault: the core sets every reminder again.
                 self?.send(.vaultReplaced)
-            } catch let AppError.Backup(kind, userMessage) where kind == "vault_has_cases" {
+            } catch let AppError.Backup(kind, userMessage) where kind == .vaultHasCases {
                 self?.restorePick?.replaceAsk = userMessage
             }
         }

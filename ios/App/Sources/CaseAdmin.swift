@@ -139,8 +139,8 @@ struct UpgradeScreen: View {
                 if view.available {
                     Button(view.applyLabel) {
                         Task {
+                            // The core leads back to the case, re-planned.
                             await store.event(.upgradeCase(caseId: caseId))
-                            _ = store.path.popLast()
                         }
                     }
                 }

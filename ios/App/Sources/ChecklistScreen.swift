@@ -90,10 +90,10 @@ struct ChecklistScreen: View {
         }
     }
 
-    /// Actions that ask for a time (a submission starts a clock) or a route open a sheet;
-    /// the rest apply at once.
+    /// Actions that ask for a time (a submission starts a clock) or for a route first (the
+    /// core says so per action: `chooseRoute`) open a sheet; the rest apply at once.
     private func perform(_ action: ActionViewRecord, on row: StepRowRecord) {
-        if action.asksTime || row.routes.count > 1 {
+        if action.asksTime || action.chooseRoute {
             timeFor = PendingAction(row: row, action: action)
         } else {
             store.act(caseId, step: row.id, action: action.action)
@@ -187,7 +187,7 @@ struct StepActionSheet: View {
                 if let question = pending.action.timeQuestion {
                     DatePicker(question, selection: $at, in: ...Date())
                 }
-                if pending.row.routes.count > 1 {
+                if pending.action.chooseRoute {
                     Picker("途径", selection: $route) {
                         ForEach(pending.row.routes, id: \.id) { r in
                             VStack(alignment: .leading) {

@@ -34,7 +34,7 @@ struct HomeScreen: View {
         .toolbar {
             ToolbarItem(placement: .topBarTrailing) {
                 Menu {
-                    NavigationLink(value: Route.reminders) { Label("提醒", systemImage: "bell") }
+                    Button { store.showingReminders = true } label: { Label("提醒", systemImage: "bell") }
                     NavigationLink(value: Route.settings) { Label("设置", systemImage: "gearshape") }
                 } label: {
                     Image(systemName: "ellipsis.circle").accessibilityLabel(Text("更多"))
@@ -75,7 +75,7 @@ struct DeadlineLabel: View {
     var body: some View {
         VStack(alignment: .leading, spacing: 2) {
             Label {
-                Text(verbatim: "\(deadline.senseLabel)：\(deadline.relative)")
+                Text(deadline.headline)
             } icon: {
                 Image(systemName: deadline.overdue ? "exclamationmark.triangle.fill" : "clock")
             }

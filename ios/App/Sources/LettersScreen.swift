@@ -37,7 +37,7 @@ private struct LetterCardRow: View {
     var body: some View {
         VStack(alignment: .leading, spacing: 4) {
             Text("\(card.number). \(card.title)").font(.headline)
-            Text("\(card.kindLabel) · \(card.stepText)").font(.footnote)
+            Text(card.detail).font(.footnote)
             Text(card.statusText).font(.subheadline).foregroundStyle(card.available ? Color.accentColor : Color.secondary)
             if let reason = card.reason {
                 Text(reason).font(.footnote).foregroundStyle(.secondary)

@@ -141,7 +141,6 @@ struct RootView: View {
                     case let .evidence(caseId, stepId): EvidenceScreen(store: store, caseId: caseId, stepId: stepId)
                     case let .letters(caseId): LettersScreen(store: store, caseId: caseId)
                     case let .letter(caseId, letterId): LetterScreen(store: store, caseId: caseId, letterId: letterId)
-                    case .reminders: RemindersScreen(store: store)
                     case .settings: SettingsScreen(store: store)
                     case let .history(caseId): HistoryScreen(store: store, caseId: caseId)
                     case let .upgrade(caseId): UpgradeScreen(store: store, caseId: caseId)
@@ -152,6 +151,10 @@ struct RootView: View {
             Button("好") { store.error = nil }
         } message: {
             Text(store.error ?? "")
+        }
+        .sheet(isPresented: $store.showingReminders) {
+            // The notifications the phone holds: the platform's list, not a core route.
+            NavigationStack { RemindersScreen(store: store) }
         }
         .sheet(isPresented: Binding(get: { store.work != nil }, set: { _ in })) {
             WorkSheet(store: store)

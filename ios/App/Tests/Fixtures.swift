@@ -126,7 +126,8 @@ func update(
     _ effects: [EffectRecord], permission: PermissionRequest? = nil, message: MessageRecord? = nil
 ) -> UpdateRecord {
     UpdateRecord(
-        route: .home(showArchived: false), canGoBack: false, screen: nil, effects: effects,
+        route: .home(showArchived: false), stack: [.home(showArchived: false)], canGoBack: false,
+        screen: nil, effects: effects,
         remindersHeld: nil, reminderNotice: nil, categories: nil, permissionRequest: permission,
         confirm: nil, confirmEvent: nil, message: message, changes: [])
 }

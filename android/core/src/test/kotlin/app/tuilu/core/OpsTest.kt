@@ -1,6 +1,9 @@
 package app.tuilu.core
 
 import app.tuilu.core.uniffi.AppException
+import app.tuilu.core.uniffi.BackupErrorKind
+import app.tuilu.core.uniffi.ErrorKind
+import app.tuilu.core.uniffi.FileProblemKind
 import app.tuilu.core.uniffi.ChangeKind
 import app.tuilu.core.uniffi.Language
 import app.tuilu.core.uniffi.SnoozeChoice
@@ -86,11 +89,11 @@ class OpsTest {
 
             // Exporting over an existing file, and a file that is not there: typed, in words.
             val exists = assertFailsWith<AppException.FileProblem> { s.exportBundle(case.id, out) }
-            assertEquals("output_exists", exists.code)
+            assertEquals(FileProblemKind.OUTPUT_EXISTS, exists.code)
             val missing = assertFailsWith<AppException.FileProblem> { s.addEvidence(case.id, null, "/nonexistent/gone.png") }
             assertEquals("找不到文件：gone.png", missing.userMessage)
             val junk = TestFiles.write("junk.zip", "not a zip".toByteArray())
-            assertEquals("bad_bundle", assertFailsWith<AppException.FileProblem> { s.verifyBundle(junk.path) }.code)
+            assertEquals(FileProblemKind.BAD_BUNDLE, assertFailsWith<AppException.FileProblem> { s.verifyBundle(junk.path) }.code)
         }
     }
 
@@ -164,7 +167,7 @@ class OpsTest {
             assertFalse(after.due, after.dueText)
             assertTrue(after.lastBackupText.startsWith("上次备份："), after.lastBackupText)
             val wrong = assertFailsWith<AppException.Backup> { s.inspectBackup(file, "wrong") }
-            assertEquals("wrong_passphrase", wrong.kind)
+            assertEquals(BackupErrorKind.WRONG_PASSPHRASE, wrong.kind)
             assertTrue(wrong.userMessage.startsWith("口令不对"), wrong.userMessage)
             case.id
         }
@@ -175,7 +178,7 @@ class OpsTest {
             assertEquals(caseId, other.home().cases.single().id)
             assertEquals(1, other.evidence(caseId).items.size)
             val again = assertFailsWith<AppException.Backup> { other.restoreBackup(file, "correct horse battery staple") }
-            assertEquals("vault_has_cases", again.kind)
+            assertEquals(BackupErrorKind.VAULT_HAS_CASES, again.kind)
         }
     }
 
@@ -185,7 +188,7 @@ class OpsTest {
         screens(vault).use { s ->
             assertEquals("douyin.xingtu-task-cancel", s.addPack(TestFiles.xingtuPack()))
             val bad = assertFailsWith<AppException.Refused> { s.addPack(TestFiles.brokenXingtuPack()) }
-            assertEquals("invalid_pack", bad.code)
+            assertEquals(ErrorKind.INVALID_PACK, bad.code)
             s.saveSettings(s.settings().copy(quietHoursEnabled = false, language = Language.EN))
             assertFailsWith<AppException.Refused> { s.saveSettings(s.settings().copy(quietStart = "25:99")) }
         }

@@ -1,6 +1,8 @@
 package app.tuilu.core
 
 import app.tuilu.core.uniffi.AppException
+import app.tuilu.core.uniffi.ErrorKind
+import app.tuilu.core.uniffi.MissingKind
 import app.tuilu.core.uniffi.ChangeKind
 import app.tuilu.core.uniffi.Language
 import app.tuilu.core.uniffi.QuestionKind
@@ -101,11 +103,11 @@ class ScreensTest {
     fun unknownStepsAndCasesSayWhatWasNotFound(): Unit = runBlocking {
         screens("2026-09-29T08:00:00Z", Language.EN).use { s ->
             val e = assertFailsWith<AppException.NotFound> { s.caseScreen("zzzzzzzz") }
-            assertEquals("case", e.what)
+            assertEquals(MissingKind.CASE, e.what)
             assertEquals("No case “zzzzzzzz” was found", e.userMessage)
             val case = s.createCase("douyin.guild-exit", answers)
             val e2 = assertFailsWith<AppException.NotFound> { s.act(case.id, "nope", StepAction.DONE) }
-            assertEquals("step", e2.what)
+            assertEquals(MissingKind.STEP, e2.what)
             assertNull(case.undo)
             assertFailsWith<AppException.NothingToUndo> { s.undo(case.id) }
         }
@@ -152,7 +154,7 @@ class ScreensTest {
             val e = assertFailsWith<AppException.Refused> {
                 s.markLetterSent(case.id, "guild_negotiation_message")
             }
-            assertEquals("letter_not_ready", e.code)
+            assertEquals(ErrorKind.LETTER_NOT_READY, e.code)
 
             s.setFacts(case.id, mapOf("guild_name" to "星河传媒公会", "account_name" to "晓华的日常", "contract_penalty" to "没有"))
             letter = s.letter(case.id, "2")

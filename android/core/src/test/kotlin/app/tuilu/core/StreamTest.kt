@@ -1,6 +1,7 @@
 package app.tuilu.core
 
 import app.tuilu.core.uniffi.AppException
+import app.tuilu.core.uniffi.FileProblemKind
 import app.tuilu.core.uniffi.Language
 import com.sun.jna.Library
 import com.sun.jna.Native
@@ -89,7 +90,7 @@ class StreamTest {
             val e: AppException = assertFailsWith<AppException> {
                 s.addEvidenceStream(case.id, null, failing, "视频.mp4")
             }
-            assertEquals("unreadable", (e as AppException.FileProblem).code)
+            assertEquals(FileProblemKind.UNREADABLE, (e as AppException.FileProblem).code)
             val shown: String = (e as AppException).userMessage
             assertEquals("无法读取文件：视频.mp4", shown)
             assertTrue(s.evidence(case.id).items.isEmpty())

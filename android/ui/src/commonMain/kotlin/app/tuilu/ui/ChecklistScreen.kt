@@ -218,7 +218,8 @@ private fun StepCard(
                 if (step.deadline == null) step.timing?.let { Text(it, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.primary) }
                 step.pending?.let { Text(it, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.tertiary) }
                 step.warnings.forEach { Bullet(it, MaterialTheme.colorScheme.error) }
-                if (step.routes.size > 1) {
+                // The core says when a route must be chosen first (per action).
+                if (step.actions.any { it.chooseRoute }) {
                     Text(s.routeTitle, style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.primary)
                     step.routes.forEach { r ->
                         Row(

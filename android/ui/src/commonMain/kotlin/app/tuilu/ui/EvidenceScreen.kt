@@ -134,7 +134,7 @@ private fun EvidenceCard(row: EvidenceRowRecord, thumb: ImageBitmap?, actions: @
             }
             Column(Modifier.padding(start = 12.dp).weight(1f), verticalArrangement = Arrangement.spacedBy(2.dp)) {
                 Text(row.fileName, style = MaterialTheme.typography.titleSmall, fontWeight = FontWeight.SemiBold, maxLines = 1)
-                Text("${row.kindLabel} · ${row.sizeText}", style = MaterialTheme.typography.bodySmall)
+                Text(row.detail, style = MaterialTheme.typography.bodySmall)
                 Text(row.capturedText, style = MaterialTheme.typography.bodySmall)
                 Text("SHA-256 ${row.shortHash}", style = MaterialTheme.typography.labelSmall, fontFamily = FontFamily.Monospace, color = MaterialTheme.colorScheme.onSurfaceVariant)
                 if (row.note.isNotBlank()) Text(row.note, style = MaterialTheme.typography.bodySmall)

@@ -111,12 +111,8 @@ private fun CaseCard(card: CaseCardRecord, s: Strings, onClick: () -> Unit) {
             card.nextAction?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
             card.nextDeadline?.let { d ->
                 val color = if (d.overdue) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurface
-                Text(
-                    listOfNotNull(card.nextDeadlineStep, d.relative).joinToString(" · "),
-                    style = MaterialTheme.typography.titleSmall,
-                    color = color,
-                    fontWeight = FontWeight.SemiBold,
-                )
+                Text(d.headline, style = MaterialTheme.typography.titleSmall, color = color, fontWeight = FontWeight.SemiBold)
+                card.nextDeadlineStep?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
                 Text(d.text, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
             }
             Row(verticalAlignment = Alignment.CenterVertically) {

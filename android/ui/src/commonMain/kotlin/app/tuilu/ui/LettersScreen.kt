@@ -48,7 +48,7 @@ fun LettersScreen(view: LettersViewRecord, s: Strings, onBack: () -> Unit, onOpe
                     ) {
                         Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
                             Text("${l.number}. ${l.title}", style = MaterialTheme.typography.titleMedium, fontWeight = FontWeight.SemiBold)
-                            Text("${l.kindLabel} · ${l.stepText}", style = MaterialTheme.typography.bodySmall)
+                            Text(l.detail, style = MaterialTheme.typography.bodySmall)
                             Text(
                                 l.statusText,
                                 style = MaterialTheme.typography.labelLarge,

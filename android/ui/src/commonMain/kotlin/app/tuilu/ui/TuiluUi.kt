@@ -21,6 +21,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.unit.dp
 import app.tuilu.core.TuiluScreens
 import app.tuilu.core.uniffi.AppException
+import app.tuilu.core.uniffi.BackupErrorKind
 import app.tuilu.core.uniffi.BackupRecord
 import app.tuilu.core.uniffi.BackupSectionRecord
 import app.tuilu.core.uniffi.BundlePreviewRecord
@@ -540,7 +541,7 @@ class TuiluController(
             val done = try {
                 screens.restoreBackup(d.file.path, d.passphrase, replace) { p -> progress(strings.restoring, p.fraction.toFloat()) }
             } catch (e: AppException.Backup) {
-                if (e.kind != "vault_has_cases") throw e
+                if (e.kind != BackupErrorKind.VAULT_HAS_CASES) throw e
                 backupDialog = d.copy(replaceAsk = e.userMessage)
                 return@long
             }
