@@ -20,7 +20,6 @@ import androidx.activity.ComponentActivity
 import androidx.activity.result.PickVisualMediaRequest
 import androidx.activity.result.contract.ActivityResultContracts
 import androidx.core.content.FileProvider
-import app.tuilu.core.uniffi.EffectRecord
 import app.tuilu.core.uniffi.EventRecord
 import app.tuilu.core.uniffi.PlatformStateRecord
 import app.tuilu.core.uniffi.UpdateRecord
@@ -99,11 +98,7 @@ class AndroidEffects(private val activity: ComponentActivity, private val vm: Ap
     // and performs the effects that come back (AndroidShell).
     override fun platformState(inForeground: Boolean): PlatformStateRecord = app.shell.platform(inForeground)
 
-    override fun performEffects(update: UpdateRecord): List<EventRecord> {
-        val refused = app.shell.perform(update).map { (token, failure) -> EventRecord.EffectFailed(token, failure) }
-        val posted = update.effects.filterIsInstance<EffectRecord.PostNow>().map { it.notification.token }
-        return refused + if (posted.isEmpty()) emptyList() else listOf(EventRecord.NotificationsDelivered(posted))
-    }
+    override fun performEffects(update: UpdateRecord): List<EventRecord> = app.shell.perform(update)
 
     override fun openSettings(page: SettingsPage) {
         val pkg = activity.packageName

@@ -6,83 +6,73 @@ import android.content.Context
 import android.content.Intent
 import android.os.Build
 import androidx.core.app.NotificationManagerCompat
-import app.tuilu.core.uniffi.AlarmTiming
-import app.tuilu.core.uniffi.EffectFailure
-import app.tuilu.core.uniffi.EffectRecord
+import app.tuilu.core.uniffi.CategorySetupRecord
 import app.tuilu.core.uniffi.EventRecord
 import app.tuilu.core.uniffi.NotificationEffectRecord
-import app.tuilu.core.uniffi.Os
 import app.tuilu.core.uniffi.PlatformStateRecord
 import app.tuilu.core.uniffi.UpdateRecord
+import app.tuilu.ui.reminders.Alarms
+import app.tuilu.ui.reminders.PlatformFacts
+import app.tuilu.ui.reminders.ReminderEffects
+import app.tuilu.ui.reminders.ReminderEvents
+import app.tuilu.ui.reminders.ScheduledStore
+import java.time.Instant
 
 /**
- * The Android side of the core's one way in (`TuiluScreens.handle`): reads what the
- * platform allows and holds, sends one event, and performs the effects that come back, in
- * order (schedule with the core's timing, post now, cancel), keeps the core's record of
- * the tokens held, and registers the channels it names. It decides nothing itself: not
- * which reminders, not exact or windowed, not what a button does.
+ * The Android side of the core's one way in (`TuiluScreens.handle`). The loop itself (send
+ * one event, perform the effects in order, report refusals and notifications posted now as
+ * the next events, keep the core's record of the tokens held) is android/ui's
+ * [ReminderEvents] and [ReminderEffects], the same code the desktop UI tests run; this
+ * class only reads what the platform allows and holds, and is the [Alarms] they drive:
+ * AlarmManager with the core's timing, NotificationManager, the channels the core names.
+ * It decides nothing itself: not which reminders, not exact or windowed, not what a button does.
  */
-class AndroidShell(private val context: Context, private val app: TuiluApplication) {
+class AndroidShell(private val context: Context, private val app: TuiluApplication) : Alarms {
     private val alarms = context.getSystemService(AlarmManager::class.java)
+    private val held = object : ScheduledStore {
+        override fun load() = app.store.load().toList()
+        override fun save(tokens: List<String>) = app.store.save(tokens.toSet())
+    }
+    private val effects = ReminderEffects(this, held)
+    // Lazy: the vault opens on the first event, off the main thread, not when the shell is made.
+    private val events by lazy { ReminderEvents(app.screens, effects::perform) { fg -> platform(fg) } }
 
     /** What the platform allows and holds now. */
-    fun platform(inForeground: Boolean = false) = PlatformStateRecord(
-        os = Os.Android(Build.VERSION.SDK_INT.toUInt()),
+    fun platform(inForeground: Boolean = false): PlatformStateRecord = PlatformFacts(
+        sdk = Build.VERSION.SDK_INT,
         notificationsAllowed = NotificationManagerCompat.from(context).areNotificationsEnabled(),
         exactAlarmsAllowed = Build.VERSION.SDK_INT < 31 || canScheduleExactAlarms(),
-        pendingLimit = PENDING_LIMIT,
-        scheduled = app.store.load().toList(),
-        inForeground = inForeground,
-    )
+    ).state(held.load(), inForeground)
 
     @androidx.annotation.RequiresApi(31)
     private fun canScheduleExactAlarms() = alarms.canScheduleExactAlarms()
 
-    /** Sends [event] to the core and performs its update. */
-    suspend fun send(event: EventRecord, inForeground: Boolean = false): UpdateRecord {
-        val update = app.screens.handle(event, platform(inForeground))
-        val failed = perform(update)
-        // An alarm the system refused goes back to the core, which plans around it.
-        for ((token, failure) in failed) {
-            perform(app.screens.handle(EventRecord.EffectFailed(token, failure), platform(inForeground)))
-        }
-        return update
+    /** Sends [event] to the core and performs its update (and the follow-ups it causes). */
+    suspend fun send(event: EventRecord, inForeground: Boolean = false): UpdateRecord = events.on(event, inForeground)
+
+    /** Performs an update's effects in order; returns the events that follow (refusals, posts). */
+    fun perform(update: UpdateRecord): List<EventRecord> = effects.perform(update)
+
+    override fun setExact(token: String, at: Instant, notification: NotificationEffectRecord) {
+        alarms.setExactAndAllowWhileIdle(AlarmManager.RTC_WAKEUP, at.toEpochMilli(), alarmIntent(token, notification))
     }
 
-    /** Performs an update's effects in order; returns the ones the system refused. */
-    fun perform(update: UpdateRecord): List<Pair<String, EffectFailure>> {
-        update.categories?.let { Notifications.register(context, it) }
-        val failed = mutableListOf<Pair<String, EffectFailure>>()
-        for (effect in update.effects) {
-            when (effect) {
-                is EffectRecord.Schedule -> schedule(effect.notification)?.let { failed += effect.notification.token to it }
-                is EffectRecord.PostNow -> Notifications.post(context, effect.notification)
-                is EffectRecord.Cancel -> {
-                    alarms.cancel(alarmIntent(effect.token, null))
-                    Notifications.cancel(context, effect.token)
-                }
-            }
-        }
-        update.remindersHeld?.let { app.store.save(it.toSet()) }
-        return failed
+    override fun setWindow(token: String, start: Instant, end: Instant, notification: NotificationEffectRecord) {
+        val from = start.toEpochMilli()
+        alarms.setWindow(AlarmManager.RTC_WAKEUP, from, end.toEpochMilli() - from, alarmIntent(token, notification))
     }
 
-    private fun schedule(n: NotificationEffectRecord): EffectFailure? = try {
-        val op = alarmIntent(n.token, n)
-        when (val timing = n.timing) {
-            AlarmTiming.Exact -> alarms.setExactAndAllowWhileIdle(AlarmManager.RTC_WAKEUP, n.fireAt.toEpochMilli(), op)
-            is AlarmTiming.Window -> {
-                val start = timing.start.toEpochMilli()
-                alarms.setWindow(AlarmManager.RTC_WAKEUP, start, n.fireAt.toEpochMilli() - start, op)
-            }
-        }
-        null
-    } catch (_: SecurityException) {
-        // Android 12+: exact alarms were revoked after the state was read.
-        EffectFailure.PERMISSION_MISSING
-    } catch (_: IllegalStateException) {
-        // The system's limit of alarms per app (500).
-        EffectFailure.ALARM_REFUSED
+    override fun post(notification: NotificationEffectRecord) {
+        Notifications.post(context, notification)
+    }
+
+    override fun cancel(token: String) {
+        alarms.cancel(alarmIntent(token, null))
+        Notifications.cancel(context, token)
+    }
+
+    override fun registerCategories(categories: List<CategorySetupRecord>) {
+        Notifications.register(context, categories)
     }
 
     /** The alarm of [token]; the intent carries what the notification shows. */
@@ -105,10 +95,6 @@ class AndroidShell(private val context: Context, private val app: TuiluApplicati
         }
     }
 
-    companion object {
-        /** Android's limit of pending alarms per app. */
-        val PENDING_LIMIT: UInt = 500u
-    }
 }
 
 /** The data URI that makes each reminder's PendingIntent its own (tokens contain '#'). */

@@ -1,6 +1,7 @@
 package app.tuilu.ui.reminders
 
 import app.tuilu.core.uniffi.AlarmTiming
+import app.tuilu.core.uniffi.CategorySetupRecord
 import app.tuilu.core.uniffi.EffectFailure
 import app.tuilu.core.uniffi.EffectRecord
 import app.tuilu.core.uniffi.EventRecord
@@ -20,6 +21,9 @@ interface Alarms {
     fun post(notification: NotificationEffectRecord)
 
     fun cancel(token: String)
+
+    /** Registers the notification channels the core names (at launch, after a language change). */
+    fun registerCategories(categories: List<CategorySetupRecord>) {}
 }
 
 /** Android cannot list its alarms: the tokens the core last said the phone holds (SharedPreferences). */
@@ -38,6 +42,7 @@ class ReminderEffects(private val alarms: Alarms, private val store: ScheduledSt
     fun perform(update: UpdateRecord): List<EventRecord> {
         val followUps = mutableListOf<EventRecord>()
         val posted = mutableListOf<String>()
+        update.categories?.let(alarms::registerCategories)
         for (effect in update.effects) {
             when (effect) {
                 is EffectRecord.Cancel -> alarms.cancel(effect.token)
