@@ -403,6 +403,11 @@ fn deadline_li(d: &DeadlineStory, rule: Option<&RuleSource>, now: DateTime<Utc>)
             "… 尚未到期（截至导出时）".to_string(),
             "not yet reached at the export".to_string(),
         ),
+        DeadlineOutcome::PastUsual => (
+            "running",
+            "… 已超过通常时间，仍在等待（截至导出时；这个时间不是硬性期限）".to_string(),
+            "past the usual time, still waiting at the export (not a firm limit)".to_string(),
+        ),
     };
     format!(
         "<li class=\"deadline\"><span class=\"when\">{} </span><span class=\"what\">\
