@@ -539,13 +539,25 @@ fn duration_text(lang: Lang, d: &tuilu_core::rules::pack::DurationDef) -> String
         (detail, tuilu_core::text::Text::new("", ""))
     };
     let label = d.sense().label();
-    match lang {
+    // An end that is not firm: the usual time, and the words saying it can be longer.
+    let (usual, open) = match d.open_end_text() {
+        Some(o) => (t(lang, "通常", "usually "), o.get(lang)),
+        None => ("", ""),
+    };
+    let mut line = match lang {
         Lang::Zh => format!(
-            "{}：{range}{}（自{}起算）",
+            "{}：{usual}{range}{}（自{}起算）",
             label.zh, unit.zh, d.starts_on.zh
         ),
-        Lang::En => format!("{}: {range}{} (from {})", label.en, unit.en, d.starts_on.en),
+        Lang::En => format!(
+            "{}: {usual}{range}{} (from {})",
+            label.en, unit.en, d.starts_on.en
+        ),
+    };
+    if !open.is_empty() {
+        let _ = write!(line, "{}{open}", t(lang, "；", "; "));
     }
+    line
 }
 
 /// "〔待确认：取决于「由谁发起取消？」〕": the open questions by their prompts.
@@ -648,6 +660,24 @@ fn answer_kind(lang: Lang, kind: FactType) -> &'static str {
 /// window; the other end of a range, and an estimate note.
 pub fn deadline_text(lang: Lang, sense: TimeSense, d: &Deadline) -> String {
     let fmt = |t: &chrono::DateTime<chrono::FixedOffset>| t.format("%Y-%m-%d %H:%M:%S").to_string();
+    if d.open_end.is_some() {
+        // Not a limit: when it usually ends, and why it can be later.
+        let mut line = match lang {
+            Lang::Zh => format!("通常结束于：{} 北京时间", fmt(&d.deadline_beijing)),
+            Lang::En => format!("Usually over by: {} Beijing time", fmt(&d.deadline_beijing)),
+        };
+        if d.earliest_utc != d.deadline_utc {
+            let _ = match lang {
+                Lang::Zh => write!(line, "（最早 {}）", fmt(&d.earliest_beijing)),
+                Lang::En => write!(line, " (earliest {})", fmt(&d.earliest_beijing)),
+            };
+        }
+        let _ = match lang {
+            Lang::Zh => write!(line, "，不是截止"),
+            Lang::En => write!(line, ", not a deadline"),
+        };
+        return line;
+    }
     let label = sense.end_label();
     let mut line = match lang {
         Lang::Zh => format!("{}：{} 北京时间", label.zh, fmt(&d.deadline_beijing)),
@@ -774,10 +804,15 @@ fn render_step(
     }
     if let Some(e) = &s.escalation {
         // What "the period is over" means depends on the period's sense.
-        let label = match s.duration.as_ref().map(|d| d.sense()) {
-            Some(TimeSense::Deadline) | None => t(lang, "逾期未果：", "If no answer: "),
-            Some(TimeSense::Window) => t(lang, "错过期限：", "If you miss it: "),
-            Some(TimeSense::Earliest | TimeSense::MinimumPeriod | TimeSense::Lapse) => {
+        let label = match s
+            .duration
+            .as_ref()
+            .map(|d| (d.sense(), d.open_end.is_some()))
+        {
+            Some((_, true)) => t(lang, "超过通常时间仍无结果：", "Past the usual time: "),
+            Some((TimeSense::Deadline, false)) | None => t(lang, "逾期未果：", "If no answer: "),
+            Some((TimeSense::Window, false)) => t(lang, "错过期限：", "If you miss it: "),
+            Some((TimeSense::Earliest | TimeSense::MinimumPeriod | TimeSense::Lapse, false)) => {
                 t(lang, "期满之后：", "When it is over: ")
             }
         };

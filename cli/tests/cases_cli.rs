@@ -350,3 +350,121 @@ fn deleting_a_case_removes_its_evidence_and_says_so() {
     let log = ok_json(&vault, &["evidence", "verify"]);
     assert_eq!(log["intact"], true, "{log}");
 }
+
+/// Issue 27 N2 through the CLI: a guild exit with a dispute. `plan --from` says the 1–3
+/// working days are the usual time and a dispute makes it longer (no 截止), the case can
+/// be followed in order (dispute, then the request), and four working days after the
+/// request the case shows the usual time passed, with no "已逾期", no ‼ and no escalation
+/// to customer service; the case list is not flagged overdue and no reminder is due.
+#[test]
+fn a_guild_dispute_makes_the_review_open_ended_in_plan_and_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path();
+    let facts = [
+        "--fact",
+        "has_unsettled_earnings=是",
+        "--fact",
+        "has_dispute=是",
+        "--fact",
+        "has_violation_record=否",
+        "--fact",
+        "contract_ended=是",
+    ];
+    let mut args = vec![
+        "plan",
+        "douyin.guild-exit",
+        "--from",
+        "2026-09-30T17:00:00+08:00",
+    ];
+    args.extend(facts);
+    let out = tuilu(vault, &args);
+    assert!(out.status.success());
+    let plan = String::from_utf8(out.stdout).unwrap();
+    let submit = &plan[plan.find("在App内提交退出公会申请 [").unwrap()..];
+    let submit = &submit[..submit.find("\n 7.").unwrap()];
+    assert!(
+        submit.contains(
+            "处理时限：通常1–3个工作日（自退出申请提交起算）；有纠纷会延长，来源没有说明延长多久"
+        ),
+        "{submit}"
+    );
+    assert!(submit.contains("通常结束于："), "{submit}");
+    assert!(
+        !submit.contains("截止：") && !submit.contains("逾期未果"),
+        "{submit}"
+    );
+    assert!(plan.contains("来源没有说明顺序"), "{plan}");
+
+    let mut args = vec![
+        "--now",
+        "2026-09-29T16:00:00+08:00",
+        "case",
+        "new",
+        "douyin.guild-exit",
+    ];
+    args.extend(facts);
+    args.push("--json");
+    let out = tuilu(vault, &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    // Submitting before the dispute is settled is refused; after it, accepted.
+    let before = [
+        "check_account_status",
+        "backup_data",
+        "read_contract_and_negotiate",
+        "record_communications",
+    ];
+    let now = ["--now", "2026-09-30T16:30:00+08:00"];
+    for s in before {
+        let out = tuilu(vault, &[&now[..], &["step", &id, s, "done"]].concat());
+        assert!(
+            out.status.success(),
+            "{s}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let err = fails(
+        vault,
+        &[&now[..], &["step", &id, "submit_exit", "submit"]].concat(),
+    );
+    assert!(err.contains("先解决收益或合同纠纷"), "{err}");
+    for (s, a) in [("resolve_dispute", "done"), ("submit_exit", "submit")] {
+        let out = tuilu(
+            vault,
+            &[
+                &["--now", "2026-09-30T17:30:00+08:00"][..],
+                &["step", &id, s, a, "--at", "2026-09-30T17:00:00+08:00"],
+            ]
+            .concat(),
+        );
+        assert!(
+            out.status.success(),
+            "{s}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let late = ["--now", "2026-10-12T10:00:00+08:00"];
+    let out = tuilu(vault, &[&late[..], &["case", "show", &id]].concat());
+    let show = String::from_utf8(out.stdout).unwrap();
+    assert!(show.contains("已超过通常时间，仍在等待"), "{show}");
+    assert!(
+        show.contains("有纠纷会延长，来源没有说明延长多久"),
+        "{show}"
+    );
+    assert!(!show.contains("逾期 ") && !show.contains('‼'), "{show}");
+    assert!(!show.contains("逾期未答复"), "{show}");
+    let out = tuilu(vault, &[&late[..], &["case", "list"]].concat());
+    let list = String::from_utf8(out.stdout).unwrap();
+    assert!(!list.contains("已逾期"), "{list}");
+    let out = tuilu(
+        vault,
+        &[&late[..], &["reminders", "--tz", "Asia/Shanghai"]].concat(),
+    );
+    let reminders = String::from_utf8(out.stdout).unwrap();
+    assert!(!reminders.contains("提交退出公会申请"), "{reminders}");
+}

@@ -351,7 +351,7 @@ fn a_user_can_flag_a_rule_as_outdated_and_see_it_in_the_plan() {
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&run(&["plan", "douyin.guild-exit"]));
     assert!(
-        text.contains("⚑ 你已标记此规则可能过时（v1.2.0）：现在要人脸识别"),
+        text.contains("⚑ 你已标记此规则可能过时（v1.2.1）：现在要人脸识别"),
         "{text}"
     );
     let v: serde_json::Value =

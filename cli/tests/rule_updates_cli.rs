@@ -64,10 +64,10 @@ fn packs_dir(root: &Path, version: &str) -> PathBuf {
         .join("../core/rules")
         .join(format!("{GUILD}.toml"));
     let text = std::fs::read_to_string(src).unwrap();
-    assert!(text.contains("version = \"1.2.0\""));
+    assert!(text.contains("version = \"1.2.1\""));
     std::fs::write(
         dir.join(format!("{GUILD}.toml")),
-        text.replace("version = \"1.2.0\"", &format!("version = \"{version}\"")),
+        text.replace("version = \"1.2.1\"", &format!("version = \"{version}\"")),
     )
     .unwrap();
     std::fs::write(
@@ -340,12 +340,12 @@ fn an_update_from_a_local_server_installs_a_newer_pack_and_cases_keep_their_vers
 
     let case: Value = serde_json::from_str(&ok(&vault, &["case", "new", GUILD, "--json"])).unwrap();
     let id = case["id"].as_str().unwrap().to_string();
-    assert_eq!(pack_version_of_case(&vault, &id), "1.2.0");
+    assert_eq!(pack_version_of_case(&vault, &id), "1.2.1");
 
     let said = ok(&vault, &["rules", "update", &url, "--trust", s(&pk)]);
     assert!(said.contains("已安装 1 个规则包更新"), "{said}");
     assert!(
-        said.contains("「抖音：退出公会」1.2.0 → 1.3.0：客服入口改名"),
+        said.contains("「抖音：退出公会」1.2.1 → 1.3.0：客服入口改名"),
         "{said}"
     );
     let list: Value = serde_json::from_str(&ok(&vault, &["scenarios", "--json"])).unwrap();
@@ -366,12 +366,12 @@ fn an_update_from_a_local_server_installs_a_newer_pack_and_cases_keep_their_vers
     assert!(status.contains("上次检查："), "{status}");
     assert!(status.contains("安装了 1 个规则包更新"), "{status}");
     assert!(
-        status.contains("「抖音：退出公会」1.2.0 → 1.3.0：客服入口改名"),
+        status.contains("「抖音：退出公会」1.2.1 → 1.3.0：客服入口改名"),
         "{status}"
     );
 
-    // The case keeps 1.2.0 until the user upgrades it.
-    assert_eq!(pack_version_of_case(&vault, &id), "1.2.0");
+    // The case keeps 1.2.1 until the user upgrades it.
+    assert_eq!(pack_version_of_case(&vault, &id), "1.2.1");
     ok(&vault, &["case", "upgrade", &id]);
     assert_eq!(pack_version_of_case(&vault, &id), "1.3.0");
 
@@ -406,7 +406,7 @@ fn a_redirect_to_another_host_is_refused_and_nothing_is_installed() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|s| s["id"] == GUILD && s["version"] == "1.2.0"));
+        .any(|s| s["id"] == GUILD && s["version"] == "1.2.1"));
     assert!(!vault.join("packs/updates/current").exists());
 }
 

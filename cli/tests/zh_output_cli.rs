@@ -46,31 +46,7 @@ fn bundle_index(zip: &Path) -> String {
 
 /// Every pack id, step id, fact id and option value: words a Chinese user must not see.
 fn forbidden_words(vault: &Path) -> BTreeSet<String> {
-    let mut words: BTreeSet<String> = [
-        "bool",
-        "enum",
-        "money",
-        "integer",
-        "datetime",
-        "days",
-        "hours",
-        "minutes",
-        "diamonds",
-        "working_days",
-        "natural_days",
-        "deadline",
-        "earliest",
-        "minimum_period",
-        "window",
-        "lapse",
-        "catch_up",
-        "follow_up",
-        "waiting_period_end",
-        "CNY",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut words: BTreeSet<String> = ENGLISH_WORDS.iter().map(|s| s.to_string()).collect();
     let list = json(vault, &["scenarios"]);
     for sc in list.as_array().unwrap() {
         let id = sc["id"].as_str().unwrap();
@@ -100,19 +76,56 @@ thread_local! {
     static FOUND: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// English type, unit and sense words, fine in the English half of the bilingual bundle
+/// index ("deadline: …") but not ids.
+const ENGLISH_WORDS: [&str; 20] = [
+    "bool",
+    "enum",
+    "money",
+    "integer",
+    "datetime",
+    "days",
+    "hours",
+    "minutes",
+    "diamonds",
+    "working_days",
+    "natural_days",
+    "deadline",
+    "earliest",
+    "minimum_period",
+    "window",
+    "lapse",
+    "catch_up",
+    "follow_up",
+    "waiting_period_end",
+    "CNY",
+];
+
 /// The bundle's index is bilingual by design (each label in Chinese and English, for
-/// whoever receives it): English words are expected there, ids are not. The pack line
-/// and the stored file names (`01_<step>_<time>_<name>`) are left as they are for now
-/// (evidence format, issue 31).
-fn scan_bundle_index(what: &str, index: &str) {
+/// whoever receives it): English words are expected there, ids are not — no pack, step or
+/// fact id, option value or snake_case word, in the pack line and the stored file names
+/// (`files/01_<time>_<the user's name>`) too, and no media type (`image/png`).
+fn scan_bundle_index(what: &str, index: &str, words: &BTreeSet<String>) {
     for line in index.lines() {
-        if line.contains("Rule pack") {
-            continue;
+        if line.contains("sha256sum") || line.contains("tuilu ") {
+            continue; // a command the reader types
         }
-        for token in line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-            let stored_name =
-                token.len() > 3 && token.as_bytes()[..2].iter().all(u8::is_ascii_digit);
-            if token.contains('_') && !stored_name {
+        for mime in ["image/", "text/", "video/", "audio/", "application/"] {
+            if line.contains(mime) {
+                FOUND.with(|f| f.borrow_mut().push(format!("{what}: `{mime}` in: {line}")));
+            }
+        }
+        for token in
+            line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-'))
+        {
+            let token = token.trim_matches(|c| c == '.' || c == '-');
+            let snake = token.contains('_') && token.chars().any(|c| c.is_ascii_lowercase());
+            // An option value or id that is one plain English word ("client", "fans") is
+            // English in the English half; ids with separators are never words.
+            let id = words.contains(token)
+                && !ENGLISH_WORDS.contains(&token)
+                && token.contains(['_', '.', '-']);
+            if snake || id {
                 FOUND.with(|f| f.borrow_mut().push(format!("{what}: `{token}` in: {line}")));
             }
         }
@@ -158,7 +171,8 @@ fn chinese_output_of_every_command_shows_no_ids_types_or_english_units() {
             let _ = run(&vault, &["step", &id, step, "done"]);
             let _ = run(&vault, &["step", &id, step, "submit"]);
         }
-        let file = dir.path().join(format!("{scenario}.txt"));
+        // The user's own file name: the index shows it as the user gave it.
+        let file = dir.path().join(format!("截图说明{scanned}.txt"));
         std::fs::write(&file, "截图说明").unwrap();
         let first = show["steps"][0]["id"].as_str().unwrap();
         let _ = run(&vault, &["evidence", "add", &id, s(&file), "--step", first]);
@@ -190,7 +204,11 @@ fn chinese_output_of_every_command_shows_no_ids_types_or_english_units() {
         let out = text(run(&vault, &["evidence", "export", &id, "-o", s(&zip)]));
         scan(&format!("{scenario} export"), &out, &words);
         assert!(zip.exists(), "{scenario}: {out}");
-        scan_bundle_index(&format!("{scenario} bundle index"), &bundle_index(&zip));
+        scan_bundle_index(
+            &format!("{scenario} bundle index"),
+            &bundle_index(&zip),
+            &words,
+        );
         scanned += 1;
     }
     scan("reminders", &text(ok(&vault, &["reminders"])), &words);

@@ -964,6 +964,143 @@ fn a_wait_steps_time_picker_asks_about_its_clock_not_a_submission() {
     assert!(!labels.iter().any(|l| l.contains("退回")), "{labels:?}");
 }
 
+/// Issue 27 N2: a guild exit with a dispute and unsettled earnings can be followed in
+/// order (the dispute step comes before the request it unblocks), and the dispute makes
+/// the 1–3 working-day review open-ended ("有纠纷会延长", no length given): on day 4 the
+/// case shows the usual time passed, never "已逾期", no escalation that sends the user to
+/// customer service as if the limit were firm, and no deadline reminders. Without a
+/// dispute the same day is overdue.
+#[test]
+fn a_dispute_makes_the_guild_review_open_ended_and_the_steps_follow_in_order() {
+    let (_d, app) = open();
+    let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
+    let answers = |dispute: &str| {
+        vec![
+            Answer::new("has_unsettled_earnings", dispute),
+            Answer::new("has_dispute", dispute),
+            Answer::new("has_violation_record", "否"),
+            Answer::new("contract_ended", "是"),
+        ]
+    };
+    let case = app
+        .create_case(&c, "douyin.guild-exit", &answers("是"))
+        .unwrap();
+    // Nothing in the way: earnings settled, no dispute.
+    let calm = app
+        .create_case(&c, "douyin.guild-exit", &answers("否"))
+        .unwrap();
+    let pos = |id: &str| case.steps.iter().position(|s| s.id == id).unwrap();
+    assert!(pos("resolve_dispute") < pos("submit_exit"));
+    for (id, case_id) in ["check_account_status", "backup_data"]
+        .iter()
+        .chain(&["read_contract_and_negotiate", "record_communications"])
+        .flat_map(|s| [(*s, &case.id), (*s, &calm.id)])
+    {
+        app.step_action(&c, case_id, id, StepAction::Done, None, None, None)
+            .unwrap();
+    }
+    // Submitting is locked until the dispute (and so the earnings) is settled.
+    let screen = app.case_screen(&c, &case.id).unwrap();
+    let submit = screen.steps.iter().find(|s| s.id == "submit_exit").unwrap();
+    assert!(submit.locked_reason.is_some());
+    let step = screen
+        .steps
+        .iter()
+        .find(|s| s.id == "resolve_dispute")
+        .unwrap();
+    assert!(step.locked_reason.is_none(), "{:?}", step.locked_reason);
+    assert!(
+        step.instructions.contains("来源没有说明顺序"),
+        "{}",
+        step.instructions
+    );
+    app.step_action(
+        &c,
+        &case.id,
+        "resolve_dispute",
+        StepAction::Done,
+        None,
+        None,
+        None,
+    )
+    .unwrap();
+    // Before the clock runs: the usual time and the words that it can be longer.
+    let screen = app.case_screen(&c, &case.id).unwrap();
+    let submit = screen.steps.iter().find(|s| s.id == "submit_exit").unwrap();
+    assert!(submit.locked_reason.is_none(), "{:?}", submit.locked_reason);
+    let timing = submit.timing.as_deref().unwrap();
+    assert!(timing.contains("通常"), "{timing}");
+    assert!(
+        timing.contains("有纠纷会延长，来源没有说明延长多久"),
+        "{timing}"
+    );
+    // Submitted on Wednesday 2026-09-30; 1–3 working days over National Day end on
+    // 10-10 for both cases.
+    let c = ctx(Lang::Zh, "2026-09-30T09:30:00Z");
+    for id in [&case.id, &calm.id] {
+        app.step_action(
+            &c,
+            id,
+            "submit_exit",
+            StepAction::Submit,
+            Some(t("2026-09-30T09:00:00Z")),
+            None,
+            None,
+        )
+        .unwrap();
+    }
+    let late = ctx(Lang::Zh, "2026-10-12T02:00:00Z");
+    let screen = app.case_screen(&late, &case.id).unwrap();
+    let submit = screen.steps.iter().find(|s| s.id == "submit_exit").unwrap();
+    let d = submit.deadline.as_ref().unwrap();
+    assert!(!d.overdue);
+    assert!(!submit.overdue);
+    assert_eq!(d.relative, "已超过通常时间，仍在等待");
+    assert!(
+        !d.text.contains("逾期") && !d.text.contains("截止"),
+        "{}",
+        d.text
+    );
+    assert!(
+        d.text.contains("至 2026-10-10 23:59（北京时间）之间"),
+        "{}",
+        d.text
+    );
+    assert!(
+        d.text.contains("有纠纷会延长，来源没有说明延长多久"),
+        "{}",
+        d.text
+    );
+    assert_eq!(screen.overdue_count, 0);
+    // The escalation, when read, does not send the user to customer service.
+    let e = submit.escalation.as_deref().unwrap();
+    assert!(!e.contains("客服"), "{e}");
+    assert!(e.contains("不算逾期"), "{e}");
+    let en = app
+        .case_screen(&ctx(Lang::En, "2026-10-12T02:00:00Z"), &case.id)
+        .unwrap();
+    let d_en = en
+        .steps
+        .iter()
+        .find(|s| s.id == "submit_exit")
+        .unwrap()
+        .deadline
+        .clone()
+        .unwrap();
+    assert_eq!(d_en.relative, "past the usual time, still waiting");
+    // Home: the disputed case is not overdue, the calm one is.
+    let home = app.home(&late).unwrap();
+    let row = |id: &str| home.cases.iter().find(|h| h.id == id).unwrap();
+    assert!(!row(&case.id).overdue);
+    assert!(row(&calm.id).overdue);
+    // No "截止日" / "已过截止时间" reminders for the open-ended review; the calm case gets
+    // them.
+    let sync = app.reminder_sync(&c, &[]).unwrap();
+    let text = format!("{:?}", sync.schedule);
+    assert!(text.contains(&calm.id), "{text}");
+    assert!(!text.contains(&case.id), "{text}");
+}
+
 /// The lines the apps used to join themselves come joined from the core, punctuated for
 /// the language: the deadline's headline ("答复期限：还剩…" / "…: …"), an evidence row's
 /// and a letter card's second line. English never carries ：，；「」.

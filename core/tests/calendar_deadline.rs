@@ -15,6 +15,7 @@ fn dur(unit: DurationUnit, min: u32, max: u32) -> DurationDef {
         after: Vec::new(),
         from_fact: None,
         as_said: Text::default(),
+        open_end: None,
     }
 }
 

@@ -163,7 +163,7 @@ fn bundle_has_originals_manifest_sums_log_and_index() {
         .iter()
         .find(|i| i["original_name"] == "充值记录.png")
         .unwrap();
-    assert_eq!(png["path"], "files/01_s1_20240501-143000_充值记录.png");
+    assert_eq!(png["path"], "files/01_20240501-143000_充值记录.png");
     assert_eq!(manifest["case"], serde_json::to_value(snapshot()).unwrap());
     assert_eq!(manifest["case_id"], "c");
     assert_eq!(manifest["exported_at"], "2024-05-01T06:30:00.000Z");

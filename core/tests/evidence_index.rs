@@ -376,7 +376,7 @@ fn index_tells_the_case_golden() {
     assert!(text.contains("2026-09-30 17:00  提交 submitted"));
     assert!(text.contains("2026-10-10 届满"));
     assert!(text.contains("✗ 已过期：截至导出时仍无结果"));
-    assert!(text.contains("复核于 2026-11-21"));
+    assert!(text.contains("复核于 2026-12-07"));
     assert!(text.contains("官方流程通常需1-3个工作日审核"));
     assert_eq!(
         text.matches("#2 退出申请已提交.png").count(),
@@ -488,7 +488,7 @@ fn chromium_renders_and_prints_the_timeline_and_thumbnails() {
         "2026-09-30 17:00",
         "2026-10-10",
         "已过期",
-        "复核于 2026-11-21",
+        "复核于 2026-12-07",
         "退出申请已提交.png",
         "与公会的聊天记录.txt",
     ] {

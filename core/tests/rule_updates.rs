@@ -167,7 +167,7 @@ fn open() -> (tempfile::TempDir, App) {
 fn a_signed_release_installs_the_newer_packs_and_survives_a_restart() {
     let (t, app) = open();
     let k = key();
-    assert_eq!(version_of(&app, GUILD).as_deref(), Some("1.2.0"));
+    assert_eq!(version_of(&app, GUILD).as_deref(), Some("1.2.1"));
     let view = app
         .install_rule_update_trusting(&c(), &guild_release(&k, "1.3.0"), &trusting(&k))
         .unwrap();
@@ -179,7 +179,7 @@ fn a_signed_release_installs_the_newer_packs_and_survives_a_restart() {
     );
     assert_eq!(
         view.changes,
-        vec!["「抖音：退出公会」1.2.0 → 1.3.0：复核后更新到 1.3.0".to_string()]
+        vec!["「抖音：退出公会」1.2.1 → 1.3.0：复核后更新到 1.3.0".to_string()]
     );
     assert_eq!(version_of(&app, GUILD).as_deref(), Some("1.3.0"));
     let reopened = App::open(t.path()).unwrap();
@@ -296,7 +296,7 @@ fn the_settings_view_shows_versions_the_last_check_and_the_notes() {
     assert_eq!(v.last_update_text, "最近一次更新：2026-12-07 10:00");
     assert_eq!(
         v.last_update_notes,
-        vec!["「抖音：退出公会」1.2.0 → 1.3.0：复核后更新到 1.3.0".to_string()]
+        vec!["「抖音：退出公会」1.2.1 → 1.3.0：复核后更新到 1.3.0".to_string()]
     );
     let guild = v.packs.iter().find(|l| l.scenario_id == GUILD).unwrap();
     assert_eq!(
@@ -488,12 +488,12 @@ fn a_pack_that_fails_validation_is_refused() {
 fn a_downgrade_or_a_replayed_old_index_is_refused() {
     let (t, app) = open();
     let k = key();
-    // Older than the bundled 1.2.0: the release is behind this app; nothing changes.
+    // Older than the bundled 1.2.1: the release is behind this app; nothing changes.
     let view = app
         .install_rule_update_trusting(&c(), &guild_release(&k, "1.0.9"), &trusting(&k))
         .unwrap();
     assert_eq!(view.outcome, "up_to_date", "{}", view.message);
-    assert_eq!(version_of(&app, GUILD).as_deref(), Some("1.2.0"));
+    assert_eq!(version_of(&app, GUILD).as_deref(), Some("1.2.1"));
 
     // Install 1.4.0 released on 2026-12-07, then replay 1.3.0 released earlier.
     let old = guild_release(&k, "1.3.0");
@@ -699,10 +699,10 @@ fn a_case_keeps_its_pack_version_until_it_is_upgraded() {
     let case = vault
         .create_case(book.get(GUILD).unwrap(), &Default::default(), now)
         .unwrap();
-    assert_eq!(case.pack_version, "1.2.0");
+    assert_eq!(case.pack_version, "1.2.1");
     app.install_rule_update_trusting(&c(), &guild_release(&k, "1.3.0"), &trusting(&k))
         .unwrap();
-    assert_eq!(vault.case(&case.id, now).unwrap().pack_version, "1.2.0");
+    assert_eq!(vault.case(&case.id, now).unwrap().pack_version, "1.2.1");
     let book = app.rule_book().unwrap();
     vault
         .upgrade(&case.id, book.get(GUILD).unwrap(), now)

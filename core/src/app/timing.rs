@@ -70,6 +70,14 @@ pub fn span_text(lang: Lang, d: &DurationDef) -> String {
 pub fn pending_text(lang: Lang, sense: TimeSense, d: &DurationDef) -> String {
     let span = said_span_text(lang, d);
     let start = d.starts_on.get(lang);
+    if let Some(open) = d.open_end_text() {
+        // The end is not firm: the span is the usual time, with the words saying why.
+        let open = open.get(lang);
+        return match lang {
+            Lang::Zh => format!("自{start}起通常 {span}；{open}"),
+            Lang::En => format!("usually {span} from {start}; {open}"),
+        };
+    }
     match (sense, lang) {
         (TimeSense::Deadline, Lang::Zh) => format!("自{start}起，对方应在 {span}内答复"),
         (TimeSense::Deadline, Lang::En) => format!("from {start}, an answer is due within {span}"),
@@ -161,9 +169,36 @@ pub fn deadline_view(
         (TimeSense::Lapse, Lang::En) => format!("lapses by itself at {when}; nothing to do"),
     };
     let reached = now > d.deadline_utc;
-    let overdue = reached && sense.end_is_a_limit();
+    let overdue = reached && sense.end_is_a_limit() && d.open_end.is_none();
+    let (text, relative) = match &d.open_end {
+        // Not a limit: the usual time, the words saying it can be longer, and where it
+        // stands against the usual time (never "已逾期").
+        Some(open) => {
+            let open = open.get(lang);
+            let usual = match (lang, range) {
+                (Lang::Zh, true) => format!("通常在 {} 至 {when}之间", d.earliest_date),
+                (Lang::Zh, false) => format!("通常在 {when}前"),
+                (Lang::En, true) => format!("usually between {} and {when}", d.earliest_date),
+                (Lang::En, false) => format!("usually by {when}"),
+            };
+            let relative = match (lang, reached) {
+                (Lang::Zh, true) => "已超过通常时间，仍在等待".to_string(),
+                (Lang::En, true) => "past the usual time, still waiting".to_string(),
+                (Lang::Zh, false) => format!(
+                    "通常{}",
+                    relative_text(lang, TimeSense::MinimumPeriod, d, now, calendar)
+                ),
+                (Lang::En, false) => format!(
+                    "usually {}",
+                    relative_text(lang, TimeSense::MinimumPeriod, d, now, calendar)
+                ),
+            };
+            let sep = if lang == Lang::Zh { "；" } else { "; " };
+            (format!("{usual}{sep}{open}"), relative)
+        }
+        None => (text, relative_text(lang, sense, d, now, calendar)),
+    };
     let sense_label = sense.label().get(lang).to_string();
-    let relative = relative_text(lang, sense, d, now, calendar);
     let headline = match lang {
         Lang::Zh => format!("{sense_label}：{relative}"),
         Lang::En => format!("{sense_label}: {relative}"),

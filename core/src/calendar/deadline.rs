@@ -56,12 +56,16 @@ pub struct Deadline {
     pub estimated: bool,
     /// Why it is an estimate.
     pub estimate_reason: Option<EstimateReason>,
+    /// The end is not firm (the source says it can be longer, not by how much): the
+    /// deadline is the usual end, never overdue. The words say why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_end: Option<crate::Text>,
 }
 
 impl Deadline {
-    /// Past the deadline at `now`.
+    /// Past the deadline at `now` (never for an end that is not firm).
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
-        now > self.deadline_utc
+        self.open_end.is_none() && now > self.deadline_utc
     }
 }
 
@@ -122,5 +126,6 @@ pub fn step_deadline(
         deadline_beijing,
         estimated,
         estimate_reason,
+        open_end: duration.open_end_text().cloned(),
     })
 }

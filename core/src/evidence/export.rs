@@ -650,24 +650,12 @@ fn write_entries<W: Write + Seek>(
 
     for (i, item) in items.iter().enumerate() {
         let time = item.captured_at.unwrap_or(item.imported_at);
-        let mut name = bundle_file_name(
-            i + 1,
-            width,
-            item.step_id.as_deref(),
-            time,
-            &item.original_name,
-        );
+        let mut name = bundle_file_name(i + 1, width, time, &item.original_name);
         let mut k = 2;
         while !used.insert(name.clone()) {
             name = format!(
                 "{}_{k}",
-                bundle_file_name(
-                    i + 1,
-                    width,
-                    item.step_id.as_deref(),
-                    time,
-                    &item.original_name
-                )
+                bundle_file_name(i + 1, width, time, &item.original_name)
             );
             k += 1;
         }

@@ -40,7 +40,7 @@ fn beijing_str(s: &str) -> String {
 }
 
 fn human_size(n: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    const UNITS: [&str; 4] = ["字节", "KB", "MB", "GB"];
     let mut v = n as f64;
     let mut u = 0;
     while v >= 1024.0 && u < UNITS.len() - 1 {
@@ -48,9 +48,23 @@ fn human_size(n: u64) -> String {
         u += 1;
     }
     if u == 0 {
-        format!("{n} B")
+        format!("{n} 字节")
     } else {
         format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// What kind of file it is, in words (never a media type such as `image/png`).
+fn kind_words(media_type: &str) -> &'static str {
+    match media_type {
+        "application/pdf" => "PDF 文件 <span class=\"en\">PDF document</span>",
+        t if t.starts_with("image/") => "图片 <span class=\"en\">image</span>",
+        t if t.starts_with("video/") => "视频 <span class=\"en\">video</span>",
+        t if t.starts_with("audio/") => "录音 <span class=\"en\">audio</span>",
+        t if t.starts_with("text/") || t == "application/json" => {
+            "文本 <span class=\"en\">text</span>"
+        }
+        _ => "文件 <span class=\"en\">file</span>",
     }
 }
 
@@ -251,18 +265,16 @@ fn card(it: &ManifestItem, this_step: Option<&str>, names: &StepNames<'_>) -> St
             ),
             t if t.starts_with("image/") => (
                 "IMG".to_string(),
-                format!(
-                    "图片（浏览器无法预览）<br><span class=\"en\">image ({})</span>",
-                    escape(t)
-                ),
+                "图片（浏览器无法预览）<br><span class=\"en\">image (the browser cannot show it)</span>"
+                    .to_string(),
             ),
             t if t.starts_with("text/") || t == "application/json" => (
                 "TXT".to_string(),
                 "文本 <span class=\"en\">text</span>".to_string(),
             ),
-            t => (
+            _ => (
                 "FILE".to_string(),
-                format!("文件 <span class=\"en\">{}</span>", escape(t)),
+                "文件 <span class=\"en\">file</span>".to_string(),
             ),
         };
         format!(
@@ -402,6 +414,11 @@ fn deadline_li(d: &DeadlineStory, rule: Option<&RuleSource>, now: DateTime<Utc>)
             "running",
             "… 尚未到期（截至导出时）".to_string(),
             "not yet reached at the export".to_string(),
+        ),
+        DeadlineOutcome::PastUsual => (
+            "running",
+            "… 已超过通常时间，仍在等待（截至导出时；这个时间不是硬性期限）".to_string(),
+            "past the usual time, still waiting at the export (not a firm limit)".to_string(),
         ),
     };
     format!(
@@ -612,8 +629,10 @@ pub fn index_html(
             "规则包",
             "Rule pack",
             format!(
-                "{} {}",
-                escape(&story.scenario),
+                "{} 规则版本 {} <span class=\"en\">{}, rules version {}</span>",
+                escape(&story.scenario_title.zh),
+                escape(&story.pack_version),
+                escape(&story.scenario_title.en),
                 escape(&story.pack_version)
             ),
         );
@@ -710,13 +729,13 @@ pub fn index_html(
         };
         h.push_str(&format!(
             "<tr><td>{}</td><td>{time}</td><td>{step}</td>\
-             <td><a href=\"{}\">{}</a><br><span class=\"en\">原名 original: {}<br>{} · {}{extra} · {}</span></td>\
+             <td><a href=\"{}\">{}</a><br><span class=\"en\">包内文件 in the bundle: {}<br>{} · {}{extra} · {}</span></td>\
              <td class=\"note\">{desc}</td><td class=\"hash\">{}</td></tr>\n",
             it.n,
             url_path(&it.path),
-            escape(it.path.trim_start_matches("files/")),
             escape(&it.original_name),
-            escape(&it.media_type),
+            escape(&it.path),
+            kind_words(&it.media_type),
             human_size(it.size),
             source,
             escape(&it.sha256),

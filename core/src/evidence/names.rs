@@ -7,7 +7,6 @@ use crate::calendar::BEIJING;
 /// Longest file name (in bytes) written into a bundle, well under the 255-byte limit of
 /// common file systems even after `files/` and an unzip tool's own additions.
 pub const MAX_NAME_BYTES: usize = 150;
-const MAX_STEP_BYTES: usize = 40;
 
 fn is_unsafe(c: char) -> bool {
     c.is_control()
@@ -66,20 +65,12 @@ fn split_ext(name: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// `<NN>_<step>_<YYYYMMDD-HHMMSS>_<original-name>`; the time is China Standard Time.
-pub fn bundle_file_name(
-    n: usize,
-    width: usize,
-    step: Option<&str>,
-    time: DateTime<Utc>,
-    original: &str,
-) -> String {
-    let step = step
-        .map(|s| sanitize_component(s, MAX_STEP_BYTES))
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "nostep".to_string());
+/// `<NN>_<YYYYMMDD-HHMMSS>_<original-name>`; the time is China Standard Time. No step id:
+/// the reader of a bundle sees which steps a file proves in the index (a file can prove
+/// several), and an id is no word for a Chinese reader (issue 27).
+pub fn bundle_file_name(n: usize, width: usize, time: DateTime<Utc>, original: &str) -> String {
     let stamp = time.with_timezone(&BEIJING).format("%Y%m%d-%H%M%S");
-    let prefix = format!("{n:0width$}_{step}_{stamp}_");
+    let prefix = format!("{n:0width$}_{stamp}_");
     let budget = MAX_NAME_BYTES.saturating_sub(prefix.len()).max(16);
     let clean = sanitize_component(original, usize::MAX);
     let (stem, ext) = split_ext(&clean);
@@ -114,12 +105,12 @@ mod tests {
     #[test]
     fn readable_names() {
         assert_eq!(
-            bundle_file_name(3, 2, Some("request-settlement"), t(), "充值记录.png"),
-            "03_request-settlement_20240501-143015_充值记录.png"
+            bundle_file_name(3, 2, t(), "充值记录.png"),
+            "03_20240501-143015_充值记录.png"
         );
         assert_eq!(
-            bundle_file_name(12, 3, None, t(), "chat.txt"),
-            "012_nostep_20240501-143015_chat.txt"
+            bundle_file_name(12, 3, t(), "chat.txt"),
+            "012_20240501-143015_chat.txt"
         );
     }
 
@@ -136,7 +127,7 @@ mod tests {
             "con.txt",
             "x.........",
         ] {
-            let name = bundle_file_name(1, 2, Some("../step/"), t(), bad);
+            let name = bundle_file_name(1, 2, t(), bad);
             assert!(!name.contains('/') && !name.contains('\\'), "{name}");
             assert!(!name.contains(".."), "{name}");
             assert!(!name.starts_with('.'), "{name}");
@@ -147,7 +138,7 @@ mod tests {
             assert!(name.len() <= MAX_NAME_BYTES, "{name}");
         }
         let long = "长".repeat(200) + ".mp4";
-        let name = bundle_file_name(1, 2, Some(&"s".repeat(100)), t(), &long);
+        let name = bundle_file_name(1, 2, t(), &long);
         assert!(name.len() <= MAX_NAME_BYTES, "{} bytes", name.len());
         assert!(name.ends_with(".mp4"), "{name}");
     }

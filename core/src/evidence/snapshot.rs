@@ -154,6 +154,10 @@ pub struct DeadlineStory {
     pub estimated: bool,
     /// When the step was completed, if it was.
     pub done_at: Option<DateTime<Utc>>,
+    /// The end is not firm (the source says it can be longer, not by how much): the
+    /// deadline is the usual end and passing it is not a missed deadline.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub open_end: bool,
 }
 
 /// Whether a deadline was met, as of a time.
@@ -168,11 +172,15 @@ pub enum DeadlineOutcome {
     Passed,
     /// Still running.
     Running,
+    /// Past the usual end of a period whose end is not firm, still running.
+    PastUsual,
 }
 
 impl DeadlineStory {
     pub fn outcome(&self, now: DateTime<Utc>) -> DeadlineOutcome {
         match self.done_at {
+            Some(_) if self.open_end => DeadlineOutcome::Met,
+            None if self.open_end && now > self.deadline => DeadlineOutcome::PastUsual,
             Some(d) if d <= self.deadline => DeadlineOutcome::Met,
             Some(_) => DeadlineOutcome::MetLate,
             None if now > self.deadline => DeadlineOutcome::Passed,
@@ -445,10 +453,16 @@ fn duration_sense(d: &DurationDef, kind: StepKind) -> Text {
         StepKind::Wait => ("来源所述的等待时间", "the expected wait of"),
         _ => ("来源所述的处理时间", "the stated handling time of"),
     };
-    Text::new(
+    let mut t = Text::new(
         format!("{zh_lead} {zh_span}（自“{}”起计）", d.starts_on.zh),
         format!("{en_lead} {en_span} (from \"{}\")", d.starts_on.en),
-    )
+    );
+    // An end that is not firm: the time is the usual one, and the words say why.
+    if let Some(open) = d.open_end_text() {
+        t.zh = format!("{t_zh}；这是通常的时间，{}", open.zh, t_zh = t.zh);
+        t.en = format!("{t_en}; that is the usual time: {}", open.en, t_en = t.en);
+    }
+    t
 }
 
 fn deadline_story(s: &StepView, calc: &DeadlineCalc) -> Option<DeadlineStory> {
@@ -468,6 +482,7 @@ fn deadline_story(s: &StepView, calc: &DeadlineCalc) -> Option<DeadlineStory> {
         done_at: s
             .done_at
             .filter(|_| s.status == crate::vault::StepStatus::Done),
+        open_end: d.open_end.is_some(),
     })
 }
 

@@ -25,12 +25,14 @@ fn reminded_as(kind: StepKind, d: Option<&DurationDef>) -> StepKind {
 }
 
 /// The steps of `case` that get reminders: submitted or in progress, with a deadline.
+/// A period whose end is not firm (the source says it can be longer, not by how much) gets
+/// none: "截止日" or "已过截止时间，请跟进" would treat its usual end as a limit.
 pub fn subjects_for_case(case: &CaseView) -> Vec<ReminderSubject> {
     case.steps
         .iter()
         .filter(|s| gets_reminders(s.status))
         .filter_map(|s| {
-            let d = s.deadline.as_ref()?;
+            let d = s.deadline.as_ref().filter(|d| d.open_end.is_none())?;
             Some(ReminderSubject {
                 case_id: case.id.clone(),
                 case_title: case.title.clone(),
@@ -57,6 +59,8 @@ pub fn subjects_for_vault(vault: &Vault) -> Result<Vec<ReminderSubject>, VaultEr
         .running_clocks()?
         .into_iter()
         .filter(|c| gets_reminders(c.status))
+        // As for one case: a period whose end is not firm gets no reminders.
+        .filter(|c| c.deadline.open_end.is_none())
         .map(|c| ReminderSubject {
             step_kind: reminded_as(c.kind, Some(&c.duration)),
             case_id: c.case_id,

@@ -366,12 +366,39 @@ pub struct DurationDef {
     /// count of units: shown first, the count of units only as a detail.
     #[serde(default, skip_serializing_if = "text_is_empty")]
     pub as_said: Text,
+    /// The end is not firm when `when` holds: the source says the period can be longer
+    /// without saying by how much ("有纠纷会延长"). `min`–`max` is then the usual time, the
+    /// end is never overdue and no act-by or follow-up reminder is planned for it. In a
+    /// plan the condition has been evaluated: the field is kept (with `when` cleared) when
+    /// it holds or may hold, and dropped otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_end: Option<OpenEnd>,
+}
+
+/// When a period's end is not firm, and the words that say so.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenEnd {
+    /// Condition over the facts; absent: always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    /// Why the end is not firm, as the source says it ("有纠纷会延长，来源没有说明延长多久").
+    pub text: Text,
+    /// What to do past the usual time, in place of the step's escalation (which may treat
+    /// the end as a limit) while the end is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<Text>,
 }
 
 impl DurationDef {
     /// The duration's sense (`deadline` for durations stored without one).
     pub fn sense(&self) -> TimeSense {
         self.sense.unwrap_or(TimeSense::Deadline)
+    }
+
+    /// The words saying the end is not firm, when it is not (see [`OpenEnd`]).
+    pub fn open_end_text(&self) -> Option<&Text> {
+        self.open_end.as_ref().map(|o| &o.text)
     }
 }
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::expr::{Expr, ExprValue, FactContext};
 use super::facts::{expected_for, FactError, FactValue, Facts};
 use super::pack::{
-    Channel, DurationDef, EvidenceHint, FactOption, FactType, Severity, Source, StepKind,
+    Channel, DurationDef, EvidenceHint, FactOption, FactType, OpenEnd, Severity, Source, StepKind,
 };
 use super::validate::{for_each_combination, sample_values, Scenario};
 use crate::text::{Lang, Text};
@@ -314,6 +314,26 @@ struct Evaluator<'a> {
 }
 
 impl Evaluator<'_> {
+    /// A duration as planned: its open end kept (condition cleared) when the condition
+    /// holds or may hold, dropped when it does not.
+    fn planned_duration(&self, d: Option<&DurationDef>) -> Option<DurationDef> {
+        let mut d = d?.clone();
+        if let Some(open) = d.open_end.take() {
+            let holds = match &open.when {
+                None => true,
+                // Validated when the pack loaded; an expression that fails to parse here
+                // keeps the end open (the cautious reading).
+                Some(w) => {
+                    Expr::parse(w).map_or(true, |e| !matches!(self.condition(Some(&e)), Tri::False))
+                }
+            };
+            if holds {
+                d.open_end = Some(OpenEnd { when: None, ..open });
+            }
+        }
+        Some(d)
+    }
+
     fn missing<'e>(&self, expr: &'e Expr) -> Vec<&'e String> {
         expr.identifiers()
             .iter()
@@ -514,6 +534,13 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
         };
         included[i] = true;
         note_open(&open, &s.id);
+        let duration = ev.planned_duration(s.duration.as_ref());
+        // While the end is open, the open end's escalation replaces the step's.
+        let escalation = duration
+            .as_ref()
+            .and_then(|d| d.open_end.as_ref())
+            .and_then(|o| o.escalation.clone())
+            .or_else(|| s.escalation.clone());
         steps.push(PlanStep {
             id: s.id.clone(),
             number: steps.len() + 1,
@@ -531,16 +558,16 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
                     title: r.title.clone(),
                     channel: r.channel,
                     instructions: r.instructions.clone(),
-                    duration: r.duration.clone(),
+                    duration: ev.planned_duration(r.duration.as_ref()),
                     source: r.source.clone(),
                 })
                 .collect(),
             depends_on: s.depends_on.clone(),
-            duration: s.duration.clone(),
+            duration,
             evidence: s.evidence.clone(),
             tips: s.tips.clone(),
             warnings: s.warnings.clone(),
-            escalation: s.escalation.clone(),
+            escalation,
             source: s.source.clone(),
             ends_account: s.ends_account,
         });

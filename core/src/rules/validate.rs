@@ -1104,6 +1104,15 @@ impl Validator {
             );
         }
         self.text(&format!("{path}.starts_on"), &d.starts_on);
+        if let Some(open) = &d.open_end {
+            self.text(&format!("{path}.open_end.text"), &open.text);
+            if let Some(e) = &open.escalation {
+                self.text(&format!("{path}.open_end.escalation"), e);
+            }
+            if let Some(w) = &open.when {
+                self.expression(pack, &format!("{path}.open_end.when"), w, Want::Bool, false);
+            }
+        }
     }
 
     /// Parses and statically checks an expression: known facts, allowed operators, literal
@@ -1289,6 +1298,14 @@ impl Validator {
             .filter_map(|n| n.when.as_deref())
             .for_each(&mut note);
         pack.title_variants.iter().for_each(|v| note(&v.when));
+        for st in &pack.steps {
+            let routes = st.alternatives.iter().filter_map(|r| r.duration.as_ref());
+            for d in st.duration.iter().chain(routes) {
+                if let Some(w) = d.open_end.as_ref().and_then(|o| o.when.as_deref()) {
+                    note(w);
+                }
+            }
+        }
         for f in &pack.formulas {
             note(&f.value);
             if let Some(w) = &f.when {

@@ -389,7 +389,7 @@ class UiFlowTest {
         setContent { TuiluApp(c) }
         await("the rule-update section") { c.ruleUpdates != null }
         scrollTo("尚未检查规则更新")
-        scrollTo("抖音：退出公会 1.2.0 · 随应用内置", substring = true)
+        scrollTo("抖音：退出公会 1.2.1 · 随应用内置", substring = true)
         scrollTo("检查规则更新")
         onNodeWithTag("check-rule-updates").performClick()
         await("the check's outcome") { c.ruleUpdateResult != null }
