@@ -568,17 +568,43 @@ fn question_reason(
     plan: &Plan,
     q: &crate::rules::plan::Question,
 ) -> String {
+    let steps: Vec<&StepView> = q
+        .needed_by
+        .iter()
+        .filter_map(|id| case.step(id).filter(|s| s.in_plan))
+        .collect();
     let mut parts: Vec<String> = Vec::new();
-    for id in &q.needed_by {
-        if let Some(s) = case.step(id).filter(|s| s.in_plan) {
+    // One or two steps by number and title; more by number only (the rows say the rest).
+    match steps.as_slice() {
+        [] => {}
+        few @ ([_] | [_, _]) => {
+            let named: Vec<String> = few
+                .iter()
+                .map(|s| match lang {
+                    Lang::Zh => format!("第 {} 步「{}」", s.number, s.title.get(lang)),
+                    Lang::En => format!("step {} “{}”", s.number, s.title.get(lang)),
+                })
+                .collect();
             parts.push(match lang {
-                Lang::Zh => format!("是否需要第 {} 步「{}」", s.number, s.title.get(lang)),
-                Lang::En => format!(
-                    "whether step {} “{}” is needed",
-                    s.number,
-                    s.title.get(lang)
-                ),
+                Lang::Zh => format!("是否需要{}", named.join("、")),
+                Lang::En if few.len() == 1 => format!("whether {} is needed", named[0]),
+                Lang::En => format!("whether {} are needed", named.join(" and ")),
             });
+        }
+        many => {
+            let numbers: Vec<String> = many.iter().map(|s| s.number.to_string()).collect();
+            parts.push(match lang {
+                Lang::Zh => format!("是否需要第 {} 步", numbers.join("、")),
+                Lang::En => {
+                    let (last, rest) = numbers.split_last().expect("more than two");
+                    format!("whether steps {} and {last} are needed", rest.join(", "))
+                }
+            });
+        }
+    }
+    for id in &q.needed_by {
+        if case.step(id).is_some_and(|s| s.in_plan) {
+            continue;
         } else if let Some(b) = plan.blockers.iter().find(|b| &b.id == id) {
             parts.push(match lang {
                 Lang::Zh => format!("「{}」是否适用", b.title.get(lang)),
@@ -599,8 +625,8 @@ fn question_reason(
         );
     }
     match lang {
-        Lang::Zh => format!("回答后才能确定{}", parts.join("；以及")),
-        Lang::En => format!("Your answer decides {}", parts.join("; and ")),
+        Lang::Zh => format!("回答后才能确定{}", parts.join("，以及")),
+        Lang::En => format!("Your answer decides {}", parts.join(", and ")),
     }
 }
 
