@@ -436,3 +436,66 @@ fn the_questionnaire_shows_no_error_before_an_answer_and_words_one_on_going_on()
         Some("This question has no answer yet: choose one before going on.")
     );
 }
+
+#[test]
+fn the_header_names_an_overdue_answer_even_when_another_step_is_next() {
+    let (_d, app) = open();
+    let id = guild_at_step_4(&app);
+    // Weeks later the guild still has not answered the request (step 5).
+    let case = app
+        .case_screen(&ctx(Lang::Zh, "2026-10-30T02:00:00Z"), &id)
+        .unwrap();
+    let late = &case.steps[4];
+    let d = late.deadline.as_ref().unwrap();
+    assert!(
+        late.overdue && d.relative.starts_with("已逾期"),
+        "{}",
+        d.relative
+    );
+    assert_eq!(focused(&case).number, 4);
+    assert!(
+        case.next_text
+            .ends_with(&format!("；第 5 步{}", d.relative)),
+        "{}",
+        case.next_text
+    );
+}
+
+#[test]
+fn a_request_handed_in_without_a_clock_is_waited_on_not_next() {
+    let (_d, app) = open();
+    let c = ctx(Lang::Zh, "2026-08-18T02:00:00Z");
+    let case = app
+        .create_case(
+            &c,
+            "douyin.recharge-refund",
+            &[
+                Answer::new("recharge_amount", "648"),
+                Answer::new("refund_reason", "mistaken"),
+            ],
+        )
+        .unwrap();
+    let c = ctx(Lang::Zh, "2026-08-20T04:00:00Z");
+    for step in ["screenshot_recharge", "prepare_request_details"] {
+        app.step_action(&c, &case.id, step, StepAction::Done, None, None, None)
+            .unwrap();
+    }
+    let case = app
+        .step_action(
+            &c,
+            &case.id,
+            "apply_on_order",
+            StepAction::Submit,
+            None,
+            None,
+            None,
+        )
+        .unwrap();
+    let step = focused(&case);
+    assert_eq!(step.id, "apply_on_order");
+    assert!(step.deadline.is_none());
+    assert_eq!(
+        case.next_text,
+        format!("等待对方答复：第 3 步「{}」", step.title)
+    );
+}

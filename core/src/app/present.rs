@@ -512,52 +512,78 @@ fn next_text(ctx: &ViewContext, steps: &[StepRow], focus: Option<usize>) -> Stri
         Lang::Zh => format!("第 {} 步「{}」", step.number, step.title),
         Lang::En => format!("step {} “{}”", step.number, step.title),
     };
-    let Some(d) = &step.deadline else {
-        // Another step may be with the other side meanwhile: the nearest answer due.
-        let awaited = steps
-            .iter()
-            .filter(|s| s.status == StepStatus::Submitted)
-            .filter_map(|s| s.deadline.as_ref().map(|d| (s, d)))
-            .filter(|(_, d)| d.sense == TimeSense::Deadline)
-            .min_by_key(|(_, d)| d.deadline_utc);
-        let also = awaited.map(|(s, d)| {
-            let day = short_day_text(ctx, d.deadline_utc);
-            match (lang, d.overdue) {
-                (Lang::Zh, false) => format!("；第 {} 步等待对方答复（{day}前）", s.number),
-                (Lang::Zh, true) => format!("；第 {} 步对方答复{}", s.number, d.relative),
-                (Lang::En, false) => {
-                    format!("; step {} awaits their answer (due by {day})", s.number)
-                }
-                (Lang::En, true) => format!("; step {}'s answer is {}", s.number, d.relative),
-            }
-        });
-        let also = also.unwrap_or_default();
-        return match lang {
-            Lang::Zh => format!("下一步：{name}{also}"),
-            Lang::En => format!("Next: {name}{also}"),
-        };
-    };
-    let day = short_day_text(ctx, d.deadline_utc);
     let waiting = step.status == StepStatus::Submitted;
-    let (head, due) = match (d.sense, lang) {
-        (TimeSense::Deadline, Lang::Zh) if waiting => ("等待对方答复", format!("{day}前答复")),
-        (TimeSense::Deadline, Lang::En) if waiting => {
-            ("Waiting for their answer", format!("answer due by {day}"))
+    let main = match &step.deadline {
+        None if waiting => match lang {
+            Lang::Zh => format!("等待对方答复：{name}"),
+            Lang::En => format!("Waiting for their answer: {name}"),
+        },
+        None => match lang {
+            Lang::Zh => format!("下一步：{name}"),
+            Lang::En => format!("Next: {name}"),
+        },
+        Some(d) => {
+            let day = short_day_text(ctx, d.deadline_utc);
+            let (head, due) = match (d.sense, lang) {
+                (TimeSense::Deadline, Lang::Zh) if waiting => {
+                    ("等待对方答复", format!("{day}前答复"))
+                }
+                (TimeSense::Deadline, Lang::En) if waiting => {
+                    ("Waiting for their answer", format!("answer due by {day}"))
+                }
+                (TimeSense::Deadline | TimeSense::Window, Lang::Zh) => {
+                    ("下一步", format!("{day}前"))
+                }
+                (TimeSense::Deadline | TimeSense::Window, Lang::En) => {
+                    ("Next", format!("due by {day}"))
+                }
+                (_, Lang::Zh) => ("等待中", format!("{day}后可继续")),
+                (_, Lang::En) => ("Waiting", format!("until {day}")),
+            };
+            let overdue = if d.overdue {
+                format!(" · {}", d.relative)
+            } else {
+                String::new()
+            };
+            match lang {
+                Lang::Zh => format!("{head}：{name} · {due}{overdue}"),
+                Lang::En => format!("{head}: {name} · {due}{overdue}"),
+            }
         }
-        (TimeSense::Deadline | TimeSense::Window, Lang::Zh) => ("下一步", format!("{day}前")),
-        (TimeSense::Deadline | TimeSense::Window, Lang::En) => ("Next", format!("due by {day}")),
-        (_, Lang::Zh) => ("等待中", format!("{day}后可继续")),
-        (_, Lang::En) => ("Waiting", format!("until {day}")),
     };
-    let overdue = if d.overdue {
-        format!(" · {}", d.relative)
-    } else {
-        String::new()
+    // The most pressing other clock: one overdue (the oldest first), else the nearest
+    // answer the other side owes.
+    let others = || {
+        steps
+            .iter()
+            .filter(|s| s.id != step.id)
+            .filter_map(|s| s.deadline.as_ref().map(|d| (s, d)))
     };
-    match lang {
-        Lang::Zh => format!("{head}：{name} · {due}{overdue}"),
-        Lang::En => format!("{head}: {name} · {due}{overdue}"),
-    }
+    let overdue = others()
+        .filter(|(_, d)| d.overdue)
+        .min_by_key(|(_, d)| d.deadline_utc);
+    let awaited = || {
+        others()
+            .filter(|(s, d)| s.status == StepStatus::Submitted && d.sense == TimeSense::Deadline)
+            .min_by_key(|(_, d)| d.deadline_utc)
+    };
+    let also = match overdue {
+        Some((s, d)) => match lang {
+            Lang::Zh => format!("；第 {} 步{}", s.number, d.relative),
+            Lang::En => format!("; step {} is {}", s.number, d.relative),
+        },
+        None => match awaited() {
+            Some((s, d)) => {
+                let day = short_day_text(ctx, d.deadline_utc);
+                match lang {
+                    Lang::Zh => format!("；第 {} 步等待对方答复（{day}前）", s.number),
+                    Lang::En => format!("; step {} awaits their answer (due by {day})", s.number),
+                }
+            }
+            None => String::new(),
+        },
+    };
+    format!("{main}{also}")
 }
 
 /// Why an open question matters, from what waits on its answer: steps the plan may need,

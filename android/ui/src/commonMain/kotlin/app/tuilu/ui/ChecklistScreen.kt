@@ -40,7 +40,10 @@ import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.text.SpanStyle
+import androidx.compose.ui.text.buildAnnotatedString
 import androidx.compose.ui.text.font.FontStyle
+import androidx.compose.ui.text.withStyle
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.unit.dp
 import app.tuilu.core.uniffi.ActionViewRecord
@@ -83,9 +86,16 @@ fun ChecklistScreen(
     var askTime by remember { mutableStateOf<Pair<StepRowRecord, Pair<ActionViewRecord, String?>>?>(null) }
     val unfolded = remember(case.id) { mutableStateMapOf<String, Boolean>() }
     val focus = case.focusStep?.toInt()?.takeIf { it in case.steps.indices }
-    // Item 0 is the header; the question cards sit just above the step in play.
-    val list = rememberLazyListState(initialFirstVisibleItemIndex = if (focus != null) 1 + focus else 0)
-    LaunchedEffect(case.id) { if (focus != null) list.scrollToItem(1 + focus) }
+    // Item 0 is the header, step n is item n + 1, and the question cards sit just above the
+    // step in play. The list opens there, with the settled step before it as one line
+    // above (where the user is coming from).
+    val opening = when {
+        focus == null -> 0
+        focus > 0 && case.steps[focus - 1].collapsed -> focus
+        else -> focus + 1
+    }
+    val list = rememberLazyListState(initialFirstVisibleItemIndex = opening)
+    LaunchedEffect(case.id) { list.scrollToItem(opening) }
     Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
         Box(Modifier.fillMaxSize()) {
             Column {
@@ -238,8 +248,20 @@ private fun FoldedStep(step: StepRowRecord, s: Strings, onUnfold: () -> Unit) {
             horizontalArrangement = Arrangement.spacedBy(8.dp),
         ) {
             Text("${step.number}", style = MaterialTheme.typography.titleSmall)
-            Text(step.title, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.weight(1f))
-            step.collapsedText?.let { Text(it, style = MaterialTheme.typography.labelMedium) }
+            // Title and the core's line flow as one text: one line when they fit, wrapped
+            // (never squeezed into a narrow column) when they do not.
+            val label = MaterialTheme.typography.labelMedium
+            Text(
+                buildAnnotatedString {
+                    append(step.title)
+                    step.collapsedText?.let {
+                        append("  ")
+                        withStyle(SpanStyle(fontSize = label.fontSize, fontWeight = FontWeight.Medium)) { append(it) }
+                    }
+                },
+                style = MaterialTheme.typography.bodyLarge,
+                modifier = Modifier.weight(1f),
+            )
         }
     }
 }

@@ -2,6 +2,7 @@ package app.tuilu.ui
 
 import androidx.compose.ui.test.ComposeUiTest
 import androidx.compose.ui.test.ExperimentalTestApi
+import androidx.compose.ui.test.assert
 import androidx.compose.ui.test.assertIsDisplayed
 import androidx.compose.ui.test.hasAnyAncestor
 import androidx.compose.ui.test.hasTestTag
@@ -97,7 +98,7 @@ class ChecklistUiTest {
         val line = assertNotNull(done.collapsedText)
         // Folded: one line with the core's mark and time; no status line, no buttons.
         onNodeWithTag("checklist").performScrollToNodeTagged("step-backup_data")
-        onNodeWithTag("step-backup_data").assert(hasText(line)).assert(hasText(done.title))
+        onNodeWithTag("step-backup_data").assert(hasText(line, substring = true)).assert(hasText(done.title, substring = true))
         val statusLine = listOfNotNull(done.statusLabel, done.statusAt, done.channelLabel).joinToString(" · ")
         assertTrue(onAllNodesWithText(statusLine).fetchSemanticsNodes().isEmpty(), "folded: $statusLine")
         onNodeWithTag("step-backup_data").performClick()
