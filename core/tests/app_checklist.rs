@@ -85,7 +85,7 @@ fn the_guild_checklist_folds_the_done_steps_and_opens_at_step_4() {
         assert!(s.collapsed, "step {} stays a full card", s.number);
         assert_eq!(
             s.collapsed_text.as_deref(),
-            Some("✓ 已完成 · 10月9日 14:00"),
+            Some("✓\u{a0}10月9日\u{a0}14:00"),
             "step {}",
             s.number
         );
@@ -143,7 +143,7 @@ fn the_guild_checklist_folds_the_done_steps_and_opens_at_step_4() {
         .unwrap();
     assert_eq!(
         en.steps[0].collapsed_text.as_deref(),
-        Some("✓ Done · Oct 9 14:00")
+        Some("✓\u{a0}Oct\u{a0}9\u{a0}14:00")
     );
     assert!(
         en.next_text.starts_with("Next: step 4 “")
@@ -197,7 +197,7 @@ fn a_new_case_opens_at_step_1_and_a_finished_one_says_so() {
         .collapsed_text
         .as_deref()
         .unwrap()
-        .starts_with("已跳过 · 9月28日")));
+        .starts_with("已跳过\u{a0}9月28日\u{a0}")));
 }
 
 #[test]

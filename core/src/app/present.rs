@@ -470,17 +470,20 @@ fn short_day_text(ctx: &ViewContext, t: DateTime<Utc>) -> String {
     }
 }
 
-/// The folded line of a settled step: "✓ 已完成 · 10月9日 14:00".
+/// The folded line of a settled step after its title: "✓ 10月9日 14:00" (done) or
+/// "已跳过 10月9日 14:00". Held together (no-break spaces): a narrow row wraps before the
+/// line, never inside it.
 fn collapsed_text(ctx: &ViewContext, status: StepStatus, at: Option<DateTime<Utc>>) -> String {
     let lang = ctx.lang;
     let what = match status {
         StepStatus::Skipped => tr(lang, "已跳过", "Skipped"),
-        _ => tr(lang, "✓ 已完成", "✓ Done"),
+        _ => "✓".to_string(),
     };
     match at {
         Some(t) => {
             let time = t.with_timezone(&ctx.zone.offset_at(t)).format("%H:%M");
-            format!("{what} · {} {time}", short_day_text(ctx, t))
+            let day = short_day_text(ctx, t).replace(' ', "\u{a0}");
+            format!("{what}\u{a0}{day}\u{a0}{time}")
         }
         None => what,
     }

@@ -258,7 +258,7 @@ pub struct StepRow {
     /// A settled step (done or skipped) folds to one line: number, title and
     /// `collapsed_text`. The shell may unfold it on a tap.
     pub collapsed: bool,
-    /// The folded line after the title: "✓ 已完成 · 10月9日 14:00".
+    /// The folded line after the title: "✓ 10月9日 14:00", "已跳过 9月28日 10:00".
     pub collapsed_text: Option<String>,
     pub source: Option<SourceView>,
     pub flag: Option<FlagView>,
