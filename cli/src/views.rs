@@ -155,6 +155,7 @@ pub fn render_case(c: &CaseScreen, lang: Lang) -> String {
         }
     );
     let _ = writeln!(out, "{}", c.progress_text);
+    let _ = writeln!(out, "→ {}", c.next_text);
     if let Some(n) = &c.newer_pack {
         let _ = writeln!(out, "ⓘ {n}");
     }
@@ -237,6 +238,9 @@ pub fn render_case(c: &CaseScreen, lang: Lang) -> String {
         );
         for q in &c.open_questions {
             let _ = writeln!(out, "  ? {q}");
+            if let Some(card) = c.question_cards.iter().find(|k| &k.question.text == q) {
+                let _ = writeln!(out, "    {}", card.reason);
+            }
         }
     }
     if let Some(u) = &c.undo {

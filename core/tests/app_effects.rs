@@ -624,6 +624,7 @@ fn navigation_goes_to_the_case_after_creating_it_and_home_after_deleting_it() {
         Event::AnswersChanged {
             scenario: "douyin.guild-exit".into(),
             answers: vec![],
+            going_on_from: None,
         },
     );
     let u = app.handle(

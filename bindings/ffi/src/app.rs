@@ -280,8 +280,9 @@ view_record!(
         locked_reason: Option<String>, routes: Vec<RouteViewRecord>, timing: Option<String>,
         deadline: Option<DeadlineViewRecord>, overdue: bool, escalation: Option<String>,
         warnings: Vec<String>, tips: Vec<String>, evidence_hints: Vec<String>,
-        evidence_count: i64, source: Option<SourceViewRecord>, flag: Option<FlagViewRecord>,
-        pending: Option<String>, note: Option<String>,
+        evidence_count: i64, shows_evidence: bool, collapsed: bool,
+        collapsed_text: Option<String>, source: Option<SourceViewRecord>,
+        flag: Option<FlagViewRecord>, pending: Option<String>, note: Option<String>,
     }
 );
 view_record!(
@@ -297,14 +298,23 @@ view_record!(
     BlockerViewRecord <= core_app::BlockerView { id: String, title: String, remedy: String, }
 );
 view_record!(
+    /// An open question on the checklist, answered in place (`EventRecord::CaseAnswered`),
+    /// with what the answer decides.
+    OpenQuestionCardRecord <= core_app::OpenQuestionCard {
+        question: QuestionViewRecord, reason: String,
+    }
+);
+view_record!(
     /// The checklist of a case.
     CaseScreenRecord <= core_app::CaseScreen {
         id: String, scenario: String, title: String, platform: String, pack_version: String,
         newer_pack: Option<String>, archived: bool, facts: Vec<FactLineRecord>, settled: i64,
         total: i64, progress_text: String, blockers: Vec<BlockerViewRecord>,
+        next_text: String, focus_step: Option<i64>,
         steps: Vec<StepRowRecord>, dropped_steps: Vec<StepRowRecord>, warnings: Vec<String>,
         consequences: Vec<String>, amounts: Vec<AmountViewRecord>,
         undo: Option<UndoViewRecord>, open_questions: Vec<String>,
+        question_cards: Vec<OpenQuestionCardRecord>,
         menu: Vec<CaseMenuItemRecord>, overdue_count: i64, created_at: Timestamp,
         updated_at: Timestamp,
     }

@@ -201,8 +201,15 @@ pub enum EventRecord {
     },
     Back,
     Refresh,
+    /// `going_on_from`: the user tapped 下一题 on this question (an open one says so).
     AnswersChanged {
         scenario: String,
+        answers: Vec<AnswerRecord>,
+        going_on_from: Option<String>,
+    },
+    /// Open questions answered on the checklist: the case is re-planned.
+    CaseAnswered {
+        case_id: String,
         answers: Vec<AnswerRecord>,
     },
     CreateCase {
@@ -288,8 +295,17 @@ impl From<EventRecord> for core_app::Event {
             EventRecord::AnswersChanged {
                 scenario,
                 answers: a,
+                going_on_from,
             } => E::AnswersChanged {
                 scenario,
+                answers: answers(a),
+                going_on_from,
+            },
+            EventRecord::CaseAnswered {
+                case_id,
+                answers: a,
+            } => E::CaseAnswered {
+                case_id,
                 answers: answers(a),
             },
             EventRecord::CreateCase {
@@ -374,8 +390,17 @@ impl ToFfi for core_app::Event {
             },
             E::Back => EventRecord::Back,
             E::Refresh => EventRecord::Refresh,
-            E::AnswersChanged { scenario, answers } => EventRecord::AnswersChanged {
+            E::AnswersChanged {
                 scenario,
+                answers,
+                going_on_from,
+            } => EventRecord::AnswersChanged {
+                scenario,
+                answers: answers_back(answers),
+                going_on_from,
+            },
+            E::CaseAnswered { case_id, answers } => EventRecord::CaseAnswered {
+                case_id,
                 answers: answers_back(answers),
             },
             E::CreateCase { scenario, answers } => EventRecord::CreateCase {

@@ -421,8 +421,25 @@ impl App {
         scenario: &str,
         answers: &[Answer],
     ) -> Result<QuestionnaireView, AppError> {
+        self.questionnaire_going_on(ctx, scenario, answers, None)
+    }
+
+    /// The questionnaire after the user tapped 下一题 on `going_on_from`: a question that
+    /// still needs an answer says so on it.
+    pub fn questionnaire_going_on(
+        &self,
+        ctx: &ViewContext,
+        scenario: &str,
+        answers: &[Answer],
+        going_on_from: Option<&str>,
+    ) -> Result<QuestionnaireView, AppError> {
         let (book, i) = self.scenario(scenario)?;
-        Ok(questionnaire::build(ctx, &book.scenarios()[i], answers))
+        Ok(questionnaire::build(
+            ctx,
+            &book.scenarios()[i],
+            answers,
+            going_on_from,
+        ))
     }
 
     /// The checklist of a case (`case_ref`: its id or an unambiguous prefix).

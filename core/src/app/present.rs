@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
-use super::timing::{deadline_view, pending_text, sense_of};
+use super::timing::{deadline_view, pending_text, sense_of, TimeSense};
 use super::views::*;
 use super::{AppSettings, ViewContext, REMINDER_BUDGET};
 use crate::calendar::{ChinaCalendar, DataSource, BEIJING};
@@ -403,6 +403,7 @@ fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
             "depends on an unanswered question",
         ),
     });
+    let evidence_count = sx.evidence.get(&s.id).copied().unwrap_or(0);
     StepRow {
         id: s.id.clone(),
         number: s.number,
@@ -436,7 +437,11 @@ fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
                     .collect()
             })
             .unwrap_or_default(),
-        evidence_count: sx.evidence.get(&s.id).copied().unwrap_or(0),
+        evidence_count,
+        shows_evidence: evidence_count > 0 || plan_step.is_some_and(|p| !p.evidence.is_empty()),
+        collapsed: s.in_plan && s.status.is_settled(),
+        collapsed_text: (s.in_plan && s.status.is_settled())
+            .then(|| collapsed_text(sx.ctx, s.status, s.status_at)),
         source: plan_step
             .and_then(|p| p.source.as_ref())
             .map(|src| source_view(lang, src)),
@@ -447,6 +452,210 @@ fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
             .map(|f| flag_view(lang, f)),
         pending,
         note: s.note.clone(),
+    }
+}
+
+/// A day for people, in the device's zone: "10月9日" / "Oct 9", with the year when it is
+/// not this year's.
+fn short_day_text(ctx: &ViewContext, t: DateTime<Utc>) -> String {
+    use chrono::Datelike;
+    let local = t.with_timezone(&ctx.zone.offset_at(t));
+    let this_year = ctx.now.with_timezone(&ctx.zone.offset_at(ctx.now)).year();
+    let year = (local.year() != this_year).then_some(local.year());
+    match (ctx.lang, year) {
+        (Lang::Zh, None) => format!("{}月{}日", local.month(), local.day()),
+        (Lang::Zh, Some(y)) => format!("{y}年{}月{}日", local.month(), local.day()),
+        (Lang::En, None) => local.format("%b %-d").to_string(),
+        (Lang::En, Some(_)) => local.format("%b %-d, %Y").to_string(),
+    }
+}
+
+/// The folded line of a settled step after its title: "✓ 10月9日 14:00" (done) or
+/// "已跳过 10月9日 14:00". Held together (no-break spaces): a narrow row wraps before the
+/// line, never inside it.
+fn collapsed_text(ctx: &ViewContext, status: StepStatus, at: Option<DateTime<Utc>>) -> String {
+    let lang = ctx.lang;
+    let what = match status {
+        StepStatus::Skipped => tr(lang, "已跳过", "Skipped"),
+        _ => "✓".to_string(),
+    };
+    match at {
+        Some(t) => {
+            let time = t.with_timezone(&ctx.zone.offset_at(t)).format("%H:%M");
+            let day = short_day_text(ctx, t).replace(' ', "\u{a0}");
+            format!("{what}\u{a0}{day}\u{a0}{time}")
+        }
+        None => what,
+    }
+}
+
+/// The step to act on now: the first step of the plan not settled whose steps before are
+/// settled (a step handed in counts: its answer is what comes next); else the first step
+/// not settled.
+fn focus_step(case: &CaseView) -> Option<usize> {
+    let open = |s: &&StepView| s.in_plan && !s.status.is_settled();
+    case.steps
+        .iter()
+        .position(|s| open(&s) && s.waiting_on.is_empty())
+        .or_else(|| case.steps.iter().position(|s| open(&s)))
+}
+
+/// The progress header: what is next and when it is due, what the case waits for, or that
+/// every step is done.
+fn next_text(ctx: &ViewContext, steps: &[StepRow], focus: Option<usize>) -> String {
+    let lang = ctx.lang;
+    let Some(step) = focus.and_then(|i| steps.get(i)) else {
+        return if steps.is_empty() {
+            tr(lang, "这个计划没有步骤", "This plan has no steps")
+        } else {
+            tr(lang, "全部步骤已完成", "Every step is done")
+        };
+    };
+    let name = match lang {
+        Lang::Zh => format!("第 {} 步「{}」", step.number, step.title),
+        Lang::En => format!("step {} “{}”", step.number, step.title),
+    };
+    let waiting = step.status == StepStatus::Submitted;
+    let main = match &step.deadline {
+        None if waiting => match lang {
+            Lang::Zh => format!("等待对方答复：{name}"),
+            Lang::En => format!("Waiting for their answer: {name}"),
+        },
+        None => match lang {
+            Lang::Zh => format!("下一步：{name}"),
+            Lang::En => format!("Next: {name}"),
+        },
+        Some(d) => {
+            let day = short_day_text(ctx, d.deadline_utc);
+            let (head, due) = match (d.sense, lang) {
+                (TimeSense::Deadline, Lang::Zh) if waiting => {
+                    ("等待对方答复", format!("{day}前答复"))
+                }
+                (TimeSense::Deadline, Lang::En) if waiting => {
+                    ("Waiting for their answer", format!("answer due by {day}"))
+                }
+                (TimeSense::Deadline | TimeSense::Window, Lang::Zh) => {
+                    ("下一步", format!("{day}前"))
+                }
+                (TimeSense::Deadline | TimeSense::Window, Lang::En) => {
+                    ("Next", format!("due by {day}"))
+                }
+                (_, Lang::Zh) => ("等待中", format!("{day}后可继续")),
+                (_, Lang::En) => ("Waiting", format!("until {day}")),
+            };
+            let overdue = if d.overdue {
+                format!(" · {}", d.relative)
+            } else {
+                String::new()
+            };
+            match lang {
+                Lang::Zh => format!("{head}：{name} · {due}{overdue}"),
+                Lang::En => format!("{head}: {name} · {due}{overdue}"),
+            }
+        }
+    };
+    // The most pressing other clock: one overdue (the oldest first), else the nearest
+    // answer the other side owes.
+    let others = || {
+        steps
+            .iter()
+            .filter(|s| s.id != step.id)
+            .filter_map(|s| s.deadline.as_ref().map(|d| (s, d)))
+    };
+    let overdue = others()
+        .filter(|(_, d)| d.overdue)
+        .min_by_key(|(_, d)| d.deadline_utc);
+    let awaited = || {
+        others()
+            .filter(|(s, d)| s.status == StepStatus::Submitted && d.sense == TimeSense::Deadline)
+            .min_by_key(|(_, d)| d.deadline_utc)
+    };
+    let also = match overdue {
+        Some((s, d)) => match lang {
+            Lang::Zh => format!("；第 {} 步{}", s.number, d.relative),
+            Lang::En => format!("; step {} is {}", s.number, d.relative),
+        },
+        None => match awaited() {
+            Some((s, d)) => {
+                let day = short_day_text(ctx, d.deadline_utc);
+                match lang {
+                    Lang::Zh => format!("；第 {} 步等待对方答复（{day}前）", s.number),
+                    Lang::En => format!("; step {} awaits their answer (due by {day})", s.number),
+                }
+            }
+            None => String::new(),
+        },
+    };
+    format!("{main}{also}")
+}
+
+/// Why an open question matters, from what waits on its answer: steps the plan may need,
+/// blockers that may apply, amounts it computes.
+fn question_reason(
+    lang: Lang,
+    case: &CaseView,
+    plan: &Plan,
+    q: &crate::rules::plan::Question,
+) -> String {
+    let steps: Vec<&StepView> = q
+        .needed_by
+        .iter()
+        .filter_map(|id| case.step(id).filter(|s| s.in_plan))
+        .collect();
+    let mut parts: Vec<String> = Vec::new();
+    // One or two steps by number and title; more by number only (the rows say the rest).
+    match steps.as_slice() {
+        [] => {}
+        few @ ([_] | [_, _]) => {
+            let named: Vec<String> = few
+                .iter()
+                .map(|s| match lang {
+                    Lang::Zh => format!("第 {} 步「{}」", s.number, s.title.get(lang)),
+                    Lang::En => format!("step {} “{}”", s.number, s.title.get(lang)),
+                })
+                .collect();
+            parts.push(match lang {
+                Lang::Zh => format!("是否需要{}", named.join("、")),
+                Lang::En if few.len() == 1 => format!("whether {} is needed", named[0]),
+                Lang::En => format!("whether {} are needed", named.join(" and ")),
+            });
+        }
+        many => {
+            let numbers: Vec<String> = many.iter().map(|s| s.number.to_string()).collect();
+            parts.push(match lang {
+                Lang::Zh => format!("是否需要第 {} 步", numbers.join("、")),
+                Lang::En => {
+                    let (last, rest) = numbers.split_last().expect("more than two");
+                    format!("whether steps {} and {last} are needed", rest.join(", "))
+                }
+            });
+        }
+    }
+    for id in &q.needed_by {
+        if case.step(id).is_some_and(|s| s.in_plan) {
+            continue;
+        } else if let Some(b) = plan.blockers.iter().find(|b| &b.id == id) {
+            parts.push(match lang {
+                Lang::Zh => format!("「{}」是否适用", b.title.get(lang)),
+                Lang::En => format!("whether “{}” applies", b.title.get(lang)),
+            });
+        } else if let Some(a) = plan.amount(id) {
+            parts.push(match lang {
+                Lang::Zh => format!("「{}」是多少", a.label.get(lang)),
+                Lang::En => format!("how much “{}” is", a.label.get(lang)),
+            });
+        }
+    }
+    if parts.is_empty() {
+        return tr(
+            lang,
+            "回答后计划会更准确",
+            "Your answer makes the plan more precise",
+        );
+    }
+    match lang {
+        Lang::Zh => format!("回答后才能确定{}", parts.join("，以及")),
+        Lang::En => format!("Your answer decides {}", parts.join(", and ")),
     }
 }
 
@@ -566,6 +775,22 @@ pub fn case_screen(
         ),
         None => (vec![], vec![], vec![], vec![]),
     };
+    let question_cards = match (sc, &plan) {
+        (Some(sc), Some(p)) if !case.archived => p
+            .questions
+            .iter()
+            .filter_map(|q| {
+                let def = sc.fact(&q.id)?;
+                Some(OpenQuestionCard {
+                    question: super::questionnaire::question_view(lang, sc, def, None),
+                    reason: question_reason(lang, case, p, q),
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let focus = focus_step(case);
+    let next_text = next_text(ctx, &steps, focus);
     CaseScreen {
         id: case.id.clone(),
         scenario: case.scenario.clone(),
@@ -581,6 +806,8 @@ pub fn case_screen(
         total: case.progress.total as i64,
         progress_text: progress_text(lang, case.progress.settled, case.progress.total),
         blockers,
+        next_text,
+        focus_step: focus.map(|i| i as i64),
         overdue_count: steps.iter().filter(|s| s.overdue).count() as i64,
         steps,
         dropped_steps,
@@ -589,6 +816,7 @@ pub fn case_screen(
         amounts,
         undo,
         open_questions,
+        question_cards,
         menu: super::case_admin::case_menu(lang, case, newer_pack_present),
         created_at: case.created_at,
         updated_at: case.updated_at,

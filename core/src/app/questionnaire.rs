@@ -169,8 +169,14 @@ pub fn question_view(
 }
 
 /// Builds the questionnaire. Answers that do not parse are kept out of the plan and shown
-/// as the question's error.
-pub fn build(ctx: &ViewContext, sc: &Scenario, answers: &[Answer]) -> QuestionnaireView {
+/// as the question's error; no other question shows one, except `going_on_from` when the
+/// user tried to go on from it without the answer it needs.
+pub fn build(
+    ctx: &ViewContext,
+    sc: &Scenario,
+    answers: &[Answer],
+    going_on_from: Option<&str>,
+) -> QuestionnaireView {
     let lang = ctx.lang;
     let mut given = Facts::new();
     let mut errors = std::collections::BTreeMap::new();
@@ -193,6 +199,9 @@ pub fn build(ctx: &ViewContext, sc: &Scenario, answers: &[Answer]) -> Questionna
         .map(|def| {
             let mut q = question_view(lang, sc, def, given.get(&def.id));
             q.error = errors.get(&def.id).cloned();
+            if q.error.is_none() && q.needs_answer && going_on_from == Some(def.id.as_str()) {
+                q.error = Some(still_open_text(lang, q.kind));
+            }
             q
         })
         .collect();
@@ -211,6 +220,21 @@ pub fn build(ctx: &ViewContext, sc: &Scenario, answers: &[Answer]) -> Questionna
         complete,
         preview,
     }
+}
+
+/// What a question left open says when the user tries to go on from it.
+fn still_open_text(lang: Lang, kind: QuestionKind) -> String {
+    let t = match kind {
+        QuestionKind::YesNo | QuestionKind::Choice => Text::new(
+            "这一题还没有回答：请先选择一项，再继续下一题。",
+            "This question has no answer yet: choose one before going on.",
+        ),
+        _ => Text::new(
+            "这一题还没有回答：请先填写并确认，再继续下一题。",
+            "This question has no answer yet: fill it in and confirm before going on.",
+        ),
+    };
+    t.get(lang).to_string()
 }
 
 fn preview(

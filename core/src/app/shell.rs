@@ -161,8 +161,18 @@ pub enum Event {
 
     // -- the user's events ----------------------------------------------------------------
     /// The questionnaire's answers changed (the view shows the next question).
+    /// `going_on_from`: the user tapped 下一题 on this question; if it needs an answer
+    /// and has none, the view says so on it (no question shows an error before the user
+    /// answered it or tried to go on).
     AnswersChanged {
         scenario: String,
+        answers: Vec<Answer>,
+        going_on_from: Option<String>,
+    },
+    /// Open questions answered on the checklist (`CaseScreen::question_cards`): the case
+    /// is re-planned with them, its progress kept.
+    CaseAnswered {
+        case_id: String,
         answers: Vec<Answer>,
     },
     CreateCase {
@@ -535,17 +545,29 @@ impl App {
                 Outcome::default()
             }
             Event::Refresh => Outcome::default(),
-            Event::AnswersChanged { scenario, answers } => {
+            Event::AnswersChanged {
+                scenario,
+                answers,
+                going_on_from,
+            } => {
                 let r = Route::Questionnaire {
                     scenario: scenario.clone(),
                 };
                 nav(&|n| n.open(r.clone()));
                 Outcome {
-                    screen: Some(Screen::Questionnaire(
-                        self.questionnaire(ctx, scenario, answers)?,
-                    )),
+                    screen: Some(Screen::Questionnaire(self.questionnaire_going_on(
+                        ctx,
+                        scenario,
+                        answers,
+                        going_on_from.as_deref(),
+                    )?)),
                     ..Outcome::default()
                 }
+            }
+            Event::CaseAnswered { case_id, answers } => {
+                self.set_case_facts(ctx, case_id, answers, &[])?;
+                Outcome::resync(Resync::TrustScheduled)
+                    .changed(ChangeKind::CaseChanged, Some(case_id))
             }
             Event::CreateCase { scenario, answers } => {
                 let screen = self.create_case(ctx, scenario, answers)?;

@@ -252,6 +252,14 @@ pub struct StepRow {
     /// What to keep as evidence for this step.
     pub evidence_hints: Vec<String>,
     pub evidence_count: i64,
+    /// The evidence section shows: the step expects evidence (the pack names what to
+    /// keep) or some is already filed under it.
+    pub shows_evidence: bool,
+    /// A settled step (done or skipped) folds to one line: number, title and
+    /// `collapsed_text`. The shell may unfold it on a tap.
+    pub collapsed: bool,
+    /// The folded line after the title: "✓ 10月9日 14:00", "已跳过 9月28日 10:00".
+    pub collapsed_text: Option<String>,
     pub source: Option<SourceView>,
     pub flag: Option<FlagView>,
     /// Depends on an unanswered question ("待确认：…").
@@ -298,6 +306,12 @@ pub struct CaseScreen {
     pub total: i64,
     pub progress_text: String,
     pub blockers: Vec<BlockerView>,
+    /// What is next and when it is due, or what the case waits for, or that all is done:
+    /// "下一步：第 4 步「提交退会申请」 · 10月10日前".
+    pub next_text: String,
+    /// The index in `steps` of the step to act on now (the screen opens scrolled to it,
+    /// unfolded); none when every step is settled.
+    pub focus_step: Option<i64>,
     pub steps: Vec<StepRow>,
     pub dropped_steps: Vec<StepRow>,
     pub warnings: Vec<String>,
@@ -306,11 +320,23 @@ pub struct CaseScreen {
     pub undo: Option<UndoView>,
     /// Questions still open, in words.
     pub open_questions: Vec<String>,
+    /// The same open questions as cards the user answers in place (the questionnaire's
+    /// controls), each with why it matters to the plan. An answer is sent as
+    /// `Event::CaseAnswered`.
+    pub question_cards: Vec<OpenQuestionCard>,
     /// History, update to new rules, archive, delete: each sends its event.
     pub menu: Vec<super::case_admin::CaseMenuItem>,
     pub overdue_count: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// An open question on the checklist, answered in place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OpenQuestionCard {
+    pub question: QuestionView,
+    /// What the answer decides: "回答后才能确定是否需要第 5 步「…」".
+    pub reason: String,
 }
 
 /// One evidence item as listed.

@@ -318,6 +318,17 @@ final class AppStore {
         questionnaire = attempt { try screens.questionnaire(scenario, answers: answers) }
     }
 
+    /// 下一题 on `question`: the core answers with the questionnaire, where a question that
+    /// still needs an answer says so. True when the user may go on.
+    func goOn(from question: String) async -> Bool {
+        guard let scenario = questionnaire?.scenario else { return false }
+        let answers = self.answers.map { AnswerRecord(fact: $0.key, value: $0.value) }
+        let update = await event(.answersChanged(scenario: scenario, answers: answers, goingOnFrom: question))
+        guard case let .questionnaire(view)? = update?.screen else { return false }
+        questionnaire = view
+        return view.questions.first { $0.id == question }?.error == nil
+    }
+
     /// Creates the case through the core's event: the update carries the case's screen,
     /// the reminders to set and, for a first case, the core's request to ask for the
     /// notification permission (the reminder synchronizer asks the system).
@@ -354,6 +365,14 @@ final class AppStore {
     func act(_ caseId: String, step: String, action: StepAction, at: Date? = nil, route: String? = nil) {
         if let screen = write("step action", { try screens.act(caseId, step: step, action: action, at: at, route: route) }) {
             cases[caseId] = screen
+        }
+    }
+
+    /// An open question answered on the checklist: the core re-plans the case with it.
+    func answerOnCase(_ caseId: String, _ question: String, _ value: String) {
+        Task {
+            let update = await event(.caseAnswered(caseId: caseId, answers: [AnswerRecord(fact: question, value: value)]))
+            if case let .`case`(screen)? = update?.screen { cases[caseId] = screen } else { refreshCase(caseId) }
         }
     }
 

@@ -10,6 +10,8 @@ struct ChecklistScreen: View {
     @State private var menuFor: StepRowRecord?
     @State private var timeFor: PendingAction?
     @State private var detailFor: StepRowRecord?
+    /// Settled steps the user unfolded (view-local: the core folds them).
+    @State private var unfolded: Set<String> = []
 
     var body: some View {
         ScrollViewReader { proxy in
@@ -17,25 +19,24 @@ struct ChecklistScreen: View {
                 if let screen = store.cases[caseId] {
                     CaseHeader(screen: screen)
                     Section("步骤") {
-                        ForEach(screen.steps, id: \.id) { row in
-                            StepRowView(row: row, focused: store.focusedStep == row.id)
-                                .id(row.id)
-                                .contentShape(Rectangle())
-                                .onTapGesture { menuFor = row }
-                                .swipeActions(edge: .trailing) {
-                                    ForEach(row.actions.prefix(3), id: \.label) { action in
-                                        Button(action.label) { perform(action, on: row) }
-                                    }
-                                }
-                                .swipeActions(edge: .leading) {
-                                    Button {
-                                        store.path.append(.evidence(caseId: caseId, stepId: row.id))
-                                    } label: {
-                                        Label("证据", systemImage: "paperclip")
-                                    }
-                                    .tint(.indigo)
-                                }
-                                .accessibilityAction(named: Text("操作")) { menuFor = row }
+                        ForEach(Array(screen.steps.enumerated()), id: \.element.id) { n, row in
+                            if n == Int(screen.focusStep ?? -1), !screen.questionCards.isEmpty {
+                                OpenQuestionsSection(store: store, caseId: caseId, cards: screen.questionCards)
+                                    .id("questions")
+                            }
+                            if row.collapsed, !unfolded.contains(row.id) {
+                                FoldedStepRow(row: row)
+                                    .id(row.id)
+                                    .contentShape(Rectangle())
+                                    .onTapGesture { unfolded.insert(row.id) }
+                                    .accessibilityAddTraits(.isButton)
+                                    .accessibilityHint(Text("展开"))
+                            } else {
+                                stepRow(row, focused: store.focusedStep == row.id || n == Int(screen.focusStep ?? -1))
+                            }
+                        }
+                        if screen.focusStep == nil, !screen.questionCards.isEmpty {
+                            OpenQuestionsSection(store: store, caseId: caseId, cards: screen.questionCards)
                         }
                     }
                     if !screen.droppedSteps.isEmpty {
@@ -47,6 +48,13 @@ struct ChecklistScreen: View {
             }
             .onChange(of: store.focusedStep, initial: true) { _, step in
                 if let step { withAnimation { proxy.scrollTo(step, anchor: .center) } }
+            }
+            // Opens at the step in play (the core's focus), or the questions just above it.
+            .onChange(of: store.cases[caseId]?.id, initial: true) { _, _ in
+                guard store.focusedStep == nil, let screen = store.cases[caseId],
+                      let focus = screen.focusStep, Int(focus) < screen.steps.count else { return }
+                let target = screen.questionCards.isEmpty ? screen.steps[Int(focus)].id : "questions"
+                proxy.scrollTo(target, anchor: .top)
             }
         }
         .navigationTitle(store.cases[caseId]?.title ?? "")
@@ -90,6 +98,31 @@ struct ChecklistScreen: View {
         }
     }
 
+    /// A step unfolded: its actions by swipe or tap, its evidence where the core shows it.
+    @ViewBuilder
+    private func stepRow(_ row: StepRowRecord, focused: Bool) -> some View {
+        StepRowView(row: row, focused: focused, onFold: row.collapsed ? { unfolded.remove(row.id) } : nil)
+            .id(row.id)
+            .contentShape(Rectangle())
+            .onTapGesture { menuFor = row }
+            .swipeActions(edge: .trailing) {
+                ForEach(row.actions.prefix(3), id: \.label) { action in
+                    Button(action.label) { perform(action, on: row) }
+                }
+            }
+            .swipeActions(edge: .leading) {
+                if row.showsEvidence {
+                    Button {
+                        store.path.append(.evidence(caseId: caseId, stepId: row.id))
+                    } label: {
+                        Label("证据", systemImage: "paperclip")
+                    }
+                    .tint(.indigo)
+                }
+            }
+            .accessibilityAction(named: Text("操作")) { menuFor = row }
+    }
+
     /// Actions that ask for a time (a submission starts a clock) or for a route first (the
     /// core says so per action: `chooseRoute`) open a sheet; the rest apply at once.
     private func perform(_ action: ActionViewRecord, on row: StepRowRecord) {
@@ -112,12 +145,48 @@ struct StepRef: Identifiable {
     var id: String { row.id }
 }
 
+/// A settled step on one line: number, title and the core's "✓ 已完成 · 10月9日 14:00".
+struct FoldedStepRow: View {
+    let row: StepRowRecord
+
+    var body: some View {
+        HStack(alignment: .firstTextBaseline) {
+            Text(verbatim: "\(row.number). \(row.title)").font(.body)
+            Spacer()
+            if let line = row.collapsedText { Text(line).font(.caption).foregroundStyle(.secondary) }
+        }
+        .accessibilityElement(children: .combine)
+    }
+}
+
+/// The questions the plan waits on, answered in place with the questionnaire's controls,
+/// each with the core's words on what the answer decides.
+@MainActor
+struct OpenQuestionsSection: View {
+    let store: AppStore
+    let caseId: String
+    let cards: [OpenQuestionCardRecord]
+
+    var body: some View {
+        ForEach(cards, id: \.question.id) { card in
+            VStack(alignment: .leading, spacing: 6) {
+                Text(card.question.text).font(.headline)
+                Text(card.reason).font(.footnote).foregroundStyle(.orange)
+                if let help = card.question.help { Text(help).font(.footnote).foregroundStyle(.secondary) }
+                AnswerControl(question: card.question) { store.answerOnCase(caseId, card.question.id, $0) }
+                    .buttonStyle(.bordered)
+            }
+        }
+    }
+}
+
 struct CaseHeader: View {
     let screen: CaseScreenRecord
 
     var body: some View {
         Section {
-            Text(screen.progressText).font(.headline)
+            Text(screen.nextText).font(.headline)
+            Text(screen.progressText).font(.subheadline).foregroundStyle(.secondary)
             if let newer = screen.newerPack { Label(newer, systemImage: "arrow.triangle.2.circlepath") }
             ForEach(screen.blockers, id: \.id) { blocker in
                 VStack(alignment: .leading) {
@@ -125,7 +194,6 @@ struct CaseHeader: View {
                     Text(blocker.remedy).font(.footnote)
                 }
             }
-            ForEach(screen.openQuestions, id: \.self) { Text($0).foregroundStyle(.orange) }
             ForEach(screen.warnings, id: \.self) { Label($0, systemImage: "exclamationmark.triangle") }
             ForEach(screen.amounts, id: \.id) { AmountRow(amount: $0) }
         }
@@ -136,6 +204,8 @@ struct CaseHeader: View {
 struct StepRowView: View {
     let row: StepRowRecord
     let focused: Bool
+    /// A settled step the user unfolded folds back.
+    var onFold: (() -> Void)?
 
     var body: some View {
         VStack(alignment: .leading, spacing: 4) {
@@ -144,6 +214,7 @@ struct StepRowView: View {
                 Spacer()
                 Text(row.statusLabel).font(.caption).padding(4)
                     .background(.quaternary, in: RoundedRectangle(cornerRadius: 4))
+                if let onFold { Button("收起", action: onFold).buttonStyle(.borderless).font(.caption) }
             }
             Text(row.channelLabel).font(.caption).foregroundStyle(.secondary)
             if let at = row.statusAt { Text(at).font(.caption).foregroundStyle(.secondary) }

@@ -74,7 +74,11 @@ struct QuestionnaireFlow: View {
                         .buttonStyle(.borderedProminent)
                         .disabled(!questionnaire.complete)
                 } else if index + 1 < questionnaire.questions.count {
-                    Button("下一题") { index += 1 }.buttonStyle(.borderedProminent)
+                    Button("下一题") {
+                        let from = questionnaire.questions[min(index, questionnaire.questions.count - 1)].id
+                        Task { if await store.goOn(from: from) { index += 1 } }
+                    }
+                    .buttonStyle(.borderedProminent)
                 } else {
                     Button("预览") { previewing = true }.buttonStyle(.borderedProminent)
                 }
@@ -92,8 +96,6 @@ struct QuestionnaireFlow: View {
 struct QuestionPane: View {
     let store: AppStore
     let question: QuestionViewRecord
-    @State private var typed = ""
-    @State private var date = Date()
 
     var body: some View {
         Form {
@@ -106,32 +108,7 @@ struct QuestionPane: View {
                 Text(question.kindLabel)
             }
             Section {
-                switch question.kind {
-                case .yesNo, .choice:
-                    ForEach(question.options, id: \.value) { option in
-                        Button {
-                            store.answer(question.id, option.value)
-                        } label: {
-                            HStack {
-                                Text(option.label)
-                                Spacer()
-                                if option.selected { Image(systemName: "checkmark") }
-                            }
-                        }
-                        .accessibilityAddTraits(option.selected ? .isSelected : [])
-                    }
-                case .date:
-                    DatePicker("日期", selection: $date, displayedComponents: .date)
-                    Button("使用此日期") { store.answer(question.id, Self.day(date)) }
-                case .dateTime:
-                    DatePicker("时间", selection: $date)
-                    Button("使用此时间") { store.answer(question.id, Self.instant(date)) }
-                case .money, .integer, .text:
-                    TextField(question.kindLabel, text: $typed)
-                        .keyboardType(question.kind == .text ? .default : .decimalPad)
-                        .onSubmit { store.answer(question.id, typed) }
-                    Button("确定") { store.answer(question.id, typed) }
-                }
+                AnswerControl(question: question) { store.answer(question.id, $0) }
             }
             if let answer = question.answerText {
                 Section {
@@ -143,9 +120,53 @@ struct QuestionPane: View {
                 Section { Text(error).foregroundStyle(.red) }
             }
         }
+    }
+}
+
+/// The control that answers a question, by its kind: the questionnaire's and the
+/// checklist's open questions (`CaseScreenRecord.questionCards`). `answer` gets the value
+/// as the core reads it.
+@MainActor
+struct AnswerControl: View {
+    let question: QuestionViewRecord
+    let answer: (String) -> Void
+    @State private var typed = ""
+    @State private var date = Date()
+
+    var body: some View {
+        Group {
+            switch question.kind {
+            case .yesNo, .choice:
+                ForEach(question.options, id: \.value) { option in
+                    Button {
+                        answer(option.value)
+                    } label: {
+                        HStack {
+                            Text(option.label)
+                            Spacer()
+                            if option.selected { Image(systemName: "checkmark") }
+                        }
+                    }
+                    .accessibilityAddTraits(option.selected ? .isSelected : [])
+                }
+            case .date:
+                DatePicker("日期", selection: $date, displayedComponents: .date)
+                Button("使用此日期") { answer(QuestionPane.day(date)) }
+            case .dateTime:
+                DatePicker("时间", selection: $date)
+                Button("使用此时间") { answer(QuestionPane.instant(date)) }
+            case .money, .integer, .text:
+                TextField(question.kindLabel, text: $typed)
+                    .keyboardType(question.kind == .text ? .default : .decimalPad)
+                    .onSubmit { answer(typed) }
+                Button("确定") { answer(typed) }
+            }
+        }
         .onChange(of: question.id, initial: true) { _, _ in typed = question.answerValue ?? "" }
     }
+}
 
+extension QuestionPane {
     /// The chosen calendar day as the core reads it (YYYY-MM-DD).
     static func day(_ date: Date) -> String {
         let c = Calendar.current.dateComponents([.year, .month, .day], from: date)

@@ -1,5 +1,6 @@
 package app.tuilu.ui
 
+import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.Column
@@ -7,9 +8,11 @@ import androidx.compose.foundation.layout.PaddingValues
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
+import androidx.compose.foundation.lazy.rememberLazyListState
 import androidx.compose.foundation.selection.selectable
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.filled.Lock
@@ -27,7 +30,9 @@ import androidx.compose.material3.Surface
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateMapOf
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
@@ -35,7 +40,10 @@ import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.text.SpanStyle
+import androidx.compose.ui.text.buildAnnotatedString
 import androidx.compose.ui.text.font.FontStyle
+import androidx.compose.ui.text.withStyle
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.unit.dp
 import app.tuilu.core.uniffi.ActionViewRecord
@@ -51,7 +59,12 @@ import java.time.format.DateTimeFormatter
 /** What the user asked for on a step: the action, the route they chose, and when. */
 data class StepRequest(val stepId: String, val action: StepAction, val route: String?, val at: Pair<LocalDate, LocalTime>?)
 
-/** The checklist of a case: step cards with the actions the core allows now. */
+/**
+ * The checklist of a case. The core decides what is folded (settled steps, one line each),
+ * which step is in play (`focusStep`: the list opens scrolled to it, with the open questions
+ * that gate the plan just above it) and the header's words (`nextText`); a tap unfolds a
+ * settled step here (view-local state).
+ */
 @Composable
 fun ChecklistScreen(
     case: CaseScreenRecord,
@@ -65,9 +78,24 @@ fun ChecklistScreen(
     onFlag: (StepRowRecord, String) -> Unit,
     onLetters: () -> Unit = {},
     onMenu: (app.tuilu.core.uniffi.CaseMenuAction) -> Unit = {},
+    onAnswer: (questionId: String, value: String) -> Unit = { _, _ -> },
+    /** A shared file waits to be filed: every step offers its evidence. */
+    importing: Boolean = false,
 ) {
     var sourceOf by remember { mutableStateOf<StepRowRecord?>(null) }
     var askTime by remember { mutableStateOf<Pair<StepRowRecord, Pair<ActionViewRecord, String?>>?>(null) }
+    val unfolded = remember(case.id) { mutableStateMapOf<String, Boolean>() }
+    val focus = case.focusStep?.toInt()?.takeIf { it in case.steps.indices }
+    // Item 0 is the header, step n is item n + 1, and the question cards sit just above the
+    // step in play. The list opens there, with the settled step before it as one line
+    // above (where the user is coming from).
+    val opening = when {
+        focus == null -> 0
+        focus > 0 && case.steps[focus - 1].collapsed -> focus
+        else -> focus + 1
+    }
+    val list = rememberLazyListState(initialFirstVisibleItemIndex = opening)
+    LaunchedEffect(case.id) { list.scrollToItem(opening) }
     Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
         Box(Modifier.fillMaxSize()) {
             Column {
@@ -75,17 +103,37 @@ fun ChecklistScreen(
                     TextButton(onClick = onLetters) { Text(s.letters) }
                     CaseMenu(case.menu, s, onMenu)
                 }
-                LazyColumn(contentPadding = PaddingValues(16.dp, 8.dp, 16.dp, 96.dp), verticalArrangement = Arrangement.spacedBy(10.dp)) {
-                    item { Header(case, s) }
-                    items(case.steps, key = { it.id }) { step ->
-                        StepCard(
-                            step, s,
-                            onAction = { a, route ->
-                                if (a.asksTime) askTime = step to (a to route) else onAct(StepRequest(step.id, a.action, route, null))
-                            },
-                            onEvidence = { onEvidence(step) },
-                            onSource = { sourceOf = step },
-                        )
+                NextHeader(case)
+                LazyColumn(
+                    state = list,
+                    contentPadding = PaddingValues(16.dp, 8.dp, 16.dp, 96.dp),
+                    verticalArrangement = Arrangement.spacedBy(10.dp),
+                    modifier = Modifier.testTag("checklist"),
+                ) {
+                    item(key = "header") { Header(case, s) }
+                    case.steps.forEachIndexed { n, step ->
+                        if (n == (focus ?: case.steps.size) && case.questionCards.isNotEmpty()) {
+                            item(key = "questions") { QuestionCards(case, s, onAnswer) }
+                        }
+                        item(key = step.id) {
+                            if (step.collapsed && unfolded[step.id] != true) {
+                                FoldedStep(step, s) { unfolded[step.id] = true }
+                            } else {
+                                StepCard(
+                                    step, s,
+                                    showEvidence = step.showsEvidence || importing,
+                                    onFold = if (step.collapsed) ({ unfolded[step.id] = false }) else null,
+                                    onAction = { a, route ->
+                                        if (a.asksTime) askTime = step to (a to route) else onAct(StepRequest(step.id, a.action, route, null))
+                                    },
+                                    onEvidence = { onEvidence(step) },
+                                    onSource = { sourceOf = step },
+                                )
+                            }
+                        }
+                    }
+                    if (focus == null && case.questionCards.isNotEmpty()) {
+                        item(key = "questions") { QuestionCards(case, s, onAnswer) }
                     }
                     if (case.warnings.isNotEmpty()) {
                         item { SectionTitle(s.warningsTitle) }
@@ -141,13 +189,23 @@ fun ChecklistScreen(
     }
 }
 
+/** The core's line on what is next (or what the case waits for), always in view under the bar. */
+@Composable
+private fun NextHeader(case: CaseScreenRecord) {
+    Surface(color = MaterialTheme.colorScheme.primaryContainer, contentColor = MaterialTheme.colorScheme.onPrimaryContainer) {
+        Column(Modifier.fillMaxWidth().padding(horizontal = 16.dp, vertical = 8.dp).testTag("next"), verticalArrangement = Arrangement.spacedBy(6.dp)) {
+            Text(case.nextText, style = MaterialTheme.typography.titleSmall, fontWeight = FontWeight.SemiBold)
+            Row(verticalAlignment = Alignment.CenterVertically) {
+                LinearProgressIndicator(progress = { if (case.total > 0) case.settled.toFloat() / case.total else 0f }, modifier = Modifier.weight(1f))
+                Text(case.progressText, style = MaterialTheme.typography.labelLarge, modifier = Modifier.padding(start = 12.dp))
+            }
+        }
+    }
+}
+
 @Composable
 private fun Header(case: CaseScreenRecord, s: Strings) {
     Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
-        Row(verticalAlignment = Alignment.CenterVertically) {
-            LinearProgressIndicator(progress = { if (case.total > 0) case.settled.toFloat() / case.total else 0f }, modifier = Modifier.weight(1f))
-            Text(case.progressText, style = MaterialTheme.typography.labelLarge, modifier = Modifier.padding(start = 12.dp))
-        }
         case.newerPack?.let { Text(it, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.primary) }
         if (case.blockers.isNotEmpty()) {
             Note(MaterialTheme.colorScheme.errorContainer, MaterialTheme.colorScheme.onErrorContainer) {
@@ -155,7 +213,6 @@ private fun Header(case: CaseScreenRecord, s: Strings) {
                 case.blockers.forEach { Bullet("${it.title}：${it.remedy}") }
             }
         }
-        case.openQuestions.forEach { Text(it, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.tertiary) }
         if (case.amounts.isNotEmpty()) {
             Card(Modifier.fillMaxWidth()) {
                 Column(Modifier.padding(horizontal = 16.dp, vertical = 8.dp)) { case.amounts.forEach { Amount(it) } }
@@ -164,10 +221,57 @@ private fun Header(case: CaseScreenRecord, s: Strings) {
     }
 }
 
+/** The questions the plan waits on, each with the questionnaire's control and what it decides. */
+@Composable
+private fun QuestionCards(case: CaseScreenRecord, s: Strings, onAnswer: (String, String) -> Unit) {
+    Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
+        SectionTitle(s.answerFirst)
+        case.questionCards.forEach { card ->
+            QuestionCard(card.question, s, onAnswer, reason = card.reason, modifier = Modifier.testTag("question-" + card.question.id))
+        }
+    }
+}
+
+/** A settled step on one line: number, title, and the core's "✓ 已完成 · 10月9日 14:00"; a tap unfolds it. */
+@Composable
+private fun FoldedStep(step: StepRowRecord, s: Strings, onUnfold: () -> Unit) {
+    Surface(
+        color = MaterialTheme.colorScheme.surfaceVariant,
+        contentColor = MaterialTheme.colorScheme.onSurfaceVariant,
+        shape = MaterialTheme.shapes.medium,
+        modifier = Modifier.fillMaxWidth().testTag("step-" + step.id)
+            .clickable(onClickLabel = s.unfold, role = Role.Button, onClick = onUnfold),
+    ) {
+        Row(
+            Modifier.padding(horizontal = 16.dp, vertical = 12.dp).heightIn(min = 24.dp),
+            verticalAlignment = Alignment.CenterVertically,
+            horizontalArrangement = Arrangement.spacedBy(8.dp),
+        ) {
+            Text("${step.number}", style = MaterialTheme.typography.titleSmall)
+            // Title and the core's line flow as one text: one line when they fit, wrapped
+            // (never squeezed into a narrow column) when they do not.
+            val label = MaterialTheme.typography.labelMedium
+            Text(
+                buildAnnotatedString {
+                    append(step.title)
+                    step.collapsedText?.let {
+                        append("  ")
+                        withStyle(SpanStyle(fontSize = label.fontSize, fontWeight = FontWeight.Medium)) { append(it) }
+                    }
+                },
+                style = MaterialTheme.typography.bodyLarge,
+                modifier = Modifier.weight(1f),
+            )
+        }
+    }
+}
+
 @Composable
 private fun StepCard(
     step: StepRowRecord,
     s: Strings,
+    showEvidence: Boolean,
+    onFold: (() -> Unit)?,
     onAction: (ActionViewRecord, String?) -> Unit,
     onEvidence: () -> Unit,
     onSource: () -> Unit,
@@ -185,6 +289,7 @@ private fun StepCard(
                     modifier = Modifier.weight(1f),
                 )
                 if (step.overdue) OverdueBadge(s.overdueBadge)
+                if (onFold != null) TextButton(onClick = onFold) { Text(s.fold) }
             }
             Text(
                 listOfNotNull(step.statusLabel, step.statusAt, step.channelLabel).joinToString(" · "),
@@ -242,7 +347,7 @@ private fun StepCard(
                 FlowButtons(step.actions) { a -> onAction(a, route) }
             }
             Row(horizontalArrangement = Arrangement.spacedBy(4.dp)) {
-                TextButton(onClick = onEvidence) { Text("${s.evidence} · ${step.evidenceCount}") }
+                if (showEvidence) TextButton(onClick = onEvidence) { Text("${s.evidence} · ${step.evidenceCount}") }
                 if (step.source != null) TextButton(onClick = onSource) { Text(s.source) }
             }
         }

@@ -77,6 +77,8 @@ fun QuestionScreen(
     onAnswer: (questionId: String, value: String) -> Unit,
     onGoTo: (Int) -> Unit,
     onPreview: () -> Unit,
+    /** 下一题 from question n: the core says whether it still needs an answer. */
+    onNext: (Int) -> Unit = { n -> onGoTo(n + 1) },
 ) {
     val i = index.coerceIn(0, (view.questions.size - 1).coerceAtLeast(0))
     Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
@@ -96,7 +98,7 @@ fun QuestionScreen(
                             if (i > 0) OutlinedButton(onClick = { onGoTo(i - 1) }) { Text(s.previous) }
                             Row(Modifier.weight(1f)) {}
                             if (i < view.questions.size - 1) {
-                                Button(onClick = { onGoTo(i + 1) }) { Text(s.next) }
+                                Button(onClick = { onNext(i) }) { Text(s.next) }
                             } else {
                                 Button(onClick = onPreview) { Text(s.seePlan) }
                             }
@@ -138,11 +140,22 @@ private fun androidx.compose.foundation.lazy.LazyListScope.itemsIndexedAnswers(
     }
 }
 
+/**
+ * One question with its answer control: the questionnaire's, and the checklist's open
+ * questions (with [reason], the core's words on what the answer decides).
+ */
 @Composable
-private fun QuestionCard(q: QuestionViewRecord, s: Strings, onAnswer: (String, String) -> Unit) {
-    OutlinedCard(Modifier.fillMaxWidth()) {
+fun QuestionCard(
+    q: QuestionViewRecord,
+    s: Strings,
+    onAnswer: (String, String) -> Unit,
+    reason: String? = null,
+    modifier: Modifier = Modifier,
+) {
+    OutlinedCard(modifier.fillMaxWidth()) {
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-            Text(q.text, style = MaterialTheme.typography.titleLarge)
+            Text(q.text, style = if (reason != null) MaterialTheme.typography.titleMedium else MaterialTheme.typography.titleLarge)
+            reason?.let { Text(it, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.tertiary) }
             q.help?.let { Text(it, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant) }
             Text(q.kindLabel, style = MaterialTheme.typography.labelMedium, color = MaterialTheme.colorScheme.primary)
             if (q.options.isNotEmpty()) {

@@ -286,8 +286,8 @@ class TuiluController(
     suspend fun load(to: Route = route) {
         send(
             when (to) {
-                is Route.Questions -> EventRecord.AnswersChanged(to.scenario, answerRecords())
-                is Route.Preview -> EventRecord.AnswersChanged(to.scenario, answerRecords())
+                is Route.Questions -> EventRecord.AnswersChanged(to.scenario, answerRecords(), null)
+                is Route.Preview -> EventRecord.AnswersChanged(to.scenario, answerRecords(), null)
                 else -> EventRecord.Open(coreRoute(to))
             },
         )
@@ -343,6 +343,24 @@ class TuiluController(
         // An accepted answer moves on to the next question; a refused one stays with its error.
         val n = q.questions.indexOfFirst { it.id == questionId }
         if (n >= 0 && q.questions[n].error == null && n < q.questions.size - 1) questionIndex = n + 1
+    }
+
+    /**
+     * 下一题 on question [n]: the core answers with the questionnaire, where a question that
+     * still needs an answer says so; only a question without that error is left behind.
+     */
+    fun goOn(n: Int) = launch {
+        val scenario = (route as? Route.Questions)?.scenario ?: return@launch
+        val from = questionnaire?.questions?.getOrNull(n) ?: return@launch
+        send(EventRecord.AnswersChanged(scenario, answerRecords(), from.id))
+        val q = questionnaire ?: return@launch
+        if (q.questions.getOrNull(n)?.error == null && n < q.questions.size - 1) questionIndex = n + 1
+    }
+
+    /** An open question answered on the checklist: the core re-plans the case with it. */
+    fun answerOnCase(questionId: String, value: String) = launch {
+        val id = (route as? Route.Case)?.id ?: return@launch
+        send(EventRecord.CaseAnswered(id, listOf(AnswerRecord(questionId, value))))
     }
 
     fun create() = launch {
@@ -678,7 +696,7 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                     Route.Home -> c.home?.let { HomeScreen(it, s, onOpenCase = { id -> c.go(Route.Case(id)) }, onStart = { c.go(Route.Picker) }, onSettings = { c.go(Route.Settings) }) }
                     Route.Picker -> c.picker?.let { PickerScreen(it, c.home?.startLabel ?: s.appName, s, onBack = c::back, onPick = c::pick) }
                     is Route.Questions -> c.questionnaire?.takeIf { c.hasRecord() }?.let {
-                        QuestionScreen(it, c.questionIndex, s, onBack = c::back, onAnswer = c::answer, onGoTo = { n -> c.questionIndex = n }, onPreview = { c.go(Route.Preview(r.scenario)) })
+                        QuestionScreen(it, c.questionIndex, s, onBack = c::back, onAnswer = c::answer, onGoTo = { n -> c.questionIndex = n }, onPreview = { c.go(Route.Preview(r.scenario)) }, onNext = { n -> c.goOn(n) })
                     }
                     is Route.Preview -> c.questionnaire?.let { PreviewScreen(it, s, onBack = c::back, onCreate = { c.create() }) }
                     is Route.Case -> c.case?.takeIf { c.hasRecord() }?.let {
@@ -689,6 +707,8 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                             onFlag = { step, note -> c.flag(step, note) },
                             onLetters = { c.go(Route.Letters(r.id)) },
                             onMenu = c::menu,
+                            onAnswer = c::answerOnCase,
+                            importing = c.pendingImport.isNotEmpty(),
                         )
                     }
                     is Route.History -> c.history?.takeIf { c.hasRecord() }?.let {

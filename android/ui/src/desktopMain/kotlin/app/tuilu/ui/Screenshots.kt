@@ -87,7 +87,8 @@ fun main(args: Array<String>) = runBlocking {
             }
             val picker = sc.scenarioPicker()
             renderPng(File(out, "picker-$l.png")) { PickerScreen(picker, home.startLabel, s, {}, {}) }
-            val q = sc.questionnaire("douyin.guild-exit", mapOf("has_unsettled_earnings" to "否", "has_violation_record" to "也许"))
+            // Question 2 as the user meets it: nothing chosen yet, so nothing in red.
+            val q = sc.questionnaire("douyin.guild-exit", mapOf("has_unsettled_earnings" to "否"))
             renderPng(File(out, "questionnaire-$l.png")) { QuestionScreen(q, 1, s, {}, { _, _ -> }, {}, {}) }
             val blocked = sc.questionnaire("douyin.guild-exit", mapOf("has_unsettled_earnings" to "是", "has_violation_record" to "否", "contract_ended" to "否"))
             renderPng(File(out, "preview-$l.png")) { PreviewScreen(blocked, s, {}, {}) }
