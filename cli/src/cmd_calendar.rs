@@ -59,7 +59,7 @@ pub(crate) fn load_calendar(g: &Globals) -> anyhow::Result<ChinaCalendar> {
 pub fn run(g: &Globals, args: CalendarArgs) -> anyhow::Result<()> {
     match args.command {
         CalendarCommand::Export(export) => {
-            let vault = crate::cmd_case::open_vault(g)?;
+            let vault = crate::views::open_app(g)?.vault_for(&crate::views::context(g))?;
             let subjects = tuilu_core::reminders::subjects_for_vault(&vault, g.clock())?;
             let cal = vault.deadline_calc().calendar();
             vault.with_connection_mut(|conn| {

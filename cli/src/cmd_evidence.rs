@@ -660,6 +660,81 @@ impl Progress for StderrProgress {
     }
 }
 
+/// The case an evidence command is about, loaded before the command takes the vault's
+/// connection (the evidence store holds it for the whole command).
+pub struct LoadedCase {
+    case: Option<tuilu_core::vault::CaseView>,
+    journal: Vec<tuilu_core::vault::Event>,
+    calc: tuilu_core::vault::DeadlineCalc,
+}
+
+impl LoadedCase {
+    /// Resolves `case_ref` (an id or unique prefix) and loads the case and its journal.
+    pub fn load(
+        vault: &tuilu_core::vault::Vault,
+        case_ref: Option<&str>,
+        lang: Lang,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<LoadedCase> {
+        match case_ref {
+            None => Ok(LoadedCase {
+                case: None,
+                journal: Vec::new(),
+                calc: vault.deadline_calc().clone(),
+            }),
+            Some(r) => {
+                // In the run's language only: "找不到案件「x」", not both languages.
+                let id = vault
+                    .resolve_case(r)
+                    .map_err(|e| tuilu_core::app::vault_error(e, None, lang))?;
+                Ok(LoadedCase {
+                    case: Some(vault.case(&id, now)?),
+                    journal: vault.journal(&id)?,
+                    calc: vault.deadline_calc().clone(),
+                })
+            }
+        }
+    }
+
+    fn view(&self, case_ref: &str) -> anyhow::Result<&tuilu_core::vault::CaseView> {
+        self.case
+            .as_ref()
+            .filter(|c| c.id.starts_with(case_ref))
+            .ok_or_else(|| anyhow::anyhow!("未知案件 / unknown case `{case_ref}`"))
+    }
+}
+
+impl CaseLookup for LoadedCase {
+    fn check_case(&self, case_ref: &str) -> anyhow::Result<String> {
+        Ok(self.view(case_ref)?.id.clone())
+    }
+
+    fn step_title(&self, case_id: &str, step_id: &str) -> Option<String> {
+        let case = self.view(case_id).ok()?;
+        case.step(step_id)
+            .map(|s| format!("{} / {}", s.title.zh, s.title.en))
+    }
+
+    /// The case as exported into a bundle: the case view and journal, and the same in
+    /// words with the bundled pack's questions and rule sources.
+    fn snapshot(
+        &self,
+        case_id: &str,
+        disclosure: tuilu_core::evidence::Disclosure,
+    ) -> anyhow::Result<tuilu_core::evidence::CaseSnapshot> {
+        let case = self.view(case_id)?;
+        let book = crate::cmd_rules::rule_book()?;
+        let pack = book.get(&case.scenario).map(|s| &s.pack);
+        Ok(tuilu_core::evidence::CaseSnapshot::new(
+            case,
+            &self.journal,
+            pack,
+            &self.calc,
+            disclosure,
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -323,9 +323,10 @@ pub fn rules(g: &Globals, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
             rule,
             note,
         } => {
-            let book = vault_rule_book(g)?;
+            let app = crate::views::open_app(g)?;
+            let book = app.rule_book()?;
             let s = find_scenario(&book, &scenario)?;
-            let vault = crate::cmd_case::open_vault(g)?;
+            let vault = app.vault_for(&crate::views::context(g))?;
             let flag = vault.flag_rule(s, &rule, &note, g.clock())?;
             if g.json {
                 print_json(&flag)?;
@@ -342,7 +343,7 @@ pub fn rules(g: &Globals, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Unflag { scenario, rule } => {
-            let vault = crate::cmd_case::open_vault(g)?;
+            let vault = crate::views::open_app(g)?.vault_for(&crate::views::context(g))?;
             let removed = vault.unflag_rule(&scenario, &rule)?;
             if g.json {
                 print_json(&json!({"scenario": scenario, "rule_id": rule, "removed": removed}))?;
@@ -357,7 +358,7 @@ pub fn rules(g: &Globals, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Flags { scenario } => {
-            let vault = crate::cmd_case::open_vault(g)?;
+            let vault = crate::views::open_app(g)?.vault_for(&crate::views::context(g))?;
             let flags = vault.rule_flags(scenario.as_deref())?;
             if g.json {
                 print_json(&flags)?;

@@ -98,6 +98,7 @@ fn main() -> ExitCode {
         Command::Reminders(args) => cmd_reminders_run(g, args),
         Command::Backup { command } => cmd_backup::run(g, command),
     };
+    views::close_app();
     match result {
         Ok(code) => code,
         Err(e) => output::report_error(&e, cli.globals.lang),
@@ -112,9 +113,9 @@ fn cmd_evidence_run(
     if !command.needs_vault() {
         return cmd_evidence::run_without_vault(g, command);
     }
-    let vault = cmd_case::open_vault(g)?;
+    let vault = views::open_app(g)?.vault_for(&crate::views::context(g))?;
     let now = g.clock();
-    let cases = cmd_case::LoadedCase::load(&vault, command.case_ref(), g.lang, now)?;
+    let cases = cmd_evidence::LoadedCase::load(&vault, command.case_ref(), g.lang, now)?;
     let dir = vault.dir().to_path_buf();
     vault.with_connection_mut(|conn| cmd_evidence::run(g, command, conn, &dir, &cases, now))
 }
@@ -124,7 +125,7 @@ fn cmd_reminders_run(
     g: &output::Globals,
     args: cmd_reminders::RemindersArgs,
 ) -> anyhow::Result<ExitCode> {
-    let vault = cmd_case::open_vault(g)?;
+    let vault = views::open_app(g)?.vault_for(&crate::views::context(g))?;
     let subjects = tuilu_core::reminders::subjects_for_vault(&vault, g.clock())?;
     let cal = vault.deadline_calc().calendar();
     vault.with_connection_mut(|conn| cmd_reminders::run_reminders(g, conn, &subjects, cal, args))
