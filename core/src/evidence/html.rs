@@ -39,21 +39,6 @@ fn beijing_str(s: &str) -> String {
     parse_time(s).map(beijing).unwrap_or_else(|| escape(s))
 }
 
-fn human_size(n: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
-
 const STYLE: &str = r#"
 body { font-family: "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei",
        sans-serif; margin: 2em auto; max-width: 60em; padding: 0 1em; color: #111;
@@ -717,7 +702,7 @@ pub fn index_html(
             escape(it.path.trim_start_matches("files/")),
             escape(&it.original_name),
             escape(&it.media_type),
-            human_size(it.size),
+            crate::text::size_text(it.size),
             source,
             escape(&it.sha256),
         ));
