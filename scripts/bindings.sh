@@ -290,13 +290,13 @@ size() {
     strip "$copy"
     local bytes
     bytes=$(stat -c %s "$copy")
-    # Issue 11's budget for the stripped library: 3.5 MiB.
-    local target=3670016
+    # The budget for the stripped library: 4.5 MiB (docs/adr/0003-panic-unwind-and-library-size.md).
+    local target=4718592
     echo "stripped release $LIB_NAME (x86_64): $bytes bytes" \
-        "($(awk "BEGIN { printf \"%.2f\", $bytes / 1048576 }") MiB; target $target bytes," \
-        "3.5 MiB); before strip: $(stat -c %s "$lib") bytes"
+        "($(awk "BEGIN { printf \"%.2f\", $bytes / 1048576 }") MiB; budget $target bytes," \
+        "4.5 MiB); before strip: $(stat -c %s "$lib") bytes"
     [ "$bytes" -le "$target" ] ||
-        die "over the 3.5 MiB target by $((bytes - target)) bytes (docs/bindings.md#size)"
+        die "over the 4.5 MiB budget by $((bytes - target)) bytes (docs/bindings.md#size)"
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tuilu_core::text::count_en;
+use tuilu_core::text::{count_en, size_text};
+
+use crate::progress::StderrProgress;
 
 use anyhow::{anyhow, Context};
 use clap::{Args, Subcommand};
@@ -15,7 +17,7 @@ use tuilu_core::backup::{
     assess_passphrase, create_backup, generate_recovery_code, inspect_backup, restore_backup,
     BackupError, CreateOptions, Manifest, PassphraseLevel, RestoreOptions,
 };
-use tuilu_core::evidence::{CancelFlag, Progress};
+use tuilu_core::evidence::CancelFlag;
 use tuilu_core::Lang;
 
 use crate::output::{print_json, t, Globals};
@@ -363,9 +365,13 @@ fn print_summary(m: &Manifest, size: u64, lang: Lang) {
                 c.holiday_years, c.rule_packs, c.rule_flags, c.reminder_states
             );
             if size > 0 {
-                println!("  内容 {}，备份文件 {}", mib(c.bytes), mib(size));
+                println!(
+                    "  内容 {}，备份文件 {}",
+                    size_text(c.bytes),
+                    size_text(size)
+                );
             } else {
-                println!("  内容 {}", mib(c.bytes));
+                println!("  内容 {}", size_text(c.bytes));
             }
         }
         Lang::En => {
@@ -392,53 +398,14 @@ fn print_summary(m: &Manifest, size: u64, lang: Lang) {
                 count_en(c.reminder_states, "reminder state", "reminder states")
             );
             if size > 0 {
-                println!("  content {}, backup file {}", mib(c.bytes), mib(size));
+                println!(
+                    "  content {}, backup file {}",
+                    size_text(c.bytes),
+                    size_text(size)
+                );
             } else {
-                println!("  content {}", mib(c.bytes));
+                println!("  content {}", size_text(c.bytes));
             }
-        }
-    }
-}
-
-fn mib(bytes: u64) -> String {
-    if bytes < 1 << 20 {
-        format!("{:.1} KB", bytes as f64 / 1024.0)
-    } else {
-        format!("{:.1} MB", bytes as f64 / (1 << 20) as f64)
-    }
-}
-
-struct StderrProgress {
-    label: &'static str,
-    enabled: bool,
-    last: std::cell::Cell<u64>,
-}
-
-impl StderrProgress {
-    fn new(g: &Globals, label: &'static str) -> StderrProgress {
-        StderrProgress {
-            label,
-            enabled: !g.json && std::io::stderr().is_terminal(),
-            last: std::cell::Cell::new(u64::MAX),
-        }
-    }
-
-    fn finish(&self) {
-        if self.enabled && self.last.get() != u64::MAX {
-            eprint!("\r\x1b[K");
-        }
-    }
-}
-
-impl Progress for StderrProgress {
-    fn on_progress(&self, done: u64, total: u64) {
-        if !self.enabled || total < 16 << 20 {
-            return;
-        }
-        let pct = done.saturating_mul(100) / total.max(1);
-        if pct != self.last.get() {
-            self.last.set(pct);
-            eprint!("\r{} {pct:>3}%", self.label);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `tuilu calendar ...`: holiday data status and imports.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{anyhow, Context};
 use clap::{Args, Subcommand};
@@ -33,12 +34,14 @@ pub enum CalendarCommand {
     Export(crate::cmd_reminders::CalendarExportArgs),
 }
 
-/// Loads the calendar: bundled data plus the vault's imports. Without a resolvable vault,
-/// bundled data only. Stored files that were skipped are reported on stderr.
-pub(crate) fn load_calendar(g: &Globals) -> anyhow::Result<ChinaCalendar> {
+/// The run's calendar: the application layer's (bundled data plus the vault's imports)
+/// when the vault folder exists; otherwise bundled data only, creating nothing. Stored
+/// files that were skipped are reported on stderr.
+pub(crate) fn load_calendar(g: &Globals) -> anyhow::Result<Arc<ChinaCalendar>> {
     let cal = match resolve_vault(g.vault.as_deref()) {
-        Ok(vault) => ChinaCalendar::with_overrides(&calendar_dir(&vault))?,
-        Err(_) => ChinaCalendar::bundled(),
+        Ok(vault) if vault.is_dir() => crate::views::open_app(g)?.calendar()?,
+        Ok(vault) => Arc::new(ChinaCalendar::with_overrides(&calendar_dir(&vault))?),
+        Err(_) => Arc::new(ChinaCalendar::bundled()),
     };
     for p in cal.status().problems {
         eprintln!(
@@ -59,7 +62,7 @@ pub(crate) fn load_calendar(g: &Globals) -> anyhow::Result<ChinaCalendar> {
 pub fn run(g: &Globals, args: CalendarArgs) -> anyhow::Result<()> {
     match args.command {
         CalendarCommand::Export(export) => {
-            let vault = crate::cmd_case::open_vault(g)?;
+            let vault = crate::views::open_app(g)?.vault_for(&crate::views::context(g))?;
             let subjects = tuilu_core::reminders::subjects_for_vault(&vault)?;
             let cal = vault.deadline_calc().calendar();
             vault.with_connection_mut(|conn| {

@@ -9,7 +9,6 @@
 
 // Only `verify-bundle` is reachable until the vault is wired; remove with the wiring.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -20,9 +19,11 @@ use rusqlite::Connection;
 use serde_json::json;
 use tuilu_core::evidence::{
     verify_bundle, BundlePreview, CancelFlag, CaseSnapshot, Disclosure, EvidenceItem,
-    EvidenceStore, ExportOptions, NewItem, Progress, Source,
+    EvidenceStore, ExportOptions, NewItem, Source,
 };
-use tuilu_core::text::count_en;
+use tuilu_core::text::{count_en, size_text};
+
+use crate::progress::StderrProgress;
 use tuilu_core::Lang;
 
 use crate::output::{print_json, Globals};
@@ -482,7 +483,7 @@ fn item_line(lang: Lang, it: &EvidenceItem) -> String {
         time,
         step,
         it.original_name,
-        human_size(it.size),
+        size_text(it.size),
         &it.sha256[..12]
     )
 }
@@ -520,7 +521,7 @@ fn print_item(lang: Lang, it: &EvidenceItem) {
     row(
         "大小",
         "size",
-        format!("{} ({} B)", human_size(it.size), it.size),
+        format!("{} ({} B)", size_text(it.size), it.size),
     );
     row("类型", "media type", it.media_type.clone());
     row("SHA-256", "SHA-256", it.sha256.clone());
@@ -552,13 +553,13 @@ fn print_preview(g: &Globals, p: &BundlePreview) {
             format!(
                 "证据包将包含 {} 份证据文件（{}）。",
                 p.files,
-                human_size(p.bytes)
+                size_text(p.bytes)
             )
         } else {
             format!(
                 "The bundle will hold {} evidence file(s) ({}).",
                 p.files,
-                human_size(p.bytes)
+                size_text(p.bytes)
             )
         }
     );
@@ -613,50 +614,84 @@ fn print_preview(g: &Globals, p: &BundlePreview) {
     }
 }
 
-pub(crate) fn human_size(n: u64) -> String {
-    match n {
-        n if n >= 1 << 30 => format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64),
-        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
-        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
-        n => format!("{n} B"),
+/// The case an evidence command is about, loaded before the command takes the vault's
+/// connection (the evidence store holds it for the whole command).
+pub struct LoadedCase {
+    /// The run's rule book (bundled packs and `<vault>/packs`), for the bundle's words.
+    book: std::sync::Arc<tuilu_core::RuleBook>,
+    case: Option<tuilu_core::vault::CaseView>,
+    journal: Vec<tuilu_core::vault::Event>,
+    calc: tuilu_core::vault::DeadlineCalc,
+}
+
+impl LoadedCase {
+    /// Resolves `case_ref` (an id or unique prefix) and loads the case and its journal.
+    pub fn load(
+        app: &tuilu_core::app::App,
+        vault: &tuilu_core::vault::Vault,
+        case_ref: Option<&str>,
+        lang: Lang,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<LoadedCase> {
+        let book = app.rule_book()?;
+        match case_ref {
+            None => Ok(LoadedCase {
+                book,
+                case: None,
+                journal: Vec::new(),
+                calc: vault.deadline_calc().clone(),
+            }),
+            Some(r) => {
+                // In the run's language only: "找不到案件「x」", not both languages.
+                let id = vault
+                    .resolve_case(r)
+                    .map_err(|e| tuilu_core::app::vault_error(e, None, lang))?;
+                Ok(LoadedCase {
+                    book,
+                    case: Some(vault.case(&id, now)?),
+                    journal: vault.journal(&id)?,
+                    calc: vault.deadline_calc().clone(),
+                })
+            }
+        }
+    }
+
+    fn view(&self, case_ref: &str) -> anyhow::Result<&tuilu_core::vault::CaseView> {
+        self.case
+            .as_ref()
+            .filter(|c| c.id.starts_with(case_ref))
+            .ok_or_else(|| anyhow::anyhow!("未知案件 / unknown case `{case_ref}`"))
     }
 }
 
-/// A percentage on stderr for long operations, only when stderr is a terminal and not
-/// in `--json` mode.
-struct StderrProgress {
-    label: &'static str,
-    enabled: bool,
-    last: std::cell::Cell<u64>,
-}
-
-impl StderrProgress {
-    fn new(g: &Globals, label: &'static str) -> StderrProgress {
-        StderrProgress {
-            label,
-            enabled: !g.json && std::io::stderr().is_terminal(),
-            last: std::cell::Cell::new(u64::MAX),
-        }
+impl CaseLookup for LoadedCase {
+    fn check_case(&self, case_ref: &str) -> anyhow::Result<String> {
+        Ok(self.view(case_ref)?.id.clone())
     }
 
-    fn finish(&self) {
-        if self.enabled && self.last.get() != u64::MAX {
-            eprint!("\r\x1b[K");
-        }
+    fn step_title(&self, case_id: &str, step_id: &str) -> Option<String> {
+        let case = self.view(case_id).ok()?;
+        case.step(step_id)
+            .map(|s| format!("{} / {}", s.title.zh, s.title.en))
     }
-}
 
-impl Progress for StderrProgress {
-    fn on_progress(&self, done: u64, total: u64) {
-        // Small jobs finish before a percentage would help.
-        if !self.enabled || total < 16 << 20 {
-            return;
-        }
-        let pct = done.saturating_mul(100) / total.max(1);
-        if pct != self.last.get() {
-            self.last.set(pct);
-            eprint!("\r{} {pct:>3}%", self.label);
-        }
+    /// The case as exported into a bundle: the case view and journal, and the same in
+    /// words with the pack's questions and rule sources (the run's rule book: a pack the
+    /// phone added words its own cases).
+    fn snapshot(
+        &self,
+        case_id: &str,
+        disclosure: tuilu_core::evidence::Disclosure,
+    ) -> anyhow::Result<tuilu_core::evidence::CaseSnapshot> {
+        let case = self.view(case_id)?;
+        let pack = self.book.get(&case.scenario).map(|s| &s.pack);
+        Ok(tuilu_core::evidence::CaseSnapshot::new(
+            case,
+            &self.journal,
+            pack,
+            &self.calc,
+            disclosure,
+        ))
     }
 }
 

@@ -12,7 +12,7 @@ use tuilu_core::app::{AppError, LetterView, LettersView};
 use tuilu_core::Lang;
 
 use crate::output::{parse_time, print_json, t, Globals};
-use crate::views::{context, open_app};
+use crate::views::{context, open_app_with_vault as open_app};
 
 #[derive(Args)]
 pub struct LettersArgs {

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, Utc};
@@ -151,20 +152,16 @@ fn existing_flags(g: &Globals, scenario: &str) -> Vec<RuleFlag> {
     }
 }
 
-/// Loads the bundled rule book; a broken bundle is a bug, reported with every issue.
-pub fn rule_book() -> anyhow::Result<RuleBook> {
-    load_bundled().map_err(|e| anyhow!("内置规则包无效 / bundled rule packs are invalid: {e}"))
-}
-
-/// The rule book of the vault when it exists: the bundled packs, the packs installed by
-/// rule updates and those added by hand (`rules::updates::load_rule_book`). Nothing is
-/// created; without a vault, the bundled packs.
-pub fn vault_rule_book(g: &Globals) -> anyhow::Result<RuleBook> {
-    let dir = crate::vault_path::resolve_vault(g.vault.as_deref())
-        .ok()
-        .filter(|d| d.is_dir());
-    tuilu_core::rules::updates::load_rule_book(dir.as_deref())
-        .map(|(book, _)| book)
+/// The run's rule book: the application layer's (the bundled packs, the packs installed
+/// by rule updates and those added by hand or by the phone, `<vault>/packs`) when the
+/// vault folder exists; the bundled packs otherwise, creating nothing.
+pub fn vault_rule_book(g: &Globals) -> anyhow::Result<Arc<RuleBook>> {
+    let exists = crate::vault_path::resolve_vault(g.vault.as_deref()).is_ok_and(|d| d.is_dir());
+    if exists {
+        return Ok(crate::views::open_app(g)?.rule_book()?);
+    }
+    load_bundled()
+        .map(Arc::new)
         .map_err(|e| anyhow!("内置规则包无效 / bundled rule packs are invalid: {e}"))
 }
 
@@ -256,7 +253,7 @@ pub fn find_scenario<'a>(book: &'a RuleBook, id: &str) -> anyhow::Result<&'a Sce
 pub fn plan(g: &Globals, args: PlanArgs) -> anyhow::Result<ExitCode> {
     let mut book = vault_rule_book(g)?;
     if let Some(path) = &args.pack {
-        book.insert(load_pack_file(path)?);
+        Arc::make_mut(&mut book).insert(load_pack_file(path)?);
     }
     let scenario = find_scenario(&book, &args.scenario)?;
     let facts = collect_facts(scenario, &args.facts, args.facts_file.as_ref(), g.lang)?;
@@ -323,9 +320,10 @@ pub fn rules(g: &Globals, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
             rule,
             note,
         } => {
-            let book = vault_rule_book(g)?;
+            let app = crate::views::open_app(g)?;
+            let book = app.rule_book()?;
             let s = find_scenario(&book, &scenario)?;
-            let vault = crate::cmd_case::open_vault(g)?;
+            let vault = app.vault_for(&crate::views::context(g))?;
             let flag = vault.flag_rule(s, &rule, &note, g.clock())?;
             if g.json {
                 print_json(&flag)?;
@@ -342,7 +340,7 @@ pub fn rules(g: &Globals, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Unflag { scenario, rule } => {
-            let vault = crate::cmd_case::open_vault(g)?;
+            let vault = crate::views::open_app(g)?.vault_for(&crate::views::context(g))?;
             let removed = vault.unflag_rule(&scenario, &rule)?;
             if g.json {
                 print_json(&json!({"scenario": scenario, "rule_id": rule, "removed": removed}))?;
@@ -357,7 +355,7 @@ pub fn rules(g: &Globals, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Flags { scenario } => {
-            let vault = crate::cmd_case::open_vault(g)?;
+            let vault = crate::views::open_app(g)?.vault_for(&crate::views::context(g))?;
             let flags = vault.rule_flags(scenario.as_deref())?;
             if g.json {
                 print_json(&flags)?;

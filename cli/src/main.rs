@@ -15,6 +15,7 @@ mod cmd_rules;
 mod cmd_step;
 mod cmd_workdays;
 mod output;
+mod progress;
 mod vault_path;
 mod views;
 
@@ -98,6 +99,7 @@ fn main() -> ExitCode {
         Command::Reminders(args) => cmd_reminders_run(g, args),
         Command::Backup { command } => cmd_backup::run(g, command),
     };
+    views::close_app();
     match result {
         Ok(code) => code,
         Err(e) => output::report_error(&e, cli.globals.lang),
@@ -112,9 +114,10 @@ fn cmd_evidence_run(
     if !command.needs_vault() {
         return cmd_evidence::run_without_vault(g, command);
     }
-    let vault = cmd_case::open_vault(g)?;
+    let app = views::open_app(g)?;
+    let vault = app.vault_for(&views::context(g))?;
     let now = g.clock();
-    let cases = cmd_case::LoadedCase::load(&vault, command.case_ref(), g.lang, now)?;
+    let cases = cmd_evidence::LoadedCase::load(&app, &vault, command.case_ref(), g.lang, now)?;
     let dir = vault.dir().to_path_buf();
     vault.with_connection_mut(|conn| cmd_evidence::run(g, command, conn, &dir, &cases, now))
 }
@@ -124,7 +127,7 @@ fn cmd_reminders_run(
     g: &output::Globals,
     args: cmd_reminders::RemindersArgs,
 ) -> anyhow::Result<ExitCode> {
-    let vault = cmd_case::open_vault(g)?;
+    let vault = views::open_app(g)?.vault_for(&views::context(g))?;
     let subjects = tuilu_core::reminders::subjects_for_vault(&vault)?;
     let cal = vault.deadline_calc().calendar();
     vault.with_connection_mut(|conn| cmd_reminders::run_reminders(g, conn, &subjects, cal, args))

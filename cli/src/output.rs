@@ -5,8 +5,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use clap::Args;
-use tuilu_core::backup::BackupError;
-use tuilu_core::vault::VaultError;
+use tuilu_core::app::cli_support::error_words;
 use tuilu_core::Lang;
 
 /// Flags every command accepts.
@@ -71,19 +70,10 @@ pub fn report_error(e: &anyhow::Error, lang: Lang) -> ExitCode {
         eprintln!("{}{}", t(lang, "错误：", "error: "), app.message(lang));
         return ExitCode::FAILURE;
     }
-    // The vault's and the backup's errors say both languages ("中文 / English", each
-    // half complete): keep the user's. The system's reason (an OS error) follows once, as
-    // a detail line.
+    // The core's errors are worded by the core in the user's language; the system's
+    // reason (an OS error) follows once, as a detail line.
     let words = |err: &(dyn std::error::Error + 'static)| -> String {
-        if let Some(ev) = err.downcast_ref::<tuilu_core::evidence::EvidenceError>() {
-            ev.message(lang)
-        } else if let Some(v) = err.downcast_ref::<VaultError>() {
-            v.message(lang)
-        } else if let Some(b) = err.downcast_ref::<BackupError>() {
-            b.message(lang)
-        } else {
-            err.to_string()
-        }
+        error_words(err, lang).unwrap_or_else(|| err.to_string())
     };
     let mut last = words(e.as_ref());
     eprintln!("{}{last}", t(lang, "错误：", "error: "));

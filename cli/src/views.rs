@@ -5,57 +5,58 @@
 use std::fmt::Write as _;
 use tuilu_core::text::count_en;
 
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tuilu_core::app::cli_support::desktop_context;
 use tuilu_core::app::{App, CaseScreen, HomeView, StepRow, ViewContext};
-use tuilu_core::reminders::UserZone;
-use tuilu_core::vault::StepStatus;
 use tuilu_core::Lang;
 
 use crate::output::{t, Globals};
 use crate::vault_path::resolve_vault;
 
-/// The application service on the vault chosen by `--vault`, `$TUILU_VAULT` or the default.
-pub fn open_app(g: &Globals) -> anyhow::Result<App> {
+/// The application service of this run, on the vault chosen by `--vault`, `$TUILU_VAULT`
+/// or the default: one per process, so every command reads one rule book and one
+/// calendar and holds one database handle, like the phones.
+pub fn open_app(g: &Globals) -> anyhow::Result<Arc<App>> {
+    let mut slot = APP.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(app) = slot.as_ref() {
+        return Ok(app.clone());
+    }
     let dir = resolve_vault(g.vault.as_deref())?;
-    Ok(App::open(&dir)?)
+    let app = Arc::new(App::open_in(&dir, g.lang)?);
+    *slot = Some(app.clone());
+    Ok(app)
 }
+
+/// The run's service with its vault open (created when missing), a failure to open said
+/// in the run's language: for the commands that work on the vault.
+pub fn open_app_with_vault(g: &Globals) -> anyhow::Result<Arc<App>> {
+    let app = open_app(g)?;
+    app.vault_for(&context(g))?;
+    Ok(app)
+}
+
+/// Closes the run's service (and with it the vault, cleanly) before the process ends.
+pub fn close_app() {
+    drop(APP.lock().unwrap_or_else(PoisonError::into_inner).take());
+}
+
+static APP: Mutex<Option<Arc<App>>> = Mutex::new(None);
 
 /// The view context of this run: `--lang`, the system's zone, `--now`.
 pub fn context(g: &Globals) -> ViewContext {
-    let zone = iana_zone_of_system().unwrap_or_else(UserZone::beijing);
-    ViewContext::new(g.lang, zone, g.clock())
+    desktop_context(g.lang, g.clock())
 }
 
-/// The system's IANA zone (`$TZ`, else `/etc/timezone`, else `/etc/localtime`'s link).
-fn iana_zone_of_system() -> Option<UserZone> {
-    let from_env = std::env::var("TZ")
-        .ok()
-        .map(|s| s.trim_start_matches(':').to_string());
-    let from_file = || {
-        std::fs::read_to_string("/etc/timezone")
-            .ok()
-            .map(|s| s.trim().to_string())
-    };
-    let from_link = || {
-        std::fs::read_link("/etc/localtime").ok().and_then(|p| {
-            let s = p.to_string_lossy().into_owned();
-            s.split_once("zoneinfo/").map(|(_, z)| z.to_string())
-        })
-    };
-    from_env
-        .filter(|s| !s.is_empty())
-        .or_else(from_file)
-        .or_else(from_link)
-        .and_then(|name| tuilu_core::reminders::parse_tz(&name))
-}
-
-fn status_mark(s: StepStatus) -> &'static str {
-    match s {
-        StepStatus::Todo => "○",
-        StepStatus::InProgress => "◐",
-        StepStatus::Submitted => "⏳",
-        StepStatus::Done => "✓",
-        StepStatus::Skipped => "–",
-        StepStatus::Blocked => "✗",
+/// The glyph of a status, by its stored name (layout only: the words come with the row).
+fn status_mark(s: &StepRow) -> &'static str {
+    match s.status.as_str() {
+        "todo" => "○",
+        "in_progress" => "◐",
+        "submitted" => "⏳",
+        "done" => "✓",
+        "skipped" => "–",
+        _ => "✗",
     }
 }
 
@@ -64,7 +65,7 @@ fn render_step(out: &mut String, lang: Lang, s: &StepRow) {
         out,
         "{:>2}. {} {} — {}",
         s.number,
-        status_mark(s.status),
+        status_mark(s),
         s.title,
         s.status_label
     );

@@ -265,8 +265,13 @@ fn a_vault_from_a_newer_build_is_a_clear_error() {
     let mut bytes = std::fs::read(&db).unwrap();
     bytes[60..64].copy_from_slice(&999u32.to_be_bytes());
     std::fs::write(&db, &bytes).unwrap();
+    // The CLI says what the phones say (the application layer's words): a newer Tuilu
+    // wrote it, update, nothing was changed; no schema number on a Chinese screen.
     let err = fails(vault, &["case", "list"]);
-    assert!(err.contains("999") && err.contains("更新版本"), "{err}");
+    assert!(
+        err.contains("更新版本") && err.contains("未做任何修改"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&db).unwrap(), bytes);
 }
 
@@ -467,4 +472,56 @@ fn a_guild_dispute_makes_the_review_open_ended_in_plan_and_case() {
     );
     let reminders = String::from_utf8(out.stdout).unwrap();
     assert!(!reminders.contains("提交退出公会申请"), "{reminders}");
+}
+
+/// The phone adds a pack through the application layer (`App::add_pack`, kept in
+/// `<vault>/packs`); the CLI on the same vault reads the same rule book: `case new` finds
+/// the new scenario, and a bundled scenario the pack replaces is started at the pack's
+/// version.
+#[test]
+fn a_pack_added_through_the_app_is_usable_from_case_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    let compiled = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/golden/packs/douyin.xingtu-task-cancel.json"
+    ))
+    .unwrap();
+    let mut added: Value = serde_json::from_str(&compiled).unwrap();
+    added["id"] = "douyin.phone-added".into();
+    let mut newer: Value = serde_json::from_str(&compiled).unwrap();
+    newer["version"] = "9.0.0".into();
+    {
+        let app = tuilu_core::app::App::open(&vault).unwrap();
+        assert_eq!(
+            app.add_pack(&added.to_string()).unwrap(),
+            "douyin.phone-added"
+        );
+        assert_eq!(app.add_pack(&newer.to_string()).unwrap(), XINGTU);
+    }
+
+    let case = ok_json(
+        &vault,
+        &[
+            "case",
+            "new",
+            "douyin.phone-added",
+            "--fact",
+            "cancelled_by=creator",
+        ],
+    );
+    assert_eq!(case["scenario"], "douyin.phone-added");
+    let shown = ok_json(&vault, &["case", "show", case["id"].as_str().unwrap()]);
+    assert!(shown["steps"].as_array().is_some_and(|s| !s.is_empty()));
+
+    let replaced = ok_json(
+        &vault,
+        &["case", "new", XINGTU, "--fact", "cancelled_by=creator"],
+    );
+    assert_eq!(replaced["pack_version"], "9.0.0");
+
+    // Without the pack, the scenario is unknown: the test above proves the added pack.
+    let elsewhere = dir.path().join("other");
+    let said = fails(&elsewhere, &["case", "new", "douyin.phone-added"]);
+    assert!(said.contains("douyin.phone-added"), "{said}");
 }

@@ -88,6 +88,23 @@ pub fn one_language(both: &str, lang: Lang) -> String {
     }
 }
 
+/// Bytes for people: "512 B", "1.2 MB" (1024-based). The one size formatter of the core,
+/// the CLI and the bundle report; the same in both languages.
+pub fn size_text(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut v = bytes as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
 /// "1 case", "3 cases": an English count with its noun.
 pub fn count_en(n: impl Into<u64>, one: &str, many: &str) -> String {
     let n = n.into();

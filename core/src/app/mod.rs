@@ -11,6 +11,7 @@
 mod backup_ops;
 mod backup_view;
 pub mod case_admin;
+pub mod cli_support;
 pub mod clock;
 pub mod effects;
 mod error;

@@ -992,21 +992,7 @@ fn picker_platform_label(lang: Lang, sc: &crate::rules::Scenario) -> String {
     }
 }
 
-/// Bytes for people: "1.2 MB".
-pub fn size_text(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
-    let mut v = bytes as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
+pub use crate::text::size_text;
 
 fn media_kind_label(lang: Lang, media_type: &str) -> String {
     let (zh, en) = match media_type {

@@ -9,21 +9,10 @@ use serde::Serialize;
 use crate::calendar::Deadline;
 use crate::calendar::{ChinaCalendar, BEIJING};
 use crate::reminders::UserZone;
-use crate::rules::pack::{DurationDef, DurationUnit, StepKind};
+use crate::rules::pack::{DurationDef, DurationUnit};
 use crate::text::Lang;
 
-pub use crate::rules::pack::TimeSense;
-
-/// The sense of a duration: the pack's (every pack duration states it); a duration stored
-/// by an older build reads by its step's kind: an action's duration is the other side's
-/// answer time, a wait is a period that must run out, a window closes.
-pub fn sense_of(kind: StepKind, d: Option<&DurationDef>) -> TimeSense {
-    d.and_then(|d| d.sense).unwrap_or(match kind {
-        StepKind::Action => TimeSense::Deadline,
-        StepKind::Wait => TimeSense::MinimumPeriod,
-        StepKind::Window => TimeSense::Window,
-    })
-}
+pub use crate::rules::pack::{sense_of, TimeSense};
 
 /// A duration as the source says it, the count of units as a detail: "6个月至1年（183–365
 /// 天）"; the count alone when the source says nothing else.

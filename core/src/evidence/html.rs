@@ -39,21 +39,6 @@ fn beijing_str(s: &str) -> String {
     parse_time(s).map(beijing).unwrap_or_else(|| escape(s))
 }
 
-fn human_size(n: u64) -> String {
-    const UNITS: [&str; 4] = ["字节", "KB", "MB", "GB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} 字节")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
-
 /// What kind of file it is, in words (never a media type such as `image/png`).
 fn kind_words(media_type: &str) -> &'static str {
     match media_type {
@@ -736,7 +721,7 @@ pub fn index_html(
             escape(&it.original_name),
             escape(&it.path),
             kind_words(&it.media_type),
-            human_size(it.size),
+            crate::text::size_text(it.size),
             source,
             escape(&it.sha256),
         ));

@@ -17,7 +17,7 @@ impl WorkingDays for ChinaCalendar {
 /// step's kind: an action whose period is a minimum (a 30-day notice, a 45-day wind-down)
 /// is reminded like a wait ("the period is over, go on"), never with "deadline passed".
 fn reminded_as(kind: StepKind, d: Option<&DurationDef>) -> StepKind {
-    match crate::app::timing::sense_of(kind, d) {
+    match crate::rules::pack::sense_of(kind, d) {
         TimeSense::Deadline => StepKind::Action,
         TimeSense::Window => StepKind::Window,
         TimeSense::Earliest | TimeSense::MinimumPeriod | TimeSense::Lapse => StepKind::Wait,

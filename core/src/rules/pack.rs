@@ -290,6 +290,17 @@ pub enum TimeSense {
     Lapse,
 }
 
+/// The sense of a duration: the pack's (every pack duration states it); a duration stored
+/// by an older build reads by its step's kind: an action's duration is the other side's
+/// answer time, a wait is a period that must run out, a window closes.
+pub fn sense_of(kind: StepKind, d: Option<&DurationDef>) -> TimeSense {
+    d.and_then(|d| d.sense).unwrap_or(match kind {
+        StepKind::Action => TimeSense::Deadline,
+        StepKind::Wait => TimeSense::MinimumPeriod,
+        StepKind::Window => TimeSense::Window,
+    })
+}
+
 impl TimeSense {
     pub const ALL: [TimeSense; 5] = [
         TimeSense::Deadline,

@@ -114,7 +114,7 @@ fn next_deadline(
             deadline,
             overdue,
             brief: brief(s),
-            sense: crate::app::timing::sense_of(s.def.kind, Some(d)),
+            sense: crate::rules::pack::sense_of(s.def.kind, Some(d)),
         };
         match &mut next {
             Some((cur, n)) => {

@@ -691,7 +691,7 @@ pub fn build_view(
                 kind: s.kind,
                 depends_on: s.depends_on.clone(),
             },
-            sense: crate::app::timing::sense_of(s.kind, s.duration.as_ref()),
+            sense: crate::rules::pack::sense_of(s.kind, s.duration.as_ref()),
         });
     let overdue_steps = in_plan
         .iter()
