@@ -105,6 +105,16 @@ pub fn size_text(bytes: u64) -> String {
     }
 }
 
+/// [`size_text`] for a reader of `lang`: a Chinese text says bytes as 字节 ("993 字节"),
+/// never with the English unit B; KB, MB and GB read the same in both.
+pub fn size_text_in(lang: Lang, bytes: u64) -> String {
+    if lang == Lang::Zh && bytes < 1024 {
+        format!("{bytes} 字节")
+    } else {
+        size_text(bytes)
+    }
+}
+
 /// "1 case", "3 cases": an English count with its noun.
 pub fn count_en(n: impl Into<u64>, one: &str, many: &str) -> String {
     let n = n.into();

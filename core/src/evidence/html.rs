@@ -721,7 +721,7 @@ pub fn index_html(
             escape(&it.original_name),
             escape(&it.path),
             kind_words(&it.media_type),
-            crate::text::size_text(it.size),
+            crate::text::size_text_in(crate::text::Lang::Zh, it.size),
             source,
             escape(&it.sha256),
         ));
