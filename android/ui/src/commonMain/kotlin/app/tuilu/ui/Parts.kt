@@ -8,7 +8,7 @@ import androidx.compose.foundation.layout.ColumnScope
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.Spacer
 import androidx.compose.foundation.layout.fillMaxWidth
-import androidx.compose.foundation.layout.height
+import androidx.compose.foundation.layout.heightIn
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.size
 import androidx.compose.foundation.layout.width
@@ -25,15 +25,20 @@ import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.text.font.FontWeight
-import androidx.compose.ui.text.style.TextOverflow
+import androidx.compose.ui.semantics.heading
+import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 
-/** A plain top bar (Material3's TopAppBar is still experimental in both Compose flavours). */
+/**
+ * A plain top bar (Material3's TopAppBar is still experimental in both Compose flavours).
+ * The title is never cut: a long one ("提交退会申请（在抖音App内）…") wraps and the bar grows,
+ * at any font size, rather than ending in "…" with no way to read the rest.
+ */
 @Composable
 fun Bar(title: String, back: (() -> Unit)?, backLabel: String, actions: @Composable () -> Unit = {}) {
     Surface(color = MaterialTheme.colorScheme.surface, tonalElevation = 2.dp) {
         Row(
-            Modifier.fillMaxWidth().height(64.dp).padding(horizontal = 4.dp),
+            Modifier.fillMaxWidth().heightIn(min = 64.dp).padding(horizontal = 4.dp, vertical = 8.dp),
             verticalAlignment = Alignment.CenterVertically,
         ) {
             if (back != null) {
@@ -46,9 +51,7 @@ fun Bar(title: String, back: (() -> Unit)?, backLabel: String, actions: @Composa
             Text(
                 title,
                 style = MaterialTheme.typography.titleLarge,
-                maxLines = 1,
-                overflow = TextOverflow.Ellipsis,
-                modifier = Modifier.weight(1f),
+                modifier = Modifier.weight(1f).semantics { heading() },
             )
             actions()
         }
