@@ -1,5 +1,7 @@
 package app.tuilu.ui
 
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.verticalScroll
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.Column
@@ -7,6 +9,7 @@ import androidx.compose.foundation.layout.PaddingValues
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
@@ -37,6 +40,7 @@ import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.text.font.FontStyle
 import androidx.compose.ui.text.font.FontWeight
+import androidx.compose.ui.text.style.TextAlign
 import androidx.compose.ui.unit.dp
 import app.tuilu.core.uniffi.ActionViewRecord
 import app.tuilu.core.uniffi.CaseScreenRecord
@@ -108,7 +112,9 @@ fun ChecklistScreen(
                                     f.value,
                                     style = MaterialTheme.typography.bodyMedium,
                                     fontStyle = if (f.assumed) FontStyle.Italic else FontStyle.Normal,
-                                    modifier = Modifier.padding(start = 12.dp),
+                                    // A long answer shares the row instead of squeezing the question
+                                    // to a word's width (it overflowed at a large font size).
+                                    modifier = Modifier.padding(start = 12.dp).weight(1f, fill = false),
                                 )
                             }
                         }
@@ -222,7 +228,7 @@ private fun StepCard(
                     Text(s.routeTitle, style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.primary)
                     step.routes.forEach { r ->
                         Row(
-                            Modifier.fillMaxWidth().selectable(r.id == route, role = Role.RadioButton) { route = r.id },
+                            Modifier.fillMaxWidth().heightIn(min = 48.dp).selectable(r.id == route, role = Role.RadioButton) { route = r.id },
                             verticalAlignment = Alignment.CenterVertically,
                         ) {
                             RadioButton(selected = r.id == route, onClick = null)
@@ -250,14 +256,15 @@ private fun StepCard(
 
 @Composable
 private fun FlowButtons(actions: List<ActionViewRecord>, onClick: (ActionViewRecord) -> Unit) {
-    // Two per row keeps long Chinese and English labels whole on a phone.
+    // Two per row keeps long Chinese and English labels whole on a phone; at a large font
+    // size a label wraps inside its button rather than ending in "…".
     actions.chunked(2).forEachIndexed { row, pair ->
         Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.fillMaxWidth()) {
             pair.forEachIndexed { i, a ->
                 if (row == 0 && i == 0) {
-                    Button(onClick = { onClick(a) }, modifier = Modifier.weight(1f)) { Text(a.label, maxLines = 1) }
+                    Button(onClick = { onClick(a) }, modifier = Modifier.weight(1f)) { Text(a.label, textAlign = TextAlign.Center) }
                 } else {
-                    OutlinedButton(onClick = { onClick(a) }, modifier = Modifier.weight(1f)) { Text(a.label, maxLines = 1) }
+                    OutlinedButton(onClick = { onClick(a) }, modifier = Modifier.weight(1f)) { Text(a.label, textAlign = TextAlign.Center) }
                 }
             }
             if (pair.size == 1) Box(Modifier.weight(1f))
@@ -274,7 +281,8 @@ fun SourceDialog(step: StepRowRecord, s: Strings, onDismiss: () -> Unit, onFlag:
         onDismissRequest = onDismiss,
         title = { Text(s.sourceTitle) },
         text = {
-            Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            // Scrolls when a large font size makes it taller than the screen.
+            Column(Modifier.verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
                 Text(step.title, fontWeight = FontWeight.SemiBold)
                 // The quote as the source says it (upright: synthesized italics garble CJK).
                 Text("“${src.quote}”", style = MaterialTheme.typography.bodyMedium)
