@@ -1,5 +1,8 @@
 package app.tuilu.ui
 
+import androidx.compose.ui.platform.LocalDensity
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
 import androidx.compose.foundation.layout.Arrangement
@@ -106,16 +109,27 @@ fun ChecklistScreen(
                     if (case.facts.isNotEmpty()) {
                         item { SectionTitle(s.factsTitle) }
                         items(case.facts, key = { "f-" + it.id }) { f ->
-                            Row(Modifier.fillMaxWidth().padding(vertical = 2.dp)) {
-                                Text(f.label, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.weight(1f))
+                            val answer = @Composable { m: Modifier ->
                                 Text(
                                     f.value,
                                     style = MaterialTheme.typography.bodyMedium,
                                     fontStyle = if (f.assumed) FontStyle.Italic else FontStyle.Normal,
-                                    // A long answer shares the row instead of squeezing the question
-                                    // to a word's width (it overflowed at a large font size).
-                                    modifier = Modifier.padding(start = 12.dp).weight(1f, fill = false),
+                                    modifier = m,
                                 )
+                            }
+                            if (LocalDensity.current.fontScale >= 1.5f) {
+                                // At a large font size the answer goes under its question: side by
+                                // side, both break in the middle of words.
+                                Column(Modifier.fillMaxWidth().padding(vertical = 2.dp)) {
+                                    Text(f.label, style = MaterialTheme.typography.bodyMedium)
+                                    answer(Modifier.padding(start = 12.dp))
+                                }
+                            } else {
+                                Row(Modifier.fillMaxWidth().padding(vertical = 2.dp)) {
+                                    Text(f.label, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.weight(1f))
+                                    // A long answer shares the row instead of squeezing the question.
+                                    answer(Modifier.padding(start = 12.dp).weight(1f, fill = false))
+                                }
                             }
                         }
                     }
@@ -170,6 +184,7 @@ private fun Header(case: CaseScreenRecord, s: Strings) {
     }
 }
 
+@OptIn(ExperimentalLayoutApi::class)
 @Composable
 private fun StepCard(
     step: StepRowRecord,
@@ -209,8 +224,9 @@ private fun StepCard(
                     if (d.overdue) MaterialTheme.colorScheme.errorContainer else MaterialTheme.colorScheme.secondaryContainer,
                     if (d.overdue) MaterialTheme.colorScheme.onErrorContainer else MaterialTheme.colorScheme.onSecondaryContainer,
                 ) {
-                    Row(horizontalArrangement = Arrangement.spacedBy(8.dp), verticalAlignment = Alignment.CenterVertically) {
-                        Text(d.senseLabel, style = MaterialTheme.typography.labelLarge)
+                    // Flows: at a large font size "1 working day left" goes under its label whole.
+                    FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                        Text(d.senseLabel, style = MaterialTheme.typography.labelLarge, modifier = Modifier.align(Alignment.CenterVertically))
                         Text(d.relative, style = MaterialTheme.typography.titleSmall, fontWeight = FontWeight.Bold)
                         if (d.estimated) EstimatedBadge(s.estimatedBadge)
                     }

@@ -115,8 +115,11 @@ fun EvidenceScreen(
             }
             Surface(tonalElevation = 3.dp) {
                 Row(Modifier.fillMaxWidth().padding(16.dp), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                    OutlinedButton(onClick = onVerify, enabled = busy == null, modifier = Modifier.weight(1f)) { Text(s.verify, textAlign = TextAlign.Center) }
-                    Button(onClick = onExport, enabled = busy == null, modifier = Modifier.weight(1.4f)) { Text(s.exportBundle, textAlign = TextAlign.Center) }
+                    // Equal halves with narrow padding: "Verify evidence" at a large font size
+                    // keeps its words whole.
+                    val pad = PaddingValues(horizontal = 12.dp, vertical = 8.dp)
+                    OutlinedButton(onClick = onVerify, enabled = busy == null, contentPadding = pad, modifier = Modifier.weight(1f)) { Text(s.verify, textAlign = TextAlign.Center) }
+                    Button(onClick = onExport, enabled = busy == null, contentPadding = pad, modifier = Modifier.weight(1f)) { Text(s.exportBundle, textAlign = TextAlign.Center) }
                 }
             }
         }

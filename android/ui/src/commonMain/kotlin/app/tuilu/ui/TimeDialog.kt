@@ -2,7 +2,8 @@ package app.tuilu.ui
 
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
-import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
 import androidx.compose.material3.AlertDialog
@@ -39,7 +40,7 @@ import java.time.ZoneId
  * where the core says, and a time outside the chip's bounds cannot be confirmed. "Now"
  * needs no time: the core takes it when it acts.
  */
-@OptIn(ExperimentalMaterial3Api::class)
+@OptIn(ExperimentalMaterial3Api::class, ExperimentalLayoutApi::class)
 @Composable
 fun TimeDialog(
     s: Strings,
@@ -69,12 +70,11 @@ fun TimeDialog(
                 verticalArrangement = Arrangement.spacedBy(8.dp),
                 horizontalAlignment = Alignment.CenterHorizontally,
             ) {
-                // Two chips a row: four do not fit a phone's dialog, and none may be cut off.
-                choices.withIndex().chunked(2).forEach { pair ->
-                    Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                        pair.forEach { (n, c) ->
-                            FilterChip(selected = chosen == n, onClick = { chosen = n }, label = { Text(c.label) })
-                        }
+                // As many chips a row as fit: four do not fit a phone's dialog, and at a large
+                // font size one a row, none cut off and no word split.
+                FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp, Alignment.CenterHorizontally)) {
+                    choices.forEachIndexed { n, c ->
+                        FilterChip(selected = chosen == n, onClick = { chosen = n }, label = { Text(c.label) })
                     }
                 }
                 if (choice != null && !choice.isNow) {

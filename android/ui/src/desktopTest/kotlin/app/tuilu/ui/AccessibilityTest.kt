@@ -123,6 +123,23 @@ class AccessibilityTest {
         return r.didOverflowHeight || r.multiParagraph.didExceedMaxLines || widest > n.size.width + 1f
     }
 
+    /**
+     * A short Latin word broken in the middle ("bef|ore", "eviden|ce"): the box is too narrow
+     * for a word that fits a line on its own. (Long tokens such as file names may break.)
+     */
+    private fun splitWord(r: TextLayoutResult): String? {
+        val text = r.layoutInput.text.text
+        fun latin(c: Char) = c.code < 128 && c.isLetter()
+        for (i in 0 until r.lineCount - 1) {
+            val end = r.getLineEnd(i)
+            if (end !in 1 until text.length || !latin(text[end - 1]) || !latin(text[end])) continue
+            val start = (end - 1 downTo 0).firstOrNull { text[it].isWhitespace() }?.plus(1) ?: 0
+            val stop = (end until text.length).firstOrNull { text[it].isWhitespace() } ?: text.length
+            if (stop - start <= 12) return text.substring(start, stop)
+        }
+        return null
+    }
+
     fun survey(): Findings {
         val layout = linkedSetOf<String>()
         val unlabelled = linkedSetOf<String>()
@@ -135,6 +152,7 @@ class AccessibilityTest {
                     val results = mutableListOf<TextLayoutResult>()
                     n.config[SemanticsActions.GetTextLayoutResult].action?.invoke(results)
                     if (results.any { overflows(it, n) }) layout += "$where: text overflows: «${n.label()}»"
+                    results.firstNotNullOfOrNull(::splitWord)?.let { layout += "$where: «$it» split across lines: «${n.label()}»" }
                     // Cut off by a parent that does not scroll (a fixed-height box, the screen's edge).
                     val b: Rect = n.boundsInRoot
                     if (ancestors.none(::scrolls) && b.height + 1f < n.size.height) {
