@@ -5,7 +5,7 @@
 #
 #   scripts/compose.sh deps      fonts (apt) + the Maven classpath into build/compose/lib (cached)
 #   scripts/compose.sh build     generate bindings, compile core facade + android/ui (cached by digest)
-#   scripts/compose.sh screens   render every screen to build/screenshots/<screen>-<lang>.png
+#   scripts/compose.sh screens   render every screen to build/screenshots/<screen>-<lang>[-dark][-font2].png
 #   scripts/compose.sh test      UI tests + reminder logic tests; prints "compose: N passed, N failed"
 #
 # SKIP_GENERATE=1 reuses build/bindings; CORE_JAR=<jar> reuses a compiled bindings + facade jar.

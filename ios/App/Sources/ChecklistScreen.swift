@@ -243,20 +243,45 @@ struct StepRowView: View {
     }
 }
 
-/// The time of a submission (default now) and, when the step has several, the route taken.
+/// When a submission or completion happened, and the route taken when the step has several.
+/// The day chips and their bounds are the core's (`ActionViewRecord.when`: now, earlier
+/// today, yesterday, the day before, each cut to when the steps before were settled); under a
+/// chip other than "now" the time of day is picked with `DatePicker(.hourAndMinute)` bounded
+/// by the chip's earliest and latest instants, starting where the core says.
 @MainActor
 struct StepActionSheet: View {
     let pending: PendingAction
     let apply: (Date?, String?) -> Void
+    @State private var chosen = 0
     @State private var at = Date()
     @State private var route: String?
     @Environment(\.dismiss) private var dismiss
 
+    private var choices: [TimeChoiceRecord] { pending.action.when?.choices ?? [] }
+    private var choice: TimeChoiceRecord? { choices.indices.contains(chosen) ? choices[chosen] : nil }
+
     var body: some View {
         NavigationStack {
             Form {
-                if let question = pending.action.timeQuestion {
-                    DatePicker(question, selection: $at, in: ...Date())
+                if let question = pending.action.timeQuestion, !choices.isEmpty {
+                    Section(question) {
+                        // A list rather than a segmented control: "今天早些时候" at a large
+                        // text size does not fit a segment.
+                        Picker(question, selection: $chosen) {
+                            ForEach(choices.indices, id: \.self) { i in Text(choices[i].label).tag(i) }
+                        }
+                        .pickerStyle(.inline)
+                        .labelsHidden()
+                        if let choice, !choice.isNow {
+                            DatePicker(question, selection: $at, in: choice.earliest...choice.latest,
+                                       displayedComponents: .hourAndMinute)
+                                .datePickerStyle(.wheel)
+                                .labelsHidden()
+                        }
+                        if let bound = pending.action.when?.boundText {
+                            Text(bound).font(.footnote).foregroundStyle(.secondary)
+                        }
+                    }
                 }
                 if pending.action.chooseRoute {
                     Picker("途径", selection: $route) {
@@ -277,14 +302,24 @@ struct StepActionSheet: View {
                 ToolbarItem(placement: .cancellationAction) { Button("取消") { dismiss() } }
                 ToolbarItem(placement: .confirmationAction) {
                     Button("确定") {
-                        apply(pending.action.asksTime ? at : nil, route)
+                        // "Now" sends no time: the core takes it when it acts.
+                        let when: Date? = (pending.action.asksTime && choice?.isNow == false) ? at : nil
+                        apply(when, route)
                         dismiss()
                     }
+                    .disabled(!allowed)
                 }
             }
+            .onChange(of: chosen, initial: true) { _, _ in at = choice?.defaultAt ?? Date() }
             .onAppear { route = pending.row.routes.first(where: \.selected)?.id }
         }
         .presentationDetents([.medium, .large])
+    }
+
+    /// A time outside the chosen chip's bounds cannot be confirmed.
+    private var allowed: Bool {
+        guard pending.action.asksTime, let choice else { return true }
+        return choice.isNow || (choice.earliest...choice.latest).contains(at)
     }
 }
 

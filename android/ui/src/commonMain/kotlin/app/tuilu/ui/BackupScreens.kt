@@ -1,5 +1,7 @@
 package app.tuilu.ui
 
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.Row
@@ -24,6 +26,8 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.text.font.FontFamily
 import androidx.compose.ui.text.font.FontWeight
@@ -144,13 +148,14 @@ fun CreateBackupDialog(
         onDismissRequest = onDismiss,
         title = { Text(section.createLabel) },
         text = {
-            Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            // Scrolls when a large font size makes it taller than the screen.
+            Column(Modifier.verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
                 Text(section.explanation, style = MaterialTheme.typography.bodySmall)
                 if (!own) {
                     Text(code.code, style = MaterialTheme.typography.titleLarge, fontFamily = FontFamily.Monospace, modifier = Modifier.testTag("recovery-code"))
                     Text(code.instruction, style = MaterialTheme.typography.bodySmall)
                     Row(verticalAlignment = Alignment.CenterVertically) {
-                        Checkbox(written, { written = it }, modifier = Modifier.testTag("code-written"))
+                        Checkbox(written, { written = it }, modifier = Modifier.testTag("code-written").semantics { contentDescription = code.confirmLabel })
                         Text(code.confirmLabel, style = MaterialTheme.typography.bodyMedium)
                     }
                     TextButton(onClick = { own = true }, modifier = Modifier.testTag("own-passphrase")) { Text(code.ownPassphraseLabel) }
@@ -202,7 +207,7 @@ fun RestoreBackupDialog(
         onDismissRequest = onDismiss,
         title = { Text(section.restoreLabel) },
         text = {
-            Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            Column(Modifier.verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
                 Text(dialog.file.name, style = MaterialTheme.typography.bodyMedium, fontWeight = FontWeight.SemiBold)
                 if (checked == null) {
                     PassphraseField(passphrase, { passphrase = it }, s.passphrase, "restore-passphrase")

@@ -1,6 +1,11 @@
 package app.tuilu.ui
 
 import androidx.compose.foundation.clickable
+import androidx.compose.ui.platform.LocalDensity
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.verticalScroll
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.Column
@@ -45,6 +50,7 @@ import androidx.compose.ui.text.buildAnnotatedString
 import androidx.compose.ui.text.font.FontStyle
 import androidx.compose.ui.text.withStyle
 import androidx.compose.ui.text.font.FontWeight
+import androidx.compose.ui.text.style.TextAlign
 import androidx.compose.ui.unit.dp
 import app.tuilu.core.uniffi.ActionViewRecord
 import app.tuilu.core.uniffi.CaseScreenRecord
@@ -150,14 +156,27 @@ fun ChecklistScreen(
                     if (case.facts.isNotEmpty()) {
                         item { SectionTitle(s.factsTitle) }
                         items(case.facts, key = { "f-" + it.id }) { f ->
-                            Row(Modifier.fillMaxWidth().padding(vertical = 2.dp)) {
-                                Text(f.label, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.weight(1f))
+                            val answer = @Composable { m: Modifier ->
                                 Text(
                                     f.value,
                                     style = MaterialTheme.typography.bodyMedium,
                                     fontStyle = if (f.assumed) FontStyle.Italic else FontStyle.Normal,
-                                    modifier = Modifier.padding(start = 12.dp),
+                                    modifier = m,
                                 )
+                            }
+                            if (LocalDensity.current.fontScale >= 1.5f) {
+                                // At a large font size the answer goes under its question: side by
+                                // side, both break in the middle of words.
+                                Column(Modifier.fillMaxWidth().padding(vertical = 2.dp)) {
+                                    Text(f.label, style = MaterialTheme.typography.bodyMedium)
+                                    answer(Modifier.padding(start = 12.dp))
+                                }
+                            } else {
+                                Row(Modifier.fillMaxWidth().padding(vertical = 2.dp)) {
+                                    Text(f.label, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.weight(1f))
+                                    // A long answer shares the row instead of squeezing the question.
+                                    answer(Modifier.padding(start = 12.dp).weight(1f, fill = false))
+                                }
                             }
                         }
                     }
@@ -266,6 +285,7 @@ private fun FoldedStep(step: StepRowRecord, s: Strings, onUnfold: () -> Unit) {
     }
 }
 
+@OptIn(ExperimentalLayoutApi::class)
 @Composable
 private fun StepCard(
     step: StepRowRecord,
@@ -308,8 +328,9 @@ private fun StepCard(
                     if (d.overdue) MaterialTheme.colorScheme.errorContainer else MaterialTheme.colorScheme.secondaryContainer,
                     if (d.overdue) MaterialTheme.colorScheme.onErrorContainer else MaterialTheme.colorScheme.onSecondaryContainer,
                 ) {
-                    Row(horizontalArrangement = Arrangement.spacedBy(8.dp), verticalAlignment = Alignment.CenterVertically) {
-                        Text(d.senseLabel, style = MaterialTheme.typography.labelLarge)
+                    // Flows: at a large font size "1 working day left" goes under its label whole.
+                    FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                        Text(d.senseLabel, style = MaterialTheme.typography.labelLarge, modifier = Modifier.align(Alignment.CenterVertically))
                         Text(d.relative, style = MaterialTheme.typography.titleSmall, fontWeight = FontWeight.Bold)
                         if (d.estimated) EstimatedBadge(s.estimatedBadge)
                     }
@@ -328,7 +349,7 @@ private fun StepCard(
                     Text(s.routeTitle, style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.primary)
                     step.routes.forEach { r ->
                         Row(
-                            Modifier.fillMaxWidth().selectable(r.id == route, role = Role.RadioButton) { route = r.id },
+                            Modifier.fillMaxWidth().heightIn(min = 48.dp).selectable(r.id == route, role = Role.RadioButton) { route = r.id },
                             verticalAlignment = Alignment.CenterVertically,
                         ) {
                             RadioButton(selected = r.id == route, onClick = null)
@@ -356,14 +377,15 @@ private fun StepCard(
 
 @Composable
 private fun FlowButtons(actions: List<ActionViewRecord>, onClick: (ActionViewRecord) -> Unit) {
-    // Two per row keeps long Chinese and English labels whole on a phone.
+    // Two per row keeps long Chinese and English labels whole on a phone; at a large font
+    // size a label wraps inside its button rather than ending in "…".
     actions.chunked(2).forEachIndexed { row, pair ->
         Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.fillMaxWidth()) {
             pair.forEachIndexed { i, a ->
                 if (row == 0 && i == 0) {
-                    Button(onClick = { onClick(a) }, modifier = Modifier.weight(1f)) { Text(a.label, maxLines = 1) }
+                    Button(onClick = { onClick(a) }, modifier = Modifier.weight(1f)) { Text(a.label, textAlign = TextAlign.Center) }
                 } else {
-                    OutlinedButton(onClick = { onClick(a) }, modifier = Modifier.weight(1f)) { Text(a.label, maxLines = 1) }
+                    OutlinedButton(onClick = { onClick(a) }, modifier = Modifier.weight(1f)) { Text(a.label, textAlign = TextAlign.Center) }
                 }
             }
             if (pair.size == 1) Box(Modifier.weight(1f))
@@ -380,7 +402,8 @@ fun SourceDialog(step: StepRowRecord, s: Strings, onDismiss: () -> Unit, onFlag:
         onDismissRequest = onDismiss,
         title = { Text(s.sourceTitle) },
         text = {
-            Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            // Scrolls when a large font size makes it taller than the screen.
+            Column(Modifier.verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
                 Text(step.title, fontWeight = FontWeight.SemiBold)
                 // The quote as the source says it (upright: synthesized italics garble CJK).
                 Text("“${src.quote}”", style = MaterialTheme.typography.bodyMedium)
@@ -395,56 +418,3 @@ fun SourceDialog(step: StepRowRecord, s: Strings, onDismiss: () -> Unit, onFlag:
     )
 }
 
-/**
- * When a submission or completion happened (the core's question). The day chips and their
- * bounds are the core's (`ActionViewRecord.when`: now, earlier today, yesterday, the day
- * before, each cut to when the steps before were settled); a time outside the chosen
- * chip's bounds cannot be confirmed. "Now" needs no time: the core takes it when it acts.
- */
-@Composable
-fun TimeDialog(
-    s: Strings,
-    action: ActionViewRecord,
-    zone: ZoneId,
-    onDismiss: () -> Unit,
-    onConfirm: (Pair<LocalDate, LocalTime>?) -> Unit,
-) {
-    val fmt = DateTimeFormatter.ofPattern("HH:mm")
-    val choices = action.`when`?.choices.orEmpty()
-    var chosen by remember { mutableStateOf(0) }
-    val choice = choices.getOrNull(chosen)
-    var time by remember(chosen) { mutableStateOf(choice?.defaultAt?.atZone(zone)?.toLocalTime()?.format(fmt) ?: "") }
-    val parsed = runCatching { LocalTime.parse(time.trim(), fmt) }.getOrNull()
-    val day = choice?.defaultAt?.atZone(zone)?.toLocalDate()
-    val at = if (day != null && parsed != null) day.atTime(parsed).atZone(zone).toInstant() else null
-    val allowed = choice != null && (choice.isNow || (at != null && !at.isBefore(choice.earliest) && !at.isAfter(choice.latest)))
-    AlertDialog(
-        onDismissRequest = onDismiss,
-        title = { Text(action.timeQuestion ?: action.label) },
-        text = {
-            Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
-                // Two chips a row: four do not fit a phone's dialog, and none may be cut off.
-                choices.withIndex().chunked(2).forEach { pair ->
-                    Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                        pair.forEach { (n, c) ->
-                            FilterChip(selected = chosen == n, onClick = { chosen = n }, label = { Text(c.label) })
-                        }
-                    }
-                }
-                if (choice != null && !choice.isNow) {
-                    OutlinedTextField(time, { time = it }, singleLine = true, isError = !allowed, label = { Text(s.timeOfDay) })
-                }
-                action.`when`?.boundText?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
-            }
-        },
-        confirmButton = {
-            Button(
-                onClick = { if (choice?.isNow == true) onConfirm(null) else if (day != null && parsed != null) onConfirm(day to parsed) },
-                enabled = allowed,
-            ) {
-                Text(action.label)
-            }
-        },
-        dismissButton = { TextButton(onClick = onDismiss) { Text(s.cancel) } },
-    )
-}

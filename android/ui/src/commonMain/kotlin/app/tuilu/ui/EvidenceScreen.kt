@@ -1,5 +1,8 @@
 package app.tuilu.ui
 
+import androidx.compose.ui.text.style.TextAlign
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.runtime.setValue
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.mutableStateOf
@@ -46,6 +49,7 @@ import app.tuilu.core.uniffi.EvidenceRowRecord
 data class Busy(val label: String, val fraction: Float?)
 
 /** What is attached to a step (or the case), and the ways to add, verify and export. */
+@OptIn(ExperimentalLayoutApi::class)
 @Composable
 fun EvidenceScreen(
     view: EvidenceListRecord,
@@ -73,8 +77,8 @@ fun EvidenceScreen(
             LazyColumn(Modifier.weight(1f), contentPadding = PaddingValues(16.dp), verticalArrangement = Arrangement.spacedBy(10.dp)) {
                 item {
                     Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.fillMaxWidth()) {
-                        Button(onClick = onPick, enabled = busy == null, modifier = Modifier.weight(1f)) { Text(s.addFromGallery, maxLines = 1) }
-                        OutlinedButton(onClick = onCamera, enabled = busy == null, modifier = Modifier.weight(1f)) { Text(s.takePhoto, maxLines = 1) }
+                        Button(onClick = onPick, enabled = busy == null, modifier = Modifier.weight(1f)) { Text(s.addFromGallery, textAlign = TextAlign.Center) }
+                        OutlinedButton(onClick = onCamera, enabled = busy == null, modifier = Modifier.weight(1f)) { Text(s.takePhoto, textAlign = TextAlign.Center) }
                     }
                 }
                 busy?.let { b ->
@@ -94,7 +98,8 @@ fun EvidenceScreen(
                 view.emptyText?.let { item { Text(it, style = MaterialTheme.typography.bodyLarge, color = MaterialTheme.colorScheme.onSurfaceVariant) } }
                 items(view.items, key = { it.id }) { row ->
                     EvidenceCard(row, thumbnail(row)) {
-                        Row(horizontalArrangement = Arrangement.spacedBy(4.dp)) {
+                        // Side by side when they fit; at a large font size one under the other.
+                        FlowRow(horizontalArrangement = Arrangement.spacedBy(4.dp)) {
                             if (view.moveTargets.isNotEmpty()) {
                                 TextButton(onClick = { moving = row }, modifier = Modifier.testTag("move-" + row.id)) { Text(view.moveLabel) }
                             }
@@ -110,8 +115,11 @@ fun EvidenceScreen(
             }
             Surface(tonalElevation = 3.dp) {
                 Row(Modifier.fillMaxWidth().padding(16.dp), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                    OutlinedButton(onClick = onVerify, enabled = busy == null, modifier = Modifier.weight(1f)) { Text(s.verify, maxLines = 1) }
-                    Button(onClick = onExport, enabled = busy == null, modifier = Modifier.weight(1.4f)) { Text(s.exportBundle, maxLines = 1) }
+                    // Equal halves with narrow padding: "Verify evidence" at a large font size
+                    // keeps its words whole.
+                    val pad = PaddingValues(horizontal = 12.dp, vertical = 8.dp)
+                    OutlinedButton(onClick = onVerify, enabled = busy == null, contentPadding = pad, modifier = Modifier.weight(1f)) { Text(s.verify, textAlign = TextAlign.Center) }
+                    Button(onClick = onExport, enabled = busy == null, contentPadding = pad, modifier = Modifier.weight(1f)) { Text(s.exportBundle, textAlign = TextAlign.Center) }
                 }
             }
         }
@@ -133,7 +141,7 @@ private fun EvidenceCard(row: EvidenceRowRecord, thumb: ImageBitmap?, actions: @
                 }
             }
             Column(Modifier.padding(start = 12.dp).weight(1f), verticalArrangement = Arrangement.spacedBy(2.dp)) {
-                Text(row.fileName, style = MaterialTheme.typography.titleSmall, fontWeight = FontWeight.SemiBold, maxLines = 1)
+                Text(row.fileName, style = MaterialTheme.typography.titleSmall, fontWeight = FontWeight.SemiBold)
                 Text(row.detail, style = MaterialTheme.typography.bodySmall)
                 Text(row.capturedText, style = MaterialTheme.typography.bodySmall)
                 Text("SHA-256 ${row.shortHash}", style = MaterialTheme.typography.labelSmall, fontFamily = FontFamily.Monospace, color = MaterialTheme.colorScheme.onSurfaceVariant)

@@ -1,5 +1,7 @@
 package app.tuilu.ui
 
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
@@ -69,6 +71,7 @@ fun LettersScreen(view: LettersViewRecord, s: Strings, onBack: () -> Unit, onOpe
  * One letter as the core made it: the preview of the whole letter, or the questions it
  * still needs (answered in place), and the ways out: copy, share, print, mark as sent.
  */
+@OptIn(ExperimentalLayoutApi::class)
 @Composable
 fun LetterScreen(
     view: LetterViewRecord,
@@ -115,10 +118,11 @@ fun LetterScreen(
             if (view.complete) {
                 Surface(tonalElevation = 3.dp) {
                     Column(Modifier.fillMaxWidth().padding(12.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-                        Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.fillMaxWidth()) {
-                            OutlinedButton(onClick = onCopy, modifier = Modifier.weight(1f)) { Text(s.copyLetter, maxLines = 1) }
-                            OutlinedButton(onClick = onShare, modifier = Modifier.weight(1f)) { Text(s.shareLetter, maxLines = 1) }
-                            OutlinedButton(onClick = onPrint, modifier = Modifier.weight(1f)) { Text(s.printLetter, maxLines = 1) }
+                        // In a row when they fit; at a large font size they wrap to the next line.
+                        FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.fillMaxWidth()) {
+                            OutlinedButton(onClick = onCopy) { Text(s.copyLetter) }
+                            OutlinedButton(onClick = onShare) { Text(s.shareLetter) }
+                            OutlinedButton(onClick = onPrint) { Text(s.printLetter) }
                         }
                         Button(onClick = onMarkSent, modifier = Modifier.fillMaxWidth()) { Text(s.markSent) }
                     }

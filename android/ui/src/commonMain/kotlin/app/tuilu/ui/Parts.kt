@@ -8,7 +8,7 @@ import androidx.compose.foundation.layout.ColumnScope
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.Spacer
 import androidx.compose.foundation.layout.fillMaxWidth
-import androidx.compose.foundation.layout.height
+import androidx.compose.foundation.layout.heightIn
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.size
 import androidx.compose.foundation.layout.width
@@ -23,34 +23,40 @@ import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalDensity
 import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.text.font.FontWeight
-import androidx.compose.ui.text.style.TextOverflow
+import androidx.compose.ui.semantics.heading
+import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 
-/** A plain top bar (Material3's TopAppBar is still experimental in both Compose flavours). */
+/**
+ * A plain top bar (Material3's TopAppBar is still experimental in both Compose flavours).
+ * The title is never cut: a long one ("提交退会申请（在抖音App内）…") wraps and the bar grows,
+ * rather than ending in "…" with no way to read the rest. At a large font size (1.5 and
+ * up) the back button and the actions take the first row and the title the full width
+ * below them: squeezed between them it would break in the middle of words.
+ */
 @Composable
 fun Bar(title: String, back: (() -> Unit)?, backLabel: String, actions: @Composable () -> Unit = {}) {
+    val large = LocalDensity.current.fontScale >= 1.5f
+    val titleText = @Composable { modifier: Modifier ->
+        Text(title, style = MaterialTheme.typography.titleLarge, modifier = modifier.semantics { heading() })
+    }
     Surface(color = MaterialTheme.colorScheme.surface, tonalElevation = 2.dp) {
-        Row(
-            Modifier.fillMaxWidth().height(64.dp).padding(horizontal = 4.dp),
-            verticalAlignment = Alignment.CenterVertically,
-        ) {
-            if (back != null) {
-                IconButton(onClick = back) {
-                    Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = backLabel)
+        Column(Modifier.fillMaxWidth().padding(horizontal = 4.dp, vertical = 8.dp)) {
+            Row(Modifier.fillMaxWidth().heightIn(min = 48.dp), verticalAlignment = Alignment.CenterVertically) {
+                if (back != null) {
+                    IconButton(onClick = back) {
+                        Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = backLabel)
+                    }
+                } else {
+                    Spacer(Modifier.width(12.dp))
                 }
-            } else {
-                Spacer(Modifier.width(12.dp))
+                if (large) Spacer(Modifier.weight(1f)) else titleText(Modifier.weight(1f))
+                actions()
             }
-            Text(
-                title,
-                style = MaterialTheme.typography.titleLarge,
-                maxLines = 1,
-                overflow = TextOverflow.Ellipsis,
-                modifier = Modifier.weight(1f),
-            )
-            actions()
+            if (large) titleText(Modifier.padding(horizontal = 12.dp))
         }
     }
 }

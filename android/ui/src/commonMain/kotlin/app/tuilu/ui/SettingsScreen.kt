@@ -21,6 +21,8 @@ import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.unit.dp
 import app.tuilu.core.uniffi.Language
@@ -81,7 +83,12 @@ fun SettingsScreen(
                                     )
                                 }
                                 // The permission is the switch: Android grants it in its own settings page.
-                                Switch(checked = perms.exactAllowed, onCheckedChange = onExact, modifier = Modifier.testTag("exact-alarms"))
+                                Switch(
+                                    checked = perms.exactAllowed,
+                                    onCheckedChange = onExact,
+                                    // A screen reader names the switch by the line beside it.
+                                    modifier = Modifier.testTag("exact-alarms").semantics { contentDescription = s.exactAlarms },
+                                )
                             }
                             reminderNotice?.let { Text(it, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.error) }
                         }
@@ -109,7 +116,11 @@ fun SettingsScreen(
                                     style = MaterialTheme.typography.bodyLarge,
                                     modifier = Modifier.weight(1f),
                                 )
-                                Switch(checked = view.quietHoursEnabled, onCheckedChange = onQuietHours, modifier = Modifier.testTag("quiet-hours"))
+                                Switch(
+                                    checked = view.quietHoursEnabled,
+                                    onCheckedChange = onQuietHours,
+                                    modifier = Modifier.testTag("quiet-hours").semantics { contentDescription = s.quietHours },
+                                )
                             }
                             Text(s.labelled(s.reminderTime, view.preferredTime), style = MaterialTheme.typography.bodyMedium)
                             Text(s.labelled(s.timeZone, view.timeZone), style = MaterialTheme.typography.bodyMedium)

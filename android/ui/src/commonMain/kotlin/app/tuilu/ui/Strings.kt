@@ -12,7 +12,7 @@ class Strings private constructor(private val zh: Boolean) {
     val appName = t("退路", "Tuilu")
     val back = t("返回", "Back")
     val moreActions = t("更多操作", "More actions")
-    val timeOfDay = t("时间（时:分）", "Time (hours:minutes)")
+    val timeNotYet = t("还没到这个时间，请选早一些的时间", "That time has not come yet: pick an earlier one")
     val settings = t("提醒与设置", "Reminders & settings")
     val pickScenario = t("你要办理哪件事？", "What do you want to leave?")
     fun questionOf(n: Int, total: Int) = t("第 $n / $total 题", "Question $n of $total")

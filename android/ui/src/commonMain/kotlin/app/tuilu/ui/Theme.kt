@@ -7,7 +7,8 @@ import androidx.compose.runtime.Composable
 import androidx.compose.ui.graphics.Color
 
 private val Teal = Color(0xFF00696B)
-private val light = lightColorScheme(
+/** The light theme's colours (checked for WCAG AA contrast by ContrastTest). */
+val LightColors = lightColorScheme(
     primary = Teal,
     onPrimary = Color.White,
     primaryContainer = Color(0xFF9CF1F1),
@@ -22,7 +23,8 @@ private val light = lightColorScheme(
     surface = Color(0xFFF7FAF9),
     surfaceVariant = Color(0xFFDAE5E4),
 )
-private val dark = darkColorScheme(
+/** The dark theme's colours. */
+val DarkColors = darkColorScheme(
     primary = Color(0xFF80D4D5),
     onPrimary = Color(0xFF003737),
     primaryContainer = Color(0xFF004F50),
@@ -38,5 +40,5 @@ private val dark = darkColorScheme(
 
 @Composable
 fun TuiluTheme(dark: Boolean = false, content: @Composable () -> Unit) {
-    MaterialTheme(colorScheme = if (dark) app.tuilu.ui.dark else light, content = content)
+    MaterialTheme(colorScheme = if (dark) DarkColors else LightColors, content = content)
 }
