@@ -63,8 +63,8 @@ log "cold start: $COLD_RUNS fresh JVMs"
 cold=$(for _ in $(seq "$COLD_RUNS"); do run cold "$VAULTS"; done)
 printf '%s\n' "$cold"
 # Median and max of each cold figure over the runs.
-for key in jvm_to_main open first_home main_to_home jvm_to_home; do
-    grep -o "$key=[0-9.]*" <<<"$cold" | cut -d= -f2 | sort -n |
+for key in jvm_to_main jna dlopen checksums register open first_home main_to_home jvm_to_home; do
+    grep -o " $key=[0-9.]*" <<<"$cold" | cut -d= -f2 | sort -n |
         awk -v k="$key" '{ v[NR] = $1 } END { printf "  cold %-13s median %7.1f ms  max %7.1f ms  (%d JVMs)\n", k, v[int((NR + 1) / 2)], v[NR], NR }'
 done
 

@@ -2,9 +2,11 @@ package app.tuilu.core.bench
 
 import app.tuilu.core.JavaTimeZoneRules
 import app.tuilu.core.uniffi.AnswerRecord
+import app.tuilu.core.uniffi.IntegrityCheckingUniffiLib
 import app.tuilu.core.uniffi.Language
 import app.tuilu.core.uniffi.StepAction
 import app.tuilu.core.uniffi.TuiluApp
+import app.tuilu.core.uniffi.UniffiLib
 import app.tuilu.core.uniffi.ViewContextRecord
 import java.io.File
 import java.lang.management.ManagementFactory
@@ -102,21 +104,36 @@ private fun populate(dir: File, cases: Int) {
 
 private fun cold(dir: File) {
     val mainAt = System.nanoTime()
-    // JVM start to main: class loading of the runtime (the JVM's own start is in ms).
+    // JVM start to main: the runtime's own start and class loading (the JVM gives ms).
     val jvmToMain = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().startTime
-    // The first call loads JNA and the library, checks UniFFI's contract version and every
-    // checksum, then opens the vault (migrations checked, packs loaded).
+    val marks = mutableListOf<Pair<String, Long>>()
+    fun mark(name: String) = marks.add(name to System.nanoTime())
+    // JNA's own native part (libjnidispatch) loads with its Native class.
+    Class.forName("com.sun.jna.Native")
+    mark("jna")
+    // dlopen of libtuilu_ffi.so (the bindings' own load then finds it mapped in the process).
+    com.sun.jna.NativeLibrary.getInstance("tuilu_ffi")
+    mark("dlopen")
+    // Direct mapping of the checksum functions, UniFFI's contract version and the checksum
+    // of every exported function (the JVM copy has them; the Android copy is generated with
+    // omit_checksums, bindings/uniffi-android.toml, and checks the contract version only).
+    IntegrityCheckingUniffiLib.ensureInitialized()
+    mark("checksums")
+    // Direct mapping of every FFI function, callback interfaces' vtables.
+    UniffiLib.ensureInitialized()
+    mark("register")
+    // The vault: SQLite open, schema checked, bundled packs inflated and loaded.
     val app = TuiluApp(File(dir, "cases").path)
-    val opened = System.nanoTime()
+    mark("open")
     val home = app.home(ctx(measuredAt))
-    val shown = System.nanoTime()
+    mark("first_home")
     app.close()
-    val open = (opened - mainAt) / 1e6
-    val first = (shown - opened) / 1e6
+    var last = mainAt
+    val parts = marks.joinToString(" ") { (name, at) -> "$name=${"%.1f".format((at - last) / 1e6)}".also { last = at } }
+    val mainToHome = (marks.last().second - mainAt) / 1e6
     println(
-        "cold_ms jvm_to_main=$jvmToMain open=${"%.1f".format(open)} first_home=${"%.1f".format(first)} " +
-            "main_to_home=${"%.1f".format(open + first)} jvm_to_home=${"%.1f".format(jvmToMain + open + first)} " +
-            "cases=${home.cases.size}",
+        "cold_ms jvm_to_main=$jvmToMain $parts main_to_home=${"%.1f".format(mainToHome)} " +
+            "jvm_to_home=${"%.1f".format(jvmToMain + mainToHome)} cases=${home.cases.size}",
     )
 }
 
@@ -175,7 +192,7 @@ private fun measure(dir: File, runs: Int) {
         report("reminderSync, all scheduled (steady)", time(runs) { app.reminderSync(c, scheduled) })
 
         val busiest = home.cases.first().id
-        report("case view (1,000-case vault)", time(runs) { app.caseScreen(c, busiest) })
+        report("case view (${home.cases.size}-case vault)", time(runs) { app.caseScreen(c, busiest) })
     }
     val journal = listOf(0, 500).map { pairs ->
         TuiluApp(File(dir, "journal-$pairs").path).use { app ->
