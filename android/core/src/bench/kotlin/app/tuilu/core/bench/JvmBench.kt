@@ -4,6 +4,10 @@ import app.tuilu.core.JavaTimeZoneRules
 import app.tuilu.core.uniffi.AnswerRecord
 import app.tuilu.core.uniffi.IntegrityCheckingUniffiLib
 import app.tuilu.core.uniffi.Language
+import app.tuilu.core.uniffi.beijingTimeZone
+import app.tuilu.core.uniffi.UniffiRustCallStatus
+import app.tuilu.core.uniffi.FfiConverterTypeViewContextRecord
+import app.tuilu.core.uniffi.FfiConverterTypeHomeViewRecord
 import app.tuilu.core.uniffi.StepAction
 import app.tuilu.core.uniffi.TuiluApp
 import app.tuilu.core.uniffi.UniffiLib
@@ -182,6 +186,10 @@ private fun measure(dir: File, runs: Int) {
         val home = app.home(c)
         println("vault ${File(dir, "cases")}: ${home.cases.size} cases")
         report("home (${home.cases.size} cases)", time(runs) { app.home(c) })
+        homeSplit(app, c, runs)
+        // The same call with the zone implemented in Rust (no JNA up-call per zone question).
+        val rustZone = ViewContextRecord(Language.ZH, beijingTimeZone(), measuredAt)
+        report("home, zone rules in Rust (beijingTimeZone)", time(runs) { app.home(rustZone) })
 
         val first = app.reminderSync(c, emptyList())
         val scheduled = first.schedule.map { it.token } + first.keep
@@ -202,4 +210,37 @@ private fun measure(dir: File, runs: Int) {
         }
     }
     println("  case view ratio 500 pairs / fresh: %.2fx (target 1.5x)".format(journal[1] / journal[0]))
+}
+
+/**
+ * Where a home call's time goes: the native call (the view built in Rust, serialized into a
+ * RustBuffer, the zone's up-calls into [JavaTimeZoneRules]) and the lift (the buffer read
+ * into Kotlin records: strings decoded, lists and objects allocated). The bindings' own
+ * `home` is exactly these two steps.
+ */
+private fun homeSplit(app: TuiluApp, c: ViewContextRecord, runs: Int) {
+    val call = Runs(LongArray(runs), LongArray(runs))
+    val lift = Runs(LongArray(runs), LongArray(runs))
+    var bytes = 0L
+    for (i in -5 until runs) {
+        val c0 = threads.currentThreadCpuTime
+        val t0 = System.nanoTime()
+        val status = UniffiRustCallStatus()
+        val buf = app.callWithHandle { handle ->
+            UniffiLib.uniffi_tuilu_ffi_fn_method_tuiluapp_home(handle, FfiConverterTypeViewContextRecord.lower(c), status)
+        }
+        check(status.isSuccess()) { "home failed: $status" }
+        val c1 = threads.currentThreadCpuTime
+        val t1 = System.nanoTime()
+        bytes = buf.len
+        FfiConverterTypeHomeViewRecord.lift(buf)
+        val c2 = threads.currentThreadCpuTime
+        val t2 = System.nanoTime()
+        if (i >= 0) {
+            call.wallNs[i] = t1 - t0; call.cpuNs[i] = c1 - c0
+            lift.wallNs[i] = t2 - t1; lift.cpuNs[i] = c2 - c1
+        }
+    }
+    report("home: native call (view, serialize, zone)", call)
+    report("home: lift (${bytes / 1024} KiB into records)", lift)
 }
