@@ -32,6 +32,11 @@ import kotlin.system.exitProcess
  * - `measure DIR [RUNS]`: warm figures (wall median, p99, min, max; thread CPU median).
  *
  * Prints figures; it asserts nothing about time (that is for the reader and docs/performance.md).
+ *
+ * The cold-start phases and the home split reach into the generated bindings' `internal`
+ * parts (`IntegrityCheckingUniffiLib`, `UniffiLib`, `callWithHandle`, the converters); they
+ * compile because the script builds the bindings and this file as one Kotlin module, and a
+ * UniFFI upgrade may rename them.
  */
 private val zone: ZoneId = ZoneId.of("Asia/Shanghai")
 private val rules = JavaTimeZoneRules(zone)
