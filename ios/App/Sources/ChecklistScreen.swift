@@ -20,10 +20,6 @@ struct ChecklistScreen: View {
                     CaseHeader(screen: screen)
                     Section("步骤") {
                         ForEach(Array(screen.steps.enumerated()), id: \.element.id) { n, row in
-                            if n == Int(screen.focusStep ?? -1), !screen.questionCards.isEmpty {
-                                OpenQuestionsSection(store: store, caseId: caseId, cards: screen.questionCards)
-                                    .id("questions")
-                            }
                             if row.collapsed, !unfolded.contains(row.id) {
                                 FoldedStepRow(row: row)
                                     .id(row.id)
@@ -33,6 +29,11 @@ struct ChecklistScreen: View {
                                     .accessibilityHint(Text("展开"))
                             } else {
                                 stepRow(row, focused: store.focusedStep == row.id || n == Int(screen.focusStep ?? -1))
+                            }
+                            // The questions that gate later steps, just below the step in play.
+                            if n == Int(screen.focusStep ?? -1), !screen.questionCards.isEmpty {
+                                OpenQuestionsSection(store: store, caseId: caseId, cards: screen.questionCards)
+                                    .id("questions")
                             }
                         }
                         if screen.focusStep == nil, !screen.questionCards.isEmpty {
@@ -49,12 +50,11 @@ struct ChecklistScreen: View {
             .onChange(of: store.focusedStep, initial: true) { _, step in
                 if let step { withAnimation { proxy.scrollTo(step, anchor: .center) } }
             }
-            // Opens at the step in play (the core's focus), or the questions just above it.
+            // Opens at the step in play (the core's focus); the questions follow it.
             .onChange(of: store.cases[caseId]?.id, initial: true) { _, _ in
                 guard store.focusedStep == nil, let screen = store.cases[caseId],
                       let focus = screen.focusStep, Int(focus) < screen.steps.count else { return }
-                let target = screen.questionCards.isEmpty ? screen.steps[Int(focus)].id : "questions"
-                proxy.scrollTo(target, anchor: .top)
+                proxy.scrollTo(screen.steps[Int(focus)].id, anchor: .top)
             }
         }
         .navigationTitle(store.cases[caseId]?.title ?? "")

@@ -68,8 +68,9 @@ data class StepRequest(val stepId: String, val action: StepAction, val route: St
 /**
  * The checklist of a case. The core decides what is folded (settled steps, one line each),
  * which step is in play (`focusStep`: the list opens scrolled to it, with the open questions
- * that gate the plan just above it) and the header's words (`nextText`); a tap unfolds a
- * settled step here (view-local state).
+ * that gate later steps just below it, so the step in play is on screen first, also at a
+ * large font) and the header's words (`nextText`); a tap unfolds a settled step here
+ * (view-local state).
  */
 @Composable
 fun ChecklistScreen(
@@ -92,7 +93,7 @@ fun ChecklistScreen(
     var askTime by remember { mutableStateOf<Pair<StepRowRecord, Pair<ActionViewRecord, String?>>?>(null) }
     val unfolded = remember(case.id) { mutableStateMapOf<String, Boolean>() }
     val focus = case.focusStep?.toInt()?.takeIf { it in case.steps.indices }
-    // Item 0 is the header, step n is item n + 1, and the question cards sit just above the
+    // Item 0 is the header, step n is item n + 1, and the question cards sit just below the
     // step in play. The list opens there, with the settled step before it as one line
     // above (where the user is coming from).
     val opening = when {
@@ -118,9 +119,6 @@ fun ChecklistScreen(
                 ) {
                     item(key = "header") { Header(case, s) }
                     case.steps.forEachIndexed { n, step ->
-                        if (n == (focus ?: case.steps.size) && case.questionCards.isNotEmpty()) {
-                            item(key = "questions") { QuestionCards(case, s, onAnswer) }
-                        }
                         item(key = step.id) {
                             if (step.collapsed && unfolded[step.id] != true) {
                                 FoldedStep(step, s) { unfolded[step.id] = true }
@@ -136,6 +134,9 @@ fun ChecklistScreen(
                                     onSource = { sourceOf = step },
                                 )
                             }
+                        }
+                        if (n == focus && case.questionCards.isNotEmpty()) {
+                            item(key = "questions") { QuestionCards(case, s, onAnswer) }
                         }
                     }
                     if (focus == null && case.questionCards.isNotEmpty()) {

@@ -17,6 +17,7 @@ import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.SemanticsNodeInteraction
 import androidx.compose.ui.test.performClick
+import androidx.compose.ui.test.performScrollToKey
 import androidx.compose.ui.test.performScrollToNode
 import androidx.compose.ui.test.runComposeUiTest
 import app.tuilu.core.TuiluScreens
@@ -159,7 +160,10 @@ class ChecklistUiTest {
         c.go(Route.Case(case.id))
         setContent { TuiluApp(c) }
         await("the case") { c.case?.id == case.id }
-        // Shown where the screen opens: the question, why it matters, and its yes/no control.
+        // Just below the step in play (which the screen opens at): the question, why it
+        // matters, and its yes/no control.
+        waitForTag("checklist")
+        onNodeWithTag("checklist").performScrollToKey("questions")
         waitForTag("question-has_mcn_contract")
         onNodeWithText(card.question.text).assertIsDisplayed()
         onNodeWithText(card.reason).assertExists()
