@@ -2,9 +2,10 @@
 //! working-day source.
 
 use super::{gets_reminders, ReminderSubject, StepKind, WorkingDays};
-use crate::calendar::ChinaCalendar;
+use crate::calendar::{ChinaCalendar, Deadline};
 use crate::rules::pack::{DurationDef, TimeSense};
-use crate::vault::{CaseView, Vault, VaultError};
+use crate::text::Text;
+use crate::vault::{CaseView, StepStatus, Vault, VaultError};
 use chrono::NaiveDate;
 
 impl WorkingDays for ChinaCalendar {
@@ -24,57 +25,81 @@ fn reminded_as(kind: StepKind, d: Option<&DurationDef>) -> StepKind {
     }
 }
 
-/// The steps of `case` that get reminders: submitted or in progress, with a deadline.
-/// A period whose end is not firm (the source says it can be longer, not by how much) gets
-/// none: "截止日" or "已过截止时间，请跟进" would treat its usual end as a limit.
+/// A step's planner input, made the same way whether it was read from a case's view or
+/// from the vault's running clocks. A period whose end is not firm (the source says it can
+/// be longer, not by how much) gets none: "截止日" or "已过截止时间，请跟进" would treat its
+/// usual end as a limit.
+#[allow(clippy::too_many_arguments)]
+fn subject(
+    case_id: &str,
+    case_title: &Text,
+    step_id: &str,
+    step_title: &Text,
+    kind: StepKind,
+    status: StepStatus,
+    duration: Option<&DurationDef>,
+    d: &Deadline,
+    escalation: Option<&Text>,
+) -> Option<ReminderSubject> {
+    if !gets_reminders(status) || d.open_end.is_some() {
+        return None;
+    }
+    Some(ReminderSubject {
+        case_id: case_id.to_string(),
+        case_title: case_title.clone(),
+        step_id: step_id.to_string(),
+        step_title: step_title.clone(),
+        step_kind: reminded_as(kind, duration),
+        status,
+        clock_started_at: d.clock_start,
+        earliest: (d.earliest_utc != d.deadline_utc).then_some(d.earliest_utc),
+        deadline: d.deadline_utc,
+        deadline_estimated: d.estimated,
+        escalation: escalation.cloned(),
+        unit: d.unit,
+    })
+}
+
+/// The steps of `case` that get reminders: submitted or in progress, with a deadline
+/// ([`subject`]).
 pub fn subjects_for_case(case: &CaseView) -> Vec<ReminderSubject> {
     case.steps
         .iter()
-        .filter(|s| gets_reminders(s.status))
         .filter_map(|s| {
-            let d = s.deadline.as_ref().filter(|d| d.open_end.is_none())?;
-            Some(ReminderSubject {
-                case_id: case.id.clone(),
-                case_title: case.title.clone(),
-                step_id: s.id.clone(),
-                step_title: s.title.clone(),
-                step_kind: reminded_as(s.kind, s.duration.as_ref()),
-                status: s.status,
-                clock_started_at: d.clock_start,
-                earliest: (d.earliest_utc != d.deadline_utc).then_some(d.earliest_utc),
-                deadline: d.deadline_utc,
-                deadline_estimated: d.estimated,
-                escalation: s.definition.escalation.clone(),
-                unit: d.unit,
-            })
+            subject(
+                &case.id,
+                &case.title,
+                &s.id,
+                &s.title,
+                s.kind,
+                s.status,
+                s.duration.as_ref(),
+                s.deadline.as_ref()?,
+                s.definition.escalation.as_ref(),
+            )
         })
         .collect()
 }
 
 /// Planner input for every case that is not archived: its running clocks, read in one
 /// query ([`Vault::running_clocks`]) rather than by building every case's view. Gives what
-/// [`subjects_for_case`] gives over each case's view (tested in `tests/reminder_subjects.rs`).
+/// [`subjects_for_case`] gives over each case's view (tested in `tests/vault_listing.rs`).
 pub fn subjects_for_vault(vault: &Vault) -> Result<Vec<ReminderSubject>, VaultError> {
     Ok(vault
         .running_clocks()?
-        .into_iter()
-        .filter(|c| gets_reminders(c.status))
-        // As for one case: a period whose end is not firm gets no reminders.
-        .filter(|c| c.deadline.open_end.is_none())
-        .map(|c| ReminderSubject {
-            step_kind: reminded_as(c.kind, Some(&c.duration)),
-            case_id: c.case_id,
-            case_title: c.case_title,
-            step_id: c.step_id,
-            step_title: c.step_title,
-            status: c.status,
-            clock_started_at: c.deadline.clock_start,
-            earliest: (c.deadline.earliest_utc != c.deadline.deadline_utc)
-                .then_some(c.deadline.earliest_utc),
-            deadline: c.deadline.deadline_utc,
-            deadline_estimated: c.deadline.estimated,
-            escalation: c.escalation,
-            unit: c.deadline.unit,
+        .iter()
+        .filter_map(|c| {
+            subject(
+                &c.case_id,
+                &c.case_title,
+                &c.step_id,
+                &c.step_title,
+                c.kind,
+                c.status,
+                Some(&c.duration),
+                &c.deadline,
+                c.escalation.as_ref(),
+            )
         })
         .collect())
 }

@@ -19,6 +19,8 @@ use super::store::{
 };
 use super::time::{fmt_ts, parse_opt_ts, parse_ts};
 use super::Vault;
+use crate::calendar::Deadline;
+use crate::rules::pack::DurationDef;
 use crate::rules::plan::Plan;
 use crate::rules::{evaluate_plan, FactError, FactValue, Facts, Scenario};
 
@@ -81,6 +83,33 @@ fn brief(s: &StepRow) -> StepBrief {
     }
 }
 
+/// Each step of one case's `steps` whose clock runs (in plan, submitted or blocked after
+/// its clock started, with a duration), with the duration that runs and its deadline,
+/// chained like the case view's: a step is never due before the periods it waits for end.
+/// What the case list's next deadline and the reminders' running clocks are both read from.
+fn running_deadlines<'a>(
+    calc: &super::deadlines::DeadlineCalc,
+    steps: &'a [StepRow],
+) -> Result<Vec<(&'a StepRow, &'a DurationDef, Deadline)>> {
+    let ends = period_ends(calc, steps)?;
+    let mut out = Vec::new();
+    for s in steps
+        .iter()
+        .filter(|s| s.in_plan && clock_runs(s.state.status))
+    {
+        let Some(d) = s.def.duration_for(s.state.route.as_deref()) else {
+            continue;
+        };
+        let Some(at) = parse_opt_ts(s.state.submitted_at.clone())? else {
+            continue;
+        };
+        if let Some(deadline) = calc.deadline_for(d, clock_start(s, d, at, &ends)) {
+            out.push((s, d, deadline));
+        }
+    }
+    Ok(out)
+}
+
 /// The earliest running deadline among a case's started clocks (`clocked`, in plan order,
 /// as [`load_listing`] gives them), with how many running clocks are overdue at `now`.
 /// Clocks chain like the case view's: a step is never due before the periods it waits for
@@ -93,21 +122,8 @@ fn next_deadline(
     if clocked.is_empty() {
         return Ok(None);
     }
-    let ends = period_ends(calc, clocked)?;
     let mut next: Option<(NextDeadline, usize)> = None;
-    for s in clocked
-        .iter()
-        .filter(|s| s.in_plan && clock_runs(s.state.status))
-    {
-        let Some(d) = s.def.duration_for(s.state.route.as_deref()) else {
-            continue;
-        };
-        let Some(at) = parse_opt_ts(s.state.submitted_at.clone())? else {
-            continue;
-        };
-        let Some(deadline) = calc.deadline_for(d, clock_start(s, d, at, &ends)) else {
-            continue;
-        };
+    for (s, d, deadline) in running_deadlines(calc, clocked)? {
         let overdue = deadline.is_overdue(now);
         let candidate = NextDeadline {
             step: s.step_id.clone(),
@@ -298,21 +314,10 @@ impl Vault {
         tx.finish()?;
         let mut out = Vec::new();
         for (case_id, case_title, steps) in cases {
-            let ends = period_ends(&self.deadlines, &steps)?;
-            for s in steps
-                .iter()
-                .filter(|s| s.state.status == StepStatus::Submitted)
+            for (s, d, deadline) in running_deadlines(&self.deadlines, &steps)?
+                .into_iter()
+                .filter(|(s, _, _)| s.state.status == StepStatus::Submitted)
             {
-                let Some(d) = s.def.duration_for(s.state.route.as_deref()) else {
-                    continue;
-                };
-                let Some(at) = parse_opt_ts(s.state.submitted_at.clone())? else {
-                    continue;
-                };
-                let Some(deadline) = self.deadlines.deadline_for(d, clock_start(s, d, at, &ends))
-                else {
-                    continue;
-                };
                 out.push(RunningClock {
                     case_id: case_id.clone(),
                     case_title: case_title.clone(),

@@ -239,20 +239,21 @@ final class AppStore {
         } else if let last = newPath.last, newPath != old {
             events = [.open(route: last.record)]
         }
+        navigate(events)
+    }
+
+    /// Opens a screen by the core's route (a deep link, a notification).
+    func go(_ route: RouteRecord) {
+        navigate([.open(route: route)])
+    }
+
+    /// Sends navigation events to the core after the ones already on their way, in order.
+    private func navigate(_ events: [EventRecord]) {
         guard !events.isEmpty else { return }
         let previous = navigation
         navigation = Task { [weak self] in
             await previous?.value
             for e in events { _ = await self?.event(e) }
-        }
-    }
-
-    /// Opens a screen by the core's route (a deep link, a notification).
-    func go(_ route: RouteRecord) {
-        let previous = navigation
-        navigation = Task { [weak self] in
-            await previous?.value
-            _ = await self?.event(.open(route: route))
         }
     }
 
