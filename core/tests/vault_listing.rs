@@ -1,6 +1,9 @@
 //! The case list agrees with each case read on its own: `list_cases` reads every case's
-//! steps in one pass, and must give the progress, next step, steps handed in and running
-//! deadline that the case view gives.
+//! digest (or, for a case without a current one, its steps in one pass), and must give
+//! the progress, next step, steps handed in and running deadline that the case view gives;
+//! so must the running clocks reminders are planned from. Both ways of reading are
+//! checked: the digests kept by the vault's writes, and the step rows when a digest was
+//! cleared by a write from elsewhere, or made with another calendar.
 
 use std::path::PathBuf;
 
@@ -145,16 +148,52 @@ fn mixed_vault(dir: &std::path::Path, n: usize) -> (Vault, usize) {
     (v, archived)
 }
 
+/// Forgets every case's digest, as a write from elsewhere to every case's steps would: the
+/// readers must then read the step rows.
+fn clear_digests(v: &Vault) {
+    v.with_connection(|c| {
+        c.execute("UPDATE cases SET digest = NULL", [])?;
+        Ok(())
+    })
+    .unwrap();
+}
+
+/// How many cases have no digest (each is read from its step rows).
+fn cases_without_digest(v: &Vault) -> i64 {
+    v.with_connection(|c| {
+        Ok(
+            c.query_row("SELECT count(*) FROM cases WHERE digest IS NULL", [], |r| {
+                r.get(0)
+            })?,
+        )
+    })
+    .unwrap()
+}
+
 #[test]
 fn every_list_line_agrees_with_its_case_view() {
     let dir = tempfile::tempdir().unwrap();
     let (v, archived) = mixed_vault(dir.path(), 60);
+    // Every write left its case's digest current: the list reads no step row.
+    assert_eq!(cases_without_digest(&v), 0);
+    assert_list_agrees(&v, 60, archived);
+    // The same from the step rows.
+    clear_digests(&v);
+    assert_list_agrees(&v, 60, archived);
+    // Opening the vault makes the missing digests again.
+    drop(v);
+    let v = Vault::open(&dir.path().join("vault"), t0()).unwrap();
+    assert_eq!(cases_without_digest(&v), 0);
+    assert_list_agrees(&v, 60, archived);
+}
+
+fn assert_list_agrees(v: &Vault, cases: usize, archived: usize) {
     let mut clocks = 0;
     for days in [0, 3, 10, 30, 90] {
         let now = t0() + Duration::days(days);
         let list = v.list_cases(true, now).unwrap();
-        assert_eq!(list.len(), 60);
-        assert_eq!(v.list_cases(false, now).unwrap().len(), 60 - archived);
+        assert_eq!(list.len(), cases);
+        assert_eq!(v.list_cases(false, now).unwrap().len(), cases - archived);
         for line in &list {
             let view = v.case(&line.id, now).unwrap();
             let id = &line.id;
@@ -206,9 +245,22 @@ fn every_list_line_agrees_with_its_case_view() {
 /// the cases not archived, in the case list's order.
 #[test]
 fn reminder_subjects_agree_with_each_case_view() {
-    use tuilu_core::reminders::{subjects_for_case, subjects_for_vault};
     let dir = tempfile::tempdir().unwrap();
     let (v, _) = mixed_vault(dir.path(), 240);
+    assert_subjects_agree(&v, 10);
+    clear_digests(&v);
+    assert_subjects_agree(&v, 10);
+    // Half the cases with a digest, half without.
+    v.with_connection(|c| {
+        c.execute("UPDATE cases SET digest = NULL WHERE rowid % 2 = 0", [])?;
+        Ok(())
+    })
+    .unwrap();
+    assert_subjects_agree(&v, 10);
+}
+
+fn assert_subjects_agree(v: &Vault, at_least: usize) {
+    use tuilu_core::reminders::{subjects_for_case, subjects_for_vault};
     let now = t0() + Duration::days(5);
     let expected: Vec<_> = v
         .list_cases(false, now)
@@ -216,11 +268,115 @@ fn reminder_subjects_agree_with_each_case_view() {
         .iter()
         .flat_map(|line| subjects_for_case(&v.case(&line.id, now).unwrap()))
         .collect();
-    let got = subjects_for_vault(&v).unwrap();
+    let got = subjects_for_vault(v).unwrap();
     assert!(
-        expected.len() > 10,
+        expected.len() >= at_least,
         "running clocks are covered ({})",
         expected.len()
     );
     assert_eq!(got, expected);
+}
+
+/// A write to a case's steps that does not go through the vault's own code (another
+/// build, a repair by hand) cannot leave the list showing what was there before: the
+/// database's triggers clear the case's digest, and the list reads the step rows.
+#[test]
+fn a_step_written_from_elsewhere_is_listed_as_it_is_now() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = Vault::open(dir.path(), t0()).unwrap();
+    let case = v.create_case(&demo(), &Facts::new(), t0()).unwrap();
+    let first = case.steps[0].id.clone();
+    let before = v.list_cases(false, t0()).unwrap();
+    assert_eq!(before[0].progress.settled, 0);
+    assert_eq!(before[0].next_step.as_ref().unwrap().id, first);
+    v.with_connection(|c| {
+        c.execute(
+            "UPDATE steps SET status = 'done', done_at = status_at WHERE case_id = ?1 AND step_id = ?2",
+            [&case.id, &first],
+        )?;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(cases_without_digest(&v), 1);
+    let after = v.list_cases(false, t0()).unwrap();
+    assert_eq!(after[0].progress.settled, 1);
+    assert_ne!(after[0].next_step.as_ref().unwrap().id, first);
+    assert_eq!(after[0].progress, v.case(&case.id, t0()).unwrap().progress);
+}
+
+/// Deadlines kept in the digests were counted with the calendar the vault had then. After
+/// a holiday file changes the calendar, the list and the reminders count with the new one,
+/// as the case view does.
+#[test]
+fn digests_follow_a_new_holiday_calendar() {
+    use tuilu_core::calendar::{calendar_dir, import_year_into};
+    use tuilu_core::reminders::subjects_for_vault;
+    let dir = tempfile::tempdir().unwrap();
+    let (v, archived) = mixed_vault(dir.path(), 60);
+    // And one case whose wait starts when an earlier period ends (Friday 2026-11-20 plus
+    // five working days): its deadline moves with the calendar through that chaining.
+    let chained = v.create_case(&demo(), &Facts::new(), t0()).unwrap();
+    for (k, (step, action)) in [
+        ("backup", StepAction::Done),
+        ("notice", StepAction::Submit),
+        ("notice", StepAction::Done),
+        ("wait_review", StepAction::Submit),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let opts = TransitionOptions {
+            at: Some(t0() + Duration::hours(k as i64 + 1)),
+            ..Default::default()
+        };
+        v.transition(&chained.id, step, action, &opts, t0() + Duration::hours(5))
+            .unwrap();
+    }
+    let wait_review_deadline = |v: &Vault| {
+        v.list_cases(false, t0())
+            .unwrap()
+            .into_iter()
+            .find(|l| l.id == chained.id)
+            .and_then(|l| l.next_deadline)
+            .map(|d| (d.step, d.deadline.clock_start))
+            .unwrap()
+    };
+    let (step, start_before) = wait_review_deadline(&v);
+    assert_eq!(step, "wait_review");
+    let now = t0() + Duration::days(3);
+    let deadlines = |v: &Vault| -> Vec<_> {
+        v.list_cases(true, now)
+            .unwrap()
+            .into_iter()
+            .filter_map(|l| l.next_deadline.map(|d| d.deadline.deadline_utc))
+            .collect()
+    };
+    let before = deadlines(&v);
+    let subjects_before = subjects_for_vault(&v).unwrap();
+    drop(v);
+    // A (fictional) 2026 with the last week of November off.
+    let json = r#"{"year": 2026, "papers": [], "days": [
+        {"name": "测试假期", "date": "2026-11-23", "isOffDay": true},
+        {"name": "测试假期", "date": "2026-11-24", "isOffDay": true},
+        {"name": "测试假期", "date": "2026-11-25", "isOffDay": true},
+        {"name": "测试假期", "date": "2026-11-26", "isOffDay": true},
+        {"name": "测试假期", "date": "2026-11-27", "isOffDay": true}]}"#;
+    import_year_into(&calendar_dir(&dir.path().join("vault")), json.as_bytes()).unwrap();
+    let v = Vault::open(&dir.path().join("vault"), t0()).unwrap();
+    assert_eq!(cases_without_digest(&v), 0);
+    let after = deadlines(&v);
+    assert_eq!(before.len(), after.len());
+    let (_, start_after) = wait_review_deadline(&v);
+    assert_eq!(
+        start_after - start_before,
+        Duration::days(7),
+        "five days off more"
+    );
+    assert!(
+        before.iter().zip(&after).any(|(a, b)| a != b),
+        "the new holidays move some deadline"
+    );
+    assert_list_agrees(&v, 61, archived);
+    assert_subjects_agree(&v, 3);
+    assert_ne!(subjects_for_vault(&v).unwrap(), subjects_before);
 }

@@ -51,6 +51,17 @@ fn every_fixture_migrates_and_keeps_its_data() {
         let v = Vault::open(dir.path(), now()).unwrap_or_else(|e| panic!("v{version}: {e}"));
         assert_eq!(v.schema_version().unwrap(), vault::supported_version());
         assert_eq!(v.integrity_check().unwrap(), ["ok"], "v{version}");
+        // Opening made every case's digest (schema 7): the list reads no step row.
+        let without_digest: i64 = v
+            .with_connection(|c| {
+                Ok(
+                    c.query_row("SELECT count(*) FROM cases WHERE digest IS NULL", [], |r| {
+                        r.get(0)
+                    })?,
+                )
+            })
+            .unwrap();
+        assert_eq!(without_digest, 0, "v{version}");
 
         let all = v.list_cases(true, now()).unwrap();
         assert_eq!(all.len(), 3, "v{version}");

@@ -10,7 +10,7 @@
 //!   latest is the deadline.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{CalendarError, ChinaCalendar, EstimateReason};
 use crate::rules::pack::{DurationDef, DurationUnit};
@@ -32,7 +32,7 @@ pub fn end_of_day_beijing(date: NaiveDate) -> Result<DateTime<Utc>, CalendarErro
 }
 
 /// When a step's duration ends.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline {
     /// The unit counted in.
     pub unit: DurationUnit,
@@ -58,7 +58,7 @@ pub struct Deadline {
     pub estimate_reason: Option<EstimateReason>,
     /// The end is not firm (the source says it can be longer, not by how much): the
     /// deadline is the usual end, never overdue. The words say why.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_end: Option<crate::Text>,
 }
 

@@ -60,7 +60,7 @@ impl DataSource {
 }
 
 /// Why a year's schedule is unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EstimateKind {
     /// There is no file for the year.
@@ -71,7 +71,7 @@ pub enum EstimateKind {
 
 /// Why a result is an estimate: the named year's holiday schedule is unknown, so its days
 /// were classified by the weekend rule only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub struct EstimateReason {
     /// The year whose schedule is unknown. For a date in the last week of December of a
     /// known year, this is the following year.
@@ -246,6 +246,26 @@ fn jan1(year: i32) -> i64 {
 }
 
 impl ChinaCalendar {
+    /// A short digest of everything a deadline is counted from: each day's classification
+    /// (working, estimated) over the table and which years have an empty file. Two
+    /// calendars with the same fingerprint give every deadline alike; what a stored
+    /// deadline was computed with (`vault::digest`).
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.table.start.to_le_bytes());
+        h.update((self.table.flags.len() as u64).to_le_bytes());
+        h.update(&self.table.flags);
+        for (year, entry) in &self.years {
+            h.update(year.to_le_bytes());
+            h.update([u8::from(entry.data.is_empty())]);
+        }
+        h.finalize()[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// The calendar from the bundled data only.
     ///
     /// # Panics

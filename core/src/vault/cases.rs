@@ -6,23 +6,22 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::json;
 
+use super::digest::{self, CaseDigest};
 use super::error::{Result, VaultError};
 use super::id;
 use super::model::{
-    CaseSummary, CaseView, Event, NextDeadline, PlanMeta, ReplanReport, RunningClock, StepAction,
-    StepBrief, StepChange, StepRef, StepSnapshot, StepStatus,
+    CaseSummary, CaseView, Event, PlanMeta, Progress, ReplanReport, RunningClock, StepAction,
+    StepChange, StepRef, StepSnapshot, StepStatus,
 };
 use super::store::{
-    append_event, build_view, clock_columns, clock_runs, clock_start, load_case, load_clocked,
-    load_listing, load_steps, period_ends, resolve_case_id, to_json_text, CaseRow, NewEvent,
-    StepRow,
+    append_event, build_view, clock_columns, load_case, load_clocked, load_listing, load_steps,
+    resolve_case_id, to_json_text, CaseRow, ListedSteps, NewEvent, StepRow,
 };
-use super::time::{fmt_ts, parse_opt_ts, parse_ts};
+use super::time::{fmt_ts, parse_ts};
 use super::Vault;
-use crate::calendar::Deadline;
-use crate::rules::pack::DurationDef;
 use crate::rules::plan::Plan;
 use crate::rules::{evaluate_plan, FactError, FactValue, Facts, Scenario};
+use crate::Text;
 
 fn facts_json(facts: &Facts) -> serde_json::Map<String, serde_json::Value> {
     facts
@@ -71,78 +70,6 @@ fn step_ref(s: &StepRow) -> StepRef {
         status: s.state.status,
         title: s.def.title.clone(),
     }
-}
-
-fn brief(s: &StepRow) -> StepBrief {
-    StepBrief {
-        id: s.step_id.clone(),
-        number: s.position,
-        title: s.def.title.clone(),
-        kind: s.def.kind,
-        depends_on: s.def.depends_on.clone(),
-    }
-}
-
-/// Each step of one case's `steps` whose clock runs (in plan, submitted or blocked after
-/// its clock started, with a duration), with the duration that runs and its deadline,
-/// chained like the case view's: a step is never due before the periods it waits for end.
-/// What the case list's next deadline and the reminders' running clocks are both read from.
-fn running_deadlines<'a>(
-    calc: &super::deadlines::DeadlineCalc,
-    steps: &'a [StepRow],
-) -> Result<Vec<(&'a StepRow, &'a DurationDef, Deadline)>> {
-    let ends = period_ends(calc, steps)?;
-    let mut out = Vec::new();
-    for s in steps
-        .iter()
-        .filter(|s| s.in_plan && clock_runs(s.state.status))
-    {
-        let Some(d) = s.def.duration_for(s.state.route.as_deref()) else {
-            continue;
-        };
-        let Some(at) = parse_opt_ts(s.state.submitted_at.clone())? else {
-            continue;
-        };
-        if let Some(deadline) = calc.deadline_for(d, clock_start(s, d, at, &ends)) {
-            out.push((s, d, deadline));
-        }
-    }
-    Ok(out)
-}
-
-/// The earliest running deadline among a case's started clocks (`clocked`, in plan order,
-/// as [`load_listing`] gives them), with how many running clocks are overdue at `now`.
-/// Clocks chain like the case view's: a step is never due before the periods it waits for
-/// end.
-fn next_deadline(
-    calc: &super::deadlines::DeadlineCalc,
-    clocked: &[StepRow],
-    now: DateTime<Utc>,
-) -> Result<Option<(NextDeadline, usize)>> {
-    if clocked.is_empty() {
-        return Ok(None);
-    }
-    let mut next: Option<(NextDeadline, usize)> = None;
-    for (s, d, deadline) in running_deadlines(calc, clocked)? {
-        let overdue = deadline.is_overdue(now);
-        let candidate = NextDeadline {
-            step: s.step_id.clone(),
-            deadline,
-            overdue,
-            brief: brief(s),
-            sense: crate::rules::pack::sense_of(s.def.kind, Some(d)),
-        };
-        match &mut next {
-            Some((cur, n)) => {
-                *n += usize::from(overdue);
-                if candidate.deadline.deadline_utc < cur.deadline.deadline_utc {
-                    *cur = candidate;
-                }
-            }
-            None => next = Some((candidate, usize::from(overdue))),
-        }
-    }
-    Ok(next)
 }
 
 impl Vault {
@@ -215,6 +142,7 @@ impl Vault {
         )?;
         let case = load_case(&tx, &case_id)?;
         let steps = load_steps(&tx, &case_id)?;
+        digest::refresh(&tx, &self.deadlines, digest::Stale::Cleared)?;
         tx.commit()?;
         build_view(&self.deadlines, case, steps, now)
     }
@@ -237,7 +165,9 @@ impl Vault {
     }
 
     /// Every case (archived ones too when `include_archived`), most recently updated
-    /// first, each with its progress and next deadline at `now`.
+    /// first, each with its progress and next deadline at `now`. Read from the cases'
+    /// digests (`vault::digest`): one row per case; a case without a current digest is
+    /// read from its step rows.
     pub fn list_cases(
         &self,
         include_archived: bool,
@@ -246,44 +176,51 @@ impl Vault {
         let mut conn = self.lock();
         // One read transaction: cases and steps from the same snapshot.
         let tx = conn.transaction()?;
-        let mut listed = load_listing(&tx)?;
+        let mut listed: Option<Vec<(String, ListedSteps)>> = None;
         let mut out = Vec::new();
+        let mut memo = self.digest_memo();
+        memo.begin_listing();
         {
             let mut stmt = tx.prepare_cached(
                 "SELECT id, scenario, pack_version, title_zh, title_en, created_at, updated_at,
-                        archived
+                        archived, digest, digest_basis
                  FROM cases WHERE archived = 0 OR ?1
                  ORDER BY updated_at DESC, id",
             )?;
             let mut rows = stmt.query([include_archived])?;
             while let Some(r) = rows.next()? {
                 let id: String = r.get(0)?;
-                let steps = listed
-                    .binary_search_by(|(case, _)| case.as_str().cmp(&id))
-                    .map(|i| std::mem::take(&mut listed[i].1))
-                    .unwrap_or_default();
-                let (next_deadline, overdue_steps) =
-                    match next_deadline(&self.deadlines, &steps.clocked, now)? {
-                        Some((d, n)) => (Some(d), n),
-                        None => (None, 0),
-                    };
-                let next_step = steps.next.as_ref().map(brief);
-                // The list line names at most two steps handed in: the first, and the one
-                // the next step waits for.
-                let waited_for = next_step.as_ref().and_then(|n| {
-                    steps
-                        .submitted
-                        .iter()
-                        .find(|s| n.depends_on.contains(&s.step_id))
-                });
-                let mut submitted: Vec<StepBrief> = Vec::new();
-                for s in steps.submitted.first().into_iter().chain(waited_for) {
-                    if submitted.last().is_none_or(|b| b.id != s.step_id) {
-                        submitted.push(brief(s));
+                let digest = match memo.get(
+                    &self.deadlines,
+                    r.get_ref(8)?
+                        .as_bytes_or_null()
+                        .map_err(rusqlite::Error::from)?,
+                    r.get_ref(9)?
+                        .as_bytes_or_null()
+                        .map_err(rusqlite::Error::from)?,
+                ) {
+                    Some(d) => d,
+                    None => {
+                        let listed = match &mut listed {
+                            Some(l) => l,
+                            None => listed.insert(load_listing(&tx)?),
+                        };
+                        let steps = listed
+                            .binary_search_by(|(case, _)| case.as_str().cmp(&id))
+                            .map(|i| std::mem::take(&mut listed[i].1))
+                            .unwrap_or_default();
+                        std::sync::Arc::new(CaseDigest::from_rows(
+                            &self.deadlines,
+                            steps.progress,
+                            steps.next.as_ref(),
+                            &steps.submitted,
+                            &steps.clocked,
+                        )?)
                     }
-                }
+                };
+                let (next_deadline, overdue_steps) = digest.next_deadline(now);
                 out.push(CaseSummary {
-                    progress: steps.progress,
+                    progress: digest.progress,
                     scenario: r.get(1)?,
                     pack_version: r.get(2)?,
                     title: crate::text::Text::new(r.get::<_, String>(3)?, r.get::<_, String>(4)?),
@@ -292,45 +229,68 @@ impl Vault {
                     archived: r.get::<_, i64>(7)? != 0,
                     next_deadline,
                     overdue_steps,
-                    next_step,
-                    submitted,
+                    next_step: digest.next_step.clone(),
+                    submitted: digest.submitted.clone(),
                     id,
                 });
             }
         }
+        memo.end_listing(out.len());
+        drop(memo);
         tx.finish()?;
         Ok(out)
     }
 
     /// Every running clock of the cases not archived: the steps handed in and
     /// waiting for an answer (submitted), each with its deadline chained as the case view
-    /// chains it. What reminders are planned from, in one query: no case's whole view is
-    /// built, so re-planning over a thousand cases stays within a few milliseconds. Agrees
-    /// with the submitted steps' deadlines of [`Vault::case`] (tested).
+    /// chains it. What reminders are planned from, read from the digests of the cases with
+    /// such a clock (`vault::digest`), so re-planning over a thousand cases reads a few
+    /// hundred rows and builds no case view; when some case has no current digest, from
+    /// the step rows of running clocks ([`load_clocked`]). Agrees with the submitted
+    /// steps' deadlines of [`Vault::case`] (tested).
     pub fn running_clocks(&self) -> Result<Vec<RunningClock>> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        let cases = load_clocked(&tx)?;
-        tx.finish()?;
+        let basis = self.deadlines.basis();
         let mut out = Vec::new();
-        for (case_id, case_title, steps) in cases {
-            for (s, d, deadline) in running_deadlines(&self.deadlines, &steps)?
-                .into_iter()
-                .filter(|(s, _, _)| s.state.status == StepStatus::Submitted)
-            {
-                out.push(RunningClock {
-                    case_id: case_id.clone(),
-                    case_title: case_title.clone(),
-                    step_id: s.step_id.clone(),
-                    step_title: s.def.title.clone(),
-                    kind: s.def.kind,
-                    status: s.state.status,
-                    duration: d.clone(),
-                    deadline,
-                    escalation: s.def.escalation.clone(),
-                });
+        let mut all_current = true;
+        let mut memo = self.digest_memo();
+        {
+            let mut stmt = tx.prepare_cached(
+                "SELECT id, title_zh, title_en, digest, digest_basis FROM cases
+                 WHERE archived = 0
+                   AND (digest_clocks > 0 OR digest IS NULL OR digest_basis IS NOT ?1)
+                 ORDER BY updated_at DESC, id",
+            )?;
+            let mut rows = stmt.query([basis])?;
+            while let Some(r) = rows.next()? {
+                let Some(digest) = memo.get(
+                    &self.deadlines,
+                    r.get_ref(3)?
+                        .as_bytes_or_null()
+                        .map_err(rusqlite::Error::from)?,
+                    r.get_ref(4)?
+                        .as_bytes_or_null()
+                        .map_err(rusqlite::Error::from)?,
+                ) else {
+                    all_current = false;
+                    break;
+                };
+                let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+                let title = Text::new(r.get::<_, String>(1)?, r.get::<_, String>(2)?);
+                out.extend(digest.running_clocks(id, &title));
             }
         }
+        drop(memo);
+        if !all_current {
+            out.clear();
+            for (case_id, case_title, steps) in load_clocked(&tx)? {
+                let digest =
+                    CaseDigest::from_rows(&self.deadlines, Progress::default(), None, &[], &steps)?;
+                out.extend(digest.running_clocks(&case_id, &case_title));
+            }
+        }
+        tx.finish()?;
         Ok(out)
     }
 
@@ -468,6 +428,7 @@ impl Vault {
             "facts_changed",
             now,
         )?;
+        digest::refresh(&tx, &self.deadlines, digest::Stale::Cleared)?;
         tx.commit()?;
         Ok(report)
     }
@@ -571,6 +532,7 @@ impl Vault {
                 ..report
             });
         }
+        digest::refresh(&tx, &self.deadlines, digest::Stale::Cleared)?;
         tx.commit()?;
         Ok(report)
     }

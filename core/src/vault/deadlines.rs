@@ -21,9 +21,18 @@ use crate::rules::pack::DurationDef;
 
 /// What deadlines are computed with, loaded once per open vault: the China calendar with
 /// the vault's imported holiday years.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DeadlineCalc {
     calendar: ChinaCalendar,
+    /// What a deadline computed here depends on besides its step: the build and the
+    /// calendar ([`DeadlineCalc::basis`]).
+    basis: String,
+}
+
+impl Default for DeadlineCalc {
+    fn default() -> Self {
+        DeadlineCalc::with_calendar(ChinaCalendar::bundled())
+    }
 }
 
 impl DeadlineCalc {
@@ -32,7 +41,24 @@ impl DeadlineCalc {
     pub fn for_vault(dir: &Path) -> DeadlineCalc {
         let calendar = ChinaCalendar::with_overrides(&calendar_dir(dir))
             .unwrap_or_else(|_| ChinaCalendar::bundled());
-        DeadlineCalc { calendar }
+        DeadlineCalc::with_calendar(calendar)
+    }
+
+    fn with_calendar(calendar: ChinaCalendar) -> DeadlineCalc {
+        let basis = format!(
+            "{}/{}/{}",
+            super::digest::FORMAT,
+            env!("CARGO_PKG_VERSION"),
+            calendar.fingerprint()
+        );
+        DeadlineCalc { calendar, basis }
+    }
+
+    /// What a deadline stored by this build with this calendar was computed from: the
+    /// stored digests' format, the build's version and the calendar's fingerprint. A
+    /// digest stored with another basis is not trusted ([`super::digest`]).
+    pub fn basis(&self) -> &str {
+        &self.basis
     }
 
     /// The calendar deadlines are counted with.

@@ -14,6 +14,7 @@
 
 mod cases;
 pub mod deadlines;
+mod digest;
 mod error;
 mod flags;
 mod id;
@@ -54,6 +55,8 @@ pub struct Vault {
     conn: Mutex<Connection>,
     interrupt: Arc<InterruptHandle>,
     deadlines: DeadlineCalc,
+    /// Case digests already read ([`digest::DigestMemo`]); locked after `conn`.
+    digest_memo: Mutex<digest::DigestMemo>,
     /// The database file's identity when opened ([`Vault::is_replaced`]).
     db_identity: Option<(u64, u64)>,
 }
@@ -106,12 +109,26 @@ impl Vault {
         crate::evidence::EvidenceStore::new(&mut conn, dir)
             .recover(now)
             .map_err(|e| VaultError::Evidence(e.to_string()))?;
+        let deadlines = DeadlineCalc::for_vault(dir);
+        // Digests a migration, another build or another calendar left stale are made now,
+        // once. Best effort: the readers read the step rows of a case without a current
+        // digest, so a vault busy in another process is only slower to list.
+        if digest::any_stale(&conn, &deadlines).unwrap_or(false) {
+            let _ = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(VaultError::from)
+                .and_then(|tx| {
+                    digest::refresh(&tx, &deadlines, digest::Stale::AnyBasis)?;
+                    tx.commit().map_err(VaultError::from)
+                });
+        }
         let interrupt = Arc::new(conn.get_interrupt_handle());
         Ok(Vault {
             dir: dir.to_path_buf(),
             conn: Mutex::new(conn),
             interrupt,
-            deadlines: DeadlineCalc::for_vault(dir),
+            deadlines,
+            digest_memo: Mutex::default(),
             db_identity: schema::file_identity(&path),
         })
     }
@@ -188,6 +205,11 @@ impl Vault {
         f: impl FnOnce(&mut Connection) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         f(&mut self.lock())
+    }
+
+    fn digest_memo(&self) -> MutexGuard<'_, digest::DigestMemo> {
+        // Every entry is complete when inserted: a panic elsewhere leaves nothing half made.
+        self.digest_memo.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {

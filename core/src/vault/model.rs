@@ -432,7 +432,7 @@ impl CaseView {
 }
 
 /// Done or skipped steps out of the steps in the plan.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
     pub settled: usize,
     pub total: usize,
@@ -451,7 +451,7 @@ pub struct NextDeadline {
 }
 
 /// A step named in a list: its number, title and kind.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StepBrief {
     pub id: String,
     pub number: i64,

@@ -64,7 +64,38 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "running clocks index",
         step: MigrationStep::Sql(SCHEMA_V6),
     },
+    Migration {
+        version: 7,
+        name: "case digests",
+        step: MigrationStep::Sql(SCHEMA_V7),
+    },
 ];
+
+/// Version 7: each case keeps a digest of what the case list and the reminders read of its
+/// steps (`vault::digest`), so neither reads every step row. The triggers clear a case's
+/// digest whenever one of its step rows changes, whoever writes it; a cleared digest is
+/// recomputed before the writing transaction commits, or read around (the step rows) until
+/// it is. Existing cases start with no digest: opening the vault computes them. No data
+/// changes.
+const SCHEMA_V7: &str = r#"
+ALTER TABLE cases ADD COLUMN digest TEXT;
+ALTER TABLE cases ADD COLUMN digest_basis TEXT;
+ALTER TABLE cases ADD COLUMN digest_clocks INTEGER;
+CREATE INDEX IF NOT EXISTS cases_digest_cleared ON cases(id) WHERE digest IS NULL;
+CREATE INDEX IF NOT EXISTS cases_by_update ON cases(updated_at DESC, id);
+CREATE TRIGGER IF NOT EXISTS steps_clear_digest_on_insert AFTER INSERT ON steps
+BEGIN
+    UPDATE cases SET digest = NULL WHERE id = NEW.case_id;
+END;
+CREATE TRIGGER IF NOT EXISTS steps_clear_digest_on_update AFTER UPDATE ON steps
+BEGIN
+    UPDATE cases SET digest = NULL WHERE id IN (OLD.case_id, NEW.case_id);
+END;
+CREATE TRIGGER IF NOT EXISTS steps_clear_digest_on_delete AFTER DELETE ON steps
+BEGIN
+    UPDATE cases SET digest = NULL WHERE id = OLD.case_id;
+END;
+"#;
 
 /// Version 6: an index of the steps handed in, so that re-planning reminders reads only
 /// the rows of running clocks (`Vault::running_clocks`) and not every step's definition.

@@ -102,6 +102,7 @@ impl Vault {
             now,
         )?;
         touch_case(&tx, &case_id, now)?;
+        super::digest::refresh(&tx, &self.deadlines, super::digest::Stale::Cleared)?;
         tx.commit()?;
 
         let submitted_at = parse_opt_ts(new_state.submitted_at.clone())?;
