@@ -199,7 +199,7 @@ impl App {
 
     /// Re-reads what lives in the vault folder: the rule packs added at run time, the
     /// holiday years, and (on next use) the database.
-    fn reload(&self) -> Result<(), AppError> {
+    pub(super) fn reload(&self) -> Result<(), AppError> {
         // The packs of rule updates and those added by hand (rules::updates).
         let (book, problems) =
             crate::rules::updates::load_rule_book(Some(&self.dir)).map_err(|_| {

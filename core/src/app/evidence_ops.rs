@@ -382,7 +382,7 @@ impl App {
     }
 
     /// The case snapshot a bundle carries: public facts only unless `include_private`.
-    fn bundle_snapshot(
+    pub(super) fn bundle_snapshot(
         &self,
         ctx: &ViewContext,
         vault: &crate::vault::Vault,
