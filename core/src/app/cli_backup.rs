@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::cli_support::{json_of, Printout};
-use super::{poisoned, App, AppError, ChangeKind, RecoveryCodeView, ViewContext};
+use super::{App, AppError, RecoveryCodeView, ViewContext};
 use crate::backup::{self as bk, BackupError, BackupErrorKind, Manifest};
 use crate::calendar::BEIJING;
 use crate::evidence::{CancelFlag, Progress};
@@ -157,16 +157,17 @@ impl App {
         cancel: &CancelFlag,
     ) -> Result<Printout, AppError> {
         let lang = ctx.lang;
-        // Opening first creates or migrates the database, like any other call.
+        // A vault that cannot be opened is said in the run's language.
         self.vault_for(ctx)?;
-        let options = bk::CreateOptions {
-            app_version: env!("CARGO_PKG_VERSION").to_string(),
+        let r = self.create_backup_report(
+            ctx,
+            out,
+            passphrase,
             scrypt_log_n,
-        };
-        let r = bk::create_backup(
-            &self.dir, out, passphrase, &options, progress, cancel, ctx.now,
-        )
-        .map_err(backup_error)?;
+            progress,
+            cancel,
+            backup_error,
+        )?;
         let mut lines = vec![format!(
             "{}{}",
             tr(lang, "已创建备份：", "Backup written: "),
@@ -242,20 +243,15 @@ impl App {
         cancel: &CancelFlag,
     ) -> Result<Printout, AppError> {
         let lang = ctx.lang;
-        // The open connection would keep the old files: close it first.
-        *self.vault.lock().map_err(|_| poisoned())? = None;
-        let options = bk::RestoreOptions {
+        let r = self.restore_backup_report(
+            ctx,
+            file,
+            passphrase,
             replace,
-            ..bk::RestoreOptions::default()
-        };
-        let r = bk::restore_backup(
-            file, passphrase, &self.dir, &options, progress, cancel, ctx.now,
-        )
-        .map_err(backup_error)?;
-        self.reload()?;
-        self.notify(ChangeKind::CaseChanged, None);
-        self.notify(ChangeKind::CalendarChanged, None);
-        self.notify(ChangeKind::RulesChanged, None);
+            progress,
+            cancel,
+            backup_error,
+        )?;
         let mut lines = vec![format!(
             "{}{}",
             if r.replaced {

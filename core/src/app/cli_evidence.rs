@@ -10,12 +10,12 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::cli_support::{json_of, Printout};
-use super::evidence_ops::evidence_app_error;
-use super::{vault_error, App, AppError, ChangeKind, Missing, ViewContext};
+use super::evidence_ops::{evidence_app_error, ItemDetails};
+use super::{vault_error, App, AppError, Missing, ViewContext};
 use crate::calendar::BEIJING;
 use crate::evidence::{
-    self as ev, BundlePreview, CancelFlag, EvidenceItem, EvidenceStore, ExportOptions, NewItem,
-    Progress, Source,
+    self as ev, BundlePreview, CancelFlag, EvidenceItem, EvidenceStore, ExportOptions, Progress,
+    Source,
 };
 use crate::text::{count_en, size_text, Lang};
 
@@ -238,24 +238,18 @@ impl App {
         cancel: &CancelFlag,
     ) -> Result<Printout, AppError> {
         let lang = ctx.lang;
-        let vault = self.vault_for(ctx)?;
-        let case = vault
+        // An unknown case or step is refused before any file is read.
+        let case = self
+            .vault_for(ctx)?
             .case(case_ref, ctx.now)
             .map_err(|e| vault_error(e, None, lang))?;
-        let step_title = match req.step.as_deref() {
-            Some(s) => {
-                let row = case.step(s).ok_or_else(|| AppError::NotFound {
-                    what: Missing::Step,
-                    id: s.to_string(),
-                })?;
-                Some(format!("{} / {}", row.title.zh, row.title.en))
-            }
-            None => None,
-        };
-        let item = NewItem {
-            case_id: case.id.clone(),
-            step_id: req.step.clone(),
-            step_title,
+        if let Some(s) = req.step.as_deref().filter(|s| case.step(s).is_none()) {
+            return Err(AppError::NotFound {
+                what: Missing::Step,
+                id: s.to_string(),
+            });
+        }
+        let details = ItemDetails {
             note: req.note.clone(),
             tags: req.tags.clone(),
             captured_at: req.captured_at,
@@ -265,18 +259,26 @@ impl App {
                 Source::Import
             },
         };
-        ev::check_item_text(&item).map_err(evidence_app_error)?;
-        let root = vault.dir().to_path_buf();
         let mut out = Printout::default();
         let mut added = Vec::new();
         for file in files {
-            let result = ev::stage_file(&root, file, progress, cancel).and_then(|staged| {
-                vault.with_connection_mut(|conn| {
-                    EvidenceStore::new(conn, &root).commit_import(staged, &item, cancel, ctx.now)
-                })
-            });
+            // The phones' add, file by file: one that cannot be added does not stop the rest.
+            let result = self.add_evidence_record(
+                ctx,
+                &case.id,
+                req.step.as_deref(),
+                &details,
+                cancel,
+                |root| ev::stage_file(root, file, progress, cancel),
+            );
             let ad = match result {
-                Ok(ad) => ad,
+                Ok((_, ad)) => ad,
+                // The same for every file, and said before one was read.
+                Err(
+                    e @ (AppError::NoteTooLong { .. }
+                    | AppError::TagTooLong { .. }
+                    | AppError::TooManyTags { .. }),
+                ) => return Err(e),
                 Err(e) => {
                     out.errors.push(e.message(lang));
                     continue;
@@ -311,9 +313,6 @@ impl App {
                 "linked_step": ad.linked_step,
                 "item": ad.item,
             }));
-        }
-        if !added.is_empty() {
-            self.notify(ChangeKind::EvidenceChanged, Some(&case.id));
         }
         out.json = serde_json::Value::Array(added);
         Ok(out)
@@ -420,17 +419,16 @@ impl App {
         progress: &dyn Progress,
         cancel: &CancelFlag,
     ) -> Result<Printout, AppError> {
-        let vault = self.vault_for(ctx)?;
-        let (case_id, snapshot) = self.bundle_snapshot(ctx, &vault, case_ref, include_private)?;
         let options = ExportOptions { fail_writes_after };
-        let (preview, r) = self.with_evidence(ctx, |s| {
-            let preview = s.preview(&case_id, &snapshot)?;
-            let r = s.export_with(
-                &case_id, &snapshot, out, &options, progress, cancel, ctx.now,
-            )?;
-            Ok((preview, r))
-        })?;
-        self.notify(ChangeKind::EvidenceChanged, Some(&case_id));
+        let (preview, r) = self.export_bundle_record(
+            ctx,
+            case_ref,
+            out,
+            include_private,
+            &options,
+            progress,
+            cancel,
+        )?;
         let mut v = json_of(&r)?;
         v["preview"] = json_of(&preview)?;
         let lines = vec![
@@ -443,8 +441,7 @@ impl App {
 
     /// `tuilu evidence rm`: [`App::delete_evidence`] with the store's record as JSON.
     pub fn cli_delete_evidence(&self, ctx: &ViewContext, id: &str) -> Result<Printout, AppError> {
-        let d = self.with_evidence(ctx, |s| s.delete(id, ctx.now))?;
-        self.notify(ChangeKind::EvidenceChanged, Some(&d.item.case_id));
+        let d = self.delete_evidence_record(ctx, id)?;
         let line = format!(
             "{} {}",
             tr(
