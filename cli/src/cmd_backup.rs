@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
 use clap::{Args, Subcommand};
+use tuilu_core::app::cli_backup::passphrase_prompts;
 use tuilu_core::app::cli_support::CancelFlag;
 use tuilu_core::app::{App, ViewContext};
 
@@ -76,54 +77,32 @@ pub struct PassArgs {
 }
 
 impl PassArgs {
-    /// The passphrase: the file's first line, or typed at the terminal without echo
-    /// (twice when `confirm`).
-    fn read(&self, app: Option<&App>, ctx: &ViewContext, confirm: bool) -> anyhow::Result<String> {
-        let lang = ctx.lang;
-        let prompt = if confirm {
-            t(lang, "自选备份口令：", "Your backup passphrase: ")
-        } else {
-            t(lang, "恢复码或口令：", "Recovery code or passphrase: ")
-        };
+    /// The passphrase: the file's first line, or typed at the terminal without echo;
+    /// a new one (`chosen_for`) is checked by the app and typed twice.
+    fn read(&self, ctx: &ViewContext, chosen_for: Option<&App>) -> anyhow::Result<String> {
+        let words = passphrase_prompts(ctx.lang);
         if let Some(path) = &self.passphrase_file {
-            let text = std::fs::read_to_string(path).with_context(|| {
-                format!(
-                    "{}: {}",
-                    t(lang, "无法读取口令文件", "cannot read the passphrase file"),
-                    path.display()
-                )
-            })?;
-            let line = text.lines().next().unwrap_or("").to_string();
-            return Ok(line);
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("{}{}", words.unreadable_file, path.display()))?;
+            return Ok(text.lines().next().unwrap_or("").to_string());
         }
         if !std::io::stdin().is_terminal() {
-            return Err(anyhow!(
-                "{}",
-                t(
-                    lang,
-                    "需要在终端输入恢复码或口令，或用 --passphrase-file 指定口令文件",
-                    "type the recovery code or passphrase at a terminal, or give --passphrase-file"
-                )
-            ));
+            return Err(anyhow!("{}", words.needs_terminal));
         }
-        let first = rpassword::prompt_password(prompt)?;
-        let check = app.map(|a| a.cli_passphrase_check(ctx, &first));
-        if let Some(check) = check.as_ref().filter(|_| confirm) {
-            // Refused before it is typed twice.
-            if let Some(e) = check.errors.first() {
-                return Err(anyhow!("{e}"));
-            }
-            let again =
-                rpassword::prompt_password(t(lang, "再输入一次口令：", "Repeat the passphrase: "))?;
-            if again != first {
-                return Err(anyhow!(
-                    "{}",
-                    t(lang, "两次输入的口令不一致", "the passphrases differ")
-                ));
-            }
-            for line in &check.lines {
-                eprintln!("{line}");
-            }
+        let Some(app) = chosen_for else {
+            return Ok(rpassword::prompt_password(&words.code_or_passphrase)?);
+        };
+        let first = rpassword::prompt_password(&words.chosen)?;
+        // Refused before it is typed twice.
+        let check = app.cli_passphrase_check(ctx, &first);
+        if let Some(e) = check.errors.first() {
+            return Err(anyhow!("{e}"));
+        }
+        if rpassword::prompt_password(&words.repeat)? != first {
+            return Err(anyhow!("{}", words.differ));
+        }
+        for line in &check.lines {
+            eprintln!("{line}");
         }
         Ok(first)
     }
@@ -154,7 +133,7 @@ pub fn run(g: &Globals, cmd: BackupCommand) -> anyhow::Result<ExitCode> {
             };
             let passphrase = match &code {
                 Some(c) => c.code.clone(),
-                None => pass.read(Some(&app), &ctx, true)?,
+                None => pass.read(&ctx, Some(&app))?,
             };
             let progress = StderrProgress::new(g, t(lang, "备份中", "backing up"));
             let out = app.cli_create_backup(
@@ -170,7 +149,7 @@ pub fn run(g: &Globals, cmd: BackupCommand) -> anyhow::Result<ExitCode> {
             out?
         }
         BackupCommand::Inspect { file, pass } => {
-            let passphrase = pass.read(None, &ctx, false)?;
+            let passphrase = pass.read(&ctx, None)?;
             let progress = StderrProgress::new(g, t(lang, "校验中", "checking"));
             let out = App::cli_inspect_backup(&ctx, &file, &passphrase, &progress, &cancel);
             progress.finish();
@@ -182,7 +161,7 @@ pub fn run(g: &Globals, cmd: BackupCommand) -> anyhow::Result<ExitCode> {
             pass,
         } => {
             let app = open_app(g)?;
-            let passphrase = pass.read(Some(&app), &ctx, false)?;
+            let passphrase = pass.read(&ctx, None)?;
             let progress = StderrProgress::new(g, t(lang, "恢复中", "restoring"));
             let out = app.cli_restore_backup(&ctx, &file, &passphrase, replace, &progress, &cancel);
             progress.finish();

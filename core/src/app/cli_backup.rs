@@ -123,6 +123,41 @@ fn summary(lang: Lang, m: &Manifest, size: u64) -> Vec<String> {
 /// The range of the tests' scrypt work factor (`--scrypt-work-factor`, debug builds).
 pub use crate::backup::{MAX_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N};
 
+/// The words of reading a passphrase at the terminal (`tuilu backup …`).
+#[derive(Debug, Clone)]
+pub struct PassphrasePrompts {
+    /// "自选备份口令：" — a passphrase of the user's own, for a new backup.
+    pub chosen: String,
+    /// "恢复码或口令：" — to open a backup.
+    pub code_or_passphrase: String,
+    pub repeat: String,
+    pub differ: String,
+    /// Standard input is not a terminal and no file was given.
+    pub needs_terminal: String,
+    /// Before the file's name: the passphrase file cannot be read.
+    pub unreadable_file: String,
+}
+
+/// [`PassphrasePrompts`] in `lang`.
+pub fn passphrase_prompts(lang: Lang) -> PassphrasePrompts {
+    PassphrasePrompts {
+        chosen: tr(lang, "自选备份口令：", "Your backup passphrase: "),
+        code_or_passphrase: tr(lang, "恢复码或口令：", "Recovery code or passphrase: "),
+        repeat: tr(lang, "再输入一次口令：", "Repeat the passphrase: "),
+        differ: tr(lang, "两次输入的口令不一致", "The passphrases differ"),
+        needs_terminal: tr(
+            lang,
+            "需要在终端输入恢复码或口令，或用 --passphrase-file 指定口令文件",
+            "Type the recovery code or passphrase at a terminal, or give --passphrase-file",
+        ),
+        unreadable_file: tr(
+            lang,
+            "无法读取口令文件：",
+            "Cannot read the passphrase file: ",
+        ),
+    }
+}
+
 impl App {
     /// A passphrase the user chose, before it is typed a second time: refused in
     /// [`Printout::errors`] when too weak; otherwise, unless it is strong, a line on its
