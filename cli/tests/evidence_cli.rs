@@ -64,6 +64,17 @@ fn evidence_commands_run_on_the_apps_vault() {
         .filter(|e| e["action"] == "link")
         .count();
     assert_eq!(links, 1, "{shown}");
+    // The item in words: where it came from, what the log did, local time; no codes.
+    let text = String::from_utf8(ok(&vault, &["evidence", "show", &item]).stdout).unwrap();
+    assert!(
+        text.contains("导入的文件") && text.contains("添加") && text.contains("关联步骤"),
+        "{text}"
+    );
+    assert!(text.contains("+08:00"), "{text}");
+    assert!(
+        !text.contains("import") && !text.contains(" link "),
+        "{text}"
+    );
     // People read the steps by their titles, never their ids.
     let text = String::from_utf8(ok(&vault, &["evidence", "list", &id]).stdout).unwrap();
     assert!(text.contains(&format!("「{}」", titles[0])), "{text}");

@@ -89,11 +89,18 @@ fn item_lines(lang: Lang, it: &EvidenceItem) -> Vec<String> {
     let none = || tr(lang, "未知", "unknown");
     let mut out = Vec::new();
     let mut row = |zh: &str, en: &str, v: String| {
+        let label = if lang == Lang::Zh { zh } else { en };
+        // Aligned on the terminal: a Chinese character takes two columns.
+        let width: usize = label
+            .chars()
+            .map(|c| if c >= '\u{2e80}' { 2 } else { 1 })
+            .sum();
         out.push(format!(
-            "{:<14} {v}",
-            if lang == Lang::Zh { zh } else { en }
+            "{label}{} {v}",
+            " ".repeat(14usize.saturating_sub(width))
         ));
     };
+    let local = |t: &DateTime<Utc>| t.with_timezone(&BEIJING).to_rfc3339();
     row("证据 id", "id", it.id.clone());
     row("案件", "case", it.case_id.clone());
     let steps = step_names(lang, it);
@@ -101,7 +108,7 @@ fn item_lines(lang: Lang, it: &EvidenceItem) -> Vec<String> {
         "步骤",
         "step",
         if steps.is_empty() {
-            none()
+            tr(lang, "未关联", "no step")
         } else {
             steps.join("; ")
         },
@@ -117,16 +124,37 @@ fn item_lines(lang: Lang, it: &EvidenceItem) -> Vec<String> {
     row(
         "拍摄时间",
         "captured at",
-        match (&it.captured_at, &it.captured_at_source) {
-            (Some(t), Some(src)) => format!("{} ({src})", t.to_rfc3339()),
-            (Some(t), None) => t.to_rfc3339(),
+        match (&it.captured_at, it.captured_at_source.as_deref()) {
+            (Some(t), Some(src)) => {
+                let from = match src {
+                    "exif" | "exif_offset" => tr(lang, "（照片 EXIF）", " (photo EXIF)"),
+                    _ => tr(lang, "（用户填写）", " (given by the user)"),
+                };
+                format!("{}{from}", local(t))
+            }
+            (Some(t), None) => local(t),
             _ => none(),
         },
     );
-    row("导入时间", "imported at", it.imported_at.to_rfc3339());
-    row("来源", "source", it.source.as_str().to_string());
+    row("导入时间", "imported at", local(&it.imported_at));
+    row(
+        "来源",
+        "source",
+        match it.source {
+            Source::Capture => tr(lang, "应用内拍摄", "captured in the app"),
+            Source::Import => tr(lang, "导入的文件", "imported file"),
+        },
+    );
     row("备注", "note", it.note.clone());
-    row("标签", "tags", it.tags.join(", "));
+    row(
+        "标签",
+        "tags",
+        if it.tags.is_empty() {
+            tr(lang, "无", "none")
+        } else {
+            it.tags.join(&tr(lang, "、", ", "))
+        },
+    );
     if let Some(d) = it.deleted_at {
         row("删除时间", "deleted at", d.to_rfc3339());
     }
@@ -194,6 +222,20 @@ fn preview_lines(lang: Lang, p: &BundlePreview) -> Vec<String> {
         ));
     }
     out
+}
+
+/// A custody entry's action in words (the log keeps its code).
+fn custody_action(lang: Lang, code: &str) -> String {
+    let (zh, en) = match code {
+        "add" => ("添加", "added"),
+        "link" => ("关联步骤", "linked"),
+        "unlink" => ("取消关联", "unlinked"),
+        "annotate" => ("修改备注", "annotated"),
+        "export" => ("导出", "exported"),
+        "delete" => ("删除", "deleted"),
+        other => (other, other),
+    };
+    tr(lang, zh, en)
 }
 
 fn items_text(lang: Lang, n: usize) -> String {
@@ -304,8 +346,12 @@ impl App {
                 (None, true) => tr(lang, "（已存在）", "(already in this case)"),
                 (None, false) => String::new(),
             };
-            out.lines
-                .push(format!("{} {mark}", item_line(lang, &ad.item)));
+            let line = item_line(lang, &ad.item);
+            out.lines.push(if mark.is_empty() {
+                line
+            } else {
+                format!("{line} {mark}")
+            });
             added.push(json!({
                 "id": ad.item.id,
                 "sha256": ad.item.sha256,
@@ -344,7 +390,7 @@ impl App {
                 "  #{:<5} {}  {:<8} {}",
                 e.seq,
                 e.at,
-                e.action,
+                custody_action(ctx.lang, &e.action),
                 &e.entry_hash[..16]
             ));
         }
