@@ -6,22 +6,16 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tuilu_core::text::{count_en, size_text};
-
-use crate::progress::StderrProgress;
 
 use anyhow::{anyhow, Context};
 use clap::{Args, Subcommand};
-use serde_json::json;
-use tuilu_core::backup::{
-    assess_passphrase, create_backup, generate_recovery_code, inspect_backup, restore_backup,
-    BackupError, CreateOptions, Manifest, PassphraseLevel, RestoreOptions,
-};
-use tuilu_core::evidence::CancelFlag;
-use tuilu_core::Lang;
+use tuilu_core::app::cli_backup::passphrase_prompts;
+use tuilu_core::app::cli_support::CancelFlag;
+use tuilu_core::app::{App, ViewContext};
 
-use crate::output::{print_json, t, Globals};
-use crate::vault_path::resolve_vault;
+use crate::output::{print_out, t, Globals};
+use crate::progress::StderrProgress;
+use crate::views::{context, open_app};
 
 #[derive(Subcommand, Debug)]
 pub enum BackupCommand {
@@ -65,7 +59,7 @@ pub enum BackupCommand {
 /// panic in the age crate).
 #[cfg(debug_assertions)]
 fn work_factor_arg(s: &str) -> Result<u8, String> {
-    use tuilu_core::backup::{MAX_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N};
+    use tuilu_core::app::cli_backup::{MAX_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N};
     match s.parse::<u8>() {
         Ok(n) if (MIN_SCRYPT_LOG_N..=MAX_SCRYPT_LOG_N).contains(&n) => Ok(n),
         _ => Err(format!(
@@ -83,75 +77,44 @@ pub struct PassArgs {
 }
 
 impl PassArgs {
-    /// The passphrase: the file's first line, or typed at the terminal without echo
-    /// (twice when `confirm`).
-    fn read(&self, lang: Lang, confirm: bool) -> anyhow::Result<String> {
-        let prompt = if confirm {
-            t(lang, "自选备份口令：", "Your backup passphrase: ")
-        } else {
-            t(lang, "恢复码或口令：", "Recovery code or passphrase: ")
-        };
+    /// The passphrase: the file's first line, or typed at the terminal without echo;
+    /// a new one (`chosen_for`) is checked by the app and typed twice.
+    fn read(&self, ctx: &ViewContext, chosen_for: Option<&App>) -> anyhow::Result<String> {
+        let words = passphrase_prompts(ctx.lang);
         if let Some(path) = &self.passphrase_file {
-            let text = std::fs::read_to_string(path).with_context(|| {
-                format!(
-                    "{}: {}",
-                    t(lang, "无法读取口令文件", "cannot read the passphrase file"),
-                    path.display()
-                )
-            })?;
-            let line = text.lines().next().unwrap_or("").to_string();
-            return Ok(line);
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("{}{}", words.unreadable_file, path.display()))?;
+            return Ok(text.lines().next().unwrap_or("").to_string());
         }
         if !std::io::stdin().is_terminal() {
-            return Err(anyhow!(
-                "{}",
-                t(
-                    lang,
-                    "需要在终端输入恢复码或口令，或用 --passphrase-file 指定口令文件",
-                    "type the recovery code or passphrase at a terminal, or give --passphrase-file"
-                )
-            ));
+            return Err(anyhow!("{}", words.needs_terminal));
         }
-        let first = rpassword::prompt_password(prompt)?;
-        if confirm {
-            // Refused before it is typed twice.
-            let strength = assess_passphrase(&first);
-            if !strength.accepted {
-                return Err(anyhow!("{}", strength.advice.get(lang)));
-            }
-            let again =
-                rpassword::prompt_password(t(lang, "再输入一次口令：", "Repeat the passphrase: "))?;
-            if again != first {
-                return Err(anyhow!(
-                    "{}",
-                    t(lang, "两次输入的口令不一致", "the passphrases differ")
-                ));
-            }
-            strength_hint(&first, lang);
+        let Some(app) = chosen_for else {
+            return Ok(rpassword::prompt_password(&words.code_or_passphrase)?);
+        };
+        let first = rpassword::prompt_password(&words.chosen)?;
+        // Refused before it is typed twice.
+        let check = app.cli_passphrase_check(ctx, &first);
+        if let Some(e) = check.errors.first() {
+            return Err(anyhow!("{e}"));
+        }
+        if rpassword::prompt_password(&words.repeat)? != first {
+            return Err(anyhow!("{}", words.differ));
+        }
+        for line in &check.lines {
+            eprintln!("{line}");
         }
         Ok(first)
     }
 }
 
-/// The passphrase's strength, unless it is strong (the backup is only as strong as it;
-/// a too-weak one is refused by the core).
-fn strength_hint(p: &str, lang: Lang) {
-    let a = assess_passphrase(p);
-    if a.accepted && a.level < PassphraseLevel::Strong {
-        match lang {
-            Lang::Zh => eprintln!("口令强度：{}。{}", a.label.zh, a.advice.zh),
-            Lang::En => eprintln!("Passphrase strength: {}. {}", a.label.en, a.advice.en),
-        }
-    }
-}
-
 pub fn run(g: &Globals, cmd: BackupCommand) -> anyhow::Result<ExitCode> {
+    let ctx = context(g);
     let lang = g.lang;
     let cancel = CancelFlag::new();
     let on_interrupt = cancel.clone();
     let _ = ctrlc::set_handler(move || on_interrupt.cancel());
-    let now = g.clock();
-    match cmd {
+    let out = match cmd {
         BackupCommand::Create {
             output,
             pass,
@@ -161,251 +124,49 @@ pub fn run(g: &Globals, cmd: BackupCommand) -> anyhow::Result<ExitCode> {
         } => {
             #[cfg(not(debug_assertions))]
             let scrypt_work_factor = None;
-            let dir = resolve_vault(g.vault.as_deref())?;
+            let app = open_app(g)?;
             // A chosen passphrase only when asked for; by default a recovery code.
-            let recovery_code = if ask_passphrase || pass.passphrase_file.is_some() {
+            let code = if ask_passphrase || pass.passphrase_file.is_some() {
                 None
             } else {
-                Some(generate_recovery_code().map_err(|e| explain(e, lang))?)
+                Some(app.new_recovery_code(&ctx)?)
             };
-            let passphrase = match &recovery_code {
-                Some(code) => code.clone(),
-                None => pass.read(lang, true)?,
+            let passphrase = match &code {
+                Some(c) => c.code.clone(),
+                None => pass.read(&ctx, Some(&app))?,
             };
             let progress = StderrProgress::new(g, t(lang, "备份中", "backing up"));
-            let options = CreateOptions {
-                app_version: env!("CARGO_PKG_VERSION").to_string(),
-                scrypt_log_n: scrypt_work_factor,
-            };
-            let r = create_backup(
-                &dir,
+            let out = app.cli_create_backup(
+                &ctx,
                 &output,
                 &passphrase,
-                &options,
+                code.as_ref(),
+                scrypt_work_factor,
                 &progress,
                 &cancel,
-                now,
             );
             progress.finish();
-            let r = r.map_err(|e| explain(e, lang))?;
-            if g.json {
-                print_json(&json!({
-                    "path": r.path,
-                    "size": r.size,
-                    "manifest": r.manifest,
-                    "recovery_code": recovery_code,
-                }))?;
-            } else {
-                println!(
-                    "{}{}",
-                    t(lang, "已创建备份：", "Backup written: "),
-                    r.path.display()
-                );
-                print_summary(&r.manifest, r.size, lang);
-                match &recovery_code {
-                    Some(code) => print_recovery_code(code, lang),
-                    None => println!(
-                        "{}",
-                        t(
-                            lang,
-                            "请把备份文件和口令分开保存。忘记口令就无法恢复。",
-                            "Keep the file and the passphrase apart. Without the passphrase nothing can be restored."
-                        )
-                    ),
-                }
-            }
-            Ok(ExitCode::SUCCESS)
+            out?
         }
         BackupCommand::Inspect { file, pass } => {
-            let passphrase = pass.read(lang, false)?;
+            let passphrase = pass.read(&ctx, None)?;
             let progress = StderrProgress::new(g, t(lang, "校验中", "checking"));
-            let r = inspect_backup(&file, &passphrase, &progress, &cancel);
+            let out = App::cli_inspect_backup(&ctx, &file, &passphrase, &progress, &cancel);
             progress.finish();
-            let r = r.map_err(|e| explain(e, lang))?;
-            if g.json {
-                print_json(&r)?;
-            } else {
-                let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-                print_summary(&r.manifest, size, lang);
-                println!(
-                    "{}",
-                    match lang {
-                        Lang::Zh => format!(
-                            "校验通过：全部 {} 个条目的 SHA-256 与清单一致。",
-                            r.entries_checked
-                        ),
-                        Lang::En => format!(
-                            "Intact: all {} entries match their SHA-256 in the manifest.",
-                            r.entries_checked
-                        ),
-                    }
-                );
-            }
-            Ok(ExitCode::SUCCESS)
+            out?
         }
         BackupCommand::Restore {
             file,
             replace,
             pass,
         } => {
-            let dir = resolve_vault(g.vault.as_deref())?;
-            let passphrase = pass.read(lang, false)?;
+            let app = open_app(g)?;
+            let passphrase = pass.read(&ctx, None)?;
             let progress = StderrProgress::new(g, t(lang, "恢复中", "restoring"));
-            let options = RestoreOptions {
-                replace,
-                ..RestoreOptions::default()
-            };
-            let r = restore_backup(&file, &passphrase, &dir, &options, &progress, &cancel, now);
+            let out = app.cli_restore_backup(&ctx, &file, &passphrase, replace, &progress, &cancel);
             progress.finish();
-            let r = r.map_err(|e| explain(e, lang))?;
-            if g.json {
-                print_json(&r)?;
-            } else {
-                println!(
-                    "{}{}",
-                    if r.replaced {
-                        t(
-                            lang,
-                            "已用备份替换保险库：",
-                            "Vault replaced from the backup: ",
-                        )
-                    } else {
-                        t(lang, "已恢复保险库：", "Vault restored: ")
-                    },
-                    dir.display()
-                );
-                print_summary(&r.manifest, 0, lang);
-                println!(
-                    "{}",
-                    match lang {
-                        Lang::Zh => format!(
-                            "已校验：{} 份证据文件的哈希，{} 条保管记录的链。",
-                            r.evidence_items_verified, r.custody_entries_verified
-                        ),
-                        Lang::En => format!(
-                            "Verified: the hashes of {} and a chain of {}.",
-                            count_en(
-                                r.evidence_items_verified as u64,
-                                "evidence item",
-                                "evidence items"
-                            ),
-                            count_en(
-                                r.custody_entries_verified as u64,
-                                "custody entry",
-                                "custody entries"
-                            )
-                        ),
-                    }
-                );
-            }
-            Ok(ExitCode::SUCCESS)
+            out?
         }
-    }
-}
-
-/// The generated code, shown this once, with what to do with it.
-fn print_recovery_code(code: &str, lang: Lang) {
-    println!();
-    println!(
-        "{}",
-        t(
-            lang,
-            "这个备份的恢复码（只显示这一次）：",
-            "This backup's recovery code (shown only this once):"
-        )
-    );
-    println!();
-    println!("    {code}");
-    println!();
-    println!(
-        "{}",
-        t(
-            lang,
-            "请把这串恢复码写在纸上，和备份文件分开保存。恢复时输入它（空格可省略）。退路不保存恢复码；丢了它，谁也无法打开这个备份。",
-            "Write this recovery code on paper and keep it apart from the backup file. Type it to restore (spaces optional). Tuilu does not keep it; without it nobody can open this backup."
-        )
-    );
-}
-
-/// The error in the user's language only (the core's `Display` carries both), with the
-/// system's reason as a detail line, and the CLI's way to choose replacing.
-fn explain(e: BackupError, lang: Lang) -> anyhow::Error {
-    let mut text = e.message(lang);
-    if e.kind() == tuilu_core::backup::BackupErrorKind::VaultHasCases {
-        text.push_str(t(
-            lang,
-            "；确定要替换时，请加 --replace",
-            "; to replace it, add --replace",
-        ));
-    }
-    match std::error::Error::source(&e) {
-        Some(reason) => anyhow!("{reason}").context(text),
-        None => anyhow!("{text}"),
-    }
-}
-
-fn print_summary(m: &Manifest, size: u64, lang: Lang) {
-    let c = &m.counts;
-    let created = m
-        .created_at
-        .with_timezone(&tuilu_core::calendar::BEIJING)
-        .format("%Y-%m-%d %H:%M");
-    match lang {
-        Lang::Zh => {
-            println!(
-                "  创建于：{created}（北京时间），退路 {}，格式版本 {}",
-                m.app_version, m.format_version
-            );
-            println!(
-                "  案件 {} 个；证据 {} 项（{} 个文件）；保管记录 {} 条",
-                c.cases, c.evidence_items, c.evidence_files, c.custody_entries
-            );
-            println!(
-                "  导入的节假日年份 {} 个；添加的规则包 {} 个；规则标记 {} 条；提醒状态 {} 条",
-                c.holiday_years, c.rule_packs, c.rule_flags, c.reminder_states
-            );
-            if size > 0 {
-                println!(
-                    "  内容 {}，备份文件 {}",
-                    size_text(c.bytes),
-                    size_text(size)
-                );
-            } else {
-                println!("  内容 {}", size_text(c.bytes));
-            }
-        }
-        Lang::En => {
-            println!(
-                "  created {created} (Beijing time) by Tuilu {}, format version {}",
-                m.app_version, m.format_version
-            );
-            println!(
-                "  {}; {} ({}); {}",
-                count_en(c.cases, "case", "cases"),
-                count_en(c.evidence_items, "evidence item", "evidence items"),
-                count_en(c.evidence_files, "file", "files"),
-                count_en(c.custody_entries, "custody entry", "custody entries")
-            );
-            println!(
-                "  {}; {}; {}; {}",
-                count_en(
-                    c.holiday_years,
-                    "imported holiday year",
-                    "imported holiday years"
-                ),
-                count_en(c.rule_packs, "added rule pack", "added rule packs"),
-                count_en(c.rule_flags, "rule flag", "rule flags"),
-                count_en(c.reminder_states, "reminder state", "reminder states")
-            );
-            if size > 0 {
-                println!(
-                    "  content {}, backup file {}",
-                    size_text(c.bytes),
-                    size_text(size)
-                );
-            } else {
-                println!("  content {}", size_text(c.bytes));
-            }
-        }
-    }
+    };
+    print_out(g, &out)
 }

@@ -1,15 +1,13 @@
 //! `tuilu calendar ...`: holiday data status and imports.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::{anyhow, Context};
 use clap::{Args, Subcommand};
 
 use crate::output::{t, Globals};
-use tuilu_core::calendar::{
-    calendar_dir, import_year_into, year_file_path, CalendarStatus, ChinaCalendar,
-};
+use tuilu_core::calendar::{calendar_dir, CalendarStatus, ChinaCalendar};
 
 use crate::vault_path::resolve_vault;
 
@@ -59,18 +57,15 @@ pub(crate) fn load_calendar(g: &Globals) -> anyhow::Result<Arc<ChinaCalendar>> {
 }
 
 /// Runs `tuilu calendar ...`.
-pub fn run(g: &Globals, args: CalendarArgs) -> anyhow::Result<()> {
+pub fn run(g: &Globals, args: CalendarArgs) -> anyhow::Result<ExitCode> {
     match args.command {
-        CalendarCommand::Export(export) => {
-            let vault = crate::views::open_app(g)?.vault_for(&crate::views::context(g))?;
-            let subjects = tuilu_core::reminders::subjects_for_vault(&vault)?;
-            let cal = vault.deadline_calc().calendar();
-            vault.with_connection_mut(|conn| {
-                crate::cmd_reminders::run_calendar(g, conn, &subjects, cal, export)
-            })?;
-            Ok(())
+        CalendarCommand::Export(export) => crate::cmd_reminders::run_calendar(g, export),
+        // Through the app: its calendar and its vault's count with the new year at once.
+        CalendarCommand::Import { file } => {
+            let out = crate::views::open_app(g)?
+                .cli_import_holiday_year(&crate::views::context(g), &file)?;
+            crate::output::print_out(g, &out)
         }
-        CalendarCommand::Import { file } => import(&file, g.vault.as_deref(), g.json),
         CalendarCommand::Status => {
             let cal = load_calendar(g)?;
             let status = cal.status();
@@ -79,57 +74,9 @@ pub fn run(g: &Globals, args: CalendarArgs) -> anyhow::Result<()> {
             } else {
                 print_status(&status);
             }
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-fn import(file: &Path, vault_flag: Option<&Path>, json: bool) -> anyhow::Result<()> {
-    let bytes = std::fs::read(file).map_err(|e| {
-        anyhow!(
-            "无法读取文件 {} / cannot read the file {}: {e}",
-            file.display(),
-            file.display()
-        )
-    })?;
-    let vault = resolve_vault(vault_flag)?;
-    let dir = calendar_dir(&vault);
-    let imported = import_year_into(&dir, &bytes).with_context(|| {
-        format!(
-            "未导入 {}，原有数据不变 / {} was not imported; the earlier data stays in force",
-            file.display(),
-            file.display()
-        )
-    })?;
-    let year = imported.year;
-    let path = year_file_path(&dir, year);
-    let cal = ChinaCalendar::with_overrides(&dir)?;
-    let replaces_bundled = cal
-        .status()
-        .years
-        .iter()
-        .any(|y| y.year == year && y.replaces_bundled);
-    if json {
-        let out = serde_json::json!({
-            "year": year,
-            "days_listed": imported.days.len(),
-            "replaces_bundled": replaces_bundled,
-            "path": path.display().to_string(),
-        });
-        println!("{}", serde_json::to_string_pretty(&out)?);
-    } else {
-        let n = imported.days.len();
-        let (zh_extra, en_extra) = if replaces_bundled {
-            ("，替换原有数据", ", replacing the earlier data")
-        } else {
-            ("", "")
-        };
-        println!(
-            "已导入 {year} 年放假安排（{n} 天）{zh_extra} / imported the {year} holiday schedule ({n} days){en_extra}"
-        );
-        println!("保存于 / saved to: {}", path.display());
-    }
-    Ok(())
 }
 
 fn print_status(status: &CalendarStatus) {

@@ -9,12 +9,12 @@ use anyhow::{anyhow, Context};
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use serde_json::json;
+use tuilu_core::app::cli_reminders::RuleFlag;
 use tuilu_core::calendar::Deadline;
 use tuilu_core::rules::pack::{FactType, Severity, Source, TimeSense};
 use tuilu_core::rules::plan::{Applicability, Plan, PlanStep};
 use tuilu_core::rules::schedule::{plan_deadlines, PlannedDeadline};
 use tuilu_core::rules::{compile_pack_file, load_pack_file, Facts, PackError};
-use tuilu_core::vault::RuleFlag;
 use tuilu_core::{evaluate_plan, load_bundled, Lang, RuleBook, Scenario, Text};
 
 use crate::cmd_calendar::load_calendar;
@@ -136,7 +136,7 @@ fn existing_flags(g: &Globals, scenario: &str) -> Vec<RuleFlag> {
     let Ok(dir) = crate::vault_path::resolve_vault(g.vault.as_deref()) else {
         return Vec::new();
     };
-    match tuilu_core::vault::read_rule_flags(&dir, Some(scenario)) {
+    match tuilu_core::app::cli_reminders::read_rule_flags(&dir, Some(scenario)) {
         Ok(flags) => flags,
         Err(e) => {
             eprintln!(
@@ -319,62 +319,28 @@ pub fn rules(g: &Globals, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
             scenario,
             rule,
             note,
-        } => {
-            let app = crate::views::open_app(g)?;
-            let book = app.rule_book()?;
-            let s = find_scenario(&book, &scenario)?;
-            let vault = app.vault_for(&crate::views::context(g))?;
-            let flag = vault.flag_rule(s, &rule, &note, g.clock())?;
-            if g.json {
-                print_json(&flag)?;
-            } else {
-                println!(
-                    "{}",
-                    t(
-                        g.lang,
-                        &format!("已标记 {scenario} 的规则 {rule}（v{}）", flag.pack_version),
-                        &format!("flagged rule {rule} of {scenario} (v{})", flag.pack_version)
-                    )
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        RulesCommand::Unflag { scenario, rule } => {
-            let vault = crate::views::open_app(g)?.vault_for(&crate::views::context(g))?;
-            let removed = vault.unflag_rule(&scenario, &rule)?;
-            if g.json {
-                print_json(&json!({"scenario": scenario, "rule_id": rule, "removed": removed}))?;
-            } else if removed {
-                println!("{}", t(g.lang, "已取消标记", "flag removed"));
-            } else {
-                println!(
-                    "{}",
-                    t(g.lang, "该规则没有标记", "that rule was not flagged")
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        RulesCommand::Flags { scenario } => {
-            let vault = crate::views::open_app(g)?.vault_for(&crate::views::context(g))?;
-            let flags = vault.rule_flags(scenario.as_deref())?;
-            if g.json {
-                print_json(&flags)?;
-            } else if flags.is_empty() {
-                println!("{}", t(g.lang, "（没有标记）", "(no flags)"));
-            } else {
-                for f in &flags {
-                    println!(
-                        "{}  {}  {}  v{}  {}",
-                        f.flagged_at.format("%Y-%m-%d"),
-                        f.scenario,
-                        f.rule_id,
-                        f.pack_version,
-                        f.note
-                    );
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => crate::output::print_out(
+            g,
+            &crate::views::open_app(g)?.cli_flag_rule(
+                &crate::views::context(g),
+                &scenario,
+                &rule,
+                &note,
+            )?,
+        ),
+        RulesCommand::Unflag { scenario, rule } => crate::output::print_out(
+            g,
+            &crate::views::open_app(g)?.cli_unflag_rule(
+                &crate::views::context(g),
+                &scenario,
+                &rule,
+            )?,
+        ),
+        RulesCommand::Flags { scenario } => crate::output::print_out(
+            g,
+            &crate::views::open_app(g)?
+                .cli_rule_flags(&crate::views::context(g), scenario.as_deref())?,
+        ),
         RulesCommand::Keygen {
             out,
             name,

@@ -90,13 +90,13 @@ fn main() -> ExitCode {
         Command::Plan(args) => cmd_rules::plan(g, args),
         Command::Rules { command } => cmd_rules::rules(g, command),
         Command::Workdays(args) => cmd_workdays::run(g, args).map(|()| ExitCode::SUCCESS),
-        Command::Calendar(args) => cmd_calendar::run(g, args).map(|()| ExitCode::SUCCESS),
+        Command::Calendar(args) => cmd_calendar::run(g, args),
         Command::Case { command } => cmd_case::case(g, command),
         Command::Step(args) => cmd_step::step(g, args),
         Command::Letters(args) => cmd_letters::letters(g, args),
         Command::Letter(args) => cmd_letters::letter(g, args),
-        Command::Evidence { command } => cmd_evidence_run(g, command),
-        Command::Reminders(args) => cmd_reminders_run(g, args),
+        Command::Evidence { command } => cmd_evidence::run(g, command),
+        Command::Reminders(args) => cmd_reminders::run_reminders(g, args),
         Command::Backup { command } => cmd_backup::run(g, command),
     };
     views::close_app();
@@ -104,31 +104,4 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => output::report_error(&e, cli.globals.lang),
     }
-}
-
-/// Evidence commands: `verify-bundle` needs no vault; the rest run on the open vault.
-fn cmd_evidence_run(
-    g: &output::Globals,
-    command: cmd_evidence::EvidenceCommand,
-) -> anyhow::Result<ExitCode> {
-    if !command.needs_vault() {
-        return cmd_evidence::run_without_vault(g, command);
-    }
-    let app = views::open_app(g)?;
-    let vault = app.vault_for(&views::context(g))?;
-    let now = g.clock();
-    let cases = cmd_evidence::LoadedCase::load(&app, &vault, command.case_ref(), g.lang, now)?;
-    let dir = vault.dir().to_path_buf();
-    vault.with_connection_mut(|conn| cmd_evidence::run(g, command, conn, &dir, &cases, now))
-}
-
-/// `tuilu reminders …` over every open case in the vault.
-fn cmd_reminders_run(
-    g: &output::Globals,
-    args: cmd_reminders::RemindersArgs,
-) -> anyhow::Result<ExitCode> {
-    let vault = views::open_app(g)?.vault_for(&views::context(g))?;
-    let subjects = tuilu_core::reminders::subjects_for_vault(&vault)?;
-    let cal = vault.deadline_calc().calendar();
-    vault.with_connection_mut(|conn| cmd_reminders::run_reminders(g, conn, &subjects, cal, args))
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use clap::Args;
-use tuilu_core::app::cli_support::error_words;
+use tuilu_core::app::cli_support::{error_words, Printout};
 use tuilu_core::Lang;
 
 /// Flags every command accepts.
@@ -61,6 +61,34 @@ pub fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
 pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
+}
+
+/// Exit status when a check (evidence, a bundle) finds problems.
+pub const NOT_INTACT: u8 = 2;
+
+/// Prints what the app gave a command: its JSON with `--json`, else its lines; its problems
+/// on stderr. The exit status: 1 when there were problems, [`NOT_INTACT`] when what it
+/// checked is not intact, else 0.
+pub fn print_out(g: &Globals, out: &Printout) -> anyhow::Result<ExitCode> {
+    if g.json {
+        if !out.json.is_null() {
+            print_json(&out.json)?;
+        }
+    } else {
+        for line in &out.lines {
+            println!("{line}");
+        }
+    }
+    for e in &out.errors {
+        eprintln!("{}{e}", t(g.lang, "错误：", "error: "));
+    }
+    Ok(if !out.errors.is_empty() {
+        ExitCode::FAILURE
+    } else if !out.intact {
+        ExitCode::from(NOT_INTACT)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Prints an error chain to stderr (no backtrace) and returns the failure exit code. An

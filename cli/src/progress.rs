@@ -5,7 +5,7 @@
 use std::cell::Cell;
 use std::io::IsTerminal;
 
-use tuilu_core::evidence::Progress;
+use tuilu_core::app::cli_support::Progress;
 
 use crate::output::Globals;
 

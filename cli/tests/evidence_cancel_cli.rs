@@ -47,7 +47,8 @@ fn interrupt_cancels_an_import_and_leaves_nothing() {
         !out.status.success(),
         "the import should have been cancelled"
     );
-    assert!(stderr.contains("cancelled"), "{stderr}");
+    // Said in the run's language (Chinese by default) by the core.
+    assert!(stderr.contains("已取消"), "{stderr}");
 
     // Nothing stored: no item, no temporary or content file.
     let list = tuilu(&vault)

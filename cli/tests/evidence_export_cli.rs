@@ -203,7 +203,7 @@ fn a_full_disk_fails_in_one_language_with_no_library_message_and_no_file() {
     let bundle = dir.path().join("full.zip");
     for (lang, said, not_said) in [
         ("zh", "错误：存储空间不足", "storage space"),
-        ("en", "error: not enough storage space", "存储"),
+        ("en", "error: Not enough storage space", "存储"),
     ] {
         // Full at the start, inside the first file, and late (the index and sums).
         for after in ["0", "100", "3000", "9000"] {

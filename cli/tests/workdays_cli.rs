@@ -170,10 +170,19 @@ fn import_status_and_a_rejected_import() {
         r#"{"year": 2027, "days": [{"date": "2027-10-01", "isOffDay": "yes"}]}"#,
     )
     .unwrap();
+    // Said in one language: Chinese by default, English with --lang en.
     let err = fails(v, &["calendar", "import", bad.to_str().unwrap()]);
     assert!(err.contains("isOffDay"), "{err}");
     assert!(
-        err.contains("原有数据不变") && err.contains("earlier data"),
+        err.contains("原有数据不变") && !err.contains("earlier data"),
+        "{err}"
+    );
+    let err = fails(
+        v,
+        &["--lang", "en", "calendar", "import", bad.to_str().unwrap()],
+    );
+    assert!(
+        err.contains("isOffDay") && err.contains("earlier data") && !err.contains("原有"),
         "{err}"
     );
     // The earlier import is still in force.
@@ -193,9 +202,20 @@ fn import_status_and_a_rejected_import() {
 
     let err = fails(v, &["calendar", "import", "/definitely/not/here.json"]);
     assert!(
-        err.contains("无法读取") && err.contains("cannot read"),
+        err.contains("找不到文件") && err.contains("here.json"),
         "{err}"
     );
+    let err = fails(
+        v,
+        &[
+            "--lang",
+            "en",
+            "calendar",
+            "import",
+            "/definitely/not/here.json",
+        ],
+    );
+    assert!(err.contains("File not found"), "{err}");
 }
 
 #[test]

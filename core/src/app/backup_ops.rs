@@ -106,16 +106,15 @@ impl App {
         progress: &dyn Progress,
         cancel: &CancelFlag,
     ) -> Result<BackupView, AppError> {
-        // Opening first creates or migrates the database, like any other call.
-        self.vault(ctx.now)?;
-        let options = bk::CreateOptions {
-            app_version: env!("CARGO_PKG_VERSION").to_string(),
+        let r = self.create_backup_report(
+            ctx,
+            out,
+            passphrase,
             scrypt_log_n,
-        };
-        let r = bk::create_backup(
-            &self.dir, out, passphrase, &options, progress, cancel, ctx.now,
-        )
-        .map_err(backup_error)?;
+            progress,
+            cancel,
+            backup_error,
+        )?;
         let headline = match ctx.lang {
             Lang::Zh => "备份已完成，请把文件和恢复码（或口令）分开保存".to_string(),
             Lang::En => {
@@ -167,20 +166,15 @@ impl App {
         progress: &dyn Progress,
         cancel: &CancelFlag,
     ) -> Result<BackupView, AppError> {
-        // The open connection would keep the old files: close it first.
-        *self.vault.lock().map_err(|_| super::poisoned())? = None;
-        let options = bk::RestoreOptions {
+        let r = self.restore_backup_report(
+            ctx,
+            path,
+            passphrase,
             replace,
-            ..bk::RestoreOptions::default()
-        };
-        let result = bk::restore_backup(
-            path, passphrase, &self.dir, &options, progress, cancel, ctx.now,
-        );
-        let r = result.map_err(backup_error)?;
-        self.reload()?;
-        self.notify(ChangeKind::CaseChanged, None);
-        self.notify(ChangeKind::CalendarChanged, None);
-        self.notify(ChangeKind::RulesChanged, None);
+            progress,
+            cancel,
+            backup_error,
+        )?;
         let headline = match (ctx.lang, r.replaced) {
             (Lang::Zh, true) => "已从备份恢复，原有数据已被替换".to_string(),
             (Lang::Zh, false) => "已从备份恢复".to_string(),
@@ -195,6 +189,62 @@ impl App {
             headline,
             r.replaced,
         ))
+    }
+
+    /// The backup every shell makes (see [`App::create_backup`]), its error said by `words`;
+    /// returns the backup's report.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn create_backup_report(
+        &self,
+        ctx: &ViewContext,
+        out: &Path,
+        passphrase: &str,
+        scrypt_log_n: Option<u8>,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+        words: fn(BackupError) -> AppError,
+    ) -> Result<bk::CreateReport, AppError> {
+        // Opening first creates or migrates the database, like any other call.
+        self.vault(ctx.now)?;
+        let options = bk::CreateOptions {
+            app_version: env!("CARGO_PKG_VERSION").to_string(),
+            scrypt_log_n,
+        };
+        bk::create_backup(
+            &self.dir, out, passphrase, &options, progress, cancel, ctx.now,
+        )
+        .map_err(words)
+    }
+
+    /// The restore every shell runs (see [`App::restore_backup`]): the connection closed
+    /// first, the service reloaded from the restored folder after, observers told; its
+    /// error said by `words`. Returns the backup's report.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn restore_backup_report(
+        &self,
+        ctx: &ViewContext,
+        path: &Path,
+        passphrase: &str,
+        replace: bool,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+        words: fn(BackupError) -> AppError,
+    ) -> Result<bk::RestoreReport, AppError> {
+        // The open connection would keep the old files: close it first.
+        *self.vault.lock().map_err(|_| super::poisoned())? = None;
+        let options = bk::RestoreOptions {
+            replace,
+            ..bk::RestoreOptions::default()
+        };
+        let r = bk::restore_backup(
+            path, passphrase, &self.dir, &options, progress, cancel, ctx.now,
+        )
+        .map_err(words)?;
+        self.reload()?;
+        self.notify(ChangeKind::CaseChanged, None);
+        self.notify(ChangeKind::CalendarChanged, None);
+        self.notify(ChangeKind::RulesChanged, None);
+        Ok(r)
     }
 
     /// Re-reads what lives in the vault folder: the rule packs added at run time, the

@@ -38,7 +38,44 @@ pub struct CommandOutcome {
     pub lines: Vec<String>,
 }
 
-fn json_of<T: Serialize>(value: &T) -> Result<serde_json::Value, AppError> {
+/// What a command that is about no single case prints: the documented `--json` record,
+/// the lines a person reads instead, the problems said on stderr, and whether what it
+/// checked is intact (evidence, bundles: the CLI exits 2 when not).
+#[derive(Debug, Clone, Serialize)]
+pub struct Printout {
+    pub json: serde_json::Value,
+    pub lines: Vec<String>,
+    /// Problems met on the way (a file that could not be added), in the run's language;
+    /// the command exits 1 when there are any.
+    pub errors: Vec<String>,
+    pub intact: bool,
+}
+
+impl Default for Printout {
+    fn default() -> Printout {
+        Printout {
+            json: serde_json::Value::Null,
+            lines: Vec::new(),
+            errors: Vec::new(),
+            intact: true,
+        }
+    }
+}
+
+impl Printout {
+    pub fn new(json: serde_json::Value, lines: Vec<String>) -> Printout {
+        Printout {
+            json,
+            lines,
+            ..Printout::default()
+        }
+    }
+}
+
+/// Progress and cancellation of long commands, as the phones pass them.
+pub use crate::evidence::{CancelFlag, Progress};
+
+pub(super) fn json_of<T: Serialize>(value: &T) -> Result<serde_json::Value, AppError> {
     serde_json::to_value(value).map_err(|e| AppError::Internal {
         detail: e.to_string(),
     })

@@ -100,6 +100,27 @@ pub struct BundleCheckView {
     pub issues: Vec<String>,
 }
 
+/// What an added item records besides its bytes: the note, tags, the capture time the user
+/// gave (an image's EXIF time wins) and whether it was captured in the app.
+#[derive(Debug, Clone)]
+pub struct ItemDetails {
+    pub note: String,
+    pub tags: Vec<String>,
+    pub captured_at: Option<DateTime<Utc>>,
+    pub source: Source,
+}
+
+impl Default for ItemDetails {
+    fn default() -> ItemDetails {
+        ItemDetails {
+            note: String::new(),
+            tags: Vec::new(),
+            captured_at: None,
+            source: Source::Import,
+        }
+    }
+}
+
 /// An evidence error in the app's terms.
 pub(super) fn evidence_app_error(e: EvidenceError) -> AppError {
     let problem = |code: FileProblemKind, name: String| AppError::FileProblem { code, name };
@@ -221,20 +242,24 @@ impl App {
         })
     }
 
-    fn add_evidence(
+    /// The add every shell runs (the phones' share sheet and file picker, `tuilu evidence
+    /// add`): the case and step checked and the note and tags refused past their limits
+    /// before anything is read, the bytes staged (hashed and written) without the database,
+    /// then committed on the vault's connection; observers hear of it. Returns the case
+    /// and the store's record.
+    pub(super) fn add_evidence_record(
         &self,
         ctx: &ViewContext,
         case_ref: &str,
         step: Option<&str>,
-        note: Option<&str>,
+        details: &ItemDetails,
         cancel: &CancelFlag,
         stage: impl FnOnce(&Path) -> Result<ev::StagedImport, EvidenceError>,
-    ) -> Result<EvidenceAddedView, AppError> {
-        let lang = ctx.lang;
+    ) -> Result<(crate::vault::CaseView, ev::Added), AppError> {
         let vault = self.vault(ctx.now)?;
         let case = vault
             .case(case_ref, ctx.now)
-            .map_err(|e| vault_error(e, None, lang))?;
+            .map_err(|e| vault_error(e, None, ctx.lang))?;
         let step_title = match step {
             Some(s) => {
                 let row = case.step(s).ok_or_else(|| AppError::NotFound {
@@ -249,10 +274,10 @@ impl App {
             case_id: case.id.clone(),
             step_id: step.map(str::to_string),
             step_title,
-            note: note.unwrap_or_default().to_string(),
-            tags: Vec::new(),
-            captured_at: None,
-            source: Source::Import,
+            note: details.note.clone(),
+            tags: details.tags.clone(),
+            captured_at: details.captured_at,
+            source: details.source,
         };
         // Refused before a large file is read.
         ev::check_item_text(&item).map_err(evidence_app_error)?;
@@ -266,6 +291,25 @@ impl App {
             })
             .map_err(evidence_app_error)?;
         self.notify(ChangeKind::EvidenceChanged, Some(&case.id));
+        Ok((case, added))
+    }
+
+    fn add_evidence(
+        &self,
+        ctx: &ViewContext,
+        case_ref: &str,
+        step: Option<&str>,
+        note: Option<&str>,
+        cancel: &CancelFlag,
+        stage: impl FnOnce(&Path) -> Result<ev::StagedImport, EvidenceError>,
+    ) -> Result<EvidenceAddedView, AppError> {
+        let lang = ctx.lang;
+        let details = ItemDetails {
+            note: note.unwrap_or_default().to_string(),
+            ..ItemDetails::default()
+        };
+        let (case, added) =
+            self.add_evidence_record(ctx, case_ref, step, &details, cancel, stage)?;
         let list = self.evidence_list(ctx, &case.id, step)?;
         let name = &added.item.original_name;
         let step_words = step
@@ -293,6 +337,22 @@ impl App {
         })
     }
 
+    /// The delete every shell runs (see [`App::delete_evidence`]); returns the store's
+    /// record.
+    pub(super) fn delete_evidence_record(
+        &self,
+        ctx: &ViewContext,
+        item_id: &str,
+    ) -> Result<ev::Deleted, AppError> {
+        let vault = self.vault(ctx.now)?;
+        let root = vault.dir().to_path_buf();
+        let gone = vault
+            .with_connection_mut(|conn| EvidenceStore::new(conn, &root).delete(item_id, ctx.now))
+            .map_err(evidence_app_error)?;
+        self.notify(ChangeKind::EvidenceChanged, Some(&gone.item.case_id));
+        Ok(gone)
+    }
+
     /// Deletes one evidence item (the phone's delete and `tuilu evidence rm` do the same):
     /// its file goes unless another case uses the same bytes, its name, note and tags
     /// leave the vault, and the custody log keeps a record of the deletion (file
@@ -303,12 +363,7 @@ impl App {
         item_id: &str,
     ) -> Result<DeletedView, AppError> {
         let lang = ctx.lang;
-        let vault = self.vault(ctx.now)?;
-        let root = vault.dir().to_path_buf();
-        let gone = vault
-            .with_connection_mut(|conn| EvidenceStore::new(conn, &root).delete(item_id, ctx.now))
-            .map_err(evidence_app_error)?;
-        self.notify(ChangeKind::EvidenceChanged, Some(&gone.item.case_id));
+        let gone = self.delete_evidence_record(ctx, item_id)?;
         let (name, size) = (&gone.item.original_name, size_text(gone.item.size));
         Ok(DeletedView {
             case_id: gone.item.case_id.clone(),
@@ -382,7 +437,7 @@ impl App {
     }
 
     /// The case snapshot a bundle carries: public facts only unless `include_private`.
-    fn bundle_snapshot(
+    pub(super) fn bundle_snapshot(
         &self,
         ctx: &ViewContext,
         vault: &crate::vault::Vault,
@@ -443,22 +498,16 @@ impl App {
                 name: String::new(),
             });
         }
-        let vault = self.vault(ctx.now)?;
-        let (case_id, snapshot) = self.bundle_snapshot(ctx, &vault, case_ref, include_private)?;
-        let root = vault.dir().to_path_buf();
-        let report = vault
-            .with_connection_mut(|conn| {
-                EvidenceStore::new(conn, &root)
-                    .export(&case_id, &snapshot, out, progress, cancel, ctx.now)
-            })
-            .map_err(|e| match e {
-                EvidenceError::InvalidInput(_) => AppError::FileProblem {
-                    code: FileProblemKind::NoEvidence,
-                    name: String::new(),
-                },
-                e => evidence_app_error(e),
-            })?;
-        self.notify(ChangeKind::EvidenceChanged, Some(&case_id));
+        let options = ev::ExportOptions::default();
+        let (_, report) = self.export_bundle_record(
+            ctx,
+            case_ref,
+            out,
+            include_private,
+            &options,
+            progress,
+            cancel,
+        )?;
         let size = size_text(report.size);
         Ok(FileWrittenView {
             path: report.path.to_string_lossy().into_owned(),
@@ -485,6 +534,41 @@ impl App {
                 ),
             },
         })
+    }
+
+    /// The export every shell runs (see [`App::export_bundle`]): returns what the bundle
+    /// carries and the store's report. `options` holds the tests' full-disk hook.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn export_bundle_record(
+        &self,
+        ctx: &ViewContext,
+        case_ref: &str,
+        out: &Path,
+        include_private: bool,
+        options: &ev::ExportOptions,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+    ) -> Result<(ev::BundlePreview, ev::ExportReport), AppError> {
+        let vault = self.vault(ctx.now)?;
+        let (case_id, snapshot) = self.bundle_snapshot(ctx, &vault, case_ref, include_private)?;
+        let root = vault.dir().to_path_buf();
+        let (preview, report) = vault
+            .with_connection_mut(|conn| {
+                let mut store = EvidenceStore::new(conn, &root);
+                let preview = store.preview(&case_id, &snapshot)?;
+                let report = store
+                    .export_with(&case_id, &snapshot, out, options, progress, cancel, ctx.now)?;
+                Ok((preview, report))
+            })
+            .map_err(|e| match e {
+                EvidenceError::InvalidInput(_) => AppError::FileProblem {
+                    code: FileProblemKind::NoEvidence,
+                    name: String::new(),
+                },
+                e => evidence_app_error(e),
+            })?;
+        self.notify(ChangeKind::EvidenceChanged, Some(&case_id));
+        Ok((preview, report))
     }
 
     /// Checks a bundle anywhere (no vault needed): every file against SHA256SUMS, the

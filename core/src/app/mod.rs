@@ -11,6 +11,9 @@
 mod backup_ops;
 mod backup_view;
 pub mod case_admin;
+pub mod cli_backup;
+pub mod cli_evidence;
+pub mod cli_reminders;
 pub mod cli_support;
 pub mod clock;
 pub mod effects;
