@@ -693,3 +693,40 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert!(!err.contains("Broken pipe"), "{err}");
 }
+
+/// Issue 28: a pack added to the vault (`<vault>/packs`, where the phone puts one) is the
+/// one `plan` shows and `case new` starts, as on the phone.
+#[test]
+fn plan_and_case_new_use_a_pack_added_to_the_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().to_str().unwrap();
+    let compiled =
+        std::fs::read_to_string(repo().join("tests/golden/packs/douyin.xingtu-task-cancel.json"))
+            .unwrap();
+    let mut pack: serde_json::Value = serde_json::from_str(&compiled).unwrap();
+    pack["version"] = "9.0.0".into();
+    std::fs::create_dir_all(dir.path().join("packs")).unwrap();
+    std::fs::write(dir.path().join("packs/xingtu.json"), pack.to_string()).unwrap();
+
+    let o = tuilu(&["--vault", vault, "plan", "douyin.xingtu-task-cancel"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("抖音星图：取消品牌任务（规则版本 v9.0.0）"),
+        "{}",
+        stdout(&o)
+    );
+    let o = tuilu(&[
+        "--vault",
+        vault,
+        "case",
+        "new",
+        "douyin.xingtu-task-cancel",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["pack_version"], "9.0.0");
+    // Without the vault, the bundled pack.
+    let o = tuilu(&["plan", "douyin.xingtu-task-cancel"]);
+    assert!(stdout(&o).starts_with("抖音星图：取消品牌任务（规则版本 v1.2.0）"));
+}

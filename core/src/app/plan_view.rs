@@ -170,13 +170,19 @@ pub struct PlanQuestionLine {
 impl App {
     /// The plan for `req` from this app's rule book (bundled, updated and added packs,
     /// as `create_case` uses) and calendar, with the user's flags. Reading flags never
-    /// opens the vault for writing; when they cannot be read the plan shows none and
-    /// says so in `problems`.
+    /// opens the vault for writing (a vault not open yet is read from its file); when
+    /// they cannot be read the plan shows none and says so in `problems`.
     pub fn plan(&self, ctx: &ViewContext, req: PlanRequest) -> Result<PlanOutcome, AppError> {
         let book = self.rule_book()?;
         let calendar = self.calendar()?;
-        let flags = crate::vault::read_rule_flags(self.dir(), Some(&req.scenario))
-            .map_err(|e| e.message(ctx.lang));
+        // The vault this app holds open when there is one (its latest writes may not be in
+        // the database file yet); else the file, read-only.
+        let open = self.vault.lock().map_err(|_| super::poisoned())?.clone();
+        let flags = match open.filter(|v| !v.is_replaced()) {
+            Some(vault) => vault.rule_flags(Some(&req.scenario)),
+            None => crate::vault::read_rule_flags(self.dir(), Some(&req.scenario)),
+        }
+        .map_err(|e| e.message(ctx.lang));
         plan_with(ctx, &book, &calendar, flags, req)
     }
 }
