@@ -573,6 +573,66 @@ impl Words<'_> {
         format!("--fact {name}=…")
     }
 
+    fn blockers(&self) -> Vec<PlanBlockerView> {
+        let (lang, plan) = (self.lang(), self.plan);
+        let step = |id: &str| plan.step(id).map(|s| (s.number, s.title.clone()));
+        plan.blockers
+            .iter()
+            .map(|b| PlanBlockerView {
+                title: b.title.get(lang).to_string(),
+                pending: self.pending(b.applicability, &b.open_facts),
+                remedy: labelled(lang, &tr(lang, "解决办法", "Remedy"), b.remedy.get(lang)),
+                plan_note: blocker_plan_note(&b.blocks, &b.resolved_by, &step)
+                    .map(|n| n.get(lang).to_string()),
+                notes: self.notes(&b.source, &b.id),
+            })
+            .collect()
+    }
+
+    /// Warnings, then consequences, each group only when it has notices.
+    fn notices(&self) -> Vec<PlanNoticeGroup> {
+        let (lang, plan) = (self.lang(), self.plan);
+        [
+            (Text::new("【注意】", "WARNINGS"), &plan.warnings),
+            (Text::new("【后果】", "CONSEQUENCES"), &plan.consequences),
+        ]
+        .into_iter()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(heading, list)| PlanNoticeGroup {
+            heading: heading.get(lang).to_string(),
+            notices: list
+                .iter()
+                .map(|n| PlanNoticeView {
+                    severity: n.severity,
+                    text: n.text.get(lang).to_string(),
+                    pending: self.pending(n.applicability, &n.open_facts),
+                    notes: self.notes(&n.source, &n.id),
+                })
+                .collect(),
+        })
+        .collect()
+    }
+
+    /// Each amount by the views' own words: money, a quantity, or what it waits for.
+    fn amounts(&self) -> Vec<PlanAmountView> {
+        let (lang, plan) = (self.lang(), self.plan);
+        plan.amounts
+            .iter()
+            .map(|a| {
+                let v = amount_view(lang, a, plan);
+                let value = v
+                    .value_text
+                    .or(v.pending_text)
+                    .unwrap_or_else(|| plan.estimate_needs_text(lang, &a.open_facts));
+                PlanAmountView {
+                    line: labelled(lang, &v.label, &value),
+                    explanation: Some(v.explanation).filter(|e| !e.trim().is_empty()),
+                    notes: self.notes(&a.source, &a.id),
+                }
+            })
+            .collect()
+    }
+
     fn assumptions(&self) -> Vec<PlanQuestionLine> {
         let lang = self.lang();
         self.plan
@@ -691,56 +751,6 @@ pub fn build(
         flags,
         calendar,
     };
-    let blockers = plan
-        .blockers
-        .iter()
-        .map(|b| {
-            let step = |id: &str| plan.step(id).map(|s| (s.number, s.title.clone()));
-            PlanBlockerView {
-                title: b.title.get(lang).to_string(),
-                pending: w.pending(b.applicability, &b.open_facts),
-                remedy: labelled(lang, &tr(lang, "解决办法", "Remedy"), b.remedy.get(lang)),
-                plan_note: blocker_plan_note(&b.blocks, &b.resolved_by, &step)
-                    .map(|n| n.get(lang).to_string()),
-                notes: w.notes(&b.source, &b.id),
-            }
-        })
-        .collect();
-    let notices = [
-        (Text::new("【注意】", "WARNINGS"), &plan.warnings),
-        (Text::new("【后果】", "CONSEQUENCES"), &plan.consequences),
-    ]
-    .into_iter()
-    .filter(|(_, list)| !list.is_empty())
-    .map(|(heading, list)| PlanNoticeGroup {
-        heading: heading.get(lang).to_string(),
-        notices: list
-            .iter()
-            .map(|n| PlanNoticeView {
-                severity: n.severity,
-                text: n.text.get(lang).to_string(),
-                pending: w.pending(n.applicability, &n.open_facts),
-                notes: w.notes(&n.source, &n.id),
-            })
-            .collect(),
-    })
-    .collect();
-    let amounts = plan
-        .amounts
-        .iter()
-        .map(|a| {
-            let v = amount_view(lang, a, plan);
-            let value = v
-                .value_text
-                .or(v.pending_text)
-                .unwrap_or_else(|| plan.estimate_needs_text(lang, &a.open_facts));
-            PlanAmountView {
-                line: labelled(lang, &v.label, &value),
-                explanation: Some(v.explanation).filter(|e| !e.trim().is_empty()),
-                notes: w.notes(&a.source, &a.id),
-            }
-        })
-        .collect();
     PlanView {
         scenario: sc.id().to_string(),
         heading: match lang {
@@ -755,12 +765,12 @@ pub fn build(
             "【阻碍】以下问题会挡住退出：",
             "BLOCKERS — these hold the exit back:",
         ),
-        blockers,
+        blockers: w.blockers(),
         steps_heading: tr(lang, "【步骤】", "STEPS"),
         steps: plan.steps.iter().map(|s| w.step(s)).collect(),
-        notices,
+        notices: w.notices(),
         amounts_heading: tr(lang, "【金额】", "AMOUNTS"),
-        amounts,
+        amounts: w.amounts(),
         answers_heading: tr(
             lang,
             "【你的回答】计划按这些回答制定：",
