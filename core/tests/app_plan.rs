@@ -309,3 +309,30 @@ fn the_json_record_carries_each_deadline_on_its_step_and_route() {
     assert!(out.json["deadlines"].as_array().unwrap().len() >= 3);
     assert_eq!(out.json["flags"], serde_json::json!([]));
 }
+
+#[test]
+fn a_skipped_holiday_file_is_said_when_the_plan_has_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("calendar")).unwrap();
+    std::fs::write(dir.path().join("calendar/2030.json"), "not json").unwrap();
+    let app = App::open(dir.path()).unwrap();
+    let c = ctx(Lang::Zh, "2026-09-29T08:00:00Z");
+    let dated = app
+        .plan(
+            &c,
+            request(
+                "douyin.guild-exit",
+                vec![],
+                Some("2026-09-30T17:00:00+08:00"),
+            ),
+        )
+        .unwrap();
+    assert_eq!(dated.view.problems.len(), 1, "{:?}", dated.view.problems);
+    assert!(dated.view.problems[0].starts_with("已忽略无效的节假日数据文件"));
+    assert!(dated.view.problems[0].contains("2030.json"));
+    // Without dates the calendar plays no part.
+    let plain = app
+        .plan(&c, request("douyin.guild-exit", vec![], None))
+        .unwrap();
+    assert!(plain.view.problems.is_empty());
+}

@@ -230,6 +230,18 @@ fn plan_with(
         });
         Vec::new()
     });
+    if req.from.is_some() {
+        // The dates count on the calendar: a year file it had to skip is said.
+        for p in calendar.status().problems {
+            problems.push(match lang {
+                Lang::Zh => format!("已忽略无效的节假日数据文件 {}：{}", p.path, p.message),
+                Lang::En => format!(
+                    "ignored an invalid holiday data file {}: {}",
+                    p.path, p.message
+                ),
+            });
+        }
+    }
     let json = plan_record(&plan, deadlines.as_deref(), &flags)?;
     let mut view = build(
         ctx,
