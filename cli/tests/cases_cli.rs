@@ -388,14 +388,15 @@ fn a_guild_dispute_makes_the_review_open_ended_in_plan_and_case() {
     let submit = &plan[plan.find("在App内提交退出公会申请 [").unwrap()..];
     let submit = &submit[..submit.find("\n 7.").unwrap()];
     assert!(
-        submit.contains(
-            "处理时限：通常1–3个工作日（自退出申请提交起算）；有纠纷会延长，来源没有说明延长多久"
-        ),
+        submit.contains("自退出申请提交起通常 1–3 个工作日；有纠纷会延长，来源没有说明延长多久"),
         "{submit}"
     );
-    assert!(submit.contains("通常结束于："), "{submit}");
     assert!(
-        !submit.contains("截止：") && !submit.contains("逾期未果"),
+        submit.contains("通常在 2026-10-08 至 2026-10-10 23:59"),
+        "{submit}"
+    );
+    assert!(
+        !submit.contains("截止") && !submit.contains("前答复") && !submit.contains("逾期未果"),
         "{submit}"
     );
     assert!(plan.contains("来源没有说明顺序"), "{plan}");

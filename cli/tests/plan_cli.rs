@@ -10,6 +10,8 @@ fn tuilu(args: &[&str]) -> Output {
             "TUILU_VAULT",
             std::env::temp_dir().join("tuilu-cli-test-unused"),
         )
+        // Dates read the same on every machine: in Beijing, no local time after them.
+        .env("TZ", "Asia/Shanghai")
         .output()
         .expect("run tuilu")
 }
@@ -121,11 +123,20 @@ fn human_plan_is_chinese_by_default_and_english_on_request() {
 #[test]
 fn sources_flag_shows_quotes_and_confidence() {
     let o = stdout(&tuilu(&["plan", "douyin.xingtu-task-cancel", "--sources"]));
-    assert!(o.contains("来源：003_47d663cf9d72612d.txt"), "{o}");
-    assert!(o.contains("可信度："));
-    assert!(o.contains("最近审核：2026-11-21"));
+    // The quote, the confidence and the review date, in the phones' words; the seed's
+    // file name is an id and stays in `--json`.
+    assert!(o.contains("来源：「"), "{o}");
+    assert!(o.contains("出处可信度：中 · 最近审核：2026-11-21"), "{o}");
+    assert!(!o.contains("003_47d663cf9d72612d.txt"), "{o}");
     let plain = stdout(&tuilu(&["plan", "douyin.xingtu-task-cancel"]));
     assert!(!plain.contains("可信度："));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&tuilu(&[
+        "plan",
+        "douyin.xingtu-task-cancel",
+        "--json",
+    ])))
+    .unwrap();
+    assert_eq!(v["steps"][0]["source"]["seed"], "003_47d663cf9d72612d.txt");
 }
 
 #[test]
@@ -303,7 +314,7 @@ fn plan_from_shows_deadlines_counted_in_china_working_days() {
         "2026-09-30T17:00:00+08:00",
     ]));
     assert!(
-        text.contains("截止：2026-10-10 23:59:59 北京时间"),
+        text.contains("对方最早 2026-10-08 答复，最迟应在 2026-10-10 23:59（北京时间）前答复"),
         "{text}"
     );
 
@@ -351,7 +362,7 @@ fn a_user_can_flag_a_rule_as_outdated_and_see_it_in_the_plan() {
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&run(&["plan", "douyin.guild-exit"]));
     assert!(
-        text.contains("⚑ 你已标记此规则可能过时（v1.2.1）：现在要人脸识别"),
+        text.contains("⚑ 你标记了此规则可能已过时：现在要人脸识别"),
         "{text}"
     );
     let v: serde_json::Value =
@@ -511,42 +522,49 @@ fn plan_from_names_each_period_by_its_sense_and_chains_the_clocks() {
         "2026-12-01T10:00:00+08:00",
     ];
     let zh = stdout(&tuilu(&args));
-    assert!(zh.contains("至少持续：30个自然日"), "{zh}");
+    assert!(zh.contains("自MCN收到书面解约通知起至少 30 天"), "{zh}");
     assert!(
-        zh.contains("最早结束于：2026-12-31 23:59:59 北京时间"),
+        zh.contains("至少到 2026-12-31 23:59（北京时间）期满"),
         "{zh}"
     );
     assert!(
-        zh.contains("最早结束于：2027-01-15 23:59:59 北京时间"),
+        zh.contains("至少到 2027-01-15 23:59（北京时间）期满"),
         "{zh}"
     );
-    assert!(zh.contains("截止：2027-01-22 23:59:59 北京时间"), "{zh}");
+    assert!(
+        zh.contains("对方应在 2027-01-22 23:59（北京时间）前答复"),
+        "{zh}"
+    );
     // Issue 27 N13: the seed's words first, the day count as a detail.
-    assert!(zh.contains("等待期：6个月至1年（183–365个自然日）"), "{zh}");
-    assert!(zh.contains("须等到：2027-12-31 23:59:59 北京时间"), "{zh}");
+    assert!(zh.contains("满 6个月至1年（183–365 天）后才可办理"), "{zh}");
     assert!(
-        !zh.contains("截止：2026-12-31"),
-        "a notice period is no deadline: {zh}"
+        zh.contains("2027-12-31 23:59（北京时间）之后可以办理"),
+        "{zh}"
     );
-    assert!(
-        !zh.contains("截止：2027-12-31"),
-        "a non-compete is no deadline: {zh}"
-    );
+    // A notice period and a non-compete are no deadline: their ends are never "due".
+    for end in ["2026-12-31", "2027-12-31"] {
+        for line in zh.lines().filter(|l| l.contains(end)) {
+            assert!(!line.contains("截止") && !line.contains("前答复"), "{line}");
+        }
+    }
 
     let mut en_args = args.to_vec();
     en_args.extend(["--lang", "en"]);
     let en = stdout(&tuilu(&en_args));
-    assert!(en.contains("Lasts at least: 30 natural days"), "{en}");
     assert!(
-        en.contains("Ends no earlier than: 2026-12-31 23:59:59 Beijing time"),
+        en.contains("At least 30 days from the MCN receives the written notice"),
         "{en}"
     );
     assert!(
-        en.contains("Wait until: 2027-12-31 23:59:59 Beijing time"),
+        en.contains("Runs at least until 2026-12-31 23:59 Beijing time"),
         "{en}"
     );
     assert!(
-        en.contains("Deadline: 2027-01-22 23:59:59 Beijing time"),
+        en.contains("Possible after 2027-12-31 23:59 Beijing time"),
+        "{en}"
+    );
+    assert!(
+        en.contains("Answer due by 2027-01-22 23:59 Beijing time"),
         "{en}"
     );
 
@@ -674,4 +692,41 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
     assert!(!err.contains("Broken pipe"), "{err}");
+}
+
+/// Issue 28: a pack added to the vault (`<vault>/packs`, where the phone puts one) is the
+/// one `plan` shows and `case new` starts, as on the phone.
+#[test]
+fn plan_and_case_new_use_a_pack_added_to_the_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().to_str().unwrap();
+    let compiled =
+        std::fs::read_to_string(repo().join("tests/golden/packs/douyin.xingtu-task-cancel.json"))
+            .unwrap();
+    let mut pack: serde_json::Value = serde_json::from_str(&compiled).unwrap();
+    pack["version"] = "9.0.0".into();
+    std::fs::create_dir_all(dir.path().join("packs")).unwrap();
+    std::fs::write(dir.path().join("packs/xingtu.json"), pack.to_string()).unwrap();
+
+    let o = tuilu(&["--vault", vault, "plan", "douyin.xingtu-task-cancel"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("抖音星图：取消品牌任务（规则版本 v9.0.0）"),
+        "{}",
+        stdout(&o)
+    );
+    let o = tuilu(&[
+        "--vault",
+        vault,
+        "case",
+        "new",
+        "douyin.xingtu-task-cancel",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["pack_version"], "9.0.0");
+    // Without the vault, the bundled pack.
+    let o = tuilu(&["plan", "douyin.xingtu-task-cancel"]);
+    assert!(stdout(&o).starts_with("抖音星图：取消品牌任务（规则版本 v1.2.0）"));
 }

@@ -20,6 +20,7 @@ pub mod effects;
 mod error;
 mod evidence_ops;
 pub mod letters;
+pub mod plan_view;
 mod present;
 mod questionnaire;
 mod rule_updates;
@@ -49,6 +50,7 @@ pub use error::{AppError, ErrorKind, FileProblemKind, Missing};
 pub use evidence_ops::{
     BundleCheckView, BundlePreviewView, DeletedView, EvidenceAddedView, FileWrittenView,
 };
+pub use plan_view::{PlanOutcome, PlanRequest, PlanView};
 pub use questionnaire::Answer;
 pub use rule_updates::{PackVersionLine, ReleaseBytes, RuleUpdateResultView, RuleUpdatesView};
 pub use shell::{Event, Message, PermissionRequest, Route, Screen, Update};

@@ -107,20 +107,26 @@ pub fn amount_view(lang: Lang, a: &Amount, plan: &Plan) -> AmountView {
     }
 }
 
-/// "待回答：是否已上传视频" — open questions by their text.
-fn open_questions_text(lang: Lang, plan: &Plan, open: &[String]) -> String {
+/// "待回答：「是否已上传视频？」" — open questions by their text, each quoted so that
+/// several read apart.
+pub(super) fn open_questions_text(lang: Lang, plan: &Plan, open: &[String]) -> String {
     let prompts: Vec<String> = open
         .iter()
         .map(|id| {
-            plan.questions
+            let prompt = plan
+                .questions
                 .iter()
                 .find(|q| &q.id == id)
-                .map_or_else(|| id.clone(), |q| q.prompt.get(lang).to_string())
+                .map_or_else(|| id.clone(), |q| q.prompt.get(lang).to_string());
+            match lang {
+                Lang::Zh => format!("「{prompt}」"),
+                Lang::En => format!("“{prompt}”"),
+            }
         })
         .collect();
     match lang {
-        Lang::Zh => format!("待回答：{}", prompts.join("；")),
-        Lang::En => format!("waiting for your answer to: {}", prompts.join("; ")),
+        Lang::Zh => format!("待回答：{}", prompts.join("、")),
+        Lang::En => format!("waiting for your answer to {}", prompts.join(", ")),
     }
 }
 
@@ -146,7 +152,7 @@ pub(crate) fn source_view(lang: Lang, s: &Source) -> SourceView {
     }
 }
 
-fn flag_view(lang: Lang, f: &RuleFlag) -> FlagView {
+pub(super) fn flag_view(lang: Lang, f: &RuleFlag) -> FlagView {
     FlagView {
         note: f.note.clone(),
         flagged_at: f.flagged_at,
