@@ -380,3 +380,36 @@ fn digests_follow_a_new_holiday_calendar() {
     assert_subjects_agree(&v, 3);
     assert_ne!(subjects_for_vault(&v).unwrap(), subjects_before);
 }
+
+/// The list read after a step changes shows the change, though the list before it read
+/// (and kept) the case's previous digest.
+#[test]
+fn the_list_after_a_transition_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = Vault::open(dir.path(), t0()).unwrap();
+    let case = v.create_case(&demo(), &Facts::new(), t0()).unwrap();
+    let mut t = t0();
+    for (step, action) in [("backup", StepAction::Done), ("notice", StepAction::Submit)] {
+        let before = v.list_cases(false, t).unwrap();
+        t += Duration::hours(1);
+        let opts = TransitionOptions {
+            at: Some(t),
+            ..Default::default()
+        };
+        v.transition(&case.id, step, action, &opts, t).unwrap();
+        let after = v.list_cases(false, t).unwrap();
+        assert_eq!(cases_without_digest(&v), 0);
+        let line = |l: &tuilu_core::vault::CaseSummary| {
+            (
+                l.progress,
+                l.next_step.as_ref().map(|s| s.id.clone()),
+                l.submitted.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+            )
+        };
+        assert_ne!(line(&before[0]), line(&after[0]), "after {step}");
+        assert_eq!(after[0].progress, v.case(&case.id, t).unwrap().progress);
+    }
+    let after = v.list_cases(false, t).unwrap();
+    assert_eq!(after[0].submitted[0].id, "notice");
+    assert_eq!(after[0].next_deadline.as_ref().unwrap().step, "notice");
+}

@@ -28,9 +28,11 @@ pub(crate) fn short_hash(parts: &[&str]) -> String {
         h.update([0u8]);
     }
     let digest = h.finalize();
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(HASH_HEX);
     for b in digest.iter().take(HASH_HEX / 2) {
-        out.push_str(&format!("{b:02x}"));
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
     }
     out
 }
@@ -238,15 +240,11 @@ fn remaining(from: DateTime<Utc>, to: DateTime<Utc>) -> Text {
     }
 }
 
-fn texts(
-    s: &ReminderSubject,
-    kind: ReminderKind,
-    fire_at: DateTime<Utc>,
-    settings: &ReminderSettings,
-) -> (Text, Text) {
+/// A step reminder's title (also what a catch-up lists of each reminder it covers).
+fn title_text(s: &ReminderSubject, kind: ReminderKind, fire_at: DateTime<Utc>) -> Text {
     let st = &s.step_title;
     let hours = s.unit == DurationUnit::Hours;
-    let title = match kind {
+    match kind {
         ReminderKind::BeforeDeadline => Text::new(
             format!("即将截止：{}", st.zh),
             format!("Deadline coming up: {}", st.en),
@@ -287,7 +285,18 @@ fn texts(
             format!("Still no result, escalate: {}", st.en),
         ),
         ReminderKind::CatchUp | ReminderKind::RefillWindow => Text::default(),
-    };
+    }
+}
+
+fn texts(
+    s: &ReminderSubject,
+    kind: ReminderKind,
+    fire_at: DateTime<Utc>,
+    settings: &ReminderSettings,
+) -> (Text, Text) {
+    let st = &s.step_title;
+    let hours = s.unit == DurationUnit::Hours;
+    let title = title_text(s, kind, fire_at);
 
     let guidance = match kind {
         ReminderKind::BeforeDeadline => Text::new(
@@ -450,6 +459,19 @@ impl Occurrence<'_> {
         )
     }
 
+    /// What a catch-up keeps of a missed occurrence: no body, no fingerprint.
+    fn missed(&self) -> MissedReminder {
+        MissedReminder {
+            id: self.id.clone(),
+            revision: revision(self.subject),
+            kind: self.kind,
+            case_id: self.subject.case_id.clone(),
+            step_id: self.subject.step_id.clone(),
+            fire_at: self.fire_at,
+            title: title_text(self.subject, self.kind, self.fire_at),
+        }
+    }
+
     fn build(&self, settings: &ReminderSettings) -> Reminder {
         build(
             self.subject,
@@ -562,8 +584,11 @@ pub fn plan_reminders(
     upcoming.truncate(settings.limit);
     let mut plan: Vec<Reminder> = upcoming.iter().map(|o| o.build(settings)).collect();
     if !missed.is_empty() {
-        let mut covered: Vec<Reminder> = missed.iter().map(|o| o.build(settings)).collect();
-        sort(&mut covered);
+        let mut covered: Vec<MissedReminder> = missed.iter().map(|o| o.missed()).collect();
+        crate::sort::sort_by(&mut covered, |a, b| {
+            (a.fire_at, a.kind, &a.case_id, &a.step_id, &a.id)
+                .cmp(&(b.fire_at, b.kind, &b.case_id, &b.step_id, &b.id))
+        });
         if let Some(c) = catch_up(&covered, state, now, settings) {
             plan.push(c);
         }
@@ -574,7 +599,7 @@ pub fn plan_reminders(
 }
 
 fn catch_up(
-    covered: &[Reminder],
+    covered: &[MissedReminder],
     state: &ReminderState,
     now: DateTime<Utc>,
     settings: &ReminderSettings,
@@ -629,18 +654,7 @@ fn catch_up(
         en.push(format!("… and {more} more"));
     }
     let body = Text::new(zh.join("\n"), en.join("\n"));
-    let covers = covered
-        .iter()
-        .map(|r| MissedReminder {
-            id: r.id.clone(),
-            revision: r.revision.clone(),
-            kind: r.kind,
-            case_id: r.case_id.clone().unwrap_or_default(),
-            step_id: r.step_id.clone().unwrap_or_default(),
-            fire_at: r.fire_at,
-            title: r.title.clone(),
-        })
-        .collect();
+    let covers = covered.to_vec();
     Some(Reminder {
         // A catch-up fires as soon as it is scheduled: its fingerprint ignores `now`.
         fingerprint: fingerprint(None, &title, &body),

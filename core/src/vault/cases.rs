@@ -192,6 +192,7 @@ impl Vault {
                 let id: String = r.get(0)?;
                 let digest = match memo.get(
                     &self.deadlines,
+                    &id,
                     r.get_ref(8)?
                         .as_bytes_or_null()
                         .map_err(rusqlite::Error::from)?,
@@ -264,8 +265,10 @@ impl Vault {
             )?;
             let mut rows = stmt.query([basis])?;
             while let Some(r) = rows.next()? {
+                let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
                 let Some(digest) = memo.get(
                     &self.deadlines,
+                    id,
                     r.get_ref(3)?
                         .as_bytes_or_null()
                         .map_err(rusqlite::Error::from)?,
@@ -276,7 +279,6 @@ impl Vault {
                     all_current = false;
                     break;
                 };
-                let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
                 let title = Text::new(r.get::<_, String>(1)?, r.get::<_, String>(2)?);
                 out.extend(digest.running_clocks(id, &title));
             }

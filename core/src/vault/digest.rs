@@ -294,18 +294,27 @@ fn parse(
     CaseDigest::from_stored(calc, serde_json::from_slice(text?).ok()?)
 }
 
-/// Digests already read, by their exact stored bytes. What a digest reads back as depends
-/// only on those bytes and the vault's calculator, which never changes for an open vault,
-/// so an entry can never be stale: a case whose steps change gets other bytes, and its
-/// old entry is simply no longer asked for. A phone asks for the case list after nearly
-/// every event; this spares parsing a thousand unchanged digests each time
-/// (`docs/performance.md` gives both figures). Entries not asked for by the latest full
-/// listing are dropped once they outnumber the ones that were.
+/// Digests already read, per case, with the exact bytes they were read from. What a
+/// digest reads back as depends only on those bytes and the vault's calculator, which
+/// never changes for an open vault, so an entry is used only when the stored bytes are
+/// the same as those it was read from: a case whose steps change gets other bytes, and
+/// is read again. A phone asks for the case list after nearly every event; this spares
+/// parsing a thousand unchanged digests each time (`docs/performance.md` gives both
+/// figures). Entries of cases the latest full listing did not see (deleted) are dropped
+/// once they outnumber those it did.
 #[derive(Default)]
 pub(super) struct DigestMemo {
-    entries: HashMap<Box<[u8]>, (u64, Arc<CaseDigest>)>,
+    entries: HashMap<Box<str>, MemoEntry>,
     /// Counts full listings ([`DigestMemo::begin_listing`]).
     generation: u64,
+}
+
+struct MemoEntry {
+    /// The listing that last asked for it.
+    seen: u64,
+    /// The stored bytes it was read from.
+    text: Box<[u8]>,
+    digest: Arc<CaseDigest>,
 }
 
 impl DigestMemo {
@@ -314,6 +323,7 @@ impl DigestMemo {
     pub fn get(
         &mut self,
         calc: &DeadlineCalc,
+        case_id: &str,
         text: Option<&[u8]>,
         stored_basis: Option<&[u8]>,
     ) -> Option<Arc<CaseDigest>> {
@@ -322,14 +332,22 @@ impl DigestMemo {
         }
         let text = text?;
         let generation = self.generation;
-        if let Some((seen, d)) = self.entries.get_mut(text) {
-            *seen = generation;
-            return Some(Arc::clone(d));
+        if let Some(e) = self.entries.get_mut(case_id) {
+            if *e.text == *text {
+                e.seen = generation;
+                return Some(Arc::clone(&e.digest));
+            }
         }
-        let d = Arc::new(parse(calc, Some(text), stored_basis)?);
-        self.entries
-            .insert(text.into(), (generation, Arc::clone(&d)));
-        Some(d)
+        let digest = Arc::new(parse(calc, Some(text), stored_basis)?);
+        self.entries.insert(
+            case_id.into(),
+            MemoEntry {
+                seen: generation,
+                text: text.into(),
+                digest: Arc::clone(&digest),
+            },
+        );
+        Some(digest)
     }
 
     /// Starts a listing of every case: entries it asks for are marked as in use.
@@ -342,7 +360,7 @@ impl DigestMemo {
     pub fn end_listing(&mut self, used: usize) {
         if self.entries.len() > 2 * used + 64 {
             let generation = self.generation;
-            self.entries.retain(|_, (seen, _)| *seen == generation);
+            self.entries.retain(|_, e| e.seen == generation);
         }
     }
 }
