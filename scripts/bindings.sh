@@ -4,7 +4,7 @@
 #   scripts/bindings.sh generate   build the library (debug) + bindgen, generate into build/bindings
 #   scripts/bindings.sh test       generate, install missing tools, run every language's tests
 #   scripts/bindings.sh swift-checks  the Swift substitutes only (parse, symbols, iOS project)
-#   scripts/bindings.sh size       release build, strip a copy, print its size (target <= 3.5 MiB)
+#   scripts/bindings.sh size       release build, strip a copy, print its size (budget <= 4.5 MiB)
 #   scripts/bindings.sh xcframework   (Mac with Xcode) ios/TuiluFFI.xcframework for `swift test`
 #   scripts/bindings.sh android-libs  (NDK + cargo-ndk) libtuilu_ffi.so per ABI into build/jniLibs
 #

@@ -7,13 +7,17 @@
 //! Spaces and dashes between the digits are not part of the code: `12345 67890 …`,
 //! `12345-67890-…` and `1234567890…` open the same backup ([`backup_key`]).
 //!
-//! **Chosen passphrase.** Its strength is estimated by [zxcvbn](https://docs.rs/zxcvbn)
-//! (dictionaries of leaked passwords, names, English words; keyboard patterns, dates,
-//! repeats, l33t substitutions), given the tokens Chinese users pick first (pinyin like
-//! `woaini`, the love-codes `520`/`1314`/`5201314`, `qq`, …) as extra words. A passphrase
-//! that zxcvbn says falls within 10^10 guesses is refused: at the backup's work factor that
+//! **Chosen passphrase.** With the `strength-zxcvbn` feature (the CLI) its strength is
+//! estimated by [zxcvbn](https://docs.rs/zxcvbn) (dictionaries of leaked passwords, names,
+//! English words; keyboard patterns, dates, repeats, l33t substitutions), given the tokens
+//! Chinese users pick first (pinyin like `woaini`, the love-codes `520`/`1314`/`5201314`,
+//! `qq`, …) as extra words. Without it (the phone library: zxcvbn and its regex engines
+//! were 2.4 MB of it, docs/adr/0006-small-passphrase-rules-on-phones.md) by the small
+//! estimator in [`rules`]: a short list of common passwords and those tokens, repeats,
+//! sequences, keyboard runs, years, dates, phone numbers, and letters counted as words.
+//! A passphrase estimated within 10^10 guesses is refused: at the backup's work factor that
 //! is within reach of one attacker with a few computers (docs/backup.md#attacker-cost).
-//! zxcvbn's feedback is translated into our own words, Chinese and English.
+//! What the estimator found is said in our own words, Chinese and English.
 //!
 //! The levels are what the apps show; [`PassphraseLevel::TooWeak`] is refused by
 //! [`super::create_backup`].
@@ -21,10 +25,15 @@
 use std::borrow::Cow;
 
 use serde::Serialize;
+#[cfg(feature = "strength-zxcvbn")]
 use zxcvbn::feedback::{Suggestion, Warning};
 
 use super::error::BackupError;
 use crate::text::Text;
+
+// Compiled in both builds so that its tests run in both; used without `strength-zxcvbn`.
+#[cfg_attr(feature = "strength-zxcvbn", allow(dead_code))]
+mod rules;
 
 /// How many digits a recovery code has (about 99.7 bits: 30 × log2 10).
 pub const RECOVERY_CODE_DIGITS: usize = 30;
@@ -53,7 +62,7 @@ pub enum PassphraseLevel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PassphraseAssessment {
     pub level: PassphraseLevel,
-    /// zxcvbn's estimate of the guesses needed, as bits (log2).
+    /// The estimate of the guesses needed, as bits (log2).
     pub bits: u32,
     /// "太弱" / "Too weak" and so on.
     pub label: Text,
@@ -67,6 +76,8 @@ pub struct PassphraseAssessment {
 /// dictionary words (its own lists are English): pinyin of love and family words, digit
 /// love-codes (520 我爱你, 1314 一生一世, 5201314), lucky numbers, QQ, common surnames and
 /// given names in pinyin, keyboard runs typed with pinyin input on, and this app's name.
+/// (The small estimator's list, `rules::COMMON`, holds them too.)
+#[cfg(feature = "strength-zxcvbn")]
 const CHINESE_TOKENS: &[&str] = &[
     "woaini",
     "5201314",
@@ -203,12 +214,8 @@ pub fn generate_recovery_code() -> Result<String, BackupError> {
 /// separators).
 pub fn assess_passphrase(passphrase: &str) -> PassphraseAssessment {
     let key = backup_key(passphrase);
-    let entropy = zxcvbn::zxcvbn(&key, CHINESE_TOKENS);
-    let log10 = if key.is_empty() {
-        0.0
-    } else {
-        entropy.guesses_log10()
-    };
+    let (log10, found) = estimate(&key);
+    let log10 = if key.is_empty() { 0.0 } else { log10 };
     let level = if log10 < MIN_GUESSES_LOG10 {
         PassphraseLevel::TooWeak
     } else if log10 < 12.0 {
@@ -220,30 +227,22 @@ pub fn assess_passphrase(passphrase: &str) -> PassphraseAssessment {
     };
     let bits = (log10 * std::f64::consts::LOG2_10).round().max(0.0) as u32;
     let (label, mut advice) = words(level);
-    if level < PassphraseLevel::Strong {
-        if let Some(feedback) = entropy.feedback() {
-            // What zxcvbn found, first; then its suggestions; then ours.
-            let mut zh = Vec::new();
-            let mut en = Vec::new();
-            if let Some(w) = feedback.warning() {
-                let t = warning_text(w);
+    if level < PassphraseLevel::Strong && !found.is_empty() {
+        // What the estimator found, first; then ours.
+        let mut zh = Vec::new();
+        let mut en = Vec::new();
+        for t in found {
+            if !zh.contains(&t.zh) {
                 zh.push(t.zh);
                 en.push(t.en);
             }
-            for s in feedback.suggestions() {
-                let t = suggestion_text(*s);
-                if !zh.contains(&t.zh) {
-                    zh.push(t.zh);
-                    en.push(t.en);
-                }
-            }
-            zh.push(advice.zh);
-            en.push(advice.en);
-            advice = Text {
-                zh: zh.concat(),
-                en: en.join(" "),
-            };
         }
+        zh.push(advice.zh);
+        en.push(advice.en);
+        advice = Text {
+            zh: zh.concat(),
+            en: en.join(" "),
+        };
     }
     PassphraseAssessment {
         level,
@@ -254,7 +253,28 @@ pub fn assess_passphrase(passphrase: &str) -> PassphraseAssessment {
     }
 }
 
+/// log10 of the guesses `key` needs, and what was found in it (zxcvbn's warning, then its
+/// suggestions, in our words), when anything was.
+#[cfg(feature = "strength-zxcvbn")]
+fn estimate(key: &str) -> (f64, Vec<Text>) {
+    let entropy = zxcvbn::zxcvbn(key, CHINESE_TOKENS);
+    let mut found = Vec::new();
+    if let Some(feedback) = entropy.feedback() {
+        found.extend(feedback.warning().map(warning_text));
+        found.extend(feedback.suggestions().iter().map(|s| suggestion_text(*s)));
+    }
+    (entropy.guesses_log10(), found)
+}
+
+/// log10 of the guesses `key` needs, and what was found in it, by the small estimator.
+#[cfg(not(feature = "strength-zxcvbn"))]
+fn estimate(key: &str) -> (f64, Vec<Text>) {
+    let e = rules::estimate(key);
+    (e.log10, e.findings.into_iter().map(|f| f.text()).collect())
+}
+
 /// zxcvbn's warning in our words.
+#[cfg(feature = "strength-zxcvbn")]
 fn warning_text(w: Warning) -> Text {
     let (zh, en) = match w {
         Warning::StraightRowsOfKeysAreEasyToGuess => (
@@ -309,6 +329,7 @@ fn warning_text(w: Warning) -> Text {
 }
 
 /// zxcvbn's suggestion in our words.
+#[cfg(feature = "strength-zxcvbn")]
 fn suggestion_text(s: Suggestion) -> Text {
     let (zh, en) = match s {
         Suggestion::UseAFewWordsAvoidCommonPhrases => (
