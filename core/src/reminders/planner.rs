@@ -363,16 +363,19 @@ fn fingerprint(fire_at: Option<DateTime<Utc>>, title: &Text, body: &Text) -> Str
     ])
 }
 
+/// The reminder of `kind` for `s`, with its id ([`reminder_id`]) and the step's
+/// [`revision`], which the caller has already computed.
 fn build(
     s: &ReminderSubject,
     kind: ReminderKind,
     fire_at: DateTime<Utc>,
     snoozed: bool,
     settings: &ReminderSettings,
+    (id, revision): (String, String),
 ) -> Reminder {
     let (title, body) = texts(s, kind, fire_at, settings);
     Reminder {
-        id: reminder_id(&s.case_id, &s.step_id, kind),
+        id,
         kind,
         case_id: Some(s.case_id.clone()),
         step_id: Some(s.step_id.clone()),
@@ -382,7 +385,7 @@ fn build(
         title,
         body,
         deadline: Some(s.deadline),
-        revision: revision(s),
+        revision,
         snoozed,
         covers: Vec::new(),
     }
@@ -406,8 +409,17 @@ pub fn candidate_reminders(
 ) -> Vec<Reminder> {
     let mut out = Vec::new();
     for s in subjects.iter().filter(|s| super::gets_reminders(s.status)) {
+        let step_revision = revision(s);
         for (t, kind) in placements(s, settings, cal) {
-            out.push(build(s, kind, t, false, settings));
+            let id = reminder_id(&s.case_id, &s.step_id, kind);
+            out.push(build(
+                s,
+                kind,
+                t,
+                false,
+                settings,
+                (id, step_revision.clone()),
+            ));
         }
     }
     sort(&mut out);
@@ -445,6 +457,8 @@ struct Occurrence<'a> {
     fire_at: DateTime<Utc>,
     snoozed: bool,
     id: String,
+    /// The step's [`revision`], shared by its occurrences.
+    revision: std::rc::Rc<str>,
     done: bool,
 }
 
@@ -463,7 +477,7 @@ impl Occurrence<'_> {
     fn missed(&self) -> MissedReminder {
         MissedReminder {
             id: self.id.clone(),
-            revision: revision(self.subject),
+            revision: self.revision.to_string(),
             kind: self.kind,
             case_id: self.subject.case_id.clone(),
             step_id: self.subject.step_id.clone(),
@@ -479,6 +493,7 @@ impl Occurrence<'_> {
             self.fire_at,
             self.snoozed,
             settings,
+            (self.id.clone(), self.revision.to_string()),
         )
     }
 }
@@ -520,11 +535,11 @@ pub fn plan_reminders(
     // whether it is done.
     let mut occurrences: Vec<Occurrence<'_>> = Vec::new();
     for s in subjects.iter().filter(|s| super::gets_reminders(s.status)) {
-        let step_revision = revision(s);
+        let step_revision: std::rc::Rc<str> = revision(s).into();
         for (planned, kind) in placements(s, settings, cal) {
             let id = reminder_id(&s.case_id, &s.step_id, kind);
             let entry = state.entries.get(&id);
-            let current = entry.filter(|e| e.revision == step_revision);
+            let current = entry.filter(|e| *e.revision == *step_revision);
             let dismissed = current.is_some_and(|e| e.dismissed_at.is_some());
             // A snooze never moves a reminder earlier than its planned time: an early
             // snooze (of a reminder not due yet) leaves it where it was, so it cannot be
@@ -546,6 +561,7 @@ pub fn plan_reminders(
                 fire_at,
                 snoozed: snoozed_to.is_some(),
                 id,
+                revision: std::rc::Rc::clone(&step_revision),
                 done,
             });
         }
