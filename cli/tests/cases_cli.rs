@@ -350,7 +350,7 @@ fn deleting_a_case_removes_its_evidence_and_says_so() {
         String::from_utf8_lossy(&out.stderr)
     );
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("连同 1 件证据（12 B）"), "{said}");
+    assert!(said.contains("连同 1 件证据（12 字节）"), "{said}");
     assert_eq!(files(&vault), 0);
     let log = ok_json(&vault, &["evidence", "verify"]);
     assert_eq!(log["intact"], true, "{log}");

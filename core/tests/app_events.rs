@@ -629,7 +629,7 @@ fn deleting_evidence_and_a_case_says_what_went() {
     let gone = app.delete_evidence(&c, &first).unwrap();
     assert_eq!(
         gone.notice,
-        format!("已删除「截图.png」（{} B）", PNG.len())
+        format!("已删除「截图.png」（{} 字节）", PNG.len())
     );
     assert_eq!(app.evidence_list(&c, &case, None).unwrap().items.len(), 1);
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::present::{local_text, size_text};
+use super::present::{local_text, size_text_in};
 use super::{App, AppError, ChangeKind, ViewContext};
 use crate::backup::{self as bk, BackupError, Manifest};
 use crate::calendar::{self as cal, ChinaCalendar};
@@ -75,7 +75,7 @@ fn view(
     BackupView {
         path: path.to_string_lossy().into_owned(),
         size: size as i64,
-        size_text: size_text(size),
+        size_text: size_text_in(ctx.lang, size),
         created_text: local_text(ctx, m.created_at),
         cases: m.counts.cases as i64,
         evidence_files: m.counts.evidence_files as i64,

@@ -7,7 +7,7 @@ use crate::app::present::count_en;
 use chrono::{DateTime, Utc};
 
 use super::error::AppError;
-use super::present::{local_text, size_text};
+use super::present::{local_text, size_text_in};
 use super::{App, ViewContext};
 use crate::backup::{assess_passphrase, generate_recovery_code, last_backup, PassphraseLevel};
 use crate::text::Lang;
@@ -144,12 +144,15 @@ impl App {
         };
         let size = super::dir_size(&self.dir);
         let contents_text = match lang {
-            Lang::Zh => format!("{cases} 个案件、{evidence} 份证据，约 {}", size_text(size)),
+            Lang::Zh => format!(
+                "{cases} 个案件、{evidence} 份证据，约 {}",
+                size_text_in(lang, size)
+            ),
             Lang::En => format!(
                 "{}, {}, about {}",
                 count_en(cases, "case", "cases"),
                 count_en(evidence, "evidence file", "evidence files"),
-                size_text(size)
+                size_text_in(lang, size)
             ),
         };
         let date = local_text(ctx, ctx.now);

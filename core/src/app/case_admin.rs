@@ -11,7 +11,7 @@ use crate::evidence::{EvidenceItem, EvidenceStore};
 use crate::text::Lang;
 use crate::vault::{CaseView, Event as JournalEvent, ReplanReport, StepRef, StepStatus, Vault};
 
-use super::present::{action_label_from, local_text, size_text, tr, undoable};
+use super::present::{action_label_from, local_text, size_text_in, tr, undoable};
 use super::{evidence_error, vault_error, App, AppError, ChangeKind, Missing, ViewContext};
 
 /// One line of a case's history.
@@ -454,7 +454,7 @@ impl App {
                 (Lang::Zh, 0) => "案件和它的全部记录会被删除，无法恢复。".to_string(),
                 (Lang::Zh, _) => format!(
                     "案件、它的全部记录和 {n} 件证据（{}）会一起删除，无法恢复。需要留底的证据请先导出。",
-                    size_text(bytes)
+                    size_text_in(lang, bytes)
                 ),
                 (Lang::En, 0) => {
                     "The case and its whole record will be deleted. This cannot be undone."
@@ -463,7 +463,7 @@ impl App {
                 (Lang::En, _) => format!(
                     "The case, its whole record and its {n} evidence item{} ({}) will be deleted. This cannot be undone. Export any evidence you need first.",
                     if n == 1 { "" } else { "s" },
-                    size_text(bytes)
+                    size_text_in(lang, bytes)
                 ),
             },
             confirm_label: tr(lang, "永久删除", "Delete for good"),
@@ -480,7 +480,7 @@ impl App {
         let lang = ctx.lang;
         let (_, item) = self.evidence_item(ctx, item_id)?;
         let name = &item.original_name;
-        let size = size_text(item.size);
+        let size = size_text_in(lang, item.size);
         Ok((
             item.case_id.clone(),
             ConfirmView {

@@ -14,7 +14,7 @@ use super::{App, AppError, RecoveryCodeView, ViewContext};
 use crate::backup::{self as bk, BackupError, BackupErrorKind, Manifest};
 use crate::calendar::BEIJING;
 use crate::evidence::{CancelFlag, Progress};
-use crate::text::{count_en, size_text, Lang};
+use crate::text::{count_en, size_text_in, Lang};
 
 fn tr(lang: Lang, zh: &str, en: &str) -> String {
     match lang {
@@ -77,11 +77,11 @@ fn summary(lang: Lang, m: &Manifest, size: u64) -> Vec<String> {
             if size > 0 {
                 format!(
                     "  内容 {}，备份文件 {}",
-                    size_text(c.bytes),
-                    size_text(size)
+                    size_text_in(Lang::Zh, c.bytes),
+                    size_text_in(Lang::Zh, size)
                 )
             } else {
-                format!("  内容 {}", size_text(c.bytes))
+                format!("  内容 {}", size_text_in(Lang::Zh, c.bytes))
             },
         ],
         Lang::En => vec![
@@ -110,11 +110,11 @@ fn summary(lang: Lang, m: &Manifest, size: u64) -> Vec<String> {
             if size > 0 {
                 format!(
                     "  content {}, backup file {}",
-                    size_text(c.bytes),
-                    size_text(size)
+                    size_text_in(Lang::En, c.bytes),
+                    size_text_in(Lang::En, size)
                 )
             } else {
-                format!("  content {}", size_text(c.bytes))
+                format!("  content {}", size_text_in(Lang::En, c.bytes))
             },
         ],
     }

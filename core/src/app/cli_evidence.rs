@@ -17,7 +17,7 @@ use crate::evidence::{
     self as ev, BundlePreview, CancelFlag, EvidenceItem, EvidenceStore, ExportOptions, Progress,
     Source,
 };
-use crate::text::{count_en, size_text, Lang};
+use crate::text::{count_en, size_text_in, Lang};
 
 fn tr(lang: Lang, zh: &str, en: &str) -> String {
     match lang {
@@ -79,7 +79,7 @@ fn item_line(lang: Lang, it: &EvidenceItem) -> String {
         time,
         step,
         it.original_name,
-        size_text(it.size),
+        size_text_in(lang, it.size),
         &it.sha256[..12]
     )
 }
@@ -117,7 +117,14 @@ fn item_lines(lang: Lang, it: &EvidenceItem) -> Vec<String> {
     row(
         "大小",
         "size",
-        format!("{} ({} B)", size_text(it.size), it.size),
+        if it.size < 1024 {
+            size_text_in(lang, it.size)
+        } else {
+            match lang {
+                Lang::Zh => format!("{}（{} 字节）", size_text_in(lang, it.size), it.size),
+                Lang::En => format!("{} ({} B)", size_text_in(lang, it.size), it.size),
+            }
+        },
     );
     row("类型", "media type", it.media_type.clone());
     row("SHA-256", "SHA-256", it.sha256.clone());
@@ -168,12 +175,12 @@ fn preview_lines(lang: Lang, p: &BundlePreview) -> Vec<String> {
         Lang::Zh => format!(
             "证据包将包含 {} 份证据文件（{}）。",
             p.files,
-            size_text(p.bytes)
+            size_text_in(lang, p.bytes)
         ),
         Lang::En => format!(
             "The bundle will hold {} ({}).",
             count_en(p.files as u64, "evidence file", "evidence files"),
-            size_text(p.bytes)
+            size_text_in(lang, p.bytes)
         ),
     }];
     if p.facts.is_empty() {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::present::{local_text, size_text};
+use super::present::{local_text, size_text_in};
 use super::{poisoned, vault_error, App, AppError, ChangeKind, Missing, ViewContext};
 use crate::rules::Facts;
 use crate::text::Lang;
@@ -235,7 +235,7 @@ impl App {
             .map_err(|e| vault_error(e, None, ctx.lang))?;
         self.notify(ChangeKind::CaseDeleted, Some(&gone.id));
         let ev = gone.evidence;
-        let size = size_text(ev.bytes);
+        let size = size_text_in(ctx.lang, ev.bytes);
         let line = match ctx.lang {
             Lang::Zh => format!(
                 "已删除案件 {}，连同 {} 件证据（{size}），只留下删除记录（文件指纹与大小）",

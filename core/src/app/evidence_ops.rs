@@ -14,7 +14,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::present::{local_text, size_text, tr};
+use super::present::{local_text, size_text_in, tr};
 use super::VerifyState;
 use super::{
     vault_error, App, AppError, ChangeKind, EvidenceListView, FileProblemKind, Missing, ViewContext,
@@ -325,8 +325,11 @@ impl App {
                 Lang::En => format!("“{name}” was already in this case; no second copy was kept"),
             },
             (false, _, _) => match lang {
-                Lang::Zh => format!("已添加「{name}」（{}）", size_text(added.item.size)),
-                Lang::En => format!("Added “{name}” ({})", size_text(added.item.size)),
+                Lang::Zh => format!(
+                    "已添加「{name}」（{}）",
+                    size_text_in(lang, added.item.size)
+                ),
+                Lang::En => format!("Added “{name}” ({})", size_text_in(lang, added.item.size)),
             },
         };
         Ok(EvidenceAddedView {
@@ -364,7 +367,7 @@ impl App {
     ) -> Result<DeletedView, AppError> {
         let lang = ctx.lang;
         let gone = self.delete_evidence_record(ctx, item_id)?;
-        let (name, size) = (&gone.item.original_name, size_text(gone.item.size));
+        let (name, size) = (&gone.item.original_name, size_text_in(lang, gone.item.size));
         Ok(DeletedView {
             case_id: gone.item.case_id.clone(),
             evidence_items: 1,
@@ -385,7 +388,7 @@ impl App {
             .delete_case(case_ref, ctx.now)
             .map_err(|e| vault_error(e, None, lang))?;
         self.notify(ChangeKind::CaseDeleted, Some(&gone.id));
-        let (n, size) = (gone.evidence.items, size_text(gone.evidence.bytes));
+        let (n, size) = (gone.evidence.items, size_text_in(lang, gone.evidence.bytes));
         Ok(DeletedView {
             case_id: gone.id,
             evidence_items: n as i64,
@@ -508,7 +511,7 @@ impl App {
             progress,
             cancel,
         )?;
-        let size = size_text(report.size);
+        let size = size_text_in(ctx.lang, report.size);
         Ok(FileWrittenView {
             path: report.path.to_string_lossy().into_owned(),
             size: report.size as i64,
@@ -612,7 +615,7 @@ impl App {
         Ok(FileWrittenView {
             path: out.to_string_lossy().into_owned(),
             size: text.len() as i64,
-            size_text: size_text(text.len() as u64),
+            size_text: size_text_in(ctx.lang, text.len() as u64),
             count: events as i64,
             sha256: String::new(),
             notice: match ctx.lang {
@@ -668,7 +671,7 @@ impl App {
 /// The preview in one language.
 fn preview_view(lang: Lang, p: &ev::BundlePreview) -> BundlePreviewView {
     let zh = lang == Lang::Zh;
-    let size = size_text(p.bytes);
+    let size = size_text_in(lang, p.bytes);
     let facts: Vec<String> = p
         .facts
         .iter()
@@ -897,7 +900,7 @@ fn bundle_view(ctx: &ViewContext, r: &ev::BundleReport) -> BundleCheckView {
             .map(|t| local_text(ctx, t.with_timezone(&Utc))),
         items: r.items as i64,
         files_checked: r.files_checked as i64,
-        size_text: size_text(r.bytes_checked),
+        size_text: size_text_in(lang, r.bytes_checked),
         issues,
     }
 }

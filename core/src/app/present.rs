@@ -998,7 +998,7 @@ fn picker_platform_label(lang: Lang, sc: &crate::rules::Scenario) -> String {
     }
 }
 
-pub use crate::text::size_text;
+pub use crate::text::size_text_in;
 
 fn media_kind_label(lang: Lang, media_type: &str) -> String {
     let (zh, en) = match media_type {
@@ -1030,12 +1030,12 @@ pub fn evidence_list(
             let kind_label = media_kind_label(lang, &i.media_type);
             EvidenceRow {
                 id: i.id.clone(),
-                detail: format!("{kind_label} · {}", size_text(i.size)),
+                detail: format!("{kind_label} · {}", size_text_in(lang, i.size)),
                 kind_label,
                 media_type: i.media_type.clone(),
                 file_name: i.original_name.clone(),
                 size: i.size as i64,
-                size_text: size_text(i.size),
+                size_text: size_text_in(lang, i.size),
                 captured_text: match i.captured_at {
                     Some(t) => match lang {
                         Lang::Zh => format!("拍摄于 {}", local_text(ctx, t)),
@@ -1090,7 +1090,7 @@ pub fn evidence_list(
             )
         }),
         items: rows,
-        total_size_text: size_text(total),
+        total_size_text: size_text_in(lang, total),
         verify_summary: None,
         verify_intact: None,
     }
@@ -1237,7 +1237,7 @@ pub fn settings(
         calendar_years,
         calendar_warnings: calendar_warnings(lang, calendar, ctx.now),
         vault_size: vault_size as i64,
-        vault_size_text: size_text(vault_size),
+        vault_size_text: size_text_in(lang, vault_size),
         evidence_count: evidence_count as i64,
         case_count: case_count as i64,
         pack_problems,
