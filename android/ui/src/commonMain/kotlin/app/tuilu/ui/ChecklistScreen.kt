@@ -230,7 +230,10 @@ private fun Header(case: CaseScreenRecord, s: Strings) {
         if (case.blockers.isNotEmpty()) {
             Note(MaterialTheme.colorScheme.errorContainer, MaterialTheme.colorScheme.onErrorContainer) {
                 Text(s.blockersTitle, fontWeight = FontWeight.SemiBold)
-                case.blockers.forEach { Bullet("${it.title}：${it.remedy}") }
+                case.blockers.forEach {
+                    Bullet(it.title)
+                    Text(it.remedy, style = MaterialTheme.typography.bodySmall, modifier = Modifier.padding(start = 14.dp))
+                }
             }
         }
         if (case.amounts.isNotEmpty()) {
