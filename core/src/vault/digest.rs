@@ -38,10 +38,10 @@ pub(crate) struct CaseDigest {
     /// Settled steps out of the steps in the plan.
     pub progress: Progress,
     /// The first step in plan order still to do (to do, in progress or blocked).
-    pub next_step: Option<StepBrief>,
+    pub next_step: Option<Arc<StepBrief>>,
     /// The steps handed in that a list line names: the first, and the one the next step
     /// waits for.
-    pub submitted: Vec<StepBrief>,
+    pub submitted: Vec<Arc<StepBrief>>,
     /// Every running clock (in plan, submitted or blocked after its clock started, with a
     /// duration), in plan order, with its deadline chained as the case view chains it.
     pub clocks: Vec<DigestClock>,
@@ -85,8 +85,8 @@ impl CaseDigest {
     fn to_stored(&self) -> StoredDigest {
         StoredDigest {
             progress: self.progress,
-            next_step: self.next_step.clone(),
-            submitted: self.submitted.clone(),
+            next_step: self.next_step.as_deref().cloned(),
+            submitted: self.submitted.iter().map(|b| StepBrief::clone(b)).collect(),
             clocks: self
                 .clocks
                 .iter()
@@ -118,8 +118,8 @@ impl CaseDigest {
         }
         Some(CaseDigest {
             progress: stored.progress,
-            next_step: stored.next_step,
-            submitted: stored.submitted,
+            next_step: stored.next_step.map(Arc::new),
+            submitted: stored.submitted.into_iter().map(Arc::new).collect(),
             clocks,
         })
     }
@@ -180,10 +180,10 @@ impl CaseDigest {
         let waited_for = next_step
             .as_ref()
             .and_then(|n| submitted.iter().find(|s| n.depends_on.contains(&s.step_id)));
-        let mut named: Vec<StepBrief> = Vec::new();
+        let mut named: Vec<Arc<StepBrief>> = Vec::new();
         for s in submitted.first().into_iter().chain(waited_for) {
             if named.last().is_none_or(|b| b.id != s.step_id) {
-                named.push(brief(s));
+                named.push(Arc::new(brief(s)));
             }
         }
         let clocks = running_deadlines(calc, handed_in)?
@@ -198,7 +198,7 @@ impl CaseDigest {
             .collect();
         Ok(CaseDigest {
             progress,
-            next_step,
+            next_step: next_step.map(Arc::new),
             submitted: named,
             clocks,
         })

@@ -492,10 +492,12 @@ pub struct CaseSummary {
     pub next_deadline: Option<NextDeadline>,
     pub overdue_steps: usize,
     /// The first step in plan order still to do (to do, in progress or blocked).
-    pub next_step: Option<StepBrief>,
+    /// Shared with the case's digest (`vault::digest`): a list of a thousand cases copies
+    /// no step text.
+    pub next_step: Option<std::sync::Arc<StepBrief>>,
     /// Steps handed in and waiting for an answer, in plan order: those the list line
     /// names (the first, and the one the next step waits for), not every one.
-    pub submitted: Vec<StepBrief>,
+    pub submitted: Vec<std::sync::Arc<StepBrief>>,
 }
 
 /// What a transition did.
