@@ -257,12 +257,13 @@ impl Vault {
         let mut all_current = true;
         let mut memo = self.digest_memo();
         {
-            let mut stmt = tx.prepare_cached(
+            let mut stmt = tx.prepare_cached(concat!(
                 "SELECT id, title_zh, title_en, digest, digest_basis FROM cases
-                 WHERE archived = 0
-                   AND (digest_clocks > 0 OR digest IS NULL OR digest_basis IS NOT ?1)
-                 ORDER BY updated_at DESC, id",
-            )?;
+                 WHERE archived = 0 AND (digest_clocks > 0 OR ",
+                digest::not_current!(),
+                ")
+                 ORDER BY updated_at DESC, id"
+            ))?;
             let mut rows = stmt.query([basis])?;
             while let Some(r) = rows.next()? {
                 let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;

@@ -281,18 +281,14 @@ impl CaseDigest {
     }
 }
 
-/// The digest stored as `text` when it was made on the current basis and reads back;
-/// `None` means "read the step rows".
-fn parse(
-    calc: &DeadlineCalc,
-    text: Option<&[u8]>,
-    stored_basis: Option<&[u8]>,
-) -> Option<CaseDigest> {
-    if stored_basis != Some(calc.basis().as_bytes()) {
-        return None;
-    }
-    CaseDigest::from_stored(calc, serde_json::from_slice(text?).ok()?)
+/// A case whose digest is not current: cleared by a trigger, or made on another basis
+/// (`?1`). What opening a vault recomputes and what the readers read around.
+macro_rules! not_current {
+    () => {
+        "(digest IS NULL OR digest_basis IS NOT ?1)"
+    };
 }
+pub(super) use not_current;
 
 /// Digests already read, per case, with the exact bytes they were read from. What a
 /// digest reads back as depends only on those bytes and the vault's calculator, which
@@ -338,7 +334,8 @@ impl DigestMemo {
                 return Some(Arc::clone(&e.digest));
             }
         }
-        let digest = Arc::new(parse(calc, Some(text), stored_basis)?);
+        let stored = serde_json::from_slice(text).ok()?;
+        let digest = Arc::new(CaseDigest::from_stored(calc, stored)?);
         self.entries.insert(
             case_id.into(),
             MemoEntry {
@@ -374,10 +371,9 @@ pub(super) enum Stale {
     AnyBasis,
 }
 
-/// Recomputes the digests `which` selects, inside the caller's transaction; returns how
-/// many were written. A case whose steps cannot be read keeps no digest: readers then
+/// Recomputes the digests `which` selects, inside the caller's transaction. A case whose steps cannot be read keeps no digest: readers then
 /// read its step rows, and the case view reports what is wrong with them.
-pub(super) fn refresh(conn: &Connection, calc: &DeadlineCalc, which: Stale) -> Result<usize> {
+pub(super) fn refresh(conn: &Connection, calc: &DeadlineCalc, which: Stale) -> Result<()> {
     let ids: Vec<String> = match which {
         Stale::Cleared => conn
             .prepare_cached(
@@ -386,11 +382,10 @@ pub(super) fn refresh(conn: &Connection, calc: &DeadlineCalc, which: Stale) -> R
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?,
         Stale::AnyBasis => conn
-            .prepare_cached("SELECT id FROM cases WHERE digest IS NULL OR digest_basis IS NOT ?1")?
+            .prepare_cached(concat!("SELECT id FROM cases WHERE ", not_current!()))?
             .query_map([calc.basis()], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?,
     };
-    let mut written = 0;
     for id in &ids {
         let Ok(digest) = load_steps(conn, id).and_then(|steps| CaseDigest::of_steps(calc, &steps))
         else {
@@ -402,16 +397,15 @@ pub(super) fn refresh(conn: &Connection, calc: &DeadlineCalc, which: Stale) -> R
             "UPDATE cases SET digest = ?2, digest_basis = ?3, digest_clocks = ?4 WHERE id = ?1",
         )?
         .execute(params![id, text, calc.basis(), digest.submitted_clocks()])?;
-        written += 1;
     }
-    Ok(written)
+    Ok(())
 }
 
 /// True when some case's digest needs [`refresh`] with [`Stale::AnyBasis`].
 pub(super) fn any_stale(conn: &Connection, calc: &DeadlineCalc) -> Result<bool> {
     Ok(conn
         .query_row(
-            "SELECT 1 FROM cases WHERE digest IS NULL OR digest_basis IS NOT ?1 LIMIT 1",
+            concat!("SELECT 1 FROM cases WHERE ", not_current!(), " LIMIT 1"),
             [calc.basis()],
             |_| Ok(()),
         )
