@@ -270,7 +270,7 @@ robolectric() {
     fi
     grep -E '^== robolectric' <<<"$out" >&2 || true
     if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$run" -eq 0 ]; then
-        printf '%s\n' "$out" | grep -v '^== robolectric' | head -300
+        printf '%s\n' "$out" | grep -v '^== robolectric' | head -300 || true
         FAILED+=("sdk$level")
         [ "$failed" -gt 0 ] || failed=1
     elif [ -n "${VERBOSE:-}" ]; then

@@ -220,9 +220,15 @@ test_swift_substitutes() {
     # The package (facade, its tests), the app (ios/App) and the Share Extension.
     mapfile -t -O 1 files < <(find ios -name '*.swift' -not -path '*/Generated/*' \
         -not -path '*/.build/*' | sort)
-    local d
+    # (A loop, not `printf | grep -q`: under pipefail, grep leaving early kills printf with
+    # SIGPIPE and the check fails at random.)
+    local d f found
     for d in ios/Sources ios/App/Sources ios/App/Tests ios/ShareExtension; do
-        if ! printf '%s\n' "${files[@]}" | grep -q "^$d/"; then
+        found=
+        for f in "${files[@]}"; do
+            [[ "$f" == "$d/"* ]] && { found=1; break; }
+        done
+        if [ -z "$found" ]; then
             echo "swift-parse: no Swift files in $d"
             FAILED+=(swift-parse)
         fi

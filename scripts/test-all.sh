@@ -24,7 +24,7 @@ command -v pdftotext >/dev/null || pkgs+=(poppler-utils)
 # The rule-update interoperability tests (cli/tests/rule_updates_cli.rs) sign and verify
 # releases with the reference minisign tool.
 command -v minisign >/dev/null || pkgs+=(minisign)
-fc-list 2>/dev/null | grep -q "Noto Sans CJK" || pkgs+=(fonts-noto-cjk)
+grep -q "Noto Sans CJK" <(fc-list 2>/dev/null) || pkgs+=(fonts-noto-cjk)
 if [ "${#pkgs[@]}" -gt 0 ]; then
     echo "== installing ${pkgs[*]} (apt)"
     as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
