@@ -115,8 +115,50 @@ pub fn size_text_in(lang: Lang, bytes: u64) -> String {
     }
 }
 
+/// A wall-clock time to the minute, "2026-10-09 14:30", as every view and reminder shows
+/// one (the same in both languages). Written field by field: `format("%Y-%m-%d %H:%M")`
+/// parses its pattern on every call, which a home screen of a thousand deadlines pays for.
+pub fn minute_text<T: chrono::Datelike + chrono::Timelike>(t: &T) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(16);
+    // Writing to a String cannot fail.
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    );
+    out
+}
+
 /// "1 case", "3 cases": an English count with its noun.
 pub fn count_en(n: impl Into<u64>, one: &str, many: &str) -> String {
     let n = n.into();
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::minute_text;
+    use chrono::{FixedOffset, TimeZone, Utc};
+
+    #[test]
+    fn minute_text_reads_as_the_pattern_it_replaces() {
+        let zones = [0, 8 * 3600, -(5 * 3600 + 30 * 60)];
+        for secs in [0_i64, 1_759_990_212, 1_767_225_599, 4_102_444_800] {
+            let t = Utc.timestamp_opt(secs, 0).unwrap();
+            for off in zones {
+                let local = t.with_timezone(&FixedOffset::east_opt(off).unwrap());
+                assert_eq!(
+                    minute_text(&local),
+                    local.format("%Y-%m-%d %H:%M").to_string()
+                );
+            }
+        }
+        let t = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 59).unwrap();
+        assert_eq!(minute_text(&t), "2026-01-02 03:04");
+    }
 }

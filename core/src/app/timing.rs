@@ -10,7 +10,7 @@ use crate::calendar::Deadline;
 use crate::calendar::{ChinaCalendar, BEIJING};
 use crate::reminders::UserZone;
 use crate::rules::pack::{DurationDef, DurationUnit};
-use crate::text::Lang;
+use crate::text::{minute_text, Lang};
 
 pub use crate::rules::pack::{sense_of, TimeSense};
 
@@ -122,7 +122,7 @@ pub fn deadline_view(
     calendar: &ChinaCalendar,
 ) -> DeadlineView {
     let bj = d.deadline_utc.with_timezone(&BEIJING);
-    let bj_text = bj.format("%Y-%m-%d %H:%M").to_string();
+    let bj_text = minute_text(&bj);
     let local = d
         .deadline_utc
         .with_timezone(&zone.offset_at(d.deadline_utc));
@@ -130,7 +130,7 @@ pub fn deadline_view(
     let deadline_local = if local_is_beijing {
         bj_text.clone()
     } else {
-        format!("{} {}", local.format("%Y-%m-%d %H:%M"), zone.id())
+        format!("{} {}", minute_text(&local), zone.id())
     };
     let when = match lang {
         Lang::Zh if local_is_beijing => format!("{bj_text}（北京时间）"),

@@ -25,58 +25,61 @@ fn reminded_as(kind: StepKind, d: Option<&DurationDef>) -> StepKind {
     }
 }
 
+/// Whether a step with this status and deadline gets reminders. A period whose end is not
+/// firm (the source says it can be longer, not by how much) gets none: "截止日" or
+/// "已过截止时间，请跟进" would treat its usual end as a limit.
+fn reminded(status: StepStatus, d: &Deadline) -> bool {
+    gets_reminders(status) && d.open_end.is_none()
+}
+
 /// A step's planner input, made the same way whether it was read from a case's view or
-/// from the vault's running clocks. A period whose end is not firm (the source says it can
-/// be longer, not by how much) gets none: "截止日" or "已过截止时间，请跟进" would treat its
-/// usual end as a limit.
+/// from the vault's running clocks (which it takes over without copying).
 #[allow(clippy::too_many_arguments)]
 fn subject(
-    case_id: &str,
-    case_title: &Text,
-    step_id: &str,
-    step_title: &Text,
+    case_id: String,
+    case_title: Text,
+    step_id: String,
+    step_title: Text,
     kind: StepKind,
     status: StepStatus,
     duration: Option<&DurationDef>,
     d: &Deadline,
-    escalation: Option<&Text>,
-) -> Option<ReminderSubject> {
-    if !gets_reminders(status) || d.open_end.is_some() {
-        return None;
-    }
-    Some(ReminderSubject {
-        case_id: case_id.to_string(),
-        case_title: case_title.clone(),
-        step_id: step_id.to_string(),
-        step_title: step_title.clone(),
+    escalation: Option<Text>,
+) -> ReminderSubject {
+    ReminderSubject {
+        case_id,
+        case_title,
+        step_id,
+        step_title,
         step_kind: reminded_as(kind, duration),
         status,
         clock_started_at: d.clock_start,
         earliest: (d.earliest_utc != d.deadline_utc).then_some(d.earliest_utc),
         deadline: d.deadline_utc,
         deadline_estimated: d.estimated,
-        escalation: escalation.cloned(),
+        escalation,
         unit: d.unit,
-    })
+    }
 }
 
-/// The steps of `case` that get reminders: submitted or in progress, with a deadline
-/// ([`subject`]).
+/// The steps of `case` that get reminders: submitted or in progress, with a firm deadline
+/// ([`reminded`]).
 pub fn subjects_for_case(case: &CaseView) -> Vec<ReminderSubject> {
     case.steps
         .iter()
         .filter_map(|s| {
-            subject(
-                &case.id,
-                &case.title,
-                &s.id,
-                &s.title,
+            let d = s.deadline.as_ref().filter(|d| reminded(s.status, d))?;
+            Some(subject(
+                case.id.clone(),
+                case.title.clone(),
+                s.id.clone(),
+                s.title.clone(),
                 s.kind,
                 s.status,
                 s.duration.as_ref(),
-                s.deadline.as_ref()?,
-                s.definition.escalation.as_ref(),
-            )
+                d,
+                s.definition.escalation.clone(),
+            ))
         })
         .collect()
 }
@@ -87,18 +90,19 @@ pub fn subjects_for_case(case: &CaseView) -> Vec<ReminderSubject> {
 pub fn subjects_for_vault(vault: &Vault) -> Result<Vec<ReminderSubject>, VaultError> {
     Ok(vault
         .running_clocks()?
-        .iter()
-        .filter_map(|c| {
+        .into_iter()
+        .filter(|c| reminded(c.status, &c.deadline))
+        .map(|c| {
             subject(
-                &c.case_id,
-                &c.case_title,
-                &c.step_id,
-                &c.step_title,
+                c.case_id,
+                c.case_title,
+                c.step_id,
+                c.step_title,
                 c.kind,
                 c.status,
                 Some(&c.duration),
                 &c.deadline,
-                c.escalation.as_ref(),
+                c.escalation,
             )
         })
         .collect())

@@ -10,7 +10,7 @@ use super::{
     DurationUnit, MissedReminder, Reminder, ReminderKind, ReminderSettings, ReminderState,
     ReminderSubject, SnoozeChoice, StepKind, WorkingDays, BEIJING,
 };
-use crate::text::Text;
+use crate::text::{minute_text, Text};
 
 /// Working days between the first follow-up and the escalation follow-up.
 pub const FOLLOW_UP_ESCALATE_AFTER_WORKING_DAYS: u32 = 3;
@@ -195,16 +195,14 @@ pub(crate) fn place(
 }
 
 fn fmt_local(t: DateTime<Utc>, settings: &ReminderSettings) -> String {
-    t.with_timezone(&settings.tz)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    minute_text(&t.with_timezone(&settings.tz))
 }
 
 /// The deadline in the user's local time and, when the wall clocks differ, Beijing time.
 pub(crate) fn deadline_text(s: &ReminderSubject, settings: &ReminderSettings) -> Text {
     let local = s.deadline.with_timezone(&settings.tz);
     let bj = s.deadline.with_timezone(&BEIJING);
-    let bj_s = bj.format("%Y-%m-%d %H:%M").to_string();
+    let bj_s = minute_text(&bj);
     // A wait ends; a deadline or a window closes.
     let (zh, en) = match s.step_kind {
         StepKind::Wait => ("期满时间", "Period ends"),
@@ -216,7 +214,7 @@ pub(crate) fn deadline_text(s: &ReminderSubject, settings: &ReminderSettings) ->
             format!("{en}: {bj_s} Beijing time"),
         )
     } else {
-        let local_s = local.format("%Y-%m-%d %H:%M").to_string();
+        let local_s = minute_text(&local);
         let zone = settings.tz.id();
         Text::new(
             format!("{zh}：当地时间 {local_s}（{zone}），即北京时间 {bj_s}"),

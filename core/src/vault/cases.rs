@@ -225,8 +225,8 @@ impl Vault {
                     scenario: r.get(1)?,
                     pack_version: r.get(2)?,
                     title: crate::text::Text::new(r.get::<_, String>(3)?, r.get::<_, String>(4)?),
-                    created_at: parse_ts(&r.get::<_, String>(5)?)?,
-                    updated_at: parse_ts(&r.get::<_, String>(6)?)?,
+                    created_at: parse_ts(text_col(r, 5)?)?,
+                    updated_at: parse_ts(text_col(r, 6)?)?,
                     archived: r.get::<_, i64>(7)? != 0,
                     next_deadline,
                     overdue_steps,
@@ -748,4 +748,9 @@ fn replan(
             .collect(),
         seq: Some(seq),
     })
+}
+
+/// A text column borrowed from its row (a timestamp to parse needs no String of its own).
+fn text_col<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)
 }
