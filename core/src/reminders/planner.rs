@@ -448,6 +448,8 @@ fn placements(
 /// words, which are written only for the occurrences the plan keeps.
 struct Occurrence<'a> {
     subject: &'a ReminderSubject,
+    /// The index of its step among the steps planned (for `latest`).
+    step: usize,
     kind: ReminderKind,
     /// As planned, before a snooze.
     planned: DateTime<Utc>,
@@ -532,7 +534,13 @@ pub fn plan_reminders(
     // Every occurrence with its planned time, as it fires now (snoozed or not), and
     // whether it is done.
     let mut occurrences: Vec<Occurrence<'_>> = Vec::new();
+    // Per step, the latest occurrence planned at or before `now`: it supersedes the earlier
+    // ones, also while it is snoozed to later. A step's occurrences are made together, so
+    // this is known once its own are (no map over every step).
+    let mut latest: Vec<Option<(DateTime<Utc>, ReminderKind)>> = Vec::new();
     for s in subjects.iter().filter(|s| super::gets_reminders(s.status)) {
+        let step = latest.len();
+        let mut step_latest: Option<(DateTime<Utc>, ReminderKind)> = None;
         let step_revision: std::rc::Rc<str> = revision(s).into();
         for (planned, kind) in placements(s, settings, cal) {
             let id = reminder_id(&s.case_id, &s.step_id, kind);
@@ -552,8 +560,12 @@ pub fn plan_reminders(
                     e.delivered_at.is_some_and(|d| d >= fire_at)
                         || e.acknowledged_at.is_some_and(|a| a >= fire_at)
                 });
+            if planned <= now && step_latest.is_none_or(|l| (planned, kind) > l) {
+                step_latest = Some((planned, kind));
+            }
             occurrences.push(Occurrence {
                 subject: s,
+                step,
                 kind,
                 planned,
                 fire_at,
@@ -563,18 +575,7 @@ pub fn plan_reminders(
                 done,
             });
         }
-    }
-    // Per step, the latest occurrence planned at or before `now`: it supersedes the earlier
-    // ones, also while it is snoozed to later.
-    fn step_key<'a>(o: &Occurrence<'a>) -> (&'a str, &'a str) {
-        (o.subject.case_id.as_str(), o.subject.step_id.as_str())
-    }
-    let mut latest: BTreeMap<(&str, &str), (DateTime<Utc>, ReminderKind)> = BTreeMap::new();
-    for o in occurrences.iter().filter(|o| o.planned <= now) {
-        let e = latest.entry(step_key(o)).or_insert((o.planned, o.kind));
-        if (o.planned, o.kind) > *e {
-            *e = (o.planned, o.kind);
-        }
+        latest.push(step_latest);
     }
     let mut upcoming = Vec::new();
     let mut missed = Vec::new();
@@ -586,7 +587,7 @@ pub fn plan_reminders(
             if !o.done {
                 upcoming.push(o);
             }
-        } else if !o.done && latest.get(&step_key(o)) == Some(&(o.planned, o.kind)) {
+        } else if !o.done && latest[o.step] == Some((o.planned, o.kind)) {
             // Missed unless delivered, acknowledged or dismissed; an earlier due
             // occurrence of the step is superseded by it.
             missed.push(o);
