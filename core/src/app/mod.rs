@@ -15,6 +15,7 @@ pub mod cli_backup;
 pub mod cli_evidence;
 pub mod cli_letters;
 pub mod cli_reminders;
+pub mod cli_rule_updates;
 pub mod cli_screens;
 pub mod cli_support;
 pub mod cli_workdays;
