@@ -356,7 +356,7 @@ pub fn update(
     let view = app.cli_update_rules(&views::context(g), source.as_ref(), &trusted)?;
     if g.json {
         print_json(&view)?;
-    } else if view.outcome == "installed" || view.outcome == "up_to_date" {
+    } else if view.succeeded() {
         println!("{}", view.message);
         for c in &view.changes {
             println!("  {c}");
@@ -364,13 +364,11 @@ pub fn update(
     } else {
         eprintln!("{}", view.message);
     }
-    Ok(
-        if view.outcome == "installed" || view.outcome == "up_to_date" {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        },
-    )
+    Ok(if view.succeeded() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// `tuilu rules status`: the settings' rule-update section.

@@ -248,6 +248,14 @@ pub fn status_lines(view: &RuleUpdatesView, lang: Lang) -> Vec<String> {
     lines
 }
 
+impl RuleUpdateResultView {
+    /// Installed, or nothing to install: the command succeeded (it exits 1 otherwise,
+    /// saying why on stderr).
+    pub fn succeeded(&self) -> bool {
+        self.outcome == "installed" || self.outcome == "up_to_date"
+    }
+}
+
 impl App {
     /// `tuilu rules update`: reads the signed index from `source`, then only the packs
     /// newer than installed (none when the index is refused: the install says why), and
