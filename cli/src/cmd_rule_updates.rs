@@ -10,17 +10,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
-use serde::Deserialize;
 use serde_json::json;
 use tuilu_core::app::cli_rule_updates::{
-    self as updates, default_release_note, FetchError, ReleaseDir, ReleaseSource,
+    self as updates, FetchError, PackNotes, ReleaseDir, ReleaseSource,
 };
-use tuilu_core::rules::compile_pack_file;
-use tuilu_core::rules::release::{
-    is_acceptable_url, sha256_hex, IndexEntry, ReleaseIndex, TrustedKeys, INDEX_FILE, INDEX_FORMAT,
-    SIGNATURE_SUFFIX,
-};
-use tuilu_core::Text;
+use tuilu_core::rules::release::{is_acceptable_url, TrustedKeys, INDEX_FILE, SIGNATURE_SUFFIX};
 
 use crate::output::{print_json, print_out, Globals};
 use crate::views;
@@ -125,17 +119,6 @@ fn sign(sk: &minisign::SecretKey, file: &str, bytes: &[u8]) -> anyhow::Result<St
     )
 }
 
-/// The change note and minimum app version of one pack in `release-notes.toml`.
-#[derive(Debug, Default, Deserialize)]
-struct PackNotes {
-    #[serde(default)]
-    zh: String,
-    #[serde(default)]
-    en: String,
-    #[serde(default)]
-    min_app_version: Option<String>,
-}
-
 /// `tuilu rules release <packs-dir> -o <release-dir> --key <secret-key-file>`.
 pub fn release(
     g: &Globals,
@@ -170,47 +153,9 @@ pub fn release(
         );
     }
     // Everything is validated and compiled before anything is written.
-    let mut packs: Vec<(IndexEntry, String)> = Vec::new();
-    for path in &sources {
-        let json = compile_pack_file(path).map_err(|e| {
-            anyhow!(
-                "规则包无效，未生成发布 / invalid pack, no release written: {}: {e}",
-                path.display()
-            )
-        })?;
-        let scenario = tuilu_core::Scenario::from_json_str("pack.json", &json)
-            .map_err(|e| anyhow!("{}: {e}", path.display()))?;
-        let id = scenario.id().to_string();
-        if packs.iter().any(|(e, _)| e.scenario == id) {
-            bail!("同一场景出现两次 / the same scenario twice: {id}");
-        }
-        let n = notes.get(&id);
-        let note = match n {
-            Some(n) if !n.zh.is_empty() && !n.en.is_empty() => Text::new(&n.zh, &n.en),
-            _ => default_release_note(&scenario.pack.version),
-        };
-        packs.push((
-            IndexEntry {
-                scenario: id.clone(),
-                version: scenario.pack.version.clone(),
-                sha256: sha256_hex(json.as_bytes()),
-                file: format!("{id}.json"),
-                min_app_version: n
-                    .and_then(|n| n.min_app_version.clone())
-                    .unwrap_or_else(|| min_app_version.to_string()),
-                released: released.clone(),
-                notes: note,
-            },
-            json,
-        ));
-    }
-    let index = ReleaseIndex {
-        format: INDEX_FORMAT,
-        released,
-        packs: packs.iter().map(|(e, _)| e.clone()).collect(),
-    };
-    tuilu_core::rules::release::check_index_shape(&index)
-        .map_err(|e| anyhow!("{}", e.message(g.lang)))?;
+    let (index, packs) =
+        updates::release_index(&sources, &notes, &released, min_app_version, g.lang)
+            .map_err(anyhow::Error::msg)?;
     let index_json = serde_json::to_string_pretty(&index)? + "\n";
     let sk = read_secret_key(key)?;
     std::fs::create_dir_all(out).with_context(|| format!("{}", out.display()))?;

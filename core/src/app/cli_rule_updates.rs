@@ -9,15 +9,18 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
 use serde_json::json;
 
 use super::cli_support::Printout;
 use super::{App, AppError, ReleaseBytes, RuleUpdateResultView, RuleUpdatesView, ViewContext};
 use crate::limits::{MAX_INDEX_BYTES, MAX_KEY_LIST_BYTES, MAX_PACK_BYTES, MAX_SIGNATURE_BYTES};
 use crate::rules::release::{
-    release_keys, verify_index, verify_packs, wanted_files, IndexEntry, Installed, ReleaseIndex,
-    SignedIndex, TrustedKeys, INDEX_FILE, KEYS_FILE, SIGNATURE_SUFFIX,
+    check_index_shape, release_keys, sha256_hex, verify_index, verify_packs, wanted_files,
+    IndexEntry, Installed, ReleaseIndex, SignedIndex, TrustedKeys, INDEX_FILE, INDEX_FORMAT,
+    KEYS_FILE, SIGNATURE_SUFFIX,
 };
+use crate::rules::{compile_pack_file, Scenario};
 use crate::text::{count_en, Lang, Text};
 
 /// Why a file of a release could not be read, worded in one language.
@@ -128,12 +131,75 @@ impl ReleaseSource for ReleaseDir {
     }
 }
 
+/// The change note and minimum app version of one pack in `release-notes.toml`.
+#[derive(Debug, Default, Deserialize)]
+pub struct PackNotes {
+    #[serde(default)]
+    pub zh: String,
+    #[serde(default)]
+    pub en: String,
+    #[serde(default)]
+    pub min_app_version: Option<String>,
+}
+
 /// The change note of a pack whose release names none.
 pub fn default_release_note(version: &str) -> Text {
     Text::new(
         format!("规则复核，版本 {version}"),
         format!("Rules reviewed, version {version}"),
     )
+}
+
+/// The index of a release of the pack files `sources` (TOML or JSON), released on
+/// `released`, and each pack's compiled JSON: every pack validated and compiled, none
+/// twice, with its note from `notes` (or [`default_release_note`]). `Err` says, for the
+/// maintainer, which pack stops the release; nothing is written here.
+pub fn release_index(
+    sources: &[PathBuf],
+    notes: &BTreeMap<String, PackNotes>,
+    released: &str,
+    min_app_version: &str,
+    lang: Lang,
+) -> Result<(ReleaseIndex, Vec<(IndexEntry, String)>), String> {
+    let mut packs: Vec<(IndexEntry, String)> = Vec::new();
+    for path in sources {
+        let json = compile_pack_file(path).map_err(|e| {
+            format!(
+                "规则包无效，未生成发布 / invalid pack, no release written: {}: {e}",
+                path.display()
+            )
+        })?;
+        let scenario = Scenario::from_json_str("pack.json", &json)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let id = scenario.id().to_string();
+        if packs.iter().any(|(e, _)| e.scenario == id) {
+            return Err(format!("同一场景出现两次 / the same scenario twice: {id}"));
+        }
+        let n = notes.get(&id);
+        let note = match n {
+            Some(n) if !n.zh.is_empty() && !n.en.is_empty() => Text::new(&n.zh, &n.en),
+            _ => default_release_note(&scenario.pack.version),
+        };
+        let entry = IndexEntry {
+            scenario: id.clone(),
+            version: scenario.pack.version.clone(),
+            sha256: sha256_hex(json.as_bytes()),
+            file: format!("{id}.json"),
+            min_app_version: n
+                .and_then(|n| n.min_app_version.clone())
+                .unwrap_or_else(|| min_app_version.to_string()),
+            released: released.to_string(),
+            notes: note,
+        };
+        packs.push((entry, json));
+    }
+    let index = ReleaseIndex {
+        format: INDEX_FORMAT,
+        released: released.to_string(),
+        packs: packs.iter().map(|(e, _)| e.clone()).collect(),
+    };
+    check_index_shape(&index).map_err(|e| e.message(lang))?;
+    Ok((index, packs))
 }
 
 /// What `tuilu rules keygen` says once the two key files are written.
