@@ -99,58 +99,54 @@ fn render_step(out: &mut String, lang: Lang, s: &StepRow) {
     }
 }
 
+/// A heading and its lines, after a blank line; nothing at all when there are no lines.
+fn section(out: &mut String, heading: &str, lines: impl IntoIterator<Item = String>) {
+    let mut lines = lines.into_iter().peekable();
+    if lines.peek().is_some() {
+        let _ = writeln!(out, "\n{heading}");
+        for line in lines {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+}
+
 /// The checklist as text.
 pub fn case_text(c: &CaseScreen, lang: Lang) -> String {
     let mut out = String::new();
+    let archived = match c.archived {
+        true => lang.pick("  〔已归档〕", "  [archived]"),
+        false => "",
+    };
+    let rules = lang.pick("规则", "rules");
     let _ = writeln!(
         out,
-        "{}  [{}]  {} v{}{}",
-        c.title,
-        c.id,
-        lang.pick("规则", "rules"),
-        c.pack_version,
-        if c.archived {
-            lang.pick("  〔已归档〕", "  [archived]")
-        } else {
-            ""
-        }
+        "{}  [{}]  {rules} v{}{archived}",
+        c.title, c.id, c.pack_version
     );
-    let _ = writeln!(out, "{}", c.progress_text);
-    let _ = writeln!(out, "→ {}", c.next_text);
+    let _ = writeln!(out, "{}\n→ {}", c.progress_text, c.next_text);
     if let Some(n) = &c.newer_pack {
         let _ = writeln!(out, "ⓘ {n}");
     }
-    if !c.facts.is_empty() {
-        let facts: Vec<String> = c
-            .facts
+    let colon = lang.pick("：", ": ");
+    let facts = c.facts.iter().map(|f| {
+        let mark = if f.assumed {
+            lang.pick("（默认）", " (assumed)")
+        } else {
+            ""
+        };
+        format!("  · {}{colon}{}{mark}", f.label, f.value)
+    });
+    section(&mut out, lang.pick("【你的情况】", "YOUR SITUATION"), facts);
+    section(
+        &mut out,
+        lang.pick(
+            "【阻碍】以下问题会挡住退出：",
+            "BLOCKERS — these hold the exit back:",
+        ),
+        c.blockers
             .iter()
-            .map(|f| {
-                let mark = if f.assumed {
-                    lang.pick("（默认）", " (assumed)")
-                } else {
-                    ""
-                };
-                format!("{}{}{}{mark}", f.label, lang.pick("：", ": "), f.value)
-            })
-            .collect();
-        let _ = writeln!(out, "\n{}", lang.pick("【你的情况】", "YOUR SITUATION"));
-        for f in facts {
-            let _ = writeln!(out, "  · {f}");
-        }
-    }
-    if !c.blockers.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            lang.pick(
-                "【阻碍】以下问题会挡住退出：",
-                "BLOCKERS — these hold the exit back:"
-            )
-        );
-        for b in &c.blockers {
-            let _ = writeln!(out, "  ✗ {} — {}", b.title, b.remedy);
-        }
-    }
+            .map(|b| format!("  ✗ {} — {}", b.title, b.remedy)),
+    );
     let _ = writeln!(out, "\n{}", lang.pick("【步骤】", "STEPS"));
     for s in &c.steps {
         render_step(&mut out, lang, s);
@@ -168,39 +164,29 @@ pub fn case_text(c: &CaseScreen, lang: Lang) -> String {
             render_step(&mut out, lang, s);
         }
     }
-    if !c.amounts.is_empty() {
-        let _ = writeln!(out, "\n{}", lang.pick("【金额】", "AMOUNTS"));
-        for a in &c.amounts {
-            let value = a
-                .value_text
-                .clone()
-                .or_else(|| a.pending_text.clone())
-                .unwrap_or_default();
-            let _ = writeln!(out, "  {}{}{value}", a.label, lang.pick("：", ": "));
-        }
-    }
-    if !c.warnings.is_empty() || !c.consequences.is_empty() {
-        let _ = writeln!(out, "\n{}", lang.pick("【注意】", "NOTE"));
-        for w in c.warnings.iter().chain(&c.consequences) {
-            let _ = writeln!(out, "  ⚠ {w}");
-        }
-    }
-    if !c.open_questions.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            lang.pick(
-                "【待回答】（用 tuilu case facts 补充）",
-                "OPEN QUESTIONS (answer with tuilu case facts)"
-            )
-        );
-        for q in &c.open_questions {
-            let _ = writeln!(out, "  ? {q}");
-            if let Some(card) = c.question_cards.iter().find(|k| &k.question.text == q) {
-                let _ = writeln!(out, "    {}", card.reason);
-            }
-        }
-    }
+    let amounts = c.amounts.iter().map(|a| {
+        let value = a.value_text.as_ref().or(a.pending_text.as_ref());
+        format!("  {}{colon}{}", a.label, value.map_or("", |v| v.as_str()))
+    });
+    section(&mut out, lang.pick("【金额】", "AMOUNTS"), amounts);
+    let notes = c.warnings.iter().chain(&c.consequences);
+    section(
+        &mut out,
+        lang.pick("【注意】", "NOTE"),
+        notes.map(|w| format!("  ⚠ {w}")),
+    );
+    let questions = c.open_questions.iter().flat_map(|q| {
+        let card = c.question_cards.iter().find(|k| &k.question.text == q);
+        std::iter::once(format!("  ? {q}")).chain(card.map(|k| format!("    {}", k.reason)))
+    });
+    section(
+        &mut out,
+        lang.pick(
+            "【待回答】（用 tuilu case facts 补充）",
+            "OPEN QUESTIONS (answer with tuilu case facts)",
+        ),
+        questions,
+    );
     if let Some(u) = &c.undo {
         let _ = writeln!(out, "\n↶ {}", u.label);
     }
