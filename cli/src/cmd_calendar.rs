@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 
-use crate::output::{t, Globals};
-use tuilu_core::calendar::{calendar_dir, CalendarStatus, ChinaCalendar};
+use crate::output::Globals;
+use tuilu_core::app::cli_workdays;
+use tuilu_core::calendar::{calendar_dir, ChinaCalendar};
 
 use crate::vault_path::resolve_vault;
 
@@ -41,17 +42,8 @@ pub(crate) fn load_calendar(g: &Globals) -> anyhow::Result<Arc<ChinaCalendar>> {
         Ok(vault) => Arc::new(ChinaCalendar::with_overrides(&calendar_dir(&vault))?),
         Err(_) => Arc::new(ChinaCalendar::bundled()),
     };
-    for p in cal.status().problems {
-        eprintln!(
-            "{}{}: {}",
-            t(
-                g.lang,
-                "警告：已忽略无效的数据文件 ",
-                "warning: ignored an invalid data file "
-            ),
-            p.path,
-            p.message
-        );
+    for warning in cli_workdays::problem_warnings(&cal.status(), g.lang) {
+        eprintln!("{warning}");
     }
     Ok(cal)
 }
@@ -67,46 +59,15 @@ pub fn run(g: &Globals, args: CalendarArgs) -> anyhow::Result<ExitCode> {
             crate::output::print_out(g, &out)
         }
         CalendarCommand::Status => {
-            let cal = load_calendar(g)?;
-            let status = cal.status();
+            let status = load_calendar(g)?.status();
             if g.json {
-                println!("{}", serde_json::to_string_pretty(&status)?);
+                crate::output::print_json(&status)?;
             } else {
-                print_status(&status);
+                cli_workdays::status_lines(&status)
+                    .iter()
+                    .for_each(|l| println!("{l}"));
             }
             Ok(ExitCode::SUCCESS)
         }
-    }
-}
-
-fn print_status(status: &CalendarStatus) {
-    println!("年份 year  来源 source       列出天数 days  状态 status");
-    for y in &status.years {
-        let source = y.source.label();
-        let state = if y.estimated {
-            "估算：未列出任何日期 / estimate: no days listed"
-        } else {
-            "已收录 / published"
-        };
-        let replaced = if y.replaces_bundled {
-            "（替换内置 / replaces bundled）"
-        } else {
-            ""
-        };
-        println!(
-            "{:<10} {:<16} {:<14} {state}{replaced}",
-            y.year,
-            format!("{} {}", source.zh, source.en),
-            y.days_listed
-        );
-    }
-    println!(
-        "未列出的年份没有数据：按周一至周五上班、周末休息估算，结果标为估算 / years not listed have no data: computed with Monday–Friday working days and marked as estimates"
-    );
-    if let Some(dir) = &status.overrides_dir {
-        println!("导入目录 / import directory: {dir}");
-    }
-    for p in &status.problems {
-        println!("问题 / problem: {}: {}", p.path, p.message);
     }
 }

@@ -84,7 +84,7 @@ pub fn case(g: &Globals, cmd: CaseCommand) -> anyhow::Result<ExitCode> {
             if g.json {
                 print_json(&home)?;
             } else {
-                print!("{}", crate::views::render_home(&home, lang));
+                print!("{}", tuilu_core::app::cli_screens::home_text(&home, lang));
             }
         }
         CaseCommand::Show { case } => {
@@ -92,7 +92,7 @@ pub fn case(g: &Globals, cmd: CaseCommand) -> anyhow::Result<ExitCode> {
             if g.json {
                 print_json(&screen)?;
             } else {
-                print!("{}", crate::views::render_case(&screen, lang));
+                print!("{}", tuilu_core::app::cli_screens::case_text(&screen, lang));
             }
         }
         CaseCommand::Log { case } => print_outcome(g, &app.journal_lines(&ctx, &case)?, false)?,
@@ -152,7 +152,10 @@ pub fn print_outcome(g: &Globals, out: &CommandOutcome, checklist: bool) -> anyh
     if checklist {
         println!();
         let screen = open_app(g)?.case_screen(&context(g), &out.case_id)?;
-        print!("{}", crate::views::render_case(&screen, g.lang));
+        print!(
+            "{}",
+            tuilu_core::app::cli_screens::case_text(&screen, g.lang)
+        );
     }
     Ok(())
 }

@@ -89,7 +89,7 @@ fn main() -> ExitCode {
         Command::Scenarios(args) => cmd_rules::scenarios(g, args),
         Command::Plan(args) => cmd_rules::plan(g, args),
         Command::Rules { command } => cmd_rules::rules(g, command),
-        Command::Workdays(args) => cmd_workdays::run(g, args).map(|()| ExitCode::SUCCESS),
+        Command::Workdays(args) => cmd_workdays::run(g, args),
         Command::Calendar(args) => cmd_calendar::run(g, args),
         Command::Case { command } => cmd_case::case(g, command),
         Command::Step(args) => cmd_step::step(g, args),

@@ -25,6 +25,14 @@ impl Lang {
             None
         }
     }
+
+    /// The Chinese or the English of a short piece of text, per this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
 }
 
 /// A piece of user-facing text in both languages.
