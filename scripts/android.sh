@@ -145,25 +145,46 @@ compile() {
     echo "$digest" >"$jar.sha256"
 }
 
-# aapt2: res/ and the manifest into resources.ap_ and R.java (Robolectric reads the former).
+# aapt2: the app's and every library's res/ and manifests into resources.ap_ and the R
+# classes, as AGP does for non-namespaced libraries (Robolectric reads resources.ap_ and the
+# merged manifest; launching an Activity needs the libraries' themes, strings and
+# components, e.g. ui-test-manifest's ComponentActivity and androidx.startup's provider).
 resources() {
     local out="$BUILD/res" digest
-    digest=$(find android/app/src/main/res android/app/src/main/AndroidManifest.xml android/app/build.gradle.kts \
-        scripts/android/merge_manifest.py -type f | sort | xargs cat | sha256sum | cut -c1-64)
+    digest=$({ find android/app/src/main/res android/app/src/main/AndroidManifest.xml android/app/build.gradle.kts \
+        scripts/android/merge_manifest.py -type f | sort | xargs cat; cat "$LIB/.pom.sha256"; } | sha256sum | cut -c1-64)
     if [ -f "$out/r.jar" ] && [ "$(cat "$out/sha256" 2>/dev/null)" = "$digest" ]; then
         return 0
     fi
     rm -rf "$out"
-    mkdir -p "$out/gen" "$out/r" "$out/config/com/android/tools"
+    mkdir -p "$out/gen" "$out/r" "$out/config/com/android/tools" "$out/aars"
+    # Each AAR's manifest, res/ and R.txt; its res/ compiled on its own (aapt2 compile --dir).
+    local aar name manifests=() overlays=() packages=()
+    for aar in "$LIB"/*.aar; do
+        name=$(basename "$aar" .aar)
+        unzip -q -o -d "$out/aars/$name" "$aar" AndroidManifest.xml 'res/*' R.txt 2>/dev/null || true
+        manifests+=("$out/aars/$name/AndroidManifest.xml")
+        if [ -n "$(find "$out/aars/$name/res" -type f 2>/dev/null | head -1)" ]; then
+            "$TOOLS/aapt2" compile --dir "$out/aars/$name/res" -o "$out/aars/$name.zip"
+            overlays+=(-R "$out/aars/$name.zip")
+        fi
+        # A library with resources gets its own R class (its code reads androidx.core.R...).
+        if [ -s "$out/aars/$name/R.txt" ]; then
+            packages+=("$(sed -n 's/.*package="\([^"]*\)".*/\1/p' "$out/aars/$name/AndroidManifest.xml" | head -1)")
+        fi
+    done
     # The merged manifest as Gradle writes it: the application id as package, class names
-    # resolved against the namespace, minSdk and targetSdk from android/app/build.gradle.kts.
+    # resolved against the namespace, minSdk and targetSdk from android/app/build.gradle.kts,
+    # then the libraries' permissions and components.
     python3 scripts/android/merge_manifest.py android/app/build.gradle.kts \
-        android/app/src/main/AndroidManifest.xml >"$out/AndroidManifest.xml"
+        android/app/src/main/AndroidManifest.xml "${manifests[@]}" >"$out/AndroidManifest.xml"
     "$TOOLS/aapt2" compile --dir android/app/src/main/res -o "$out/res.zip"
+    # Libraries first, the app's res/ last: the app's values win, as in AGP's resource merge.
     "$TOOLS/aapt2" link -I "$SDK/android-all-15-robolectric-13954326.jar" \
         --manifest "$out/AndroidManifest.xml" --custom-package app.tuilu.android \
-        -o "$out/resources.ap_" --java "$out/gen" "$out/res.zip"
-    javac -nowarn -d "$out/r" $(find "$out/gen" -name '*.java')
+        --extra-packages "$(IFS=:; echo "${packages[*]}")" --auto-add-overlay \
+        -o "$out/resources.ap_" --java "$out/gen" "${overlays[@]}" -R "$out/res.zip"
+    javac -nowarn -J-XX:TieredStopAtLevel=1 -d "$out/r" $(find "$out/gen" -name '*.java')
     (cd "$out/r" && jar cf ../r.jar .)
     cat >"$out/config/com/android/tools/test_config.properties" <<EOF
 android_resource_apk=$out/resources.ap_

@@ -94,7 +94,7 @@ class Incoming(private val context: Context, private val io: CoroutineDispatcher
                     ?.use(::nameAndSize) ?: (null to -1L)
                 val shown = (name ?: uri.lastPathSegment ?: "shared").replace('/', '_')
                 val dir = File(context.cacheDir, folder).apply { mkdirs() }
-                val out = File(dir, "${System.nanoTime()}-$shown")
+                val out = File(File(dir, "${System.nanoTime()}").apply { mkdirs() }, shown) // the name the vault keeps
                 var done = 0L
                 resolver.openInputStream(uri)!!.use { input ->
                     out.outputStream().use { output ->
