@@ -148,3 +148,32 @@ fn a_release_that_cannot_be_fetched_changes_nothing_and_is_recorded() {
     let status = app.rule_updates_view(&ctx).unwrap();
     assert!(!status.last_check_ok, "{status:?}");
 }
+
+/// The case printout answers a question after its own question mark, and a statement after
+/// a colon, in each language: never "……吗？：不确定".
+#[test]
+fn the_case_printout_puts_no_colon_after_a_question_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path()).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 12, 7, 2, 0, 0).unwrap();
+    for lang in [Lang::Zh, Lang::En] {
+        let ctx = tuilu_core::app::ViewContext::new(
+            lang,
+            tuilu_core::reminders::UserZone::beijing(),
+            now,
+        );
+        let case = app.create_case(&ctx, "douyin.guild-exit", &[]).unwrap().id;
+        let text =
+            tuilu_core::app::cli_screens::case_text(&app.case_screen(&ctx, &case).unwrap(), lang);
+        let facts: Vec<&str> = text.lines().filter(|l| l.starts_with("  · ")).collect();
+        assert!(facts.len() >= 4, "{text}");
+        for line in facts {
+            assert!(!line.contains("？：") && !line.contains("?:"), "{line}");
+        }
+        let question = match lang {
+            Lang::Zh => "  · 合同里有违约金条款吗？ 不确定（默认）",
+            Lang::En => "  · Does the contract contain a liquidated-damages (违约金) clause? not sure (assumed)",
+        };
+        assert!(text.lines().any(|l| l == question), "{text}");
+    }
+}

@@ -134,7 +134,13 @@ pub fn case_text(c: &CaseScreen, lang: Lang) -> String {
         } else {
             ""
         };
-        format!("  · {}{colon}{}{mark}", f.label, f.value)
+        // A question already ends in its mark: "……吗？ 不确定", never "……吗？：不确定".
+        let sep = if f.label.ends_with(['？', '?']) {
+            " "
+        } else {
+            colon
+        };
+        format!("  · {}{sep}{}{mark}", f.label, f.value)
     });
     section(&mut out, lang.pick("【你的情况】", "YOUR SITUATION"), facts);
     section(
