@@ -142,7 +142,7 @@ impl App {
                 (text, due)
             }
         };
-        let size = super::dir_size(&self.dir);
+        let size = super::settings::dir_size(&self.dir);
         let contents_text = match lang {
             Lang::Zh => format!(
                 "{cases} 个案件、{evidence} 份证据，约 {}",
