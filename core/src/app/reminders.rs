@@ -1,9 +1,14 @@
 //! Reminders: what the phone schedules, and the events from a notification.
 
 use super::error::vault_error;
-use super::{effects, present, App, AppError, ChangeKind, Missing, ReminderSyncView, ViewContext};
-use crate::reminders::{self as rm, store as rstore, ReminderSettings};
-use crate::vault::StepAction;
+use super::present::{local_text, tr};
+use super::views::*;
+use super::{
+    effects, App, AppError, ChangeKind, Missing, ReminderSyncView, ViewContext, REMINDER_BUDGET,
+};
+use crate::reminders::{self as rm, store as rstore, Reminder, ReminderKind, ReminderSettings};
+use crate::text::Lang;
+use crate::vault::{StepAction, StepStatus};
 
 impl App {
     /// What the phone must schedule and cancel now, given the tokens it has scheduled.
@@ -33,7 +38,7 @@ impl App {
                 .find(|s| s.case_id == case && s.step_id == step)
                 .map(|s| s.status)
         };
-        Ok(present::reminder_sync(ctx, &plan, scheduled, &status_of))
+        Ok(build_reminder_sync(ctx, &plan, scheduled, &status_of))
     }
 
     /// Carries out a notification's action (its `NotificationAction::id`) from the
@@ -51,11 +56,11 @@ impl App {
             .split_once('#')
             .map_or(reminder_id, |(id, _)| id);
         let step_action = match action_id {
-            present::NOTIFY_SNOOZE => {
+            NOTIFY_SNOOZE => {
                 return self.snooze_reminder(ctx, reminder_id, rm::SnoozeChoice::OneHour, scheduled)
             }
-            present::NOTIFY_SUBMITTED => StepAction::Submit,
-            present::NOTIFY_DONE => StepAction::Done,
+            NOTIFY_SUBMITTED => StepAction::Submit,
+            NOTIFY_DONE => StepAction::Done,
             other => {
                 return Err(AppError::NotFound {
                     what: Missing::Reminder,
@@ -193,5 +198,92 @@ impl App {
         })?;
         self.notify(ChangeKind::RemindersChanged, case.as_deref());
         Ok(())
+    }
+}
+
+fn category(kind: ReminderKind) -> &'static str {
+    match kind {
+        ReminderKind::BeforeDeadline | ReminderKind::AtDeadline => "deadline",
+        ReminderKind::WindowClosing3h | ReminderKind::WindowClosing1h => "short_window",
+        ReminderKind::WaitingPeriodEnd => "waiting_over",
+        ReminderKind::FollowUp
+        | ReminderKind::FollowUpEscalate
+        | ReminderKind::CatchUp
+        | ReminderKind::RefillWindow => "follow_up",
+    }
+}
+
+/// The action a notification offers on its step, by the step's status: a step in progress
+/// can be marked handed in; a step handed in (waiting for an answer) or a window can be
+/// marked done. A waiting period that ends needs no answer.
+fn step_action_of(
+    lang: Lang,
+    kind: ReminderKind,
+    status: Option<StepStatus>,
+) -> Option<NotificationAction> {
+    let window = matches!(
+        kind,
+        ReminderKind::WindowClosing3h | ReminderKind::WindowClosing1h
+    );
+    match (kind, status?) {
+        (ReminderKind::WaitingPeriodEnd, _) => None,
+        (_, StepStatus::InProgress) if !window => Some(NotificationAction {
+            id: NOTIFY_SUBMITTED.into(),
+            label: tr(lang, "已提交", "Submitted"),
+        }),
+        _ => Some(NotificationAction {
+            id: NOTIFY_DONE.into(),
+            label: tr(lang, "已有结果", "Answered"),
+        }),
+    }
+}
+
+/// Notification action ids ([`NotificationAction::id`]), carried out by
+/// `App::notification_action`.
+const NOTIFY_SUBMITTED: &str = "submitted";
+const NOTIFY_DONE: &str = "done";
+const NOTIFY_SNOOZE: &str = "snooze";
+
+fn build_reminder_sync(
+    ctx: &ViewContext,
+    plan: &[Reminder],
+    scheduled: &[String],
+    status_of: &dyn Fn(&str, &str) -> Option<StepStatus>,
+) -> ReminderSyncView {
+    let lang = ctx.lang;
+    let d = crate::reminders::diff(plan, scheduled);
+    let schedule = d
+        .add
+        .iter()
+        .map(|r| {
+            let status = match (&r.case_id, &r.step_id) {
+                (Some(c), Some(s)) => status_of(c, s),
+                _ => None,
+            };
+            let mut actions: Vec<NotificationAction> =
+                step_action_of(lang, r.kind, status).into_iter().collect();
+            actions.push(NotificationAction {
+                id: NOTIFY_SNOOZE.into(),
+                label: tr(lang, "稍后提醒", "Remind me later"),
+            });
+            NotificationView {
+                id: r.id.clone(),
+                token: r.schedule_token(),
+                fire_at: r.fire_at,
+                fire_local: local_text(ctx, r.fire_at),
+                title: r.title.get(lang).to_string(),
+                body: r.body.get(lang).to_string(),
+                category: category(r.kind).to_string(),
+                actions,
+                case_id: r.case_id.clone(),
+                step_id: r.step_id.clone(),
+            }
+        })
+        .collect();
+    ReminderSyncView {
+        schedule,
+        cancel: d.cancel,
+        keep: d.keep,
+        budget: REMINDER_BUDGET as i64,
     }
 }

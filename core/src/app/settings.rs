@@ -8,11 +8,12 @@ use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
 
 use super::error::{evidence_error, io_error, vault_error};
+use super::present::{calendar_warnings, size_text_in, tr};
+use super::views::*;
 use super::{
-    poisoned, present, App, AppError, ChangeKind, SettingsView, ViewContext, PACKS_DIR,
-    REMINDER_BUDGET,
+    poisoned, App, AppError, ChangeKind, SettingsView, ViewContext, PACKS_DIR, REMINDER_BUDGET,
 };
-use crate::calendar::{self as cal, ChinaCalendar};
+use crate::calendar::{self as cal, ChinaCalendar, DataSource};
 use crate::evidence::EvidenceStore;
 use crate::reminders::{QuietHours, ReminderSettings, UserZone};
 use crate::rules::{RuleBook, Scenario};
@@ -153,7 +154,7 @@ impl App {
     pub fn settings_view(&self, ctx: &ViewContext) -> Result<SettingsView, AppError> {
         let (cases, evidence) = self.vault_counts(ctx)?;
         let problems = self.pack_problems.lock().map_err(|_| poisoned())?.clone();
-        Ok(present::settings(
+        Ok(build_settings(
             ctx,
             &self.settings(),
             &*self.calendar()?,
@@ -182,4 +183,65 @@ pub(super) fn dir_size(dir: &Path) -> u64 {
         }
     }
     total
+}
+
+fn build_settings(
+    ctx: &ViewContext,
+    s: &AppSettings,
+    calendar: &ChinaCalendar,
+    vault_size: u64,
+    evidence_count: usize,
+    case_count: usize,
+    pack_problems: Vec<String>,
+) -> SettingsView {
+    let lang = ctx.lang;
+    let status = calendar.status();
+    let calendar_years = status
+        .years
+        .iter()
+        .map(|y| {
+            let source = match y.source {
+                DataSource::Bundled => tr(lang, "内置", "bundled"),
+                DataSource::Imported => tr(lang, "已导入", "imported"),
+            };
+            CalendarYearLine {
+                year: y.year,
+                estimated: y.estimated,
+                text: match (lang, y.estimated) {
+                    (Lang::Zh, true) => format!("{}：尚未公布，按周末估算（{source}）", y.year),
+                    (Lang::Zh, false) => format!("{}：已含法定节假日和调休（{source}）", y.year),
+                    (Lang::En, true) => format!(
+                        "{}: not published, estimated from weekends ({source})",
+                        y.year
+                    ),
+                    (Lang::En, false) => {
+                        format!("{}: public holidays and make-up days ({source})", y.year)
+                    }
+                },
+            }
+        })
+        .collect();
+    SettingsView {
+        language: lang,
+        language_label: tr(lang, "简体中文", "English"),
+        time_zone: ctx.zone.id(),
+        quiet_hours_enabled: s.quiet_hours_enabled,
+        quiet_hours_text: if s.quiet_hours_enabled {
+            format!(
+                "{}–{}",
+                s.quiet_start.format("%H:%M"),
+                s.quiet_end.format("%H:%M")
+            )
+        } else {
+            tr(lang, "关闭", "off")
+        },
+        preferred_time: s.preferred_time.format("%H:%M").to_string(),
+        calendar_years,
+        calendar_warnings: calendar_warnings(lang, calendar, ctx.now),
+        vault_size: vault_size as i64,
+        vault_size_text: size_text_in(lang, vault_size),
+        evidence_count: evidence_count as i64,
+        case_count: case_count as i64,
+        pack_problems,
+    }
 }
