@@ -146,11 +146,7 @@ fn build_home(
     }
 }
 
-fn build_picker(
-    ctx: &ViewContext,
-    book: &RuleBook,
-    flags: &[RuleFlag],
-) -> ScenarioPickerView {
+fn build_picker(ctx: &ViewContext, book: &RuleBook, flags: &[RuleFlag]) -> ScenarioPickerView {
     let lang = ctx.lang;
     let mut groups: Vec<PlatformGroup> = Vec::new();
     for sc in book.scenarios() {

@@ -8,8 +8,7 @@
 //!
 //! Every method that depends on the time takes `now`.
 
-mod backup_ops;
-mod backup_view;
+mod backup;
 mod case;
 pub mod case_admin;
 pub mod cli_backup;
@@ -40,9 +39,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-pub use backup_ops::BackupView;
-pub use backup_view::{
-    BackupSectionView, PassphraseHintView, RecoveryCodeView, BACKUP_DUE_AFTER_DAYS,
+pub use backup::{
+    BackupSectionView, BackupView, PassphraseHintView, RecoveryCodeView, BACKUP_DUE_AFTER_DAYS,
 };
 pub use case_admin::{
     CaseMenuAction, CaseMenuItem, ConfirmView, HistoryEntry, HistoryView, UpgradeView,
