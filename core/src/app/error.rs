@@ -348,6 +348,39 @@ impl AppError {
 
     /// The message for people, in `lang` only.
     pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AppError::NotFound { .. } | AppError::AmbiguousCase { .. } => self.lookup_words(lang),
+            AppError::DependencyNotDone { .. }
+            | AppError::BlockedBy { .. }
+            | AppError::InvalidTransition { .. }
+            | AppError::NothingToUndo { .. }
+            | AppError::DependentStarted { .. }
+            | AppError::StepDropped { .. } => self.step_words(lang),
+            AppError::TimeInFuture
+            | AppError::TimeBeforePrevious { .. }
+            | AppError::TimeTooEarly { .. }
+            | AppError::NoteTooLong { .. }
+            | AppError::TagTooLong { .. }
+            | AppError::TooManyTags { .. }
+            | AppError::InvalidFact { .. }
+            | AppError::UnknownFact { .. } => self.input_words(lang),
+            AppError::Archived
+            | AppError::PackOutdated { .. }
+            | AppError::InvalidPack { .. }
+            | AppError::VaultFromNewerVersion { .. }
+            | AppError::LetterNotReady { .. } => self.case_words(lang),
+            AppError::Busy
+            | AppError::Storage { .. }
+            | AppError::Cancelled
+            | AppError::FileProblem { .. }
+            | AppError::Backup { .. }
+            | AppError::Internal { .. } => self.system_words(lang),
+        }
+    }
+
+    /// What the user asked for that is not there (or not one thing).
+    /// `message` sends only these kinds here (others get no words).
+    fn lookup_words(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
             // A reminder's id is internal (a notification carries it; nobody types it).
@@ -376,6 +409,15 @@ impl AppError {
                     format!("More than one case starts with “{prefix}”; type more of its id")
                 }
             }
+            _ => String::new(),
+        }
+    }
+
+    /// Why a step cannot move, naming steps by their titles.
+    /// `message` sends only these kinds here (others get no words).
+    fn step_words(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
             AppError::DependencyNotDone {
                 step_title,
                 dependency_title,
@@ -442,6 +484,15 @@ impl AppError {
                     )
                 }
             }
+            _ => String::new(),
+        }
+    }
+
+    /// What is wrong with what the user typed or picked: a time, a note, tags, an answer.
+    /// `message` sends only these kinds here (others get no words).
+    fn input_words(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
             AppError::TimeInFuture => {
                 if zh {
                     "时间不能晚于现在".to_string()
@@ -491,13 +542,6 @@ impl AppError {
                     format!("Too many tags ({count}; at most {max})")
                 }
             }
-            AppError::Archived => {
-                if zh {
-                    "案件已归档，请先取消归档".to_string()
-                } else {
-                    "The case is archived; restore it first".to_string()
-                }
-            }
             AppError::InvalidFact {
                 fact_title, reason, ..
             } => {
@@ -512,6 +556,22 @@ impl AppError {
                     format!("这个场景没有问题「{fact}」")
                 } else {
                     format!("This scenario has no question “{fact}”")
+                }
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// What the state of the case, its rules or the vault does not allow yet.
+    /// `message` sends only these kinds here (others get no words).
+    fn case_words(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            AppError::Archived => {
+                if zh {
+                    "案件已归档，请先取消归档".to_string()
+                } else {
+                    "The case is archived; restore it first".to_string()
                 }
             }
             AppError::PackOutdated {
@@ -553,6 +613,15 @@ impl AppError {
                     format!("“{letter_title}” cannot be written yet: {reason}")
                 }
             }
+            _ => String::new(),
+        }
+    }
+
+    /// What went wrong under the user: storage, files, backups, cancellation.
+    /// `message` sends only these kinds here (others get no words).
+    fn system_words(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
             AppError::Busy => {
                 if zh {
                     "数据正被占用，请稍后重试".to_string()
@@ -587,6 +656,7 @@ impl AppError {
                     format!("Internal error: {detail}")
                 }
             }
+            _ => String::new(),
         }
     }
 }
