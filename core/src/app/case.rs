@@ -16,7 +16,7 @@ use super::{questionnaire, Answer, App, AppError, CaseScreen, ChangeKind, ViewCo
 use crate::calendar::ChinaCalendar;
 use crate::evidence::{EvidenceItem, EvidenceStore};
 use crate::rules::pack::StepKind;
-use crate::rules::plan::{Applicability, Plan};
+use crate::rules::plan::{Applicability, Plan, PlanStep};
 use crate::rules::{evaluate_plan, FactValue, Facts, RuleBook, Scenario};
 use crate::text::{Lang, Text};
 use crate::vault::{
@@ -265,111 +265,21 @@ fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
     let kind = s.kind;
     let sense = sense_of(kind, s.duration.as_ref());
     let title = s.title.get(lang).to_string();
-    // The step to finish first, by number and title.
+    // The steps to finish first.
     let waiting: Vec<&StepView> = s
         .waiting_on
         .iter()
         .filter_map(|d| sx.case.step(d))
         .collect();
-    let dependents_started = sx
-        .case
-        .steps
-        .iter()
-        .any(|o| o.definition.depends_on.contains(&s.id) && o.status != StepStatus::Todo);
-    let mut actions = Vec::new();
-    let mut locked_reason = None;
-    if s.in_plan && !sx.case.archived {
-        for a in [
-            StepAction::Start,
-            StepAction::Submit,
-            StepAction::Done,
-            StepAction::Skip,
-            StepAction::Block,
-        ] {
-            if !allowed(s.status, a) {
-                continue;
-            }
-            // A wait or window has nothing to "start" apart from its clock.
-            if a == StepAction::Start && kind != StepKind::Action && s.status == StepStatus::Todo {
-                continue;
-            }
-            if a == StepAction::Submit && s.duration.is_none() && kind == StepKind::Action {
-                // Nothing answers a step without a clock: done is what the user means.
-                continue;
-            }
-            let needs_deps = matches!(a, StepAction::Start | StepAction::Submit | StepAction::Done);
-            if needs_deps && !waiting.is_empty() {
-                continue;
-            }
-            // While a blocker applies nothing can be handed in, nor marked done in its
-            // place.
-            if s.duration.is_some()
-                && matches!(a, StepAction::Submit | StepAction::Done)
-                && holding_blocker(sx.case, &s.id).is_some()
-            {
-                continue;
-            }
-            if s.status.is_settled()
-                && a.target().is_some_and(|t| !t.is_settled())
-                && dependents_started
-            {
-                continue;
-            }
-            let question = time_question(lang, kind, a);
-            actions.push(ActionView {
-                action: a,
-                label: action_label_from(lang, kind, Some(s.status), a),
-                asks_time: question.is_some(),
-                when: question
-                    .as_ref()
-                    .map(|_| super::when::when_view(sx.ctx, sx.case, s)),
-                time_question: question,
-                choose_route: s.definition.alternatives.len() > 1
-                    && s.route.is_none()
-                    && matches!(a, StepAction::Start | StepAction::Submit | StepAction::Done),
-            });
-        }
-        if !waiting.is_empty() && !s.status.is_settled() {
-            let names: Vec<String> = waiting
-                .iter()
-                .map(|w| match lang {
-                    Lang::Zh => format!("第 {} 步「{}」", w.number, w.title.get(lang)),
-                    Lang::En => format!("step {} “{}”", w.number, w.title.get(lang)),
-                })
-                .collect();
-            locked_reason = Some(match lang {
-                Lang::Zh => format!("需先完成{}", names.join("、")),
-                Lang::En => format!("Finish {} first", names.join(", ")),
-            });
-        } else if allowed(s.status, StepAction::Submit) && s.duration.is_some() {
-            let b = holding_blocker(sx.case, &s.id);
-            locked_reason = b.map(|b| match lang {
-                Lang::Zh => format!("「{}」解决前不能提交", b.title.get(lang)),
-                Lang::En => format!(
-                    "Cannot be submitted until “{}” is resolved",
-                    b.title.get(lang)
-                ),
-            });
-        }
-    }
-    let routes = s
-        .definition
-        .alternatives
-        .iter()
-        .map(|r| {
-            let pr = plan_step.and_then(|p| p.alternatives.iter().find(|a| a.id == r.id));
-            RouteView {
-                id: r.id.clone(),
-                title: r.title.get(lang).to_string(),
-                channel: r.channel.label().get(lang).to_string(),
-                instructions: pr
-                    .map(|p| p.instructions.get(lang).to_string())
-                    .unwrap_or_default(),
-                selected: s.route.as_deref() == Some(r.id.as_str()),
-                timing: r.duration.as_ref().map(|d| timing_text(lang, kind, d)),
-            }
-        })
-        .collect();
+    let (actions, locked_reason) = if s.in_plan && !sx.case.archived {
+        (
+            step_actions(sx, s, &waiting),
+            locked_reason(sx, s, &waiting),
+        )
+    } else {
+        (Vec::new(), None)
+    };
+    let routes = route_views(lang, s, plan_step);
     let deadline = s
         .deadline
         .as_ref()
@@ -441,6 +351,128 @@ fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
         pending,
         note: s.note.clone(),
     }
+}
+
+/// The actions a step's row offers now, each with its label and whether it asks when it
+/// happened.
+fn step_actions(sx: &StepContext<'_>, s: &StepView, waiting: &[&StepView]) -> Vec<ActionView> {
+    let lang = sx.ctx.lang;
+    let dependents_started = sx
+        .case
+        .steps
+        .iter()
+        .any(|o| o.definition.depends_on.contains(&s.id) && o.status != StepStatus::Todo);
+    [
+        StepAction::Start,
+        StepAction::Submit,
+        StepAction::Done,
+        StepAction::Skip,
+        StepAction::Block,
+    ]
+    .into_iter()
+    .filter(|&a| offers(sx.case, s, a, waiting, dependents_started))
+    .map(|a| {
+        let question = time_question(lang, s.kind, a);
+        ActionView {
+            action: a,
+            label: action_label_from(lang, s.kind, Some(s.status), a),
+            asks_time: question.is_some(),
+            when: question
+                .as_ref()
+                .map(|_| super::when::when_view(sx.ctx, sx.case, s)),
+            time_question: question,
+            choose_route: s.definition.alternatives.len() > 1
+                && s.route.is_none()
+                && matches!(a, StepAction::Start | StepAction::Submit | StepAction::Done),
+        }
+    })
+    .collect()
+}
+
+/// Whether the row offers `a` on a step of the plan: the status allows it, the steps
+/// before are settled, no blocker holds it back, and undoing it would not strand a step
+/// already started after it.
+fn offers(
+    case: &CaseView,
+    s: &StepView,
+    a: StepAction,
+    waiting: &[&StepView],
+    dependents_started: bool,
+) -> bool {
+    let kind = s.kind;
+    if !allowed(s.status, a) {
+        return false;
+    }
+    // A wait or window has nothing to "start" apart from its clock.
+    if a == StepAction::Start && kind != StepKind::Action && s.status == StepStatus::Todo {
+        return false;
+    }
+    if a == StepAction::Submit && s.duration.is_none() && kind == StepKind::Action {
+        // Nothing answers a step without a clock: done is what the user means.
+        return false;
+    }
+    let needs_deps = matches!(a, StepAction::Start | StepAction::Submit | StepAction::Done);
+    if needs_deps && !waiting.is_empty() {
+        return false;
+    }
+    // While a blocker applies nothing can be handed in, nor marked done in its place.
+    if s.duration.is_some()
+        && matches!(a, StepAction::Submit | StepAction::Done)
+        && holding_blocker(case, &s.id).is_some()
+    {
+        return false;
+    }
+    !(s.status.is_settled() && a.target().is_some_and(|t| !t.is_settled()) && dependents_started)
+}
+
+/// Why a step of the plan cannot move now: the steps to finish first, by number and
+/// title, or the blocker that keeps it from being handed in.
+fn locked_reason(sx: &StepContext<'_>, s: &StepView, waiting: &[&StepView]) -> Option<String> {
+    let lang = sx.ctx.lang;
+    if !waiting.is_empty() && !s.status.is_settled() {
+        let names: Vec<String> = waiting
+            .iter()
+            .map(|w| match lang {
+                Lang::Zh => format!("第 {} 步「{}」", w.number, w.title.get(lang)),
+                Lang::En => format!("step {} “{}”", w.number, w.title.get(lang)),
+            })
+            .collect();
+        Some(match lang {
+            Lang::Zh => format!("需先完成{}", names.join("、")),
+            Lang::En => format!("Finish {} first", names.join(", ")),
+        })
+    } else if allowed(s.status, StepAction::Submit) && s.duration.is_some() {
+        holding_blocker(sx.case, &s.id).map(|b| match lang {
+            Lang::Zh => format!("「{}」解决前不能提交", b.title.get(lang)),
+            Lang::En => format!(
+                "Cannot be submitted until “{}” is resolved",
+                b.title.get(lang)
+            ),
+        })
+    } else {
+        None
+    }
+}
+
+/// The alternative ways to do a step, the chosen one marked.
+fn route_views(lang: Lang, s: &StepView, plan_step: Option<&PlanStep>) -> Vec<RouteView> {
+    s.definition
+        .alternatives
+        .iter()
+        .map(|r| {
+            let pr = plan_step.and_then(|p| p.alternatives.iter().find(|a| a.id == r.id));
+            RouteView {
+                id: r.id.clone(),
+                title: r.title.get(lang).to_string(),
+                channel: r.channel.label().get(lang).to_string(),
+                instructions: pr
+                    .map(|p| p.instructions.get(lang).to_string())
+                    .unwrap_or_default(),
+                selected: s.route.as_deref() == Some(r.id.as_str()),
+                timing: r.duration.as_ref().map(|d| timing_text(lang, s.kind, d)),
+            }
+        })
+        .collect()
 }
 
 /// A day for people, in the device's zone: "10月9日" / "Oct 9", with the year when it is
@@ -663,24 +695,9 @@ fn build_case_screen(
     let plan = sc
         .zip(facts.as_ref())
         .and_then(|(sc, f)| evaluate_plan(sc, f).ok());
-    let mut evidence: BTreeMap<String, i64> = BTreeMap::new();
-    for i in items.iter().filter(|i| i.deleted_at.is_none()) {
-        for link in i.steps() {
-            *evidence.entry(link.step_id).or_default() += 1;
-        }
-    }
+    let evidence = evidence_counts(items);
     let undo_map = undoable(case, journal);
-    let status = |id: &str| case.step(id).filter(|s| s.in_plan).map(|s| s.status);
-    let blockers: Vec<BlockerView> = case
-        .blockers
-        .iter()
-        .filter(|b| !b.undetermined && !b.resolved(&status))
-        .map(|b| BlockerView {
-            id: b.id.clone(),
-            title: b.title.get(lang).to_string(),
-            remedy: blocker_remedy(lang, case, b),
-        })
-        .collect();
+    let blockers = open_blockers(lang, case);
     let sx = StepContext {
         ctx,
         case,
@@ -696,85 +713,18 @@ fn build_case_screen(
         .iter()
         .map(|s| step_row(&sx, s))
         .collect();
-    let undo = sx
-        .undo
-        .iter()
-        .max_by_key(|(_, (seq, _))| *seq)
-        .and_then(|(step, (_, action))| {
-            let s = case.step(step)?;
-            let what = action_label(lang, s.kind, *action);
-            Some(UndoView {
-                step: step.clone(),
-                label: match lang {
-                    Lang::Zh => format!("撤销「{what}：{}」", s.title.get(lang)),
-                    Lang::En => format!("Undo “{what}: {}”", s.title.get(lang)),
-                },
-            })
-        });
+    let undo = undo_view(lang, case, sx.undo);
     let fact_lines = sc
-        .map(|sc| {
-            sc.pack
-                .facts
-                .iter()
-                .filter_map(|def| {
-                    let given = facts.as_ref().and_then(|f| f.get(&def.id));
-                    let v = given.or_else(|| sc.defaults.get(&def.id))?;
-                    Some(FactLine {
-                        id: def.id.clone(),
-                        label: def.prompt.get(lang).to_string(),
-                        value: fact_value_text(lang, def, v),
-                        assumed: given.is_none(),
-                    })
-                })
-                .collect()
-        })
+        .map(|sc| fact_lines(lang, sc, facts.as_ref()))
         .unwrap_or_default();
-    let newer_pack = sc
-        .filter(|sc| sc.pack.version != case.pack_version)
-        .map(|sc| match lang {
-            Lang::Zh => format!(
-                "规则已更新到 v{}（此案件按 v{} 规划）。更新后按新规则重新规划，进度保留。",
-                sc.pack.version, case.pack_version
-            ),
-            Lang::En => format!(
-                "The rules were updated to v{} (this case was planned with v{}). Updating re-plans the case and keeps your progress.",
-                sc.pack.version, case.pack_version
-            ),
-        });
+    let newer_pack = sc.and_then(|sc| newer_pack_text(lang, sc, case));
     let newer_pack_present = newer_pack.is_some();
-    let applies = |a: Applicability| a == Applicability::Applies;
     let (warnings, consequences, amounts, open_questions) = match &plan {
-        Some(p) => (
-            p.warnings
-                .iter()
-                .filter(|w| applies(w.applicability))
-                .map(|w| w.text.get(lang).to_string())
-                .collect(),
-            p.consequences
-                .iter()
-                .filter(|w| applies(w.applicability))
-                .map(|w| w.text.get(lang).to_string())
-                .collect(),
-            p.amounts.iter().map(|a| amount_view(lang, a, p)).collect(),
-            p.questions
-                .iter()
-                .map(|q| q.prompt.get(lang).to_string())
-                .collect(),
-        ),
+        Some(p) => plan_lists(lang, p),
         None => (vec![], vec![], vec![], vec![]),
     };
     let question_cards = match (sc, &plan) {
-        (Some(sc), Some(p)) if !case.archived => p
-            .questions
-            .iter()
-            .filter_map(|q| {
-                let def = sc.fact(&q.id)?;
-                Some(OpenQuestionCard {
-                    question: super::questionnaire::question_view(lang, sc, def, None),
-                    reason: question_reason(lang, case, p, q),
-                })
-            })
-            .collect(),
+        (Some(sc), Some(p)) if !case.archived => question_cards(lang, sc, case, p),
         _ => Vec::new(),
     };
     let focus = focus_step(case);
@@ -809,6 +759,123 @@ fn build_case_screen(
         created_at: case.created_at,
         updated_at: case.updated_at,
     }
+}
+
+/// How many live evidence items each step has.
+fn evidence_counts(items: &[EvidenceItem]) -> BTreeMap<String, i64> {
+    let mut evidence: BTreeMap<String, i64> = BTreeMap::new();
+    for i in items.iter().filter(|i| i.deleted_at.is_none()) {
+        for link in i.steps() {
+            *evidence.entry(link.step_id).or_default() += 1;
+        }
+    }
+    evidence
+}
+
+/// The blockers that certainly apply and are not resolved by the steps done, with what
+/// to do about each.
+fn open_blockers(lang: Lang, case: &CaseView) -> Vec<BlockerView> {
+    let status = |id: &str| case.step(id).filter(|s| s.in_plan).map(|s| s.status);
+    case.blockers
+        .iter()
+        .filter(|b| !b.undetermined && !b.resolved(&status))
+        .map(|b| BlockerView {
+            id: b.id.clone(),
+            title: b.title.get(lang).to_string(),
+            remedy: blocker_remedy(lang, case, b),
+        })
+        .collect()
+}
+
+/// The undo snackbar: the latest action that undo would revert, named.
+fn undo_view(
+    lang: Lang,
+    case: &CaseView,
+    undo: &BTreeMap<String, (i64, StepAction)>,
+) -> Option<UndoView> {
+    undo.iter()
+        .max_by_key(|(_, (seq, _))| *seq)
+        .and_then(|(step, (_, action))| {
+            let s = case.step(step)?;
+            let what = action_label(lang, s.kind, *action);
+            Some(UndoView {
+                step: step.clone(),
+                label: match lang {
+                    Lang::Zh => format!("撤销「{what}：{}」", s.title.get(lang)),
+                    Lang::En => format!("Undo “{what}: {}”", s.title.get(lang)),
+                },
+            })
+        })
+}
+
+/// The case's answers, and the pack's defaults for questions not answered (marked
+/// assumed).
+fn fact_lines(lang: Lang, sc: &Scenario, facts: Option<&Facts>) -> Vec<FactLine> {
+    sc.pack
+        .facts
+        .iter()
+        .filter_map(|def| {
+            let given = facts.and_then(|f| f.get(&def.id));
+            let v = given.or_else(|| sc.defaults.get(&def.id))?;
+            Some(FactLine {
+                id: def.id.clone(),
+                label: def.prompt.get(lang).to_string(),
+                value: fact_value_text(lang, def, v),
+                assumed: given.is_none(),
+            })
+        })
+        .collect()
+}
+
+/// The offer to re-plan when the pack was updated since the case was planned.
+fn newer_pack_text(lang: Lang, sc: &Scenario, case: &CaseView) -> Option<String> {
+    (sc.pack.version != case.pack_version).then(|| match lang {
+        Lang::Zh => format!(
+            "规则已更新到 v{}（此案件按 v{} 规划）。更新后按新规则重新规划，进度保留。",
+            sc.pack.version, case.pack_version
+        ),
+        Lang::En => format!(
+            "The rules were updated to v{} (this case was planned with v{}). Updating re-plans the case and keeps your progress.",
+            sc.pack.version, case.pack_version
+        ),
+    })
+}
+
+/// The plan's warnings and consequences that certainly apply, its amounts, and its open
+/// questions.
+fn plan_lists(lang: Lang, p: &Plan) -> (Vec<String>, Vec<String>, Vec<AmountView>, Vec<String>) {
+    let applies = |a: Applicability| a == Applicability::Applies;
+    (
+        p.warnings
+            .iter()
+            .filter(|w| applies(w.applicability))
+            .map(|w| w.text.get(lang).to_string())
+            .collect(),
+        p.consequences
+            .iter()
+            .filter(|w| applies(w.applicability))
+            .map(|w| w.text.get(lang).to_string())
+            .collect(),
+        p.amounts.iter().map(|a| amount_view(lang, a, p)).collect(),
+        p.questions
+            .iter()
+            .map(|q| q.prompt.get(lang).to_string())
+            .collect(),
+    )
+}
+
+/// A card per open question of a live case, with why its answer matters.
+fn question_cards(lang: Lang, sc: &Scenario, case: &CaseView, p: &Plan) -> Vec<OpenQuestionCard> {
+    p.questions
+        .iter()
+        .filter_map(|q| {
+            let def = sc.fact(&q.id)?;
+            Some(OpenQuestionCard {
+                question: super::questionnaire::question_view(lang, sc, def, None),
+                reason: question_reason(lang, case, p, q),
+            })
+        })
+        .collect()
 }
 
 /// The question over the time picker of an action that records when it happened, in the
