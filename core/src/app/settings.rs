@@ -133,7 +133,6 @@ impl App {
         Ok(year)
     }
 
-    /// Settings.
     /// How many cases (archived too) and live evidence items the vault holds.
     pub(super) fn vault_counts(&self, ctx: &ViewContext) -> Result<(usize, usize), AppError> {
         let vault = self.vault(ctx.now)?;
@@ -151,6 +150,7 @@ impl App {
         Ok((cases, evidence))
     }
 
+    /// The settings screen.
     pub fn settings_view(&self, ctx: &ViewContext) -> Result<SettingsView, AppError> {
         let (cases, evidence) = self.vault_counts(ctx)?;
         let problems = self.pack_problems.lock().map_err(|_| poisoned())?.clone();
