@@ -761,15 +761,7 @@ pub fn vault_error(e: VaultError, case: Option<&CaseView>, lang: Lang) -> AppErr
             step,
             dependency,
         },
-        VaultError::BlockersNotCleared { blockers, .. } => {
-            let first = blockers.split(", ").next().unwrap_or_default().to_string();
-            let b = case.and_then(|c| c.blockers.iter().find(|b| b.id == first));
-            AppError::BlockedBy {
-                blocker_title: b.map_or(first.clone(), |b| b.title.get(lang).to_string()),
-                remedy: b.map_or(String::new(), |b| b.remedy.get(lang).to_string()),
-                blocker: first,
-            }
-        }
+        VaultError::BlockersNotCleared { blockers, .. } => blocked_by(&blockers, case, lang),
         VaultError::InvalidTransition {
             step,
             from_zh,
@@ -852,22 +844,36 @@ pub fn vault_error(e: VaultError, case: Option<&CaseView>, lang: Lang) -> AppErr
         | VaultError::Sqlite(_)
         | VaultError::Corrupt { .. }
         | VaultError::Evidence(_)
-        | VaultError::ScenarioMismatch { .. }) => {
-            // One language, with the system's reason after it.
-            let mut detail = other.message(lang);
-            if let Some(reason) = std::error::Error::source(&other)
-                .map(|r| r.to_string())
-                .filter(|r| !detail.contains(r.as_str()))
-            {
-                detail.push_str(match lang {
-                    Lang::Zh => "：",
-                    Lang::En => ": ",
-                });
-                detail.push_str(&reason);
-            }
-            AppError::Storage { detail }
-        }
+        | VaultError::ScenarioMismatch { .. }) => storage_error(&other, lang),
     }
+}
+
+/// The first blocker that holds a step back, by its title, with its remedy.
+fn blocked_by(blockers: &str, case: Option<&CaseView>, lang: Lang) -> AppError {
+    let first = blockers.split(", ").next().unwrap_or_default().to_string();
+    let b = case.and_then(|c| c.blockers.iter().find(|b| b.id == first));
+    AppError::BlockedBy {
+        blocker_title: b.map_or(first.clone(), |b| b.title.get(lang).to_string()),
+        remedy: b.map_or(String::new(), |b| b.remedy.get(lang).to_string()),
+        blocker: first,
+    }
+}
+
+/// A vault that cannot be read or written: its message in one language, with the
+/// system's reason after it.
+fn storage_error(e: &VaultError, lang: Lang) -> AppError {
+    let mut detail = e.message(lang);
+    if let Some(reason) = std::error::Error::source(e)
+        .map(|r| r.to_string())
+        .filter(|r| !detail.contains(r.as_str()))
+    {
+        detail.push_str(match lang {
+            Lang::Zh => "：",
+            Lang::En => ": ",
+        });
+        detail.push_str(&reason);
+    }
+    AppError::Storage { detail }
 }
 
 /// A fact error in words for people.
