@@ -11,7 +11,8 @@ use crate::evidence::{EvidenceItem, EvidenceStore};
 use crate::text::Lang;
 use crate::vault::{CaseView, Event as JournalEvent, ReplanReport, StepRef, StepStatus, Vault};
 
-use super::present::{action_label_from, local_text, size_text_in, tr, undoable};
+use super::case::undoable;
+use super::present::{action_label_from, local_text, size_text_in, tr};
 use super::{evidence_error, vault_error, App, AppError, ChangeKind, Missing, ViewContext};
 
 /// One line of a case's history.

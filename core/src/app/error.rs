@@ -3,7 +3,11 @@
 
 use super::present::tr;
 use crate::backup::BackupErrorKind;
+use crate::evidence::EvidenceError;
+use crate::rules::{FactError, Scenario};
 use crate::text::Lang;
+use crate::vault::{CaseView, VaultError};
+use chrono::DateTime;
 use serde::Serialize;
 
 /// What was not found.
@@ -344,6 +348,39 @@ impl AppError {
 
     /// The message for people, in `lang` only.
     pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AppError::NotFound { .. } | AppError::AmbiguousCase { .. } => self.lookup_words(lang),
+            AppError::DependencyNotDone { .. }
+            | AppError::BlockedBy { .. }
+            | AppError::InvalidTransition { .. }
+            | AppError::NothingToUndo { .. }
+            | AppError::DependentStarted { .. }
+            | AppError::StepDropped { .. } => self.step_words(lang),
+            AppError::TimeInFuture
+            | AppError::TimeBeforePrevious { .. }
+            | AppError::TimeTooEarly { .. }
+            | AppError::NoteTooLong { .. }
+            | AppError::TagTooLong { .. }
+            | AppError::TooManyTags { .. }
+            | AppError::InvalidFact { .. }
+            | AppError::UnknownFact { .. } => self.input_words(lang),
+            AppError::Archived
+            | AppError::PackOutdated { .. }
+            | AppError::InvalidPack { .. }
+            | AppError::VaultFromNewerVersion { .. }
+            | AppError::LetterNotReady { .. } => self.case_words(lang),
+            AppError::Busy
+            | AppError::Storage { .. }
+            | AppError::Cancelled
+            | AppError::FileProblem { .. }
+            | AppError::Backup { .. }
+            | AppError::Internal { .. } => self.system_words(lang),
+        }
+    }
+
+    /// What the user asked for that is not there (or not one thing).
+    /// `message` sends only these kinds here (others get no words).
+    fn lookup_words(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
             // A reminder's id is internal (a notification carries it; nobody types it).
@@ -372,6 +409,15 @@ impl AppError {
                     format!("More than one case starts with “{prefix}”; type more of its id")
                 }
             }
+            _ => String::new(),
+        }
+    }
+
+    /// Why a step cannot move, naming steps by their titles.
+    /// `message` sends only these kinds here (others get no words).
+    fn step_words(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
             AppError::DependencyNotDone {
                 step_title,
                 dependency_title,
@@ -438,6 +484,15 @@ impl AppError {
                     )
                 }
             }
+            _ => String::new(),
+        }
+    }
+
+    /// What is wrong with what the user typed or picked: a time, a note, tags, an answer.
+    /// `message` sends only these kinds here (others get no words).
+    fn input_words(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
             AppError::TimeInFuture => {
                 if zh {
                     "时间不能晚于现在".to_string()
@@ -487,13 +542,6 @@ impl AppError {
                     format!("Too many tags ({count}; at most {max})")
                 }
             }
-            AppError::Archived => {
-                if zh {
-                    "案件已归档，请先取消归档".to_string()
-                } else {
-                    "The case is archived; restore it first".to_string()
-                }
-            }
             AppError::InvalidFact {
                 fact_title, reason, ..
             } => {
@@ -508,6 +556,22 @@ impl AppError {
                     format!("这个场景没有问题「{fact}」")
                 } else {
                     format!("This scenario has no question “{fact}”")
+                }
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// What the state of the case, its rules or the vault does not allow yet.
+    /// `message` sends only these kinds here (others get no words).
+    fn case_words(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            AppError::Archived => {
+                if zh {
+                    "案件已归档，请先取消归档".to_string()
+                } else {
+                    "The case is archived; restore it first".to_string()
                 }
             }
             AppError::PackOutdated {
@@ -549,6 +613,15 @@ impl AppError {
                     format!("“{letter_title}” cannot be written yet: {reason}")
                 }
             }
+            _ => String::new(),
+        }
+    }
+
+    /// What went wrong under the user: storage, files, backups, cancellation.
+    /// `message` sends only these kinds here (others get no words).
+    fn system_words(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
             AppError::Busy => {
                 if zh {
                     "数据正被占用，请稍后重试".to_string()
@@ -583,6 +656,7 @@ impl AppError {
                     format!("Internal error: {detail}")
                 }
             }
+            _ => String::new(),
         }
     }
 }
@@ -638,4 +712,201 @@ fn file_problem(lang: Lang, code: FileProblemKind, name: &str) -> String {
             Lang::En => format!("{text}: {name}"),
         }
     }
+}
+
+pub(super) fn io_error(e: std::io::Error) -> AppError {
+    AppError::Storage {
+        detail: e.to_string(),
+    }
+}
+
+pub(super) fn evidence_error(e: EvidenceError) -> AppError {
+    AppError::Storage {
+        detail: e.to_string(),
+    }
+}
+
+/// A vault error in words for people, naming steps by their titles (from `case`).
+pub fn vault_error(e: VaultError, case: Option<&CaseView>, lang: Lang) -> AppError {
+    let title = |id: &str| -> String {
+        case.and_then(|c| c.step(id))
+            .map(|s| s.title.get(lang).to_string())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let number = |id: &str| case.and_then(|c| c.step(id)).map_or(0, |s| s.number);
+    match e {
+        VaultError::UnknownCase { id } => AppError::NotFound {
+            what: Missing::Case,
+            id,
+        },
+        VaultError::AmbiguousCase { prefix, .. } => AppError::AmbiguousCase { prefix },
+        VaultError::UnknownStep { step, .. } => AppError::NotFound {
+            what: Missing::Step,
+            id: step,
+        },
+        VaultError::UnknownRoute { route, .. } => AppError::NotFound {
+            what: Missing::Route,
+            id: route,
+        },
+        VaultError::StepDropped { step } => AppError::StepDropped {
+            step_title: title(&step),
+            step,
+        },
+        VaultError::DependencyNotDone {
+            step, dependency, ..
+        } => AppError::DependencyNotDone {
+            step_title: title(&step),
+            dependency_title: title(&dependency),
+            dependency_number: number(&dependency),
+            step,
+            dependency,
+        },
+        VaultError::BlockersNotCleared { blockers, .. } => blocked_by(&blockers, case, lang),
+        VaultError::InvalidTransition {
+            step,
+            from_zh,
+            from_en,
+            action_zh,
+            action_en,
+        } => AppError::InvalidTransition {
+            step_title: title(&step),
+            step,
+            from: match lang {
+                Lang::Zh => from_zh,
+                Lang::En => from_en,
+            }
+            .to_string(),
+            action: match lang {
+                Lang::Zh => action_zh,
+                Lang::En => action_en,
+            }
+            .to_string(),
+        },
+        VaultError::NothingToUndo { step } => AppError::NothingToUndo {
+            step_title: title(&step),
+            step,
+        },
+        VaultError::DependentStarted {
+            step, dependent, ..
+        } => AppError::DependentStarted {
+            step_title: title(&step),
+            dependent_title: title(&dependent),
+            step,
+            dependent,
+        },
+        VaultError::TimeInFuture { .. } => AppError::TimeInFuture,
+        VaultError::TimeBeforePrevious { previous, .. } => AppError::TimeBeforePrevious {
+            previous_beijing: beijing_text(&previous),
+        },
+        VaultError::TimeTooEarly { limit, bound, .. } => match bound {
+            crate::vault::TimeBound::Earliest => AppError::TimeTooEarly {
+                limit_beijing: String::new(),
+                dependency_title: String::new(),
+                dependency_number: 0,
+            },
+            crate::vault::TimeBound::DependencySettled { step } => AppError::TimeTooEarly {
+                limit_beijing: beijing_text(&limit),
+                dependency_title: title(&step),
+                dependency_number: number(&step),
+            },
+        },
+        VaultError::NoteTooLong { chars, max } => AppError::NoteTooLong { chars, max },
+        VaultError::Archived { .. } => AppError::Archived,
+        VaultError::PackVersionMismatch {
+            case_version,
+            current,
+        }
+        | VaultError::PackDowngrade {
+            case_version,
+            current,
+        } => AppError::PackOutdated {
+            case_version,
+            current,
+        },
+        VaultError::Facts(f) => fact_error(f, None, lang),
+        VaultError::TooNew { found, supported } => {
+            AppError::VaultFromNewerVersion { found, supported }
+        }
+        VaultError::Busy | VaultError::Replaced => AppError::Busy,
+        VaultError::UnknownRule { rule, .. } => AppError::NotFound {
+            what: Missing::Step,
+            id: rule,
+        },
+        VaultError::NoSpace => AppError::FileProblem {
+            code: FileProblemKind::NoSpace,
+            name: String::new(),
+        },
+        other @ (VaultError::Io { .. }
+        | VaultError::NotADatabase { .. }
+        | VaultError::NotAFolder { .. }
+        | VaultError::NotAVault { .. }
+        | VaultError::Interrupted
+        | VaultError::Sqlite(_)
+        | VaultError::Corrupt { .. }
+        | VaultError::Evidence(_)
+        | VaultError::ScenarioMismatch { .. }) => storage_error(&other, lang),
+    }
+}
+
+/// The first blocker that holds a step back, by its title, with its remedy.
+fn blocked_by(blockers: &str, case: Option<&CaseView>, lang: Lang) -> AppError {
+    let first = blockers.split(", ").next().unwrap_or_default().to_string();
+    let b = case.and_then(|c| c.blockers.iter().find(|b| b.id == first));
+    AppError::BlockedBy {
+        blocker_title: b.map_or(first.clone(), |b| b.title.get(lang).to_string()),
+        remedy: b.map_or(String::new(), |b| b.remedy.get(lang).to_string()),
+        blocker: first,
+    }
+}
+
+/// A vault that cannot be read or written: its message in one language, with the
+/// system's reason after it.
+fn storage_error(e: &VaultError, lang: Lang) -> AppError {
+    let mut detail = e.message(lang);
+    if let Some(reason) = std::error::Error::source(e)
+        .map(|r| r.to_string())
+        .filter(|r| !detail.contains(r.as_str()))
+    {
+        detail.push_str(match lang {
+            Lang::Zh => "：",
+            Lang::En => ": ",
+        });
+        detail.push_str(&reason);
+    }
+    AppError::Storage { detail }
+}
+
+/// A fact error in words for people.
+pub fn fact_error(e: FactError, scenario: Option<&Scenario>, lang: Lang) -> AppError {
+    match e {
+        FactError::Unknown { fact, .. } => AppError::UnknownFact { fact },
+        FactError::WrongType { fact, .. } => {
+            let def = scenario.and_then(|s| s.fact(&fact));
+            AppError::InvalidFact {
+                fact_title: def.map_or(fact.clone(), |d| d.prompt.get(lang).to_string()),
+                reason: def
+                    .map(|d| crate::rules::facts::accepted_input(d).get(lang).to_string())
+                    .unwrap_or_default(),
+                fact,
+            }
+        }
+        FactError::PastLimit { fact, limit } => AppError::InvalidFact {
+            fact_title: scenario
+                .and_then(|s| s.fact(&fact))
+                .map_or(fact.clone(), |d| d.prompt.get(lang).to_string()),
+            reason: limit.get(lang).to_string(),
+            fact,
+        },
+    }
+}
+
+/// A stored RFC 3339 instant as Beijing time to the minute.
+fn beijing_text(stored: &str) -> String {
+    DateTime::parse_from_rfc3339(stored)
+        .map(|t| {
+            t.with_timezone(&crate::calendar::BEIJING)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| stored.to_string())
 }

@@ -6,8 +6,11 @@
 //! with the calendar, and the case's evidence as attachments. When a fact is missing the
 //! letter lists it as a question and shows no body: it never prints a blank.
 
+use super::error::{evidence_error, vault_error};
 use super::present::tr;
+use super::{App, AppError, ChangeKind, Missing};
 use crate::app::present::count_en;
+use crate::evidence::EvidenceStore;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::present::{action_label, local_text, money_text, source_view};
@@ -815,4 +818,150 @@ pub(crate) fn find<'a>(sc: &'a Scenario, letter_ref: &str) -> Option<(usize, &'a
     (1..=letters.len())
         .contains(&n)
         .then(|| (n, &letters[n - 1]))
+}
+
+impl App {
+    /// The letters of a case: every template of its scenario, numbered, available now or
+    /// with the reason it is not.
+    pub fn letters(&self, ctx: &ViewContext, case_ref: &str) -> Result<LettersView, AppError> {
+        self.with_letters(ctx, case_ref, |inputs| Ok(inputs.list()))
+    }
+
+    /// One letter of a case (`letter_ref`: its id or its number in the list), in `lang`
+    /// (a letter in English is a rendering for the user's understanding).
+    pub fn letter(
+        &self,
+        ctx: &ViewContext,
+        case_ref: &str,
+        letter_ref: &str,
+    ) -> Result<LetterView, AppError> {
+        self.with_letters(ctx, case_ref, |inputs| {
+            let (n, def) = find(inputs.sc, letter_ref).ok_or_else(|| AppError::NotFound {
+                what: Missing::Letter,
+                id: letter_ref.to_string(),
+            })?;
+            Ok(inputs.letter(ctx.lang, n, def))
+        })
+    }
+
+    /// Records that a letter was sent at `at` (default now): the Chinese letter, dated
+    /// that day, is kept as an evidence file of the letter's step (hashed, with `at` as its
+    /// time), so the dispute bundle carries it. Returns the letter, now listing the copy.
+    pub fn mark_letter_sent(
+        &self,
+        ctx: &ViewContext,
+        case_ref: &str,
+        letter_ref: &str,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<LetterView, AppError> {
+        let at = at.unwrap_or(ctx.now);
+        if at > ctx.now {
+            return Err(AppError::TimeInFuture);
+        }
+        // The letter as it was on the day it was sent, in Chinese (the text that was sent).
+        let sent_ctx = ViewContext::new(Lang::Zh, ctx.zone.clone(), at);
+        let (case_id, letter) = self.with_letters(&sent_ctx, case_ref, |inputs| {
+            let (n, def) = find(inputs.sc, letter_ref).ok_or_else(|| AppError::NotFound {
+                what: Missing::Letter,
+                id: letter_ref.to_string(),
+            })?;
+            // Readiness is judged in the caller's language, so the refusal reads right.
+            let judged = inputs.letter(ctx.lang, n, def);
+            if !judged.complete {
+                let mut reason = judged
+                    .reason
+                    .clone()
+                    .or(judged.missing_text.clone())
+                    .unwrap_or_default();
+                if judged.reason.is_none() {
+                    let qs: Vec<&str> = judged.missing.iter().map(|q| q.text.as_str()).collect();
+                    reason.push_str(match ctx.lang {
+                        Lang::Zh => "：",
+                        Lang::En => ": ",
+                    });
+                    reason.push_str(&qs.join(match ctx.lang {
+                        Lang::Zh => "；",
+                        Lang::En => "; ",
+                    }));
+                }
+                return Err(AppError::LetterNotReady {
+                    letter: def.id.clone(),
+                    letter_title: judged.title,
+                    reason,
+                });
+            }
+            let step_title = inputs
+                .case
+                .step(&def.step)
+                .map(|s| s.title.get(Lang::Zh).to_string());
+            Ok((
+                inputs.case.id.clone(),
+                (def.id.clone(), inputs.letter(Lang::Zh, n, def), step_title),
+            ))
+        })?;
+        let (letter_id, zh, step_title) = letter;
+        let name = format!(
+            "{}（{}发送）.txt",
+            zh.title,
+            date_text(
+                Lang::Zh,
+                at.with_timezone(&crate::calendar::BEIJING).date_naive()
+            )
+        );
+        let item = crate::evidence::NewItem {
+            case_id: case_id.clone(),
+            step_id: Some(zh.step_id.clone()),
+            step_title,
+            note: format!("文书已发送：{}", zh.title),
+            tags: vec![
+                LETTER_TAG.to_string(),
+                format!("{}:{letter_id}", LETTER_TAG),
+            ],
+            captured_at: Some(at),
+            source: crate::evidence::Source::Capture,
+        };
+        let vault = self.vault(ctx.now)?;
+        let root = vault.dir().to_path_buf();
+        vault
+            .with_connection_mut(|conn| {
+                EvidenceStore::new(conn, &root).add_bytes(
+                    &item,
+                    &name,
+                    zh.plain_text.as_bytes(),
+                    &crate::evidence::NoProgress,
+                    &crate::evidence::CancelFlag::default(),
+                    ctx.now,
+                )
+            })
+            .map_err(evidence_error)?;
+        self.notify(ChangeKind::EvidenceChanged, Some(&case_id));
+        self.notify(ChangeKind::CaseChanged, Some(&case_id));
+        self.letter(ctx, &case_id, &letter_id)
+    }
+
+    /// Runs `f` with what the case's letters are filled from.
+    fn with_letters<T>(
+        &self,
+        ctx: &ViewContext,
+        case_ref: &str,
+        f: impl FnOnce(&LetterInputs<'_>) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let vault = self.vault(ctx.now)?;
+        let view = vault
+            .case(case_ref, ctx.now)
+            .map_err(|e| vault_error(e, None, ctx.lang))?;
+        let (book, i) = self.scenario(&view.scenario)?;
+        let root = vault.dir().to_path_buf();
+        let items = vault
+            .with_connection_mut(|conn| EvidenceStore::new(conn, &root).list(&view.id))
+            .map_err(evidence_error)?;
+        let inputs = LetterInputs {
+            ctx,
+            sc: &book.scenarios()[i],
+            case: &view,
+            items: &items,
+            calc: vault.deadline_calc(),
+        };
+        f(&inputs)
+    }
 }

@@ -1,6 +1,7 @@
 //! The questionnaire: every question the plan depends on, answered or assumed, with a
 //! preview of what the answers change.
 
+use super::App;
 use crate::app::present::count_en;
 use serde::{Deserialize, Serialize};
 
@@ -328,5 +329,31 @@ fn preview(
             .map(|w| w.text.get(lang).to_string())
             .collect(),
         summary,
+    }
+}
+
+impl App {
+    /// The questionnaire of `scenario` with `answers` so far (typed text as a person
+    /// gives it: `是`, `60万`, a choice's label or value).
+    pub fn questionnaire(
+        &self,
+        ctx: &ViewContext,
+        scenario: &str,
+        answers: &[Answer],
+    ) -> Result<QuestionnaireView, AppError> {
+        self.questionnaire_going_on(ctx, scenario, answers, None)
+    }
+
+    /// The questionnaire after the user tapped 下一题 on `going_on_from`: a question that
+    /// still needs an answer says so on it.
+    pub fn questionnaire_going_on(
+        &self,
+        ctx: &ViewContext,
+        scenario: &str,
+        answers: &[Answer],
+        going_on_from: Option<&str>,
+    ) -> Result<QuestionnaireView, AppError> {
+        let (book, i) = self.scenario(scenario)?;
+        Ok(build(ctx, &book.scenarios()[i], answers, going_on_from))
     }
 }

@@ -308,6 +308,14 @@ impl Outcome {
         self
     }
 
+    /// Asks the user to confirm `view` before `event` is applied.
+    fn confirm(view: ConfirmView, event: Event) -> Outcome {
+        Outcome {
+            confirm: Some((view, event)),
+            ..Outcome::default()
+        }
+    }
+
     fn say(mut self, text: String) -> Outcome {
         self.message = Some(Message {
             text,
@@ -316,6 +324,21 @@ impl Outcome {
         });
         self
     }
+}
+
+/// A case changed: reminders follow it.
+fn case_changed(case_id: &str) -> Outcome {
+    Outcome::resync(Resync::TrustScheduled).changed(ChangeKind::CaseChanged, Some(case_id))
+}
+
+/// A reminder the platform refused (the alarm, or the permission is missing) is held back
+/// from the next plan.
+fn effect_failed(token: &str, failure: EffectFailure) -> Outcome {
+    let mut o = Outcome::resync(Resync::TrustScheduled);
+    if failure == EffectFailure::AlarmRefused || failure == EffectFailure::PermissionMissing {
+        o.refused.push(token.to_string());
+    }
+    o
 }
 
 fn change(kind: ChangeKind, case_id: &str) -> Change {
@@ -472,13 +495,8 @@ impl App {
         event: &Event,
     ) -> Result<Outcome, AppError> {
         let fg = platform.in_foreground;
-        let nav = |f: &dyn Fn(&mut Navigation)| {
-            if fg {
-                self.navigate(|n| f(n));
-            }
-        };
-        let lang = ctx.lang;
         Ok(match event {
+            // The platform: what the shell must redo with its scheduled reminders.
             Event::Launched => Outcome {
                 categories: true,
                 ..Outcome::resync(Resync::TrustScheduled)
@@ -495,6 +513,15 @@ impl App {
                 Outcome::resync(Resync::ReplaceAll)
             }
             Event::BackgroundRefresh => Outcome::resync(Resync::TrustScheduled),
+            Event::EffectFailed { token, failure } => effect_failed(token, *failure),
+            Event::VaultReplaced => {
+                self.navigate(|n| *n = Navigation::default());
+                Outcome::resync(Resync::ReplaceAll).changed(ChangeKind::RemindersChanged, None)
+            }
+            Event::SettingsChanged => {
+                Outcome::resync(Resync::ReplaceAll).changed(ChangeKind::SettingsChanged, None)
+            }
+            // Notifications and reminders.
             Event::NotificationsDelivered { tokens } => {
                 self.reminders_delivered(ctx, tokens)?;
                 Outcome::resync(Resync::TrustScheduled)
@@ -502,46 +529,21 @@ impl App {
             Event::NotificationAction { token, action } => {
                 self.notification_button(ctx, token, *action)?
             }
-            Event::NotificationOpened { token } => {
-                let id = reminder_id(token);
-                let case = self
-                    .with_reminder(ctx, id, |conn, r, _, _| {
-                        rstore::mark_acknowledged(conn, r, ctx.now)?;
-                        Ok(r.case_id.clone())
-                    })
-                    .ok()
-                    .flatten();
-                // The app opens on the case, or home for a catch-up or a reminder of a
-                // step no longer open; the navigation follows whatever the shell reports.
-                self.navigate(|n| match &case {
-                    Some(c) => {
-                        n.open(Route::home());
-                        n.open(Route::Case { case_id: c.clone() });
-                    }
-                    None => n.open(Route::home()),
-                });
+            Event::NotificationOpened { token } => self.notification_opened(ctx, token),
+            Event::SnoozeReminder { token, choice } => {
+                let until = self.snooze(ctx, reminder_id(token), *choice)?;
                 Outcome::resync(Resync::TrustScheduled)
+                    .changed(ChangeKind::RemindersChanged, None)
+                    .say(snoozed_text(ctx, until))
             }
-            Event::EffectFailed { token, failure } => {
-                let mut o = Outcome::resync(Resync::TrustScheduled);
-                if *failure == EffectFailure::AlarmRefused
-                    || *failure == EffectFailure::PermissionMissing
-                {
-                    o.refused.push(token.clone());
-                }
-                o
-            }
-            Event::VaultReplaced => {
-                self.navigate(|n| *n = Navigation::default());
-                Outcome::resync(Resync::ReplaceAll).changed(ChangeKind::RemindersChanged, None)
-            }
+            Event::DismissReminder { token } => self.dismiss(ctx, token)?,
+            // Moving between screens.
             Event::Open { route } => {
-                let r = route.clone();
-                nav(&|n| n.open(r.clone()));
+                self.navigate_if(fg, |n| n.open(route.clone()));
                 Outcome::default()
             }
             Event::Back => {
-                nav(&|n| n.back());
+                self.navigate_if(fg, Navigation::back);
                 Outcome::default()
             }
             Event::Refresh => Outcome::default(),
@@ -549,38 +551,14 @@ impl App {
                 scenario,
                 answers,
                 going_on_from,
-            } => {
-                let r = Route::Questionnaire {
-                    scenario: scenario.clone(),
-                };
-                nav(&|n| n.open(r.clone()));
-                Outcome {
-                    screen: Some(Screen::Questionnaire(self.questionnaire_going_on(
-                        ctx,
-                        scenario,
-                        answers,
-                        going_on_from.as_deref(),
-                    )?)),
-                    ..Outcome::default()
-                }
-            }
+            } => self.answers_changed(ctx, fg, scenario, answers, going_on_from.as_deref())?,
+            // A case and its steps.
             Event::CaseAnswered { case_id, answers } => {
                 self.set_case_facts(ctx, case_id, answers, &[])?;
-                Outcome::resync(Resync::TrustScheduled)
-                    .changed(ChangeKind::CaseChanged, Some(case_id))
+                case_changed(case_id)
             }
             Event::CreateCase { scenario, answers } => {
-                let screen = self.create_case(ctx, scenario, answers)?;
-                let r = Route::Case {
-                    case_id: screen.id.clone(),
-                };
-                nav(&|n| n.replace_flow_with(r.clone()));
-                let mut o = Outcome::resync(Resync::TrustScheduled)
-                    .changed(ChangeKind::CaseCreated, Some(&screen.id));
-                if !platform.notifications_allowed {
-                    o.permission_request = Some(PermissionRequest::Notifications);
-                }
-                o
+                self.create_case_event(ctx, platform, scenario, answers)?
             }
             Event::StepAction {
                 case_id,
@@ -599,8 +577,7 @@ impl App {
                     note.clone(),
                     route.clone(),
                 )?;
-                Outcome::resync(Resync::TrustScheduled)
-                    .changed(ChangeKind::CaseChanged, Some(case_id))
+                case_changed(case_id)
             }
             Event::Undo { case_id, step_id } => {
                 match step_id {
@@ -611,76 +588,37 @@ impl App {
                         self.undo_last(ctx, case_id)?;
                     }
                 }
-                Outcome::resync(Resync::TrustScheduled)
-                    .changed(ChangeKind::CaseChanged, Some(case_id))
+                case_changed(case_id)
             }
             Event::SetArchived { case_id, archived } => {
                 let text = self.set_archived(ctx, case_id, *archived)?;
                 if *archived {
-                    nav(&|n| n.open(Route::home()));
+                    self.navigate_if(fg, |n| n.open(Route::home()));
                 }
-                Outcome::resync(Resync::TrustScheduled)
-                    .changed(ChangeKind::CaseChanged, Some(case_id))
-                    .say(text)
+                case_changed(case_id).say(text)
             }
             Event::DeleteCase { case_id, confirmed } => {
-                if !confirmed {
-                    let view = self.confirm_delete_case(ctx, case_id)?;
-                    return Ok(Outcome {
-                        confirm: Some((
-                            view,
-                            Event::DeleteCase {
-                                case_id: case_id.clone(),
-                                confirmed: true,
-                            },
-                        )),
-                        ..Outcome::default()
-                    });
-                }
-                let gone = self.delete_case(ctx, case_id)?;
-                let id = gone.case_id.clone();
-                self.navigate(|n| n.forget_case(&id));
-                Outcome::resync(Resync::TrustScheduled)
-                    .changed(ChangeKind::CaseDeleted, Some(&gone.case_id))
-                    .say(gone.notice)
-            }
-            Event::DeleteEvidence { item_id, confirmed } => {
-                if !confirmed {
-                    let (_, view) = self.confirm_delete_evidence(ctx, item_id)?;
-                    return Ok(Outcome {
-                        confirm: Some((
-                            view,
-                            Event::DeleteEvidence {
-                                item_id: item_id.clone(),
-                                confirmed: true,
-                            },
-                        )),
-                        ..Outcome::default()
-                    });
-                }
-                let case_id = self.evidence_item(ctx, item_id)?.1.case_id;
-                let gone = self.delete_evidence(ctx, item_id)?;
-                Outcome::default()
-                    .changed(ChangeKind::EvidenceChanged, Some(&case_id))
-                    .say(gone.notice)
-            }
-            Event::MoveEvidence { item_id, to_step } => {
-                let (case_id, text) = self.move_evidence(ctx, item_id, to_step)?;
-                Outcome::default()
-                    .changed(ChangeKind::EvidenceChanged, Some(&case_id))
-                    .say(text)
+                self.delete_case_event(ctx, case_id, *confirmed)?
             }
             Event::UpgradeCase { case_id } => {
                 let text = self.upgrade_case(ctx, case_id)?;
                 let r = Route::Case {
                     case_id: case_id.clone(),
                 };
-                nav(&|n| {
+                self.navigate_if(fg, |n| {
                     n.back();
-                    n.open(r.clone());
+                    n.open(r);
                 });
-                Outcome::resync(Resync::TrustScheduled)
-                    .changed(ChangeKind::CaseChanged, Some(case_id))
+                case_changed(case_id).say(text)
+            }
+            // Evidence.
+            Event::DeleteEvidence { item_id, confirmed } => {
+                self.delete_evidence_event(ctx, item_id, *confirmed)?
+            }
+            Event::MoveEvidence { item_id, to_step } => {
+                let (case_id, text) = self.move_evidence(ctx, item_id, to_step)?;
+                Outcome::default()
+                    .changed(ChangeKind::EvidenceChanged, Some(&case_id))
                     .say(text)
             }
             Event::EvidenceAdded { case_id } => Outcome {
@@ -690,28 +628,145 @@ impl App {
                 ],
                 ..Outcome::default()
             },
-            Event::SettingsChanged => {
-                Outcome::resync(Resync::ReplaceAll).changed(ChangeKind::SettingsChanged, None)
-            }
-            Event::SnoozeReminder { token, choice } => {
-                let until = self.snooze(ctx, reminder_id(token), *choice)?;
-                Outcome::resync(Resync::TrustScheduled)
-                    .changed(ChangeKind::RemindersChanged, None)
-                    .say(snoozed_text(ctx, until))
-            }
-            Event::DismissReminder { token } => {
-                self.reminder_event(ctx, reminder_id(token), |conn, r, _, _| {
-                    rstore::dismiss(conn, r, ctx.now)
-                })?;
-                Outcome::resync(Resync::TrustScheduled)
-                    .changed(ChangeKind::RemindersChanged, None)
-                    .say(tr(
-                        lang,
-                        "这条提醒不会再出现",
-                        "This reminder will not come again",
-                    ))
-            }
         })
+    }
+
+    /// Changes the navigation only for a shell in the foreground (`fg`).
+    fn navigate_if(&self, fg: bool, f: impl FnOnce(&mut Navigation)) {
+        if fg {
+            self.navigate(f);
+        }
+    }
+
+    /// A tap on a notification: acknowledged, and the app opens on the case, or home for
+    /// a catch-up or a reminder of a step no longer open. The navigation follows whatever
+    /// the shell reports (it may open in the background).
+    fn notification_opened(&self, ctx: &ViewContext, token: &str) -> Outcome {
+        let id = reminder_id(token);
+        let case = self
+            .with_reminder(ctx, id, |conn, r, _, _| {
+                rstore::mark_acknowledged(conn, r, ctx.now)?;
+                Ok(r.case_id.clone())
+            })
+            .ok()
+            .flatten();
+        self.navigate(|n| match &case {
+            Some(c) => {
+                n.open(Route::home());
+                n.open(Route::Case { case_id: c.clone() });
+            }
+            None => n.open(Route::home()),
+        });
+        Outcome::resync(Resync::TrustScheduled)
+    }
+
+    /// Dismisses a reminder for good, and says so.
+    fn dismiss(&self, ctx: &ViewContext, token: &str) -> Result<Outcome, AppError> {
+        self.reminder_event(ctx, reminder_id(token), |conn, r, _, _| {
+            rstore::dismiss(conn, r, ctx.now)
+        })?;
+        Ok(Outcome::resync(Resync::TrustScheduled)
+            .changed(ChangeKind::RemindersChanged, None)
+            .say(tr(
+                ctx.lang,
+                "这条提醒不会再出现",
+                "This reminder will not come again",
+            )))
+    }
+
+    /// The questionnaire with the answers given so far, opened at its route.
+    fn answers_changed(
+        &self,
+        ctx: &ViewContext,
+        fg: bool,
+        scenario: &str,
+        answers: &[Answer],
+        going_on_from: Option<&str>,
+    ) -> Result<Outcome, AppError> {
+        let r = Route::Questionnaire {
+            scenario: scenario.to_string(),
+        };
+        self.navigate_if(fg, |n| n.open(r));
+        Ok(Outcome {
+            screen: Some(Screen::Questionnaire(self.questionnaire_going_on(
+                ctx,
+                scenario,
+                answers,
+                going_on_from,
+            )?)),
+            ..Outcome::default()
+        })
+    }
+
+    /// A new case: its checklist replaces the new-case flow, and the first case asks for
+    /// the notification permission when the platform has not given it.
+    fn create_case_event(
+        &self,
+        ctx: &ViewContext,
+        platform: &PlatformState,
+        scenario: &str,
+        answers: &[Answer],
+    ) -> Result<Outcome, AppError> {
+        let screen = self.create_case(ctx, scenario, answers)?;
+        let r = Route::Case {
+            case_id: screen.id.clone(),
+        };
+        self.navigate_if(platform.in_foreground, |n| n.replace_flow_with(r));
+        let mut o = Outcome::resync(Resync::TrustScheduled)
+            .changed(ChangeKind::CaseCreated, Some(&screen.id));
+        if !platform.notifications_allowed {
+            o.permission_request = Some(PermissionRequest::Notifications);
+        }
+        Ok(o)
+    }
+
+    /// Deleting a case asks first; once confirmed, the case leaves the navigation.
+    fn delete_case_event(
+        &self,
+        ctx: &ViewContext,
+        case_id: &str,
+        confirmed: bool,
+    ) -> Result<Outcome, AppError> {
+        if !confirmed {
+            let view = self.confirm_delete_case(ctx, case_id)?;
+            return Ok(Outcome::confirm(
+                view,
+                Event::DeleteCase {
+                    case_id: case_id.to_string(),
+                    confirmed: true,
+                },
+            ));
+        }
+        let gone = self.delete_case(ctx, case_id)?;
+        let id = gone.case_id.clone();
+        self.navigate(|n| n.forget_case(&id));
+        Ok(Outcome::resync(Resync::TrustScheduled)
+            .changed(ChangeKind::CaseDeleted, Some(&gone.case_id))
+            .say(gone.notice))
+    }
+
+    /// Deleting an evidence item asks first.
+    fn delete_evidence_event(
+        &self,
+        ctx: &ViewContext,
+        item_id: &str,
+        confirmed: bool,
+    ) -> Result<Outcome, AppError> {
+        if !confirmed {
+            let (_, view) = self.confirm_delete_evidence(ctx, item_id)?;
+            return Ok(Outcome::confirm(
+                view,
+                Event::DeleteEvidence {
+                    item_id: item_id.to_string(),
+                    confirmed: true,
+                },
+            ));
+        }
+        let case_id = self.evidence_item(ctx, item_id)?.1.case_id;
+        let gone = self.delete_evidence(ctx, item_id)?;
+        Ok(Outcome::default()
+            .changed(ChangeKind::EvidenceChanged, Some(&case_id))
+            .say(gone.notice))
     }
 
     /// A notification's button does what the same tap in the app does.

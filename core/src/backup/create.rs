@@ -134,39 +134,12 @@ pub fn create_backup(
     cancel: &CancelFlag,
     now: DateTime<Utc>,
 ) -> Result<CreateReport, BackupError> {
-    if passphrase.is_empty() {
-        return Err(BackupError::EmptyPassphrase);
-    }
-    let strength = super::assess_passphrase(passphrase);
-    if !strength.accepted {
-        return Err(BackupError::WeakPassphrase {
-            zh: strength.advice.zh,
-            en: strength.advice.en,
-        });
-    }
-    let log_n = super::work_factor::creation_log_n(options.scrypt_log_n)?;
-    let out_name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if out.exists() {
-        return Err(BackupError::OutputExists { name: out_name });
-    }
-    let db = vault_dir.join(DB_FILE);
-    if !db.is_file() {
-        return Err(BackupError::Vault(
-            "保险库里还没有数据库 / the vault has no database yet".into(),
-        ));
-    }
-    // A backup inside the vault folder would be carried by the next backup, and deleted
-    // by a restore.
-    let out_dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if is_inside(out, vault_dir) {
-        return Err(BackupError::OutputInsideVault);
-    }
+    let Preflight {
+        log_n,
+        out_name,
+        db,
+        out_dir,
+    } = preflight(vault_dir, out, passphrase, options)?;
     let created_at = now.trunc_subsecs(0);
 
     // 1. The database snapshot, in the vault's private temporary area (0700, the file
@@ -193,47 +166,7 @@ pub fn create_backup(
     }
 
     // 2. What goes in: the snapshot, the other vault files, the evidence originals.
-    let mut planned = vec![Planned {
-        entry: hashed_entry(
-            &snap_path,
-            format!("{VAULT_PREFIX}{DB_FILE}"),
-            EntryKind::Database,
-        )?,
-        source: snap_path.clone(),
-    }];
-    for (rel, path) in vault_files(vault_dir)? {
-        let kind = kind_of(&rel);
-        match kind {
-            EntryKind::HolidayYear => counts.holiday_years += 1,
-            EntryKind::RulePack => counts.rule_packs += 1,
-            _ => {}
-        }
-        planned.push(Planned {
-            entry: hashed_entry(&path, format!("{VAULT_PREFIX}{rel}"), kind)?,
-            source: path,
-        });
-    }
-    let mut files: Vec<(String, u64)> = evidence
-        .iter()
-        .map(|(sha, size, _)| (sha.clone(), *size))
-        .collect();
-    crate::sort::sort(&mut files);
-    files.dedup_by(|a, b| a.0 == b.0);
-    counts.evidence_files = files.len() as u64;
-    for (sha, size) in &files {
-        let rel = evidence_rel_path(sha);
-        planned.push(Planned {
-            entry: ManifestEntry {
-                path: format!("{VAULT_PREFIX}{rel}"),
-                kind: EntryKind::Evidence,
-                size: *size,
-                sha256: sha.clone(),
-            },
-            source: pinned
-                .path(sha)
-                .map_or_else(|| vault_dir.join(&rel), Path::to_path_buf),
-        });
-    }
+    let planned = plan_entries(vault_dir, &snap_path, &evidence, &pinned, &mut counts)?;
     counts.entries = planned.len() as u64;
     counts.bytes = planned.iter().map(|p| p.entry.size).sum();
     let manifest = Manifest {
@@ -271,6 +204,167 @@ pub fn create_backup(
         open.mode(0o600); // personal data, even encrypted
     }
     let file = open.open(&tmp).map_err(BackupError::write("create"))?;
+    let (file, mut meter) = write_encrypted(
+        file,
+        passphrase,
+        log_n,
+        &manifest_json,
+        manifest.counts.bytes,
+        &planned,
+        created_at,
+        progress,
+        cancel,
+    )?;
+    let size = file.metadata().map_err(BackupError::write("stat"))?.len();
+    drop(file);
+    if cancel.is_cancelled() {
+        return Err(BackupError::Cancelled);
+    }
+    if out.exists() {
+        return Err(BackupError::OutputExists { name: out_name });
+    }
+    fs::rename(&tmp, out).map_err(BackupError::write("rename"))?;
+    tmp_cleanup.disarm();
+    let _ = fsync_dir(&dir);
+    drop(part_record);
+    drop(snap);
+    meter.report();
+
+    record_last_backup(vault_dir, created_at, size, &manifest.counts);
+    Ok(CreateReport {
+        path: out.to_path_buf(),
+        size,
+        manifest,
+    })
+}
+
+/// What the checks before a backup found: the work factor, the output's name and folder,
+/// the database.
+struct Preflight {
+    log_n: u8,
+    out_name: String,
+    db: PathBuf,
+    out_dir: PathBuf,
+}
+
+/// Refuses a backup that cannot be made or must not be: no or a weak passphrase, an output
+/// that exists or lies inside the vault, a vault without a database.
+fn preflight(
+    vault_dir: &Path,
+    out: &Path,
+    passphrase: &str,
+    options: &CreateOptions,
+) -> Result<Preflight, BackupError> {
+    if passphrase.is_empty() {
+        return Err(BackupError::EmptyPassphrase);
+    }
+    let strength = super::assess_passphrase(passphrase);
+    if !strength.accepted {
+        return Err(BackupError::WeakPassphrase {
+            zh: strength.advice.zh,
+            en: strength.advice.en,
+        });
+    }
+    let log_n = super::work_factor::creation_log_n(options.scrypt_log_n)?;
+    let out_name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if out.exists() {
+        return Err(BackupError::OutputExists { name: out_name });
+    }
+    let db = vault_dir.join(DB_FILE);
+    if !db.is_file() {
+        return Err(BackupError::Vault(
+            "保险库里还没有数据库 / the vault has no database yet".into(),
+        ));
+    }
+    // A backup inside the vault folder would be carried by the next backup, and deleted
+    // by a restore.
+    let out_dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if is_inside(out, vault_dir) {
+        return Err(BackupError::OutputInsideVault);
+    }
+    Ok(Preflight {
+        log_n,
+        out_name,
+        db,
+        out_dir,
+    })
+}
+
+/// Every file the backup carries, hashed: the database snapshot, the other vault files
+/// (holiday years and rule packs counted), and the evidence originals its records name
+/// (each once, from its pin when it has one).
+fn plan_entries(
+    vault_dir: &Path,
+    snap_path: &Path,
+    evidence: &[EvidenceRow],
+    pinned: &crate::evidence::PinnedFiles,
+    counts: &mut Counts,
+) -> Result<Vec<Planned>, BackupError> {
+    let mut planned = vec![Planned {
+        entry: hashed_entry(
+            snap_path,
+            format!("{VAULT_PREFIX}{DB_FILE}"),
+            EntryKind::Database,
+        )?,
+        source: snap_path.to_path_buf(),
+    }];
+    for (rel, path) in vault_files(vault_dir)? {
+        let kind = kind_of(&rel);
+        match kind {
+            EntryKind::HolidayYear => counts.holiday_years += 1,
+            EntryKind::RulePack => counts.rule_packs += 1,
+            _ => {}
+        }
+        planned.push(Planned {
+            entry: hashed_entry(&path, format!("{VAULT_PREFIX}{rel}"), kind)?,
+            source: path,
+        });
+    }
+    let mut files: Vec<(String, u64)> = evidence
+        .iter()
+        .map(|(sha, size, _)| (sha.clone(), *size))
+        .collect();
+    crate::sort::sort(&mut files);
+    files.dedup_by(|a, b| a.0 == b.0);
+    counts.evidence_files = files.len() as u64;
+    for (sha, size) in &files {
+        let rel = evidence_rel_path(sha);
+        planned.push(Planned {
+            entry: ManifestEntry {
+                path: format!("{VAULT_PREFIX}{rel}"),
+                kind: EntryKind::Evidence,
+                size: *size,
+                sha256: sha.clone(),
+            },
+            source: pinned
+                .path(sha)
+                .map_or_else(|| vault_dir.join(&rel), Path::to_path_buf),
+        });
+    }
+    Ok(planned)
+}
+
+/// Writes the manifest and every planned file through age (scrypt, work factor `log_n`)
+/// as a tar stream into `file`, hashing each file as it is copied (one that changed fails
+/// the backup), and fsyncs it. Returns the file and the progress meter.
+#[allow(clippy::too_many_arguments)]
+fn write_encrypted<'a>(
+    file: File,
+    passphrase: &str,
+    log_n: u8,
+    manifest_json: &[u8],
+    total_bytes: u64,
+    planned: &[Planned],
+    created_at: DateTime<Utc>,
+    progress: &'a dyn Progress,
+    cancel: &'a CancelFlag,
+) -> Result<(File, Meter<'a>), BackupError> {
     let key = super::backup_key(passphrase).into_owned();
     let mut recipient = age::scrypt::Recipient::new(SecretString::from(key));
     recipient.set_work_factor(log_n);
@@ -280,7 +374,7 @@ pub fn create_backup(
         .wrap_output(BufWriter::with_capacity(1 << 16, file))
         .map_err(BackupError::write("write"))?;
     let mut tar = tar::Builder::new(stream);
-    let mut meter = Meter::new(manifest.counts.bytes, progress, cancel);
+    let mut meter = Meter::new(total_bytes, progress, cancel);
     meter.report();
     let map_err = |e: io::Error, cancel: &CancelFlag| {
         if cancel.is_cancelled() {
@@ -293,11 +387,11 @@ pub fn create_backup(
         &mut tar,
         MANIFEST_PATH,
         manifest_json.len() as u64,
-        &manifest_json[..],
+        manifest_json,
         created_at,
     )
     .map_err(|e| map_err(e, cancel))?;
-    for p in &planned {
+    for p in planned {
         let f = File::open(&p.source).map_err(|e| BackupError::Io {
             op: "read",
             source: e,
@@ -325,38 +419,23 @@ pub fn create_backup(
         .into_inner()
         .map_err(|e| BackupError::from_io("write", e.into_error()))?;
     file.sync_all().map_err(BackupError::write("fsync"))?;
-    let size = file.metadata().map_err(BackupError::write("stat"))?.len();
-    drop(file);
-    if cancel.is_cancelled() {
-        return Err(BackupError::Cancelled);
-    }
-    if out.exists() {
-        return Err(BackupError::OutputExists { name: out_name });
-    }
-    fs::rename(&tmp, out).map_err(BackupError::write("rename"))?;
-    tmp_cleanup.disarm();
-    let _ = fsync_dir(&dir);
-    drop(part_record);
-    drop(snap);
-    meter.report();
+    Ok((file, meter))
+}
 
+/// Records the backup made (best effort: the backup exists either way). The record it
+/// replaces is kept aside.
+fn record_last_backup(vault_dir: &Path, created_at: DateTime<Utc>, size: u64, counts: &Counts) {
     let last = LastBackup {
         created_at,
         size,
-        cases: manifest.counts.cases,
-        evidence_files: manifest.counts.evidence_files,
+        cases: counts.cases,
+        evidence_files: counts.evidence_files,
     };
-    // Best effort: the backup exists either way. The record it replaces is kept aside.
     if let Ok(json) = serde_json::to_vec_pretty(&last) {
         let previous = fs::read(vault_dir.join(LAST_BACKUP_FILE)).unwrap_or(b"null".to_vec());
         let _ = write_atomic(&vault_dir.join(PREVIOUS_BACKUP_FILE), &previous);
         let _ = write_atomic(&vault_dir.join(LAST_BACKUP_FILE), &json);
     }
-    Ok(CreateReport {
-        path: out.to_path_buf(),
-        size,
-        manifest,
-    })
 }
 
 fn append<W: Write, R: Read>(

@@ -355,8 +355,36 @@ pub fn verify_bundle_with<R: Read + Seek>(
         reason: format!("{name}: {e}"),
     })?;
     let mut issues = Vec::new();
-    let bad = |e: String| EvidenceError::BadBundle { reason: e };
-    let refuse = |issue: BundleIssue| BundleReport {
+    let total = match check_shape(&mut zip, limits, &mut issues) {
+        Ok(total) => total,
+        Err(refusal) => return Ok(refused_report(refusal)),
+    };
+    let sums = read_sums(&mut zip, &mut issues)?;
+    let hashed = hash_entries(&mut zip, limits, total, progress, cancel, &mut issues)?;
+    compare_sums(&sums, &hashed, &mut issues);
+    let manifest = read_manifest(&mut zip, &mut issues)?;
+    compare_manifest(&manifest.items, &sums, &hashed, &mut issues);
+    let (custody_entries, withheld_entries) = check_custody(&mut zip, &manifest, &mut issues)?;
+    Ok(BundleReport {
+        intact: issues.is_empty(),
+        case_id: manifest.case_id,
+        exported_at: manifest.exported_at,
+        items: manifest.items.len(),
+        files_checked: hashed.files_checked,
+        bytes_checked: hashed.done,
+        custody_entries,
+        withheld_entries,
+        issues,
+    })
+}
+
+fn bad(e: String) -> EvidenceError {
+    EvidenceError::BadBundle { reason: e }
+}
+
+/// The report of a bundle refused before any entry is read.
+fn refused_report(issue: BundleIssue) -> BundleReport {
+    BundleReport {
         intact: false,
         case_id: None,
         exported_at: None,
@@ -366,23 +394,30 @@ pub fn verify_bundle_with<R: Read + Seek>(
         custody_entries: 0,
         withheld_entries: 0,
         issues: vec![issue],
-    };
+    }
+}
 
-    // Shape first: how many entries, how large in total, names and headers that agree.
+/// Shape first: how many entries, how large in total (returned), names and headers that
+/// agree. Too many entries or too many bytes refuse the bundle (the `Err`).
+fn check_shape<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    limits: &BundleLimits,
+    issues: &mut Vec<BundleIssue>,
+) -> Result<u64, BundleIssue> {
     if zip.len() > limits.max_entries {
-        return Ok(refuse(BundleIssue::TooManyEntries {
+        return Err(BundleIssue::TooManyEntries {
             count: zip.len(),
             limit: limits.max_entries,
-        }));
+        });
     }
     let total: u64 = (0..zip.len())
         .filter_map(|i| zip.by_index_raw(i).ok().map(|f| f.size()))
         .fold(0u64, u64::saturating_add);
     if total > limits.max_total_bytes {
-        return Ok(refuse(BundleIssue::TooLarge {
+        return Err(BundleIssue::TooLarge {
             total,
             limit: limits.max_total_bytes,
-        }));
+        });
     }
     if zip.has_duplicate_names() {
         issues.push(BundleIssue::DuplicateNames);
@@ -391,40 +426,68 @@ pub fn verify_bundle_with<R: Read + Seek>(
             reason: e.to_string(),
         });
     }
+    Ok(total)
+}
 
-    // SHA256SUMS.
+/// `SHA256SUMS`: path to hash, every line that is not in GNU format reported.
+fn read_sums<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    issues: &mut Vec<BundleIssue>,
+) -> Result<BTreeMap<String, String>, EvidenceError> {
     let mut sums: BTreeMap<String, String> = BTreeMap::new();
-    match read_small(&mut zip, "SHA256SUMS").map_err(bad)? {
-        None => issues.push(BundleIssue::MissingRequired {
+    let Some(bytes) = read_small(zip, "SHA256SUMS").map_err(bad)? else {
+        issues.push(BundleIssue::MissingRequired {
             path: "SHA256SUMS".into(),
-        }),
-        Some(bytes) => {
-            let text = String::from_utf8_lossy(&bytes);
-            for (i, line) in text.lines().enumerate() {
-                if line.is_empty() {
-                    continue;
-                }
-                // GNU format: hash, space, then ' ' (text) or '*' (binary), then the name.
-                let ok = line.len() > 66
-                    && is_sha256_hex(&line[..64].to_ascii_lowercase())
-                    && line.as_bytes()[64] == b' '
-                    && matches!(line.as_bytes()[65], b' ' | b'*');
-                if !ok {
-                    issues.push(BundleIssue::BadSumsLine { line: i + 1 });
-                    continue;
-                }
-                sums.insert(line[66..].to_string(), line[..64].to_ascii_lowercase());
-            }
+        });
+        return Ok(sums);
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    for (i, line) in text.lines().enumerate() {
+        if line.is_empty() {
+            continue;
         }
+        // GNU format: hash, space, then ' ' (text) or '*' (binary), then the name.
+        let ok = line.len() > 66
+            && is_sha256_hex(&line[..64].to_ascii_lowercase())
+            && line.as_bytes()[64] == b' '
+            && matches!(line.as_bytes()[65], b' ' | b'*');
+        if !ok {
+            issues.push(BundleIssue::BadSumsLine { line: i + 1 });
+            continue;
+        }
+        sums.insert(line[66..].to_string(), line[..64].to_ascii_lowercase());
     }
+    Ok(sums)
+}
 
-    // Hash every entry.
-    let mut done = 0u64;
-    // Entries not read because of a limit (not reported again as missing).
-    let mut refused: HashSet<String> = HashSet::new();
-    let mut actual: HashMap<String, (String, u64)> = HashMap::new();
+/// What hashing the entries found.
+struct Hashed {
+    /// Path to (hash, bytes read) of every entry read whole.
+    actual: HashMap<String, (String, u64)>,
+    /// Entries not read because of a limit (not reported again as missing).
+    refused: HashSet<String>,
+    files_checked: usize,
+    /// Bytes declared by the entries gone through.
+    done: u64,
+}
+
+/// Hashes every entry, never reading past a declared size, and refuses the ones too large
+/// or compressed like a zip bomb.
+fn hash_entries<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    limits: &BundleLimits,
+    total: u64,
+    progress: &dyn Progress,
+    cancel: &CancelFlag,
+    issues: &mut Vec<BundleIssue>,
+) -> Result<Hashed, EvidenceError> {
+    let mut h = Hashed {
+        actual: HashMap::new(),
+        refused: HashSet::new(),
+        files_checked: 0,
+        done: 0,
+    };
     let mut buf = vec![0u8; CHUNK];
-    let mut files_checked = 0;
     progress.on_progress(0, total);
     for i in 0..zip.len() {
         if cancel.is_cancelled() {
@@ -444,53 +507,69 @@ pub fn verify_bundle_with<R: Read + Seek>(
             });
         }
         let size = f.size();
-        let compressed = f.compressed_size();
-        if size > limits.max_entry_bytes {
-            issues.push(BundleIssue::EntryTooLarge {
-                path: entry.clone(),
-                size,
-                limit: limits.max_entry_bytes,
-            });
-            refused.insert(entry);
-            continue;
-        }
-        if size >= limits.bomb_check_from && size / compressed.max(1) > limits.max_ratio {
-            issues.push(BundleIssue::ZipBomb {
-                path: entry.clone(),
-                size,
-                compressed,
-            });
-            refused.insert(entry);
+        if let Some(issue) = entry_refusal(&entry, size, f.compressed_size(), limits) {
+            issues.push(issue);
+            h.refused.insert(entry);
             continue;
         }
         // Never read past the declared size: a lying header cannot make this read more.
         let mut capped = (&mut f).take(size.saturating_add(1));
-        match hash_reader(&mut capped, &mut buf, progress, cancel, done, total)? {
+        match hash_reader(&mut capped, &mut buf, progress, cancel, h.done, total)? {
             Ok((_, n)) if n != size => {
                 issues.push(BundleIssue::SizeMismatch {
                     path: entry.clone(),
                     declared: size,
                 });
-                refused.insert(entry.clone());
+                h.refused.insert(entry.clone());
             }
             Ok((hash, n)) => {
-                actual.insert(entry.clone(), (hash, n));
-                files_checked += 1;
+                h.actual.insert(entry.clone(), (hash, n));
+                h.files_checked += 1;
             }
             Err(e) => {
                 issues.push(BundleIssue::UnreadableFile {
                     path: entry.clone(),
                     error: e.to_string(),
                 });
-                refused.insert(entry.clone());
+                h.refused.insert(entry.clone());
             }
         }
-        done += size;
-        progress.on_progress(done, total.max(done));
+        h.done += size;
+        progress.on_progress(h.done, total.max(h.done));
     }
-    for (path, expected) in &sums {
-        match actual.get(path) {
-            None if refused.contains(path) => {}
+    Ok(h)
+}
+
+/// Why an entry is not read at all: larger than an entry may be, or compressed like a zip
+/// bomb.
+fn entry_refusal(
+    entry: &str,
+    size: u64,
+    compressed: u64,
+    limits: &BundleLimits,
+) -> Option<BundleIssue> {
+    if size > limits.max_entry_bytes {
+        return Some(BundleIssue::EntryTooLarge {
+            path: entry.to_string(),
+            size,
+            limit: limits.max_entry_bytes,
+        });
+    }
+    if size >= limits.bomb_check_from && size / compressed.max(1) > limits.max_ratio {
+        return Some(BundleIssue::ZipBomb {
+            path: entry.to_string(),
+            size,
+            compressed,
+        });
+    }
+    None
+}
+
+/// Every file `SHA256SUMS` lists is there with its hash, and no other file is.
+fn compare_sums(sums: &BTreeMap<String, String>, h: &Hashed, issues: &mut Vec<BundleIssue>) {
+    for (path, expected) in sums {
+        match h.actual.get(path) {
+            None if h.refused.contains(path) => {}
             None => issues.push(BundleIssue::MissingFile { path: path.clone() }),
             Some((hash, _)) if hash != expected => issues.push(BundleIssue::HashMismatch {
                 path: path.clone(),
@@ -500,7 +579,8 @@ pub fn verify_bundle_with<R: Read + Seek>(
             Some(_) => {}
         }
     }
-    let mut extra: Vec<&String> = actual
+    let mut extra: Vec<&String> = h
+        .actual
         .keys()
         .filter(|p| p.as_str() != "SHA256SUMS" && !sums.contains_key(*p))
         .collect();
@@ -508,13 +588,23 @@ pub fn verify_bundle_with<R: Read + Seek>(
     for p in extra {
         issues.push(BundleIssue::ExtraFile { path: p.clone() });
     }
+}
 
-    // manifest.json.
-    let mut case_id = None;
-    let mut exported_at = None;
-    let mut items: Vec<ManifestItem> = Vec::new();
-    let mut head_hash: Option<String> = None;
-    match read_small(&mut zip, "manifest.json").map_err(bad)? {
+/// What `manifest.json` says (empty when it is missing or unreadable, which is reported).
+#[derive(Default)]
+struct ManifestRead {
+    case_id: Option<String>,
+    exported_at: Option<String>,
+    items: Vec<ManifestItem>,
+    head_hash: Option<String>,
+}
+
+fn read_manifest<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    issues: &mut Vec<BundleIssue>,
+) -> Result<ManifestRead, EvidenceError> {
+    let mut read = ManifestRead::default();
+    match read_small(zip, "manifest.json").map_err(bad)? {
         None => issues.push(BundleIssue::MissingRequired {
             path: "manifest.json".into(),
         }),
@@ -526,12 +616,12 @@ pub fn verify_bundle_with<R: Read + Seek>(
                 reason: format!("format is not {BUNDLE_FORMAT}"),
             }),
             Ok(m) => {
-                case_id = m["case_id"].as_str().map(str::to_string);
-                exported_at = m["exported_at"].as_str().map(str::to_string);
-                head_hash = m["custody"]["head_hash"].as_str().map(str::to_string);
+                read.case_id = m["case_id"].as_str().map(str::to_string);
+                read.exported_at = m["exported_at"].as_str().map(str::to_string);
+                read.head_hash = m["custody"]["head_hash"].as_str().map(str::to_string);
                 // Read again for the items (not `from_value`: see `ItemsOnly`).
                 match serde_json::from_slice::<ItemsOnly>(&bytes) {
-                    Ok(v) => items = v.items,
+                    Ok(v) => read.items = v.items,
                     Err(e) => issues.push(BundleIssue::BadManifest {
                         reason: format!("items: {e}"),
                     }),
@@ -539,11 +629,22 @@ pub fn verify_bundle_with<R: Read + Seek>(
             }
         },
     }
+    Ok(read)
+}
+
+/// Every item of the manifest is a file with the hash and size it states, and every file
+/// under `files/` is an item.
+fn compare_manifest(
+    items: &[ManifestItem],
+    sums: &BTreeMap<String, String>,
+    h: &Hashed,
+    issues: &mut Vec<BundleIssue>,
+) {
     let described: HashSet<&str> = items.iter().map(|i| i.path.as_str()).collect();
-    for it in &items {
-        match actual.get(&it.path) {
+    for it in items {
+        match h.actual.get(&it.path) {
             None => {
-                if sums.contains_key(&it.path) || refused.contains(&it.path) {
+                if sums.contains_key(&it.path) || h.refused.contains(&it.path) {
                     // Already reported as missing via SHA256SUMS.
                 } else {
                     issues.push(BundleIssue::MissingFile {
@@ -573,7 +674,8 @@ pub fn verify_bundle_with<R: Read + Seek>(
             });
         }
     }
-    let mut undescribed: Vec<&String> = actual
+    let mut undescribed: Vec<&String> = h
+        .actual
         .keys()
         .filter(|p| p.starts_with("files/") && !described.contains(p.as_str()))
         .collect();
@@ -581,148 +683,177 @@ pub fn verify_bundle_with<R: Read + Seek>(
     for p in undescribed {
         issues.push(BundleIssue::NotInManifest { path: p.clone() });
     }
+}
 
-    // custody-log.jsonl.
-    let mut custody_entries = 0;
-    let mut withheld_entries = 0;
-    match read_small(&mut zip, "custody-log.jsonl").map_err(bad)? {
-        None => issues.push(BundleIssue::MissingRequired {
+/// The custody log read line by line.
+#[derive(Default)]
+struct CustodyRead {
+    links: Vec<Link>,
+    /// (item id, hash) of every `add` entry.
+    added: HashSet<(String, String)>,
+    by_item: HashMap<String, Vec<CustodyEntry>>,
+    withheld: usize,
+}
+
+/// `custody-log.jsonl`: the chain followed, its head against the manifest's, and every
+/// item recorded by an `add` entry with what the log says about it. Returns the number of
+/// entries and of withheld ones.
+fn check_custody<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    manifest: &ManifestRead,
+    issues: &mut Vec<BundleIssue>,
+) -> Result<(usize, usize), EvidenceError> {
+    let Some(bytes) = read_small(zip, "custody-log.jsonl").map_err(bad)? else {
+        issues.push(BundleIssue::MissingRequired {
             path: "custody-log.jsonl".into(),
-        }),
-        Some(bytes) => {
-            let text = String::from_utf8_lossy(&bytes);
-            let mut links = Vec::new();
-            let mut added: HashSet<(String, String)> = HashSet::new();
-            let mut by_item: HashMap<String, Vec<CustodyEntry>> = HashMap::new();
-            for (i, line) in text.lines().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
+        });
+        return Ok((0, 0));
+    };
+    let log = read_custody_log(
+        &String::from_utf8_lossy(&bytes),
+        manifest.case_id.as_deref(),
+        issues,
+    );
+    for p in check_chain(&log.links) {
+        issues.push(chain_issue(p));
+    }
+    if log.links.last().map(|l| &l.entry_hash) != manifest.head_hash.as_ref() {
+        issues.push(BundleIssue::CustodyHeadMismatch);
+    }
+    for it in &manifest.items {
+        check_item_custody(it, &log, manifest.case_id.as_deref(), issues);
+    }
+    Ok((log.links.len(), log.withheld))
+}
+
+/// Reads the log's lines: full entries, withheld ones (this case's, with the note left
+/// out) and redacted ones (other cases'); an entry of another case in full is reported.
+fn read_custody_log(
+    text: &str,
+    case_id: Option<&str>,
+    issues: &mut Vec<BundleIssue>,
+) -> CustodyRead {
+    let mut log = CustodyRead::default();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<BundleLogLine>(line) {
+            Ok(BundleLogLine::Full(e)) => {
+                if case_id.is_some_and(|c| c != e.case_id) {
+                    issues.push(BundleIssue::ForeignCaseEntry { seq: e.seq });
                 }
-                match serde_json::from_str::<BundleLogLine>(line) {
-                    Ok(BundleLogLine::Full(e)) => {
-                        if case_id.as_deref().is_some_and(|c| c != e.case_id) {
-                            issues.push(BundleIssue::ForeignCaseEntry { seq: e.seq });
-                        }
-                        if e.action == "add" {
-                            if let (Some(id), Some(sha)) =
-                                (&e.item_id, e.details_json()["sha256"].as_str())
-                            {
-                                added.insert((id.clone(), sha.to_string()));
-                            }
-                        }
-                        links.push(Link::from(&e));
-                        if let Some(id) = &e.item_id {
-                            by_item.entry(id.clone()).or_default().push(e);
-                        }
+                if e.action == "add" {
+                    if let (Some(id), Some(sha)) = (&e.item_id, e.details_json()["sha256"].as_str())
+                    {
+                        log.added.insert((id.clone(), sha.to_string()));
                     }
-                    Ok(BundleLogLine::Withheld(w)) => {
-                        // This case's entry with its note left out: followed like a
-                        // redacted one (its hash cannot be recomputed), and its `add`
-                        // still names the item and hash it recorded.
-                        if case_id.as_deref().is_some_and(|c| c != w.case_id) {
-                            issues.push(BundleIssue::ForeignCaseEntry { seq: w.seq });
-                        }
-                        if w.action == "add" {
-                            if let (Some(id), Some(sha)) =
-                                (&w.item_id, w.shown_details["sha256"].as_str())
-                            {
-                                added.insert((id.clone(), sha.to_string()));
-                            }
-                        }
-                        withheld_entries += 1;
-                        // Replayed with the rest of its details: everything but the note
-                        // (left out of the manifest too) is still compared.
-                        if let Some(id) = &w.item_id {
-                            by_item.entry(id.clone()).or_default().push(CustodyEntry {
-                                seq: w.seq,
-                                at: w.at.clone(),
-                                action: w.action.clone(),
-                                item_id: w.item_id.clone(),
-                                case_id: w.case_id.clone(),
-                                step_id: w.step_id.clone(),
-                                details: w.shown_details.to_string(),
-                                prev_hash: w.prev_hash.clone(),
-                                entry_hash: w.entry_hash.clone(),
-                            });
-                        }
-                        links.push(Link {
-                            seq: w.seq,
-                            prev_hash: w.prev_hash,
-                            entry_hash: w.entry_hash,
-                            hash_ok: None,
-                        });
-                    }
-                    Ok(BundleLogLine::Redacted(r)) if r.redacted => links.push(Link {
-                        seq: r.seq,
-                        prev_hash: r.prev_hash,
-                        entry_hash: r.entry_hash,
-                        hash_ok: None,
-                    }),
-                    _ => issues.push(BundleIssue::BadLogLine { line: i + 1 }),
+                }
+                log.links.push(Link::from(&e));
+                if let Some(id) = &e.item_id {
+                    log.by_item.entry(id.clone()).or_default().push(e);
                 }
             }
-            custody_entries = links.len();
-            for p in check_chain(&links) {
-                issues.push(match p {
-                    ChainProblem::Altered { seq } => BundleIssue::CustodyEntryAltered { seq },
-                    ChainProblem::Missing { from, to } => BundleIssue::CustodyEntriesMissing {
-                        from_seq: from,
-                        to_seq: to,
-                    },
-                    ChainProblem::OutOfOrder { seq } => BundleIssue::CustodyEntryOutOfOrder { seq },
-                    ChainProblem::BrokenLink { seq } => BundleIssue::CustodyBrokenLink { seq },
-                    ChainProblem::BadSequence { seq } => BundleIssue::CustodyBadSequence { seq },
+            Ok(BundleLogLine::Withheld(w)) => {
+                // This case's entry with its note left out: followed like a
+                // redacted one (its hash cannot be recomputed), and its `add`
+                // still names the item and hash it recorded.
+                if case_id.is_some_and(|c| c != w.case_id) {
+                    issues.push(BundleIssue::ForeignCaseEntry { seq: w.seq });
+                }
+                if w.action == "add" {
+                    if let (Some(id), Some(sha)) = (&w.item_id, w.shown_details["sha256"].as_str())
+                    {
+                        log.added.insert((id.clone(), sha.to_string()));
+                    }
+                }
+                log.withheld += 1;
+                // Replayed with the rest of its details: everything but the note
+                // (left out of the manifest too) is still compared.
+                if let Some(id) = &w.item_id {
+                    log.by_item
+                        .entry(id.clone())
+                        .or_default()
+                        .push(CustodyEntry {
+                            seq: w.seq,
+                            at: w.at.clone(),
+                            action: w.action.clone(),
+                            item_id: w.item_id.clone(),
+                            case_id: w.case_id.clone(),
+                            step_id: w.step_id.clone(),
+                            details: w.shown_details.to_string(),
+                            prev_hash: w.prev_hash.clone(),
+                            entry_hash: w.entry_hash.clone(),
+                        });
+                }
+                log.links.push(Link {
+                    seq: w.seq,
+                    prev_hash: w.prev_hash,
+                    entry_hash: w.entry_hash,
+                    hash_ok: None,
                 });
             }
-            if links.last().map(|l| &l.entry_hash) != head_hash.as_ref() {
-                issues.push(BundleIssue::CustodyHeadMismatch);
-            }
-            for it in &items {
-                if !added.contains(&(it.id.clone(), it.sha256.clone())) {
-                    issues.push(BundleIssue::ItemNotInCustodyLog {
-                        item_id: it.id.clone(),
-                    });
-                }
-                // The manifest must carry what the log says about the item: its name,
-                // capture time and source, note, tags, case and steps.
-                let Some(rec) = by_item.get(&it.id).and_then(|log| replay(log.iter())) else {
-                    continue;
-                };
-                let shown = Shown {
-                    case_id: case_id.as_deref().unwrap_or_default(),
-                    sha256: &it.sha256,
-                    size: it.size,
-                    original_name: &it.original_name,
-                    captured_at: it.captured_at.as_deref(),
-                    captured_at_source: it.captured_at_source.as_deref(),
-                    note: &it.note,
-                    tags: &it.tags,
-                    step_id: it.step_id.as_deref(),
-                    also_steps: it.also_steps.iter().map(|s| s.step_id.as_str()).collect(),
-                    deleted: false,
-                };
-                for field in differences(&rec, &shown) {
-                    issues.push(BundleIssue::CustodyMismatch {
-                        item_id: it.id.clone(),
-                        name: rec.original_name.clone(),
-                        field: field.key().into(),
-                    });
-                }
-            }
+            Ok(BundleLogLine::Redacted(r)) if r.redacted => log.links.push(Link {
+                seq: r.seq,
+                prev_hash: r.prev_hash,
+                entry_hash: r.entry_hash,
+                hash_ok: None,
+            }),
+            _ => issues.push(BundleIssue::BadLogLine { line: i + 1 }),
         }
     }
+    log
+}
 
-    Ok(BundleReport {
-        intact: issues.is_empty(),
-        case_id,
-        exported_at,
-        items: items.len(),
-        files_checked,
-        bytes_checked: done,
-        custody_entries,
-        withheld_entries,
-        issues,
-    })
+fn chain_issue(p: ChainProblem) -> BundleIssue {
+    match p {
+        ChainProblem::Altered { seq } => BundleIssue::CustodyEntryAltered { seq },
+        ChainProblem::Missing { from, to } => BundleIssue::CustodyEntriesMissing {
+            from_seq: from,
+            to_seq: to,
+        },
+        ChainProblem::OutOfOrder { seq } => BundleIssue::CustodyEntryOutOfOrder { seq },
+        ChainProblem::BrokenLink { seq } => BundleIssue::CustodyBrokenLink { seq },
+        ChainProblem::BadSequence { seq } => BundleIssue::CustodyBadSequence { seq },
+    }
+}
+
+/// An item of the manifest is recorded by an `add` entry, and the manifest carries what
+/// the log says about it: its name, capture time and source, note, tags, case and steps.
+fn check_item_custody(
+    it: &ManifestItem,
+    log: &CustodyRead,
+    case_id: Option<&str>,
+    issues: &mut Vec<BundleIssue>,
+) {
+    if !log.added.contains(&(it.id.clone(), it.sha256.clone())) {
+        issues.push(BundleIssue::ItemNotInCustodyLog {
+            item_id: it.id.clone(),
+        });
+    }
+    let Some(rec) = log.by_item.get(&it.id).and_then(|l| replay(l.iter())) else {
+        return;
+    };
+    let shown = Shown {
+        case_id: case_id.unwrap_or_default(),
+        sha256: &it.sha256,
+        size: it.size,
+        original_name: &it.original_name,
+        captured_at: it.captured_at.as_deref(),
+        captured_at_source: it.captured_at_source.as_deref(),
+        note: &it.note,
+        tags: &it.tags,
+        step_id: it.step_id.as_deref(),
+        also_steps: it.also_steps.iter().map(|s| s.step_id.as_str()).collect(),
+        deleted: false,
+    };
+    for field in differences(&rec, &shown) {
+        issues.push(BundleIssue::CustodyMismatch {
+            item_id: it.id.clone(),
+            name: rec.original_name.clone(),
+            field: field.key().into(),
+        });
+    }
 }
 
 /// The items of `manifest.json`, read straight from its bytes: `serde_json::from_value`

@@ -644,8 +644,14 @@ fn write_entries<W: Write + Seek>(
     let mut sums: Vec<(String, String)> = Vec::new();
     let mut manifest_items = Vec::new();
     let mut used = HashSet::new();
-    let mut buf = vec![0u8; CHUNK];
-    let mut done = 0u64;
+    let mut copy = Copier {
+        buf: vec![0u8; CHUNK],
+        done: 0,
+        total,
+        progress,
+        cancel,
+        out_name,
+    };
     progress.on_progress(0, total);
 
     for (i, item) in items.iter().enumerate() {
@@ -661,118 +667,13 @@ fn write_entries<W: Write + Seek>(
         }
         let path = format!("files/{name}");
         let src = content_path(root, &item.sha256);
-        let mut f = File::open(&src).map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => EvidenceError::ContentMissing {
-                id: item.id.clone(),
-                name: item.original_name.clone(),
-            },
-            _ => EvidenceError::Io {
-                op: "read",
-                source: e,
-            },
-        })?;
-        zip.start_file(
-            path.as_str(),
-            stored.large_file(item.size >= u64::from(u32::MAX)),
-        )
-        .map_err(|e| zip_err(e, out_name))?;
-        let mut hasher = Sha256::new();
-        loop {
-            if cancel.is_cancelled() {
-                return Err(EvidenceError::Cancelled);
-            }
-            let n = match f.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    return Err(EvidenceError::Io {
-                        op: "read",
-                        source: e,
-                    })
-                }
-            };
-            hasher.update(&buf[..n]);
-            zip.write_all(&buf[..n])
-                .map_err(|e| EvidenceError::from_write(e, out_name, "write"))?;
-            done += n as u64;
-            progress.on_progress(done, total.max(done));
-        }
-        if hex(&hasher.finalize()) != item.sha256 {
-            return Err(EvidenceError::ContentChanged {
-                id: item.id.clone(),
-                name: item.original_name.clone(),
-            });
-        }
+        copy.original(zip, item, &src, &path, stored)?;
         sums.push((item.sha256.clone(), path.clone()));
-        let info = media::probe(&src, &item.media_type);
-        manifest_items.push(ManifestItem {
-            n: i + 1,
-            id: item.id.clone(),
-            path,
-            original_name: item.original_name.clone(),
-            size: item.size,
-            media_type: item.media_type.clone(),
-            sha256: item.sha256.clone(),
-            captured_at: item.captured_at.map(fmt_time),
-            captured_at_source: item.captured_at_source.clone(),
-            imported_at: fmt_time(item.imported_at),
-            source: item.source.as_str().to_string(),
-            step_id: item.step_id.clone(),
-            step_title: item.step_title.clone(),
-            also_steps: item.also_steps.clone(),
-            note: if include_private {
-                item.note.clone()
-            } else {
-                String::new()
-            },
-            tags: item.tags.clone(),
-            pages: info.pages,
-            duration_ms: info.duration_ms,
-        });
+        manifest_items.push(manifest_item(i + 1, item, path, &src, include_private));
     }
 
-    // The custody log: this case's entries in full, other cases' entries redacted.
-    let mut jsonl = String::new();
-    for e in log {
-        // Entries whose content went with their deleted item stay redacted here too.
-        let line = if e.case_id == case_id && !super::replay::is_redacted(e) {
-            own_entry_line(e, include_private)
-        } else {
-            BundleLogLine::Redacted(RedactedEntry {
-                seq: e.seq,
-                redacted: true,
-                prev_hash: e.prev_hash.clone(),
-                entry_hash: e.entry_hash.clone(),
-            })
-        };
-        jsonl.push_str(&serde_json::to_string(&line).expect("log lines serialise"));
-        jsonl.push('\n');
-    }
-    let head = log.last();
-    let manifest = json!({
-        "format": BUNDLE_FORMAT,
-        "format_version": BUNDLE_FORMAT_VERSION,
-        "tool": { "name": "tuilu", "version": env!("CARGO_PKG_VERSION") },
-        "exported_at": fmt_time(now),
-        "case_id": case_id,
-        "case": case,
-        "times": "Instants are RFC 3339 UTC. File names and index.html show China Standard \
-                  Time (UTC+8). EXIF times without an offset were read as UTC+8 \
-                  (captured_at_source = exif).",
-        "items": manifest_items,
-        "custody": {
-            "file": "custody-log.jsonl",
-            "format": CUSTODY_FORMAT,
-            "genesis_prev_hash": GENESIS_HASH,
-            "entries": log.len(),
-            "entries_of_this_case": log.iter().filter(|e| e.case_id == case_id).count(),
-            "head_seq": head.map(|e| e.seq),
-            "head_hash": head.map(|e| e.entry_hash.as_str()),
-        },
-    });
-    let manifest_text =
-        serde_json::to_string_pretty(&manifest).expect("manifest serialises") + "\n";
+    let jsonl = custody_jsonl(log, case_id, include_private);
+    let manifest_text = manifest_text(case_id, case, &manifest_items, log, now);
     let withheld_item_notes = if include_private {
         0
     } else {
@@ -784,7 +685,7 @@ fn write_entries<W: Write + Seek>(
         &manifest_items,
         withheld_item_notes,
         log.len(),
-        head,
+        log.last(),
         now,
     );
 
@@ -811,6 +712,162 @@ fn write_entries<W: Write + Seek>(
         return Err(EvidenceError::Cancelled);
     }
     Ok(())
+}
+
+/// Copies originals into the bundle with one buffer, counting the bytes for progress.
+struct Copier<'a> {
+    buf: Vec<u8>,
+    done: u64,
+    total: u64,
+    progress: &'a dyn Progress,
+    cancel: &'a CancelFlag,
+    out_name: &'a str,
+}
+
+impl Copier<'_> {
+    /// Stores the original of `item` (at `src`) as `path`, hashed on the way: an original
+    /// that no longer has its recorded hash fails the export.
+    fn original<W: Write + Seek>(
+        &mut self,
+        zip: &mut ZipWriter<W>,
+        item: &EvidenceItem,
+        src: &Path,
+        path: &str,
+        stored: SimpleFileOptions,
+    ) -> Result<(), EvidenceError> {
+        let out_name = self.out_name;
+        let mut f = File::open(src).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => EvidenceError::ContentMissing {
+                id: item.id.clone(),
+                name: item.original_name.clone(),
+            },
+            _ => EvidenceError::Io {
+                op: "read",
+                source: e,
+            },
+        })?;
+        zip.start_file(path, stored.large_file(item.size >= u64::from(u32::MAX)))
+            .map_err(|e| zip_err(e, out_name))?;
+        let mut hasher = Sha256::new();
+        loop {
+            if self.cancel.is_cancelled() {
+                return Err(EvidenceError::Cancelled);
+            }
+            let n = match f.read(&mut self.buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(EvidenceError::Io {
+                        op: "read",
+                        source: e,
+                    })
+                }
+            };
+            hasher.update(&self.buf[..n]);
+            zip.write_all(&self.buf[..n])
+                .map_err(|e| EvidenceError::from_write(e, out_name, "write"))?;
+            self.done += n as u64;
+            self.progress
+                .on_progress(self.done, self.total.max(self.done));
+        }
+        if hex(&hasher.finalize()) != item.sha256 {
+            return Err(EvidenceError::ContentChanged {
+                id: item.id.clone(),
+                name: item.original_name.clone(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// An item as `manifest.json` lists it (its note only when private facts are included).
+fn manifest_item(
+    n: usize,
+    item: &EvidenceItem,
+    path: String,
+    src: &Path,
+    include_private: bool,
+) -> ManifestItem {
+    let info = media::probe(src, &item.media_type);
+    ManifestItem {
+        n,
+        id: item.id.clone(),
+        path,
+        original_name: item.original_name.clone(),
+        size: item.size,
+        media_type: item.media_type.clone(),
+        sha256: item.sha256.clone(),
+        captured_at: item.captured_at.map(fmt_time),
+        captured_at_source: item.captured_at_source.clone(),
+        imported_at: fmt_time(item.imported_at),
+        source: item.source.as_str().to_string(),
+        step_id: item.step_id.clone(),
+        step_title: item.step_title.clone(),
+        also_steps: item.also_steps.clone(),
+        note: if include_private {
+            item.note.clone()
+        } else {
+            String::new()
+        },
+        tags: item.tags.clone(),
+        pages: info.pages,
+        duration_ms: info.duration_ms,
+    }
+}
+
+/// The custody log: this case's entries in full, other cases' entries redacted.
+fn custody_jsonl(log: &[CustodyEntry], case_id: &str, include_private: bool) -> String {
+    let mut jsonl = String::new();
+    for e in log {
+        // Entries whose content went with their deleted item stay redacted here too.
+        let line = if e.case_id == case_id && !super::replay::is_redacted(e) {
+            own_entry_line(e, include_private)
+        } else {
+            BundleLogLine::Redacted(RedactedEntry {
+                seq: e.seq,
+                redacted: true,
+                prev_hash: e.prev_hash.clone(),
+                entry_hash: e.entry_hash.clone(),
+            })
+        };
+        jsonl.push_str(&serde_json::to_string(&line).expect("log lines serialise"));
+        jsonl.push('\n');
+    }
+    jsonl
+}
+
+/// `manifest.json`: the case, the items, and where the custody log ends.
+fn manifest_text(
+    case_id: &str,
+    case: &CaseSnapshot,
+    manifest_items: &[ManifestItem],
+    log: &[CustodyEntry],
+    now: DateTime<Utc>,
+) -> String {
+    let head = log.last();
+    let manifest = json!({
+        "format": BUNDLE_FORMAT,
+        "format_version": BUNDLE_FORMAT_VERSION,
+        "tool": { "name": "tuilu", "version": env!("CARGO_PKG_VERSION") },
+        "exported_at": fmt_time(now),
+        "case_id": case_id,
+        "case": case,
+        "times": "Instants are RFC 3339 UTC. File names and index.html show China Standard \
+                  Time (UTC+8). EXIF times without an offset were read as UTC+8 \
+                  (captured_at_source = exif).",
+        "items": manifest_items,
+        "custody": {
+            "file": "custody-log.jsonl",
+            "format": CUSTODY_FORMAT,
+            "genesis_prev_hash": GENESIS_HASH,
+            "entries": log.len(),
+            "entries_of_this_case": log.iter().filter(|e| e.case_id == case_id).count(),
+            "head_seq": head.map(|e| e.seq),
+            "head_hash": head.map(|e| e.entry_hash.as_str()),
+        },
+    });
+    serde_json::to_string_pretty(&manifest).expect("manifest serialises") + "\n"
 }
 
 #[cfg(test)]

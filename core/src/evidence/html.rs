@@ -576,6 +576,26 @@ pub fn index_html(
 ) -> String {
     let story = &case.story;
     let names = StepNames { story };
+    let mut h = index_head(case_id, story);
+    h.push_str(&meta_table(
+        case_id,
+        story,
+        items.len(),
+        log_entries,
+        head,
+        now,
+    ));
+    h.push_str(&facts_section(story));
+    h.push_str(&withheld_html(story, withheld_item_notes));
+    h.push_str(&timeline(case, items, now));
+    h.push_str(&evidence_list(items, &names));
+    h.push_str(FOOTER);
+    h.push_str("</body>\n</html>\n");
+    h
+}
+
+/// The document's head and the page header (the title, the scenario).
+fn index_head(case_id: &str, story: &CaseStory) -> String {
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"zh-Hans\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -596,6 +616,20 @@ pub fn index_html(
             bi(&story.scenario_title)
         ));
     }
+    h
+}
+
+/// The table under the header: case id, export time, item count, rule pack, custody log
+/// head, tool.
+fn meta_table(
+    case_id: &str,
+    story: &CaseStory,
+    item_count: usize,
+    log_entries: usize,
+    head: Option<&CustodyEntry>,
+    now: DateTime<Utc>,
+) -> String {
+    let mut h = String::new();
     h.push_str("<table class=\"meta\">\n");
     let mut meta_row = |zh: &str, en: &str, value: String| {
         h.push_str(&format!(
@@ -608,7 +642,7 @@ pub fn index_html(
         "Exported at",
         format!("{}（北京时间 UTC+8）", beijing(now)),
     );
-    meta_row("证据数量", "Items", items.len().to_string());
+    meta_row("证据数量", "Items", item_count.to_string());
     if !story.scenario.is_empty() {
         meta_row(
             "规则包",
@@ -637,6 +671,12 @@ pub fn index_html(
     );
     h.push_str("</table>\n</header>\n");
 
+    h
+}
+
+/// The facts that shaped the plan, question and answer (nothing when there are none).
+fn facts_section(story: &CaseStory) -> String {
+    let mut h = String::new();
     if !story.facts.is_empty() {
         h.push_str(
             "<section class=\"facts\">\n<h2>影响计划的事实 <span class=\"en\">Facts that shaped the plan</span></h2>\n\
@@ -652,10 +692,12 @@ pub fn index_html(
         }
         h.push_str("</tbody>\n</table>\n</section>\n");
     }
-    h.push_str(&withheld_html(story, withheld_item_notes));
+    h
+}
 
-    h.push_str(&timeline(case, items, now));
-
+/// The evidence list: a row per item.
+fn evidence_list(items: &[ManifestItem], names: &StepNames<'_>) -> String {
+    let mut h = String::new();
     h.push_str(
         "<section class=\"list\">\n<h2>证据清单 <span class=\"en\">Evidence list</span></h2>\n\
          <table class=\"items\">\n<colgroup><col class=\"n\"><col class=\"time\"><col class=\"steps\">\
@@ -668,67 +710,76 @@ pub fn index_html(
          <th>SHA-256</th></tr></thead>\n<tbody>\n",
     );
     for it in items {
-        let time = match (&it.captured_at, it.captured_at_source.as_deref()) {
-            (Some(t), Some("exif")) => format!(
-                "{}<br><span class=\"en\">拍摄（EXIF，按北京时间）captured (EXIF, read as UTC+8)</span>",
-                beijing_str(t)
-            ),
-            (Some(t), Some("exif_offset")) => format!(
-                "{}<br><span class=\"en\">拍摄（EXIF）captured (EXIF)</span>",
-                beijing_str(t)
-            ),
-            (Some(t), _) => format!(
-                "{}<br><span class=\"en\">拍摄 captured</span>",
-                beijing_str(t)
-            ),
-            (None, _) => format!(
-                "{}<br><span class=\"en\">导入（拍摄时间未知）imported (capture time unknown)</span>",
-                beijing_str(&it.imported_at)
-            ),
-        };
-        let steps: Vec<String> = item_steps(it).iter().map(|s| names.html(s)).collect();
-        let step = if steps.is_empty() {
-            "未关联 <span class=\"en\">none</span>".to_string()
-        } else {
-            steps.join("<br>")
-        };
-        let mut desc = escape(&it.note);
-        if !it.tags.is_empty() {
-            let tags: Vec<String> = it.tags.iter().map(|t| escape(t)).collect();
-            desc.push_str(&format!(
-                "<br><span class=\"en\">标签 tags: {}</span>",
-                tags.join("、")
-            ));
-        }
-        let mut extra = String::new();
-        if let Some(n) = it.pages {
-            extra.push_str(&format!(" · {n} 页 pages"));
-        }
-        if let Some(ms) = it.duration_ms {
-            extra.push_str(&format!(" · {}", duration_text(ms)));
-        }
-        let source = if it.source == "capture" {
-            "应用内拍摄 captured in app"
-        } else {
-            "导入 imported"
-        };
-        h.push_str(&format!(
-            "<tr><td>{}</td><td>{time}</td><td>{step}</td>\
-             <td><a href=\"{}\">{}</a><br><span class=\"en\">包内文件 in the bundle: {}<br>{} · {}{extra} · {}</span></td>\
-             <td class=\"note\">{desc}</td><td class=\"hash\">{}</td></tr>\n",
-            it.n,
-            url_path(&it.path),
-            escape(&it.original_name),
-            escape(&it.path),
-            kind_words(&it.media_type),
-            crate::text::size_text_in(crate::text::Lang::Zh, it.size),
-            source,
-            escape(&it.sha256),
-        ));
+        h.push_str(&evidence_row(it, names));
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
-    h.push_str(
-        "<footer>\n<p>核验方法：解压后在本目录运行 <code>sha256sum -c SHA256SUMS</code>，\
+    h
+}
+
+/// One item of the evidence list: when (and how that time is known), the steps it proves,
+/// the file, the description and tags, the hash.
+fn evidence_row(it: &ManifestItem, names: &StepNames<'_>) -> String {
+    let time = match (&it.captured_at, it.captured_at_source.as_deref()) {
+        (Some(t), Some("exif")) => format!(
+            "{}<br><span class=\"en\">拍摄（EXIF，按北京时间）captured (EXIF, read as UTC+8)</span>",
+            beijing_str(t)
+        ),
+        (Some(t), Some("exif_offset")) => format!(
+            "{}<br><span class=\"en\">拍摄（EXIF）captured (EXIF)</span>",
+            beijing_str(t)
+        ),
+        (Some(t), _) => format!(
+            "{}<br><span class=\"en\">拍摄 captured</span>",
+            beijing_str(t)
+        ),
+        (None, _) => format!(
+            "{}<br><span class=\"en\">导入（拍摄时间未知）imported (capture time unknown)</span>",
+            beijing_str(&it.imported_at)
+        ),
+    };
+    let steps: Vec<String> = item_steps(it).iter().map(|s| names.html(s)).collect();
+    let step = if steps.is_empty() {
+        "未关联 <span class=\"en\">none</span>".to_string()
+    } else {
+        steps.join("<br>")
+    };
+    let mut desc = escape(&it.note);
+    if !it.tags.is_empty() {
+        let tags: Vec<String> = it.tags.iter().map(|t| escape(t)).collect();
+        desc.push_str(&format!(
+            "<br><span class=\"en\">标签 tags: {}</span>",
+            tags.join("、")
+        ));
+    }
+    let mut extra = String::new();
+    if let Some(n) = it.pages {
+        extra.push_str(&format!(" · {n} 页 pages"));
+    }
+    if let Some(ms) = it.duration_ms {
+        extra.push_str(&format!(" · {}", duration_text(ms)));
+    }
+    let source = if it.source == "capture" {
+        "应用内拍摄 captured in app"
+    } else {
+        "导入 imported"
+    };
+    format!(
+        "<tr><td>{}</td><td>{time}</td><td>{step}</td>\
+         <td><a href=\"{}\">{}</a><br><span class=\"en\">包内文件 in the bundle: {}<br>{} · {}{extra} · {}</span></td>\
+         <td class=\"note\">{desc}</td><td class=\"hash\">{}</td></tr>\n",
+        it.n,
+        url_path(&it.path),
+        escape(&it.original_name),
+        escape(&it.path),
+        kind_words(&it.media_type),
+        crate::text::size_text_in(crate::text::Lang::Zh, it.size),
+        source,
+        escape(&it.sha256),
+    )
+}
+
+/// How to check the bundle, in both languages.
+const FOOTER: &str = "<footer>\n<p>核验方法：解压后在本目录运行 <code>sha256sum -c SHA256SUMS</code>，\
          每个文件都应显示“成功/OK”；或运行 <code>tuilu evidence verify-bundle 本文件.zip</code>。\
          原始文件按字节原样保存，未经压缩或修改；本页的缩略图直接显示原始文件，没有另存缩小的副本。</p>\n\
          <p class=\"en\">How to verify: unzip, then run <code>sha256sum -c SHA256SUMS</code> in \
@@ -736,11 +787,7 @@ pub fn index_html(
          bundle.zip</code>. Originals are stored byte-for-byte, never recompressed or \
          modified; thumbnails on this page show the original files, no resized copies are stored. \
          <code>custody-log.jsonl</code> is the hash-chained custody log; \
-         <code>manifest.json</code> holds the metadata and the case snapshot.</p>\n</footer>\n",
-    );
-    h.push_str("</body>\n</html>\n");
-    h
-}
+         <code>manifest.json</code> holds the metadata and the case snapshot.</p>\n</footer>\n";
 
 #[cfg(test)]
 mod tests {

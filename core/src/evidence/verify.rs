@@ -251,10 +251,35 @@ impl EvidenceStore<'_> {
             .collect();
         let total: u64 = live.iter().map(|i| i.size).sum();
         let mut issues = Vec::new();
+        let done = self.rehash(&live, total, progress, cancel, &mut issues)?;
+        check_chain(&entries, &by_id, &by_item, &mut issues);
+        check_records(&in_scope, &by_item, &recorded, &mut issues);
+
+        Ok(VerifyReport {
+            intact: issues.is_empty(),
+            checked_at: truncate_millis(now),
+            case_id: case_id.map(str::to_string),
+            items_checked: live.len(),
+            bytes_checked: done,
+            entries_checked: entries.len(),
+            issues,
+        })
+    }
+
+    /// Re-hashes the live files, reporting the ones missing, unreadable or changed.
+    /// Returns the bytes gone through.
+    fn rehash(
+        &self,
+        live: &[&EvidenceItem],
+        total: u64,
+        progress: &dyn Progress,
+        cancel: &CancelFlag,
+        issues: &mut Vec<VerifyIssue>,
+    ) -> Result<u64, EvidenceError> {
         let mut done = 0u64;
         let mut buf = vec![0u8; CHUNK];
         progress.on_progress(0, total);
-        for item in &live {
+        for item in live {
             if cancel.is_cancelled() {
                 return Err(EvidenceError::Cancelled);
             }
@@ -284,108 +309,115 @@ impl EvidenceStore<'_> {
             done += item.size;
             progress.on_progress(done, total);
         }
+        Ok(done)
+    }
+}
 
-        let item_of = |e: &CustodyEntry| {
-            e.item_id
-                .as_deref()
-                .and_then(|id| by_id.get(id))
-                .map(|i| ItemRef::from(*i))
+/// Walks the whole custody chain (an entry redacted by its item's deletion keeps only its
+/// place), and reports entries that name an item the vault does not have.
+fn check_chain(
+    entries: &[CustodyEntry],
+    by_id: &HashMap<&str, &EvidenceItem>,
+    by_item: &HashMap<&str, Vec<&CustodyEntry>>,
+    issues: &mut Vec<VerifyIssue>,
+) {
+    let item_of = |e: &CustodyEntry| {
+        e.item_id
+            .as_deref()
+            .and_then(|id| by_id.get(id))
+            .map(|i| ItemRef::from(*i))
+    };
+    let seq_index: HashMap<i64, &CustodyEntry> = entries.iter().map(|e| (e.seq, e)).collect();
+    // An entry whose content was removed when its item was deleted keeps only its place
+    // in the chain; anywhere else a redacted entry is an edit.
+    let may_be_redacted = |e: &CustodyEntry| {
+        e.item_id.as_deref().is_some_and(|id| {
+            by_id.get(id).is_some_and(|i| i.deleted_at.is_some())
+                && by_item
+                    .get(id)
+                    .is_some_and(|log| log.iter().any(|x| x.action == "delete"))
+        })
+    };
+    let links: Vec<Link> = entries
+        .iter()
+        .map(|e| {
+            let mut l = Link::from(e);
+            if is_redacted(e) && may_be_redacted(e) {
+                l.hash_ok = None;
+            }
+            l
+        })
+        .collect();
+    for p in custody::check_chain(&links) {
+        issues.push(match p {
+            ChainProblem::Altered { seq } => VerifyIssue::EntryAltered {
+                seq,
+                item: seq_index.get(&seq).and_then(|e| item_of(e)),
+            },
+            ChainProblem::Missing { from, to } => VerifyIssue::EntriesMissing {
+                from_seq: from,
+                to_seq: to,
+            },
+            ChainProblem::OutOfOrder { seq } => VerifyIssue::EntryOutOfOrder {
+                seq,
+                item: seq_index.get(&seq).and_then(|e| item_of(e)),
+            },
+            ChainProblem::BrokenLink { seq } => VerifyIssue::BrokenLink {
+                seq,
+                item: seq_index.get(&seq).and_then(|e| item_of(e)),
+            },
+            ChainProblem::BadSequence { seq } => VerifyIssue::BadSequence { seq },
+        });
+    }
+    for e in entries {
+        if let Some(id) = &e.item_id {
+            if !by_id.contains_key(id.as_str()) {
+                issues.push(VerifyIssue::UnknownItemInLog {
+                    seq: e.seq,
+                    item_id: id.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// Every item must be recorded by an `add` entry, and its row must carry what its entries
+/// say (name, capture time and source, note, tags, case, steps, file, deletion); every
+/// tombstone needs a `delete` entry.
+fn check_records(
+    in_scope: &[&EvidenceItem],
+    by_item: &HashMap<&str, Vec<&CustodyEntry>>,
+    recorded: &HashMap<&str, Recorded>,
+    issues: &mut Vec<VerifyIssue>,
+) {
+    for item in in_scope {
+        let log = by_item
+            .get(item.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let Some(rec) = recorded.get(item.id.as_str()) else {
+            issues.push(VerifyIssue::NotLogged {
+                item: ItemRef::from(*item),
+                action: "add".into(),
+            });
+            continue;
         };
-        let seq_index: HashMap<i64, &CustodyEntry> = entries.iter().map(|e| (e.seq, e)).collect();
-        // An entry whose content was removed when its item was deleted keeps only its place
-        // in the chain; anywhere else a redacted entry is an edit.
-        let may_be_redacted = |e: &CustodyEntry| {
-            e.item_id.as_deref().is_some_and(|id| {
-                by_id.get(id).is_some_and(|i| i.deleted_at.is_some())
-                    && by_item
-                        .get(id)
-                        .is_some_and(|log| log.iter().any(|x| x.action == "delete"))
-            })
-        };
-        let links: Vec<Link> = entries
-            .iter()
-            .map(|e| {
-                let mut l = Link::from(e);
-                if is_redacted(e) && may_be_redacted(e) {
-                    l.hash_ok = None;
-                }
-                l
-            })
-            .collect();
-        for p in custody::check_chain(&links) {
-            issues.push(match p {
-                ChainProblem::Altered { seq } => VerifyIssue::EntryAltered {
-                    seq,
-                    item: seq_index.get(&seq).and_then(|e| item_of(e)),
-                },
-                ChainProblem::Missing { from, to } => VerifyIssue::EntriesMissing {
-                    from_seq: from,
-                    to_seq: to,
-                },
-                ChainProblem::OutOfOrder { seq } => VerifyIssue::EntryOutOfOrder {
-                    seq,
-                    item: seq_index.get(&seq).and_then(|e| item_of(e)),
-                },
-                ChainProblem::BrokenLink { seq } => VerifyIssue::BrokenLink {
-                    seq,
-                    item: seq_index.get(&seq).and_then(|e| item_of(e)),
-                },
-                ChainProblem::BadSequence { seq } => VerifyIssue::BadSequence { seq },
+        for field in row_differences(rec, item) {
+            let mut r = ItemRef::from(*item);
+            // Named as the log recorded it: a forged name must not name the item.
+            if !rec.redacted && !rec.original_name.is_empty() {
+                r.original_name = rec.original_name.clone();
+            }
+            issues.push(VerifyIssue::RecordMismatch {
+                item: r,
+                field: field.key().into(),
             });
         }
-        for e in &entries {
-            if let Some(id) = &e.item_id {
-                if !by_id.contains_key(id.as_str()) {
-                    issues.push(VerifyIssue::UnknownItemInLog {
-                        seq: e.seq,
-                        item_id: id.clone(),
-                    });
-                }
-            }
+        if item.deleted_at.is_some() && !log.iter().any(|e| e.action == "delete") {
+            issues.push(VerifyIssue::NotLogged {
+                item: ItemRef::from(*item),
+                action: "delete".into(),
+            });
         }
-
-        // Every item must be recorded by an `add` entry, and its row must carry what its
-        // entries say (name, capture time and source, note, tags, case, steps, file,
-        // deletion); every tombstone needs a `delete` entry.
-        for item in &in_scope {
-            let log = by_item
-                .get(item.id.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            let Some(rec) = recorded.get(item.id.as_str()) else {
-                issues.push(VerifyIssue::NotLogged {
-                    item: ItemRef::from(*item),
-                    action: "add".into(),
-                });
-                continue;
-            };
-            for field in row_differences(rec, item) {
-                let mut r = ItemRef::from(*item);
-                // Named as the log recorded it: a forged name must not name the item.
-                if !rec.redacted && !rec.original_name.is_empty() {
-                    r.original_name = rec.original_name.clone();
-                }
-                issues.push(VerifyIssue::RecordMismatch {
-                    item: r,
-                    field: field.key().into(),
-                });
-            }
-            if item.deleted_at.is_some() && !log.iter().any(|e| e.action == "delete") {
-                issues.push(VerifyIssue::NotLogged {
-                    item: ItemRef::from(*item),
-                    action: "delete".into(),
-                });
-            }
-        }
-
-        Ok(VerifyReport {
-            intact: issues.is_empty(),
-            checked_at: truncate_millis(now),
-            case_id: case_id.map(str::to_string),
-            items_checked: live.len(),
-            bytes_checked: done,
-            entries_checked: entries.len(),
-            issues,
-        })
     }
 }

@@ -499,51 +499,127 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
         ctx.set(k, v.to_expr());
     }
     let ev = Evaluator { scenario, ctx };
-    let mut needed_by: Vec<(String, String)> = Vec::new(); // (fact, rule id)
-    let mut note_open = |open: &[String], rule: &str| {
-        for f in open {
-            needed_by.push((f.clone(), rule.to_string()));
-        }
-    };
+    let mut needed_by = NeededBy::default();
+    let blockers = ev.blockers(&mut needed_by);
+    let steps = ev.steps(&mut needed_by);
+    let warnings = ev.notices(&pack.warnings, &scenario.warning_exprs, &mut needed_by);
+    let consequences = ev.notices(
+        &pack.consequences,
+        &scenario.consequence_exprs,
+        &mut needed_by,
+    );
+    let (amounts, estimate_needs) = ev.amounts(facts, &mut needed_by);
+    let (missing_facts, questions) =
+        open_questions(scenario, &effective, &estimate_needs, &needed_by);
+    Ok(Plan {
+        scenario: pack.id.clone(),
+        pack_version: pack.version.clone(),
+        title: ev.title(),
+        facts: effective,
+        steps,
+        blockers,
+        warnings,
+        consequences,
+        amounts,
+        missing_facts,
+        questions,
+        assumptions: assumptions(scenario, facts),
+    })
+}
 
-    let mut blockers = Vec::new();
-    for (p, expr) in pack.preconditions.iter().zip(&scenario.precondition_exprs) {
-        let Some((applicability, open)) = ev.applicability(Some(expr)) else {
-            continue;
-        };
-        note_open(&open, &p.id);
-        blockers.push(Blocker {
-            id: p.id.clone(),
-            applicability,
-            open_facts: open,
-            title: p.title.clone(),
-            remedy: p.remedy.clone(),
-            source: p.source.clone(),
-            blocks: p.blocks.clone(),
-            resolved_by: p.resolved_by.clone(),
-        });
+/// Which rules wait on which unanswered facts: (fact, rule id), in the order the rules
+/// were evaluated.
+#[derive(Default)]
+struct NeededBy(Vec<(String, String)>);
+
+impl NeededBy {
+    fn note(&mut self, open: &[String], rule: &str) {
+        for f in open {
+            self.0.push((f.clone(), rule.to_string()));
+        }
     }
 
-    // Steps in dependency order; only steps that apply or may apply.
-    let mut included = vec![false; pack.steps.len()];
-    let mut steps = Vec::new();
-    for &i in &scenario.step_order {
-        let s = &pack.steps[i];
-        let Some((applicability, open)) = ev.applicability(scenario.step_exprs[i].as_ref()) else {
-            continue;
-        };
-        included[i] = true;
-        note_open(&open, &s.id);
-        let duration = ev.planned_duration(s.duration.as_ref());
+    /// The rules that wait on `fact`.
+    fn rules(&self, fact: &str) -> Vec<String> {
+        let mut by: Vec<String> = self
+            .0
+            .iter()
+            .filter(|(f, _)| f == fact)
+            .map(|(_, r)| r.clone())
+            .collect();
+        by.dedup();
+        by
+    }
+}
+
+impl Evaluator<'_> {
+    /// The preconditions that apply or may apply.
+    fn blockers(&self, needed_by: &mut NeededBy) -> Vec<Blocker> {
+        let scenario = self.scenario;
+        let mut blockers = Vec::new();
+        for (p, expr) in scenario
+            .pack
+            .preconditions
+            .iter()
+            .zip(&scenario.precondition_exprs)
+        {
+            let Some((applicability, open)) = self.applicability(Some(expr)) else {
+                continue;
+            };
+            needed_by.note(&open, &p.id);
+            blockers.push(Blocker {
+                id: p.id.clone(),
+                applicability,
+                open_facts: open,
+                title: p.title.clone(),
+                remedy: p.remedy.clone(),
+                source: p.source.clone(),
+                blocks: p.blocks.clone(),
+                resolved_by: p.resolved_by.clone(),
+            });
+        }
+        blockers
+    }
+
+    /// Steps in dependency order; only steps that apply or may apply, numbered, with
+    /// dependencies only on steps in the plan.
+    fn steps(&self, needed_by: &mut NeededBy) -> Vec<PlanStep> {
+        let scenario = self.scenario;
+        let mut steps = Vec::new();
+        for &i in &scenario.step_order {
+            let s = &scenario.pack.steps[i];
+            let Some((applicability, open)) = self.applicability(scenario.step_exprs[i].as_ref())
+            else {
+                continue;
+            };
+            needed_by.note(&open, &s.id);
+            steps.push(self.step(s, steps.len() + 1, applicability, open));
+        }
+        let in_plan: std::collections::HashSet<String> =
+            steps.iter().map(|s| s.id.clone()).collect();
+        for s in &mut steps {
+            s.depends_on.retain(|d| in_plan.contains(d));
+        }
+        steps
+    }
+
+    fn step(
+        &self,
+        s: &super::pack::StepDef,
+        number: usize,
+        applicability: Applicability,
+        open: Vec<String>,
+    ) -> PlanStep {
+        let duration = self.planned_duration(s.duration.as_ref());
         // While the end is open, the open end's escalation replaces the step's.
         let escalation = duration
             .as_ref()
             .and_then(|d| d.open_end.as_ref())
             .and_then(|o| o.escalation.clone())
             .or_else(|| s.escalation.clone());
-        steps.push(PlanStep {
+        PlanStep {
             id: s.id.clone(),
-            number: steps.len() + 1,
+            number,
             kind: s.kind,
             applicability,
             open_facts: open,
@@ -558,7 +634,7 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
                     title: r.title.clone(),
                     channel: r.channel,
                     instructions: r.instructions.clone(),
-                    duration: ev.planned_duration(r.duration.as_ref()),
+                    duration: self.planned_duration(r.duration.as_ref()),
                     source: r.source.clone(),
                 })
                 .collect(),
@@ -570,21 +646,22 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
             escalation,
             source: s.source.clone(),
             ends_account: s.ends_account,
-        });
-    }
-    // Keep only dependencies on steps in the plan.
-    let in_plan: std::collections::HashSet<String> = steps.iter().map(|s| s.id.clone()).collect();
-    for s in &mut steps {
-        s.depends_on.retain(|d| in_plan.contains(d));
+        }
     }
 
-    let mut notices = |list: &[super::pack::Notice], exprs: &[Option<Expr>]| {
+    /// The warnings or consequences that apply or may apply.
+    fn notices(
+        &self,
+        list: &[super::pack::Notice],
+        exprs: &[Option<Expr>],
+        needed_by: &mut NeededBy,
+    ) -> Vec<PlanNotice> {
         let mut out = Vec::new();
         for (n, expr) in list.iter().zip(exprs) {
-            let Some((applicability, open)) = ev.applicability(expr.as_ref()) else {
+            let Some((applicability, open)) = self.applicability(expr.as_ref()) else {
                 continue;
             };
-            note_open(&open, &n.id);
+            needed_by.note(&open, &n.id);
             out.push(PlanNotice {
                 id: n.id.clone(),
                 applicability,
@@ -595,95 +672,118 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
             });
         }
         out
-    };
-    let warnings = notices(&pack.warnings, &scenario.warning_exprs);
-    let consequences = notices(&pack.consequences, &scenario.consequence_exprs);
-
-    let mut amounts = Vec::new();
-    let mut estimate_needs: Vec<String> = Vec::new();
-    for (i, ((f, value), when)) in pack
-        .formulas
-        .iter()
-        .zip(&scenario.formula_value_exprs)
-        .zip(&scenario.formula_when_exprs)
-        .enumerate()
-    {
-        let Some((_, mut open)) = ev.applicability(when.as_ref()) else {
-            continue;
-        };
-        let when_decided = open.is_empty();
-        for m in ev.missing(value) {
-            if !open.contains(m) {
-                open.push(m.clone());
-            }
-        }
-        // A number the user has not given does not make an estimate: a default (0 months
-        // left) would show a figure (¥0.00) the user never gave grounds for. The amount
-        // waits for the answer instead, and the fact is asked.
-        for id in value.identifiers() {
-            let defaulted_number = !facts.contains_key(id)
-                && scenario.defaults.contains_key(id)
-                && scenario
-                    .fact(id)
-                    .is_some_and(|d| matches!(d.kind, FactType::Integer | FactType::Money));
-            if defaulted_number && !open.contains(id) {
-                open.push(id.clone());
-                estimate_needs.push(id.clone());
-            }
-        }
-        let computed = if open.is_empty() {
-            value.eval_number(&ev.ctx).ok().map(round2)
-        } else {
-            // Open facts that cannot change the value are not asked for it.
-            let decided = when_decided
-                .then(|| ev.value_whatever_the_answers(value, &open))
-                .flatten();
-            if decided.is_some() {
-                open.clear();
-            }
-            decided.map(round2)
-        };
-        note_open(&open, &f.id);
-        // The first explanation case that holds for the facts given (an undecided case
-        // keeps the general explanation).
-        let case = f
-            .cases
-            .iter()
-            .zip(&scenario.formula_case_exprs[i])
-            .find(|(_, e)| matches!(ev.condition(Some(e)), Tri::True))
-            .map(|(c, _)| c);
-        amounts.push(Amount {
-            id: f.id.clone(),
-            label: f.label.clone(),
-            value: computed,
-            currency: f.currency.clone(),
-            unit_label: f.unit_label.clone(),
-            open_facts: open,
-            explanation: case.map_or_else(|| f.explanation.clone(), |c| c.explanation.clone()),
-            source: case
-                .and_then(|c| c.source.clone())
-                .or_else(|| f.source.clone()),
-        });
     }
 
-    // Open questions: unanswered facts that an undecided rule waits on, plus purely
-    // informational facts no rule reads. A fact only read by rules already decided by
-    // other answers is not asked.
+    /// The amounts that apply or may apply, and the numbers they wait for that only have
+    /// a default (asked rather than assumed).
+    fn amounts(&self, facts: &Facts, needed_by: &mut NeededBy) -> (Vec<Amount>, Vec<String>) {
+        let scenario = self.scenario;
+        let mut amounts = Vec::new();
+        let mut estimate_needs: Vec<String> = Vec::new();
+        for (i, ((f, value), when)) in scenario
+            .pack
+            .formulas
+            .iter()
+            .zip(&scenario.formula_value_exprs)
+            .zip(&scenario.formula_when_exprs)
+            .enumerate()
+        {
+            let Some((_, mut open)) = self.applicability(when.as_ref()) else {
+                continue;
+            };
+            let when_decided = open.is_empty();
+            for m in self.missing(value) {
+                if !open.contains(m) {
+                    open.push(m.clone());
+                }
+            }
+            // A number the user has not given does not make an estimate: a default (0
+            // months left) would show a figure (¥0.00) the user never gave grounds for.
+            // The amount waits for the answer instead, and the fact is asked.
+            for id in value.identifiers() {
+                if self.defaulted_number(facts, id) && !open.contains(id) {
+                    open.push(id.clone());
+                    estimate_needs.push(id.clone());
+                }
+            }
+            let computed = if open.is_empty() {
+                value.eval_number(&self.ctx).ok().map(round2)
+            } else {
+                // Open facts that cannot change the value are not asked for it.
+                let decided = when_decided
+                    .then(|| self.value_whatever_the_answers(value, &open))
+                    .flatten();
+                if decided.is_some() {
+                    open.clear();
+                }
+                decided.map(round2)
+            };
+            needed_by.note(&open, &f.id);
+            // The first explanation case that holds for the facts given (an undecided
+            // case keeps the general explanation).
+            let case = f
+                .cases
+                .iter()
+                .zip(&scenario.formula_case_exprs[i])
+                .find(|(_, e)| matches!(self.condition(Some(e)), Tri::True))
+                .map(|(c, _)| c);
+            amounts.push(Amount {
+                id: f.id.clone(),
+                label: f.label.clone(),
+                value: computed,
+                currency: f.currency.clone(),
+                unit_label: f.unit_label.clone(),
+                open_facts: open,
+                explanation: case.map_or_else(|| f.explanation.clone(), |c| c.explanation.clone()),
+                source: case
+                    .and_then(|c| c.source.clone())
+                    .or_else(|| f.source.clone()),
+            });
+        }
+        (amounts, estimate_needs)
+    }
+
+    /// A number (integer or money) the user has not given that only has the pack's
+    /// default.
+    fn defaulted_number(&self, facts: &Facts, id: &str) -> bool {
+        let scenario = self.scenario;
+        !facts.contains_key(id)
+            && scenario.defaults.contains_key(id)
+            && scenario
+                .fact(id)
+                .is_some_and(|d| matches!(d.kind, FactType::Integer | FactType::Money))
+    }
+
+    /// A mode with its own title (keep the account): the first variant that holds.
+    fn title(&self) -> Text {
+        let pack = &self.scenario.pack;
+        pack.title_variants
+            .iter()
+            .zip(&self.scenario.title_variant_exprs)
+            .find(|(_, e)| matches!(self.condition(Some(e)), Tri::True))
+            .map_or_else(|| pack.title.clone(), |(v, _)| v.title.clone())
+    }
+}
+
+/// Open questions: unanswered facts that an undecided rule waits on, plus purely
+/// informational facts no rule reads. A fact only read by rules already decided by other
+/// answers is not asked. Returns the facts missing and their questions.
+fn open_questions(
+    scenario: &Scenario,
+    effective: &Facts,
+    estimate_needs: &[String],
+    needed_by: &NeededBy,
+) -> (Vec<String>, Vec<Question>) {
     let mut missing_facts = Vec::new();
     let mut questions = Vec::new();
-    for (i, def) in pack.facts.iter().enumerate() {
+    for (i, def) in scenario.pack.facts.iter().enumerate() {
         // Optional facts (only letters use them) are asked by the letter that needs them.
         let answered_or_defaulted =
             effective.contains_key(&def.id) && !estimate_needs.contains(&def.id);
         if answered_or_defaulted || def.optional {
             continue;
         }
-        let mut by: Vec<String> = needed_by
-            .iter()
-            .filter(|(f, _)| f == &def.id)
-            .map(|(_, r)| r.clone())
-            .collect();
-        by.dedup();
+        let by = needed_by.rules(&def.id);
         if by.is_empty() && scenario.fact_is_read[i] {
             continue;
         }
@@ -696,10 +796,13 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
             needed_by: by,
         });
     }
+    (missing_facts, questions)
+}
 
-    // Defaults that decide rules: shown as assumptions the user can change.
+/// Defaults that decide rules: shown as assumptions the user can change.
+fn assumptions(scenario: &Scenario, facts: &Facts) -> Vec<Assumption> {
     let mut assumptions = Vec::new();
-    for def in &pack.facts {
+    for def in &scenario.pack.facts {
         if facts.contains_key(&def.id) {
             continue;
         }
@@ -723,29 +826,7 @@ pub fn evaluate_plan(scenario: &Scenario, facts: &Facts) -> Result<Plan, FactErr
             affects,
         });
     }
-
-    // A mode with its own title (keep the account): the first variant that holds.
-    let title = pack
-        .title_variants
-        .iter()
-        .zip(&scenario.title_variant_exprs)
-        .find(|(_, e)| matches!(ev.condition(Some(e)), Tri::True))
-        .map_or_else(|| pack.title.clone(), |(v, _)| v.title.clone());
-
-    Ok(Plan {
-        scenario: pack.id.clone(),
-        pack_version: pack.version.clone(),
-        title,
-        facts: effective,
-        steps,
-        blockers,
-        warnings,
-        consequences,
-        amounts,
-        missing_facts,
-        questions,
-        assumptions,
-    })
+    assumptions
 }
 
 /// Rounds half away from zero to two decimals (the fen, for yuan).

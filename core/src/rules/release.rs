@@ -178,18 +178,38 @@ impl UpdateError {
     /// file itself is the problem (a maintainer then needs its name).
     pub fn message(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
-        let pack = |title: &Option<Text>| match title {
-            Some(t) if zh => format!("「{}」", t.get(lang)),
-            Some(t) => format!("\u{201c}{}\u{201d}", t.get(lang)),
-            None if zh => "一个规则包".to_string(),
-            None => "a rule pack".to_string(),
-        };
         let refused = if zh {
             "规则更新被拒绝，未做任何更改："
         } else {
             "The rule update was refused; nothing was changed: "
         };
         let why = match self {
+            UpdateError::TooLarge { .. }
+            | UpdateError::TooManyEntries { .. }
+            | UpdateError::Malformed { .. }
+            | UpdateError::UnknownKey { .. }
+            | UpdateError::BadSignature { .. }
+            | UpdateError::KeyListNotTrusted
+            | UpdateError::UnsupportedFormat { .. }
+            | UpdateError::Storage(_) => self.file_words(lang),
+            UpdateError::InvalidEntry { .. }
+            | UpdateError::DuplicateScenario { .. }
+            | UpdateError::MissingPack { .. }
+            | UpdateError::HashMismatch { .. }
+            | UpdateError::InvalidPack { .. }
+            | UpdateError::PackDiffers { .. } => self.index_words(lang),
+            UpdateError::NotNewer { .. }
+            | UpdateError::OlderIndex { .. }
+            | UpdateError::NeedsNewerApp { .. } => self.version_words(lang),
+        };
+        format!("{refused}{why}")
+    }
+
+    /// What is wrong with the files themselves: size, format, signatures, storage.
+    /// `message` sends only these kinds here (others get no words).
+    fn file_words(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
             UpdateError::TooLarge { file, limit } => {
                 if zh {
                     format!("文件 {file} 超过 {limit} 字节的上限。")
@@ -241,6 +261,22 @@ impl UpdateError {
                     "this update needs a newer version of the app to read it.".to_string()
                 }
             }
+            UpdateError::Storage(_) => {
+                if zh {
+                    "无法写入规则包（存储出错）。".to_string()
+                } else {
+                    "the packs could not be written (a storage error).".to_string()
+                }
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// What the index and the packs it lists disagree on.
+    /// `message` sends only these kinds here (others get no words).
+    fn index_words(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
             UpdateError::InvalidEntry { position, .. } => {
                 if zh {
                     format!("索引第 {} 项的名称、版本或日期不合规。", position + 1)
@@ -288,6 +324,21 @@ impl UpdateError {
                     format!("the pack file {file} holds another scenario or version than the index says.")
                 }
             }
+            _ => String::new(),
+        }
+    }
+
+    /// Versions: an update not newer than what is installed, or one the app is too old for.
+    /// `message` sends only these kinds here (others get no words).
+    fn version_words(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        let pack = |title: &Option<Text>| match title {
+            Some(t) if zh => format!("「{}」", t.get(lang)),
+            Some(t) => format!("\u{201c}{}\u{201d}", t.get(lang)),
+            None if zh => "一个规则包".to_string(),
+            None => "a rule pack".to_string(),
+        };
+        match self {
             UpdateError::NotNewer {
                 title,
                 installed,
@@ -333,15 +384,8 @@ impl UpdateError {
                     )
                 }
             }
-            UpdateError::Storage(_) => {
-                if zh {
-                    "无法写入规则包（存储出错）。".to_string()
-                } else {
-                    "the packs could not be written (a storage error).".to_string()
-                }
-            }
-        };
-        format!("{refused}{why}")
+            _ => String::new(),
+        }
     }
 }
 

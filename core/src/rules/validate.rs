@@ -575,7 +575,23 @@ impl Validator {
     }
 
     fn check(&mut self, pack: &Pack) {
-        // Header.
+        self.check_header(pack);
+        self.check_facts(pack);
+        self.check_preconditions(pack);
+        self.check_steps(pack);
+        self.check_dependencies(pack);
+        self.check_notes(pack);
+        self.check_title_variants(pack);
+        self.check_formulas(pack);
+        self.check_no_rule_reads_optional_facts(pack);
+        let mut letter_ids = HashMap::new();
+        for (i, l) in pack.letters.iter().enumerate() {
+            self.letter(pack, &mut letter_ids, &format!("letters[{i}]"), l);
+        }
+    }
+
+    /// The header: id, platform, version, review date, title.
+    fn check_header(&mut self, pack: &Pack) {
         let id_ok = pack.id.split_once('.').is_some_and(|(p, s)| {
             !p.is_empty()
                 && !s.is_empty()
@@ -606,8 +622,10 @@ impl Validator {
         self.date("last_reviewed", &pack.last_reviewed);
         self.text("title", &pack.title);
         self.optional_text("summary", &pack.summary);
+    }
 
-        // Facts.
+    /// The facts: ids, prompts, privacy marks, enum options, defaults.
+    fn check_facts(&mut self, pack: &Pack) {
         let mut fact_ids = HashMap::new();
         for (i, f) in pack.facts.iter().enumerate() {
             let path = format!("facts[{i}]");
@@ -658,8 +676,11 @@ impl Validator {
                 }
             }
         }
+    }
 
-        // Rules with ids: one namespace per section; steps and routes share one.
+    /// The preconditions (blockers): ids, texts, sources, conditions. Rules with ids have one
+    /// namespace per section; steps and routes share one.
+    fn check_preconditions(&mut self, pack: &Pack) {
         let mut pre_ids = HashMap::new();
         for (i, p) in pack.preconditions.iter().enumerate() {
             let path = format!("preconditions[{i}]");
@@ -675,7 +696,10 @@ impl Validator {
                 false,
             );
         }
+    }
 
+    /// The steps and their routes: ids, texts, sources, timing, evidence kinds, conditions.
+    fn check_steps(&mut self, pack: &Pack) {
         let mut step_ids = HashMap::new();
         for (i, s) in pack.steps.iter().enumerate() {
             let path = format!("steps[{i}]");
@@ -728,7 +752,11 @@ impl Validator {
                 self.expression(pack, &format!("{path}.when"), w, Want::Bool, true);
             }
         }
-        // Dependencies: known, not self, no cycles.
+    }
+
+    /// Dependencies: known, not self, no cycles; what a blocker holds back or is resolved by
+    /// is a step.
+    fn check_dependencies(&mut self, pack: &Pack) {
         let index: HashMap<&str, usize> = pack
             .steps
             .iter()
@@ -775,7 +803,10 @@ impl Validator {
                 format!("dependency cycle: {} → {}", names.join(" → "), names[0]),
             );
         }
+    }
 
+    /// Warnings and consequences: ids, texts, sources, conditions.
+    fn check_notes(&mut self, pack: &Pack) {
         for (section, list) in [
             ("warnings", &pack.warnings),
             ("consequences", &pack.consequences),
@@ -791,13 +822,19 @@ impl Validator {
                 }
             }
         }
+    }
 
+    /// Title variants: a text and a condition each.
+    fn check_title_variants(&mut self, pack: &Pack) {
         for (i, v) in pack.title_variants.iter().enumerate() {
             let path = format!("title_variants[{i}]");
             self.text(&format!("{path}.title"), &v.title);
             self.expression(pack, &format!("{path}.when"), &v.when, Want::Bool, false);
         }
+    }
 
+    /// Formulas: ids, labels, units, values and their cases.
+    fn check_formulas(&mut self, pack: &Pack) {
         let mut formula_ids = HashMap::new();
         for (i, f) in pack.formulas.iter().enumerate() {
             let path = format!("formulas[{i}]");
@@ -830,9 +867,11 @@ impl Validator {
                 self.expression(pack, &format!("{cpath}.when"), &c.when, Want::Bool, true);
             }
         }
+    }
 
-        // An optional fact is never an open question of the plan, so no rule may wait for
-        // it (letters may: they ask for what they lack).
+    /// An optional fact is never an open question of the plan, so no rule may wait for it
+    /// (letters may: they ask for what they lack).
+    fn check_no_rule_reads_optional_facts(&mut self, pack: &Pack) {
         let mut conditions: Vec<(String, &str)> = Vec::new();
         for (i, p) in pack.preconditions.iter().enumerate() {
             conditions.push((format!("preconditions[{i}].blocks_when"), &p.blocks_when));
@@ -880,11 +919,6 @@ impl Validator {
                     format!("`{id}` is an optional fact (only letters use it); a rule cannot depend on it"),
                 );
             }
-        }
-
-        let mut letter_ids = HashMap::new();
-        for (i, l) in pack.letters.iter().enumerate() {
-            self.letter(pack, &mut letter_ids, &format!("letters[{i}]"), l);
         }
     }
 
