@@ -712,7 +712,7 @@ impl App {
                 letters::LETTER_TAG.to_string(),
                 format!("{}:{letter_id}", letters::LETTER_TAG),
             ],
-            captured_at: Some(at),
+            captured_at: Some(crate::evidence::CaptureTime::caller(at)),
             source: crate::evidence::Source::Capture,
         };
         let vault = self.vault(ctx.now)?;

@@ -1037,10 +1037,7 @@ pub fn evidence_list(
                 size: i.size as i64,
                 size_text: size_text_in(lang, i.size),
                 captured_text: match i.captured_at {
-                    Some(t) => match lang {
-                        Lang::Zh => format!("拍摄于 {}", local_text(ctx, t)),
-                        Lang::En => format!("captured {}", local_text(ctx, t)),
-                    },
+                    Some(t) => super::evidence_ops::captured_text(ctx, t, i),
                     None => tr(lang, "拍摄时间未知", "capture time unknown"),
                 },
                 captured_at: i.captured_at,
