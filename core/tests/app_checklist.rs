@@ -234,6 +234,7 @@ fn evidence_shows_only_where_the_step_expects_it_or_has_some() {
         "chat.txt",
         "公会说可以退".as_bytes(),
         None,
+        None,
         &NoProgress,
         &CancelFlag::new(),
     )

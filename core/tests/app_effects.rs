@@ -763,6 +763,7 @@ fn archive_history_upgrade_preview_and_moving_evidence_are_events() {
             "Screenshot_20260930-170000.png",
             b"\x89PNG fake but bytes",
             None,
+            None,
             &tuilu_core::evidence::NoProgress,
             &tuilu_core::evidence::CancelFlag::default(),
         )

@@ -43,6 +43,7 @@ fn adding_evidence_reports_progress_says_what_happened_and_attaches_duplicates()
             Some("backup_data"),
             &file,
             Some("公会后台截图"),
+            None,
             &progress,
             &CancelFlag::new(),
         )
@@ -78,6 +79,7 @@ fn adding_evidence_reports_progress_says_what_happened_and_attaches_duplicates()
             "shared.png",
             PNG,
             None,
+            None,
             &NoProgress,
             &CancelFlag::new(),
         )
@@ -96,6 +98,7 @@ fn adding_evidence_reports_progress_says_what_happened_and_attaches_duplicates()
             None,
             "contract.pdf",
             b"%PDF-1.4 a contract",
+            None,
             None,
             &NoProgress,
             &CancelFlag::new(),
@@ -118,7 +121,7 @@ fn a_cancelled_or_impossible_add_leaves_nothing_and_says_why_in_one_language() {
     let cancel = CancelFlag::new();
     cancel.cancel();
     let e = app
-        .add_evidence_file(&c, &case, None, &file, None, &NoProgress, &cancel)
+        .add_evidence_file(&c, &case, None, &file, None, None, &NoProgress, &cancel)
         .unwrap_err();
     assert_eq!(e, AppError::Cancelled);
     assert_eq!(e.message(Lang::Zh), "已取消，未留下任何内容");
@@ -131,6 +134,7 @@ fn a_cancelled_or_impossible_add_leaves_nothing_and_says_why_in_one_language() {
             &case,
             None,
             &missing,
+            None,
             None,
             &NoProgress,
             &CancelFlag::new(),
@@ -146,6 +150,7 @@ fn a_cancelled_or_impossible_add_leaves_nothing_and_says_why_in_one_language() {
             None,
             dir.path(),
             None,
+            None,
             &NoProgress,
             &CancelFlag::new(),
         )
@@ -157,6 +162,7 @@ fn a_cancelled_or_impossible_add_leaves_nothing_and_says_why_in_one_language() {
             &case,
             Some("no_such_step"),
             &file,
+            None,
             None,
             &NoProgress,
             &CancelFlag::new(),
@@ -179,6 +185,7 @@ fn verify_marks_each_row_and_finds_a_changed_file() {
             &case,
             Some("backup_data"),
             f,
+            None,
             None,
             &NoProgress,
             &CancelFlag::new(),
@@ -297,6 +304,7 @@ fn the_bundle_exports_and_checks_and_a_tampered_one_is_caught() {
         Some("backup_data"),
         "a.png",
         PNG,
+        None,
         None,
         &NoProgress,
         &CancelFlag::new(),
@@ -458,6 +466,7 @@ fn a_backup_round_trip_restores_cases_and_evidence_and_refuses_a_wrong_passphras
         "a.png",
         PNG,
         None,
+        None,
         &NoProgress,
         &CancelFlag::new(),
     )
@@ -618,6 +627,7 @@ fn deleting_evidence_and_a_case_says_what_went() {
             name,
             bytes,
             Some("私人备注"),
+            None,
             &NoProgress,
             &CancelFlag::new(),
         )

@@ -31,6 +31,7 @@ fn add(app: &App, case: &str, name: &str, bytes: &[u8], note: &str) -> Result<St
         name,
         bytes,
         Some(note),
+        None,
         &NoProgress,
         &CancelFlag::new(),
     )

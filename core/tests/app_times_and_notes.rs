@@ -229,6 +229,7 @@ fn a_file_kept_for_two_steps_is_named_by_the_step_listed() {
             "结算截图.png",
             png,
             None,
+            None,
             &none,
             &cancel,
         )

@@ -1137,6 +1137,7 @@ fn joined_lines_come_from_the_core_with_the_languages_punctuation() {
         "Screenshot_20260929-160000.png",
         b"\x89PNG\r\n\x1a\nnot really a picture",
         None,
+        None,
         &NoProgress,
         &CancelFlag::new(),
     )

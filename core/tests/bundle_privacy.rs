@@ -82,6 +82,7 @@ fn private_case() -> (tempfile::TempDir, App, String) {
         "直播后台.png",
         PNG,
         Some("后台截图私人备注"),
+        None,
         &NoProgress,
         &CancelFlag::new(),
     )

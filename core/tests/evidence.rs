@@ -10,8 +10,8 @@ use std::process::Command;
 use chrono::{TimeZone, Utc};
 use evidence_support::*;
 use tuilu_core::evidence::{
-    CancelFlag, CrashPoint, EvidenceError, EvidenceStore, NewItem, NoProgress, Source, VerifyIssue,
-    CRASH_EXIT_CODE,
+    CancelFlag, CaptureTime, CrashPoint, EvidenceError, EvidenceStore, NewItem, NoProgress, Source,
+    VerifyIssue, CRASH_EXIT_CODE,
 };
 
 #[test]
@@ -242,7 +242,9 @@ fn capture_time_from_exif_then_caller_then_unknown() {
     // No offset in EXIF: read as China Standard Time (+08:00).
     let jpeg = jpeg_with_exif("2024:04:30 21:15:07", None);
     let mut item = NewItem::import("c");
-    item.captured_at = Some(Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap());
+    item.captured_at = Some(CaptureTime::caller(
+        Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
+    ));
     let a = v
         .store()
         .add_bytes(&item, "IMG_0001.JPG", &jpeg, &p, &c, now())
@@ -269,7 +271,7 @@ fn capture_time_from_exif_then_caller_then_unknown() {
 
     // No EXIF: the caller's time; none given: unknown.
     let t = Utc.with_ymd_and_hms(2024, 4, 29, 1, 2, 3).unwrap();
-    item.captured_at = Some(t);
+    item.captured_at = Some(CaptureTime::caller(t));
     let d = v
         .store()
         .add_bytes(&item, "chat.txt", "聊天记录".as_bytes(), &p, &c, now())

@@ -28,7 +28,9 @@ fn vault() -> (Vault, String) {
     item.step_title = Some("申请结算".into());
     item.note = "主播本人截图".into();
     item.tags = vec!["聊天".into(), "结算".into()];
-    item.captured_at = Some(Utc.with_ymd_and_hms(2024, 4, 30, 8, 0, 0).unwrap());
+    item.captured_at = Some(tuilu_core::evidence::CaptureTime::caller(
+        Utc.with_ymd_and_hms(2024, 4, 30, 8, 0, 0).unwrap(),
+    ));
     let id = v
         .store()
         .add_bytes(

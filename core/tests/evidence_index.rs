@@ -163,7 +163,7 @@ fn guild_exit_bundle_with(disclosure: Disclosure) -> Bundle {
         let item = NewItem {
             step_id: Some(step.to_string()),
             step_title: Some(title(step)),
-            captured_at: captured,
+            captured_at: captured.map(tuilu_core::evidence::CaptureTime::caller),
             ..NewItem::import(case.id.clone())
         };
         vault

@@ -343,7 +343,7 @@ fn add_evidence(app: &App, now: DateTime<Utc>, case: &str, step: &str, name: &st
         step_title: None,
         note: String::new(),
         tags: vec![],
-        captured_at: Some(t(at)),
+        captured_at: Some(tuilu_core::evidence::CaptureTime::caller(t(at))),
         source: Source::Import,
     };
     // Distinct bytes per file, so each has its own hash.

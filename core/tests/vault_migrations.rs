@@ -341,3 +341,185 @@ fn fresh_and_migrated_vaults_have_the_same_schema() {
         );
     }
 }
+
+/// Every row of the evidence tables, each value with its SQLite type (`quote()`), in
+/// `rowid` order where there is one. (The build omits the schema pragmas, so the columns
+/// are named here.)
+fn evidence_rows(c: &rusqlite::Connection) -> Vec<String> {
+    let mut out = Vec::new();
+    for (table, cols, order) in [
+        (
+            "evidence_items",
+            "rowid id case_id step_id step_title original_name size media_type sha256 \
+             captured_at captured_at_source imported_at source note deleted_at",
+            "rowid",
+        ),
+        ("evidence_tags", "item_id tag", "item_id, tag"),
+        (
+            "evidence_item_steps",
+            "item_id step_id step_title linked_at",
+            "item_id, step_id",
+        ),
+        (
+            "evidence_custody",
+            "seq at action item_id case_id step_id details prev_hash entry_hash",
+            "seq",
+        ),
+    ] {
+        let select = cols
+            .split_whitespace()
+            .map(|c| format!("quote({c})"))
+            .collect::<Vec<_>>()
+            .join(" || '|' || ");
+        let sql = format!("SELECT '{table}|' || {select} FROM {table} ORDER BY {order}");
+        let rows: Vec<String> = c
+            .prepare(&sql)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        out.extend(rows);
+    }
+    out
+}
+
+/// A row that already named a missing parent before migrating (impossible with the
+/// foreign keys on, short of editing the file) does not lock the user out: the vault
+/// migrates, and the row is left as it was.
+#[test]
+fn an_old_broken_foreign_key_does_not_stop_the_migration() {
+    let (_, v7) = fixture_files().into_iter().find(|(v, _)| *v == 7).unwrap();
+    let dir = copy_to_vault(&v7);
+    {
+        let c = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
+        c.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO evidence_tags (item_id, tag) VALUES ('ev-gone', 'orphan');",
+        )
+        .unwrap();
+    }
+    let v = Vault::open(dir.path(), now()).unwrap();
+    assert_eq!(v.schema_version().unwrap(), vault::supported_version());
+    let orphans: i64 = v
+        .with_connection(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM evidence_tags WHERE item_id = 'ev-gone'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(orphans, 1);
+}
+
+/// Version 8 rebuilds `evidence_items` to widen its `captured_at_source` CHECK: on the
+/// version-7 fixture, with more items added the way version 7 stored them (every source
+/// it allowed, a deleted one, tags and further steps), every row of every evidence table
+/// is the same afterwards, byte for byte and in the same `rowid` order; the foreign keys
+/// hold and are on again; the new sources are accepted and others still refused.
+#[test]
+fn version_8_widens_the_capture_source_and_keeps_every_evidence_row() {
+    let (_, v7) = fixture_files().into_iter().find(|(v, _)| *v == 7).unwrap();
+    let dir = copy_to_vault(&v7);
+    let db = dir.path().join(DB_FILE);
+    let before = {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+        let sha = |n: u8| format!("{:064x}", n);
+        for (i, source) in [Some("exif"), Some("exif_offset"), Some("caller"), None]
+            .into_iter()
+            .enumerate()
+        {
+            let id = format!("ev-v7-{i}");
+            c.execute(
+                "INSERT INTO evidence_items (id, case_id, step_id, step_title, original_name,
+                     size, media_type, sha256, captured_at, captured_at_source, imported_at,
+                     source, note, deleted_at)
+                 VALUES (?1, 'case-x', 'notice', '通知 / notice', ?2, ?3, 'image/jpeg', ?4,
+                     ?5, ?6, '2026-11-20T03:00:00.000Z', 'import', '备注 ' || ?1, ?7)",
+                rusqlite::params![
+                    id,
+                    format!("照片{i}.jpg"),
+                    1000 + i as i64,
+                    sha(i as u8 + 1),
+                    source.map(|_| "2026-11-19T01:02:03.456Z"),
+                    source,
+                    (i == 3).then_some("2026-11-20T04:00:00.000Z"),
+                ],
+            )
+            .unwrap();
+            c.execute(
+                "INSERT INTO evidence_tags (item_id, tag) VALUES (?1, '聊天')",
+                [&id],
+            )
+            .unwrap();
+            c.execute(
+                "INSERT INTO evidence_item_steps (item_id, step_id, step_title, linked_at)
+                 VALUES (?1, 'backup', NULL, '2026-11-20T03:30:00.000Z')",
+                [&id],
+            )
+            .unwrap();
+        }
+        // Version 7 refused the new sources.
+        assert!(c
+            .execute(
+                "UPDATE evidence_items SET captured_at_source = 'file_name' WHERE id = 'ev-v7-0'",
+                [],
+            )
+            .is_err());
+        evidence_rows(&c)
+    };
+    let items = before
+        .iter()
+        .filter(|r| r.starts_with("evidence_items|"))
+        .count();
+    assert_eq!(
+        items, 5,
+        "the fixture's item and the four added: {before:#?}"
+    );
+
+    let v = Vault::open(dir.path(), now()).unwrap();
+    assert_eq!(
+        v.schema_version().unwrap(),
+        8.max(vault::supported_version())
+    );
+    let (after, fk_on, broken, accepted, refused) = v
+        .with_connection(|c| {
+            let after = evidence_rows(c);
+            let fk_on: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+            let broken = c
+                .prepare("PRAGMA foreign_key_check")?
+                .query_map([], |r| r.get::<_, String>(0))?
+                .count();
+            let accepted = ["media_store", "photo_library", "file_name"]
+                .iter()
+                .map(|s| {
+                    c.execute(
+                        "UPDATE evidence_items SET captured_at_source = ?1 WHERE id = 'ev-v7-0'",
+                        [s],
+                    )
+                })
+                .all(|r| r.is_ok());
+            let refused = c
+                .execute(
+                    "UPDATE evidence_items SET captured_at_source = 'guess' WHERE id = 'ev-v7-0'",
+                    [],
+                )
+                .is_err();
+            Ok((after, fk_on, broken, accepted, refused))
+        })
+        .unwrap();
+    assert_eq!(after, before, "every evidence row kept as it was");
+    assert_eq!(fk_on, 1, "foreign keys are on again");
+    assert_eq!(broken, 0);
+    assert!(
+        accepted,
+        "the platform's and the file name's sources are accepted"
+    );
+    assert!(refused, "an unknown source is still refused");
+    // Rows are still tombstoned, never deleted.
+    let delete = v
+        .with_connection(|c| Ok(c.execute("DELETE FROM evidence_items WHERE id = 'ev-v7-0'", [])?));
+    assert!(delete.is_err());
+}

@@ -112,7 +112,11 @@ final class ShareModel {
                         let fraction = (Double(index) + p.fraction) / count
                         Task { @MainActor in self?.progress = fraction }
                     }
-                    _ = try await screens.addEvidence(caseId, step: stepId, fileAt: url, onProgress: progress)
+                    // A share hands over files, not Photos assets: there is no
+                    // `PHAsset.creationDate` to pass, so `captured` is nil and the core
+                    // reads the EXIF date or a screenshot's file name itself.
+                    _ = try await screens.addEvidence(
+                        caseId, step: stepId, fileAt: url, captured: nil, onProgress: progress)
                 }
                 self?.finish(false)
             } catch is CancellationError {

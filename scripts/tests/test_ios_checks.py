@@ -181,9 +181,13 @@ BAD_PROJECTS = [
                  "screens.undo writes the vault outside a background task", id="write-without-background-task"),
     pytest.param("App/Sources/AppStore.swift",
                  'let added = try await VaultWrite.run("import evidence") {\n'
-                 "                    try await screens.addEvidence(caseId, step: stepId, fileAt: url, onProgress: progress)\n"
+                 "                    try await screens.addEvidence(\n"
+                 "                        caseId, step: stepId, fileAt: url,\n"
+                 "                        captured: index < captured.count ? captured[index] : nil, onProgress: progress)\n"
                  "                }",
-                 "let added = try await screens.addEvidence(caseId, step: stepId, fileAt: url, onProgress: progress)",
+                 "let added = try await screens.addEvidence(\n"
+                 "                        caseId, step: stepId, fileAt: url,\n"
+                 "                        captured: index < captured.count ? captured[index] : nil, onProgress: progress)",
                  "screens.addEvidence writes the vault outside a background task", id="import-without-background-task"),
     pytest.param("App/Sources/Notifications.swift",
                  'let refused = try? await VaultWrite.run("notification action") { await actions.perform(action) }',

@@ -32,7 +32,9 @@ pub use crate::app::{
 pub use crate::callback::CallbackError;
 pub use crate::cancel::CancelToken;
 pub use crate::progress::ProgressListener;
-pub use crate::stream::{EvidenceSource, EvidenceSourceError};
+pub use crate::stream::{
+    CaptureTimeRecord, CaptureTimeSource, EvidenceSource, EvidenceSourceError,
+};
 pub use crate::uniffi_support::{IsoDate, Timestamp};
 pub use crate::zone::{beijing_time_zone, fixed_time_zone, TimeZoneRules};
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use tuilu_core::app::ViewContext as Cx;
 use tuilu_core::app::{self as core_app, App};
-use tuilu_core::evidence::{CancelFlag, Progress};
+use tuilu_core::evidence::{CancelFlag, PlatformTime, Progress};
 
 use crate::app::{
     ctx, AppError, BackupRecord, BundleCheckRecord, EvidenceAddedRecord, EvidenceListRecord,
@@ -17,6 +17,7 @@ use crate::app::{
 };
 use crate::cancel::{CancelToken, Cancellation};
 use crate::progress::{CoreProgress, ProgressListener};
+use crate::stream::CaptureTimeRecord;
 use tuilu_core::jobs::{spawn_blocking, JobError};
 
 /// Runs `work` on the core's job pool with progress and cancellation. A panic in the
@@ -111,18 +112,25 @@ export_long_ops! {
     /// Adds the file at `path` to a case, for `step_id` when given (hashed once while it
     /// is copied into the vault; progress in bytes). The same bytes already in the case
     /// give back that item, attached to the step too (`duplicate`, and `notice` says so).
-    /// A cancelled add leaves no file and no row.
+    /// A cancelled add leaves no file and no row. `captured`: the capture time the
+    /// platform knows (MediaStore `DATE_TAKEN`, `PHAsset.creationDate`); an EXIF date in
+    /// the bytes wins over it, and without either the core reads a screenshot's name
+    /// (`CaptureTimeRecord`).
     fn add_evidence_file(case_id: String, step_id: Option<String>, path: String,
-        note: Option<String>) -> EvidenceAddedRecord = |app, c, p, f| {
+        note: Option<String>, captured: Option<CaptureTimeRecord>) -> EvidenceAddedRecord =
+        |app, c, p, f| {
         let (step, note, path) = (step_id.as_deref(), note.as_deref(), PathBuf::from(path));
-        app.add_evidence_file(c, &case_id, step, &path, note, p, f)
+        let captured = captured.map(PlatformTime::from);
+        app.add_evidence_file(c, &case_id, step, &path, note, captured, p, f)
     };
     /// Adds bytes handed over by the platform (share sheet, camera) under the file name
     /// `name`. As `add_evidence_file`.
     fn add_evidence_bytes(case_id: String, step_id: Option<String>, name: String,
-        bytes: Vec<u8>, note: Option<String>) -> EvidenceAddedRecord = |app, c, p, f| {
+        bytes: Vec<u8>, note: Option<String>, captured: Option<CaptureTimeRecord>)
+        -> EvidenceAddedRecord = |app, c, p, f| {
         let (step, note) = (step_id.as_deref(), note.as_deref());
-        app.add_evidence_bytes(c, &case_id, step, &name, &bytes, note, p, f)
+        let captured = captured.map(PlatformTime::from);
+        app.add_evidence_bytes(c, &case_id, step, &name, &bytes, note, captured, p, f)
     };
     /// Re-hashes the case's evidence and checks the custody chain; returns the evidence
     /// list (of `step_id`, or the case) with each row's verify state and a summary.
@@ -242,6 +250,7 @@ mod tests {
                 None,
                 None,
                 None,
+                None,
             ))
             .unwrap();
         assert!(added.notice.starts_with("已添加"), "{}", added.notice);
@@ -264,6 +273,7 @@ mod tests {
             None,
             "big.bin".into(),
             vec![7; 8 << 20],
+            None,
             None,
             Some(listener),
             Some(token.clone()),

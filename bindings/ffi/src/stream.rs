@@ -9,10 +9,44 @@
 use std::io::{self, Read};
 use std::sync::Arc;
 
+use tuilu_core::evidence::{PlatformTime, PlatformTimeSource};
+
 use crate::app::{AppError, EvidenceAddedRecord, TuiluApp, ViewContextRecord};
 use crate::cancel::CancelToken;
 use crate::ops::long_op;
 use crate::progress::ProgressListener;
+use crate::uniffi_support::Timestamp;
+
+/// Where the app found the capture time it passes with a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum CaptureTimeSource {
+    /// Android: the MediaStore's `DATE_TAKEN` of the picked or shared item.
+    MediaStore,
+    /// iOS: the photo library's `PHAsset.creationDate`.
+    PhotoLibrary,
+}
+
+/// The capture time the platform knows about a file, passed with its bytes. The core
+/// decides what it keeps: an EXIF date inside the bytes wins (a recipient can check it in
+/// the original), then this, then a screenshot's file name read in the user's zone; the
+/// evidence list says which it was ("拍摄时间来自相册记录").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct CaptureTimeRecord {
+    pub at: Timestamp,
+    pub source: CaptureTimeSource,
+}
+
+impl From<CaptureTimeRecord> for PlatformTime {
+    fn from(r: CaptureTimeRecord) -> PlatformTime {
+        PlatformTime {
+            at: r.at,
+            source: match r.source {
+                CaptureTimeSource::MediaStore => PlatformTimeSource::MediaStore,
+                CaptureTimeSource::PhotoLibrary => PlatformTimeSource::PhotoLibrary,
+            },
+        }
+    }
+}
 
 /// Largest read asked of an [`EvidenceSource`] at once (the core's chunk).
 const READ_MAX: u32 = 1 << 20;
@@ -96,7 +130,8 @@ impl TuiluApp {
     /// position to its end once, hashed while copied into the vault; the progress total
     /// is the file's size when the descriptor is a regular file, else `size_hint` (0:
     /// unknown). Otherwise as `add_evidence_file`: a duplicate gives back the item, a
-    /// cancelled or failed add leaves no file and no row.
+    /// cancelled or failed add leaves no file and no row. `captured`: the capture time
+    /// the platform knows (MediaStore `DATE_TAKEN`), see [`CaptureTimeRecord`].
     #[allow(clippy::too_many_arguments)]
     pub async fn add_evidence_fd(
         &self,
@@ -107,6 +142,7 @@ impl TuiluApp {
         name: String,
         size_hint: Option<u64>,
         note: Option<String>,
+        captured: Option<CaptureTimeRecord>,
         listener: Option<Arc<dyn ProgressListener>>,
         cancel: Option<Arc<CancelToken>>,
     ) -> Result<EvidenceAddedRecord, AppError> {
@@ -120,7 +156,10 @@ impl TuiluApp {
             .unwrap_or(0);
         long_op(&self.app, ctx, listener, cancel, move |app, c, p, f| {
             let (step, note) = (step_id.as_deref(), note.as_deref());
-            app.add_evidence_stream(c, &case_id, step, &name, &mut file, size, note, p, f)
+            let captured = captured.map(PlatformTime::from);
+            app.add_evidence_stream(
+                c, &case_id, step, &name, &mut file, size, note, captured, p, f,
+            )
         })
         .await
     }
@@ -128,7 +167,7 @@ impl TuiluApp {
     /// Adds what the app's stream `source` gives until its end, under the display name
     /// `name` (as `add_evidence_fd`). `size_hint` (bytes, null when unknown) is only the
     /// progress total. A `read` that throws ends the add with `FileProblem` `unreadable`
-    /// and leaves nothing behind.
+    /// and leaves nothing behind. `captured` as for `add_evidence_fd`.
     #[allow(clippy::too_many_arguments)]
     pub async fn add_evidence_stream(
         &self,
@@ -139,6 +178,7 @@ impl TuiluApp {
         name: String,
         size_hint: Option<u64>,
         note: Option<String>,
+        captured: Option<CaptureTimeRecord>,
         listener: Option<Arc<dyn ProgressListener>>,
         cancel: Option<Arc<CancelToken>>,
     ) -> Result<EvidenceAddedRecord, AppError> {
@@ -150,7 +190,19 @@ impl TuiluApp {
                 at: 0,
             };
             let size = size_hint.unwrap_or(0);
-            app.add_evidence_stream(c, &case_id, step, &name, &mut reader, size, note, p, f)
+            let captured = captured.map(PlatformTime::from);
+            app.add_evidence_stream(
+                c,
+                &case_id,
+                step,
+                &name,
+                &mut reader,
+                size,
+                note,
+                captured,
+                p,
+                f,
+            )
         })
         .await
     }

@@ -36,7 +36,7 @@ def test_evidence_add_verify_export_and_bundle_check(vault, make_file, tmp_path)
     app.add_observer(rec)
     path, sha = make_file("聊天记录.png", PNG)
     progress = Progress()
-    added = run(app.add_evidence_file(ctx(), case.id, "backup_data", path, "群聊截图", progress, None))
+    added = run(app.add_evidence_file(ctx(), case.id, "backup_data", path, "群聊截图", None, progress, None))
     assert not added.duplicate
     assert added.notice.startswith("已添加「聊天记录.png」")
     assert progress.calls[-1] == (len(PNG), len(PNG))
@@ -45,7 +45,7 @@ def test_evidence_add_verify_export_and_bundle_check(vault, make_file, tmp_path)
     assert row.verify_state == tuilu.VerifyState.UNCHECKED
     assert (tuilu.ChangeKind.EVIDENCE_CHANGED, case.id) in rec.changes
 
-    again = run(app.add_evidence_bytes(ctx(), case.id, "record_communications", "shared.png", PNG, None, None, None))
+    again = run(app.add_evidence_bytes(ctx(), case.id, "record_communications", "shared.png", PNG, None, None, None, None))
     assert again.duplicate and again.item_id == added.item_id
     assert "现在也作为" in again.notice
 
@@ -67,7 +67,7 @@ def test_evidence_add_verify_export_and_bundle_check(vault, make_file, tmp_path)
         run(app.export_bundle(ctx(), case.id, out, True, None, None))
     assert e.value.code == tuilu.FileProblemKind.OUTPUT_EXISTS
     with pytest.raises(tuilu.AppError.FileProblem) as e:
-        run(app.add_evidence_file(ctx(lang=tuilu.Language.EN), case.id, None, str(tmp_path / "gone.png"), None, None, None))
+        run(app.add_evidence_file(ctx(lang=tuilu.Language.EN), case.id, None, str(tmp_path / "gone.png"), None, None, None, None))
     assert e.value.user_message == "File not found: gone.png"
 
 
@@ -78,7 +78,7 @@ def test_a_cancelled_token_stops_an_add_and_leaves_nothing(vault, make_file):
     token = tuilu.CancelToken()
     token.cancel()
     with pytest.raises(tuilu.AppError.Cancelled) as e:
-        run(app.add_evidence_file(ctx(), case.id, None, path, None, None, token))
+        run(app.add_evidence_file(ctx(), case.id, None, path, None, None, None, token))
     assert e.value.user_message == "已取消，未留下任何内容"
     run(token.join())
     assert app.evidence_list(ctx(), case.id, None).items == []
@@ -128,7 +128,7 @@ def test_notification_actions_calendar_and_a_finished_case(vault, tmp_path):
 def test_backup_round_trip_and_a_wrong_passphrase(vault, tmp_path):
     app = tuilu.TuiluApp(vault)
     case = new_case(app)
-    run(app.add_evidence_bytes(ctx(), case.id, "backup_data", "a.png", PNG, None, None, None))
+    run(app.add_evidence_bytes(ctx(), case.id, "backup_data", "a.png", PNG, None, None, None, None))
     before = app.backup_section(ctx())
     assert before.last_backup_at is None and before.due
     assert not app.passphrase_hint(ctx(), "5201314").accepted

@@ -133,9 +133,12 @@ fn item_lines(lang: Lang, it: &EvidenceItem) -> Vec<String> {
         "captured at",
         match (&it.captured_at, it.captured_at_source.as_deref()) {
             (Some(t), Some(src)) => {
-                let from = match src {
-                    "exif" | "exif_offset" => tr(lang, "（照片 EXIF）", " (photo EXIF)"),
-                    _ => tr(lang, "（用户填写）", " (given by the user)"),
+                let from = match crate::evidence::capture::source_words(src) {
+                    Some((zh, en)) => match lang {
+                        Lang::Zh => format!("（{zh}）"),
+                        Lang::En => format!(" ({en})"),
+                    },
+                    None => String::new(),
                 };
                 format!("{}{from}", local(t))
             }
@@ -301,7 +304,7 @@ impl App {
         let details = ItemDetails {
             note: req.note.clone(),
             tags: req.tags.clone(),
-            captured_at: req.captured_at,
+            captured_at: req.captured_at.map(crate::evidence::CaptureTime::caller),
             source: if req.capture {
                 Source::Capture
             } else {

@@ -2,7 +2,7 @@
 //! are in `evidence_ops.rs`.
 
 use super::error::{evidence_error, vault_error};
-use super::present::{local_text, size_text_in, tr};
+use super::present::{size_text_in, tr};
 use super::views::*;
 use super::{App, AppError, EvidenceListView, Missing, ViewContext};
 use crate::evidence::{EvidenceItem, EvidenceStore};
@@ -76,10 +76,7 @@ fn build_evidence_list(
                 size: i.size as i64,
                 size_text: size_text_in(lang, i.size),
                 captured_text: match i.captured_at {
-                    Some(t) => match lang {
-                        Lang::Zh => format!("拍摄于 {}", local_text(ctx, t)),
-                        Lang::En => format!("captured {}", local_text(ctx, t)),
-                    },
+                    Some(t) => super::evidence_ops::captured_text(ctx, t, i),
                     None => tr(lang, "拍摄时间未知", "capture time unknown"),
                 },
                 captured_at: i.captured_at,

@@ -20,8 +20,8 @@ use super::{
     vault_error, App, AppError, ChangeKind, EvidenceListView, FileProblemKind, Missing, ViewContext,
 };
 use crate::evidence::{
-    self as ev, BundleIssue, CancelFlag, EvidenceError, EvidenceStore, NewItem, Progress, Source,
-    VerifyIssue, VerifyReport,
+    self as ev, BundleIssue, CancelFlag, CaptureTime, EvidenceError, EvidenceStore, NewItem,
+    PlatformTime, Progress, Source, VerifyIssue, VerifyReport,
 };
 use crate::reminders as rm;
 use crate::text::Lang;
@@ -100,13 +100,15 @@ pub struct BundleCheckView {
     pub issues: Vec<String>,
 }
 
-/// What an added item records besides its bytes: the note, tags, the capture time the user
-/// gave (an image's EXIF time wins) and whether it was captured in the app.
+/// What an added item records besides its bytes: the note, tags, the capture time given
+/// with it (the platform's record or the user's; an image's EXIF time wins, and with
+/// neither the core reads a screenshot's file name: `evidence::capture`) and whether it
+/// was captured in the app.
 #[derive(Debug, Clone)]
 pub struct ItemDetails {
     pub note: String,
     pub tags: Vec<String>,
-    pub captured_at: Option<DateTime<Utc>>,
+    pub captured_at: Option<CaptureTime>,
     pub source: Source,
 }
 
@@ -156,6 +158,25 @@ pub(super) fn evidence_app_error(e: EvidenceError) -> AppError {
     }
 }
 
+/// The evidence row's capture time in words, with where it came from: "拍摄于 10月9日
+/// 14:30 · 来自文件名（可能不准）". The time is shown to the minute whatever the source.
+pub(super) fn captured_text(
+    ctx: &ViewContext,
+    t: DateTime<Utc>,
+    item: &ev::EvidenceItem,
+) -> String {
+    let words = item
+        .captured_at_source
+        .as_deref()
+        .and_then(ev::capture::source_words);
+    match (ctx.lang, words) {
+        (Lang::Zh, Some((zh, _))) => format!("拍摄于 {} · {zh}", local_text(ctx, t)),
+        (Lang::Zh, None) => format!("拍摄于 {}", local_text(ctx, t)),
+        (Lang::En, Some((_, en))) => format!("captured {} · {en}", local_text(ctx, t)),
+        (Lang::En, None) => format!("captured {}", local_text(ctx, t)),
+    }
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -166,6 +187,9 @@ impl App {
     /// Adds the file at `path` to a case, for `step` when given (streamed once through
     /// SHA-256 into the vault; `progress` in bytes; `cancel` leaves no file and no row).
     /// The same bytes already in the case give back that item, attached to `step` too.
+    /// `captured` is the capture time the platform knows (MediaStore `DATE_TAKEN`,
+    /// `PHAsset.creationDate`); an EXIF date in the bytes wins over it, and without either
+    /// a screenshot's file name is read in the user's zone (`evidence::capture`).
     #[allow(clippy::too_many_arguments)]
     pub fn add_evidence_file(
         &self,
@@ -174,6 +198,7 @@ impl App {
         step: Option<&str>,
         path: &Path,
         note: Option<&str>,
+        captured: Option<PlatformTime>,
         progress: &dyn Progress,
         cancel: &CancelFlag,
     ) -> Result<EvidenceAddedView, AppError> {
@@ -183,7 +208,7 @@ impl App {
                 name: String::new(),
             });
         }
-        self.add_evidence(ctx, case_ref, step, note, cancel, |root| {
+        self.add_evidence(ctx, case_ref, step, note, captured, cancel, |root| {
             ev::stage_file(root, path, progress, cancel)
         })
     }
@@ -199,6 +224,7 @@ impl App {
         name: &str,
         bytes: &[u8],
         note: Option<&str>,
+        captured: Option<PlatformTime>,
         progress: &dyn Progress,
         cancel: &CancelFlag,
     ) -> Result<EvidenceAddedView, AppError> {
@@ -212,6 +238,7 @@ impl App {
             &mut reader,
             size,
             note,
+            captured,
             progress,
             cancel,
         )
@@ -234,10 +261,11 @@ impl App {
         reader: &mut dyn std::io::Read,
         size_hint: u64,
         note: Option<&str>,
+        captured: Option<PlatformTime>,
         progress: &dyn Progress,
         cancel: &CancelFlag,
     ) -> Result<EvidenceAddedView, AppError> {
-        self.add_evidence(ctx, case_ref, step, note, cancel, |root| {
+        self.add_evidence(ctx, case_ref, step, note, captured, cancel, |root| {
             ev::stage_import(root, name, reader, size_hint, progress, cancel)
         })
     }
@@ -270,7 +298,7 @@ impl App {
             }
             None => None,
         };
-        let item = NewItem {
+        let mut item = NewItem {
             case_id: case.id.clone(),
             step_id: step.map(str::to_string),
             step_title,
@@ -285,6 +313,11 @@ impl App {
         // Hash and write without the connection, so other calls go on; only the commit
         // takes it.
         let staged = stage(&root).map_err(evidence_app_error)?;
+        // Neither EXIF nor a given time: a screenshot's name says when it was taken, in
+        // the user's zone (the lowest of the sources, `evidence::capture`).
+        if item.captured_at.is_none() && staged.exif_time().is_none() {
+            item.captured_at = ev::capture::from_file_name(staged.name(), &ctx.zone, ctx.now);
+        }
         let added = vault
             .with_connection_mut(|conn| {
                 EvidenceStore::new(conn, &root).commit_import(staged, &item, cancel, ctx.now)
@@ -294,18 +327,21 @@ impl App {
         Ok((case, added))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn add_evidence(
         &self,
         ctx: &ViewContext,
         case_ref: &str,
         step: Option<&str>,
         note: Option<&str>,
+        captured: Option<PlatformTime>,
         cancel: &CancelFlag,
         stage: impl FnOnce(&Path) -> Result<ev::StagedImport, EvidenceError>,
     ) -> Result<EvidenceAddedView, AppError> {
         let lang = ctx.lang;
         let details = ItemDetails {
             note: note.unwrap_or_default().to_string(),
+            captured_at: captured.map(CaptureTime::from),
             ..ItemDetails::default()
         };
         let (case, added) =

@@ -917,7 +917,7 @@ impl App {
                 LETTER_TAG.to_string(),
                 format!("{}:{letter_id}", LETTER_TAG),
             ],
-            captured_at: Some(at),
+            captured_at: Some(crate::evidence::CaptureTime::caller(at)),
             source: crate::evidence::Source::Capture,
         };
         let vault = self.vault(ctx.now)?;

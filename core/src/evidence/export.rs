@@ -854,8 +854,13 @@ fn manifest_text(
         "case_id": case_id,
         "case": case,
         "times": "Instants are RFC 3339 UTC. File names and index.html show China Standard \
-                  Time (UTC+8). EXIF times without an offset were read as UTC+8 \
-                  (captured_at_source = exif).",
+                  Time (UTC+8). captured_at_source says where a capture time came from: \
+                  exif_offset (the file's EXIF with its offset), exif (the file's EXIF \
+                  without an offset, read as UTC+8), media_store (Android's photo library \
+                  DATE_TAKEN), photo_library (iOS PHAsset.creationDate), caller (given \
+                  when the file was added) or file_name (a screenshot's name read as local \
+                  time in the user's zone; may be inaccurate). EXIF in the file wins over \
+                  the others.",
         "items": manifest_items,
         "custody": {
             "file": "custody-log.jsonl",

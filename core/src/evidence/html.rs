@@ -719,16 +719,18 @@ fn evidence_list(items: &[ManifestItem], names: &StepNames<'_>) -> String {
 /// One item of the evidence list: when (and how that time is known), the steps it proves,
 /// the file, the description and tags, the hash.
 fn evidence_row(it: &ManifestItem, names: &StepNames<'_>) -> String {
-    let time = match (&it.captured_at, it.captured_at_source.as_deref()) {
-        (Some(t), Some("exif")) => format!(
-            "{}<br><span class=\"en\">拍摄（EXIF，按北京时间）captured (EXIF, read as UTC+8)</span>",
-            beijing_str(t)
+    let words = it
+        .captured_at_source
+        .as_deref()
+        .and_then(super::capture::source_words);
+    let time = match (&it.captured_at, words) {
+        (Some(t), Some((zh, en))) => format!(
+            "{}<br><span class=\"en\">拍摄，{} captured, {}</span>",
+            beijing_str(t),
+            escape(zh),
+            escape(en)
         ),
-        (Some(t), Some("exif_offset")) => format!(
-            "{}<br><span class=\"en\">拍摄（EXIF）captured (EXIF)</span>",
-            beijing_str(t)
-        ),
-        (Some(t), _) => format!(
+        (Some(t), None) => format!(
             "{}<br><span class=\"en\">拍摄 captured</span>",
             beijing_str(t)
         ),

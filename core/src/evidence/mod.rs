@@ -6,6 +6,7 @@
 //! See `docs/evidence.md` for the design, the crash-safety argument and the bundle format.
 
 mod bundle;
+pub mod capture;
 mod custody;
 mod error;
 mod export;
@@ -25,6 +26,7 @@ mod verify;
 pub use bundle::{
     verify_bundle, verify_bundle_reader, verify_bundle_with, BundleIssue, BundleReport,
 };
+pub use capture::{CaptureTime, PlatformTime, PlatformTimeSource};
 pub use custody::{canonical_json, CustodyAction, CustodyEntry, CUSTODY_FORMAT, GENESIS_HASH};
 pub use error::EvidenceError;
 pub use export::{

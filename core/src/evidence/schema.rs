@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS evidence_item_steps (
 /// the redaction of an entry's `details` to `{"redacted":true}` (done when its item is
 /// deleted). Items are never deleted either; deleting one sets `deleted_at` and clears its
 /// name and note (a tombstone). The vault's version 5 migration installs this trigger in
-/// older vaults.
+/// older vaults; version 8 widens `captured_at_source` to the platform's and the file
+/// name's sources (`evidence::capture`).
 pub const SCHEMA_SQL: &str = concat!(
     r#"
 CREATE TABLE IF NOT EXISTS evidence_items (
@@ -38,7 +39,8 @@ CREATE TABLE IF NOT EXISTS evidence_items (
     media_type         TEXT NOT NULL,
     sha256             TEXT NOT NULL CHECK (length(sha256) = 64),
     captured_at        TEXT,
-    captured_at_source TEXT CHECK (captured_at_source IN ('exif', 'exif_offset', 'caller')),
+    captured_at_source TEXT CHECK (captured_at_source IN
+                       ('exif', 'exif_offset', 'caller', 'media_store', 'photo_library', 'file_name')),
     imported_at        TEXT NOT NULL,
     source             TEXT NOT NULL CHECK (source IN ('capture', 'import')),
     note               TEXT NOT NULL DEFAULT '',

@@ -44,24 +44,49 @@ pub fn media_type(head: &[u8], size: u64) -> String {
     }
 }
 
-/// Where a capture time came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a capture time came from: the values of `evidence_items.captured_at_source`.
+/// Which one wins when several are known is decided in `evidence::capture`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TimeSource {
     /// EXIF `DateTimeOriginal` without a zone, read as Asia/Shanghai (+08:00).
     Exif,
     /// EXIF `DateTimeOriginal` with `OffsetTimeOriginal`.
     ExifOffset,
-    /// Given by the caller.
+    /// Given by the person adding the file (the CLI's `--captured-at`, a letter's sending).
     Caller,
+    /// Android's MediaStore `DATE_TAKEN`, passed by the app.
+    MediaStore,
+    /// iOS's `PHAsset.creationDate`, passed by the app.
+    PhotoLibrary,
+    /// Read by the core from a well-known file name (`Screenshot_20261009-143012_…`), as
+    /// local time in the user's zone.
+    FileName,
 }
 
 impl TimeSource {
+    pub const ALL: [TimeSource; 6] = [
+        TimeSource::Exif,
+        TimeSource::ExifOffset,
+        TimeSource::Caller,
+        TimeSource::MediaStore,
+        TimeSource::PhotoLibrary,
+        TimeSource::FileName,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             TimeSource::Exif => "exif",
             TimeSource::ExifOffset => "exif_offset",
             TimeSource::Caller => "caller",
+            TimeSource::MediaStore => "media_store",
+            TimeSource::PhotoLibrary => "photo_library",
+            TimeSource::FileName => "file_name",
         }
+    }
+
+    /// The source stored as `s`; `None` for a value this build does not know.
+    pub fn parse(s: &str) -> Option<TimeSource> {
+        TimeSource::ALL.into_iter().find(|t| t.as_str() == s)
     }
 }
 

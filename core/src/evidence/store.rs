@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use super::capture::{self, CaptureTime};
 use super::custody::{self, CustodyAction, CustodyEntry, NewEntry};
 use super::error::{display_name, EvidenceError};
 use super::progress::{CancelFlag, Progress};
@@ -49,8 +50,10 @@ pub struct NewItem {
     pub step_title: Option<String>,
     pub note: String,
     pub tags: Vec<String>,
-    /// Capture time known to the caller; EXIF `DateTimeOriginal` takes precedence.
-    pub captured_at: Option<DateTime<Utc>>,
+    /// Capture time known to the caller (the platform's record, or a time the person
+    /// gave), with its source; EXIF `DateTimeOriginal` in the bytes takes precedence
+    /// ([`super::capture`]).
+    pub captured_at: Option<CaptureTime>,
     pub source: Source,
 }
 
@@ -82,7 +85,8 @@ pub struct EvidenceItem {
     pub sha256: String,
     /// `None` means unknown.
     pub captured_at: Option<DateTime<Utc>>,
-    /// `exif`, `exif_offset` or `caller`; `None` when the capture time is unknown.
+    /// `exif`, `exif_offset`, `media_store`, `photo_library`, `caller` or `file_name`
+    /// ([`TimeSource`]); `None` when the capture time is unknown.
     pub captured_at_source: Option<String>,
     pub imported_at: DateTime<Utc>,
     pub source: Source,
@@ -320,13 +324,9 @@ impl<'a> EvidenceStore<'a> {
             exif_time,
             _writer,
         } = staged;
-        let (captured_at, time_source) = match exif_time {
-            Some((t, s)) => (Some(truncate_millis(t)), Some(s)),
-            None => (
-                item.captured_at.map(truncate_millis),
-                item.captured_at.map(|_| TimeSource::Caller),
-            ),
-        };
+        let chosen = capture::choose(exif_time, item.captured_at);
+        let captured_at = chosen.map(|c| truncate_millis(c.at));
+        let time_source = chosen.map(|c| c.source);
         if cancel.is_cancelled() {
             return Err(EvidenceError::Cancelled);
         }
@@ -375,7 +375,7 @@ pub struct StagedImport {
     staged: Staged,
     name: String,
     media_type: String,
-    exif_time: Option<(DateTime<Utc>, TimeSource)>,
+    exif_time: Option<CaptureTime>,
     _writer: File,
 }
 
@@ -388,6 +388,16 @@ impl StagedImport {
     /// Size in bytes.
     pub fn size(&self) -> u64 {
         self.staged.size
+    }
+
+    /// The display name it will be stored under (cleaned).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The capture time the bytes' EXIF data states, if any.
+    pub fn exif_time(&self) -> Option<CaptureTime> {
+        self.exif_time
     }
 }
 
@@ -407,7 +417,8 @@ pub fn stage_import(
     let writer = writer_lock(root)?;
     let staged = stage(root, reader, &name, size_hint, progress, cancel)?;
     let media_type = sniff::media_type(&staged.head, staged.size);
-    let exif_time = sniff::exif_capture_time(&staged.head, &media_type, &staged.guard.path);
+    let exif_time = sniff::exif_capture_time(&staged.head, &media_type, &staged.guard.path)
+        .map(|(at, source)| CaptureTime { at, source });
     Ok(StagedImport {
         staged,
         name,

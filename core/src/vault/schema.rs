@@ -69,7 +69,55 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "case digests",
         step: MigrationStep::Sql(SCHEMA_V7),
     },
+    Migration {
+        version: 8,
+        name: "capture times from the platform and the file name",
+        step: MigrationStep::Sql(SCHEMA_V8),
+    },
 ];
+
+/// Version 8: `evidence_items.captured_at_source` also takes `media_store` (Android's
+/// MediaStore `DATE_TAKEN`), `photo_library` (iOS `PHAsset.creationDate`) and `file_name`
+/// (a screenshot's name, read by the core): see `evidence::capture`. SQLite cannot change
+/// a CHECK in place, so the table is rebuilt as its documentation's "12 steps" say: a new
+/// table, every row copied with its `rowid` (the list's tie-break order), the old table
+/// dropped, the new one renamed, its indexes and trigger made again. [`migrate`] runs it
+/// with foreign keys off (dropping a parent table with them on would delete its tags and
+/// step links' parent rows) and checks them all before it commits. No value changes.
+const SCHEMA_V8: &str = r#"
+CREATE TABLE evidence_items_v8 (
+    id                 TEXT PRIMARY KEY NOT NULL,
+    case_id            TEXT NOT NULL,
+    step_id            TEXT,
+    step_title         TEXT,
+    original_name      TEXT NOT NULL,
+    size               INTEGER NOT NULL CHECK (size >= 0),
+    media_type         TEXT NOT NULL,
+    sha256             TEXT NOT NULL CHECK (length(sha256) = 64),
+    captured_at        TEXT,
+    captured_at_source TEXT CHECK (captured_at_source IN
+                       ('exif', 'exif_offset', 'caller', 'media_store', 'photo_library', 'file_name')),
+    imported_at        TEXT NOT NULL,
+    source             TEXT NOT NULL CHECK (source IN ('capture', 'import')),
+    note               TEXT NOT NULL DEFAULT '',
+    deleted_at         TEXT
+);
+INSERT INTO evidence_items_v8 (rowid, id, case_id, step_id, step_title, original_name, size,
+        media_type, sha256, captured_at, captured_at_source, imported_at, source, note,
+        deleted_at)
+    SELECT rowid, id, case_id, step_id, step_title, original_name, size, media_type, sha256,
+        captured_at, captured_at_source, imported_at, source, note, deleted_at
+    FROM evidence_items ORDER BY rowid;
+DROP TABLE evidence_items;
+ALTER TABLE evidence_items_v8 RENAME TO evidence_items;
+CREATE INDEX evidence_items_by_case ON evidence_items (case_id, imported_at);
+CREATE INDEX evidence_items_by_sha256 ON evidence_items (sha256);
+CREATE UNIQUE INDEX evidence_items_live_per_case
+    ON evidence_items (case_id, sha256) WHERE deleted_at IS NULL;
+CREATE TRIGGER evidence_items_no_delete
+    BEFORE DELETE ON evidence_items
+    BEGIN SELECT RAISE(ABORT, 'evidence_items rows are tombstoned, never deleted'); END;
+"#;
 
 /// Version 7: each case keeps a digest of what the case list and the reminders read of its
 /// steps (`vault::digest`), so neither reads every step row. The triggers clear a case's
@@ -450,8 +498,40 @@ fn map_open_error(path: &Path, e: rusqlite::Error) -> VaultError {
 
 /// Brings the schema up to [`supported_version`] in one immediate transaction: either
 /// every pending migration is applied and `user_version` set, or nothing is.
+///
+/// Foreign keys are off while it runs, as SQLite's procedure for rebuilding a table asks
+/// (version 8): the pragma cannot change inside a transaction, so it is set around it.
+/// Before the commit every foreign key is checked (`PRAGMA foreign_key_check`): a row the
+/// migrations left naming a missing parent rolls everything back. (A row that already did
+/// before, which the foreign keys on every connection make impossible short of editing
+/// the file, is left as it was: refusing to open would lock the user out of their data.)
+/// Foreign keys are on again afterwards, whatever happened.
 pub fn migrate(conn: &mut Connection, now: DateTime<Utc>) -> Result<u32> {
-    let supported = supported_version();
+    apply(conn, now, MIGRATIONS)
+}
+
+fn apply(conn: &mut Connection, now: DateTime<Utc>, migrations: &[Migration]) -> Result<u32> {
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let result = apply_in_transaction(conn, now, migrations);
+    let on = conn.execute_batch("PRAGMA foreign_keys = ON");
+    let version = result?;
+    on?;
+    Ok(version)
+}
+
+/// Rows naming a missing parent: (table, rowid, parent table).
+fn broken_keys(tx: &Transaction<'_>) -> rusqlite::Result<Vec<(String, Option<i64>, String)>> {
+    tx.prepare("PRAGMA foreign_key_check")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect()
+}
+
+fn apply_in_transaction(
+    conn: &mut Connection,
+    now: DateTime<Utc>,
+    migrations: &[Migration],
+) -> Result<u32> {
+    let supported = migrations.last().map_or(0, |m| m.version);
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Checked again under the write lock: another process may have migrated meanwhile.
     let found: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -461,7 +541,8 @@ pub fn migrate(conn: &mut Connection, now: DateTime<Utc>) -> Result<u32> {
     if found == supported {
         return Ok(found);
     }
-    for m in MIGRATIONS.iter().filter(|m| m.version > found) {
+    let broken_before = broken_keys(&tx)?;
+    for m in migrations.iter().filter(|m| m.version > found) {
         match &m.step {
             MigrationStep::Sql(sql) => tx.execute_batch(sql)?,
             MigrationStep::Fn(f) => f(&tx)?,
@@ -470,6 +551,15 @@ pub fn migrate(conn: &mut Connection, now: DateTime<Utc>) -> Result<u32> {
             "INSERT INTO migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
             rusqlite::params![m.version, m.name, fmt_ts(now)],
         )?;
+    }
+    if let Some((table, _, parent)) = broken_keys(&tx)?
+        .into_iter()
+        .find(|b| !broken_before.contains(b))
+    {
+        return Err(VaultError::corrupt(
+            "foreign_key_check",
+            format!("migrating left a row of {table} naming a missing {parent} row"),
+        ));
     }
     // PRAGMA does not take parameters; the value is our own constant.
     tx.execute_batch(&format!("PRAGMA user_version = {supported}"))?;
@@ -480,6 +570,46 @@ pub fn migrate(conn: &mut Connection, now: DateTime<Utc>) -> Result<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A migration that leaves a row naming a missing parent is rolled back whole, and
+    /// foreign keys are on again.
+    #[test]
+    fn a_migration_that_breaks_a_foreign_key_is_rolled_back() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+        let now = Utc::now();
+        let tables = || Migration {
+            version: 1,
+            name: "tables",
+            step: MigrationStep::Sql(
+                "CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT);
+                 CREATE TABLE parent (id TEXT PRIMARY KEY);
+                 CREATE TABLE child (parent_id TEXT REFERENCES parent (id));
+                 INSERT INTO parent VALUES ('p');
+                 INSERT INTO child VALUES ('p');",
+            ),
+        };
+        assert_eq!(apply(&mut conn, now, &[tables()]).unwrap(), 1);
+        let breaking = [
+            tables(),
+            Migration {
+                version: 2,
+                name: "loses the parent",
+                step: MigrationStep::Sql("DELETE FROM parent;"),
+            },
+        ];
+        let e = apply(&mut conn, now, &breaking).unwrap_err();
+        assert!(matches!(e, VaultError::Corrupt { ref what, .. } if what == "foreign_key_check"));
+        let (version, parents, fk): (u32, i64, i64) = (
+            conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap(),
+            conn.query_row("SELECT count(*) FROM parent", [], |r| r.get(0))
+                .unwrap(),
+            conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+                .unwrap(),
+        );
+        assert_eq!((version, parents, fk), (1, 1, 1));
+    }
 
     #[test]
     fn migrations_are_ordered_and_contiguous() {

@@ -424,7 +424,11 @@ final class AppStore {
 
     /// Adds files (Files, Photos, camera) through the core, with progress; cancel stops
     /// the core's work and leaves nothing behind. The core says what happened (`notice`).
-    func importFiles(_ urls: [URL], caseId: String, stepId: String?, scoped: Bool = false) {
+    /// `captured[i]`: the photo library's creation date of `urls[i]`, when known.
+    func importFiles(
+        _ urls: [URL], caseId: String, stepId: String?, scoped: Bool = false,
+        captured: [CaptureTimeRecord?] = []
+    ) {
         let title = String(localized: "正在导入证据…")
         run(title) { [weak self, screens] in
             for (index, url) in urls.enumerated() {
@@ -433,7 +437,9 @@ final class AppStore {
                 let count = Double(urls.count)
                 let progress = self?.showProgress { (Double(index) + $0) / count }
                 let added = try await VaultWrite.run("import evidence") {
-                    try await screens.addEvidence(caseId, step: stepId, fileAt: url, onProgress: progress)
+                    try await screens.addEvidence(
+                        caseId, step: stepId, fileAt: url,
+                        captured: index < captured.count ? captured[index] : nil, onProgress: progress)
                 }
                 self?.notice = added.notice
                 self?.evidence[.evidence(caseId: caseId, stepId: stepId)] = added.list

@@ -1,4 +1,5 @@
 import ImageIO
+import Photos
 import PhotosUI
 import SwiftUI
 import TuiluCore
@@ -77,9 +78,12 @@ struct EvidenceScreen: View {
                 // `.current`: the files as Photos keeps them (HEIC, HEVC, with their
                 // metadata), never transcoded to a "compatible" copy: the bytes hashed and
                 // kept are the capture's.
+                // `.shared()`: each item carries its asset's identifier, so its creation date
+                // can go to the core with the file (read only if library access was
+                // already granted; never asked for here).
                 PhotosPicker(
                     selection: $picked, matching: .any(of: [.images, .videos, .screenshots]),
-                    preferredItemEncoding: .current
+                    preferredItemEncoding: .current, photoLibrary: .shared()
                 ) {
                     Image(systemName: "photo.on.rectangle").accessibilityLabel(Text("照片与视频"))
                 }
@@ -117,17 +121,34 @@ struct EvidenceScreen: View {
     }
 
     /// Photos hands over the original files (the file representation, at the `.current`
-    /// encoding); the core stores them as they are and reads their EXIF capture time.
+    /// encoding); the core stores them as they are and reads their EXIF capture time. The
+    /// asset's `creationDate` goes with each file when the library can be read; the core
+    /// decides which date it keeps and says so in the list.
     private func importPhotos(_ items: [PhotosPickerItem]) async {
         var urls: [URL] = []
+        var captured: [CaptureTimeRecord?] = []
         for item in items {
             do {
-                if let file = try await item.loadTransferable(type: PickedFile.self) { urls.append(file.url) }
+                if let file = try await item.loadTransferable(type: PickedFile.self) {
+                    urls.append(file.url)
+                    captured.append(Self.creationDate(of: item))
+                }
             } catch {
                 store.error = message(for: error)
             }
         }
-        if !urls.isEmpty { store.importFiles(urls, caseId: caseId, stepId: stepId) }
+        if !urls.isEmpty { store.importFiles(urls, caseId: caseId, stepId: stepId, captured: captured) }
+    }
+
+    /// `PHAsset.creationDate` of a picked item, when the user already let the app read the
+    /// library (full or limited); `nil` otherwise: the picker itself needs no permission
+    /// and none is asked for.
+    static func creationDate(of item: PhotosPickerItem) -> CaptureTimeRecord? {
+        let status = PHPhotoLibrary.authorizationStatus(for: .readWrite)
+        guard status == .authorized || status == .limited, let id = item.itemIdentifier else { return nil }
+        let asset = PHAsset.fetchAssets(withLocalIdentifiers: [id], options: nil).firstObject
+        guard let date = asset?.creationDate else { return nil }
+        return CaptureTimeRecord(at: date, source: .photoLibrary)
     }
 }
 

@@ -218,24 +218,31 @@ public final class TuiluScreens: Sendable {
 
     // MARK: long work: progress, and cancelled with the calling task
 
+    // Every add takes `captured`: the capture time the photo library knows
+    // (`PHAsset.creationDate`, source `.photoLibrary`). The core keeps an EXIF date in the
+    // bytes over it and, without either, reads a screenshot's file name; the evidence
+    // list says which.
+
     public func addEvidence(
         _ caseId: String, step: String?, fileAt url: URL, note: String? = nil,
+        captured: CaptureTimeRecord? = nil,
         onProgress: (@Sendable (TuiluProgress) -> Void)? = nil
     ) async throws -> EvidenceAddedRecord {
         let ctx = context()
         return try await long(onProgress) { [app] l, t in
-            try await app.addEvidenceFile(ctx: ctx, caseId: caseId, stepId: step, path: url.path, note: note, listener: l, cancel: t)
+            try await app.addEvidenceFile(ctx: ctx, caseId: caseId, stepId: step, path: url.path, note: note, captured: captured, listener: l, cancel: t)
         }
     }
 
     /// Bytes the share sheet or the camera handed over, under the file name `name`.
     public func addEvidence(
         _ caseId: String, step: String?, name: String, data: Data, note: String? = nil,
+        captured: CaptureTimeRecord? = nil,
         onProgress: (@Sendable (TuiluProgress) -> Void)? = nil
     ) async throws -> EvidenceAddedRecord {
         let ctx = context()
         return try await long(onProgress) { [app] l, t in
-            try await app.addEvidenceBytes(ctx: ctx, caseId: caseId, stepId: step, name: name, bytes: data, note: note, listener: l, cancel: t)
+            try await app.addEvidenceBytes(ctx: ctx, caseId: caseId, stepId: step, name: name, bytes: data, note: note, captured: captured, listener: l, cancel: t)
         }
     }
 
@@ -246,12 +253,12 @@ public final class TuiluScreens: Sendable {
     /// `name` (any string). Read once, hashed while copied into the vault.
     public func addEvidence(
         _ caseId: String, step: String?, fileDescriptor fd: Int32, name: String,
-        sizeHint: UInt64? = nil, note: String? = nil,
+        sizeHint: UInt64? = nil, note: String? = nil, captured: CaptureTimeRecord? = nil,
         onProgress: (@Sendable (TuiluProgress) -> Void)? = nil
     ) async throws -> EvidenceAddedRecord {
         let ctx = context()
         return try await long(onProgress) { [app] l, t in
-            try await app.addEvidenceFd(ctx: ctx, caseId: caseId, stepId: step, fd: fd, name: name, sizeHint: sizeHint, note: note, listener: l, cancel: t)
+            try await app.addEvidenceFd(ctx: ctx, caseId: caseId, stepId: step, fd: fd, name: name, sizeHint: sizeHint, note: note, captured: captured, listener: l, cancel: t)
         }
     }
 
@@ -260,13 +267,13 @@ public final class TuiluScreens: Sendable {
     /// (`unreadable`) and leaves nothing behind.
     public func addEvidence(
         _ caseId: String, step: String?, stream: InputStream, name: String,
-        sizeHint: UInt64? = nil, note: String? = nil,
+        sizeHint: UInt64? = nil, note: String? = nil, captured: CaptureTimeRecord? = nil,
         onProgress: (@Sendable (TuiluProgress) -> Void)? = nil
     ) async throws -> EvidenceAddedRecord {
         let ctx = context()
         let source = InputStreamSource(stream)
         return try await long(onProgress) { [app] l, t in
-            try await app.addEvidenceStream(ctx: ctx, caseId: caseId, stepId: step, source: source, name: name, sizeHint: sizeHint, note: note, listener: l, cancel: t)
+            try await app.addEvidenceStream(ctx: ctx, caseId: caseId, stepId: step, source: source, name: name, sizeHint: sizeHint, note: note, captured: captured, listener: l, cancel: t)
         }
     }
 

@@ -76,7 +76,7 @@ class AndroidEffects(private val activity: ComponentActivity, private val vm: Ap
         val uris = vm.picks.awaitPick(vm.controller.route) {
             picker.launch(PickVisualMediaRequest(ActivityResultContracts.PickVisualMedia.ImageAndVideo))
         }
-        return vm.incoming.copyAll(uris).map { it.file }
+        return vm.incoming.describeAll(uris)
     }
 
     override suspend fun takePhoto(): PickedFile? {
@@ -198,7 +198,7 @@ class AndroidEffects(private val activity: ComponentActivity, private val vm: Ap
         } ?: return null
         // Only the last picked backup is kept in the cache.
         withContext(Dispatchers.IO) { File(activity.cacheDir, "restore").deleteRecursively() }
-        return vm.incoming.copy(uri, "restore")?.file
+        return vm.incoming.copy(uri, "restore")
     }
 
     /** The system print service: the core's A4 page in a WebView, printed once it has loaded. */

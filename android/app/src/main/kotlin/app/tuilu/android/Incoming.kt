@@ -4,17 +4,17 @@ import android.content.ContentResolver
 import android.content.Context
 import android.content.Intent
 import android.database.Cursor
-import android.media.ExifInterface
 import android.net.Uri
 import android.provider.MediaStore
 import android.provider.OpenableColumns
+import android.os.ParcelFileDescriptor
 import androidx.annotation.RequiresApi
+import androidx.annotation.VisibleForTesting
+import app.tuilu.core.uniffi.CaptureTimeRecord
+import app.tuilu.core.uniffi.CaptureTimeSource
 import app.tuilu.ui.PickedFile
 import java.io.File
 import java.time.Instant
-import java.time.LocalDateTime
-import java.time.ZoneId
-import java.time.format.DateTimeFormatter
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.ensureActive
@@ -46,47 +46,61 @@ object ShareIntents {
 }
 
 /**
- * When a file was captured, as the platform tells it, and where that came from: the
- * MediaStore's DATE_TAKEN, else the EXIF date of the bytes. The core takes this as the
- * captured-at time with its source once its import API accepts one (docs/android-ui.md).
+ * The capture time the platform knows about a shared or picked file: the MediaStore's
+ * DATE_TAKEN (a screenshot's is the moment the screen was captured). Passed to the core
+ * with the bytes; the core reads the EXIF date of the bytes itself (which wins) and, with
+ * neither, a screenshot's file name, and words the source for the user.
  */
-data class CaptureTime(val at: Instant, val source: String) {
-    companion object {
-        const val MEDIA_STORE = "media_store"
-        const val EXIF = "exif"
+object CaptureTime {
+    fun of(resolver: ContentResolver, uri: Uri): CaptureTimeRecord? =
+        dateTaken(resolver, uri)?.let { CaptureTimeRecord(it, CaptureTimeSource.MEDIA_STORE) }
 
-        fun of(resolver: ContentResolver, uri: Uri, zone: ZoneId = ZoneId.systemDefault()): CaptureTime? =
-            dateTaken(resolver, uri)?.let { CaptureTime(it, MEDIA_STORE) } ?: exif(resolver, uri, zone)?.let { CaptureTime(it, EXIF) }
-
-        private fun dateTaken(resolver: ContentResolver, uri: Uri): Instant? = runCatching {
-            resolver.query(uri, arrayOf(MediaStore.Images.ImageColumns.DATE_TAKEN), null, null, null)?.use { c ->
-                val i = c.getColumnIndex(MediaStore.Images.ImageColumns.DATE_TAKEN)
-                if (i >= 0 && c.moveToFirst() && !c.isNull(i)) c.getLong(i).takeIf { it > 0 }?.let(Instant::ofEpochMilli) else null
-            }
-        }.getOrNull()
-
-        private val EXIF_FORMAT: DateTimeFormatter = DateTimeFormatter.ofPattern("yyyy:MM:dd HH:mm:ss")
-
-        private fun exif(resolver: ContentResolver, uri: Uri, zone: ZoneId): Instant? = runCatching {
-            resolver.openInputStream(uri)?.use { input ->
-                val exif = ExifInterface(input)
-                val text = exif.getAttribute(ExifInterface.TAG_DATETIME_ORIGINAL) ?: exif.getAttribute(ExifInterface.TAG_DATETIME)
-                text?.let { LocalDateTime.parse(it, EXIF_FORMAT).atZone(zone).toInstant() }
-            }
-        }.getOrNull()
-    }
+    private fun dateTaken(resolver: ContentResolver, uri: Uri): Instant? = runCatching {
+        resolver.query(uri, arrayOf(MediaStore.Images.ImageColumns.DATE_TAKEN), null, null, null)?.use { c ->
+            val i = c.getColumnIndex(MediaStore.Images.ImageColumns.DATE_TAKEN)
+            if (i >= 0 && c.moveToFirst() && !c.isNull(i)) c.getLong(i).takeIf { it > 0 }?.let(Instant::ofEpochMilli) else null
+        }
+    }.getOrNull()
 }
 
 /**
- * Brings `content://` files (share target, photo picker, document picker) into the app's
- * cache, off the main thread, with progress in bytes: a large video copied on the main
- * thread would freeze the app (ANR). The core then hashes and files the copy.
+ * Files from other apps (share target, photo picker, document picker). Nothing is copied:
+ * [describe] asks the provider for the name, size and capture time (off the main thread),
+ * and the file's [PickedFile.open] gives the core a file descriptor when it is filed, which
+ * the core reads once, hashing while it writes into the vault, with progress in bytes.
+ * A large video read on the main thread would freeze the app (ANR); none is.
  */
 class Incoming(private val context: Context, private val io: CoroutineDispatcher = Dispatchers.IO) {
-    /** A copied file and what the platform said about it. */
-    data class Copied(val file: PickedFile, val size: Long, val captured: CaptureTime?)
+    /** What the provider says about [uri], with an [PickedFile.open] of it; null when it cannot be read. */
+    suspend fun describe(uri: Uri): PickedFile? = withContext(io) {
+        runCatching {
+            val resolver = context.contentResolver
+            val (name, size) = resolver.query(uri, arrayOf(OpenableColumns.DISPLAY_NAME, OpenableColumns.SIZE), null, null, null)
+                ?.use(::nameAndSize) ?: (null to -1L)
+            PickedFile(
+                path = uri.toString(),
+                name = name ?: uri.lastPathSegment ?: "shared",
+                mediaType = resolver.getType(uri) ?: "application/octet-stream",
+                open = { open(uri) },
+                size = size.takeIf { it >= 0 },
+                captured = CaptureTime.of(resolver, uri),
+            )
+        }.onFailure { android.util.Log.w("Tuilu", "could not read $uri", it) }.getOrNull()
+    }
 
-    suspend fun copy(uri: Uri, folder: String = "incoming", onProgress: (done: Long, total: Long) -> Unit = { _, _ -> }): Copied? =
+    suspend fun describeAll(uris: List<Uri>): List<PickedFile> = uris.mapNotNull { describe(it) }
+
+    /** A file descriptor of [uri], detached for the core to take over and close. */
+    suspend fun open(uri: Uri): Int = withContext(io) {
+        val pfd = context.contentResolver.openFileDescriptor(uri, "r") ?: throw java.io.FileNotFoundException(uri.toString())
+        detach(pfd)
+    }
+
+    /**
+     * A copy of [uri] in the cache, off the main thread, with progress: for a backup to
+     * restore, which the core reads by path. Evidence is never copied ([describe]).
+     */
+    suspend fun copy(uri: Uri, folder: String, onProgress: (done: Long, total: Long) -> Unit = { _, _ -> }): PickedFile? =
         withContext(io) {
             runCatching {
                 val resolver = context.contentResolver
@@ -109,12 +123,9 @@ class Incoming(private val context: Context, private val io: CoroutineDispatcher
                         }
                     }
                 }
-                Copied(PickedFile(out.path, shown, resolver.getType(uri) ?: "application/octet-stream"), done, CaptureTime.of(resolver, uri))
+                PickedFile(out.path, shown, resolver.getType(uri) ?: "application/octet-stream")
             }.onFailure { android.util.Log.w("Tuilu", "could not copy $uri", it) }.getOrNull()
         }
-
-    suspend fun copyAll(uris: List<Uri>, folder: String = "incoming", onProgress: (index: Int, done: Long, total: Long) -> Unit = { _, _, _ -> }): List<Copied> =
-        uris.mapIndexedNotNull { i, uri -> copy(uri, folder) { done, total -> onProgress(i, done, total) } }
 
     private fun nameAndSize(c: Cursor): Pair<String?, Long> {
         if (!c.moveToFirst()) return null to -1L
@@ -125,5 +136,15 @@ class Incoming(private val context: Context, private val io: CoroutineDispatcher
 
     companion object {
         private const val BUFFER = 256 * 1024
+
+        /**
+         * `ParcelFileDescriptor.detachFd()`: the descriptor is the core's from then on. Replaced
+         * only by the Robolectric tests: Robolectric's descriptors cannot detach on SDK 29+
+         * (libcore's `FileDescriptor.getOwnerId$` does not exist on a desktop JVM), so they
+         * duplicate it through libc and close the original, which is what detaching amounts to.
+         */
+        @VisibleForTesting
+        @Volatile
+        var detach: (ParcelFileDescriptor) -> Int = { it.detachFd() }
     }
 }

@@ -49,7 +49,7 @@ class AppViewModel(application: android.app.Application, saved: SavedStateHandle
     /** The photo picker's result; one that arrives after a process death is filed under the step it was for. */
     fun picked(uris: List<Uri>) {
         val target = picks.deliverPicked(uris) ?: return
-        viewModelScope.launch { fileUnder(target, incoming.copyAll(uris).map { it.file }) }
+        viewModelScope.launch { fileUnder(target, incoming.describeAll(uris)) }
     }
 
     /** The camera's result; as [picked]. */
@@ -73,13 +73,14 @@ class AppViewModel(application: android.app.Application, saved: SavedStateHandle
     }
 
     /**
-     * Files shared from another app: copied off the main thread (a large video would freeze
-     * the app), once per share, then the user picks the case and step to file them under.
+     * Files shared from another app: described off the main thread (name, size, capture
+     * time), then the user picks the case and step, and the core reads each once through a
+     * file descriptor (no cache copy; a large video never touches the main thread).
      */
     fun receiveShared(intent: Intent) {
         val uris = ShareIntents.streams(intent)
         if (uris.isEmpty()) return
-        viewModelScope.launch { controller.importShared(incoming.copyAll(uris).map { it.file }) }
+        viewModelScope.launch { controller.importShared(incoming.describeAll(uris)) }
     }
 }
 
@@ -130,7 +131,12 @@ class MainActivity : ComponentActivity() {
 
     private fun thumbnail(path: String) = runCatching {
         val opts = BitmapFactory.Options().apply { inSampleSize = 8 }
-        BitmapFactory.decodeFile(path, opts)?.asImageBitmap()
+        // Another app's file is not copied: its thumbnail is read from its URI.
+        if (path.startsWith("content:")) {
+            contentResolver.openInputStream(android.net.Uri.parse(path))?.use { BitmapFactory.decodeStream(it, null, opts) }?.asImageBitmap()
+        } else {
+            BitmapFactory.decodeFile(path, opts)?.asImageBitmap()
+        }
     }.getOrNull()
 
     companion object {

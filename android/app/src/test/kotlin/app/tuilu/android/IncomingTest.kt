@@ -10,16 +10,23 @@ import android.os.Looper
 import android.os.ParcelFileDescriptor
 import android.provider.OpenableColumns
 import androidx.lifecycle.SavedStateHandle
+import app.tuilu.core.Progress
+import app.tuilu.core.uniffi.CaptureTimeRecord
+import app.tuilu.core.uniffi.CaptureTimeSource
+import app.tuilu.core.uniffi.EvidenceRowRecord
+import app.tuilu.core.uniffi.Language
 import app.tuilu.ui.Route
 import java.io.File
 import java.security.MessageDigest
 import java.time.Instant
+import java.time.ZoneId
 import java.util.Collections
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.async
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
@@ -38,6 +45,7 @@ class SharingAppProvider : ContentProvider() {
 
     override fun openFile(uri: Uri, mode: String): ParcelFileDescriptor {
         opened += Thread.currentThread()
+        if (gone) throw java.io.FileNotFoundException("withdrawn")
         return ParcelFileDescriptor.open(file, ParcelFileDescriptor.MODE_READ_ONLY)
     }
 
@@ -48,7 +56,7 @@ class SharingAppProvider : ContentProvider() {
                 when (c) {
                     OpenableColumns.DISPLAY_NAME -> NAME
                     OpenableColumns.SIZE -> file.length()
-                    DATE_TAKEN -> TAKEN.toEpochMilli()
+                    DATE_TAKEN -> taken?.toEpochMilli()
                     else -> null
                 }
             })
@@ -64,8 +72,14 @@ class SharingAppProvider : ContentProvider() {
         const val AUTHORITY = "com.ss.android.ugc.aweme.files"
         const val NAME = "Screenshot_20261009-143012_Douyin.png"
         const val DATE_TAKEN = "datetaken"
-        /** 2026-10-09 14:30:12 Beijing time, as the screenshot's name says. */
-        val TAKEN: Instant = Instant.parse("2026-10-09T06:30:12Z")
+        /** DATE_TAKEN: 2026-10-09 14:30:11.500 Beijing time, half a second before the name's 14:30:12. */
+        val TAKEN: Instant = Instant.parse("2026-10-09T06:30:11.500Z")
+        /** What the name says, read in Beijing time. */
+        val NAMED: Instant = Instant.parse("2026-10-09T06:30:12Z")
+        /** The sharing app withdrew the file: opening it fails. */
+        var gone = false
+        /** The DATE_TAKEN this provider gives; null: none (a chat app's provider). */
+        var taken: Instant? = TAKEN
         val URI: Uri = Uri.parse("content://$AUTHORITY/shared/$NAME")
         lateinit var file: File
 
@@ -76,19 +90,33 @@ class SharingAppProvider : ContentProvider() {
     }
 }
 
+/** libc's `dup`, for [Incoming.detach] under Robolectric. */
+interface LibC : com.sun.jna.Library {
+    fun dup(fd: Int): Int
+}
+
+private val libc: LibC by lazy { com.sun.jna.Native.load("c", LibC::class.java) }
+
+/** Detaching as the platform does, on Robolectric's descriptors: a duplicate for the core, the original closed. */
+fun detachOnTheJvm(pfd: ParcelFileDescriptor): Int = libc.dup(pfd.fd).also { pfd.close(); check(it >= 0) { "dup failed" } }
+
 fun sha256(bytes: ByteArray): String = MessageDigest.getInstance("SHA-256").digest(bytes).joinToString("") { "%02x".format(it) }
 
 /**
- * Files from other apps (share target, photo picker, camera) on the real framework: copied
- * off the main thread, once, filed with their hash, with the platform's capture time.
+ * Files from other apps (share target, photo picker, camera) on the real framework: never
+ * copied to the cache, read once by the core through a file descriptor off the main
+ * thread, filed with their hash and the capture time the core chose, with its source.
  */
 @RunWith(RobolectricTestRunner::class)
 @Config(sdk = [26, 33, 35])
 class IncomingTest {
     private val bytes = SharingAppProvider.bytes()
 
-    private fun provider(): SharingAppProvider {
+    private fun provider(taken: Instant? = SharingAppProvider.TAKEN): SharingAppProvider {
         SharingAppProvider.file = File.createTempFile("shot", ".png").apply { writeBytes(bytes); deleteOnExit() }
+        SharingAppProvider.taken = taken
+        SharingAppProvider.gone = false
+        Incoming.detach = ::detachOnTheJvm
         return Robolectric.setupContentProvider(SharingAppProvider::class.java, SharingAppProvider.AUTHORITY)
     }
 
@@ -104,24 +132,68 @@ class IncomingTest {
         }
     }
 
-    @Test
-    fun aSharedScreenshotIsCopiedOffTheMainThreadOnceAndFiledWithItsHash() {
-        val provider = provider()
+    /**
+     * Shares the screenshot, files it under "提交退会申请" as the user would (the share banner,
+     * then the step), and returns the evidence row the core made of it.
+     */
+    private fun shareAndFile(provider: SharingAppProvider, withdraw: Boolean = false): EvidenceRowRecord? {
         val app = app()
+        // The user's zone: the screenshot's name is read in it.
+        app.screens.zone = ZoneId.of("Asia/Shanghai")
         val vm = AppViewModel(app, SavedStateHandle())
+        // A Chinese phone (the ViewModel took the test JVM's English locale).
+        app.screens.language = Language.ZH
         // The share arrives on the main thread (MainActivity.handle).
         vm.receiveShared(share())
         idleUntil { vm.controller.pendingImport.isNotEmpty() }
         val file = vm.controller.pendingImport.single()
         assertEquals(SharingAppProvider.NAME, file.name)
-        assertEquals(1, provider.opened.size)
-        assertTrue("copied off the main thread", provider.opened.none { it == Looper.getMainLooper().thread })
-        // Filed under a step: the vault holds it with the hash of the shared bytes.
+        assertEquals(bytes.size.toLong(), file.size)
+        assertEquals("nothing read before the user files it", 0, provider.opened.size)
+        assertFalse("no cache copy", File(app.cacheDir, "incoming").exists())
         val case = submittedGuildExit(app)
-        val added = runBlocking { app.screens.addEvidence(case, "submit_exit", file.path) }
-        val item = added.list.items.single { it.id == added.itemId }
+        // The user opens the step and the controller files the pending share there. (`go`
+        // does that itself once the step's screen has loaded, which needs MainActivity's
+        // platform effects, not attached here: as in the process-death test below, the
+        // files are handed to `addFiles`, the evidence screen's own import.)
+        SharingAppProvider.gone = withdraw
+        vm.controller.go(Route.Evidence(case, "submit_exit", "提交退会申请"))
+        vm.controller.addFiles(vm.controller.pendingImport)
+        if (withdraw) {
+            idleUntil { vm.controller.message != null && vm.controller.busy == null }
+            val words = vm.controller.message!!
+            assertTrue(words, words.contains("无法读取文件") && words.contains(SharingAppProvider.NAME))
+            assertTrue(runBlocking { app.screens.evidence(case, "submit_exit") }.items.isEmpty())
+            return null
+        }
+        idleUntil {
+            runBlocking { app.screens.evidence(case, "submit_exit") }.items.isNotEmpty() && vm.controller.busy == null
+        }
+        assertEquals("read once", 1, provider.opened.size)
+        assertTrue("read off the main thread", provider.opened.none { it == Looper.getMainLooper().thread })
+        val item = runBlocking { app.screens.evidence(case, "submit_exit") }.items.single()
         assertEquals(sha256(bytes), item.sha256)
-        assertEquals(1, provider.opened.size)
+        assertEquals(SharingAppProvider.NAME, item.fileName)
+        return item
+    }
+
+    @Test
+    fun aShareTheSendingAppWithdrewIsReportedByTheCoreInWords() {
+        assertNull(shareAndFile(provider(), withdraw = true))
+    }
+
+    @Test
+    fun aSharedScreenshotKeepsTheMediaStoresDateTaken() {
+        val item = shareAndFile(provider())!!
+        assertEquals(SharingAppProvider.TAKEN, item.capturedAt)
+        assertTrue(item.capturedText, item.capturedText.contains("拍摄时间来自相册记录"))
+    }
+
+    @Test
+    fun aSharedScreenshotWithoutDateTakenIsDatedByItsNameInTheUsersZone() {
+        val item = shareAndFile(provider(taken = null))!!
+        assertEquals(SharingAppProvider.NAMED, item.capturedAt)
+        assertTrue(item.capturedText, item.capturedText.contains("来自文件名（可能不准）"))
     }
 
     @Test
@@ -134,16 +206,20 @@ class IncomingTest {
     }
 
     @Test
-    fun theCopyReportsProgressAndThePlatformsCaptureTime() {
+    fun theDescriptorIsReadWithProgressAndThePlatformsCaptureTime() {
         provider()
         val app = app()
-        val progress = mutableListOf<Long>()
-        val copied = runBlocking { Incoming(app).copy(SharingAppProvider.URI) { done, total -> progress += done; assertEquals(bytes.size.toLong(), total) } }
-        assertNotNull(copied)
-        assertEquals(bytes.size.toLong(), copied!!.size)
-        assertTrue("progress in several steps", progress.size > 1)
-        assertEquals(bytes.size.toLong(), progress.last())
-        assertEquals(CaptureTime(SharingAppProvider.TAKEN, CaptureTime.MEDIA_STORE), copied.captured)
+        val file = runBlocking { Incoming(app).describe(SharingAppProvider.URI) }
+        assertNotNull(file)
+        assertEquals(CaptureTimeRecord(SharingAppProvider.TAKEN, CaptureTimeSource.MEDIA_STORE), file!!.captured)
+        val case = submittedGuildExit(app)
+        val progress = mutableListOf<Progress>()
+        val added = runBlocking {
+            app.screens.addEvidenceFd(case, null, file.open!!(), file.name, file.size, captured = file.captured) { progress += it }
+        }
+        assertEquals(sha256(bytes), added.list.items.single { it.id == added.itemId }.sha256)
+        assertTrue("progress reported", progress.isNotEmpty())
+        assertEquals(Progress(bytes.size.toLong(), bytes.size.toLong()), progress.last())
     }
 
     @Test

@@ -9,6 +9,7 @@ import app.tuilu.core.uniffi.PassphraseHintRecord
 import app.tuilu.core.uniffi.BundleCheckRecord
 import app.tuilu.core.uniffi.BundlePreviewRecord
 import app.tuilu.core.uniffi.CancelToken
+import app.tuilu.core.uniffi.CaptureTimeRecord
 import app.tuilu.core.uniffi.CaseScreenRecord
 import app.tuilu.core.uniffi.ChangeObserver
 import app.tuilu.core.uniffi.ChangeRecord
@@ -182,13 +183,19 @@ class TuiluScreens(
     /** The hint under the passphrase field; cheap enough to call on every keystroke. */
     fun passphraseHint(passphrase: String): PassphraseHintRecord = app.passphraseHint(context(), passphrase)
 
+    /**
+     * Adds the file at [path]. [captured]: the capture time the platform knows (MediaStore
+     * `DATE_TAKEN`); the core keeps an EXIF date in the bytes over it, and without either
+     * reads a screenshot's file name in the user's zone. The evidence list says which.
+     */
     suspend fun addEvidence(
         caseId: String,
         stepId: String?,
         path: String,
         note: String? = null,
+        captured: CaptureTimeRecord? = null,
         onProgress: ((Progress) -> Unit)? = null,
-    ): EvidenceAddedRecord = long(onProgress) { l, t -> app.addEvidenceFile(context(), caseId, stepId, path, note, l, t) }
+    ): EvidenceAddedRecord = long(onProgress) { l, t -> app.addEvidenceFile(context(), caseId, stepId, path, note, captured, l, t) }
 
     suspend fun addEvidenceBytes(
         caseId: String,
@@ -196,8 +203,9 @@ class TuiluScreens(
         name: String,
         bytes: ByteArray,
         note: String? = null,
+        captured: CaptureTimeRecord? = null,
         onProgress: ((Progress) -> Unit)? = null,
-    ): EvidenceAddedRecord = long(onProgress) { l, t -> app.addEvidenceBytes(context(), caseId, stepId, name, bytes, note, l, t) }
+    ): EvidenceAddedRecord = long(onProgress) { l, t -> app.addEvidenceBytes(context(), caseId, stepId, name, bytes, note, captured, l, t) }
 
     // -- Evidence by stream (issue 31): no cache copy, nothing whole on the heap. --------
 
@@ -208,6 +216,7 @@ class TuiluScreens(
      * gives, e.g. `OpenableColumns.DISPLAY_NAME`). Read once from its current position,
      * hashed while copied into the vault; the progress total is the file's size when
      * known, else [sizeHint]. Cancelling the coroutine leaves no file and no row.
+     * [captured] as for [addEvidence].
      */
     suspend fun addEvidenceFd(
         caseId: String,
@@ -216,9 +225,10 @@ class TuiluScreens(
         name: String,
         sizeHint: Long? = null,
         note: String? = null,
+        captured: CaptureTimeRecord? = null,
         onProgress: ((Progress) -> Unit)? = null,
     ): EvidenceAddedRecord = long(onProgress) { l, t ->
-        app.addEvidenceFd(context(), caseId, stepId, fd, name, sizeHint?.toULong(), note, l, t)
+        app.addEvidenceFd(context(), caseId, stepId, fd, name, sizeHint?.toULong(), note, captured, l, t)
     }
 
     /**
@@ -233,6 +243,7 @@ class TuiluScreens(
         name: String,
         sizeHint: Long? = null,
         note: String? = null,
+        captured: CaptureTimeRecord? = null,
         onProgress: ((Progress) -> Unit)? = null,
     ): EvidenceAddedRecord = stream.use { input ->
         val source = object : EvidenceSource {
@@ -243,7 +254,7 @@ class TuiluScreens(
             }
         }
         long(onProgress) { l, t ->
-            app.addEvidenceStream(context(), caseId, stepId, source, name, sizeHint?.toULong(), note, l, t)
+            app.addEvidenceStream(context(), caseId, stepId, source, name, sizeHint?.toULong(), note, captured, l, t)
         }
     }
 

@@ -1,11 +1,26 @@
 package app.tuilu.ui
 
+import app.tuilu.core.uniffi.CaptureTimeRecord
 import app.tuilu.core.uniffi.EventRecord
 import app.tuilu.core.uniffi.PlatformStateRecord
 import app.tuilu.core.uniffi.UpdateRecord
 
-/** A file the platform handed over (photo picker, camera, share sheet), copied to [path]. */
-data class PickedFile(val path: String, val name: String, val mediaType: String)
+/**
+ * A file the platform handed over (photo picker, camera, share sheet). A file of the app's
+ * own (the camera's photo, a desktop file) is at [path]. Another app's file is not copied:
+ * [open] gives a fresh file descriptor of it that the core takes over and reads once
+ * (Android `ParcelFileDescriptor.detachFd()`), [path] is then only its URI (for the
+ * thumbnail), [size] its size when the provider says, and [captured] the capture time the
+ * platform knows (MediaStore `DATE_TAKEN`). The core decides which capture time it keeps.
+ */
+data class PickedFile(
+    val path: String,
+    val name: String,
+    val mediaType: String,
+    val open: (suspend () -> Int)? = null,
+    val size: Long? = null,
+    val captured: CaptureTimeRecord? = null,
+)
 
 /**
  * A new document the user placed with the system picker (Android `CreateDocument`). The

@@ -19,6 +19,7 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.unit.dp
+import app.tuilu.core.Progress
 import app.tuilu.core.TuiluScreens
 import app.tuilu.core.uniffi.AppException
 import app.tuilu.core.uniffi.BackupErrorKind
@@ -434,12 +435,37 @@ class TuiluController(
             for ((n, f) in files.withIndex()) {
                 val label = "${strings.working} ${n + 1}/${files.size}"
                 busy = Busy(label, null)
-                val added = screens.addEvidence(r.caseId, r.stepId, f.path) { p -> progress(label, p.fraction.toFloat()) }
+                val onProgress = { p: Progress -> progress(label, p.fraction.toFloat()) }
+                val open = f.open
+                val added = if (open != null) {
+                    // Another app's file, read by the core through a descriptor. One that can
+                    // no longer be opened (the sharing app withdrew it) goes to the core as a
+                    // stream that fails, so the core says in words which file it could not read.
+                    val fd = try {
+                        open()
+                    } catch (e: java.io.IOException) {
+                        null
+                    } catch (e: SecurityException) {
+                        null
+                    }
+                    if (fd != null) {
+                        screens.addEvidenceFd(r.caseId, r.stepId, fd, f.name, f.size, captured = f.captured, onProgress = onProgress)
+                    } else {
+                        screens.addEvidenceStream(r.caseId, r.stepId, Unopenable, f.name, captured = f.captured, onProgress = onProgress)
+                    }
+                } else {
+                    screens.addEvidence(r.caseId, r.stepId, f.path, captured = f.captured, onProgress = onProgress)
+                }
                 added.list.items.firstOrNull { it.id == added.itemId }?.let { thumbnails[it.sha256] = f.path }
                 evidence = added.list
                 result = added.notice
             }
         }
+    }
+
+    /** A file that could not be opened, for the core to report as unreadable. */
+    private object Unopenable : java.io.InputStream() {
+        override fun read(): Int = throw java.io.IOException("the file could not be opened")
     }
 
     fun pickMedia() = scope.launch { addFiles(effects.pickMedia()) }
