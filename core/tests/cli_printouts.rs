@@ -177,3 +177,24 @@ fn the_case_printout_puts_no_colon_after_a_question_mark() {
         assert!(text.lines().any(|l| l == question), "{text}");
     }
 }
+
+/// Flagging a rule the scenario does not have names a rule, not a step, in each language.
+#[test]
+fn flagging_an_unknown_rule_says_no_such_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path()).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 12, 7, 2, 0, 0).unwrap();
+    for (lang, words) in [(Lang::Zh, "找不到规则「no_such_rule」"), (Lang::En, "rule")] {
+        let ctx = tuilu_core::app::ViewContext::new(
+            lang,
+            tuilu_core::reminders::UserZone::beijing(),
+            now,
+        );
+        let e = app
+            .cli_flag_rule(&ctx, "douyin.guild-exit", "no_such_rule", "")
+            .unwrap_err();
+        let text = e.message(lang);
+        assert!(text.contains(words), "{text}");
+        assert!(!text.contains("步骤") && !text.contains("step"), "{text}");
+    }
+}

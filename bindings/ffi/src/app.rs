@@ -150,7 +150,7 @@ mirror_enum!(
 );
 mirror_enum!(
     /// What was not found (`AppException.NotFound`).
-    MissingKind <=> core_app::Missing { Case, Step, Scenario, Route, Reminder, EvidenceItem, File, Letter }
+    MissingKind <=> core_app::Missing { Case, Step, Scenario, Route, Reminder, EvidenceItem, File, Letter, Rule }
 );
 via_from!(core_app::ErrorKind => ErrorKind);
 

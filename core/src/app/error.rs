@@ -21,6 +21,8 @@ pub enum Missing {
     EvidenceItem,
     File,
     Letter,
+    /// A rule of a scenario's pack (a step, precondition, notice or formula) named by id.
+    Rule,
 }
 
 impl Missing {
@@ -42,6 +44,8 @@ impl Missing {
             (Missing::File, Lang::En) => "file",
             (Missing::Letter, Lang::Zh) => "文书",
             (Missing::Letter, Lang::En) => "letter",
+            (Missing::Rule, Lang::Zh) => "规则",
+            (Missing::Rule, Lang::En) => "rule",
         }
     }
 }
@@ -829,7 +833,7 @@ pub fn vault_error(e: VaultError, case: Option<&CaseView>, lang: Lang) -> AppErr
         }
         VaultError::Busy | VaultError::Replaced => AppError::Busy,
         VaultError::UnknownRule { rule, .. } => AppError::NotFound {
-            what: Missing::Step,
+            what: Missing::Rule,
             id: rule,
         },
         VaultError::NoSpace => AppError::FileProblem {
