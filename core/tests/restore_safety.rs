@@ -191,11 +191,9 @@ fn a_regular_file_is_never_turned_into_a_vault() {
     }
     // And opening it as a vault says so, in one language at a time.
     let e = Vault::open(&target, now()).unwrap_err();
-    assert!(
-        e.message(tuilu_core::Lang::Zh).contains("是一个文件"),
-        "{e}"
-    );
-    assert!(!e.message(tuilu_core::Lang::Zh).contains("file"), "{e}");
+    let zh = tuilu_core::app::vault_words(&e, tuilu_core::Lang::Zh);
+    assert!(zh.contains("是一个文件"), "{zh}");
+    assert!(!zh.contains("file"), "{zh}");
     assert_eq!(fs::read_to_string(&target).unwrap(), "我的笔记");
 }
 
@@ -678,7 +676,10 @@ fn writes_during_a_restore_are_refused_never_lost() {
                     let Some(v) = handle.as_ref() else {
                         match Vault::open(&vault, now()) {
                             Ok(v) => handle = Some(v),
-                            Err(e) => refused.lock().unwrap().push(e.to_string()),
+                            Err(e) => refused
+                                .lock()
+                                .unwrap()
+                                .push(tuilu_core::app::vault_words(&e, tuilu_core::Lang::Zh)),
                         }
                         continue;
                     };
@@ -688,7 +689,10 @@ fn writes_during_a_restore_are_refused_never_lost() {
                             .unwrap()
                             .push((c.id, started.load(Ordering::SeqCst))),
                         Err(e) => {
-                            refused.lock().unwrap().push(e.to_string());
+                            refused
+                                .lock()
+                                .unwrap()
+                                .push(tuilu_core::app::vault_words(&e, tuilu_core::Lang::Zh));
                             // Open again (as the app does when its vault was replaced).
                             handle = Vault::open(&vault, now()).ok();
                         }

@@ -175,8 +175,10 @@ fn a_database_from_a_newer_build_is_refused_and_left_untouched() {
         }
         other => panic!("expected TooNew, got {other:?}"),
     }
-    let msg = err.to_string();
-    assert!(msg.contains("更新版本") && msg.contains("newer"), "{msg}");
+    let zh = tuilu_core::app::vault_words(&err, tuilu_core::Lang::Zh);
+    assert!(zh.contains("更新版本"), "{zh}");
+    let en = tuilu_core::app::vault_words(&err, tuilu_core::Lang::En);
+    assert!(en.contains("newer"), "{en}");
     assert_eq!(
         snapshot(dir.path()),
         before,

@@ -20,8 +20,8 @@ use crate::rules::plan::{Applicability, Plan, PlanStep};
 use crate::rules::{evaluate_plan, FactValue, Facts, RuleBook, Scenario};
 use crate::text::{Lang, Text};
 use crate::vault::{
-    allowed, BlockerSnapshot, CaseView, Event, RuleFlag, StepAction, StepStatus, StepView,
-    TransitionOptions, Vault,
+    allowed, refusal, BlockerSnapshot, CaseView, Event, RuleFlag, StepAction, StepFacts,
+    StepStatus, StepView, TransitionOptions, Vault,
 };
 
 impl App {
@@ -357,11 +357,7 @@ fn step_row(sx: &StepContext<'_>, s: &StepView) -> StepRow {
 /// happened.
 fn step_actions(sx: &StepContext<'_>, s: &StepView, waiting: &[&StepView]) -> Vec<ActionView> {
     let lang = sx.ctx.lang;
-    let dependents_started = sx
-        .case
-        .steps
-        .iter()
-        .any(|o| o.definition.depends_on.contains(&s.id) && o.status != StepStatus::Todo);
+    let facts = step_facts(sx.case, s, waiting);
     [
         StepAction::Start,
         StepAction::Submit,
@@ -370,7 +366,7 @@ fn step_actions(sx: &StepContext<'_>, s: &StepView, waiting: &[&StepView]) -> Ve
         StepAction::Block,
     ]
     .into_iter()
-    .filter(|&a| offers(sx.case, s, a, waiting, dependents_started))
+    .filter(|&a| refusal(&facts, a).is_none())
     .map(|a| {
         let question = time_question(lang, s.kind, a);
         ActionView {
@@ -389,40 +385,22 @@ fn step_actions(sx: &StepContext<'_>, s: &StepView, waiting: &[&StepView]) -> Ve
     .collect()
 }
 
-/// Whether the row offers `a` on a step of the plan: the status allows it, the steps
-/// before are settled, no blocker holds it back, and undoing it would not strand a step
-/// already started after it.
-fn offers(
-    case: &CaseView,
-    s: &StepView,
-    a: StepAction,
-    waiting: &[&StepView],
-    dependents_started: bool,
-) -> bool {
-    let kind = s.kind;
-    if !allowed(s.status, a) {
-        return false;
+/// The facts the vault decides a step's actions from ([`crate::vault::refusal`]), read
+/// from the case view: the row offers exactly what a transition would accept.
+fn step_facts<'a>(case: &'a CaseView, s: &'a StepView, waiting: &[&'a StepView]) -> StepFacts<'a> {
+    StepFacts {
+        status: s.status,
+        kind: s.kind,
+        has_clock: s.duration.is_some(),
+        unsettled_dependency: waiting.first().map(|w| (w.id.as_str(), w.status)),
+        holding_blocker: holding_blocker(case, &s.id).map(|b| b.id.as_str()),
+        started_dependent: case
+            .steps
+            .iter()
+            .filter(|o| o.in_plan)
+            .find(|o| o.definition.depends_on.contains(&s.id) && o.status != StepStatus::Todo)
+            .map(|o| (o.id.as_str(), o.status)),
     }
-    // A wait or window has nothing to "start" apart from its clock.
-    if a == StepAction::Start && kind != StepKind::Action && s.status == StepStatus::Todo {
-        return false;
-    }
-    if a == StepAction::Submit && s.duration.is_none() && kind == StepKind::Action {
-        // Nothing answers a step without a clock: done is what the user means.
-        return false;
-    }
-    let needs_deps = matches!(a, StepAction::Start | StepAction::Submit | StepAction::Done);
-    if needs_deps && !waiting.is_empty() {
-        return false;
-    }
-    // While a blocker applies nothing can be handed in, nor marked done in its place.
-    if s.duration.is_some()
-        && matches!(a, StepAction::Submit | StepAction::Done)
-        && holding_blocker(case, &s.id).is_some()
-    {
-        return false;
-    }
-    !(s.status.is_settled() && a.target().is_some_and(|t| !t.is_settled()) && dependents_started)
 }
 
 /// Why a step of the plan cannot move now: the steps to finish first, by number and

@@ -388,7 +388,7 @@ pub fn error_words(err: &(dyn std::error::Error + 'static), lang: Lang) -> Optio
     } else if let Some(e) = err.downcast_ref::<crate::evidence::EvidenceError>() {
         Some(e.message(lang))
     } else if let Some(e) = err.downcast_ref::<crate::vault::VaultError>() {
-        Some(e.message(lang))
+        Some(super::error::vault_words(e, lang))
     } else {
         err.downcast_ref::<crate::backup::BackupError>()
             .map(|e| e.message(lang))

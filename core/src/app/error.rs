@@ -195,6 +195,15 @@ impl FileProblemKind {
     }
 }
 
+/// Why a step refuses an action its status would allow ([`crate::vault::Refusal`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransitionHint {
+    /// A waiting period or a window: nothing to start, its clock runs from its hand-in.
+    NothingToStart,
+    /// An action with no answer to wait for: it is marked done, not handed in.
+    NoAnswerToAwait,
+}
+
 /// Everything a user action can run into. Titles are in the language the error was made
 /// for (the app's language); ids are kept for apps that branch on them.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -223,6 +232,8 @@ pub enum AppError {
         step_title: String,
         from: String,
         action: String,
+        /// When the status alone is not the reason: what kind of step this is.
+        hint: Option<TransitionHint>,
     },
     #[error("step {step} has nothing to undo")]
     NothingToUndo { step: String, step_title: String },
@@ -444,15 +455,38 @@ impl AppError {
                 ..
             } => {
                 if zh {
-                    format!("「{blocker_title}」尚未解决，这一步暂不能提交。{remedy}")
+                    format!("「{blocker_title}」尚未解决，这一步暂不能提交，也不能标记为已完成。{remedy}")
                 } else {
-                    format!("“{blocker_title}” is not resolved yet, so this step cannot be submitted. {remedy}")
+                    format!("“{blocker_title}” is not resolved yet, so this step cannot be submitted or marked done. {remedy}")
+                }
+            }
+            AppError::InvalidTransition {
+                step_title,
+                hint: Some(TransitionHint::NothingToStart),
+                ..
+            } => {
+                if zh {
+                    format!("「{step_title}」是等待期或办理时限，没有需要“开始”的事：它的计时从提交时算起")
+                } else {
+                    format!("“{step_title}” is a waiting period or a window: there is nothing to start; its clock runs from when it is handed in")
+                }
+            }
+            AppError::InvalidTransition {
+                step_title,
+                hint: Some(TransitionHint::NoAnswerToAwait),
+                ..
+            } => {
+                if zh {
+                    format!("「{step_title}」没有需要等待的答复，不用提交：办完后标记为已完成")
+                } else {
+                    format!("“{step_title}” has no answer to wait for, so there is nothing to submit: mark it done when it is done")
                 }
             }
             AppError::InvalidTransition {
                 step_title,
                 from,
                 action,
+                hint: None,
                 ..
             } => {
                 if zh {
@@ -766,26 +800,19 @@ pub fn vault_error(e: VaultError, case: Option<&CaseView>, lang: Lang) -> AppErr
             dependency,
         },
         VaultError::BlockersNotCleared { blockers, .. } => blocked_by(&blockers, case, lang),
-        VaultError::InvalidTransition {
-            step,
-            from_zh,
-            from_en,
-            action_zh,
-            action_en,
-        } => AppError::InvalidTransition {
+        VaultError::InvalidTransition { step, from, action } => AppError::InvalidTransition {
             step_title: title(&step),
             step,
-            from: match lang {
-                Lang::Zh => from_zh,
-                Lang::En => from_en,
-            }
-            .to_string(),
-            action: match lang {
-                Lang::Zh => action_zh,
-                Lang::En => action_en,
-            }
-            .to_string(),
+            from: label(from.labels(), lang).to_string(),
+            action: label(action.labels(), lang).to_string(),
+            hint: None,
         },
+        VaultError::NothingToStart { step } => {
+            refused_by_kind(step, TransitionHint::NothingToStart, case, lang)
+        }
+        VaultError::NoAnswerToAwait { step } => {
+            refused_by_kind(step, TransitionHint::NoAnswerToAwait, case, lang)
+        }
         VaultError::NothingToUndo { step } => AppError::NothingToUndo {
             step_title: title(&step),
             step,
@@ -852,6 +879,38 @@ pub fn vault_error(e: VaultError, case: Option<&CaseView>, lang: Lang) -> AppErr
     }
 }
 
+/// A step whose kind, not its status, refuses the action: its status words say where it
+/// stands, the hint why.
+fn refused_by_kind(
+    step: String,
+    hint: TransitionHint,
+    case: Option<&CaseView>,
+    lang: Lang,
+) -> AppError {
+    let view = case.and_then(|c| c.step(&step));
+    let (from_zh, from_en) = view.map_or(("", ""), |s| s.status.labels());
+    let action = match hint {
+        TransitionHint::NothingToStart => crate::vault::StepAction::Start,
+        TransitionHint::NoAnswerToAwait => crate::vault::StepAction::Submit,
+    };
+    let (action_zh, action_en) = action.labels();
+    AppError::InvalidTransition {
+        step_title: view.map_or_else(|| step.clone(), |s| s.title.get(lang).to_string()),
+        step,
+        from: match lang {
+            Lang::Zh => from_zh,
+            Lang::En => from_en,
+        }
+        .to_string(),
+        action: match lang {
+            Lang::Zh => action_zh,
+            Lang::En => action_en,
+        }
+        .to_string(),
+        hint: Some(hint),
+    }
+}
+
 /// The first blocker that holds a step back, by its title, with its remedy.
 fn blocked_by(blockers: &str, case: Option<&CaseView>, lang: Lang) -> AppError {
     let first = blockers.split(", ").next().unwrap_or_default().to_string();
@@ -866,7 +925,7 @@ fn blocked_by(blockers: &str, case: Option<&CaseView>, lang: Lang) -> AppError {
 /// A vault that cannot be read or written: its message in one language, with the
 /// system's reason after it.
 fn storage_error(e: &VaultError, lang: Lang) -> AppError {
-    let mut detail = e.message(lang);
+    let mut detail = vault_words(e, lang);
     if let Some(reason) = std::error::Error::source(e)
         .map(|r| r.to_string())
         .filter(|r| !detail.contains(r.as_str()))
@@ -878,6 +937,180 @@ fn storage_error(e: &VaultError, lang: Lang) -> AppError {
         detail.push_str(&reason);
     }
     AppError::Storage { detail }
+}
+
+/// One of a (zh, en) pair of labels.
+fn label(pair: (&'static str, &'static str), lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => pair.0,
+        Lang::En => pair.1,
+    }
+}
+
+/// A vault error in words for people, in `lang`: the vault's errors carry none of their
+/// own (their `Display` is for logs). Where a screen has the case at hand,
+/// [`vault_error`] words them better (step titles instead of ids); this is for the CLI's
+/// and the storage paths, which have only the error.
+pub fn vault_words(e: &VaultError, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let pick = |z: String, en: String| if zh { z } else { en };
+    match e {
+        VaultError::UnknownRule { scenario, rule } => pick(
+            format!("场景 {scenario} 没有规则 `{rule}`"),
+            format!("scenario {scenario} has no rule `{rule}`"),
+        ),
+        VaultError::Evidence(d) => pick(
+            format!("证据库恢复失败：{d}"),
+            format!("evidence recovery failed: {d}"),
+        ),
+        VaultError::Io { path, .. } => pick(
+            format!("无法访问保险库「{}」", path.display()),
+            format!("cannot access the vault at {}", path.display()),
+        ),
+        VaultError::NotADatabase { path } => pick(
+            format!("不是 SQLite 数据库：{}", path.display()),
+            format!("not a SQLite database: {}", path.display()),
+        ),
+        VaultError::TooNew { found, supported } => pick(
+            format!("保险库由更新版本的退路创建（数据库结构版本 {found}，本程序支持到 {supported}），请升级退路；未做任何修改"),
+            format!("the vault was written by a newer Tuilu (schema version {found}, this build supports up to {supported}); upgrade Tuilu. Nothing was changed"),
+        ),
+        VaultError::Busy => pick(
+            "保险库正被其他程序占用，请稍后重试".into(),
+            "the vault is locked by another process; try again".into(),
+        ),
+        VaultError::Interrupted => pick(
+            "操作已中断".into(),
+            "the operation was interrupted".into(),
+        ),
+        VaultError::Replaced => pick(
+            "保险库刚刚从备份恢复，这次操作没有保存；请重试".into(),
+            "the vault was just restored from a backup and this operation was not saved; try again".into(),
+        ),
+        VaultError::NoSpace => pick(
+            "存储空间不足：这次操作没有保存，保险库保持原样；请释放一些空间后重试".into(),
+            "not enough storage space: this operation was not saved and the vault is as it was; free some space and try again".into(),
+        ),
+        VaultError::NotAFolder { path } => pick(
+            format!("「{}」是一个文件，不是保险库文件夹；请指定一个文件夹", path.display()),
+            format!("{} is a file, not a vault folder; choose a folder", path.display()),
+        ),
+        VaultError::NotAVault { path, found } => pick(
+            format!(
+                "「{}」里已有其他文件（{}），不是退路保险库；不会在这里建立保险库，请指定一个空文件夹或现有的保险库",
+                path.display(),
+                found.join("、")
+            ),
+            format!(
+                "{} already holds other files ({}) and is not a Tuilu vault; no vault is created there: choose an empty folder or an existing vault",
+                path.display(),
+                found.join(", ")
+            ),
+        ),
+        VaultError::Sqlite(e) => pick(format!("数据库错误：{e}"), format!("database error: {e}")),
+        VaultError::Corrupt { what, detail } => pick(
+            format!("保险库数据损坏（{what}）：{detail}"),
+            format!("corrupt vault data ({what}): {detail}"),
+        ),
+        VaultError::UnknownCase { id } => pick(format!("找不到案件「{id}」"), format!("no case `{id}`")),
+        VaultError::AmbiguousCase { prefix, matches } => pick(
+            format!("案件编号「{prefix}」不唯一：{matches}"),
+            format!("case id prefix `{prefix}` is ambiguous: {matches}"),
+        ),
+        VaultError::Archived { id } => pick(
+            format!("案件 {id} 已归档，先取消归档"),
+            format!("case {id} is archived; unarchive it first"),
+        ),
+        VaultError::ScenarioMismatch { case_scenario, given } => pick(
+            format!("案件属于场景 {case_scenario}，不是 {given}"),
+            format!("the case belongs to scenario {case_scenario}, not {given}"),
+        ),
+        VaultError::PackVersionMismatch { case_version, current } => pick(
+            format!("案件使用规则包 v{case_version}，当前为 v{current}；请先更新案件的规则"),
+            format!("the case uses pack v{case_version}, the current pack is v{current}; update the case's rules first"),
+        ),
+        VaultError::PackDowngrade { case_version, current } => pick(
+            format!("当前规则包 v{current} 比案件使用的 v{case_version} 旧，不能降级"),
+            format!("the current pack v{current} is older than the case's v{case_version}; refusing to downgrade"),
+        ),
+        VaultError::Facts(f) => crate::text::one_language(&f.to_string(), lang),
+        VaultError::UnknownStep { step, known } => pick(
+            format!("案件中没有步骤「{step}」（步骤：{known}）"),
+            format!("the case has no step `{step}` (steps: {known})"),
+        ),
+        VaultError::StepDropped { step } => pick(
+            format!("步骤 {step} 已不在当前计划中（事实变更后移出），不能操作"),
+            format!("step {step} is not in the current plan (dropped after a change); it cannot be transitioned"),
+        ),
+        VaultError::UnknownRoute { step, route, known } => pick(
+            format!("步骤 {step} 没有办理途径 {route}（途径：{known}）"),
+            format!("step {step} has no route `{route}` (routes: {known})"),
+        ),
+        VaultError::DependencyNotDone { step, dependency, action, status } => pick(
+            format!(
+                "依赖步骤 {dependency} 尚未完成（{}），不能{}步骤 {step}",
+                status.labels().0,
+                action.labels().0
+            ),
+            format!(
+                "dependency {dependency} is not done ({}); cannot {} step {step}",
+                status.labels().1,
+                action.labels().1
+            ),
+        ),
+        VaultError::BlockersNotCleared { step, blockers } => pick(
+            format!("存在未解决的阻碍：{blockers}；解决后再提交步骤 {step}"),
+            format!("blockers not cleared: {blockers}; resolve them before submitting step {step}"),
+        ),
+        VaultError::NothingToStart { step } => pick(
+            format!("步骤 {step} 是等待期或办理时限，没有需要“开始”的事：它的计时从提交时算起"),
+            format!("step {step} is a waiting period or a window: there is nothing to start; its clock runs from when it is handed in"),
+        ),
+        VaultError::NoAnswerToAwait { step } => pick(
+            format!("步骤 {step} 没有需要等待的答复，不用提交：办完后标记为已完成"),
+            format!("step {step} has no answer to wait for, so there is nothing to submit: mark it done when it is done"),
+        ),
+        VaultError::InvalidTransition { step, from, action } => pick(
+            format!("步骤 {step} 当前为「{}」，不能{}", from.labels().0, action.labels().0),
+            format!("step {step} is {}; cannot {} it", from.labels().1, action.labels().1),
+        ),
+        VaultError::NothingToUndo { step } => pick(
+            format!("步骤 {step} 没有可撤销的操作"),
+            format!("step {step} has no transition to undo"),
+        ),
+        VaultError::DependentStarted { step, dependent, status } => pick(
+            format!(
+                "步骤 {dependent} 依赖步骤 {step} 且已开始（{}），请先撤销或重置它",
+                status.labels().0
+            ),
+            format!(
+                "step {dependent} depends on {step} and is already {}; undo it first",
+                status.labels().1
+            ),
+        ),
+        VaultError::TimeInFuture { at, now } => pick(
+            format!("时间 {at} 晚于现在 {now}"),
+            format!("time {at} is in the future (now {now})"),
+        ),
+        VaultError::TimeTooEarly { at, limit, bound } => match bound {
+            crate::vault::TimeBound::DependencySettled { step } => pick(
+                format!("时间 {at} 早于前置步骤 {step} 完成的时间 {limit}"),
+                format!("time {at} is before step {step} it depends on was settled at {limit}"),
+            ),
+            crate::vault::TimeBound::Earliest => pick(
+                format!("时间 {at} 早于可接受的最早时间 {limit}"),
+                format!("time {at} is before the earliest accepted time at {limit}"),
+            ),
+        },
+        VaultError::NoteTooLong { chars, max } => pick(
+            format!("备注太长（{chars} 字），最多 {max} 字"),
+            format!("the note is too long ({chars} characters; at most {max})"),
+        ),
+        VaultError::TimeBeforePrevious { step, at, previous } => pick(
+            format!("时间 {at} 早于步骤 {step} 上一次变更的时间 {previous}"),
+            format!("time {at} is before step {step}'s previous transition at {previous}"),
+        ),
+    }
 }
 
 /// A fact error in words for people.

@@ -54,7 +54,10 @@ pub use effects::{
     NotificationCategory, NotificationEffect, Os, PlatformState,
 };
 use error::{evidence_error, io_error};
-pub use error::{fact_error, vault_error, AppError, ErrorKind, FileProblemKind, Missing};
+pub use error::{
+    fact_error, vault_error, vault_words, AppError, ErrorKind, FileProblemKind, Missing,
+    TransitionHint,
+};
 pub use evidence_ops::{
     BundleCheckView, BundlePreviewView, DeletedView, EvidenceAddedView, FileWrittenView,
 };

@@ -182,7 +182,7 @@ impl App {
             Some(vault) => vault.rule_flags(Some(&req.scenario)),
             None => crate::vault::read_rule_flags(self.dir(), Some(&req.scenario)),
         }
-        .map_err(|e| e.message(ctx.lang));
+        .map_err(|e| super::error::vault_words(&e, ctx.lang));
         plan_with(ctx, &book, &calendar, flags, req)
     }
 }

@@ -217,8 +217,15 @@ impl From<rusqlite::Error> for BackupError {
 }
 
 impl From<crate::vault::VaultError> for BackupError {
+    /// A busy vault or a full disk keep their own kinds (the apps retry, or say to free
+    /// space); anything else is the vault's, with its description for the details.
     fn from(e: crate::vault::VaultError) -> BackupError {
-        BackupError::Vault(e.to_string())
+        use crate::vault::VaultError as V;
+        match e {
+            V::Busy | V::Replaced => BackupError::Busy,
+            V::NoSpace => BackupError::NoSpace,
+            e => BackupError::Vault(e.to_string()),
+        }
     }
 }
 

@@ -1,97 +1,70 @@
-//! Vault errors. Every message is bilingual (zh-Hans first), names what it is about and
-//! carries no personal data beyond ids the user typed.
+//! Vault errors: what went wrong, typed, with the ids and values it is about. They carry
+//! no words for people: the application layer words each one in the reader's language
+//! (`app::error::vault_words`, `app::vault_error`). `Display` is a one-line English
+//! description for logs and developers, with no personal data beyond ids.
 
 use std::path::PathBuf;
 
+use super::model::{StepAction, StepStatus};
 use crate::rules::FactError;
 
 /// Everything that can go wrong with the vault, its cases and their steps.
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
-    #[error("场景 {scenario} 没有规则 `{rule}` / scenario {scenario} has no rule `{rule}`")]
+    #[error("scenario {scenario} has no rule `{rule}`")]
     UnknownRule { scenario: String, rule: String },
-    #[error("证据库恢复失败：{0} / evidence recovery failed: {0}")]
+    #[error("evidence recovery failed: {0}")]
     Evidence(String),
     /// The system's reason is the source (shown as a detail line, once).
-    #[error("无法访问保险库「{}」 / cannot access the vault at {}", .path.display(), .path.display())]
+    #[error("cannot access the vault at {}", .path.display())]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("不是 SQLite 数据库：{} / not a SQLite database: {}", .path.display(), .path.display())]
+    #[error("not a SQLite database: {}", .path.display())]
     NotADatabase { path: PathBuf },
-    #[error(
-        "保险库由更新版本的退路创建（数据库结构版本 {found}，本程序支持到 {supported}），请升级退路；未做任何修改 / \
-         the vault was written by a newer Tuilu (schema version {found}, this build supports up to {supported}); \
-         upgrade Tuilu. Nothing was changed"
-    )]
+    #[error("the vault has schema version {found}; this build supports up to {supported}")]
     TooNew { found: u32, supported: u32 },
-    #[error(
-        "保险库正被其他程序占用，请稍后重试 / the vault is locked by another process; try again"
-    )]
+    #[error("the vault is locked by another connection")]
     Busy,
-    #[error("操作已中断 / the operation was interrupted")]
+    #[error("the operation was interrupted")]
     Interrupted,
     /// The vault was restored from a backup since it was opened: the write was rolled
     /// back; open the vault again.
-    #[error(
-        "保险库刚刚从备份恢复，这次操作没有保存；请重试 / \
-         the vault was just restored from a backup and this operation was not saved; try again"
-    )]
+    #[error("the vault was replaced by a restore; the write was rolled back")]
     Replaced,
     /// The disk is full: the write was rolled back, nothing changed.
-    #[error(
-        "存储空间不足：这次操作没有保存，保险库保持原样；请释放一些空间后重试 / \
-         not enough storage space: this operation was not saved and the vault is as it was; free some space and try again"
-    )]
+    #[error("no space left on the device; the write was rolled back")]
     NoSpace,
     /// Where the vault folder should be there is a file.
-    #[error(
-        "「{}」是一个文件，不是保险库文件夹；请指定一个文件夹 / \
-         {} is a file, not a vault folder; choose a folder",
-        .path.display(), .path.display()
-    )]
+    #[error("{} is a file, not a vault folder", .path.display())]
     NotAFolder { path: PathBuf },
     /// A folder that holds other files and no vault: no vault is created there.
-    #[error(
-        "「{}」里已有其他文件（{}），不是退路保险库；不会在这里建立保险库，请指定一个空文件夹或现有的保险库 / \
-         {} already holds other files ({}) and is not a Tuilu vault; no vault is created there: choose an empty folder or an existing vault",
-        .path.display(), .found.join("、"), .path.display(), .found.join(", ")
-    )]
+    #[error("{} holds other files ({}) and is not a vault", .path.display(), .found.join(", "))]
     NotAVault { path: PathBuf, found: Vec<String> },
-    #[error("数据库错误：{0} / database error: {0}")]
+    #[error("database error: {0}")]
     Sqlite(#[source] rusqlite::Error),
-    #[error("保险库数据损坏（{what}）：{detail} / corrupt vault data ({what}): {detail}")]
+    #[error("corrupt vault data ({what}): {detail}")]
     Corrupt { what: String, detail: String },
 
-    #[error("找不到案件「{id}」 / no case `{id}`")]
+    #[error("no case `{id}`")]
     UnknownCase { id: String },
-    #[error(
-        "案件编号「{prefix}」不唯一：{matches} / case id prefix `{prefix}` is ambiguous: {matches}"
-    )]
+    #[error("case id prefix `{prefix}` is ambiguous: {matches}")]
     AmbiguousCase { prefix: String, matches: String },
-    #[error("案件 {id} 已归档，先取消归档 / case {id} is archived; unarchive it first")]
+    #[error("case {id} is archived")]
     Archived { id: String },
-    #[error(
-        "案件属于场景 {case_scenario}，不是 {given} / the case belongs to scenario {case_scenario}, not {given}"
-    )]
+    #[error("the case belongs to scenario {case_scenario}, not {given}")]
     ScenarioMismatch {
         case_scenario: String,
         given: String,
     },
-    #[error(
-        "案件使用规则包 v{case_version}，当前为 v{current}；请先运行 `tuilu case upgrade` / \
-         the case uses pack v{case_version}, the current pack is v{current}; run `tuilu case upgrade` first"
-    )]
+    #[error("the case uses pack v{case_version}; the current pack is v{current}")]
     PackVersionMismatch {
         case_version: String,
         current: String,
     },
-    #[error(
-        "当前规则包 v{current} 比案件使用的 v{case_version} 旧，不能降级 / \
-         the current pack v{current} is older than the case's v{case_version}; refusing to downgrade"
-    )]
+    #[error("the current pack v{current} is older than the case's v{case_version}")]
     PackDowngrade {
         case_version: String,
         current: String,
@@ -99,76 +72,58 @@ pub enum VaultError {
     #[error(transparent)]
     Facts(#[from] FactError),
 
-    #[error("案件中没有步骤「{step}」（步骤：{known}） / the case has no step `{step}` (steps: {known})")]
+    #[error("the case has no step `{step}` (steps: {known})")]
     UnknownStep { step: String, known: String },
-    #[error(
-        "步骤 {step} 已不在当前计划中（事实变更后移出），不能操作 / \
-         step {step} is not in the current plan (dropped after a change); it cannot be transitioned"
-    )]
+    #[error("step {step} is not in the current plan")]
     StepDropped { step: String },
-    #[error(
-        "步骤 {step} 没有办理途径 {route}（途径：{known}） / step {step} has no route `{route}` (routes: {known})"
-    )]
+    #[error("step {step} has no route `{route}` (routes: {known})")]
     UnknownRoute {
         step: String,
         route: String,
         known: String,
     },
-    #[error(
-        "依赖步骤 {dependency} 尚未完成（{status_zh}），不能{action_zh}步骤 {step} / \
-         dependency {dependency} is not done ({status_en}); cannot {action_en} step {step}"
-    )]
+    #[error("cannot {} step {step}: step {dependency} it depends on is {}", .action.as_str(), .status.as_str())]
     DependencyNotDone {
         step: String,
         dependency: String,
-        action_zh: &'static str,
-        action_en: &'static str,
-        status_zh: &'static str,
-        status_en: &'static str,
+        action: StepAction,
+        status: StepStatus,
     },
-    #[error(
-        "存在未解决的阻碍：{blockers}；解决后（用 `tuilu case facts` 更新事实）再提交步骤 {step} / \
-         blockers not cleared: {blockers}; resolve them (update facts with `tuilu case facts`) before submitting step {step}"
-    )]
+    #[error("blockers not cleared before step {step}: {blockers}")]
     BlockersNotCleared { step: String, blockers: String },
-    #[error(
-        "步骤 {step} 当前为「{from_zh}」，不能{action_zh} / step {step} is {from_en}; cannot {action_en} it"
-    )]
+    #[error("step {step} is {}; cannot {} it", .from.as_str(), .action.as_str())]
     InvalidTransition {
         step: String,
-        from_zh: &'static str,
-        from_en: &'static str,
-        action_zh: &'static str,
-        action_en: &'static str,
+        from: StepStatus,
+        action: StepAction,
     },
-    #[error("步骤 {step} 没有可撤销的操作 / step {step} has no transition to undo")]
+    /// A waiting period or a window has no "start": its clock runs from its hand-in.
+    #[error("step {step} is a waiting period or a window; it has nothing to start")]
+    NothingToStart { step: String },
+    /// An action without a duration has no answer to wait for: it is marked done.
+    #[error("step {step} has no answer to wait for; it is done, not submitted")]
+    NoAnswerToAwait { step: String },
+    #[error("step {step} has no transition to undo")]
     NothingToUndo { step: String },
-    #[error(
-        "步骤 {dependent} 依赖步骤 {step} 且已开始（{status_zh}），请先撤销或重置它 / \
-         step {dependent} depends on {step} and is already {status_en}; undo it first"
-    )]
+    #[error("step {dependent} depends on {step} and is already {}", .status.as_str())]
     DependentStarted {
         step: String,
         dependent: String,
-        status_zh: &'static str,
-        status_en: &'static str,
+        status: StepStatus,
     },
-    #[error("时间 {at} 晚于现在 {now} / time {at} is in the future (now {now})")]
+    #[error("time {at} is in the future (now {now})")]
     TimeInFuture { at: String, now: String },
     /// A time before something that must come first (a dependency settled, the year 2000): the device clock or the typed time is wrong.
-    #[error("时间 {at} 早于{} {limit} / time {at} is before {} at {limit}", .bound.zh(), .bound.en())]
+    #[error("time {at} is before {limit} ({bound:?})")]
     TimeTooEarly {
         at: String,
         limit: String,
         bound: TimeBound,
     },
     /// A note longer than [`crate::limits::MAX_NOTE_CHARS`].
-    #[error("备注太长（{chars} 字），最多 {max} 字 / the note is too long ({chars} characters; at most {max})")]
+    #[error("the note has {chars} characters; at most {max}")]
     NoteTooLong { chars: usize, max: usize },
-    #[error(
-        "时间 {at} 早于步骤 {step} 上一次变更的时间 {previous} / \
-         time {at} is before step {step}'s previous transition at {previous}"
-    )]
+    #[error("time {at} is before step {step}'s previous transition at {previous}")]
     TimeBeforePrevious {
         step: String,
         at: String,
@@ -183,24 +138,6 @@ pub enum TimeBound {
     DependencySettled { step: String },
     /// The earliest time Tuilu accepts ([`crate::limits::EARLIEST_TIME_SECS`]).
     Earliest,
-}
-
-impl TimeBound {
-    fn zh(&self) -> String {
-        match self {
-            TimeBound::DependencySettled { step } => format!("前置步骤 {step} 完成的时间"),
-            TimeBound::Earliest => "可接受的最早时间".into(),
-        }
-    }
-
-    fn en(&self) -> String {
-        match self {
-            TimeBound::DependencySettled { step } => {
-                format!("step {step} it depends on was settled")
-            }
-            TimeBound::Earliest => "the earliest accepted time".into(),
-        }
-    }
 }
 
 impl From<rusqlite::Error> for VaultError {
@@ -240,11 +177,6 @@ fn is_no_space_io(e: &rusqlite::Error) -> bool {
 }
 
 impl VaultError {
-    /// The message in one language (`Display` gives both, Chinese first).
-    pub fn message(&self, lang: crate::Lang) -> String {
-        crate::text::one_language(&self.to_string(), lang)
-    }
-
     pub(crate) fn corrupt(what: impl Into<String>, detail: impl ToString) -> VaultError {
         VaultError::Corrupt {
             what: what.into(),

@@ -39,9 +39,10 @@ pub use error::{Result, TimeBound, VaultError};
 pub use flags::{read_rule_flags, rule_ids, RuleFlag};
 pub use id::CASE_ID_LEN;
 pub use model::{
-    allowed, BlockerSnapshot, CaseSummary, CaseView, Event, NextDeadline, PlanMeta, Progress,
-    ReplanReport, RouteSnapshot, RunningClock, StepAction, StepBrief, StepChange, StepRef,
-    StepSnapshot, StepStatus, StepView, TransitionOptions, TransitionOutcome,
+    allowed, refusal, BlockerSnapshot, CaseSummary, CaseView, Event, NextDeadline, PlanMeta,
+    Progress, Refusal, ReplanReport, RouteSnapshot, RunningClock, StepAction, StepBrief,
+    StepChange, StepFacts, StepRef, StepSnapshot, StepStatus, StepView, TransitionOptions,
+    TransitionOutcome,
 };
 pub use schema::{supported_version, Migration, MigrationStep, MIGRATIONS};
 pub use time::earliest_accepted_time;

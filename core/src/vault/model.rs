@@ -172,6 +172,78 @@ pub fn allowed(from: StepStatus, action: StepAction) -> bool {
     )
 }
 
+/// What decides whether an action may be taken on a step now, apart from the time the
+/// event gives and the route it names (those are checked with the event). The one rule
+/// of which actions a step allows: the vault enforces it on every transition
+/// ([`Vault::transition`](super::Vault::transition)) and the case view offers exactly the
+/// actions it lets through, so a button never leads to a refusal and the command line
+/// cannot do what the phones would not offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepFacts<'a> {
+    pub status: StepStatus,
+    pub kind: StepKind,
+    /// A duration runs once the step is handed in (its route's, else its own).
+    pub has_clock: bool,
+    /// The first step it depends on (in the plan) that is not settled, with its status.
+    pub unsettled_dependency: Option<(&'a str, StepStatus)>,
+    /// The first blocker that applies, holds it back and is not resolved.
+    pub holding_blocker: Option<&'a str>,
+    /// The first step depending on it (in the plan) that has moved, with its status.
+    pub started_dependent: Option<(&'a str, StepStatus)>,
+}
+
+/// Why [`refusal`] refuses an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal<'a> {
+    /// The state machine does not go there from the step's status ([`allowed`]).
+    Status,
+    /// A waiting period or a window has nothing to start apart from its clock.
+    NothingToStart,
+    /// An action with no duration has no answer to wait for: it is done, not handed in.
+    NoAnswerToAwait,
+    /// A step it depends on is not settled yet.
+    Dependency(&'a str, StepStatus),
+    /// A blocker holds it back: nothing can be handed in, nor marked done in its place
+    /// (a step with a clock).
+    Blocker(&'a str),
+    /// It would become unsettled while a step depending on it has already moved.
+    DependentStarted(&'a str, StepStatus),
+}
+
+/// Whether `action` may be taken on a step with these facts, and if not, why (the first
+/// reason, in the order the vault has always checked them).
+pub fn refusal<'a>(f: &StepFacts<'a>, action: StepAction) -> Option<Refusal<'a>> {
+    use StepAction as A;
+    if !allowed(f.status, action) {
+        return Some(Refusal::Status);
+    }
+    if action == A::Start && f.kind != StepKind::Action && f.status == StepStatus::Todo {
+        return Some(Refusal::NothingToStart);
+    }
+    if action == A::Submit && f.kind == StepKind::Action && !f.has_clock {
+        return Some(Refusal::NoAnswerToAwait);
+    }
+    if matches!(action, A::Start | A::Submit | A::Done) {
+        if let Some((dep, status)) = f.unsettled_dependency {
+            return Some(Refusal::Dependency(dep, status));
+        }
+    }
+    let held = match action {
+        A::Submit => true,
+        A::Done => f.has_clock,
+        _ => false,
+    };
+    if let Some(b) = f.holding_blocker.filter(|_| held) {
+        return Some(Refusal::Blocker(b));
+    }
+    if f.status.is_settled() && action.target().is_some_and(|t| !t.is_settled()) {
+        if let Some((dependent, status)) = f.started_dependent {
+            return Some(Refusal::DependentStarted(dependent, status));
+        }
+    }
+    None
+}
+
 /// One route of a step, as planned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RouteSnapshot {

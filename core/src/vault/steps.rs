@@ -6,7 +6,8 @@ use serde_json::json;
 
 use super::error::{Result, TimeBound, VaultError};
 use super::model::{
-    allowed, PlanMeta, StepAction, StepStatus, TransitionOptions, TransitionOutcome,
+    refusal, PlanMeta, Refusal, StepAction, StepFacts, StepStatus, TransitionOptions,
+    TransitionOutcome,
 };
 use super::store::{
     append_event, clock_runs, clock_start, load_case, load_steps, period_ends, resolve_case_id,
@@ -67,8 +68,16 @@ impl Vault {
             forward(&case.plan_meta, &steps, step, action, to, at, opts, note)?
         } else {
             let (seq, before, next) = latest_undoable(&tx, &case_id, step)?;
+            // Undoing a settled step unsettles it: not while a step after it has moved.
             if step.state.status.is_settled() && !before.status.is_settled() {
-                check_no_started_dependent(&steps, step)?;
+                let facts = step_facts(&case.plan_meta, &steps, step, None);
+                if let Some((dependent, status)) = facts.started_dependent {
+                    return Err(VaultError::DependentStarted {
+                        step: step.step_id.clone(),
+                        dependent: dependent.to_string(),
+                        status,
+                    });
+                }
             }
             // `next_undoable`: what undo reverts after this one, so views and the next
             // undo need not walk back through the journal.
@@ -145,16 +154,55 @@ fn forward(
     note: Option<&str>,
 ) -> Result<(StepState, Option<i64>, serde_json::Value)> {
     let from = step.state.status;
-    if !allowed(from, action) {
-        let (from_zh, from_en) = from.labels();
-        let (action_zh, action_en) = action.labels();
-        return Err(VaultError::InvalidTransition {
-            step: step.step_id.clone(),
-            from_zh,
-            from_en,
-            action_zh,
-            action_en,
-        });
+    let facts = step_facts(plan_meta, steps, step, opts.route.as_deref());
+    match refusal(&facts, action) {
+        None => {}
+        Some(Refusal::Status) => {
+            return Err(VaultError::InvalidTransition {
+                step: step.step_id.clone(),
+                from,
+                action,
+            });
+        }
+        Some(Refusal::NothingToStart) => {
+            return Err(VaultError::NothingToStart {
+                step: step.step_id.clone(),
+            })
+        }
+        Some(Refusal::NoAnswerToAwait) => {
+            return Err(VaultError::NoAnswerToAwait {
+                step: step.step_id.clone(),
+            })
+        }
+        Some(Refusal::Dependency(dep, status)) => {
+            return Err(VaultError::DependencyNotDone {
+                step: step.step_id.clone(),
+                dependency: dep.to_string(),
+                action,
+                status,
+            });
+        }
+        Some(Refusal::Blocker(_)) => {
+            let status = |id: &str| {
+                steps
+                    .iter()
+                    .find(|s| s.in_plan && s.step_id == id)
+                    .map(|s| s.state.status)
+            };
+            return Err(VaultError::BlockersNotCleared {
+                step: step.step_id.clone(),
+                blockers: plan_meta
+                    .blockers_holding_back(&step.step_id, &status)
+                    .join(", "),
+            });
+        }
+        Some(Refusal::DependentStarted(dependent, status)) => {
+            return Err(VaultError::DependentStarted {
+                step: step.step_id.clone(),
+                dependent: dependent.to_string(),
+                status,
+            });
+        }
     }
     if let Some(prev) = parse_opt_ts(step.state.status_at.clone())? {
         if at < prev {
@@ -169,26 +217,7 @@ fn forward(
         action,
         StepAction::Start | StepAction::Submit | StepAction::Done
     ) {
-        check_dependencies(steps, step, action)?;
         check_after_dependencies(steps, step, at)?;
-    }
-    if action == StepAction::Submit {
-        let status = |id: &str| {
-            steps
-                .iter()
-                .find(|s| s.in_plan && s.step_id == id)
-                .map(|s| s.state.status)
-        };
-        let blockers = plan_meta.blockers_holding_back(&step.step_id, &status);
-        if !blockers.is_empty() {
-            return Err(VaultError::BlockersNotCleared {
-                step: step.step_id.clone(),
-                blockers: blockers.join(", "),
-            });
-        }
-    }
-    if from.is_settled() && !to.is_settled() {
-        check_no_started_dependent(steps, step)?;
     }
     let route = match opts.route.as_deref() {
         Some(r) => {
@@ -286,42 +315,40 @@ pub(crate) fn check_note(note: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-/// Every dependency in the plan must be done or skipped.
-fn check_dependencies(steps: &[StepRow], step: &StepRow, action: StepAction) -> Result<()> {
-    for dep in &step.def.depends_on {
-        let Some(d) = steps.iter().find(|s| s.in_plan && &s.step_id == dep) else {
-            continue;
-        };
-        if !d.state.status.is_settled() {
-            let (action_zh, action_en) = action.labels();
-            let (status_zh, status_en) = d.state.status.labels();
-            return Err(VaultError::DependencyNotDone {
-                step: step.step_id.clone(),
-                dependency: dep.clone(),
-                action_zh,
-                action_en,
-                status_zh,
-                status_en,
-            });
-        }
+/// What the vault knows of `step` that decides which actions it allows now
+/// ([`refusal`]): the same facts the case view reads from its steps.
+fn step_facts<'a>(
+    plan_meta: &'a PlanMeta,
+    steps: &'a [StepRow],
+    step: &'a StepRow,
+    route: Option<&str>,
+) -> StepFacts<'a> {
+    let in_plan = |id: &str| steps.iter().find(|s| s.in_plan && s.step_id == id);
+    let status = |id: &str| in_plan(id).map(|s| s.state.status);
+    StepFacts {
+        status: step.state.status,
+        kind: step.def.kind,
+        has_clock: step
+            .def
+            .duration_for(route.or(step.state.route.as_deref()))
+            .is_some(),
+        unsettled_dependency: step.def.depends_on.iter().find_map(|dep| {
+            in_plan(dep)
+                .filter(|d| !d.state.status.is_settled())
+                .map(|d| (d.step_id.as_str(), d.state.status))
+        }),
+        holding_blocker: plan_meta
+            .blockers_holding_back(&step.step_id, &status)
+            .first()
+            .copied(),
+        started_dependent: steps
+            .iter()
+            .filter(|s| s.in_plan)
+            .find(|s| {
+                s.def.depends_on.contains(&step.step_id) && s.state.status != StepStatus::Todo
+            })
+            .map(|s| (s.step_id.as_str(), s.state.status)),
     }
-    Ok(())
-}
-
-/// A settled step may only become unsettled while no step depending on it has moved.
-fn check_no_started_dependent(steps: &[StepRow], step: &StepRow) -> Result<()> {
-    for s in steps.iter().filter(|s| s.in_plan) {
-        if s.def.depends_on.contains(&step.step_id) && s.state.status != StepStatus::Todo {
-            let (status_zh, status_en) = s.state.status.labels();
-            return Err(VaultError::DependentStarted {
-                step: step.step_id.clone(),
-                dependent: s.step_id.clone(),
-                status_zh,
-                status_en,
-            });
-        }
-    }
-    Ok(())
 }
 
 /// The journal entry (seq) of the step's latest transition not yet undone, among the
