@@ -131,7 +131,7 @@ fn the_platforms_date_wins_over_the_name_and_exif_wins_over_the_platform() {
     );
     let row = &added.list.items[0];
     assert!(
-        row.captured_text.contains("拍摄时间来自相册记录"),
+        row.captured_text.contains("来自相册记录"),
         "{}",
         row.captured_text
     );

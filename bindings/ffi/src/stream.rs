@@ -29,7 +29,7 @@ pub enum CaptureTimeSource {
 /// The capture time the platform knows about a file, passed with its bytes. The core
 /// decides what it keeps: an EXIF date inside the bytes wins (a recipient can check it in
 /// the original), then this, then a screenshot's file name read in the user's zone; the
-/// evidence list says which it was ("拍摄时间来自相册记录").
+/// evidence list says which it was ("来自相册记录").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct CaptureTimeRecord {
     pub at: Timestamp,

@@ -79,7 +79,7 @@ def test_the_platforms_capture_time_goes_with_a_descriptor_and_the_core_words_it
     added = run(app.add_evidence_fd(later, case.id, None, fd, name, None, None, captured, None, None))
     row = added.list.items[0]
     assert row.captured_at == taken
-    assert "拍摄时间来自相册记录" in row.captured_text
+    assert "来自相册记录" in row.captured_text
     # Without it, the screenshot's name: 14:30:12 Beijing time, worded as a guess.
     path, _ = make_file("b.png", b"\x89PNG\r\n\x1a\ntwo")
     fd = os.open(path, os.O_RDONLY)

@@ -199,7 +199,7 @@ pub fn source_words(source: &str) -> Option<(&'static str, &'static str)> {
             "from the photo's own data (no time zone recorded; read as Beijing time)",
         ),
         TimeSource::MediaStore | TimeSource::PhotoLibrary => {
-            ("拍摄时间来自相册记录", "from the phone's photo library")
+            ("来自相册记录", "from the phone's photo library")
         }
         TimeSource::Caller => ("添加时填写的时间", "as given when it was added"),
         TimeSource::FileName => (

@@ -186,7 +186,7 @@ class IncomingTest {
     fun aSharedScreenshotKeepsTheMediaStoresDateTaken() {
         val item = shareAndFile(provider())!!
         assertEquals(SharingAppProvider.TAKEN, item.capturedAt)
-        assertTrue(item.capturedText, item.capturedText.contains("拍摄时间来自相册记录"))
+        assertTrue(item.capturedText, item.capturedText.contains("来自相册记录"))
     }
 
     @Test
