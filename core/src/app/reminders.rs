@@ -1,5 +1,7 @@
 //! Reminders: what the phone schedules, and the events from a notification.
 
+use std::collections::HashMap;
+
 use super::error::vault_error;
 use super::present::{local_text, tr};
 use super::views::*;
@@ -18,6 +20,19 @@ impl App {
         scheduled: &[String],
     ) -> Result<ReminderSyncView, AppError> {
         let settings = self.reminder_settings(ctx.zone.clone());
+        let (plan, statuses) = self.reminder_plan(ctx, &settings)?;
+        let status_of = |case: &str, step: &str| statuses.get(case, step);
+        Ok(build_reminder_sync(ctx, &plan, scheduled, &status_of))
+    }
+
+    /// The reminders planned now over every case that is not archived, and the status of
+    /// each step they are about (what a notification's buttons depend on). One owner for
+    /// the reminder sync and the effects of every event.
+    pub(super) fn reminder_plan(
+        &self,
+        ctx: &ViewContext,
+        settings: &ReminderSettings,
+    ) -> Result<(Vec<Reminder>, StepStatuses), AppError> {
         let vault = self.vault(ctx.now)?;
         let subjects =
             rm::subjects_for_vault(&vault).map_err(|e| vault_error(e, None, ctx.lang))?;
@@ -26,19 +41,13 @@ impl App {
             .with_connection_mut(|conn| {
                 let state = rstore::load_state(conn)?;
                 Ok::<_, rm::ReminderError>(rm::plan_reminders(
-                    &subjects, &state, ctx.now, &settings, cal,
+                    &subjects, &state, ctx.now, settings, cal,
                 ))
             })
             .map_err(|e| AppError::Storage {
                 detail: e.to_string(),
             })?;
-        let status_of = |case: &str, step: &str| {
-            subjects
-                .iter()
-                .find(|s| s.case_id == case && s.step_id == step)
-                .map(|s| s.status)
-        };
-        Ok(build_reminder_sync(ctx, &plan, scheduled, &status_of))
+        Ok((plan, StepStatuses::of(subjects)))
     }
 
     /// Carries out a notification's action (its `NotificationAction::id`) from the
@@ -285,5 +294,25 @@ fn build_reminder_sync(
         cancel: d.cancel,
         keep: d.keep,
         budget: REMINDER_BUDGET as i64,
+    }
+}
+
+/// The status of each step a reminder may be about, by case and then step id.
+pub(super) struct StepStatuses(HashMap<String, HashMap<String, StepStatus>>);
+
+impl StepStatuses {
+    fn of(subjects: Vec<rm::ReminderSubject>) -> StepStatuses {
+        let mut by_case: HashMap<String, HashMap<String, StepStatus>> = HashMap::new();
+        for s in subjects {
+            by_case
+                .entry(s.case_id)
+                .or_default()
+                .insert(s.step_id, s.status);
+        }
+        StepStatuses(by_case)
+    }
+
+    pub(super) fn get(&self, case: &str, step: &str) -> Option<StepStatus> {
+        self.0.get(case)?.get(step).copied()
     }
 }

@@ -21,9 +21,8 @@ use super::effects::{
 };
 use super::present::tr;
 use super::{
-    vault_error, Answer, App, AppError, CaseScreen, Change, ChangeKind, EvidenceListView, HomeView,
-    LetterView, LettersView, Missing, QuestionnaireView, ScenarioPickerView, SettingsView,
-    ViewContext,
+    Answer, App, AppError, CaseScreen, Change, ChangeKind, EvidenceListView, HomeView, LetterView,
+    LettersView, Missing, QuestionnaireView, ScenarioPickerView, SettingsView, ViewContext,
 };
 
 /// Where the user is. Both apps map a route to a screen and nothing else.
@@ -833,27 +832,9 @@ impl App {
         let mut settings = self.reminder_settings(ctx.zone.clone());
         // One more than the budget: whether the plan had to be cut.
         settings.limit = platform.budget() + 1;
-        let vault = self.vault(ctx.now)?;
-        let subjects =
-            rm::subjects_for_vault(&vault).map_err(|e| vault_error(e, None, ctx.lang))?;
-        let cal = vault.deadline_calc().calendar();
-        let plan = vault
-            .with_connection_mut(|conn| {
-                let state = rstore::load_state(conn)?;
-                Ok::<_, rm::ReminderError>(rm::plan_reminders(
-                    &subjects, &state, ctx.now, &settings, cal,
-                ))
-            })
-            .map_err(|e| AppError::Storage {
-                detail: e.to_string(),
-            })?;
+        let (plan, statuses) = self.reminder_plan(ctx, &settings)?;
         let plan = effects::with_refill(plan, platform.budget());
-        let status_of = |case: &str, step: &str| {
-            subjects
-                .iter()
-                .find(|s| s.case_id == case && s.step_id == step)
-                .map(|s| s.status)
-        };
+        let status_of = |case: &str, step: &str| statuses.get(case, step);
         Ok(effects::reminder_effects(
             ctx, platform, &plan, &status_of, resync, refused,
         ))
