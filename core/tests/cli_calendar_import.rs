@@ -72,3 +72,32 @@ fn an_import_reaches_the_vaults_calendar_in_the_same_process() {
         .unwrap()
         .is_working(NaiveDate::from_ymd_opt(2028, 10, 3).unwrap()));
 }
+
+/// One calendar per process: the vault counts deadlines with the very calendar the
+/// application service holds (not a second copy read from disk), also after an import
+/// replaced it.
+#[test]
+fn the_vault_counts_with_the_services_calendar() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path()).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 12, 7, 2, 0, 0).unwrap();
+    let vault = app.vault(now).unwrap();
+    assert!(std::ptr::eq(
+        &*app.calendar().unwrap(),
+        vault.deadline_calc().calendar()
+    ));
+    // A published year file (the bundled 2026 one, moved to 2028).
+    let year = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/holidays-cn/2026.json"
+    ))
+    .unwrap()
+    .replace("2026", "2028");
+    assert_eq!(app.import_holiday_year(year.as_bytes()).unwrap(), 2028);
+    let reopened = app.vault(now).unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&vault, &reopened));
+    assert!(std::ptr::eq(
+        &*app.calendar().unwrap(),
+        reopened.deadline_calc().calendar()
+    ));
+}

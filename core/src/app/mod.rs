@@ -216,7 +216,10 @@ impl App {
                 return Ok(v.clone());
             }
         }
-        let v = Arc::new(Vault::open(&self.dir, now).map_err(|e| vault_error(e, None, Lang::Zh))?);
+        let v = Arc::new(
+            Vault::open_with_calendar(&self.dir, now, self.calendar()?)
+                .map_err(|e| vault_error(e, None, Lang::Zh))?,
+        );
         *slot = Some(v.clone());
         Ok(v)
     }

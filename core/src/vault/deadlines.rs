@@ -12,6 +12,7 @@
 //! - `min`–`max` gives the earliest end and the deadline (from `max`).
 
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -23,7 +24,9 @@ use crate::rules::pack::DurationDef;
 /// the vault's imported holiday years.
 #[derive(Debug, Clone)]
 pub struct DeadlineCalc {
-    calendar: ChinaCalendar,
+    /// Shared with the application service that opened the vault: one calendar per
+    /// process, loaded once.
+    calendar: Arc<ChinaCalendar>,
     /// What a deadline computed here depends on besides its step: the build and the
     /// calendar ([`DeadlineCalc::basis`]).
     basis: String,
@@ -31,7 +34,7 @@ pub struct DeadlineCalc {
 
 impl Default for DeadlineCalc {
     fn default() -> Self {
-        DeadlineCalc::with_calendar(ChinaCalendar::bundled())
+        DeadlineCalc::with_calendar(Arc::new(ChinaCalendar::bundled()))
     }
 }
 
@@ -41,10 +44,12 @@ impl DeadlineCalc {
     pub fn for_vault(dir: &Path) -> DeadlineCalc {
         let calendar = ChinaCalendar::with_overrides(&calendar_dir(dir))
             .unwrap_or_else(|_| ChinaCalendar::bundled());
-        DeadlineCalc::with_calendar(calendar)
+        DeadlineCalc::with_calendar(Arc::new(calendar))
     }
 
-    fn with_calendar(calendar: ChinaCalendar) -> DeadlineCalc {
+    /// The calculator over a calendar already loaded (the application service's, which
+    /// holds the vault's imported holiday years too).
+    pub fn with_calendar(calendar: Arc<ChinaCalendar>) -> DeadlineCalc {
         let basis = format!(
             "{}/{}/{}",
             super::digest::FORMAT,

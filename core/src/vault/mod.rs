@@ -92,6 +92,21 @@ impl Vault {
     /// whatever they were, and the private temporary area is cleared of what killed runs
     /// left.
     pub fn open(dir: &Path, now: DateTime<Utc>) -> Result<Vault> {
+        Vault::open_with(dir, now, DeadlineCalc::for_vault(dir))
+    }
+
+    /// [`Vault::open`] counting deadlines with a calendar already loaded (the application
+    /// service's: one calendar per process, read from disk once). It must hold the vault's
+    /// imported holiday years (`calendar_dir`), as the service's does.
+    pub fn open_with_calendar(
+        dir: &Path,
+        now: DateTime<Utc>,
+        calendar: std::sync::Arc<crate::calendar::ChinaCalendar>,
+    ) -> Result<Vault> {
+        Vault::open_with(dir, now, DeadlineCalc::with_calendar(calendar))
+    }
+
+    fn open_with(dir: &Path, now: DateTime<Utc>, deadlines: DeadlineCalc) -> Result<Vault> {
         let io = |source| VaultError::Io {
             path: dir.to_path_buf(),
             source,
@@ -110,7 +125,6 @@ impl Vault {
         crate::evidence::EvidenceStore::new(&mut conn, dir)
             .recover(now)
             .map_err(|e| VaultError::Evidence(e.to_string()))?;
-        let deadlines = DeadlineCalc::for_vault(dir);
         // Digests a migration, another build or another calendar left stale are made now,
         // once. Best effort: the readers read the step rows of a case without a current
         // digest, so a vault busy in another process is only slower to list.
