@@ -1,7 +1,5 @@
 //! Reminders: what the phone schedules, and the events from a notification.
 
-use std::collections::HashMap;
-
 use super::error::vault_error;
 use super::present::{local_text, tr};
 use super::views::*;
@@ -47,7 +45,7 @@ impl App {
             .map_err(|e| AppError::Storage {
                 detail: e.to_string(),
             })?;
-        Ok((plan, StepStatuses::of(subjects)))
+        Ok((plan, StepStatuses(subjects)))
     }
 
     /// Carries out a notification's action (its `NotificationAction::id`) from the
@@ -297,22 +295,16 @@ fn build_reminder_sync(
     }
 }
 
-/// The status of each step a reminder may be about, by case and then step id.
-pub(super) struct StepStatuses(HashMap<String, HashMap<String, StepStatus>>);
+/// The status of each step a reminder may be about: the planner's subjects, kept as they
+/// are. Looked up only for the notifications an event (re)schedules, so a search costs
+/// less than building an index for every launch, most of whose reminders are held.
+pub(super) struct StepStatuses(Vec<rm::ReminderSubject>);
 
 impl StepStatuses {
-    fn of(subjects: Vec<rm::ReminderSubject>) -> StepStatuses {
-        let mut by_case: HashMap<String, HashMap<String, StepStatus>> = HashMap::new();
-        for s in subjects {
-            by_case
-                .entry(s.case_id)
-                .or_default()
-                .insert(s.step_id, s.status);
-        }
-        StepStatuses(by_case)
-    }
-
     pub(super) fn get(&self, case: &str, step: &str) -> Option<StepStatus> {
-        self.0.get(case)?.get(step).copied()
+        self.0
+            .iter()
+            .find(|s| s.case_id == case && s.step_id == step)
+            .map(|s| s.status)
     }
 }
