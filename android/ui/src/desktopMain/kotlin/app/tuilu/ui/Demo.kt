@@ -61,10 +61,13 @@ object Demo {
             clock.now = Instant.parse("2026-08-20T04:00:00Z")
             refund = advance(
                 s, refund, listOf("screenshot_recharge", "prepare_request_details"),
-                "apply_on_order", Instant.parse("2026-08-20T03:00:00Z"),
+                null, clock.now,
                 // The screenshot and the details come before the request.
                 doneAt = Instant.parse("2026-08-20T02:00:00Z"),
             )
+            // Applying on the order has no answer of its own (the core offers "done", not
+            // "submit"): the request is done at 03:00.
+            refund = s.act(refund.id, "apply_on_order", StepAction.DONE, at = Instant.parse("2026-08-20T03:00:00Z"))
             // The wait for the decision runs from the request; the platform's 15 working days are long past.
             val wait = refund.steps.first { it.id == "await_decision" }
             val start = wait.actions.firstOrNull { it.action == StepAction.SUBMIT } ?: wait.actions.firstOrNull { it.action == StepAction.START }
