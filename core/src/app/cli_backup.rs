@@ -56,10 +56,7 @@ fn backup_error(e: BackupError) -> AppError {
 /// What a backup holds, in lines (`size`: the encrypted file's, 0 when not shown).
 fn summary(lang: Lang, m: &Manifest, size: u64) -> Vec<String> {
     let c = &m.counts;
-    let created = m
-        .created_at
-        .with_timezone(&BEIJING)
-        .format("%Y-%m-%d %H:%M");
+    let created = crate::text::minute_text(&m.created_at.with_timezone(&BEIJING));
     match lang {
         Lang::Zh => vec![
             format!(

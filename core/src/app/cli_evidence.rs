@@ -62,11 +62,11 @@ fn step_names(lang: Lang, it: &EvidenceItem) -> Vec<String> {
 
 /// One item as a list line.
 fn item_line(lang: Lang, it: &EvidenceItem) -> String {
-    let time = it
-        .captured_at
-        .unwrap_or(it.imported_at)
-        .with_timezone(&BEIJING)
-        .format("%Y-%m-%d %H:%M");
+    let time = crate::text::minute_text(
+        &it.captured_at
+            .unwrap_or(it.imported_at)
+            .with_timezone(&BEIJING),
+    );
     let steps = step_names(lang, it);
     let step = if steps.is_empty() {
         tr(lang, "未关联", "no step")

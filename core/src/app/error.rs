@@ -888,25 +888,17 @@ fn refused_by_kind(
     lang: Lang,
 ) -> AppError {
     let view = case.and_then(|c| c.step(&step));
-    let (from_zh, from_en) = view.map_or(("", ""), |s| s.status.labels());
     let action = match hint {
         TransitionHint::NothingToStart => crate::vault::StepAction::Start,
         TransitionHint::NoAnswerToAwait => crate::vault::StepAction::Submit,
     };
-    let (action_zh, action_en) = action.labels();
     AppError::InvalidTransition {
         step_title: view.map_or_else(|| step.clone(), |s| s.title.get(lang).to_string()),
         step,
-        from: match lang {
-            Lang::Zh => from_zh,
-            Lang::En => from_en,
-        }
-        .to_string(),
-        action: match lang {
-            Lang::Zh => action_zh,
-            Lang::En => action_en,
-        }
-        .to_string(),
+        from: view
+            .map_or("", |s| label(s.status.labels(), lang))
+            .to_string(),
+        action: label(action.labels(), lang).to_string(),
         hint: Some(hint),
     }
 }
@@ -1202,11 +1194,7 @@ pub fn fact_error(e: FactError, scenario: Option<&Scenario>, lang: Lang) -> AppE
 /// A stored RFC 3339 instant as Beijing time to the minute.
 fn beijing_text(stored: &str) -> String {
     DateTime::parse_from_rfc3339(stored)
-        .map(|t| {
-            t.with_timezone(&crate::calendar::BEIJING)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
+        .map(|t| crate::text::minute_text(&t.with_timezone(&crate::calendar::BEIJING)))
         .unwrap_or_else(|_| stored.to_string())
 }
 

@@ -36,9 +36,7 @@ pub fn platform_label(lang: Lang, platform: &str) -> String {
 
 /// A local time for people, to the minute, in the device's zone.
 pub fn local_text(ctx: &ViewContext, t: DateTime<Utc>) -> String {
-    t.with_timezone(&ctx.zone.offset_at(t))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    crate::text::minute_text(&t.with_timezone(&ctx.zone.offset_at(t)))
 }
 
 /// Money for people: `¥8,000.00`.
@@ -69,7 +67,7 @@ pub fn fact_value_text(lang: Lang, def: &FactDef, v: &FactValue) -> String {
         FactValue::Money(fen) => money_text(*fen),
         FactValue::Datetime(t) => format!(
             "{}{}",
-            t.with_timezone(&BEIJING).format("%Y-%m-%d %H:%M"),
+            crate::text::minute_text(&t.with_timezone(&BEIJING)),
             tr(lang, "（北京时间）", " Beijing time")
         ),
         other => other.to_string(),

@@ -135,9 +135,7 @@ fn bi2(zh: &str, en: &str) -> String {
 
 /// Minutes are enough on a timeline.
 fn beijing_min(t: DateTime<Utc>) -> String {
-    t.with_timezone(&BEIJING)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    crate::text::minute_text(&t.with_timezone(&BEIJING))
 }
 
 /// A path inside the bundle as a relative URL: every byte outside the unreserved set is
