@@ -63,7 +63,7 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Vec<Duration>, Vec<Duratio
 fn measure(label: &str, app: &App, cases: usize) {
     let now = Utc.with_ymd_and_hms(2026, 11, 21, 2, 0, 0).unwrap();
     let ctx = ViewContext::new(Lang::Zh, UserZone::beijing(), now);
-    let home = app.home(&ctx).unwrap();
+    let home = app.home_with_archived(&ctx, false).unwrap();
     assert_eq!(home.cases.len(), cases);
     let busiest = home
         .cases
@@ -77,8 +77,14 @@ fn measure(label: &str, app: &App, cases: usize) {
         home.cases.iter().filter(|c| c.overdue).count()
     );
     println!(
-        "  home ({cases} cases)       {}",
+        "  home (first page of {cases}) {}",
         stats(&mut time(30, || app.home(&ctx).unwrap()))
+    );
+    println!(
+        "  home (all {cases} cards)   {}",
+        stats(&mut time(30, || app
+            .home_with_archived(&ctx, false)
+            .unwrap()))
     );
     println!(
         "  case screen ({steps} steps)  {}",

@@ -186,9 +186,16 @@ view_record!(
     }
 );
 view_record!(
-    /// Home: open cases, most urgent first.
+    /// The end of a home list that has more cases than it shows.
+    MoreCasesRecord <= core_app::MoreCases {
+        text: String, label: String, remaining: i64, next_shown: i64,
+    }
+);
+view_record!(
+    /// Home: open cases, most urgent first, the first page of them as cards.
     HomeViewRecord <= core_app::HomeView {
-        cases: Vec<CaseCardRecord>, archived_count: i64, archived_cases: Vec<CaseCardRecord>,
+        cases: Vec<CaseCardRecord>, open_count: i64, more_cases: Option<MoreCasesRecord>,
+        archived_count: i64, archived_cases: Vec<CaseCardRecord>,
         calendar_warnings: Vec<String>, empty_text: Option<String>, start_label: String,
         clock_warning: Option<String>,
     }
@@ -689,6 +696,10 @@ macro_rules! export_views {
 
 export_views! {
     fn home() -> HomeViewRecord = |app, c| app.home(c);
+    /// Home showing the first `shown` open cases (at least one): for a shell that keeps
+    /// its own list and asks for more as the user scrolls.
+    fn home_showing(shown: i32) -> HomeViewRecord =
+        |app, c| app.home_showing(c, usize::try_from(shown).unwrap_or(1));
     fn scenario_picker() -> ScenarioPickerRecord = |app, c| app.scenario_picker(c);
     fn questionnaire(scenario: String, answers: Vec<AnswerRecord>) -> QuestionnaireRecord =
         |app, c| app.questionnaire(c, &scenario, &self::answers(answers));

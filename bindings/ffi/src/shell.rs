@@ -201,6 +201,9 @@ pub enum EventRecord {
     },
     Back,
     Refresh,
+    /// The end of the home list was reached or its "显示更多" tapped: home shows a page
+    /// more.
+    ShowMoreCases,
     /// `going_on_from`: the user tapped 下一题 on this question (an open one says so).
     AnswersChanged {
         scenario: String,
@@ -292,6 +295,7 @@ impl From<EventRecord> for core_app::Event {
             },
             EventRecord::Back => E::Back,
             EventRecord::Refresh => E::Refresh,
+            EventRecord::ShowMoreCases => E::ShowMoreCases,
             EventRecord::AnswersChanged {
                 scenario,
                 answers: a,
@@ -390,6 +394,7 @@ impl ToFfi for core_app::Event {
             },
             E::Back => EventRecord::Back,
             E::Refresh => EventRecord::Refresh,
+            E::ShowMoreCases => EventRecord::ShowMoreCases,
             E::AnswersChanged {
                 scenario,
                 answers,

@@ -255,6 +255,9 @@ pub fn home_text(h: &HomeView, lang: Lang) -> String {
             );
         }
     }
+    if let Some(more) = &h.more_cases {
+        let _ = writeln!(out, "… {}", more.text);
+    }
     if !h.archived_cases.is_empty() {
         let _ = writeln!(out, "\n{}", lang.pick("【已归档】", "ARCHIVED"));
         for c in &h.archived_cases {

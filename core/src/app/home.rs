@@ -2,48 +2,75 @@
 
 use super::error::vault_error;
 use super::present::{calendar_warnings, platform_label, progress_text, tr};
-use super::timing::deadline_view;
+use super::timing::{deadline_view, is_overdue};
 use super::views::*;
 use super::{App, AppError, HomeView, ScenarioPickerView, ViewContext};
+use chrono::{DateTime, Utc};
+
 use crate::calendar::ChinaCalendar;
 use crate::rules::RuleBook;
 use crate::text::Lang;
 use crate::vault::{CaseSummary, RuleFlag, StepBrief};
 
+/// How many case cards the home screen words at first, and how many more each
+/// [`super::Event::ShowMoreCases`] adds. A phone shows five to eight; the rest are worded
+/// when the user scrolls to them, so a vault of a thousand cases opens as fast as one of
+/// thirty (docs/performance.md, "Home in pages").
+pub const HOME_PAGE: usize = 30;
+
 impl App {
-    /// Home: open cases, most urgent first.
+    /// Home: the first [`HOME_PAGE`] open cases, most urgent first.
     pub fn home(&self, ctx: &ViewContext) -> Result<HomeView, AppError> {
-        self.home_with_archived(ctx, false)
+        self.home_view(ctx, false, Some(HOME_PAGE))
     }
 
-    /// Home, with the archived cases listed too when `archived` (most recent first).
+    /// Home showing the first `shown` open cases (at least one), most urgent first: what
+    /// a shell that keeps its own list asks for as the user scrolls.
+    pub fn home_showing(&self, ctx: &ViewContext, shown: usize) -> Result<HomeView, AppError> {
+        self.home_view(ctx, false, Some(shown.max(1)))
+    }
+
+    /// Home with every open case, and the archived cases listed too when `archived`
+    /// (most recent first): what the CLI prints.
     pub fn home_with_archived(
         &self,
         ctx: &ViewContext,
         archived: bool,
     ) -> Result<HomeView, AppError> {
+        self.home_view(ctx, archived, None)
+    }
+
+    /// Home: the open cases ordered by urgency, of which the first `limit` (all when
+    /// none) are worded as cards; the archived cases too when `archived`. The order is
+    /// decided on the list lines alone, so the cards not shown cost no words.
+    pub fn home_view(
+        &self,
+        ctx: &ViewContext,
+        archived: bool,
+        limit: Option<usize>,
+    ) -> Result<HomeView, AppError> {
         let vault = self.vault(ctx.now)?;
         let book = self.rule_book()?;
         let err = |e| vault_error(e, None, ctx.lang);
         let all = vault.list_cases(true, ctx.now).map_err(err)?;
-        let archived_count = all.iter().filter(|c| c.archived).count();
-        let mut cases = Vec::new();
-        let mut archived_cases = Vec::new();
-        for c in all {
-            if c.archived && !archived {
-                continue;
-            }
-            let is_archived = c.archived;
-            let card = case_card(ctx, &book, c, vault.deadline_calc().calendar());
-            if is_archived {
-                archived_cases.push(card);
-            } else {
-                cases.push(card);
-            }
+        let calendar = vault.deadline_calc().calendar();
+        let (archived_list, mut open): (Vec<CaseSummary>, Vec<CaseSummary>) =
+            all.into_iter().partition(|c| c.archived);
+        sort_by_urgency(&mut open, ctx.now);
+        let open_count = open.len();
+        open.truncate(limit.unwrap_or(usize::MAX));
+        let cases: Vec<CaseCard> = open
+            .into_iter()
+            .map(|c| case_card(ctx, &book, c, calendar))
+            .collect();
+        let archived_count = archived_list.len();
+        let mut home = build_home(ctx, cases, open_count, archived_count, &*self.calendar()?);
+        if archived {
+            home.archived_cases = archived_list
+                .into_iter()
+                .map(|c| case_card(ctx, &book, c, calendar))
+                .collect();
         }
-        sort_by_urgency(&mut cases);
-        let mut home = build_home(ctx, cases, archived_count, &*self.calendar()?);
-        home.archived_cases = archived_cases;
         Ok(home)
     }
 
@@ -108,16 +135,18 @@ fn case_card(
 }
 
 /// Overdue first (oldest first), then by the nearest running deadline, then the most
-/// recently updated.
-fn sort_by_urgency(cards: &mut [CaseCard]) {
-    crate::sort::sort_by(cards, |a, b| {
-        let key = |c: &CaseCard| {
-            (
-                !c.overdue,
-                c.next_deadline.is_none(),
-                c.next_deadline.as_ref().map(|d| d.deadline_utc),
-            )
-        };
+/// recently updated. Decided on the list lines, before any card is worded; a card's
+/// `overdue` is the same [`is_overdue`].
+fn sort_by_urgency(cases: &mut [CaseSummary], now: DateTime<Utc>) {
+    let key = |c: &CaseSummary| {
+        let next = c.next_deadline.as_ref();
+        (
+            !next.is_some_and(|n| is_overdue(n.sense, &n.deadline, now)),
+            next.is_none(),
+            next.map(|n| n.deadline.deadline_utc),
+        )
+    };
+    crate::sort::sort_by(cases, |a, b| {
         key(a).cmp(&key(b)).then(b.updated_at.cmp(&a.updated_at))
     });
 }
@@ -125,10 +154,22 @@ fn sort_by_urgency(cards: &mut [CaseCard]) {
 fn build_home(
     ctx: &ViewContext,
     cases: Vec<CaseCard>,
+    open_count: usize,
     archived: usize,
     calendar: &ChinaCalendar,
 ) -> HomeView {
     let lang = ctx.lang;
+    let remaining = open_count.saturating_sub(cases.len());
+    let more_cases = (remaining > 0).then(|| MoreCases {
+        text: match lang {
+            Lang::Zh => format!("还有 {remaining} 个进行中的退出流程"),
+            Lang::En if remaining == 1 => "1 more exit in progress".to_string(),
+            Lang::En => format!("{remaining} more exits in progress"),
+        },
+        label: tr(lang, "显示更多", "Show more"),
+        remaining: remaining as i64,
+        next_shown: (cases.len() + HOME_PAGE).min(open_count) as i64,
+    });
     HomeView {
         empty_text: cases.is_empty().then(|| {
             tr(
@@ -138,6 +179,8 @@ fn build_home(
             )
         }),
         cases,
+        open_count: open_count as i64,
+        more_cases,
         archived_count: archived as i64,
         archived_cases: Vec::new(),
         calendar_warnings: calendar_warnings(lang, calendar, ctx.now),

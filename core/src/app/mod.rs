@@ -61,6 +61,7 @@ pub use error::{
 pub use evidence_ops::{
     BundleCheckView, BundlePreviewView, DeletedView, EvidenceAddedView, FileWrittenView,
 };
+pub use home::HOME_PAGE;
 pub use plan_view::{PlanOutcome, PlanRequest, PlanView};
 pub use questionnaire::Answer;
 pub use rule_updates::{PackVersionLine, ReleaseBytes, RuleUpdateResultView, RuleUpdatesView};

@@ -157,6 +157,9 @@ pub enum Event {
     Back,
     /// Show the current route again (after a failure, or a change from another process).
     Refresh,
+    /// The end of the home list was reached (or its "显示更多" tapped): the home screen
+    /// shows [`super::HOME_PAGE`] more cases, and keeps showing them until the app stops.
+    ShowMoreCases,
 
     // -- the user's events ----------------------------------------------------------------
     /// The questionnaire's answers changed (the view shows the next question).
@@ -359,12 +362,16 @@ fn error_message(e: &AppError, lang: Lang) -> Message {
 #[derive(Debug)]
 pub(super) struct Navigation {
     stack: Vec<Route>,
+    /// How many open cases the home screen shows (grows by a page per
+    /// `Event::ShowMoreCases`).
+    home_shown: usize,
 }
 
 impl Default for Navigation {
     fn default() -> Navigation {
         Navigation {
             stack: vec![Route::home()],
+            home_shown: super::HOME_PAGE,
         }
     }
 }
@@ -546,6 +553,11 @@ impl App {
                 Outcome::default()
             }
             Event::Refresh => Outcome::default(),
+            Event::ShowMoreCases => {
+                let mut nav = self.navigation.lock().unwrap_or_else(|e| e.into_inner());
+                nav.home_shown = nav.home_shown.saturating_add(super::HOME_PAGE);
+                Outcome::default()
+            }
             Event::AnswersChanged {
                 scenario,
                 answers,
@@ -889,7 +901,11 @@ impl App {
     fn render(&self, ctx: &ViewContext, route: &Route) -> Result<Screen, AppError> {
         Ok(match route {
             Route::Home { show_archived } => {
-                Screen::Home(self.home_with_archived(ctx, *show_archived)?)
+                let shown = {
+                    let nav = self.navigation.lock().unwrap_or_else(|e| e.into_inner());
+                    nav.home_shown
+                };
+                Screen::Home(self.home_view(ctx, *show_archived, Some(shown))?)
             }
             Route::NewCase => Screen::NewCase(self.scenario_picker(ctx)?),
             Route::Questionnaire { scenario } => {

@@ -158,7 +158,7 @@ pub fn deadline_view(
         (TimeSense::Lapse, Lang::En) => format!("lapses by itself at {when}; nothing to do"),
     };
     let reached = now > d.deadline_utc;
-    let overdue = reached && sense.end_is_a_limit() && d.open_end.is_none();
+    let overdue = is_overdue(sense, d, now);
     let (text, relative) = match &d.open_end {
         // Not a limit: the usual time, the words saying it can be longer, and where it
         // stands against the usual time (never "已逾期").
@@ -209,6 +209,13 @@ pub fn deadline_view(
         estimated: d.estimated,
         estimate_reason: d.estimate_reason.map(|r| r.text().get(lang).to_string()),
     }
+}
+
+/// Whether the time `d` was a limit the user (or the other side) has now missed: its end
+/// passed, its sense is a limit, and the rule does not say the wait can run longer. The
+/// home screen orders cases by this before it words any card.
+pub fn is_overdue(sense: TimeSense, d: &Deadline, now: DateTime<Utc>) -> bool {
+    now > d.deadline_utc && sense.end_is_a_limit() && d.open_end.is_none()
 }
 
 /// "还剩 2 个工作日" / "今天截止" / "已逾期 1 天" / "已可以办理".

@@ -8,10 +8,16 @@ use super::timing::DeadlineView;
 use crate::rules::pack::Channel;
 use crate::vault::{StepAction, StepStatus};
 
-/// Home: open cases, most urgent first.
+/// Home: open cases, most urgent first, the first page of them worded as cards.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HomeView {
+    /// The first open cases, most urgent first (all of them in the CLI).
     pub cases: Vec<CaseCard>,
+    /// How many cases are open, shown or not.
+    pub open_count: i64,
+    /// Set when open cases follow those in `cases`: the list's last row, which sends
+    /// `Event::ShowMoreCases` when it is reached or tapped.
+    pub more_cases: Option<MoreCases>,
     pub archived_count: i64,
     /// Archived cases, when asked for.
     pub archived_cases: Vec<CaseCard>,
@@ -24,6 +30,19 @@ pub struct HomeView {
     /// Set when the device clock is before this version's build date: what is wrong and
     /// what to do, in words ([`super::clock::clock_warning`]).
     pub clock_warning: Option<String>,
+}
+
+/// The end of a home list that has more cases than it shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MoreCases {
+    /// "还有 970 个进行中的退出流程".
+    pub text: String,
+    /// "显示更多".
+    pub label: String,
+    pub remaining: i64,
+    /// How many cases the list shows with the next page: what a shell that keeps its own
+    /// list passes to `App::home_showing`.
+    pub next_shown: i64,
 }
 
 /// One case on the home screen.

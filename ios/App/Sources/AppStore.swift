@@ -79,6 +79,9 @@ final class AppStore {
     var showingReminders = false
     @ObservationIgnored private var navigation: Task<Void, Never>?
     var home: HomeViewRecord?
+    /// How many cases the home list shows once the user asked for more (nil: the first
+    /// page).
+    @ObservationIgnored private var homeShown: Int32?
     var picker: ScenarioPickerRecord?
     var questionnaire: QuestionnaireRecord?
     var answers: [String: String] = [:]
@@ -268,7 +271,19 @@ final class AppStore {
     }
 
     func refreshHome() {
-        home = attempt { try screens.home() }
+        home = attempt {
+            if let shown = homeShown { return try screens.home(showing: shown) }
+            return try screens.home()
+        }
+    }
+
+    /// The next page of the home list, as the core's "more" row names it; kept for every
+    /// refresh after, so the list does not shrink while the user is in it.
+    func showMoreCases(_ more: MoreCasesRecord) {
+        let shown = Int32(clamping: more.nextShown)
+        guard shown != homeShown else { return }
+        homeShown = shown
+        refreshHome()
     }
 
     func refreshCase(_ id: String) {

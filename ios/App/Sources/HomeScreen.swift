@@ -22,6 +22,19 @@ struct HomeScreen: View {
                             CaseCardRow(card: card)
                         }
                     }
+                    // The core words a page of cards at a time: the next page when this
+                    // row appears (the user scrolled to the end) or is tapped.
+                    if let more = home.moreCases {
+                        Button {
+                            store.showMoreCases(more)
+                        } label: {
+                            VStack(alignment: .leading, spacing: 2) {
+                                Text(more.label)
+                                Text(more.text).font(.footnote).foregroundStyle(.secondary)
+                            }
+                        }
+                        .onAppear { store.showMoreCases(more) }
+                    }
                 }
                 Section {
                     NavigationLink(value: Route.newCase) {

@@ -68,6 +68,12 @@ public final class TuiluScreens: Sendable {
     }
 
     public func home() throws -> HomeViewRecord { try app.home(ctx: context()) }
+    /// Home showing the first `shown` open cases (at least one), for a list the app keeps
+    /// itself: ask for more when `moreCases` is set and its row appears. Apps driven by
+    /// `handle` send `.showMoreCases` instead.
+    public func home(showing shown: Int32) throws -> HomeViewRecord {
+        try app.homeShowing(ctx: context(), shown: shown)
+    }
 
     public func scenarioPicker() throws -> ScenarioPickerRecord {
         try app.scenarioPicker(ctx: context())

@@ -84,6 +84,13 @@ class TuiluScreens(
 
     suspend fun home(): HomeViewRecord = io { app.home(context()) }
 
+    /**
+     * Home showing the first [shown] open cases (at least one), for a list the app keeps
+     * itself: ask for more when [HomeViewRecord.moreCases] is set and its row is reached.
+     * Apps driven by `handle` send `EventRecord.ShowMoreCases` instead.
+     */
+    suspend fun homeShowing(shown: Int): HomeViewRecord = io { app.homeShowing(context(), shown) }
+
     suspend fun scenarioPicker(): ScenarioPickerRecord = io { app.scenarioPicker(context()) }
 
     suspend fun questionnaire(scenario: String, answers: Map<String, String>): QuestionnaireRecord =

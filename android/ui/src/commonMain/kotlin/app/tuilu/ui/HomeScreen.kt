@@ -22,16 +22,20 @@ import androidx.compose.material3.Icon
 import androidx.compose.material3.IconButton
 import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Surface
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.text.style.TextAlign
 import androidx.compose.ui.unit.dp
 import app.tuilu.core.uniffi.CaseCardRecord
 import app.tuilu.core.uniffi.HomeViewRecord
+import app.tuilu.core.uniffi.MoreCasesRecord
 
 /** Open cases, most urgent first (the core's order), or the way to start one. */
 @Composable
@@ -41,6 +45,7 @@ fun HomeScreen(
     onOpenCase: (String) -> Unit,
     onStart: () -> Unit,
     onSettings: () -> Unit,
+    onMore: () -> Unit = {},
 ) {
     Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
         Column {
@@ -76,6 +81,11 @@ fun HomeScreen(
                             }
                         }
                         items(view.cases, key = { it.id }) { card -> CaseCard(card, s) { onOpenCase(card.id) } }
+                        // The core words a page of cards at a time: the next page when this row
+                        // is composed (the user scrolled to the end) or tapped.
+                        view.moreCases?.let { more ->
+                            item(key = "more") { MoreCasesRow(more, view.cases.size, onMore) }
+                        }
                     }
                     ExtendedFloatingActionButton(
                         onClick = onStart,
@@ -123,6 +133,19 @@ private fun CaseCard(card: CaseCardRecord, s: Strings, onClick: () -> Unit) {
                 Text(card.progressText, style = MaterialTheme.typography.labelMedium, modifier = Modifier.padding(start = 12.dp))
             }
         }
+    }
+}
+
+@Composable
+private fun MoreCasesRow(more: MoreCasesRecord, shown: Int, onMore: () -> Unit) {
+    LaunchedEffect(shown) { onMore() }
+    Column(
+        Modifier.fillMaxWidth().padding(vertical = 8.dp).testTag("home-more"),
+        horizontalAlignment = Alignment.CenterHorizontally,
+        verticalArrangement = Arrangement.spacedBy(4.dp),
+    ) {
+        Text(more.text, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+        OutlinedButton(onClick = onMore) { Text(more.label) }
     }
 }
 

@@ -307,6 +307,9 @@ class TuiluController(
         }
     }
 
+    /** The end of the home list was reached, or its "显示更多" tapped: the core shows a page more. */
+    fun showMoreCases() = launch { send(EventRecord.ShowMoreCases) }
+
     /** Back follows the core's back stack; the questionnaire's preview goes back to its questions. */
     fun back() {
         val r = route
@@ -719,7 +722,7 @@ fun TuiluApp(c: TuiluController, dark: Boolean = false, thumbnail: (String) -> a
                     LoadFailed(m, s, onRetry = { c.go(c.route) }, onBack = c::back)
                 }
                 when (val r = c.route) {
-                    Route.Home -> c.home?.let { HomeScreen(it, s, onOpenCase = { id -> c.go(Route.Case(id)) }, onStart = { c.go(Route.Picker) }, onSettings = { c.go(Route.Settings) }) }
+                    Route.Home -> c.home?.let { HomeScreen(it, s, onOpenCase = { id -> c.go(Route.Case(id)) }, onStart = { c.go(Route.Picker) }, onSettings = { c.go(Route.Settings) }, onMore = c::showMoreCases) }
                     Route.Picker -> c.picker?.let { PickerScreen(it, c.home?.startLabel ?: s.appName, s, onBack = c::back, onPick = c::pick) }
                     is Route.Questions -> c.questionnaire?.takeIf { c.hasRecord() }?.let {
                         QuestionScreen(it, c.questionIndex, s, onBack = c::back, onAnswer = c::answer, onGoTo = { n -> c.questionIndex = n }, onPreview = { c.go(Route.Preview(r.scenario)) }, onNext = { n -> c.goOn(n) })

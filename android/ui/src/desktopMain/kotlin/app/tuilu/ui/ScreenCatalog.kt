@@ -47,6 +47,10 @@ class ScreenCatalog private constructor(
         Demo.screens(vault.path, lang, clock).use { sc ->
             val home = sc.home()
             shot("home") { HomeScreen(home, s, {}, {}, {}) }
+            // The end of a list longer than its page (30 cards): here the first card of the
+            // demo's three, and the row that shows the rest.
+            val paged = sc.homeShowing(1)
+            shot("home-more") { HomeScreen(paged, s, {}, {}, {}) }
             val emptyHome = Demo.screens(empty.path, lang, clock).use { it.home() }
             shot("home-empty") { HomeScreen(emptyHome, s, {}, {}, {}) }
             val picker = sc.scenarioPicker()

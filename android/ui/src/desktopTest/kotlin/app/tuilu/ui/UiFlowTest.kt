@@ -22,6 +22,7 @@ import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performTextClearance
 import androidx.compose.ui.test.performTextInput
 import androidx.compose.ui.test.performClick
+import androidx.compose.ui.test.performScrollToIndex
 import androidx.compose.ui.test.performScrollToNode
 import androidx.compose.ui.test.runComposeUiTest
 import app.tuilu.core.TuiluScreens
@@ -181,6 +182,28 @@ class UiFlowTest {
         await("the deadline gone from the screen") { onAllNodesWithText(deadline.text).fetchSemanticsNodes().isEmpty() }
         // The alarms followed the core, from the same tap: set on submit, gone on undo.
         await("the submission's alarms cancelled") { effects.alarms.held.isEmpty() && effects.store.tokens.isEmpty() }
+    }
+
+    @Test
+    fun homeShowsAPageOfCasesAndTheNextWhenTheUserScrollsToItsEnd(): Unit = runComposeUiTest {
+        val created = runBlocking { (1..35).map { screens.createCase("douyin.guild-exit", Demo.guildAnswers).id } }
+        c.go(Route.Home)
+        setContent { TuiluApp(c) }
+        await("home") { c.home != null }
+        // The core words the first page only, and says how many follow.
+        val first = c.home!!
+        assertEquals(30, first.cases.size)
+        assertEquals(35L, first.openCount)
+        assertEquals("还有 5 个进行中的退出流程", first.moreCases?.text)
+        // Scrolling to the end of the list (the "more" row, after the warnings and the
+        // 30 cards) shows the rest, each case once. The row asks as soon as it is
+        // composed and is gone once every case shows, so the test scrolls by index.
+        waitForList()
+        onAllNodes(hasScrollAction()).onFirst().performScrollToIndex(first.calendarWarnings.size + first.cases.size)
+        await("the next page") { c.home?.cases?.size == 35 }
+        assertNull(c.home!!.moreCases)
+        assertEquals(created.sorted(), c.home!!.cases.map { it.id }.sorted())
+        assertEquals(first.cases.map { it.id }, c.home!!.cases.take(30).map { it.id })
     }
 
     @Test

@@ -123,9 +123,8 @@ private fun cold(dir: File) {
     // dlopen of libtuilu_ffi.so (the bindings' own load then finds it mapped in the process).
     com.sun.jna.NativeLibrary.getInstance("tuilu_ffi")
     mark("dlopen")
-    // Direct mapping of the checksum functions, UniFFI's contract version and the checksum
-    // of every exported function (the JVM copy has them; the Android copy is generated with
-    // omit_checksums, bindings/uniffi-android.toml, and checks the contract version only).
+    // UniFFI's contract version: the release bindings (omit_checksums, as the Android copy,
+    // bindings/uniffi-jvm-release.toml) skip the checksum of every exported function.
     IntegrityCheckingUniffiLib.ensureInitialized()
     mark("checksums")
     // Direct mapping of every FFI function, callback interfaces' vtables.
@@ -134,15 +133,24 @@ private fun cold(dir: File) {
     // The vault: SQLite open, schema checked, bundled packs inflated and loaded.
     val app = TuiluApp(File(dir, "cases").path)
     mark("open")
-    val home = app.home(ctx(measuredAt))
-    mark("first_home")
+    // The first home screen in its two steps (as `homeSplit` below): the view built in Rust
+    // (the vault's digests parsed once, the first page worded, serialized), then lifted
+    // into Kotlin records (cold code, record classes loading).
+    val status = UniffiRustCallStatus()
+    val buf = app.callWithHandle { handle ->
+        UniffiLib.uniffi_tuilu_ffi_fn_method_tuiluapp_home(handle, FfiConverterTypeViewContextRecord.lower(ctx(measuredAt)), status)
+    }
+    check(status.isSuccess()) { "home failed: $status" }
+    mark("home_call")
+    val home = FfiConverterTypeHomeViewRecord.lift(buf)
+    mark("home_lift")
     app.close()
     var last = mainAt
     val parts = marks.joinToString(" ") { (name, at) -> "$name=${"%.1f".format((at - last) / 1e6)}".also { last = at } }
     val mainToHome = (marks.last().second - mainAt) / 1e6
     println(
         "cold_ms jvm_to_main=$jvmToMain $parts main_to_home=${"%.1f".format(mainToHome)} " +
-            "jvm_to_home=${"%.1f".format(jvmToMain + mainToHome)} cases=${home.cases.size}",
+            "jvm_to_home=${"%.1f".format(jvmToMain + mainToHome)} cards=${home.cases.size} open_cases=${home.openCount}",
     )
 }
 
@@ -189,9 +197,13 @@ private fun measure(dir: File, runs: Int) {
     TuiluApp(File(dir, "cases").path).use { app ->
         val c = ctx(measuredAt)
         val home = app.home(c)
-        println("vault ${File(dir, "cases")}: ${home.cases.size} cases")
-        report("home (${home.cases.size} cases)", time(runs) { app.home(c) })
+        println("vault ${File(dir, "cases")}: ${home.openCount} open cases, the first ${home.cases.size} as cards")
+        report("home (first page: ${home.cases.size} of ${home.openCount})", time(runs) { app.home(c) })
         homeSplit(app, c, runs)
+        // The whole list as cards, as home was before it came in pages (and as a user who
+        // scrolled to the end has it).
+        val all = home.openCount.toInt()
+        report("home, all $all cards", time(runs) { app.homeShowing(c, all) })
         // The same call with the zone implemented in Rust (no JNA up-call per zone question).
         val rustZone = ViewContextRecord(Language.ZH, beijingTimeZone(), measuredAt)
         report("home, zone rules in Rust (beijingTimeZone)", time(runs) { app.home(rustZone) })
@@ -205,7 +217,7 @@ private fun measure(dir: File, runs: Int) {
         report("reminderSync, all scheduled (steady)", time(runs) { app.reminderSync(c, scheduled) })
 
         val busiest = home.cases.first().id
-        report("case view (${home.cases.size}-case vault)", time(runs) { app.caseScreen(c, busiest) })
+        report("case view (${home.openCount}-case vault)", time(runs) { app.caseScreen(c, busiest) })
     }
     val journal = listOf(0, 500).map { pairs ->
         TuiluApp(File(dir, "journal-$pairs").path).use { app ->
