@@ -341,7 +341,7 @@ impl Write for OutFile {
 /// Asks the OS to start writing a range of the file to disk without waiting for it, so
 /// that the disk works while the rest is encrypted (only a hint: the fsync at the end is
 /// what makes the file durable).
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(target_os = "linux")]
 fn start_writeback(file: &File, from: u64, len: u64) {
     use std::os::fd::AsRawFd;
     // SAFETY: the descriptor is open for as long as `file` is borrowed; the call reads
@@ -349,12 +349,14 @@ fn start_writeback(file: &File, from: u64, len: u64) {
     unsafe {
         libc::sync_file_range(
             file.as_raw_fd(),
-            from as libc::off64_t,
-            len as libc::off64_t,
+            from as _,
+            len as _,
             libc::SYNC_FILE_RANGE_WRITE,
         );
     }
 }
 
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+/// Elsewhere (the `libc` crate has no `sync_file_range` for Android) the fsync at the end
+/// writes it all.
+#[cfg(not(target_os = "linux"))]
 fn start_writeback(_file: &File, _from: u64, _len: u64) {}
