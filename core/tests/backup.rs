@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeZone, Utc};
 use sha2::{Digest, Sha256};
 use tuilu_core::backup::{
-    clean_restore_leftovers, create_backup, inspect_backup, restore_backup, BackupError,
-    CreateOptions, RestoreOptions, RestorePoint,
+    clean_restore_leftovers, create_backup, create_backup_with_faults, inspect_backup,
+    restore_backup, BackupError, CreateFaults, CreateOptions, RestoreOptions, RestorePoint,
 };
 use tuilu_core::evidence::{CancelFlag, EvidenceStore, NewItem, NoProgress};
 use tuilu_core::rules::Facts;
@@ -278,6 +278,186 @@ fn cancelled_create_leaves_no_file_and_cancelled_restore_no_folder() {
     assert!(matches!(e, BackupError::Cancelled), "{e}");
     assert!(!dst.exists());
     assert_eq!(fs::read_dir(t.path()).unwrap().count(), 2);
+}
+
+/// A vault with the cases of [`make_vault`] and one more evidence file of `mib` MiB, so
+/// that the backup stream spans many blocks.
+fn make_big_vault(dir: &Path, mib: usize) {
+    let ids = make_vault(dir, 1, 5, "big");
+    let bytes: Vec<u8> = (0..mib << 20).map(|i| (i * 131 % 251) as u8).collect();
+    let v = Vault::open(dir, now()).unwrap();
+    v.with_connection_mut(|conn| {
+        EvidenceStore::new(conn, dir).add_bytes(
+            &NewItem::import(ids[0].clone()),
+            "录屏.mp4",
+            &bytes,
+            &NoProgress,
+            &CancelFlag::new(),
+            now(),
+        )
+    })
+    .unwrap();
+}
+
+/// Nothing of a failed or cancelled backup is left: no file in `out_dir`, no snapshot or
+/// record of a partial file in the vault's private area.
+fn assert_nothing_left(out_dir: &Path, vault: &Path) {
+    assert_eq!(fs::read_dir(out_dir).unwrap().count(), 0, "output left");
+    let private: Vec<String> = fs::read_dir(vault.join(".tmp"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        !private
+            .iter()
+            .any(|n| n.starts_with("snapshot-") || n.starts_with("part-")),
+        "{private:?}"
+    );
+}
+
+/// Every evidence original of the vault.
+fn evidence_files(vault: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for d in fs::read_dir(vault.join("evidence/sha256"))
+        .unwrap()
+        .flatten()
+    {
+        for f in fs::read_dir(d.path()).unwrap().flatten() {
+            out.push(f.path());
+        }
+    }
+    out
+}
+
+#[test]
+fn progress_runs_to_the_total_and_a_cancel_mid_stream_leaves_nothing() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("vault");
+    make_big_vault(&src, 6);
+    let out = t.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let file = out.join("b.backup");
+
+    // Progress: from 0, never backwards, several reports over the 6 MiB, ending at the total.
+    let calls = std::sync::Mutex::new(Vec::new());
+    let progress = |d: u64, total: u64| calls.lock().unwrap().push((d, total));
+    let r = create_backup(
+        &src,
+        &file,
+        PASS,
+        &opts(),
+        &progress,
+        &CancelFlag::new(),
+        now(),
+    )
+    .unwrap();
+    let calls = calls.into_inner().unwrap();
+    assert_eq!(calls.first().map(|c| c.0), Some(0));
+    assert!(calls.len() >= 6, "{calls:?}");
+    assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0), "{calls:?}");
+    assert_eq!(
+        calls.last(),
+        Some(&(r.manifest.counts.bytes, r.manifest.counts.bytes))
+    );
+    let inspected = inspect_backup(&file, PASS, &NoProgress, &CancelFlag::new()).unwrap();
+    assert_eq!(inspected.manifest, r.manifest);
+    fs::remove_file(&file).unwrap();
+
+    // A cancel once 2 MiB went through (the writer thread busy): Cancelled, nothing left.
+    let cancel = CancelFlag::new();
+    let c2 = cancel.clone();
+    let progress = move |d: u64, _t: u64| {
+        if d >= 2 << 20 {
+            c2.cancel();
+        }
+    };
+    let e = create_backup(&src, &file, PASS, &opts(), &progress, &cancel, now()).unwrap_err();
+    assert!(matches!(e, BackupError::Cancelled), "{e}");
+    assert_nothing_left(&out, &src);
+}
+
+#[test]
+fn a_full_disk_while_writing_is_no_space_and_leaves_nothing() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("vault");
+    make_big_vault(&src, 6);
+    let out = t.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let file = out.join("b.backup");
+    // The writer thread fails in the middle of the stream, then right after age's header.
+    for limit in [3 << 20, 200] {
+        let faults = CreateFaults {
+            fail_writes_after: Some(limit),
+        };
+        let e = create_backup_with_faults(
+            &src,
+            &file,
+            PASS,
+            &opts(),
+            &faults,
+            &NoProgress,
+            &CancelFlag::new(),
+            now(),
+        )
+        .unwrap_err();
+        assert!(matches!(e, BackupError::NoSpace), "{limit}: {e}");
+        assert_eq!(e.kind().as_str(), "no_space");
+        assert_nothing_left(&out, &src);
+    }
+    // Room again: the backup is made.
+    backup_of(&src, &file);
+    inspect_backup(&file, PASS, &NoProgress, &CancelFlag::new()).unwrap();
+}
+
+#[test]
+fn a_file_changed_on_disk_during_the_backup_is_refused_and_nothing_is_left() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("vault");
+    make_big_vault(&src, 3);
+    let out = t.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let file = out.join("b.backup");
+    // Once the stream has started, every original on disk gets one byte changed (same
+    // size), as a faulty disk or another program would.
+    let changed = std::sync::atomic::AtomicBool::new(false);
+    let vault = src.clone();
+    let progress = |_d: u64, _t: u64| {
+        if !changed.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            for p in evidence_files(&vault) {
+                let mut perm = fs::metadata(&p).unwrap().permissions();
+                #[allow(clippy::permissions_set_readonly_false)]
+                perm.set_readonly(false);
+                fs::set_permissions(&p, perm).unwrap();
+                let mut bytes = fs::read(&p).unwrap();
+                bytes[0] ^= 0xff;
+                use std::io::Write;
+                let mut f = fs::OpenOptions::new().write(true).open(&p).unwrap();
+                f.write_all(&bytes).unwrap();
+            }
+        }
+    };
+    let e = create_backup(
+        &src,
+        &file,
+        PASS,
+        &opts(),
+        &progress,
+        &CancelFlag::new(),
+        now(),
+    )
+    .unwrap_err();
+    assert!(matches!(e, BackupError::EntryMismatch { .. }), "{e}");
+    assert_eq!(e.kind().as_str(), "entry_mismatch");
+    let text = e.to_string();
+    assert!(text.contains("备份过程中文件被改动，请重试"), "{text}");
+    assert!(
+        text.contains("changed while it was being backed up"),
+        "{text}"
+    );
+    assert_nothing_left(&out, &src);
 }
 
 #[test]

@@ -3,10 +3,9 @@
 //! original into a tar stream encrypted with age (passphrase recipient).
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use age::secrecy::SecretString;
 use chrono::{DateTime, SubsecRound, Utc};
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
@@ -14,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use super::error::BackupError;
 use super::io::{unique, Meter, Tracked};
 use super::manifest::{
-    Counts, EntryKind, EvidenceInfo, Manifest, ManifestEntry, FORMAT, FORMAT_VERSION,
-    MANIFEST_PATH, VAULT_PREFIX,
+    Counts, EntryKind, EvidenceInfo, Manifest, ManifestEntry, FORMAT, FORMAT_VERSION, VAULT_PREFIX,
 };
+use super::pipeline::{write_encrypted, Source};
 use crate::evidence::{CancelFlag, Progress};
 use crate::files::{fsync_dir, write_atomic};
 use crate::vault::layout::{
@@ -123,13 +122,47 @@ struct Planned {
 /// The output is a
 /// temporary file beside `out`, fsynced and renamed at the end: a failure or a
 /// cancellation leaves no file. Memory use does not grow with the evidence: files are
-/// streamed through 64 KiB age chunks. Each original is hashed while it is copied; one
-/// that changed fails the backup.
+/// streamed through a few 1 MiB blocks, read and hashed on the caller's thread while a
+/// second thread encrypts and writes ([`super::pipeline`]). Each original is hashed while
+/// it is copied; one that changed fails the backup.
 pub fn create_backup(
     vault_dir: &Path,
     out: &Path,
     passphrase: &str,
     options: &CreateOptions,
+    progress: &dyn Progress,
+    cancel: &CancelFlag,
+    now: DateTime<Utc>,
+) -> Result<CreateReport, BackupError> {
+    create_backup_with_faults(
+        vault_dir,
+        out,
+        passphrase,
+        options,
+        &CreateFaults::default(),
+        progress,
+        cancel,
+        now,
+    )
+}
+
+/// Test hooks of [`create_backup_with_faults`].
+#[doc(hidden)]
+#[derive(Debug, Clone, Default)]
+pub struct CreateFaults {
+    /// Writes into the output fail with "no space" after this many bytes.
+    pub fail_writes_after: Option<u64>,
+}
+
+/// [`create_backup`] with injected failures (tests only).
+#[doc(hidden)]
+#[allow(clippy::too_many_arguments)]
+pub fn create_backup_with_faults(
+    vault_dir: &Path,
+    out: &Path,
+    passphrase: &str,
+    options: &CreateOptions,
+    faults: &CreateFaults,
     progress: &dyn Progress,
     cancel: &CancelFlag,
     now: DateTime<Utc>,
@@ -204,16 +237,26 @@ pub fn create_backup(
         open.mode(0o600); // personal data, even encrypted
     }
     let file = open.open(&tmp).map_err(BackupError::write("create"))?;
+    let sources: Vec<Source<'_>> = planned
+        .iter()
+        .map(|p| Source {
+            tar_path: &p.entry.path,
+            size: p.entry.size,
+            sha256: &p.entry.sha256,
+            path: &p.source,
+        })
+        .collect();
     let (file, mut meter) = write_encrypted(
         file,
         passphrase,
         log_n,
         &manifest_json,
         manifest.counts.bytes,
-        &planned,
+        &sources,
         created_at,
         progress,
         cancel,
+        faults.fail_writes_after,
     )?;
     let size = file.metadata().map_err(BackupError::write("stat"))?.len();
     drop(file);
@@ -350,78 +393,6 @@ fn plan_entries(
     Ok(planned)
 }
 
-/// Writes the manifest and every planned file through age (scrypt, work factor `log_n`)
-/// as a tar stream into `file`, hashing each file as it is copied (one that changed fails
-/// the backup), and fsyncs it. Returns the file and the progress meter.
-#[allow(clippy::too_many_arguments)]
-fn write_encrypted<'a>(
-    file: File,
-    passphrase: &str,
-    log_n: u8,
-    manifest_json: &[u8],
-    total_bytes: u64,
-    planned: &[Planned],
-    created_at: DateTime<Utc>,
-    progress: &'a dyn Progress,
-    cancel: &'a CancelFlag,
-) -> Result<(File, Meter<'a>), BackupError> {
-    let key = super::backup_key(passphrase).into_owned();
-    let mut recipient = age::scrypt::Recipient::new(SecretString::from(key));
-    recipient.set_work_factor(log_n);
-    let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as _))
-        .map_err(|_| BackupError::Vault("cannot set up encryption".into()))?;
-    let stream = encryptor
-        .wrap_output(BufWriter::with_capacity(1 << 16, file))
-        .map_err(BackupError::write("write"))?;
-    let mut tar = tar::Builder::new(stream);
-    let mut meter = Meter::new(total_bytes, progress, cancel);
-    meter.report();
-    let map_err = |e: io::Error, cancel: &CancelFlag| {
-        if cancel.is_cancelled() {
-            BackupError::Cancelled
-        } else {
-            BackupError::from_io("write", e)
-        }
-    };
-    append(
-        &mut tar,
-        MANIFEST_PATH,
-        manifest_json.len() as u64,
-        manifest_json,
-        created_at,
-    )
-    .map_err(|e| map_err(e, cancel))?;
-    for p in planned {
-        let f = File::open(&p.source).map_err(|e| BackupError::Io {
-            op: "read",
-            source: e,
-        })?;
-        let mut tracked = Tracked::new(f.take(p.entry.size), &mut meter);
-        append(
-            &mut tar,
-            &p.entry.path,
-            p.entry.size,
-            &mut tracked,
-            created_at,
-        )
-        .map_err(|e| map_err(e, cancel))?;
-        let (sha, n) = tracked.finish();
-        if sha != p.entry.sha256 || n != p.entry.size {
-            return Err(BackupError::EntryMismatch {
-                path: p.entry.path.clone(),
-                what: "changed while it was being backed up; try again",
-            });
-        }
-    }
-    let stream = tar.into_inner().map_err(|e| map_err(e, cancel))?;
-    let buffered = stream.finish().map_err(BackupError::write("write"))?;
-    let file = buffered
-        .into_inner()
-        .map_err(|e| BackupError::from_io("write", e.into_error()))?;
-    file.sync_all().map_err(BackupError::write("fsync"))?;
-    Ok((file, meter))
-}
-
 /// Records the backup made (best effort: the backup exists either way). The record it
 /// replaces is kept aside.
 fn record_last_backup(vault_dir: &Path, created_at: DateTime<Utc>, size: u64, counts: &Counts) {
@@ -436,21 +407,6 @@ fn record_last_backup(vault_dir: &Path, created_at: DateTime<Utc>, size: u64, co
         let _ = write_atomic(&vault_dir.join(PREVIOUS_BACKUP_FILE), &previous);
         let _ = write_atomic(&vault_dir.join(LAST_BACKUP_FILE), &json);
     }
-}
-
-fn append<W: Write, R: Read>(
-    tar: &mut tar::Builder<W>,
-    path: &str,
-    size: u64,
-    data: R,
-    mtime: DateTime<Utc>,
-) -> io::Result<()> {
-    let mut h = tar::Header::new_gnu();
-    h.set_entry_type(tar::EntryType::Regular);
-    h.set_size(size);
-    h.set_mode(0o600);
-    h.set_mtime(mtime.timestamp().max(0) as u64);
-    tar.append_data(&mut h, path, data)
 }
 
 /// `evidence/sha256/<first two hex>/<sha256>`, as in the vault.

@@ -35,7 +35,7 @@ impl<'a> Meter<'a> {
         }
     }
 
-    fn add(&mut self, n: u64) {
+    pub fn add(&mut self, n: u64) {
         self.done += n;
         self.total = self.total.max(self.done);
         // At most about once per MiB.

@@ -9,14 +9,15 @@ mod error;
 mod io;
 mod manifest;
 mod passphrase;
+mod pipeline;
 mod read;
 mod restore;
 mod work_factor;
 
 pub(crate) use create::PREVIOUS_BACKUP_FILE;
 pub use create::{
-    create_backup, forget_last_backup, last_backup, CreateOptions, CreateReport, LastBackup,
-    LAST_BACKUP_FILE,
+    create_backup, create_backup_with_faults, forget_last_backup, last_backup, CreateFaults,
+    CreateOptions, CreateReport, LastBackup, LAST_BACKUP_FILE,
 };
 pub use error::{BackupError, BackupErrorKind};
 pub(crate) use io::unique as unique_name;
