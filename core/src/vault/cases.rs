@@ -366,7 +366,7 @@ impl Vault {
                 action: action.as_deref().and_then(StepAction::parse),
                 note: r.get(9)?,
                 undoes: r.get(10)?,
-                payload: serde_json::from_str(&payload)
+                payload: serde_json::from_slice(payload.as_bytes())
                     .map_err(|e| VaultError::corrupt("events.payload", e))?,
             });
         }
