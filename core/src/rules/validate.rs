@@ -1307,18 +1307,14 @@ impl Validator {
             .enumerate()
             .map(|(i, f)| (f.id.clone(), i))
             .collect();
-        let defaults = pack
-            .facts
-            .iter()
-            .filter_map(|f| {
-                f.default.as_ref().map(|d| {
-                    (
-                        f.id.clone(),
-                        FactValue::from_json(f, d).expect("validated default"),
-                    )
-                })
+        let defaults = crate::sort::collect_sorted(pack.facts.iter().filter_map(|f| {
+            f.default.as_ref().map(|d| {
+                (
+                    f.id.clone(),
+                    FactValue::from_json(f, d).expect("validated default"),
+                )
             })
-            .collect();
+        }));
         let step_order = topo_order(&pack).expect("validated: no cycles");
         let mut read: HashSet<String> = HashSet::new();
         let mut note = |src: &str| read.extend(parse(src).identifiers().iter().cloned());
