@@ -29,8 +29,9 @@ VAULTS="$BUILD/jvmbench/vaults-$CASES"
 log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-log "cargo build --release -p tuilu-ffi"
-cargo build --quiet --release -p tuilu-ffi
+# The library as the apps ship it: the cdylib alone (docs/bindings.md#size).
+log "cargo rustc --release -p tuilu-ffi --lib --crate-type cdylib"
+cargo rustc --quiet --release -p tuilu-ffi --lib --crate-type cdylib
 [ -f "$BUILD/bindings/kotlin/app/tuilu/core/uniffi/tuilu.kt" ] || scripts/bindings.sh generate
 [ -x "$KOTLINC" ] || die "kotlinc missing: run scripts/bindings.sh test once (installs build/tools)"
 [ -f "$JNA_JAR" ] || die "$JNA_JAR missing: apt-get install libjna-java"
