@@ -280,8 +280,20 @@ run_tests() {
 # ---------------------------------------------------------------------------------------------
 # size
 
+# The library as the apps ship it: tuilu-ffi's one shipped crate type alone (`cdylib`, or
+# `staticlib` for Apple). The crate also declares `lib` for its Rust tests, and a build of
+# all three types keeps every Rust function exported from the LTO module (an rlib's
+# interface): nothing is internalised, every call goes through the GOT and less is inlined
+# or dropped. Built alone, only the FFI's `extern "C"` symbols stay exported, the same
+# ones (docs/bindings.md#size: -768 KB stripped).
+release_lib() {
+    local type="$1"
+    shift
+    cargo rustc --quiet --release -p tuilu-ffi --lib --crate-type "$type" "$@"
+}
+
 size() {
-    timed "cargo build --release" cargo build --quiet --release -p tuilu-ffi
+    timed "cargo rustc --release --crate-type cdylib" release_lib cdylib
     local lib="$TARGET_DIR/release/$LIB_NAME" copy="$BUILD/size/$LIB_NAME"
     # The release profile keeps symbols (strip = "debuginfo"), so bindgen still finds the
     # metadata in it; the shipped copy is stripped.
@@ -315,7 +327,7 @@ xcframework() {
         aarch64-apple-darwin x86_64-apple-darwin) t
     rustup target add "${targets[@]}"
     for t in "${targets[@]}"; do
-        cargo build --release -p tuilu-ffi --target "$t"
+        release_lib staticlib --target "$t"
     done
     local work="$BUILD/xcframework" lib=libtuilu_ffi.a
     rm -rf "$work" ios/TuiluFFI.xcframework
@@ -338,7 +350,7 @@ android_libs() {
     command -v cargo-ndk >/dev/null || die "cargo-ndk missing: cargo install cargo-ndk"
     rustup target add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android
     cargo ndk -t arm64-v8a -t armeabi-v7a -t x86_64 -o "$BUILD/jniLibs" \
-        build --release -p tuilu-ffi
+        rustc --release -p tuilu-ffi --lib --crate-type cdylib
     log "build/jniLibs/<abi>/$LIB_NAME ready"
 }
 

@@ -33,8 +33,9 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 LIB_DIR="$BUILD/jvmbench/lib"
 BINDINGS="$BUILD/jvmbench/kotlin-release"
 
-log "cargo build --release -p tuilu-ffi; cargo build -p tuilu-ffi -p uniffi-bindgen"
-cargo build --quiet --release -p tuilu-ffi
+# The library as the apps ship it: the cdylib alone (docs/bindings.md#size), stripped.
+log "cargo rustc --release -p tuilu-ffi --lib --crate-type cdylib; cargo build -p tuilu-ffi -p uniffi-bindgen"
+cargo rustc --quiet --release -p tuilu-ffi --lib --crate-type cdylib
 cargo build --quiet -p tuilu-ffi -p uniffi-bindgen
 [ -x "$KOTLINC" ] || die "kotlinc missing: run scripts/bindings.sh test once (installs build/tools)"
 [ -f "$JNA_JAR" ] || die "$JNA_JAR missing: apt-get install libjna-java"

@@ -164,7 +164,7 @@ pub fn fact_value(data: &[u8]) {
         // What a person typed is stored as JSON and read back the same.
         assert_eq!(FactValue::from_json(def, &v.to_json()).ok(), Some(v));
     }
-    if let Ok(json) = serde_json::from_str::<serde_json::Value>(raw) {
+    if let Ok(json) = serde_json::from_slice::<serde_json::Value>(raw.as_bytes()) {
         let _ = FactValue::from_json(def, &json);
     }
 }

@@ -74,9 +74,12 @@ export_views! {
     /// packs at once; a refusal changes nothing and says why. Recorded for the settings.
     fn install_rule_update(release_index: SignedIndexRecord, packs: Vec<ReleaseFileRecord>)
         -> RuleUpdateResultRecord = |app, c| {
+        // Inserted one by one: `collect()` into a map compiles a sort of its own.
+        let mut files = std::collections::BTreeMap::new();
+        files.extend(packs.into_iter().map(|f| (f.name, f.bytes)));
         let release = core_app::ReleaseBytes {
             signed: release_index.into(),
-            packs: packs.into_iter().map(|f| (f.name, f.bytes)).collect(),
+            packs: files,
         };
         app.install_rule_update(c, &release)
     };

@@ -187,18 +187,16 @@ impl App {
 /// The case's facts as stored, typed by the pack (values the pack no longer accepts are
 /// left out).
 fn case_facts(sc: &Scenario, case: &CaseView) -> Facts {
-    case.facts
-        .iter()
-        .filter_map(|(k, v)| {
-            let def = sc.fact(k)?;
-            FactValue::from_json(def, v).ok().map(|v| (k.clone(), v))
-        })
-        .collect()
+    crate::sort::collect_sorted(case.facts.iter().filter_map(|(k, v)| {
+        let def = sc.fact(k)?;
+        FactValue::from_json(def, v).ok().map(|v| (k.clone(), v))
+    }))
 }
 
 /// Per step, the latest transition that undo would revert (journal seq, action).
 pub(super) fn undoable(case: &CaseView, journal: &[Event]) -> BTreeMap<String, (i64, StepAction)> {
-    let undone: BTreeSet<i64> = journal.iter().filter_map(|e| e.undoes).collect();
+    let undone: BTreeSet<i64> =
+        crate::sort::collect_sorted(journal.iter().filter_map(|e| e.undoes));
     let mut out: BTreeMap<String, (i64, StepAction)> = BTreeMap::new();
     for e in journal
         .iter()

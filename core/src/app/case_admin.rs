@@ -268,7 +268,7 @@ impl App {
             .journal(&case.id)
             .map_err(|e| vault_error(e, Some(&case), lang))?;
         let undone: std::collections::BTreeSet<i64> =
-            journal.iter().filter_map(|e| e.undoes).collect();
+            crate::sort::collect_sorted(journal.iter().filter_map(|e| e.undoes));
         let can_undo = undoable(&case, &journal);
         let entries = journal
             .iter()

@@ -130,18 +130,14 @@ impl Gaps {
 
 impl LetterInputs<'_> {
     fn given(&self) -> Facts {
-        self.case
-            .facts
-            .iter()
-            .filter_map(|(k, v)| {
-                let def = self.sc.fact(k)?;
-                FactValue::from_json(def, v).ok().map(|v| (k.clone(), v))
-            })
-            .collect()
+        crate::sort::collect_sorted(self.case.facts.iter().filter_map(|(k, v)| {
+            let def = self.sc.fact(k)?;
+            FactValue::from_json(def, v).ok().map(|v| (k.clone(), v))
+        }))
     }
 
     fn effective(&self) -> Facts {
-        let mut f = self.sc.defaults.clone().into_iter().collect::<Facts>();
+        let mut f: Facts = self.sc.defaults.clone();
         f.extend(self.given());
         f
     }

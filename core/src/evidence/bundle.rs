@@ -738,7 +738,7 @@ fn read_custody_log(
         if line.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<BundleLogLine>(line) {
+        match serde_json::from_slice::<BundleLogLine>(line.as_bytes()) {
             Ok(BundleLogLine::Full(e)) => {
                 if case_id.is_some_and(|c| c != e.case_id) {
                     issues.push(BundleIssue::ForeignCaseEntry { seq: e.seq });

@@ -100,7 +100,7 @@ impl CustodyEntry {
 
     /// The details parsed as JSON (`Null` if they are not valid JSON).
     pub fn details_json(&self) -> Value {
-        serde_json::from_str(&self.details).unwrap_or(Value::Null)
+        serde_json::from_slice(self.details.as_bytes()).unwrap_or(Value::Null)
     }
 }
 

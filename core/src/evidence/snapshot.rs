@@ -334,12 +334,13 @@ fn disclose(
 fn public_payload(kind: &str, payload: &Value, public: &dyn Fn(&str) -> bool) -> Value {
     let facts = |v: &Value| -> Value {
         match v {
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .filter(|(k, _)| public(k))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect::<Map<String, Value>>(),
-            ),
+            Value::Object(m) => {
+                Value::Object(crate::sort::collect_sorted::<Map<String, Value>, _>(
+                    m.iter()
+                        .filter(|(k, _)| public(k))
+                        .map(|(k, v)| (k.clone(), v.clone())),
+                ))
+            }
             _ => Value::Null,
         }
     };

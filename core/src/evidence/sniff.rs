@@ -32,8 +32,10 @@ pub fn media_type(head: &[u8], size: u64) -> String {
             if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
                 "text/html".into()
             } else if (t.starts_with('{') || t.starts_with('['))
-                && serde_json::from_str::<serde_json::Value>(s.trim_start_matches('\u{feff}'))
-                    .is_ok()
+                && serde_json::from_slice::<serde_json::Value>(
+                    s.trim_start_matches('\u{feff}').as_bytes(),
+                )
+                .is_ok()
             {
                 "application/json".into()
             } else {

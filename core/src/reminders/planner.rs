@@ -728,25 +728,26 @@ pub fn find_catch_up(
         ..settings.clone()
     };
     let at = at.trunc_subsecs(0);
-    let mut times: BTreeSet<DateTime<Utc>> = candidate_reminders(subjects, settings, cal)
-        .into_iter()
-        .map(|r| r.fire_at)
-        .chain(
-            state
-                .entries
-                .values()
-                .filter_map(|e| e.snoozed_until.map(|u| u.trunc_subsecs(0))),
-        )
-        // A reminder due at `t` is in flight until the grace period ends: the catch-up of
-        // that moment is planned just after it.
-        .flat_map(|t| {
-            [
-                t,
-                t + Duration::minutes(DELIVERY_GRACE_MINUTES) + Duration::seconds(1),
-            ]
-        })
-        .filter(|t| *t < at)
-        .collect();
+    let mut times: BTreeSet<DateTime<Utc>> = crate::sort::collect_sorted(
+        candidate_reminders(subjects, settings, cal)
+            .into_iter()
+            .map(|r| r.fire_at)
+            .chain(
+                state
+                    .entries
+                    .values()
+                    .filter_map(|e| e.snoozed_until.map(|u| u.trunc_subsecs(0))),
+            )
+            // A reminder due at `t` is in flight until the grace period ends: the catch-up of
+            // that moment is planned just after it.
+            .flat_map(|t| {
+                [
+                    t,
+                    t + Duration::minutes(DELIVERY_GRACE_MINUTES) + Duration::seconds(1),
+                ]
+            })
+            .filter(|t| *t < at),
+    );
     times.insert(at);
     times.into_iter().rev().find_map(|t| {
         // The state as it was then: deliveries and acknowledgements recorded since (the
@@ -830,7 +831,8 @@ pub struct Diff {
 /// planned, a token with a fingerprint only while the fingerprint also matches (otherwise it
 /// is cancelled and the reminder added again). Duplicate tokens of one id are cancelled.
 pub fn diff<S: AsRef<str>>(planned: &[Reminder], scheduled: &[S]) -> Diff {
-    let by_id: BTreeMap<&str, &Reminder> = planned.iter().map(|r| (r.id.as_str(), r)).collect();
+    let by_id: BTreeMap<&str, &Reminder> =
+        crate::sort::collect_sorted(planned.iter().map(|r| (r.id.as_str(), r)));
     let mut kept: BTreeSet<&str> = BTreeSet::new();
     let mut out = Diff::default();
     for token in scheduled {

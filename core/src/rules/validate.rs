@@ -321,7 +321,8 @@ fn syntax_issue(origin: &str, e: &serde_json::Error) -> PackError {
 }
 
 fn parse_json_tree(origin: &str, source: &str) -> Result<serde_json::Value, PackError> {
-    serde_json::from_str::<serde_json::Value>(source).map_err(|e| syntax_issue(origin, &e))
+    serde_json::from_slice::<serde_json::Value>(source.as_bytes())
+        .map_err(|e| syntax_issue(origin, &e))
 }
 
 #[cfg(feature = "toml-packs")]
@@ -374,12 +375,12 @@ fn line_col(source: &str, offset: usize) -> (usize, usize) {
 /// Decodes compiled pack text into a [`Pack`]. On a shape error every one is collected: each
 /// section element is decoded on its own, so one bad step does not hide the others.
 fn decode_pack(origin: &str, source: &str) -> Result<Pack, Vec<PackIssue>> {
-    let whole = match serde_json::from_str::<Pack>(source) {
+    let whole = match serde_json::from_slice::<Pack>(source.as_bytes()) {
         Ok(pack) => return Ok(pack),
         Err(e) if e.is_data() => e,
         Err(e) => return Err(syntax_issue(origin, &e).issues),
     };
-    let tree = match serde_json::from_str::<serde_json::Value>(source) {
+    let tree = match serde_json::from_slice::<serde_json::Value>(source.as_bytes()) {
         Ok(tree) => tree,
         Err(e) => return Err(syntax_issue(origin, &e).issues),
     };
@@ -405,7 +406,7 @@ fn decode_pack(origin: &str, source: &str) -> Result<Pack, Vec<PackIssue>> {
     // pack (no second set of decoders in the binary).
     fn decodes<T: serde::de::DeserializeOwned>(item: &serde_json::Value) -> Result<(), String> {
         let text = serde_json::to_string(item).map_err(|e| e.to_string())?;
-        serde_json::from_str::<T>(&text)
+        serde_json::from_slice::<T>(text.as_bytes())
             .map(|_| ())
             .map_err(|e| strip_position(&e))
     }
@@ -1306,18 +1307,14 @@ impl Validator {
             .enumerate()
             .map(|(i, f)| (f.id.clone(), i))
             .collect();
-        let defaults = pack
-            .facts
-            .iter()
-            .filter_map(|f| {
-                f.default.as_ref().map(|d| {
-                    (
-                        f.id.clone(),
-                        FactValue::from_json(f, d).expect("validated default"),
-                    )
-                })
+        let defaults = crate::sort::collect_sorted(pack.facts.iter().filter_map(|f| {
+            f.default.as_ref().map(|d| {
+                (
+                    f.id.clone(),
+                    FactValue::from_json(f, d).expect("validated default"),
+                )
             })
-            .collect();
+        }));
         let step_order = topo_order(&pack).expect("validated: no cycles");
         let mut read: HashSet<String> = HashSet::new();
         let mut note = |src: &str| read.extend(parse(src).identifiers().iter().cloned());

@@ -24,10 +24,7 @@ use crate::rules::{evaluate_plan, FactError, FactValue, Facts, Scenario};
 use crate::Text;
 
 fn facts_json(facts: &Facts) -> serde_json::Map<String, serde_json::Value> {
-    facts
-        .iter()
-        .map(|(k, v)| (k.clone(), v.to_json()))
-        .collect()
+    crate::sort::collect_sorted(facts.iter().map(|(k, v)| (k.clone(), v.to_json())))
 }
 
 /// Compares dotted versions numerically (`1.10.0` > `1.9.2`); other text compares as text.
@@ -366,7 +363,7 @@ impl Vault {
                 action: action.as_deref().and_then(StepAction::parse),
                 note: r.get(9)?,
                 undoes: r.get(10)?,
-                payload: serde_json::from_str(&payload)
+                payload: serde_json::from_slice(payload.as_bytes())
                     .map_err(|e| VaultError::corrupt("events.payload", e))?,
             });
         }

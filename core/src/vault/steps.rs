@@ -431,7 +431,7 @@ fn latest_undoable(
     struct Payload {
         before: StepState,
     }
-    let p: Payload = serde_json::from_str(&payload)
+    let p: Payload = serde_json::from_slice(payload.as_bytes())
         .map_err(|e| VaultError::corrupt(format!("journal entry {seq}"), e))?;
     let next = undoable_before(conn, case_id, &step.step_id, seq)?;
     Ok((seq, p.before, next))

@@ -83,7 +83,7 @@ pub fn clock_columns(d: Option<&DurationDef>) -> (Option<&'static str>, Option<i
 }
 
 fn json_col<T: for<'de> Deserialize<'de>>(what: &str, text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| VaultError::corrupt(what, e))
+    serde_json::from_slice(text.as_bytes()).map_err(|e| VaultError::corrupt(what, e))
 }
 
 pub fn to_json_text<T: Serialize>(v: &T) -> String {

@@ -427,7 +427,7 @@ pub(super) fn estimate(key: &str) -> Estimate {
             None => end -= 1,
         }
     }
-    findings.sort();
+    crate::sort::sort(&mut findings);
     findings.dedup();
     Estimate {
         log10: best[n].0 + rest,
