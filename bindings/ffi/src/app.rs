@@ -349,9 +349,9 @@ view_record!(
     /// The checklist of a case.
     CaseScreenRecord <= core_app::CaseScreen {
         id: String, scenario: String, title: String, platform: String, pack_version: String,
-        newer_pack: Option<String>, archived: bool, facts: Vec<FactLineRecord>, settled: i32 as count,
-        total: i32 as count, progress_text: String, blockers: Vec<BlockerViewRecord>,
-        next_text: String, focus_step: Option<i32> as count,
+        newer_pack: Option<String>, archived: bool, facts: Vec<FactLineRecord>,
+        settled: i32 as count, total: i32 as count, progress_text: String,
+        blockers: Vec<BlockerViewRecord>, next_text: String, focus_step: Option<i32> as count,
         steps: Vec<StepRowRecord>, dropped_steps: Vec<StepRowRecord>, warnings: Vec<String>,
         consequences: Vec<String>, amounts: Vec<AmountViewRecord>,
         undo: Option<UndoViewRecord>, open_questions: Vec<String>,
@@ -396,7 +396,8 @@ view_record!(
 view_record!(
     /// A file written (the dispute bundle, the calendar): where, how big, and in words.
     FileWrittenRecord <= core_app::FileWrittenView {
-        path: String, size: i64, size_text: String, count: i32 as count, sha256: String, notice: String,
+        path: String, size: i64, size_text: String, count: i32 as count, sha256: String,
+        notice: String,
     }
 );
 view_record!(

@@ -12,7 +12,8 @@ use crate::uniffi_support::Timestamp;
 view_record!(
     /// One letter in the list: its number, step, state, and why it is not available.
     LetterCardRecord <= core_app::LetterCard {
-        id: String, number: i32 as count, title: String, kind_label: String, step_text: String, detail: String,
+        id: String, number: i32 as count, title: String, kind_label: String, step_text: String,
+        detail: String,
         available: bool, reason: Option<String>, missing_count: i32 as count, status_text: String,
         sent_text: Option<String>,
     }

@@ -320,7 +320,7 @@ class UiFlowTest {
         waitFor(after.lastBackupText)
         waitFor(c.backupDone!!.headline)
         // A real backup: the core opens it with the passphrase and finds the case.
-        assertEquals(1L, runBlocking { screens.inspectBackup(file.path, strong) }.cases)
+        assertEquals(1, runBlocking { screens.inspectBackup(file.path, strong) }.cases)
     }
 
     @Test
