@@ -155,16 +155,56 @@ mirror_enum!(
 via_from!(core_app::ErrorKind => ErrorKind);
 
 /// Declares an FFI record with the fields of a core view, and the conversion.
+///
+/// A field written `name: i32 as count` is a count, index or number held as `i64` in the
+/// core and handed over as `i32` (Kotlin `Int`, Swift `Int32`) through [`Count`].
 macro_rules! view_record {
-    ($(#[$m:meta])* $name:ident <= $core:ty { $($field:ident : $ty:ty),* $(,)? }) => {
+    ($(#[$m:meta])* $name:ident <= $core:ty {
+        $($field:ident : $ty:ty $(as $conv:ident)?),* $(,)?
+    }) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, uniffi::Record)]
         pub struct $name { $(pub $field: $ty),* }
         impl ToFfi for $core {
             type Out = $name;
-            fn to_ffi(self) -> $name { $name { $($field: self.$field.to_ffi()),* } }
+            fn to_ffi(self) -> $name {
+                $name { $($field: view_field!(self.$field $(, $conv)?)),* }
+            }
         }
     };
+}
+
+/// The conversion of one field of [`view_record!`].
+macro_rules! view_field {
+    ($e:expr) => {
+        $e.to_ffi()
+    };
+    ($e:expr, count) => {
+        $crate::app::Count::count($e)
+    };
+}
+
+/// A count, index or number (steps settled, evidence items, a step's number, a budget of
+/// notifications): `Int` for the app developer (Kotlin `Int`, Swift `Int32`). Sizes in
+/// bytes, progress and times stay 64-bit. A value beyond `i32` saturates: a count never
+/// panics across the FFI.
+pub(crate) trait Count {
+    type Out;
+    fn count(self) -> Self::Out;
+}
+
+impl Count for i64 {
+    type Out = i32;
+    fn count(self) -> i32 {
+        i32::try_from(self).unwrap_or(if self < 0 { i32::MIN } else { i32::MAX })
+    }
+}
+
+impl<T: Count> Count for Option<T> {
+    type Out = Option<T::Out>;
+    fn count(self) -> Option<T::Out> {
+        self.map(Count::count)
+    }
 }
 
 view_record!(
@@ -179,8 +219,8 @@ view_record!(
 view_record!(
     /// One case on the home screen.
     CaseCardRecord <= core_app::CaseCard {
-        id: String, scenario: String, title: String, platform: String, settled: i64,
-        total: i64, progress_text: String, next_action: Option<String>,
+        id: String, scenario: String, title: String, platform: String, settled: i32 as count,
+        total: i32 as count, progress_text: String, next_action: Option<String>,
         next_deadline: Option<DeadlineViewRecord>, next_deadline_step: Option<String>,
         overdue: bool, estimated: bool, updated_at: Timestamp,
     }
@@ -188,14 +228,15 @@ view_record!(
 view_record!(
     /// The end of a home list that has more cases than it shows.
     MoreCasesRecord <= core_app::MoreCases {
-        text: String, label: String, remaining: i64, next_shown: i64,
+        text: String, label: String, remaining: i32 as count, next_shown: i32 as count,
     }
 );
 view_record!(
     /// Home: open cases, most urgent first, the first page of them as cards.
     HomeViewRecord <= core_app::HomeView {
-        cases: Vec<CaseCardRecord>, open_count: i64, more_cases: Option<MoreCasesRecord>,
-        archived_count: i64, archived_cases: Vec<CaseCardRecord>,
+        cases: Vec<CaseCardRecord>, open_count: i32 as count,
+        more_cases: Option<MoreCasesRecord>, archived_count: i32 as count,
+        archived_cases: Vec<CaseCardRecord>,
         calendar_warnings: Vec<String>, empty_text: Option<String>, start_label: String,
         clock_warning: Option<String>,
     }
@@ -204,7 +245,8 @@ view_record!(
     /// One scenario to pick.
     ScenarioCardRecord <= core_app::ScenarioCard {
         id: String, title: String, summary: String, pack_version: String, last_reviewed: String,
-        last_reviewed_text: String, flagged_rules: i64, steps_in_pack: i64,
+        last_reviewed_text: String, flagged_rules: i32 as count,
+        steps_in_pack: i32 as count,
     }
 );
 view_record!(
@@ -238,7 +280,7 @@ view_record!(
 );
 view_record!(
     PreviewStepRecord <= core_app::PreviewStep {
-        number: i64, title: String, undetermined: bool, timing: Option<String>,
+        number: i32 as count, title: String, undetermined: bool, timing: Option<String>,
     }
 );
 view_record!(
@@ -251,8 +293,8 @@ view_record!(
 view_record!(
     /// The questionnaire with the answers so far and what they change.
     QuestionnaireRecord <= core_app::QuestionnaireView {
-        scenario: String, title: String, questions: Vec<QuestionViewRecord>, answered: i64,
-        total: i64, complete: bool, preview: PlanPreviewRecord,
+        scenario: String, title: String, questions: Vec<QuestionViewRecord>, answered: i32 as count,
+        total: i32 as count, complete: bool, preview: PlanPreviewRecord,
     }
 );
 view_record!(
@@ -281,13 +323,13 @@ view_record!(
 view_record!(
     /// One step of the checklist: what to do, what can be done now, and why not.
     StepRowRecord <= core_app::StepRow {
-        id: String, number: i64, title: String, instructions: String, channel: Channel,
+        id: String, number: i32 as count, title: String, instructions: String, channel: Channel,
         channel_label: String, status: StepStatus, status_label: String,
         status_at: Option<String>, actions: Vec<ActionViewRecord>,
         locked_reason: Option<String>, routes: Vec<RouteViewRecord>, timing: Option<String>,
         deadline: Option<DeadlineViewRecord>, overdue: bool, escalation: Option<String>,
         warnings: Vec<String>, tips: Vec<String>, evidence_hints: Vec<String>,
-        evidence_count: i64, shows_evidence: bool, collapsed: bool,
+        evidence_count: i32 as count, shows_evidence: bool, collapsed: bool,
         collapsed_text: Option<String>, source: Option<SourceViewRecord>,
         flag: Option<FlagViewRecord>, pending: Option<String>, note: Option<String>,
     }
@@ -315,14 +357,14 @@ view_record!(
     /// The checklist of a case.
     CaseScreenRecord <= core_app::CaseScreen {
         id: String, scenario: String, title: String, platform: String, pack_version: String,
-        newer_pack: Option<String>, archived: bool, facts: Vec<FactLineRecord>, settled: i64,
-        total: i64, progress_text: String, blockers: Vec<BlockerViewRecord>,
-        next_text: String, focus_step: Option<i64>,
+        newer_pack: Option<String>, archived: bool, facts: Vec<FactLineRecord>,
+        settled: i32 as count, total: i32 as count, progress_text: String,
+        blockers: Vec<BlockerViewRecord>, next_text: String, focus_step: Option<i32> as count,
         steps: Vec<StepRowRecord>, dropped_steps: Vec<StepRowRecord>, warnings: Vec<String>,
         consequences: Vec<String>, amounts: Vec<AmountViewRecord>,
         undo: Option<UndoViewRecord>, open_questions: Vec<String>,
         question_cards: Vec<OpenQuestionCardRecord>,
-        menu: Vec<CaseMenuItemRecord>, overdue_count: i64, created_at: Timestamp,
+        menu: Vec<CaseMenuItemRecord>, overdue_count: i32 as count, created_at: Timestamp,
         updated_at: Timestamp,
     }
 );
@@ -356,19 +398,20 @@ view_record!(
 view_record!(
     /// What a delete removed (one evidence item, or a case with its evidence), in words.
     DeletedRecord <= core_app::DeletedView {
-        case_id: String, evidence_items: i64, evidence_bytes: i64, notice: String,
+        case_id: String, evidence_items: i32 as count, evidence_bytes: i64, notice: String,
     }
 );
 view_record!(
     /// A file written (the dispute bundle, the calendar): where, how big, and in words.
     FileWrittenRecord <= core_app::FileWrittenView {
-        path: String, size: i64, size_text: String, count: i64, sha256: String, notice: String,
+        path: String, size: i64, size_text: String, count: i32 as count, sha256: String,
+        notice: String,
     }
 );
 view_record!(
     /// What a dispute bundle will carry and leave out, to show before the export.
     BundlePreviewRecord <= core_app::BundlePreviewView {
-        include_private: bool, files: i64, size_text: String, summary: String,
+        include_private: bool, files: i32 as count, size_text: String, summary: String,
         facts: Vec<String>, withheld_facts: Vec<String>, notes: Vec<String>,
         withheld_notes: Vec<String>, privacy_hint: String,
     }
@@ -376,15 +419,15 @@ view_record!(
 view_record!(
     /// What the check of a received bundle found, in words.
     BundleCheckRecord <= core_app::BundleCheckView {
-        intact: bool, headline: String, exported_at: Option<String>, items: i64,
-        files_checked: i64, size_text: String, issues: Vec<String>,
+        intact: bool, headline: String, exported_at: Option<String>, items: i32 as count,
+        files_checked: i32 as count, size_text: String, issues: Vec<String>,
     }
 );
 view_record!(
     /// A backup made, checked or restored, in words.
     BackupRecord <= core_app::BackupView {
-        path: String, size: i64, size_text: String, created_text: String, cases: i64,
-        evidence_files: i64, contents_text: String, headline: String, replaced: bool,
+        path: String, size: i64, size_text: String, created_text: String, cases: i32 as count,
+        evidence_files: i32 as count, contents_text: String, headline: String, replaced: bool,
     }
 );
 view_record!(
@@ -403,7 +446,7 @@ view_record!(
     /// What to schedule and cancel now.
     ReminderSyncRecord <= core_app::ReminderSyncView {
         schedule: Vec<NotificationViewRecord>, cancel: Vec<String>, keep: Vec<String>,
-        budget: i64,
+        budget: i32 as count,
     }
 );
 view_record!(
@@ -415,7 +458,8 @@ view_record!(
         language: Language, language_label: String, time_zone: String,
         quiet_hours_enabled: bool, quiet_hours_text: String, preferred_time: String,
         calendar_years: Vec<CalendarYearRecord>, calendar_warnings: Vec<String>,
-        vault_size: i64, vault_size_text: String, evidence_count: i64, case_count: i64,
+        vault_size: i64, vault_size_text: String, evidence_count: i32 as count,
+        case_count: i32 as count,
         pack_problems: Vec<String>,
     }
 );
@@ -430,7 +474,7 @@ view_record!(
 view_record!(
     /// The hint under the passphrase field (meter 0 too weak … 3 strong).
     PassphraseHintRecord <= core_app::PassphraseHintView {
-        meter: i64, label: String, advice: String, accepted: bool,
+        meter: i32 as count, label: String, advice: String, accepted: bool,
     }
 );
 view_record!(
@@ -861,3 +905,34 @@ pub use shell::{
     Os, PermissionRequest, PlatformStateRecord, ReminderKind, RouteRecord, ScreenRecord,
     TimeChoiceRecord, UpdateRecord, UpgradeViewRecord, WhenViewRecord,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::{Count, Os, PlatformStateRecord};
+    use tuilu_core::app as core_app;
+
+    #[test]
+    fn a_count_beyond_i32_saturates_instead_of_wrapping() {
+        assert_eq!(42i64.count(), 42);
+        assert_eq!(i64::from(i32::MAX).count(), i32::MAX);
+        assert_eq!((i64::from(i32::MAX) + 1).count(), i32::MAX);
+        assert_eq!(i64::MAX.count(), i32::MAX);
+        assert_eq!(i64::MIN.count(), i32::MIN);
+        assert_eq!(Some(5_000_000_000i64).count(), Some(i32::MAX));
+        assert_eq!(None::<i64>.count(), None);
+    }
+
+    #[test]
+    fn a_negative_platform_number_counts_as_zero() {
+        let p = core_app::PlatformState::from(PlatformStateRecord {
+            os: Os::Android { sdk: -1 },
+            notifications_allowed: true,
+            exact_alarms_allowed: true,
+            pending_limit: -5,
+            scheduled: vec![],
+            in_foreground: true,
+        });
+        assert_eq!(p.pending_limit, 0);
+        assert!(matches!(p.os, core_app::Os::Android { sdk: 0 }));
+    }
+}

@@ -12,8 +12,9 @@ use crate::uniffi_support::Timestamp;
 view_record!(
     /// One letter in the list: its number, step, state, and why it is not available.
     LetterCardRecord <= core_app::LetterCard {
-        id: String, number: i64, title: String, kind_label: String, step_text: String, detail: String,
-        available: bool, reason: Option<String>, missing_count: i64, status_text: String,
+        id: String, number: i32 as count, title: String, kind_label: String, step_text: String,
+        detail: String,
+        available: bool, reason: Option<String>, missing_count: i32 as count, status_text: String,
         sent_text: Option<String>,
     }
 );
@@ -31,7 +32,7 @@ view_record!(
 view_record!(
     /// An evidence item listed as an attachment (name, time, short hash, as in the bundle).
     LetterAttachmentRecord <= core_app::LetterAttachment {
-        number: i64, evidence_id: String, file_name: String, captured_text: String,
+        number: i32 as count, evidence_id: String, file_name: String, captured_text: String,
         short_hash: String, sha256: String, text: String,
     }
 );
@@ -58,7 +59,7 @@ view_record!(
     /// One letter. `complete` false: the body is empty and `missing` holds the questions
     /// to answer (with `set_case_facts`); `reason` set: not available now.
     LetterViewRecord <= core_app::LetterView {
-        case_id: String, id: String, number: i64, kind_label: String, title: String,
+        case_id: String, id: String, number: i32 as count, kind_label: String, title: String,
         recipient: String, date_text: String, dates: Vec<LetterDateRecord>,
         paragraphs: Vec<String>, demands: Vec<String>,
         attachments: Vec<LetterAttachmentRecord>, signature: Vec<String>, complete: bool,

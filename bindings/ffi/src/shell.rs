@@ -56,7 +56,7 @@ via_from!(
 pub enum Os {
     /// Android with its API level (`Build.VERSION.SDK_INT`).
     Android {
-        sdk: u32,
+        sdk: i32,
     },
     Ios,
 }
@@ -68,8 +68,8 @@ pub struct PlatformStateRecord {
     pub notifications_allowed: bool,
     /// `AlarmManager.canScheduleExactAlarms()` (ignored before Android 12 and on iOS).
     pub exact_alarms_allowed: bool,
-    /// Android: 500; iOS: 64.
-    pub pending_limit: u32,
+    /// Android: 500; iOS: 64 (a negative value counts as 0).
+    pub pending_limit: i32,
     /// The tokens held: iOS's pending request ids; Android the last `reminders_held`.
     pub scheduled: Vec<String>,
     /// A screen shows (false in a receiver, a background task, an extension).
@@ -80,12 +80,14 @@ impl From<PlatformStateRecord> for core_app::PlatformState {
     fn from(p: PlatformStateRecord) -> core_app::PlatformState {
         core_app::PlatformState {
             os: match p.os {
-                Os::Android { sdk } => core_app::Os::Android { sdk },
+                Os::Android { sdk } => core_app::Os::Android {
+                    sdk: u32::try_from(sdk).unwrap_or(0),
+                },
                 Os::Ios => core_app::Os::Ios,
             },
             notifications_allowed: p.notifications_allowed,
             exact_alarms_allowed: p.exact_alarms_allowed,
-            pending_limit: p.pending_limit,
+            pending_limit: u32::try_from(p.pending_limit).unwrap_or(0),
             scheduled: p.scheduled,
             in_foreground: p.in_foreground,
         }

@@ -280,7 +280,7 @@ final class AppStore {
     /// The next page of the home list, as the core's "more" row names it; kept for every
     /// refresh after, so the list does not shrink while the user is in it.
     func showMoreCases(_ more: MoreCasesRecord) {
-        let shown = Int32(clamping: more.nextShown)
+        let shown = more.nextShown
         guard shown != homeShown else { return }
         homeShown = shown
         refreshHome()

@@ -56,7 +56,7 @@ struct PlannedCategory: Equatable, Sendable {
 /// The core's records as system identifiers and requests: names only, no decision.
 enum ReminderEffects {
     /// iOS keeps at most 64 pending requests per app (the core plans within it).
-    static let pendingLimit: UInt32 = 64
+    static let pendingLimit: Int32 = 64
 
     /// The system category of a core category: the enum's own name (`deadline`).
     static func categoryIdentifier(_ category: NotificationCategory) -> String {

@@ -73,14 +73,14 @@ class OpsTest {
 
             // The preview: the guild answers are private, left out unless asked for.
             val preview = s.bundlePreview(case.id)
-            assertEquals(1L, preview.files)
+            assertEquals(1, preview.files)
             assertTrue(preview.facts.isEmpty(), preview.facts.toString())
             assertTrue(preview.withheldFacts.contains("你和公会的合同已经到期或已经解除了吗？"), preview.withheldFacts.toString())
             assertTrue(s.bundlePreview(case.id, includePrivate = true).withheldFacts.isEmpty())
 
             val out = File(TestFiles.tempDir, "dispute-${System.nanoTime()}.zip").path
             val bundle = s.exportBundle(case.id, out)
-            assertEquals(1L, bundle.count)
+            assertEquals(1, bundle.count)
             assertTrue(bundle.notice.startsWith("证据包已导出"), bundle.notice)
             assertTrue(bundle.notice.contains("未包含隐私事实和备注"), bundle.notice)
             val check = s.verifyBundle(out)
@@ -160,7 +160,7 @@ class OpsTest {
             assertFalse(s.passphraseHint("woaini1314520").accepted)
             assertEquals(35, s.newRecoveryCode().code.length)
             val made = s.createBackup(file, "correct horse battery staple", workFactor = 10)
-            assertEquals(1L, made.cases)
+            assertEquals(1, made.cases)
             assertTrue(made.contentsText.startsWith("1 个案件、1 份证据文件"), made.contentsText)
             val after = s.backupSection()
             assertNotNull(after.lastBackupAt)

@@ -122,7 +122,7 @@ class ScreensTest {
             }
             s.act(case.id, "submit_exit", StepAction.SUBMIT)
             val sync = s.reminderSync(emptyList())
-            assertEquals(60L, sync.budget)
+            assertEquals(60, sync.budget)
             assertTrue(sync.schedule.isNotEmpty())
             assertTrue(sync.schedule.all { it.actions.any { a -> a.id == "snooze" && a.label == "稍后提醒" } })
             val again = s.reminderSync(sync.schedule.map { it.token })
@@ -136,7 +136,7 @@ class ScreensTest {
         s.use {
             val case = s.createCase("douyin.guild-exit", answers)
             val list = s.letters(case.id)
-            assertEquals(listOf(1L, 2L, 3L), list.letters.map { it.number })
+            assertEquals(listOf(1, 2, 3), list.letters.map { it.number })
             val message = list.letters.first { it.id == "guild_negotiation_message" }
             assertTrue(message.available)
             // The report is only for a guild that obstructs: the reason says so in words.

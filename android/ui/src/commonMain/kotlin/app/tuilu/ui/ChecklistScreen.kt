@@ -92,7 +92,7 @@ fun ChecklistScreen(
     var sourceOf by remember { mutableStateOf<StepRowRecord?>(null) }
     var askTime by remember { mutableStateOf<Pair<StepRowRecord, Pair<ActionViewRecord, String?>>?>(null) }
     val unfolded = remember(case.id) { mutableStateMapOf<String, Boolean>() }
-    val focus = case.focusStep?.toInt()?.takeIf { it in case.steps.indices }
+    val focus = case.focusStep?.takeIf { it in case.steps.indices }
     // Item 0 is the header, step n is item n + 1, and the question cards sit just below the
     // step in play. The list opens there, with the settled step before it as one line
     // above (where the user is coming from).

@@ -115,7 +115,7 @@ class ChecklistUiTest {
         setContent { TuiluApp(c) }
         await("the case") { c.case?.id == id }
         val case = c.case!!
-        val focus = case.steps[assertNotNull(case.focusStep).toInt()]
+        val focus = case.steps[assertNotNull(case.focusStep)]
         assertEquals("record_communications", focus.id)
         waitForTag("step-" + focus.id)
         // On screen without scrolling, under the header that names it.
@@ -145,7 +145,7 @@ class ChecklistUiTest {
         c.go(Route.Case(id))
         setContent { TuiluApp(c) }
         await("the case") { c.case?.id == id }
-        val focus = c.case!!.steps[c.case!!.focusStep!!.toInt()]
+        val focus = c.case!!.steps[c.case!!.focusStep!!]
         assertTrue(focus.number >= 10, "${focus.number}")
         waitForTag("step-" + focus.id)
         onNodeWithTag("step-" + focus.id).assertIsDisplayed()

@@ -193,7 +193,7 @@ class UiFlowTest {
         // The core words the first page only, and says how many follow.
         val first = c.home!!
         assertEquals(30, first.cases.size)
-        assertEquals(35L, first.openCount)
+        assertEquals(35, first.openCount)
         assertEquals("还有 5 个进行中的退出流程", first.moreCases?.text)
         // Scrolling to the end of the list (the "more" row, after the warnings and the
         // 30 cards) shows the rest, each case once. The row asks as soon as it is
@@ -343,7 +343,7 @@ class UiFlowTest {
         waitFor(after.lastBackupText)
         waitFor(c.backupDone!!.headline)
         // A real backup: the core opens it with the passphrase and finds the case.
-        assertEquals(1L, runBlocking { screens.inspectBackup(file.path, strong) }.cases)
+        assertEquals(1, runBlocking { screens.inspectBackup(file.path, strong) }.cases)
     }
 
     @Test

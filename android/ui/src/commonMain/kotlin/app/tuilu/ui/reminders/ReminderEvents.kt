@@ -18,7 +18,7 @@ data class PlatformFacts(
 ) {
     /** The platform's state for the core, with the tokens the phone holds. */
     fun state(scheduled: List<String>, inForeground: Boolean) = PlatformStateRecord(
-        os = Os.Android(sdk.toUInt()),
+        os = Os.Android(sdk),
         notificationsAllowed = notificationsAllowed,
         exactAlarmsAllowed = exactAlarmsAllowed,
         pendingLimit = ANDROID_PENDING_LIMIT,
@@ -28,7 +28,7 @@ data class PlatformFacts(
 
     companion object {
         /** Alarms Android lets one app hold. */
-        val ANDROID_PENDING_LIMIT: UInt = 500u
+        const val ANDROID_PENDING_LIMIT: Int = 500
     }
 }
 
