@@ -5,7 +5,7 @@ mod app_support;
 
 use std::collections::BTreeSet;
 
-use app_support::{ctx, guild_answers, t};
+use app_support::{ctx, finish_before_submit, guild_answers, submit_exit, t};
 use chrono::{Duration, Timelike};
 use tuilu_core::app::{
     AlarmTiming, App, Effect, EffectFailure, Event, NotificationActionId, Os, PlatformState, Route,
@@ -47,25 +47,9 @@ fn submitted_case(app: &App) -> String {
     let case = app
         .create_case(&c, "douyin.guild-exit", &guild_answers())
         .unwrap();
-    for s in [
-        "check_account_status",
-        "backup_data",
-        "read_contract_and_negotiate",
-    ] {
-        app.step_action(&c, &case.id, s, StepAction::Done, None, None, None)
-            .unwrap();
-    }
+    finish_before_submit(app, &c, &case.id);
     let c = ctx(Lang::Zh, "2026-09-30T09:00:00Z");
-    app.step_action(
-        &c,
-        &case.id,
-        "submit_exit",
-        StepAction::Submit,
-        None,
-        None,
-        None,
-    )
-    .unwrap();
+    submit_exit(app, &c, &case.id);
     case.id
 }
 
@@ -821,14 +805,7 @@ fn the_time_picker_offers_days_bounded_by_the_steps_before() {
     let case = app
         .create_case(&c, "douyin.guild-exit", &guild_answers())
         .unwrap();
-    for s in [
-        "check_account_status",
-        "backup_data",
-        "read_contract_and_negotiate",
-    ] {
-        app.step_action(&c, &case.id, s, StepAction::Done, None, None, None)
-            .unwrap();
-    }
+    finish_before_submit(&app, &c, &case.id);
     // A day later the submit action offers now, earlier today and yesterday (from the
     // moment the steps before were done), but not the day before.
     let c = ctx(Lang::Zh, "2026-09-30T09:00:00Z");

@@ -7,11 +7,10 @@ use std::sync::{Arc, Mutex};
 use tuilu_core::app::VerifyState;
 use tuilu_core::app::{App, AppError, ChangeKind};
 use tuilu_core::evidence::{CancelFlag, NoProgress};
-use tuilu_core::vault::StepAction;
 use tuilu_core::Lang;
 
 mod app_support;
-use app_support::{ctx, guild_answers, Recorder};
+use app_support::{ctx, finish_before_submit, guild_answers, submit_exit, Recorder};
 
 const NOW: &str = "2026-09-29T08:00:00Z";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\nnot really a picture";
@@ -386,24 +385,8 @@ fn the_bundle_exports_and_checks_and_a_tampered_one_is_caught() {
 fn the_calendar_file_holds_the_running_deadlines_in_the_chosen_language() {
     let (dir, app, case) = with_case();
     let c = ctx(Lang::Zh, NOW);
-    for s in [
-        "check_account_status",
-        "backup_data",
-        "read_contract_and_negotiate",
-    ] {
-        app.step_action(&c, &case, s, StepAction::Done, None, None, None)
-            .unwrap();
-    }
-    app.step_action(
-        &c,
-        &case,
-        "submit_exit",
-        StepAction::Submit,
-        None,
-        None,
-        None,
-    )
-    .unwrap();
+    finish_before_submit(&app, &c, &case);
+    submit_exit(&app, &c, &case);
     let out = dir.path().join("tuilu.ics");
     let done = app.export_calendar_file(&c, None, &out).unwrap();
     assert!(done.count >= 1, "{done:?}");

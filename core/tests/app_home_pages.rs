@@ -8,7 +8,7 @@ use tuilu_core::vault::StepAction;
 use tuilu_core::Lang;
 
 mod app_support;
-use app_support::{ctx, guild_answers, t};
+use app_support::{ctx, finish_before_submit, guild_answers, submit_exit, t, BEFORE_SUBMIT};
 
 const CASES: usize = 2 * HOME_PAGE + 4;
 
@@ -37,30 +37,24 @@ fn vault() -> (tempfile::TempDir, App, Vec<String>) {
         let case = app
             .create_case(&c, "douyin.guild-exit", &guild_answers())
             .unwrap();
-        let done: &[&str] = match i % 3 {
-            0 => &[
-                "check_account_status",
-                "backup_data",
-                "read_contract_and_negotiate",
-            ],
-            1 => &["check_account_status"],
-            _ => &[],
-        };
-        for s in done {
-            app.step_action(&c, &case.id, s, StepAction::Done, None, None, None)
+        match i % 3 {
+            0 => {
+                finish_before_submit(&app, &c, &case.id);
+                submit_exit(&app, &c, &case.id);
+            }
+            1 => {
+                app.step_action(
+                    &c,
+                    &case.id,
+                    BEFORE_SUBMIT[0],
+                    StepAction::Done,
+                    None,
+                    None,
+                    None,
+                )
                 .unwrap();
-        }
-        if i % 3 == 0 {
-            app.step_action(
-                &c,
-                &case.id,
-                "submit_exit",
-                StepAction::Submit,
-                None,
-                None,
-                None,
-            )
-            .unwrap();
+            }
+            _ => {}
         }
         ids.push(case.id);
     }

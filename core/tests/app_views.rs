@@ -8,7 +8,7 @@ use tuilu_core::vault::{StepAction, StepStatus};
 use tuilu_core::Lang;
 
 mod app_support;
-use app_support::{ctx, guild_answers, t, Recorder};
+use app_support::{ctx, finish_before_submit, guild_answers, submit_exit, t, Recorder};
 
 fn open() -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
@@ -132,14 +132,7 @@ fn submit_shows_the_deadline_in_its_sense_and_undo_reverts_it() {
         asked(StepAction::Done),
         Some((true, Some("什么时候完成的？".into())))
     );
-    for s in [
-        "check_account_status",
-        "backup_data",
-        "read_contract_and_negotiate",
-    ] {
-        app.step_action(&c, &case.id, s, StepAction::Done, None, None, None)
-            .unwrap();
-    }
+    finish_before_submit(&app, &c, &case.id);
     let c = ctx(Lang::Zh, "2026-09-30T09:30:00Z");
     let ready = app.case_screen(&c, &case.id).unwrap();
     let submit = ready.steps.iter().find(|s| s.id == "submit_exit").unwrap();
@@ -215,24 +208,8 @@ fn home_orders_cases_by_urgency_with_the_next_action() {
     let urgent = app
         .create_case(&c, "douyin.guild-exit", &guild_answers())
         .unwrap();
-    for s in [
-        "check_account_status",
-        "backup_data",
-        "read_contract_and_negotiate",
-    ] {
-        app.step_action(&c, &urgent.id, s, StepAction::Done, None, None, None)
-            .unwrap();
-    }
-    app.step_action(
-        &c,
-        &urgent.id,
-        "submit_exit",
-        StepAction::Submit,
-        None,
-        None,
-        None,
-    )
-    .unwrap();
+    finish_before_submit(&app, &c, &urgent.id);
+    submit_exit(&app, &c, &urgent.id);
     let home = app.home(&ctx(Lang::Zh, "2026-10-20T02:00:00Z")).unwrap();
     assert_eq!(home.cases.len(), 2);
     assert_eq!(home.cases[0].id, urgent.id);
@@ -503,25 +480,9 @@ fn reminder_sync_names_categories_and_actions_and_snooze_keeps_the_reminder() {
     let case = app
         .create_case(&c, "douyin.guild-exit", &guild_answers())
         .unwrap();
-    for s in [
-        "check_account_status",
-        "backup_data",
-        "read_contract_and_negotiate",
-    ] {
-        app.step_action(&c, &case.id, s, StepAction::Done, None, None, None)
-            .unwrap();
-    }
+    finish_before_submit(&app, &c, &case.id);
     let c = ctx(Lang::Zh, "2026-09-30T09:00:00Z");
-    app.step_action(
-        &c,
-        &case.id,
-        "submit_exit",
-        StepAction::Submit,
-        None,
-        None,
-        None,
-    )
-    .unwrap();
+    submit_exit(&app, &c, &case.id);
     let sync = app.reminder_sync(&c, &[]).unwrap();
     assert_eq!(sync.budget, 60);
     assert!(!sync.schedule.is_empty());
@@ -1112,24 +1073,8 @@ fn joined_lines_come_from_the_core_with_the_languages_punctuation() {
     let case = app
         .create_case(&c, "douyin.guild-exit", &guild_answers())
         .unwrap();
-    for s in [
-        "check_account_status",
-        "backup_data",
-        "read_contract_and_negotiate",
-    ] {
-        app.step_action(&c, &case.id, s, StepAction::Done, None, None, None)
-            .unwrap();
-    }
-    app.step_action(
-        &c,
-        &case.id,
-        "submit_exit",
-        StepAction::Submit,
-        None,
-        None,
-        None,
-    )
-    .unwrap();
+    finish_before_submit(&app, &c, &case.id);
+    submit_exit(&app, &c, &case.id);
     app.add_evidence_bytes(
         &c,
         &case.id,

@@ -5,8 +5,9 @@
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
-use tuilu_core::app::{Answer, Change, ChangeObserver, ViewContext};
+use tuilu_core::app::{Answer, App, Change, ChangeObserver, ViewContext};
 use tuilu_core::reminders::UserZone;
+use tuilu_core::vault::StepAction;
 use tuilu_core::Lang;
 
 pub fn t(s: &str) -> DateTime<Utc> {
@@ -25,6 +26,35 @@ pub fn guild_answers() -> Vec<Answer> {
         Answer::new("has_violation_record", "否"),
         Answer::new("contract_ended", "是"),
     ]
+}
+
+/// The guild exit's steps before its request is handed in.
+pub const BEFORE_SUBMIT: [&str; 3] = [
+    "check_account_status",
+    "backup_data",
+    "read_contract_and_negotiate",
+];
+
+/// Marks the guild exit's steps before its request done, at `c`.
+pub fn finish_before_submit(app: &App, c: &ViewContext, case_id: &str) {
+    for s in BEFORE_SUBMIT {
+        app.step_action(c, case_id, s, StepAction::Done, None, None, None)
+            .unwrap();
+    }
+}
+
+/// Hands in the guild exit's request at `c`: its review clock starts.
+pub fn submit_exit(app: &App, c: &ViewContext, case_id: &str) {
+    app.step_action(
+        c,
+        case_id,
+        "submit_exit",
+        StepAction::Submit,
+        None,
+        None,
+        None,
+    )
+    .unwrap();
 }
 
 /// Records every change the app reports.
