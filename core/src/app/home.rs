@@ -64,7 +64,7 @@ impl App {
             .map(|c| case_card(ctx, &book, c, calendar))
             .collect();
         let archived_count = archived_list.len();
-        let mut home = build_home(ctx, cases, open_count, archived_count, &*self.calendar()?);
+        let mut home = build_home(ctx, cases, open_count, archived_count, calendar);
         if archived {
             home.archived_cases = archived_list
                 .into_iter()
