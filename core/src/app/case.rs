@@ -103,12 +103,7 @@ impl App {
         vault
             .transition(&before.id, step, action, &opts, ctx.now)
             .map_err(|e| vault_error(e, Some(&before), ctx.lang))?;
-        let after = vault
-            .case(&before.id, ctx.now)
-            .map_err(|e| vault_error(e, None, ctx.lang))?;
-        let screen = self.render_case(ctx, &vault, &after)?;
-        self.notify(ChangeKind::CaseChanged, Some(&after.id));
-        Ok(screen)
+        self.changed_case(ctx, &vault, &before.id)
     }
 
     /// Undoes the latest action of the case that can be undone (the undo snackbar).
@@ -150,11 +145,22 @@ impl App {
         vault
             .set_facts(&view.id, sc, &facts, unset, ctx.now)
             .map_err(|e| vault_error(e, Some(&view), ctx.lang))?;
+        self.changed_case(ctx, &vault, &view.id)
+    }
+
+    /// The checklist of `case_id` read again after a change to it, with the change
+    /// announced to the observers.
+    fn changed_case(
+        &self,
+        ctx: &ViewContext,
+        vault: &Vault,
+        case_id: &str,
+    ) -> Result<CaseScreen, AppError> {
         let after = vault
-            .case(&view.id, ctx.now)
+            .case(case_id, ctx.now)
             .map_err(|e| vault_error(e, None, ctx.lang))?;
-        let screen = self.render_case(ctx, &vault, &after)?;
-        self.notify(ChangeKind::CaseChanged, Some(&view.id));
+        let screen = self.render_case(ctx, vault, &after)?;
+        self.notify(ChangeKind::CaseChanged, Some(&after.id));
         Ok(screen)
     }
 
