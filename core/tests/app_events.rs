@@ -10,19 +10,14 @@ use tuilu_core::evidence::{CancelFlag, NoProgress};
 use tuilu_core::Lang;
 
 mod app_support;
-use app_support::{ctx, finish_before_submit, guild_answers, submit_exit, Recorder};
+use app_support::{ctx, finish_before_submit, submit_exit, with_guild_case, Recorder};
 
 const NOW: &str = "2026-09-29T08:00:00Z";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\nnot really a picture";
 
 /// A vault with one guild-exit case; returns its id.
 fn with_case() -> (tempfile::TempDir, App, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let app = App::open(&dir.path().join("vault")).unwrap();
-    let case = app
-        .create_case(&ctx(Lang::Zh, NOW), "douyin.guild-exit", &guild_answers())
-        .unwrap();
-    (dir, app, case.id)
+    with_guild_case(NOW)
 }
 
 #[test]

@@ -8,17 +8,12 @@ use tuilu_core::vault::StepAction;
 use tuilu_core::Lang;
 
 mod app_support;
-use app_support::{ctx, guild_answers, t};
+use app_support::{ctx, guild_answers, t, with_guild_case};
 
 const NOW: &str = "2026-10-09T08:00:00Z";
 
 fn with_case() -> (tempfile::TempDir, App, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let app = App::open(&dir.path().join("vault")).unwrap();
-    let case = app
-        .create_case(&ctx(Lang::Zh, NOW), "douyin.guild-exit", &guild_answers())
-        .unwrap();
-    (dir, app, case.id)
+    with_guild_case(NOW)
 }
 
 /// Settles every step before `submit_exit` at `at`.

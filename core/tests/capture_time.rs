@@ -14,7 +14,7 @@ use tuilu_core::Lang;
 
 mod app_support;
 mod evidence_support;
-use app_support::{ctx, guild_answers, t};
+use app_support::{ctx, t, with_guild_case};
 use evidence_support::jpeg_with_exif;
 
 const NOW: &str = "2026-12-07T08:00:00Z";
@@ -22,12 +22,7 @@ const PNG: &[u8] = b"\x89PNG\r\n\x1a\na screenshot without EXIF";
 const SHOT: &str = "Screenshot_20261009-143012_Douyin.png";
 
 fn with_case() -> (tempfile::TempDir, App, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let app = App::open(&dir.path().join("vault")).unwrap();
-    let case = app
-        .create_case(&ctx(Lang::Zh, NOW), "douyin.guild-exit", &guild_answers())
-        .unwrap();
-    (dir, app, case.id)
+    with_guild_case(NOW)
 }
 
 /// `captured_at` and `captured_at_source` as stored in the vault.

@@ -28,6 +28,17 @@ pub fn guild_answers() -> Vec<Answer> {
     ]
 }
 
+/// A fresh vault (in a temporary folder, kept as long as the returned guard) with one guild
+/// exit created at `now` (RFC 3339); returns the case id too.
+pub fn with_guild_case(now: &str) -> (tempfile::TempDir, App, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(&dir.path().join("vault")).unwrap();
+    let case = app
+        .create_case(&ctx(Lang::Zh, now), "douyin.guild-exit", &guild_answers())
+        .unwrap();
+    (dir, app, case.id)
+}
+
 /// The guild exit's steps before its request is handed in.
 pub const BEFORE_SUBMIT: [&str; 3] = [
     "check_account_status",
